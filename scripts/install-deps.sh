@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages Gazette builds, runs and tests with.
+# Idempotent: installs only what is missing. Needs root (or sudo).
+set -eu
+BUILD="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libsodium-dev sqlite3 curl"
+TEST="chromium"
+want="$BUILD"
+[ "${1:-}" = "--test" ] && want="$BUILD $TEST"
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+command -v node >/dev/null 2>&1 || missing="$missing nodejs npm"
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,23 @@
+/*
+ * cli: the commands of the gazette binary, one file each. Every command
+ * takes its own argv (argv[0] is the command name), prints usage for
+ * --help, and returns the process exit status: 0 ok, 1 failure, 2 usage.
+ */
+#ifndef GZ_CLI_H
+#define GZ_CLI_H
+
+#include <stddef.h>
+
+int cmd_init(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_comments(int argc, char **argv);
+
+/* Loads the demo content from DATADIR/demo into an open, empty site
+ * database (demo.c). 0 ok; -1 with the file and line in err. */
+struct store;
+int demo_load(struct store *st, const char *demo_dir, char *err, size_t errlen);
+
+/* Shared option handling: prints "gazette CMD: MSG" and usage hint. */
+int cli_usage_error(const char *cmd, const char *msg);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * cmd_serve: `gazette serve --site DIR [--listen ADDR:PORT]`.
+ */
+#include "cli.h"
+#include "../http/http.h"
+#include "../site/site.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+static const char usage[] =
+	"usage: gazette serve --site DIR [--listen ADDRESS:PORT]\n\n"
+	"Serves the site until SIGINT or SIGTERM, then finishes requests in flight\n"
+	"and closes the database. The default address is the site's `listen`\n"
+	"setting (127.0.0.1:8080).\n";
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *listen = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': dir = optarg; break;
+		case 'l': listen = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage_error("serve", "unknown or incomplete option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("serve", "unexpected argument");
+	if (!dir)
+		return cli_usage_error("serve", "--site DIR is required");
+	struct site site;
+	char err[512];
+	if (site_open(&site, dir, err, sizeof err)) {
+		fprintf(stderr, "gazette serve: %s\n", err);
+		return 1;
+	}
+	int rc = http_serve(&site, listen ? listen : site.cfg.listen, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "gazette serve: %s\n", err);
+	site_release(&site);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,235 @@
+/*
+ * demo: loads the demo content (sections, authors, stories, comments) from
+ * the text files under demo/ into a new site, in one transaction, through
+ * the same publish path an editor's story takes.
+ */
+#include "cli.h"
+#include "../content/doc.h"
+#include "../content/publish.h"
+#include "../content/slug.h"
+#include "../store/store.h"
+#include "../util/pool.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEMO_FILE_MAX (1 << 20)
+
+struct loader {
+	struct store *st;
+	struct pool *p;
+	const char *dir;
+	char *err;
+	size_t errlen;
+	/* comment labels ("c1") to ids, for replies */
+	const char *label[64];
+	long long label_id[64];
+	size_t nlabels;
+};
+
+static char *slurp(struct pool *p, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *data = pool_alloc(p, DEMO_FILE_MAX + 1);
+	size_t n = fread(data, 1, DEMO_FILE_MAX, f);
+	fclose(f);
+	data[n] = '\0';
+	return data;
+}
+
+static int failf(struct loader *l, const char *file, const char *msg)
+{
+	snprintf(l->err, l->errlen, "%s: %s", file, msg);
+	return -1;
+}
+
+/* Sorted names of the files in sub/ (at most 256). */
+static int list_files(struct loader *l, const char *sub, char ***names, size_t *n)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", l->dir, sub);
+	struct dirent **ents;
+	int k = scandir(path, &ents, NULL, alphasort);
+	if (k < 0)
+		return failf(l, path, "cannot read the folder");
+	*names = pool_alloc(l->p, (size_t)(k + 1) * sizeof **names);
+	*n = 0;
+	for (int i = 0; i < k; i++) {
+		if (ents[i]->d_name[0] != '.')
+			(*names)[(*n)++] = pool_printf(l->p, "%s/%s", path, ents[i]->d_name);
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
+}
+
+/* Lines of "a|b|c..." with at least `fields` fields. */
+static int each_line(struct loader *l, const char *file, size_t fields,
+		     int (*fn)(struct loader *, char **f, int lineno))
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", l->dir, file);
+	char *data = slurp(l->p, path), *save = NULL;
+	if (!data)
+		return failf(l, path, "cannot read");
+	int lineno = 0;
+	for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[8] = { 0 }, *s2 = NULL;
+		size_t nf = 0;
+		lineno++;
+		for (char *t = strtok_r(line, "|", &s2); t && nf < 8; t = strtok_r(NULL, "|", &s2))
+			f[nf++] = t;
+		if (nf < fields)
+			return failf(l, path, pool_printf(l->p, "line %d: expected %zu fields", lineno, fields));
+		if (fn(l, f, lineno))
+			return -1;
+	}
+	return 0;
+}
+
+static int add_section(struct loader *l, char **f, int lineno)
+{
+	long long id;
+	return store_section_put(l->st, f[0], f[1], lineno, &id) ? failf(l, "sections.txt", store_errmsg(l->st)) : 0;
+}
+
+static int add_author(struct loader *l, char **f, int lineno)
+{
+	long long id;
+	return store_user_add(l->st, f[0], f[1], f[2], f[3], "author", &id)
+		       ? failf(l, "authors.txt", store_errmsg(l->st))
+		       : 0;
+}
+
+static int add_tags(struct loader *l, struct story *s, const char *list)
+{
+	char *copy = pool_strdup(l->p, list), *save = NULL;
+	s->tags = pool_alloc(l->p, 16 * sizeof *s->tags);
+	for (char *t = strtok_r(copy, ",", &save); t && s->ntags < 16; t = strtok_r(NULL, ",", &save)) {
+		while (*t == ' ')
+			t++;
+		char slug[256];
+		if (!slug_make(t, slug, sizeof slug))
+			continue;
+		struct tag *tag = &s->tags[s->ntags];
+		tag->name = t;
+		tag->slug = pool_strdup(l->p, slug);
+		if (store_tag_put(l->st, t, tag->slug, &tag->id))
+			return -1;
+		s->ntags++;
+	}
+	return 0;
+}
+
+static int add_story(struct loader *l, const char *path)
+{
+	char msg[256];
+	struct doc d;
+	const char *text = slurp(l->p, path);
+	if (!text || doc_parse(l->p, text, &d, msg, sizeof msg))
+		return failf(l, path, text ? msg : "cannot read");
+	struct story s = { 0 };
+	struct author a;
+	const char *need[] = { "title", "slug", "section", "author", "date", "excerpt", "tags" };
+	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+		if (!doc_get(&d, need[i]))
+			return failf(l, path, pool_printf(l->p, "missing \"%s:\"", need[i]));
+	s.title = doc_get(&d, "title");
+	s.slug = doc_get(&d, "slug");
+	s.excerpt = doc_get(&d, "excerpt");
+	s.body_md = d.body;
+	s.status = STORY_PUBLISHED;
+	s.comments_open = 1;
+	s.published_at = doc_time(doc_get(&d, "date"));
+	if (s.published_at < 0)
+		return failf(l, path, "date: expected YYYY-MM-DDTHH:MM:SSZ");
+	char sec_slug[256];
+	slug_make(doc_get(&d, "section"), sec_slug, sizeof sec_slug);
+	if (store_section_by_slug(l->st, l->p, sec_slug, &s.section))
+		return failf(l, path, "section: unknown");
+	if (store_user_by_name(l->st, l->p, doc_get(&d, "author"), &a))
+		return failf(l, path, "author: unknown");
+	s.author = a;
+	if (add_tags(l, &s, doc_get(&d, "tags")) || publish_render(l->p, &s))
+		return failf(l, path, store_errmsg(l->st));
+	long long id;
+	return store_story_insert(l->st, &s, &id) ? failf(l, path, store_errmsg(l->st)) : 0;
+}
+
+static long long label_find(struct loader *l, const char *label)
+{
+	for (size_t i = 0; i < l->nlabels; i++)
+		if (strcmp(l->label[i], label) == 0)
+			return l->label_id[i];
+	return -1;
+}
+
+static int add_comment(struct loader *l, const char *path)
+{
+	char msg[256];
+	struct doc d;
+	const char *text = slurp(l->p, path);
+	if (!text || doc_parse(l->p, text, &d, msg, sizeof msg))
+		return failf(l, path, text ? msg : "cannot read");
+	struct story s;
+	const char *slug = doc_get(&d, "story"), *parent = doc_get(&d, "parent");
+	if (!slug || store_story_by_slug(l->st, l->p, slug, &s))
+		return failf(l, path, "story: unknown");
+	struct comment c = { .story_id = s.id, .status = COMMENT_APPROVED, .ip = "127.0.0.1" };
+	c.author = doc_get(&d, "author");
+	c.email = doc_get(&d, "email");
+	c.url = doc_get(&d, "url");
+	c.body = d.body;
+	c.created_at = doc_time(doc_get(&d, "date"));
+	if (!c.author || !c.email || c.created_at < 0)
+		return failf(l, path, "needs author, email and date");
+	if (parent && *parent && (c.parent_id = label_find(l, parent)) < 0)
+		return failf(l, path, "parent: unknown label");
+	long long id;
+	if (store_comment_insert(l->st, &c, &id))
+		return failf(l, path, store_errmsg(l->st));
+	const char *label = doc_get(&d, "id");
+	if (label && l->nlabels < 64) {
+		l->label[l->nlabels] = label;
+		l->label_id[l->nlabels++] = id;
+	}
+	return 0;
+}
+
+static int load_all(struct loader *l)
+{
+	char **files;
+	size_t n;
+	if (each_line(l, "sections.txt", 2, add_section) ||
+	    each_line(l, "authors.txt", 4, add_author) || list_files(l, "stories", &files, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (add_story(l, files[i]))
+			return -1;
+	if (list_files(l, "comments", &files, &n))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (add_comment(l, files[i]))
+			return -1;
+	if (publish_refresh_related(l->st, l->p))
+		return failf(l, "related", store_errmsg(l->st));
+	return 0;
+}
+
+int demo_load(struct store *st, const char *demo_dir, char *err, size_t errlen)
+{
+	struct loader l = { .st = st, .p = pool_new(), .dir = demo_dir, .err = err, .errlen = errlen };
+	int rc = store_begin(st);
+	if (rc == 0)
+		rc = load_all(&l);
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	pool_free(l.p);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * main: command dispatch. The command table is the one list of what the
+ * binary can do; `gazette --help` prints it.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "init", cmd_init, "create a site: database, media folder, settings (--demo adds stories)" },
+	{ "serve", cmd_serve, "serve a site over HTTP until SIGINT or SIGTERM" },
+	{ "comments", cmd_comments, "list and moderate reader comments" },
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: gazette COMMAND [OPTIONS]\n\n"
+	      "Gazette: a news-publishing engine in one small binary.\n\ncommands:\n", f);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun `gazette COMMAND --help` for a command's options.\n", f);
+}
+
+int cli_usage_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "gazette %s: %s\nRun `gazette %s --help` for usage.\n", cmd, msg, cmd);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "gazette: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,251 @@
+/*
+ * comment_form: from the reader's POST to a durably stored comment and a
+ * 303, or back to the story page with the reader's values and a message.
+ *
+ * Checks run cheapest and most telling first: the story exists and takes
+ * comments, the honeypot, the field table, the reply target, the form's
+ * signed timestamp, the per-address rate limit, duplicates. Only a
+ * comment that passes every one is stored, and the 303 is sent only after
+ * the insert has committed (synchronous=FULL), so a 303 means "saved".
+ */
+#include "comment_form.h"
+#include "../pages/pages.h"
+#include "../render/template.h"
+#include "../site/site.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/pool.h"
+#include "../util/ratelimit.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const struct field_spec fields[CF__MAX] = {
+	[CF_COMMENT] = { "comment", 65525, 1, "Please enter your comment!",
+			 "Your comment is too long: the limit is 65,525 bytes.", NULL, NULL },
+	[CF_AUTHOR] = { "author", 245, 1, "Please enter your name here",
+			"Your name is too long: the limit is 245 bytes.", NULL, NULL },
+	[CF_EMAIL] = { "email", 100, 1, "Please enter your email address here",
+		       "Your email address is too long: the limit is 100 bytes.", field_email,
+		       "Please enter a valid email address." },
+	[CF_URL] = { "url", 200, 0, NULL, "Your website address is too long: the limit is 200 bytes.",
+		     field_http_url, "Please enter a website address starting with http:// or https://." },
+	[CF_PARENT] = { "comment_parent", 20, 0, NULL, "The comment you replied to is not available.",
+			field_uint, "The comment you replied to is not available." },
+};
+
+#define TS_SIG_LEN 16
+#define FORM_MAX_AGE (24 * 3600)
+
+void comment_moderation_hash(const struct req *rq, long long id, char out[33])
+{
+	site_sign(rq->site, pool_printf(rq->pool, "moderation:%lld", id), out, 32);
+}
+
+/* "UNIXTIME.SIG": when the form was shown, signed for this story. */
+static const char *form_stamp(struct req *rq, long long story_id, long long now)
+{
+	char sig[TS_SIG_LEN + 1];
+	site_sign(rq->site, pool_printf(rq->pool, "form:%lld:%lld", story_id, now), sig, TS_SIG_LEN);
+	return pool_printf(rq->pool, "%lld.%s", now, sig);
+}
+
+/* NULL when the stamp is good and old enough, else the reader's message. */
+static const char *stamp_problem(struct req *rq, long long story_id, const char *stamp)
+{
+	const char *dot = stamp ? strchr(stamp, '.') : NULL;
+	long long shown;
+	if (!dot)
+		return "The form could not be verified. Please send your comment again.";
+	char *num = pool_strndup(rq->pool, stamp, (size_t)(dot - stamp));
+	if (num_parse_i64(num, 0, 1LL << 40, &shown) ||
+	    !site_sign_ok(rq->site, pool_printf(rq->pool, "form:%lld:%lld", story_id, shown),
+			  dot + 1, TS_SIG_LEN))
+		return "The form could not be verified. Please send your comment again.";
+	long long age = (long long)time(NULL) - shown;
+	if (age < rq->site->cfg.comment_min_seconds)
+		return "You sent the form very quickly. Please wait a moment and send it again.";
+	if (age > FORM_MAX_AGE)
+		return "This form has expired. Please send your comment again.";
+	return NULL;
+}
+
+struct tv *comment_form_tv(struct req *rq, const struct story *s,
+			   const struct comment_form_state *st)
+{
+	struct pool *p = rq->pool;
+	struct tv *f = tv_obj(p), *errors = tv_list(p);
+	static const char *const keys[CF__MAX] = { "comment", "author", "email", "url", NULL };
+	static const char *const ekeys[CF__MAX] = { "error_comment", "error_author", "error_email",
+						     "error_url", NULL };
+	tv_put_bool(f, "open", s->comments_open && rq->site->cfg.comments_open);
+	tv_put_str(f, "action", "/comments");
+	tv_put_int(f, "story_id", s->id);
+	tv_put_str(f, "ts", form_stamp(rq, s->id, (long long)time(NULL)));
+	if (st->general_error) {
+		struct tv *e = tv_obj(p);
+		tv_put_str(e, "message", st->general_error);
+		tv_append(errors, e);
+	}
+	for (int i = 0; i < CF__MAX; i++) {
+		if (keys[i])
+			tv_put_str(f, keys[i], st->value[i] ? st->value[i] : "");
+		if (st->error[i]) {
+			struct tv *e = tv_obj(p);
+			tv_put_str(e, "message", st->error[i]);
+			tv_append(errors, e);
+			if (ekeys[i])
+				tv_put_str(f, ekeys[i], st->error[i]);
+		}
+	}
+	tv_put_bool(f, "has_errors", tv_count(errors) > 0);
+	tv_put(f, "errors", errors);
+	tv_put_int(f, "comment_parent", st->parent_id);
+	if (st->parent_id > 0) {
+		struct comment c;
+		if (store_comment_get(rq->store, p, st->parent_id, &c) == STORE_OK &&
+		    c.story_id == s->id && c.status == COMMENT_APPROVED) {
+			tv_put_str(f, "reply_to", c.author);
+			tv_put_str(f, "cancel_url", pool_printf(p, "%s#respond", story_path(p, s)));
+		} else
+			tv_put_int(f, "comment_parent", 0);
+	}
+	return f;
+}
+
+/* The story the form was sent for, or an error page. */
+static int load_story(struct req *rq, struct resp *rs, struct story *s)
+{
+	unsigned long long id;
+	const char *v = kv_get(&rq->form, "comment_post_ID");
+	int rc = v && num_parse_u64(v, 1ULL << 62, &id) == 0
+			 ? store_story_by_id(rq->store, rq->pool, (long long)id, s)
+			 : STORE_NOTFOUND;
+	if (rc == STORE_OK && s->status != STORY_PUBLISHED)
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_NOTFOUND) {
+		http_error(rq, rs, 404, "Story not found", "The story you tried to comment on does not exist.");
+		return -1;
+	}
+	if (rc) {
+		log_error("comment: %s", store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Something went wrong", "Your comment could not be saved.");
+		return -1;
+	}
+	if (!s->comments_open || !rq->site->cfg.comments_open) {
+		http_error(rq, rs, 403, "Comments are closed", "Comments are closed on this story.");
+		return -1;
+	}
+	return 0;
+}
+
+/* A reply must name an approved comment of the same story that is not
+ * already at the deepest level. */
+static const char *parent_problem(struct req *rq, const struct story *s, long long parent_id)
+{
+	if (parent_id == 0)
+		return NULL;
+	long long depth = 1, id = parent_id;
+	struct comment c;
+	while (id && depth <= 64) {
+		if (store_comment_get(rq->store, rq->pool, id, &c) != STORE_OK ||
+		    c.story_id != s->id || c.status != COMMENT_APPROVED)
+			return "The comment you replied to is not available.";
+		id = c.parent_id;
+		depth++;
+	}
+	if (depth > rq->site->cfg.comment_max_depth)
+		return "Replies cannot be nested any deeper here; please reply further up the thread.";
+	return NULL;
+}
+
+static void rate_limited(struct req *rq, struct resp *rs, unsigned retry)
+{
+	resp_header(rs, "Retry-After", pool_printf(rq->pool, "%u", retry ? retry : 1));
+	http_error(rq, rs, 429, "Too many comments",
+		   pool_printf(rq->pool,
+			       "You have sent several comments in a short time. Please wait %u "
+			       "seconds and try again.",
+			       retry ? retry : 1));
+}
+
+static int store_comment(struct req *rq, struct resp *rs, struct comment *c, long long *id)
+{
+	int known = rq->site->cfg.comment_auto_approve_known &&
+		    store_commenter_is_known(rq->store, c->author, c->email) == 1;
+	c->status = known ? COMMENT_APPROVED : COMMENT_PENDING;
+	c->created_at = (long long)time(NULL);
+	if (store_begin(rq->store) || store_comment_insert(rq->store, c, id) ||
+	    store_commit(rq->store)) {
+		log_error("comment insert: %s", store_errmsg(rq->store));
+		store_rollback(rq->store);
+		http_error(rq, rs, 503, "Comment not saved",
+			   "Your comment could not be saved right now. Please try again in a moment.");
+		resp_header(rs, "Retry-After", "10");
+		return -1;
+	}
+	return 0;
+}
+
+static void redirect_to_comment(struct req *rq, struct resp *rs, const struct story *s,
+				const struct comment *c, long long id)
+{
+	const char *path = story_path(rq->pool, s);
+	if (c->status == COMMENT_APPROVED) {
+		resp_redirect(rs, 303, pool_printf(rq->pool, "%s#comment-%lld", path, id));
+		return;
+	}
+	char hash[33];
+	comment_moderation_hash(rq, id, hash);
+	resp_redirect(rs, 303, pool_printf(rq->pool, "%s?unapproved=%lld&moderation-hash=%s#comment-%lld",
+					   path, id, hash, id));
+}
+
+void comment_post(struct req *rq, struct resp *rs)
+{
+	struct story s;
+	if (load_story(rq, rs, &s))
+		return;
+	const char *hp = kv_get(&rq->form, "gz_website");
+	if (hp && *hp) {
+		log_info("comment: honeypot filled from %s", rq->client_ip);
+		http_error(rq, rs, 400, "Comment not accepted", "Your comment could not be accepted.");
+		return;
+	}
+	struct field_val fv[CF__MAX];
+	struct comment_form_state st = { 0 };
+	size_t nerr = form_validate(rq->pool, fields, CF__MAX, &rq->form, fv);
+	for (int i = 0; i < CF__MAX; i++) {
+		st.value[i] = fv[i].val;
+		st.error[i] = fv[i].error;
+	}
+	unsigned long long parent = 0;
+	if (!st.error[CF_PARENT] && *fv[CF_PARENT].val)
+		num_parse_u64(fv[CF_PARENT].val, 1ULL << 62, &parent);
+	st.parent_id = (long long)parent;
+	if (nerr == 0 && !(st.general_error = parent_problem(rq, &s, st.parent_id)))
+		st.general_error = stamp_problem(rq, s.id, kv_get(&rq->form, "gz_ts"));
+	if (nerr || st.general_error) {
+		page_story_show(rq, rs, &s, &st);
+		return;
+	}
+	unsigned retry = 0;
+	if (ratelimit_take(rq->site->comment_rl, rq->client_ip, (double)time(NULL), &retry)) {
+		rate_limited(rq, rs, retry);
+		return;
+	}
+	struct comment c = { .story_id = s.id, .parent_id = st.parent_id,
+			     .author = st.value[CF_AUTHOR], .email = st.value[CF_EMAIL],
+			     .url = st.value[CF_URL], .body = st.value[CF_COMMENT],
+			     .ip = rq->client_ip, .user_agent = rq->user_agent };
+	if (store_comment_is_duplicate(rq->store, s.id, c.author, c.email, c.body) == 1) {
+		http_error(rq, rs, 409, "Duplicate comment",
+			   "Duplicate comment detected; it looks as though you’ve already said that!");
+		return;
+	}
+	long long id;
+	if (store_comment(rq, rs, &c, &id))
+		return;
+	redirect_to_comment(rq, rs, &s, &c, id);
+}

@@ -1,0 +1,39 @@
+/*
+ * comment_form: the reader's comment form, as WordPress commenters know it
+ * (fields comment, author, email, url, comment_parent), and everything
+ * between its POST and the 303: validation from one field table, the
+ * anti-abuse checks (honeypot, minimum time, per-address rate limit,
+ * duplicates), the moderation decision and the durable insert.
+ */
+#ifndef GZ_COMMENT_FORM_H
+#define GZ_COMMENT_FORM_H
+
+#include "../http/http.h"
+#include "../store/store.h"
+
+enum comment_field { CF_COMMENT, CF_AUTHOR, CF_EMAIL, CF_URL, CF_PARENT, CF__MAX };
+
+/* What the form shows: the reader's values and errors when it comes back,
+ * and which comment it replies to. Zeroed means a fresh, empty form. */
+struct comment_form_state {
+	const char *value[CF__MAX];
+	const char *error[CF__MAX];
+	const char *general_error;   /* not tied to one field */
+	long long parent_id;
+	long long held_id;           /* the reader's own held comment to show */
+};
+
+/* POST /comments */
+void comment_post(struct req *rq, struct resp *rs);
+
+/* The template value "form" for a story page. */
+struct tv *comment_form_tv(struct req *rq, const struct story *s,
+			   const struct comment_form_state *st);
+/* The template value "comments": approved comments (plus the reader's own
+ * held one) as a tree, replies nested up to the configured depth. */
+struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *story_url,
+			     const struct comment *v, size_t n, long long held_id);
+/* Signature proving a held comment's id came from our own redirect. */
+void comment_moderation_hash(const struct req *rq, long long id, char out[33]);
+
+#endif

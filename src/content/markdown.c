@@ -1,0 +1,569 @@
+/*
+ * markdown: md4c parses, this file renders (see markdown.h).
+ *
+ * The one design decision: we do not use md4c-html. It has no hook for link
+ * destinations, so filtering "javascript:" would mean re-parsing its output.
+ * Instead two small SAX renderers (HTML and plain text) sit on md_parse.
+ * Every destination is entity-decoded *before* its scheme is checked (so
+ * "&#106;avascript:" is caught), and everything written goes through
+ * escape.h, which means the browser sees exactly the string that was checked.
+ */
+#include "markdown.h"
+
+#include <limits.h>
+#include <md4c.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../render/escape.h"
+
+#define MD_FLAGS (MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | \
+		  MD_FLAG_PERMISSIVEAUTOLINKS)
+
+/* Links never nest in CommonMark; the stack is only there to pair each
+ * leave with its enter even on odd input. Deeper links are rendered dead. */
+#define LINK_STACK 64
+
+/* Pending separators in text mode, weakest first: the strongest asked for
+ * since the last text wins. */
+enum brk { BRK_NONE, BRK_SPACE, BRK_LINE, BRK_PARA };
+
+struct render {
+	struct buf *out;
+	struct buf tmp;     /* scratch: decoded entities and attributes */
+	size_t start;       /* where our output began in out */
+	unsigned img_depth; /* >0 inside an image: text goes to alt */
+	int img_drop;       /* the outermost image was unsafe: drop its text */
+	unsigned link_depth;
+	uint64_t link_live; /* bit d: the link at depth d got an <a> */
+	enum brk brk;       /* text mode only */
+};
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+/* ---- entities ----------------------------------------------------------- */
+
+/* md4c hands entities over verbatim and knows no names; these are the ones
+ * editors actually type. An unknown name stays literal text, which is what
+ * a browser shows for it too. */
+static const struct {
+	const char *name;
+	uint32_t cp;
+} ENTITIES[] = {
+	{ "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
+	{ "apos", '\'' }, { "nbsp", 0xA0 }, { "copy", 0xA9 },
+	{ "reg", 0xAE }, { "trade", 0x2122 }, { "mdash", 0x2014 },
+	{ "ndash", 0x2013 }, { "hellip", 0x2026 }, { "lsquo", 0x2018 },
+	{ "rsquo", 0x2019 }, { "ldquo", 0x201C }, { "rdquo", 0x201D },
+	{ "laquo", 0xAB }, { "raquo", 0xBB }, { "bull", 0x2022 },
+	{ "middot", 0xB7 }, { "deg", 0xB0 }, { "euro", 0x20AC },
+	{ "pound", 0xA3 }, { "yen", 0xA5 }, { "cent", 0xA2 },
+	{ "sect", 0xA7 }, { "para", 0xB6 }, { "times", 0xD7 },
+	{ "divide", 0xF7 }, { "plusmn", 0xB1 }, { "frac12", 0xBD },
+	{ "frac14", 0xBC }, { "frac34", 0xBE }, { "shy", 0xAD },
+	{ "thinsp", 0x2009 }, { "ensp", 0x2002 }, { "emsp", 0x2003 },
+	{ "eacute", 0xE9 }, { "egrave", 0xE8 }, { "aacute", 0xE1 },
+	{ "agrave", 0xE0 }, { "auml", 0xE4 }, { "ouml", 0xF6 },
+	{ "uuml", 0xFC }, { "ccedil", 0xE7 }, { "ntilde", 0xF1 },
+	{ "szlig", 0xDF }, { "iexcl", 0xA1 }, { "iquest", 0xBF },
+};
+
+static void put_utf8(struct buf *b, uint32_t cp)
+{
+	char t[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		t[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		t[0] = (char)(0xC0 | cp >> 6);
+		t[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		t[0] = (char)(0xE0 | cp >> 12);
+		t[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		t[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		t[0] = (char)(0xF0 | cp >> 18);
+		t[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		t[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		t[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_add(b, t, n);
+}
+
+/* Code points no document should carry: NUL, surrogates, out of range, and
+ * control characters other than tab and newlines. */
+static int cp_bad(uint32_t cp)
+{
+	return cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
+	       (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
+	       (cp >= 0x7F && cp < 0xA0);
+}
+
+/* "&#...;", "&#x...;" as md4c guarantees them (at most 8 digits). */
+static uint32_t numeric_entity(const char *s, size_t n)
+{
+	int hex = n > 3 && (s[2] == 'x' || s[2] == 'X');
+	uint32_t cp = 0;
+
+	for (size_t i = hex ? 3 : 2; i + 1 < n; i++) {
+		unsigned c = (unsigned char)s[i];
+		unsigned d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+		if (cp > 0x10FFFF)
+			break; /* already bad; stop before overflow */
+		cp = cp * (hex ? 16 : 10) + d;
+	}
+	return cp;
+}
+
+/* Append the decoded form of the entity s[0..n) (including & and ;). */
+static void entity_decode(struct buf *b, const char *s, size_t n)
+{
+	if (n < 3 || s[0] != '&' || s[n - 1] != ';') {
+		buf_add(b, s, n);
+		return;
+	}
+	if (s[1] == '#') {
+		uint32_t cp = numeric_entity(s, n);
+		if (cp_bad(cp))
+			buf_puts(b, REPLACEMENT);
+		else
+			put_utf8(b, cp);
+		return;
+	}
+	for (size_t i = 0; i < sizeof ENTITIES / sizeof ENTITIES[0]; i++) {
+		const char *name = ENTITIES[i].name;
+		if (strlen(name) == n - 2 && memcmp(name, s + 1, n - 2) == 0) {
+			put_utf8(b, ENTITIES[i].cp);
+			return;
+		}
+	}
+	buf_add(b, s, n);
+}
+
+/* Append an md4c attribute (link destination, title, code language) with
+ * its entities decoded. */
+static void attr_decode(struct buf *b, const MD_ATTRIBUTE *a)
+{
+	for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
+		const char *s = a->text + a->substr_offsets[i];
+		size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
+		switch (a->substr_types[i]) {
+		case MD_TEXT_ENTITY: entity_decode(b, s, n); break;
+		case MD_TEXT_NULLCHAR: buf_puts(b, REPLACEMENT); break;
+		default: buf_add(b, s, n);
+		}
+	}
+}
+
+/* ---- URLs --------------------------------------------------------------- */
+
+static int scheme_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+}
+
+/*
+ * 1 when a decoded destination may become live. Browsers drop whitespace
+ * and control characters inside a scheme ("java\tscript:"), so we skip them
+ * too. Any run of scheme characters ended by ':' is a scheme and must be
+ * http, https or mailto; anything else before the first ':' (such as '/',
+ * '?', '#') means there is no scheme at all: a relative reference.
+ */
+static int url_allowed(const char *u, size_t n)
+{
+	char sch[8];
+	size_t k = 0, i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)u[i];
+		if (c <= 0x20 || c == 0x7F)
+			continue;
+		if (c == ':')
+			break;
+		if (!scheme_char(c))
+			return 1;
+		if (k < sizeof sch)
+			sch[k] = (char)(c | 0x20);
+		k++;
+	}
+	if (i == n)
+		return 1; /* no ':' at all */
+	return (k == 4 && memcmp(sch, "http", 4) == 0) ||
+	       (k == 5 && memcmp(sch, "https", 5) == 0) ||
+	       (k == 6 && memcmp(sch, "mailto", 6) == 0);
+}
+
+static int url_keep(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || strchr("-_.~:/?#[]@!$&'()*+,;=%", c);
+}
+
+/* A checked URL as an attribute value: bytes outside the URL set are
+ * percent-encoded (which can only add '%', never create a scheme), then
+ * & and ' are escaped for the attribute. */
+static void put_url(struct buf *b, const char *u, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)u[i];
+		if (c == '&')
+			buf_puts(b, "&amp;");
+		else if (c == '\'')
+			buf_puts(b, "&#39;");
+		else if (c && url_keep(c))
+			buf_putc(b, (char)c);
+		else
+			buf_printf(b, "%%%c%c", hex[c >> 4], hex[c & 15]);
+	}
+}
+
+/* Decode a destination into r->tmp; 1 when it may be used. */
+static int dest_decode(struct render *r, const MD_ATTRIBUTE *a)
+{
+	buf_reset(&r->tmp);
+	attr_decode(&r->tmp, a);
+	return url_allowed(r->tmp.s ? r->tmp.s : "", r->tmp.len);
+}
+
+/* ` title="..."` when there is a title. */
+static void put_title(struct render *r, const MD_ATTRIBUTE *a)
+{
+	if (a->size == 0)
+		return;
+	buf_reset(&r->tmp);
+	attr_decode(&r->tmp, a);
+	buf_puts(r->out, " title=\"");
+	html_attr(r->out, buf_str(&r->tmp));
+	buf_putc(r->out, '"');
+}
+
+/* ---- HTML renderer ------------------------------------------------------ */
+
+static int status(struct render *r)
+{
+	return r->out->err || r->tmp.err ? -1 : 0;
+}
+
+static void html_heading(struct render *r, const MD_BLOCK_H_DETAIL *d, int enter)
+{
+	unsigned level = d->level < 6 ? d->level + 1 : 6;
+	buf_printf(r->out, enter ? "<h%u>" : "</h%u>\n", level);
+}
+
+static void html_code_open(struct render *r, const MD_BLOCK_CODE_DETAIL *d)
+{
+	buf_puts(r->out, "<pre><code");
+	if (d->lang.size) {
+		buf_reset(&r->tmp);
+		attr_decode(&r->tmp, &d->lang);
+		buf_puts(r->out, " class=\"language-");
+		html_attr(r->out, buf_str(&r->tmp));
+		buf_putc(r->out, '"');
+	}
+	buf_putc(r->out, '>');
+}
+
+static void html_cell(struct render *r, const char *tag,
+		      const MD_BLOCK_TD_DETAIL *d)
+{
+	static const char *const align[] = { "", " align=\"left\"",
+					     " align=\"center\"",
+					     " align=\"right\"" };
+	unsigned a = d->align <= MD_ALIGN_RIGHT ? d->align : 0;
+	buf_printf(r->out, "<%s%s>", tag, align[a]);
+}
+
+static int html_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+	const MD_BLOCK_OL_DETAIL *ol = detail;
+
+	switch (type) {
+	case MD_BLOCK_QUOTE: buf_puts(r->out, "<blockquote>\n"); break;
+	case MD_BLOCK_UL: buf_puts(r->out, "<ul>\n"); break;
+	case MD_BLOCK_OL:
+		if (ol->start == 1)
+			buf_puts(r->out, "<ol>\n");
+		else
+			buf_printf(r->out, "<ol start=\"%u\">\n", ol->start);
+		break;
+	case MD_BLOCK_LI: buf_puts(r->out, "<li>"); break;
+	case MD_BLOCK_HR: buf_puts(r->out, "<hr>\n"); break;
+	case MD_BLOCK_H: html_heading(r, detail, 1); break;
+	case MD_BLOCK_CODE: html_code_open(r, detail); break;
+	case MD_BLOCK_P: buf_puts(r->out, "<p>"); break;
+	case MD_BLOCK_TABLE: buf_puts(r->out, "<table>\n"); break;
+	case MD_BLOCK_THEAD: buf_puts(r->out, "<thead>\n"); break;
+	case MD_BLOCK_TBODY: buf_puts(r->out, "<tbody>\n"); break;
+	case MD_BLOCK_TR: buf_puts(r->out, "<tr>\n"); break;
+	case MD_BLOCK_TH: html_cell(r, "th", detail); break;
+	case MD_BLOCK_TD: html_cell(r, "td", detail); break;
+	default: break; /* DOC; HTML never comes with MD_FLAG_NOHTML */
+	}
+	return status(r);
+}
+
+static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+
+	switch (type) {
+	case MD_BLOCK_QUOTE: buf_puts(r->out, "</blockquote>\n"); break;
+	case MD_BLOCK_UL: buf_puts(r->out, "</ul>\n"); break;
+	case MD_BLOCK_OL: buf_puts(r->out, "</ol>\n"); break;
+	case MD_BLOCK_LI: buf_puts(r->out, "</li>\n"); break;
+	case MD_BLOCK_H: html_heading(r, detail, 0); break;
+	case MD_BLOCK_CODE: buf_puts(r->out, "</code></pre>\n"); break;
+	case MD_BLOCK_P: buf_puts(r->out, "</p>\n"); break;
+	case MD_BLOCK_TABLE: buf_puts(r->out, "</table>\n"); break;
+	case MD_BLOCK_THEAD: buf_puts(r->out, "</thead>\n"); break;
+	case MD_BLOCK_TBODY: buf_puts(r->out, "</tbody>\n"); break;
+	case MD_BLOCK_TR: buf_puts(r->out, "</tr>\n"); break;
+	case MD_BLOCK_TH: buf_puts(r->out, "</th>\n"); break;
+	case MD_BLOCK_TD: buf_puts(r->out, "</td>\n"); break;
+	default: break;
+	}
+	return status(r);
+}
+
+static void html_link_enter(struct render *r, const MD_SPAN_A_DETAIL *d)
+{
+	unsigned depth = r->link_depth++;
+	if (depth >= LINK_STACK || !dest_decode(r, &d->href))
+		return;
+	r->link_live |= UINT64_C(1) << depth;
+	buf_puts(r->out, "<a href=\"");
+	put_url(r->out, buf_str(&r->tmp), r->tmp.len);
+	buf_putc(r->out, '"');
+	put_title(r, &d->title);
+	buf_putc(r->out, '>');
+}
+
+static void html_link_leave(struct render *r)
+{
+	unsigned depth = --r->link_depth;
+	if (depth >= LINK_STACK || !(r->link_live & UINT64_C(1) << depth))
+		return;
+	r->link_live &= ~(UINT64_C(1) << depth);
+	buf_puts(r->out, "</a>");
+}
+
+/* Only the outermost image makes a tag; nested ones add to its alt text. */
+static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	if (r->img_depth++ > 0)
+		return;
+	r->img_drop = !dest_decode(r, &d->src);
+	if (r->img_drop)
+		return;
+	buf_puts(r->out, "<img src=\"");
+	put_url(r->out, buf_str(&r->tmp), r->tmp.len);
+	buf_puts(r->out, "\" alt=\"");
+}
+
+static void html_img_leave(struct render *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	if (--r->img_depth > 0 || r->img_drop)
+		return;
+	buf_putc(r->out, '"');
+	put_title(r, &d->title);
+	buf_putc(r->out, '>');
+}
+
+static const char *span_tag(MD_SPANTYPE type)
+{
+	switch (type) {
+	case MD_SPAN_EM: return "em";
+	case MD_SPAN_STRONG: return "strong";
+	case MD_SPAN_CODE: return "code";
+	case MD_SPAN_DEL: return "del";
+	default: return NULL;
+	}
+}
+
+static int html_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+	const char *tag = span_tag(type);
+
+	if (type == MD_SPAN_IMG)
+		html_img_enter(r, detail);
+	else if (r->img_depth > 0)
+		; /* alt text is plain */
+	else if (type == MD_SPAN_A)
+		html_link_enter(r, detail);
+	else if (tag)
+		buf_printf(r->out, "<%s>", tag);
+	return status(r);
+}
+
+static int html_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+	const char *tag = span_tag(type);
+
+	if (type == MD_SPAN_IMG)
+		html_img_leave(r, detail);
+	else if (r->img_depth > 0)
+		;
+	else if (type == MD_SPAN_A)
+		html_link_leave(r);
+	else if (tag)
+		buf_printf(r->out, "</%s>", tag);
+	return status(r);
+}
+
+static int html_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+	struct render *r = ud;
+	int alt = r->img_depth > 0;
+
+	if (alt && r->img_drop)
+		return 0;
+	switch (type) {
+	case MD_TEXT_NULLCHAR: buf_puts(r->out, REPLACEMENT); break;
+	case MD_TEXT_BR: buf_puts(r->out, alt ? " " : "<br>\n"); break;
+	case MD_TEXT_SOFTBR: buf_puts(r->out, alt ? " " : "\n"); break;
+	case MD_TEXT_ENTITY:
+		buf_reset(&r->tmp);
+		entity_decode(&r->tmp, s, n);
+		html_textn(r->out, buf_str(&r->tmp), r->tmp.len);
+		break;
+	default: /* normal, code, and (never expected) raw HTML: escaped */
+		html_textn(r->out, s, n);
+	}
+	return status(r);
+}
+
+/* ---- plain-text renderer ------------------------------------------------ */
+
+/* Drop trailing blanks written since `start`, so separators never pile up. */
+static void trim_from(struct buf *b, size_t start)
+{
+	while (b->len > start && strchr(" \t\n", b->s[b->len - 1]))
+		b->s[--b->len] = '\0';
+}
+
+static void text_break(struct render *r, enum brk brk)
+{
+	if (brk > r->brk)
+		r->brk = brk;
+}
+
+/* Write s, preceded by the pending separator unless nothing came before. */
+static void text_put(struct render *r, const char *s, size_t n)
+{
+	static const char *const sep[] = { "", " ", "\n", "\n\n" };
+
+	if (r->brk != BRK_NONE) {
+		trim_from(r->out, r->start);
+		if (r->out->len > r->start)
+			buf_puts(r->out, sep[r->brk]);
+		r->brk = BRK_NONE;
+	}
+	buf_add(r->out, s, n);
+}
+
+static enum brk text_block_break(MD_BLOCKTYPE type)
+{
+	switch (type) {
+	case MD_BLOCK_DOC:
+	case MD_BLOCK_THEAD:
+	case MD_BLOCK_TBODY: return BRK_NONE;
+	case MD_BLOCK_LI:
+	case MD_BLOCK_TR: return BRK_LINE;
+	case MD_BLOCK_TH:
+	case MD_BLOCK_TD: return BRK_SPACE;
+	default: return BRK_PARA;
+	}
+}
+
+static int text_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+	text_break(r, text_block_break(type));
+	return status(r);
+}
+
+static int text_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	return text_enter_block(type, detail, ud);
+}
+
+static int text_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	return 0;
+}
+
+static int text_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+	struct render *r = ud;
+
+	switch (type) {
+	case MD_TEXT_NULLCHAR: text_put(r, REPLACEMENT, 3); break;
+	case MD_TEXT_BR: text_break(r, BRK_LINE); break;
+	case MD_TEXT_SOFTBR: text_put(r, " ", 1); break;
+	case MD_TEXT_ENTITY:
+		buf_reset(&r->tmp);
+		entity_decode(&r->tmp, s, n);
+		text_put(r, buf_str(&r->tmp), r->tmp.len);
+		break;
+	default: text_put(r, s, n);
+	}
+	return status(r);
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+static int render(const char *md, size_t n, struct buf *out,
+		  const MD_PARSER *parser)
+{
+	struct render r = { .out = out, .start = out->len };
+	int rc;
+
+	if (n > UINT_MAX || (n && !md))
+		return -1;
+	buf_init(&r.tmp, 0);
+	rc = md_parse(n ? md : "", (MD_SIZE)n, parser, &r);
+	buf_release(&r.tmp);
+	return rc || out->err ? -1 : 0;
+}
+
+int markdown_to_html(const char *md, size_t n, struct buf *out)
+{
+	static const MD_PARSER parser = {
+		.flags = MD_FLAGS,
+		.enter_block = html_enter_block,
+		.leave_block = html_leave_block,
+		.enter_span = html_enter_span,
+		.leave_span = html_leave_span,
+		.text = html_text_cb,
+	};
+	return render(md, n, out, &parser);
+}
+
+int markdown_to_text(const char *md, size_t n, struct buf *out)
+{
+	static const MD_PARSER parser = {
+		.flags = MD_FLAGS | MD_FLAG_COLLAPSEWHITESPACE,
+		.enter_block = text_enter_block,
+		.leave_block = text_leave_block,
+		.enter_span = text_span,
+		.leave_span = text_span,
+		.text = text_text_cb,
+	};
+	size_t start = out->len;
+	int rc = render(md, n, out, &parser);
+
+	if (rc == 0) /* a final code block ends in '\n' */
+		trim_from(out, start);
+	return rc;
+}

@@ -1,0 +1,78 @@
+/*
+ * http: what a handler sees of a request and fills in of a response. Only
+ * http/ touches libmicrohttpd; handlers see these plain structs.
+ *
+ * Every request has a pool: handlers allocate from it and never free. The
+ * route table (router.c) is the one place that says which handler answers
+ * which method and path and what the request must carry first.
+ */
+#ifndef GZ_HTTP_H
+#define GZ_HTTP_H
+
+#include <stddef.h>
+
+#include "../util/buf.h"
+#include "form.h"
+
+struct pool;
+struct site;
+struct store;
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER, HTTP_METHOD__MAX };
+
+#define HTTP_MAX_PARAMS 6
+#define HTTP_MAX_HEADERS 8
+#define HTTP_MAX_FIELDS 64     /* query or form pairs */
+
+struct req {
+	struct pool *pool;
+	const struct site *site;
+	struct store *store;          /* this worker's database connection */
+	enum http_method method;
+	const char *uri;              /* raw request target, for logs */
+	const char *path;             /* raw path, before '?' */
+	struct kvlist query;          /* decoded query string */
+	const char *content_type;
+	const char *body;             /* raw request body (POST), NUL-terminated */
+	size_t body_len;
+	struct kvlist form;           /* body decoded, for ROUTE_FORM routes */
+	struct kvlist cookies;
+	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
+	size_t nparams;
+	const char *client_ip;
+	const char *user_agent, *referer;
+};
+
+struct header { const char *name, *value; };
+
+struct resp {
+	int status;
+	const char *content_type;     /* default text/html; charset=utf-8 */
+	const char *cache_control;    /* default: private, no-store */
+	const char *location;         /* for redirects */
+	struct header headers[HTTP_MAX_HEADERS];
+	size_t nheaders;
+	struct buf body;
+	const char *static_body;      /* set instead of body for long-lived bytes */
+	size_t static_len;
+};
+
+/* A route handler: fills resp (status defaults to 200). */
+typedef void (*http_handler)(struct req *rq, struct resp *rs);
+
+void resp_header(struct resp *rs, const char *name, const char *value);
+void resp_redirect(struct resp *rs, int status, const char *location);
+
+/* Renders the theme's error page with status, title and message. */
+void http_error(struct req *rq, struct resp *rs, int status, const char *title,
+		const char *message);
+
+/* Decides the handler for a request (router.c): fills rq->params and
+ * returns it, or answers 404/405 itself and returns NULL. The route's
+ * flags are checked here, centrally. */
+http_handler router_match(struct req *rq, struct resp *rs);
+
+/* Serves the site until SIGINT/SIGTERM (server.c). 0 on a clean stop. */
+int http_serve(struct site *site, const char *listen, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+ * router: the one route table. Each row is a method, a path pattern whose
+ * ":name" segments are captured into rq->params, a handler and flags that
+ * are checked here, before the handler runs, never inside it. GET routes
+ * answer HEAD too.
+ */
+#include "http.h"
+#include "../pages/pages.h"
+#include "../comments/comment_form.h"
+#include "../util/pool.h"
+#include "../util/utf8.h"
+
+#include <string.h>
+#include <strings.h>
+
+enum route_flag {
+	ROUTE_FORM = 1 << 0,   /* needs a decoded urlencoded body */
+};
+
+struct route {
+	enum http_method method;
+	const char *pattern;
+	http_handler handler;
+	unsigned flags;
+};
+
+static const struct route routes[] = {
+	{ HTTP_GET, "/", page_home, 0 },
+	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
+	{ HTTP_GET, "/section/:slug", page_section, 0 },
+	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
+	{ HTTP_GET, "/author/:slug", page_author, 0 },
+	{ HTTP_GET, "/static/:file", page_static, 0 },
+	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decodes one path segment; NULL when malformed, not UTF-8, or
+ * holding NUL or '/' (an encoded slash never smuggles a separator in). */
+static const char *segment_decode(struct pool *p, const char *s, size_t n)
+{
+	char *out = pool_alloc(p, n + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '%') {
+			out[o++] = s[i];
+			continue;
+		}
+		if (i + 2 >= n)
+			return NULL;
+		int hi = hexval(s[i + 1]), lo = hexval(s[i + 2]);
+		if (hi < 0 || lo < 0)
+			return NULL;
+		out[o++] = (char)(hi * 16 + lo);
+		i += 2;
+	}
+	out[o] = '\0';
+	if (!utf8_valid(out, o) || memchr(out, '/', o))
+		return NULL;
+	return out;
+}
+
+/* Decodes the urlencoded body into rq->form, or answers 415/400. */
+static int form_body(struct req *rq, struct resp *rs)
+{
+	const char *ct = rq->content_type ? rq->content_type : "";
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
+		http_error(rq, rs, 415, "Unsupported form encoding",
+			   "This form must be sent as application/x-www-form-urlencoded.");
+		return -1;
+	}
+	enum form_err e = form_decode(rq->pool, rq->body ? rq->body : "", rq->body_len,
+				      HTTP_MAX_FIELDS, &rq->form);
+	if (e != FORM_OK) {
+		http_error(rq, rs, 400, "Bad request",
+			   e == FORM_EBADCHAR ? "The form held characters that are not valid text "
+						"(invalid UTF-8 or NUL bytes)."
+					      : "The form could not be read.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Matches path against pattern, capturing ":x" segments. A single trailing
+ * slash is ignored. Returns 1 on a match. */
+static int match(struct req *rq, const char *pattern, const char *path)
+{
+	size_t np = 0;
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			return 0;
+		p++, s++;
+		const char *pe = strchrnul(p, '/'), *se = strchrnul(s, '/');
+		if (*p == ':') {
+			if (se == s || np == HTTP_MAX_PARAMS)
+				return 0;
+			const char *v = segment_decode(rq->pool, s, (size_t)(se - s));
+			if (!v)
+				return 0;
+			rq->params[np++] = v;
+		} else if ((size_t)(pe - p) != (size_t)(se - s) || memcmp(p, s, (size_t)(pe - p)))
+			return 0;
+		p = pe, s = se;
+	}
+	int end = *s == '\0' || (s[0] == '/' && s[1] == '\0' && s != path);
+	if (*p != '\0' || !end)
+		return 0;
+	rq->nparams = np;
+	return 1;
+}
+
+http_handler router_match(struct req *rq, struct resp *rs)
+{
+	int path_known = 0;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *r = &routes[i];
+		if (!match(rq, r->pattern, rq->path))
+			continue;
+		path_known = 1;
+		int ok = r->method == rq->method ||
+			 (r->method == HTTP_GET && rq->method == HTTP_HEAD);
+		if (!ok)
+			continue;
+		if ((r->flags & ROUTE_FORM) && form_body(rq, rs))
+			return NULL;
+		return r->handler;
+	}
+	if (path_known) {
+		resp_header(rs, "Allow", "GET, HEAD, POST");
+		http_error(rq, rs, 405, "Method not allowed",
+			   "This address does not accept that kind of request.");
+	} else
+		http_error(rq, rs, 404, "Page not found",
+			   "Sorry, there is no page at this address.");
+	return NULL;
+}

@@ -1,0 +1,155 @@
+/*
+ * page: what every reader page shares. Values reach templates only through
+ * tv_put_str (escaped at render) except Markdown output, so a page module
+ * cannot forget to escape.
+ */
+#include "pages.h"
+#include "../render/escape.h"
+#include "../render/template.h"
+#include "../site/site.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/pool.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const months[] = { "January", "February", "March",     "April",
+				      "May",     "June",     "July",      "August",
+				      "September", "October", "November", "December" };
+
+const char *date_iso(struct pool *p, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return pool_printf(p, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+const char *date_human(struct pool *p, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	return pool_printf(p, "%d %s %04d", tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900);
+}
+
+const char *story_path(struct pool *p, const struct story *s)
+{
+	time_t tt = (time_t)s->published_at;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_printf(&b, "/%04d/%02d/%02d/", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	url_path(&b, s->slug);
+	const char *r = pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
+const char *page_path(struct pool *p, const char *prefix, const char *slug)
+{
+	struct buf b;
+	buf_init(&b, 4096);
+	buf_puts(&b, prefix);
+	url_path(&b, slug);
+	const char *r = pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
+struct tv *story_summary(struct pool *p, const struct story *s)
+{
+	struct tv *o = tv_obj(p);
+	tv_put_str(o, "title", s->title);
+	tv_put_str(o, "url", story_path(p, s));
+	tv_put_str(o, "excerpt", s->excerpt);
+	tv_put_str(o, "date_iso", date_iso(p, s->published_at));
+	tv_put_str(o, "date_human", date_human(p, s->published_at));
+	if (s->section.id) {
+		tv_put_str(o, "section_name", s->section.name);
+		tv_put_str(o, "section_url", page_path(p, "/section/", s->section.slug));
+	}
+	tv_put_str(o, "author_name", s->author.name);
+	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
+	tv_put_int(o, "reading_minutes", s->reading_minutes);
+	tv_put_int(o, "comment_count", s->comment_count);
+	return o;
+}
+
+unsigned long long page_number(const struct req *rq)
+{
+	const char *v = kv_get(&rq->query, "page");
+	unsigned long long n;
+	if (!v)
+		return 1;
+	if (num_parse_u64(v, 1000000, &n) || n == 0)
+		return 0;
+	return n;
+}
+
+struct tv *page_ctx(struct req *rq, const char *title, const char *description,
+		    const char *canonical_path)
+{
+	struct pool *p = rq->pool;
+	const struct config *cfg = &rq->site->cfg;
+	struct tv *ctx = tv_obj(p), *site = tv_obj(p), *nav = tv_list(p);
+	tv_put_str(site, "name", cfg->site_name);
+	tv_put_str(site, "tagline", cfg->tagline);
+	tv_put_str(site, "lang", cfg->lang);
+	tv_put_str(site, "dir", "ltr");
+	tv_put(ctx, "site", site);
+	struct section *secs = NULL;
+	size_t n = 0;
+	if (rq->store && store_sections(rq->store, p, &secs, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++) {
+			struct tv *item = tv_obj(p);
+			const char *url = page_path(p, "/section/", secs[i].slug);
+			tv_put_str(item, "name", secs[i].name);
+			tv_put_str(item, "url", url);
+			tv_put_bool(item, "current",
+				    canonical_path && strcmp(canonical_path, url) == 0);
+			tv_append(nav, item);
+		}
+	tv_put(ctx, "nav", nav);
+	tv_put_str(ctx, "css_url", rq->site->css_url);
+	tv_put_str(ctx, "page_title",
+		   title ? pool_printf(p, "%s – %s", title, cfg->site_name) : cfg->site_name);
+	tv_put_str(ctx, "meta_description", description ? description : cfg->tagline);
+	if (canonical_path)
+		tv_put_str(ctx, "canonical_url", pool_printf(p, "%s%s", cfg->base_url, canonical_path));
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	tv_put_int(ctx, "year", tm.tm_year + 1900);
+	return ctx;
+}
+
+void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx)
+{
+	buf_reset(&rs->body);
+	rs->status = status;
+	if (tpl_render(rq->site->tpl, name, ctx, &rs->body) != 0 || rs->body.err) {
+		log_error("%s: rendering template %s failed", rq->uri, name);
+		buf_reset(&rs->body);
+		rs->status = 500;
+		rs->content_type = "text/plain; charset=utf-8";
+		buf_puts(&rs->body, "Internal error. It has been logged.\n");
+	}
+}
+
+void http_error(struct req *rq, struct resp *rs, int status, const char *title,
+		const char *message)
+{
+	struct tv *ctx = page_ctx(rq, title, NULL, NULL);
+	struct tv *e = tv_obj(rq->pool);
+	tv_put_int(e, "status", status);
+	tv_put_str(e, "title", title);
+	tv_put_str(e, "message", message);
+	tv_put(ctx, "error", e);
+	rs->cache_control = "private, no-store";
+	page_render(rq, rs, status, "error", ctx);
+}

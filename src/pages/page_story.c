@@ -1,0 +1,121 @@
+/*
+ * page_story: a story with its byline, body, tags, related stories,
+ * threaded comments and the comment form. Everything shown was computed
+ * when the story or a comment was written (body HTML, related list,
+ * comment count); serving asks the store for four things and renders.
+ */
+#include "pages.h"
+#include "../comments/comment_form.h"
+#include "../render/template.h"
+#include "../site/site.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/pool.h"
+
+#include <string.h>
+
+static struct tv *tags_tv(struct pool *p, const struct story *s)
+{
+	struct tv *list = tv_list(p);
+	for (size_t i = 0; i < s->ntags; i++) {
+		struct tv *t = tv_obj(p);
+		tv_put_str(t, "name", s->tags[i].name);
+		tv_put_str(t, "url", page_path(p, "/tag/", s->tags[i].slug));
+		tv_append(list, t);
+	}
+	return list;
+}
+
+static const char *count_label(struct pool *p, int n)
+{
+	if (n == 0)
+		return "No comments";
+	return n == 1 ? "1 comment" : pool_printf(p, "%d comments", n);
+}
+
+static struct tv *related_tv(struct req *rq, const struct story *s)
+{
+	struct tv *list = tv_list(rq->pool);
+	struct story *v = NULL;
+	size_t n = 0;
+	if (store_related(rq->store, rq->pool, s->id, &v, &n)) {
+		log_error("%s: related: %s", rq->uri, store_errmsg(rq->store));
+		return list; /* the story is still worth showing */
+	}
+	for (size_t i = 0; i < n; i++)
+		tv_append(list, story_summary(rq->pool, &v[i]));
+	return list;
+}
+
+void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
+		     const struct comment_form_state *form)
+{
+	struct pool *p = rq->pool;
+	const char *path = story_path(p, s);
+	struct comment *cv = NULL;
+	size_t cn = 0;
+	if (store_comments_for_story(rq->store, p, s->id, form->held_id, &cv, &cn)) {
+		log_error("%s: comments: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
+		return;
+	}
+	struct tv *ctx = page_ctx(rq, s->title, s->excerpt, path);
+	struct tv *so = story_summary(p, s);
+	tv_put_html(so, "body_html", s->body_html);
+	tv_put(so, "tags", tags_tv(p, s));
+	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
+	tv_put(ctx, "story", so);
+	tv_put(ctx, "related", related_tv(rq, s));
+	tv_put(ctx, "comments", comment_thread_tv(rq, s, path, cv, cn, form->held_id));
+	tv_put(ctx, "form", comment_form_tv(rq, s, form));
+	int status = 200;
+	if (form->general_error || form->value[CF_COMMENT] || form->value[CF_AUTHOR])
+		status = 422; /* the form came back with the reader's values */
+	for (int i = 0; i < CF__MAX; i++)
+		if (form->error[i])
+			status = 422;
+	if (status == 200 && !form->held_id && !form->parent_id)
+		rs->cache_control = "public, max-age=0, must-revalidate";
+	page_render(rq, rs, status, "story", ctx);
+}
+
+/* The date segments must be digits and match the story's own date;
+ * otherwise the canonical URL is answered with 301. */
+void page_story(struct req *rq, struct resp *rs)
+{
+	struct story s;
+	unsigned long long y, m, d;
+	if (num_parse_u64(rq->params[0], 9999, &y) || num_parse_u64(rq->params[1], 12, &m) ||
+	    num_parse_u64(rq->params[2], 31, &d)) {
+		http_error(rq, rs, 404, "Page not found", "There is no story at this address.");
+		return;
+	}
+	int rc = store_story_by_slug(rq->store, rq->pool, rq->params[3], &s);
+	if (rc) {
+		if (rc != STORE_NOTFOUND)
+			log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, rc == STORE_NOTFOUND ? 404 : 500,
+			   rc == STORE_NOTFOUND ? "Page not found" : "Something went wrong",
+			   rc == STORE_NOTFOUND ? "There is no story at this address."
+						: "The story could not be loaded.");
+		return;
+	}
+	const char *path = story_path(rq->pool, &s);
+	if (strncmp(rq->path, path, strlen(path)) != 0) {
+		resp_redirect(rs, 301, path);
+		rs->cache_control = "public, max-age=3600";
+		return;
+	}
+	struct comment_form_state form = { 0 };
+	unsigned long long id;
+	const char *reply = kv_get(&rq->query, "replytocom");
+	if (reply && num_parse_u64(reply, 1ULL << 62, &id) == 0)
+		form.parent_id = (long long)id;
+	const char *held = kv_get(&rq->query, "unapproved");
+	const char *hash = kv_get(&rq->query, "moderation-hash");
+	if (held && hash && num_parse_u64(held, 1ULL << 62, &id) == 0) {
+		if (site_sign_ok(rq->site, pool_printf(rq->pool, "moderation:%llu", id), hash, 32))
+			form.held_id = (long long)id;
+	}
+	page_story_show(rq, rs, &s, &form);
+}

@@ -1,0 +1,45 @@
+/*
+ * pages: one file per reader page (home, story, lists, static files,
+ * errors) and the few helpers they share (page.c): the context every
+ * template gets, story URLs and summaries, dates and pagination.
+ */
+#ifndef GZ_PAGES_H
+#define GZ_PAGES_H
+
+#include "../http/http.h"
+#include "../store/store.h"
+
+struct tv;
+struct comment_form_state;
+
+/* Route handlers (see the route table in http/router.c). */
+void page_home(struct req *rq, struct resp *rs);
+void page_story(struct req *rq, struct resp *rs);
+void page_section(struct req *rq, struct resp *rs);
+void page_tag(struct req *rq, struct resp *rs);
+void page_author(struct req *rq, struct resp *rs);
+void page_static(struct req *rq, struct resp *rs);
+
+/* The story page with the comment form in the given state; used by the
+ * GET handler and by the comment handler to re-show a form with errors. */
+void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
+		     const struct comment_form_state *form);
+
+/* The top-level template context: site, nav, css_url, page title... */
+struct tv *page_ctx(struct req *rq, const char *title, const char *description,
+		    const char *canonical_path);
+/* Renders template `name` with ctx into rs (500 page if rendering fails). */
+void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
+
+/* "/2024/07/05/slug": the one URL of a story. */
+const char *story_path(struct pool *p, const struct story *s);
+/* prefix followed by the slug, percent-encoded: "/tag/energy". */
+const char *page_path(struct pool *p, const char *prefix, const char *slug);
+struct tv *story_summary(struct pool *p, const struct story *s);
+/* "2024-07-05T09:30:00Z" and "5 July 2024". */
+const char *date_iso(struct pool *p, long long t);
+const char *date_human(struct pool *p, long long t);
+/* ?page=N from the query: 1 when absent, 0 when not a page number. */
+unsigned long long page_number(const struct req *rq);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * escape: context-named escaping. One table-free switch per context keeps
+ * each rule readable; all of them append to a buf and never fail silently
+ * (the buf's sticky error covers allocation).
+ */
+#include "escape.h"
+
+#include <string.h>
+#include <strings.h>
+
+void html_textn(struct buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		buf_add(b, s + start, i - start);
+		buf_puts(b, rep);
+		start = i + 1;
+	}
+	buf_add(b, s + start, n - start);
+}
+
+void html_text(struct buf *b, const char *s)
+{
+	if (s)
+		html_textn(b, s, strlen(s));
+}
+
+void html_attr(struct buf *b, const char *s)
+{
+	html_text(b, s);
+}
+
+void html_raw(struct buf *b, const char *s)
+{
+	if (s)
+		buf_puts(b, s);
+}
+
+static int unreserved(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+	       c == '~';
+}
+
+static void pct(struct buf *b, unsigned char c)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char t[3] = { '%', hex[c >> 4], hex[c & 15] };
+	buf_add(b, t, 3);
+}
+
+void url_path(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (unreserved(*p))
+			buf_putc(b, (char)*p);
+		else
+			pct(b, *p);
+	}
+}
+
+void url_query(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (unreserved(*p))
+			buf_putc(b, (char)*p);
+		else if (*p == ' ')
+			buf_putc(b, '+');
+		else
+			pct(b, *p);
+	}
+}
+
+void json_string(struct buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		switch (*p) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		case '<': buf_puts(b, "\\u003c"); break;
+		case '>': buf_puts(b, "\\u003e"); break;
+		case '&': buf_puts(b, "\\u0026"); break;
+		default:
+			if (*p < 0x20)
+				buf_printf(b, "\\u%04x", *p);
+			else
+				buf_putc(b, (char)*p);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+void xml_text(struct buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		switch (*p) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '"': buf_puts(b, "&quot;"); break;
+		case '\'': buf_puts(b, "&apos;"); break;
+		default:
+			/* XML 1.0 forbids most control characters outright */
+			if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+				continue;
+			buf_putc(b, (char)*p);
+		}
+	}
+}
+
+int url_is_http(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t skip = 0;
+	if (strncasecmp(url, "http://", 7) == 0)
+		skip = 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		skip = 8;
+	else
+		return 0;
+	const char *host = url + skip;
+	if (!*host || *host == '/')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>' ||
+		    *p == '"' || *p == '\'' || *p == '`' || *p == '\\')
+			return 0;
+	return 1;
+}

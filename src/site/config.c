@@ -1,0 +1,160 @@
+/*
+ * config: table-driven parsing of gazette.conf (see config.h).
+ */
+#include "config.h"
+#include "../util/num.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+enum ctype { C_STR, C_INT, C_LONG };
+
+struct ckey {
+	const char *name;
+	enum ctype type;
+	size_t off, size;      /* offset in struct config; size for strings */
+	long long min, max;
+	const char *help;
+};
+
+#define S(f, h) { #f, C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, h }
+#define I(f, lo, hi, h) { #f, C_INT, offsetof(struct config, f), 0, lo, hi, h }
+#define L(f, lo, hi, h) { #f, C_LONG, offsetof(struct config, f), 0, lo, hi, h }
+
+static const struct ckey keys[] = {
+	S(site_name, "the name in the masthead and page titles"),
+	S(tagline, "a line under the masthead"),
+	S(base_url, "public URL of the site, without a trailing slash"),
+	S(lang, "language of the content (BCP 47)"),
+	S(listen, "address:port that `gazette serve` binds by default"),
+	I(per_page, 1, 100, "stories per list page"),
+	I(comment_min_seconds, 0, 3600, "minimum seconds between showing the comment form and sending it"),
+	I(comment_rate_per_minute, 1, 100000, "comments one client address may post per minute"),
+	I(comment_auto_approve_known, 0, 1, "1: approve commenters who have an approved comment"),
+	I(comment_max_depth, 1, 10, "deepest reply nesting"),
+	I(comments_open, 0, 1, "1: readers may comment"),
+	I(threads, 1, 64, "worker threads serving requests"),
+	I(conn_timeout, 1, 3600, "seconds an idle connection is kept"),
+	I(per_ip_connections, 1, 10000, "simultaneous connections per client address"),
+	L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
+};
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->site_name, sizeof c->site_name, "The Gazette");
+	snprintf(c->tagline, sizeof c->tagline, "News, analysis and comment");
+	snprintf(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
+	snprintf(c->lang, sizeof c->lang, "en");
+	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
+	c->per_page = 10;
+	c->comment_min_seconds = 2;
+	c->comment_rate_per_minute = 5;
+	c->comment_auto_approve_known = 1;
+	c->comment_max_depth = 5;
+	c->comments_open = 1;
+	c->threads = 2;
+	c->conn_timeout = 30;
+	c->per_ip_connections = 64;
+	c->body_limit = 1L << 20;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+static int set_key(struct config *c, const struct ckey *k, const char *val, char *err,
+		   size_t errlen)
+{
+	char *field = (char *)c + k->off;
+	if (k->type == C_STR) {
+		if (strlen(val) >= k->size) {
+			snprintf(err, errlen, "%s is longer than %zu bytes", k->name, k->size - 1);
+			return -1;
+		}
+		memcpy(field, val, strlen(val) + 1);
+		return 0;
+	}
+	long long v;
+	if (num_parse_i64(val, k->min, k->max, &v)) {
+		snprintf(err, errlen, "%s must be a whole number from %lld to %lld", k->name,
+			 k->min, k->max);
+		return -1;
+	}
+	if (k->type == C_INT)
+		*(int *)field = (int)v;
+	else
+		*(long *)field = (long)v;
+	return 0;
+}
+
+int config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	char line[1024], msg[200];
+	int lineno = 0, rc = 0;
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected key = value", path, lineno);
+			rc = -1;
+			break;
+		}
+		*eq = '\0';
+		char *key = trim(s), *val = trim(eq + 1);
+		const struct ckey *k = NULL;
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strcmp(keys[i].name, key) == 0)
+				k = &keys[i];
+		if (!k) {
+			snprintf(err, errlen, "%s:%d: unknown setting \"%s\"", path, lineno, key);
+			rc = -1;
+		} else if (set_key(c, k, val, msg, sizeof msg)) {
+			snprintf(err, errlen, "%s:%d: %s", path, lineno, msg);
+			rc = -1;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int config_write(const struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "wx");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change.\n", f);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		const struct ckey *k = &keys[i];
+		const char *field = (const char *)c + k->off;
+		fprintf(f, "\n# %s\n", k->help);
+		if (k->type == C_STR)
+			fprintf(f, "%s = %s\n", k->name, field);
+		else if (k->type == C_INT)
+			fprintf(f, "%s = %d\n", k->name, *(const int *)field);
+		else
+			fprintf(f, "%s = %ld\n", k->name, *(const long *)field);
+	}
+	if (fclose(f) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}

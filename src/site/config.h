@@ -1,0 +1,36 @@
+/*
+ * config: the site's gazette.conf, "key = value" lines with '#' comments.
+ * Every key is a row of one table with its type, default and bounds, so an
+ * unknown key or a bad value is reported with its line number and nothing
+ * else has to validate settings again.
+ */
+#ifndef GZ_CONFIG_H
+#define GZ_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char site_name[128];
+	char tagline[256];
+	char base_url[256];      /* e.g. http://127.0.0.1:8080 (no trailing /) */
+	char lang[16];
+	char listen[64];         /* default listen address */
+	int per_page;
+	int comment_min_seconds;
+	int comment_rate_per_minute;
+	int comment_auto_approve_known;
+	int comment_max_depth;
+	int comments_open;
+	int threads;
+	int conn_timeout;        /* seconds */
+	int per_ip_connections;
+	long body_limit;         /* bytes */
+};
+
+void config_defaults(struct config *c);
+/* Reads path over the defaults. 0 ok; -1 with "path:line: message" in err. */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Writes a commented config file holding c's values; 0 ok. */
+int config_write(const struct config *c, const char *path, char *err, size_t errlen);
+
+#endif

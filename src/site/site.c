@@ -1,0 +1,227 @@
+/*
+ * site: opens a site folder into the shared, read-mostly struct site.
+ *
+ * The theme is looked up in two places: the site's own theme/ folder first,
+ * then the default theme shipped with Gazette, so a site overrides any one
+ * file without recompiling. Static files are read into memory at start and
+ * given a content hash that versions their URLs.
+ */
+#include "site.h"
+#include "../render/template.h"
+#include "../store/store.h"
+#include "../util/pool.h"
+#include "../util/ratelimit.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef GAZETTE_DATADIR
+#define GAZETTE_DATADIR "/usr/local/share/gazette"
+#endif
+
+static const struct {
+	const char *name, *type;
+} static_types[] = {
+	{ "style.css", "text/css; charset=utf-8" },
+	{ "comment-form.js", "text/javascript; charset=utf-8" },
+	{ "favicon.svg", "image/svg+xml" },
+};
+
+static int is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+const char *site_data_dir(void)
+{
+	static char dir[PATH_MAX];
+	const char *env = getenv("GAZETTE_DATA");
+	if (env && *env)
+		return env;
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+	if (n > 0) {
+		dir[n] = '\0';
+		char *slash = strrchr(dir, '/');
+		if (slash) {
+			strcpy(slash, "/themes/default");
+			if (is_dir(dir)) {
+				*slash = '\0';
+				return dir;
+			}
+		}
+	}
+	return GAZETTE_DATADIR;
+}
+
+/* Reads a whole file (max 4 MiB) into malloc'd memory. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *data = NULL;
+	if (fseek(f, 0, SEEK_END) == 0) {
+		long n = ftell(f);
+		if (n >= 0 && n <= 4L << 20 && fseek(f, 0, SEEK_SET) == 0) {
+			data = malloc((size_t)n + 1);
+			if (data && fread(data, 1, (size_t)n, f) == (size_t)n) {
+				data[n] = '\0';
+				*len = (size_t)n;
+			} else {
+				free(data);
+				data = NULL;
+			}
+		}
+	}
+	fclose(f);
+	return data;
+}
+
+static int load_statics(struct site *s, const char *site_theme, const char *def_theme,
+			char *err, size_t errlen)
+{
+	for (size_t i = 0; i < sizeof static_types / sizeof static_types[0]; i++) {
+		char path[PATH_MAX];
+		struct static_file *f = &s->statics[s->nstatics];
+		snprintf(path, sizeof path, "%s/%s", site_theme, static_types[i].name);
+		f->data = read_file(path, &f->len);
+		if (!f->data) {
+			snprintf(path, sizeof path, "%s/%s", def_theme, static_types[i].name);
+			f->data = read_file(path, &f->len);
+		}
+		if (!f->data) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		unsigned char h[8];
+		crypto_generichash(h, sizeof h, (const unsigned char *)f->data, f->len, NULL, 0);
+		sodium_bin2hex(f->etag, sizeof f->etag, h, sizeof h);
+		snprintf(f->name, sizeof f->name, "%s", static_types[i].name);
+		f->type = static_types[i].type;
+		s->nstatics++;
+	}
+	const struct static_file *css = site_static(s, "style.css");
+	snprintf(s->css_url, sizeof s->css_url, "/static/style.css?v=%s", css->etag);
+	return 0;
+}
+
+const struct static_file *site_static(const struct site *s, const char *name)
+{
+	for (size_t i = 0; i < s->nstatics; i++)
+		if (strcmp(s->statics[i].name, name) == 0)
+			return &s->statics[i];
+	return NULL;
+}
+
+int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
+{
+	return store_open(out, s->db_path, err, errlen);
+}
+
+/* The secret is made at init and kept in the database. */
+static int load_secret(struct site *s, char *err, size_t errlen)
+{
+	struct store *st;
+	if (site_store_open(s, &st, err, errlen))
+		return -1;
+	struct pool *p = pool_new();
+	const char *hex = NULL;
+	int rc = store_setting_get(st, p, "secret", &hex);
+	if (rc == STORE_NOTFOUND) {
+		char fresh[65];
+		randombytes_buf(s->secret, sizeof s->secret);
+		sodium_bin2hex(fresh, sizeof fresh, s->secret, sizeof s->secret);
+		rc = store_setting_set(st, "secret", fresh);
+	} else if (rc == STORE_OK) {
+		size_t got = 0;
+		if (sodium_hex2bin(s->secret, sizeof s->secret, hex, strlen(hex), NULL, &got, NULL) ||
+		    got != sizeof s->secret)
+			rc = STORE_ERROR;
+	}
+	if (rc != STORE_OK)
+		snprintf(err, errlen, "site secret: %s", store_errmsg(st));
+	pool_free(p);
+	store_close(st);
+	return rc == STORE_OK ? 0 : -1;
+}
+
+int site_open(struct site *s, const char *dir, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium failed to initialise");
+		return -1;
+	}
+	if (!is_dir(dir)) {
+		snprintf(err, errlen, "%s: not a site folder (run `gazette init --site %s`)", dir, dir);
+		return -1;
+	}
+	snprintf(s->dir, sizeof s->dir, "%s", dir);
+	snprintf(s->db_path, sizeof s->db_path, "%s/gazette.db", dir);
+	char path[PATH_MAX], site_theme[PATH_MAX], def_theme[PATH_MAX];
+	config_defaults(&s->cfg);
+	snprintf(path, sizeof path, "%s/gazette.conf", dir);
+	if (config_load(&s->cfg, path, err, errlen))
+		return -1;
+	if (access(s->db_path, F_OK) != 0) {
+		snprintf(err, errlen, "%s: no database (run `gazette init --site %s`)", s->db_path, dir);
+		return -1;
+	}
+	if (load_secret(s, err, errlen))
+		return -1;
+	snprintf(site_theme, sizeof site_theme, "%s/theme", dir);
+	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
+	if (tpl_set_load(&s->tpl, site_theme, def_theme, err, errlen))
+		goto fail;
+	if (load_statics(s, site_theme, def_theme, err, errlen))
+		goto fail;
+	s->comment_rl = ratelimit_new((unsigned)s->cfg.comment_rate_per_minute, 4096);
+	if (!s->comment_rl) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	return 0;
+fail:
+	site_release(s);
+	return -1;
+}
+
+void site_release(struct site *s)
+{
+	tpl_set_free(s->tpl);
+	s->tpl = NULL;
+	for (size_t i = 0; i < s->nstatics; i++)
+		free(s->statics[i].data);
+	s->nstatics = 0;
+	ratelimit_free(s->comment_rl);
+	s->comment_rl = NULL;
+	sodium_memzero(s->secret, sizeof s->secret);
+}
+
+void site_sign(const struct site *s, const char *msg, char *hex, size_t hexlen)
+{
+	unsigned char mac[crypto_auth_BYTES];
+	char full[2 * crypto_auth_BYTES + 1];
+	crypto_auth(mac, (const unsigned char *)msg, strlen(msg), s->secret);
+	sodium_bin2hex(full, sizeof full, mac, sizeof mac);
+	if (hexlen > 2 * crypto_auth_BYTES)
+		hexlen = 2 * crypto_auth_BYTES;
+	memcpy(hex, full, hexlen);
+	hex[hexlen] = '\0';
+}
+
+int site_sign_ok(const struct site *s, const char *msg, const char *hex, size_t hexlen)
+{
+	char want[2 * crypto_auth_BYTES + 1];
+	if (!hex || strlen(hex) != hexlen || hexlen > 2 * crypto_auth_BYTES)
+		return 0;
+	site_sign(s, msg, want, hexlen);
+	return sodium_memcmp(want, hex, hexlen) == 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * site: everything one running site shares across requests: its folder,
+ * settings, compiled theme, secret, static files and the per-address rate
+ * limiter. Built once by site_open, read-only afterwards except for the
+ * rate limiter (which has its own lock), so workers share it freely.
+ */
+#ifndef GZ_SITE_H
+#define GZ_SITE_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "config.h"
+
+struct tpl_set;
+struct store;
+struct ratelimit;
+
+struct static_file {
+	char name[64];
+	const char *type;
+	char *data;
+	size_t len;
+	char etag[24];       /* short content hash, also the cache-busting version */
+};
+
+#define SITE_STATIC_MAX 16
+
+struct site {
+	char dir[512];
+	char db_path[600];
+	struct config cfg;
+	struct tpl_set *tpl;
+	unsigned char secret[32];
+	struct static_file statics[SITE_STATIC_MAX];
+	size_t nstatics;
+	char css_url[128];
+	struct ratelimit *comment_rl;
+};
+
+/* Where the default theme and demo content live: $GAZETTE_DATA, else the
+ * folder of the running binary, else the compile-time GAZETTE_DATADIR. */
+const char *site_data_dir(void);
+
+/* Opens the site in dir: reads gazette.conf, loads the theme (site's
+ * theme/ over the default), static files and the secret. 0 ok. */
+int site_open(struct site *s, const char *dir, char *err, size_t errlen);
+void site_release(struct site *s);
+/* A new connection to the site's database (the caller closes it). */
+int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
+const struct static_file *site_static(const struct site *s, const char *name);
+
+/* HMAC-SHA256 (libsodium crypto_auth) of msg under the site secret, as
+ * lowercase hex truncated to hexlen (<= 64) characters. */
+void site_sign(const struct site *s, const char *msg, char *hex, size_t hexlen);
+/* Constant-time check of a hex signature made by site_sign. */
+int site_sign_ok(const struct site *s, const char *msg, const char *hex, size_t hexlen);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * schema: the versioned migrations, oldest first. Migration i brings the
+ * database from PRAGMA user_version i to i+1; store_open applies the ones a
+ * database has not seen, each in its own transaction. Never edit a shipped
+ * migration: add a new one. The SQL is kept portable (no SQLite-only types)
+ * for the PostgreSQL backend to follow.
+ */
+#ifndef GZ_SCHEMA_H
+#define GZ_SCHEMA_H
+
+static const char *const schema_migrations[] = {
+	/* 1: the reader's site */
+	"CREATE TABLE users("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL UNIQUE,"
+	" email TEXT NOT NULL UNIQUE, bio TEXT NOT NULL DEFAULT '',"
+	" role TEXT NOT NULL DEFAULT 'author', pass_hash TEXT,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE sections("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL UNIQUE,"
+	" position INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE tags("
+	" id INTEGER PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE stories("
+	" id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title TEXT NOT NULL,"
+	" excerpt TEXT NOT NULL DEFAULT '', body_md TEXT NOT NULL,"
+	" body_html TEXT NOT NULL, section_id INTEGER REFERENCES sections(id),"
+	" author_id INTEGER NOT NULL REFERENCES users(id),"
+	" status INTEGER NOT NULL, published_at INTEGER,"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+	" reading_minutes INTEGER NOT NULL DEFAULT 1,"
+	" comment_count INTEGER NOT NULL DEFAULT 0,"
+	" comments_open INTEGER NOT NULL DEFAULT 1,"
+	" version INTEGER NOT NULL DEFAULT 1);"
+	"CREATE INDEX stories_pub ON stories(status, published_at);"
+	"CREATE INDEX stories_section ON stories(section_id, status, published_at);"
+	"CREATE INDEX stories_author ON stories(author_id, status, published_at);"
+	"CREATE TABLE story_tags("
+	" story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" tag_id INTEGER NOT NULL REFERENCES tags(id),"
+	" position INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(story_id, tag_id));"
+	"CREATE INDEX story_tags_tag ON story_tags(tag_id, story_id);"
+	"CREATE TABLE related("
+	" story_id INTEGER NOT NULL, rank INTEGER NOT NULL,"
+	" related_id INTEGER NOT NULL, score REAL NOT NULL,"
+	" PRIMARY KEY(story_id, rank));"
+	"CREATE TABLE comments("
+	" id INTEGER PRIMARY KEY,"
+	" story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" parent_id INTEGER NOT NULL DEFAULT 0, author TEXT NOT NULL,"
+	" email TEXT NOT NULL, url TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
+	" status INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	" ip TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX comments_story ON comments(story_id, status, created_at);"
+	"CREATE INDEX comments_commenter ON comments(email, author, status);"
+	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * store: the only module that speaks SQL. Pages, comments and commands ask
+ * for "the published story with this slug" or "its approved comments"; this
+ * header is the whole interface, so a second backend (PostgreSQL) can sit
+ * behind it.
+ *
+ * A struct store is one database connection and is used by one thread at a
+ * time (the server gives each worker its own). Results are allocated from
+ * the caller's pool and live as long as it does. Functions that can fail
+ * return 0 on success, STORE_NOTFOUND when asked for something absent, or
+ * STORE_ERROR with the message in the store's error buffer (store_errmsg).
+ */
+#ifndef GZ_STORE_H
+#define GZ_STORE_H
+
+#include <stddef.h>
+
+struct pool;
+struct store;
+
+enum { STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2 };
+
+struct section { long long id; const char *name, *slug; };
+struct tag { long long id; const char *name, *slug; };
+struct author { long long id; const char *name, *slug, *email, *bio; };
+
+enum story_status { STORY_DRAFT, STORY_PENDING, STORY_SCHEDULED, STORY_PUBLISHED, STORY__MAX };
+
+struct story {
+	long long id;
+	const char *slug, *title, *excerpt, *body_md, *body_html;
+	enum story_status status;
+	long long published_at, updated_at;  /* unix seconds, UTC */
+	int reading_minutes, comment_count, comments_open;
+	struct section section;               /* id 0 when none */
+	struct author author;
+	struct tag *tags;
+	size_t ntags;
+};
+
+enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };
+
+struct comment {
+	long long id, story_id, parent_id, created_at;
+	const char *author, *email, *url, *body, *ip, *user_agent;
+	enum comment_status status;
+	const char *story_slug; /* filled by store_comments_list */
+};
+
+/* Which stories a list shows: all published, or those of one section, tag
+ * or author (set exactly one id, or none). */
+struct story_filter { long long section_id, tag_id, author_id; };
+
+const char *story_status_name(enum story_status s);
+int story_status_parse(const char *name, enum story_status *out);
+const char *comment_status_name(enum comment_status s);
+int comment_status_parse(const char *name, enum comment_status *out);
+
+/* Opens (creating if needed) the SQLite database at path, sets WAL and
+ * busy timeout, applies pending migrations. */
+int store_open(struct store **out, const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+const char *store_errmsg(const struct store *st);
+
+int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front */
+int store_commit(struct store *st);
+int store_rollback(struct store *st);
+
+/* Settings: small key/value pairs kept in the database (the site secret). */
+int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val);
+int store_setting_set(struct store *st, const char *key, const char *val);
+
+/* Reading path. */
+int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n);
+int store_section_by_slug(struct store *st, struct pool *p, const char *slug, struct section *out);
+int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out);
+int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out);
+/* Published stories, newest first, with section and author (no tags, no
+ * body); *total is the number of matching stories. */
+int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
+		       size_t offset, size_t limit, struct story **out, size_t *n, size_t *total);
+/* A published story by slug, with tags and body. */
+int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
+int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
+/* Its stored related stories that are still published, best first. */
+int store_related(struct store *st, struct pool *p, long long story_id, struct story **out, size_t *n);
+/* Approved comments of a story oldest first, plus (when extra_id > 0) that
+ * one comment whatever its status: the commenter's own held comment. */
+int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
+			     long long extra_id, struct comment **out, size_t *n);
+
+/* Writing path. */
+int store_section_put(struct store *st, const char *name, const char *slug, int position, long long *id);
+int store_tag_put(struct store *st, const char *name, const char *slug, long long *id);
+int store_user_add(struct store *st, const char *name, const char *slug, const char *email,
+		   const char *bio, const char *role, long long *id);
+int store_user_by_name(struct store *st, struct pool *p, const char *name, struct author *out);
+/* Inserts a story (id ignored; section.id, author.id and tags[].id used). */
+int store_story_insert(struct store *st, const struct story *s, long long *id);
+
+/* All published stories for related-article scoring: id, title, body_md,
+ * section name and tag names. */
+int store_stories_for_related(struct store *st, struct pool *p, struct story **out, size_t *n);
+/* Replace every story's related list: ids[i*k..] holds counts[i] ids for story_ids[i]. */
+int store_related_replace(struct store *st, const long long *story_ids, size_t n, size_t k,
+			  const long long *ids, const double *scores, const size_t *counts);
+
+int store_comment_insert(struct store *st, const struct comment *c, long long *id);
+int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out);
+/* Sets a comment's status and keeps the story's comment_count in step. */
+int store_comment_set_status(struct store *st, long long id, enum comment_status s);
+/* 1 when the same author/email already said exactly this on the story. */
+int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
+			       const char *email, const char *body);
+/* 1 when this name and email have an approved comment anywhere. */
+int store_commenter_is_known(struct store *st, const char *author, const char *email);
+/* Comments for the moderation command, newest first; status < 0 for all. */
+int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
+			struct comment **out, size_t *n);
+
+#endif

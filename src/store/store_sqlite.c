@@ -1,0 +1,863 @@
+/*
+ * store_sqlite: the SQLite backend of store.h.
+ *
+ * Every statement is a row of one table (enum q -> SQL), prepared once per
+ * connection on first use with SQLITE_PREPARE_PERSISTENT and reset after
+ * each use, so the serving path never re-parses SQL and no SQL is ever built
+ * from input: every value is a bound parameter.
+ */
+#include "store.h"
+#include "schema.h"
+#include "../util/pool.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum q {
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_SETTING_GET, Q_SETTING_SET,
+	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
+	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
+	Q_COUNT_ALL, Q_COUNT_SECTION, Q_COUNT_TAG, Q_COUNT_AUTHOR,
+	Q_STORY_BY_SLUG, Q_STORY_BY_ID, Q_STORY_TAGS, Q_RELATED,
+	Q_COMMENTS_FOR_STORY,
+	Q_SECTION_PUT, Q_SECTION_ID, Q_TAG_PUT, Q_TAG_ID, Q_USER_ADD,
+	Q_STORY_INSERT, Q_STORY_TAG_ADD,
+	Q_FOR_RELATED, Q_ALL_TAG_NAMES, Q_RELATED_CLEAR, Q_RELATED_ADD,
+	Q_COMMENT_INSERT, Q_COMMENT_GET, Q_COMMENT_SET_STATUS, Q_COMMENT_RECOUNT,
+	Q_COMMENT_DUP, Q_COMMENTER_KNOWN, Q_COMMENTS_LIST, Q_COMMENTS_LIST_STATUS,
+	Q__MAX
+};
+
+/* Columns of a story summary, shared by every list query. */
+#define STORY_COLS \
+	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
+	" s.reading_minutes, s.comment_count, s.comments_open," \
+	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.slug, '')," \
+	" u.id, u.name, u.slug, u.bio"
+#define STORY_FROM \
+	" FROM stories s JOIN users u ON u.id = s.author_id" \
+	" LEFT JOIN sections sec ON sec.id = s.section_id"
+#define PUBLISHED " s.status = 3"
+#define NEWEST " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2"
+
+static const char *const sql[Q__MAX] = {
+	[Q_BEGIN] = "BEGIN IMMEDIATE",
+	[Q_COMMIT] = "COMMIT",
+	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+	[Q_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
+			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[Q_SECTIONS] = "SELECT id, name, slug FROM sections ORDER BY position, name",
+	[Q_SECTION_BY_SLUG] = "SELECT id, name, slug FROM sections WHERE slug = ?1",
+	[Q_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
+	[Q_AUTHOR_BY_SLUG] = "SELECT id, name, slug, email, bio FROM users WHERE slug = ?1",
+	[Q_USER_BY_NAME] = "SELECT id, name, slug, email, bio FROM users WHERE name = ?1",
+	[Q_LIST_ALL] = "SELECT " STORY_COLS STORY_FROM " WHERE" PUBLISHED NEWEST,
+	[Q_LIST_SECTION] = "SELECT " STORY_COLS STORY_FROM
+			   " WHERE" PUBLISHED " AND s.section_id = ?3" NEWEST,
+	[Q_LIST_TAG] = "SELECT " STORY_COLS STORY_FROM
+		       " JOIN story_tags st ON st.story_id = s.id AND st.tag_id = ?3"
+		       " WHERE" PUBLISHED NEWEST,
+	[Q_LIST_AUTHOR] = "SELECT " STORY_COLS STORY_FROM
+			  " WHERE" PUBLISHED " AND s.author_id = ?3" NEWEST,
+	[Q_COUNT_ALL] = "SELECT count(*) FROM stories s WHERE" PUBLISHED,
+	[Q_COUNT_SECTION] = "SELECT count(*) FROM stories s WHERE" PUBLISHED
+			    " AND s.section_id = ?1",
+	[Q_COUNT_TAG] = "SELECT count(*) FROM stories s JOIN story_tags st"
+			" ON st.story_id = s.id AND st.tag_id = ?1 WHERE" PUBLISHED,
+	[Q_COUNT_AUTHOR] = "SELECT count(*) FROM stories s WHERE" PUBLISHED
+			   " AND s.author_id = ?1",
+	[Q_STORY_BY_SLUG] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
+			    " WHERE" PUBLISHED " AND s.slug = ?1",
+	[Q_STORY_BY_ID] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
+			  " WHERE s.id = ?1",
+	[Q_STORY_TAGS] = "SELECT t.id, t.name, t.slug FROM story_tags st"
+			 " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
+			 " ORDER BY st.position",
+	[Q_RELATED] = "SELECT " STORY_COLS STORY_FROM
+		      " JOIN related r ON r.related_id = s.id AND r.story_id = ?1"
+		      " WHERE" PUBLISHED " ORDER BY r.rank",
+	[Q_COMMENTS_FOR_STORY] =
+		"SELECT id, story_id, parent_id, created_at, author, email, url, body,"
+		" ip, user_agent, status FROM comments"
+		" WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
+		" ORDER BY created_at, id",
+	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position) VALUES(?1, ?2, ?3)"
+			  " ON CONFLICT(slug) DO UPDATE SET name = excluded.name",
+	[Q_SECTION_ID] = "SELECT id FROM sections WHERE slug = ?1",
+	[Q_TAG_PUT] = "INSERT INTO tags(name, slug) VALUES(?1, ?2) ON CONFLICT(slug) DO NOTHING",
+	[Q_TAG_ID] = "SELECT id FROM tags WHERE slug = ?1",
+	[Q_USER_ADD] = "INSERT INTO users(name, slug, email, bio, role, created_at)"
+		       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	[Q_STORY_INSERT] =
+		"INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,"
+		" author_id, status, published_at, created_at, updated_at, reading_minutes,"
+		" comments_open) VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8, ?9,"
+		" ?10, ?10, ?11, ?12)",
+	[Q_STORY_TAG_ADD] = "INSERT OR IGNORE INTO story_tags(story_id, tag_id, position)"
+			    " VALUES(?1, ?2, ?3)",
+	[Q_FOR_RELATED] = "SELECT s.id, s.title, s.body_md, COALESCE(sec.name, '')"
+			  " FROM stories s LEFT JOIN sections sec ON sec.id = s.section_id"
+			  " WHERE" PUBLISHED " ORDER BY s.id",
+	[Q_ALL_TAG_NAMES] = "SELECT st.story_id, t.name FROM story_tags st"
+			    " JOIN tags t ON t.id = st.tag_id ORDER BY st.story_id, st.position",
+	[Q_RELATED_CLEAR] = "DELETE FROM related",
+	[Q_RELATED_ADD] = "INSERT INTO related(story_id, rank, related_id, score)"
+			  " VALUES(?1, ?2, ?3, ?4)",
+	[Q_COMMENT_INSERT] =
+		"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
+		" created_at, ip, user_agent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[Q_COMMENT_GET] = "SELECT id, story_id, parent_id, created_at, author, email, url,"
+			  " body, ip, user_agent, status FROM comments WHERE id = ?1",
+	[Q_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
+	[Q_COMMENT_RECOUNT] = "UPDATE stories SET comment_count = (SELECT count(*)"
+			      " FROM comments c WHERE c.story_id = stories.id AND c.status = 1)"
+			      " WHERE id = ?1",
+	[Q_COMMENT_DUP] = "SELECT 1 FROM comments WHERE story_id = ?1 AND body = ?4"
+			  " AND (author = ?2 OR email = ?3) AND status IN (0, 1) LIMIT 1",
+	[Q_COMMENTER_KNOWN] = "SELECT 1 FROM comments WHERE email = ?2 AND author = ?1"
+			      " AND status = 1 LIMIT 1",
+	[Q_COMMENTS_LIST] = "SELECT c.id, c.story_id, c.parent_id, c.created_at, c.author,"
+			    " c.email, c.url, c.body, c.ip, c.user_agent, c.status, s.slug"
+			    " FROM comments c JOIN stories s ON s.id = c.story_id"
+			    " ORDER BY c.id DESC LIMIT ?1",
+	[Q_COMMENTS_LIST_STATUS] = "SELECT c.id, c.story_id, c.parent_id, c.created_at,"
+				   " c.author, c.email, c.url, c.body, c.ip, c.user_agent,"
+				   " c.status, s.slug FROM comments c"
+				   " JOIN stories s ON s.id = c.story_id WHERE c.status = ?2"
+				   " ORDER BY c.id DESC LIMIT ?1",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[Q__MAX];
+	char err[256];
+};
+
+static const char *const story_status_names[STORY__MAX] = {
+	"draft", "pending", "scheduled", "published"
+};
+static const char *const comment_status_names[COMMENT__MAX] = {
+	"pending", "approved", "spam", "trash"
+};
+
+const char *story_status_name(enum story_status s)
+{
+	return s < STORY__MAX ? story_status_names[s] : "?";
+}
+
+const char *comment_status_name(enum comment_status s)
+{
+	return s < COMMENT__MAX ? comment_status_names[s] : "?";
+}
+
+static int parse_name(const char *const *names, int n, const char *name, int *out)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0) {
+			*out = i;
+			return 0;
+		}
+	return -1;
+}
+
+int story_status_parse(const char *name, enum story_status *out)
+{
+	int v;
+	if (parse_name(story_status_names, STORY__MAX, name, &v))
+		return -1;
+	*out = (enum story_status)v;
+	return 0;
+}
+
+int comment_status_parse(const char *name, enum comment_status *out)
+{
+	int v;
+	if (parse_name(comment_status_names, COMMENT__MAX, name, &v))
+		return -1;
+	*out = (enum comment_status)v;
+	return 0;
+}
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err;
+}
+
+static int fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
+	return STORE_ERROR;
+}
+
+/* The cached statement for q, reset and unbound, or NULL (error set). */
+static sqlite3_stmt *stmt(struct store *st, enum q q)
+{
+	sqlite3_stmt *s = st->stmt[q];
+	if (!s) {
+		if (sqlite3_prepare_v3(st->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s,
+				       NULL) != SQLITE_OK) {
+			fail(st, sql[q]);
+			return NULL;
+		}
+		st->stmt[q] = s;
+	}
+	return s;
+}
+
+static void done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static const char *col_text(struct pool *p, sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return pool_strndup(p, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(s, i));
+}
+
+/* Runs a statement that returns no rows. */
+static int exec_step(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+static int migrate(struct store *st)
+{
+	sqlite3_stmt *s;
+	int version = 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "user_version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > SCHEMA_VERSION) {
+		snprintf(st->err, sizeof st->err,
+			 "database schema %d is newer than this gazette (%d)", version,
+			 SCHEMA_VERSION);
+		return STORE_ERROR;
+	}
+	for (int v = version; v < SCHEMA_VERSION; v++) {
+		char bump[64];
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return fail(st, "migration begin");
+		if (sqlite3_exec(st->db, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+			fail(st, "migration");
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return STORE_ERROR;
+		}
+		if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return fail(st, "migration commit");
+	}
+	return STORE_OK;
+}
+
+int store_open(struct store **out, const char *path, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERROR;
+	}
+	int rc = sqlite3_open_v2(path, &st->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(st->db, 5000);
+		/* WAL for concurrent readers; synchronous=FULL so a comment
+		 * acknowledged with 303 survives a power cut, not only a crash. */
+		rc = sqlite3_exec(st->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				  " PRAGMA foreign_keys=ON;",
+				  NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK || migrate(st) != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 st->err[0] ? st->err : sqlite3_errmsg(st->db));
+		store_close(st);
+		return STORE_ERROR;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < Q__MAX; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+static int simple(struct store *st, enum q q)
+{
+	sqlite3_stmt *s = stmt(st, q);
+	return s ? exec_step(st, s, sql[q]) : STORE_ERROR;
+}
+
+int store_begin(struct store *st) { return simple(st, Q_BEGIN); }
+int store_commit(struct store *st) { return simple(st, Q_COMMIT); }
+
+int store_rollback(struct store *st)
+{
+	if (sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	return simple(st, Q_ROLLBACK);
+}
+
+int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val)
+{
+	sqlite3_stmt *s = stmt(st, Q_SETTING_GET);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*val = col_text(p, s, 0);
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "setting");
+}
+
+int store_setting_set(struct store *st, const char *key, const char *val)
+{
+	sqlite3_stmt *s = stmt(st, Q_SETTING_SET);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	bind_text(s, 2, val);
+	return exec_step(st, s, "setting set");
+}
+
+/* Collects rows into a pool array: row() fills one element. */
+typedef void (*row_fn)(struct pool *p, sqlite3_stmt *s, void *elem);
+
+static int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
+		   row_fn row, void **out, size_t *n)
+{
+	size_t cap = 8, len = 0;
+	char *arr = pool_alloc(p, cap * elem_size);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			char *bigger = pool_alloc(p, 2 * cap * elem_size);
+			memcpy(bigger, arr, cap * elem_size);
+			arr = bigger;
+			cap *= 2;
+		}
+		row(p, s, arr + len * elem_size);
+		len++;
+	}
+	done(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "query");
+	*out = arr;
+	*n = len;
+	return STORE_OK;
+}
+
+/* Fetches exactly one row into elem. */
+static int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		row(p, s, elem);
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "query");
+}
+
+static void row_section(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct section *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+}
+
+static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct author *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+	x->email = col_text(p, s, 3);
+	x->bio = col_text(p, s, 4);
+}
+
+static void row_story(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->slug = col_text(p, s, 1);
+	x->title = col_text(p, s, 2);
+	x->excerpt = col_text(p, s, 3);
+	x->status = (enum story_status)sqlite3_column_int(s, 4);
+	x->published_at = sqlite3_column_int64(s, 5);
+	x->updated_at = sqlite3_column_int64(s, 6);
+	x->reading_minutes = sqlite3_column_int(s, 7);
+	x->comment_count = sqlite3_column_int(s, 8);
+	x->comments_open = sqlite3_column_int(s, 9);
+	x->section.id = sqlite3_column_int64(s, 10);
+	x->section.name = col_text(p, s, 11);
+	x->section.slug = col_text(p, s, 12);
+	x->author.id = sqlite3_column_int64(s, 13);
+	x->author.name = col_text(p, s, 14);
+	x->author.slug = col_text(p, s, 15);
+	x->author.bio = col_text(p, s, 16);
+	x->author.email = "";
+	if (sqlite3_column_count(s) > 18) {
+		x->body_md = col_text(p, s, 17);
+		x->body_html = col_text(p, s, 18);
+	}
+}
+
+static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct comment *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->story_id = sqlite3_column_int64(s, 1);
+	x->parent_id = sqlite3_column_int64(s, 2);
+	x->created_at = sqlite3_column_int64(s, 3);
+	x->author = col_text(p, s, 4);
+	x->email = col_text(p, s, 5);
+	x->url = col_text(p, s, 6);
+	x->body = col_text(p, s, 7);
+	x->ip = col_text(p, s, 8);
+	x->user_agent = col_text(p, s, 9);
+	x->status = (enum comment_status)sqlite3_column_int(s, 10);
+	x->story_slug = sqlite3_column_count(s) > 11 ? col_text(p, s, 11) : "";
+}
+
+int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_SECTIONS);
+	return s ? collect(st, p, s, sizeof **out, row_section, (void **)out, n) : STORE_ERROR;
+}
+
+static int by_slug(struct store *st, struct pool *p, enum q q, const char *slug, row_fn row,
+		   void *out)
+{
+	sqlite3_stmt *s = stmt(st, q);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	return one(st, p, s, row, out);
+}
+
+int store_section_by_slug(struct store *st, struct pool *p, const char *slug, struct section *out)
+{
+	return by_slug(st, p, Q_SECTION_BY_SLUG, slug, row_section, out);
+}
+
+int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out)
+{
+	/* struct tag and struct section share their layout of columns */
+	struct section sec;
+	int rc = by_slug(st, p, Q_TAG_BY_SLUG, slug, row_section, &sec);
+	if (rc == STORE_OK) {
+		out->id = sec.id;
+		out->name = sec.name;
+		out->slug = sec.slug;
+	}
+	return rc;
+}
+
+int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out)
+{
+	return by_slug(st, p, Q_AUTHOR_BY_SLUG, slug, row_author, out);
+}
+
+int store_user_by_name(struct store *st, struct pool *p, const char *name, struct author *out)
+{
+	return by_slug(st, p, Q_USER_BY_NAME, name, row_author, out);
+}
+
+static int count(struct store *st, enum q q, long long id, size_t *total)
+{
+	sqlite3_stmt *s = stmt(st, q);
+	if (!s)
+		return STORE_ERROR;
+	if (id)
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "count");
+}
+
+int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
+		       size_t offset, size_t limit, struct story **out, size_t *n, size_t *total)
+{
+	enum q lq = Q_LIST_ALL, cq = Q_COUNT_ALL;
+	long long id = 0;
+	if (f && f->section_id)
+		lq = Q_LIST_SECTION, cq = Q_COUNT_SECTION, id = f->section_id;
+	else if (f && f->tag_id)
+		lq = Q_LIST_TAG, cq = Q_COUNT_TAG, id = f->tag_id;
+	else if (f && f->author_id)
+		lq = Q_LIST_AUTHOR, cq = Q_COUNT_AUTHOR, id = f->author_id;
+	if (count(st, cq, id, total))
+		return STORE_ERROR;
+	sqlite3_stmt *s = stmt(st, lq);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	if (id)
+		sqlite3_bind_int64(s, 3, id);
+	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+}
+
+static int story_tags(struct store *st, struct pool *p, struct story *x)
+{
+	sqlite3_stmt *s = stmt(st, Q_STORY_TAGS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, x->id);
+	struct section *rows;
+	int rc = collect(st, p, s, sizeof *rows, row_section, (void **)&rows, &x->ntags);
+	if (rc)
+		return rc;
+	x->tags = pool_alloc(p, (x->ntags + 1) * sizeof *x->tags);
+	for (size_t i = 0; i < x->ntags; i++) {
+		x->tags[i].id = rows[i].id;
+		x->tags[i].name = rows[i].name;
+		x->tags[i].slug = rows[i].slug;
+	}
+	return STORE_OK;
+}
+
+static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct story *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = one(st, p, s, row_story, out);
+	return rc ? rc : story_tags(st, p, out);
+}
+
+int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out)
+{
+	sqlite3_stmt *s = stmt(st, Q_STORY_BY_SLUG);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	return story_one(st, p, s, out);
+}
+
+int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out)
+{
+	sqlite3_stmt *s = stmt(st, Q_STORY_BY_ID);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return story_one(st, p, s, out);
+}
+
+int store_related(struct store *st, struct pool *p, long long story_id, struct story **out,
+		  size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_RELATED);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+}
+
+int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
+			     long long extra_id, struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENTS_FOR_STORY);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, extra_id > 0 ? extra_id : -1);
+	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}
+
+/* Upsert by slug, then read the id back (an upsert that changed nothing
+ * does not set last_insert_rowid). */
+static int put_named(struct store *st, enum q put, enum q get, const char *name,
+		     const char *slug, int position, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, put);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	bind_text(s, 2, slug);
+	if (put == Q_SECTION_PUT)
+		sqlite3_bind_int(s, 3, position);
+	if (exec_step(st, s, sql[put]))
+		return STORE_ERROR;
+	s = stmt(st, get);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, sql[get]);
+}
+
+int store_section_put(struct store *st, const char *name, const char *slug, int position,
+		      long long *id)
+{
+	return put_named(st, Q_SECTION_PUT, Q_SECTION_ID, name, slug, position, id);
+}
+
+int store_tag_put(struct store *st, const char *name, const char *slug, long long *id)
+{
+	return put_named(st, Q_TAG_PUT, Q_TAG_ID, name, slug, 0, id);
+}
+
+int store_user_add(struct store *st, const char *name, const char *slug, const char *email,
+		   const char *bio, const char *role, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, Q_USER_ADD);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	bind_text(s, 2, slug);
+	bind_text(s, 3, email);
+	bind_text(s, 4, bio);
+	bind_text(s, 5, role);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		snprintf(st->err, sizeof st->err, "a user with slug %s or email %s exists",
+			 slug, email);
+		return STORE_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(st, "user add");
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+int store_story_insert(struct store *st, const struct story *x, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, Q_STORY_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, x->slug);
+	bind_text(s, 2, x->title);
+	bind_text(s, 3, x->excerpt);
+	bind_text(s, 4, x->body_md);
+	bind_text(s, 5, x->body_html);
+	sqlite3_bind_int64(s, 6, x->section.id);
+	sqlite3_bind_int64(s, 7, x->author.id);
+	sqlite3_bind_int(s, 8, (int)x->status);
+	sqlite3_bind_int64(s, 9, x->published_at);
+	sqlite3_bind_int64(s, 10, x->updated_at ? x->updated_at : x->published_at);
+	sqlite3_bind_int(s, 11, x->reading_minutes);
+	sqlite3_bind_int(s, 12, x->comments_open);
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		snprintf(st->err, sizeof st->err, "a story with slug %s exists", x->slug);
+		return STORE_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(st, "story insert");
+	*id = sqlite3_last_insert_rowid(st->db);
+	for (size_t i = 0; i < x->ntags; i++) {
+		s = stmt(st, Q_STORY_TAG_ADD);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 2, x->tags[i].id);
+		sqlite3_bind_int(s, 3, (int)i);
+		if (exec_step(st, s, "story tag"))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static void row_for_related(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->title = col_text(p, s, 1);
+	x->body_md = col_text(p, s, 2);
+	x->section.name = col_text(p, s, 3);
+}
+
+/* Attaches tag names to stories sorted by id, in one pass over one query
+ * instead of a query per story. */
+static int attach_tag_names(struct store *st, struct pool *p, struct story *v, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, Q_ALL_TAG_NAMES);
+	if (!s)
+		return STORE_ERROR;
+	size_t i = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		long long sid = sqlite3_column_int64(s, 0);
+		while (i < n && v[i].id < sid)
+			i++;
+		if (i == n || v[i].id != sid)
+			continue;
+		struct tag *t = pool_alloc(p, (v[i].ntags + 1) * sizeof *t);
+		if (v[i].ntags)
+			memcpy(t, v[i].tags, v[i].ntags * sizeof *t);
+		t[v[i].ntags].name = col_text(p, s, 1);
+		v[i].tags = t;
+		v[i].ntags++;
+	}
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, "tag names");
+}
+
+int store_stories_for_related(struct store *st, struct pool *p, struct story **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, Q_FOR_RELATED);
+	if (!s)
+		return STORE_ERROR;
+	int rc = collect(st, p, s, sizeof **out, row_for_related, (void **)out, n);
+	return rc ? rc : attach_tag_names(st, p, *out, *n);
+}
+
+int store_related_replace(struct store *st, const long long *story_ids, size_t n, size_t k,
+			  const long long *ids, const double *scores, const size_t *counts)
+{
+	if (simple(st, Q_RELATED_CLEAR))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++)
+		for (size_t r = 0; r < counts[i]; r++) {
+			sqlite3_stmt *s = stmt(st, Q_RELATED_ADD);
+			if (!s)
+				return STORE_ERROR;
+			sqlite3_bind_int64(s, 1, story_ids[i]);
+			sqlite3_bind_int64(s, 2, (sqlite3_int64)r);
+			sqlite3_bind_int64(s, 3, ids[i * k + r]);
+			sqlite3_bind_double(s, 4, scores[i * k + r]);
+			if (exec_step(st, s, "related add"))
+				return STORE_ERROR;
+		}
+	return STORE_OK;
+}
+
+static int recount(struct store *st, long long story_id)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENT_RECOUNT);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	return exec_step(st, s, "comment recount");
+}
+
+int store_comment_insert(struct store *st, const struct comment *c, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENT_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, c->story_id);
+	sqlite3_bind_int64(s, 2, c->parent_id);
+	bind_text(s, 3, c->author);
+	bind_text(s, 4, c->email);
+	bind_text(s, 5, c->url);
+	bind_text(s, 6, c->body);
+	sqlite3_bind_int(s, 7, (int)c->status);
+	sqlite3_bind_int64(s, 8, c->created_at ? c->created_at : (long long)time(NULL));
+	bind_text(s, 9, c->ip);
+	bind_text(s, 10, c->user_agent);
+	if (exec_step(st, s, "comment insert"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return c->status == COMMENT_APPROVED ? recount(st, c->story_id) : STORE_OK;
+}
+
+int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENT_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return one(st, p, s, row_comment, out);
+}
+
+int store_comment_set_status(struct store *st, long long id, enum comment_status status)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENT_SET_STATUS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, (int)status);
+	if (exec_step(st, s, "comment status"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	s = stmt(st, Q_COMMENT_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	long long story_id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		story_id = sqlite3_column_int64(s, 1);
+	done(s);
+	return recount(st, story_id);
+}
+
+static int exists(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "exists");
+	return rc == SQLITE_ROW;
+}
+
+int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
+			       const char *email, const char *body)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENT_DUP);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	bind_text(s, 2, author);
+	bind_text(s, 3, email);
+	bind_text(s, 4, body);
+	return exists(st, s);
+}
+
+int store_commenter_is_known(struct store *st, const char *author, const char *email)
+{
+	sqlite3_stmt *s = stmt(st, Q_COMMENTER_KNOWN);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, author);
+	bind_text(s, 2, email);
+	return exists(st, s);
+}
+
+int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
+			struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, status < 0 ? Q_COMMENTS_LIST : Q_COMMENTS_LIST_STATUS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	if (status >= 0)
+		sqlite3_bind_int(s, 2, status);
+	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}

@@ -1,0 +1,44 @@
+/*
+ * buf: the one growable string buffer.
+ *
+ * Data is always NUL-terminated. Every buffer has a hard maximum size; an
+ * append that would pass it (or fail to allocate) sets the sticky `err` flag
+ * and is dropped, so a long run of appends is checked once at the end, as
+ * SQLite's string accumulator does.
+ */
+#ifndef GZ_BUF_H
+#define GZ_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *s;      /* always NUL-terminated once anything was added */
+	size_t len;   /* bytes used, excluding the NUL */
+	size_t cap;   /* bytes allocated */
+	size_t max;   /* hard limit on len */
+	int err;      /* sticky: set when an append was dropped */
+};
+
+#define BUF_MAX_DEFAULT (64u * 1024 * 1024)
+#define BUF_INIT { NULL, 0, 0, BUF_MAX_DEFAULT, 0 }
+
+/* Prepare an empty buffer with maximum `max` (0 means BUF_MAX_DEFAULT). */
+void buf_init(struct buf *b, size_t max);
+/* Free the contents; the struct may be reused after buf_init. */
+void buf_release(struct buf *b);
+/* Forget the contents but keep the allocation. */
+void buf_reset(struct buf *b);
+/* Hand the string to the caller (malloc'd, never NULL unless err); b is emptied. */
+char *buf_detach(struct buf *b, size_t *len);
+
+void buf_add(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* The contents as a C string ("" when empty). */
+const char *buf_str(const struct buf *b);
+
+#endif

@@ -1,0 +1,534 @@
+'use strict';
+// Shared helpers for Gazette's integration and end-to-end tests (node --test).
+// Everything here talks to 127.0.0.1 only.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const http = require('node:http');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// GAZETTE_BIN may point at another build of the binary (default: ./gazette at the repo root).
+const GAZETTE = process.env.GAZETTE_BIN ? path.resolve(process.env.GAZETTE_BIN) : path.join(ROOT, 'gazette');
+const DEMO = path.join(ROOT, 'demo');
+const HOST = '127.0.0.1';
+
+const SEED_SLUG = 'pakistan-azerbaijan-ties-strengthening-bonds-for-development';
+const SEED_PATH = '/2024/07/05/' + SEED_SLUG;
+const SEED_TITLE = 'Pakistan-Azerbaijan Ties: Strengthening Bonds for Development';
+
+function requireBinary() {
+  if (!fs.existsSync(GAZETTE)) {
+    throw new Error(`${GAZETTE} does not exist: build it first with "make"`);
+  }
+}
+
+// ---------------------------------------------------------------- ports, sites, server
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const madeDirs = [];
+
+// Creates a site with `gazette init [--demo] --site DIR` in a fresh temporary
+// directory and appends `key = value` overrides to DIR/gazette.conf.
+function makeSite({ demo = true, conf = {} } = {}) {
+  requireBinary();
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
+  madeDirs.push(parent);
+  const dir = path.join(parent, 'site');
+  const args = ['init'];
+  if (demo) args.push('--demo');
+  args.push('--site', dir);
+  gz(args);
+  const lines = Object.entries(conf).map(([k, v]) => `${k} = ${v}`);
+  if (lines.length) {
+    const confPath = path.join(dir, 'gazette.conf');
+    const old = fs.existsSync(confPath) ? fs.readFileSync(confPath, 'utf8') : '';
+    const sep = old === '' || old.endsWith('\n') ? '' : '\n';
+    fs.appendFileSync(confPath, sep + lines.join('\n') + '\n');
+  }
+  return dir;
+}
+
+// Removes the temporary directories made by makeSite (unless GAZETTE_KEEP=1).
+function cleanupSites() {
+  if (process.env.GAZETTE_KEEP === '1') return;
+  while (madeDirs.length) {
+    const d = madeDirs.pop();
+    try { fs.rmSync(d, { recursive: true, force: true }); } catch { /* ignore */ }
+  }
+}
+
+function tmpDir() {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
+  madeDirs.push(d);
+  return d;
+}
+
+// Spawns `gazette serve --site DIR --listen 127.0.0.1:PORT` and waits (10 s) for
+// the "listening on http://127.0.0.1:PORT" line on stderr.
+// Returns {url, port, proc, output(), exited(), stop()}; stop() sends SIGTERM and
+// resolves with {code, signal} once the process has exited.
+async function startServer(dir, { timeoutMs = 10000, extraArgs = [] } = {}) {
+  requireBinary();
+  let lastErr;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      return await spawnServer(dir, port, timeoutMs, extraArgs);
+    } catch (e) {
+      lastErr = e;
+      if (!e.retryable) throw e;
+    }
+  }
+  throw lastErr;
+}
+
+function spawnServer(dir, port, timeoutMs, extraArgs) {
+  return new Promise((resolve, reject) => {
+    const listen = `${HOST}:${port}`;
+    const proc = spawn(GAZETTE, ['serve', '--site', dir, '--listen', listen, ...extraArgs], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let ready = false;
+    let exitInfo = null;
+    const exitWaiters = [];
+    const onData = (d) => {
+      out += d.toString('utf8');
+      if (out.length > 1e6) out = out.slice(-5e5);
+      if (!ready && out.includes(`listening on http://${listen}`)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(handle);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code, signal) => {
+      exitInfo = { code, signal };
+      exitWaiters.splice(0).forEach((w) => w(exitInfo));
+      if (!ready) {
+        clearTimeout(timer);
+        const err = new Error(`gazette serve exited before listening (code ${code}, signal ${signal}):\n${out}`);
+        err.retryable = /address already in use|EADDRINUSE|bind/i.test(out);
+        reject(err);
+      }
+    });
+    proc.on('error', (e) => { if (!ready) { clearTimeout(timer); reject(e); } });
+    const timer = setTimeout(() => {
+      if (ready) return;
+      proc.kill('SIGKILL');
+      reject(new Error(`gazette serve did not print "listening on http://${listen}" within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+
+    const handle = {
+      url: `http://${listen}`,
+      port,
+      proc,
+      output: () => out,
+      exited: () => exitInfo,
+      stop(timeout = 10000) {
+        if (exitInfo) return Promise.resolve(exitInfo);
+        return new Promise((res) => {
+          const t = setTimeout(() => { proc.kill('SIGKILL'); }, timeout);
+          exitWaiters.push((info) => { clearTimeout(t); res(info); });
+          proc.kill('SIGTERM');
+        });
+      },
+    };
+  });
+}
+
+// ---------------------------------------------------------------- HTTP client (node:http)
+
+// request(base, path, {method, headers, body, timeout}) -> {status, headers, body, raw}
+// No redirects are followed. `body` may be a string or a Buffer. Resolves with the
+// response even if the server closes the connection while the body is still being
+// sent (as it may do for 413).
+function request(base, reqPath, { method = 'GET', headers = {}, body = null, timeout = 15000 } = {}) {
+  const u = new URL(base);
+  if (u.hostname !== HOST) throw new Error('tests only talk to 127.0.0.1');
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let graceTimer = null;
+    const done = (fn, v) => { if (!settled) { settled = true; clearTimeout(graceTimer); fn(v); } };
+    const hdrs = { Connection: 'close', ...headers };
+    let payload = null;
+    if (body !== null && body !== undefined) {
+      payload = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
+      if (!Object.keys(hdrs).some((k) => ['content-length', 'transfer-encoding'].includes(k.toLowerCase()))) {
+        hdrs['Content-Length'] = payload.length;
+      }
+    }
+    const req = http.request({
+      host: HOST, port: Number(u.port), method, path: reqPath, headers: hdrs, agent: false,
+      insecureHTTPParser: false,
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      const finish = () => {
+        const raw = Buffer.concat(chunks);
+        done(resolve, { status: res.statusCode, headers: res.headers, body: raw.toString('utf8'), raw });
+      };
+      res.on('end', finish);
+      res.on('aborted', finish);
+      res.on('error', finish);
+      res.on('close', finish);
+    });
+    req.setTimeout(timeout, () => {
+      req.destroy(new Error(`timeout after ${timeout} ms: ${method} ${reqPath}`));
+    });
+    req.on('error', (e) => {
+      // The response may still be on its way (e.g. EPIPE while uploading a body
+      // the server refused); give it a moment before failing.
+      graceTimer = setTimeout(() => done(reject, e), 500);
+    });
+    if (payload) {
+      req.write(payload, () => {});
+    }
+    req.end();
+  });
+}
+
+function get(base, reqPath, opts = {}) {
+  return request(base, reqPath, { ...opts, method: 'GET' });
+}
+
+// application/x-www-form-urlencoded, '+' for spaces, as browsers send it.
+function encodeForm(fields) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || v === null) continue;
+    p.append(k, String(v));
+  }
+  return p.toString();
+}
+
+// postForm(base, path, fields) or postForm(base, path, rawEncodedString)
+function postForm(base, reqPath, fields, { headers = {} } = {}) {
+  const body = typeof fields === 'string' || Buffer.isBuffer(fields) ? fields : encodeForm(fields);
+  return request(base, reqPath, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
+}
+
+// Splits an absolute or relative Location into {path (with query), hash}.
+function splitLocation(loc) {
+  const u = new URL(loc, 'http://127.0.0.1/');
+  return { path: u.pathname + u.search, pathname: u.pathname, search: u.search, hash: u.hash, url: u };
+}
+
+// ---------------------------------------------------------------- HTML helpers
+
+const NAMED = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', rsquo: '\u2019', lsquo: '\u2018',
+  rdquo: '\u201d', ldquo: '\u201c', ndash: '\u2013', mdash: '\u2014', hellip: '\u2026', agrave: '\u00e0',
+  copy: '\u00a9', middot: '\u00b7', laquo: '\u00ab', raquo: '\u00bb', times: '\u00d7',
+};
+
+function htmlUnescape(s) {
+  return String(s).replace(/&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);/g, (m, e) => {
+    if (e[0] === '#') {
+      const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      try { return String.fromCodePoint(cp); } catch { return m; }
+    }
+    return Object.prototype.hasOwnProperty.call(NAMED, e) ? NAMED[e] : m;
+  });
+}
+
+function normWs(s) {
+  return String(s).replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+// Visible-ish text of an HTML fragment: drops scripts/styles and tags, unescapes, normalises spaces.
+function textOf(html) {
+  const noScript = String(html)
+    .replace(/<script\b[\s\S]*?<\/script>/gi, ' ')
+    .replace(/<style\b[\s\S]*?<\/style>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ');
+  return normWs(htmlUnescape(noScript.replace(/<[^>]*>/g, ' ')));
+}
+
+function parseAttrs(s) {
+  const attrs = {};
+  const re = /([^\s=/"'<>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?/g;
+  let m;
+  while ((m = re.exec(s))) {
+    const name = m[1].toLowerCase();
+    const v = m[2] !== undefined ? m[2] : m[3] !== undefined ? m[3] : m[4] !== undefined ? m[4] : '';
+    if (!(name in attrs)) attrs[name] = htmlUnescape(v);
+  }
+  return attrs;
+}
+
+function hasClass(attrs, cls) {
+  return (attrs.class || '').split(/\s+/).includes(cls);
+}
+
+// All start tags <tag ...> in html: [{attrs, index, end, raw}].
+function findTags(html, tag) {
+  const re = new RegExp(`<${tag}\\b((?:[^>"']|"[^"]*"|'[^']*')*)>`, 'gi');
+  const out = [];
+  let m;
+  while ((m = re.exec(html))) {
+    out.push({ attrs: parseAttrs(m[1]), index: m.index, end: m.index + m[0].length, raw: m[0] });
+  }
+  return out;
+}
+
+// All <a> elements: [{attrs, href, html (inner), text, index}].
+function findLinks(html) {
+  return findTags(html, 'a').map((t) => {
+    const close = html.indexOf('</a>', t.end);
+    const inner = close === -1 ? '' : html.slice(t.end, close);
+    return { attrs: t.attrs, href: t.attrs.href, html: inner, text: textOf(inner), index: t.index };
+  });
+}
+
+// The element starting at start-tag index `start` (an index of '<tag'), with nesting of
+// the same tag name handled. Returns the outer HTML.
+function elementAt(html, start, tag) {
+  const re = new RegExp(`<(/?)${tag}\\b[^>]*>`, 'gi');
+  re.lastIndex = start;
+  let depth = 0;
+  let m;
+  while ((m = re.exec(html))) {
+    if (m[1] === '/') {
+      depth--;
+      if (depth === 0) return html.slice(start, m.index + m[0].length);
+    } else if (!m[0].endsWith('/>')) {
+      depth++;
+    }
+  }
+  return html.slice(start);
+}
+
+// First element <tag> with a matching predicate on its attributes; returns outer HTML or null.
+function findElement(html, tag, pred) {
+  for (const t of findTags(html, tag)) {
+    if (pred(t.attrs)) return elementAt(html, t.index, tag);
+  }
+  return null;
+}
+
+function innerOf(outer) {
+  if (outer == null) return null;
+  const open = outer.indexOf('>');
+  const close = outer.lastIndexOf('</');
+  return outer.slice(open + 1, close === -1 ? undefined : close);
+}
+
+// Values of a form's fields: {name: value} for inputs (value attr), textareas (content)
+// and selects are ignored. `formId` defaults to the comment form.
+function formValues(html, formId = 'commentform') {
+  let form = findElement(html, 'form', (a) => a.id === formId);
+  if (form == null) throw new Error(`no <form id="${formId}"> in page`);
+  const values = {};
+  for (const t of findTags(form, 'input')) {
+    if (t.attrs.name !== undefined) values[t.attrs.name] = t.attrs.value !== undefined ? t.attrs.value : '';
+  }
+  const taRe = /<textarea\b((?:[^>"']|"[^"]*"|'[^']*')*)>([\s\S]*?)<\/textarea>/gi;
+  let m;
+  while ((m = taRe.exec(form))) {
+    const a = parseAttrs(m[1]);
+    // A single leading newline right after <textarea> is ignored by HTML parsers.
+    if (a.name !== undefined) values[a.name] = htmlUnescape(m[2].replace(/^\r?\n/, ''));
+  }
+  const fa = findTags(form, 'form')[0].attrs;
+  return { values, action: fa.action, method: (fa.method || 'get').toLowerCase(), html: form };
+}
+
+// The hidden fields a client has to copy from the story page.
+function hiddenFields(html) {
+  const { values } = formValues(html);
+  return {
+    comment_post_ID: values.comment_post_ID,
+    comment_parent: values.comment_parent,
+    gz_ts: values.gz_ts,
+  };
+}
+
+// Comments section tree: [{id, depth, classes, children: [...], parentId}] built from the
+// <li id="comment-N"> / <ol class="children"> structure inside <section id="comments">.
+function commentTree(html) {
+  const sec = findElement(html, 'section', (a) => a.id === 'comments');
+  if (sec == null) return { roots: [], byId: {}, section: null };
+  const re = /<(\/?)(li|ol|ul)\b((?:[^>"']|"[^"]*"|'[^']*')*)>/gi;
+  const stack = []; // entries: {kind:'li'|'ol'|'ul', node?, children?: boolean}
+  const roots = [];
+  const byId = {};
+  let m;
+  while ((m = re.exec(sec))) {
+    const closing = m[1] === '/';
+    const tag = m[2].toLowerCase();
+    if (!closing) {
+      const attrs = parseAttrs(m[3]);
+      const entry = { tag, attrs, node: null };
+      if (tag === 'li' && /^comment-\d+$/.test(attrs.id || '')) {
+        const id = Number(attrs.id.slice(8));
+        const dm = /\bdepth-(\d+)\b/.exec(attrs.class || '');
+        const node = { id, depth: dm ? Number(dm[1]) : null, attrs, children: [], parentId: null,
+          insideChildrenOl: false };
+        // Nearest enclosing comment li, and whether we are inside an <ol class="children"> of it.
+        let sawChildrenOl = false;
+        for (let i = stack.length - 1; i >= 0; i--) {
+          const s = stack[i];
+          if (s.tag === 'ol' && hasClass(s.attrs, 'children')) sawChildrenOl = true;
+          if (s.node) {
+            node.parentId = s.node.id;
+            node.insideChildrenOl = sawChildrenOl;
+            s.node.children.push(node);
+            break;
+          }
+        }
+        if (node.parentId === null) roots.push(node);
+        byId[id] = node;
+        entry.node = node;
+      }
+      stack.push(entry);
+    } else {
+      for (let i = stack.length - 1; i >= 0; i--) {
+        if (stack[i].tag === tag) { stack.length = i; break; }
+      }
+    }
+  }
+  return { roots, byId, section: sec };
+}
+
+// Asserts (throws) when a page contains either XSS payload live.
+const XSS_MARKERS = ['<script>alert(1)', '<img src=x onerror'];
+function liveXss(body) {
+  const lower = String(body).toLowerCase();
+  return XSS_MARKERS.filter((m) => lower.includes(m.toLowerCase()));
+}
+
+// ---------------------------------------------------------------- CLI
+
+// Runs ./gazette with args; returns stdout, throws on non-zero exit (execFileSync).
+function gz(args, opts = {}) {
+  requireBinary();
+  return execFileSync(GAZETTE, args, {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000, ...opts,
+  });
+}
+
+// Runs ./gazette with args; never throws; returns {status, signal, stdout, stderr}.
+function gzRun(args, opts = {}) {
+  requireBinary();
+  const r = spawnSync(GAZETTE, args, {
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30000, ...opts,
+  });
+  return { status: r.status, signal: r.signal, stdout: r.stdout || '', stderr: r.stderr || '', error: r.error };
+}
+
+// `gazette comments --site DIR list [--status S]` parsed into
+// [{id, status, slug, author, text}].
+function listComments(dir, status) {
+  const args = ['comments', '--site', dir, 'list'];
+  if (status) args.push('--status', status);
+  const out = gz(args);
+  return out.split('\n').filter((l) => l.trim() !== '').map((line) => {
+    const f = line.split('\t');
+    return { id: Number(f[0]), status: f[1], slug: f[2], author: f[3], text: f.slice(4).join('\t'), line };
+  });
+}
+
+function approve(dir, id) {
+  return gz(['comments', '--site', dir, 'approve', String(id)]);
+}
+
+// ---------------------------------------------------------------- demo content
+
+function parseHeaderFile(text) {
+  const idx = text.search(/^---\s*$/m);
+  const head = idx === -1 ? text : text.slice(0, idx);
+  const body = idx === -1 ? '' : text.slice(idx).replace(/^---\s*\r?\n?/, '');
+  const meta = {};
+  for (const line of head.split(/\r?\n/)) {
+    const m = /^([A-Za-z_][\w-]*)\s*:\s*(.*)$/.exec(line);
+    if (m) meta[m[1].toLowerCase()] = m[2].trim();
+  }
+  return { meta, body };
+}
+
+function slugify(s) {
+  return String(s).normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+// Demo stories, newest first: [{file, title, slug, section, tags[], author, date, excerpt, url, body}]
+function demoStories() {
+  const dir = path.join(DEMO, 'stories');
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort().map((f) => {
+    const { meta, body } = parseHeaderFile(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const date = meta.date || '';
+    const ymd = date.slice(0, 10).split('-');
+    return {
+      file: f,
+      title: meta.title,
+      slug: meta.slug,
+      section: meta.section,
+      tags: (meta.tags || '').split(',').map((t) => t.trim()).filter(Boolean),
+      author: meta.author,
+      date,
+      excerpt: meta.excerpt,
+      url: `/${ymd[0]}/${ymd[1]}/${ymd[2]}/${meta.slug}`,
+      body,
+    };
+  }).sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+}
+
+function demoComments() {
+  const dir = path.join(DEMO, 'comments');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.txt')).sort().map((f) => {
+    const { meta, body } = parseHeaderFile(fs.readFileSync(path.join(dir, f), 'utf8'));
+    return { file: f, ...meta, body: body.trim() };
+  });
+}
+
+// The seed story's paragraphs, without the page furniture.
+function seedParagraphs() {
+  const seedDir = path.resolve(ROOT, '..', 'shared', 'seed');
+  let file = path.join(seedDir, '000_5d4d31b9a4423b05.txt');
+  let text;
+  if (fs.existsSync(file)) {
+    text = fs.readFileSync(file, 'utf8');
+  } else {
+    // Fall back to the demo copy of the story (CI's clone may not have shared/ beside it).
+    const s = demoStories().find((x) => x.slug === SEED_SLUG);
+    text = s.body;
+  }
+  const furniture = new Set(['back to top', 'Related Articles', 'Please enter your comment!',
+    'Please enter your name here', SEED_TITLE]);
+  return text.split(/\r?\n\s*\r?\n/)
+    .map((block) => block.split(/\r?\n/).map((l) => normWs(l)).filter((l) => l && !furniture.has(l)).join(' '))
+    .map((p) => normWs(p))
+    .filter((p) => p !== '');
+}
+
+module.exports = {
+  ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
+  freePort, makeSite, cleanupSites, tmpDir, startServer,
+  request, get, postForm, encodeForm, splitLocation,
+  htmlUnescape, normWs, textOf, parseAttrs, hasClass, findTags, findLinks, findElement, elementAt,
+  innerOf, formValues, hiddenFields, commentTree, liveXss, XSS_MARKERS,
+  gz, gzRun, listComments, approve,
+  demoStories, demoComments, seedParagraphs, slugify,
+};

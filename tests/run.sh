@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Runs every test suite: the C unit-test binaries (built by `make unit`), then the
+# integration and browser tests under Node's built-in runner. Prints the total as
+# a last line "N passed, N failed" and exits non-zero if anything failed.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- unit binaries
+for t in tests/unit/test_*; do
+	[ -e "$t" ] || continue
+	case "$t" in *.c|*.h|*.o|*.d|*.dSYM) continue ;; esac
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	echo "== $t"
+	"$t" >"$tmp/unit.out" 2>&1
+	rc=$?
+	cat "$tmp/unit.out"
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/unit.out" | tail -n 1)
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/')
+		f=$(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/')
+		passed=$((passed + p))
+		failed=$((failed + f))
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			echo "!! $t exited with status $rc"
+			failed=$((failed + 1))
+		fi
+	else
+		echo "!! $t crashed or printed no summary (exit status $rc)"
+		failed=$((failed + 1))
+	fi
+done
+
+# ---- node integration and end-to-end tests
+files=()
+for f in tests/integration/*.test.js tests/e2e/*.test.js; do
+	[ -e "$f" ] && files+=("$f")
+done
+if [ "${#files[@]}" -gt 0 ]; then
+	if ! command -v node >/dev/null 2>&1; then
+		echo "!! node is not installed"
+		failed=$((failed + 1))
+	else
+		if [ ! -d node_modules ]; then
+			npm ci --no-audit --no-fund || { echo "!! npm ci failed"; failed=$((failed + 1)); }
+		fi
+		node --test --test-reporter=tap --test-concurrency=2 --test-timeout=300000 "${files[@]}" \
+			2>&1 | tee "$tmp/node.out"
+		rc=${PIPESTATUS[0]}
+		np=$(grep -E '^# pass [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')
+		nf=$(grep -E '^# fail [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')
+		nc=$(grep -E '^# cancelled [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')
+		if [ -z "$np" ] || [ -z "$nf" ]; then
+			echo "!! node --test printed no summary (exit status $rc)"
+			failed=$((failed + 1))
+		else
+			passed=$((passed + np))
+			failed=$((failed + nf + ${nc:-0}))
+			if [ "$rc" -ne 0 ] && [ "$nf" -eq 0 ] && [ "${nc:-0}" -eq 0 ]; then
+				echo "!! node --test exited with status $rc"
+				failed=$((failed + 1))
+			fi
+		fi
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
