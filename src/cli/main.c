@@ -28,12 +28,6 @@ static void usage(FILE *f)
 	fputs("\nRun `gazette COMMAND --help` for a command's options.\n", f);
 }
 
-int cli_usage_error(const char *cmd, const char *msg)
-{
-	fprintf(stderr, "gazette %s: %s\nRun `gazette %s --help` for usage.\n", cmd, msg, cmd);
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

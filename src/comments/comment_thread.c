@@ -19,6 +19,7 @@ struct node {
 	long long id;
 	int depth;
 	struct tv *replies;
+	struct tv *tv;
 };
 
 static int by_id(const void *a, const void *b)
@@ -73,10 +74,11 @@ struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *
 		struct tv *o = comment_tv(rq, story_url, &v[i], depth, depth < max_depth, held_id);
 		struct tv *replies = tv_list(p);
 		tv_put(o, "replies", replies);
+		tv_put_bool(o, "has_replies", 0);
+		if (parent)
+			tv_put_bool(parent->tv, "has_replies", 1);
 		tv_append(parent ? parent->replies : top, o);
-		if (depth == max_depth && parent && parent->depth == max_depth)
-			replies = parent->replies; /* flatten beyond the limit */
-		nodes[nn++] = (struct node){ v[i].id, depth, replies };
+		nodes[nn++] = (struct node){ v[i].id, depth, replies, o };
 		if (nn > 1 && nodes[nn - 2].id > nodes[nn - 1].id)
 			qsort(nodes, nn, sizeof *nodes, by_id);
 	}

@@ -71,6 +71,13 @@ struct entry {
 	double w;
 };
 
+/* Single precision halves the memory the pair phase streams through; a
+ * score needs nothing like 15 digits. */
+struct posting {
+	uint32_t doc;
+	float w;
+};
+
 struct ctx {
 	/* vocabulary: term text in one arena, open-addressing hash of ids */
 	char *chars;
@@ -89,8 +96,7 @@ struct ctx {
 	int oom;
 	/* inverted index, postings of term t at [pstart[t] .. pstart[t+1]) */
 	size_t *pstart;
-	uint32_t *pdoc;
-	double *pw;
+	struct posting *post;
 };
 
 /* ---- vocabulary --------------------------------------------------------- */
@@ -267,14 +273,6 @@ static size_t stem(char *w, size_t n)
 	return n;
 }
 
-static size_t chars_in(const char *w, size_t n)
-{
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += ((unsigned char)w[i] & 0xC0) != 0x80;
-	return k;
-}
-
 /* Count one occurrence of term s[0..n) (hash h) in the current document. */
 static void doc_count(struct ctx *c, const char *s, size_t n, uint32_t h)
 {
@@ -303,14 +301,16 @@ static void doc_count(struct ctx *c, const char *s, size_t n, uint32_t h)
 static void doc_word(struct ctx *c, char *w, size_t n)
 {
 	int ascii = 1, digits = 1;
+	size_t chars = 0, m;
 	uint32_t h;
-	size_t m;
 
 	for (size_t i = 0; i < n; i++) {
-		ascii &= (unsigned char)w[i] < 0x80;
-		digits &= w[i] >= '0' && w[i] <= '9';
+		unsigned char b = (unsigned char)w[i];
+		ascii &= b < 0x80;
+		digits &= b >= '0' && b <= '9';
+		chars += (b & 0xC0) != 0x80; /* UTF-8 lead bytes */
 	}
-	if (digits || chars_in(w, n) < 3)
+	if (digits || chars < 3)
 		return;
 	h = hash_bytes(w, n);
 	if (stop_has(c, w, n, h))
@@ -467,10 +467,9 @@ static int index_build(struct ctx *c, size_t n)
 	size_t *fill;
 
 	c->pstart = calloc((size_t)c->nterms + 1, sizeof *c->pstart);
-	c->pdoc = malloc((c->nents ? c->nents : 1) * sizeof *c->pdoc);
-	c->pw = malloc((c->nents ? c->nents : 1) * sizeof *c->pw);
+	c->post = malloc((c->nents ? c->nents : 1) * sizeof *c->post);
 	fill = malloc(((size_t)c->nterms + 1) * sizeof *fill);
-	if (!c->pstart || !c->pdoc || !c->pw || !fill) {
+	if (!c->pstart || !c->post || !fill) {
 		free(fill);
 		return -1;
 	}
@@ -480,8 +479,8 @@ static int index_build(struct ctx *c, size_t n)
 	for (size_t d = 0; d < n; d++) {
 		for (size_t i = c->dstart[d]; i < c->dstart[d + 1]; i++) {
 			size_t p = fill[c->ents[i].term]++;
-			c->pdoc[p] = (uint32_t)d;
-			c->pw[p] = c->ents[i].w;
+			c->post[p].doc = (uint32_t)d;
+			c->post[p].w = (float)c->ents[i].w;
 		}
 	}
 	free(fill);
@@ -540,12 +539,12 @@ static size_t pairs_collect(const struct ctx *c, uint32_t d, double *acc,
 
 	for (size_t i = c->dstart[d]; i < c->dstart[d + 1]; i++) {
 		const struct entry *e = &c->ents[i];
-		size_t lo = c->pstart[e->term], p = c->pstart[e->term + 1];
-		while (p-- > lo && c->pdoc[p] > d) {
-			uint32_t j = c->pdoc[p];
-			if (acc[j] == 0)
-				touched[nt++] = j;
-			acc[j] += e->w * c->pw[p];
+		const struct posting *lo = c->post + c->pstart[e->term];
+		const struct posting *p = c->post + c->pstart[e->term + 1];
+		while (p-- > lo && p->doc > d) {
+			if (acc[p->doc] == 0)
+				touched[nt++] = p->doc;
+			acc[p->doc] += e->w * p->w;
 		}
 	}
 	return nt;
@@ -588,8 +587,7 @@ static void ctx_free(struct ctx *c)
 	free(c->ents);
 	free(c->dstart);
 	free(c->pstart);
-	free(c->pdoc);
-	free(c->pw);
+	free(c->post);
 }
 
 static int vectors_build(struct ctx *c, const struct related_doc *docs,

@@ -65,13 +65,14 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	tv_put(so, "tags", tags_tv(p, s));
 	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
 	tv_put(ctx, "story", so);
-	tv_put(ctx, "related", related_tv(rq, s));
+	struct tv *related = related_tv(rq, s);
+	tv_put(ctx, "related", related);
+	tv_put_bool(ctx, "has_related", tv_count(related) > 0);
+	tv_put_bool(so, "has_tags", s->ntags > 0);
 	tv_put(ctx, "comments", comment_thread_tv(rq, s, path, cv, cn, form->held_id));
 	tv_put(ctx, "form", comment_form_tv(rq, s, form));
-	int status = 200;
-	if (form->general_error || form->value[CF_COMMENT] || form->value[CF_AUTHOR])
-		status = 422; /* the form came back with the reader's values */
-	for (int i = 0; i < CF__MAX; i++)
+	int status = form->general_error ? 422 : 200;
+	for (int i = 0; i < CF__MAX; i++) /* the form comes back with the reader's values */
 		if (form->error[i])
 			status = 422;
 	if (status == 200 && !form->held_id && !form->parent_id)

@@ -118,8 +118,13 @@ function spawnServer(dir, port, timeoutMs, extraArgs) {
     };
     proc.stdout.on('data', onData);
     proc.stderr.on('data', onData);
+    let stopping = false;
     proc.on('exit', (code, signal) => {
       exitInfo = { code, signal };
+      if (ready && !stopping) {
+        process.stderr.write(`\n!! gazette serve (${listen}) exited unexpectedly: code ${code}, signal ${signal}\n` +
+          `--- last output ---\n${out.slice(-3000)}\n-------------------\n`);
+      }
       exitWaiters.splice(0).forEach((w) => w(exitInfo));
       if (!ready) {
         clearTimeout(timer);
@@ -145,6 +150,7 @@ function spawnServer(dir, port, timeoutMs, extraArgs) {
         if (exitInfo) return Promise.resolve(exitInfo);
         return new Promise((res) => {
           const t = setTimeout(() => { proc.kill('SIGKILL'); }, timeout);
+          stopping = true;
           exitWaiters.push((info) => { clearTimeout(t); res(info); });
           proc.kill('SIGTERM');
         });
