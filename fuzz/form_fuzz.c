@@ -81,6 +81,8 @@ static void check_numbers(const char *s)
 		abort();
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct pool *p = pool_new();

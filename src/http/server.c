@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #define URI_MAX 8192
+#define HEADERS_MAX (16 * 1024)
 
 struct reqstate {
 	struct pool *pool;
@@ -128,6 +129,30 @@ static const char *header(struct MHD_Connection *con, const char *name)
 	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
 }
 
+static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
+				       const char *value)
+{
+	*(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Bytes of all request headers, roughly as they came on the wire. */
+static size_t headers_size(struct MHD_Connection *con)
+{
+	size_t n = 0;
+	MHD_get_connection_values(con, MHD_HEADER_KIND, add_header_size, &n);
+	return n;
+}
+
+/* A request target holds no control characters, spaces or DEL. */
+static int target_ok(const char *uri)
+{
+	for (const unsigned char *p = (const unsigned char *)uri; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 /* Security headers on every response (CSP forbids inline script). */
 static void add_security_headers(struct MHD_Response *r)
 {
@@ -179,7 +204,7 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 /* Fills the request from MHD and decodes the query string. 0 ok, else a
  * 4xx was put in rs. */
 static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
-		    struct reqstate *st, const char *method)
+		    struct reqstate *st, const char *method, const char *version)
 {
 	rq->pool = st->pool;
 	rq->method = method_of(method);
@@ -199,7 +224,16 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 		http_error(rq, rs, 414, "Address too long", "The requested address is too long.");
 		return -1;
 	}
-	if (rq->path[0] != '/') {
+	if (headers_size(con) > HEADERS_MAX) {
+		http_error(rq, rs, 431, "Request headers too large",
+			   "The request's headers are larger than this site accepts.");
+		return -1;
+	}
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !header(con, MHD_HTTP_HEADER_HOST)) {
+		http_error(rq, rs, 400, "Bad request", "An HTTP/1.1 request needs a Host header.");
+		return -1;
+	}
+	if (rq->path[0] != '/' || !target_ok(st->uri)) {
 		http_error(rq, rs, 400, "Bad request", "The request could not be understood.");
 		return -1;
 	}
@@ -258,7 +292,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	buf_init(&rs.body, 0);
 	rq.site = site;
 	rq.store = worker_store(site);
-	if (req_init(&rq, &rs, con, st, method) == 0)
+	if (req_init(&rq, &rs, con, st, method, version) == 0)
 		dispatch(&rq, &rs, st);
 	if (rq.store)
 		store_rollback(rq.store); /* a handler that failed mid-transaction */
@@ -318,7 +352,8 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)site->cfg.conn_timeout,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)site->cfg.per_ip_connections,
 		MHD_OPTION_CONNECTION_LIMIT, 4096u,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 		MHD_OPTION_END);
