@@ -1,0 +1,207 @@
+/*
+ * Unit tests for src/content/markdown.c (HTML and plain text) and
+ * src/content/readtime.c (which reads markdown_to_text's output).
+ */
+#include "../../src/content/markdown.h"
+#include "../../src/content/readtime.h"
+#include "t.h"
+
+#include <stdlib.h>
+
+struct md_case {
+	const char *in;
+	const char *want;
+};
+
+/* The last rendering; freed by main. */
+static struct buf out = BUF_INIT;
+
+static const char *html(const char *md)
+{
+	buf_reset(&out);
+	return markdown_to_html(md, strlen(md), &out) ? NULL : buf_str(&out);
+}
+
+static const char *text(const char *md)
+{
+	buf_reset(&out);
+	return markdown_to_text(md, strlen(md), &out) ? NULL : buf_str(&out);
+}
+
+static void test_html_basic(void)
+{
+	static const struct md_case cases[] = {
+		{ "", "" },
+		{ "Hello *world* and **bold** ~~gone~~ `x<y`",
+		  "<p>Hello <em>world</em> and <strong>bold</strong> "
+		  "<del>gone</del> <code>x&lt;y</code></p>\n" },
+		{ "# Title\n## Sub\n###### Six",
+		  "<h2>Title</h2>\n<h3>Sub</h3>\n<h6>Six</h6>\n" },
+		{ "- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
+		{ "3. x\n4. y", "<ol start=\"3\">\n<li>x</li>\n<li>y</li>\n</ol>\n" },
+		{ "> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n" },
+		{ "a  \nb\nc", "<p>a<br>\nb\nc</p>\n" },
+		{ "---", "<hr>\n" },
+		{ "```js\nif (a < b) {}\n```",
+		  "<pre><code class=\"language-js\">if (a &lt; b) {}\n</code></pre>\n" },
+		{ "```\" onclick=x\nq\n```",
+		  "<pre><code class=\"language-&quot;\">q\n</code></pre>\n" },
+		{ "| a | b |\n|:--|--:|\n| 1 | 2 |",
+		  "<table>\n<thead>\n<tr>\n<th align=\"left\">a</th>\n"
+		  "<th align=\"right\">b</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
+		  "<td align=\"left\">1</td>\n<td align=\"right\">2</td>\n</tr>\n"
+		  "</tbody>\n</table>\n" },
+		{ "AT&T &amp; &copy; &#65; &#x263A; &bogus; &#0;",
+		  "<p>AT&amp;T &amp; \xC2\xA9 A \xE2\x98\xBA &amp;bogus; "
+		  "\xEF\xBF\xBD</p>\n" },
+		{ "&lt;script&gt;", "<p>&lt;script&gt;</p>\n" },
+		{ "it's \"quoted\"", "<p>it&#39;s &quot;quoted&quot;</p>\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(html(cases[i].in), cases[i].want);
+}
+
+static void test_html_no_raw_html(void)
+{
+	static const struct md_case cases[] = {
+		{ "<script>alert(1)</script>",
+		  "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>\n" },
+		{ "hi <img src=x onerror=alert(1)> there",
+		  "<p>hi &lt;img src=x onerror=alert(1)&gt; there</p>\n" },
+		{ "<div>\nblock\n</div>", "<p>&lt;div&gt;\nblock\n&lt;/div&gt;</p>\n" },
+		{ "<!-- c -->", "<p>&lt;!-- c --&gt;</p>\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(html(cases[i].in), cases[i].want);
+}
+
+static void test_html_links(void)
+{
+	static const struct md_case cases[] = {
+		{ "[a](https://example.com/x?y=1&z=2 \"T'\")",
+		  "<p><a href=\"https://example.com/x?y=1&amp;z=2\" "
+		  "title=\"T&#39;\">a</a></p>\n" },
+		{ "[a](/relative/path)", "<p><a href=\"/relative/path\">a</a></p>\n" },
+		{ "[a](#frag)", "<p><a href=\"#frag\">a</a></p>\n" },
+		{ "[a](other-story)", "<p><a href=\"other-story\">a</a></p>\n" },
+		{ "[a](MAILTO:ed@example.com)",
+		  "<p><a href=\"MAILTO:ed@example.com\">a</a></p>\n" },
+		{ "[a](<https://e.com/a b>)",
+		  "<p><a href=\"https://e.com/a%20b\">a</a></p>\n" },
+		{ "[a](https://e.com/\xC3\xA9\")",
+		  "<p><a href=\"https://e.com/%C3%A9%22\">a</a></p>\n" },
+		{ "see https://example.com/x now",
+		  "<p>see <a href=\"https://example.com/x\">https://example.com/x</a>"
+		  " now</p>\n" },
+		{ "www.example.com",
+		  "<p><a href=\"http://www.example.com\">www.example.com</a></p>\n" },
+		{ "<ed@example.com>",
+		  "<p><a href=\"mailto:ed@example.com\">ed@example.com</a></p>\n" },
+		{ "![a *b*](/i.png \"t\")",
+		  "<p><img src=\"/i.png\" alt=\"a b\" title=\"t\"></p>\n" },
+		{ "![x\" onerror=\"y](/i.png)",
+		  "<p><img src=\"/i.png\" alt=\"x&quot; onerror=&quot;y\"></p>\n" },
+		{ "[![i](/i.png)](/s)",
+		  "<p><a href=\"/s\"><img src=\"/i.png\" alt=\"i\"></a></p>\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(html(cases[i].in), cases[i].want);
+}
+
+/* Unsafe destinations: the link text stays, the <a> goes; images go. */
+static void test_html_unsafe_urls(void)
+{
+	static const struct md_case cases[] = {
+		{ "[x](javascript:alert(1))", "<p>x</p>\n" },
+		{ "[x](JaVaScRiPt:alert(1))", "<p>x</p>\n" },
+		{ "[x](<  JaVa\tscript:alert(1)>)", "<p>x</p>\n" },
+		{ "[x](<java\nscript:x>)", "<p>[x](&lt;java\nscript:x&gt;)</p>\n" },
+		{ "[x](java&#9;script:x)", "<p>x</p>\n" },
+		{ "[x](&#106;avascript:x)", "<p>x</p>\n" },
+		{ "[x](&#x6A;avascript&colon;x)", "<p><a href=\"javascript&amp;colon;x\">x</a></p>\n" },
+		{ "[x](vbscript:x)", "<p>x</p>\n" },
+		{ "[x](data:text/html;base64,PHNjcmlwdD4=)", "<p>x</p>\n" },
+		{ "[x](file:///etc/passwd)", "<p>x</p>\n" },
+		{ "[x](:nothing)", "<p>x</p>\n" },
+		{ "[*x*](javascript:y) after", "<p><em>x</em> after</p>\n" },
+		{ "![i](javascript:x) after", "<p> after</p>\n" },
+		{ "![i](DATA:image/svg+xml,x)", "<p></p>\n" },
+		{ "[r]\n\n[r]: javascript:x", "<p>r</p>\n" },
+		{ "<javascript:alert(1)>", "<p>javascript:alert(1)</p>\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(html(cases[i].in), cases[i].want);
+}
+
+static void test_html_appends(void)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "<article>");
+	CHECK(markdown_to_html("*x*", 3, &b) == 0);
+	CHECK_STR(buf_str(&b), "<article><p><em>x</em></p>\n");
+	buf_release(&b);
+
+	/* a length that stops short of the NUL is honoured */
+	buf_init(&b, 0);
+	CHECK(markdown_to_html("abcdef", 3, &b) == 0);
+	CHECK_STR(buf_str(&b), "<p>abc</p>\n");
+	buf_release(&b);
+
+	/* the buf's maximum turns into an error, not a truncated page */
+	buf_init(&b, 8);
+	CHECK(markdown_to_html("a long paragraph of text", 24, &b) == -1);
+	buf_release(&b);
+}
+
+static void test_text(void)
+{
+	static const struct md_case cases[] = {
+		{ "", "" },
+		{ "# Title\n\nFirst *para*\ncontinues.\n\nSecond [link](http://x) "
+		  "and ![alt](/i.png).",
+		  "Title\n\nFirst para continues.\n\nSecond link and alt." },
+		{ "- one\n- two\n\nafter", "one\ntwo\n\nafter" },
+		{ "a  \nb", "a\nb" },
+		{ "<b>raw</b> &amp; &lt;x&gt; &#233;",
+		  "<b>raw</b> & <x> \xC3\xA9" },
+		{ "```\ncode line\n\n```\n\nnext", "code line\n\nnext" },
+		{ "| a | b |\n|---|---|\n| 1 | 2 |", "a b\n1 2" },
+		{ "> quote\n\n---\n\nend", "quote\n\nend" },
+		{ "many    spaces", "many spaces" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(text(cases[i].in), cases[i].want);
+}
+
+static void test_readtime(void)
+{
+	static const struct {
+		size_t words;
+		int want;
+	} cases[] = { { 0, 1 }, { 1, 1 }, { 230, 1 }, { 231, 2 },
+		      { 460, 2 }, { 461, 3 }, { 2300, 10 } };
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = malloc(cases[i].words * 6 + 8), *p = s;
+		p += sprintf(p, "  ");
+		for (size_t w = 0; w < cases[i].words; w++)
+			p += sprintf(p, w % 2 ? "ab\n\t" : "word ");
+		CHECK(reading_minutes(s) == cases[i].want);
+		free(s);
+	}
+	CHECK(reading_minutes(NULL) == 1);
+	CHECK(reading_minutes("\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD") == 1);
+}
+
+int main(void)
+{
+	RUN(test_html_basic);
+	RUN(test_html_no_raw_html);
+	RUN(test_html_links);
+	RUN(test_html_unsafe_urls);
+	RUN(test_html_appends);
+	RUN(test_text);
+	RUN(test_readtime);
+	buf_release(&out);
+	return T_DONE();
+}
