@@ -16,8 +16,13 @@ for t in tests/unit/test_*; do
 	case "$t" in *.c|*.h|*.o|*.d|*.dSYM) continue ;; esac
 	[ -f "$t" ] && [ -x "$t" ] || continue
 	echo "== $t"
-	"$t" >"$tmp/unit.out" 2>&1
+	if command -v timeout >/dev/null 2>&1; then
+		timeout 300 "$t" >"$tmp/unit.out" 2>&1
+	else
+		"$t" >"$tmp/unit.out" 2>&1
+	fi
 	rc=$?
+	[ "$rc" -eq 124 ] && echo "!! $t timed out after 300 s"
 	cat "$tmp/unit.out"
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$tmp/unit.out" | tail -n 1)
 	if [ -n "$line" ]; then

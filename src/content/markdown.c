@@ -397,7 +397,7 @@ static int html_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 	if (type == MD_SPAN_IMG)
 		html_img_enter(r, detail);
 	else if (r->img_depth > 0)
-		; /* alt text is plain */
+		return 0; /* alt text is plain */
 	else if (type == MD_SPAN_A)
 		html_link_enter(r, detail);
 	else if (tag)
@@ -413,7 +413,7 @@ static int html_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 	if (type == MD_SPAN_IMG)
 		html_img_leave(r, detail);
 	else if (r->img_depth > 0)
-		;
+		return 0;
 	else if (type == MD_SPAN_A)
 		html_link_leave(r);
 	else if (tag)
@@ -489,6 +489,7 @@ static enum brk text_block_break(MD_BLOCKTYPE type)
 static int text_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
 	struct render *r = ud;
+	(void)detail;
 	text_break(r, text_block_break(type));
 	return status(r);
 }
@@ -500,6 +501,7 @@ static int text_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 
 static int text_span(MD_SPANTYPE type, void *detail, void *ud)
 {
+	(void)type, (void)detail, (void)ud; /* spans are markup only */
 	return 0;
 }
 

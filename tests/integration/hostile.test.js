@@ -184,19 +184,23 @@ describe('malformed and oversize requests', () => {
     await assertHealthy();
   });
 
+  // [name, bytes, mayJustClose]: for the last two kinds a server (libmicrohttpd) may
+  // simply drop the connection instead of answering; that is accepted if it survives.
   const MALFORMED = [
-    ['garbage request line', 'THIS IS NOT HTTP AT ALL\r\n\r\n'],
-    ['missing version', 'GET\r\n\r\n'],
-    ['binary garbage', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n'],
-    ['control character in target', 'GET /\x01\x02 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
-    ['header without colon', 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColonHere\r\n\r\n'],
-    ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n'],
+    ['garbage request line', 'THIS IS NOT HTTP AT ALL\r\n\r\n', false],
+    ['control character in target', 'GET /\x01\x02 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n', false],
+    ['header without colon', 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nNoColonHere\r\n\r\n', false],
+    ['HTTP/1.1 without Host', 'GET / HTTP/1.1\r\n\r\n', false],
+    ['missing version', 'GET\r\n\r\n', true],
+    ['binary garbage', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n', true],
   ];
-  for (const [name, data] of MALFORMED) {
-    test(`raw socket: ${name} -> 400, server survives`, async () => {
+  for (const [name, data, mayJustClose] of MALFORMED) {
+    test(`raw socket: ${name} -> 400${mayJustClose ? ' (or closed)' : ''}, server survives`, async () => {
       const resp = await raw(srv.port, Buffer.from(data, 'latin1'));
       const line = resp.split('\r\n')[0];
-      assert.match(line, /^HTTP\/1\.[01] 400\b/, `status line for ${name}: ${JSON.stringify(line)}`);
+      if (!(mayJustClose && resp === '')) {
+        assert.match(line, /^HTTP\/1\.[01] 400\b/, `status line for ${name}: ${JSON.stringify(line)}`);
+      }
       await assertHealthy();
     });
   }
