@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <md4c.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../render/escape.h"
@@ -24,12 +25,19 @@
  * leave with its enter even on odd input. Deeper links are rendered dead. */
 #define LINK_STACK 64
 
+/* md4c 0.4.8 (Debian 12) can read a byte or so past the end of its input
+ * (found by fuzz/markdown_fuzz.c). It therefore parses a private copy that
+ * always ends in '\n' and is followed by this many NUL bytes, and text
+ * ranges are clamped to the document. */
+#define MD_PAD 16
+
 /* Pending separators in text mode, weakest first: the strongest asked for
  * since the last text wins. */
 enum brk { BRK_NONE, BRK_SPACE, BRK_LINE, BRK_PARA };
 
 struct render {
 	struct buf *out;
+	const char *in_end; /* end of the document md4c was given */
 	struct buf tmp;     /* scratch: decoded entities and attributes */
 	size_t start;       /* where our output began in out */
 	unsigned img_depth; /* >0 inside an image: text goes to alt */
@@ -421,11 +429,22 @@ static int html_leave_span(MD_SPANTYPE type, void *detail, void *ud)
 	return status(r);
 }
 
+/* Clamp a text range that runs into the padding (see MD_PAD). */
+static MD_SIZE clamp(const struct render *r, const MD_CHAR *s, MD_SIZE n)
+{
+	if (s >= r->in_end && s < r->in_end + MD_PAD)
+		return 0;
+	if (s < r->in_end && n > (size_t)(r->in_end - s))
+		return (MD_SIZE)(r->in_end - s);
+	return n;
+}
+
 static int html_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
 	struct render *r = ud;
 	int alt = r->img_depth > 0;
 
+	n = clamp(r, s, n);
 	if (alt && r->img_drop)
 		return 0;
 	switch (type) {
@@ -509,6 +528,7 @@ static int text_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 {
 	struct render *r = ud;
 
+	n = clamp(r, s, n);
 	switch (type) {
 	case MD_TEXT_NULLCHAR: text_put(r, REPLACEMENT, 3); break;
 	case MD_TEXT_BR: text_break(r, BRK_LINE); break;
@@ -529,13 +549,24 @@ static int render(const char *md, size_t n, struct buf *out,
 		  const MD_PARSER *parser)
 {
 	struct render r = { .out = out, .start = out->len };
+	size_t len = n;
+	char *copy;
 	int rc;
 
-	if (n > UINT_MAX || (n && !md))
+	if (n > UINT_MAX - MD_PAD - 1 || (n && !md))
 		return -1;
+	if (!(copy = malloc(n + 1 + MD_PAD)))
+		return -1;
+	if (n)
+		memcpy(copy, md, n);
+	if (n == 0 || md[n - 1] != '\n')
+		copy[len++] = '\n'; /* changes nothing in CommonMark */
+	memset(copy + len, 0, n + 1 + MD_PAD - len);
+	r.in_end = copy + len;
 	buf_init(&r.tmp, 0);
-	rc = md_parse(n ? md : "", (MD_SIZE)n, parser, &r);
+	rc = md_parse(copy, (MD_SIZE)len, parser, &r);
 	buf_release(&r.tmp);
+	free(copy);
 	return rc || out->err ? -1 : 0;
 }
 

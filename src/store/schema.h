@@ -53,6 +53,10 @@ static const char *const schema_migrations[] = {
 	"CREATE INDEX comments_story ON comments(story_id, status, created_at);"
 	"CREATE INDEX comments_commenter ON comments(email, author, status);"
 	"CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+	/* 2: the change log that keeps every process's page cache exact */
+	"CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" tag TEXT NOT NULL, at INTEGER NOT NULL);",
+	/* New migrations go here, at the end, one string each. */
 };
 
 #define SCHEMA_VERSION ((int)(sizeof schema_migrations / sizeof schema_migrations[0]))

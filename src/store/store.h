@@ -101,7 +101,8 @@ int store_story_insert(struct store *st, const struct story *s, long long *id);
 /* All published stories for related-article scoring: id, title, body_md,
  * section name and tag names. */
 int store_stories_for_related(struct store *st, struct pool *p, struct story **out, size_t *n);
-/* Replace every story's related list: ids[i*k..] holds counts[i] ids for story_ids[i]. */
+/* Sets each story's related list: ids[i*k..] holds counts[i] ids for
+ * story_ids[i]. Lists that did not change are left alone. */
 int store_related_replace(struct store *st, const long long *story_ids, size_t n, size_t k,
 			  const long long *ids, const double *scores, const size_t *counts);
 
@@ -117,5 +118,35 @@ int store_commenter_is_known(struct store *st, const char *author, const char *e
 /* Comments for the moderation command, newest first; status < 0 for all. */
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
 			struct comment **out, size_t *n);
+
+/* The change log. Every store function that changes what a page shows
+ * records, in the same transaction, tags naming what changed; servers read
+ * the log to drop exactly the cached pages that showed it, whichever
+ * process wrote. The vocabulary (a page depends on the tags of all it
+ * shows):
+ *   story:ID    anything shown of story ID: title, excerpt, body, date,
+ *               byline, tags, its approved comments or their count
+ *   list:home   which published stories exist or their order (publish,
+ *               unpublish, date change): the home page, site feeds, sitemaps
+ *   section:ID  tag:ID  author:ID
+ *               the name/description of that section, tag or author, or
+ *               which published stories it holds
+ *   comments    the set of approved comments anywhere (comment feeds)
+ *   site        settings, section navigation, theme: every page
+ * Writers in store_*.c call store_touch for each tag their change
+ * affects; code outside store/ never needs to. */
+int store_touch(struct store *st, const char *tag);
+int store_touchf(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Calls fn(tag) for each change after *seq, oldest first, and advances
+ * *seq. At most `limit` per call; returns the number seen or STORE_ERROR. */
+int store_changes_since(struct store *st, long long *seq, size_t limit,
+			void (*fn)(void *arg, const char *tag), void *arg);
+/* The newest change's sequence number (0 when none). */
+int store_changes_head(struct store *st, long long *seq);
+/* A number that changes whenever another connection commits (SQLite's
+ * PRAGMA data_version): a cheap "did anything change?" check. */
+int store_data_version(struct store *st, long long *v);
+/* 1 once after this connection wrote to the change log, then 0 again. */
+int store_take_touched(struct store *st);
 
 #endif

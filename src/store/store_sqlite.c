@@ -1,13 +1,15 @@
 /*
- * store_sqlite: the SQLite backend of store.h.
+ * store_sqlite: the SQLite backend of store.h: opening, migrations, and the
+ * reader's and commenter's queries.
  *
- * Every statement is a row of one table (enum q -> SQL), prepared once per
- * connection on first use with SQLITE_PREPARE_PERSISTENT and reset after
- * each use, so the serving path never re-parses SQL and no SQL is ever built
- * from input: every value is a bound parameter.
+ * Every statement of this file is a row of one table (enum q -> SQL),
+ * prepared once per connection on first use (store_int.c) and reset after
+ * each use, so the serving path never re-parses SQL and no SQL is ever
+ * built from input: every value is a bound parameter.
  */
 #include "store.h"
 #include "schema.h"
+#include "store_int.h"
 #include "../util/pool.h"
 
 #include <sqlite3.h>
@@ -26,21 +28,12 @@ enum q {
 	Q_COMMENTS_FOR_STORY,
 	Q_SECTION_PUT, Q_SECTION_ID, Q_TAG_PUT, Q_TAG_ID, Q_USER_ADD,
 	Q_STORY_INSERT, Q_STORY_TAG_ADD,
-	Q_FOR_RELATED, Q_ALL_TAG_NAMES, Q_RELATED_CLEAR, Q_RELATED_ADD,
+	Q_FOR_RELATED, Q_ALL_TAG_NAMES, Q_RELATED_CLEAR, Q_RELATED_OF, Q_RELATED_ADD,
 	Q_COMMENT_INSERT, Q_COMMENT_GET, Q_COMMENT_SET_STATUS, Q_COMMENT_RECOUNT,
 	Q_COMMENT_DUP, Q_COMMENTER_KNOWN, Q_COMMENTS_LIST, Q_COMMENTS_LIST_STATUS,
 	Q__MAX
 };
 
-/* Columns of a story summary, shared by every list query. */
-#define STORY_COLS \
-	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
-	" s.reading_minutes, s.comment_count, s.comments_open," \
-	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.slug, '')," \
-	" u.id, u.name, u.slug, u.bio"
-#define STORY_FROM \
-	" FROM stories s JOIN users u ON u.id = s.author_id" \
-	" LEFT JOIN sections sec ON sec.id = s.section_id"
 #define PUBLISHED " s.status = 3"
 #define NEWEST " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2"
 
@@ -105,7 +98,8 @@ static const char *const sql[Q__MAX] = {
 			  " WHERE" PUBLISHED " ORDER BY s.id",
 	[Q_ALL_TAG_NAMES] = "SELECT st.story_id, t.name FROM story_tags st"
 			    " JOIN tags t ON t.id = st.tag_id ORDER BY st.story_id, st.position",
-	[Q_RELATED_CLEAR] = "DELETE FROM related",
+	[Q_RELATED_CLEAR] = "DELETE FROM related WHERE story_id = ?1",
+	[Q_RELATED_OF] = "SELECT related_id FROM related WHERE story_id = ?1 ORDER BY rank",
 	[Q_RELATED_ADD] = "INSERT INTO related(story_id, rank, related_id, score)"
 			  " VALUES(?1, ?2, ?3, ?4)",
 	[Q_COMMENT_INSERT] =
@@ -130,12 +124,6 @@ static const char *const sql[Q__MAX] = {
 				   " c.status, s.slug FROM comments c"
 				   " JOIN stories s ON s.id = c.story_id WHERE c.status = ?2"
 				   " ORDER BY c.id DESC LIMIT ?1",
-};
-
-struct store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[Q__MAX];
-	char err[256];
 };
 
 static const char *const story_status_names[STORY__MAX] = {
@@ -183,56 +171,12 @@ int comment_status_parse(const char *name, enum comment_status *out)
 	return 0;
 }
 
-const char *store_errmsg(const struct store *st)
-{
-	return st->err;
-}
 
-static int fail(struct store *st, const char *what)
-{
-	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
-	return STORE_ERROR;
-}
 
-/* The cached statement for q, reset and unbound, or NULL (error set). */
-static sqlite3_stmt *stmt(struct store *st, enum q q)
-{
-	sqlite3_stmt *s = st->stmt[q];
-	if (!s) {
-		if (sqlite3_prepare_v3(st->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s,
-				       NULL) != SQLITE_OK) {
-			fail(st, sql[q]);
-			return NULL;
-		}
-		st->stmt[q] = s;
-	}
-	return s;
-}
 
-static void done(sqlite3_stmt *s)
-{
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
-}
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
-}
 
-static const char *col_text(struct pool *p, sqlite3_stmt *s, int i)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	return pool_strndup(p, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(s, i));
-}
 
-/* Runs a statement that returns no rows. */
-static int exec_step(struct store *st, sqlite3_stmt *s, const char *what)
-{
-	int rc = sqlite3_step(s);
-	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
-}
 
 static int migrate(struct store *st)
 {
@@ -300,15 +244,15 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	for (int i = 0; i < Q__MAX; i++)
-		sqlite3_finalize(st->stmt[i]);
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
 	free(st);
 }
 
 static int simple(struct store *st, enum q q)
 {
-	sqlite3_stmt *s = stmt(st, q);
+	sqlite3_stmt *s = stmt(st, sql[q]);
 	return s ? exec_step(st, s, sql[q]) : STORE_ERROR;
 }
 
@@ -324,7 +268,7 @@ int store_rollback(struct store *st)
 
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val)
 {
-	sqlite3_stmt *s = stmt(st, Q_SETTING_GET);
+	sqlite3_stmt *s = stmt(st, sql[Q_SETTING_GET]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, key);
@@ -339,7 +283,7 @@ int store_setting_get(struct store *st, struct pool *p, const char *key, const c
 
 int store_setting_set(struct store *st, const char *key, const char *val)
 {
-	sqlite3_stmt *s = stmt(st, Q_SETTING_SET);
+	sqlite3_stmt *s = stmt(st, sql[Q_SETTING_SET]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, key);
@@ -347,44 +291,7 @@ int store_setting_set(struct store *st, const char *key, const char *val)
 	return exec_step(st, s, "setting set");
 }
 
-/* Collects rows into a pool array: row() fills one element. */
-typedef void (*row_fn)(struct pool *p, sqlite3_stmt *s, void *elem);
 
-static int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
-		   row_fn row, void **out, size_t *n)
-{
-	size_t cap = 8, len = 0;
-	char *arr = pool_alloc(p, cap * elem_size);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			char *bigger = pool_alloc(p, 2 * cap * elem_size);
-			memcpy(bigger, arr, cap * elem_size);
-			arr = bigger;
-			cap *= 2;
-		}
-		row(p, s, arr + len * elem_size);
-		len++;
-	}
-	done(s);
-	if (rc != SQLITE_DONE)
-		return fail(st, "query");
-	*out = arr;
-	*n = len;
-	return STORE_OK;
-}
-
-/* Fetches exactly one row into elem. */
-static int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem)
-{
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		row(p, s, elem);
-	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "query");
-}
 
 static void row_section(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -404,32 +311,6 @@ static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 	x->bio = col_text(p, s, 4);
 }
 
-static void row_story(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct story *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->slug = col_text(p, s, 1);
-	x->title = col_text(p, s, 2);
-	x->excerpt = col_text(p, s, 3);
-	x->status = (enum story_status)sqlite3_column_int(s, 4);
-	x->published_at = sqlite3_column_int64(s, 5);
-	x->updated_at = sqlite3_column_int64(s, 6);
-	x->reading_minutes = sqlite3_column_int(s, 7);
-	x->comment_count = sqlite3_column_int(s, 8);
-	x->comments_open = sqlite3_column_int(s, 9);
-	x->section.id = sqlite3_column_int64(s, 10);
-	x->section.name = col_text(p, s, 11);
-	x->section.slug = col_text(p, s, 12);
-	x->author.id = sqlite3_column_int64(s, 13);
-	x->author.name = col_text(p, s, 14);
-	x->author.slug = col_text(p, s, 15);
-	x->author.bio = col_text(p, s, 16);
-	x->author.email = "";
-	if (sqlite3_column_count(s) > 18) {
-		x->body_md = col_text(p, s, 17);
-		x->body_html = col_text(p, s, 18);
-	}
-}
 
 static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -450,14 +331,14 @@ static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
 
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_SECTIONS);
+	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
 	return s ? collect(st, p, s, sizeof **out, row_section, (void **)out, n) : STORE_ERROR;
 }
 
 static int by_slug(struct store *st, struct pool *p, enum q q, const char *slug, row_fn row,
 		   void *out)
 {
-	sqlite3_stmt *s = stmt(st, q);
+	sqlite3_stmt *s = stmt(st, sql[q]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, slug);
@@ -494,7 +375,7 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
 
 static int count(struct store *st, enum q q, long long id, size_t *total)
 {
-	sqlite3_stmt *s = stmt(st, q);
+	sqlite3_stmt *s = stmt(st, sql[q]);
 	if (!s)
 		return STORE_ERROR;
 	if (id)
@@ -518,7 +399,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 		lq = Q_LIST_AUTHOR, cq = Q_COUNT_AUTHOR, id = f->author_id;
 	if (count(st, cq, id, total))
 		return STORE_ERROR;
-	sqlite3_stmt *s = stmt(st, lq);
+	sqlite3_stmt *s = stmt(st, sql[lq]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
@@ -530,7 +411,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 
 static int story_tags(struct store *st, struct pool *p, struct story *x)
 {
-	sqlite3_stmt *s = stmt(st, Q_STORY_TAGS);
+	sqlite3_stmt *s = stmt(st, sql[Q_STORY_TAGS]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, x->id);
@@ -556,7 +437,7 @@ static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct s
 
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out)
 {
-	sqlite3_stmt *s = stmt(st, Q_STORY_BY_SLUG);
+	sqlite3_stmt *s = stmt(st, sql[Q_STORY_BY_SLUG]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, slug);
@@ -565,7 +446,7 @@ int store_story_by_slug(struct store *st, struct pool *p, const char *slug, stru
 
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out)
 {
-	sqlite3_stmt *s = stmt(st, Q_STORY_BY_ID);
+	sqlite3_stmt *s = stmt(st, sql[Q_STORY_BY_ID]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
@@ -575,7 +456,7 @@ int store_story_by_id(struct store *st, struct pool *p, long long id, struct sto
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out,
 		  size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_RELATED);
+	sqlite3_stmt *s = stmt(st, sql[Q_RELATED]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
@@ -585,7 +466,7 @@ int store_related(struct store *st, struct pool *p, long long story_id, struct s
 int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
 			     long long extra_id, struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENTS_FOR_STORY);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENTS_FOR_STORY]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
@@ -598,7 +479,7 @@ int store_comments_for_story(struct store *st, struct pool *p, long long story_i
 static int put_named(struct store *st, enum q put, enum q get, const char *name,
 		     const char *slug, int position, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, put);
+	sqlite3_stmt *s = stmt(st, sql[put]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, name);
@@ -607,7 +488,7 @@ static int put_named(struct store *st, enum q put, enum q get, const char *name,
 		sqlite3_bind_int(s, 3, position);
 	if (exec_step(st, s, sql[put]))
 		return STORE_ERROR;
-	s = stmt(st, get);
+	s = stmt(st, sql[get]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, slug);
@@ -632,7 +513,7 @@ int store_tag_put(struct store *st, const char *name, const char *slug, long lon
 int store_user_add(struct store *st, const char *name, const char *slug, const char *email,
 		   const char *bio, const char *role, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, Q_USER_ADD);
+	sqlite3_stmt *s = stmt(st, sql[Q_USER_ADD]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, name);
@@ -656,7 +537,7 @@ int store_user_add(struct store *st, const char *name, const char *slug, const c
 
 int store_story_insert(struct store *st, const struct story *x, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, Q_STORY_INSERT);
+	sqlite3_stmt *s = stmt(st, sql[Q_STORY_INSERT]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, x->slug);
@@ -680,8 +561,15 @@ int store_story_insert(struct store *st, const struct story *x, long long *id)
 	if (rc != SQLITE_DONE)
 		return fail(st, "story insert");
 	*id = sqlite3_last_insert_rowid(st->db);
+	if (x->status == STORY_PUBLISHED &&
+	    (store_touchf(st, "story:%lld", *id) || store_touch(st, "list:home") ||
+	     store_touchf(st, "section:%lld", x->section.id) ||
+	     store_touchf(st, "author:%lld", x->author.id)))
+		return STORE_ERROR;
 	for (size_t i = 0; i < x->ntags; i++) {
-		s = stmt(st, Q_STORY_TAG_ADD);
+		if (x->status == STORY_PUBLISHED && store_touchf(st, "tag:%lld", x->tags[i].id))
+			return STORE_ERROR;
+		s = stmt(st, sql[Q_STORY_TAG_ADD]);
 		if (!s)
 			return STORE_ERROR;
 		sqlite3_bind_int64(s, 1, *id);
@@ -706,7 +594,7 @@ static void row_for_related(struct pool *p, sqlite3_stmt *s, void *e)
  * instead of a query per story. */
 static int attach_tag_names(struct store *st, struct pool *p, struct story *v, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, Q_ALL_TAG_NAMES);
+	sqlite3_stmt *s = stmt(st, sql[Q_ALL_TAG_NAMES]);
 	if (!s)
 		return STORE_ERROR;
 	size_t i = 0;
@@ -730,21 +618,48 @@ static int attach_tag_names(struct store *st, struct pool *p, struct story *v, s
 
 int store_stories_for_related(struct store *st, struct pool *p, struct story **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, Q_FOR_RELATED);
+	sqlite3_stmt *s = stmt(st, sql[Q_FOR_RELATED]);
 	if (!s)
 		return STORE_ERROR;
 	int rc = collect(st, p, s, sizeof **out, row_for_related, (void **)out, n);
 	return rc ? rc : attach_tag_names(st, p, *out, *n);
 }
 
+/* 1 when story_id's stored list differs from ids[0..n). */
+static int related_differs(struct store *st, long long story_id, const long long *ids, size_t n)
+{
+	sqlite3_stmt *s = stmt(st, sql[Q_RELATED_OF]);
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, story_id);
+	size_t k = 0;
+	int differs = 0, rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (k >= n || sqlite3_column_int64(s, 0) != ids[k++])
+			differs = 1;
+	done(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "related"), -1;
+	return differs || k != n;
+}
+
 int store_related_replace(struct store *st, const long long *story_ids, size_t n, size_t k,
 			  const long long *ids, const double *scores, const size_t *counts)
 {
-	if (simple(st, Q_RELATED_CLEAR))
-		return STORE_ERROR;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		int d = related_differs(st, story_ids[i], ids + i * k, counts[i]);
+		if (d < 0)
+			return STORE_ERROR;
+		if (!d)
+			continue; /* unchanged lists are not rewritten, nor their pages dropped */
+		sqlite3_stmt *s = stmt(st, sql[Q_RELATED_CLEAR]);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, story_ids[i]);
+		if (exec_step(st, s, "related clear") || store_touchf(st, "story:%lld", story_ids[i]))
+			return STORE_ERROR;
 		for (size_t r = 0; r < counts[i]; r++) {
-			sqlite3_stmt *s = stmt(st, Q_RELATED_ADD);
+			s = stmt(st, sql[Q_RELATED_ADD]);
 			if (!s)
 				return STORE_ERROR;
 			sqlite3_bind_int64(s, 1, story_ids[i]);
@@ -754,21 +669,27 @@ int store_related_replace(struct store *st, const long long *story_ids, size_t n
 			if (exec_step(st, s, "related add"))
 				return STORE_ERROR;
 		}
+	}
 	return STORE_OK;
 }
 
+/* The approved comments of a story changed: recount, and log it. */
 static int recount(struct store *st, long long story_id)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENT_RECOUNT);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENT_RECOUNT]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
-	return exec_step(st, s, "comment recount");
+	if (exec_step(st, s, "comment recount"))
+		return STORE_ERROR;
+	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
+		       ? STORE_ERROR
+		       : STORE_OK;
 }
 
 int store_comment_insert(struct store *st, const struct comment *c, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENT_INSERT);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENT_INSERT]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, c->story_id);
@@ -789,7 +710,7 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENT_GET);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENT_GET]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
@@ -798,7 +719,7 @@ int store_comment_get(struct store *st, struct pool *p, long long id, struct com
 
 int store_comment_set_status(struct store *st, long long id, enum comment_status status)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENT_SET_STATUS);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENT_SET_STATUS]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
@@ -807,7 +728,7 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 		return STORE_ERROR;
 	if (sqlite3_changes(st->db) == 0)
 		return STORE_NOTFOUND;
-	s = stmt(st, Q_COMMENT_GET);
+	s = stmt(st, sql[Q_COMMENT_GET]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
@@ -815,6 +736,8 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 	if (sqlite3_step(s) == SQLITE_ROW)
 		story_id = sqlite3_column_int64(s, 1);
 	done(s);
+	/* a held comment is shown only to its author, uncached: no page changes
+	 * unless it enters or leaves the approved set, but recount anyway */
 	return recount(st, story_id);
 }
 
@@ -830,7 +753,7 @@ static int exists(struct store *st, sqlite3_stmt *s)
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENT_DUP);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENT_DUP]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
@@ -842,7 +765,7 @@ int store_comment_is_duplicate(struct store *st, long long story_id, const char 
 
 int store_commenter_is_known(struct store *st, const char *author, const char *email)
 {
-	sqlite3_stmt *s = stmt(st, Q_COMMENTER_KNOWN);
+	sqlite3_stmt *s = stmt(st, sql[Q_COMMENTER_KNOWN]);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, author);
@@ -853,7 +776,7 @@ int store_commenter_is_known(struct store *st, const char *author, const char *e
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
 			struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, status < 0 ? Q_COMMENTS_LIST : Q_COMMENTS_LIST_STATUS);
+	sqlite3_stmt *s = stmt(st, sql[status < 0 ? Q_COMMENTS_LIST : Q_COMMENTS_LIST_STATUS]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);

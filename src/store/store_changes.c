@@ -1,0 +1,97 @@
+/*
+ * store_changes: the change log behind exact cache invalidation (see
+ * store.h). Tags are written inside the writer's transaction, so a change
+ * and its log row commit or vanish together.
+ */
+#include "store_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+static const char SQL_TOUCH[] = "INSERT INTO changes(tag, at) VALUES(?1, ?2)";
+static const char SQL_SINCE[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+static const char SQL_HEAD[] = "SELECT COALESCE(max(seq), 0) FROM changes";
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+static const char SQL_PURGE[] = "DELETE FROM changes WHERE at < ?1";
+
+#define CHANGES_KEEP_SECONDS (24 * 3600)
+
+int store_touch(struct store *st, const char *tag)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TOUCH);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, tag);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
+	int rc = exec_step(st, s, "change log");
+	if (rc == STORE_OK)
+		st->touched = 1;
+	/* keep the log short: a server that was away a day rereads nothing
+	 * old, it drops its whole cache instead (see cache.c) */
+	if (rc == STORE_OK && (sqlite3_last_insert_rowid(st->db) & 1023) == 0) {
+		s = stmt(st, SQL_PURGE);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL) - CHANGES_KEEP_SECONDS);
+		rc = exec_step(st, s, "change log purge");
+	}
+	return rc;
+}
+
+int store_touchf(struct store *st, const char *fmt, ...)
+{
+	char tag[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tag, sizeof tag, fmt, ap);
+	va_end(ap);
+	return store_touch(st, tag);
+}
+
+int store_changes_since(struct store *st, long long *seq, size_t limit,
+			void (*fn)(void *arg, const char *tag), void *arg)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SINCE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, *seq);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(s, 0);
+		fn(arg, (const char *)sqlite3_column_text(s, 1));
+		n++;
+	}
+	done(s);
+	return rc == SQLITE_DONE ? n : fail(st, "change log");
+}
+
+static int single_int(struct store *st, const char *sql, long long *v)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, sql);
+}
+
+int store_changes_head(struct store *st, long long *seq)
+{
+	return single_int(st, SQL_HEAD, seq);
+}
+
+int store_data_version(struct store *st, long long *v)
+{
+	return single_int(st, SQL_DATA_VERSION, v);
+}
+
+int store_take_touched(struct store *st)
+{
+	int t = st->touched;
+	st->touched = 0;
+	return t;
+}

@@ -1,0 +1,130 @@
+/*
+ * store_int: the statement cache and row helpers every store_*.c file
+ * uses (see store_int.h).
+ */
+#include "store_int.h"
+#include "../util/pool.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *store_errmsg(const struct store *st)
+{
+	return st->err;
+}
+
+int fail(struct store *st, const char *what)
+{
+	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
+	return STORE_ERROR;
+}
+
+sqlite3_stmt *stmt(struct store *st, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) * 2654435761u;
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
+		size_t k = (h + i) & (STORE_STMT_SLOTS - 1);
+		if (st->cache[k].sql == sql)
+			return st->cache[k].stmt;
+		if (st->cache[k].sql)
+			continue;
+		sqlite3_stmt *s;
+		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
+		    SQLITE_OK) {
+			fail(st, sql);
+			return NULL;
+		}
+		st->cache[k].sql = sql;
+		st->cache[k].stmt = s;
+		return s;
+	}
+	snprintf(st->err, sizeof st->err, "statement cache full");
+	return NULL;
+}
+
+void done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+const char *col_text(struct pool *p, sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return pool_strndup(p, t ? (const char *)t : "", (size_t)sqlite3_column_bytes(s, i));
+}
+
+int exec_step(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
+	    void **out, size_t *n)
+{
+	size_t cap = 8, len = 0;
+	char *arr = pool_alloc(p, cap * elem_size);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			char *bigger = pool_alloc(p, 2 * cap * elem_size);
+			memcpy(bigger, arr, cap * elem_size);
+			arr = bigger;
+			cap *= 2;
+		}
+		row(p, s, arr + len * elem_size);
+		len++;
+	}
+	done(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "query");
+	*out = arr;
+	*n = len;
+	return STORE_OK;
+}
+
+int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		row(p, s, elem);
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "query");
+}
+
+void row_story(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->slug = col_text(p, s, 1);
+	x->title = col_text(p, s, 2);
+	x->excerpt = col_text(p, s, 3);
+	x->status = (enum story_status)sqlite3_column_int(s, 4);
+	x->published_at = sqlite3_column_int64(s, 5);
+	x->updated_at = sqlite3_column_int64(s, 6);
+	x->reading_minutes = sqlite3_column_int(s, 7);
+	x->comment_count = sqlite3_column_int(s, 8);
+	x->comments_open = sqlite3_column_int(s, 9);
+	x->section.id = sqlite3_column_int64(s, 10);
+	x->section.name = col_text(p, s, 11);
+	x->section.slug = col_text(p, s, 12);
+	x->author.id = sqlite3_column_int64(s, 13);
+	x->author.name = col_text(p, s, 14);
+	x->author.slug = col_text(p, s, 15);
+	x->author.bio = col_text(p, s, 16);
+	x->author.email = "";
+	if (sqlite3_column_count(s) > 18) {
+		x->body_md = col_text(p, s, 17);
+		x->body_html = col_text(p, s, 18);
+	}
+}

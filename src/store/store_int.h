@@ -1,0 +1,55 @@
+/*
+ * store_int: what the SQLite backend's files share, and nothing outside
+ * store/ may include. Each store_*.c file keeps its SQL in its own static
+ * strings; stmt() prepares a statement the first time its text is used on
+ * a connection and caches it by the text's address, so the serving path
+ * never parses SQL twice and a new file of queries needs no registration.
+ */
+#ifndef GZ_STORE_INT_H
+#define GZ_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+#define STORE_STMT_SLOTS 256   /* a power of two, > the number of statements */
+
+struct store {
+	sqlite3 *db;
+	struct { const char *sql; sqlite3_stmt *stmt; } cache[STORE_STMT_SLOTS];
+	char err[256];
+	int touched;             /* wrote to the change log since last asked */
+};
+
+/* Sets the error message from SQLite's and returns STORE_ERROR. */
+int fail(struct store *st, const char *what);
+/* The cached statement for this SQL text (a static string), or NULL with
+ * the error set. */
+sqlite3_stmt *stmt(struct store *st, const char *sql);
+/* Resets a statement and clears its bindings after use. */
+void done(sqlite3_stmt *s);
+void bind_text(sqlite3_stmt *s, int i, const char *v);
+const char *col_text(struct pool *p, sqlite3_stmt *s, int i);
+/* Steps a statement that returns no rows, then done(). */
+int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
+
+typedef void (*row_fn)(struct pool *p, sqlite3_stmt *s, void *elem);
+/* All rows into a pool array of elem_size elements; done() after. */
+int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
+	    void **out, size_t *n);
+/* Exactly one row into elem: STORE_OK, STORE_NOTFOUND or STORE_ERROR. */
+int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem);
+
+/* The columns of a story summary, shared by every list query, and the
+ * row function that reads them (body columns 17-18 when present). */
+#define STORY_COLS \
+	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
+	" s.reading_minutes, s.comment_count, s.comments_open," \
+	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.slug, '')," \
+	" u.id, u.name, u.slug, u.bio"
+#define STORY_FROM \
+	" FROM stories s JOIN users u ON u.id = s.author_id" \
+	" LEFT JOIN sections sec ON sec.id = s.section_id"
+void row_story(struct pool *p, sqlite3_stmt *s, void *e);
+
+#endif
