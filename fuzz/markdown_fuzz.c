@@ -87,12 +87,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf b;
 
 	buf_init(&b, 0);
-	if (markdown_to_html((const char *)data, size, &b) == 0)
+	if (markdown_to_html((const char *)data, size, &b) == 0) {
+		if (memchr(buf_str(&b), '\0', b.len))
+			abort(); /* NUL bytes never reach a page */
 		check_html(buf_str(&b));
+	}
 	buf_release(&b);
 
 	buf_init(&b, 0);
-	markdown_to_text((const char *)data, size, &b);
+	if (markdown_to_text((const char *)data, size, &b) == 0 &&
+	    memchr(buf_str(&b), '\0', b.len))
+		abort();
 	buf_release(&b);
 	return 0;
 }

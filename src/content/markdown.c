@@ -49,6 +49,31 @@ struct render {
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
+/*
+ * Append s[0..n), HTML-escaped when `escape`, with every NUL byte turned
+ * into U+FFFD. md4c reports NULs as MD_TEXT_NULLCHAR on most paths but not
+ * all (fuzz/corpus/markdown/nul-in-alt.md); no NUL may reach a page.
+ */
+static void put_text(struct buf *b, const char *s, size_t n, int escape)
+{
+	const char *nul;
+
+	while ((nul = memchr(s, '\0', n)) != NULL) {
+		size_t k = (size_t)(nul - s);
+		if (escape)
+			html_textn(b, s, k);
+		else
+			buf_add(b, s, k);
+		buf_puts(b, REPLACEMENT);
+		s += k + 1;
+		n -= k + 1;
+	}
+	if (escape)
+		html_textn(b, s, n);
+	else
+		buf_add(b, s, n);
+}
+
 /* ---- entities ----------------------------------------------------------- */
 
 /* md4c hands entities over verbatim and knows no names; these are the ones
@@ -163,7 +188,7 @@ static void attr_decode(struct buf *b, const MD_ATTRIBUTE *a)
 		switch (a->substr_types[i]) {
 		case MD_TEXT_ENTITY: entity_decode(b, s, n); break;
 		case MD_TEXT_NULLCHAR: buf_puts(b, REPLACEMENT); break;
-		default: buf_add(b, s, n);
+		default: put_text(b, s, n, 0);
 		}
 	}
 }
@@ -457,7 +482,7 @@ static int html_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 		html_textn(r->out, buf_str(&r->tmp), r->tmp.len);
 		break;
 	default: /* normal, code, and (never expected) raw HTML: escaped */
-		html_textn(r->out, s, n);
+		put_text(r->out, s, n, 1);
 	}
 	return status(r);
 }
@@ -488,7 +513,7 @@ static void text_put(struct render *r, const char *s, size_t n)
 			buf_puts(r->out, sep[r->brk]);
 		r->brk = BRK_NONE;
 	}
-	buf_add(r->out, s, n);
+	put_text(r->out, s, n, 0);
 }
 
 static enum brk text_block_break(MD_BLOCKTYPE type)

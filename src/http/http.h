@@ -67,6 +67,9 @@ void resp_redirect(struct resp *rs, int status, const char *location);
 void http_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message);
 
+/* 404, unless the path is an old address with a stored redirect (301). */
+void http_not_found(struct req *rq, struct resp *rs, const char *message);
+
 /* Decides the handler for a request (router.c): fills rq->params and
  * returns it, or answers 404/405 itself and returns NULL. The route's
  * flags are checked here, centrally. */

@@ -7,6 +7,7 @@
 #include "http.h"
 #include "../pages/pages.h"
 #include "../comments/comment_form.h"
+#include "../store/store_redirect.h"
 #include "../util/pool.h"
 #include "../util/utf8.h"
 
@@ -120,9 +121,42 @@ static int match(struct req *rq, const char *pattern, const char *path)
 	return 1;
 }
 
+/* WordPress addresses pages by query ("/?p=12", "/?cat=3"): a request
+ * carrying one of its query variables may be an imported permalink. */
+static int wp_query(const struct req *rq)
+{
+	static const char *const vars[] = { "p", "page_id", "cat", "tag", "author", "feed", "m",
+					    "attachment_id" };
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+		if (kv_get(&rq->query, vars[i]))
+			return 1;
+	return 0;
+}
+
+/* A stored redirect for this request, answered with 301; 1 if found. */
+static int redirected(struct req *rq, struct resp *rs, const char *key)
+{
+	const char *to;
+	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
+		return 0;
+	if (store_redirect_get(rq->store, rq->pool, key, &to) != STORE_OK)
+		return 0;
+	resp_redirect(rs, 301, to);
+	rs->cache_control = "public, max-age=3600";
+	return 1;
+}
+
+void http_not_found(struct req *rq, struct resp *rs, const char *message)
+{
+	if (!redirected(rq, rs, rq->path))
+		http_error(rq, rs, 404, "Page not found", message);
+}
+
 http_handler router_match(struct req *rq, struct resp *rs)
 {
 	int path_known = 0;
+	if (wp_query(rq) && redirected(rq, rs, rq->uri))
+		return NULL;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *r = &routes[i];
 		if (!match(rq, r->pattern, rq->path))
@@ -141,7 +175,6 @@ http_handler router_match(struct req *rq, struct resp *rs)
 		http_error(rq, rs, 405, "Method not allowed",
 			   "This address does not accept that kind of request.");
 	} else
-		http_error(rq, rs, 404, "Page not found",
-			   "Sorry, there is no page at this address.");
+		http_not_found(rq, rs, "Sorry, there is no page at this address.");
 	return NULL;
 }

@@ -36,7 +36,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	size_t per = (size_t)rq->site->cfg.per_page, n = 0, total = 0;
 	struct story *v = NULL;
 	if (page == 0) {
-		http_error(rq, rs, 404, "Page not found", "There is no such page of stories.");
+		http_not_found(rq, rs, "There is no such page of stories.");
 		return;
 	}
 	if (store_stories_list(rq->store, p, &l->filter, (size_t)(page - 1) * per, per, &v, &n,
@@ -47,7 +47,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	}
 	unsigned long long pages = total ? (total + per - 1) / per : 1;
 	if (page > pages) {
-		http_error(rq, rs, 404, "Page not found", "There is no such page of stories.");
+		http_not_found(rq, rs, "There is no such page of stories.");
 		return;
 	}
 	const char *title = l->kind ? l->name : NULL;
@@ -83,8 +83,7 @@ void page_home(struct req *rq, struct resp *rs)
 static void not_found(struct req *rq, struct resp *rs, int rc, const char *what)
 {
 	if (rc == STORE_NOTFOUND)
-		http_error(rq, rs, 404, "Page not found",
-			   pool_printf(rq->pool, "There is no %s at this address.", what));
+		http_not_found(rq, rs, pool_printf(rq->pool, "There is no %s at this address.", what));
 	else {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The page could not be loaded.");

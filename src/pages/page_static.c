@@ -12,7 +12,7 @@ void page_static(struct req *rq, struct resp *rs)
 {
 	const struct static_file *f = site_static(rq->site, rq->params[0]);
 	if (!f) {
-		http_error(rq, rs, 404, "Page not found", "There is no such file.");
+		http_not_found(rq, rs, "There is no such file.");
 		return;
 	}
 	rs->content_type = f->type;

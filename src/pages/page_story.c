@@ -88,17 +88,17 @@ void page_story(struct req *rq, struct resp *rs)
 	unsigned long long y, m, d;
 	if (num_parse_u64(rq->params[0], 9999, &y) || num_parse_u64(rq->params[1], 12, &m) ||
 	    num_parse_u64(rq->params[2], 31, &d)) {
-		http_error(rq, rs, 404, "Page not found", "There is no story at this address.");
+		http_not_found(rq, rs, "There is no story at this address.");
 		return;
 	}
 	int rc = store_story_by_slug(rq->store, rq->pool, rq->params[3], &s);
+	if (rc == STORE_NOTFOUND) {
+		http_not_found(rq, rs, "There is no story at this address.");
+		return;
+	}
 	if (rc) {
-		if (rc != STORE_NOTFOUND)
-			log_error("%s: %s", rq->uri, store_errmsg(rq->store));
-		http_error(rq, rs, rc == STORE_NOTFOUND ? 404 : 500,
-			   rc == STORE_NOTFOUND ? "Page not found" : "Something went wrong",
-			   rc == STORE_NOTFOUND ? "There is no story at this address."
-						: "The story could not be loaded.");
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 		return;
 	}
 	const char *path = story_path(rq->pool, &s);

@@ -56,6 +56,9 @@ static const char *const schema_migrations[] = {
 	/* 2: the change log that keeps every process's page cache exact */
 	"CREATE TABLE changes(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
 	" tag TEXT NOT NULL, at INTEGER NOT NULL);",
+	/* 3: old URLs that answer 301 (slug changes, imported permalinks) */
+	"CREATE TABLE redirects(old_path TEXT PRIMARY KEY, new_path TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL);",
 	/* New migrations go here, at the end, one string each. */
 };
 
