@@ -4,31 +4,35 @@
 #include "cli.h"
 #include "../http/http.h"
 #include "../site/site.h"
+#include "../cache/cache.h"
 
 #include <getopt.h>
 #include <stdio.h>
 
 static const char usage[] =
-	"usage: gazette serve --site DIR [--listen ADDRESS:PORT]\n\n"
+	"usage: gazette serve --site DIR [--listen ADDRESS:PORT] [--no-cache]\n\n"
 	"Serves the site until SIGINT or SIGTERM, then finishes requests in flight\n"
 	"and closes the database. The default address is the site's `listen`\n"
-	"setting (127.0.0.1:8080).\n";
+	"setting (127.0.0.1:8080). --no-cache renders every page afresh (for\n"
+	"measuring; the cache is exact, so there is no other reason to).\n";
 
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "no-cache", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *listen = NULL;
-	int c;
+	int c, no_cache = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'l': listen = optarg; break;
+		case 'n': no_cache = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage_error("serve", "unknown or incomplete option");
 		}
@@ -42,6 +46,10 @@ int cmd_serve(int argc, char **argv)
 	if (site_open(&site, dir, err, sizeof err)) {
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return 1;
+	}
+	if (no_cache) {
+		cache_free(site.cache);
+		site.cache = cache_new(0);
 	}
 	int rc = http_serve(&site, listen ? listen : site.cfg.listen, err, sizeof err);
 	if (rc)

@@ -1,7 +1,6 @@
 /*
  * doc: header-and-body text files (see doc.h).
  */
-#define _DEFAULT_SOURCE
 #include "doc.h"
 #include "../util/pool.h"
 

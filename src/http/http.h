@@ -23,6 +23,10 @@ enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER, HTTP_METHOD__MAX 
 #define HTTP_MAX_PARAMS 6
 #define HTTP_MAX_HEADERS 8
 #define HTTP_MAX_FIELDS 64     /* query or form pairs */
+#define HTTP_SESSION_COOKIE "gz_session"  /* signed-in users bypass the page cache */
+/* Cache-Control of public pages: browsers revalidate every time (cheap,
+ * 304), a CDN may keep a page 30 s and serve it stale while refetching. */
+#define HTTP_CACHE_PUBLIC "public, max-age=0, s-maxage=30, stale-while-revalidate=60"
 
 struct req {
 	struct pool *pool;

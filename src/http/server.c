@@ -16,6 +16,7 @@
 #include "../util/log.h"
 #include "../util/pool.h"
 #include "../render/template.h"
+#include "../cache/cache.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #define URI_MAX 8192
 #define HEADERS_MAX (16 * 1024)
@@ -36,26 +38,56 @@ struct reqstate {
 	int started, too_large;
 };
 
-static pthread_key_t store_key;
-static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
+/* What each worker thread keeps: its connection and the data version it
+ * last saw on it (a change means another connection committed). */
+struct worker {
+	struct store *store;
+	long long data_version;
+};
 
-static void store_key_free(void *st) { store_close(st); }
-static void store_key_make(void) { pthread_key_create(&store_key, store_key_free); }
+static pthread_key_t worker_key;
+static pthread_once_t worker_key_once = PTHREAD_ONCE_INIT;
 
-/* This worker's connection, opened on first use. */
-static struct store *worker_store(const struct site *site)
+static void worker_free(void *w)
 {
-	pthread_once(&store_key_once, store_key_make);
-	struct store *st = pthread_getspecific(store_key);
-	if (!st) {
+	store_close(((struct worker *)w)->store);
+	free(w);
+}
+
+static void worker_key_make(void) { pthread_key_create(&worker_key, worker_free); }
+
+/* This worker's state, its connection opened on first use. */
+static struct worker *worker_get(const struct site *site)
+{
+	pthread_once(&worker_key_once, worker_key_make);
+	struct worker *w = pthread_getspecific(worker_key);
+	if (!w) {
 		char err[256];
-		if (site_store_open(site, &st, err, sizeof err)) {
+		w = calloc(1, sizeof *w);
+		if (!w)
+			return NULL;
+		if (site_store_open(site, &w->store, err, sizeof err)) {
 			log_error("database: %s", err);
+			free(w);
 			return NULL;
 		}
-		pthread_setspecific(store_key, st);
+		w->data_version = -1;
+		pthread_setspecific(worker_key, w);
 	}
-	return st;
+	return w;
+}
+
+/* Applies changes other connections committed since this worker last
+ * looked, before anything is served from the cache. */
+static void worker_sync(const struct site *site, struct worker *w)
+{
+	long long v;
+	if (!cache_enabled(site->cache) || store_data_version(w->store, &v) != STORE_OK)
+		return;
+	if (v != w->data_version) {
+		w->data_version = v;
+		cache_sync(site->cache, w->store);
+	}
 }
 
 void resp_header(struct resp *rs, const char *name, const char *value)
@@ -165,12 +197,131 @@ static void add_security_headers(struct MHD_Response *r)
 				"base-uri 'self'; form-action 'self'; frame-ancestors 'self'");
 }
 
+static void http_date(long long t, char out[40])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* 1 when the client's copy (If-None-Match, else If-Modified-Since) is
+ * current. */
+static int not_modified(struct MHD_Connection *con, const char *etag, long long last_modified)
+{
+	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm) {
+		if (strcmp(inm, "*") == 0)
+			return 1;
+		size_t n = strlen(etag);
+		for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
+			if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
+				return 1;
+		return 0;
+	}
+	const char *ims = header(con, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	struct tm tm = { 0 };
+	if (!ims || !last_modified || !strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm))
+		return 0;
+	return (long long)timegm(&tm) >= last_modified;
+}
+
+static const char *const encoding_name[CACHE_ENC__MAX] = { NULL, "gzip", "br" };
+
+/* Headers of a cacheable public response, from the cache or not. */
+static void add_validators(struct MHD_Response *r, const char *etag, long long last_modified,
+			   enum cache_enc enc)
+{
+	char date[40];
+	http_date(last_modified, date);
+	MHD_add_response_header(r, "ETag", etag);
+	MHD_add_response_header(r, "Last-Modified", date);
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	if (encoding_name[enc])
+		MHD_add_response_header(r, "Content-Encoding", encoding_name[enc]);
+}
+
+static void release_hit(void *ref)
+{
+	cache_release(ref);
+}
+
+/* Sends a cached response, or 304 when the client has it. */
+static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
+				 struct req *rq, struct cache_hit *hit)
+{
+	int status = 200;
+	struct MHD_Response *r;
+	if (not_modified(con, hit->etag, hit->last_modified)) {
+		status = 304;
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		cache_release(hit->ref);
+	} else
+		r = MHD_create_response_from_buffer_with_free_callback_cls(
+			hit->len, (void *)hit->body, release_hit, hit->ref);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", hit->content_type);
+	MHD_add_response_header(r, "Cache-Control", hit->cache_control);
+	add_validators(r, hit->etag, hit->last_modified, hit->enc);
+	add_security_headers(r);
+	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
+	MHD_destroy_response(r);
+	log_access(rq->client_ip, method, rq->uri, status, status == 200 ? hit->len : 0,
+		   rq->referer, rq->user_agent);
+	return ret;
+}
+
+/* A public 200 built now (cache off, or not cacheable): validators, 304
+ * and gzip all the same, so clients cannot tell the difference. */
+static struct MHD_Response *public_response(struct MHD_Connection *con, struct resp *rs,
+					    int *status, size_t *len)
+{
+	char etag[24];
+	long long now = (long long)time(NULL);
+	const char *body = buf_str(&rs->body);
+	cache_etag(body, rs->body.len, etag);
+	enum cache_enc enc = CACHE_IDENTITY;
+	struct MHD_Response *r;
+	char *z = NULL;
+	size_t zlen = 0;
+	if (not_modified(con, etag, 0)) {
+		*status = 304;
+		*len = 0;
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	} else if ((cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)) &
+		    (1u << CACHE_GZIP)) && rs->body.len > 512 &&
+		   cache_gzip(body, rs->body.len, &z, &zlen) == 0) {
+		enc = CACHE_GZIP;
+		char plain[24];
+		memcpy(plain, etag, sizeof plain);
+		snprintf(etag, sizeof etag, "%.17s-gz\"", plain);
+		*len = zlen;
+		r = MHD_create_response_from_buffer(zlen, z, MHD_RESPMEM_MUST_FREE);
+	} else {
+		char *b = buf_detach(&rs->body, len);
+		r = MHD_create_response_from_buffer(*len, b, MHD_RESPMEM_MUST_FREE);
+	}
+	if (r)
+		add_validators(r, etag, now, enc);
+	return r;
+}
+
+static int is_public(const struct resp *rs)
+{
+	return (rs->status == 0 || rs->status == 200) && !rs->static_body && rs->cache_control &&
+	       strncmp(rs->cache_control, "public", 6) == 0;
+}
+
 static enum MHD_Result queue(struct MHD_Connection *con, const char *method, struct req *rq,
 			     struct resp *rs)
 {
 	struct MHD_Response *r;
 	size_t len;
-	if (rs->static_body) {
+	int status = rs->status ? rs->status : 200;
+	if (is_public(rs) && !rs->body.err) {
+		r = public_response(con, rs, &status, &len);
+	} else if (rs->static_body) {
 		len = rs->static_len;
 		r = MHD_create_response_from_buffer(len, (void *)rs->static_body,
 						    MHD_RESPMEM_PERSISTENT);
@@ -178,7 +329,7 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 		if (rs->body.err) {
 			log_error("%s: response body too large or out of memory", rq->uri);
 			buf_reset(&rs->body);
-			rs->status = 500;
+			status = 500;
 		}
 		char *body = buf_detach(&rs->body, &len);
 		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
@@ -194,7 +345,6 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 	for (size_t i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
 	add_security_headers(r);
-	int status = rs->status ? rs->status : 200;
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	log_access(rq->client_ip, method, rq->uri, status, len, rq->referer, rq->user_agent);
@@ -245,6 +395,14 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	return 0;
 }
 
+/* Reads that may be answered from, and fill, the page cache: GET and HEAD
+ * of anyone without a session; a commenter's held comment is personal. */
+static int cacheable_request(const struct req *rq)
+{
+	return (rq->method == HTTP_GET || rq->method == HTTP_HEAD) &&
+	       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && !kv_get(&rq->query, "unapproved");
+}
+
 static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 {
 	if (rq->method == HTTP_OTHER) {
@@ -289,14 +447,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
+	enum MHD_Result ret;
 	buf_init(&rs.body, 0);
 	rq.site = site;
-	rq.store = worker_store(site);
-	if (req_init(&rq, &rs, con, st, method, version) == 0)
-		dispatch(&rq, &rs, st);
-	if (rq.store)
+	struct worker *w = worker_get(site);
+	rq.store = w ? w->store : NULL;
+	if (req_init(&rq, &rs, con, st, method, version) != 0) {
+		ret = queue(con, method, &rq, &rs);
+		buf_release(&rs.body);
+		return ret;
+	}
+	if (w)
+		worker_sync(site, w);
+	int cacheable = w && cache_enabled(site->cache) && cacheable_request(&rq);
+	struct cache_hit hit;
+	if (cacheable &&
+	    cache_get(site->cache, rq.uri, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
+		      &hit)) {
+		buf_release(&rs.body);
+		return queue_hit(con, method, &rq, &hit);
+	}
+	struct cache_deps deps;
+	if (cacheable) {
+		cache_deps_begin(site->cache, &deps);
+		store_set_recorder(rq.store, cache_deps_add, &deps);
+	}
+	dispatch(&rq, &rs, st);
+	if (rq.store) {
+		store_set_recorder(rq.store, NULL, NULL);
 		store_rollback(rq.store); /* a handler that failed mid-transaction */
-	enum MHD_Result ret = queue(con, method, &rq, &rs);
+		/* this worker wrote: apply its own changes before answering, so
+		 * the next request anywhere sees fresh pages */
+		if (store_take_touched(rq.store))
+			cache_sync(site->cache, rq.store);
+	}
+	if (cacheable && is_public(&rs) && !rs.body.err)
+		cache_put(site->cache, rq.uri, buf_str(&rs.body), rs.body.len,
+			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
+			  rs.cache_control, &deps);
+	ret = queue(con, method, &rq, &rs);
 	buf_release(&rs.body);
 	return ret;
 }

@@ -70,7 +70,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 			tv_put_str(lo, "description", l->description);
 		tv_put(ctx, "list", lo);
 	}
-	rs->cache_control = "public, max-age=0, must-revalidate";
+	rs->cache_control = HTTP_CACHE_PUBLIC;
 	page_render(rq, rs, 200, l->kind ? "list" : "home", ctx);
 }
 

@@ -76,7 +76,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		if (form->error[i])
 			status = 422;
 	if (status == 200 && !form->held_id && !form->parent_id)
-		rs->cache_control = "public, max-age=0, must-revalidate";
+		rs->cache_control = HTTP_CACHE_PUBLIC;
 	page_render(rq, rs, status, "story", ctx);
 }
 

@@ -38,6 +38,14 @@ static const struct ckey keys[] = {
 	I(conn_timeout, 1, 3600, "seconds an idle connection is kept"),
 	I(per_ip_connections, 1, 10000, "simultaneous connections per client address"),
 	L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
+	I(feed_items, 1, 200, "entries in each RSS, Atom and JSON feed"),
+	S(robots_extra, "lines added to robots.txt, separated by \\n"),
+	S(logo_url, "absolute URL of the publisher logo (default: the favicon)"),
+	L(cache_size, 0, 1L << 40, "bytes of rendered pages kept in memory (0 turns the page cache off)"),
+	S(user, "account `gazette serve` switches to when started as root (it owns the site folder)"),
+	S(trusted_proxy, "address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed (empty: none)"),
+	I(https, 0, 1, "1: the site is served over HTTPS (sends Strict-Transport-Security)"),
+	I(seccomp, 0, 1, "1: restrict the server's system calls once it is serving (Linux seccomp)"),
 };
 
 void config_defaults(struct config *c)
@@ -58,6 +66,10 @@ void config_defaults(struct config *c)
 	c->conn_timeout = 30;
 	c->per_ip_connections = 64;
 	c->body_limit = 1L << 20;
+	c->feed_items = 20;
+	c->cache_size = 64L << 20;
+	snprintf(c->user, sizeof c->user, "nobody");
+	c->seccomp = 1;
 }
 
 static char *trim(char *s)

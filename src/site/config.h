@@ -25,6 +25,14 @@ struct config {
 	int conn_timeout;        /* seconds */
 	int per_ip_connections;
 	long body_limit;         /* bytes */
+	int feed_items;          /* entries in a feed */
+	char robots_extra[900];  /* lines added to robots.txt; "\n" separates them */
+	char logo_url[256];      /* publisher logo for JSON-LD; "" = the favicon */
+	long cache_size;         /* bytes of rendered pages kept; 0 = no cache */
+	char user[64];           /* account `serve` switches to when started as root */
+	char trusted_proxy[64];  /* address whose X-Forwarded-For/-Proto count; "" none */
+	int https;               /* 1: served over HTTPS (Strict-Transport-Security) */
+	int seccomp;             /* 1: restrict system calls once serving */
 };
 
 void config_defaults(struct config *c);

@@ -9,6 +9,7 @@
 #include "site.h"
 #include "../render/template.h"
 #include "../store/store.h"
+#include "../cache/cache.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
 
@@ -50,7 +51,7 @@ const char *site_data_dir(void)
 		dir[n] = '\0';
 		char *slash = strrchr(dir, '/');
 		if (slash) {
-			strcpy(slash, "/themes/default");
+			memcpy(slash, "/themes/default", sizeof "/themes/default");
 			if (is_dir(dir)) {
 				*slash = '\0';
 				return dir;
@@ -183,7 +184,8 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	if (load_statics(s, site_theme, def_theme, err, errlen))
 		goto fail;
 	s->comment_rl = ratelimit_new((unsigned)s->cfg.comment_rate_per_minute, 4096);
-	if (!s->comment_rl) {
+	s->cache = cache_new((size_t)s->cfg.cache_size);
+	if (!s->comment_rl || !s->cache) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -202,6 +204,8 @@ void site_release(struct site *s)
 	s->nstatics = 0;
 	ratelimit_free(s->comment_rl);
 	s->comment_rl = NULL;
+	cache_free(s->cache);
+	s->cache = NULL;
 	sodium_memzero(s->secret, sizeof s->secret);
 }
 

@@ -15,6 +15,7 @@
 struct tpl_set;
 struct store;
 struct ratelimit;
+struct cache;
 
 struct static_file {
 	char name[64];
@@ -36,6 +37,7 @@ struct site {
 	size_t nstatics;
 	char css_url[128];
 	struct ratelimit *comment_rl;
+	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
 };
 
 /* Where the default theme and demo content live: $GAZETTE_DATA, else the

@@ -137,10 +137,20 @@ int store_comments_list(struct store *st, struct pool *p, int status, size_t lim
  * affects; code outside store/ never needs to. */
 int store_touch(struct store *st, const char *tag);
 int store_touchf(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Calls fn(tag) for each change after *seq, oldest first, and advances
- * *seq. At most `limit` per call; returns the number seen or STORE_ERROR. */
+/* Calls fn(seq, tag) for each change after *seq, oldest first, and
+ * advances *seq. At most `limit` per call; returns the number seen or
+ * STORE_ERROR. */
 int store_changes_since(struct store *st, long long *seq, size_t limit,
-			void (*fn)(void *arg, const char *tag), void *arg);
+			void (*fn)(void *arg, long long seq, const char *tag), void *arg);
+/* The oldest change still in the log (0 when empty): a reader whose *seq
+ * is older than this missed purged changes and must drop everything. */
+int store_changes_tail(struct store *st, long long *seq);
+
+/* What a request read. The server sets a recorder on its connection for
+ * the length of a request; every read function of the store reports the
+ * tags (vocabulary above) of what it returned, so a cached page knows
+ * exactly which changes make it stale. NULL fn stops recording. */
+void store_set_recorder(struct store *st, void (*fn)(void *arg, const char *tag), void *arg);
 /* The newest change's sequence number (0 when none). */
 int store_changes_head(struct store *st, long long *seq);
 /* A number that changes whenever another connection commits (SQLite's

@@ -12,6 +12,7 @@
 static const char SQL_TOUCH[] = "INSERT INTO changes(tag, at) VALUES(?1, ?2)";
 static const char SQL_SINCE[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 static const char SQL_HEAD[] = "SELECT COALESCE(max(seq), 0) FROM changes";
+static const char SQL_TAIL[] = "SELECT COALESCE(min(seq), 0) FROM changes";
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 static const char SQL_PURGE[] = "DELETE FROM changes WHERE at < ?1";
 
@@ -50,7 +51,7 @@ int store_touchf(struct store *st, const char *fmt, ...)
 }
 
 int store_changes_since(struct store *st, long long *seq, size_t limit,
-			void (*fn)(void *arg, const char *tag), void *arg)
+			void (*fn)(void *arg, long long seq, const char *tag), void *arg)
 {
 	sqlite3_stmt *s = stmt(st, SQL_SINCE);
 	if (!s)
@@ -60,7 +61,7 @@ int store_changes_since(struct store *st, long long *seq, size_t limit,
 	int rc, n = 0;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(s, 0);
-		fn(arg, (const char *)sqlite3_column_text(s, 1));
+		fn(arg, *seq, (const char *)sqlite3_column_text(s, 1));
 		n++;
 	}
 	done(s);
@@ -82,6 +83,41 @@ static int single_int(struct store *st, const char *sql, long long *v)
 int store_changes_head(struct store *st, long long *seq)
 {
 	return single_int(st, SQL_HEAD, seq);
+}
+
+int store_changes_tail(struct store *st, long long *seq)
+{
+	return single_int(st, SQL_TAIL, seq);
+}
+
+void store_set_recorder(struct store *st, void (*fn)(void *arg, const char *tag), void *arg)
+{
+	st->record = fn;
+	st->record_arg = arg;
+}
+
+void dep(struct store *st, const char *fmt, ...)
+{
+	if (!st->record)
+		return;
+	char tag[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tag, sizeof tag, fmt, ap);
+	va_end(ap);
+	st->record(st->record_arg, tag);
+}
+
+void dep_stories(struct store *st, const struct story *v, size_t n)
+{
+	if (!st->record)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		dep(st, "story:%lld", v[i].id);
+		if (v[i].section.id)
+			dep(st, "section:%lld", v[i].section.id);
+		dep(st, "author:%lld", v[i].author.id);
+	}
 }
 
 int store_data_version(struct store *st, long long *v)

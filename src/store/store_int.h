@@ -19,7 +19,16 @@ struct store {
 	struct { const char *sql; sqlite3_stmt *stmt; } cache[STORE_STMT_SLOTS];
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
+	void (*record)(void *arg, const char *tag); /* see store_set_recorder */
+	void *record_arg;
 };
+
+/* Report a dependency tag of what a read returned (no-op unless a
+ * recorder is set). Every read function calls these for what it read:
+ * dep_stories for story rows (story, section and author tags), dep for
+ * the rest ("list:home" for the set of published stories, "tag:ID", ...). */
+void dep(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void dep_stories(struct store *st, const struct story *v, size_t n);
 
 /* Sets the error message from SQLite's and returns STORE_ERROR. */
 int fail(struct store *st, const char *what);

@@ -332,6 +332,7 @@ static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
+	dep(st, "site");
 	return s ? collect(st, p, s, sizeof **out, row_section, (void **)out, n) : STORE_ERROR;
 }
 
@@ -347,7 +348,10 @@ static int by_slug(struct store *st, struct pool *p, enum q q, const char *slug,
 
 int store_section_by_slug(struct store *st, struct pool *p, const char *slug, struct section *out)
 {
-	return by_slug(st, p, Q_SECTION_BY_SLUG, slug, row_section, out);
+	int rc = by_slug(st, p, Q_SECTION_BY_SLUG, slug, row_section, out);
+	if (rc == STORE_OK)
+		dep(st, "section:%lld", out->id);
+	return rc;
 }
 
 int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out)
@@ -359,13 +363,17 @@ int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct
 		out->id = sec.id;
 		out->name = sec.name;
 		out->slug = sec.slug;
+		dep(st, "tag:%lld", out->id);
 	}
 	return rc;
 }
 
 int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out)
 {
-	return by_slug(st, p, Q_AUTHOR_BY_SLUG, slug, row_author, out);
+	int rc = by_slug(st, p, Q_AUTHOR_BY_SLUG, slug, row_author, out);
+	if (rc == STORE_OK)
+		dep(st, "author:%lld", out->id);
+	return rc;
 }
 
 int store_user_by_name(struct store *st, struct pool *p, const char *name, struct author *out)
@@ -406,7 +414,16 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
 	if (id)
 		sqlite3_bind_int64(s, 3, id);
-	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	static const char *const list_tag[] = { [Q_LIST_ALL] = "list:home", [Q_LIST_SECTION] = "section",
+						 [Q_LIST_TAG] = "tag", [Q_LIST_AUTHOR] = "author" };
+	if (id)
+		dep(st, "%s:%lld", list_tag[lq], id);
+	else
+		dep(st, "list:home");
+	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		dep_stories(st, *out, *n);
+	return rc;
 }
 
 static int story_tags(struct store *st, struct pool *p, struct story *x)
@@ -432,7 +449,14 @@ static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct s
 {
 	memset(out, 0, sizeof *out);
 	int rc = one(st, p, s, row_story, out);
-	return rc ? rc : story_tags(st, p, out);
+	if (rc == STORE_OK)
+		rc = story_tags(st, p, out);
+	if (rc == STORE_OK) {
+		dep_stories(st, out, 1);
+		for (size_t i = 0; i < out->ntags; i++)
+			dep(st, "tag:%lld", out->tags[i].id);
+	}
+	return rc;
 }
 
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out)
@@ -460,7 +484,11 @@ int store_related(struct store *st, struct pool *p, long long story_id, struct s
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
-	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	dep(st, "story:%lld", story_id);
+	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		dep_stories(st, *out, *n);
+	return rc;
 }
 
 int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
@@ -471,6 +499,7 @@ int store_comments_for_story(struct store *st, struct pool *p, long long story_i
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
 	sqlite3_bind_int64(s, 2, extra_id > 0 ? extra_id : -1);
+	dep(st, "story:%lld", story_id);
 	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
 }
 
@@ -714,7 +743,10 @@ int store_comment_get(struct store *st, struct pool *p, long long id, struct com
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
-	return one(st, p, s, row_comment, out);
+	int rc = one(st, p, s, row_comment, out);
+	if (rc == STORE_OK)
+		dep(st, "story:%lld", out->story_id);
+	return rc;
 }
 
 int store_comment_set_status(struct store *st, long long id, enum comment_status status)

@@ -1,0 +1,463 @@
+/*
+ * cache: the rendered-response cache (see cache.h).
+ *
+ * Layout: a chained hash map from key to entry, an LRU list through the
+ * same entries, and `touched[]`: for each tag-hash bucket, the change-log
+ * sequence that last touched it. An entry remembers the sequence its
+ * request started at; it is fresh while no bucket of its tags, and not
+ * the "site" bucket, moved past that.
+ */
+#include "cache.h"
+#include "../store/store.h"
+#include "../util/log.h"
+
+#include <brotli/encode.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+
+#define TAG_BUCKETS 65536u
+#define MAP_BUCKETS 4096u
+#define ENTRY_MAX (8u << 20)   /* bigger responses are not cached */
+
+struct variant {
+	char *data;
+	size_t len;
+	char etag[32];
+};
+
+struct entry {
+	struct entry *next_in_bucket;
+	struct entry *lru_prev, *lru_next;
+	char *key;
+	unsigned key_hash;
+	struct variant v[CACHE_ENC__MAX];  /* len 0 = variant absent */
+	char *content_type, *cache_control;
+	long long last_modified, fill_seq;
+	unsigned *deps;
+	size_t ndeps, bytes;
+	int refs;                          /* holders: the map (1) + served bodies */
+	int in_map;
+	struct cache *owner;
+};
+
+struct cache {
+	pthread_mutex_t lock, sync_lock;
+	size_t max_bytes, bytes;
+	struct entry *map[MAP_BUCKETS];
+	struct entry *lru_head, *lru_tail;  /* head = most recently used */
+	_Atomic long long touched[TAG_BUCKETS];
+	_Atomic long long applied_seq;
+	unsigned site_hash;
+	struct cache_stats stats;
+	_Atomic unsigned long long invalidations;
+};
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct cache *cache_new(size_t max_bytes)
+{
+	struct cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return NULL;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->sync_lock, NULL);
+	c->max_bytes = max_bytes;
+	c->site_hash = hash_str("site");
+	c->applied_seq = -1; /* unknown until the first sync */
+	return c;
+}
+
+static void entry_free(struct entry *e)
+{
+	for (int i = 0; i < CACHE_ENC__MAX; i++)
+		free(e->v[i].data);
+	free(e->key);
+	free(e->content_type);
+	free(e->cache_control);
+	free(e->deps);
+	free(e);
+}
+
+static void unref(struct entry *e)
+{
+	if (--e->refs == 0)
+		entry_free(e);
+}
+
+void cache_free(struct cache *c)
+{
+	if (!c)
+		return;
+	for (struct entry *e = c->lru_head, *n; e; e = n) {
+		n = e->lru_next;
+		entry_free(e);
+	}
+	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->sync_lock);
+	free(c);
+}
+
+int cache_enabled(const struct cache *c)
+{
+	return c && c->max_bytes > 0;
+}
+
+/* ---- invalidation ---- */
+
+static void mark(void *arg, long long seq, const char *tag)
+{
+	struct cache *c = arg;
+	atomic_store(&c->touched[hash_str(tag) % TAG_BUCKETS], seq);
+	atomic_fetch_add(&c->invalidations, 1);
+}
+
+static void mark_all(struct cache *c, long long seq)
+{
+	atomic_store(&c->touched[c->site_hash % TAG_BUCKETS], seq);
+}
+
+int cache_sync(struct cache *c, struct store *st)
+{
+	if (!cache_enabled(c))
+		return 0;
+	pthread_mutex_lock(&c->sync_lock);
+	long long seq = atomic_load(&c->applied_seq), head = 0, tail = 0;
+	int rc = 0;
+	if (seq < 0 || store_changes_tail(st, &tail) || (tail > seq + 1 && seq >= 0)) {
+		/* first sync, or changes were purged while we looked away */
+		if (store_changes_head(st, &head) == STORE_OK) {
+			mark_all(c, head > 0 ? head : 0);
+			seq = head;
+		} else
+			rc = -1;
+	}
+	while (rc == 0) {
+		int n = store_changes_since(st, &seq, 512, mark, c);
+		if (n < 0)
+			rc = -1;
+		if (n < 512)
+			break;
+	}
+	if (rc) {
+		log_error("cache: reading the change log: %s", store_errmsg(st));
+		mark_all(c, atomic_load(&c->applied_seq) + 1);
+	} else
+		atomic_store(&c->applied_seq, seq);
+	pthread_mutex_unlock(&c->sync_lock);
+	return rc;
+}
+
+void cache_deps_begin(struct cache *c, struct cache_deps *d)
+{
+	d->n = 0;
+	d->overflow = 0;
+	d->start_seq = c ? atomic_load(&c->applied_seq) : -1;
+}
+
+void cache_deps_add(void *arg, const char *tag)
+{
+	struct cache_deps *d = arg;
+	unsigned h = hash_str(tag) % TAG_BUCKETS;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->hash[i] == h)
+			return;
+	if (d->n == CACHE_MAX_DEPS)
+		d->overflow = 1;
+	else
+		d->hash[d->n++] = h;
+}
+
+static int fresh(struct cache *c, const unsigned *deps, size_t n, long long since)
+{
+	if (since < 0 || atomic_load(&c->touched[c->site_hash % TAG_BUCKETS]) > since)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (atomic_load(&c->touched[deps[i]]) > since)
+			return 0;
+	return 1;
+}
+
+/* ---- map and LRU (c->lock held) ---- */
+
+static void lru_unlink(struct cache *c, struct entry *e)
+{
+	if (e->lru_prev)
+		e->lru_prev->lru_next = e->lru_next;
+	else
+		c->lru_head = e->lru_next;
+	if (e->lru_next)
+		e->lru_next->lru_prev = e->lru_prev;
+	else
+		c->lru_tail = e->lru_prev;
+	e->lru_prev = e->lru_next = NULL;
+}
+
+static void lru_push(struct cache *c, struct entry *e)
+{
+	e->lru_next = c->lru_head;
+	e->lru_prev = NULL;
+	if (c->lru_head)
+		c->lru_head->lru_prev = e;
+	c->lru_head = e;
+	if (!c->lru_tail)
+		c->lru_tail = e;
+}
+
+static void map_remove(struct cache *c, struct entry *e)
+{
+	struct entry **pp = &c->map[e->key_hash % MAP_BUCKETS];
+	while (*pp && *pp != e)
+		pp = &(*pp)->next_in_bucket;
+	if (*pp)
+		*pp = e->next_in_bucket;
+	lru_unlink(c, e);
+	e->in_map = 0;
+	c->bytes -= e->bytes;
+	c->stats.entries--;
+	unref(e);
+}
+
+static struct entry *map_find(struct cache *c, const char *key, unsigned h)
+{
+	for (struct entry *e = c->map[h % MAP_BUCKETS]; e; e = e->next_in_bucket)
+		if (e->key_hash == h && strcmp(e->key, key) == 0)
+			return e;
+	return NULL;
+}
+
+/* ---- lookups ---- */
+
+int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hit *hit)
+{
+	if (!cache_enabled(c))
+		return 0;
+	unsigned h = hash_str(key);
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = map_find(c, key, h);
+	if (e && !fresh(c, e->deps, e->ndeps, e->fill_seq)) {
+		map_remove(c, e);
+		e = NULL;
+	}
+	if (!e) {
+		c->stats.misses++;
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	enum cache_enc enc = CACHE_IDENTITY;
+	if ((accept & (1u << CACHE_BROTLI)) && e->v[CACHE_BROTLI].len)
+		enc = CACHE_BROTLI;
+	else if ((accept & (1u << CACHE_GZIP)) && e->v[CACHE_GZIP].len)
+		enc = CACHE_GZIP;
+	hit->body = e->v[enc].data;
+	hit->len = e->v[enc].len;
+	hit->etag = e->v[enc].etag;
+	hit->enc = enc;
+	hit->content_type = e->content_type;
+	hit->cache_control = e->cache_control;
+	hit->last_modified = e->last_modified;
+	hit->ref = e;
+	e->refs++;
+	lru_unlink(c, e);
+	lru_push(c, e);
+	c->stats.hits++;
+	pthread_mutex_unlock(&c->lock);
+	return 1;
+}
+
+void cache_release(void *ref)
+{
+	struct cache *c = ((struct entry *)ref)->owner;
+	pthread_mutex_lock(&c->lock);
+	unref(ref);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* ---- compression ---- */
+
+int cache_gzip(const char *body, size_t len, char **out, size_t *outlen)
+{
+	z_stream z = { 0 };
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	size_t cap = deflateBound(&z, (uLong)len);
+	char *buf = malloc(cap);
+	if (!buf) {
+		deflateEnd(&z);
+		return -1;
+	}
+	z.next_in = (Bytef *)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)buf;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+static int brotli(const char *body, size_t len, char **out, size_t *outlen)
+{
+	size_t cap = BrotliEncoderMaxCompressedSize(len);
+	char *buf = cap ? malloc(cap) : NULL;
+	if (!buf)
+		return -1;
+	*outlen = cap;
+	if (!BrotliEncoderCompress(6, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, len,
+				   (const uint8_t *)body, outlen, (uint8_t *)buf)) {
+		free(buf);
+		return -1;
+	}
+	*out = buf;
+	return 0;
+}
+
+void cache_etag(const char *body, size_t len, char etag[24])
+{
+	unsigned char h[8];
+	char hex[17];
+	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	snprintf(etag, 24, "\"%s\"", hex);
+}
+
+/* One coding of an Accept-Encoding list is acceptable unless its q is 0. */
+static int q_nonzero(const char *params, const char *end)
+{
+	const char *q = params;
+	while ((q = memchr(q, 'q', (size_t)(end - q))) && q + 1 < end && q[1] != '=')
+		q++;
+	if (!q || q + 1 >= end)
+		return 1;
+	return strtod(q + 2, NULL) > 0.0;
+}
+
+unsigned cache_accept(const char *ae)
+{
+	unsigned m = 1u << CACHE_IDENTITY;
+	for (const char *p = ae; p && *p;) {
+		p += strspn(p, " \t,");
+		const char *end = strchrnul(p, ',');
+		size_t n = strcspn(p, " \t;,");
+		if (q_nonzero(p + n, end)) {
+			if (n == 2 && strncasecmp(p, "br", 2) == 0)
+				m |= 1u << CACHE_BROTLI;
+			else if (n == 4 && strncasecmp(p, "gzip", 4) == 0)
+				m |= 1u << CACHE_GZIP;
+		}
+		p = end;
+	}
+	return m;
+}
+
+/* ---- filling ---- */
+
+static void set_variant(struct variant *v, char *data, size_t len, const char *base_etag,
+			const char *suffix)
+{
+	v->data = data;
+	v->len = len;
+	size_t b = strlen(base_etag);
+	snprintf(v->etag, sizeof v->etag, "%.*s%s\"", (int)(b - 1), base_etag, suffix);
+}
+
+static struct entry *entry_build(const char *key, const char *body, size_t len,
+				 const char *content_type, const char *cache_control,
+				 const struct cache_deps *d)
+{
+	struct entry *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	char etag[24], *z = NULL, *br = NULL, *copy = malloc(len + 1);
+	size_t zlen = 0, brlen = 0;
+	if (copy) {
+		memcpy(copy, body, len);
+		copy[len] = '\0';
+	}
+	cache_etag(body, len, etag);
+	set_variant(&e->v[CACHE_IDENTITY], copy, len, etag, "");
+	/* compressed variants only where they pay */
+	if (len > 512 && cache_gzip(body, len, &z, &zlen) == 0 && zlen < len)
+		set_variant(&e->v[CACHE_GZIP], z, zlen, etag, "-gz");
+	else
+		free(z);
+	if (len > 512 && brotli(body, len, &br, &brlen) == 0 && brlen < zlen)
+		set_variant(&e->v[CACHE_BROTLI], br, brlen, etag, "-br");
+	else
+		free(br);
+	e->key = strdup(key);
+	e->content_type = strdup(content_type);
+	e->cache_control = strdup(cache_control);
+	e->deps = malloc((d->n + 1) * sizeof *e->deps);
+	if (!copy || !e->key || !e->content_type || !e->cache_control || !e->deps) {
+		entry_free(e);
+		return NULL;
+	}
+	memcpy(e->deps, d->hash, d->n * sizeof *e->deps);
+	e->ndeps = d->n;
+	e->fill_seq = d->start_seq;
+	e->last_modified = (long long)time(NULL);
+	e->bytes = sizeof *e + strlen(key) + len + zlen + brlen + d->n * sizeof *e->deps;
+	e->key_hash = hash_str(key);
+	e->refs = 1;
+	return e;
+}
+
+void cache_put(struct cache *c, const char *key, const char *body, size_t len,
+	       const char *content_type, const char *cache_control, const struct cache_deps *d)
+{
+	if (!cache_enabled(c) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
+	    !fresh(c, d->hash, d->n, d->start_seq))
+		return;
+	struct entry *e = entry_build(key, body, len, content_type, cache_control, d);
+	if (!e)
+		return;
+	e->owner = c;
+	pthread_mutex_lock(&c->lock);
+	struct entry *old = map_find(c, key, e->key_hash);
+	if (old)
+		map_remove(c, old);
+	struct entry **b = &c->map[e->key_hash % MAP_BUCKETS];
+	e->next_in_bucket = *b;
+	*b = e;
+	e->in_map = 1;
+	lru_push(c, e);
+	c->bytes += e->bytes;
+	c->stats.entries++;
+	c->stats.fills++;
+	while (c->bytes > c->max_bytes && c->lru_tail && c->lru_tail != e) {
+		map_remove(c, c->lru_tail);
+		c->stats.evictions++;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+void cache_stats(struct cache *c, struct cache_stats *out)
+{
+	if (!c) {
+		memset(out, 0, sizeof *out);
+		return;
+	}
+	pthread_mutex_lock(&c->lock);
+	*out = c->stats;
+	out->bytes = c->bytes;
+	out->invalidations = atomic_load(&c->invalidations);
+	pthread_mutex_unlock(&c->lock);
+}

@@ -1,0 +1,87 @@
+/*
+ * cache: rendered public responses kept in memory, keyed by request
+ * target, each with its gzip and brotli variants and an ETag, and the set
+ * of dependency tags the store reported while the page was built.
+ *
+ * Invalidation is exact and lazy: every change the store logs ("story:12",
+ * "list:home", ...) records, for its tag, the change-log sequence number
+ * that touched it last. An entry built after change N is valid while none
+ * of its tags was touched after N. Nothing is searched on invalidation;
+ * lookups compare a few numbers. Tags are hashed into a fixed table, so a
+ * collision can only drop a page too many, never keep a stale one.
+ *
+ * Thread-safe: one mutex guards the map and the LRU list; served bodies
+ * are reference-counted so eviction never frees bytes still being sent.
+ */
+#ifndef GZ_CACHE_H
+#define GZ_CACHE_H
+
+#include <stddef.h>
+
+struct cache;
+struct store;
+
+enum cache_enc { CACHE_IDENTITY, CACHE_GZIP, CACHE_BROTLI, CACHE_ENC__MAX };
+
+/* Dependencies collected while one response is built. */
+#define CACHE_MAX_DEPS 256
+struct cache_deps {
+	unsigned hash[CACHE_MAX_DEPS];
+	size_t n;
+	int overflow;          /* too many: the response is not cached */
+	long long start_seq;   /* change-log position when the request began */
+};
+
+struct cache_stats {
+	unsigned long long hits, misses, fills, evictions, invalidations, bytes, entries;
+};
+
+/* A cache of at most max_bytes (bodies and variants); 0 disables it. */
+struct cache *cache_new(size_t max_bytes);
+void cache_free(struct cache *c);
+int cache_enabled(const struct cache *c);
+
+/* Reads the change log past what this cache has applied and marks the
+ * touched tags. Call when the connection's data version moved or after
+ * this process wrote. 0 ok, -1 on a store error (the cache then drops
+ * everything, to stay correct). */
+int cache_sync(struct cache *c, struct store *st);
+
+/* Starts collecting dependencies for one request. */
+void cache_deps_begin(struct cache *c, struct cache_deps *d);
+/* Store recorder (see store_set_recorder): adds one tag. */
+void cache_deps_add(void *deps, const char *tag);
+
+/* A served entry: bytes stay valid until cache_release. */
+struct cache_hit {
+	const char *body;
+	size_t len;
+	const char *etag;          /* quoted, of this encoding */
+	const char *content_type, *cache_control;
+	long long last_modified;   /* unix seconds */
+	enum cache_enc enc;
+	void *ref;                 /* pass to cache_release */
+};
+
+/* Looks key up for a client accepting `accept` (bitmask of 1 << enc).
+ * 1 and *hit filled (a reference taken) when fresh, 0 otherwise. */
+int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hit *hit);
+void cache_release(void *ref);
+
+/* Stores a 200 response built with deps d; precomputes gzip and brotli
+ * variants and the ETags. Ignored when d overflowed or a dependency was
+ * touched since the request began. */
+void cache_put(struct cache *c, const char *key, const char *body, size_t len,
+	       const char *content_type, const char *cache_control, const struct cache_deps *d);
+
+void cache_stats(struct cache *c, struct cache_stats *out);
+
+/* Helpers shared with uncached responses. */
+/* Bitmask of encodings from an Accept-Encoding header. */
+unsigned cache_accept(const char *accept_encoding);
+/* "\"<16 hex>\"" of the body's hash into etag (20 bytes). */
+void cache_etag(const char *body, size_t len, char etag[24]);
+/* gzip of body into *out (malloc'd); 0 ok. */
+int cache_gzip(const char *body, size_t len, char **out, size_t *outlen);
+
+#endif
