@@ -6,7 +6,7 @@ PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbro
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wformat-security -Wshadow -Wno-unused-parameter -Wno-format-truncation \
-           -D_GNU_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE \
+           -D_GNU_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(CI),true)
 CFLAGS  += -Werror
@@ -19,6 +19,7 @@ OBJS    := $(SRCS:.c=.o)
 LIBOBJS := $(filter-out src/cli/main.o,$(OBJS))
 UNIT    := $(patsubst %.c,%,$(sort $(wildcard tests/unit/test_*.c)))
 HDRS    := $(wildcard src/*/*.h)
+BANNED  := -include src/util/banned.h
 
 all: gazette
 
@@ -26,7 +27,7 @@ gazette: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 src/%.o: src/%.c $(HDRS)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(BANNED) -c -o $@ $<
 
 tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/t.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
@@ -44,9 +45,86 @@ run: deps
 test:
 	./scripts/install-deps.sh --test
 	$(MAKE) gazette unit
+	./tests/lint/banned.sh
 	./tests/run.sh
 
 clean:
 	rm -f gazette $(OBJS) $(UNIT)
+	rm -rf $(ASAN_DIR) $(FUZZ_DIR)
 
 .PHONY: all unit deps run test clean
+
+# ---- hostile input (issue 7): sanitizers, fuzzing, soak. See docs/hardening.md.
+#   make asan        ./build-asan/gazette and unit tests with ASan+UBSan (LeakSanitizer on)
+#   make asan-test   the whole suite (tests/run.sh) against the ASan build
+#   make fuzz        every fuzz/*_fuzz.c for FUZZ_SECONDS each (clang, libFuzzer)
+#   make fuzz-ci     replay every seed corpus, then run each target FUZZ_CI_SECONDS
+#   make soak        60 s of wrk with 256 connections on the story page, flat RSS
+ASAN_DIR   := build-asan
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=% -O2,$(CFLAGS)) -U_FORTIFY_SOURCE $(ASAN_FLAGS) -Wno-maybe-uninitialized
+ASAN_OBJS  := $(patsubst src/%.c,$(ASAN_DIR)/src/%.o,$(SRCS))
+ASAN_LIB   := $(filter-out $(ASAN_DIR)/src/cli/main.o,$(ASAN_OBJS))
+ASAN_UNIT  := $(patsubst tests/unit/%,$(ASAN_DIR)/tests/unit/%,$(UNIT))
+ASAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$(CURDIR)/$(ASAN_DIR)/reports/asan \
+              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$(CURDIR)/$(ASAN_DIR)/reports/ubsan \
+              LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lint/lsan.supp:print_suppressions=0
+
+$(ASAN_DIR)/src/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(BANNED) -c -o $@ $<
+
+$(ASAN_DIR)/gazette: $(ASAN_OBJS)
+	$(CC) $(LDFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LDLIBS)
+	ln -sfn ../themes $(ASAN_DIR)/themes
+	ln -sfn ../demo $(ASAN_DIR)/demo
+
+$(ASAN_DIR)/tests/unit/%: tests/unit/%.c $(ASAN_LIB) tests/unit/t.h
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIB) $(LDLIBS)
+
+asan: $(ASAN_DIR)/gazette $(ASAN_UNIT)
+
+# Every sanitizer report of every process (servers, CLI runs, unit tests) is
+# written to $(ASAN_DIR)/reports; any file there fails the run.
+asan-test: asan
+	rm -rf $(ASAN_DIR)/reports && mkdir -p $(ASAN_DIR)/reports
+	$(ASAN_ENV) GAZETTE_BIN=$(ASAN_DIR)/gazette GAZETTE_UNIT_DIR=$(ASAN_DIR)/tests/unit \
+		GAZETTE_DATA=$(CURDIR) ./tests/run.sh; rc=$$?; \
+	if [ -n "$$(ls -A $(ASAN_DIR)/reports)" ]; then \
+		cat $(ASAN_DIR)/reports/*; echo "!! sanitizer reports above ($(ASAN_DIR)/reports)"; exit 1; fi; \
+	echo "asan-test: no sanitizer report"; exit $$rc
+
+FUZZ_CC      ?= clang
+FUZZ_DIR     := build-fuzz
+FUZZ_SECONDS ?= 30
+FUZZ_CI_SECONDS ?= 60
+FUZZ_FLAGS   := -std=c17 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_DIR)/src/%.o,$(filter-out src/cli/main.c,$(SRCS)))
+FUZZ_BINS    := $(patsubst fuzz/%.c,$(FUZZ_DIR)/%,$(sort $(wildcard fuzz/*_fuzz.c)))
+
+$(FUZZ_DIR)/src/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(BANNED) -c -o $@ $<
+
+$(FUZZ_DIR)/libgazette.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/%_fuzz: fuzz/%_fuzz.c $(FUZZ_DIR)/libgazette.a $(HDRS)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libgazette.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_DIR=$(FUZZ_DIR) ./fuzz/run.sh run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+fuzz-ci: fuzz-build
+	FUZZ_DIR=$(FUZZ_DIR) ./fuzz/run.sh replay 0 $(FUZZ_BINS)
+	FUZZ_DIR=$(FUZZ_DIR) ./fuzz/run.sh run $(FUZZ_CI_SECONDS) $(FUZZ_BINS)
+
+soak: gazette
+	node --test --test-timeout=300000 tests/soak/wrk.test.js
+
+.PHONY: asan asan-test fuzz-build fuzz fuzz-ci soak

@@ -10,7 +10,7 @@
  *     -o comment_text_fuzz fuzz/comment_text_fuzz.c \
  *     src/comments/comment_text.c src/util/buf.c src/util/utf8.c \
  *     src/render/escape.c
- *   ./comment_text_fuzz -dict=fuzz/corpus/comment_text/comment_text.dict \
+ *   ./comment_text_fuzz -dict=fuzz/comment_text.dict \
  *     fuzz/corpus/comment_text
  */
 #include <stdint.h>

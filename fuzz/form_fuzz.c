@@ -9,7 +9,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
  *     -o form_fuzz fuzz/form_fuzz.c src/http/form.c src/util/num.c \
  *     src/util/pool.c src/util/utf8.c src/util/buf.c src/render/escape.c
- *   ./form_fuzz -dict=fuzz/corpus/form/form.dict fuzz/corpus/form
+ *   ./form_fuzz -dict=fuzz/form.dict fuzz/corpus/form
  */
 #include <limits.h>
 #include <stdint.h>

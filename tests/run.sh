@@ -10,8 +10,8 @@ failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# ---- unit binaries
-for t in tests/unit/test_*; do
+# ---- unit binaries (GAZETTE_UNIT_DIR: another build of them, e.g. build-asan/tests/unit)
+for t in "${GAZETTE_UNIT_DIR:-tests/unit}"/test_*; do
 	[ -e "$t" ] || continue
 	case "$t" in *.c|*.h|*.o|*.d|*.dSYM) continue ;; esac
 	[ -f "$t" ] && [ -x "$t" ] || continue

@@ -11,6 +11,15 @@
 int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_comments(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+
+/* Creates an account (cmd_user.c; also used by `init --admin-email`):
+ * checks the role and the password policy, hashes. 0 ok; -1 with err. */
+struct store;
+int cli_user_create(struct store *st, const char *site_name, const char *name, const char *email,
+		    const char *role, const char *password, char *err, size_t errlen);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Loads the demo content from DATADIR/demo into an open, empty site
  * database (demo.c). 0 ok; -1 with the file and line in err. */

@@ -8,6 +8,9 @@
 #include "../site/config.h"
 #include "../site/site.h"
 #include "../store/store.h"
+#include "../auth/password.h"
+
+#include <sodium.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +23,52 @@
 static const char usage[] =
 	"usage: gazette init [--demo] --site DIR\n\n"
 	"Creates a site in DIR: gazette.db (SQLite), media/, gazette.conf.\n"
-	"  --demo   add the demo stories, authors and comments\n";
+	"  --demo   add the demo stories, authors and comments\n"
+	"  --admin-email EMAIL [--admin-name NAME] [--admin-password-stdin]\n"
+	"           create the first admin account; its password is generated and\n"
+	"           printed once, or read as one line of stdin\n";
+
+/* The first admin: a generated password (printed once) unless one is
+ * given on stdin. 0 ok. */
+static int make_admin(const char *dir, const char *email, const char *name, int from_stdin)
+{
+	char path[PATH_MAX], err[512], pw[PASSWORD_MAX_BYTES + 2];
+	struct config cfg;
+	struct store *st;
+	config_defaults(&cfg);
+	snprintf(path, sizeof path, "%s/gazette.conf", dir);
+	if (config_load(&cfg, path, err, sizeof err) == 0) {
+		snprintf(path, sizeof path, "%s/gazette.db", dir);
+		if (store_open(&st, path, err, sizeof err) == 0) {
+			if (from_stdin) {
+				if (password_read("Admin password: ", 1, pw, sizeof pw))
+					pw[0] = '\0';
+			} else {
+				static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+				size_t o = 0;
+				for (int i = 0; i < 20; i++) {
+					if (i && i % 5 == 0)
+						pw[o++] = '-';
+					pw[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
+				}
+				pw[o] = '\0';
+			}
+			int rc = cli_user_create(st, cfg.site_name, name, email, "admin", pw, err, sizeof err);
+			store_close(st);
+			if (rc == 0) {
+				printf("admin account: %s\n", email);
+				if (!from_stdin)
+					printf("admin password: %s\n(shown once: sign in at /admin and change it "
+					       "under Account)\n", pw);
+				sodium_memzero(pw, sizeof pw);
+				return 0;
+			}
+			sodium_memzero(pw, sizeof pw);
+		}
+	}
+	fprintf(stderr, "gazette init: admin account: %s\n", err);
+	return -1;
+}
 
 static int make_dirs(const char *dir, char *err, size_t errlen)
 {
@@ -73,16 +121,22 @@ int cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' },
 		{ "demo", no_argument, NULL, 'd' },
+		{ "admin-email", required_argument, NULL, 'e' },
+		{ "admin-name", required_argument, NULL, 'n' },
+		{ "admin-password-stdin", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL;
-	int demo = 0, c;
+	const char *dir = NULL, *admin_email = NULL, *admin_name = "Admin";
+	int demo = 0, c, pw_stdin = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'd': demo = 1; break;
+		case 'e': admin_email = optarg; break;
+		case 'n': admin_name = optarg; break;
+		case 'p': pw_stdin = 1; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage_error("init", "unknown or incomplete option");
 		}
@@ -96,6 +150,8 @@ int cmd_init(int argc, char **argv)
 		fprintf(stderr, "gazette init: %s\n", err);
 		return 1;
 	}
+	if (admin_email && (sodium_init() < 0 || make_admin(dir, admin_email, admin_name, pw_stdin)))
+		return 1;
 	printf("created site in %s%s\nserve it with: gazette serve --site %s\n", dir,
 	       demo ? " with the demo content" : "", dir);
 	return 0;

@@ -5,6 +5,7 @@
 #include "../http/http.h"
 #include "../site/site.h"
 #include "../cache/cache.h"
+#include "../http/sandbox.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -50,6 +51,11 @@ int cmd_serve(int argc, char **argv)
 	if (no_cache) {
 		cache_free(site.cache);
 		site.cache = cache_new(0);
+	}
+	if (sandbox_prepare(&site, err, sizeof err)) { /* user check, site folder, chdir */
+		fprintf(stderr, "gazette serve: %s\n", err);
+		site_release(&site);
+		return 1;
 	}
 	int rc = http_serve(&site, listen ? listen : site.cfg.listen, err, sizeof err);
 	if (rc)

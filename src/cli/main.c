@@ -17,6 +17,9 @@ static const struct command commands[] = {
 	{ "init", cmd_init, "create a site: database, media folder, settings (--demo adds stories)" },
 	{ "serve", cmd_serve, "serve a site over HTTP until SIGINT or SIGTERM" },
 	{ "comments", cmd_comments, "list and moderate reader comments" },
+	{ "user", cmd_user, "add, list, change and disable newsroom accounts" },
+	{ "import", cmd_import, "import a WordPress export (WXR) with comments and redirects" },
+	{ "export", cmd_export, "write the site as WordPress WXR or as one JSON document" },
 };
 
 static void usage(FILE *f)

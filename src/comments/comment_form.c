@@ -9,6 +9,7 @@
  * the insert has committed (synchronous=FULL), so a 303 means "saved".
  */
 #include "comment_form.h"
+#include "comment_rules.h"
 #include "../pages/pages.h"
 #include "../render/template.h"
 #include "../site/site.h"
@@ -79,7 +80,8 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 	static const char *const keys[CF__MAX] = { "comment", "author", "email", "url", NULL };
 	static const char *const ekeys[CF__MAX] = { "error_comment", "error_author", "error_email",
 						     "error_url", NULL };
-	tv_put_bool(f, "open", s->comments_open && rq->site->cfg.comments_open);
+	tv_put_bool(f, "open", s->comments_open && rq->site->cfg.comments_open &&
+				       !comment_rules_closed(rq, s));
 	tv_put_str(f, "action", "/comments");
 	tv_put_int(f, "story_id", s->id);
 	tv_put_str(f, "ts", form_stamp(rq, s->id, (long long)time(NULL)));
@@ -133,7 +135,7 @@ static int load_story(struct req *rq, struct resp *rs, struct story *s)
 		http_error(rq, rs, 500, "Something went wrong", "Your comment could not be saved.");
 		return -1;
 	}
-	if (!s->comments_open || !rq->site->cfg.comments_open) {
+	if (!s->comments_open || !rq->site->cfg.comments_open || comment_rules_closed(rq, s)) {
 		http_error(rq, rs, 403, "Comments are closed", "Comments are closed on this story.");
 		return -1;
 	}
@@ -174,7 +176,10 @@ static int store_comment(struct req *rq, struct resp *rs, struct comment *c, lon
 {
 	int known = rq->site->cfg.comment_auto_approve_known &&
 		    store_commenter_is_known(rq->store, c->author, c->email) == 1;
-	c->status = known ? COMMENT_APPROVED : COMMENT_PENDING;
+	struct comment_rules rules; /* admin settings: links and word lists (comment_rules.h) */
+	comment_rules_load(rq->store, rq->pool, &rules);
+	c->status = known && comment_rules_judge(&rules, c) == VERDICT_OK ? COMMENT_APPROVED
+									    : COMMENT_PENDING;
 	c->created_at = (long long)time(NULL);
 	if (store_begin(rq->store) || store_comment_insert(rq->store, c, id) ||
 	    store_commit(rq->store)) {
@@ -242,6 +247,13 @@ void comment_post(struct req *rq, struct resp *rs)
 	if (store_comment_is_duplicate(rq->store, s.id, c.author, c.email, c.body) == 1) {
 		http_error(rq, rs, 409, "Duplicate comment",
 			   "Duplicate comment detected; it looks as though you’ve already said that!");
+		return;
+	}
+	struct comment_rules rules;
+	comment_rules_load(rq->store, rq->pool, &rules);
+	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
+		log_info("comment: refused by the word list from %s", rq->client_ip);
+		http_error(rq, rs, 403, "Comment not accepted", "Your comment could not be accepted.");
 		return;
 	}
 	long long id;

@@ -39,22 +39,27 @@ static struct tv *comment_tv(struct req *rq, const char *story_url, const struct
 {
 	struct pool *p = rq->pool;
 	struct tv *o = tv_obj(p);
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	comment_text_html(&b, c->body);
+	const char *html = c->body_html;
+	if (!html || !*html) { /* a row from before HTML was stored */
+		struct buf b;
+		buf_init(&b, 1 << 20);
+		comment_text_html(&b, c->body);
+		html = pool_strdup(p, buf_str(&b));
+		buf_release(&b);
+	}
 	tv_put_int(o, "id", c->id);
-	tv_put_str(o, "anchor", pool_printf(p, "comment-%lld", c->id));
+	const char *id = pool_lld(p, c->id);
+	tv_put_str(o, "anchor", pool_cat(p, "comment-", id, NULL));
 	tv_put_str(o, "author", c->author);
 	/* always set, so a reply never inherits its parent's link */
 	tv_put_str(o, "author_url", url_is_http(c->url) ? c->url : "");
 	tv_put_str(o, "date_iso", date_iso(p, c->created_at));
 	tv_put_str(o, "date_human", date_human(p, c->created_at));
-	tv_put_html(o, "body_html", pool_strdup(p, buf_str(&b)));
+	tv_put_html(o, "body_html", html);
 	tv_put_bool(o, "pending", c->id == held_id && c->status != COMMENT_APPROVED);
 	tv_put_int(o, "depth", depth);
 	tv_put_bool(o, "can_reply", can_reply && c->status == COMMENT_APPROVED);
-	tv_put_str(o, "reply_url", pool_printf(p, "%s?replytocom=%lld#respond", story_url, c->id));
-	buf_release(&b);
+	tv_put_str(o, "reply_url", pool_cat(p, story_url, "?replytocom=", id, "#respond", NULL));
 	return o;
 }
 
@@ -66,8 +71,22 @@ struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *
 	struct tv *top = tv_list(p);
 	struct node *nodes = pool_alloc(p, (n + 1) * sizeof *nodes);
 	size_t nn = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* A reply may be dated before its parent (imported threads are): it
+	 * waits for a later pass, so it still lands under its parent. */
+	struct node *all = pool_alloc(p, (n + 1) * sizeof *all);
+	char *placed = pool_alloc(p, n + 1);
+	for (size_t i = 0; i < n; i++)
+		all[i].id = v[i].id;
+	qsort(all, n, sizeof *all, by_id);
+	for (size_t left = n, before = 0, force = 0; left; force = left == before)
+	for (size_t i = (before = left, 0); i < n; i++) {
+		if (placed[i])
+			continue;
 		struct node *parent = v[i].parent_id ? find(nodes, nn, v[i].parent_id) : NULL;
+		if (!parent && v[i].parent_id && !force && find(all, n, v[i].parent_id))
+			continue; /* a pass that places nothing (a cycle) forces the rest */
+		placed[i] = 1;
+		left--;
 		int depth = parent ? parent->depth + 1 : 1;
 		if (depth > max_depth)
 			depth = max_depth;

@@ -17,6 +17,7 @@
 struct pool;
 struct site;
 struct store;
+struct user;
 
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER, HTTP_METHOD__MAX };
 
@@ -43,8 +44,13 @@ struct req {
 	struct kvlist cookies;
 	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
 	size_t nparams;
-	const char *client_ip;
+	const char *client_ip;        /* decided once: see http/secure.h */
+	int https;                    /* reached us over HTTPS (secure_https) */
 	const char *user_agent, *referer;
+	const char *origin, *host;     /* Origin and Host headers (CSRF check) */
+	const struct user *user;      /* signed-in account (ROUTE_LOGIN routes), else NULL */
+	const char *session_id;       /* its session's stored id (hash of the token) */
+	const char *csrf;             /* its session's CSRF token, for forms */
 };
 
 struct header { const char *name, *value; };

@@ -7,6 +7,8 @@
 #include "http.h"
 #include "../pages/pages.h"
 #include "../comments/comment_form.h"
+#include "../admin/admin.h"
+#include "../auth/guard.h"
 #include "../store/store_redirect.h"
 #include "../util/pool.h"
 #include "../util/utf8.h"
@@ -16,7 +18,17 @@
 
 enum route_flag {
 	ROUTE_FORM = 1 << 0,   /* needs a decoded urlencoded body */
+	/* the newsroom's guards (auth/guard.h), checked after ROUTE_FORM */
+	ROUTE_LOGIN = GUARD_LOGIN << 8,     /* a session, and the route's capability */
+	ROUTE_CSRF = GUARD_CSRF << 8,       /* the session's CSRF token and our Origin */
+	ROUTE_ORIGIN = GUARD_ORIGIN << 8,   /* our Origin only (sign-in) */
+	ROUTE_STORY = GUARD_STORY << 8,     /* params[0]: a story this user may edit */
+	ROUTE_COMMENT = GUARD_COMMENT << 8, /* params[0]: a comment this user may moderate */
 };
+/* The capability (auth/roles.h) a ROUTE_LOGIN route needs, in bits 16-23. */
+#define ROUTE_CAP(c) ((unsigned)(c) << 16)
+#define ADMIN_GET(c) (ROUTE_LOGIN | ROUTE_CAP(c))
+#define ADMIN_POST(c) (ROUTE_FORM | ROUTE_LOGIN | ROUTE_CSRF | ROUTE_CAP(c))
 
 struct route {
 	enum http_method method;
@@ -27,12 +39,58 @@ struct route {
 
 static const struct route routes[] = {
 	{ HTTP_GET, "/", page_home, 0 },
+	/* the newsroom (admin/): before the date pattern, which would take
+	 * four-segment admin paths */
+	{ HTTP_GET, "/admin", admin_home, ADMIN_GET(CAP_ADMIN) },
+	{ HTTP_GET, "/admin/sign-in", admin_signin_form, 0 },
+	{ HTTP_POST, "/admin/sign-in", admin_signin_post, ROUTE_FORM | ROUTE_ORIGIN },
+	{ HTTP_POST, "/admin/sign-in/code", admin_signin_code, ROUTE_FORM | ROUTE_ORIGIN },
+	{ HTTP_POST, "/admin/sign-out", admin_signout, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_POST, "/admin/sign-out-everywhere", admin_signout_everywhere, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_GET, "/admin/stories", admin_stories, ADMIN_GET(CAP_STORY_WRITE) },
+	{ HTTP_GET, "/admin/stories/new", admin_editor_new, ADMIN_GET(CAP_STORY_WRITE) },
+	{ HTTP_GET, "/admin/stories/:id", admin_editor_edit, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/save", admin_editor_save, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/preview", admin_editor_preview, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/submit", admin_editor_submit, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/publish", admin_editor_publish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/unpublish", admin_editor_unpublish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY },
+	{ HTTP_GET, "/admin/stories/:id/revisions", admin_revisions, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/revisions/:rev/restore", admin_revision_restore, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_GET, "/admin/comments", admin_comments, ADMIN_GET(CAP_COMMENT_OWN) },
+	{ HTTP_POST, "/admin/comments/bulk", admin_comments_bulk, ADMIN_POST(CAP_COMMENT_OWN) },
+	{ HTTP_GET, "/admin/comments/:id/edit", admin_comment_edit_form, ADMIN_GET(CAP_COMMENT_OWN) | ROUTE_COMMENT },
+	{ HTTP_POST, "/admin/comments/:id/edit", admin_comment_edit, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
+	{ HTTP_POST, "/admin/comments/:id/:action", admin_comment_action, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
+	{ HTTP_GET, "/admin/users", admin_users, ADMIN_GET(CAP_USERS) },
+	{ HTTP_POST, "/admin/users", admin_user_add, ADMIN_POST(CAP_USERS) },
+	{ HTTP_POST, "/admin/users/:id", admin_user_change, ADMIN_POST(CAP_USERS) },
+	{ HTTP_GET, "/admin/account", admin_account, ADMIN_GET(CAP_ADMIN) },
+	{ HTTP_POST, "/admin/account/password", admin_account_password, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
+	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
 	{ HTTP_GET, "/section/:slug", page_section, 0 },
 	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
 	{ HTTP_GET, "/author/:slug", page_author, 0 },
 	{ HTTP_GET, "/static/:file", page_static, 0 },
 	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
+	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
+	{ HTTP_GET, "/search", page_search, 0 },
+	{ HTTP_GET, "/search/:feed", feed_search, 0 },
+	{ HTTP_GET, "/feed", feed_site, 0 },
+	{ HTTP_GET, "/feed.atom", feed_site, 0 },
+	{ HTTP_GET, "/feed.json", feed_site, 0 },
+	{ HTTP_GET, "/section/:slug/:feed", feed_section, 0 },
+	{ HTTP_GET, "/tag/:slug/:feed", feed_tag, 0 },
+	{ HTTP_GET, "/author/:slug/:feed", feed_author, 0 },
+	{ HTTP_GET, "/comments/:feed", feed_comments, 0 },
+	{ HTTP_GET, "/:year/:month/:day/:slug/comments/:feed", feed_story_comments, 0 },
+	{ HTTP_GET, "/sitemap.xml", sitemap_index, 0 },
+	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0 },
+	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0 },
+	{ HTTP_GET, "/robots.txt", robots_txt, 0 },
 };
 
 static int hexval(char c)
@@ -167,6 +225,9 @@ http_handler router_match(struct req *rq, struct resp *rs)
 		if (!ok)
 			continue;
 		if ((r->flags & ROUTE_FORM) && form_body(rq, rs))
+			return NULL;
+		if (((r->flags >> 8) & 0xff) &&
+		    guard_check(rq, rs, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16)))
 			return NULL;
 		return r->handler;
 	}

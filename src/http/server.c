@@ -17,6 +17,11 @@
 #include "../util/pool.h"
 #include "../render/template.h"
 #include "../cache/cache.h"
+#include "deadline.h"
+#include "sandbox.h"
+#include "../store/store_health.h"
+#include "secure.h"
+#include "../admin/scheduler.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -121,6 +126,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
 	struct reqstate *rs = *con_cls;
+	deadline_restart(con); /* the next request's headers are due in time */
 	if (!rs)
 		return;
 	buf_release(&rs->body);
@@ -185,16 +191,17 @@ static int target_ok(const char *uri)
 	return 1;
 }
 
-/* Security headers on every response (CSP forbids inline script). */
-static void add_security_headers(struct MHD_Response *r)
+/* Security headers on every response (CSP forbids inline script; the
+ * admin may not be framed; HSTS over HTTPS): see secure.h. */
+static void add_security_headers(struct MHD_Response *r, const struct req *rq)
 {
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
-	MHD_add_response_header(r, "X-Frame-Options", "SAMEORIGIN");
-	MHD_add_response_header(r, "Content-Security-Policy",
-				"default-src 'self'; img-src 'self' data: https:; "
-				"style-src 'self'; script-src 'self'; object-src 'none'; "
-				"base-uri 'self'; form-action 'self'; frame-ancestors 'self'");
+	MHD_add_response_header(r, "X-Frame-Options",
+				secure_is_admin(rq->path) ? "DENY" : "SAMEORIGIN");
+	MHD_add_response_header(r, "Content-Security-Policy", secure_csp(rq->path));
+	if (rq->https)
+		MHD_add_response_header(r, "Strict-Transport-Security", SECURE_HSTS);
 }
 
 static void http_date(long long t, char out[40])
@@ -264,7 +271,7 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 	MHD_add_response_header(r, "Content-Type", hit->content_type);
 	MHD_add_response_header(r, "Cache-Control", hit->cache_control);
 	add_validators(r, hit->etag, hit->last_modified, hit->enc);
-	add_security_headers(r);
+	add_security_headers(r, rq);
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	log_access(rq->client_ip, method, rq->uri, status, status == 200 ? hit->len : 0,
@@ -344,7 +351,7 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 		MHD_add_response_header(r, "Location", rs->location);
 	for (size_t i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
-	add_security_headers(r);
+	add_security_headers(r, rq);
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	log_access(rq->client_ip, method, rq->uri, status, len, rq->referer, rq->user_agent);
@@ -359,9 +366,13 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->pool = st->pool;
 	rq->method = method_of(method);
 	rq->uri = st->uri;
-	rq->client_ip = client_ip(st->pool, con);
+	const char *peer = client_ip(st->pool, con);
+	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, header(con, "X-Forwarded-For"));
+	rq->https = secure_https(rq->site, peer, header(con, "X-Forwarded-Proto"));
 	rq->user_agent = header(con, MHD_HTTP_HEADER_USER_AGENT);
 	rq->referer = header(con, MHD_HTTP_HEADER_REFERER);
+	rq->origin = header(con, "Origin");
+	rq->host = header(con, MHD_HTTP_HEADER_HOST);
 	rq->content_type = header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
 	rq->body = buf_str(&st->body);
 	rq->body_len = st->body.len;
@@ -435,6 +446,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
+		deadline_met(con);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
@@ -451,6 +463,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	buf_init(&rs.body, 0);
 	rq.site = site;
 	struct worker *w = worker_get(site);
+	if (w && store_stale_readonly(w->store, site->db_path)) { /* writable again: reopen */
+		pthread_setspecific(worker_key, NULL);
+		worker_free(w);
+		w = worker_get(site);
+	}
 	rq.store = w ? w->store : NULL;
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = queue(con, method, &rq, &rs);
@@ -533,6 +550,7 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
+	struct deadline *dl = deadline_new((unsigned)site->cfg.conn_timeout);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, site,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -545,11 +563,19 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 		MHD_OPTION_STRICT_FOR_CLIENT, 1,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
 		MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+		MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, dl,
 		MHD_OPTION_END);
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", listen);
+		deadline_free(dl);
 		return -1;
 	}
+	if (sandbox_enter(site, err, errlen)) { /* drop root, then seccomp */
+		MHD_stop_daemon(d);
+		deadline_free(dl);
+		return -1;
+	}
+	struct scheduler *sched = scheduler_start(site); /* publishes on time (admin/scheduler.h) */
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
 		 di ? di->port : ntohs(sa.sin_port));
@@ -557,5 +583,7 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	sigwait(&sigs, &sig);
 	log_info("signal %d: finishing requests in flight and stopping", sig);
 	MHD_stop_daemon(d);
+	deadline_free(dl);
+	scheduler_stop(sched);
 	return 0;
 }

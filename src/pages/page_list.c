@@ -9,6 +9,8 @@
 #include "../util/log.h"
 #include "../util/pool.h"
 
+#include <string.h>
+
 struct listing {
 	const char *kind;         /* "Section", "Tag", "Author"; NULL for home */
 	const char *name, *description;
@@ -50,12 +52,19 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		http_not_found(rq, rs, "There is no such page of stories.");
 		return;
 	}
-	const char *title = l->kind ? l->name : NULL;
+	/* "Tag: Energy", so a tag and a section of one name keep unique titles */
+	const char *title = l->kind ? (strcmp(l->kind, "Section") == 0
+					       ? l->name
+					       : pool_printf(p, "%s: %s", l->kind, l->name))
+				    : NULL;
 	if (title && page > 1)
 		title = pool_printf(p, "%s (page %llu)", title, page);
 	else if (!title && page > 1)
 		title = pool_printf(p, "Latest stories (page %llu)", page);
-	struct tv *ctx = page_ctx(rq, title, l->description, page > 1 ? NULL : l->path);
+	struct tv *ctx = page_ctx(rq, title, l->description,
+				  page > 1 ? pool_printf(p, "%s?page=%llu", l->path, page) : l->path);
+	if (l->kind)
+		page_feeds(rq, ctx, l->path, l->name, NULL);
 	struct tv *stories = tv_list(p);
 	for (size_t i = 0; i < n; i++)
 		tv_append(stories, story_summary(p, &v[i]));

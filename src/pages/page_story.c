@@ -60,6 +60,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		return;
 	}
 	struct tv *ctx = page_ctx(rq, s->title, s->excerpt, path);
+	page_meta_story(rq, ctx, s);
 	struct tv *so = story_summary(p, s);
 	tv_put_html(so, "body_html", s->body_html);
 	tv_put(so, "tags", tags_tv(p, s));

@@ -19,6 +19,19 @@ void page_section(struct req *rq, struct resp *rs);
 void page_tag(struct req *rq, struct resp *rs);
 void page_author(struct req *rq, struct resp *rs);
 void page_static(struct req *rq, struct resp *rs);
+/* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
+void page_search(struct req *rq, struct resp *rs);
+void feed_site(struct req *rq, struct resp *rs);
+void feed_section(struct req *rq, struct resp *rs);
+void feed_tag(struct req *rq, struct resp *rs);
+void feed_author(struct req *rq, struct resp *rs);
+void feed_search(struct req *rq, struct resp *rs);
+void feed_comments(struct req *rq, struct resp *rs);
+void feed_story_comments(struct req *rq, struct resp *rs);
+void sitemap_index(struct req *rq, struct resp *rs);
+void sitemap_page(struct req *rq, struct resp *rs);
+void sitemap_news(struct req *rq, struct resp *rs);
+void robots_txt(struct req *rq, struct resp *rs);
 
 /* The story page with the comment form in the given state; used by the
  * GET handler and by the comment handler to re-show a form with errors. */
@@ -28,6 +41,15 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 /* The top-level template context: site, nav, css_url, page title... */
 struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 		    const char *canonical_path);
+/* Metadata for machines (page_meta.c). page_ctx calls page_meta_defaults
+ * (OpenGraph website card, the site's feed links); pages add their own
+ * feeds (base "/section/world", label, optional query "q=...") or a
+ * story's article metadata and JSON-LD. */
+void page_meta_defaults(struct req *rq, struct tv *ctx, const char *title,
+			const char *description, const char *canonical_path);
+void page_feeds(struct req *rq, struct tv *ctx, const char *base, const char *label,
+		const char *query);
+void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */
 void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
 

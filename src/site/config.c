@@ -46,6 +46,9 @@ static const struct ckey keys[] = {
 	S(trusted_proxy, "address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed (empty: none)"),
 	I(https, 0, 1, "1: the site is served over HTTPS (sends Strict-Transport-Security)"),
 	I(seccomp, 0, 1, "1: restrict the server's system calls once it is serving (Linux seccomp)"),
+	I(session_idle, 1, 30 * 86400, "seconds a signed-in admin session lasts without use"),
+	I(session_lifetime, 1, 365 * 86400, "seconds an admin session lasts at most, used or not"),
+	I(schedule_interval, 1, 3600, "seconds between checks for scheduled stories that are due"),
 };
 
 void config_defaults(struct config *c)
@@ -70,6 +73,9 @@ void config_defaults(struct config *c)
 	c->cache_size = 64L << 20;
 	snprintf(c->user, sizeof c->user, "nobody");
 	c->seccomp = 1;
+	c->session_idle = 8 * 3600;
+	c->session_lifetime = 7 * 86400;
+	c->schedule_interval = 15;
 }
 
 static char *trim(char *s)

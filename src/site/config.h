@@ -33,6 +33,9 @@ struct config {
 	char trusted_proxy[64];  /* address whose X-Forwarded-For/-Proto count; "" none */
 	int https;               /* 1: served over HTTPS (Strict-Transport-Security) */
 	int seccomp;             /* 1: restrict system calls once serving */
+	int session_idle;        /* seconds a signed-in session survives unused */
+	int session_lifetime;    /* seconds a session lasts at most */
+	int schedule_interval;   /* seconds between the scheduler's runs */
 };
 
 void config_defaults(struct config *c);

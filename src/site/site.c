@@ -32,6 +32,7 @@ static const struct {
 	{ "style.css", "text/css; charset=utf-8" },
 	{ "comment-form.js", "text/javascript; charset=utf-8" },
 	{ "favicon.svg", "image/svg+xml" },
+	{ "admin.css", "text/css; charset=utf-8" },
 };
 
 static int is_dir(const char *path)

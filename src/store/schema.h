@@ -8,6 +8,8 @@
 #ifndef GZ_SCHEMA_H
 #define GZ_SCHEMA_H
 
+#include "schema_search.h"
+
 static const char *const schema_migrations[] = {
 	/* 1: the reader's site */
 	"CREATE TABLE users("
@@ -59,6 +61,46 @@ static const char *const schema_migrations[] = {
 	/* 3: old URLs that answer 301 (slug changes, imported permalinks) */
 	"CREATE TABLE redirects(old_path TEXT PRIMARY KEY, new_path TEXT NOT NULL,"
 	" created_at INTEGER NOT NULL);",
+	/* 4: full-text search (schema_search.h). SQLite-only: the PostgreSQL backend
+	 * keeps a tsvector column instead, behind the same store_search.h. Only
+	 * published stories are indexed; triggers keep the index in step inside
+	 * whatever transaction writes a story, its tags, section or author. */
+	SEARCH_MIGRATION,
+	/* 5: the newsroom (issue 3): accounts, sessions, sign-in throttling,
+	 * two-factor recovery codes, revisions, comment status times */
+	"ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE sessions(id TEXT PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" created_at INTEGER NOT NULL, seen_at INTEGER NOT NULL,"
+	" ip TEXT NOT NULL DEFAULT '', user_agent TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE TABLE sign_in_failures(key TEXT PRIMARY KEY, count INTEGER NOT NULL,"
+	" last_at INTEGER NOT NULL);"
+	"CREATE TABLE recovery_codes(user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" code_hash TEXT NOT NULL, PRIMARY KEY(user_id, code_hash));"
+	"CREATE TABLE revisions(id INTEGER PRIMARY KEY,"
+	" story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" user_id INTEGER NOT NULL, created_at INTEGER NOT NULL, version INTEGER NOT NULL,"
+	" title TEXT NOT NULL, slug TEXT NOT NULL, excerpt TEXT NOT NULL, body_md TEXT NOT NULL,"
+	" status INTEGER NOT NULL, published_at INTEGER, changed TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX revisions_story ON revisions(story_id, id);"
+	"ALTER TABLE stories ADD COLUMN featured_image TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE comments ADD COLUMN status_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX comments_status ON comments(status, status_at);",
+	/* WordPress import (store_import.h): which Gazette row each WordPress
+	 * id became, per source site, with a hash of what was imported, so a
+	 * second import changes nothing and --update finds what changed. The
+	 * index on redirects(new_path) keeps store_redirect_put's retargeting
+	 * an indexed update when thousands of permalinks go in at once. */
+	"CREATE TABLE import_map(source TEXT NOT NULL, kind TEXT NOT NULL,"
+	" wp_id TEXT NOT NULL, gz_id INTEGER NOT NULL, hash TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY(source, kind, wp_id));"
+	"CREATE INDEX import_map_gz ON import_map(kind, gz_id);"
+	"CREATE INDEX redirects_new ON redirects(new_path);",
+	/* Comment HTML is derived when a comment is written (comment_text.h),
+	 * never while serving; '' for rows from before, rendered on read. */
+	"ALTER TABLE comments ADD COLUMN body_html TEXT NOT NULL DEFAULT '';",
 	/* New migrations go here, at the end, one string each. */
 };
 

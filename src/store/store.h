@@ -43,6 +43,7 @@ enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_T
 struct comment {
 	long long id, story_id, parent_id, created_at;
 	const char *author, *email, *url, *body, *ip, *user_agent;
+	const char *body_html;   /* derived from body at write time */
 	enum comment_status status;
 	const char *story_slug; /* filled by store_comments_list */
 };

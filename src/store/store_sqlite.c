@@ -11,6 +11,8 @@
 #include "schema.h"
 #include "store_int.h"
 #include "../util/pool.h"
+#include "../util/buf.h"
+#include "../comments/comment_text.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -76,7 +78,7 @@ static const char *const sql[Q__MAX] = {
 		      " WHERE" PUBLISHED " ORDER BY r.rank",
 	[Q_COMMENTS_FOR_STORY] =
 		"SELECT id, story_id, parent_id, created_at, author, email, url, body,"
-		" ip, user_agent, status FROM comments"
+		" ip, user_agent, status, '', body_html FROM comments"
 		" WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
 		" ORDER BY created_at, id",
 	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position) VALUES(?1, ?2, ?3)"
@@ -104,7 +106,8 @@ static const char *const sql[Q__MAX] = {
 			  " VALUES(?1, ?2, ?3, ?4)",
 	[Q_COMMENT_INSERT] =
 		"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
-		" created_at, ip, user_agent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		" created_at, ip, user_agent, body_html)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[Q_COMMENT_GET] = "SELECT id, story_id, parent_id, created_at, author, email, url,"
 			  " body, ip, user_agent, status FROM comments WHERE id = ?1",
 	[Q_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
@@ -327,6 +330,7 @@ static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
 	x->user_agent = col_text(p, s, 9);
 	x->status = (enum comment_status)sqlite3_column_int(s, 10);
 	x->story_slug = sqlite3_column_count(s) > 11 ? col_text(p, s, 11) : "";
+	x->body_html = sqlite3_column_count(s) > 12 ? col_text(p, s, 12) : "";
 }
 
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
@@ -731,6 +735,11 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 	sqlite3_bind_int64(s, 8, c->created_at ? c->created_at : (long long)time(NULL));
 	bind_text(s, 9, c->ip);
 	bind_text(s, 10, c->user_agent);
+	struct buf html;
+	buf_init(&html, 0);
+	comment_text_html(&html, c->body);
+	sqlite3_bind_text(s, 11, buf_str(&html), (int)html.len, SQLITE_TRANSIENT);
+	buf_release(&html);
 	if (exec_step(st, s, "comment insert"))
 		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(st->db);

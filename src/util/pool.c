@@ -119,6 +119,38 @@ char *pool_printf(struct pool *p, const char *fmt, ...)
 	return r;
 }
 
+char *pool_cat(struct pool *p, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, p);
+	for (const char *s; (s = va_arg(ap, const char *));)
+		n += strlen(s);
+	va_end(ap);
+	char *r = pool_alloc(p, n + 1), *o = r;
+	va_start(ap, p);
+	for (const char *s; (s = va_arg(ap, const char *));) {
+		size_t k = strlen(s);
+		memcpy(o, s, k);
+		o += k;
+	}
+	va_end(ap);
+	*o = '\0';
+	return r;
+}
+
+char *pool_lld(struct pool *p, long long n)
+{
+	char tmp[24], *e = tmp + sizeof tmp, *s = e;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--s = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--s = '-';
+	return pool_strndup(p, s, (size_t)(e - s));
+}
+
 void pool_cleanup(struct pool *p, void (*fn)(void *), void *arg)
 {
 	struct cleanup *c = pool_alloc(p, sizeof *c);

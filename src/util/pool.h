@@ -24,6 +24,10 @@ char *pool_strdup(struct pool *p, const char *s);
 char *pool_strndup(struct pool *p, const char *s, size_t n);
 char *pool_printf(struct pool *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The strings joined, up to a NULL: the serving path's cheap printf. */
+char *pool_cat(struct pool *p, ...);
+/* Decimal text of n in the pool. */
+char *pool_lld(struct pool *p, long long n);
 /* Run fn(arg) when the pool is freed. */
 void pool_cleanup(struct pool *p, void (*fn)(void *), void *arg);
 

@@ -1,0 +1,592 @@
+/*
+ * admin_editor: writing a story. One form, several buttons: each button
+ * posts to its own route (save, submit, publish, unpublish, preview), so
+ * the route table's capability says who may press it (a contributor's
+ * publish is refused before this file runs) and no handler looks at roles.
+ *
+ * A save is one transaction: tags created on the fly, the story written
+ * only if it is still at the version the editor opened (else nothing is
+ * written and the editor comes back with the writer's text and a clear
+ * message), a revision kept, the old URL redirected when a published
+ * story's address changes, and every story's related list recomputed when
+ * a published story changed. The change log tags it writes drop exactly
+ * the cached pages that showed the story.
+ */
+#include "admin.h"
+#include "../auth/guard.h"
+#include "../auth/roles.h"
+#include "../content/diff.h"
+#include "../content/publish.h"
+#include "../content/slug.h"
+#include "../pages/pages.h"
+#include "../render/template.h"
+#include "../site/site.h"
+#include "../store/store_redirect.h"
+#include "../store/store_story.h"
+#include "../store/store_user.h"
+#include "../util/log.h"
+#include "../util/num.h"
+#include "../util/pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum ef { EF_TITLE, EF_SLUG, EF_EXCERPT, EF_BODY, EF_SECTION, EF_TAGS, EF_AUTHOR, EF_WHEN,
+	  EF_VERSION, EF__MAX };
+
+static const struct field_spec fields[EF__MAX] = {
+	[EF_TITLE] = { "title", 300, 1, "Please give the story a title.",
+		       "The title is too long: the limit is 300 bytes.", NULL, NULL },
+	[EF_SLUG] = { "slug", 400, 0, NULL, "The slug is too long: the limit is 200 bytes.", NULL, NULL },
+	[EF_EXCERPT] = { "excerpt", 2000, 0, NULL,
+			 "The excerpt is too long: the limit is 2,000 bytes.", NULL, NULL },
+	[EF_BODY] = { "body", 900000, 0, NULL, "The story is too long: the limit is 900,000 bytes.",
+		      NULL, NULL },
+	[EF_SECTION] = { "section", 20, 0, NULL, "Choose a section from the list.", field_uint,
+			 "Choose a section from the list." },
+	[EF_TAGS] = { "tags", 1000, 0, NULL, "Too many tags: the limit is 1,000 bytes.", NULL, NULL },
+	[EF_AUTHOR] = { "author", 20, 0, NULL, "Choose an author from the list.", field_uint,
+			"Choose an author from the list." },
+	[EF_WHEN] = { "published_at", 19, 0, NULL,
+		      "Give the publication time as YYYY-MM-DDTHH:MM (UTC).", admin_field_datetime,
+		      "Give the publication time as YYYY-MM-DDTHH:MM (UTC)." },
+	[EF_VERSION] = { "version", 20, 0, NULL, "The form is damaged: open the story again.",
+			 field_uint, "The form is damaged: open the story again." },
+};
+
+enum action { ACT_SAVE, ACT_SUBMIT, ACT_PUBLISH, ACT_UNPUBLISH, ACT_PREVIEW };
+
+#define TAGS_MAX 20
+
+/* What the editor shows: the values (from the story or the form), the
+ * errors, and the story as stored (NULL for a new one). */
+struct editor {
+	const struct story_edit *cur;
+	const char *val[EF__MAX];
+	const char *err[EF__MAX];
+	const char *general;
+	const char *preview_html;
+	int comments_open;
+};
+
+static const char *tags_text(struct pool *p, const struct story *s)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < s->ntags; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", s->tags[i].name);
+	const char *r = pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
+static void from_story(struct req *rq, struct editor *ed, const struct story_edit *e)
+{
+	struct pool *p = rq->pool;
+	ed->cur = e;
+	ed->val[EF_TITLE] = e->s.title;
+	ed->val[EF_SLUG] = e->s.slug;
+	ed->val[EF_EXCERPT] = e->s.excerpt;
+	ed->val[EF_BODY] = e->s.body_md;
+	ed->val[EF_SECTION] = pool_printf(p, "%lld", e->s.section.id);
+	ed->val[EF_TAGS] = tags_text(p, &e->s);
+	ed->val[EF_AUTHOR] = pool_printf(p, "%lld", e->s.author.id);
+	ed->val[EF_WHEN] = admin_datetime(p, e->s.published_at);
+	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
+	ed->comments_open = e->s.comments_open;
+}
+
+static struct tv *options_sections(struct req *rq, const char *selected)
+{
+	struct tv *list = tv_list(rq->pool);
+	struct section *v = NULL;
+	size_t n = 0;
+	store_sections(rq->store, rq->pool, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_int(o, "id", v[i].id);
+		tv_put_str(o, "name", v[i].name);
+		tv_put_bool(o, "selected", selected && atoll(selected) == v[i].id);
+		tv_append(list, o);
+	}
+	return list;
+}
+
+static struct tv *options_authors(struct req *rq, const char *selected)
+{
+	struct tv *list = tv_list(rq->pool);
+	struct user *v = NULL;
+	size_t n = 0;
+	store_users_all(rq->store, rq->pool, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].disabled && !(selected && atoll(selected) == v[i].id))
+			continue;
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_int(o, "id", v[i].id);
+		tv_put_str(o, "name", v[i].name);
+		tv_put_bool(o, "selected", selected && atoll(selected) == v[i].id);
+		tv_append(list, o);
+	}
+	return list;
+}
+
+static void show(struct req *rq, struct resp *rs, int status, const struct editor *ed)
+{
+	struct pool *p = rq->pool;
+	const struct story_edit *cur = ed->cur;
+	const char *title = cur ? pool_printf(p, "Edit: %s", cur->s.title) : "New story";
+	struct tv *ctx = admin_ctx(rq, title, "/admin/stories");
+	struct tv *f = tv_obj(p);
+	static const char *const keys[EF__MAX] = { "title", "slug", "excerpt", "body", "section",
+						   "tags", "author", "published_at", "version" };
+	static const char *const ekeys[EF__MAX] = { "error_title", "error_slug", "error_excerpt",
+						    "error_body", "error_section", "error_tags",
+						    "error_author", "error_published_at", NULL };
+	for (int i = 0; i < EF__MAX; i++) {
+		tv_put_str(f, keys[i], ed->val[i] ? ed->val[i] : "");
+		if (ed->err[i] && ekeys[i])
+			tv_put_str(f, ekeys[i], ed->err[i]);
+	}
+	struct tv *errors = admin_error_list(p, ed->err, EF__MAX, ed->general);
+	tv_put(f, "errors", errors);
+	tv_put_bool(f, "has_errors", tv_count(errors) > 0);
+	tv_put_bool(f, "comments_open", ed->comments_open);
+	enum role r = rq->user->role;
+	tv_put_bool(f, "can_publish", role_can(r, CAP_STORY_PUBLISH));
+	tv_put_bool(f, "can_reassign", role_can(r, CAP_STORY_OTHERS));
+	tv_put(f, "sections", options_sections(rq, ed->val[EF_SECTION]));
+	if (role_can(r, CAP_STORY_OTHERS))
+		tv_put(f, "authors", options_authors(rq, ed->val[EF_AUTHOR]));
+	const char *base = cur ? pool_printf(p, "/admin/stories/%lld", cur->s.id) : "/admin/stories/new";
+	tv_put_str(f, "base", base);
+	tv_put_bool(f, "is_new", cur == NULL);
+	if (cur) {
+		enum story_status st = cur->s.status;
+		tv_put_int(f, "id", cur->s.id);
+		tv_put_str(f, "status", story_status_name(st));
+		tv_put_bool(f, "is_live", st == STORY_PUBLISHED || st == STORY_SCHEDULED);
+		tv_put_bool(f, "is_published", st == STORY_PUBLISHED);
+		tv_put_bool(f, "is_scheduled", st == STORY_SCHEDULED);
+		if (st == STORY_PUBLISHED)
+			tv_put_str(f, "public_url", story_path(p, &cur->s));
+		tv_put_str(f, "updated", date_iso(p, cur->s.updated_at));
+	}
+	if (ed->preview_html)
+		tv_put_html(f, "preview_html", ed->preview_html); /* Markdown renderer output */
+	tv_put(ctx, "editor", f);
+	admin_render(rq, rs, status, "admin-editor", ctx);
+}
+
+void admin_editor_new(struct req *rq, struct resp *rs)
+{
+	struct editor ed = { 0 };
+	ed.val[EF_AUTHOR] = pool_printf(rq->pool, "%lld", rq->user->id);
+	ed.comments_open = 1;
+	show(rq, rs, 200, &ed);
+}
+
+/* The story named by params[0]; an error page when it cannot be read. */
+static int load(struct req *rq, struct resp *rs, long long id, struct story_edit *e)
+{
+	int rc = store_story_edit_get(rq->store, rq->pool, id, e);
+	if (rc == STORE_NOTFOUND)
+		http_error(rq, rs, 404, "Not found", "There is no such story.");
+	else if (rc) {
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
+	}
+	return rc;
+}
+
+void admin_editor_edit(struct req *rq, struct resp *rs)
+{
+	struct story_edit *e = pool_alloc(rq->pool, sizeof *e);
+	if (load(rq, rs, guard_story_id(rq), e))
+		return;
+	struct editor ed = { 0 };
+	from_story(rq, &ed, e);
+	show(rq, rs, 200, &ed);
+}
+
+/* A free slug: the given one, or with -2, -3 ... appended when derived. */
+static const char *pick_slug(struct req *rq, const char *want, int typed, long long id,
+			     const char **err)
+{
+	char slug[SLUG_MAX + 1];
+	if (!slug_make(want, slug, sizeof slug))
+		snprintf(slug, sizeof slug, "story");
+	int used = store_slug_in_use(rq->store, slug, id);
+	if (used == 1 && typed) {
+		*err = "Another story already uses this slug: choose another.";
+		return pool_strdup(rq->pool, slug);
+	}
+	for (int k = 2; used == 1 && k < 1000; k++) {
+		char *s = pool_printf(rq->pool, "%.180s-%d", slug, k);
+		if ((used = store_slug_in_use(rq->store, s, id)) == 0)
+			return s;
+	}
+	return pool_strdup(rq->pool, slug);
+}
+
+static int section_exists(struct req *rq, long long id)
+{
+	struct section *v = NULL;
+	size_t n = 0;
+	if (id == 0)
+		return 1;
+	store_sections(rq->store, rq->pool, &v, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i].id == id)
+			return 1;
+	return 0;
+}
+
+/* Tag names from "a, b, c": trimmed, empty ones and repeats dropped. */
+static void parse_tags(struct pool *p, const char *text, struct story *s)
+{
+	s->tags = pool_alloc(p, TAGS_MAX * sizeof *s->tags);
+	s->ntags = 0;
+	const char *c = text;
+	while (*c && s->ntags < TAGS_MAX) {
+		const char *end = strchrnul(c, ',');
+		while (c < end && (*c == ' ' || *c == '\t'))
+			c++;
+		const char *e = end;
+		while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		char *name = pool_strndup(p, c, (size_t)(e - c));
+		char slug[SLUG_MAX + 1];
+		int dup = 0;
+		if (*name && slug_make(name, slug, sizeof slug)) {
+			for (size_t i = 0; i < s->ntags; i++)
+				dup |= strcmp(s->tags[i].slug, slug) == 0;
+			if (!dup) {
+				s->tags[s->ntags].name = name;
+				s->tags[s->ntags].slug = pool_strdup(p, slug);
+				s->ntags++;
+			}
+		}
+		c = *end ? end + 1 : end;
+	}
+}
+
+/* Fills e from the validated form over old (NULL for a new story). */
+static void build(struct req *rq, const struct story_edit *old, struct editor *ed,
+		  enum action act, struct story_edit *e)
+{
+	long long now = (long long)time(NULL), id = old ? old->s.id : 0;
+	memset(e, 0, sizeof *e);
+	e->s.id = id;
+	e->s.title = ed->val[EF_TITLE];
+	e->s.excerpt = ed->val[EF_EXCERPT];
+	e->s.body_md = ed->val[EF_BODY];
+	int typed = *ed->val[EF_SLUG] != '\0';
+	const char *want = typed ? ed->val[EF_SLUG] : old ? old->s.slug : ed->val[EF_TITLE];
+	if (!ed->err[EF_SLUG])
+		e->s.slug = pick_slug(rq, want, typed && !(old && strcmp(want, old->s.slug) == 0), id,
+				      &ed->err[EF_SLUG]);
+	unsigned long long v = 0;
+	if (!ed->err[EF_SECTION] && *ed->val[EF_SECTION])
+		num_parse_u64(ed->val[EF_SECTION], 1ULL << 62, &v);
+	e->s.section.id = (long long)v;
+	if (!section_exists(rq, e->s.section.id))
+		ed->err[EF_SECTION] = fields[EF_SECTION].invalid_msg;
+	e->s.author.id = old ? old->s.author.id : rq->user->id;
+	if (role_can(rq->user->role, CAP_STORY_OTHERS) && *ed->val[EF_AUTHOR] &&
+	    !ed->err[EF_AUTHOR] && num_parse_u64(ed->val[EF_AUTHOR], 1ULL << 62, &v) == 0) {
+		struct user u;
+		if (store_user_by_id(rq->store, rq->pool, (long long)v, &u) == STORE_OK)
+			e->s.author.id = u.id;
+		else
+			ed->err[EF_AUTHOR] = fields[EF_AUTHOR].invalid_msg;
+	}
+	parse_tags(rq->pool, ed->val[EF_TAGS], &e->s);
+	long long when = 0;
+	if (!ed->err[EF_WHEN] && *ed->val[EF_WHEN])
+		admin_datetime_parse(ed->val[EF_WHEN], &when);
+	long long was = old ? old->s.published_at : 0;
+	enum story_status before = old ? old->s.status : STORY_DRAFT;
+	e->s.status = before;
+	e->s.published_at = when ? when : was;
+	if (act == ACT_SUBMIT)
+		e->s.status = STORY_PENDING;
+	else if (act == ACT_UNPUBLISH)
+		e->s.status = STORY_DRAFT;
+	else if (act == ACT_PUBLISH) {
+		long long t = when ? when : (before == STORY_PUBLISHED && was) ? was : now;
+		e->s.published_at = t;
+		e->s.status = t > now ? STORY_SCHEDULED : STORY_PUBLISHED;
+		if (!*e->s.body_md)
+			ed->general = "Please write the story before publishing it.";
+	}
+	e->s.updated_at = now;
+	e->s.comments_open = ed->comments_open;
+	if (!ed->err[EF_VERSION] && *ed->val[EF_VERSION] &&
+	    num_parse_u64(ed->val[EF_VERSION], 1ULL << 62, &v) == 0)
+		e->version = (long long)v;
+	e->featured_image = old ? old->featured_image : "";
+	e->created_at = old ? old->created_at : now;
+}
+
+static int tags_differ(const struct story *a, const struct story *b)
+{
+	if (a->ntags != b->ntags)
+		return 1;
+	for (size_t i = 0; i < a->ntags; i++)
+		if (strcmp(a->tags[i].name, b->tags[i].name) != 0)
+			return 1;
+	return 0;
+}
+
+/* "title, body, status": what a save changed, for the revision list. */
+static const char *changes(struct pool *p, const struct story_edit *old, const struct story_edit *e)
+{
+	if (!old)
+		return "created";
+	struct buf b;
+	buf_init(&b, 0);
+	const struct story *a = &old->s, *n = &e->s;
+#define CH(cond, name) if (cond) buf_printf(&b, "%s%s", b.len ? ", " : "", name)
+	CH(strcmp(a->title, n->title), "title");
+	CH(strcmp(a->slug, n->slug), "slug");
+	CH(strcmp(a->excerpt, n->excerpt), "excerpt");
+	CH(strcmp(a->body_md, n->body_md), "body");
+	CH(a->section.id != n->section.id, "section");
+	CH(tags_differ(a, n), "tags");
+	CH(a->author.id != n->author.id, "author");
+	CH(a->status != n->status, story_status_name(n->status));
+	CH(a->published_at != n->published_at, "publication time");
+	CH(a->comments_open != n->comments_open, "comments");
+#undef CH
+	const char *r = pool_strdup(p, b.len ? buf_str(&b) : "no changes");
+	buf_release(&b);
+	return r;
+}
+
+static void conflict(struct req *rq, struct resp *rs, struct editor *ed, const struct story_edit *old)
+{
+	long long version = 0, at = 0;
+	const char *who = "";
+	store_story_last_save(rq->store, rq->pool, old->s.id, &version, &who, &at);
+	ed->general = pool_printf(
+		rq->pool,
+		"This story was changed by %s at %s UTC while you were editing it, so your changes "
+		"were NOT saved (they would have overwritten theirs). Your text is still in the form "
+		"below: copy what you need, open the story again, and apply your changes to the "
+		"new version.",
+		*who ? who : "someone else", admin_datetime(rq->pool, at));
+	ed->cur = old;
+	show(rq, rs, 409, ed);
+}
+
+static int put_tags(struct req *rq, struct story *s)
+{
+	for (size_t i = 0; i < s->ntags; i++)
+		if (store_tag_put(rq->store, s->tags[i].name, s->tags[i].slug, &s->tags[i].id))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
+/* Writes e in one transaction (see the file comment). */
+static int write_story(struct req *rq, const struct story_edit *old, struct story_edit *e,
+		       const char *changed)
+{
+	struct store *st = rq->store;
+	int was_live = old && old->s.status == STORY_PUBLISHED;
+	int live = e->s.status == STORY_PUBLISHED;
+	int rc = store_begin(st);
+	if (!rc)
+		rc = put_tags(rq, &e->s);
+	if (!rc)
+		rc = old ? store_story_update(st, e, rq->user->id, changed)
+			 : store_story_create(st, e, rq->user->id, changed, &e->s.id);
+	if (!rc && was_live && live) {
+		const char *from = story_path(rq->pool, &old->s), *to = story_path(rq->pool, &e->s);
+		if (strcmp(from, to) != 0)
+			rc = store_redirect_put(st, from, to);
+	}
+	if (!rc && (was_live || live))
+		rc = publish_refresh_related(st, rq->pool);
+	if (!rc)
+		rc = store_commit(st);
+	if (rc)
+		store_rollback(st);
+	return rc;
+}
+
+static void submit(struct req *rq, struct resp *rs, enum action act)
+{
+	long long id = guard_story_id(rq);
+	struct story_edit *old = NULL, e;
+	if (id) {
+		old = pool_alloc(rq->pool, sizeof *old);
+		if (load(rq, rs, id, old))
+			return;
+	}
+	struct field_val fv[EF__MAX];
+	struct editor ed = { .cur = old };
+	form_validate(rq->pool, fields, EF__MAX, &rq->form, fv);
+	for (int i = 0; i < EF__MAX; i++) {
+		ed.val[i] = fv[i].val;
+		ed.err[i] = fv[i].error;
+	}
+	ed.comments_open = kv_get(&rq->form, "comments_open") != NULL;
+	if (old && !*ed.val[EF_VERSION])
+		ed.err[EF_VERSION] = fields[EF_VERSION].missing_msg;
+	build(rq, old, &ed, act, &e);
+	int nerr = ed.general != NULL;
+	for (int i = 0; i < EF__MAX; i++)
+		nerr += ed.err[i] != NULL;
+	if (act == ACT_PREVIEW || nerr) {
+		if (act == ACT_PREVIEW && publish_render(rq->pool, &e.s) == 0)
+			ed.preview_html = e.s.body_html;
+		show(rq, rs, nerr ? 422 : 200, &ed);
+		return;
+	}
+	if (publish_render(rq->pool, &e.s)) {
+		ed.general = "The story could not be rendered: it may be too long.";
+		show(rq, rs, 422, &ed);
+		return;
+	}
+	int rc = write_story(rq, old, &e, changes(rq->pool, old, &e));
+	if (rc == STORE_CONFLICT && strstr(store_errmsg(rq->store), "slug")) {
+		ed.err[EF_SLUG] = "Another story already uses this slug: choose another.";
+		show(rq, rs, 422, &ed);
+		return;
+	}
+	if (rc == STORE_CONFLICT) {
+		conflict(rq, rs, &ed, old);
+		return;
+	}
+	if (rc) {
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Not saved", "The story could not be saved. Please try again.");
+		return;
+	}
+	static const char *const msg[] = { "saved", "submitted", "published", "unpublished", NULL };
+	const char *key = msg[act];
+	if (act == ACT_PUBLISH && e.s.status == STORY_SCHEDULED)
+		key = "scheduled";
+	log_info("admin: %s %s story %lld (%s)", rq->user->email, key, e.s.id,
+		 story_status_name(e.s.status));
+	admin_done(rq, rs, pool_printf(rq->pool, "/admin/stories/%lld", e.s.id), key);
+}
+
+void admin_editor_save(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_SAVE); }
+void admin_editor_submit(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_SUBMIT); }
+void admin_editor_publish(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_PUBLISH); }
+void admin_editor_unpublish(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_UNPUBLISH); }
+void admin_editor_preview(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_PREVIEW); }
+
+/* ---- revisions ---- */
+
+struct diff_out { struct pool *p; struct tv *list; size_t changed; };
+
+static void diff_add(void *arg, enum diff_op op, const char *line, size_t len)
+{
+	struct diff_out *d = arg;
+	static const char *const cls[] = { "same", "del", "add" };
+	static const char *const sign[] = { " ", "-", "+" };
+	struct tv *o = tv_obj(d->p);
+	tv_put_str(o, "class", cls[op]);
+	tv_put_str(o, "sign", sign[op]);
+	tv_put_str(o, "text", pool_strndup(d->p, line, len));
+	tv_append(d->list, o);
+	d->changed += op != DIFF_SAME;
+}
+
+static int rev_param(struct req *rq, const char *s, long long story_id, struct revision *r)
+{
+	unsigned long long v;
+	if (!s || num_parse_u64(s, 1ULL << 62, &v))
+		return -1;
+	return store_revision_get(rq->store, rq->pool, (long long)v, r) == STORE_OK &&
+			       r->story_id == story_id
+		       ? 0
+		       : -1;
+}
+
+void admin_revisions(struct req *rq, struct resp *rs)
+{
+	struct pool *p = rq->pool;
+	long long id = guard_story_id(rq);
+	struct story_edit *cur = pool_alloc(p, sizeof *cur);
+	if (load(rq, rs, id, cur))
+		return;
+	struct revision *v = NULL;
+	size_t n = 0;
+	store_revisions(rq->store, p, id, &v, &n);
+	struct tv *ctx = admin_ctx(rq, pool_printf(p, "Revisions: %s", cur->s.title), "/admin/stories");
+	struct tv *list = tv_list(p);
+	const char *sel = kv_get(&rq->query, "rev");
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = tv_obj(p);
+		tv_put_int(o, "id", v[i].id);
+		tv_put_int(o, "version", v[i].version);
+		tv_put_str(o, "who", v[i].user_name);
+		tv_put_str(o, "when", admin_datetime(p, v[i].created_at));
+		tv_put_str(o, "when_iso", date_iso(p, v[i].created_at));
+		tv_put_str(o, "changed", v[i].changed);
+		tv_put_str(o, "title", v[i].title);
+		tv_put_str(o, "status", story_status_name(v[i].status));
+		tv_put_bool(o, "current", v[i].version == cur->version);
+		tv_put_bool(o, "selected", sel && atoll(sel) == v[i].id);
+		tv_append(list, o);
+	}
+	struct tv *so = tv_obj(p);
+	tv_put_int(so, "id", id);
+	tv_put_str(so, "title", cur->s.title);
+	tv_put(ctx, "story", so);
+	tv_put(ctx, "revisions", list);
+	struct revision r;
+	if (sel && rev_param(rq, sel, id, &r) == 0) {
+		struct tv *d = tv_obj(p);
+		struct diff_out out = { p, tv_list(p), 0 };
+		diff_lines(r.body_md, cur->s.body_md, diff_add, &out);
+		tv_put_int(d, "id", r.id);
+		tv_put_int(d, "version", r.version);
+		tv_put_str(d, "who", r.user_name);
+		tv_put_str(d, "when", admin_datetime(p, r.created_at));
+		tv_put_str(d, "old_title", r.title);
+		tv_put_str(d, "new_title", cur->s.title);
+		tv_put_bool(d, "title_changed", strcmp(r.title, cur->s.title) != 0);
+		tv_put_bool(d, "same", out.changed == 0 && strcmp(r.title, cur->s.title) == 0);
+		tv_put(d, "lines", out.list);
+		tv_put_bool(d, "is_current", r.version == cur->version);
+		tv_put(ctx, "diff", d);
+	}
+	admin_render(rq, rs, 200, "admin-revisions", ctx);
+}
+
+void admin_revision_restore(struct req *rq, struct resp *rs)
+{
+	long long id = guard_story_id(rq);
+	struct story_edit *cur = pool_alloc(rq->pool, sizeof *cur);
+	if (load(rq, rs, id, cur))
+		return;
+	struct revision r;
+	if (rq->nparams < 2 || rev_param(rq, rq->params[1], id, &r)) {
+		http_error(rq, rs, 404, "Not found", "There is no such revision of this story.");
+		return;
+	}
+	struct story_edit e = *cur;
+	e.s.title = r.title;
+	e.s.excerpt = r.excerpt;
+	e.s.body_md = r.body_md;
+	e.s.updated_at = (long long)time(NULL);
+	if (publish_render(rq->pool, &e.s)) {
+		http_error(rq, rs, 500, "Not restored", "The revision could not be rendered.");
+		return;
+	}
+	const char *changed = pool_printf(rq->pool, "restored version %lld", r.version);
+	int rc = write_story(rq, cur, &e, changed);
+	if (rc) {
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, rc == STORE_CONFLICT ? 409 : 500, "Not restored",
+			   "The revision could not be restored. Please try again.");
+		return;
+	}
+	admin_done(rq, rs, pool_printf(rq->pool, "/admin/stories/%lld", id), "restored");
+}

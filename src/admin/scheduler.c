@@ -1,0 +1,133 @@
+/*
+ * scheduler: the publishing clock (see scheduler.h). The thread sleeps on
+ * a condition variable with a timeout, so stopping the server wakes it at
+ * once; each run is one transaction, so a story and everything derived
+ * from it (related lists, search rows by trigger, the change log that
+ * drops cached pages) appear together.
+ */
+#include "scheduler.h"
+#include "../content/publish.h"
+#include "../site/site.h"
+#include "../store/store_moderation.h"
+#include "../store/store_session.h"
+#include "../store/store_story.h"
+#include "../util/log.h"
+#include "../util/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct scheduler {
+	const struct site *site;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	int stop;
+};
+
+static int publish_due(struct store *st, long long now, size_t *published)
+{
+	struct pool *p = pool_new();
+	long long *ids = NULL;
+	size_t n = 0;
+	int rc = store_stories_due(st, p, now, &ids, &n);
+	*published = 0;
+	if (rc == STORE_OK && n) {
+		rc = store_begin(st);
+		for (size_t i = 0; rc == STORE_OK && i < n; i++) {
+			int r = store_story_publish_scheduled(st, ids[i], now);
+			if (r < 0)
+				rc = STORE_ERROR;
+			else if (r == 1) {
+				(*published)++;
+				log_info("scheduler: published story %lld", ids[i]);
+			}
+		}
+		if (rc == STORE_OK && *published)
+			rc = publish_refresh_related(st, p);
+		if (rc == STORE_OK)
+			rc = store_commit(st);
+		if (rc)
+			store_rollback(st);
+	}
+	pool_free(p);
+	return rc;
+}
+
+int scheduler_run(struct store *st, const struct site *site, long long now, size_t *published)
+{
+	int rc = publish_due(st, now, published);
+	size_t purged = 0;
+	if (rc == STORE_OK && store_begin(st) == STORE_OK) {
+		int r = store_mod_purge(st, now - SCHEDULER_PURGE_DAYS * 86400LL, &purged);
+		if (r == STORE_OK)
+			r = store_sessions_purge(st, now - site->cfg.session_idle,
+						 now - site->cfg.session_lifetime);
+		if (r == STORE_OK)
+			r = store_commit(st);
+		if (r)
+			store_rollback(st);
+		else if (purged)
+			log_info("scheduler: purged %zu old spam and trash comments", purged);
+	}
+	return rc;
+}
+
+static void *loop(void *arg)
+{
+	struct scheduler *s = arg;
+	struct store *st = NULL;
+	char err[256];
+	if (site_store_open(s->site, &st, err, sizeof err)) {
+		log_error("scheduler: %s", err);
+		return NULL;
+	}
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop) {
+		pthread_mutex_unlock(&s->lock);
+		size_t n;
+		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
+			log_error("scheduler: %s", store_errmsg(st));
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += s->site->cfg.schedule_interval;
+		pthread_mutex_lock(&s->lock);
+		while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&s->lock);
+	store_close(st);
+	return NULL;
+}
+
+struct scheduler *scheduler_start(const struct site *site)
+{
+	struct scheduler *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->site = site;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	if (pthread_create(&s->thread, NULL, loop, s) != 0) {
+		log_error("scheduler: cannot start its thread");
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void scheduler_stop(struct scheduler *s)
+{
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stop = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}

@@ -1,0 +1,30 @@
+/*
+ * scheduler: the server's own clock for the newsroom. A thread started by
+ * http_serve publishes scheduled stories whose time has come, once at
+ * start (what came due while the server was down) and then every
+ * `schedule_interval` seconds, without waiting for any visit (WP-Cron's
+ * failure). It also purges spam and trash older than 30 days and expired
+ * sessions. It has its own database connection.
+ */
+#ifndef GZ_SCHEDULER_H
+#define GZ_SCHEDULER_H
+
+#include <stddef.h>
+
+struct site;
+struct store;
+
+#define SCHEDULER_PURGE_DAYS 30
+
+/* One run: publishes what is due at `now` (and recomputes related lists
+ * when anything was published), purges old spam/trash and dead sessions.
+ * *published is the number of stories published. 0 ok, else STORE_ERROR. */
+int scheduler_run(struct store *st, const struct site *site, long long now, size_t *published);
+
+struct scheduler;
+/* Starts the thread (NULL when it could not start: logged). */
+struct scheduler *scheduler_start(const struct site *site);
+/* Stops and joins the thread; NULL is fine. */
+void scheduler_stop(struct scheduler *s);
+
+#endif

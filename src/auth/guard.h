@@ -1,0 +1,40 @@
+/*
+ * guard: what a route demands before its handler runs, checked in one
+ * place (called by router_match for the route table's guard flags):
+ *   GUARD_LOGIN    a live session; signed-out visitors get 303 to
+ *                  /admin/sign-in (with ?next= for a GET); then the
+ *                  route's capability, checked against the roles table (403)
+ *   GUARD_CSRF     the session's CSRF token in the form and an Origin
+ *                  that is this site (403, nothing changed)
+ *   GUARD_ORIGIN   only the Origin check (sign-in, which has no session yet)
+ *   GUARD_STORY    params[0] is a story id ("new" for one not yet saved)
+ *                  the user may edit (roles.h: owner, others, published)
+ *   GUARD_COMMENT  params[0] is a comment id on a story whose comments
+ *                  the user may moderate
+ * Handlers behind a guard never check again what it promised.
+ */
+#ifndef GZ_GUARD_H
+#define GZ_GUARD_H
+
+#include "roles.h"
+#include "../http/http.h"
+
+enum guard_flag {
+	GUARD_LOGIN = 1 << 0,
+	GUARD_CSRF = 1 << 1,
+	GUARD_ORIGIN = 1 << 2,
+	GUARD_STORY = 1 << 3,
+	GUARD_COMMENT = 1 << 4,
+};
+
+/* 0 when the request may go on; else the answer is in rs. */
+int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
+
+/* 1 when the signed-in user may moderate comment id (the GUARD_COMMENT
+ * check, for handlers acting on several comments at once). */
+int guard_comment_allowed(struct req *rq, long long id);
+
+/* The id in params[0] of a GUARD_STORY route: 0 for "new". */
+long long guard_story_id(const struct req *rq);
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * roles: the role x capability table (see roles.h). One row per role, one
+ * bit per capability, so the whole access policy reads on one screen and
+ * the unit test walks every cell.
+ */
+#include "roles.h"
+
+#include <string.h>
+
+#define B(c) (1u << (c))
+
+static const char *const role_names[ROLE__MAX] = {
+	"none", "contributor", "author", "editor", "admin"
+};
+
+static const char *const cap_names[CAP__MAX] = {
+	"none", "admin", "story_write", "story_publish", "story_others",
+	"comment_own", "comment_all", "users", "settings"
+};
+
+static const unsigned caps[ROLE__MAX] = {
+	[ROLE_NONE] = 0,
+	[ROLE_CONTRIBUTOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE),
+	[ROLE_AUTHOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) | B(CAP_COMMENT_OWN),
+	[ROLE_EDITOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
+			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL),
+	[ROLE_ADMIN] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
+		       B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) |
+		       B(CAP_USERS) | B(CAP_SETTINGS),
+};
+
+const char *role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "none";
+}
+
+int role_parse(const char *name, enum role *out)
+{
+	for (int i = ROLE_CONTRIBUTOR; i < ROLE__MAX; i++)
+		if (name && strcmp(name, role_names[i]) == 0) {
+			*out = (enum role)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *cap_name(enum cap c)
+{
+	return c < CAP__MAX ? cap_names[c] : "?";
+}
+
+int role_can(enum role r, enum cap c)
+{
+	if (c == CAP_NONE)
+		return 1;
+	if (r >= ROLE__MAX || c >= CAP__MAX)
+		return 0;
+	return (caps[r] & B(c)) != 0;
+}
+
+int role_may_edit_story(enum role r, int own, enum story_status status)
+{
+	if (!role_can(r, CAP_STORY_WRITE))
+		return 0;
+	if (!own && !role_can(r, CAP_STORY_OTHERS))
+		return 0;
+	if ((status == STORY_PUBLISHED || status == STORY_SCHEDULED) &&
+	    !role_can(r, CAP_STORY_PUBLISH))
+		return 0;
+	return 1;
+}
+
+int role_may_moderate(enum role r, int own)
+{
+	return role_can(r, CAP_COMMENT_ALL) || (own && role_can(r, CAP_COMMENT_OWN));
+}

@@ -1,0 +1,43 @@
+/*
+ * roles: THE capability table. Each role (WordPress' meanings) holds a
+ * set of capabilities; the route table names the capability a route needs
+ * and the router checks it before any handler runs. Handlers never compare
+ * roles: the few field-level questions (may this user reassign the author?)
+ * are asked of this table too, through role_can.
+ */
+#ifndef GZ_ROLES_H
+#define GZ_ROLES_H
+
+#include "../store/store.h"
+
+enum role { ROLE_NONE, ROLE_CONTRIBUTOR, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN, ROLE__MAX };
+
+enum cap {
+	CAP_NONE,            /* anyone, signed in or not */
+	CAP_ADMIN,           /* the admin at all: dashboard, own account */
+	CAP_STORY_WRITE,     /* write drafts, edit own unpublished stories, submit for review */
+	CAP_STORY_PUBLISH,   /* publish, schedule and edit own published stories */
+	CAP_STORY_OTHERS,    /* all of the above on anyone's story; reassign the author */
+	CAP_COMMENT_OWN,     /* moderate comments on own stories */
+	CAP_COMMENT_ALL,     /* moderate every comment */
+	CAP_USERS,           /* add, change and disable accounts */
+	CAP_SETTINGS,        /* site settings */
+	CAP__MAX
+};
+
+const char *role_name(enum role r);
+/* 0 and *out set for "contributor", "author", "editor", "admin"; else -1. */
+int role_parse(const char *name, enum role *out);
+const char *cap_name(enum cap c);
+
+/* 1 when role r holds capability c (CAP_NONE: always). */
+int role_can(enum role r, enum cap c);
+
+/* May a user of role r edit a story with this owner flag and status?
+ * Own or CAP_STORY_OTHERS; and a published or scheduled story needs
+ * CAP_STORY_PUBLISH as well (a contributor cannot change what is live). */
+int role_may_edit_story(enum role r, int own, enum story_status status);
+/* May role r moderate a comment on a story it does (own=1) or does not own? */
+int role_may_moderate(enum role r, int own);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * session: signed-in sessions. A token is 256 random bits (randombytes_buf)
+ * sent as the HttpOnly, SameSite=Lax cookie gz_session (Secure over HTTPS,
+ * Path=/admin so reader pages never see it); the database keeps only its
+ * BLAKE2b hash. A session ends after `session_idle` seconds unused or
+ * `session_lifetime` seconds in all, at sign-out, or for every session of
+ * the account at "sign out everywhere". Sign-in always makes a new token.
+ */
+#ifndef GZ_SESSION_H
+#define GZ_SESSION_H
+
+#include "../http/http.h"
+
+#define SESSION_COOKIE "gz_session"
+#define SESSION_TOKEN_HEX 65     /* 64 hex characters + NUL */
+
+struct user;
+
+/* A fresh token (hex) and its stored id (hex of its hash). */
+void session_token_new(char token[SESSION_TOKEN_HEX], char id[SESSION_TOKEN_HEX]);
+/* The stored id of a token: hex BLAKE2b-256. 0 ok; -1 if token is not
+ * 64 hex characters. */
+int session_token_id(const char *token, char id[SESSION_TOKEN_HEX]);
+
+/* Starts a session for u (ending the one the request carried, if any):
+ * stores it, sets the cookie on rs and rq->user/session_id/csrf. 0 ok. */
+int session_start(struct req *rq, struct resp *rs, const struct user *u);
+/* Reads the cookie: 1 and rq->user etc. set when it names a live session
+ * of an enabled account; 0 when not (an expired one is deleted). */
+int session_load(struct req *rq);
+/* Ends this session (or, with everywhere, all of the account's) and
+ * clears the cookie. */
+int session_end(struct req *rq, struct resp *rs, int everywhere);
+
+#endif

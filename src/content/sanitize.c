@@ -1,0 +1,436 @@
+/*
+ * sanitize: the allowlist HTML sanitizer (see sanitize.h).
+ *
+ * The one design decision: never edit the input text, always re-emit. The
+ * fragment is parsed into a tree by libxml2's HTML parser (the same error
+ * recovery a browser-like tokenizer applies, so "<scr<script>ipt>" and
+ * unclosed attributes mean what they mean to a browser), then the tree is
+ * written out by our own serializer, which knows only the elements and
+ * attributes in the tables below. Whatever the parser made of the input,
+ * nothing outside the tables can come out.
+ */
+#include "sanitize.h"
+#include "../render/escape.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <string.h>
+#include <strings.h>
+
+#define SANITIZE_DEPTH_MAX 200
+#define SANITIZE_INPUT_MAX (32u << 20)
+
+enum { EL_VOID = 1, EL_BLOCK = 2, EL_URLS = 4 };
+
+struct el {
+	const char *name;
+	int flags;
+	const char *attrs; /* space-separated, between spaces: " href title " */
+};
+
+static const struct el allowed[] = {
+	{ "a", EL_URLS, " href title rel " },
+	{ "abbr", 0, " title " },
+	{ "audio", EL_BLOCK | EL_URLS, " src controls preload loop " },
+	{ "b", 0, "" },
+	{ "blockquote", EL_BLOCK | EL_URLS, " cite " },
+	{ "br", EL_VOID, "" },
+	{ "caption", EL_BLOCK, "" },
+	{ "cite", 0, "" },
+	{ "code", 0, "" },
+	{ "col", EL_VOID, " span " },
+	{ "colgroup", 0, " span " },
+	{ "dd", EL_BLOCK, "" },
+	{ "del", 0, "" },
+	{ "details", EL_BLOCK, "" },
+	{ "div", EL_BLOCK, "" },
+	{ "dl", EL_BLOCK, "" },
+	{ "dt", EL_BLOCK, "" },
+	{ "em", 0, "" },
+	{ "figcaption", EL_BLOCK, "" },
+	{ "figure", EL_BLOCK, "" },
+	{ "h1", EL_BLOCK, "" },
+	{ "h2", EL_BLOCK, "" },
+	{ "h3", EL_BLOCK, "" },
+	{ "h4", EL_BLOCK, "" },
+	{ "h5", EL_BLOCK, "" },
+	{ "h6", EL_BLOCK, "" },
+	{ "hr", EL_VOID | EL_BLOCK, "" },
+	{ "i", 0, "" },
+	{ "iframe", EL_BLOCK | EL_URLS, " src width height title allowfullscreen " },
+	{ "img", EL_VOID | EL_URLS, " src alt width height title loading " },
+	{ "ins", 0, "" },
+	{ "kbd", 0, "" },
+	{ "li", EL_BLOCK, " value " },
+	{ "mark", 0, "" },
+	{ "ol", EL_BLOCK, " start reversed " },
+	{ "p", EL_BLOCK, "" },
+	{ "pre", EL_BLOCK, "" },
+	{ "q", EL_URLS, " cite " },
+	{ "s", 0, "" },
+	{ "samp", 0, "" },
+	{ "small", 0, "" },
+	{ "source", EL_VOID | EL_URLS, " src type " },
+	{ "span", 0, "" },
+	{ "strong", 0, "" },
+	{ "sub", 0, "" },
+	{ "summary", EL_BLOCK, "" },
+	{ "sup", 0, "" },
+	{ "table", EL_BLOCK, "" },
+	{ "tbody", EL_BLOCK, "" },
+	{ "td", EL_BLOCK, " colspan rowspan " },
+	{ "tfoot", EL_BLOCK, "" },
+	{ "th", EL_BLOCK, " colspan rowspan scope " },
+	{ "thead", EL_BLOCK, "" },
+	{ "time", 0, " datetime " },
+	{ "tr", EL_BLOCK, "" },
+	{ "track", EL_VOID | EL_URLS, " src kind srclang label " },
+	{ "u", 0, "" },
+	{ "ul", EL_BLOCK, "" },
+	{ "var", 0, "" },
+	{ "video", EL_BLOCK | EL_URLS, " src controls poster width height preload loop muted playsinline " },
+};
+
+/* Dropped together with everything inside them. */
+static const char *const dropped[] = {
+	"applet", "base", "button", "canvas", "embed", "form", "frame", "frameset", "head",
+	"input", "link", "math", "meta", "noembed", "noframes", "noscript", "object", "option",
+	"param", "plaintext", "script", "select", "style", "svg", "template", "textarea",
+	"title", "xmp",
+};
+
+/* Attributes every allowed element may keep. */
+static const char GLOBAL_ATTRS[] = " class title lang dir ";
+
+static const char *const embed_prefixes[] = {
+	"https://www.youtube.com/embed/", "https://www.youtube-nocookie.com/embed/",
+	"https://player.vimeo.com/video/", "https://w.soundcloud.com/player/",
+	"https://open.spotify.com/embed/", "https://www.dailymotion.com/embed/",
+};
+
+static const struct el *find_el(const char *name)
+{
+	size_t lo = 0, hi = sizeof allowed / sizeof allowed[0];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, allowed[mid].name);
+		if (c == 0)
+			return &allowed[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int is_dropped(const char *name)
+{
+	for (size_t i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+		if (strcmp(name, dropped[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when name appears as a word of list (" a b c "). */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > 40)
+		return 0;
+	for (const char *p = strstr(list, name); p; p = strstr(p + 1, name))
+		if (p > list && p[-1] == ' ' && p[n] == ' ')
+			return 1;
+	return 0;
+}
+
+int sanitize_url_ok(const char *url)
+{
+	if (!url)
+		return 0;
+	/* browsers drop leading C0 controls and spaces, and tabs and newlines
+	 * anywhere: judge the scheme on what they would see */
+	char scheme[16];
+	size_t k = 0;
+	const unsigned char *p = (const unsigned char *)url;
+	while (*p && *p <= 0x20)
+		p++;
+	for (; *p; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;
+		if (*p == '/' || *p == '?' || *p == '#')
+			return 1; /* no scheme: relative */
+		if (*p == ':')
+			break;
+		if (k == sizeof scheme - 1)
+			return 0;
+		scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+	}
+	if (!*p)
+		return 1;
+	scheme[k] = '\0';
+	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
+	       strcmp(scheme, "mailto") == 0;
+}
+
+int sanitize_embed_ok(const char *src)
+{
+	if (!src)
+		return 0;
+	for (const char *p = src; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '\'' || *p == '<' || *p == '>' ||
+		    *p == '\\')
+			return 0;
+	for (size_t i = 0; i < sizeof embed_prefixes / sizeof embed_prefixes[0]; i++)
+		if (strncmp(src, embed_prefixes[i], strlen(embed_prefixes[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static int class_ok(const char *v)
+{
+	for (; *v; v++)
+		if (!((*v >= 'a' && *v <= 'z') || (*v >= 'A' && *v <= 'Z') ||
+		      (*v >= '0' && *v <= '9') || *v == '-' || *v == '_' || *v == ' '))
+			return 0;
+	return 1;
+}
+
+static int number_ok(const char *v)
+{
+	if (!*v || strlen(v) > 8)
+		return 0;
+	for (; *v; v++)
+		if (!(*v >= '0' && *v <= '9') && *v != '%')
+			return 0;
+	return 1;
+}
+
+static int attr_value_ok(const char *name, const char *v)
+{
+	if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "cite") == 0 ||
+	    strcmp(name, "poster") == 0)
+		return sanitize_url_ok(v);
+	if (strcmp(name, "class") == 0 || strcmp(name, "rel") == 0)
+		return class_ok(v);
+	if (strcmp(name, "width") == 0 || strcmp(name, "height") == 0 ||
+	    strcmp(name, "colspan") == 0 || strcmp(name, "rowspan") == 0 ||
+	    strcmp(name, "start") == 0 || strcmp(name, "span") == 0 ||
+	    strcmp(name, "value") == 0)
+		return number_ok(v);
+	return 1;
+}
+
+static const char *attr(xmlNodePtr n, const char *name, xmlChar **hold)
+{
+	*hold = xmlGetProp(n, BAD_CAST name);
+	return (const char *)*hold;
+}
+
+static void write_attrs(struct buf *out, xmlNodePtr n, const struct el *e)
+{
+	for (xmlAttrPtr a = n->properties; a; a = a->next) {
+		const char *name = (const char *)a->name;
+		if (a->ns || (!in_list(e->attrs, name) && !in_list(GLOBAL_ATTRS, name)))
+			continue;
+		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+		const char *val = v ? (const char *)v : "";
+		if (attr_value_ok(name, val)) {
+			buf_printf(out, " %s=\"", name);
+			html_attr(out, val);
+			buf_putc(out, '"');
+		}
+		xmlFree(v);
+	}
+	if (strcmp(e->name, "iframe") == 0)
+		buf_puts(out, " loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin"
+			      " allow-presentation allow-popups\"");
+}
+
+/* 0: drop it and its content; 1: keep the element; 2: keep only its content. */
+static int verdict(xmlNodePtr n, const struct el **e)
+{
+	const char *name = (const char *)n->name;
+	if (is_dropped(name))
+		return 0;
+	*e = find_el(name);
+	if (!*e)
+		return 2;
+	xmlChar *hold;
+	int rc = 1;
+	if (strcmp(name, "iframe") == 0)
+		rc = sanitize_embed_ok(attr(n, "src", &hold)) ? 1 : 0;
+	else if (strcmp(name, "img") == 0 || strcmp(name, "source") == 0 ||
+		 strcmp(name, "track") == 0)
+		rc = sanitize_url_ok(attr(n, "src", &hold)) && hold && *hold ? 1 : 0;
+	else if (strcmp(name, "a") == 0)
+		rc = attr(n, "href", &hold) && sanitize_url_ok((const char *)hold) ? 1 : 2;
+	else
+		return 1;
+	xmlFree(hold);
+	return rc;
+}
+
+static void emit(struct buf *out, xmlNodePtr n, int depth)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				html_text(out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || depth >= SANITIZE_DEPTH_MAX)
+			continue;
+		const struct el *e = NULL;
+		int v = verdict(n, &e);
+		if (v == 0)
+			continue;
+		if (v == 2) {
+			emit(out, n->children, depth + 1);
+			continue;
+		}
+		buf_printf(out, "<%s", e->name);
+		write_attrs(out, n, e);
+		buf_putc(out, '>');
+		if (e->flags & EL_VOID)
+			continue;
+		emit(out, n->children, depth + 1);
+		buf_printf(out, "</%s>", e->name);
+	}
+}
+
+/* Separators are added lazily: pending holds how many newlines the text
+ * owes before its next visible character. */
+struct text_out {
+	struct buf *out;
+	int pending;
+};
+
+static void text_sep(struct text_out *t, int n)
+{
+	if (t->out->len && n > t->pending)
+		t->pending = n;
+}
+
+static void text_add(struct text_out *t, const char *s)
+{
+	for (; *s; s++) {
+		if (t->pending && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+			continue;
+		while (t->pending > 0) {
+			buf_putc(t->out, '\n');
+			t->pending--;
+		}
+		if (!t->out->len && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+			continue;
+		buf_putc(t->out, *s);
+	}
+}
+
+static void emit_text(struct text_out *t, xmlNodePtr n, int depth)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				text_add(t, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE || depth >= SANITIZE_DEPTH_MAX)
+			continue;
+		const char *name = (const char *)n->name;
+		if (is_dropped(name) || strcmp(name, "iframe") == 0)
+			continue;
+		if (strcmp(name, "br") == 0) {
+			text_sep(t, 1);
+			continue;
+		}
+		const struct el *e = find_el(name);
+		int block = e && (e->flags & EL_BLOCK);
+		if (block)
+			text_sep(t, strcmp(name, "li") == 0 || strcmp(name, "tr") == 0 ? 1 : 2);
+		if (strcmp(name, "img") == 0) {
+			xmlChar *alt = xmlGetProp(n, BAD_CAST "alt");
+			if (alt)
+				text_add(t, (const char *)alt);
+			xmlFree(alt);
+		}
+		emit_text(t, n->children, depth + 1);
+		if (block)
+			text_sep(t, strcmp(name, "li") == 0 || strcmp(name, "tr") == 0 ? 1 : 2);
+	}
+}
+
+static xmlNodePtr body_of(xmlDocPtr doc)
+{
+	for (xmlNodePtr n = xmlDocGetRootElement(doc); n; n = n->children) {
+		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "body") == 0)
+			return n;
+		if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "html") != 0)
+			return NULL;
+		for (xmlNodePtr c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "body") == 0)
+				return c;
+		return NULL;
+	}
+	return NULL;
+}
+
+/* Parses the fragment inside an explicit <body>, so that text at the start
+ * is not wrapped in an implied <p>. NULL doc with rc 0: nothing to parse. */
+static int parse(const char *html, size_t n, xmlDocPtr *doc)
+{
+	*doc = NULL;
+	if (n == 0)
+		return 0;
+	if (n > SANITIZE_INPUT_MAX)
+		return -1;
+	struct buf in;
+	buf_init(&in, SANITIZE_INPUT_MAX + 64);
+	buf_puts(&in, "<!DOCTYPE html><html><head></head><body>");
+	buf_add(&in, html, n);
+	if (in.err) {
+		buf_release(&in);
+		return -1;
+	}
+	*doc = htmlReadMemory(in.s, (int)in.len, NULL, "UTF-8",
+			      HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+	buf_release(&in);
+	return *doc ? 0 : -1;
+}
+
+int sanitize_html(const char *html, size_t n, struct buf *out)
+{
+	xmlDocPtr doc;
+	if (parse(html, n, &doc))
+		return -1;
+	if (!doc)
+		return 0;
+	xmlNodePtr body = body_of(doc);
+	if (body)
+		emit(out, body->children, 0);
+	xmlFreeDoc(doc);
+	return out->err ? -1 : 0;
+}
+
+int sanitize_text(const char *html, size_t n, struct buf *out)
+{
+	xmlDocPtr doc;
+	if (parse(html, n, &doc))
+		return -1;
+	if (!doc)
+		return 0;
+	xmlNodePtr body = body_of(doc);
+	struct buf t;
+	buf_init(&t, out->max);
+	struct text_out to = { &t, 0 };
+	if (body)
+		emit_text(&to, body->children, 0);
+	while (t.len && (t.s[t.len - 1] == ' ' || t.s[t.len - 1] == '\n' ||
+			 t.s[t.len - 1] == '\t' || t.s[t.len - 1] == '\r'))
+		t.s[--t.len] = '\0';
+	buf_add(out, buf_str(&t), t.len);
+	int err = t.err;
+	buf_release(&t);
+	xmlFreeDoc(doc);
+	return err || out->err ? -1 : 0;
+}

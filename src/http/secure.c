@@ -1,0 +1,72 @@
+/*
+ * secure: the client address behind a trusted proxy, HTTPS detection and
+ * the Content-Security-Policy (see secure.h).
+ *
+ * X-Forwarded-For is a list each proxy appends to; only its last entry was
+ * written by the proxy we trust, everything before it is what the client
+ * claimed. So the last entry is taken, and only from the trusted peer;
+ * from anyone else the header is ignored, or a client could pick the
+ * address every rate limit keys on.
+ */
+#include "secure.h"
+#include "../site/site.h"
+#include "../util/pool.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <strings.h>
+
+static int from_proxy(const struct site *site, const char *peer)
+{
+	return site->cfg.trusted_proxy[0] && peer && strcmp(site->cfg.trusted_proxy, peer) == 0;
+}
+
+/* The last comma-separated entry of s, trimmed, if it is an IP address. */
+static const char *last_address(struct pool *p, const char *s)
+{
+	const char *start = strrchr(s, ',');
+	start = start ? start + 1 : s;
+	while (*start == ' ' || *start == '\t')
+		start++;
+	size_t n = strlen(start);
+	while (n && (start[n - 1] == ' ' || start[n - 1] == '\t'))
+		n--;
+	if (n == 0 || n >= INET6_ADDRSTRLEN)
+		return NULL;
+	char *ip = pool_strndup(p, start, n);
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (inet_pton(AF_INET, ip, bin) == 1 || inet_pton(AF_INET6, ip, bin) == 1)
+		return ip;
+	return NULL;
+}
+
+const char *secure_client_ip(struct pool *p, const struct site *site, const char *peer,
+			     const char *xff)
+{
+	if (!xff || !from_proxy(site, peer))
+		return peer;
+	const char *ip = last_address(p, xff);
+	return ip ? ip : peer;
+}
+
+int secure_https(const struct site *site, const char *peer, const char *proto)
+{
+	if (site->cfg.https)
+		return 1;
+	return proto && from_proxy(site, peer) && strcasecmp(proto, "https") == 0;
+}
+
+int secure_is_admin(const char *path)
+{
+	return path && strncmp(path, "/admin", 6) == 0 &&
+	       (path[6] == '\0' || path[6] == '/' || path[6] == '?');
+}
+
+#define CSP_COMMON "default-src 'self'; img-src 'self' data: https:; style-src 'self'; " \
+		   "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+
+const char *secure_csp(const char *path)
+{
+	return secure_is_admin(path) ? CSP_COMMON "frame-ancestors 'none'"
+				     : CSP_COMMON "frame-ancestors 'self'";
+}

@@ -1,0 +1,33 @@
+/*
+ * secure: who the client is and what every response tells the browser.
+ *
+ * The client address is decided once per request (server.c) and used for
+ * logs and every per-address limit: the peer's address, unless the peer is
+ * the configured `trusted_proxy`, whose X-Forwarded-For is believed.
+ */
+#ifndef GZ_SECURE_H
+#define GZ_SECURE_H
+
+struct pool;
+struct site;
+
+/* The client's address: peer itself, or, when peer is the site's
+ * trusted_proxy, the last address in its X-Forwarded-For (the one the
+ * proxy added). A malformed or missing header leaves the peer. */
+const char *secure_client_ip(struct pool *p, const struct site *site, const char *peer,
+			     const char *xff);
+
+/* 1 when the request reached the site over HTTPS: `https = 1`, or the
+ * trusted proxy's X-Forwarded-Proto says https. */
+int secure_https(const struct site *site, const char *peer, const char *proto);
+
+/* 1 for the admin's paths (/admin and below), which may not be framed. */
+int secure_is_admin(const char *path);
+
+/* The Content-Security-Policy for a path: no inline script anywhere, and
+ * frame-ancestors 'none' for the admin. */
+const char *secure_csp(const char *path);
+
+#define SECURE_HSTS "max-age=31536000"
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * page_meta: what a page tells machines about itself: feed autodiscovery
+ * links, OpenGraph and Twitter card tags, and JSON-LD (NewsArticle and
+ * BreadcrumbList) for stories. Values go to head.html as template values
+ * (escaped there) except the JSON-LD block.
+ *
+ * The one decision: JSON-LD is written here with json_string, which
+ * escapes < > & as \u003c \u003e \u0026, and handed to the template as
+ * trusted HTML. Inside <script> HTML entities are not decoded, so the
+ * template's own escaping would corrupt the JSON; json_string's is the
+ * escaping for that context, and no value can close the script element.
+ */
+#include "pages.h"
+#include "../feeds/feed.h"
+#include "../render/escape.h"
+#include "../render/template.h"
+#include "../site/site.h"
+#include "../util/pool.h"
+
+#include <string.h>
+
+static const char *absolute(struct req *rq, const char *path)
+{
+	return pool_printf(rq->pool, "%s%s", rq->site->cfg.base_url, path);
+}
+
+static void feed_links(struct req *rq, struct tv *list, const char *base, const char *label,
+		       const char *query)
+{
+	for (int f = 0; f < FEED__MAX; f++) {
+		struct tv *o = tv_obj(rq->pool);
+		const char *type = feed_content_type((enum feed_format)f);
+		tv_put_str(o, "type", pool_strndup(rq->pool, type, strcspn(type, ";")));
+		tv_put_str(o, "title", pool_printf(rq->pool, "%s (%s)", label,
+						   feed_format_name((enum feed_format)f)));
+		tv_put_str(o, "url", pool_printf(rq->pool, "%s/%s%s%s", base,
+						 feed_segment((enum feed_format)f),
+						 query ? "?" : "", query ? query : ""));
+		tv_append(list, o);
+	}
+}
+
+void page_feeds(struct req *rq, struct tv *ctx, const char *base, const char *label,
+		const char *query)
+{
+	struct tv *list = tv_list(rq->pool);
+	if (base)
+		feed_links(rq, list, base, label, query);
+	feed_links(rq, list, "", rq->site->cfg.site_name, NULL);
+	tv_put(ctx, "feeds", list);
+}
+
+void page_meta_defaults(struct req *rq, struct tv *ctx, const char *title,
+			const char *description, const char *canonical_path)
+{
+	const struct config *cfg = &rq->site->cfg;
+	struct tv *og = tv_obj(rq->pool);
+	tv_put_str(og, "type", "website");
+	tv_put_str(og, "title", title ? title : cfg->site_name);
+	tv_put_str(og, "description", description && *description ? description : cfg->tagline);
+	if (canonical_path)
+		tv_put_str(og, "url", absolute(rq, canonical_path));
+	if (cfg->logo_url[0])
+		tv_put_str(og, "image", cfg->logo_url);
+	tv_put_str(og, "twitter_card", "summary");
+	tv_put(ctx, "og", og);
+	page_feeds(rq, ctx, NULL, NULL, NULL);
+}
+
+static const char *logo(struct req *rq)
+{
+	const char *l = rq->site->cfg.logo_url;
+	return *l ? l : absolute(rq, "/static/favicon.svg");
+}
+
+static void crumb(struct buf *b, int pos, const char *name, const char *url)
+{
+	buf_printf(b, "%s{\"@type\":\"ListItem\",\"position\":%d,\"name\":", pos > 1 ? "," : "",
+		   pos);
+	json_string(b, name);
+	buf_puts(b, ",\"item\":");
+	json_string(b, url);
+	buf_putc(b, '}');
+}
+
+static void jkey(struct buf *b, const char *key, const char *val)
+{
+	buf_printf(b, ",\"%s\":", key);
+	json_string(b, val);
+}
+
+/* NewsArticle and BreadcrumbList as one JSON-LD graph. */
+static const char *story_jsonld(struct req *rq, const struct story *s, const char *url)
+{
+	struct pool *p = rq->pool;
+	const struct config *cfg = &rq->site->cfg;
+	struct buf b;
+	buf_init(&b, 1024 * 1024);
+	buf_puts(&b, "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":\"NewsArticle\"");
+	jkey(&b, "headline", s->title);
+	jkey(&b, "description", s->excerpt);
+	jkey(&b, "url", url);
+	buf_puts(&b, ",\"mainEntityOfPage\":{\"@type\":\"WebPage\",\"@id\":");
+	json_string(&b, url);
+	buf_puts(&b, "},\"image\":[");
+	json_string(&b, logo(rq));
+	buf_putc(&b, ']');
+	jkey(&b, "datePublished", date_iso(p, s->published_at));
+	jkey(&b, "dateModified", date_iso(p, s->updated_at > s->published_at ? s->updated_at
+									      : s->published_at));
+	jkey(&b, "inLanguage", cfg->lang);
+	buf_puts(&b, ",\"author\":[{\"@type\":\"Person\",\"name\":");
+	json_string(&b, s->author.name);
+	jkey(&b, "url", absolute(rq, page_path(p, "/author/", s->author.slug)));
+	buf_puts(&b, "}],\"publisher\":{\"@type\":\"Organization\",\"name\":");
+	json_string(&b, cfg->site_name);
+	jkey(&b, "url", absolute(rq, "/"));
+	buf_puts(&b, ",\"logo\":{\"@type\":\"ImageObject\",\"url\":");
+	json_string(&b, logo(rq));
+	buf_puts(&b, "}}");
+	if (s->section.id)
+		jkey(&b, "articleSection", s->section.name);
+	if (s->ntags) {
+		buf_puts(&b, ",\"keywords\":[");
+		for (size_t i = 0; i < s->ntags; i++) {
+			if (i)
+				buf_putc(&b, ',');
+			json_string(&b, s->tags[i].name);
+		}
+		buf_putc(&b, ']');
+	}
+	buf_puts(&b, "},{\"@type\":\"BreadcrumbList\",\"itemListElement\":[");
+	int pos = 1;
+	crumb(&b, pos++, cfg->site_name, absolute(rq, "/"));
+	if (s->section.id)
+		crumb(&b, pos++, s->section.name,
+		      absolute(rq, page_path(p, "/section/", s->section.slug)));
+	crumb(&b, pos, s->title, url);
+	buf_puts(&b, "]}]}");
+	const char *r = b.err ? NULL : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
+void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
+{
+	struct pool *p = rq->pool;
+	const char *path = story_path(p, s);
+	const char *url = absolute(rq, path);
+	struct tv *og = tv_obj(p);
+	tv_put_str(og, "type", "article");
+	tv_put_str(og, "title", s->title);
+	tv_put_str(og, "description", s->excerpt && *s->excerpt ? s->excerpt
+								: rq->site->cfg.tagline);
+	tv_put_str(og, "url", url);
+	tv_put_str(og, "image", logo(rq));
+	tv_put_str(og, "published_time", date_iso(p, s->published_at));
+	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at
+							    ? s->updated_at : s->published_at));
+	if (s->section.id)
+		tv_put_str(og, "section", s->section.name);
+	struct tv *tags = tv_list(p);
+	for (size_t i = 0; i < s->ntags; i++)
+		tv_append(tags, tv_str(p, s->tags[i].name));
+	tv_put(og, "tags", tags);
+	tv_put_str(og, "author", s->author.name);
+	tv_put_str(og, "twitter_card", "summary");
+	tv_put(ctx, "og", og);
+	const char *ld = story_jsonld(rq, s, url);
+	if (ld)
+		tv_put_html(ctx, "jsonld", ld); /* json_string output: see the top */
+	page_feeds(rq, ctx, pool_printf(p, "%s/comments", path),
+		   pool_printf(p, "Comments on %s", s->title), NULL);
+}

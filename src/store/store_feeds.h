@@ -1,0 +1,51 @@
+/*
+ * store_feeds: what feeds and sitemaps read. Feeds want the newest few
+ * stories whole (body and tags) or the newest approved comments; sitemaps
+ * walk every published story, section, tag and author a page at a time,
+ * so no caller ever holds the whole site in memory.
+ */
+#ifndef GZ_STORE_FEEDS_H
+#define GZ_STORE_FEEDS_H
+
+#include "store.h"
+
+/* The newest `limit` published stories matching f (NULL: all), with body
+ * and tags, newest first. */
+int store_feed_stories(struct store *st, struct pool *p, const struct story_filter *f,
+		       size_t limit, struct story **out, size_t *n);
+
+/* An approved comment with what its URL and title need. */
+struct feed_comment {
+	struct comment c;
+	const char *story_title, *story_slug;
+	long long story_published_at;
+};
+/* The newest `limit` approved comments on published stories, newest
+ * first; of one story when story_id > 0. */
+int store_feed_comments(struct store *st, struct pool *p, long long story_id, size_t limit,
+			struct feed_comment **out, size_t *n);
+
+/* One URL of a sitemap: what its path needs and its last change. */
+struct sitemap_row {
+	const char *slug;
+	long long published_at;  /* stories only: the date in the path */
+	long long lastmod;
+};
+enum sitemap_kind { SITEMAP_STORIES, SITEMAP_SECTIONS, SITEMAP_TAGS, SITEMAP_AUTHORS,
+		    SITEMAP__MAX };
+/* How many rows the kind has: published stories, and the sections, tags
+ * and authors that hold at least one. */
+int store_sitemap_count(struct store *st, enum sitemap_kind k, size_t *n);
+/* Rows [offset, offset+limit) of the kind, in a stable order (stories
+ * oldest first, so earlier pages rarely change). */
+int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, size_t offset,
+		       size_t limit, struct sitemap_row **out, size_t *n);
+/* The newest change among rows [offset, offset+limit) (0 when none). */
+int store_sitemap_lastmod(struct store *st, enum sitemap_kind k, size_t offset, size_t limit,
+			  long long *lastmod);
+/* Published stories with since <= published_at <= until, newest first,
+ * at most limit (the news sitemap). Summary columns only. */
+int store_stories_between(struct store *st, struct pool *p, long long since, long long until,
+			  size_t limit, struct story **out, size_t *n);
+
+#endif

@@ -1,0 +1,311 @@
+/*
+ * store_import: the import map, bulk comment inserts and the exporters'
+ * whole-site reads (see store_import.h).
+ *
+ * The one design decision: an import writes thousands of rows in one
+ * transaction, so nothing here does per-row work that grows with the site
+ * (no recount per comment, no change-log row per comment); the counts and
+ * the log are brought up to date once per story.
+ */
+#include "store_import.h"
+#include "store_int.h"
+#include "../util/pool.h"
+
+#include <string.h>
+
+static const char SQL_MAP_GET[] =
+	"SELECT gz_id, hash FROM import_map WHERE source = ?1 AND kind = ?2 AND wp_id = ?3";
+static const char SQL_MAP_PUT[] =
+	"INSERT INTO import_map(source, kind, wp_id, gz_id, hash) VALUES(?1, ?2, ?3, ?4, ?5)"
+	" ON CONFLICT(source, kind, wp_id) DO UPDATE SET gz_id = excluded.gz_id,"
+	" hash = excluded.hash";
+static const char SQL_USER_BY_EMAIL[] =
+	"SELECT id, name, slug, email, bio FROM users WHERE email = ?1";
+static const char SQL_USER_SLUG[] = "SELECT 1 FROM users WHERE slug = ?1";
+static const char SQL_STORY_SLUG[] = "SELECT 1 FROM stories WHERE slug = ?1 AND id != ?2";
+static const char SQL_COMMENT_ADD[] =
+	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
+	" created_at, ip, user_agent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+static const char SQL_COMMENT_PARENT[] = "UPDATE comments SET parent_id = ?2 WHERE id = ?1";
+static const char SQL_RECOUNT[] =
+	"UPDATE stories SET comment_count = (SELECT count(*) FROM comments c"
+	" WHERE c.story_id = stories.id AND c.status = 1) WHERE id = ?1";
+static const char SQL_STORY_UPDATE[] =
+	"UPDATE stories SET slug = ?2, title = ?3, excerpt = ?4, body_md = ?5, body_html = ?6,"
+	" section_id = NULLIF(?7, 0), author_id = ?8, status = ?9, published_at = ?10,"
+	" updated_at = ?11, reading_minutes = ?12, comments_open = ?13,"
+	" version = version + 1 WHERE id = ?1";
+static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
+static const char SQL_TAG_ADD[] =
+	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
+static const char SQL_USERS[] =
+	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL FROM users"
+	" ORDER BY id";
+static const char SQL_TAGS[] = "SELECT id, name, slug FROM tags ORDER BY id";
+static const char SQL_STORY_IDS[] = "SELECT id FROM stories ORDER BY id";
+static const char SQL_COMMENTS[] =
+	"SELECT id, story_id, parent_id, created_at, author, email, url, body, ip, user_agent,"
+	" status FROM comments WHERE story_id = ?1 ORDER BY created_at, id";
+static const char SQL_BEGIN_READ[] = "BEGIN";
+static const char SQL_REDIRECTS[] = "SELECT old_path, new_path FROM redirects ORDER BY old_path";
+
+int store_import_map_get(struct store *st, struct pool *p, const char *source, const char *kind,
+			 const char *wp_id, long long *gz_id, const char **hash)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MAP_GET);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, source);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, wp_id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*gz_id = sqlite3_column_int64(s, 0);
+		if (hash)
+			*hash = col_text(p, s, 1);
+	}
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "import map");
+}
+
+int store_import_map_put(struct store *st, const char *source, const char *kind,
+			 const char *wp_id, long long gz_id, const char *hash)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MAP_PUT);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, source);
+	bind_text(s, 2, kind);
+	bind_text(s, 3, wp_id);
+	sqlite3_bind_int64(s, 4, gz_id);
+	bind_text(s, 5, hash);
+	return exec_step(st, s, "import map put");
+}
+
+static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct author *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+	x->email = col_text(p, s, 3);
+	x->bio = col_text(p, s, 4);
+}
+
+int store_import_user_by_email(struct store *st, struct pool *p, const char *email,
+			       struct author *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USER_BY_EMAIL);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	return one(st, p, s, row_author, out);
+}
+
+static int exists(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "exists");
+	return rc == SQLITE_ROW;
+}
+
+int store_import_user_slug_taken(struct store *st, const char *slug)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USER_SLUG);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	return exists(st, s);
+}
+
+int store_import_story_slug_taken(struct store *st, const char *slug, long long except_id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORY_SLUG);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	sqlite3_bind_int64(s, 2, except_id);
+	return exists(st, s);
+}
+
+int store_import_comment_add(struct store *st, const struct comment *c, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_COMMENT_ADD);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, c->story_id);
+	sqlite3_bind_int64(s, 2, c->parent_id);
+	bind_text(s, 3, c->author);
+	bind_text(s, 4, c->email);
+	bind_text(s, 5, c->url);
+	bind_text(s, 6, c->body);
+	sqlite3_bind_int(s, 7, (int)c->status);
+	sqlite3_bind_int64(s, 8, c->created_at);
+	bind_text(s, 9, c->ip);
+	bind_text(s, 10, c->user_agent);
+	if (exec_step(st, s, "comment import"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+int store_import_comment_set_parent(struct store *st, long long id, long long parent_id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_COMMENT_PARENT);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, parent_id);
+	return exec_step(st, s, "comment parent");
+}
+
+int store_import_story_done(struct store *st, long long story_id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_RECOUNT);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	if (exec_step(st, s, "comment recount"))
+		return STORE_ERROR;
+	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
+		       ? STORE_ERROR
+		       : STORE_OK;
+}
+
+int store_import_story_update(struct store *st, const struct story *x)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORY_UPDATE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, x->id);
+	bind_text(s, 2, x->slug);
+	bind_text(s, 3, x->title);
+	bind_text(s, 4, x->excerpt);
+	bind_text(s, 5, x->body_md);
+	bind_text(s, 6, x->body_html);
+	sqlite3_bind_int64(s, 7, x->section.id);
+	sqlite3_bind_int64(s, 8, x->author.id);
+	sqlite3_bind_int(s, 9, (int)x->status);
+	sqlite3_bind_int64(s, 10, x->published_at);
+	sqlite3_bind_int64(s, 11, x->updated_at ? x->updated_at : x->published_at);
+	sqlite3_bind_int(s, 12, x->reading_minutes);
+	sqlite3_bind_int(s, 13, x->comments_open);
+	if (exec_step(st, s, "story update"))
+		return STORE_ERROR;
+	if (!(s = stmt(st, SQL_TAGS_CLEAR)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, x->id);
+	if (exec_step(st, s, "story tags clear"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < x->ntags; i++) {
+		if (!(s = stmt(st, SQL_TAG_ADD)))
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, x->id);
+		sqlite3_bind_int64(s, 2, x->tags[i].id);
+		sqlite3_bind_int(s, 3, (int)i);
+		if (exec_step(st, s, "story tag"))
+			return STORE_ERROR;
+	}
+	return store_touchf(st, "story:%lld", x->id) || store_touch(st, "list:home") ? STORE_ERROR
+										       : STORE_OK;
+}
+
+int store_import_touch_all(struct store *st)
+{
+	return store_touch(st, "site");
+}
+
+int store_export_begin(struct store *st)
+{
+	sqlite3_stmt *s = stmt(st, SQL_BEGIN_READ);
+	return s ? exec_step(st, s, "begin") : STORE_ERROR;
+}
+
+static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct export_user *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+	x->email = col_text(p, s, 3);
+	x->bio = col_text(p, s, 4);
+	x->role = col_text(p, s, 5);
+	x->created_at = sqlite3_column_int64(s, 6);
+	x->has_password = sqlite3_column_int(s, 7);
+}
+
+int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USERS);
+	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
+}
+
+static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct tag *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+}
+
+int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TAGS);
+	return s ? collect(st, p, s, sizeof **out, row_tag, (void **)out, n) : STORE_ERROR;
+}
+
+static void row_id(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	(void)p;
+	*(long long *)e = sqlite3_column_int64(s, 0);
+}
+
+int store_export_story_ids(struct store *st, struct pool *p, long long **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORY_IDS);
+	return s ? collect(st, p, s, sizeof **out, row_id, (void **)out, n) : STORE_ERROR;
+}
+
+static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct comment *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->story_id = sqlite3_column_int64(s, 1);
+	x->parent_id = sqlite3_column_int64(s, 2);
+	x->created_at = sqlite3_column_int64(s, 3);
+	x->author = col_text(p, s, 4);
+	x->email = col_text(p, s, 5);
+	x->url = col_text(p, s, 6);
+	x->body = col_text(p, s, 7);
+	x->ip = col_text(p, s, 8);
+	x->user_agent = col_text(p, s, 9);
+	x->status = (enum comment_status)sqlite3_column_int(s, 10);
+	x->story_slug = "";
+}
+
+int store_export_comments(struct store *st, struct pool *p, long long story_id,
+			  struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_COMMENTS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}
+
+int store_export_redirects(struct store *st, void (*fn)(void *arg, const char *from, const char *to),
+			   void *arg)
+{
+	sqlite3_stmt *s = stmt(st, SQL_REDIRECTS);
+	if (!s)
+		return STORE_ERROR;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		fn(arg, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, "redirects");
+}

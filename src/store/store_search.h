@@ -1,0 +1,33 @@
+/*
+ * store_search: full-text search over published stories (title, excerpt,
+ * body, tags, section, author), ranked by relevance with title and tags
+ * weighted up and recency breaking ties. The index itself is kept by the
+ * database (schema_search.h), so no writer has to call anything here.
+ */
+#ifndef GZ_STORE_SEARCH_H
+#define GZ_STORE_SEARCH_H
+
+#include "store.h"
+
+/* Highlighted words in title_marked and snippet_marked are wrapped in these
+ * bytes; search_highlight_html (search/query.h) makes them <mark>. */
+#define STORE_MARK_OPEN '\x01'
+#define STORE_MARK_CLOSE '\x02'
+
+struct search_hit {
+	struct story story;          /* summary columns, as store_stories_list */
+	const char *title_marked;    /* the title with matches marked */
+	const char *snippet_marked;  /* a passage of the excerpt or body */
+};
+
+/* Matches ranked per query: when more stories match, the newest this many
+ * are ranked and the rest are counted but not listed. */
+#define STORE_SEARCH_RANKED 2000
+
+/* Runs `match`, an FTS5 expression made by search_query_build (never raw
+ * input), best first. *total is the number of matching stories (exact);
+ * at most STORE_SEARCH_RANKED of them can be paged through. */
+int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
+		 size_t limit, struct search_hit **out, size_t *n, size_t *total);
+
+#endif

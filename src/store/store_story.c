@@ -1,0 +1,414 @@
+/*
+ * store_story: the newsroom's story writes (see store_story.h).
+ *
+ * The optimistic check is one statement: UPDATE ... WHERE id = ? AND
+ * version = ?; zero rows changed means someone else saved first, and the
+ * caller's transaction is rolled back with nothing written.
+ */
+#include "store_story.h"
+#include "store_int.h"
+#include "../util/pool.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define ADMIN_WHERE \
+	" WHERE (?1 < 0 OR s.status = ?1) AND (?2 = 0 OR s.section_id = ?2)" \
+	" AND (?3 = 0 OR s.author_id = ?3) AND (?4 = '' OR s.title LIKE ?4 ESCAPE '\\')"
+
+static const char SQL_ADMIN_LIST[] = "SELECT " STORY_COLS STORY_FROM ADMIN_WHERE
+				     " ORDER BY s.updated_at DESC, s.id DESC LIMIT ?5 OFFSET ?6";
+static const char SQL_ADMIN_COUNT[] = "SELECT count(*) FROM stories s" ADMIN_WHERE;
+static const char SQL_COUNTS[] = "SELECT status, count(*) FROM stories GROUP BY status";
+static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_html, s.version,"
+				   " s.created_at, s.featured_image" STORY_FROM " WHERE s.id = ?1";
+static const char SQL_TAGS[] = "SELECT t.id, t.name, t.slug FROM story_tags st"
+			       " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
+			       " ORDER BY st.position";
+static const char SQL_META[] = "SELECT author_id, status FROM stories WHERE id = ?1";
+static const char SQL_SLUG_USED[] = "SELECT 1 FROM stories WHERE slug = ?1 AND id <> ?2";
+static const char SQL_TOUCH_INFO[] = "SELECT COALESCE(section_id, 0), author_id, status"
+				     " FROM stories WHERE id = ?1";
+static const char SQL_TAG_IDS[] = "SELECT tag_id FROM story_tags WHERE story_id = ?1";
+static const char SQL_UPDATE[] =
+	"UPDATE stories SET slug = ?3, title = ?4, excerpt = ?5, body_md = ?6, body_html = ?7,"
+	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
+	" updated_at = ?12, reading_minutes = ?13, comments_open = ?14, featured_image = ?15,"
+	" version = version + 1 WHERE id = ?1 AND version = ?2";
+static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2 WHERE id = ?1";
+static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
+static const char SQL_TAG_ADD[] =
+	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
+static const char SQL_REV_ADD[] =
+	"INSERT INTO revisions(story_id, user_id, created_at, version, title, slug, excerpt,"
+	" body_md, status, published_at, changed)"
+	" SELECT id, ?2, ?3, version, title, slug, excerpt, body_md, status, published_at, ?4"
+	" FROM stories WHERE id = ?1";
+static const char SQL_LAST_SAVE[] =
+	"SELECT s.version, COALESCE(u.name, ''), COALESCE(r.created_at, s.updated_at)"
+	" FROM stories s LEFT JOIN revisions r ON r.story_id = s.id AND r.version = s.version"
+	" LEFT JOIN users u ON u.id = r.user_id WHERE s.id = ?1 ORDER BY r.id DESC LIMIT 1";
+static const char SQL_DUE[] = "SELECT id FROM stories WHERE status = 2 AND published_at <= ?1"
+			      " ORDER BY published_at, id";
+static const char SQL_PUBLISH_DUE[] =
+	"UPDATE stories SET status = 3, updated_at = ?2 WHERE id = ?1 AND status = 2";
+static const char SQL_REVS[] =
+	"SELECT r.id, r.story_id, r.user_id, r.created_at, r.version, COALESCE(r.published_at, 0),"
+	" COALESCE(u.name, '(deleted)'), r.title, r.slug, r.excerpt, '', r.changed, r.status"
+	" FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.story_id = ?1"
+	" ORDER BY r.id DESC";
+static const char SQL_REV_GET[] =
+	"SELECT r.id, r.story_id, r.user_id, r.created_at, r.version, COALESCE(r.published_at, 0),"
+	" COALESCE(u.name, '(deleted)'), r.title, r.slug, r.excerpt, r.body_md, r.changed, r.status"
+	" FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?1";
+
+/* "%" + s with LIKE's specials escaped + "%", or "" for no filter. */
+static const char *like_pattern(struct pool *p, const char *s)
+{
+	if (!s || !*s)
+		return "";
+	char *out = pool_alloc(p, 2 * strlen(s) + 3), *o = out;
+	*o++ = '%';
+	for (; *s; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			*o++ = '\\';
+		*o++ = *s;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return out;
+}
+
+static void bind_filter(struct pool *p, sqlite3_stmt *s, const struct story_admin_filter *f)
+{
+	sqlite3_bind_int(s, 1, f->status);
+	sqlite3_bind_int64(s, 2, f->section_id);
+	sqlite3_bind_int64(s, 3, f->author_id);
+	bind_text(s, 4, like_pattern(p, f->title));
+}
+
+int store_admin_stories(struct store *st, struct pool *p, const struct story_admin_filter *f,
+			size_t offset, size_t limit, struct story **out, size_t *n, size_t *total)
+{
+	sqlite3_stmt *s = stmt(st, SQL_ADMIN_COUNT);
+	if (!s)
+		return STORE_ERROR;
+	bind_filter(p, s, f);
+	int rc = sqlite3_step(s);
+	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	if (rc != SQLITE_ROW)
+		return fail(st, "admin count");
+	if (!(s = stmt(st, SQL_ADMIN_LIST)))
+		return STORE_ERROR;
+	bind_filter(p, s, f);
+	sqlite3_bind_int64(s, 5, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)offset);
+	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+}
+
+int store_story_counts(struct store *st, size_t counts[STORY__MAX])
+{
+	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	if (!s)
+		return STORE_ERROR;
+	memset(counts, 0, STORY__MAX * sizeof *counts);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int k = sqlite3_column_int(s, 0);
+		if (k >= 0 && k < STORY__MAX)
+			counts[k] = (size_t)sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, "story counts");
+}
+
+static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story_edit *x = e;
+	row_story(p, s, &x->s);
+	x->version = sqlite3_column_int64(s, 19);
+	x->created_at = sqlite3_column_int64(s, 20);
+	x->featured_image = col_text(p, s, 21);
+}
+
+static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct tag *t = e;
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = col_text(p, s, 1);
+	t->slug = col_text(p, s, 2);
+}
+
+int store_story_edit_get(struct store *st, struct pool *p, long long id, struct story_edit *out)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *s = stmt(st, SQL_EDIT_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one(st, p, s, row_edit, out);
+	if (rc)
+		return rc;
+	if (!(s = stmt(st, SQL_TAGS)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return collect(st, p, s, sizeof *out->s.tags, row_tag, (void **)&out->s.tags, &out->s.ntags);
+}
+
+int store_story_meta(struct store *st, long long id, long long *author_id,
+		     enum story_status *status)
+{
+	sqlite3_stmt *s = stmt(st, SQL_META);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*author_id = sqlite3_column_int64(s, 0);
+		*status = (enum story_status)sqlite3_column_int(s, 1);
+	}
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "story meta");
+}
+
+int store_slug_in_use(struct store *st, const char *slug, long long except_id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SLUG_USED);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	sqlite3_bind_int64(s, 2, except_id);
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "slug in use");
+	return rc == SQLITE_ROW;
+}
+
+/* Logs every page story id appears on, if it is published: itself, the
+ * home list, its section, author and tags. Called before and after a
+ * change, so old and new places are both dropped. */
+static int touch_published(struct store *st, long long id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TOUCH_INFO);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	long long section = 0, author = 0;
+	int status = -1, rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		section = sqlite3_column_int64(s, 0);
+		author = sqlite3_column_int64(s, 1);
+		status = sqlite3_column_int(s, 2);
+	}
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "touch info");
+	if (status != STORY_PUBLISHED)
+		return STORE_OK;
+	if (store_touchf(st, "story:%lld", id) || store_touch(st, "list:home") ||
+	    (section && store_touchf(st, "section:%lld", section)) ||
+	    store_touchf(st, "author:%lld", author))
+		return STORE_ERROR;
+	if (!(s = stmt(st, SQL_TAG_IDS)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	long long tags[256];
+	size_t nt = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && nt < 256)
+		tags[nt++] = sqlite3_column_int64(s, 0);
+	done(s);
+	for (size_t i = 0; i < nt; i++)
+		if (store_touchf(st, "tag:%lld", tags[i]))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
+static int set_tags(struct store *st, long long id, const struct story *x)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TAGS_CLEAR);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if (exec_step(st, s, "tags clear"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < x->ntags; i++) {
+		if (!(s = stmt(st, SQL_TAG_ADD)))
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, x->tags[i].id);
+		sqlite3_bind_int(s, 3, (int)i);
+		if (exec_step(st, s, "tag add"))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+static int revision_add(struct store *st, long long id, long long user_id, const char *changed)
+{
+	sqlite3_stmt *s = stmt(st, SQL_REV_ADD);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, user_id);
+	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	bind_text(s, 4, changed);
+	return exec_step(st, s, "revision");
+}
+
+int store_story_create(struct store *st, const struct story_edit *e, long long user_id,
+		       const char *changed, long long *id)
+{
+	int rc = store_story_insert(st, &e->s, id);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = stmt(st, SQL_SET_IMAGE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, *id);
+	bind_text(s, 2, e->featured_image);
+	if (exec_step(st, s, "story image"))
+		return STORE_ERROR;
+	return revision_add(st, *id, user_id, changed);
+}
+
+static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
+{
+	const struct story *x = &e->s;
+	sqlite3_bind_int64(s, 1, x->id);
+	sqlite3_bind_int64(s, 2, e->version);
+	bind_text(s, 3, x->slug);
+	bind_text(s, 4, x->title);
+	bind_text(s, 5, x->excerpt);
+	bind_text(s, 6, x->body_md);
+	bind_text(s, 7, x->body_html);
+	sqlite3_bind_int64(s, 8, x->section.id);
+	sqlite3_bind_int64(s, 9, x->author.id);
+	sqlite3_bind_int(s, 10, (int)x->status);
+	sqlite3_bind_int64(s, 11, x->published_at);
+	sqlite3_bind_int64(s, 12, x->updated_at ? x->updated_at : (long long)time(NULL));
+	sqlite3_bind_int(s, 13, x->reading_minutes);
+	sqlite3_bind_int(s, 14, x->comments_open);
+	bind_text(s, 15, e->featured_image);
+}
+
+int store_story_update(struct store *st, const struct story_edit *e, long long user_id,
+		       const char *changed)
+{
+	if (touch_published(st, e->s.id))
+		return STORE_ERROR;
+	sqlite3_stmt *s = stmt(st, SQL_UPDATE);
+	if (!s)
+		return STORE_ERROR;
+	bind_update(s, e);
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		snprintf(st->err, sizeof st->err, "a story with slug %s exists", e->s.slug);
+		return STORE_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(st, "story update");
+	if (sqlite3_changes(st->db) == 0) {
+		long long author;
+		enum story_status status;
+		rc = store_story_meta(st, e->s.id, &author, &status);
+		if (rc == STORE_OK) {
+			snprintf(st->err, sizeof st->err, "story %lld changed since version %lld",
+				 e->s.id, e->version);
+			return STORE_CONFLICT;
+		}
+		return rc;
+	}
+	if (set_tags(st, e->s.id, &e->s) || touch_published(st, e->s.id))
+		return STORE_ERROR;
+	return revision_add(st, e->s.id, user_id, changed);
+}
+
+int store_story_last_save(struct store *st, struct pool *p, long long id, long long *version,
+			  const char **user_name, long long *at)
+{
+	sqlite3_stmt *s = stmt(st, SQL_LAST_SAVE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int64(s, 0);
+		*user_name = col_text(p, s, 1);
+		*at = sqlite3_column_int64(s, 2);
+	}
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "last save");
+}
+
+static void row_id(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	*(long long *)e = sqlite3_column_int64(s, 0);
+}
+
+int store_stories_due(struct store *st, struct pool *p, long long now, long long **ids, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_DUE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, now);
+	return collect(st, p, s, sizeof **ids, row_id, (void **)ids, n);
+}
+
+int store_story_publish_scheduled(struct store *st, long long id, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_PUBLISH_DUE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now);
+	if (exec_step(st, s, "publish scheduled"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	return touch_published(st, id) ? STORE_ERROR : 1;
+}
+
+static void row_revision(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct revision *r = e;
+	r->id = sqlite3_column_int64(s, 0);
+	r->story_id = sqlite3_column_int64(s, 1);
+	r->user_id = sqlite3_column_int64(s, 2);
+	r->created_at = sqlite3_column_int64(s, 3);
+	r->version = sqlite3_column_int64(s, 4);
+	r->published_at = sqlite3_column_int64(s, 5);
+	r->user_name = col_text(p, s, 6);
+	r->title = col_text(p, s, 7);
+	r->slug = col_text(p, s, 8);
+	r->excerpt = col_text(p, s, 9);
+	r->body_md = col_text(p, s, 10);
+	r->changed = col_text(p, s, 11);
+	r->status = (enum story_status)sqlite3_column_int(s, 12);
+}
+
+int store_revisions(struct store *st, struct pool *p, long long story_id, struct revision **out,
+		    size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_REVS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	return collect(st, p, s, sizeof **out, row_revision, (void **)out, n);
+}
+
+int store_revision_get(struct store *st, struct pool *p, long long id, struct revision *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_REV_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return one(st, p, s, row_revision, out);
+}

@@ -1,0 +1,190 @@
+/*
+ * store_user: the users table seen from the newsroom (see store_user.h).
+ * Roles are stored by name so the database reads plainly; an unknown name
+ * reads as ROLE_NONE, which the capability table gives nothing.
+ */
+#include "store_user.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#define USER_COLS "id, name, slug, email, role, disabled, COALESCE(pass_hash, ''), totp_secret, created_at"
+
+static const char SQL_BY_EMAIL[] = "SELECT " USER_COLS " FROM users WHERE email = ?1 COLLATE NOCASE";
+static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?1";
+static const char SQL_ALL[] = "SELECT " USER_COLS " FROM users ORDER BY name, id";
+static const char SQL_CREATE[] =
+	"INSERT INTO users(name, slug, email, role, pass_hash, created_at) VALUES(?1, ?2, ?3, ?4, NULLIF(?5, ''), ?6)";
+static const char SQL_SET_PASS[] = "UPDATE users SET pass_hash = ?2 WHERE id = ?1";
+static const char SQL_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
+static const char SQL_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
+static const char SQL_END_SESSIONS[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char SQL_SET_TOTP[] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1";
+static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
+static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
+static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
+static const char SQL_COUNTS[] =
+	"SELECT count(*), COALESCE(sum(role = 'admin' AND disabled = 0), 0) FROM users";
+
+static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct user *u = e;
+	u->id = sqlite3_column_int64(s, 0);
+	u->name = col_text(p, s, 1);
+	u->slug = col_text(p, s, 2);
+	u->email = col_text(p, s, 3);
+	if (role_parse((const char *)sqlite3_column_text(s, 4), &u->role))
+		u->role = ROLE_NONE;
+	u->disabled = sqlite3_column_int(s, 5);
+	u->pass_hash = col_text(p, s, 6);
+	u->totp_secret = col_text(p, s, 7);
+	u->created_at = sqlite3_column_int64(s, 8);
+}
+
+int store_user_by_email(struct store *st, struct pool *p, const char *email, struct user *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_BY_EMAIL);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	return one(st, p, s, row_user, out);
+}
+
+int store_user_by_id(struct store *st, struct pool *p, long long id, struct user *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_BY_ID);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return one(st, p, s, row_user, out);
+}
+
+int store_users_all(struct store *st, struct pool *p, struct user **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_ALL);
+	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
+}
+
+int store_user_create(struct store *st, const char *name, const char *slug, const char *email,
+		      enum role role, const char *pass_hash, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_CREATE);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	bind_text(s, 2, slug);
+	bind_text(s, 3, email);
+	bind_text(s, 4, role_name(role));
+	bind_text(s, 5, pass_hash);
+	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		snprintf(st->err, sizeof st->err, "an account with that email or name (%s) exists", slug);
+		return STORE_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(st, "user create");
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+static int set_text(struct store *st, const char *sql, long long id, const char *v)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, v);
+	if (exec_step(st, s, "user update"))
+		return STORE_ERROR;
+	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+}
+
+static int end_sessions(struct store *st, long long id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_END_SESSIONS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return exec_step(st, s, "end sessions");
+}
+
+int store_user_set_password(struct store *st, long long id, const char *pass_hash)
+{
+	return set_text(st, SQL_SET_PASS, id, pass_hash);
+}
+
+int store_user_set_role(struct store *st, long long id, enum role role)
+{
+	return set_text(st, SQL_SET_ROLE, id, role_name(role));
+}
+
+int store_user_set_disabled(struct store *st, long long id, int disabled)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_DISABLED);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+	if (exec_step(st, s, "user disable"))
+		return STORE_ERROR;
+	if (!sqlite3_changes(st->db))
+		return STORE_NOTFOUND;
+	return disabled ? end_sessions(st, id) : STORE_OK;
+}
+
+int store_user_set_totp(struct store *st, long long id, const char *secret_b32)
+{
+	int rc = set_text(st, SQL_SET_TOTP, id, secret_b32);
+	if (rc == STORE_OK && (!secret_b32 || !*secret_b32))
+		rc = store_recovery_codes_set(st, id, NULL, 0);
+	return rc;
+}
+
+int store_recovery_codes_set(struct store *st, long long user_id, const char *const *hashes,
+			     size_t n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_CODES_CLEAR);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, user_id);
+	if (exec_step(st, s, "recovery codes"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		if (!(s = stmt(st, SQL_CODE_ADD)))
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, user_id);
+		bind_text(s, 2, hashes[i]);
+		if (exec_step(st, s, "recovery code"))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int store_recovery_code_use(struct store *st, long long user_id, const char *hash)
+{
+	sqlite3_stmt *s = stmt(st, SQL_CODE_USE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, hash);
+	if (exec_step(st, s, "recovery code use"))
+		return STORE_ERROR;
+	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+}
+
+int store_user_counts(struct store *st, size_t *all, size_t *admins)
+{
+	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*all = (size_t)sqlite3_column_int64(s, 0);
+		*admins = (size_t)sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "user counts");
+}

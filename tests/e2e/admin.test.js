@@ -1,0 +1,86 @@
+'use strict';
+// The newsroom in headless Chromium (playwright-core, Debian's chromium): sign in,
+// write and publish a story, see it on the home page, approve a held comment and
+// see it on the article. No JavaScript is needed by any of it.
+const { test, before, after, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const { chromium } = require('playwright-core');
+const h = require('../integration/helpers');
+const a = require('../integration/admin-helpers');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const T = { timeout: 90000 };
+let dir; let srv; let browser; let page;
+const pageErrors = [];
+
+before(async () => {
+  dir = a.makeNewsroom();
+  srv = await h.startServer(dir);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.route(/.*/, (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+  h.cleanupSites();
+});
+
+afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'no JavaScript errors'));
+
+test('sign in, write and publish a story, approve a comment', T, async () => {
+  await page.goto(srv.url + '/admin/stories');
+  assert.match(page.url(), /\/admin\/sign-in\?next=/, 'sent to sign in');
+  await page.fill('#email', a.email('editor'));
+  await page.fill('#password', a.PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  assert.match(page.url(), /\/admin\/stories$/);
+  assert.ok(await page.isVisible('text=Test Editor'));
+
+  await Promise.all([page.waitForNavigation(), page.click('#new-story')]);
+  await page.fill('#title', 'Browser-written story about the Caspian');
+  await page.fill('#excerpt', 'Written in a headless browser.');
+  await page.fill('#body', 'The **Caspian** is the largest inland body of water.\n\nIt borders five countries.');
+  await page.fill('#tags', 'Caspian, Geography');
+  await page.selectOption('#section', { label: 'World' });
+  await Promise.all([page.waitForNavigation(), page.click('#publish')]);
+  assert.match(page.url(), /\/admin\/stories\/\d+\?msg=published$/);
+  assert.equal((await page.textContent('#story-status')).trim(), 'published');
+  const storyPath = await page.getAttribute('#public-url', 'href');
+
+  await page.goto(srv.url + '/');
+  assert.ok(await page.isVisible('text=Browser-written story about the Caspian'), 'on the home page');
+  await Promise.all([page.waitForNavigation(), page.click('text=Browser-written story about the Caspian')]);
+  assert.equal(new URL(page.url()).pathname, storyPath);
+  assert.equal(await page.textContent('strong'), 'Caspian');
+
+  // a reader comments (held: first-time commenter)
+  await page.fill('#comment', 'A held comment from the browser test.');
+  await page.fill('#author', 'Browser Reader');
+  await page.fill('#email', 'browser.reader@example.test');
+  await Promise.all([page.waitForNavigation(), page.click('#submit')]);
+  assert.ok(await page.isVisible('text=Your comment is awaiting moderation.'));
+  const held = Number(new URL(page.url()).searchParams.get('unapproved'));
+  assert.ok(held > 0);
+  const plain = await h.get(srv.url, storyPath);
+  assert.equal(plain.body.includes('A held comment from the browser test.'), false, 'others do not see it yet');
+
+  await page.goto(srv.url + '/admin/comments');
+  assert.ok(await page.isVisible(`#mod-comment-${held}`));
+  await Promise.all([page.waitForNavigation(), page.click(`#approve-${held}`)]);
+  assert.ok(await page.isVisible('text=Comment approved'));
+
+  await page.goto(srv.url + storyPath);
+  assert.ok(await page.isVisible(`#comment-${held} >> text=A held comment from the browser test.`), 'approved comment on the article');
+});

@@ -1,0 +1,98 @@
+'use strict';
+// Helpers for the newsroom's tests: a site with one account per role, and a
+// signed-in client that keeps its session cookie and fills in the CSRF token.
+const h = require('./helpers');
+
+const PASSWORD = 'correct horse battery staple';
+const ROLES = ['contributor', 'author', 'editor', 'admin'];
+
+function email(role) { return `${role}@newsroom.test`; }
+function userName(role) { return `Test ${role[0].toUpperCase()}${role.slice(1)}`; }
+
+// A demo site plus accounts admin/editor/author/contributor (password PASSWORD).
+function makeNewsroom({ conf = {}, demo = true } = {}) {
+  const dir = h.makeSite({ demo, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf } });
+  for (const role of ROLES) {
+    h.gz(['user', 'add', '--site', dir, '--role', role, '--email', email(role), userName(role)],
+      { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+  return dir;
+}
+
+function cookieOf(res) {
+  const set = [].concat(res.headers['set-cookie'] || []);
+  for (const c of set) {
+    const m = /^gz_session=([^;]*)/.exec(c);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+function csrfOf(html) {
+  const m = /name="gz_csrf" value="([0-9a-f]{64})"/.exec(html);
+  return m ? m[1] : null;
+}
+
+class Client {
+  constructor(base) { this.base = base; this.cookie = null; this.csrf = null; }
+  headers(extra = {}) {
+    return this.cookie ? { Cookie: `gz_session=${this.cookie}`, ...extra } : { ...extra };
+  }
+  async signIn(mail, password = PASSWORD, extraHeaders = {}) {
+    const r = await h.postForm(this.base, '/admin/sign-in', { email: mail, password, next: '/admin/stories' },
+      { headers: this.headers(extraHeaders) });
+    const c = cookieOf(r);
+    if (c) this.cookie = c;
+    return r;
+  }
+  async get(path, headers = {}) {
+    const r = await h.get(this.base, path, { headers: this.headers(headers) });
+    const t = csrfOf(r.body);
+    if (t) this.csrf = t;
+    const c = cookieOf(r);
+    if (c !== null) this.cookie = c;
+    return r;
+  }
+  // POSTs fields with the session's CSRF token (fetched once from /admin/account).
+  async post(path, fields = {}, { csrf = true, headers = {} } = {}) {
+    if (csrf && !this.csrf) await this.get('/admin/account');
+    const body = csrf ? { gz_csrf: this.csrf, ...fields } : fields;
+    const r = await h.postForm(this.base, path, body, { headers: this.headers(headers) });
+    const c = cookieOf(r);
+    if (c !== null) this.cookie = c;
+    return r;
+  }
+}
+
+async function signedIn(base, role) {
+  const c = new Client(base);
+  const r = await c.signIn(email(role));
+  if (r.status !== 303) throw new Error(`sign-in as ${role}: ${r.status} ${h.textOf(r.body).slice(0, 200)}`);
+  await c.get('/admin/account');
+  return c;
+}
+
+// Creates a story through the editor; returns its id. action: save|submit|publish.
+async function writeStory(client, fields, action = 'publish') {
+  const r = await client.post(`/admin/stories/new/${action}`, { comments_open: '1', ...fields });
+  const m = /^\/admin\/stories\/(\d+)\?msg=/.exec(r.headers.location || '');
+  if (r.status !== 303 || !m) throw new Error(`write story: ${r.status} ${h.textOf(r.body).slice(0, 300)}`);
+  return Number(m[1]);
+}
+
+// The editor's form values for a story (version, slug ...).
+async function editorValues(client, id) {
+  const r = await client.get(`/admin/stories/${id}`);
+  if (r.status !== 200) throw new Error(`editor ${id}: ${r.status}`);
+  return h.formValues(r.body, 'editor').values;
+}
+
+// The public path of a published story, from its editor page.
+async function publicPath(client, id) {
+  const r = await client.get(`/admin/stories/${id}`);
+  const link = h.findTags(r.body, 'a').find((t) => t.attrs.id === 'public-url');
+  return link ? link.attrs.href : null;
+}
+
+module.exports = { PASSWORD, ROLES, email, userName, makeNewsroom, Client, signedIn, cookieOf, csrfOf,
+  writeStory, editorValues, publicPath };

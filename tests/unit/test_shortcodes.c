@@ -1,0 +1,91 @@
+/* Unit tests for src/import/shortcodes.c. */
+#include "t.h"
+#include "../../src/import/shortcodes.h"
+
+#include <stdlib.h>
+
+static int lookups, unknowns;
+
+static int attachment(void *arg, const char *id, struct sc_attachment *out)
+{
+	(void)arg;
+	lookups++;
+	if (strcmp(id, "5") == 0) {
+		*out = (struct sc_attachment){ "https://x.example/a.jpg", "Cap <b>5</b>", "Alt \"5\"" };
+		return 0;
+	}
+	return -1;
+}
+
+static void unknown(void *arg, const char *name)
+{
+	(void)arg;
+	if (strcmp(name, "contact-form") == 0)
+		unknowns++;
+}
+
+static const struct sc_ctx ctx = { NULL, attachment, unknown };
+
+static void check(const char *in, const char *want)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	CHECK(shortcodes_expand(in, &b, &ctx) == 0);
+	CHECK_STR(buf_str(&b), want);
+	buf_release(&b);
+}
+
+static void test_caption(void)
+{
+	check("<p>[caption id=\"attachment_5\" align=\"alignright\" width=\"300\"]<img src=\"a.jpg\" /> The caption[/caption]</p>",
+	      "<figure class=\"wp-caption alignright\"><img src=\"a.jpg\" /><figcaption class=\"wp-caption-text\">The caption</figcaption></figure>");
+	check("[caption caption=\"Attr cap\"]<a href=\"/x\"><img src=\"a.jpg\"></a>[/caption]",
+	      "<figure class=\"wp-caption\"><a href=\"/x\"><img src=\"a.jpg\"></a><figcaption class=\"wp-caption-text\">Attr cap</figcaption></figure>");
+}
+
+static void test_gallery(void)
+{
+	lookups = 0;
+	check("[gallery ids=\"5, 9\"]",
+	      "<figure class=\"gallery\"><figure class=\"gallery-item\"><img src=\"https://x.example/a.jpg\""
+	      " alt=\"Alt &quot;5&quot;\"><figcaption>Cap &lt;b&gt;5&lt;/b&gt;</figcaption></figure></figure>");
+	CHECK(lookups == 2);
+}
+
+static void test_embed_media(void)
+{
+	check("[embed]https://youtu.be/abc_D-1[/embed]",
+	      "<figure class=\"embed\"><iframe src=\"https://www.youtube-nocookie.com/embed/abc_D-1\" width=\"640\""
+	      " height=\"360\" allowfullscreen=\"\"></iframe></figure>");
+	check("[embed]https://example.com/page[/embed]",
+	      "<p><a href=\"https://example.com/page\">https://example.com/page</a></p>");
+	check("[audio mp3=\"a.mp3\"]", "<figure class=\"wp-block-audio\"><audio controls=\"\" src=\"a.mp3\"></audio></figure>");
+	check("[video src='v.mp4' width=640 poster=\"p.jpg\"][/video]",
+	      "<figure class=\"wp-block-video\"><video controls=\"\" src=\"v.mp4\" width=\"640\" poster=\"p.jpg\"></video></figure>");
+}
+
+static void test_unknown_and_literal(void)
+{
+	unknowns = 0;
+	check("a [contact-form id=1] b [1] c", "a [contact-form id=1] b [1] c");
+	CHECK(unknowns == 1);
+	check("[[caption]] stays", "[caption] stays");
+	check("[caption unclosed", "[caption unclosed");
+	check("x]] [ [/caption]", "x]] [ [/caption]");
+}
+
+static void test_attr_escaping(void)
+{
+	check("[audio src='\"><script>x</script>']",
+	      "<figure class=\"wp-block-audio\"><audio controls=\"\" src=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"></audio></figure>");
+}
+
+int main(void)
+{
+	RUN(test_caption);
+	RUN(test_gallery);
+	RUN(test_embed_media);
+	RUN(test_unknown_and_literal);
+	RUN(test_attr_escaping);
+	return T_DONE();
+}
