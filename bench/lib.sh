@@ -34,10 +34,12 @@ make_site() { # dir ncomments
 	have=$(sqlite3 "$1/gazette.db" "SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1")
 	sqlite3 "$1/gazette.db" "
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $(($2 - have)))
-INSERT INTO comments(story_id, parent_id, author, email, url, body, status, created_at, ip)
+INSERT INTO comments(story_id, parent_id, author, email, url, body, body_html, status, created_at, ip)
 SELECT 1, 0, 'Reader ' || i, 'reader' || i || '@example.com', '',
   'A thoughtful comment number ' || i || ' on the ties between Pakistan and Azerbaijan, with a second sentence about trade and energy.' ||
-  char(10) || char(10) || 'And a second paragraph, as readers write them.', 1, 1720200000 + i * 60, '127.0.0.1' FROM n;
+  char(10) || char(10) || 'And a second paragraph, as readers write them.',
+  '<p>A thoughtful comment number ' || i || ' on the ties between Pakistan and Azerbaijan, with a second sentence about trade and energy.</p>' ||
+  char(10) || '<p>And a second paragraph, as readers write them.</p>' || char(10), 1, 1720200000 + i * 60, '127.0.0.1' FROM n;
 UPDATE stories SET comment_count = (SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1) WHERE id = 1;"
 }
 

@@ -329,13 +329,29 @@ static int brotli(const char *body, size_t len, char **out, size_t *outlen)
 	return 0;
 }
 
+/* ETags need to change when the bytes do, not to resist an adversary: a
+ * 64-bit multiply-xorshift over 8-byte words costs a tenth of BLAKE2b,
+ * which mattered on pages built without the cache. */
 void cache_etag(const char *body, size_t len, char etag[24])
 {
-	unsigned char h[8];
-	char hex[17];
-	crypto_generichash(h, sizeof h, (const unsigned char *)body, len, NULL, 0);
-	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
-	snprintf(etag, 24, "\"%s\"", hex);
+	static const char hex[] = "0123456789abcdef";
+	unsigned long long h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, body + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < len; i++)
+		h = (h ^ (unsigned char)body[i]) * 0x100000001b3ULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	etag[0] = '"';
+	for (int k = 0; k < 16; k++)
+		etag[1 + k] = hex[(h >> (60 - 4 * k)) & 15];
+	etag[17] = '"';
+	etag[18] = '\0';
 }
 
 /* One coding of an Accept-Encoding list is acceptable unless its q is 0. */

@@ -59,9 +59,13 @@ const char *story_path(struct pool *p, const struct story *s)
 	time_t tt = (time_t)s->published_at;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
+	char date[13] = "/yyyy/mm/dd/";
 	struct buf b;
+	digits(date + 1, (tm.tm_year + 1900) % 10000, 4);
+	digits(date + 6, tm.tm_mon + 1, 2);
+	digits(date + 9, tm.tm_mday, 2);
 	buf_init(&b, 4096);
-	buf_printf(&b, "/%04d/%02d/%02d/", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	buf_add(&b, date, 12);
 	url_path(&b, s->slug);
 	const char *r = pool_strdup(p, buf_str(&b));
 	buf_release(&b);

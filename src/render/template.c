@@ -39,6 +39,7 @@ enum tv_kind { TV_STR, TV_HTML, TV_INT, TV_BOOL, TV_OBJ, TV_LIST };
 struct tv_item {
 	struct tv_item *next;
 	const char *key; /* NULL in lists */
+	size_t klen;     /* compared before the bytes: lookups are the hot loop */
 	struct tv *v;
 };
 
@@ -87,6 +88,7 @@ static void tv_link(struct tv *c, const char *key, struct tv *v)
 {
 	struct tv_item *it = pool_alloc(c->pool, sizeof(*it));
 	it->key = key;
+	it->klen = key ? strlen(key) : 0;
 	it->v = v;
 	if (c->tail)
 		c->tail->next = it;
@@ -101,8 +103,9 @@ void tv_put(struct tv *obj, const char *key, struct tv *v)
 	assert(obj && obj->kind == TV_OBJ && key);
 	if (!obj || obj->kind != TV_OBJ || !key || !v)
 		return;
+	size_t klen = strlen(key);
 	for (struct tv_item *it = obj->head; it; it = it->next) {
-		if (strcmp(it->key, key) == 0) {
+		if (it->klen == klen && memcmp(it->key, key, klen) == 0) {
 			it->v = v;
 			return;
 		}
@@ -676,7 +679,7 @@ static const struct tv *obj_get(const struct tv *o, const char *key,
 	if (!o || o->kind != TV_OBJ)
 		return NULL;
 	for (const struct tv_item *it = o->head; it; it = it->next)
-		if (strncmp(it->key, key, klen) == 0 && it->key[klen] == '\0')
+		if (it->klen == klen && it->key[0] == key[0] && memcmp(it->key, key, klen) == 0)
 			return it->v;
 	return NULL;
 }
@@ -732,9 +735,19 @@ static void value_write(struct buf *out, const struct tv *v)
 	case TV_HTML:
 		html_raw(out, v->s);
 		break;
-	case TV_INT:
-		buf_printf(out, "%lld", v->n);
+	case TV_INT: {
+		/* by hand: pages print hundreds of numbers, printf is slow */
+		char tmp[24], *e = tmp + sizeof tmp, *s = e;
+		unsigned long long u = v->n < 0 ? 0ULL - (unsigned long long)v->n
+						: (unsigned long long)v->n;
+		do
+			*--s = (char)('0' + u % 10);
+		while (u /= 10);
+		if (v->n < 0)
+			*--s = '-';
+		buf_add(out, s, (size_t)(e - s));
 		break;
+	}
 	default:
 		break; /* bools, objects and lists have no text form */
 	}

@@ -77,8 +77,11 @@ static const char *const sql[Q__MAX] = {
 		      " JOIN related r ON r.related_id = s.id AND r.story_id = ?1"
 		      " WHERE" PUBLISHED " ORDER BY r.rank",
 	[Q_COMMENTS_FOR_STORY] =
-		"SELECT id, story_id, parent_id, created_at, author, email, url, body,"
-		" ip, user_agent, status, '', body_html FROM comments"
+		/* only what a page shows: no email, address or agent, and the
+		 * raw text only for old rows without stored HTML */
+		"SELECT id, story_id, parent_id, created_at, author, '', url,"
+		" CASE WHEN body_html = '' THEN body ELSE '' END,"
+		" '', '', status, '', body_html FROM comments"
 		" WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
 		" ORDER BY created_at, id",
 	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position) VALUES(?1, ?2, ?3)"
