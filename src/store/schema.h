@@ -100,7 +100,9 @@ static const char *const schema_migrations[] = {
 	"CREATE INDEX redirects_new ON redirects(new_path);",
 	/* Comment HTML is derived when a comment is written (comment_text.h),
 	 * never while serving; '' for rows from before, rendered on read. */
-	"ALTER TABLE comments ADD COLUMN body_html TEXT NOT NULL DEFAULT '';",
+	"ALTER TABLE comments ADD COLUMN body_html TEXT NOT NULL DEFAULT '';"
+	/* the duplicate check looks a commenter up on one story */
+	"CREATE INDEX comments_story_email ON comments(story_id, email);",
 	/* New migrations go here, at the end, one string each. */
 };
 

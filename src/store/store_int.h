@@ -19,6 +19,7 @@ struct store {
 	struct { const char *sql; sqlite3_stmt *stmt; } cache[STORE_STMT_SLOTS];
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
+	int writing;             /* holds the process's write lock (store_begin) */
 	void (*record)(void *arg, const char *tag); /* see store_set_recorder */
 	void *record_arg;
 };

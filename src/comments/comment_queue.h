@@ -1,0 +1,24 @@
+/*
+ * comment_queue: group commit for reader comments. Every post waits for
+ * its own transaction to be on disk before it is answered; when several
+ * posts arrive together, the first becomes the leader and writes all that
+ * are waiting in one transaction, so one fsync acknowledges them all.
+ */
+#ifndef GZ_COMMENT_QUEUE_H
+#define GZ_COMMENT_QUEUE_H
+
+#include "../store/store.h"
+
+enum cq_result { CQ_STORED, CQ_DUPLICATE, CQ_ERROR };
+
+/* Decides approved/pending for one comment inside the transaction (the
+ * commenter may have become known moments ago); returns its status. */
+typedef enum comment_status (*cq_judge_fn)(struct store *st, const struct comment *c, void *arg);
+
+/* Stores c (with c->status set by judge) durably, using st if this thread
+ * leads the batch. *id is set when CQ_STORED. Duplicates (same story,
+ * email and text, also within one batch) are refused. */
+enum cq_result comment_queue_insert(struct store *st, struct comment *c, cq_judge_fn judge,
+				    void *judge_arg, long long *id);
+
+#endif
