@@ -162,12 +162,15 @@ int sanitize_url_ok(const char *url)
 			return 1; /* no scheme: relative */
 		if (*p == ':')
 			break;
-		if (k == sizeof scheme - 1)
-			return 0;
-		scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		if (k < sizeof scheme - 1) /* longer than any allowed scheme: refused below */
+			scheme[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		else
+			k = sizeof scheme; /* marks "too long" */
 	}
 	if (!*p)
 		return 1;
+	if (k >= sizeof scheme)
+		return 0;
 	scheme[k] = '\0';
 	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
 	       strcmp(scheme, "mailto") == 0;

@@ -13,6 +13,7 @@
 #include "shortcodes.h"
 #include "wpautop.h"
 #include "wxr.h"
+#include "../comments/comment_text.h"
 #include "../content/publish.h"
 #include "../content/readtime.h"
 #include "../content/sanitize.h"
@@ -1021,6 +1022,10 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 		cm.email = c->email;
 		cm.url = sanitize_url_ok(c->url) && strncmp(c->url, "http", 4) == 0 ? c->url : "";
 		cm.body = buf_str(&text);
+		struct buf chtml;
+		buf_init(&chtml, 0);
+		comment_text_html(&chtml, cm.body); /* derived at write time, as new comments are */
+		cm.body_html = buf_str(&chtml);
 		cm.ip = c->ip;
 		cm.status = comment_status_of(c->approved);
 		cm.created_at = item_date(c->date_gmt, c->date);
@@ -1028,6 +1033,7 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 			cm.created_at = 0;
 		int rc = store_import_comment_add(im->st, &cm, &id);
 		buf_release(&text);
+		buf_release(&chtml);
 		if (rc || store_import_map_put(im->st, im->source, "comment", c->id, id, ""))
 			return store_failed(im, "comment");
 		names_add(&im->comment_status, comment_status_name(cm.status));

@@ -122,7 +122,7 @@ struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 	tv_put_str(site, "name", cfg->site_name);
 	tv_put_str(site, "tagline", cfg->tagline);
 	tv_put_str(site, "lang", cfg->lang);
-	tv_put_str(site, "dir", "ltr");
+	tv_put_str(site, "dir", page_text_dir(cfg->lang));
 	tv_put(ctx, "site", site);
 	struct section *secs = NULL;
 	size_t n = 0;

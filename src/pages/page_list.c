@@ -18,15 +18,15 @@ struct listing {
 	struct story_filter filter;
 };
 
-static struct tv *pagination(struct pool *p, const char *path, unsigned long long page,
-			     unsigned long long pages)
+/* Pages link to their neighbours; there is no "of N": counting every
+ * story of a 100,000-story site cost more than building the page. */
+static struct tv *pagination(struct pool *p, const char *path, unsigned long long page, int more)
 {
 	struct tv *o = tv_obj(p);
 	tv_put_int(o, "page", (long long)page);
-	tv_put_int(o, "pages", (long long)pages);
 	if (page > 1)
 		tv_put_str(o, "prev_url", page == 2 ? path : pool_printf(p, "%s?page=%llu", path, page - 1));
-	if (page < pages)
+	if (more)
 		tv_put_str(o, "next_url", pool_printf(p, "%s?page=%llu", path, page + 1));
 	return o;
 }
@@ -35,20 +35,20 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 {
 	struct pool *p = rq->pool;
 	unsigned long long page = page_number(rq);
-	size_t per = (size_t)rq->site->cfg.per_page, n = 0, total = 0;
+	size_t per = (size_t)rq->site->cfg.per_page, n = 0;
+	int more = 0;
 	struct story *v = NULL;
 	if (page == 0) {
 		http_not_found(rq, rs, "There is no such page of stories.");
 		return;
 	}
 	if (store_stories_list(rq->store, p, &l->filter, (size_t)(page - 1) * per, per, &v, &n,
-			       &total)) {
+			       &more)) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The stories could not be loaded.");
 		return;
 	}
-	unsigned long long pages = total ? (total + per - 1) / per : 1;
-	if (page > pages) {
+	if (page > 1 && n == 0) {
 		http_not_found(rq, rs, "There is no such page of stories.");
 		return;
 	}
@@ -69,8 +69,8 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	for (size_t i = 0; i < n; i++)
 		tv_append(stories, story_summary(p, &v[i]));
 	tv_put(ctx, "stories", stories);
-	if (pages > 1)
-		tv_put(ctx, "pagination", pagination(p, l->path, page, pages));
+	if (page > 1 || more)
+		tv_put(ctx, "pagination", pagination(p, l->path, page, more));
 	if (l->kind) {
 		struct tv *lo = tv_obj(p);
 		tv_put_str(lo, "kind", l->kind);

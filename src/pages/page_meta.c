@@ -18,6 +18,18 @@
 #include "../util/pool.h"
 
 #include <string.h>
+#include <strings.h>
+
+const char *page_text_dir(const char *lang)
+{
+	static const char *const rtl[] = { "ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku",
+					   "ps", "sd", "ug", "ur", "yi" };
+	size_t n = strcspn(lang, "-_");
+	for (size_t i = 0; i < sizeof rtl / sizeof rtl[0]; i++)
+		if (strlen(rtl[i]) == n && strncasecmp(lang, rtl[i], n) == 0)
+			return "rtl";
+	return "ltr";
+}
 
 static const char *absolute(struct req *rq, const char *path)
 {

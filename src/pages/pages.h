@@ -50,6 +50,8 @@ void page_meta_defaults(struct req *rq, struct tv *ctx, const char *title,
 void page_feeds(struct req *rq, struct tv *ctx, const char *base, const char *label,
 		const char *query);
 void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s);
+/* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */
+const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */
 void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
 

@@ -77,9 +77,9 @@ int store_section_by_slug(struct store *st, struct pool *p, const char *slug, st
 int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out);
 int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out);
 /* Published stories, newest first, with section and author (no tags, no
- * body); *total is the number of matching stories. */
+ * body); *more is 1 when stories follow the last one returned. */
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
-		       size_t offset, size_t limit, struct story **out, size_t *n, size_t *total);
+		       size_t offset, size_t limit, struct story **out, size_t *n, int *more);
 /* A published story by slug, with tags and body. */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);

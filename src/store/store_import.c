@@ -25,7 +25,7 @@ static const char SQL_USER_SLUG[] = "SELECT 1 FROM users WHERE slug = ?1";
 static const char SQL_STORY_SLUG[] = "SELECT 1 FROM stories WHERE slug = ?1 AND id != ?2";
 static const char SQL_COMMENT_ADD[] =
 	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
-	" created_at, ip, user_agent) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	" created_at, ip, user_agent, body_html) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_COMMENT_PARENT[] = "UPDATE comments SET parent_id = ?2 WHERE id = ?1";
 static const char SQL_RECOUNT[] =
 	"UPDATE stories SET comment_count = (SELECT count(*) FROM comments c"
@@ -147,6 +147,7 @@ int store_import_comment_add(struct store *st, const struct comment *c, long lon
 	sqlite3_bind_int64(s, 8, c->created_at);
 	bind_text(s, 9, c->ip);
 	bind_text(s, 10, c->user_agent);
+	bind_text(s, 11, c->body_html);
 	if (exec_step(st, s, "comment import"))
 		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(st->db);

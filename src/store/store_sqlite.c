@@ -26,7 +26,6 @@ enum q {
 	Q_SETTING_GET, Q_SETTING_SET,
 	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
-	Q_COUNT_ALL, Q_COUNT_SECTION, Q_COUNT_TAG, Q_COUNT_AUTHOR,
 	Q_STORY_BY_SLUG, Q_STORY_BY_ID, Q_STORY_TAGS, Q_RELATED,
 	Q_COMMENTS_FOR_STORY,
 	Q_SECTION_PUT, Q_SECTION_ID, Q_TAG_PUT, Q_TAG_ID, Q_USER_ADD,
@@ -38,7 +37,9 @@ enum q {
 };
 
 #define PUBLISHED " s.status = 3"
-#define NEWEST " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2"
+#define PAGE_ORDER " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
+#define NEWEST_PAGE " ORDER BY s.published_at DESC, s.id DESC"
+#define STORY_JOINS " JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id"
 
 static const char *const sql[Q__MAX] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
@@ -52,21 +53,20 @@ static const char *const sql[Q__MAX] = {
 	[Q_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
 	[Q_AUTHOR_BY_SLUG] = "SELECT id, name, slug, email, bio FROM users WHERE slug = ?1",
 	[Q_USER_BY_NAME] = "SELECT id, name, slug, email, bio FROM users WHERE name = ?1",
-	[Q_LIST_ALL] = "SELECT " STORY_COLS STORY_FROM " WHERE" PUBLISHED NEWEST,
-	[Q_LIST_SECTION] = "SELECT " STORY_COLS STORY_FROM
-			   " WHERE" PUBLISHED " AND s.section_id = ?3" NEWEST,
-	[Q_LIST_TAG] = "SELECT " STORY_COLS STORY_FROM
-		       " JOIN story_tags st ON st.story_id = s.id AND st.tag_id = ?3"
-		       " WHERE" PUBLISHED NEWEST,
-	[Q_LIST_AUTHOR] = "SELECT " STORY_COLS STORY_FROM
-			  " WHERE" PUBLISHED " AND s.author_id = ?3" NEWEST,
-	[Q_COUNT_ALL] = "SELECT count(*) FROM stories s WHERE" PUBLISHED,
-	[Q_COUNT_SECTION] = "SELECT count(*) FROM stories s WHERE" PUBLISHED
-			    " AND s.section_id = ?1",
-	[Q_COUNT_TAG] = "SELECT count(*) FROM stories s JOIN story_tags st"
-			" ON st.story_id = s.id AND st.tag_id = ?1 WHERE" PUBLISHED,
-	[Q_COUNT_AUTHOR] = "SELECT count(*) FROM stories s WHERE" PUBLISHED
-			   " AND s.author_id = ?1",
+	/* Lists pick their page of ids from an index first, then join: the
+	 * rows skipped by OFFSET are never joined with users and sections. */
+	[Q_LIST_ALL] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
+		       PAGE_ORDER ") k JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
+	[Q_LIST_SECTION] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
+			   " AND section_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
+			   STORY_JOINS NEWEST_PAGE,
+	[Q_LIST_TAG] = "SELECT " STORY_COLS " FROM (SELECT s.id FROM stories s JOIN story_tags st"
+		       " ON st.story_id = s.id AND st.tag_id = ?3 WHERE s.status = 3"
+		       " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2) k"
+		       " JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
+	[Q_LIST_AUTHOR] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
+			  " AND author_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
+			  STORY_JOINS NEWEST_PAGE,
 	[Q_STORY_BY_SLUG] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 			    " WHERE" PUBLISHED " AND s.slug = ?1",
 	[Q_STORY_BY_ID] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
@@ -423,36 +423,21 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
 	return by_slug(st, p, Q_USER_BY_NAME, name, row_author, out);
 }
 
-static int count(struct store *st, enum q q, long long id, size_t *total)
-{
-	sqlite3_stmt *s = stmt(st, sql[q]);
-	if (!s)
-		return STORE_ERROR;
-	if (id)
-		sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "count");
-}
-
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
-		       size_t offset, size_t limit, struct story **out, size_t *n, size_t *total)
+		       size_t offset, size_t limit, struct story **out, size_t *n, int *more)
 {
-	enum q lq = Q_LIST_ALL, cq = Q_COUNT_ALL;
+	enum q lq = Q_LIST_ALL;
 	long long id = 0;
 	if (f && f->section_id)
-		lq = Q_LIST_SECTION, cq = Q_COUNT_SECTION, id = f->section_id;
+		lq = Q_LIST_SECTION, id = f->section_id;
 	else if (f && f->tag_id)
-		lq = Q_LIST_TAG, cq = Q_COUNT_TAG, id = f->tag_id;
+		lq = Q_LIST_TAG, id = f->tag_id;
 	else if (f && f->author_id)
-		lq = Q_LIST_AUTHOR, cq = Q_COUNT_AUTHOR, id = f->author_id;
-	if (count(st, cq, id, total))
-		return STORE_ERROR;
+		lq = Q_LIST_AUTHOR, id = f->author_id;
 	sqlite3_stmt *s = stmt(st, sql[lq]);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit + 1); /* one more: is there a next page? */
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
 	if (id)
 		sqlite3_bind_int64(s, 3, id);
@@ -463,6 +448,9 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	else
 		dep(st, "list:home");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	*more = rc == STORE_OK && *n > limit;
+	if (*more)
+		*n = limit;
 	if (rc == STORE_OK)
 		dep_stories(st, *out, *n);
 	return rc;

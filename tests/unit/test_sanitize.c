@@ -105,6 +105,8 @@ static void test_url_ok(void)
 	CHECK(sanitize_url_ok("#top"));
 	CHECK(sanitize_url_ok("mailto:a@b"));
 	CHECK(sanitize_url_ok("page.html"));
+	CHECK(sanitize_url_ok("a-very-long-relative-file-name.jpg"));
+	CHECK(!sanitize_url_ok("averyveryverylongscheme:x"));
 	CHECK(!sanitize_url_ok("javascript:x"));
 	CHECK(!sanitize_url_ok(" \tjavascript:x"));
 	CHECK(!sanitize_url_ok("jav\tascript:x"));
