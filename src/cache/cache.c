@@ -21,13 +21,17 @@
 #include <strings.h>
 #include <time.h>
 #include <zlib.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define TAG_BUCKETS 65536u
 #define MAP_BUCKETS 4096u
 #define ENTRY_MAX (8u << 20)   /* bigger responses are not cached */
 
 struct variant {
-	char *data;
+	char *data;   /* NULL once the bytes are in fd */
+	int fd;       /* sealed memfd, -1 if none */
 	size_t len;
 	char etag[32];
 };
@@ -40,6 +44,7 @@ struct entry {
 	struct variant v[CACHE_ENC__MAX];  /* len 0 = variant absent */
 	char *content_type, *cache_control;
 	long long last_modified, fill_seq;
+	char last_modified_http[32];
 	unsigned *deps;
 	size_t ndeps, bytes;
 	int refs;                          /* holders: the map (1) + served bodies */
@@ -82,8 +87,11 @@ struct cache *cache_new(size_t max_bytes)
 
 static void entry_free(struct entry *e)
 {
-	for (int i = 0; i < CACHE_ENC__MAX; i++)
+	for (int i = 0; i < CACHE_ENC__MAX; i++) {
 		free(e->v[i].data);
+		if (e->v[i].fd >= 0)
+			close(e->v[i].fd);
+	}
 	free(e->key);
 	free(e->content_type);
 	free(e->cache_control);
@@ -262,7 +270,9 @@ int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hi
 	else if ((accept & (1u << CACHE_GZIP)) && e->v[CACHE_GZIP].len)
 		enc = CACHE_GZIP;
 	hit->body = e->v[enc].data;
+	hit->fd = e->v[enc].fd;
 	hit->len = e->v[enc].len;
+	hit->last_modified_http = e->last_modified_http;
 	hit->etag = e->v[enc].etag;
 	hit->enc = enc;
 	hit->content_type = e->content_type;
@@ -385,11 +395,34 @@ unsigned cache_accept(const char *ae)
 
 /* ---- filling ---- */
 
+/* Moves the bytes into a sealed memfd: the kernel can then send them with
+ * sendfile, as nginx sends a static file, instead of copying per request. */
+static void to_memfd(struct variant *v)
+{
+	int fd = memfd_create("gazette-page", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return;
+	size_t off = 0;
+	while (off < v->len) {
+		ssize_t w = write(fd, v->data + off, v->len - off);
+		if (w <= 0) {
+			close(fd);
+			return;
+		}
+		off += (size_t)w;
+	}
+	fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	v->fd = fd;
+	free(v->data);
+	v->data = NULL;
+}
+
 static void set_variant(struct variant *v, char *data, size_t len, const char *base_etag,
 			const char *suffix)
 {
 	v->data = data;
 	v->len = len;
+	v->fd = -1;
 	size_t b = strlen(base_etag);
 	snprintf(v->etag, sizeof v->etag, "%.*s%s\"", (int)(b - 1), base_etag, suffix);
 }
@@ -401,6 +434,8 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 	struct entry *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
+	for (int i = 0; i < CACHE_ENC__MAX; i++)
+		e->v[i].fd = -1;
 	char etag[24], *z = NULL, *br = NULL, *copy = malloc(len + 1);
 	size_t zlen = 0, brlen = 0;
 	if (copy) {
@@ -430,6 +465,14 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 	e->ndeps = d->n;
 	e->fill_seq = d->start_seq;
 	e->last_modified = (long long)time(NULL);
+	time_t lm = (time_t)e->last_modified;
+	struct tm tm;
+	gmtime_r(&lm, &tm);
+	strftime(e->last_modified_http, sizeof e->last_modified_http, "%a, %d %b %Y %H:%M:%S GMT",
+		 &tm);
+	for (int i = 0; i < CACHE_ENC__MAX; i++)
+		if (e->v[i].len)
+			to_memfd(&e->v[i]);
 	e->bytes = sizeof *e + strlen(key) + len + zlen + brlen + d->n * sizeof *e->deps;
 	e->key_hash = hash_str(key);
 	e->refs = 1;

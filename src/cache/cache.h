@@ -52,9 +52,15 @@ void cache_deps_begin(struct cache *c, struct cache_deps *d);
 /* Store recorder (see store_set_recorder): adds one tag. */
 void cache_deps_add(void *deps, const char *tag);
 
-/* A served entry: bytes stay valid until cache_release. */
+/* A served entry: bytes stay valid until cache_release. Each variant
+ * lives in a sealed memfd (fd), so the server can sendfile it without a
+ * copy, as nginx sends a static file. (A response object built once and
+ * shared by all hits was tried: its lock, taken by every thread on every
+ * send, cost more than building the headers per request.) */
 struct cache_hit {
-	const char *body;
+	const char *body;          /* NULL when the variant lives only in fd */
+	int fd;                    /* -1 when the variant lives only in body */
+	const char *last_modified_http; /* "Sun, 29 Nov 2026 02:44:09 GMT" */
 	size_t len;
 	const char *etag;          /* quoted, of this encoding */
 	const char *content_type, *cache_control;

@@ -11,6 +11,7 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #define STORE_STMT_SLOTS 256   /* a power of two, > the number of statements */
 
@@ -20,6 +21,10 @@ struct store {
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
 	int writing;             /* holds the process's write lock (store_begin) */
+	int txn_touched;         /* the open transaction wrote to the change log */
+	_Atomic unsigned long long *signal; /* shared change counter, or NULL */
+	int signal_writable;
+	long long pragma_at, pragma_version; /* the slow check, once a second */
 	void (*record)(void *arg, const char *tag); /* see store_set_recorder */
 	void *record_arg;
 };
@@ -42,6 +47,13 @@ void bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *col_text(struct pool *p, sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows, then done(). */
 int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
+
+/* The change signal (store_changes.c): a counter in a small file beside the
+ * database, mapped by every process, bumped after each commit that logged
+ * a change. Reading it is a memory load: no lock, no system call. */
+void signal_open(struct store *st, const char *db_path);
+void signal_close(struct store *st);
+void signal_bump(struct store *st);
 
 typedef void (*row_fn)(struct pool *p, sqlite3_stmt *s, void *elem);
 /* All rows into a pool array of elem_size elements; done() after. */

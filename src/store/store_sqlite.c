@@ -245,6 +245,7 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		store_close(st);
 		return STORE_ERROR;
 	}
+	signal_open(st, path);
 	*out = st;
 	return STORE_OK;
 }
@@ -255,6 +256,7 @@ void store_close(struct store *st)
 		return;
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		sqlite3_finalize(st->cache[i].stmt);
+	signal_close(st);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -294,6 +296,9 @@ static void end_write(struct store *st)
 int store_commit(struct store *st)
 {
 	int rc = simple(st, Q_COMMIT);
+	if (rc == STORE_OK && st->txn_touched)
+		signal_bump(st); /* after the commit: a reader that sees it sees the data */
+	st->txn_touched = 0;
 	end_write(st);
 	return rc;
 }
@@ -303,6 +308,7 @@ int store_rollback(struct store *st)
 	int rc = STORE_OK;
 	if (!sqlite3_get_autocommit(st->db))
 		rc = simple(st, Q_ROLLBACK);
+	st->txn_touched = 0;
 	end_write(st);
 	return rc;
 }

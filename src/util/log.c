@@ -82,12 +82,17 @@ void log_access(const char *ip, const char *method, const char *uri, int status,
 		unsigned long long bytes, const char *referer, const char *agent)
 {
 	struct buf b;
-	char t[40];
+	/* formatted once a second per thread: localtime_r takes a lock */
+	static _Thread_local time_t last;
+	static _Thread_local char t[40];
 	time_t now = time(NULL);
-	struct tm tm;
+	if (now != last) {
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(t, sizeof t, "[%d/%b/%Y:%H:%M:%S %z]", &tm);
+		last = now;
+	}
 	buf_init(&b, 16384);
-	localtime_r(&now, &tm);
-	strftime(t, sizeof t, "[%d/%b/%Y:%H:%M:%S %z]", &tm);
 	buf_printf(&b, "%s - - %s \"%s ", ip ? ip : "-", t, method ? method : "-");
 	for (const unsigned char *p = (const unsigned char *)(uri ? uri : "-"); *p; p++) {
 		if (*p < 0x21 || *p == 0x7f || *p == '"' || *p == '\\')
