@@ -11,7 +11,7 @@
 
 #include "../http/http.h"
 
-#define SESSION_COOKIE "gz_session"
+#define SESSION_COOKIE HTTP_SESSION_COOKIE /* http.h: the page cache knows it too */
 #define SESSION_TOKEN_HEX 65     /* 64 hex characters + NUL */
 
 struct user;

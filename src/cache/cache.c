@@ -43,7 +43,7 @@ struct entry {
 	unsigned key_hash;
 	struct variant v[CACHE_ENC__MAX];  /* len 0 = variant absent */
 	char *content_type, *cache_control;
-	long long last_modified, fill_seq;
+	long long last_modified, fill_seq, expires; /* expires 0: never */
 	char last_modified_http[32];
 	unsigned *deps;
 	size_t ndeps, bytes;
@@ -255,7 +255,8 @@ int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hi
 	unsigned h = hash_str(key);
 	pthread_mutex_lock(&c->lock);
 	struct entry *e = map_find(c, key, h);
-	if (e && !fresh(c, e->deps, e->ndeps, e->fill_seq)) {
+	if (e && (!fresh(c, e->deps, e->ndeps, e->fill_seq) ||
+		  (e->expires && (long long)time(NULL) >= e->expires))) {
 		map_remove(c, e);
 		e = NULL;
 	}
@@ -480,7 +481,8 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 }
 
 void cache_put(struct cache *c, const char *key, const char *body, size_t len,
-	       const char *content_type, const char *cache_control, const struct cache_deps *d)
+	       const char *content_type, const char *cache_control, const struct cache_deps *d,
+	       int ttl)
 {
 	if (!cache_enabled(c) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
 	    !fresh(c, d->hash, d->n, d->start_seq))
@@ -489,6 +491,7 @@ void cache_put(struct cache *c, const char *key, const char *body, size_t len,
 	if (!e)
 		return;
 	e->owner = c;
+	e->expires = ttl > 0 ? e->last_modified + ttl : 0;
 	pthread_mutex_lock(&c->lock);
 	struct entry *old = map_find(c, key, e->key_hash);
 	if (old)

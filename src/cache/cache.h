@@ -78,7 +78,8 @@ void cache_release(void *ref);
  * variants and the ETags. Ignored when d overflowed or a dependency was
  * touched since the request began. */
 void cache_put(struct cache *c, const char *key, const char *body, size_t len,
-	       const char *content_type, const char *cache_control, const struct cache_deps *d);
+	       const char *content_type, const char *cache_control, const struct cache_deps *d,
+	       int ttl);
 
 void cache_stats(struct cache *c, struct cache_stats *out);
 

@@ -64,6 +64,10 @@ struct resp {
 	size_t nheaders;
 	struct buf body;
 	const char *static_body;      /* set instead of body for long-lived bytes */
+	int file_fd;                  /* > 0: send this open file (closed after) */
+	size_t file_len;
+	int cache_ttl;                /* seconds the page cache may keep a page that
+				       * depends on the clock (0: until a change) */
 	size_t static_len;
 };
 

@@ -70,6 +70,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
+	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
 	{ HTTP_GET, "/section/:slug", page_section, 0 },
 	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
@@ -161,6 +162,34 @@ static int match(struct req *rq, const char *pattern, const char *path)
 			return 0;
 		p++, s++;
 		const char *pe = strchrnul(p, '/'), *se = strchrnul(s, '/');
+		if (*p == '*') {
+			/* the rest of the path, segment by segment: each decoded and
+			 * checked, none empty, "." or "..", so it names a file below */
+			if (np == HTTP_MAX_PARAMS)
+				return 0;
+			struct buf rest;
+			int ok = 1;
+			buf_init(&rest, 4096);
+			for (const char *q = s; ok && *q;) {
+				const char *qe = strchrnul(q, '/');
+				const char *v = segment_decode(rq->pool, q, (size_t)(qe - q));
+				ok = v && *v && strcmp(v, ".") != 0 && strcmp(v, "..") != 0;
+				if (ok) {
+					if (rest.len)
+						buf_putc(&rest, '/');
+					buf_puts(&rest, v);
+				}
+				q = *qe ? qe + 1 : qe;
+			}
+			int got = ok && rest.len && !rest.err;
+			if (got)
+				rq->params[np++] = pool_strdup(rq->pool, buf_str(&rest));
+			buf_release(&rest);
+			if (!got)
+				return 0;
+			rq->nparams = np;
+			return 1;
+		}
 		if (*p == ':') {
 			if (se == s || np == HTTP_MAX_PARAMS)
 				return 0;

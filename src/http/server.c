@@ -338,8 +338,8 @@ static struct MHD_Response *public_response(struct MHD_Connection *con, struct r
 
 static int is_public(const struct resp *rs)
 {
-	return (rs->status == 0 || rs->status == 200) && !rs->static_body && rs->cache_control &&
-	       strncmp(rs->cache_control, "public", 6) == 0;
+	return (rs->status == 0 || rs->status == 200) && !rs->static_body && rs->file_fd <= 0 &&
+	       rs->cache_control && strncmp(rs->cache_control, "public", 6) == 0;
 }
 
 static enum MHD_Result queue(struct MHD_Connection *con, const char *method, struct req *rq,
@@ -350,6 +350,10 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 	int status = rs->status ? rs->status : 200;
 	if (is_public(rs) && !rs->body.err) {
 		r = public_response(con, rs, &status, &len);
+	} else if (rs->file_fd > 0) {
+		len = rs->file_len; /* MHD sends it with sendfile and closes it */
+		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd, 0);
+		rs->file_fd = 0;
 	} else if (rs->static_body) {
 		len = rs->static_len;
 		r = MHD_create_response_from_buffer(len, (void *)rs->static_body,
@@ -523,7 +527,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (cacheable && is_public(&rs) && !rs.body.err)
 		cache_put(site->cache, rq.uri, buf_str(&rs.body), rs.body.len,
 			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
-			  rs.cache_control, &deps);
+			  rs.cache_control, &deps, rs.cache_ttl);
 	ret = queue(con, method, &rq, &rs);
 	buf_release(&rs.body);
 	return ret;

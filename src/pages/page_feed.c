@@ -39,7 +39,7 @@ static int format_of(struct req *rq, struct resp *rs, const char *segment, enum 
 {
 	if (feed_format_parse(segment, f) == 0)
 		return 0;
-	http_error(rq, rs, 404, "Page not found", "There is no feed at this address.");
+	http_not_found(rq, rs, "There is no feed at this address.");
 	return -1;
 }
 
@@ -55,7 +55,7 @@ static void send(struct req *rq, struct resp *rs, struct feed *f)
 	feed_write(&rs->body, f);
 	rs->status = 200;
 	rs->content_type = feed_content_type(f->format);
-	rs->cache_control = "public, max-age=0, must-revalidate";
+	rs->cache_control = HTTP_CACHE_PUBLIC;
 }
 
 static void fail(struct req *rq, struct resp *rs)
@@ -119,7 +119,11 @@ static const char *titled(struct req *rq, const char *what)
 void feed_site(struct req *rq, struct resp *rs)
 {
 	enum feed_format fmt;
-	const char *seg = strrchr(rq->path, '/') + 1;
+	/* the last segment names the format; "/feed/", as WordPress has it, too */
+	size_t n = strlen(rq->path);
+	const char *path = n > 1 && rq->path[n - 1] == '/' ? pool_strndup(rq->pool, rq->path, n - 1)
+							   : rq->path;
+	const char *seg = strrchr(path, '/') + 1;
 	if (format_of(rq, rs, seg, &fmt))
 		return;
 	const struct config *cfg = &rq->site->cfg;

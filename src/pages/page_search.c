@@ -82,7 +82,7 @@ static void show(struct req *rq, struct resp *rs, int status, const char *title,
 	tv_put_str(ctx, "robots", "noindex, follow");
 	tv_put(ctx, "search", search);
 	if (status == 200)
-		rs->cache_control = "public, max-age=0, must-revalidate";
+		rs->cache_control = HTTP_CACHE_PUBLIC;
 	page_render(rq, rs, status, "search", ctx);
 }
 

@@ -40,7 +40,7 @@ static void xml_done(struct req *rq, struct resp *rs)
 {
 	rs->status = 200;
 	rs->content_type = "application/xml; charset=utf-8";
-	rs->cache_control = "public, max-age=0, must-revalidate";
+	rs->cache_control = HTTP_CACHE_PUBLIC;
 }
 
 static void fail(struct req *rq, struct resp *rs)
@@ -173,6 +173,7 @@ void sitemap_news(struct req *rq, struct resp *rs)
 	}
 	const struct config *cfg = &rq->site->cfg;
 	struct buf *b = &rs->body;
+	rs->cache_ttl = 60; /* stories age out of the 48 hours with no change to log */
 	buf_reset(b);
 	buf_printf(b, "%s<urlset xmlns=\"%s\"\n xmlns:news=\"http://www.google.com/schemas/"
 		      "sitemap-news/0.9\">\n", XML_HEAD, NS_SITEMAP);
@@ -216,5 +217,5 @@ void robots_txt(struct req *rq, struct resp *rs)
 		   cfg->base_url);
 	rs->status = 200;
 	rs->content_type = "text/plain; charset=utf-8";
-	rs->cache_control = "public, max-age=0, must-revalidate";
+	rs->cache_control = HTTP_CACHE_PUBLIC;
 }

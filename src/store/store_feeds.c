@@ -98,7 +98,13 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
 	if (id)
 		sqlite3_bind_int64(s, 2, id);
+	if (q == SQL_FEED_ALL)
+		dep(st, "list:home");
+	else
+		dep(st, "%s:%lld", q == SQL_FEED_SECTION ? "section" : q == SQL_FEED_TAG ? "tag" : "author", id);
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		dep_stories(st, *out, *n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++) {
 		struct story *x = &(*out)[i];
 		s = stmt(st, SQL_TAGS_OF);
@@ -136,13 +142,24 @@ int store_feed_comments(struct store *st, struct pool *p, long long story_id, si
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
-	if (story_id > 0)
+	if (story_id > 0) {
 		sqlite3_bind_int64(s, 2, story_id);
+		dep(st, "story:%lld", story_id);
+	}
+	dep(st, "comments");
 	return collect(st, p, s, sizeof **out, row_feed_comment, (void **)out, n);
+}
+
+/* Sitemaps list what exists: any publish, and section or author changes. */
+static void sitemap_deps(struct store *st)
+{
+	dep(st, "list:home");
+	dep(st, "site");
 }
 
 int store_sitemap_count(struct store *st, enum sitemap_kind k, size_t *n)
 {
+	sitemap_deps(st);
 	sqlite3_stmt *s = stmt(st, sql_count[k]);
 	if (!s)
 		return STORE_ERROR;
@@ -163,6 +180,7 @@ static void row_sitemap(struct pool *p, sqlite3_stmt *s, void *e)
 int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, size_t offset,
 		       size_t limit, struct sitemap_row **out, size_t *n)
 {
+	sitemap_deps(st);
 	sqlite3_stmt *s = stmt(st, sql_rows[k]);
 	if (!s)
 		return STORE_ERROR;
@@ -174,6 +192,7 @@ int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, si
 int store_sitemap_lastmod(struct store *st, enum sitemap_kind k, size_t offset, size_t limit,
 			  long long *lastmod)
 {
+	sitemap_deps(st);
 	sqlite3_stmt *s = stmt(st, sql_lastmod[k]);
 	if (!s)
 		return STORE_ERROR;
@@ -194,5 +213,9 @@ int store_stories_between(struct store *st, struct pool *p, long long since, lon
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 2, since);
 	sqlite3_bind_int64(s, 3, until);
-	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	dep(st, "list:home");
+	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		dep_stories(st, *out, *n);
+	return rc;
 }

@@ -56,6 +56,7 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, match);
+	dep(st, "list:home"); /* any publish or unpublish may change the results */
 	int rc = sqlite3_step(s);
 	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
 	done(s);
@@ -71,5 +72,8 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	bind_text(s, 1, match);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	return collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
+	rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
+	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+		dep_stories(st, &(*out)[i].story, 1);
+	return rc;
 }
