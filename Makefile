@@ -127,4 +127,11 @@ fuzz-ci: fuzz-build
 soak: gazette
 	node --test --test-timeout=300000 tests/soak/wrk.test.js
 
-.PHONY: asan asan-test fuzz-build fuzz fuzz-ci soak
+.PHONY: asan asan-test fuzz-build fuzz fuzz-ci soak bench
+
+# Benchmarks (bench/*.sh): print tables and ratios; see bench/RESULTS.md.
+bench: gazette
+	./scripts/install-deps.sh --test
+	bench/article.sh
+	bench/comments.sh
+	bench/bigsite.sh

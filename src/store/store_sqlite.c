@@ -110,8 +110,8 @@ static const char *const sql[Q__MAX] = {
 			  " VALUES(?1, ?2, ?3, ?4)",
 	[Q_COMMENT_INSERT] =
 		"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
-		" created_at, ip, user_agent, body_html)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		" created_at, ip, user_agent, body_html, status_at)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	[Q_COMMENT_GET] = "SELECT id, story_id, parent_id, created_at, author, email, url,"
 			  " body, ip, user_agent, status FROM comments WHERE id = ?1",
 	[Q_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
@@ -771,6 +771,7 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 	buf_init(&html, 0);
 	comment_text_html(&html, c->body);
 	sqlite3_bind_text(s, 11, buf_str(&html), (int)html.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 12, (sqlite3_int64)time(NULL)); /* entered its status now */
 	buf_release(&html);
 	if (exec_step(st, s, "comment insert"))
 		return STORE_ERROR;
