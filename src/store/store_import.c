@@ -183,18 +183,7 @@ int store_import_story_update(struct store *st, const struct story *x)
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, x->id);
-	bind_text(s, 2, x->slug);
-	bind_text(s, 3, x->title);
-	bind_text(s, 4, x->excerpt);
-	bind_text(s, 5, x->body_md);
-	bind_text(s, 6, x->body_html);
-	sqlite3_bind_int64(s, 7, x->section.id);
-	sqlite3_bind_int64(s, 8, x->author.id);
-	sqlite3_bind_int(s, 9, (int)x->status);
-	sqlite3_bind_int64(s, 10, x->published_at);
-	sqlite3_bind_int64(s, 11, x->updated_at ? x->updated_at : x->published_at);
-	sqlite3_bind_int(s, 12, x->reading_minutes);
-	sqlite3_bind_int(s, 13, x->comments_open);
+	bind_story(s, 2, x);
 	if (exec_step(st, s, "story update"))
 		return STORE_ERROR;
 	if (!(s = stmt(st, SQL_TAGS_CLEAR)))
@@ -269,23 +258,6 @@ int store_export_story_ids(struct store *st, struct pool *p, long long **out, si
 {
 	sqlite3_stmt *s = stmt(st, SQL_STORY_IDS);
 	return s ? collect(st, p, s, sizeof **out, row_id, (void **)out, n) : STORE_ERROR;
-}
-
-static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct comment *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->story_id = sqlite3_column_int64(s, 1);
-	x->parent_id = sqlite3_column_int64(s, 2);
-	x->created_at = sqlite3_column_int64(s, 3);
-	x->author = col_text(p, s, 4);
-	x->email = col_text(p, s, 5);
-	x->url = col_text(p, s, 6);
-	x->body = col_text(p, s, 7);
-	x->ip = col_text(p, s, 8);
-	x->user_agent = col_text(p, s, 9);
-	x->status = (enum comment_status)sqlite3_column_int(s, 10);
-	x->story_slug = "";
 }
 
 int store_export_comments(struct store *st, struct pool *p, long long story_id,

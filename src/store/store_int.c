@@ -128,3 +128,37 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 		x->body_html = col_text(p, s, 18);
 	}
 }
+
+void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct comment *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->story_id = sqlite3_column_int64(s, 1);
+	x->parent_id = sqlite3_column_int64(s, 2);
+	x->created_at = sqlite3_column_int64(s, 3);
+	x->author = col_text(p, s, 4);
+	x->email = col_text(p, s, 5);
+	x->url = col_text(p, s, 6);
+	x->body = col_text(p, s, 7);
+	x->ip = col_text(p, s, 8);
+	x->user_agent = col_text(p, s, 9);
+	x->status = (enum comment_status)sqlite3_column_int(s, 10);
+	x->story_slug = sqlite3_column_count(s) > 11 ? col_text(p, s, 11) : "";
+	x->body_html = sqlite3_column_count(s) > 12 ? col_text(p, s, 12) : "";
+}
+
+void bind_story(sqlite3_stmt *s, int first, const struct story *x)
+{
+	bind_text(s, first, x->slug);
+	bind_text(s, first + 1, x->title);
+	bind_text(s, first + 2, x->excerpt);
+	bind_text(s, first + 3, x->body_md);
+	bind_text(s, first + 4, x->body_html);
+	sqlite3_bind_int64(s, first + 5, x->section.id);
+	sqlite3_bind_int64(s, first + 6, x->author.id);
+	sqlite3_bind_int(s, first + 7, (int)x->status);
+	sqlite3_bind_int64(s, first + 8, x->published_at);
+	sqlite3_bind_int64(s, first + 9, x->updated_at ? x->updated_at : x->published_at);
+	sqlite3_bind_int(s, first + 10, x->reading_minutes);
+	sqlite3_bind_int(s, first + 11, x->comments_open);
+}

@@ -73,5 +73,12 @@ int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *ele
 	" FROM stories s JOIN users u ON u.id = s.author_id" \
 	" LEFT JOIN sections sec ON sec.id = s.section_id"
 void row_story(struct pool *p, sqlite3_stmt *s, void *e);
+/* A comment from columns id, story_id, parent_id, created_at, author,
+ * email, url, body, ip, user_agent, status [, story slug [, body_html]]. */
+void row_comment(struct pool *p, sqlite3_stmt *s, void *e);
+/* Binds a story's stored fields to ?first .. ?first+11: slug, title,
+ * excerpt, body_md, body_html, section, author, status, published_at,
+ * updated_at, reading_minutes, comments_open. */
+void bind_story(sqlite3_stmt *s, int first, const struct story *x);
 
 #endif

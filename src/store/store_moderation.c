@@ -42,19 +42,9 @@ static const char SQL_PURGE_LIST[] =
 static void row_mod(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct mod_comment *x = e;
-	struct comment *c = &x->c;
-	c->id = sqlite3_column_int64(s, 0);
-	c->story_id = sqlite3_column_int64(s, 1);
-	c->parent_id = sqlite3_column_int64(s, 2);
-	c->created_at = sqlite3_column_int64(s, 3);
-	c->author = col_text(p, s, 4);
-	c->email = col_text(p, s, 5);
-	c->url = col_text(p, s, 6);
-	c->body = col_text(p, s, 7);
-	c->ip = col_text(p, s, 8);
-	c->user_agent = col_text(p, s, 9);
-	c->status = (enum comment_status)sqlite3_column_int(s, 10);
-	c->story_slug = x->story_slug = col_text(p, s, 11);
+	row_comment(p, s, &x->c);
+	x->c.body_html = "";
+	x->story_slug = x->c.story_slug;
 	x->story_title = col_text(p, s, 12);
 	x->story_published_at = sqlite3_column_int64(s, 13);
 	x->story_author_id = sqlite3_column_int64(s, 14);

@@ -359,23 +359,6 @@ static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 }
 
 
-static void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct comment *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->story_id = sqlite3_column_int64(s, 1);
-	x->parent_id = sqlite3_column_int64(s, 2);
-	x->created_at = sqlite3_column_int64(s, 3);
-	x->author = col_text(p, s, 4);
-	x->email = col_text(p, s, 5);
-	x->url = col_text(p, s, 6);
-	x->body = col_text(p, s, 7);
-	x->ip = col_text(p, s, 8);
-	x->user_agent = col_text(p, s, 9);
-	x->status = (enum comment_status)sqlite3_column_int(s, 10);
-	x->story_slug = sqlite3_column_count(s) > 11 ? col_text(p, s, 11) : "";
-	x->body_html = sqlite3_column_count(s) > 12 ? col_text(p, s, 12) : "";
-}
 
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
 {
@@ -605,18 +588,7 @@ int store_story_insert(struct store *st, const struct story *x, long long *id)
 	sqlite3_stmt *s = stmt(st, sql[Q_STORY_INSERT]);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, x->slug);
-	bind_text(s, 2, x->title);
-	bind_text(s, 3, x->excerpt);
-	bind_text(s, 4, x->body_md);
-	bind_text(s, 5, x->body_html);
-	sqlite3_bind_int64(s, 6, x->section.id);
-	sqlite3_bind_int64(s, 7, x->author.id);
-	sqlite3_bind_int(s, 8, (int)x->status);
-	sqlite3_bind_int64(s, 9, x->published_at);
-	sqlite3_bind_int64(s, 10, x->updated_at ? x->updated_at : x->published_at);
-	sqlite3_bind_int(s, 11, x->reading_minutes);
-	sqlite3_bind_int(s, 12, x->comments_open);
+	bind_story(s, 1, x);
 	int rc = sqlite3_step(s);
 	done(s);
 	if (rc == SQLITE_CONSTRAINT) {
