@@ -32,6 +32,7 @@
 struct variant {
 	char *data;   /* NULL once the bytes are in fd */
 	int fd;       /* sealed memfd, -1 if none */
+	void *wire[CACHE_WIRE_SLOTS];
 	size_t len;
 	char etag[32];
 };
@@ -62,6 +63,7 @@ struct cache {
 	unsigned site_hash;
 	struct cache_stats stats;
 	_Atomic unsigned long long invalidations;
+	void (*free_wire)(void *wire);
 };
 
 static unsigned hash_str(const char *s)
@@ -91,6 +93,9 @@ static void entry_free(struct entry *e)
 		free(e->v[i].data);
 		if (e->v[i].fd >= 0)
 			close(e->v[i].fd);
+		for (int k = 0; k < CACHE_WIRE_SLOTS; k++)
+			if (e->v[i].wire[k] && e->owner && e->owner->free_wire)
+				e->owner->free_wire(e->v[i].wire[k]);
 	}
 	free(e->key);
 	free(e->content_type);
@@ -248,7 +253,14 @@ static struct entry *map_find(struct cache *c, const char *key, unsigned h)
 
 /* ---- lookups ---- */
 
-int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hit *hit)
+void cache_set_wire_free(struct cache *c, void (*free_wire)(void *wire))
+{
+	if (c)
+		c->free_wire = free_wire;
+}
+
+int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
+	      struct cache_hit *hit)
 {
 	if (!cache_enabled(c))
 		return 0;
@@ -280,6 +292,7 @@ int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hi
 	hit->cache_control = e->cache_control;
 	hit->last_modified = e->last_modified;
 	hit->ref = e;
+	hit->wire = slot < CACHE_WIRE_SLOTS && c->free_wire ? &e->v[enc].wire[slot] : NULL;
 	e->refs++;
 	lru_unlink(c, e);
 	lru_push(c, e);

@@ -54,10 +54,13 @@ void cache_deps_add(void *deps, const char *tag);
 
 /* A served entry: bytes stay valid until cache_release. Each variant
  * lives in a sealed memfd (fd), so the server can sendfile it without a
- * copy, as nginx sends a static file. (A response object built once and
- * shared by all hits was tried: its lock, taken by every thread on every
- * send, cost more than building the headers per request.) */
+ * copy, as nginx sends a static file. Each variant also has one slot per
+ * worker thread where the server keeps the response it built once for
+ * that thread (a response shared by all threads was tried: its lock,
+ * taken on every send, cost more than building headers per request). */
+#define CACHE_WIRE_SLOTS 16
 struct cache_hit {
+	void **wire;               /* this thread's slot, or NULL: only it uses it */
 	const char *body;          /* NULL when the variant lives only in fd */
 	int fd;                    /* -1 when the variant lives only in body */
 	const char *last_modified_http; /* "Sun, 29 Nov 2026 02:44:09 GMT" */
@@ -71,7 +74,10 @@ struct cache_hit {
 
 /* Looks key up for a client accepting `accept` (bitmask of 1 << enc).
  * 1 and *hit filled (a reference taken) when fresh, 0 otherwise. */
-int cache_get(struct cache *c, const char *key, unsigned accept, struct cache_hit *hit);
+int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
+	      struct cache_hit *hit);
+/* How the server frees what it kept in wire slots when an entry goes. */
+void cache_set_wire_free(struct cache *c, void (*free_wire)(void *wire));
 void cache_release(void *ref);
 
 /* Stores a 200 response built with deps d; precomputes gzip and brotli

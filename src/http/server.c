@@ -42,6 +42,7 @@ struct reqstate {
 	const char *uri;
 	struct buf body;
 	int started, too_large;
+	size_t body_limit;   /* this route's (router_body_limit) */
 };
 
 /* What each worker thread keeps: its connection and the data version it
@@ -49,7 +50,10 @@ struct reqstate {
 struct worker {
 	struct store *store;
 	long long data_version;
+	unsigned slot;          /* this thread's wire slot in cache entries */
 };
+
+static _Atomic unsigned next_slot;
 
 static pthread_key_t worker_key;
 static pthread_once_t worker_key_once = PTHREAD_ONCE_INIT;
@@ -78,6 +82,7 @@ static struct worker *worker_get(const struct site *site)
 			return NULL;
 		}
 		w->data_version = -1;
+		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
 	}
 	return w;
@@ -255,6 +260,11 @@ static void add_validators(struct MHD_Response *r, const char *etag, const char 
 		MHD_add_response_header(r, "Content-Encoding", encoding_name[enc]);
 }
 
+static void free_wire(void *wire)
+{
+	MHD_destroy_response(wire);
+}
+
 static void release_hit(void *ref)
 {
 	cache_release(ref);
@@ -278,11 +288,30 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 	enum MHD_Result ret;
 	if (not_modified(con, hit->etag, hit->last_modified))
 		status = 304;
-	else if (hit->body) {
+	else if (hit->wire && hit->fd >= 0 && !rq->https) {
+		/* this thread's own response for the variant: built once, no
+		 * header added per request, and no other thread takes its lock */
+		if (!*hit->wire) {
+			int fd = dup(hit->fd);
+			struct MHD_Response *w =
+				fd >= 0 ? MHD_create_response_from_fd_at_offset64(hit->len, fd, 0) : NULL;
+			if (w)
+				hit_headers(w, hit, rq);
+			*hit->wire = w;
+		}
+		if (*hit->wire) {
+			ret = MHD_queue_response(con, 200, *hit->wire);
+			cache_release(hit->ref);
+			log_access(rq->client_ip, method, rq->uri, 200, hit->len, rq->referer,
+				   rq->user_agent);
+			return ret;
+		}
+	}
+	if (status == 200 && hit->body) {
 		r = MHD_create_response_from_buffer_with_free_callback_cls(
 			hit->len, (void *)hit->body, release_hit, hit->ref);
 		hit->ref = NULL; /* released with the response */
-	} else {
+	} else if (status == 200) {
 		/* a descriptor of our own: the entry may be evicted mid-send */
 		int fd = dup(hit->fd);
 		if (fd >= 0)
@@ -472,11 +501,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
+		st->body_limit = router_body_limit(site, st->pool, st->uri);
 		deadline_met(con);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!st->too_large && st->body.len + *upload_data_size <= (size_t)site->cfg.body_limit)
+		if (!st->too_large && st->body.len + *upload_data_size <= st->body_limit)
 			buf_add(&st->body, upload_data, *upload_data_size);
 		else
 			st->too_large = 1;
@@ -502,11 +532,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	if (w)
 		worker_sync(site, w);
+	if (router_limit(&rq, &rs)) { /* before the cache: a cached search counts too */
+		ret = queue(con, method, &rq, &rs);
+		buf_release(&rs.body);
+		return ret;
+	}
 	int cacheable = w && cache_enabled(site->cache) && cacheable_request(&rq);
 	struct cache_hit hit;
 	if (cacheable &&
 	    cache_get(site->cache, rq.uri, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
-		      &hit)) {
+		      w->slot, &hit)) {
 		buf_release(&rs.body);
 		return queue_hit(con, method, &rq, &hit);
 	}
@@ -577,6 +612,7 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	struct deadline *dl = deadline_new((unsigned)site->cfg.conn_timeout);
+	cache_set_wire_free(site->cache, free_wire);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, site,
