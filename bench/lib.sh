@@ -29,7 +29,7 @@ wait_http() { # url
 # A demo site whose seed story has $1 approved comments in all.
 make_site() { # dir ncomments
 	"$GAZETTE" init --demo --site "$1" >/dev/null
-	printf 'comment_min_seconds = 0\ncomment_rate_per_minute = 100000000\nper_ip_connections = 10000\n' >>"$1/gazette.conf"
+	printf 'comment_min_seconds = 0\ncomment_rate_per_minute = 100000000\nper_ip_connections = 10000\nthreads = %s\n' "${THREADS:-4}" >>"$1/gazette.conf"
 	local have
 	have=$(sqlite3 "$1/gazette.db" "SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1")
 	sqlite3 "$1/gazette.db" "

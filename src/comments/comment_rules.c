@@ -49,6 +49,16 @@ int comment_rules_closed(struct req *rq, const struct story *s)
 	       (long long)time(NULL) - s->published_at > (long long)r.close_days * 86400;
 }
 
+long long comment_rules_closes_in(struct req *rq, const struct story *s)
+{
+	struct comment_rules r;
+	comment_rules_load(rq->store, rq->pool, &r);
+	if (r.closed || r.close_days <= 0 || s->published_at <= 0)
+		return 0;
+	long long left = s->published_at + (long long)r.close_days * 86400 - (long long)time(NULL);
+	return left > 0 ? left : 0;
+}
+
 int comment_rules_links(const char *text)
 {
 	int n = 0;

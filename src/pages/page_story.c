@@ -6,6 +6,7 @@
  */
 #include "pages.h"
 #include "../comments/comment_form.h"
+#include "../comments/comment_rules.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -52,6 +53,11 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 {
 	struct pool *p = rq->pool;
 	const char *path = story_path(p, s);
+	struct story *withimg = pool_alloc(p, sizeof *withimg);
+	*withimg = *s;
+	if (store_story_images(rq->store, p, withimg, 1))
+		log_error("%s: featured image: %s", rq->uri, store_errmsg(rq->store));
+	s = withimg;
 	struct comment *cv = NULL;
 	size_t cn = 0;
 	if (store_comments_for_story(rq->store, p, s->id, form->held_id, &cv, &cn)) {
@@ -70,14 +76,26 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	tv_put(ctx, "related", related);
 	tv_put_bool(ctx, "has_related", tv_count(related) > 0);
 	tv_put_bool(so, "has_tags", s->ntags > 0);
+	if (s->image.path && *s->image.path) {
+		struct tv *im = tv_obj(p);
+		tv_put_str(im, "url", s->image.path);
+		tv_put_int(im, "width", s->image.width);
+		tv_put_int(im, "height", s->image.height);
+		tv_put(so, "image", im);
+	}
 	tv_put(ctx, "comments", comment_thread_tv(rq, s, path, cv, cn, form->held_id));
 	tv_put(ctx, "form", comment_form_tv(rq, s, form));
 	int status = form->general_error ? 422 : 200;
 	for (int i = 0; i < CF__MAX; i++) /* the form comes back with the reader's values */
 		if (form->error[i])
 			status = 422;
-	if (status == 200 && !form->held_id && !form->parent_id)
+	if (status == 200 && !form->held_id && !form->parent_id) {
 		rs->cache_control = HTTP_CACHE_PUBLIC;
+		/* the form closes with age, which no change logs */
+		long long closes = comment_rules_closes_in(rq, s);
+		if (closes > 0)
+			rs->cache_ttl = closes < 86400 ? (int)closes + 1 : 86400;
+	}
 	page_render(rq, rs, status, "story", ctx);
 }
 

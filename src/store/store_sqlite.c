@@ -335,7 +335,10 @@ int store_setting_set(struct store *st, const char *key, const char *val)
 		return STORE_ERROR;
 	bind_text(s, 1, key);
 	bind_text(s, 2, val);
-	return exec_step(st, s, "setting set");
+	if (exec_step(st, s, "setting set"))
+		return STORE_ERROR;
+	/* settings (comments closed, word lists...) show on every page */
+	return strcmp(key, "secret") == 0 ? STORE_OK : store_touch(st, "site");
 }
 
 
