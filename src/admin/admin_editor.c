@@ -13,6 +13,7 @@
  * the cached pages that showed the story.
  */
 #include "admin.h"
+#include "featured.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
 #include "../content/diff.h"
@@ -34,7 +35,7 @@
 #include <time.h>
 
 enum ef { EF_TITLE, EF_SLUG, EF_EXCERPT, EF_BODY, EF_SECTION, EF_TAGS, EF_AUTHOR, EF_WHEN,
-	  EF_VERSION, EF__MAX };
+	  EF_VERSION, EF_IMAGE, EF__MAX };
 
 static const struct field_spec fields[EF__MAX] = {
 	[EF_TITLE] = { "title", 300, 1, "Please give the story a title.",
@@ -54,6 +55,9 @@ static const struct field_spec fields[EF__MAX] = {
 		      "Give the publication time as YYYY-MM-DDTHH:MM (UTC)." },
 	[EF_VERSION] = { "version", 20, 0, NULL, "The form is damaged: open the story again.",
 			 field_uint, "The form is damaged: open the story again." },
+	/* a file part (rq->files); as a text field it can only be refused */
+	[EF_IMAGE] = { "featured_image", 0, 0, NULL, "Choose the featured image as a file.", NULL,
+		       NULL },
 };
 
 enum action { ACT_SAVE, ACT_SUBMIT, ACT_PUBLISH, ACT_UNPUBLISH, ACT_PREVIEW };
@@ -140,10 +144,12 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	struct tv *ctx = admin_ctx(rq, title, "/admin/stories");
 	struct tv *f = tv_obj(p);
 	static const char *const keys[EF__MAX] = { "title", "slug", "excerpt", "body", "section",
-						   "tags", "author", "published_at", "version" };
+						   "tags", "author", "published_at", "version",
+						   "featured_image" };
 	static const char *const ekeys[EF__MAX] = { "error_title", "error_slug", "error_excerpt",
 						    "error_body", "error_section", "error_tags",
-						    "error_author", "error_published_at", NULL };
+						    "error_author", "error_published_at", NULL,
+						    "error_image" };
 	for (int i = 0; i < EF__MAX; i++) {
 		tv_put_str(f, keys[i], ed->val[i] ? ed->val[i] : "");
 		if (ed->err[i] && ekeys[i])
@@ -172,6 +178,13 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 		if (st == STORY_PUBLISHED)
 			tv_put_str(f, "public_url", story_path(p, &cur->s));
 		tv_put_str(f, "updated", date_iso(p, cur->s.updated_at));
+		if (cur->featured_image && *cur->featured_image) {
+			struct tv *im = tv_obj(p);
+			tv_put_str(im, "url", cur->featured_image);
+			tv_put_int(im, "width", cur->featured_width);
+			tv_put_int(im, "height", cur->featured_height);
+			tv_put(f, "image", im);
+		}
 	}
 	if (ed->preview_html)
 		tv_put_html(f, "preview_html", ed->preview_html); /* Markdown renderer output */
@@ -327,6 +340,9 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 	    num_parse_u64(ed->val[EF_VERSION], 1ULL << 62, &v) == 0)
 		e->version = (long long)v;
 	e->featured_image = old ? old->featured_image : "";
+	e->featured_width = old ? old->featured_width : 0;
+	e->featured_height = old ? old->featured_height : 0;
+	e->featured_bytes = old ? old->featured_bytes : 0;
 	e->created_at = old ? old->created_at : now;
 }
 
@@ -359,6 +375,7 @@ static const char *changes(struct pool *p, const struct story_edit *old, const s
 	CH(a->status != n->status, story_status_name(n->status));
 	CH(a->published_at != n->published_at, "publication time");
 	CH(a->comments_open != n->comments_open, "comments");
+	CH(strcmp(old->featured_image, e->featured_image), "featured image");
 #undef CH
 	const char *r = pool_strdup(p, b.len ? buf_str(&b) : "no changes");
 	buf_release(&b);
@@ -439,6 +456,12 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 	int nerr = ed.general != NULL;
 	for (int i = 0; i < EF__MAX; i++)
 		nerr += ed.err[i] != NULL;
+	/* the featured image: checked by content whatever the action, written
+	 * only when everything else is fine and the story is being saved */
+	const struct upload *up = upload_get(&rq->files, "featured_image");
+	struct featured img = { 0 };
+	if (up && !ed.err[EF_IMAGE] && featured_check(rq->site, rq->pool, up, &img, &ed.err[EF_IMAGE]))
+		nerr++;
 	if (act == ACT_PREVIEW || nerr) {
 		if (act == ACT_PREVIEW && publish_render(rq->pool, &e.s) == 0)
 			ed.preview_html = e.s.body_html;
@@ -450,7 +473,28 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		show(rq, rs, 422, &ed);
 		return;
 	}
+	if (up) {
+		if (featured_write(rq->site, rq->pool, up, &img)) {
+			ed.general = "The featured image could not be stored. Please try again.";
+			show(rq, rs, 500, &ed);
+			return;
+		}
+		log_info("admin: %s uploaded %s (%lld bytes, %dx%d; client named it \"%.80s\")",
+			 rq->user->email, img.path, img.bytes, img.width, img.height, up->filename);
+		e.featured_image = img.path;
+		e.featured_width = img.width;
+		e.featured_height = img.height;
+		e.featured_bytes = img.bytes;
+	} else if (kv_get(&rq->form, "remove_image")) {
+		e.featured_image = "";
+		e.featured_width = e.featured_height = 0;
+		e.featured_bytes = 0;
+	}
 	int rc = write_story(rq, old, &e, changes(rq->pool, old, &e));
+	if (rc && up) /* nothing names the new file: do not keep it */
+		featured_remove(rq->site, rq->pool, e.featured_image);
+	if (!rc && old && strcmp(old->featured_image, e.featured_image) != 0)
+		featured_remove(rq->site, rq->pool, old->featured_image); /* replaced or removed */
 	if (rc == STORE_CONFLICT && strstr(store_errmsg(rq->store), "slug")) {
 		ed.err[EF_SLUG] = "Another story already uses this slug: choose another.";
 		show(rq, rs, 422, &ed);

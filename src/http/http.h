@@ -13,6 +13,7 @@
 
 #include "../util/buf.h"
 #include "form.h"
+#include "multipart.h"
 
 struct pool;
 struct site;
@@ -41,6 +42,7 @@ struct req {
 	const char *body;             /* raw request body (POST), NUL-terminated */
 	size_t body_len;
 	struct kvlist form;           /* body decoded, for ROUTE_FORM routes */
+	struct uploadlist files;      /* file parts of a multipart body (ROUTE_UPLOAD routes) */
 	struct kvlist cookies;
 	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
 	size_t nparams;
@@ -88,6 +90,14 @@ void http_not_found(struct req *rq, struct resp *rs, const char *message);
  * returns it, or answers 404/405 itself and returns NULL. The route's
  * flags are checked here, centrally. */
 http_handler router_match(struct req *rq, struct resp *rs);
+
+/* The largest request body the route for uri takes (router.c): the
+ * site's body_limit, or upload_limit + 1 MB for ROUTE_UPLOAD routes, so
+ * only the editor's forms may be large. */
+size_t router_body_limit(const struct site *site, struct pool *p, const char *uri);
+/* The per-address rate limits of flagged routes (search): 1 when it
+ * answered 429 with Retry-After. Called before the page cache lookup. */
+int router_limit(struct req *rq, struct resp *rs);
 
 /* Serves the site until SIGINT/SIGTERM (server.c). 0 on a clean stop. */
 int http_serve(struct site *site, const char *listen, char *err, size_t errlen);

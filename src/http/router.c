@@ -11,13 +11,20 @@
 #include "../auth/guard.h"
 #include "../store/store_redirect.h"
 #include "../util/pool.h"
+#include "../util/ratelimit.h"
 #include "../util/utf8.h"
+#include "../site/site.h"
 
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 enum route_flag {
-	ROUTE_FORM = 1 << 0,   /* needs a decoded urlencoded body */
+	ROUTE_FORM = 1 << 0,   /* needs a decoded urlencoded or multipart body */
+	ROUTE_UPLOAD = 1 << 1, /* may carry a file part (multipart) of up to upload_limit */
+	/* counted against the client address's search_rate_per_minute; checked
+	 * by router_limit, which the server calls before the page cache */
+	ROUTE_RATE_SEARCH = 1 << 7,
 	/* the newsroom's guards (auth/guard.h), checked after ROUTE_FORM */
 	ROUTE_LOGIN = GUARD_LOGIN << 8,     /* a session, and the route's capability */
 	ROUTE_CSRF = GUARD_CSRF << 8,       /* the session's CSRF token and our Origin */
@@ -50,11 +57,11 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/admin/stories", admin_stories, ADMIN_GET(CAP_STORY_WRITE) },
 	{ HTTP_GET, "/admin/stories/new", admin_editor_new, ADMIN_GET(CAP_STORY_WRITE) },
 	{ HTTP_GET, "/admin/stories/:id", admin_editor_edit, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/save", admin_editor_save, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/preview", admin_editor_preview, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/submit", admin_editor_submit, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/publish", admin_editor_publish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/unpublish", admin_editor_unpublish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/save", admin_editor_save, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
+	{ HTTP_POST, "/admin/stories/:id/preview", admin_editor_preview, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
+	{ HTTP_POST, "/admin/stories/:id/submit", admin_editor_submit, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
+	{ HTTP_POST, "/admin/stories/:id/publish", admin_editor_publish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD },
+	{ HTTP_POST, "/admin/stories/:id/unpublish", admin_editor_unpublish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD },
 	{ HTTP_GET, "/admin/stories/:id/revisions", admin_revisions, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_POST, "/admin/stories/:id/revisions/:rev/restore", admin_revision_restore, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_GET, "/admin/comments", admin_comments, ADMIN_GET(CAP_COMMENT_OWN) },
@@ -78,8 +85,8 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/static/:file", page_static, 0 },
 	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
-	{ HTTP_GET, "/search", page_search, 0 },
-	{ HTTP_GET, "/search/:feed", feed_search, 0 },
+	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH },
+	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH },
 	{ HTTP_GET, "/feed", feed_site, 0 },
 	{ HTTP_GET, "/feed.atom", feed_site, 0 },
 	{ HTTP_GET, "/feed.json", feed_site, 0 },
@@ -130,13 +137,42 @@ static const char *segment_decode(struct pool *p, const char *s, size_t n)
 	return out;
 }
 
-/* Decodes the urlencoded body into rq->form, or answers 415/400. */
-static int form_body(struct req *rq, struct resp *rs)
+/* Decodes a multipart body into rq->form and rq->files (files only on
+ * ROUTE_UPLOAD routes, each up to upload_limit), or answers 413/400. */
+static int multipart_body(struct req *rq, struct resp *rs, int upload)
+{
+	long ul = rq->site->cfg.upload_limit;
+	struct mp_limits lim = { HTTP_MAX_FIELDS, upload ? 4 : 0, (size_t)rq->site->cfg.body_limit,
+				 upload ? (size_t)ul : 0 };
+	enum mp_err e = multipart_decode(rq->pool, rq->content_type, rq->body, rq->body_len, &lim,
+					 &rq->form, &rq->files);
+	if (e == MP_ETOOLARGE && upload) {
+		http_error(rq, rs, 413, "Too large",
+			   pool_printf(rq->pool, "The file is larger than this site accepts "
+						 "(%ld bytes at most).", ul));
+		return -1;
+	}
+	if (e != MP_OK) {
+		http_error(rq, rs, 400, "Bad request",
+			   e == MP_EBADCHAR ? "The form held characters that are not valid text "
+					      "(invalid UTF-8 or NUL bytes)."
+					    : "The form could not be read.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Decodes the urlencoded or multipart body into rq->form, or answers
+ * 415/413/400. */
+static int form_body(struct req *rq, struct resp *rs, int upload)
 {
 	const char *ct = rq->content_type ? rq->content_type : "";
+	if (multipart_is(ct))
+		return multipart_body(rq, rs, upload);
 	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
 		http_error(rq, rs, 415, "Unsupported form encoding",
-			   "This form must be sent as application/x-www-form-urlencoded.");
+			   "This form must be sent as application/x-www-form-urlencoded "
+			   "or multipart/form-data.");
 		return -1;
 	}
 	enum form_err e = form_decode(rq->pool, rq->body ? rq->body : "", rq->body_len,
@@ -239,6 +275,34 @@ void http_not_found(struct req *rq, struct resp *rs, const char *message)
 		http_error(rq, rs, 404, "Page not found", message);
 }
 
+/* The per-address limits of rate-flagged rows. They run before the page
+ * cache is consulted (server.c), so a cached search still costs a token:
+ * the limit is on asking, not on the database work, and a flood of one
+ * popular query is refused like a flood of distinct ones. */
+int router_limit(struct req *rq, struct resp *rs)
+{
+	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
+		return 0;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *r = &routes[i];
+		if (!(r->flags & ROUTE_RATE_SEARCH) || r->method != HTTP_GET ||
+		    !match(rq, r->pattern, rq->path))
+			continue;
+		unsigned retry = 0;
+		if (!ratelimit_take(rq->site->search_rl, rq->client_ip, (double)time(NULL), &retry))
+			return 0;
+		retry = retry ? retry : 1;
+		resp_header(rs, "Retry-After", pool_printf(rq->pool, "%u", retry));
+		http_error(rq, rs, 429, "Too many searches",
+			   pool_printf(rq->pool,
+				       "You have searched many times in a short time. Please wait %u "
+				       "seconds and try again; the rest of the site is open as usual.",
+				       retry));
+		return 1;
+	}
+	return 0;
+}
+
 http_handler router_match(struct req *rq, struct resp *rs)
 {
 	int path_known = 0;
@@ -253,7 +317,7 @@ http_handler router_match(struct req *rq, struct resp *rs)
 			 (r->method == HTTP_GET && rq->method == HTTP_HEAD);
 		if (!ok)
 			continue;
-		if ((r->flags & ROUTE_FORM) && form_body(rq, rs))
+		if ((r->flags & ROUTE_FORM) && form_body(rq, rs, (r->flags & ROUTE_UPLOAD) != 0))
 			return NULL;
 		if (((r->flags >> 8) & 0xff) &&
 		    guard_check(rq, rs, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16)))
@@ -267,4 +331,22 @@ http_handler router_match(struct req *rq, struct resp *rs)
 	} else
 		http_not_found(rq, rs, "Sorry, there is no page at this address.");
 	return NULL;
+}
+
+size_t router_body_limit(const struct site *site, struct pool *p, const char *uri)
+{
+	size_t limit = (size_t)site->cfg.body_limit;
+	struct req rq = { .pool = p, .site = site };
+	const char *q = strchr(uri, '?');
+	rq.path = q ? pool_strndup(p, uri, (size_t)(q - uri)) : uri;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		if (routes[i].method != HTTP_POST || !match(&rq, routes[i].pattern, rq.path))
+			continue;
+		if (routes[i].flags & ROUTE_UPLOAD) {
+			size_t up = (size_t)site->cfg.upload_limit + (1u << 20);
+			limit = up > limit ? up : limit;
+		}
+		break;
+	}
+	return limit;
 }

@@ -17,6 +17,7 @@
 #include "../search/query.h"
 #include "../site/site.h"
 #include "../store/store_feeds.h"
+#include "../content/image.h"
 #include "../store/store_search.h"
 #include "../util/log.h"
 #include "../util/num.h"
@@ -84,6 +85,10 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	e->categories = cats;
 	e->ncategories = nc;
 	e->comments_url = pool_printf(p, "%s#comments", url);
+	const char *dot = s->image.path ? strrchr(s->image.path, '.') : NULL;
+	const char *type = dot ? image_type_of_ext(dot + 1) : NULL;
+	if (type) /* the featured image as an enclosure */
+		e->image = (struct feed_image){ absolute(rq, s->image.path), type, s->image.bytes };
 }
 
 /* A feed of the newest stories matching filter; path is the list's page. */
@@ -95,6 +100,10 @@ static void stories_feed(struct req *rq, struct resp *rs, enum feed_format fmt,
 	size_t n = 0;
 	if (store_feed_stories(rq->store, rq->pool, filter, (size_t)rq->site->cfg.feed_items, &v,
 			       &n)) {
+		fail(rq, rs);
+		return;
+	}
+	if (store_story_images(rq->store, rq->pool, v, n)) {
 		fail(rq, rs);
 		return;
 	}

@@ -115,7 +115,12 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	buf_puts(&b, ",\"mainEntityOfPage\":{\"@type\":\"WebPage\",\"@id\":");
 	json_string(&b, url);
 	buf_puts(&b, "},\"image\":[");
-	json_string(&b, logo(rq));
+	if (s->image.path && *s->image.path) { /* the featured image, with its size */
+		buf_puts(&b, "{\"@type\":\"ImageObject\",\"url\":");
+		json_string(&b, absolute(rq, s->image.path));
+		buf_printf(&b, ",\"width\":%d,\"height\":%d}", s->image.width, s->image.height);
+	} else
+		json_string(&b, logo(rq));
 	buf_putc(&b, ']');
 	jkey(&b, "datePublished", date_iso(p, s->published_at));
 	jkey(&b, "dateModified", date_iso(p, s->updated_at > s->published_at ? s->updated_at
@@ -166,6 +171,12 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 								: rq->site->cfg.tagline);
 	tv_put_str(og, "url", url);
 	tv_put_str(og, "image", logo(rq));
+	int featured = s->image.path && *s->image.path;
+	if (featured) {
+		tv_put_str(og, "image", absolute(rq, s->image.path));
+		tv_put_int(og, "image_width", s->image.width);
+		tv_put_int(og, "image_height", s->image.height);
+	}
 	tv_put_str(og, "published_time", date_iso(p, s->published_at));
 	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at
 							    ? s->updated_at : s->published_at));
@@ -176,7 +187,7 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 		tv_append(tags, tv_str(p, s->tags[i].name));
 	tv_put(og, "tags", tags);
 	tv_put_str(og, "author", s->author.name);
-	tv_put_str(og, "twitter_card", "summary");
+	tv_put_str(og, "twitter_card", featured ? "summary_large_image" : "summary");
 	tv_put(ctx, "og", og);
 	const char *ld = story_jsonld(rq, s, url);
 	if (ld)

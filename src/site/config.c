@@ -31,6 +31,7 @@ static const struct ckey keys[] = {
 	I(per_page, 1, 100, "stories per list page"),
 	I(comment_min_seconds, 0, 3600, "minimum seconds between showing the comment form and sending it"),
 	I(comment_rate_per_minute, 1, 100000000, "comments one client address may post per minute"),
+	I(search_rate_per_minute, 1, 100000000, "searches (result pages and search feeds) one client address may make per minute"),
 	I(comment_auto_approve_known, 0, 1, "1: approve commenters who have an approved comment"),
 	I(comment_max_depth, 1, 10, "deepest reply nesting"),
 	I(comments_open, 0, 1, "1: readers may comment"),
@@ -38,6 +39,7 @@ static const struct ckey keys[] = {
 	I(conn_timeout, 1, 3600, "seconds an idle connection is kept"),
 	I(per_ip_connections, 1, 10000, "simultaneous connections per client address"),
 	L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
+	L(upload_limit, 1024, 1L << 30, "largest featured image in bytes (the editor accepts bodies this + 1 MB large)"),
 	I(feed_items, 1, 200, "entries in each RSS, Atom and JSON feed"),
 	S(robots_extra, "lines added to robots.txt, separated by \\n"),
 	S(logo_url, "absolute URL of the publisher logo (default: the favicon)"),
@@ -62,6 +64,7 @@ void config_defaults(struct config *c)
 	c->per_page = 10;
 	c->comment_min_seconds = 2;
 	c->comment_rate_per_minute = 5;
+	c->search_rate_per_minute = 60;
 	c->comment_auto_approve_known = 1;
 	c->comment_max_depth = 5;
 	c->comments_open = 1;
@@ -69,6 +72,7 @@ void config_defaults(struct config *c)
 	c->conn_timeout = 30;
 	c->per_ip_connections = 64;
 	c->body_limit = 1L << 20;
+	c->upload_limit = 5L << 20;
 	c->feed_items = 20;
 	c->cache_size = 64L << 20;
 	snprintf(c->user, sizeof c->user, "nobody");

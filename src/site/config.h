@@ -18,6 +18,7 @@ struct config {
 	int per_page;
 	int comment_min_seconds;
 	int comment_rate_per_minute;
+	int search_rate_per_minute; /* searches (pages and feeds) per client address */
 	int comment_auto_approve_known;
 	int comment_max_depth;
 	int comments_open;
@@ -25,6 +26,7 @@ struct config {
 	int conn_timeout;        /* seconds */
 	int per_ip_connections;
 	long body_limit;         /* bytes */
+	long upload_limit;       /* bytes of one uploaded image (the editor's routes take this + 1 MB) */
 	int feed_items;          /* entries in a feed */
 	char robots_extra[900];  /* lines added to robots.txt; "\n" separates them */
 	char logo_url[256];      /* publisher logo for JSON-LD; "" = the favicon */

@@ -185,8 +185,9 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	if (load_statics(s, site_theme, def_theme, err, errlen))
 		goto fail;
 	s->comment_rl = ratelimit_new((unsigned)s->cfg.comment_rate_per_minute, 4096);
+	s->search_rl = ratelimit_new((unsigned)s->cfg.search_rate_per_minute, 4096);
 	s->cache = cache_new((size_t)s->cfg.cache_size);
-	if (!s->comment_rl || !s->cache) {
+	if (!s->comment_rl || !s->search_rl || !s->cache) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -205,6 +206,8 @@ void site_release(struct site *s)
 	s->nstatics = 0;
 	ratelimit_free(s->comment_rl);
 	s->comment_rl = NULL;
+	ratelimit_free(s->search_rl);
+	s->search_rl = NULL;
 	cache_free(s->cache);
 	s->cache = NULL;
 	sodium_memzero(s->secret, sizeof s->secret);

@@ -109,6 +109,12 @@ static const char *const schema_migrations[] = {
 	"CREATE INDEX stories_pub ON stories(status, published_at, id);"
 	"CREATE INDEX stories_section ON stories(section_id, status, published_at, id);"
 	"CREATE INDEX stories_author ON stories(author_id, status, published_at, id);",
+	/* Featured images (admin_editor.c): the pixel size read from the
+	 * uploaded file's header (og:image:width/height) and its bytes (the
+	 * RSS enclosure's length) */
+	"ALTER TABLE stories ADD COLUMN featured_width INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE stories ADD COLUMN featured_height INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE stories ADD COLUMN featured_bytes INTEGER NOT NULL DEFAULT 0;",
 	/* New migrations go here, at the end, one string each. */
 };
 

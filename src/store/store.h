@@ -26,6 +26,14 @@ struct author { long long id; const char *name, *slug, *email, *bio; };
 
 enum story_status { STORY_DRAFT, STORY_PENDING, STORY_SCHEDULED, STORY_PUBLISHED, STORY__MAX };
 
+/* A story's featured image: path "/media/featured/NAME.ext" or "" for
+ * none, its pixel size and bytes. */
+struct story_image {
+	const char *path;
+	int width, height;
+	long long bytes;
+};
+
 struct story {
 	long long id;
 	const char *slug, *title, *excerpt, *body_md, *body_html;
@@ -36,6 +44,7 @@ struct story {
 	struct author author;
 	struct tag *tags;
 	size_t ntags;
+	struct story_image image;             /* filled by store_story_images */
 };
 
 enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };
@@ -83,6 +92,9 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 /* A published story by slug, with tags and body. */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
+/* Fills v[i].image for n stories (one primary-key read each; the
+ * story:ID tags their reads already reported cover it). */
+int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n);
 /* Its stored related stories that are still published, best first. */
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out, size_t *n);
 /* Approved comments of a story oldest first, plus (when extra_id > 0) that

@@ -22,7 +22,8 @@ static const char SQL_ADMIN_LIST[] = "SELECT " STORY_COLS STORY_FROM ADMIN_WHERE
 static const char SQL_ADMIN_COUNT[] = "SELECT count(*) FROM stories s" ADMIN_WHERE;
 static const char SQL_COUNTS[] = "SELECT status, count(*) FROM stories GROUP BY status";
 static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_html, s.version,"
-				   " s.created_at, s.featured_image" STORY_FROM " WHERE s.id = ?1";
+				   " s.created_at, s.featured_image, s.featured_width, s.featured_height,"
+				   " s.featured_bytes" STORY_FROM " WHERE s.id = ?1";
 static const char SQL_TAGS[] = "SELECT t.id, t.name, t.slug FROM story_tags st"
 			       " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
 			       " ORDER BY st.position";
@@ -35,8 +36,12 @@ static const char SQL_UPDATE[] =
 	"UPDATE stories SET slug = ?3, title = ?4, excerpt = ?5, body_md = ?6, body_html = ?7,"
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
 	" updated_at = ?12, reading_minutes = ?13, comments_open = ?14, featured_image = ?15,"
+	" featured_width = ?16, featured_height = ?17, featured_bytes = ?18,"
 	" version = version + 1 WHERE id = ?1 AND version = ?2";
-static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2 WHERE id = ?1";
+static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, featured_width = ?3,"
+				    " featured_height = ?4, featured_bytes = ?5 WHERE id = ?1";
+static const char SQL_IMAGE[] = "SELECT featured_image, featured_width, featured_height,"
+				" featured_bytes FROM stories WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
 static const char SQL_TAG_ADD[] =
 	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
@@ -131,6 +136,9 @@ static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
 	x->version = sqlite3_column_int64(s, 19);
 	x->created_at = sqlite3_column_int64(s, 20);
 	x->featured_image = col_text(p, s, 21);
+	x->featured_width = sqlite3_column_int(s, 22);
+	x->featured_height = sqlite3_column_int(s, 23);
+	x->featured_bytes = sqlite3_column_int64(s, 24);
 }
 
 static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
@@ -271,6 +279,9 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, *id);
 	bind_text(s, 2, e->featured_image);
+	sqlite3_bind_int(s, 3, e->featured_width);
+	sqlite3_bind_int(s, 4, e->featured_height);
+	sqlite3_bind_int64(s, 5, e->featured_bytes);
 	if (exec_step(st, s, "story image"))
 		return STORE_ERROR;
 	return revision_add(st, *id, user_id, changed);
@@ -294,6 +305,31 @@ static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
 	sqlite3_bind_int(s, 13, x->reading_minutes);
 	sqlite3_bind_int(s, 14, x->comments_open);
 	bind_text(s, 15, e->featured_image);
+	sqlite3_bind_int(s, 16, e->featured_width);
+	sqlite3_bind_int(s, 17, e->featured_height);
+	sqlite3_bind_int64(s, 18, e->featured_bytes);
+}
+
+int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, SQL_IMAGE);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, v[i].id);
+		int rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			v[i].image.path = col_text(p, s, 0);
+			v[i].image.width = sqlite3_column_int(s, 1);
+			v[i].image.height = sqlite3_column_int(s, 2);
+			v[i].image.bytes = sqlite3_column_int64(s, 3);
+		} else
+			v[i].image = (struct story_image){ "", 0, 0, 0 };
+		done(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(st, "story image");
+	}
+	return STORE_OK;
 }
 
 int store_story_update(struct store *st, const struct story_edit *e, long long user_id,

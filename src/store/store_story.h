@@ -17,7 +17,9 @@ struct story_edit {
 	struct story s;            /* id, fields, section.id, author.id, tags */
 	long long version;         /* the version the editor started from */
 	long long created_at;
-	const char *featured_image; /* media file name or "" */
+	const char *featured_image; /* "/media/featured/NAME.ext" or "" */
+	int featured_width, featured_height; /* pixels, from the file's header */
+	long long featured_bytes;
 };
 
 struct story_admin_filter {

@@ -21,7 +21,7 @@ let srv;
 let browser;
 
 before(async () => {
-  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000 } });
+  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, search_rate_per_minute: 100000 } });
   srv = await h.startServer(dir);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -148,6 +148,62 @@ describe('XSS corpus in Chromium (CSP bypassed: the escaping alone)', () => {
         const path = shapes[i % shapes.length];
         await page.goto(srv.url + path, { waitUntil: 'load' });
         await assertQuiet(page, seen, path);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('XSS through the newsroom in Chromium (CSP bypassed)', () => {
+  // Stories written through the editor with payloads in every plain-text
+  // field and Markdown that tries raw script, script URLs and handlers; the
+  // published page and the admin editor page must run nothing.
+  const a = require('../integration/admin-helpers');
+  const MD = ['<script>top.__xss=1</script>', '<img src=x onerror="top.__xss=1">',
+    '<details open ontoggle=top.__xss=1><summary>x</summary></details>', '<svg onload=top.__xss=1></svg>',
+    '[link](javascript:top.__xss=1)', '[case](JaVaScRiPt:alert(1))', '[entity](javascript&#58;alert(1))',
+    '![img](x" onerror="top.__xss=1)', '[t](https://example.com "a\\" onmouseover=\\"top.__xss=1")',
+    '[r][r]\n\n[r]: javascript:alert(1)', '<javascript:alert(1)>', '<a href="javascript:alert(1)" onclick="top.__xss=1">a</a>',
+    '<div onmouseover="top.__xss=1" style="position:fixed;inset:0">cover</div>', '<iframe src="javascript:alert(1)"></iframe>'];
+  let ndir;
+  let nsrv;
+  const ids = [];
+  before(async () => {
+    ndir = a.makeNewsroom();
+    nsrv = await h.startServer(ndir);
+  });
+  after(async () => { if (nsrv) await nsrv.stop(); });
+
+  test('published stories and their editor pages run no payload', T, async () => {
+    const ed = await a.signedIn(nsrv.url, 'editor');
+    for (let i = 0; i < A.XSS.length; i += 5) {
+      const p = A.XSS[i];
+      ids.push(await a.writeStory(ed, { title: A.tagged(p, i).slice(0, 290), slug: `${p}-${i}`.slice(0, 200), excerpt: p,
+        tags: `${p}, probe${i}`, body: `${p}\n\n${MD[(i / 5) % MD.length]}\n\nEnd.` }));
+    }
+    ids.push(await a.writeStory(ed, { title: 'All the Markdown shapes', body: MD.join('\n\n'), excerpt: MD.join(' ').slice(0, 1000) }));
+    const { context, page, seen } = await watchedPage({ bypassCSP: true });
+    try {
+      // the route filter of watchedPage allows the first server only: allow this one too
+      await context.unroute(/.*/);
+      await context.route(/.*/, (route) => {
+        const u = new URL(route.request().url());
+        if (u.hostname === h.HOST && String(u.port) === String(nsrv.port)) return route.continue();
+        return route.abort();
+      });
+      await context.addCookies([{ name: 'gz_session', value: ed.cookie, url: nsrv.url }]);
+      for (const id of ids) {
+        await page.goto(`${nsrv.url}/admin/stories/${id}`, { waitUntil: 'load' });
+        await assertQuiet(page, seen, `editor of story ${id}`);
+        const href = await page.getAttribute('#public-url', 'href');
+        assert.ok(href, `story ${id} is published`);
+        await page.goto(nsrv.url + href, { waitUntil: 'load' });
+        await assertQuiet(page, seen, `story ${id} (${href})`);
+      }
+      for (const p of ['/', '/admin/stories', '/feed']) {
+        await page.goto(nsrv.url + p, { waitUntil: 'load' });
+        if (p !== '/feed') await assertQuiet(page, seen, p);
       }
     } finally {
       await context.close();

@@ -15,7 +15,7 @@ let dir;
 let srv;
 
 before(async () => {
-  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, body_limit: 4096 } });
+  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, search_rate_per_minute: 100000, body_limit: 4096 } });
   srv = await h.startServer(dir);
 });
 
@@ -399,5 +399,51 @@ describe('client address, trusted proxy and HTTPS', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('search rate limit (search_rate_per_minute)', () => {
+  // Five searches a minute per client address; the page cache is on, so the
+  // repeated query is a cache hit after the first: a hit still counts.
+  let ssrv;
+  before(async () => {
+    const sdir = h.makeSite({ demo: true, conf: { search_rate_per_minute: 5, trusted_proxy: '127.0.0.1' } });
+    ssrv = await h.startServer(sdir);
+  });
+  after(async () => { if (ssrv) await ssrv.stop(); });
+
+  function limited(r, what) {
+    assert.equal(r.status, 429, what);
+    assert.match(r.headers['retry-after'] || '', /^[1-9][0-9]*$/, `${what}: Retry-After in seconds`);
+    if (what !== 'HEAD') assert.match(r.body, /Too many searches/, `${what}: a clear page`);
+    assert.match(r.headers['cache-control'] || '', /no-store/, `${what}: never cached`);
+  }
+
+  test('the sixth search in a minute gets 429 with Retry-After; other pages still 200', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await from('127.0.0.5', ssrv.url, '/search?q=pakistan');
+      assert.equal(r.status, 200, `search ${i + 1}`);
+    }
+    limited(await from('127.0.0.5', ssrv.url, '/search?q=pakistan'), 'sixth search (cached query)');
+    limited(await from('127.0.0.5', ssrv.url, '/search?q=baku'), 'a new query');
+    limited(await from('127.0.0.5', ssrv.url, '/search/feed?q=pakistan'), 'the search feed');
+    limited(await from('127.0.0.5', ssrv.url, '/search?q=pakistan', { method: 'HEAD' }), 'HEAD');
+    limited(await from('127.0.0.5', ssrv.url, '/search?q=pakistan', { headers: { 'X-Forwarded-For': '192.0.2.77' } }),
+      'a forged X-Forwarded-For does not reset it');
+    for (const p of ['/', h.SEED_PATH, '/section/world', '/tag/pakistan', '/feed']) {
+      assert.equal((await from('127.0.0.5', ssrv.url, p)).status, 200, `${p} is not limited`);
+    }
+    assert.equal((await from('127.0.0.6', ssrv.url, '/search?q=pakistan')).status, 200, 'another address');
+  });
+
+  test('behind the trusted proxy, the forwarded client is the key', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await from('127.0.0.1', ssrv.url, `/search?q=energy${i}`, { headers: { 'X-Forwarded-For': '198.51.100.9, 203.0.113.9' } });
+      assert.equal(r.status, 200, `search ${i + 1}`);
+    }
+    limited(await from('127.0.0.1', ssrv.url, '/search?q=energy', { headers: { 'X-Forwarded-For': '10.1.1.1, 203.0.113.9' } }),
+      'sixth from 203.0.113.9');
+    assert.equal((await from('127.0.0.1', ssrv.url, '/search?q=energy', { headers: { 'X-Forwarded-For': '203.0.113.10' } })).status,
+      200, 'another client behind the proxy');
   });
 });

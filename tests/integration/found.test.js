@@ -50,7 +50,7 @@ function insertStory(dir, { slug, title, body, status = 3, excerpt = '' }) {
 }
 
 test('search, feeds, sitemaps and metadata', { timeout: 240000 }, async (t) => {
-  const dir = h.makeSite({ conf: { cache_size: 0, robots_extra: 'User-agent: ExampleBot\\nDisallow: /' } });
+  const dir = h.makeSite({ conf: { search_rate_per_minute: 100000, cache_size: 0, robots_extra: 'User-agent: ExampleBot\\nDisallow: /' } });
   const srv = await h.startServer(dir);
   t.after(async () => { await srv.stop(); h.cleanupSites(); });
 
@@ -160,7 +160,7 @@ test('search, feeds, sitemaps and metadata', { timeout: 240000 }, async (t) => {
   });
 
   await t.test('pagination of results keeps the query', async () => {
-    const dir2 = h.makeSite({ conf: { cache_size: 0, per_page: 2 } });
+    const dir2 = h.makeSite({ conf: { search_rate_per_minute: 100000, cache_size: 0, per_page: 2 } });
     const srv2 = await h.startServer(dir2);
     try {
       const r = await search(srv2, 'pakistan');
@@ -265,7 +265,7 @@ print(json.dumps(out))`;
       '/2024/07/05/nope/comments/feed', '/comments/feed.xml']) {
       assert.equal((await h.get(srv.url, u)).status, 404, u);
     }
-    const dir3 = h.makeSite({ conf: { feed_items: 3, cache_size: 0 } });
+    const dir3 = h.makeSite({ conf: { search_rate_per_minute: 100000, feed_items: 3, cache_size: 0 } });
     const srv3 = await h.startServer(dir3);
     try {
       assert.equal((await h.get(srv3.url, '/feed.json').then((x) => JSON.parse(x.body))).items.length, 3);
@@ -346,7 +346,7 @@ print(json.dumps(out))`;
   await t.test('sitemaps page at 2,000 URLs and stay valid', async () => {
     const gen = path.join(h.tmpDir(), 'gen_stories');
     execFileSync('cc', ['-O1', '-o', gen, path.join(h.ROOT, 'bench', 'gen_stories.c'), '-lsqlite3', '-lm']);
-    const dir4 = h.makeSite({ conf: { cache_size: 0 } });
+    const dir4 = h.makeSite({ conf: { search_rate_per_minute: 100000, cache_size: 0 } });
     execFileSync(gen, [path.join(dir4, 'gazette.db'), '4300', '7'], { stdio: 'ignore', timeout: 120000 });
     const published = Number(sql(dir4, 'SELECT count(*) FROM stories WHERE status = 3;').trim());
     const srv4 = await h.startServer(dir4);
@@ -412,7 +412,7 @@ print(json.dumps(out))`;
   });
 
   await t.test('text direction follows the language', async () => {
-    const d = h.makeSite({ conf: { lang: 'ur', cache_size: 0 } });
+    const d = h.makeSite({ conf: { search_rate_per_minute: 100000, lang: 'ur', cache_size: 0 } });
     const s = await h.startServer(d);
     try {
       assert.match((await h.get(s.url, '/')).body, /<html lang="ur" dir="rtl">/);

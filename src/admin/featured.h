@@ -1,0 +1,35 @@
+/*
+ * featured: a story's featured image file: checked (type by content, size
+ * limit, readable dimensions) and written under the site's
+ * media/featured/ folder with a generated name.
+ */
+#ifndef GZ_FEATURED_H
+#define GZ_FEATURED_H
+
+#include <stddef.h>
+
+struct pool;
+struct site;
+struct upload;
+
+struct featured {
+	const char *path;      /* "/media/featured/HEX.ext", as /media/ serves it */
+	int width, height;
+	long long bytes;
+};
+
+/* Checks up without writing anything: 0 ok, else -1 with *err set to a
+ * message for the editor (too large, not an image). */
+int featured_check(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out, const char **err);
+
+/* Writes a checked upload to media/featured/ (a temp file, fsync, rename)
+ * and fills out->path. 0 ok, -1 (logged) on an I/O error. */
+int featured_write(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out);
+
+/* Deletes a stored featured image by its path (only paths under
+ * /media/featured/ that featured_write could have made; others are left). */
+void featured_remove(const struct site *site, struct pool *p, const char *path);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * image: sniffing JPEG, PNG, GIF and WebP by their magic bytes and reading
+ * the width and height from the header, without decoding pixels.
+ *
+ * Design decision: only the four formats a browser shows everywhere, and
+ * a file is accepted only when both its signature and its size fields
+ * read cleanly: a file that merely starts like a PNG but has no IHDR is
+ * refused, so what the editor stores is at least a well-begun image. The
+ * JPEG reader walks the marker segments to the first SOFn frame, each
+ * step bounded by the bytes present.
+ */
+#include "image.h"
+
+#include <string.h>
+#include <strings.h>
+
+static unsigned be16(const unsigned char *p) { return (unsigned)p[0] << 8 | p[1]; }
+static unsigned le16(const unsigned char *p) { return (unsigned)p[1] << 8 | p[0]; }
+static unsigned le24(const unsigned char *p) { return (unsigned)p[2] << 16 | le16(p); }
+static unsigned long be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+static int png(const unsigned char *d, size_t n, struct image_info *o)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a };
+	if (n < 8 || memcmp(d, sig, 8) != 0)
+		return 0;
+	/* the first chunk must be IHDR, 13 bytes long */
+	if (n < 24 || be32(d + 8) != 13 || memcmp(d + 12, "IHDR", 4) != 0)
+		return -1;
+	unsigned long w = be32(d + 16), h = be32(d + 20);
+	if (w == 0 || h == 0 || w > 0x7fffffffUL || h > 0x7fffffffUL)
+		return -1;
+	*o = (struct image_info){ "image/png", "png", (unsigned)w, (unsigned)h };
+	return 1;
+}
+
+static int gif(const unsigned char *d, size_t n, struct image_info *o)
+{
+	if (n < 6 || (memcmp(d, "GIF87a", 6) != 0 && memcmp(d, "GIF89a", 6) != 0))
+		return 0;
+	if (n < 10)
+		return -1;
+	*o = (struct image_info){ "image/gif", "gif", le16(d + 6), le16(d + 8) };
+	return 1;
+}
+
+static int webp(const unsigned char *d, size_t n, struct image_info *o)
+{
+	if (n < 12 || memcmp(d, "RIFF", 4) != 0 || memcmp(d + 8, "WEBP", 4) != 0)
+		return 0;
+	if (n < 30)
+		return -1;
+	unsigned w, h;
+	const unsigned char *c = d + 20; /* the first chunk's payload */
+	if (memcmp(d + 12, "VP8 ", 4) == 0) {
+		/* frame tag (3 bytes), start code 9d 01 2a, 14-bit sizes */
+		if (c[3] != 0x9d || c[4] != 0x01 || c[5] != 0x2a)
+			return -1;
+		w = le16(c + 6) & 0x3fff;
+		h = le16(c + 8) & 0x3fff;
+	} else if (memcmp(d + 12, "VP8L", 4) == 0) {
+		if (c[0] != 0x2f)
+			return -1;
+		unsigned long bits = (unsigned long)c[1] | (unsigned long)c[2] << 8 |
+				     (unsigned long)c[3] << 16 | (unsigned long)c[4] << 24;
+		w = (unsigned)(bits & 0x3fff) + 1;
+		h = (unsigned)((bits >> 14) & 0x3fff) + 1;
+	} else if (memcmp(d + 12, "VP8X", 4) == 0) {
+		w = le24(c + 4) + 1;
+		h = le24(c + 7) + 1;
+	} else
+		return -1;
+	*o = (struct image_info){ "image/webp", "webp", w, h };
+	return 1;
+}
+
+/* SOFn markers: C0-CF except C4 (DHT), C8 (JPG) and CC (DAC). */
+static int is_sof(unsigned char m)
+{
+	return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
+}
+
+static int jpeg(const unsigned char *d, size_t n, struct image_info *o)
+{
+	if (n < 3 || d[0] != 0xff || d[1] != 0xd8 || d[2] != 0xff)
+		return 0;
+	size_t i = 2;
+	while (i + 1 < n) {
+		if (d[i] != 0xff)
+			return -1;
+		unsigned char m = d[i + 1];
+		if (m == 0xff) { /* fill byte */
+			i++;
+			continue;
+		}
+		i += 2;
+		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7))
+			continue; /* standalone markers */
+		if (m == 0xd9 || m == 0xda) /* end of image or scan before a frame */
+			return -1;
+		if (i + 2 > n)
+			return -1;
+		unsigned len = be16(d + i);
+		if (len < 2)
+			return -1;
+		if (is_sof(m)) {
+			if (len < 7 || i + 7 > n)
+				return -1;
+			*o = (struct image_info){ "image/jpeg", "jpg", be16(d + i + 5), be16(d + i + 3) };
+			return 1;
+		}
+		i += len;
+	}
+	return -1;
+}
+
+int image_sniff(const unsigned char *d, size_t n, struct image_info *out)
+{
+	int (*const readers[])(const unsigned char *, size_t, struct image_info *) = {
+		png, jpeg, gif, webp
+	};
+	struct image_info info;
+	if (!d)
+		return -1;
+	for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+		int r = readers[i](d, n, &info);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			if (info.width == 0 || info.height == 0)
+				return -1;
+			*out = info;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *image_type_of_ext(const char *ext)
+{
+	static const char *const map[][2] = {
+		{ "png", "image/png" }, { "jpg", "image/jpeg" }, { "gif", "image/gif" },
+		{ "webp", "image/webp" },
+	};
+	for (size_t i = 0; ext && i < sizeof map / sizeof map[0]; i++)
+		if (strcasecmp(ext, map[i][0]) == 0)
+			return map[i][1];
+	return NULL;
+}

@@ -1,0 +1,178 @@
+'use strict';
+// Featured images (issue 3): a multipart upload from the editor, checked by
+// content (not name or claimed type), stored under media/featured/ with a
+// generated name, shown on the story page, in its metadata and in the RSS
+// feed; anything that is not an image, or too large, is refused and leaves
+// nothing behind.
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const h = require('./helpers');
+const a = require('./admin-helpers');
+
+after(() => h.cleanupSites());
+
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return (~c) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+// A valid PNG of w x h opaque red pixels.
+function png(w, h2) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h2, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, Buffer.from([255, 0, 0]))]);
+  const raw = Buffer.concat(Array.from({ length: h2 }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// multipart/form-data as a browser sends it.
+function multipart(fields, files) {
+  const boundary = '----gazetteTest' + Math.random().toString(16).slice(2);
+  const parts = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`));
+    parts.push(f.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function postMultipart(client, p, fields, files) {
+  if (!client.csrf) await client.get('/admin/account');
+  const m = multipart({ gz_csrf: client.csrf, ...fields }, files);
+  return h.request(client.base, p, { method: 'POST', body: m.body,
+    headers: { ...client.headers(), 'Content-Type': m.type } });
+}
+
+function featuredFiles(dir) {
+  const d = path.join(dir, 'media', 'featured');
+  return fs.existsSync(d) ? fs.readdirSync(d) : [];
+}
+
+describe('featured images', () => {
+  let dir; let srv; let ed;
+  before(async () => {
+    dir = a.makeNewsroom({ conf: { upload_limit: 65536 } });
+    srv = await h.startServer(dir);
+    ed = await a.signedIn(srv.url, 'editor');
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('an uploaded PNG is stored under a generated name and shown everywhere', async () => {
+    const image = png(3, 2);
+    const r = await postMultipart(ed, '/admin/stories/new/publish',
+      { title: 'Harbour lights at dusk', body: 'The lights came on.', excerpt: 'Lights.', comments_open: '1' },
+      [{ name: 'featured_image', filename: '../../etc/evil name.png', type: 'text/html', data: image }]);
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    const id = Number(/\/admin\/stories\/(\d+)/.exec(r.headers.location)[1]);
+    const files = featuredFiles(dir);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^[0-9a-f]{32}\.png$/, 'the name is generated, not the client\'s');
+    assert.ok(!fs.existsSync(path.join(dir, 'etc')) && !fs.existsSync(path.join(dir, 'media', 'evil name.png')));
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'media', 'featured', files[0])), image);
+    const url = `/media/featured/${files[0]}`;
+
+    const editor = await ed.get(`/admin/stories/${id}`);
+    assert.ok(editor.body.includes(`src="${url}"`), 'the editor previews the current image');
+    assert.match(editor.body, /enctype="multipart\/form-data"/);
+
+    const pub = await a.publicPath(ed, id);
+    const page = await h.get(srv.url, pub);
+    assert.equal(page.status, 200);
+    assert.match(page.body, new RegExp(`<figure class="featured"><img src="${url}" width="3" height="2" alt="Harbour lights at dusk">`));
+    assert.match(page.body, new RegExp(`<meta property="og:image" content="http://[^"]*${url}">`));
+    assert.match(page.body, /<meta property="og:image:width" content="3">/);
+    assert.match(page.body, /<meta property="og:image:height" content="2">/);
+    const ld = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body);
+    assert.ok(ld);
+    const graph = JSON.parse(ld[1])['@graph'][0];
+    assert.equal(graph.image[0]['@type'], 'ImageObject');
+    assert.ok(graph.image[0].url.endsWith(url));
+    assert.equal(graph.image[0].width, 3);
+    assert.equal(graph.image[0].height, 2);
+
+    const served = await h.get(srv.url, url);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers['content-type'], 'image/png');
+    assert.deepEqual(served.raw, image);
+
+    const rss = await h.get(srv.url, '/feed');
+    assert.match(rss.body, new RegExp(`<enclosure url="http://[^"]*${url}" length="${image.length}" type="image/png"`));
+  });
+
+  test('a .png that holds HTML or text is refused with 422, the typed values kept, nothing stored', async () => {
+    const before = featuredFiles(dir);
+    for (const data of [Buffer.from('<html><script>alert(1)</script></html>'), Buffer.from('just some text')]) {
+      const r = await postMultipart(ed, '/admin/stories/new/save',
+        { title: 'Not really a picture', body: 'Typed body stays.' },
+        [{ name: 'featured_image', filename: 'photo.png', type: 'image/png', data }]);
+      assert.equal(r.status, 422);
+      assert.match(h.textOf(r.body), /JPEG, PNG, WebP or GIF/);
+      assert.ok(r.body.includes('value="Not really a picture"'), 'the title is kept');
+      assert.ok(r.body.includes('Typed body stays.'), 'the body is kept');
+    }
+    assert.deepEqual(featuredFiles(dir), before, 'nothing written to media/featured');
+    const list = await ed.get('/admin/stories?title=Not+really');
+    assert.ok(!list.body.includes('Not really a picture'), 'no story stored');
+  });
+
+  test('a file over upload_limit is refused (413 or 422) and nothing is written', async () => {
+    const before = featuredFiles(dir);
+    const big = Buffer.concat([png(1, 1), Buffer.alloc(70000)]);
+    const r = await postMultipart(ed, '/admin/stories/new/save', { title: 'Too big a picture' },
+      [{ name: 'featured_image', filename: 'big.png', type: 'image/png', data: big }]);
+    assert.ok(r.status === 413 || r.status === 422, `status ${r.status}`);
+    assert.deepEqual(featuredFiles(dir), before);
+    const huge = Buffer.concat([png(1, 1), Buffer.alloc(2 * 1024 * 1024)]);
+    const r2 = await postMultipart(ed, '/admin/stories/new/save', { title: 'Far too big' },
+      [{ name: 'featured_image', filename: 'huge.png', type: 'image/png', data: huge }]);
+    assert.equal(r2.status, 413);
+    assert.deepEqual(featuredFiles(dir), before);
+  });
+
+  test('the comment form does not take the editor\'s large bodies or files', async () => {
+    const m = multipart({ comment: 'hi' }, [{ name: 'x', filename: 'a.png', type: 'image/png', data: png(1, 1) }]);
+    const r = await h.request(srv.url, '/comments', { method: 'POST', body: m.body, headers: { 'Content-Type': m.type } });
+    assert.equal(r.status, 400, 'a file part on a route without uploads is refused');
+    const big = 'comment=' + 'a'.repeat(1100 * 1024);
+    const r2 = await h.postForm(srv.url, '/comments', big);
+    assert.equal(r2.status, 413, 'body_limit still holds for comments');
+  });
+
+  test('replacing and removing the image', async () => {
+    const r = await postMultipart(ed, '/admin/stories/new/save', { title: 'Changing pictures', body: 'x' },
+      [{ name: 'featured_image', filename: 'a.gif', type: 'image/gif', data: Buffer.concat([Buffer.from('GIF89a'), Buffer.from([5, 0, 4, 0, 0, 0, 0])]) }]);
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    const id = Number(/\/admin\/stories\/(\d+)/.exec(r.headers.location)[1]);
+    let v = await a.editorValues(ed, id);
+    const first = /src="(\/media\/featured\/[0-9a-f]{32}\.gif)"/.exec((await ed.get(`/admin/stories/${id}`)).body)[1];
+    const r2 = await postMultipart(ed, `/admin/stories/${id}/save`, { title: 'Changing pictures', body: 'x', version: v.version },
+      [{ name: 'featured_image', filename: 'b.png', type: 'application/octet-stream', data: png(2, 2) }]);
+    assert.equal(r2.status, 303);
+    const ed2 = await ed.get(`/admin/stories/${id}`);
+    assert.match(ed2.body, /src="\/media\/featured\/[0-9a-f]{32}\.png" width="2" height="2"/);
+    assert.ok(!fs.existsSync(path.join(dir, first)), 'the replaced file is deleted');
+    v = await a.editorValues(ed, id);
+    const r3 = await postMultipart(ed, `/admin/stories/${id}/save`, { title: 'Changing pictures', body: 'x', version: v.version, remove_image: '1' }, []);
+    assert.equal(r3.status, 303);
+    const ed3 = await ed.get(`/admin/stories/${id}`);
+    assert.ok(!ed3.body.includes('featured-preview'));
+  });
+});
