@@ -501,7 +501,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
-		st->body_limit = router_body_limit(site, st->pool, st->uri);
+		/* only a POST has a body worth a route-specific limit */
+		st->body_limit = strcmp(method, "POST") == 0
+					 ? router_body_limit(site, st->pool, st->uri)
+					 : (size_t)site->cfg.body_limit;
 		deadline_met(con);
 		return MHD_YES;
 	}
