@@ -21,14 +21,32 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_params(const struct req *rq)
+/* A ":name" parameter never holds a '/'; a "*rest" one (the last of a
+ * pattern that ends in one) may, but none of its segments is empty, "."
+ * or "..", so it always names something below its folder. */
+static void check_params(const struct req *rq, const char *pattern)
 {
 	if (rq->nparams > HTTP_MAX_PARAMS)
 		abort();
+	int rest = strchr(pattern, '*') != NULL;
 	for (size_t i = 0; i < rq->nparams; i++) {
 		const char *v = rq->params[i];
-		if (!v || !utf8_valid(v, strlen(v)) || strchr(v, '/'))
+		if (!v || !utf8_valid(v, strlen(v)))
 			abort();
+		if (!(rest && i + 1 == rq->nparams)) {
+			if (strchr(v, '/'))
+				abort();
+			continue;
+		}
+		for (const char *seg = v;;) {
+			size_t n = strcspn(seg, "/");
+			if (n == 0 || (n == 1 && seg[0] == '.') ||
+			    (n == 2 && seg[0] == '.' && seg[1] == '.'))
+				abort();
+			if (!seg[n])
+				break;
+			seg += n + 1;
+		}
 	}
 }
 
@@ -61,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 			rq.nparams = 0;
 			if (match(&rq, routes[i].pattern, rq.path))
-				check_params(&rq);
+				check_params(&rq, routes[i].pattern);
 		}
 	}
 	if (q && form_decode(p, q + 1, strlen(q + 1), HTTP_MAX_FIELDS, &rq.query) == FORM_OK)
