@@ -151,7 +151,10 @@ void admin_signin_code(struct req *rq, struct resp *rs)
 	if (throttled(rq, rs, u.email, now))
 		return;
 	const char *code = kv_get(&rq->form, "code");
-	int ok = code && totp_check(u.totp_secret, code, now);
+	long long step = code ? totp_match(u.totp_secret, code, now) : -1;
+	int ok = step >= 0 && store_user_totp_step(rq->store, u.id, step) == STORE_OK;
+	if (step >= 0 && !ok)
+		log_info("sign-in: %s sent a two-factor code already used", u.email);
 	if (!ok && code && strlen(code) >= 10) {
 		char h[65];
 		totp_recovery_hash(code, h);

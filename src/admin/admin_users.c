@@ -255,7 +255,8 @@ void admin_account_2fa(struct req *rq, struct resp *rs)
 	const char *code = kv_get(&rq->form, "code");
 	long long now = (long long)time(NULL);
 	if (action && strcmp(action, "disable") == 0) {
-		if (!totp_check(u->totp_secret, code, now)) {
+		long long step = totp_match(u->totp_secret, code, now);
+		if (step < 0 || store_user_totp_step(rq->store, u->id, step) != STORE_OK) {
 			account_page(rq, rs, 403, "That code is not right: two-factor sign-in is still on.",
 				     NULL, NULL);
 			return;
@@ -267,8 +268,9 @@ void admin_account_2fa(struct req *rq, struct resp *rs)
 	}
 	const char *secret = kv_get(&rq->form, "secret");
 	unsigned char key[64];
-	if (!secret || base32_decode(secret, key, sizeof key) != TOTP_SECRET_BYTES ||
-	    !totp_check(secret, code, now)) {
+	long long step = secret ? totp_match(secret, code, now) : -1;
+	if (!secret || base32_decode(secret, key, sizeof key) != TOTP_SECRET_BYTES || step < 0 ||
+	    store_user_totp_step(rq->store, u->id, step) != STORE_OK) {
 		account_page(rq, rs, 422,
 			     "That code does not match: check the time on your phone and try the new "
 			     "code.",

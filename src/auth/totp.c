@@ -182,21 +182,33 @@ void totp_secret_new(char out[TOTP_SECRET_B32])
 
 int totp_check(const char *secret_b32, const char *code, long long now)
 {
+	return totp_match(secret_b32, code, now) >= 0;
+}
+
+long long totp_match(const char *secret_b32, const char *code, long long now)
+{
 	unsigned char key[64];
 	int n = secret_b32 ? base32_decode(secret_b32, key, sizeof key) : -1;
-	if (n <= 0 || !code || strlen(code) != 6)
-		return 0;
+	if (n <= 0 || !code || strlen(code) != 6) {
+		sodium_memzero(key, sizeof key);
+		return -1;
+	}
 	unsigned want = 0;
 	for (int i = 0; i < 6; i++) {
-		if (!isdigit((unsigned char)code[i]))
-			return 0;
+		if (!isdigit((unsigned char)code[i])) {
+			sodium_memzero(key, sizeof key);
+			return -1;
+		}
 		want = want * 10 + (unsigned)(code[i] - '0');
 	}
-	int ok = 0;
-	for (int d = -1; d <= 1; d++)
-		ok |= totp_hotp(TOTP_SHA1, key, (size_t)n, (uint64_t)(now / TOTP_STEP + d), 6) == want;
+	long long step = -1;
+	for (int d = -1; d <= 1; d++) {
+		long long t = now / TOTP_STEP + d;
+		if (totp_hotp(TOTP_SHA1, key, (size_t)n, (uint64_t)t, 6) == want && step < 0)
+			step = t;
+	}
 	sodium_memzero(key, sizeof key);
-	return ok;
+	return step;
 }
 
 void totp_recovery_new(char out[TOTP_RECOVERY_LEN + 1])

@@ -27,6 +27,9 @@ void totp_secret_new(char out[TOTP_SECRET_B32]);
 /* 1 when the 6-digit code matches secret_b32 at time now, one step of
  * clock drift allowed either way. */
 int totp_check(const char *secret_b32, const char *code, long long now);
+/* The time step whose code `code` is (now's, or one either side), or -1.
+ * Callers record it (store_user_totp_step) so a code is accepted once. */
+long long totp_match(const char *secret_b32, const char *code, long long now);
 
 /* RFC 4648 base32 without padding; out must hold 8*ceil(n/5)+1 bytes. */
 void base32_encode(const unsigned char *in, size_t n, char *out);

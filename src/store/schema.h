@@ -115,6 +115,8 @@ static const char *const schema_migrations[] = {
 	"ALTER TABLE stories ADD COLUMN featured_width INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE stories ADD COLUMN featured_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE stories ADD COLUMN featured_bytes INTEGER NOT NULL DEFAULT 0;",
+	/* the last two-factor time step accepted per user: a code is good once */
+	"ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;",
 	/* New migrations go here, at the end, one string each. */
 };
 

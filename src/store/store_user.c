@@ -21,6 +21,8 @@ static const char SQL_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
 static const char SQL_END_SESSIONS[] = "DELETE FROM sessions WHERE user_id = ?1";
 static const char SQL_SET_TOTP[] = "UPDATE users SET totp_secret = ?2 WHERE id = ?1";
+static const char SQL_TOTP_STEP[] =
+	"UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2";
 static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
 static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
 static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
@@ -141,6 +143,18 @@ int store_user_set_totp(struct store *st, long long id, const char *secret_b32)
 	if (rc == STORE_OK && (!secret_b32 || !*secret_b32))
 		rc = store_recovery_codes_set(st, id, NULL, 0);
 	return rc;
+}
+
+int store_user_totp_step(struct store *st, long long id, long long step)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TOTP_STEP);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, step);
+	if (exec_step(st, s, "totp step"))
+		return STORE_ERROR;
+	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 int store_recovery_codes_set(struct store *st, long long user_id, const char *const *hashes,

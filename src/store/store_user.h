@@ -34,6 +34,10 @@ int store_user_set_disabled(struct store *st, long long id, int disabled);
 /* Two-factor: the secret ("" turns it off, with the recovery codes), and
  * the recovery codes' hashes (replacing all earlier ones). */
 int store_user_set_totp(struct store *st, long long id, const char *secret_b32);
+/* Records that the code of TOTP time step `step` was used: STORE_OK the
+ * first time, STORE_CONFLICT for that step or an earlier one (a replayed
+ * code, RFC 6238 section 5.2). */
+int store_user_totp_step(struct store *st, long long id, long long step);
 int store_recovery_codes_set(struct store *st, long long user_id, const char *const *hashes,
 			     size_t n);
 /* Uses up a recovery code: STORE_OK when it existed (it is gone now),
