@@ -33,6 +33,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <malloc.h>
 
 #define URI_MAX 8192
 #define HEADERS_MAX (16 * 1024)
@@ -615,6 +616,9 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	struct deadline *dl = deadline_new((unsigned)site->cfg.conn_timeout);
+	/* two malloc arenas instead of one per thread and core: the workers
+	 * allocate and free per request, and more arenas only fragment */
+	mallopt(M_ARENA_MAX, 2);
 	cache_set_wire_free(site->cache, free_wire);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
