@@ -85,8 +85,9 @@ static void parse_attrs(struct sc *s, const char *a, size_t n)
 			while (*p && !is_space(*p))
 				p++;
 			end = p;
-			if (end == val) { /* a lone quote or '=': skip it */
-				p++;
+			if (end == val) { /* a lone quote or '=' (or "key=" at the end): skip it */
+				if (*p)
+					p++;
 				continue;
 			}
 		}

@@ -35,6 +35,19 @@ static void check(const char *in, const char *want)
 	buf_release(&b);
 }
 
+/* Found by wxr_fuzz: an attribute "key=" with nothing after it read past
+ * the end of the attribute text (ASan heap-buffer-overflow). */
+static void test_key_equals_at_end(void)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	CHECK(shortcodes_expand("[caption align=]<img src=\"a.jpg\"> Cap[/caption]", &b, &ctx) == 0);
+	CHECK(strstr(buf_str(&b), "<figure") != NULL);
+	buf_reset(&b);
+	CHECK(shortcodes_expand("[audio src=]", &b, &ctx) == 0);
+	buf_release(&b);
+}
+
 static void test_caption(void)
 {
 	check("<p>[caption id=\"attachment_5\" align=\"alignright\" width=\"300\"]<img src=\"a.jpg\" /> The caption[/caption]</p>",
@@ -87,5 +100,6 @@ int main(void)
 	RUN(test_embed_media);
 	RUN(test_unknown_and_literal);
 	RUN(test_attr_escaping);
+	RUN(test_key_equals_at_end);
 	return T_DONE();
 }
