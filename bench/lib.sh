@@ -41,6 +41,7 @@ SELECT 1, 0, 'Reader ' || i, 'reader' || i || '@example.com', '',
   '<p>A thoughtful comment number ' || i || ' on the ties between Pakistan and Azerbaijan, with a second sentence about trade and energy.</p>' ||
   char(10) || '<p>And a second paragraph, as readers write them.</p>' || char(10), 1, 1720200000 + i * 60, '127.0.0.1' FROM n;
 UPDATE stories SET comment_count = (SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1) WHERE id = 1;"
+	"$GAZETTE" threads --site "$1" >/dev/null # as an import leaves them
 }
 
 start_gazette() { # site port [flags...]

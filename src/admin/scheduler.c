@@ -11,6 +11,7 @@
 #include "../store/store_moderation.h"
 #include "../store/store_session.h"
 #include "../store/store_story.h"
+#include "../store/store_thread.h"
 #include "../util/log.h"
 #include "../util/pool.h"
 
@@ -75,6 +76,31 @@ int scheduler_run(struct store *st, const struct site *site, long long now, size
 	return rc;
 }
 
+/* Comment threads left stale (written by another program, a changed
+ * theme or nesting limit): built a batch per transaction, so a writer
+ * waits for one batch at most. Pages render their comments until then. */
+static void build_threads(struct scheduler *s, struct store *st)
+{
+	size_t built, total = 0;
+	do {
+		built = 0;
+		if (store_begin(st))
+			break;
+		if (store_threads_rebuild(st, SCHEDULER_THREAD_BATCH, &built) || store_commit(st)) {
+			log_error("scheduler: comment threads: %s", store_errmsg(st));
+			store_rollback(st);
+			break;
+		}
+		total += built;
+		pthread_mutex_lock(&s->lock);
+		if (s->stop)
+			built = 0;
+		pthread_mutex_unlock(&s->lock);
+	} while (built == SCHEDULER_THREAD_BATCH);
+	if (total)
+		log_info("scheduler: rendered %zu comment threads", total);
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -84,12 +110,18 @@ static void *loop(void *arg)
 		log_error("scheduler: %s", err);
 		return NULL;
 	}
+	/* threads of another theme or nesting limit wait to be rebuilt */
+	if (store_begin(st) || store_threads_restale(st) || store_commit(st)) {
+		log_error("scheduler: %s", store_errmsg(st));
+		store_rollback(st);
+	}
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->lock);
 		size_t n;
 		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
 			log_error("scheduler: %s", store_errmsg(st));
+		build_threads(s, st);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += s->site->cfg.schedule_interval;

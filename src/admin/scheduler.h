@@ -4,7 +4,9 @@
  * start (what came due while the server was down) and then every
  * `schedule_interval` seconds, without waiting for any visit (WP-Cron's
  * failure). It also purges spam and trash older than 30 days and expired
- * sessions. It has its own database connection.
+ * sessions, and renders the comment threads left stale (store_thread.h):
+ * at start those of another theme or nesting limit. It has its own
+ * database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H
@@ -15,6 +17,7 @@ struct site;
 struct store;
 
 #define SCHEDULER_PURGE_DAYS 30
+#define SCHEDULER_THREAD_BATCH 64   /* comment threads per transaction */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.

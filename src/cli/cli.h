@@ -20,6 +20,7 @@ int cli_user_create(struct store *st, const char *site_name, const char *name, c
 		    const char *role, const char *password, char *err, size_t errlen);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_threads(int argc, char **argv);
 
 /* Loads the demo content from DATADIR/demo into an open, empty site
  * database (demo.c). 0 ok; -1 with the file and line in err. */

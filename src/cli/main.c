@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "user", cmd_user, "add, list, change and disable newsroom accounts" },
 	{ "import", cmd_import, "import a WordPress export (WXR) with comments and redirects" },
 	{ "export", cmd_export, "write the site as WordPress WXR or as one JSON document" },
+	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },
 };
 
 static void usage(FILE *f)

@@ -29,10 +29,6 @@ void comment_post(struct req *rq, struct resp *rs);
 /* The template value "form" for a story page. */
 struct tv *comment_form_tv(struct req *rq, const struct story *s,
 			   const struct comment_form_state *st);
-/* The template value "comments": approved comments (plus the reader's own
- * held one) as a tree, replies nested up to the configured depth. */
-struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *story_url,
-			     const struct comment *v, size_t n, long long held_id);
 /* Signature proving a held comment's id came from our own redirect. */
 void comment_moderation_hash(const struct req *rq, long long id, char out[33]);
 

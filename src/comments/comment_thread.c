@@ -1,19 +1,23 @@
 /*
- * comment_thread: turns the flat list of a story's comments (oldest first)
- * into the nested template value. Comments are indexed by id once, so
- * threading is O(n log n) however the replies interleave; a reply deeper
- * than the nesting limit is shown under its deepest allowed ancestor, as
- * WordPress does.
+ * comment_thread: threads a story's flat list of comments (oldest first)
+ * and renders it (see comment_thread.h). Comments are indexed by id once,
+ * so threading is O(n log n) however the replies interleave; a reply
+ * deeper than the nesting limit is shown under its deepest allowed
+ * ancestor, as WordPress does.
  */
-#include "comment_form.h"
+#include "comment_thread.h"
 #include "comment_text.h"
 #include "../pages/pages.h"
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_thread.h"
+#include "../util/log.h"
 #include "../util/pool.h"
 
 #include <stdlib.h>
+
+#define THREAD_MAX_BYTES (64u << 20)
 
 struct node {
 	long long id;
@@ -34,10 +38,9 @@ static struct node *find(struct node *nodes, size_t n, long long id)
 	return bsearch(&key, nodes, n, sizeof *nodes, by_id);
 }
 
-static struct tv *comment_tv(struct req *rq, const char *story_url, const struct comment *c,
+static struct tv *comment_tv(struct pool *p, const char *story_url, const struct comment *c,
 			     int depth, int can_reply, long long held_id)
 {
-	struct pool *p = rq->pool;
 	struct tv *o = tv_obj(p);
 	const char *html = c->body_html;
 	if (!html || !*html) { /* a row from before HTML was stored */
@@ -63,11 +66,11 @@ static struct tv *comment_tv(struct req *rq, const char *story_url, const struct
 	return o;
 }
 
-struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *story_url,
-			     const struct comment *v, size_t n, long long held_id)
+/* The top-level comment nodes, each holding its replies. */
+static struct tv *thread_tv(const struct site *site, struct pool *p, const char *story_url,
+			    const struct comment *v, size_t n, long long held_id)
 {
-	struct pool *p = rq->pool;
-	int max_depth = rq->site->cfg.comment_max_depth;
+	int max_depth = site->cfg.comment_max_depth;
 	struct tv *top = tv_list(p);
 	struct node *nodes = pool_alloc(p, (n + 1) * sizeof *nodes);
 	size_t nn = 0;
@@ -90,7 +93,7 @@ struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *
 		int depth = parent ? parent->depth + 1 : 1;
 		if (depth > max_depth)
 			depth = max_depth;
-		struct tv *o = comment_tv(rq, story_url, &v[i], depth, depth < max_depth, held_id);
+		struct tv *o = comment_tv(p, story_url, &v[i], depth, depth < max_depth, held_id);
 		struct tv *replies = tv_list(p);
 		tv_put(o, "replies", replies);
 		tv_put_bool(o, "has_replies", 0);
@@ -101,6 +104,79 @@ struct tv *comment_thread_tv(struct req *rq, const struct story *s, const char *
 		if (nn > 1 && nodes[nn - 2].id > nodes[nn - 1].id)
 			qsort(nodes, nn, sizeof *nodes, by_id);
 	}
-	(void)s;
 	return top;
+}
+
+int comment_thread_render(const struct site *site, struct pool *p, const char *story_url,
+			  const struct comment *v, size_t n, long long held_id, struct buf *out)
+{
+	struct tv *top = thread_tv(site, p, story_url, v, n, held_id);
+	/* the top-level list rendered as a theme's {{#comments}}{{>comment}}
+	 * would: every node carries every key comment.html reads */
+	struct tv *ctx = tv_obj(p);
+	tv_put(ctx, "comments", top);
+	return tpl_has(site->tpl, "comments") ? tpl_render(site->tpl, "comments", ctx, out)
+					      : -1;
+}
+
+unsigned long long comment_thread_variant(const struct site *site)
+{
+	unsigned long long h = tpl_source_hash(site->tpl, "comment") ^
+			       tpl_source_hash(site->tpl, "comments") * 31;
+	return (h ^ (unsigned long long)site->cfg.comment_max_depth * 0x9E3779B97F4A7C15ULL) >> 1;
+}
+
+static int build(void *arg, struct store *st, long long story_id)
+{
+	const struct site *site = arg;
+	struct pool *p = pool_new();
+	struct story s;
+	struct comment *v = NULL;
+	size_t n = 0;
+	struct buf b;
+	buf_init(&b, THREAD_MAX_BYTES);
+	int rc = store_story_by_id(st, p, story_id, &s);
+	if (rc == STORE_NOTFOUND) {
+		rc = STORE_OK; /* deleted: nothing to build */
+	} else if (rc == STORE_OK &&
+		   (rc = store_comments_for_story(st, p, story_id, 0, &v, &n)) == STORE_OK) {
+		if (comment_thread_render(site, p, story_path(p, &s), v, n, 0, &b) || b.err) {
+			log_error("story %lld: the comment thread did not render", story_id);
+			rc = STORE_ERROR;
+		} else {
+			rc = store_thread_put(st, story_id, comment_thread_variant(site), buf_str(&b));
+		}
+	}
+	buf_release(&b);
+	pool_free(p);
+	return rc;
+}
+
+void comment_thread_attach(const struct site *site, struct store *st)
+{
+	store_set_thread_builder(st, build, (void *)site, comment_thread_variant(site));
+}
+
+const char *comment_thread_html(struct req *rq, const struct story *s, const char *story_url,
+				long long held_id)
+{
+	const char *html;
+	if (!held_id && store_thread_get(rq->store, rq->pool, s->id,
+					 comment_thread_variant(rq->site), &html) == STORE_OK)
+		return html;
+	struct comment *v = NULL;
+	size_t n = 0;
+	if (store_comments_for_story(rq->store, rq->pool, s->id, held_id, &v, &n)) {
+		log_error("%s: comments: %s", rq->uri, store_errmsg(rq->store));
+		return NULL;
+	}
+	struct buf b;
+	buf_init(&b, THREAD_MAX_BYTES);
+	const char *out = NULL;
+	if (comment_thread_render(rq->site, rq->pool, story_url, v, n, held_id, &b) == 0 && !b.err)
+		out = pool_strdup(rq->pool, buf_str(&b));
+	else
+		log_error("%s: the comment thread did not render", rq->uri);
+	buf_release(&b);
+	return out;
 }

@@ -488,8 +488,17 @@ static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 		return;
 	}
 	http_handler h = router_match(rq, rs);
-	if (h)
-		h(rq, rs);
+	if (!h)
+		return;
+	/* a reader's page reads in one snapshot; a signed-in editor's GETs
+	 * may write (the session's last use), so they are left as they are */
+	int snapshot = (rq->method == HTTP_GET || rq->method == HTTP_HEAD) &&
+		       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE);
+	if (snapshot)
+		(void)store_read_begin(rq->store);
+	h(rq, rs);
+	if (snapshot)
+		store_read_end(rq->store);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,

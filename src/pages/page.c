@@ -139,10 +139,10 @@ struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 	tv_put(ctx, "nav", nav);
 	tv_put_str(ctx, "css_url", rq->site->css_url);
 	tv_put_str(ctx, "page_title",
-		   title ? pool_printf(p, "%s – %s", title, cfg->site_name) : cfg->site_name);
+		   title ? pool_cat(p, title, " – ", cfg->site_name, NULL) : cfg->site_name);
 	tv_put_str(ctx, "meta_description", description ? description : cfg->tagline);
 	if (canonical_path)
-		tv_put_str(ctx, "canonical_url", pool_printf(p, "%s%s", cfg->base_url, canonical_path));
+		tv_put_str(ctx, "canonical_url", pool_cat(p, cfg->base_url, canonical_path, NULL));
 	time_t now = time(NULL);
 	struct tm tm;
 	gmtime_r(&now, &tm);
@@ -151,10 +151,14 @@ struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 	return ctx;
 }
 
+/* Most pages fit: one allocation instead of eight doublings from 256. */
+#define PAGE_RESERVE (64u << 10)
+
 void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx)
 {
 	buf_reset(&rs->body);
 	rs->status = status;
+	(void)buf_reserve(&rs->body, PAGE_RESERVE);
 	if (tpl_render(rq->site->tpl, name, ctx, &rs->body) != 0 || rs->body.err) {
 		log_error("%s: rendering template %s failed", rq->uri, name);
 		buf_reset(&rs->body);

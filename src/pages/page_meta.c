@@ -33,7 +33,7 @@ const char *page_text_dir(const char *lang)
 
 static const char *absolute(struct req *rq, const char *path)
 {
-	return pool_printf(rq->pool, "%s%s", rq->site->cfg.base_url, path);
+	return pool_cat(rq->pool, rq->site->cfg.base_url, path, NULL);
 }
 
 static void feed_links(struct req *rq, struct tv *list, const char *base, const char *label,
@@ -43,11 +43,11 @@ static void feed_links(struct req *rq, struct tv *list, const char *base, const 
 		struct tv *o = tv_obj(rq->pool);
 		const char *type = feed_content_type((enum feed_format)f);
 		tv_put_str(o, "type", pool_strndup(rq->pool, type, strcspn(type, ";")));
-		tv_put_str(o, "title", pool_printf(rq->pool, "%s (%s)", label,
-						   feed_format_name((enum feed_format)f)));
-		tv_put_str(o, "url", pool_printf(rq->pool, "%s/%s%s%s", base,
-						 feed_segment((enum feed_format)f),
-						 query ? "?" : "", query ? query : ""));
+		tv_put_str(o, "title", pool_cat(rq->pool, label, " (",
+						feed_format_name((enum feed_format)f), ")", NULL));
+		/* the list ends at a NULL query */
+		tv_put_str(o, "url", pool_cat(rq->pool, base, "/", feed_segment((enum feed_format)f),
+					      query ? "?" : NULL, query, NULL));
 		tv_append(list, o);
 	}
 }
@@ -87,8 +87,10 @@ static const char *logo(struct req *rq)
 
 static void crumb(struct buf *b, int pos, const char *name, const char *url)
 {
-	buf_printf(b, "%s{\"@type\":\"ListItem\",\"position\":%d,\"name\":", pos > 1 ? "," : "",
-		   pos);
+	char n[2] = { (char)('0' + pos), 0 }; /* 1 to 3 */
+	buf_puts(b, pos > 1 ? ",{\"@type\":\"ListItem\",\"position\":" : "{\"@type\":\"ListItem\",\"position\":");
+	buf_puts(b, n);
+	buf_puts(b, ",\"name\":");
 	json_string(b, name);
 	buf_puts(b, ",\"item\":");
 	json_string(b, url);
@@ -97,7 +99,9 @@ static void crumb(struct buf *b, int pos, const char *name, const char *url)
 
 static void jkey(struct buf *b, const char *key, const char *val)
 {
-	buf_printf(b, ",\"%s\":", key);
+	buf_puts(b, ",\"");
+	buf_puts(b, key);
+	buf_puts(b, "\":");
 	json_string(b, val);
 }
 
@@ -108,6 +112,7 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	const struct config *cfg = &rq->site->cfg;
 	struct buf b;
 	buf_init(&b, 1024 * 1024);
+	(void)buf_reserve(&b, 4096);
 	buf_puts(&b, "{\"@context\":\"https://schema.org\",\"@graph\":[{\"@type\":\"NewsArticle\"");
 	jkey(&b, "headline", s->title);
 	jkey(&b, "description", s->excerpt);
@@ -118,7 +123,11 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	if (s->image.path && *s->image.path) { /* the featured image, with its size */
 		buf_puts(&b, "{\"@type\":\"ImageObject\",\"url\":");
 		json_string(&b, absolute(rq, s->image.path));
-		buf_printf(&b, ",\"width\":%d,\"height\":%d}", s->image.width, s->image.height);
+		buf_puts(&b, ",\"width\":");
+		buf_puts(&b, pool_lld(p, s->image.width));
+		buf_puts(&b, ",\"height\":");
+		buf_puts(&b, pool_lld(p, s->image.height));
+		buf_putc(&b, '}');
 	} else
 		json_string(&b, logo(rq));
 	buf_putc(&b, ']');
@@ -192,6 +201,6 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 	const char *ld = story_jsonld(rq, s, url);
 	if (ld)
 		tv_put_html(ctx, "jsonld", ld); /* json_string output: see the top */
-	page_feeds(rq, ctx, pool_printf(p, "%s/comments", path),
-		   pool_printf(p, "Comments on %s", s->title), NULL);
+	page_feeds(rq, ctx, pool_cat(p, path, "/comments", NULL),
+		   pool_cat(p, "Comments on ", s->title, NULL), NULL);
 }

@@ -2,11 +2,13 @@
  * page_story: a story with its byline, body, tags, related stories,
  * threaded comments and the comment form. Everything shown was computed
  * when the story or a comment was written (body HTML, related list,
- * comment count); serving asks the store for four things and renders.
+ * comment count, the comment thread's HTML); serving asks the store for a
+ * few rows and renders.
  */
 #include "pages.h"
 #include "../comments/comment_form.h"
 #include "../comments/comment_rules.h"
+#include "../comments/comment_thread.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -58,10 +60,8 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	if (store_story_images(rq->store, p, withimg, 1))
 		log_error("%s: featured image: %s", rq->uri, store_errmsg(rq->store));
 	s = withimg;
-	struct comment *cv = NULL;
-	size_t cn = 0;
-	if (store_comments_for_story(rq->store, p, s->id, form->held_id, &cv, &cn)) {
-		log_error("%s: comments: %s", rq->uri, store_errmsg(rq->store));
+	const char *thread = comment_thread_html(rq, s, path, form->held_id);
+	if (!thread) {
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 		return;
 	}
@@ -83,7 +83,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		tv_put_int(im, "height", s->image.height);
 		tv_put(so, "image", im);
 	}
-	tv_put(ctx, "comments", comment_thread_tv(rq, s, path, cv, cn, form->held_id));
+	tv_put_html(ctx, "comments_html", thread);
 	tv_put(ctx, "form", comment_form_tv(rq, s, form));
 	int status = form->general_error ? 422 : 200;
 	for (int i = 0; i < CF__MAX; i++) /* the form comes back with the reader's values */

@@ -83,24 +83,36 @@ void url_query(struct buf *b, const char *s)
 
 void json_string(struct buf *b, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
 	buf_putc(b, '"');
+	const char *run = s;
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		const char *rep;
 		switch (*p) {
-		case '"': buf_puts(b, "\\\""); break;
-		case '\\': buf_puts(b, "\\\\"); break;
-		case '\n': buf_puts(b, "\\n"); break;
-		case '\r': buf_puts(b, "\\r"); break;
-		case '\t': buf_puts(b, "\\t"); break;
-		case '<': buf_puts(b, "\\u003c"); break;
-		case '>': buf_puts(b, "\\u003e"); break;
-		case '&': buf_puts(b, "\\u0026"); break;
+		case '"': rep = "\\\""; break;
+		case '\\': rep = "\\\\"; break;
+		case '\n': rep = "\\n"; break;
+		case '\r': rep = "\\r"; break;
+		case '\t': rep = "\\t"; break;
+		case '<': rep = "\\u003c"; break;
+		case '>': rep = "\\u003e"; break;
+		case '&': rep = "\\u0026"; break;
 		default:
-			if (*p < 0x20)
-				buf_printf(b, "\\u%04x", *p);
-			else
-				buf_putc(b, (char)*p);
+			if (*p >= 0x20)
+				continue; /* part of the run copied as it is */
+			rep = NULL;
 		}
+		buf_add(b, run, (size_t)((const char *)p - run));
+		if (rep) {
+			buf_puts(b, rep);
+		} else {
+			char u[7] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0 };
+			buf_puts(b, u);
+		}
+		run = (const char *)p + 1;
 	}
+	if (run)
+		buf_puts(b, run);
 	buf_putc(b, '"');
 }
 

@@ -440,6 +440,7 @@ struct tpl {
 	const char *name;    /* in pool */
 	struct pool *pool;   /* owns name, source copy and nodes */
 	struct node *root;
+	unsigned long long hash; /* of the source text (tpl_source_hash) */
 };
 
 struct tpl_set {
@@ -525,8 +526,17 @@ static int set_add(struct tpl_set *set, const char *name, const char *text,
 		pool_free(set->v[i].pool);
 	else
 		set->n++;
-	set->v[i] = (struct tpl){ pool_strdup(pool, name), pool, root };
+	unsigned long long h = 14695981039346656037ULL; /* FNV-1a */
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)text[k]) * 1099511628211ULL;
+	set->v[i] = (struct tpl){ pool_strdup(pool, name), pool, root, h };
 	return 0;
+}
+
+unsigned long long tpl_source_hash(const struct tpl_set *set, const char *name)
+{
+	const struct tpl *t = set && name ? set_find(set, name) : NULL;
+	return t ? t->hash : 0;
 }
 
 int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,

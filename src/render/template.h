@@ -87,6 +87,9 @@ int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,
 
 /* 1 when the set holds a template of that name. */
 int tpl_has(const struct tpl_set *set, const char *name);
+/* A 64-bit hash of template `name`'s source text (0 when absent): what
+ * was rendered with it and stored can tell a changed theme. */
+unsigned long long tpl_source_hash(const struct tpl_set *set, const char *name);
 /* Append template `name` rendered with ctx (an object, or NULL) to out.
  * 0 ok; -1 when the template is unknown, out overflowed (out->err), or the
  * render exceeded TPL_MAX_STEPS (a runaway theme); out then holds a prefix. */

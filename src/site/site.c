@@ -7,6 +7,7 @@
  * given a content hash that versions their URLs.
  */
 #include "site.h"
+#include "../comments/comment_thread.h"
 #include "../render/template.h"
 #include "../store/store.h"
 #include "../cache/cache.h"
@@ -124,7 +125,11 @@ const struct static_file *site_static(const struct site *s, const char *name)
 
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
 {
-	return store_open(out, s->db_path, err, errlen);
+	if (store_open(out, s->db_path, err, errlen))
+		return -1;
+	if (s->tpl)
+		comment_thread_attach(s, *out);
+	return 0;
 }
 
 /* The secret is made at init and kept in the database. */

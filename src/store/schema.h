@@ -117,6 +117,36 @@ static const char *const schema_migrations[] = {
 	"ALTER TABLE stories ADD COLUMN featured_bytes INTEGER NOT NULL DEFAULT 0;",
 	/* the last two-factor time step accepted per user: a code is good once */
 	"ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;",
+	/* Comment threads rendered when comments change (store_thread.h).
+	 * The triggers drop a thread and mark it stale in the transaction
+	 * that changes what it shows; a re-marked story moves to the newest
+	 * mark (n), so a commit rebuilds its own marks first. Existing
+	 * threads start stale, for the scheduler to build. */
+	"CREATE TABLE comment_threads(story_id INTEGER PRIMARY KEY,"
+	" variant INTEGER NOT NULL, html TEXT NOT NULL);"
+	"CREATE TABLE comment_threads_stale(n INTEGER PRIMARY KEY,"
+	" story_id INTEGER NOT NULL UNIQUE);"
+	"CREATE TRIGGER comment_threads_ins AFTER INSERT ON comments WHEN NEW.status = 1 BEGIN"
+	" DELETE FROM comment_threads WHERE story_id = NEW.story_id;"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.story_id); END;"
+	"CREATE TRIGGER comment_threads_upd AFTER UPDATE OF status, story_id, parent_id, author,"
+	" url, body, body_html, created_at ON comments WHEN OLD.status = 1 OR NEW.status = 1 BEGIN"
+	" DELETE FROM comment_threads WHERE story_id IN (OLD.story_id, NEW.story_id);"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(OLD.story_id);"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.story_id); END;"
+	"CREATE TRIGGER comment_threads_del AFTER DELETE ON comments WHEN OLD.status = 1 BEGIN"
+	" DELETE FROM comment_threads WHERE story_id = OLD.story_id;"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(OLD.story_id); END;"
+	/* reply links carry the story's address */
+	"CREATE TRIGGER comment_threads_story AFTER UPDATE OF slug, published_at ON stories"
+	" WHEN OLD.slug IS NOT NEW.slug OR OLD.published_at IS NOT NEW.published_at BEGIN"
+	" DELETE FROM comment_threads WHERE story_id = NEW.id;"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.id); END;"
+	"CREATE TRIGGER comment_threads_story_del AFTER DELETE ON stories BEGIN"
+	" DELETE FROM comment_threads WHERE story_id = OLD.id;"
+	" DELETE FROM comment_threads_stale WHERE story_id = OLD.id; END;"
+	"INSERT INTO comment_threads_stale(story_id)"
+	" SELECT DISTINCT story_id FROM comments WHERE status = 1;",
 	/* New migrations go here, at the end, one string each. */
 };
 

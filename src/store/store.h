@@ -77,6 +77,11 @@ int store_commit(struct store *st);
 int store_rollback(struct store *st);
 
 /* Settings: small key/value pairs kept in the database (the site secret). */
+/* A read transaction for the queries of one page (a consistent snapshot,
+ * and one lock instead of one per statement). store_begin ends it first;
+ * store_read_end and store_rollback end it. */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st);
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val);
 int store_setting_set(struct store *st, const char *key, const char *val);
 
@@ -89,7 +94,7 @@ int store_author_by_slug(struct store *st, struct pool *p, const char *slug, str
  * body); *more is 1 when stories follow the last one returned. */
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
 		       size_t offset, size_t limit, struct story **out, size_t *n, int *more);
-/* A published story by slug, with tags and body. */
+/* A published story by slug, with tags and its body HTML (body_md is ""). */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
 /* Fills v[i].image for n stories (one primary-key read each; the

@@ -27,6 +27,17 @@ struct store {
 	long long pragma_at, pragma_version; /* the slow check, once a second */
 	void (*record)(void *arg, const char *tag); /* see store_set_recorder */
 	void *record_arg;
+	/* see store_set_thread_builder (store_thread.h) */
+	int (*thread_builder)(void *arg, struct store *st, long long story_id);
+	void *thread_builder_arg;
+	long long thread_variant;
+	int reading;             /* in store_read_begin's transaction */
+	struct rows_cache {      /* see rows_cached in store_sqlite.c */
+		struct pool *pool;
+		unsigned long long sig;
+		void *rows;
+		size_t n;
+	} settings, sections;
 };
 
 /* Report a dependency tag of what a read returned (no-op unless a

@@ -10,6 +10,7 @@
 #include "store.h"
 #include "schema.h"
 #include "store_int.h"
+#include "store_thread.h"
 #include "../util/pool.h"
 #include "../util/buf.h"
 #include "../comments/comment_text.h"
@@ -22,7 +23,7 @@
 #include <time.h>
 
 enum q {
-	Q_BEGIN, Q_COMMIT, Q_ROLLBACK,
+	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
 	Q_SETTING_GET, Q_SETTING_SET,
 	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
@@ -45,6 +46,8 @@ static const char *const sql[Q__MAX] = {
 	[Q_BEGIN] = "BEGIN IMMEDIATE",
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
+	[Q_BEGIN_READ] = "BEGIN",
+	[Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
 	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
 	[Q_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
 			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -67,7 +70,8 @@ static const char *const sql[Q__MAX] = {
 	[Q_LIST_AUTHOR] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
 			  " AND author_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
 			  STORY_JOINS NEWEST_PAGE,
-	[Q_STORY_BY_SLUG] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
+	/* a reader's page: the HTML, not the Markdown it came from */
+	[Q_STORY_BY_SLUG] = "SELECT " STORY_COLS ", '', s.body_html" STORY_FROM
 			    " WHERE" PUBLISHED " AND s.slug = ?1",
 	[Q_STORY_BY_ID] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 			  " WHERE s.id = ?1",
@@ -219,8 +223,19 @@ static int migrate(struct store *st)
 	return STORE_OK;
 }
 
+/* Before SQLite initialises: no global memory statistics. Left on, every
+ * sqlite3_malloc of every connection takes one process-wide mutex, and
+ * worker threads reading pages queue on it (a tenth of a loaded server's
+ * time went to that futex). Nothing here reads sqlite3_status(). */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
 	struct store *st = calloc(1, sizeof *st);
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
@@ -257,6 +272,8 @@ void store_close(struct store *st)
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		sqlite3_finalize(st->cache[i].stmt);
 	signal_close(st);
+	pool_free(st->settings.pool);
+	pool_free(st->sections.pool);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -275,6 +292,7 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int store_begin(struct store *st)
 {
+	store_read_end(st); /* a write sees the newest data, not a snapshot */
 	pthread_mutex_lock(&write_lock);
 	st->writing = 1;
 	int rc = simple(st, Q_BEGIN);
@@ -283,6 +301,27 @@ int store_begin(struct store *st)
 		pthread_mutex_unlock(&write_lock);
 	}
 	return rc;
+}
+
+/* One read transaction around a page's queries: SQLite otherwise opens and
+ * closes one per statement, each taking the WAL index's read lock, a
+ * mutex all of the process's connections share. */
+int store_read_begin(struct store *st)
+{
+	if (st->reading || !sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	int rc = simple(st, Q_BEGIN_READ);
+	st->reading = rc == STORE_OK;
+	return rc;
+}
+
+void store_read_end(struct store *st)
+{
+	if (!st->reading)
+		return;
+	st->reading = 0;
+	if (!sqlite3_get_autocommit(st->db))
+		(void)simple(st, Q_COMMIT);
 }
 
 static void end_write(struct store *st)
@@ -295,6 +334,11 @@ static void end_write(struct store *st)
 
 int store_commit(struct store *st)
 {
+	/* the threads this transaction made stale, rendered into it (a
+	 * failure leaves them stale: pages then render their comments) */
+	size_t built;
+	if (st->thread_builder && !sqlite3_get_autocommit(st->db))
+		(void)store_threads_rebuild(st, STORE_THREADS_PER_COMMIT, &built);
 	int rc = simple(st, Q_COMMIT);
 	if (rc == STORE_OK && st->txn_touched)
 		signal_bump(st); /* after the commit: a reader that sees it sees the data */
@@ -308,13 +352,60 @@ int store_rollback(struct store *st)
 	int rc = STORE_OK;
 	if (!sqlite3_get_autocommit(st->db))
 		rc = simple(st, Q_ROLLBACK);
-	st->txn_touched = 0;
+	st->txn_touched = st->reading = 0;
 	end_write(st);
 	return rc;
 }
 
+struct setting { const char *key, *value; };
+
+static void row_setting(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct setting *x = e;
+	x->key = col_text(p, s, 0);
+	x->value = col_text(p, s, 1);
+}
+
+static int by_key(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct setting *)e)->key);
+}
+
+/* Rows every page asks for (settings, sections), kept per connection and
+ * read again only when the change counter moved: any write to them logs
+ * "site" and bumps it, in this process or another. 1 when c holds current
+ * rows; 0 when the caller must query (no counter, or inside a write, whose
+ * own changes are not committed yet). The rows live until the next reload
+ * on this connection: callers copy what they hand out. */
+static int rows_cached(struct store *st, struct rows_cache *c, enum q q, size_t elem_size,
+		       row_fn row)
+{
+	if (!st->signal || st->writing)
+		return 0;
+	unsigned long long sig = atomic_load(st->signal);
+	if (c->pool && sig == c->sig)
+		return 1;
+	pool_free(c->pool);
+	c->pool = pool_new();
+	c->sig = sig; /* read before the rows: a bump during the query reloads */
+	sqlite3_stmt *s = stmt(st, sql[q]);
+	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
+		pool_free(c->pool);
+		c->pool = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val)
 {
+	if (rows_cached(st, &st->settings, Q_SETTINGS_ALL, sizeof(struct setting), row_setting)) {
+		const struct setting *hit =
+			bsearch(key, st->settings.rows, st->settings.n, sizeof *hit, by_key);
+		if (hit)
+			*val = pool_strdup(p, hit->value);
+		return hit ? STORE_OK : STORE_NOTFOUND;
+	}
 	sqlite3_stmt *s = stmt(st, sql[Q_SETTING_GET]);
 	if (!s)
 		return STORE_ERROR;
@@ -365,8 +456,17 @@ static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
 	dep(st, "site");
+	if (rows_cached(st, &st->sections, Q_SECTIONS, sizeof **out, row_section)) {
+		const struct section *v = st->sections.rows;
+		*n = st->sections.n;
+		*out = pool_alloc(p, (*n + 1) * sizeof **out);
+		for (size_t i = 0; i < *n; i++)
+			(*out)[i] = (struct section){ v[i].id, pool_strdup(p, v[i].name),
+						      pool_strdup(p, v[i].slug) };
+		return STORE_OK;
+	}
+	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
 	return s ? collect(st, p, s, sizeof **out, row_section, (void **)out, n) : STORE_ERROR;
 }
 

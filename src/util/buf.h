@@ -25,6 +25,9 @@ struct buf {
 
 /* Prepare an empty buffer with maximum `max` (0 means BUF_MAX_DEFAULT). */
 void buf_init(struct buf *b, size_t max);
+/* Room for n more bytes without another allocation; 0 ok, -1 (err set)
+ * past max or out of memory. */
+int buf_reserve(struct buf *b, size_t n);
 /* Free the contents; the struct may be reused after buf_init. */
 void buf_release(struct buf *b);
 /* Forget the contents but keep the allocation. */
