@@ -8,6 +8,7 @@
  * and no entry can change the structure of the document around it.
  */
 #include "feed.h"
+#include "../util/num.h"
 #include "../render/escape.h"
 
 #include <stdio.h>
@@ -39,18 +40,16 @@ const char *feed_format_name(enum feed_format f) { return names[f]; }
 
 void feed_date_http(char *out, size_t n, long long t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	num_utc(t, &tm);
 	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d GMT", wdays[tm.tm_wday], tm.tm_mday,
 		 mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 static void iso(struct buf *b, long long t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	num_utc(t, &tm);
 	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
 		   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

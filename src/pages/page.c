@@ -30,9 +30,8 @@ static char *digits(char *o, int v, int width)
 
 const char *date_iso(struct pool *p, long long t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	num_utc(t, &tm);
 	char *r = pool_alloc(p, 21), *o = r;
 	o = digits(o, (tm.tm_year + 1900) % 10000, 4), *o++ = '-';
 	o = digits(o, tm.tm_mon + 1, 2), *o++ = '-';
@@ -45,10 +44,9 @@ const char *date_iso(struct pool *p, long long t)
 
 const char *date_human(struct pool *p, long long t)
 {
-	time_t tt = (time_t)t;
 	struct tm tm;
 	char day[3] = { 0 }, year[5] = { 0 };
-	gmtime_r(&tt, &tm);
+	num_utc(t, &tm);
 	digits(day, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
 	digits(year, (tm.tm_year + 1900) % 10000, 4);
 	return pool_cat(p, day, " ", months[tm.tm_mon], " ", year, NULL);
@@ -56,9 +54,8 @@ const char *date_human(struct pool *p, long long t)
 
 const char *story_path(struct pool *p, const struct story *s)
 {
-	time_t tt = (time_t)s->published_at;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	num_utc(s->published_at, &tm);
 	char date[13] = "/yyyy/mm/dd/";
 	struct buf b;
 	digits(date + 1, (tm.tm_year + 1900) % 10000, 4);
@@ -113,8 +110,8 @@ unsigned long long page_number(const struct req *rq)
 	return n;
 }
 
-struct tv *page_ctx(struct req *rq, const char *title, const char *description,
-		    const char *canonical_path)
+static struct tv *ctx_common(struct req *rq, const char *title, const char *description,
+			     const char *canonical_path)
 {
 	struct pool *p = rq->pool;
 	const struct config *cfg = &rq->site->cfg;
@@ -143,11 +140,24 @@ struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 	tv_put_str(ctx, "meta_description", description ? description : cfg->tagline);
 	if (canonical_path)
 		tv_put_str(ctx, "canonical_url", pool_cat(p, cfg->base_url, canonical_path, NULL));
-	time_t now = time(NULL);
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	num_utc((long long)time(NULL), &tm);
 	tv_put_int(ctx, "year", tm.tm_year + 1900);
+	return ctx;
+}
+
+struct tv *page_ctx(struct req *rq, const char *title, const char *description,
+		    const char *canonical_path)
+{
+	struct tv *ctx = ctx_common(rq, title, description, canonical_path);
 	page_meta_defaults(rq, ctx, title, description, canonical_path);
+	return ctx;
+}
+
+struct tv *page_ctx_story(struct req *rq, const struct story *s, const char *path)
+{
+	struct tv *ctx = ctx_common(rq, s->title, s->excerpt, path);
+	page_meta_story(rq, ctx, s);
 	return ctx;
 }
 

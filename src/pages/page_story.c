@@ -45,8 +45,14 @@ static struct tv *related_tv(struct req *rq, const struct story *s)
 		log_error("%s: related: %s", rq->uri, store_errmsg(rq->store));
 		return list; /* the story is still worth showing */
 	}
-	for (size_t i = 0; i < n; i++)
-		tv_append(list, story_summary(rq->pool, &v[i]));
+	for (size_t i = 0; i < n; i++) { /* docs/theme-contract.md: related */
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_str(o, "title", v[i].title);
+		tv_put_str(o, "url", story_path(rq->pool, &v[i]));
+		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at));
+		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at));
+		tv_append(list, o);
+	}
 	return list;
 }
 
@@ -65,8 +71,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 		return;
 	}
-	struct tv *ctx = page_ctx(rq, s->title, s->excerpt, path);
-	page_meta_story(rq, ctx, s);
+	struct tv *ctx = page_ctx_story(rq, s, path);
 	struct tv *so = story_summary(p, s);
 	tv_put_html(so, "body_html", s->body_html);
 	tv_put(so, "tags", tags_tv(p, s));

@@ -42,6 +42,8 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 /* The top-level template context: site, nav, css_url, page title... */
 struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 		    const char *canonical_path);
+/* The same for a story's page at path, with page_meta_story's metadata. */
+struct tv *page_ctx_story(struct req *rq, const struct story *s, const char *path);
 /* Metadata for machines (page_meta.c). page_ctx calls page_meta_defaults
  * (OpenGraph website card, the site's feed links); pages add their own
  * feeds (base "/section/world", label, optional query "q=...") or a

@@ -147,6 +147,8 @@ static const char *const schema_migrations[] = {
 	" DELETE FROM comment_threads_stale WHERE story_id = OLD.id; END;"
 	"INSERT INTO comment_threads_stale(story_id)"
 	" SELECT DISTINCT story_id FROM comments WHERE status = 1;",
+	/* a story's tags in their order, read from an index, not sorted */
+	"CREATE INDEX story_tags_position ON story_tags(story_id, position);",
 	/* New migrations go here, at the end, one string each. */
 };
 

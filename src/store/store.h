@@ -100,7 +100,8 @@ int store_story_by_id(struct store *st, struct pool *p, long long id, struct sto
 /* Fills v[i].image for n stories (one primary-key read each; the
  * story:ID tags their reads already reported cover it). */
 int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n);
-/* Its stored related stories that are still published, best first. */
+/* Its stored related stories that are still published, best first: id,
+ * slug, title and published_at only (what a link to each shows). */
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out, size_t *n);
 /* Approved comments of a story oldest first, plus (when extra_id > 0) that
  * one comment whatever its status: the commenter's own held comment. */

@@ -78,9 +78,10 @@ static const char *const sql[Q__MAX] = {
 	[Q_STORY_TAGS] = "SELECT t.id, t.name, t.slug FROM story_tags st"
 			 " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
 			 " ORDER BY st.position",
-	[Q_RELATED] = "SELECT " STORY_COLS STORY_FROM
-		      " JOIN related r ON r.related_id = s.id AND r.story_id = ?1"
-		      " WHERE" PUBLISHED " ORDER BY r.rank",
+	/* what a related link shows: title and address (slug, date) */
+	[Q_RELATED] = "SELECT s.id, s.slug, s.title, s.published_at FROM related r"
+		      " JOIN stories s ON s.id = r.related_id"
+		      " WHERE r.story_id = ?1 AND" PUBLISHED " ORDER BY r.rank",
 	[Q_COMMENTS_FOR_STORY] =
 		/* only what a page shows: no email, address or agent, and the
 		 * raw text only for old rows without stored HTML */
@@ -599,6 +600,17 @@ int store_story_by_id(struct store *st, struct pool *p, long long id, struct sto
 	return story_one(st, p, s, out);
 }
 
+static void row_link(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story *x = e;
+	memset(x, 0, sizeof *x);
+	x->id = sqlite3_column_int64(s, 0);
+	x->slug = col_text(p, s, 1);
+	x->title = col_text(p, s, 2);
+	x->published_at = sqlite3_column_int64(s, 3);
+	x->status = STORY_PUBLISHED;
+}
+
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out,
 		  size_t *n)
 {
@@ -607,9 +619,9 @@ int store_related(struct store *st, struct pool *p, long long story_id, struct s
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
 	dep(st, "story:%lld", story_id);
-	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
-	if (rc == STORE_OK)
-		dep_stories(st, *out, *n);
+	int rc = collect(st, p, s, sizeof **out, row_link, (void **)out, n);
+	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+		dep(st, "story:%lld", (*out)[i].id); /* its title or address */
 	return rc;
 }
 

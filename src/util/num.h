@@ -19,4 +19,11 @@ int num_parse_u64(const char *s, unsigned long long max,
  * must lie in [min, max]. "-" alone, "+1" and "-+1" are refused. */
 int num_parse_i64(const char *s, long long min, long long max, long long *out);
 
+/* The UTC calendar date and time of a Unix time (fields as in struct tm:
+ * years since 1900, months 0-11, wday 0 = Sunday; yday left 0). gmtime_r
+ * takes glibc's time-zone lock on every call, and pages format dozens of
+ * dates from several threads at once. */
+struct tm;
+void num_utc(long long t, struct tm *out);
+
 #endif

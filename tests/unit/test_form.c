@@ -3,6 +3,7 @@
  * comment form's spec, the validators, and num_parse.
  */
 #include <limits.h>
+#include <time.h>
 #include <stdlib.h>
 
 #include "t.h"
@@ -513,6 +514,34 @@ static void test_num_i64(void)
 	CHECK(num_parse_i64(NULL, 0, 10, &v) == -1);
 }
 
+/* num_utc agrees with gmtime_r field by field, from 1900 to 2200 and
+ * around the leap days and century years where such code goes wrong. */
+static void test_num_utc(void)
+{
+	long long fixed[] = { 0, -1, 86399, 86400, 951782400 /* 2000-02-29 */,
+			      951868800, 4107456000LL /* 2100-02-28 */, 4107542400LL,
+			      -2208988800LL /* 1900-01-01 */, 1720137600, 7258118399LL };
+	int bad = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0] + 200000; i++) {
+		long long t = i < sizeof fixed / sizeof fixed[0]
+				      ? fixed[i]
+				      : -2208988800LL + (long long)(i * 47339LL % 9467280000LL) +
+						(long long)(i * 7919 % 86400);
+		time_t tt = (time_t)t;
+		struct tm want, got;
+		gmtime_r(&tt, &want);
+		num_utc(t, &got);
+		if (got.tm_year != want.tm_year || got.tm_mon != want.tm_mon ||
+		    got.tm_mday != want.tm_mday || got.tm_hour != want.tm_hour ||
+		    got.tm_min != want.tm_min || got.tm_sec != want.tm_sec ||
+		    got.tm_wday != want.tm_wday) {
+			if (bad++ < 5)
+				fprintf(stderr, "num_utc(%lld) differs from gmtime_r\n", t);
+		}
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	RUN(test_decode);
@@ -526,5 +555,6 @@ int main(void)
 	RUN(test_uint);
 	RUN(test_num_u64);
 	RUN(test_num_i64);
+	RUN(test_num_utc);
 	return T_DONE();
 }
