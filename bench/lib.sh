@@ -52,7 +52,8 @@ start_gazette() { # site port [flags...]
 	wait_http "http://127.0.0.1:$port/"
 }
 
-# nginx serving one directory as static files, 2 workers like our 2 threads.
+# nginx serving one directory as static files, 2 workers (one per core).
+# Both servers log every request unbuffered: nginx's default, Gazette's.
 start_nginx() { # root port
 	mkdir -p "$WORK/nginx-$2"
 	cat >"$WORK/nginx-$2/nginx.conf" <<CONF
@@ -61,7 +62,7 @@ pid $WORK/nginx-$2/nginx.pid;
 error_log $WORK/nginx-$2/error.log;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  access_log $WORK/nginx-$2/access.log; # a line per request, as Gazette writes
   sendfile on; tcp_nopush on; keepalive_requests 1000000;
   types { text/html html; }
   client_body_temp_path $WORK/nginx-$2; proxy_temp_path $WORK/nginx-$2;

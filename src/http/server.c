@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <malloc.h>
+#include <sys/mman.h>
 
 #define URI_MAX 8192
 #define HEADERS_MAX (16 * 1024)
@@ -281,6 +282,38 @@ static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
 }
 
 /* Sends a cached response, or 304 when the client has it. */
+struct mapping { void *at; size_t len; };
+
+static void unmap(void *cls)
+{
+	struct mapping *m = cls;
+	munmap(m->at, m->len);
+	free(m);
+}
+
+/* A thread's own response for a cached variant. The page is mapped from
+ * its sealed memfd, not sent from the descriptor: MHD then writes headers
+ * and body with one sendmsg, in full segments, where a file response
+ * costs a send() of the headers, pushed alone, and a sendfile. The mapping
+ * outlives the cache entry if need be: it goes with the response. */
+static struct MHD_Response *wire_response(const struct cache_hit *hit)
+{
+	struct mapping *m = malloc(sizeof *m);
+	if (!m)
+		return NULL;
+	m->len = hit->len ? hit->len : 1;
+	m->at = mmap(NULL, m->len, PROT_READ, MAP_SHARED, hit->fd, 0);
+	if (m->at == MAP_FAILED) {
+		free(m);
+		return NULL;
+	}
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(hit->len, m->at, unmap, m);
+	if (!r)
+		unmap(m);
+	return r;
+}
+
 static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 				 struct req *rq, struct cache_hit *hit)
 {
@@ -293,9 +326,7 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 		/* this thread's own response for the variant: built once, no
 		 * header added per request, and no other thread takes its lock */
 		if (!*hit->wire) {
-			int fd = dup(hit->fd);
-			struct MHD_Response *w =
-				fd >= 0 ? MHD_create_response_from_fd_at_offset64(hit->len, fd, 0) : NULL;
+			struct MHD_Response *w = wire_response(hit);
 			if (w)
 				hit_headers(w, hit, rq);
 			*hit->wire = w;
