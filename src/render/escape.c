@@ -28,10 +28,18 @@ void html_textn(struct buf *b, const char *s, size_t n)
 	buf_add(b, s + start, n - start);
 }
 
+/* The same for a C string, found with strcspn (which compares 16 bytes at a
+ * time): most text has nothing to escape. */
 void html_text(struct buf *b, const char *s)
 {
-	if (s)
-		html_textn(b, s, strlen(s));
+	while (s && *s) {
+		size_t k = strcspn(s, "&<>\"'");
+		buf_add(b, s, k);
+		if (!s[k])
+			break;
+		html_textn(b, s + k, 1);
+		s += k + 1;
+	}
 }
 
 void html_attr(struct buf *b, const char *s)
@@ -84,9 +92,15 @@ void url_query(struct buf *b, const char *s)
 void json_string(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	/* 1 for the bytes that need an escape: controls, " \\ < > & */
+	static const unsigned char special[256] = {
+		[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['<'] = 1, ['>'] = 1, ['&'] = 1,
+	};
 	buf_putc(b, '"');
-	const char *run = s;
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; p && *p; p++) {
+		if (!special[*p])
+			continue; /* part of the run copied as it is */
 		const char *rep;
 		switch (*p) {
 		case '"': rep = "\\\""; break;
@@ -97,22 +111,19 @@ void json_string(struct buf *b, const char *s)
 		case '<': rep = "\\u003c"; break;
 		case '>': rep = "\\u003e"; break;
 		case '&': rep = "\\u0026"; break;
-		default:
-			if (*p >= 0x20)
-				continue; /* part of the run copied as it is */
-			rep = NULL;
+		default: rep = NULL;
 		}
-		buf_add(b, run, (size_t)((const char *)p - run));
+		buf_add(b, run, (size_t)(p - run));
 		if (rep) {
 			buf_puts(b, rep);
 		} else {
 			char u[7] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15], 0 };
 			buf_puts(b, u);
 		}
-		run = (const char *)p + 1;
+		run = p + 1;
 	}
 	if (run)
-		buf_puts(b, run);
+		buf_add(b, run, (size_t)(p - run));
 	buf_putc(b, '"');
 }
 
