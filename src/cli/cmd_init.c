@@ -100,17 +100,27 @@ static int create(const char *dir, int demo, char *err, size_t errlen)
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
 	if (access(path, F_OK) != 0 && config_write(&cfg, path, err, errlen))
 		return -1;
-	struct store *st;
+	/* opening the site creates the database and its signing secret and
+	 * checks the theme; the demo's comment threads are rendered as its
+	 * comments go in */
+	struct site site;
+	struct store *st = NULL;
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
-	if (store_open(&st, path, err, errlen))
+	if (store_open(&st, path, err, errlen)) /* the schema */
 		return -1;
-	int rc = 0;
-	if (demo) {
-		char demo_dir[PATH_MAX];
-		snprintf(demo_dir, sizeof demo_dir, "%s/demo", site_data_dir());
-		rc = demo_load(st, demo_dir, err, errlen);
-	}
 	store_close(st);
+	st = NULL;
+	int rc = site_open(&site, dir, err, errlen);
+	if (rc == 0) {
+		rc = site_store_open(&site, &st, err, errlen);
+		if (rc == 0 && demo) {
+			char demo_dir[PATH_MAX];
+			snprintf(demo_dir, sizeof demo_dir, "%s/demo", site_data_dir());
+			rc = demo_load(st, demo_dir, err, errlen);
+		}
+		store_close(st);
+		site_release(&site);
+	}
 	if (rc)
 		unlink(path); /* leave no half-made site behind */
 	return rc;
