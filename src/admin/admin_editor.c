@@ -13,6 +13,7 @@
  * the cached pages that showed the story.
  */
 #include "admin.h"
+#include "scheduler.h"
 #include "featured.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
@@ -424,12 +425,16 @@ static int write_story(struct req *rq, const struct story_edit *old, struct stor
 		if (strcmp(from, to) != 0)
 			rc = store_redirect_put(st, from, to);
 	}
+	/* the whole site's lists: recomputed by the scheduler, which this
+	 * wakes, without holding the write lock meanwhile */
 	if (!rc && (was_live || live))
-		rc = publish_refresh_related(st, rq->pool);
+		rc = store_related_mark_due(st);
 	if (!rc)
 		rc = store_commit(st);
 	if (rc)
 		store_rollback(st);
+	else if (was_live || live)
+		scheduler_wake();
 	return rc;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "scheduler.h"
 #include "../content/publish.h"
+#include "../store/store.h"
 #include "../site/site.h"
 #include "../store/store_moderation.h"
 #include "../store/store_session.h"
@@ -26,7 +27,12 @@ struct scheduler {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	int stop;
+	int poked;   /* scheduler_wake: work is waiting */
 };
+
+/* The process's running scheduler, for scheduler_wake. */
+static struct scheduler *running;
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int publish_due(struct store *st, long long now, size_t *published)
 {
@@ -47,7 +53,7 @@ static int publish_due(struct store *st, long long now, size_t *published)
 			}
 		}
 		if (rc == STORE_OK && *published)
-			rc = publish_refresh_related(st, p);
+			rc = store_related_mark_due(st); /* refresh_related, next */
 		if (rc == STORE_OK)
 			rc = store_commit(st);
 		if (rc)
@@ -101,6 +107,43 @@ static void build_threads(struct scheduler *s, struct store *st)
 		log_info("scheduler: rendered %zu comment threads", total);
 }
 
+static long long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Related lists marked due by a save: read every story in one snapshot and
+ * compute without holding the write lock (seconds on a big site), then
+ * write the lists that changed in a short transaction. A save made
+ * meanwhile marks them due again, and the loop comes back. */
+int scheduler_refresh_related(struct store *st)
+{
+	long long seq;
+	int rc = store_related_due(st, &seq);
+	if (rc == STORE_NOTFOUND)
+		return 0;
+	if (rc)
+		return -1;
+	struct pool *p = pool_new();
+	struct related_lists r;
+	struct timespec t0, t1, t2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = store_read_begin(st) || publish_compute_related(st, p, &r);
+	store_read_end(st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!rc && !(rc = store_begin(st))) {
+		rc = publish_store_related(st, &r) || store_related_done(st, seq) || store_commit(st);
+		if (rc)
+			store_rollback(st);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	if (!rc)
+		log_info("scheduler: related lists of %zu stories: %lld ms computing, %lld ms writing",
+			 r.n, ms_between(&t0, &t1), ms_between(&t1, &t2));
+	pool_free(p);
+	return rc ? -1 : 1;
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -122,12 +165,19 @@ static void *loop(void *arg)
 		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
 			log_error("scheduler: %s", store_errmsg(st));
 		build_threads(s, st);
+		int r;
+		for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
+			;
+		if (r < 0)
+			log_error("scheduler: related lists: %s", store_errmsg(st));
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += s->site->cfg.schedule_interval;
 		pthread_mutex_lock(&s->lock);
-		while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+		while (!s->stop && !s->poked &&
+		       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
 			;
+		s->poked = 0;
 	}
 	pthread_mutex_unlock(&s->lock);
 	store_close(st);
@@ -147,6 +197,9 @@ struct scheduler *scheduler_start(const struct site *site)
 		free(s);
 		return NULL;
 	}
+	pthread_mutex_lock(&running_lock);
+	running = s;
+	pthread_mutex_unlock(&running_lock);
 	return s;
 }
 
@@ -154,6 +207,10 @@ void scheduler_stop(struct scheduler *s)
 {
 	if (!s)
 		return;
+	pthread_mutex_lock(&running_lock);
+	if (running == s)
+		running = NULL;
+	pthread_mutex_unlock(&running_lock);
 	pthread_mutex_lock(&s->lock);
 	s->stop = 1;
 	pthread_cond_signal(&s->wake);
@@ -162,4 +219,17 @@ void scheduler_stop(struct scheduler *s)
 	pthread_cond_destroy(&s->wake);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+void scheduler_wake(void)
+{
+	pthread_mutex_lock(&running_lock);
+	struct scheduler *s = running;
+	if (s) {
+		pthread_mutex_lock(&s->lock);
+		s->poked = 1;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&running_lock);
 }

@@ -4,7 +4,8 @@
  * start (what came due while the server was down) and then every
  * `schedule_interval` seconds, without waiting for any visit (WP-Cron's
  * failure). It also purges spam and trash older than 30 days and expired
- * sessions, and renders the comment threads left stale (store_thread.h):
+ * sessions, recomputes the related lists a save marked due, and renders
+ * the comment threads left stale (store_thread.h):
  * at start those of another theme or nesting limit. It has its own
  * database connection.
  */
@@ -24,7 +25,16 @@ struct store;
  * *published is the number of stories published. 0 ok, else STORE_ERROR. */
 int scheduler_run(struct store *st, const struct site *site, long long now, size_t *published);
 
+/* Recomputes the related lists if a save marked them due (one snapshot
+ * read without the write lock, then a short write). 1 done, 0 nothing
+ * due, -1 error (store_errmsg). The scheduler's thread calls it. */
+int scheduler_refresh_related(struct store *st);
+
 struct scheduler;
+/* Wakes the running scheduler now, for work a request left it (a save
+ * marked the related lists due). Without one (a CLI process), nothing:
+ * a server will find the mark when it starts. */
+void scheduler_wake(void);
 /* Starts the thread (NULL when it could not start: logged). */
 struct scheduler *scheduler_start(const struct site *site);
 /* Stops and joins the thread; NULL is fine. */

@@ -3,6 +3,8 @@
  * lists are recomputed for the whole site in one pass: with an inverted
  * index this costs milliseconds for thousands of stories, and it keeps
  * the lists exact, since one story's arrival changes IDF weights for all.
+ * It grows with the site (reading every story's text), which is why a
+ * newsroom's save leaves it to the scheduler, outside the writer's lock.
  */
 #include "publish.h"
 #include "markdown.h"
@@ -33,14 +35,20 @@ int publish_render(struct pool *p, struct story *s)
 	return rc ? -1 : 0;
 }
 
-int publish_refresh_related(struct store *st, struct pool *p)
+int publish_compute_related(struct store *st, struct pool *p, struct related_lists *out)
 {
 	struct story *v;
 	size_t n;
 	if (store_stories_for_related(st, p, &v, &n))
 		return STORE_ERROR;
 	struct related_doc *docs = pool_alloc(p, (n + 1) * sizeof *docs);
-	long long *story_ids = pool_alloc(p, (n + 1) * sizeof *story_ids);
+	*out = (struct related_lists){
+		.story_ids = pool_alloc(p, (n + 1) * sizeof *out->story_ids),
+		.ids = pool_alloc(p, (n + 1) * RELATED_MAX * sizeof *out->ids),
+		.scores = pool_alloc(p, (n + 1) * RELATED_MAX * sizeof *out->scores),
+		.counts = pool_alloc(p, (n + 1) * sizeof *out->counts),
+		.n = n,
+	};
 	for (size_t i = 0; i < n; i++) {
 		struct buf text;
 		buf_init(&text, 0);
@@ -50,25 +58,31 @@ int publish_refresh_related(struct store *st, struct pool *p)
 			tags[t] = v[i].tags[t].name;
 		docs[i] = (struct related_doc){ v[i].id, v[i].title, pool_strdup(p, buf_str(&text)),
 						v[i].section.name, tags, v[i].ntags };
-		story_ids[i] = v[i].id;
+		out->story_ids[i] = v[i].id;
 		buf_release(&text);
 	}
 	struct related_hit *hits = calloc((n + 1) * RELATED_MAX, sizeof *hits);
-	size_t *counts = malloc((n + 1) * sizeof *counts);
-	long long *ids = malloc((n + 1) * RELATED_MAX * sizeof *ids);
-	double *scores = malloc((n + 1) * RELATED_MAX * sizeof *scores);
 	int rc = STORE_ERROR;
-	if (hits && counts && ids && scores &&
-	    related_compute(docs, n, RELATED_MAX, RELATED_MIN_SCORE, hits, counts) == 0) {
+	if (hits && related_compute(docs, n, RELATED_MAX, RELATED_MIN_SCORE, hits, out->counts) == 0) {
 		for (size_t i = 0; i < n * RELATED_MAX; i++) {
-			ids[i] = hits[i].id;
-			scores[i] = hits[i].score;
+			out->ids[i] = hits[i].id;
+			out->scores[i] = hits[i].score;
 		}
-		rc = store_related_replace(st, story_ids, n, RELATED_MAX, ids, scores, counts);
+		rc = STORE_OK;
 	}
 	free(hits);
-	free(counts);
-	free(ids);
-	free(scores);
 	return rc;
+}
+
+int publish_store_related(struct store *st, const struct related_lists *r)
+{
+	return store_related_replace(st, r->story_ids, r->n, RELATED_MAX, r->ids, r->scores,
+				     r->counts);
+}
+
+int publish_refresh_related(struct store *st, struct pool *p)
+{
+	struct related_lists r;
+	return publish_compute_related(st, p, &r) || publish_store_related(st, &r) ? STORE_ERROR
+										    : STORE_OK;
 }

@@ -149,6 +149,10 @@ static const char *const schema_migrations[] = {
 	" SELECT DISTINCT story_id FROM comments WHERE status = 1;",
 	/* a story's tags in their order, read from an index, not sorted */
 	"CREATE INDEX story_tags_position ON story_tags(story_id, position);",
+	/* Related lists due for recomputing (store_related_mark_due): one row
+	 * while due, its seq bumped by each mark, so a recompute that started
+	 * before the newest mark does not clear it. */
+	"CREATE TABLE related_due(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);",
 	/* New migrations go here, at the end, one string each. */
 };
 

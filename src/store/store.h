@@ -124,6 +124,12 @@ int store_stories_for_related(struct store *st, struct pool *p, struct story **o
  * story_ids[i]. Lists that did not change are left alone. */
 int store_related_replace(struct store *st, const long long *story_ids, size_t n, size_t k,
 			  const long long *ids, const double *scores, const size_t *counts);
+/* Related lists are due for recomputing (a newsroom's save; the scheduler
+ * does it). *seq of the newest mark: STORE_OK when due, else STORE_NOTFOUND.
+ * Done clears the mark unless a newer one was made meanwhile. */
+int store_related_mark_due(struct store *st);
+int store_related_due(struct store *st, long long *seq);
+int store_related_done(struct store *st, long long seq);
 
 int store_comment_insert(struct store *st, const struct comment *c, long long *id);
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out);

@@ -24,6 +24,7 @@
 
 enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
+	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE,
 	Q_SETTING_GET, Q_SETTING_SET,
 	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
@@ -47,6 +48,10 @@ static const char *const sql[Q__MAX] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_BEGIN_READ] = "BEGIN",
+	[Q_RELATED_DUE_MARK] = "INSERT INTO related_due(id, seq) VALUES(1, 1)"
+			       " ON CONFLICT(id) DO UPDATE SET seq = seq + 1",
+	[Q_RELATED_DUE_GET] = "SELECT seq FROM related_due WHERE id = 1",
+	[Q_RELATED_DUE_DONE] = "DELETE FROM related_due WHERE id = 1 AND seq = ?1",
 	[Q_SETTINGS_ALL] = "SELECT key, value FROM settings ORDER BY key",
 	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
 	[Q_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
@@ -944,4 +949,32 @@ int store_comments_list(struct store *st, struct pool *p, int status, size_t lim
 	if (status >= 0)
 		sqlite3_bind_int(s, 2, status);
 	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}
+
+int store_related_mark_due(struct store *st)
+{
+	return simple(st, Q_RELATED_DUE_MARK);
+}
+
+int store_related_due(struct store *st, long long *seq)
+{
+	sqlite3_stmt *s = stmt(st, sql[Q_RELATED_DUE_GET]);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*seq = sqlite3_column_int64(s, 0);
+	done(s);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "related due");
+}
+
+int store_related_done(struct store *st, long long seq)
+{
+	sqlite3_stmt *s = stmt(st, sql[Q_RELATED_DUE_DONE]);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, seq);
+	return exec_step(st, s, "related done");
 }

@@ -38,6 +38,21 @@ describe('the editor', () => {
     assert.ok(author.body.includes('Tidal power comes to Baku harbour'));
   });
 
+  test('a published story gets its related articles from the scheduler, without holding up the save', async () => {
+    const id = await a.writeStory(au, { title: 'Pakistan and Azerbaijan sign a gas pipeline and trade accord', body: 'Pakistan and Azerbaijan agreed on gas, energy and trade links, with new flights between Baku and Islamabad.\n\nThe Caspian gas deal follows talks on diplomacy and investment.', excerpt: 'Gas, trade and flights.', section: '3', tags: 'Pakistan, Azerbaijan, Energy' });
+    const path = await a.publicPath(au, id);
+    let links = [];
+    for (let i = 0; i < 100 && links.length === 0; i++) { // the save returned; the lists follow
+      const page = await h.get(srv.url, path);
+      const sec = h.findElement(page.body, 'section', (attrs) => h.hasClass(attrs, 'related'));
+      links = sec ? [...sec.matchAll(/href="([^"]+)"/g)].map((m) => m[1]) : [];
+      if (links.length === 0) await sleep(100);
+    }
+    assert.ok(links.length >= 1 && links.length <= 4, `related links appeared: ${links}`);
+    assert.ok(!links.includes(path), 'not related to itself');
+    assert.ok(links.includes(h.SEED_PATH), `the seed story about Pakistan-Azerbaijan ties is among them: ${links}`);
+  });
+
   test('slugs: derived with accents transliterated and Unicode kept, unique, editable', async () => {
     const one = await a.writeStory(au, { title: 'Çay və şəkər: Bakı', body: 'x' }, 'save');
     assert.equal((await a.editorValues(au, one)).slug, 'cay-ve-seker-baki');
