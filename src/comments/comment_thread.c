@@ -119,11 +119,17 @@ int comment_thread_render(const struct site *site, struct pool *p, const char *s
 					      : -1;
 }
 
+/* Bump when this file's output changes for the same comments and theme
+ * (a new key for comment.html, another date format...): stored threads of
+ * the old format are then rendered again, as after a theme change. */
+#define THREAD_FORMAT 1
+
 unsigned long long comment_thread_variant(const struct site *site)
 {
-	unsigned long long h = tpl_source_hash(site->tpl, "comment") ^
-			       tpl_source_hash(site->tpl, "comments") * 31;
-	return (h ^ (unsigned long long)site->cfg.comment_max_depth * 0x9E3779B97F4A7C15ULL) >> 1;
+	unsigned long long h = tpl_reach_hash(site->tpl, "comments");
+	h ^= (unsigned long long)site->cfg.comment_max_depth * 0x9E3779B97F4A7C15ULL;
+	h ^= (unsigned long long)THREAD_FORMAT * 0xC2B2AE3D27D4EB4FULL;
+	return h >> 1; /* stored as a positive SQLite integer */
 }
 
 static int build(void *arg, struct store *st, long long story_id)

@@ -440,7 +440,7 @@ struct tpl {
 	const char *name;    /* in pool */
 	struct pool *pool;   /* owns name, source copy and nodes */
 	struct node *root;
-	unsigned long long hash; /* of the source text (tpl_source_hash) */
+	unsigned long long hash; /* of the source text (tpl_reach_hash) */
 };
 
 struct tpl_set {
@@ -533,10 +533,63 @@ static int set_add(struct tpl_set *set, const char *name, const char *text,
 	return 0;
 }
 
-unsigned long long tpl_source_hash(const struct tpl_set *set, const char *name)
+struct reach {
+	const struct tpl_set *set;
+	const struct tpl *seen[TPL_MAX_PARTIAL_DEPTH * 2];
+	size_t nseen;
+	unsigned long long h;
+	const char *var;   /* tpl_reach_uses: the name looked for */
+	int found;
+};
+
+/* Folds template t, then every partial its nodes name, each once. */
+static void reach_tpl(struct reach *r, const struct tpl *t);
+
+static void reach_nodes(struct reach *r, const struct node *nd)
+{
+	for (; nd; nd = nd->next) {
+		if (r->var && nd->kind != N_TEXT && nd->kind != N_PARTIAL &&
+		    strcmp(nd->str, r->var) == 0)
+			r->found = 1;
+		if (nd->kind == N_PARTIAL) {
+			const struct tpl *t = set_find(r->set, nd->str);
+			r->h = (r->h ^ (t ? 0 : 0x5bd1e995ULL)) * 1099511628211ULL; /* a missing one counts */
+			if (t)
+				reach_tpl(r, t);
+		}
+		reach_nodes(r, nd->child);
+	}
+}
+
+static void reach_tpl(struct reach *r, const struct tpl *t)
+{
+	for (size_t i = 0; i < r->nseen; i++)
+		if (r->seen[i] == t)
+			return;
+	if (r->nseen == sizeof r->seen / sizeof r->seen[0])
+		return;
+	r->seen[r->nseen++] = t;
+	r->h = (r->h ^ t->hash) * 1099511628211ULL;
+	reach_nodes(r, t->root);
+}
+
+int tpl_reach_uses(const struct tpl_set *set, const char *name, const char *var)
 {
 	const struct tpl *t = set && name ? set_find(set, name) : NULL;
-	return t ? t->hash : 0;
+	struct reach r = { .set = set, .var = var };
+	if (t)
+		reach_tpl(&r, t);
+	return r.found;
+}
+
+unsigned long long tpl_reach_hash(const struct tpl_set *set, const char *name)
+{
+	const struct tpl *t = set && name ? set_find(set, name) : NULL;
+	struct reach r = { .set = set, .h = 14695981039346656037ULL };
+	if (!t)
+		return 0;
+	reach_tpl(&r, t);
+	return r.h;
 }
 
 int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,

@@ -87,9 +87,14 @@ int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,
 
 /* 1 when the set holds a template of that name. */
 int tpl_has(const struct tpl_set *set, const char *name);
-/* A 64-bit hash of template `name`'s source text (0 when absent): what
- * was rendered with it and stored can tell a changed theme. */
-unsigned long long tpl_source_hash(const struct tpl_set *set, const char *name);
+/* A 64-bit hash of the source text of template `name` and of every
+ * template its partials reach (0 when absent): what can change the output
+ * of rendering `name`, so something rendered and stored can tell a
+ * changed theme. */
+unsigned long long tpl_reach_hash(const struct tpl_set *set, const char *name);
+/* 1 when template `name`, or a template its partials reach, has a tag
+ * {{var}}, {{#var}} or {{^var}}. */
+int tpl_reach_uses(const struct tpl_set *set, const char *name, const char *var);
 /* Append template `name` rendered with ctx (an object, or NULL) to out.
  * 0 ok; -1 when the template is unknown, out overflowed (out->err), or the
  * render exceeded TPL_MAX_STEPS (a runaway theme); out then holds a prefix. */

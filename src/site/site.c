@@ -11,6 +11,7 @@
 #include "../render/template.h"
 #include "../store/store.h"
 #include "../cache/cache.h"
+#include "../util/log.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
 
@@ -187,6 +188,10 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
 	if (tpl_set_load(&s->tpl, site_theme, def_theme, err, errlen))
 		goto fail;
+	/* a story.html written before threads were stored shows no comments */
+	if (tpl_has(s->tpl, "story") && !tpl_reach_uses(s->tpl, "story", "comments_html"))
+		log_error("%s/story.html never shows comments_html: story pages will show no "
+			  "comments (docs/theme-contract.md)", site_theme);
 	if (load_statics(s, site_theme, def_theme, err, errlen))
 		goto fail;
 	s->comment_rl = ratelimit_new((unsigned)s->cfg.comment_rate_per_minute, 4096);

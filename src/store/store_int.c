@@ -67,6 +67,15 @@ int exec_step(struct store *st, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
 }
 
+int exec_id(struct store *st, const char *sql, long long id, const char *what)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return exec_step(st, s, what);
+}
+
 int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n)
 {

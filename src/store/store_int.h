@@ -31,10 +31,12 @@ struct store {
 	int (*thread_builder)(void *arg, struct store *st, long long story_id);
 	void *thread_builder_arg;
 	long long thread_variant;
+	long long thread_mark;   /* newest stale mark when store_begin ran */
 	int reading;             /* in store_read_begin's transaction */
+	long long snapshot_version; /* store_data_version just before it */
 	struct rows_cache {      /* see rows_cached in store_sqlite.c */
 		struct pool *pool;
-		unsigned long long sig;
+		long long version;
 		void *rows;
 		size_t n;
 	} settings, sections;
@@ -58,6 +60,8 @@ void bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *col_text(struct pool *p, sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows, then done(). */
 int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
+/* The cached statement for sql with ?1 bound to id, stepped by exec_step. */
+int exec_id(struct store *st, const char *sql, long long id, const char *what);
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

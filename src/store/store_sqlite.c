@@ -24,7 +24,7 @@
 
 enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
-	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE,
+	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE, Q_SNAPSHOT,
 	Q_SETTING_GET, Q_SETTING_SET,
 	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
@@ -48,6 +48,7 @@ static const char *const sql[Q__MAX] = {
 	[Q_COMMIT] = "COMMIT",
 	[Q_ROLLBACK] = "ROLLBACK",
 	[Q_BEGIN_READ] = "BEGIN",
+	[Q_SNAPSHOT] = "PRAGMA user_version", /* any read starts the snapshot */
 	[Q_RELATED_DUE_MARK] = "INSERT INTO related_due(id, seq) VALUES(1, 1)"
 			       " ON CONFLICT(id) DO UPDATE SET seq = seq + 1",
 	[Q_RELATED_DUE_GET] = "SELECT seq FROM related_due WHERE id = 1",
@@ -302,6 +303,10 @@ int store_begin(struct store *st)
 	pthread_mutex_lock(&write_lock);
 	st->writing = 1;
 	int rc = simple(st, Q_BEGIN);
+	if (rc == STORE_OK && store_threads_mark_start(st)) {
+		(void)simple(st, Q_ROLLBACK);
+		rc = STORE_ERROR;
+	}
 	if (rc) {
 		st->writing = 0;
 		pthread_mutex_unlock(&write_lock);
@@ -316,9 +321,22 @@ int store_read_begin(struct store *st)
 {
 	if (st->reading || !sqlite3_get_autocommit(st->db))
 		return STORE_OK;
-	int rc = simple(st, Q_BEGIN_READ);
-	st->reading = rc == STORE_OK;
-	return rc;
+	/* what has changed, read before the snapshot (rows_cached labels
+	 * rows read inside it with this), and the snapshot taken at once by
+	 * a read, not at the page's first query */
+	if (store_data_version(st, &st->snapshot_version) || simple(st, Q_BEGIN_READ))
+		return STORE_ERROR;
+	sqlite3_stmt *s = stmt(st, sql[Q_SNAPSHOT]);
+	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	if (s)
+		done(s);
+	if (rc != SQLITE_ROW) {
+		fail(st, "read snapshot");
+		(void)simple(st, Q_ROLLBACK);
+		return STORE_ERROR;
+	}
+	st->reading = 1;
+	return STORE_OK;
 }
 
 void store_read_end(struct store *st)
@@ -342,9 +360,8 @@ int store_commit(struct store *st)
 {
 	/* the threads this transaction made stale, rendered into it (a
 	 * failure leaves them stale: pages then render their comments) */
-	size_t built;
 	if (st->thread_builder && !sqlite3_get_autocommit(st->db))
-		(void)store_threads_rebuild(st, STORE_THREADS_PER_COMMIT, &built);
+		(void)store_threads_rebuild_own(st);
 	int rc = simple(st, Q_COMMIT);
 	if (rc == STORE_OK && st->txn_touched)
 		signal_bump(st); /* after the commit: a reader that sees it sees the data */
@@ -378,22 +395,30 @@ static int by_key(const void *k, const void *e)
 }
 
 /* Rows every page asks for (settings, sections), kept per connection and
- * read again only when the change counter moved: any write to them logs
- * "site" and bumps it, in this process or another. 1 when c holds current
- * rows; 0 when the caller must query (no counter, or inside a write, whose
- * own changes are not committed yet). The rows live until the next reload
- * on this connection: callers copy what they hand out. */
+ * read again only when something changed: any write to them logs "site"
+ * and bumps the shared change counter, and store_data_version also catches
+ * a writer that could not bump it (PRAGMA data_version, once a second).
+ * Inside a read snapshot the rows are labelled with the version read just
+ * before the snapshot began, so rows of an old snapshot are never kept as
+ * newer than they are. 1 when c holds current rows; 0 when the caller must
+ * query (inside a write, whose own changes are not committed yet). The
+ * rows live until the next reload on this connection: callers copy what
+ * they hand out. */
 static int rows_cached(struct store *st, struct rows_cache *c, enum q q, size_t elem_size,
 		       row_fn row)
 {
-	if (!st->signal || st->writing)
+	long long version;
+	if (st->writing)
 		return 0;
-	unsigned long long sig = atomic_load(st->signal);
-	if (c->pool && sig == c->sig)
+	if (st->reading)
+		version = st->snapshot_version;
+	else if (store_data_version(st, &version))
+		return 0;
+	if (c->pool && version == c->version)
 		return 1;
 	pool_free(c->pool);
 	c->pool = pool_new();
-	c->sig = sig; /* read before the rows: a bump during the query reloads */
+	c->version = version; /* read before the rows: a change meanwhile reloads */
 	sqlite3_stmt *s = stmt(st, sql[q]);
 	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
 		pool_free(c->pool);
@@ -972,9 +997,5 @@ int store_related_due(struct store *st, long long *seq)
 
 int store_related_done(struct store *st, long long seq)
 {
-	sqlite3_stmt *s = stmt(st, sql[Q_RELATED_DUE_DONE]);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, seq);
-	return exec_step(st, s, "related done");
+	return exec_id(st, sql[Q_RELATED_DUE_DONE], seq, "related done");
 }

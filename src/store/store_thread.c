@@ -5,12 +5,19 @@
 #include "store_thread.h"
 #include "store_int.h"
 
+#include <limits.h>
+
 static const char SQL_GET[] = "SELECT variant, html FROM comment_threads WHERE story_id = ?1";
 static const char SQL_PUT[] =
 	"INSERT OR REPLACE INTO comment_threads(story_id, variant, html) VALUES(?1, ?2, ?3)";
 static const char SQL_UNMARK[] = "DELETE FROM comment_threads_stale WHERE story_id = ?1";
 static const char SQL_NEWEST[] =
-	"SELECT story_id FROM comment_threads_stale ORDER BY n DESC LIMIT ?1";
+	"SELECT story_id FROM comment_threads_stale WHERE n > ?2 ORDER BY n DESC LIMIT ?1";
+static const char SQL_NEWEST_MARK[] = "SELECT COALESCE(max(n), 0) FROM comment_threads_stale";
+/* behind every other mark: what failed is tried again last */
+static const char SQL_PUSH_BACK[] =
+	"UPDATE comment_threads_stale SET n = (SELECT min(n) FROM comment_threads_stale) - 1"
+	" WHERE story_id = ?1";
 static const char SQL_RESTALE[] =
 	"INSERT OR REPLACE INTO comment_threads_stale(story_id)"
 	" SELECT story_id FROM comment_threads WHERE variant != ?1";
@@ -45,11 +52,7 @@ int store_thread_get(struct store *st, struct pool *p, long long story_id,
 
 static int unmark(struct store *st, long long story_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_UNMARK);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	return exec_step(st, s, "thread unmark");
+	return exec_id(st, SQL_UNMARK, story_id, "thread unmark");
 }
 
 int store_thread_put(struct store *st, long long story_id, unsigned long long variant,
@@ -66,46 +69,81 @@ int store_thread_put(struct store *st, long long story_id, unsigned long long va
 
 int store_threads_restale(struct store *st)
 {
-	sqlite3_stmt *s = stmt(st, SQL_RESTALE);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, st->thread_variant);
-	return exec_step(st, s, "thread restale");
+	return exec_id(st, SQL_RESTALE, st->thread_variant, "thread restale");
 }
 
-int store_threads_rebuild(struct store *st, size_t limit, size_t *built)
+static int push_back(struct store *st, long long story_id)
+{
+	return exec_id(st, SQL_PUSH_BACK, story_id, "thread push back");
+}
+
+/* Up to limit marks newer than `above`, newest first. A story that fails
+ * to build (a thread past its size limit, say) goes behind every other
+ * mark, so it never holds up the rest; a round that builds nothing ends
+ * the call. */
+static int rebuild(struct store *st, size_t limit, long long above, size_t *built)
 {
 	long long ids[STORE_THREADS_PER_COMMIT];
-	size_t n = 0;
+	size_t tried = 0;
 	*built = 0;
 	if (!st->thread_builder)
 		return STORE_OK;
-	while (*built < limit) {
-		size_t want = limit - *built < STORE_THREADS_PER_COMMIT ? limit - *built
-									 : STORE_THREADS_PER_COMMIT;
+	while (tried < limit) {
+		size_t want = limit - tried < STORE_THREADS_PER_COMMIT ? limit - tried
+								       : STORE_THREADS_PER_COMMIT;
 		sqlite3_stmt *s = stmt(st, SQL_NEWEST);
 		if (!s)
 			return STORE_ERROR;
 		sqlite3_bind_int64(s, 1, (sqlite3_int64)want);
+		sqlite3_bind_int64(s, 2, above);
 		int rc;
-		for (n = 0; (rc = sqlite3_step(s)) == SQLITE_ROW;)
+		size_t n = 0;
+		while (n < want && (rc = sqlite3_step(s)) == SQLITE_ROW)
 			ids[n++] = sqlite3_column_int64(s, 0);
 		done(s);
-		if (rc != SQLITE_DONE)
+		if (n < want && rc != SQLITE_DONE)
 			return fail(st, "stale threads");
-		if (n == 0)
-			break;
-		for (size_t i = 0; i < n; i++) {
-			/* a story that cannot be built now stays marked for
-			 * the scheduler; it is not retried in this loop */
-			if (st->thread_builder(st->thread_builder_arg, st, ids[i]) || unmark(st, ids[i]))
+		size_t ok = 0;
+		for (size_t i = 0; i < n; i++, tried++) {
+			if (st->thread_builder(st->thread_builder_arg, st, ids[i]) == 0) {
+				if (unmark(st, ids[i]))
+					return STORE_ERROR;
+				ok++;
+			} else if (push_back(st, ids[i])) {
 				return STORE_ERROR;
-			(*built)++;
+			}
 		}
-		if (n < want)
+		*built += ok;
+		if (ok == 0 || n < want)
 			break;
 	}
 	return STORE_OK;
+}
+
+int store_threads_rebuild(struct store *st, size_t limit, size_t *built)
+{
+	return rebuild(st, limit, LLONG_MIN, built);
+}
+
+int store_threads_mark_start(struct store *st)
+{
+	st->thread_mark = 0;
+	if (!st->thread_builder)
+		return STORE_OK;
+	sqlite3_stmt *s = stmt(st, SQL_NEWEST_MARK);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		st->thread_mark = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "stale threads");
+}
+
+int store_threads_rebuild_own(struct store *st)
+{
+	size_t built;
+	return rebuild(st, STORE_THREADS_PER_COMMIT, st->thread_mark, &built);
 }
 
 int store_threads_stale_count(struct store *st, long long *n)

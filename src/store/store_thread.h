@@ -10,11 +10,12 @@
  * and the page renders the comments itself.
  *
  * Stale threads are rebuilt by the builder registered on the connection:
- * store_commit runs it on the newest STORE_THREADS_PER_COMMIT stale
- * stories (those its own transaction marked) before COMMIT, so a new
- * comment's thread lands with the comment. Anything older (rows written by
- * another program, a changed theme) is left to store_threads_rebuild, which
- * the server's scheduler thread calls in batches.
+ * store_commit runs it before COMMIT on the stories its own transaction
+ * marked (up to STORE_THREADS_PER_COMMIT, newer than the newest mark when
+ * store_begin ran), so a new comment's thread lands with the comment.
+ * Anything older (rows written by another program, a changed theme, a
+ * thread that failed to build) is left to store_threads_rebuild, which the
+ * server's scheduler thread calls in batches.
  *
  * A thread is stored with a variant: a hash of what else decides its HTML
  * (the comment template, the nesting limit). A row of another variant is
@@ -45,9 +46,14 @@ int store_thread_put(struct store *st, long long story_id, unsigned long long va
  * (after a theme or nesting-limit change). */
 int store_threads_restale(struct store *st);
 /* Rebuilds up to limit stale threads, newest marks first, in the open
- * transaction; *built says how many. Used by store_commit and, with its
- * own transaction per batch, by the scheduler. */
+ * transaction; *built says how many were built (a story that failed is
+ * moved behind the others). The scheduler calls it with a transaction per
+ * batch. */
 int store_threads_rebuild(struct store *st, size_t limit, size_t *built);
+/* For store_begin and store_commit: remember the newest mark, then
+ * rebuild the marks made since (errors leave them stale). */
+int store_threads_mark_start(struct store *st);
+int store_threads_rebuild_own(struct store *st);
 /* Stale threads waiting (for tests and the scheduler's loop). */
 int store_threads_stale_count(struct store *st, long long *n);
 

@@ -106,11 +106,7 @@ static int set_text(struct store *st, const char *sql, long long id, const char 
 
 static int end_sessions(struct store *st, long long id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_END_SESSIONS);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	return exec_step(st, s, "end sessions");
+	return exec_id(st, SQL_END_SESSIONS, id, "end sessions");
 }
 
 int store_user_set_password(struct store *st, long long id, const char *pass_hash)

@@ -477,6 +477,30 @@ static void test_threads(void)
 	pool_free(p);
 }
 
+/* tpl_reach_hash changes with the template and any partial it reaches
+ * (also through a recursive one), and with nothing else. */
+static void test_reach_hash(void)
+{
+	char err[256];
+	struct tpl_set *set = tpl_set_new();
+	CHECK(tpl_set_add_string(set, "list", "{{#items}}{{>item}}{{/items}}", err, sizeof err) == 0);
+	CHECK(tpl_set_add_string(set, "item", "<li>{{>meta}}{{#kids}}{{>item}}{{/kids}}</li>", err, sizeof err) == 0);
+	CHECK(tpl_set_add_string(set, "meta", "<b>{{name}}</b>", err, sizeof err) == 0);
+	CHECK(tpl_set_add_string(set, "page", "{{>list}}", err, sizeof err) == 0);
+	CHECK(tpl_reach_uses(set, "page", "name") && tpl_reach_uses(set, "list", "kids"));
+	CHECK(!tpl_reach_uses(set, "meta", "kids") && !tpl_reach_uses(set, "page", "nam"));
+	unsigned long long h0 = tpl_reach_hash(set, "list");
+	CHECK(h0 != 0 && tpl_reach_hash(set, "nothing") == 0);
+	CHECK(tpl_set_add_string(set, "page", "<main>{{>list}}</main>", err, sizeof err) == 0);
+	CHECK(tpl_reach_hash(set, "list") == h0); /* not reached from list */
+	CHECK(tpl_set_add_string(set, "meta", "<i>{{name}}</i>", err, sizeof err) == 0);
+	unsigned long long h1 = tpl_reach_hash(set, "list");
+	CHECK(h1 != h0); /* two partials deep */
+	CHECK(tpl_set_add_string(set, "list", "{{#items}}{{>item}}{{/items}}\n", err, sizeof err) == 0);
+	CHECK(tpl_reach_hash(set, "list") != h1);
+	tpl_set_free(set);
+}
+
 int main(void)
 {
 	RUN(test_variables);
@@ -490,5 +514,6 @@ int main(void)
 	RUN(test_parse_errors);
 	RUN(test_theme_override);
 	RUN(test_threads);
+	RUN(test_reach_hash);
 	return T_DONE();
 }

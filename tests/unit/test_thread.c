@@ -2,8 +2,9 @@
  * test_thread: stored comment threads (store_thread.h). A counting builder
  * stands in for the renderer, so the test sees exactly which stories are
  * rebuilt and when: the stale marks made by the triggers, the rebuild at
- * commit of what the transaction changed (and nothing for a held comment),
- * a change made by another program, and a change of variant.
+ * commit of what the transaction changed (and nothing for a held comment,
+ * nor for older marks), a story that fails to build, a change made by
+ * another program, and a change of variant.
  */
 #include "t.h"
 #include "../../src/cli/cli.h"
@@ -18,11 +19,16 @@
 #define SEED "pakistan-azerbaijan-ties-strengthening-bonds-for-development"
 
 static int builds;
-static long long last_built;
+static long long last_built, fail_id;
+static int fails;
 
 /* "story ID: N approved" as the thread */
 static int count_builder(void *arg, struct store *st, long long story_id)
 {
+	if (story_id == fail_id) {
+		fails++;
+		return STORE_ERROR; /* as a thread past its size limit */
+	}
 	struct pool *p = pool_new();
 	struct comment *v;
 	size_t n;
@@ -109,15 +115,36 @@ static void threads_follow_their_comments(void)
 	CHECK_STR(thread(st, p, seed.id, 7), want);
 	CHECK(stale(st) == 0);
 
-	/* approving outside a transaction drops the thread at once; the
-	 * next commit on a connection with a builder brings it back */
+	/* approving outside a transaction drops the thread at once; a later
+	 * transaction renders only its own marks, so the scheduler's
+	 * rebuild brings this one back */
 	builds = 0;
 	CHECK(store_comment_set_status(st, held, COMMENT_APPROVED) == STORE_OK);
 	CHECK(thread(st, p, seed.id, 7) == NULL);
 	CHECK(stale(st) == 1);
 	CHECK(store_begin(st) == STORE_OK && store_commit(st) == STORE_OK);
+	CHECK(builds == 0 && stale(st) == 1);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_threads_rebuild(st, 10, &built) == STORE_OK && built == 1);
+	CHECK(store_commit(st) == STORE_OK);
 	snprintf(want, sizeof want, "story %lld: %zu approved", seed.id, n + 2);
 	CHECK_STR(thread(st, p, seed.id, 7), want);
+
+	/* a story that will not build holds up no other: it goes behind */
+	struct story other;
+	CHECK(store_story_by_id(st, p, seed.id + 1, &other) == 0);
+	fail_id = seed.id;
+	add_comment(st, seed.id, COMMENT_APPROVED);  /* fails at its commit */
+	add_comment(st, other.id, COMMENT_APPROVED); /* builds at its commit */
+	CHECK(thread(st, p, other.id, 7) != NULL);
+	CHECK(thread(st, p, seed.id, 7) == NULL && stale(st) == 1);
+	add_comment(st, other.id, COMMENT_APPROVED); /* the failed one is not retried */
+	CHECK(fails == 1 && last_built == other.id && stale(st) == 1);
+	fail_id = 0;
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_threads_rebuild(st, 10, &built) == STORE_OK && built == 1);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(thread(st, p, seed.id, 7) != NULL && stale(st) == 0);
 
 	/* another program renames the story: its reply links change */
 	sqlite3 *db;
