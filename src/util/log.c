@@ -96,13 +96,20 @@ static void put_num(struct line *l, unsigned long long v)
 static void put_client(struct line *l, const char *s, int space)
 {
 	static const char hex[] = "0123456789abcdef";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || (space && *p == ' ')) {
-			char esc[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
-			put(l, esc, 4);
-		} else
-			put(l, (const char *)p, 1);
+	/* 1: escaped always; 2: escaped when `space` (runs are copied whole) */
+	static const unsigned char esc[256] = {
+		[0 ... 0x1f] = 1, [0x7f] = 1, ['"'] = 1, ['\\'] = 1, [' '] = 2,
+	};
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++) {
+		if (!esc[*p] || (esc[*p] == 2 && !space))
+			continue;
+		put(l, (const char *)run, (size_t)(p - run));
+		char e[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+		put(l, e, 4);
+		run = p + 1;
 	}
+	put(l, (const char *)run, (size_t)(p - run));
 }
 
 static void put_quoted(struct line *l, const char *s)
