@@ -299,7 +299,7 @@ static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
 	add_security_headers(r, rq);
 }
 
-/* Sends a cached response, or 304 when the client has it. */
+/* A response sending the cached variant's memfd. */
 static struct MHD_Response *fd_response(const struct cache_hit *hit)
 {
 	int fd = dup(hit->fd); /* ours: the entry may be evicted mid-send */
@@ -310,6 +310,7 @@ static struct MHD_Response *fd_response(const struct cache_hit *hit)
 	return r;
 }
 
+/* Sends a cached response, or 304 when the client has it. */
 static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 				 struct req *rq, struct reqstate *st, struct cache_hit *hit)
 {
