@@ -132,5 +132,10 @@ int cmd_comments(int argc, char **argv)
 	}
 	int rc = strcmp(verb, "list") == 0 ? list(st, status) : set_status(st, verb, argv[optind + 1]);
 	store_close(st);
+	/* a changed comment's thread, rendered now rather than by the server */
+	long long n;
+	if (rc == 0 && strcmp(verb, "list") != 0 && cli_threads_render(dir, &n, err, sizeof err))
+		fprintf(stderr, "gazette comments: comment thread not rendered (%s); "
+				"the server will render it\n", err);
 	return rc;
 }

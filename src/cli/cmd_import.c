@@ -102,5 +102,12 @@ int cmd_import(int argc, char **argv)
 	}
 	fputs(buf_str(&report), stdout);
 	buf_release(&report);
+	/* the imported threads, rendered now rather than by the server */
+	long long n;
+	if (cli_threads_render(dir, &n, err, sizeof err))
+		fprintf(stderr, "gazette import: comment threads not rendered (%s); "
+				"the server will render them\n", err);
+	else if (n)
+		fprintf(stderr, "%lld comment threads rendered\n", n);
 	return 0;
 }

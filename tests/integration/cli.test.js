@@ -123,6 +123,23 @@ describe('gazette CLI', () => {
     }
   });
 
+  test('comments trash / approve leave the story\'s stored thread rendered and current', () => {
+    const dir = h.makeSite({ demo: true });
+    const db = path.join(dir, 'gazette.db');
+    const q = (sql) => require('node:child_process').execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+    const c = h.listComments(dir).find((x) => x.slug === h.SEED_SLUG);
+    assert.ok(c, 'a demo comment on the seed story');
+    const story = q(`SELECT story_id FROM comments WHERE id = ${c.id}`);
+    const marker = `id="comment-${c.id}"`;
+    assert.ok(q(`SELECT html FROM comment_threads WHERE story_id = ${story}`).includes(marker), 'rendered by init');
+    h.gz(['comments', '--site', dir, 'trash', String(c.id)]);
+    assert.equal(q('SELECT count(*) FROM comment_threads_stale'), '0', 'nothing left stale');
+    assert.ok(!q(`SELECT html FROM comment_threads WHERE story_id = ${story}`).includes(marker), 'gone from the thread');
+    h.gz(['comments', '--site', dir, 'approve', String(c.id)]);
+    assert.equal(q('SELECT count(*) FROM comment_threads_stale'), '0');
+    assert.ok(q(`SELECT html FROM comment_threads WHERE story_id = ${story}`).includes(marker), 'back in the thread');
+  });
+
   test('serve prints "listening on" and SIGTERM stops it with exit 0', async () => {
     const dir = h.makeSite({ demo: true });
     const srv = await h.startServer(dir);
