@@ -3,10 +3,32 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 
 int cli_usage_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "gazette %s: %s\nRun `gazette %s --help` for usage.\n", cmd, msg, cmd);
 	return 2;
+}
+
+int cli_site_options(int argc, char **argv, const char *cmd, const char *usage,
+		     const char **dir)
+{
+	static const struct option opts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	*dir = NULL;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': *dir = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage_error(cmd, "unknown or incomplete option");
+		}
+	}
+	return -1;
 }

@@ -32,5 +32,10 @@ int demo_load(struct store *st, const char *demo_dir, char *err, size_t errlen);
 
 /* Shared option handling: prints "gazette CMD: MSG" and usage hint. */
 int cli_usage_error(const char *cmd, const char *msg);
+/* Options of a command that takes --site DIR and --help only: -1 when
+ * parsed (*dir set or NULL, optind at the first operand), else the exit
+ * status to return (0 after --help, 2 for a bad option). */
+int cli_site_options(int argc, char **argv, const char *cmd, const char *usage,
+		     const char **dir);
 
 #endif

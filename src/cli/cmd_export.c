@@ -26,21 +26,10 @@ static const char usage[] =
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "site", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': dir = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage_error("export", "unknown or incomplete option");
-		}
-	}
+	const char *dir;
+	int opt = cli_site_options(argc, argv, "export", usage, &dir);
+	if (opt >= 0)
+		return opt;
 	if (optind + 1 != argc ||
 	    (strcmp(argv[optind], "wordpress") != 0 && strcmp(argv[optind], "json") != 0))
 		return cli_usage_error("export", "expected a format: wordpress or json");

@@ -55,21 +55,10 @@ int cli_threads_render(const char *dir, long long *rendered, char *err, size_t e
 
 int cmd_threads(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "site", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *dir = NULL;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': dir = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		default: return cli_usage_error("threads", "unknown or incomplete option");
-		}
-	}
+	const char *dir;
+	int rc = cli_site_options(argc, argv, "threads", usage, &dir);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc)
 		return cli_usage_error("threads", "unexpected argument");
 	if (!dir)

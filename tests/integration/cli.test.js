@@ -140,6 +140,26 @@ describe('gazette CLI', () => {
     assert.ok(q(`SELECT html FROM comment_threads WHERE story_id = ${story}`).includes(marker), 'back in the thread');
   });
 
+  test('a stored thread is byte for byte what the page renders without it', async () => {
+    const dir = h.makeSite({ demo: true });
+    const db = path.join(dir, 'gazette.db');
+    const q = (sql) => require('node:child_process').execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+    // the comment list, up to the form (whose signed stamp changes every second)
+    const list = (body) => body.slice(body.indexOf('<ol class="comment-list">'), body.indexOf('<div id="respond"'));
+    const srv = await h.startServer(dir, { extraArgs: ['--no-cache'] });
+    try {
+      const stored = (await h.get(srv.url, h.SEED_PATH)).body;
+      assert.equal(q('SELECT count(*) FROM comment_threads_stale'), '0');
+      assert.ok((stored.match(/class="comment depth-/g) || []).length >= 3, 'the seed story\'s thread is shown');
+      q('DELETE FROM comment_threads'); // another program: pages render the comments themselves
+      const live = (await h.get(srv.url, h.SEED_PATH)).body;
+      assert.equal(list(live), list(stored));
+      assert.ok(list(live).includes('class="comment depth-2"'), 'with its replies nested');
+    } finally {
+      await srv.stop();
+    }
+  });
+
   test('serve prints "listening on" and SIGTERM stops it with exit 0', async () => {
     const dir = h.makeSite({ demo: true });
     const srv = await h.startServer(dir);
