@@ -34,9 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <malloc.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
+#include <sys/mman.h>
 
 #define URI_MAX 8192
 #define HEADERS_MAX (16 * 1024)
@@ -46,7 +44,6 @@ struct reqstate {
 	const char *uri;
 	struct buf body;
 	int started, too_large;
-	int corked;          /* TCP_CORK set for this response (see cork) */
 	size_t body_limit;   /* this route's (router_body_limit) */
 };
 
@@ -133,19 +130,6 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 	return rs;
 }
 
-/* A file response (a cached page's sealed memfd, sent with sendfile, no
- * copy) goes out corked: MHD sends the headers with send() and the body
- * with sendfile, and without the cork the kernel pushes the headers as a
- * segment of their own, waking the reader twice. completed() uncorks,
- * which sends what is left at once. */
-static void cork(struct MHD_Connection *con, struct reqstate *st, int on)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
-	if (ci && setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on) == 0)
-		st->corked = on;
-}
-
 static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 		      enum MHD_RequestTerminationCode toe)
 {
@@ -153,8 +137,6 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	deadline_restart(con); /* the next request's headers are due in time */
 	if (!rs)
 		return;
-	if (rs->corked)
-		cork(con, rs, 0); /* sends the end of the response now */
 	buf_release(&rs->body);
 	pool_free(rs->pool);
 	free(rs);
@@ -299,20 +281,41 @@ static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
 	add_security_headers(r, rq);
 }
 
-/* A response sending the cached variant's memfd. */
-static struct MHD_Response *fd_response(const struct cache_hit *hit)
+/* Sends a cached response, or 304 when the client has it. */
+struct mapping { void *at; size_t len; };
+
+static void unmap(void *cls)
 {
-	int fd = dup(hit->fd); /* ours: the entry may be evicted mid-send */
-	struct MHD_Response *r = fd >= 0 ? MHD_create_response_from_fd_at_offset64(hit->len, fd, 0)
-					 : NULL;
-	if (!r && fd >= 0)
-		close(fd);
+	struct mapping *m = cls;
+	munmap(m->at, m->len);
+	free(m);
+}
+
+/* A thread's own response for a cached variant. The page is mapped from
+ * its sealed memfd, not sent from the descriptor: MHD then writes headers
+ * and body with one sendmsg, in full segments, where a file response
+ * costs a send() of the headers, pushed alone, and a sendfile. The mapping
+ * outlives the cache entry if need be: it goes with the response. */
+static struct MHD_Response *wire_response(const struct cache_hit *hit)
+{
+	struct mapping *m = malloc(sizeof *m);
+	if (!m)
+		return NULL;
+	m->len = hit->len ? hit->len : 1;
+	m->at = mmap(NULL, m->len, PROT_READ, MAP_SHARED, hit->fd, 0);
+	if (m->at == MAP_FAILED) {
+		free(m);
+		return NULL;
+	}
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer_with_free_callback_cls(hit->len, m->at, unmap, m);
+	if (!r)
+		unmap(m);
 	return r;
 }
 
-/* Sends a cached response, or 304 when the client has it. */
 static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
-				 struct req *rq, struct reqstate *st, struct cache_hit *hit)
+				 struct req *rq, struct cache_hit *hit)
 {
 	int status = 200;
 	struct MHD_Response *r = NULL;
@@ -323,13 +326,12 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 		/* this thread's own response for the variant: built once, no
 		 * header added per request, and no other thread takes its lock */
 		if (!*hit->wire) {
-			struct MHD_Response *w = fd_response(hit);
+			struct MHD_Response *w = wire_response(hit);
 			if (w)
 				hit_headers(w, hit, rq);
 			*hit->wire = w;
 		}
 		if (*hit->wire) {
-			cork(con, st, 1);
 			ret = MHD_queue_response(con, 200, *hit->wire);
 			cache_release(hit->ref);
 			log_access(rq->client_ip, method, rq->uri, 200, hit->len, rq->referer,
@@ -342,9 +344,10 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 			hit->len, (void *)hit->body, release_hit, hit->ref);
 		hit->ref = NULL; /* released with the response */
 	} else if (status == 200) {
-		r = fd_response(hit);
-		if (r)
-			cork(con, st, 1);
+		/* a descriptor of our own: the entry may be evicted mid-send */
+		int fd = dup(hit->fd);
+		if (fd >= 0)
+			r = MHD_create_response_from_fd_at_offset64(hit->len, fd, 0);
 	}
 	if (status == 304)
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -584,7 +587,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	    cache_get(site->cache, rq.uri, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
 		      w->slot, &hit)) {
 		buf_release(&rs.body);
-		return queue_hit(con, method, &rq, st, &hit);
+		return queue_hit(con, method, &rq, &hit);
 	}
 	struct cache_deps deps;
 	if (cacheable) {
