@@ -34,6 +34,7 @@ struct variant {
 	int fd;       /* sealed memfd, -1 if none */
 	void *wire[CACHE_WIRE_SLOTS];
 	size_t len;
+	size_t live_off, crc_off; /* the live field, and gzip's CRC (0: none) */
 	char etag[32];
 };
 
@@ -48,6 +49,11 @@ struct entry {
 	char last_modified_http[32];
 	unsigned *deps;
 	size_t ndeps, bytes;
+	cache_live_fn live_fn;             /* NULL: no live field */
+	long long live_key;
+	int live_keep;
+	size_t live_len, live_len_post;    /* the field; the bytes after it */
+	unsigned live_crc_pre, live_crc_post; /* CRC-32 of the bytes around it */
 	int refs;                          /* holders: the map (1) + served bodies */
 	int in_map;
 	struct cache *owner;
@@ -292,6 +298,15 @@ int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
 	hit->cache_control = e->cache_control;
 	hit->last_modified = e->last_modified;
 	hit->ref = e;
+	hit->live_fn = e->live_fn;
+	hit->live_key = e->live_key;
+	hit->live_keep = e->live_keep;
+	hit->live_len = e->live_len;
+	hit->live_off = e->v[enc].live_off;
+	hit->crc_off = e->v[enc].crc_off;
+	hit->live_crc_pre = e->live_crc_pre;
+	hit->live_crc_post = e->live_crc_post;
+	hit->live_len_post = e->live_len_post;
 	hit->wire = slot < CACHE_WIRE_SLOTS && c->free_wire ? &e->v[enc].wire[slot] : NULL;
 	e->refs++;
 	lru_unlink(c, e);
@@ -335,6 +350,79 @@ int cache_gzip(const char *body, size_t len, char **out, size_t *outlen)
 	}
 	*out = buf;
 	return 0;
+}
+
+static void put_le32(unsigned char *p, unsigned long v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* gzip of body whose live field [off, off + n) stands alone in a stored
+ * deflate block: the text before it ends with a full flush (no later match
+ * reaches back past it), so the field's bytes can be rewritten in the
+ * compressed stream. Records where the field and the trailer's CRC are. */
+static int gzip_live(const char *body, size_t len, size_t off, size_t n, struct entry *e,
+		     char **out, size_t *outlen)
+{
+	static const unsigned char head[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3 };
+	z_stream z = { 0 };
+	if (n > 65535 || deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	size_t cap = sizeof head + deflateBound(&z, (uLong)len) + 64 + 5 + n + 8;
+	unsigned char *buf = malloc(cap);
+	int ok = buf != NULL;
+	if (ok) {
+		memcpy(buf, head, sizeof head);
+		z.next_in = (Bytef *)body;
+		z.avail_in = (uInt)off;
+		z.next_out = buf + sizeof head;
+		z.avail_out = (uInt)(cap - sizeof head - 5 - n - 8);
+		ok = deflate(&z, Z_FULL_FLUSH) == Z_OK && z.avail_in == 0 && z.avail_out > 0;
+	}
+	size_t pos = ok ? sizeof head + z.total_out : 0;
+	if (ok) { /* BFINAL 0, BTYPE 00, then LEN and its complement */
+		buf[pos++] = 0;
+		buf[pos++] = (unsigned char)(n & 0xff);
+		buf[pos++] = (unsigned char)(n >> 8);
+		buf[pos++] = (unsigned char)(~n & 0xff);
+		buf[pos++] = (unsigned char)((~n >> 8) & 0xff);
+		e->v[CACHE_GZIP].live_off = pos;
+		memcpy(buf + pos, body + off, n);
+		pos += n;
+		size_t before = z.total_out;
+		z.next_in = (Bytef *)(body + off + n);
+		z.avail_in = (uInt)(len - off - n);
+		z.next_out = buf + pos;
+		z.avail_out = (uInt)(cap - pos - 8);
+		ok = deflate(&z, Z_FINISH) == Z_STREAM_END;
+		pos += z.total_out - before;
+	}
+	deflateEnd(&z);
+	if (!ok) {
+		free(buf);
+		return -1;
+	}
+	e->live_crc_pre = (unsigned)crc32(0, (const Bytef *)body, (uInt)off);
+	e->live_crc_post = (unsigned)crc32(0, (const Bytef *)(body + off + n), (uInt)(len - off - n));
+	e->live_len_post = len - off - n;
+	e->v[CACHE_GZIP].crc_off = pos;
+	put_le32(buf + pos, crc32(0, (const Bytef *)body, (uInt)len));
+	put_le32(buf + pos + 4, (unsigned long)len);
+	*out = (char *)buf;
+	*outlen = pos + 8;
+	return 0;
+}
+
+void cache_live_patch(const struct cache_hit *hit, char *bytes, const char *text)
+{
+	memcpy(bytes + hit->live_off, text, hit->live_len);
+	if (!hit->crc_off)
+		return;
+	uLong crc = crc32(0, (const Bytef *)text, (uInt)hit->live_len);
+	crc = crc32_combine(hit->live_crc_pre, crc, (z_off_t)hit->live_len);
+	crc = crc32_combine(crc, hit->live_crc_post, (z_off_t)hit->live_len_post);
+	put_le32((unsigned char *)bytes + hit->crc_off, crc);
 }
 
 static int brotli(const char *body, size_t len, char **out, size_t *outlen)
@@ -392,6 +480,22 @@ void cache_etag(const char *body, size_t len, char etag[24])
 		etag[1 + k] = hex[(h >> (60 - 4 * k)) & 15];
 	etag[17] = '"';
 	etag[18] = '\0';
+}
+
+static long live_offset(const char *body, size_t len, const struct cache_live *live);
+
+void cache_etag_live(const char *body, size_t len, const struct cache_live *live, char etag[24])
+{
+	long off = live && live->fn ? live_offset(body, len, live) : -1;
+	char *copy = off >= 0 ? malloc(len) : NULL;
+	if (!copy) {
+		cache_etag(body, len, etag);
+		return;
+	}
+	memcpy(copy, body, len);
+	memset(copy + off, '0', strlen(live->text));
+	cache_etag(copy, len, etag);
+	free(copy);
 }
 
 /* One coding of an Accept-Encoding list is acceptable unless its q is 0. */
@@ -457,9 +561,20 @@ static void set_variant(struct variant *v, char *data, size_t len, const char *b
 	snprintf(v->etag, sizeof v->etag, "%.*s%s\"", (int)(b - 1), base_etag, suffix);
 }
 
+/* Where the live field's text stands in body: its offset, or -1 unless
+ * it is there exactly once. */
+static long live_offset(const char *body, size_t len, const struct cache_live *live)
+{
+	size_t n = strlen(live->text);
+	const char *at = n ? memmem(body, len, live->text, n) : NULL;
+	if (!at || memmem(at + 1, len - (size_t)(at + 1 - body), live->text, n))
+		return -1;
+	return (long)(at - body);
+}
+
 static struct entry *entry_build(const char *key, const char *body, size_t len,
 				 const char *content_type, const char *cache_control,
-				 const struct cache_deps *d)
+				 const struct cache_deps *d, const struct cache_live *live)
 {
 	struct entry *e = calloc(1, sizeof *e);
 	if (!e)
@@ -472,14 +587,24 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 		memcpy(copy, body, len);
 		copy[len] = '\0';
 	}
-	cache_etag(body, len, etag);
+	cache_etag_live(body, len, live, etag);
 	set_variant(&e->v[CACHE_IDENTITY], copy, len, etag, "");
+	long off = live && live->fn ? live_offset(body, len, live) : -1;
+	if (off >= 0) {
+		e->live_fn = live->fn;
+		e->live_key = live->key;
+		e->live_keep = live->keep;
+		e->live_len = strlen(live->text);
+		e->v[CACHE_IDENTITY].live_off = (size_t)off;
+	}
 	/* compressed variants only where they pay */
-	if (len > 512 && cache_gzip(body, len, &z, &zlen) == 0 && zlen < len)
+	if (len > 512 &&
+	    (off >= 0 ? gzip_live(body, len, (size_t)off, e->live_len, e, &z, &zlen)
+		      : cache_gzip(body, len, &z, &zlen)) == 0 && zlen < len)
 		set_variant(&e->v[CACHE_GZIP], z, zlen, etag, "-gz");
 	else
 		free(z);
-	if (len > 512 && brotli(body, len, &br, &brlen) == 0 && brlen < zlen)
+	if (off < 0 && len > 512 && brotli(body, len, &br, &brlen) == 0 && brlen < zlen)
 		set_variant(&e->v[CACHE_BROTLI], br, brlen, etag, "-br");
 	else
 		free(br);
@@ -511,12 +636,14 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 
 void cache_put(struct cache *c, const char *key, const char *body, size_t len,
 	       const char *content_type, const char *cache_control, const struct cache_deps *d,
-	       int ttl)
+	       int ttl, const struct cache_live *live)
 {
 	if (!cache_enabled(c) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
 	    !fresh(c, d->hash, d->n, d->start_seq))
 		return;
-	struct entry *e = entry_build(key, body, len, content_type, cache_control, d);
+	if (live && live->fn && live_offset(body, len, live) < 0)
+		return; /* a field that cannot be kept fresh: not cached at all */
+	struct entry *e = entry_build(key, body, len, content_type, cache_control, d, live);
 	if (!e)
 		return;
 	e->owner = c;

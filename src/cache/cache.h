@@ -52,6 +52,23 @@ void cache_deps_begin(struct cache *c, struct cache_deps *d);
 /* Store recorder (see store_set_recorder): adds one tag. */
 void cache_deps_add(void *deps, const char *tag);
 
+/* A live field: bytes of a page that must be new for every reader who
+ * gets it (the comment form's signed "shown at" stamp). The entry keeps
+ * the page once, with the field as it was rendered; whoever sends a hit
+ * asks fn for the field's text at that moment and writes it over the old
+ * one (cache_live_patch). The text has a fixed length. In the gzip variant
+ * the field sits alone in a stored deflate block, after a full flush, so
+ * rewriting it costs a new CRC, not a new compression; an entry with a
+ * live field has no brotli variant (a brotli stream cannot be patched so). */
+typedef void (*cache_live_fn)(const void *ctx, long long key, long long ms, char *out,
+			      size_t outlen);
+struct cache_live {
+	const char *text;    /* the field as the body holds it, exactly once */
+	long long key;       /* passed back to fn (a story id) */
+	cache_live_fn fn;    /* NULL: the page has no live field */
+	int keep;            /* seconds a client's copy may be confirmed (304) */
+};
+
 /* A served entry: bytes stay valid until cache_release. Each variant
  * lives in a sealed memfd (fd), so the server can sendfile it without a
  * copy, as nginx sends a static file. Each variant also has one slot per
@@ -70,7 +87,19 @@ struct cache_hit {
 	long long last_modified;   /* unix seconds */
 	enum cache_enc enc;
 	void *ref;                 /* pass to cache_release */
+	/* a live field (see struct cache_live): fn NULL when none */
+	cache_live_fn live_fn;
+	long long live_key;
+	int live_keep;
+	size_t live_len;
+	size_t live_off, crc_off;  /* where in this variant; crc_off 0: no CRC */
+	unsigned live_crc_pre, live_crc_post;
+	size_t live_len_post;
 };
+
+/* Writes text (hit->live_len bytes) over the live field of a copy of the
+ * hit's bytes (len hit->len), and for gzip the CRC that goes with it. */
+void cache_live_patch(const struct cache_hit *hit, char *bytes, const char *text);
 
 /* Looks key up for a client accepting `accept` (bitmask of 1 << enc).
  * 1 and *hit filled (a reference taken) when fresh, 0 otherwise. */
@@ -82,10 +111,11 @@ void cache_release(void *ref);
 
 /* Stores a 200 response built with deps d; precomputes gzip and brotli
  * variants and the ETags. Ignored when d overflowed or a dependency was
- * touched since the request began. */
+ * touched since the request began, and when live names a field the body
+ * does not hold exactly once. live may be NULL. */
 void cache_put(struct cache *c, const char *key, const char *body, size_t len,
 	       const char *content_type, const char *cache_control, const struct cache_deps *d,
-	       int ttl);
+	       int ttl, const struct cache_live *live);
 
 void cache_stats(struct cache *c, struct cache_stats *out);
 
@@ -94,6 +124,10 @@ void cache_stats(struct cache *c, struct cache_stats *out);
 unsigned cache_accept(const char *accept_encoding);
 /* "\"<16 hex>\"" of the body's hash into etag (20 bytes). */
 void cache_etag(const char *body, size_t len, char etag[24]);
+/* The ETag of a page with a live field (live may be NULL or have no fn):
+ * of its bytes with the field blanked, so the same page has the same
+ * ETag whatever its field says. */
+void cache_etag_live(const char *body, size_t len, const struct cache_live *live, char etag[24]);
 /* gzip of body into *out (malloc'd); 0 ok. */
 int cache_gzip(const char *body, size_t len, char **out, size_t *outlen);
 

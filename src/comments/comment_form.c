@@ -37,62 +37,83 @@ static const struct field_spec fields[CF__MAX] = {
 			field_uint, "The comment you replied to is not available." },
 };
 
+/* The form's stamp, "MILLISECONDS.SIG": when the form was shown (13
+ * digits, so the text has one length whatever the time: the page cache
+ * rewrites it in cached pages as they are sent, see cache.h), signed for
+ * the story. The time is the end of the 100 ms step in which the page
+ * left, never earlier than the reader got it. */
 #define TS_SIG_LEN 16
-#define FORM_MAX_AGE (24 * 3600)
+#define TS_DIGITS 13
+#define TS_STEP_MS 100
 
 void comment_moderation_hash(const struct req *rq, long long id, char out[33])
 {
 	site_sign(rq->site, pool_printf(rq->pool, "moderation:%lld", id), out, 32);
 }
 
-/* "UNIXTIME.SIG": when the form was shown, signed for this story. */
-static const char *form_stamp(struct req *rq, long long story_id, long long now)
+static long long now_ms(void)
 {
-	/* a viral story's page is built many times a second: sign once */
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void comment_form_stamp(const void *site, long long story_id, long long ms, char *out,
+			size_t outlen)
+{
+	/* a viral story's page is built many times a second: sign once a step */
+	const struct site *st = site;
 	static _Thread_local struct {
-		unsigned char secret[sizeof rq->site->secret];
-		long long story, now;
-		char stamp[96];
+		unsigned char secret[sizeof st->secret];
+		long long story, ms;
+		char stamp[TS_DIGITS + 1 + TS_SIG_LEN + 1];
 	} last;
-	if (last.stamp[0] && last.story == story_id && last.now == now &&
-	    memcmp(last.secret, rq->site->secret, sizeof last.secret) == 0)
-		return pool_strdup(rq->pool, last.stamp);
-	char sig[TS_SIG_LEN + 1];
-	const char *when = pool_lld(rq->pool, now);
-	site_sign(rq->site, pool_cat(rq->pool, "form:", pool_lld(rq->pool, story_id), ":", when, NULL),
-		  sig, TS_SIG_LEN);
-	const char *stamp = pool_cat(rq->pool, when, ".", sig, NULL);
-	if (strlen(stamp) < sizeof last.stamp) {
-		memcpy(last.stamp, stamp, strlen(stamp) + 1);
-		memcpy(last.secret, rq->site->secret, sizeof last.secret);
+	if (!(last.stamp[0] && last.story == story_id && last.ms == ms &&
+	      memcmp(last.secret, st->secret, sizeof last.secret) == 0)) {
+		char msg[64], sig[TS_SIG_LEN + 1];
+		snprintf(msg, sizeof msg, "form:%lld:%0*lld", story_id, TS_DIGITS, ms);
+		site_sign(st, msg, sig, TS_SIG_LEN);
+		snprintf(last.stamp, sizeof last.stamp, "%0*lld.%s", TS_DIGITS, ms, sig);
+		memcpy(last.secret, st->secret, sizeof last.secret);
 		last.story = story_id;
-		last.now = now;
+		last.ms = ms;
 	}
-	return stamp;
+	snprintf(out, outlen, "%s", last.stamp);
+}
+
+/* When the form was shown, in ms, or -1 unless the stamp is ours for this
+ * story. A stamp of 10 digits is from before stamps carried milliseconds. */
+static long long stamp_shown_ms(struct req *rq, long long story_id, const char *stamp)
+{
+	const char *dot = stamp ? strchr(stamp, '.') : NULL;
+	long long shown;
+	if (!dot || (dot - stamp != TS_DIGITS && dot - stamp != 10))
+		return -1;
+	char *num = pool_strndup(rq->pool, stamp, (size_t)(dot - stamp));
+	if (num_parse_i64(num, 0, 9999999999999LL, &shown) ||
+	    !site_sign_ok(rq->site, pool_printf(rq->pool, "form:%lld:%s", story_id, num), dot + 1,
+			  TS_SIG_LEN))
+		return -1;
+	return dot - stamp == 10 ? shown * 1000 : shown;
 }
 
 /* NULL when the stamp is good and old enough, else the reader's message. */
 static const char *stamp_problem(struct req *rq, long long story_id, const char *stamp)
 {
-	const char *dot = stamp ? strchr(stamp, '.') : NULL;
-	long long shown;
-	if (!dot)
+	long long shown = stamp_shown_ms(rq, story_id, stamp);
+	if (shown < 0)
 		return "The form could not be verified. Please send your comment again.";
-	char *num = pool_strndup(rq->pool, stamp, (size_t)(dot - stamp));
-	if (num_parse_i64(num, 0, 1LL << 40, &shown) ||
-	    !site_sign_ok(rq->site, pool_printf(rq->pool, "form:%lld:%lld", story_id, shown),
-			  dot + 1, TS_SIG_LEN))
-		return "The form could not be verified. Please send your comment again.";
-	long long age = (long long)time(NULL) - shown;
-	if (age < rq->site->cfg.comment_min_seconds)
+	/* the stamp may be up to a step ahead of the clock */
+	long long age = now_ms() - shown, min = rq->site->cfg.comment_min_seconds;
+	if (min > 0 && age < min * 1000)
 		return "You sent the form very quickly. Please wait a moment and send it again.";
-	if (age > FORM_MAX_AGE)
+	if (age > (long long)rq->site->cfg.comment_form_max_age * 1000)
 		return "This form has expired. Please send your comment again.";
 	return NULL;
 }
 
 struct tv *comment_form_tv(struct req *rq, const struct story *s,
-			   const struct comment_form_state *st)
+			   const struct comment_form_state *st, struct cache_live *live)
 {
 	struct pool *p = rq->pool;
 	struct tv *f = tv_obj(p), *errors = tv_list(p);
@@ -103,7 +124,18 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 				       !comment_rules_closed(rq, s));
 	tv_put_str(f, "action", "/comments");
 	tv_put_int(f, "story_id", s->id);
-	tv_put_str(f, "ts", form_stamp(rq, s->id, (long long)time(NULL)));
+	char stamp[TS_DIGITS + 1 + TS_SIG_LEN + 1];
+	comment_form_stamp(rq->site, s->id, (now_ms() / TS_STEP_MS + 1) * TS_STEP_MS - 1, stamp,
+			   sizeof stamp);
+	const char *ts = pool_strdup(p, stamp); /* template values are not copied */
+	tv_put_str(f, "ts", ts);
+	if (live) {
+		live->text = ts;
+		live->key = s->id;
+		live->fn = comment_form_stamp;
+		/* a copy confirmed by a 304 keeps its form a day at least */
+		live->keep = rq->site->cfg.comment_form_max_age - 86400;
+	}
 	if (st->general_error) {
 		struct tv *e = tv_obj(p);
 		tv_put_str(e, "message", st->general_error);

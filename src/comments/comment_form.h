@@ -26,9 +26,15 @@ struct comment_form_state {
 /* POST /comments */
 void comment_post(struct req *rq, struct resp *rs);
 
-/* The template value "form" for a story page. */
+/* The form's template values. live (may be NULL) receives the form's
+ * stamp as the page cache's live field: a cached page then gets a new
+ * stamp each time it is sent. */
 struct tv *comment_form_tv(struct req *rq, const struct story *s,
-			   const struct comment_form_state *st);
+			   const struct comment_form_state *st, struct cache_live *live);
+/* The form's stamp for story_id shown at ms (a cache_live_fn; site is
+ * the struct site): fixed length, signed with the site's secret. */
+void comment_form_stamp(const void *site, long long story_id, long long ms, char *out,
+			size_t outlen);
 /* Signature proving a held comment's id came from our own redirect. */
 void comment_moderation_hash(const struct req *rq, long long id, char out[33]);
 

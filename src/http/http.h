@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../util/buf.h"
+#include "../cache/cache.h"
 #include "form.h"
 #include "multipart.h"
 
@@ -71,6 +72,9 @@ struct resp {
 	int cache_ttl;                /* seconds the page cache may keep a page that
 				       * depends on the clock (0: until a change) */
 	size_t static_len;
+	/* a part of the page that must be new for every reader (the comment
+	 * form's stamp): the page cache rewrites it on each send (cache.h) */
+	struct cache_live live;
 };
 
 /* A route handler: fills resp (status defaults to 200). */

@@ -251,20 +251,45 @@ static int not_modified(struct MHD_Connection *con, const char *etag, long long 
 
 static const char *const encoding_name[CACHE_ENC__MAX] = { NULL, "gzip", "br" };
 
-/* Headers of a cacheable public response, from the cache or not. */
+/* Headers of a cacheable public response, from the cache or not. A page
+ * with a live field (the comment form's stamp) differs on every send:
+ * etag NULL, and no validators. */
 static void add_validators(struct MHD_Response *r, const char *etag, const char *last_modified,
 			   enum cache_enc enc)
 {
-	MHD_add_response_header(r, "ETag", etag);
-	MHD_add_response_header(r, "Last-Modified", last_modified);
+	if (etag)
+		MHD_add_response_header(r, "ETag", etag);
+	if (etag && last_modified)
+		MHD_add_response_header(r, "Last-Modified", last_modified);
 	MHD_add_response_header(r, "Vary", "Accept-Encoding");
 	if (encoding_name[enc])
 		MHD_add_response_header(r, "Content-Encoding", encoding_name[enc]);
 }
 
-static void free_wire(void *wire)
+/* What a worker keeps in its wire slot of a cached variant: the response
+ * it built, and for a page with a live field the time bucket whose text
+ * the response carries. */
+struct wire {
+	struct MHD_Response *r;
+	long long bucket;
+};
+
+/* A live field's text is the end of the bucket in which it is sent: never
+ * earlier than the moment the reader got the page, at most this late. */
+#define LIVE_BUCKET_MS 100
+
+static long long live_bucket(void)
 {
-	MHD_destroy_response(wire);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / LIVE_BUCKET_MS;
+}
+
+static void free_wire(void *p)
+{
+	struct wire *w = p;
+	MHD_destroy_response(w->r);
+	free(w);
 }
 
 static void release_hit(void *ref)
@@ -272,45 +297,133 @@ static void release_hit(void *ref)
 	cache_release(ref);
 }
 
-static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
-			const struct req *rq)
+/* A live page's ETag names its bytes (the field blanked) and the second
+ * its field was written: "<etag>-t<hex seconds>", so that a client's
+ * copy can be confirmed while its field is young enough. */
+static const char *live_etag(const char *etag, long long secs, char *out, size_t len)
 {
+	snprintf(out, len, "%.*s-t%llx\"", (int)strlen(etag) - 1, etag, (unsigned long long)secs);
+	return out;
+}
+
+static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
+			const struct req *rq, long long bucket)
+{
+	char etag[64];
 	MHD_add_response_header(r, "Content-Type", hit->content_type);
 	MHD_add_response_header(r, "Cache-Control", hit->cache_control);
-	add_validators(r, hit->etag, hit->last_modified_http, hit->enc);
+	if (hit->live_fn) /* no Last-Modified: the time says nothing of the field;
+			   * a 304 (bucket -1) keeps the client's own ETag */
+		add_validators(r, hit->live_keep > 0 && bucket >= 0
+					  ? live_etag(hit->etag, bucket * LIVE_BUCKET_MS / 1000, etag,
+						      sizeof etag) : NULL,
+			       NULL, hit->enc);
+	else
+		add_validators(r, hit->etag, hit->last_modified_http, hit->enc);
 	add_security_headers(r, rq);
 }
 
+/* 1 when If-None-Match names this live page (etag) with a field written
+ * less than keep seconds ago: the client's copy, form and all, serves. */
+static int live_not_modified(struct MHD_Connection *con, const char *etag, int keep)
+{
+	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	size_t n = strlen(etag) - 1; /* without its closing quote */
+	if (!inm || keep <= 0)
+		return 0;
+	long long now = (long long)time(NULL);
+	for (const char *p = strchr(inm, '"'); p; p = strchr(p + 1, '"')) {
+		if (strncmp(p, etag, n) != 0 || p[n] != '-' || p[n + 1] != 't')
+			continue;
+		char *end;
+		long long t = strtoll(p + n + 2, &end, 16);
+		if (*end == '"' && t <= now && now - t <= keep)
+			return 1;
+	}
+	return 0;
+}
+
 /* Sends a cached response, or 304 when the client has it. */
-struct mapping { void *at; size_t len; };
+struct mapping { void *at; size_t len; int mapped; };
 
 static void unmap(void *cls)
 {
 	struct mapping *m = cls;
-	munmap(m->at, m->len);
+	if (m->mapped)
+		munmap(m->at, m->len);
+	else
+		free(m->at);
 	free(m);
 }
 
-/* A thread's own response for a cached variant. The page is mapped from
- * its sealed memfd, not sent from the descriptor: MHD then writes headers
- * and body with one sendmsg, in full segments, where a file response
- * costs a send() of the headers, pushed alone, and a sendfile. The mapping
- * outlives the cache entry if need be: it goes with the response. */
-static struct MHD_Response *wire_response(const struct cache_hit *hit)
+/* A response for a cached variant. The page is mapped from its sealed
+ * memfd, not sent from the descriptor: MHD then writes headers and body
+ * with one sendmsg, in full segments, where a file response costs a send()
+ * of the headers, pushed alone, and a sendfile. The mapping outlives the
+ * cache entry if need be: it goes with the response. A page with a live
+ * field is mapped privately and the field's text for `bucket` written
+ * over it: the kernel copies only the memory pages written. */
+static struct MHD_Response *hit_response(const struct req *rq, const struct cache_hit *hit,
+					 long long bucket)
 {
 	struct mapping *m = malloc(sizeof *m);
-	if (!m)
-		return NULL;
-	m->len = hit->len ? hit->len : 1;
-	m->at = mmap(NULL, m->len, PROT_READ, MAP_SHARED, hit->fd, 0);
-	if (m->at == MAP_FAILED) {
+	char text[128];
+	if (!m || hit->live_len >= sizeof text) {
 		free(m);
 		return NULL;
+	}
+	int live = hit->live_fn != NULL;
+	m->len = hit->len ? hit->len : 1;
+	m->mapped = hit->fd >= 0;
+	if (m->mapped) {
+		m->at = mmap(NULL, m->len, live ? PROT_READ | PROT_WRITE : PROT_READ,
+			     live ? MAP_PRIVATE : MAP_SHARED, hit->fd, 0);
+		if (m->at == MAP_FAILED)
+			m->at = NULL;
+	} else if ((m->at = malloc(m->len)))
+		memcpy(m->at, hit->body, hit->len);
+	if (!m->at) {
+		free(m);
+		return NULL;
+	}
+	if (live) {
+		hit->live_fn(rq->site, hit->live_key, bucket * LIVE_BUCKET_MS + LIVE_BUCKET_MS - 1, text,
+			     hit->live_len + 1);
+		if (strlen(text) != hit->live_len) {
+			unmap(m);
+			return NULL;
+		}
+		cache_live_patch(hit, m->at, text);
 	}
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer_with_free_callback_cls(hit->len, m->at, unmap, m);
 	if (!r)
 		unmap(m);
+	return r;
+}
+
+/* This thread's own response for the hit's variant, built once (once per
+ * time bucket for a live page): no header added per request, and no other
+ * thread takes its lock. NULL when it cannot be built. */
+static struct MHD_Response *wire_response(const struct req *rq, const struct cache_hit *hit,
+					  long long bucket)
+{
+	struct wire *w = *hit->wire;
+	if (w && w->bucket == bucket)
+		return w->r;
+	struct MHD_Response *r = hit_response(rq, hit, bucket);
+	if (!r)
+		return NULL;
+	hit_headers(r, hit, rq, bucket);
+	if (!w && !(w = malloc(sizeof *w))) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	if (*hit->wire)
+		MHD_destroy_response(w->r); /* freed when its last send ends */
+	w->r = r;
+	w->bucket = bucket;
+	*hit->wire = w;
 	return r;
 }
 
@@ -320,26 +433,21 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 	int status = 200;
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
-	if (not_modified(con, hit->etag, hit->last_modified))
+	long long bucket = hit->live_fn ? live_bucket() : -1;
+	if (hit->live_fn ? live_not_modified(con, hit->etag, hit->live_keep)
+			 : not_modified(con, hit->etag, hit->last_modified))
 		status = 304;
-	else if (hit->wire && hit->fd >= 0 && !rq->https) {
-		/* this thread's own response for the variant: built once, no
-		 * header added per request, and no other thread takes its lock */
-		if (!*hit->wire) {
-			struct MHD_Response *w = wire_response(hit);
-			if (w)
-				hit_headers(w, hit, rq);
-			*hit->wire = w;
-		}
-		if (*hit->wire) {
-			ret = MHD_queue_response(con, 200, *hit->wire);
-			cache_release(hit->ref);
-			log_access(rq->client_ip, method, rq->uri, 200, hit->len, rq->referer,
-				   rq->user_agent);
-			return ret;
-		}
+	else if (hit->wire && (hit->fd >= 0 || hit->live_fn) && !rq->https &&
+		 (r = wire_response(rq, hit, bucket))) {
+		ret = MHD_queue_response(con, 200, r);
+		cache_release(hit->ref);
+		log_access(rq->client_ip, method, rq->uri, 200, hit->len, rq->referer,
+			   rq->user_agent);
+		return ret;
 	}
-	if (status == 200 && hit->body) {
+	if (status == 200 && hit->live_fn) {
+		r = hit_response(rq, hit, bucket);
+	} else if (status == 200 && hit->body) {
 		r = MHD_create_response_from_buffer_with_free_callback_cls(
 			hit->len, (void *)hit->body, release_hit, hit->ref);
 		hit->ref = NULL; /* released with the response */
@@ -355,7 +463,7 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 		cache_release(hit->ref);
 	if (!r)
 		return MHD_NO;
-	hit_headers(r, hit, rq);
+	hit_headers(r, hit, rq, status == 304 ? -1 : bucket);
 	ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	log_access(rq->client_ip, method, rq->uri, status, status == 200 ? hit->len : 0,
@@ -368,14 +476,15 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 static struct MHD_Response *public_response(struct MHD_Connection *con, struct resp *rs,
 					    int *status, size_t *len)
 {
-	char etag[24];
+	char etag[24], tagged[64];
 	const char *body = buf_str(&rs->body);
-	cache_etag(body, rs->body.len, etag);
+	cache_etag_live(body, rs->body.len, &rs->live, etag);
 	enum cache_enc enc = CACHE_IDENTITY;
 	struct MHD_Response *r;
 	char *z = NULL;
 	size_t zlen = 0;
-	if (not_modified(con, etag, 0)) {
+	int live = rs->live.fn != NULL;
+	if (live ? live_not_modified(con, etag, rs->live.keep) : not_modified(con, etag, 0)) {
 		*status = 304;
 		*len = 0;
 		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
@@ -392,7 +501,11 @@ static struct MHD_Response *public_response(struct MHD_Connection *con, struct r
 		char *b = buf_detach(&rs->body, len);
 		r = MHD_create_response_from_buffer(*len, b, MHD_RESPMEM_MUST_FREE);
 	}
-	if (r)
+	if (r && live) /* as a cache hit's (hit_headers) */
+		add_validators(r, rs->live.keep > 0 && *status != 304
+					  ? live_etag(etag, (long long)time(NULL), tagged, sizeof tagged)
+					  : NULL, NULL, enc);
+	else if (r)
 		add_validators(r, etag, http_now(), enc);
 	return r;
 }
@@ -606,7 +719,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (cacheable && is_public(&rs) && !rs.body.err)
 		cache_put(site->cache, rq.uri, buf_str(&rs.body), rs.body.len,
 			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
-			  rs.cache_control, &deps, rs.cache_ttl);
+			  rs.cache_control, &deps, rs.cache_ttl, &rs.live);
 	ret = queue(con, method, &rq, &rs);
 	buf_release(&rs.body);
 	return ret;

@@ -89,13 +89,15 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		tv_put(so, "image", im);
 	}
 	tv_put_html(ctx, "comments_html", thread);
-	tv_put(ctx, "form", comment_form_tv(rq, s, form));
+	struct cache_live live = { 0 };
+	tv_put(ctx, "form", comment_form_tv(rq, s, form, &live));
 	int status = form->general_error ? 422 : 200;
 	for (int i = 0; i < CF__MAX; i++) /* the form comes back with the reader's values */
 		if (form->error[i])
 			status = 422;
 	if (status == 200 && !form->held_id && !form->parent_id) {
 		rs->cache_control = HTTP_CACHE_PUBLIC;
+		rs->live = live; /* each reader gets the form's stamp anew */
 		/* the form closes with age, which no change logs */
 		long long closes = comment_rules_closes_in(rq, s);
 		if (closes > 0)

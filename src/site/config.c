@@ -30,6 +30,7 @@ static const struct ckey keys[] = {
 	S(listen, "address:port that `gazette serve` binds by default"),
 	I(per_page, 1, 100, "stories per list page"),
 	I(comment_min_seconds, 0, 3600, "minimum seconds between showing the comment form and sending it"),
+	I(comment_form_max_age, 1, 30 * 86400, "seconds a comment form is accepted after the reader loaded it (keep it a day or more: 86400)"),
 	I(comment_rate_per_minute, 1, 100000000, "comments one client address may post per minute"),
 	I(search_rate_per_minute, 1, 100000000, "searches (result pages and search feeds) one client address may make per minute"),
 	I(comment_auto_approve_known, 0, 1, "1: approve commenters who have an approved comment"),
@@ -63,6 +64,7 @@ void config_defaults(struct config *c)
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	c->per_page = 10;
 	c->comment_min_seconds = 2;
+	c->comment_form_max_age = 2 * 86400;
 	c->comment_rate_per_minute = 5;
 	c->search_rate_per_minute = 60;
 	c->comment_auto_approve_known = 1;

@@ -17,6 +17,7 @@ struct config {
 	char listen[64];         /* default listen address */
 	int per_page;
 	int comment_min_seconds;
+	int comment_form_max_age;   /* seconds a loaded form stays good */
 	int comment_rate_per_minute;
 	int search_rate_per_minute; /* searches (pages and feeds) per client address */
 	int comment_auto_approve_known;

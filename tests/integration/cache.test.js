@@ -20,10 +20,13 @@ describe('page cache', () => {
   });
   after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
 
+  // A story page's ETag also names the second its comment form was stamped
+  // ("<etag>-t<hex>"); what changes with the page is the part before it.
+  const page = (e) => e && e.replace(/-t[0-9a-f]+"$/, '"');
   const etag = async (p) => {
     const r = await h.get(base, p);
     assert.equal(r.status, 200, `GET ${p}`);
-    return r.headers.etag;
+    return page(r.headers.etag);
   };
 
   async function postComment(text) {
@@ -36,25 +39,45 @@ describe('page cache', () => {
   }
 
   test('a second request is served from the cache with the same ETag, and 304 when the client has it', async () => {
-    const e1 = await etag(h.SEED_PATH);
-    const e2 = await etag(h.SEED_PATH);
+    const e1 = (await h.get(base, '/')).headers.etag;
+    const e2 = (await h.get(base, '/')).headers.etag;
     assert.ok(e1 && /^"[0-9a-f]{16}"$/.test(e1), `ETag ${e1}`);
     assert.equal(e1, e2);
-    const nm = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': e1 } });
+    const nm = await h.get(base, '/', { headers: { 'If-None-Match': e1 } });
     assert.equal(nm.status, 304);
     assert.equal(nm.body, '');
-    const lm = (await h.get(base, h.SEED_PATH)).headers['last-modified'];
-    const ims = await h.get(base, h.SEED_PATH, { headers: { 'If-Modified-Since': lm } });
+    const lm = (await h.get(base, '/')).headers['last-modified'];
+    const ims = await h.get(base, '/', { headers: { 'If-Modified-Since': lm } });
     assert.equal(ims.status, 304);
-    const old = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': '"0000000000000000"' } });
+    const old = await h.get(base, '/', { headers: { 'If-None-Match': '"0000000000000000"' } });
     assert.equal(old.status, 200);
   });
 
+  test('a story page (its form stamped per reader): the same page part, 304 only while the copy\'s form is young', async () => {
+    const s1 = await h.get(base, h.SEED_PATH);
+    await new Promise((r) => setTimeout(r, 1100));
+    const s2 = await h.get(base, h.SEED_PATH);
+    const m = /^"([0-9a-f]{16})-t([0-9a-f]+)"$/.exec(s1.headers.etag || '');
+    assert.ok(m, `story ETag ${s1.headers.etag}`);
+    assert.equal(page(s2.headers.etag), page(s1.headers.etag), 'the same page');
+    assert.notEqual(s2.headers.etag, s1.headers.etag, 'stamped at another second');
+    assert.ok(Math.abs(parseInt(m[2], 16) - Date.now() / 1000) < 5, 'the ETag names the second of the load');
+    assert.equal(s1.headers['last-modified'], undefined);
+    const nm = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': s1.headers.etag } });
+    assert.equal(nm.status, 304, 'a copy loaded a second ago still serves');
+    assert.equal(nm.headers.etag, undefined, 'a 304 does not renew the copy\'s ETag');
+    const aged = `"${m[1]}-t${(Math.floor(Date.now() / 1000) - 2 * 86400).toString(16)}"`;
+    const re = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': aged } });
+    assert.equal(re.status, 200, 'a copy whose form is two days old is sent again, with a new stamp');
+    const ims = await h.get(base, h.SEED_PATH, { headers: { 'If-Modified-Since': new Date().toUTCString() } });
+    assert.equal(ims.status, 200, 'a date says nothing of the form');
+  });
+
   test('gzip and brotli variants decompress to the identity body; Vary and HEAD are right', async () => {
-    const plain = await h.get(base, h.SEED_PATH);
-    const gz = await h.get(base, h.SEED_PATH, { headers: { 'Accept-Encoding': 'gzip' } });
-    const br = await h.get(base, h.SEED_PATH, { headers: { 'Accept-Encoding': 'gzip, br' } });
-    const none = await h.get(base, h.SEED_PATH, { headers: { 'Accept-Encoding': 'gzip;q=0, br;q=0' } });
+    const plain = await h.get(base, '/');
+    const gz = await h.get(base, '/', { headers: { 'Accept-Encoding': 'gzip' } });
+    const br = await h.get(base, '/', { headers: { 'Accept-Encoding': 'gzip, br' } });
+    const none = await h.get(base, '/', { headers: { 'Accept-Encoding': 'gzip;q=0, br;q=0' } });
     assert.equal(gz.headers['content-encoding'], 'gzip');
     assert.equal(br.headers['content-encoding'], 'br');
     assert.equal(none.headers['content-encoding'], undefined);
@@ -63,12 +86,22 @@ describe('page cache', () => {
     assert.ok(br.raw.length < gz.raw.length && gz.raw.length < plain.raw.length / 2);
     for (const r of [plain, gz, br]) assert.match(r.headers.vary || '', /Accept-Encoding/);
     assert.notEqual(gz.headers.etag, plain.headers.etag, 'each encoding has its own ETag');
-    const head = await h.request(base, h.SEED_PATH, { method: 'HEAD' });
+    const head = await h.request(base, '/', { method: 'HEAD' });
     assert.equal(head.status, 200);
     assert.equal(head.body, '');
     assert.equal(head.headers.etag, plain.headers.etag);
     assert.match(plain.headers['cache-control'], /public/);
     assert.match(plain.headers['cache-control'], /stale-while-revalidate/);
+    // a story page: gzip (a stamped page has no brotli variant), decoding to the page
+    const sp = await h.get(base, h.SEED_PATH);
+    const sgz = await h.get(base, h.SEED_PATH, { headers: { 'Accept-Encoding': 'gzip, br' } });
+    assert.equal(sgz.headers['content-encoding'], 'gzip');
+    const strip = (t) => t.replace(/name="gz_ts" value="[^"]*"/, '');
+    assert.equal(strip(zlib.gunzipSync(sgz.raw).toString('utf8')), strip(sp.body));
+    assert.ok(sgz.raw.length < sp.raw.length / 2);
+    const shead = await h.request(base, h.SEED_PATH, { method: 'HEAD' });
+    assert.equal(shead.status, 200);
+    assert.equal(page(shead.headers.etag), page(sp.headers.etag));
   });
 
   test('approving a comment (another process) changes the story and home pages at once, and nothing else', async () => {
@@ -79,7 +112,7 @@ describe('page cache', () => {
     assert.equal(await etag(h.SEED_PATH), storyBefore, 'a held comment changes no public page');
     h.approve(dir, id);
     const story = await h.get(base, h.SEED_PATH);
-    assert.notEqual(story.headers.etag, storyBefore);
+    assert.notEqual(page(story.headers.etag), storyBefore);
     assert.ok(story.body.includes(`id="comment-${id}"`), 'the approved comment is on the very next response');
     assert.notEqual(await etag('/'), homeBefore, 'home shows the comment count');
     assert.equal(await etag(SPORT), sportBefore, 'the sport section does not show the story');
