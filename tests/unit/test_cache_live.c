@@ -99,7 +99,7 @@ static void live_field_patched_in_every_variant(void)
 	char *body = page(old_text, 0, &len), *want = page(new_text, 0, &want_len);
 	struct cache_deps d;
 	cache_deps_begin(c, &d);
-	struct cache_live live = { old_text, 12, field };
+	struct cache_live live = { old_text, 12, field, 0 };
 	cache_put(c, "/story", body, len, "text/html", "public", &d, 0, &live);
 
 	struct cache_hit hit;
@@ -146,10 +146,10 @@ static void field_twice_or_missing_is_not_cached(void)
 	struct cache_deps d;
 	struct cache_hit hit;
 	cache_deps_begin(c, &d);
-	struct cache_live live = { text, 3, field };
+	struct cache_live live = { text, 3, field, 0 };
 	cache_put(c, "/twice", body, len, "text/html", "public", &d, 0, &live);
 	CHECK(cache_get(c, "/twice", 7u, 0, &hit) == 0);
-	struct cache_live missing = { "0000000000000.nowhere-in-body", 3, field };
+	struct cache_live missing = { "0000000000000.nowhere-in-body", 3, field, 0 };
 	cache_put(c, "/missing", body, len, "text/html", "public", &d, 0, &missing);
 	CHECK(cache_get(c, "/missing", 7u, 0, &hit) == 0);
 	/* without a live field the same page is cached, brotli and all */
