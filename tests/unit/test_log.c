@@ -1,5 +1,5 @@
 /*
- * test_log: the access log line. Whatever a client sends (newlines,
+ * test_log: the access log line, and error and info lines. Whatever a client sends (newlines,
  * quotes, backslashes, control bytes, spaces in the target), the line
  * stays one line of the combined format, with those bytes as \xHH, and
  * everything else copied as it came, UTF-8 included.
@@ -11,22 +11,53 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* What log_access wrote to standard output. */
-static char *logged(const char *uri, const char *referer, const char *agent)
+/* What log_access wrote to standard output, or with `email` set what a
+ * failed sign-in's info line wrote to standard error. */
+static char *logged_as(const char *uri, const char *referer, const char *agent, const char *email)
 {
 	char path[] = "/tmp/gz-log-XXXXXX";
-	int fd = mkstemp(path), saved = dup(1);
-	static char out[8192];
+	int out_fd = email ? 2 : 1;
+	int fd = mkstemp(path), saved = dup(out_fd);
+	static char out[16384];
 	CHECK(fd >= 0 && saved >= 0);
-	CHECK(dup2(fd, 1) == 1);
-	log_access("203.0.113.9", "GET", uri, 200, 1234, referer, agent);
-	CHECK(dup2(saved, 1) == 1);
+	CHECK(dup2(fd, out_fd) == out_fd);
+	if (email)
+		log_info("sign-in: wrong password for \"%s\" from %s", email, uri);
+	else
+		log_access("203.0.113.9", "GET", uri, 200, 1234, referer, agent);
+	CHECK(dup2(saved, out_fd) == out_fd);
 	close(saved);
 	ssize_t n = pread(fd, out, sizeof out - 1, 0);
 	out[n > 0 ? n : 0] = '\0';
 	close(fd);
 	unlink(path);
 	return out;
+}
+
+static char *logged(const char *uri, const char *referer, const char *agent)
+{
+	return logged_as(uri, referer, agent, NULL);
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* An error or info line escapes client text in its arguments as the
+ * access log does: one line, whatever was typed. */
+static void message_arguments_are_escaped(void)
+{
+	char *l = logged_as("203.0.113.7", NULL, NULL,
+			    "eve@example.org\n2026-12-06T06:00:00Z gazette info: admin signed in\r\x1b[2J");
+	CHECK(count_lines(l) == 1);
+	CHECK_CONTAINS(l, " gazette info: sign-in: wrong password for \"eve@example.org\\x0a2026-12-06T06:00:00Z"
+			  " gazette info: admin signed in\\x0d\\x1b[2J\" from 203.0.113.7\n");
+	l = logged_as("::1", NULL, NULL, "plain ünïcode");
+	CHECK_CONTAINS(l, "wrong password for \"plain ünïcode\" from ::1\n");
 }
 
 static void hostile_bytes_are_escaped(void)
@@ -37,10 +68,7 @@ static void hostile_bytes_are_escaped(void)
 	CHECK_CONTAINS(l, "\"GET /search?q=a\\x20b\\x0a203.0.113.1\\x20-\\x20-\\x20[forged]\\x22\\x5c HTTP/1.1\" 200 1234 ");
 	CHECK_CONTAINS(l, "\"https://e.example/\\x22x\\x22\"");
 	CHECK_CONTAINS(l, "\"Agent\\x0d\\x0a\\x01 ünïcode\"\n");
-	size_t lines = 0;
-	for (char *p = l; *p; p++)
-		lines += *p == '\n';
-	CHECK(lines == 1);
+	CHECK(count_lines(l) == 1);
 	l = logged("/plain/path", NULL, NULL);
 	CHECK_CONTAINS(l, "\"GET /plain/path HTTP/1.1\" 200 1234 \"-\" \"-\"\n");
 }
@@ -48,5 +76,6 @@ static void hostile_bytes_are_escaped(void)
 int main(void)
 {
 	RUN(hostile_bytes_are_escaped);
+	RUN(message_arguments_are_escaped);
 	return T_DONE();
 }
