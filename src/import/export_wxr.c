@@ -19,12 +19,16 @@
 #include <string.h>
 #include <time.h>
 
-/* Text without the control characters XML 1.0 forbids. */
+/* Text without the characters XML has no place for (escape.h). */
 static void xml_clean(struct buf *b, const char *s)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n' || *s == '\r')
-			buf_putc(b, *s);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = xml_unfit_len(p);
+		if (n)
+			p += n;
+		else
+			buf_putc(b, (char)*p++);
+	}
 }
 
 static void cdata(struct buf *b, const char *s)

@@ -127,6 +127,26 @@ void json_string(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
+size_t xml_unfit_len(const unsigned char *p)
+{
+	if (*p < 0x20)
+		return *p == '\n' || *p == '\r' || *p == '\t' ? 0 : 1;
+	if (*p < 0x7f)
+		return 0;
+	if (*p == 0x7f)
+		return 1;
+	if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 */
+		return 2;
+	if (p[0] == 0xef && p[1] == 0xb7 && p[2] >= 0x90 && p[2] <= 0xaf) /* U+FDD0-FDEF */
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)) /* U+FFFE, FFFF */
+		return 3;
+	if (p[0] >= 0xf0 && p[0] <= 0xf4 && p[1] && (p[1] & 0x0f) == 0x0f && p[2] == 0xbf &&
+	    (p[3] == 0xbe || p[3] == 0xbf)) /* U+nFFFE, U+nFFFF */
+		return 4;
+	return 0;
+}
+
 void xml_text(struct buf *b, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
@@ -136,11 +156,14 @@ void xml_text(struct buf *b, const char *s)
 		case '>': buf_puts(b, "&gt;"); break;
 		case '"': buf_puts(b, "&quot;"); break;
 		case '\'': buf_puts(b, "&apos;"); break;
-		default:
-			/* XML 1.0 forbids most control characters outright */
-			if (*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t')
+		default: {
+			size_t n = *p < 0x20 || *p >= 0x7f ? xml_unfit_len(p) : 0;
+			if (n) {
+				p += n - 1;
 				continue;
+			}
 			buf_putc(b, (char)*p);
+		}
 		}
 	}
 }

@@ -25,8 +25,14 @@ void url_query(struct buf *b, const char *s);
 /* A JSON string including its quotes; < > & escaped too, so the result is
  * safe inside <script type="application/ld+json">. */
 void json_string(struct buf *b, const char *s);
-/* XML character data or attribute value. */
+/* XML character data or attribute value, without the characters XML
+ * forbids or discourages (xml_unfit_len): a feed stays valid whatever
+ * was typed. */
 void xml_text(struct buf *b, const char *s);
+/* Bytes of the character at p that has no place in XML: a control other
+ * than tab, LF and CR (C0, DEL, C1), or a non-character (U+FDD0-U+FDEF,
+ * U+FFFE and U+FFFF in every plane); 0 for any other character. */
+size_t xml_unfit_len(const unsigned char *p);
 
 /* 1 when `url` is an absolute http(s) URL safe to put in an href. */
 int url_is_http(const char *url);

@@ -27,6 +27,13 @@ static const struct {
 	{ "json_string", json_string, "say \"hi\"\n</script>", "\"say \\\"hi\\\"\\n\\u003c/script\\u003e\"" },
 	{ "json_string", json_string, "tab\there\x01", "\"tab\\there\\u0001\"" },
 	{ "xml_text", xml_text, "<a href='x'>&</a>\x01", "&lt;a href=&apos;x&apos;&gt;&amp;&lt;/a&gt;" },
+	/* DEL, C1 (U+0085), U+FDD0, U+FFFE, U+FFFF, U+1FFFE, U+10FFFF go;
+	 * tab, newline, U+FDCF, U+FFFD, U+1F600 and Urdu stay */
+	{ "xml_text", xml_text,
+	  "a\x7f\xc2\x85" "b\xef\xb7\x90" "c\xef\xbf\xbe\xef\xbf\xbf" "d\xf0\x9f\xbf\xbe\xf4\x8f\xbf\xbf" "e",
+	  "abcde" },
+	{ "xml_text", xml_text, "\t\n\xef\xb7\x8f\xef\xbf\xbd\xf0\x9f\x98\x80 \xd8\xa7\xd8\xb1\xd8\xaf\xd9\x88",
+	  "\t\n\xef\xb7\x8f\xef\xbf\xbd\xf0\x9f\x98\x80 \xd8\xa7\xd8\xb1\xd8\xaf\xd9\x88" },
 	{ "html_raw", html_raw, "<p>ok</p>", "<p>ok</p>" },
 };
 
