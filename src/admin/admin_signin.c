@@ -71,11 +71,19 @@ static const char *lower(struct pool *p, const char *s)
 	return o;
 }
 
-static int throttled(struct req *rq, struct resp *rs, const char *email, long long now)
+/* Checks and counts the attempt (auth/throttle.h); 1 when it must wait
+ * and the answer is in rs. */
+static int throttled(struct req *rq, struct resp *rs, const struct throttle_keys *k,
+		     const char *email, long long now)
 {
-	long long wait = throttle_wait(rq->store, email, rq->client_ip, now);
+	long long wait = throttle_begin(rq->store, k, now);
 	if (!wait)
 		return 0;
+	if (wait < 0) {
+		http_error(rq, rs, 503, "Try again shortly", "Sign-in is not possible right now.");
+		resp_header(rs, "Retry-After", "10");
+		return 1;
+	}
 	resp_header(rs, "Retry-After", pool_printf(rq->pool, "%lld", wait));
 	show_form(rq, rs, 429, email,
 		  pool_printf(rq->pool,
@@ -92,6 +100,7 @@ static void signed_in(struct req *rq, struct resp *rs, const struct user *u, con
 		http_error(rq, rs, 503, "Not signed in", "The session could not be saved. Try again.");
 		return;
 	}
+	session_device_set(rq, rs, u);
 	log_info("sign-in: %s signed in from %s", u->email, rq->client_ip);
 	resp_redirect(rs, 303, safe_next(next));
 }
@@ -108,17 +117,19 @@ void admin_signin_post(struct req *rq, struct resp *rs)
 	const char *email = lower(rq->pool, kv_get(&rq->form, "email"));
 	const char *pw = kv_get(&rq->form, "password");
 	long long now = (long long)time(NULL);
-	if (throttled(rq, rs, email, now))
-		return;
 	struct user u;
 	int found = *email && store_user_by_email(rq->store, rq->pool, email, &u) == STORE_OK;
+	struct throttle_keys k;
+	throttle_password_keys(&k, email, rq->client_key, found ? session_device_for(rq, u.id) : NULL);
+	if (throttled(rq, rs, &k, email, now))
+		return;
 	int ok = password_verify(found ? u.pass_hash : NULL, pw ? pw : "");
 	if (!ok || u.disabled || u.role == ROLE_NONE) {
-		throttle_failed(rq->store, email, rq->client_ip, now);
+		throttle_failed(rq->store, &k);
 		show_form(rq, rs, 403, email, "The email address or password is incorrect.", NULL);
 		return;
 	}
-	throttle_succeeded(rq->store, email);
+	throttle_succeeded(rq->store, &k);
 	if (*u.totp_secret) {
 		show_form(rq, rs, 200, email, NULL, make_ticket(rq, u.id, now));
 		return;
@@ -148,7 +159,9 @@ void admin_signin_code(struct req *rq, struct resp *rs)
 		show_form(rq, rs, 403, "", "That sign-in took too long. Please start again.", NULL);
 		return;
 	}
-	if (throttled(rq, rs, u.email, now))
+	struct throttle_keys k; /* the code's own counter: no password resets it */
+	throttle_code_keys(&k, u.email, rq->client_key);
+	if (throttled(rq, rs, &k, u.email, now))
 		return;
 	const char *code = kv_get(&rq->form, "code");
 	long long step = code ? totp_match(u.totp_secret, code, now) : -1;
@@ -163,10 +176,11 @@ void admin_signin_code(struct req *rq, struct resp *rs)
 			log_info("sign-in: %s used a recovery code", u.email);
 	}
 	if (!ok) {
-		throttle_failed(rq->store, u.email, rq->client_ip, now);
+		throttle_failed(rq->store, &k);
 		show_form(rq, rs, 403, u.email, "That code is not right. Try the current code.", ticket);
 		return;
 	}
+	throttle_succeeded(rq->store, &k);
 	signed_in(rq, rs, &u, kv_get(&rq->form, "next"));
 }
 

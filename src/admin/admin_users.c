@@ -240,7 +240,7 @@ void admin_account_password(struct req *rq, struct resp *rs)
 		return;
 	}
 	if (store_user_set_password(rq->store, u->id, hash) ||
-	    store_sessions_delete_user(rq->store, u->id) || session_start(rq, rs, u)) {
+	    store_sessions_delete_user(rq->store, u->id, NULL) || session_start(rq, rs, u)) {
 		http_error(rq, rs, 500, "Not saved", "The password could not be saved.");
 		return;
 	}
@@ -266,11 +266,28 @@ void admin_account_2fa(struct req *rq, struct resp *rs)
 		admin_done(rq, rs, "/admin/account", "2fa-off");
 		return;
 	}
+	long long cur = -1; /* the step of the current key's code, when replacing */
+	if (*u->totp_secret) {
+		/* replacing a key takes the current one: a borrowed session
+		 * must not move the second factor to another phone */
+		const char *current = kv_get(&rq->form, "current_code");
+		cur = current ? totp_match(u->totp_secret, current, now) : -1;
+		if (cur < 0 || store_user_totp_step(rq->store, u->id, cur) != STORE_OK) {
+			log_info("admin: %s tried to replace the two-factor key without a current code",
+				 u->email);
+			account_page(rq, rs, 403,
+				     "To replace your two-factor key, enter a code from the app you use "
+				     "now.", NULL, NULL);
+			return;
+		}
+	}
 	const char *secret = kv_get(&rq->form, "secret");
 	unsigned char key[64];
 	long long step = secret ? totp_match(secret, code, now) : -1;
+	/* each step is used once per account; the new key's code may share
+	 * the step the current key's code just used */
 	if (!secret || base32_decode(secret, key, sizeof key) != TOTP_SECRET_BYTES || step < 0 ||
-	    store_user_totp_step(rq->store, u->id, step) != STORE_OK) {
+	    (step > cur && store_user_totp_step(rq->store, u->id, step) != STORE_OK)) {
 		account_page(rq, rs, 422,
 			     "That code does not match: check the time on your phone and try the new "
 			     "code.",
@@ -294,6 +311,8 @@ void admin_account_2fa(struct req *rq, struct resp *rs)
 		rc = store_user_set_totp(rq->store, u->id, secret);
 	if (!rc)
 		rc = store_recovery_codes_set(rq->store, u->id, hashes, TOTP_RECOVERY_CODES);
+	if (!rc) /* whoever else was signed in signs in again, with the code */
+		rc = store_sessions_delete_user(rq->store, u->id, rq->session_id);
 	if (!rc)
 		rc = store_commit(rq->store);
 	if (rc) {

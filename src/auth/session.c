@@ -12,6 +12,7 @@
 #include "../util/pool.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -98,11 +99,50 @@ int session_load(struct req *rq)
 	return 1;
 }
 
+/* "UID.ID.SIG": ID 64 random bits, SIG the site's signature of both. */
+static const char *device_sig(struct req *rq, long long uid, const char *id, char sig[33])
+{
+	site_sign(rq->site, pool_printf(rq->pool, "device:%lld:%s", uid, id), sig, 32);
+	return sig;
+}
+
+const char *session_device_for(struct req *rq, long long uid)
+{
+	const char *v = kv_get(&rq->cookies, DEVICE_COOKIE);
+	char id[17], sig[33];
+	long long owner;
+	int used = 0;
+	if (!v || sscanf(v, "%lld.%16[0-9a-f].%32[0-9a-f]%n", &owner, id, sig, &used) != 3 ||
+	    v[used] || owner != uid || strlen(id) != 16)
+		return NULL;
+	if (!site_sign_ok(rq->site, pool_printf(rq->pool, "device:%lld:%s", uid, id), sig, 32))
+		return NULL;
+	return pool_strdup(rq->pool, id);
+}
+
+void session_device_set(struct req *rq, struct resp *rs, const struct user *u)
+{
+	const char *id = session_device_for(rq, u->id);
+	char fresh[17], sig[33];
+	if (!id) {
+		unsigned char raw[8];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2hex(fresh, sizeof fresh, raw, sizeof raw);
+		id = fresh;
+	}
+	resp_header(rs, "Set-Cookie",
+		    pool_printf(rq->pool,
+				"%s=%lld.%s.%s; Path=/admin/sign-in; Max-Age=%d; HttpOnly; "
+				"SameSite=Strict%s",
+				DEVICE_COOKIE, u->id, id, device_sig(rq, u->id, id, sig),
+				DEVICE_LIFETIME, rq->https ? "; Secure" : ""));
+}
+
 int session_end(struct req *rq, struct resp *rs, int everywhere)
 {
 	int rc = STORE_OK;
 	if (everywhere && rq->user)
-		rc = store_sessions_delete_user(rq->store, rq->user->id);
+		rc = store_sessions_delete_user(rq->store, rq->user->id, NULL);
 	else if (rq->session_id)
 		rc = store_session_delete(rq->store, rq->session_id);
 	set_cookie(rq, rs, "", 0);

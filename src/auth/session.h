@@ -32,4 +32,17 @@ int session_load(struct req *rq);
  * clears the cookie. */
 int session_end(struct req *rq, struct resp *rs, int everywhere);
 
+/* The device cookie: set at each sign-in, signed, naming the account and
+ * a random device id; sent only to /admin/sign-in. A password attempt
+ * that carries one for its account is throttled per device instead of
+ * per account (auth/throttle.h), so guessing elsewhere cannot lock the
+ * owner out of her own browser. */
+#define DEVICE_COOKIE "gz_device"
+#define DEVICE_LIFETIME (365 * 86400)
+/* The device id of the request's cookie when it was set for account uid,
+ * else NULL. */
+const char *session_device_for(struct req *rq, long long uid);
+/* Sets (or renews) the device cookie for u on rs. */
+void session_device_set(struct req *rq, struct resp *rs, const struct user *u);
+
 #endif

@@ -141,7 +141,7 @@ static int passwd(struct store *st, const struct config *cfg, const char *email)
 		rc = 1;
 	}
 	if (!rc && (password_hash(pw, hash) || store_user_set_password(st, u.id, hash) ||
-		    store_sessions_delete_user(st, u.id))) {
+		    store_sessions_delete_user(st, u.id, NULL))) {
 		fprintf(stderr, "gazette user: %s\n", store_errmsg(st));
 		rc = 1;
 	}

@@ -303,7 +303,7 @@ void comment_post(struct req *rq, struct resp *rs)
 		return;
 	}
 	unsigned retry = 0;
-	if (ratelimit_take(rq->site->comment_rl, rq->client_ip, (double)time(NULL), &retry)) {
+	if (ratelimit_take(rq->site->comment_rl, rq->client_key, (double)time(NULL), &retry)) {
 		rate_limited(rq, rs, retry);
 		return;
 	}

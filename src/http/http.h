@@ -48,6 +48,7 @@ struct req {
 	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
 	size_t nparams;
 	const char *client_ip;        /* decided once: see http/secure.h */
+	const char *client_key;       /* what limits count it as (an IPv6 /64) */
 	int https;                    /* reached us over HTTPS (secure_https) */
 	const char *user_agent, *referer;
 	const char *origin, *host;     /* Origin and Host headers (CSRF check) */

@@ -289,7 +289,7 @@ int router_limit(struct req *rq, struct resp *rs)
 		    !match(rq, r->pattern, rq->path))
 			continue;
 		unsigned retry = 0;
-		if (!ratelimit_take(rq->site->search_rl, rq->client_ip, (double)time(NULL), &retry))
+		if (!ratelimit_take(rq->site->search_rl, rq->client_key, (double)time(NULL), &retry))
 			return 0;
 		retry = retry ? retry : 1;
 		resp_header(rs, "Retry-After", pool_printf(rq->pool, "%u", retry));

@@ -49,6 +49,18 @@ const char *secure_client_ip(struct pool *p, const struct site *site, const char
 	return ip ? ip : peer;
 }
 
+const char *secure_client_key(struct pool *p, const char *ip)
+{
+	struct in6_addr a;
+	char out[INET6_ADDRSTRLEN + 4];
+	if (!ip || !strchr(ip, ':') || inet_pton(AF_INET6, ip, &a) != 1)
+		return ip;
+	memset(a.s6_addr + 8, 0, 8);
+	if (!inet_ntop(AF_INET6, &a, out, sizeof out - 3))
+		return ip;
+	return pool_printf(p, "%s/64", out);
+}
+
 int secure_https(const struct site *site, const char *peer, const char *proto)
 {
 	if (site->cfg.https)

@@ -11,6 +11,12 @@
 struct pool;
 struct site;
 
+/* What limits count a client as (rate limits, sign-in throttling): an
+ * IPv4 address itself, an IPv6 address's /64 ("2001:db8:1:2::/64"): one
+ * subscriber usually holds a whole /64, so counting single addresses
+ * would give her 2^64 fresh budgets. */
+const char *secure_client_key(struct pool *p, const char *ip);
+
 /* The client's address: peer itself, or, when peer is the site's
  * trusted_proxy, the last address in its X-Forwarded-For (the one the
  * proxy added). A malformed or missing header leaves the peer. */

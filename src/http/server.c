@@ -568,6 +568,7 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->uri = st->uri;
 	const char *peer = client_ip(st->pool, con);
 	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, header(con, "X-Forwarded-For"));
+	rq->client_key = secure_client_key(st->pool, rq->client_ip);
 	rq->https = secure_https(rq->site, peer, header(con, "X-Forwarded-Proto"));
 	rq->user_agent = header(con, MHD_HTTP_HEADER_USER_AGENT);
 	rq->referer = header(con, MHD_HTTP_HEADER_REFERER);

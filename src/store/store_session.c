@@ -12,13 +12,15 @@ static const char SQL_PUT[] =
 static const char SQL_GET[] = "SELECT id, user_id, created_at, seen_at FROM sessions WHERE id = ?1";
 static const char SQL_SEEN[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = ?1";
-static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1";
+static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2";
 static const char SQL_PURGE[] = "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2";
 static const char SQL_FAIL_GET[] = "SELECT count, last_at FROM sign_in_failures WHERE key = ?1";
 static const char SQL_FAIL_ADD[] =
 	"INSERT INTO sign_in_failures(key, count, last_at) VALUES(?1, 1, ?2)"
 	" ON CONFLICT(key) DO UPDATE SET count = count + 1, last_at = excluded.last_at";
 static const char SQL_FAIL_CLEAR[] = "DELETE FROM sign_in_failures WHERE key = ?1";
+static const char SQL_FAIL_UNDO[] =
+	"UPDATE sign_in_failures SET count = count - 1 WHERE key = ?1 AND count > 0";
 
 int store_session_put(struct store *st, const char *id, long long user_id, long long now,
 		      const char *ip, const char *user_agent)
@@ -76,12 +78,13 @@ int store_session_delete(struct store *st, const char *id)
 	return by_text(st, SQL_DELETE, id);
 }
 
-int store_sessions_delete_user(struct store *st, long long user_id)
+int store_sessions_delete_user(struct store *st, long long user_id, const char *except_id)
 {
 	sqlite3_stmt *s = stmt(st, SQL_DELETE_USER);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, except_id);
 	return exec_step(st, s, "sessions delete");
 }
 
@@ -121,4 +124,9 @@ int store_failure_add(struct store *st, const char *key, long long now)
 int store_failures_clear(struct store *st, const char *key)
 {
 	return by_text(st, SQL_FAIL_CLEAR, key);
+}
+
+int store_failure_undo(struct store *st, const char *key)
+{
+	return by_text(st, SQL_FAIL_UNDO, key);
 }

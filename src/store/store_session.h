@@ -21,8 +21,9 @@ int store_session_put(struct store *st, const char *id, long long user_id, long 
 int store_session_get(struct store *st, struct pool *p, const char *id, struct session *out);
 int store_session_seen(struct store *st, const char *id, long long now);
 int store_session_delete(struct store *st, const char *id);
-/* Ends every session of the account ("sign out everywhere"). */
-int store_sessions_delete_user(struct store *st, long long user_id);
+/* Ends every session of the account ("sign out everywhere"), but
+ * except_id (NULL: all of them). */
+int store_sessions_delete_user(struct store *st, long long user_id, const char *except_id);
 /* Drops sessions idle since idle_before or created before created_before. */
 int store_sessions_purge(struct store *st, long long idle_before, long long created_before);
 
@@ -30,5 +31,7 @@ int store_sessions_purge(struct store *st, long long idle_before, long long crea
 int store_failures_get(struct store *st, const char *key, long long *count, long long *last_at);
 int store_failure_add(struct store *st, const char *key, long long now);
 int store_failures_clear(struct store *st, const char *key);
+/* Takes one failure back from key (an attempt counted ahead that succeeded). */
+int store_failure_undo(struct store *st, const char *key);
 
 #endif

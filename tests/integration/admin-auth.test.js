@@ -152,7 +152,7 @@ describe('sign-in throttling', () => {
     const other = await c.signIn(a.email('editor'), a.PASSWORD, { 'X-Forwarded-For': '192.0.2.7' });
     assert.equal(other.status, 429);
     await new Promise((res) => setTimeout(res, 200));
-    assert.match(srv.output(), /sign-in: failed for author@newsroom\.test from 127\.0\.0\.1/);
+    assert.match(srv.output(), /sign-in: failed \(account:author@newsroom\.test\) from 127\.0\.0\.1/);
     assert.match(srv.output(), /sign-in: throttled attempt/);
     assert.doesNotMatch(srv.output(), /wrong password/, 'passwords are never logged');
   });
