@@ -13,6 +13,7 @@
 #include "../store/store_search.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Decodes one UTF-8 sequence at s (n bytes left); returns its length and
  * sets *cp, or returns 1 with *cp = -1 for an invalid byte. */
@@ -112,14 +113,36 @@ static size_t count_chars(const char *in, size_t len)
 	return n;
 }
 
-/* Appends word w[0..n) to both buffers, cut at a character boundary. */
-static void add_word(struct buf *match, struct buf *words, const char *w, size_t n, int first)
+/* Word w[0..n) cut to SEARCH_MAX_TERM bytes at a character boundary. */
+static size_t term_len(const char *w, size_t n)
 {
 	if (n > SEARCH_MAX_TERM) {
 		n = SEARCH_MAX_TERM;
 		while (n && ((unsigned char)w[n] & 0xc0) == 0x80)
 			n--;
 	}
+	return n;
+}
+
+/* 1 when words (space-separated, from wstart) holds w[0..n) already, as
+ * the tokenizer would see it (ASCII case folded): a word repeated 32 times
+ * is searched once, not 32 times. */
+static int seen(const struct buf *words, size_t wstart, const char *w, size_t n)
+{
+	const char *p = buf_str(words) + wstart, *end = buf_str(words) + words->len;
+	while (p < end) {
+		const char *sp = memchr(p, ' ', (size_t)(end - p));
+		size_t len = (size_t)((sp ? sp : end) - p);
+		if (len == n && strncasecmp(p, w, n) == 0)
+			return 1;
+		p += len + 1;
+	}
+	return 0;
+}
+
+/* Appends word w[0..n) (cut by term_len) to both buffers. */
+static void add_word(struct buf *match, struct buf *words, const char *w, size_t n, int first)
+{
 	if (!first) {
 		buf_putc(match, ' ');
 		buf_putc(words, ' ');
@@ -155,13 +178,14 @@ enum search_qerr search_query_build(const char *in, size_t len, struct buf *matc
 			has_base |= !is_mark(cp);
 			i += step;
 		}
-		if (!has_base)
+		size_t n = term_len(in + start, i - start);
+		if (!has_base || seen(words, wstart, in + start, n))
 			continue;
 		if (q->nterms == SEARCH_MAX_TERMS) {
 			q->truncated = 1;
 			break;
 		}
-		add_word(match, words, in + start, i - start, q->nterms == 0);
+		add_word(match, words, in + start, n, q->nterms == 0);
 		q->nterms++;
 	}
 	q->match = buf_str(match) + mstart;
