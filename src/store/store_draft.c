@@ -14,7 +14,8 @@ static const char SQL_PURGE[] = "DELETE FROM editor_drafts WHERE created_at < ?1
 static const char SQL_DROP_AUTOSAVE[] =
 	"DELETE FROM editor_drafts WHERE user_id = ?1 AND story_id = ?2 AND kind = 2";
 static const char SQL_PUT[] =
-	"INSERT INTO editor_drafts(" DRAFT_COLS ")"
+	"INSERT INTO editor_drafts(token, user_id, story_id, kind, base_version, created_at, title,"
+	" slug, excerpt, body, section, tags, author, published_at, comments_open)"
 	" VALUES(?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char SQL_CLAIM[] =
 	"UPDATE editor_drafts SET user_id = ?2"
