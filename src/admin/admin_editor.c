@@ -642,6 +642,7 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		return;
 	}
 	if (rc == STORE_CONFLICT) {
+		keep_image(rq, &ed, up, &img);
 		conflict(rq, rs, &ed, old);
 		return;
 	}

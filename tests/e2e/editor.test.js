@@ -52,10 +52,20 @@ async function fits(label) {
   await page.setViewportSize({ width: 1366, height: 900 });
 }
 
-test('choose a featured image, Preview, then Publish: the story shows the image; the editor fits 390 and 1366 px', T, async () => {
+test('the editor of a story with a large featured image fits a 390 px and a 1366 px window', T, async () => {
   await signIn();
   await page.goto(srv.url + '/admin/stories/new');
   await fits('new story');
+  await page.fill('#title', 'Saved with a wide picture');
+  await page.setInputFiles('#featured_image', { name: 'wide.png', mimeType: 'image/png', buffer: a.png(2400, 600) });
+  await Promise.all([page.waitForNavigation(), page.click('#save')]);
+  assert.match(page.url(), /\/admin\/stories\/\d+\?msg=saved$/);
+  assert.ok(await page.$('#featured-preview img'), 'the stored image in the editor');
+  await fits('editor with a featured image');
+});
+
+test('choose a featured image, Preview, then Publish: the story shows the image', T, async () => {
+  await page.goto(srv.url + '/admin/stories/new');
   await page.fill('#title', 'A wide picture of the harbour');
   await page.fill('#body', 'Intro.\n\n# Harbour\n\nText.\n\n## Boats\n\nMore.\n\n### Sails\n\nEnd.');
   await page.setInputFiles('#featured_image', { name: 'harbour.png', mimeType: 'image/png', buffer: a.png(2400, 600) });

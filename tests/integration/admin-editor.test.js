@@ -71,6 +71,24 @@ describe('saving exactly what was written', () => {
   });
 });
 
+describe('headings of a story body', () => {
+  test('#, ## and ### under the title give h2, h3, h4: no gap in the outline, and the page validates', { timeout: 120000 }, async () => {
+    const id = await a.writeStory(ed, { title: 'Outline', body: 'Intro.\n\n# Part\n\nText.\n\n## Section\n\nText.\n\n### Detail\n\nEnd.' });
+    const page = (await h.get(srv.url, await a.publicPath(ed, id))).body;
+    const levels = [...page.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => [Number(m[1]), h.textOf(m[2]).trim()]);
+    const body = levels.slice(levels.findIndex(([, t]) => t === 'Outline'));
+    assert.deepEqual(body.slice(0, 4), [[1, 'Outline'], [2, 'Part'], [3, 'Section'], [4, 'Detail']]);
+    const only3 = await a.writeStory(ed, { title: 'Shallow', body: '## Two\n\n#### Four' });
+    const p3 = (await h.get(srv.url, await a.publicPath(ed, only3))).body;
+    assert.match(p3, /<h2>Two<\/h2>\s*<h3>Four<\/h3>/, '## and #### give h2 and h3');
+    const vnu = path.join(h.ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+    const f = path.join(h.tmpDir(), 'outline.html');
+    fs.writeFileSync(f, page);
+    const r = spawnSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', f], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, `vnu found errors:\n${r.stderr}${r.stdout}`);
+  });
+});
+
 describe('a featured image chosen before Preview', () => {
   test('is kept out of /media/ by the preview and published with the story', async () => {
     const before = files('media/featured');
