@@ -55,6 +55,10 @@
 				say('Not autosaved: your session has ended. Saving keeps your text and asks you to sign in again.');
 				return null;
 			}
+			if (!/json/.test(r.headers.get('Content-Type') || '')) {
+				say('Not autosaved (the server answered ' + r.status + '). Your text is still here.');
+				return null;
+			}
 			return r.json().then(function (j) {
 				if (r.status === 409)
 					stop(j.message);
