@@ -46,6 +46,7 @@ test:
 	./scripts/install-deps.sh --test
 	$(MAKE) gazette unit
 	./tests/lint/banned.sh
+	./tests/lint/themes.sh
 	./tests/run.sh
 
 clean:

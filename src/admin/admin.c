@@ -19,6 +19,7 @@
 
 static const struct { const char *key, *text; } notices[] = {
 	{ "saved", "Story saved." },
+	{ "unchanged", "Nothing to save: the story is as it was." },
 	{ "submitted", "Story submitted for review. An editor will publish it." },
 	{ "published", "Story published." },
 	{ "scheduled", "Story scheduled: it will be published at its publication time." },
@@ -110,16 +111,21 @@ void admin_done(struct req *rq, struct resp *rs, const char *path, const char *m
 			      : path);
 }
 
-const char *admin_datetime(struct pool *p, long long t)
+static const char *datetime(struct pool *p, long long t, int seconds)
 {
 	if (t <= 0)
 		return "";
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	return pool_printf(p, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-			   tm.tm_mday, tm.tm_hour, tm.tm_min);
+	const char *r = pool_printf(p, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900,
+				    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+	return seconds ? pool_printf(p, "%s:%02d", r, tm.tm_sec) : r;
 }
+
+const char *admin_datetime(struct pool *p, long long t) { return datetime(p, t, 0); }
+
+const char *admin_datetime_input(struct pool *p, long long t) { return datetime(p, t, 1); }
 
 int admin_datetime_parse(const char *s, long long *out)
 {

@@ -35,6 +35,17 @@ void admin_editor_submit(struct req *rq, struct resp *rs);
 void admin_editor_publish(struct req *rq, struct resp *rs);
 void admin_editor_unpublish(struct req *rq, struct resp *rs);
 void admin_editor_preview(struct req *rq, struct resp *rs);
+/* POST .../autosave (the editor's script): keeps the form beside the
+ * story for this user, never into it; 409 when the story has a newer save. */
+void admin_editor_autosave(struct req *rq, struct resp *rs);
+/* A save, preview or publish that found no session (the router's keeper
+ * for ROUTE_KEEP rows): keeps a valid editor form from our own origin
+ * and sends the writer to sign in with next=the editor ?draft=TOKEN; the
+ * kept form only ever refills the editor, it saves nothing. */
+void admin_editor_stash(struct req *rq, struct resp *rs);
+/* At sign-in: gives the kept form named in next ("...?draft=TOKEN") to
+ * the account that signed in, if nobody has it yet. */
+void admin_editor_claim(struct req *rq, const char *next, long long user_id);
 void admin_revisions(struct req *rq, struct resp *rs);
 void admin_revision_restore(struct req *rq, struct resp *rs);
 
@@ -67,8 +78,11 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current);
 void admin_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
 /* 303 to path with ?msg=key (or &msg=key when path has a query). */
 void admin_done(struct req *rq, struct resp *rs, const char *path, const char *msg_key);
-/* "2024-07-05T09:30" (UTC) for <input type=datetime-local>; "" for 0. */
+/* "2024-07-05T09:30" (UTC), to show; "" for 0. */
 const char *admin_datetime(struct pool *p, long long t);
+/* "2024-07-05T09:30:15" (UTC) for <input type=datetime-local step=1>, so a
+ * save that changes nothing keeps the seconds; "" for 0. */
+const char *admin_datetime_input(struct pool *p, long long t);
 /* Parses that form (seconds optional) as UTC; 0 ok, -1 when malformed. */
 int admin_datetime_parse(const char *s, long long *out);
 /* 1 when s is "" or parses as a datetime (a form_validate validator). */

@@ -10,19 +10,30 @@
  * message), a revision kept, the old URL redirected when a published
  * story's address changes, and every story's related list recomputed when
  * a published story changed. The change log tags it writes drop exactly
- * the cached pages that showed the story.
+ * the cached pages that showed the story. A save that changes nothing
+ * writes nothing: no revision, no version, no change-log entry.
+ *
+ * No text is lost (store_draft.h): a form posted after its session ended
+ * is kept (admin_editor_stash) and comes back in the editor after the
+ * next sign-in; with JavaScript (admin-editor.js) the form is autosaved
+ * every 30 seconds beside the story, never into it. A featured image
+ * chosen before a preview or an error waits in featured.c's pending
+ * folder, named in the form by a token only its user can use.
  */
 #include "admin.h"
 #include "scheduler.h"
 #include "featured.h"
+#include "../auth/csrf.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
 #include "../content/diff.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
 #include "../pages/pages.h"
+#include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_draft.h"
 #include "../store/store_redirect.h"
 #include "../store/store_story.h"
 #include "../store/store_user.h"
@@ -31,6 +42,7 @@
 #include "../util/pool.h"
 
 #include <stdio.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +86,10 @@ struct editor {
 	const char *general;
 	const char *preview_html;
 	int comments_open;
+	const char *pending;       /* token of a chosen image waiting (featured.h) */
+	int pending_w, pending_h;
+	const char *recovered;     /* where the form's text came from, when kept */
+	const struct draft *autosave; /* a newer autosave the editor may restore */
 };
 
 static const char *tags_text(struct pool *p, const struct story *s)
@@ -98,7 +114,7 @@ static void from_story(struct req *rq, struct editor *ed, const struct story_edi
 	ed->val[EF_SECTION] = pool_printf(p, "%lld", e->s.section.id);
 	ed->val[EF_TAGS] = tags_text(p, &e->s);
 	ed->val[EF_AUTHOR] = pool_printf(p, "%lld", e->s.author.id);
-	ed->val[EF_WHEN] = admin_datetime(p, e->s.published_at);
+	ed->val[EF_WHEN] = admin_datetime_input(p, e->s.published_at);
 	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
 	ed->comments_open = e->s.comments_open;
 }
@@ -189,8 +205,70 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	}
 	if (ed->preview_html)
 		tv_put_html(f, "preview_html", ed->preview_html); /* Markdown renderer output */
+	if (ed->pending) {
+		struct tv *im = tv_obj(p);
+		tv_put_str(im, "token", ed->pending);
+		tv_put_int(im, "width", ed->pending_w);
+		tv_put_int(im, "height", ed->pending_h);
+		tv_put(f, "pending", im);
+	}
+	if (ed->recovered)
+		tv_put_str(f, "recovered", ed->recovered);
+	if (ed->autosave) {
+		tv_put_str(f, "autosave_url", pool_printf(p, "%s?draft=%s", base, ed->autosave->token));
+		tv_put_str(f, "autosave_when", admin_datetime(p, ed->autosave->created_at));
+	}
+	tv_put_str(f, "autosave_post", pool_printf(p, "%s/autosave", base));
+	const struct static_file *js = site_static(rq->site, "admin-editor.js");
+	if (js)
+		tv_put_str(f, "script", pool_printf(p, "/static/admin-editor.js?v=%s", js->etag));
 	tv_put(ctx, "editor", f);
 	admin_render(rq, rs, status, "admin-editor", ctx);
+}
+
+static void from_draft(struct req *rq, struct editor *ed, const struct draft *d)
+{
+	const char *v[EF__MAX] = {
+		[EF_TITLE] = d->title, [EF_SLUG] = d->slug, [EF_EXCERPT] = d->excerpt,
+		[EF_BODY] = d->body, [EF_SECTION] = d->section, [EF_TAGS] = d->tags,
+		[EF_AUTHOR] = d->author, [EF_WHEN] = d->published_at,
+		[EF_VERSION] = d->story_id ? pool_printf(rq->pool, "%lld", d->base_version) : "",
+	};
+	for (int i = 0; i < EF__MAX; i++)
+		ed->val[i] = v[i] ? v[i] : "";
+	ed->comments_open = d->comments_open;
+	const char *when = admin_datetime(rq->pool, d->created_at);
+	ed->recovered = pool_printf(
+		rq->pool,
+		d->kind == DRAFT_STASH
+			? "This is the text you sent at %s UTC, after your session had ended. It is "
+			  "NOT saved yet: check it (and choose the featured image again, if you had "
+			  "chosen one), then save."
+			: "This is the text autosaved at %s UTC. It is NOT saved yet: check it, then "
+			  "save.",
+		when);
+}
+
+/* ?draft=TOKEN refills the form with this user's kept text for this story
+ * (never another account's: the store reads by token AND user); without
+ * it, a newer autosave than the story's last save is offered. */
+static void drafts(struct req *rq, struct editor *ed, long long story_id)
+{
+	const char *tok = kv_get(&rq->query, "draft");
+	long long now = (long long)time(NULL);
+	struct draft *d = pool_alloc(rq->pool, sizeof *d);
+	if (tok) {
+		if (store_draft_get(rq->store, rq->pool, tok, rq->user->id, story_id, now, d) == STORE_OK)
+			from_draft(rq, ed, d);
+		else
+			ed->general = "That kept text is not available: drafts are kept for a day, and "
+				      "only for the account that wrote them.";
+		return;
+	}
+	if (store_draft_autosave(rq->store, rq->pool, rq->user->id, story_id, now, d) == STORE_OK &&
+	    (!ed->cur || (d->base_version == ed->cur->version &&
+			  d->created_at >= ed->cur->s.updated_at)))
+		ed->autosave = d;
 }
 
 void admin_editor_new(struct req *rq, struct resp *rs)
@@ -198,6 +276,7 @@ void admin_editor_new(struct req *rq, struct resp *rs)
 	struct editor ed = { 0 };
 	ed.val[EF_AUTHOR] = pool_printf(rq->pool, "%lld", rq->user->id);
 	ed.comments_open = 1;
+	drafts(rq, &ed, 0);
 	show(rq, rs, 200, &ed);
 }
 
@@ -221,6 +300,7 @@ void admin_editor_edit(struct req *rq, struct resp *rs)
 		return;
 	struct editor ed = { 0 };
 	from_story(rq, &ed, e);
+	drafts(rq, &ed, e->s.id);
 	show(rq, rs, 200, &ed);
 }
 
@@ -357,7 +437,8 @@ static int tags_differ(const struct story *a, const struct story *b)
 	return 0;
 }
 
-/* "title, body, status": what a save changed, for the revision list. */
+/* "title, body, status": what a save changed, for the revision list;
+ * NULL when it changed nothing. */
 static const char *changes(struct pool *p, const struct story_edit *old, const struct story_edit *e)
 {
 	if (!old)
@@ -378,7 +459,7 @@ static const char *changes(struct pool *p, const struct story_edit *old, const s
 	CH(a->comments_open != n->comments_open, "comments");
 	CH(strcmp(old->featured_image, e->featured_image), "featured image");
 #undef CH
-	const char *r = pool_strdup(p, b.len ? buf_str(&b) : "no changes");
+	const char *r = b.len ? pool_strdup(p, buf_str(&b)) : NULL;
 	buf_release(&b);
 	return r;
 }
@@ -438,6 +519,60 @@ static int write_story(struct req *rq, const struct story_edit *old, struct stor
 	return rc;
 }
 
+/* The posted editor form into ed: line ends made LF (browsers post CRLF),
+ * then the field table's checks. */
+static void read_form(struct req *rq, struct editor *ed)
+{
+	struct field_val fv[EF__MAX];
+	kv_lf(rq->pool, &rq->form);
+	form_validate(rq->pool, fields, EF__MAX, &rq->form, fv);
+	for (int i = 0; i < EF__MAX; i++) {
+		ed->val[i] = fv[i].val;
+		ed->err[i] = fv[i].error;
+	}
+	ed->comments_open = kv_get(&rq->form, "comments_open") != NULL;
+}
+
+static int count_errors(const struct editor *ed)
+{
+	int n = ed->general != NULL;
+	for (int i = 0; i < EF__MAX; i++)
+		n += ed->err[i] != NULL;
+	return n;
+}
+
+/* The featured image this post brings: its file part, or the image an
+ * earlier answer (a preview, an error) kept waiting for it. */
+static const struct upload *chosen_image(struct req *rq, struct editor *ed, struct upload *kept)
+{
+	const struct upload *up = upload_get(&rq->files, "featured_image");
+	const char *tok = kv_get(&rq->form, "pending_image");
+	if (up || !tok || !*tok)
+		return up;
+	if (featured_pending_get(rq->site, rq->pool, tok, rq->user->id, kept)) {
+		ed->err[EF_IMAGE] = "The image chosen before is no longer available: choose it again.";
+		return NULL;
+	}
+	ed->pending = tok;
+	return kept;
+}
+
+/* The form comes back (a preview, an error): a good new image waits for
+ * the save instead of being chosen again. */
+static void keep_image(struct req *rq, struct editor *ed, const struct upload *up,
+		       const struct featured *img)
+{
+	if (!up || ed->err[EF_IMAGE])
+		return;
+	if (!ed->pending &&
+	    featured_pending_put(rq->site, rq->pool, up, rq->user->id, &ed->pending)) {
+		ed->err[EF_IMAGE] = "The image could not be kept: choose it again when you save.";
+		return;
+	}
+	ed->pending_w = img->width;
+	ed->pending_h = img->height;
+}
+
 static void submit(struct req *rq, struct resp *rs, enum action act)
 {
 	long long id = guard_story_id(rq);
@@ -447,27 +582,21 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		if (load(rq, rs, id, old))
 			return;
 	}
-	struct field_val fv[EF__MAX];
 	struct editor ed = { .cur = old };
-	form_validate(rq->pool, fields, EF__MAX, &rq->form, fv);
-	for (int i = 0; i < EF__MAX; i++) {
-		ed.val[i] = fv[i].val;
-		ed.err[i] = fv[i].error;
-	}
-	ed.comments_open = kv_get(&rq->form, "comments_open") != NULL;
+	read_form(rq, &ed);
 	if (old && !*ed.val[EF_VERSION])
 		ed.err[EF_VERSION] = fields[EF_VERSION].missing_msg;
 	build(rq, old, &ed, act, &e);
-	int nerr = ed.general != NULL;
-	for (int i = 0; i < EF__MAX; i++)
-		nerr += ed.err[i] != NULL;
 	/* the featured image: checked by content whatever the action, written
 	 * only when everything else is fine and the story is being saved */
-	const struct upload *up = upload_get(&rq->files, "featured_image");
+	struct upload kept;
+	const struct upload *up = chosen_image(rq, &ed, &kept);
 	struct featured img = { 0 };
-	if (up && !ed.err[EF_IMAGE] && featured_check(rq->site, rq->pool, up, &img, &ed.err[EF_IMAGE]))
-		nerr++;
+	if (up && !ed.err[EF_IMAGE])
+		featured_check(rq->site, rq->pool, up, &img, &ed.err[EF_IMAGE]);
+	int nerr = count_errors(&ed);
 	if (act == ACT_PREVIEW || nerr) {
+		keep_image(rq, &ed, up, &img);
 		if (act == ACT_PREVIEW && publish_render(rq->pool, &e.s) == 0)
 			ed.preview_html = e.s.body_html;
 		show(rq, rs, nerr ? 422 : 200, &ed);
@@ -495,17 +624,25 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		e.featured_width = e.featured_height = 0;
 		e.featured_bytes = 0;
 	}
-	int rc = write_story(rq, old, &e, changes(rq->pool, old, &e));
+	const char *changed = changes(rq->pool, old, &e);
+	if (!changed) { /* nothing to write: no revision, no version, no change */
+		store_drafts_drop(rq->store, rq->user->id, id);
+		admin_done(rq, rs, pool_printf(rq->pool, "/admin/stories/%lld", id), "unchanged");
+		return;
+	}
+	int rc = write_story(rq, old, &e, changed);
 	if (rc && up) /* nothing names the new file: do not keep it */
 		featured_remove(rq->site, rq->pool, e.featured_image);
 	if (!rc && old && strcmp(old->featured_image, e.featured_image) != 0)
 		featured_remove(rq->site, rq->pool, old->featured_image); /* replaced or removed */
 	if (rc == STORE_CONFLICT && strstr(store_errmsg(rq->store), "slug")) {
 		ed.err[EF_SLUG] = "Another story already uses this slug: choose another.";
+		keep_image(rq, &ed, up, &img);
 		show(rq, rs, 422, &ed);
 		return;
 	}
 	if (rc == STORE_CONFLICT) {
+		keep_image(rq, &ed, up, &img);
 		conflict(rq, rs, &ed, old);
 		return;
 	}
@@ -514,6 +651,9 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		http_error(rq, rs, 500, "Not saved", "The story could not be saved. Please try again.");
 		return;
 	}
+	if (ed.pending)
+		featured_pending_drop(rq->site, rq->pool, ed.pending, rq->user->id);
+	store_drafts_drop(rq->store, rq->user->id, id); /* kept text is older than this save */
 	static const char *const msg[] = { "saved", "submitted", "published", "unpublished", NULL };
 	const char *key = msg[act];
 	if (act == ACT_PUBLISH && e.s.status == STORY_SCHEDULED)
@@ -528,6 +668,139 @@ void admin_editor_submit(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_S
 void admin_editor_publish(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_PUBLISH); }
 void admin_editor_unpublish(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_UNPUBLISH); }
 void admin_editor_preview(struct req *rq, struct resp *rs) { submit(rq, rs, ACT_PREVIEW); }
+
+/* ---- kept text: the signed-out save and the autosave ---- */
+
+static const char *new_token(struct pool *p)
+{
+	unsigned char raw[32];
+	char hex[DRAFT_TOKEN_HEX];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+	return pool_strdup(p, hex);
+}
+
+/* The form's fields as a draft of story_id for user_id (0: no owner yet). */
+static void to_draft(struct req *rq, const struct editor *ed, long long user_id,
+		     long long story_id, enum draft_kind kind, struct draft *d)
+{
+	unsigned long long v = 0;
+	if (*ed->val[EF_VERSION])
+		num_parse_u64(ed->val[EF_VERSION], 1ULL << 62, &v);
+	*d = (struct draft){ .token = new_token(rq->pool), .user_id = user_id,
+			     .story_id = story_id, .kind = kind, .base_version = (long long)v,
+			     .title = ed->val[EF_TITLE], .slug = ed->val[EF_SLUG],
+			     .excerpt = ed->val[EF_EXCERPT], .body = ed->val[EF_BODY],
+			     .section = ed->val[EF_SECTION], .tags = ed->val[EF_TAGS],
+			     .author = ed->val[EF_AUTHOR], .published_at = ed->val[EF_WHEN],
+			     .comments_open = ed->comments_open };
+}
+
+/* 1 when the posted form is the editor's and every field passed its
+ * checks (a missing title aside: the text is still worth keeping). */
+static int editor_form_ok(struct req *rq, struct editor *ed)
+{
+	read_form(rq, ed);
+	if (!*ed->val[EF_TITLE])
+		ed->err[EF_TITLE] = NULL;
+	return count_errors(ed) == 0 && kv_get(&rq->form, "gz_csrf") &&
+	       (*ed->val[EF_TITLE] || *ed->val[EF_BODY]);
+}
+
+void admin_editor_stash(struct req *rq, struct resp *rs)
+{
+	struct editor ed = { 0 };
+	long long id = guard_story_id(rq);
+	int is_new = rq->nparams >= 1 && strcmp(rq->params[0], "new") == 0;
+	struct draft d;
+	/* from our own page (Origin), a story address, the editor's fields */
+	if (!csrf_origin_ok(rq) || (!id && !is_new) || !editor_form_ok(rq, &ed)) {
+		resp_redirect(rs, 303, "/admin/sign-in");
+		return;
+	}
+	to_draft(rq, &ed, 0, id, DRAFT_STASH, &d);
+	if (store_draft_put(rq->store, &d, (long long)time(NULL))) {
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		resp_redirect(rs, 303, "/admin/sign-in");
+		return;
+	}
+	log_info("admin: kept a signed-out post to %s from %s until the next sign-in", rq->path,
+		 rq->client_ip);
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "/admin/sign-in?msg=expired&next=");
+	url_query(&b, is_new ? pool_printf(rq->pool, "/admin/stories/new?draft=%s", d.token)
+			     : pool_printf(rq->pool, "/admin/stories/%lld?draft=%s", id, d.token));
+	resp_redirect(rs, 303, pool_strdup(rq->pool, buf_str(&b)));
+	buf_release(&b);
+}
+
+void admin_editor_claim(struct req *rq, const char *next, long long user_id)
+{
+	const char *q = next ? strchr(next, '?') : NULL;
+	const char *t = q ? strstr(q, "draft=") : NULL;
+	if (!t || (t[-1] != '?' && t[-1] != '&'))
+		return;
+	t += 6;
+	size_t n = strspn(t, "0123456789abcdef");
+	if (n != DRAFT_TOKEN_HEX - 1)
+		return;
+	const char *tok = pool_strndup(rq->pool, t, n);
+	if (store_draft_claim(rq->store, tok, user_id, (long long)time(NULL)) == 1)
+		log_info("admin: user %lld took back the text kept at sign-in", user_id);
+}
+
+static void answer(struct resp *rs, int status, const char *state, const char *message)
+{
+	rs->status = status;
+	rs->content_type = "application/json";
+	rs->cache_control = "private, no-store";
+	buf_puts(&rs->body, "{\"state\":");
+	json_string(&rs->body, state);
+	buf_puts(&rs->body, ",\"message\":");
+	json_string(&rs->body, message);
+	buf_puts(&rs->body, "}\n");
+}
+
+void admin_editor_autosave(struct req *rq, struct resp *rs)
+{
+	long long id = guard_story_id(rq), now = (long long)time(NULL);
+	struct story_edit *old = NULL, e;
+	if (id) {
+		old = pool_alloc(rq->pool, sizeof *old);
+		if (load(rq, rs, id, old))
+			return;
+	}
+	struct editor ed = { .cur = old };
+	if (!editor_form_ok(rq, &ed)) {
+		answer(rs, 422, "invalid", "Not autosaved: the form has errors. Save to see them.");
+		return;
+	}
+	unsigned long long v = 0;
+	if (old && (num_parse_u64(ed.val[EF_VERSION], 1ULL << 62, &v) || (long long)v != old->version)) {
+		/* a newer save exists: this text must not look newer than it */
+		answer(rs, 409, "conflict",
+		       "This story was saved by someone else since you opened it, so autosave has "
+		       "stopped. Copy your text, then open the story again.");
+		return;
+	}
+	build(rq, old, &ed, ACT_SAVE, &e);
+	if (old && !changes(rq->pool, old, &e)) {
+		store_drafts_drop(rq->store, rq->user->id, id);
+		answer(rs, 200, "unchanged", "No changes since the last save.");
+		return;
+	}
+	struct draft d;
+	to_draft(rq, &ed, rq->user->id, id, DRAFT_AUTOSAVE, &d);
+	if (store_draft_put(rq->store, &d, now)) {
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		answer(rs, 500, "error", "Not autosaved: the server could not store the draft.");
+		return;
+	}
+	answer(rs, 200, "saved",
+	       pool_printf(rq->pool, "Draft autosaved at %s UTC (not published).",
+			   admin_datetime(rq->pool, now) + 11));
+}
 
 /* ---- revisions ---- */
 

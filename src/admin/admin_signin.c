@@ -102,7 +102,9 @@ static void signed_in(struct req *rq, struct resp *rs, const struct user *u, con
 	}
 	session_device_set(rq, rs, u);
 	log_info("sign-in: %s signed in from %s", u->email, rq->client_ip);
-	resp_redirect(rs, 303, safe_next(next));
+	next = safe_next(next);
+	admin_editor_claim(rq, next, u->id); /* text kept when the session had ended */
+	resp_redirect(rs, 303, next);
 }
 
 static const char *make_ticket(struct req *rq, long long uid, long long now)

@@ -32,4 +32,18 @@ int featured_write(const struct site *site, struct pool *p, const struct upload 
  * /media/featured/ that featured_write could have made; others are left). */
 void featured_remove(const struct site *site, struct pool *p, const char *path);
 
+/* Keeps a checked upload chosen before a preview in the site's
+ * pending-images/ folder and sets *token ("NAME.SIG", for a hidden form
+ * field) to name it for user_id only. 0 ok, -1 (logged) on an I/O error. */
+int featured_pending_put(const struct site *site, struct pool *p, const struct upload *up,
+			 long long user_id, const char **token);
+/* Reads the waiting image a token names, if the token is genuine and was
+ * made for user_id, into out (bytes from p), to be checked and written as
+ * if just uploaded. 0 ok; -1 for a forged, foreign or expired token. */
+int featured_pending_get(const struct site *site, struct pool *p, const char *token,
+			 long long user_id, struct upload *out);
+/* Deletes the waiting image a token names (after its story was saved). */
+void featured_pending_drop(const struct site *site, struct pool *p, const char *token,
+			   long long user_id);
+
 #endif

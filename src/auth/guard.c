@@ -111,9 +111,12 @@ static int needs_2fa(struct req *rq)
 
 int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
 {
+	int keep = (guards & GUARD_KEEP) && rq->method == HTTP_POST;
 	if (guards & GUARD_LOGIN) {
-		if (!session_load(rq))
-			return to_sign_in(rq, rs);
+		if (!session_load(rq)) {
+			rq->user = NULL;
+			return keep ? GUARD_KEPT : to_sign_in(rq, rs);
+		}
 		if (!role_can(rq->user->role, cap))
 			return refuse(rq, rs, 403, cap_name(cap));
 		if (needs_2fa(rq)) {

@@ -11,6 +11,10 @@
  *                  the user may edit (roles.h: owner, others, published)
  *   GUARD_COMMENT  params[0] is a comment id on a story whose comments
  *                  the user may moderate
+ *   GUARD_KEEP     a POST that finds no live session is not sent to sign
+ *                  in: guard_check returns GUARD_KEPT and the router hands
+ *                  it to the editor's keeper (no text is lost); a live
+ *                  session's checks are as without the flag
  * Handlers behind a guard never check again what it promised.
  */
 #ifndef GZ_GUARD_H
@@ -25,9 +29,14 @@ enum guard_flag {
 	GUARD_ORIGIN = 1 << 2,
 	GUARD_STORY = 1 << 3,
 	GUARD_COMMENT = 1 << 4,
+	GUARD_KEEP = 1 << 5,
 };
 
-/* 0 when the request may go on; else the answer is in rs. */
+#define GUARD_KEPT 1 /* guard_check: hand the request to the route's keeper */
+
+/* 0 when the request may go on; GUARD_KEPT (GUARD_KEEP routes only) when
+ * a POST found no session and goes to the keeper, nothing answered yet
+ * (rq->user NULL); else -1 with the answer in rs. */
 int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
 
 /* 1 when the signed-in user may moderate comment id (the GUARD_COMMENT

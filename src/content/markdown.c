@@ -45,6 +45,7 @@ struct render {
 	unsigned link_depth;
 	uint64_t link_live; /* bit d: the link at depth d got an <a> */
 	enum brk brk;       /* text mode only */
+	unsigned char hlevel[7]; /* HTML mode: Markdown heading level -> <hN> */
 };
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -287,7 +288,7 @@ static int status(struct render *r)
 
 static void html_heading(struct render *r, const MD_BLOCK_H_DETAIL *d, int enter)
 {
-	unsigned level = d->level < 6 ? d->level + 1 : 6;
+	unsigned level = r->hlevel[d->level <= 6 ? d->level : 6];
 	buf_printf(r->out, enter ? "<h%u>" : "</h%u>\n", level);
 }
 
@@ -570,8 +571,44 @@ static int text_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 
 /* ---- entry points ------------------------------------------------------- */
 
+/* The first pass: which heading levels the document uses (bit N for
+ * level N), so the second can close the gaps between them. */
+static int levels_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+	if (type == MD_BLOCK_H) {
+		unsigned l = ((const MD_BLOCK_H_DETAIL *)detail)->level;
+		*(unsigned *)ud |= 1u << (l <= 6 ? l : 6);
+	}
+	return 0;
+}
+
+static int levels_span(MD_SPANTYPE t, void *d, void *ud)
+{
+	(void)t, (void)d, (void)ud;
+	return 0;
+}
+
+static int levels_text(MD_TEXTTYPE t, const MD_CHAR *s, MD_SIZE n, void *ud)
+{
+	(void)t, (void)s, (void)n, (void)ud;
+	return 0;
+}
+
+/* The shallowest level used becomes <h2> (the page's <h1> is the title)
+ * and each deeper level used the next, never past <h6>: "##" and "####"
+ * give h2 and h3, so the outline has no gaps. */
+static void heading_map(unsigned used, unsigned char map[7])
+{
+	unsigned out = 1;
+	for (unsigned l = 1; l <= 6; l++) {
+		if (used & (1u << l) && out < 6)
+			out++;
+		map[l] = (unsigned char)(out < 2 ? 2 : out);
+	}
+}
+
 static int render(const char *md, size_t n, struct buf *out,
-		  const MD_PARSER *parser)
+		  const MD_PARSER *parser, int headings)
 {
 	struct render r = { .out = out, .start = out->len };
 	size_t len = n;
@@ -588,6 +625,22 @@ static int render(const char *md, size_t n, struct buf *out,
 		copy[len++] = '\n'; /* changes nothing in CommonMark */
 	memset(copy + len, 0, n + 1 + MD_PAD - len);
 	r.in_end = copy + len;
+	if (headings) {
+		static const MD_PARSER scan = {
+			.flags = MD_FLAGS,
+			.enter_block = levels_block,
+			.leave_block = levels_block, /* the same bit again */
+			.enter_span = levels_span,
+			.leave_span = levels_span,
+			.text = levels_text,
+		};
+		unsigned used = 0;
+		if (md_parse(copy, (MD_SIZE)len, &scan, &used)) {
+			free(copy);
+			return -1;
+		}
+		heading_map(used, r.hlevel);
+	}
 	buf_init(&r.tmp, 0);
 	rc = md_parse(copy, (MD_SIZE)len, parser, &r);
 	buf_release(&r.tmp);
@@ -605,7 +658,7 @@ int markdown_to_html(const char *md, size_t n, struct buf *out)
 		.leave_span = html_leave_span,
 		.text = html_text_cb,
 	};
-	return render(md, n, out, &parser);
+	return render(md, n, out, &parser, 1);
 }
 
 int markdown_to_text(const char *md, size_t n, struct buf *out)
@@ -619,7 +672,7 @@ int markdown_to_text(const char *md, size_t n, struct buf *out)
 		.text = text_text_cb,
 	};
 	size_t start = out->len;
-	int rc = render(md, n, out, &parser);
+	int rc = render(md, n, out, &parser, 0);
 
 	if (rc == 0) /* a final code block ends in '\n' */
 		trim_from(out, start);

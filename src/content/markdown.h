@@ -6,8 +6,10 @@
  * through: it comes out as escaped text. Link and image destinations are
  * checked against an allow-list (http, https, mailto, or no scheme at all:
  * relative paths and #fragments); a link with any other destination keeps
- * its text but loses its <a>, such an image is dropped. Headings are shifted
- * one level down ("# X" becomes <h2>), since the page's <h1> is the title.
+ * its text but loses its <a>, such an image is dropped. Headings are mapped
+ * so the outline has no gaps under the page's <h1> (the title): the
+ * shallowest level a body uses becomes <h2>, each deeper level used the
+ * next (a body of "##" and "####" gives h2 and h3), never past <h6>.
  */
 #ifndef GZ_MARKDOWN_H
 #define GZ_MARKDOWN_H

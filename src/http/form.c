@@ -231,6 +231,24 @@ const char *kv_get(const struct kvlist *l, const char *key)
 	return NULL;
 }
 
+void kv_lf(struct pool *p, struct kvlist *l)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		const char *v = l->v[i].val;
+		if (!memchr(v, '\r', l->v[i].vlen))
+			continue;
+		char *o = pool_alloc(p, l->v[i].vlen + 1), *w = o;
+		for (const char *c = v; *c; c++)
+			if (*c != '\r')
+				*w++ = *c;
+			else if (c[1] != '\n') /* a lone CR is a line break too */
+				*w++ = '\n';
+		*w = '\0';
+		l->v[i].val = o;
+		l->v[i].vlen = (size_t)(w - o);
+	}
+}
+
 /* ---- form_validate ---- */
 
 static int is_space(char c)

@@ -53,6 +53,10 @@ enum form_err form_decode(struct pool *p, const char *s, size_t n,
 void cookie_decode(struct pool *p, const char *header, size_t max_fields,
 		   struct kvlist *out);
 
+/* Turns every CRLF and lone CR in the values of l into LF (browsers post
+ * textarea lines with CRLF); changed values are new copies from p. */
+void kv_lf(struct pool *p, struct kvlist *l);
+
 /* The value of the first pair named `key`, or NULL. */
 const char *kv_get(const struct kvlist *l, const char *key);
 

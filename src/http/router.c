@@ -31,6 +31,9 @@ enum route_flag {
 	ROUTE_ORIGIN = GUARD_ORIGIN << 8,   /* our Origin only (sign-in) */
 	ROUTE_STORY = GUARD_STORY << 8,     /* params[0]: a story this user may edit */
 	ROUTE_COMMENT = GUARD_COMMENT << 8, /* params[0]: a comment this user may moderate */
+	/* a POST without a session is kept by the editor's admin_editor_stash
+	 * (the one keeper so far) instead of only sent to sign in */
+	ROUTE_KEEP = GUARD_KEEP << 8,
 };
 /* The capability (auth/roles.h) a ROUTE_LOGIN route needs, in bits 16-23. */
 #define ROUTE_CAP(c) ((unsigned)(c) << 16)
@@ -57,11 +60,12 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/admin/stories", admin_stories, ADMIN_GET(CAP_STORY_WRITE) },
 	{ HTTP_GET, "/admin/stories/new", admin_editor_new, ADMIN_GET(CAP_STORY_WRITE) },
 	{ HTTP_GET, "/admin/stories/:id", admin_editor_edit, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
-	{ HTTP_POST, "/admin/stories/:id/save", admin_editor_save, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
-	{ HTTP_POST, "/admin/stories/:id/preview", admin_editor_preview, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
-	{ HTTP_POST, "/admin/stories/:id/submit", admin_editor_submit, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD },
-	{ HTTP_POST, "/admin/stories/:id/publish", admin_editor_publish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD },
-	{ HTTP_POST, "/admin/stories/:id/unpublish", admin_editor_unpublish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD },
+	{ HTTP_POST, "/admin/stories/:id/save", admin_editor_save, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD | ROUTE_KEEP },
+	{ HTTP_POST, "/admin/stories/:id/preview", admin_editor_preview, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD | ROUTE_KEEP },
+	{ HTTP_POST, "/admin/stories/:id/submit", admin_editor_submit, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY | ROUTE_UPLOAD | ROUTE_KEEP },
+	{ HTTP_POST, "/admin/stories/:id/publish", admin_editor_publish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD | ROUTE_KEEP },
+	{ HTTP_POST, "/admin/stories/:id/unpublish", admin_editor_unpublish, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY | ROUTE_UPLOAD | ROUTE_KEEP },
+	{ HTTP_POST, "/admin/stories/:id/autosave", admin_editor_autosave, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_GET, "/admin/stories/:id/revisions", admin_revisions, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_POST, "/admin/stories/:id/revisions/:rev/restore", admin_revision_restore, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_GET, "/admin/comments", admin_comments, ADMIN_GET(CAP_COMMENT_OWN) },
@@ -319,8 +323,12 @@ http_handler router_match(struct req *rq, struct resp *rs)
 			continue;
 		if ((r->flags & ROUTE_FORM) && form_body(rq, rs, (r->flags & ROUTE_UPLOAD) != 0))
 			return NULL;
-		if (((r->flags >> 8) & 0xff) &&
-		    guard_check(rq, rs, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16)))
+		int g = (r->flags >> 8) & 0xff
+				? guard_check(rq, rs, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16))
+				: 0;
+		if (g == GUARD_KEPT)
+			return admin_editor_stash;
+		if (g)
 			return NULL;
 		return r->handler;
 	}

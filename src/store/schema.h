@@ -153,6 +153,18 @@ static const char *const schema_migrations[] = {
 	 * while due, its seq bumped by each mark, so a recompute that started
 	 * before the newest mark does not clear it. */
 	"CREATE TABLE related_due(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);",
+	/* The editor's kept drafts (issue 11, store_draft.h): a form posted
+	 * after its session ended (kind 1, user_id NULL until the next sign-in
+	 * claims it) and the autosaves of a signed-in editor (kind 2). Rows
+	 * older than a day are never read and are purged on the next write. */
+	"CREATE TABLE editor_drafts(token TEXT PRIMARY KEY,"
+	" user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,"
+	" story_id INTEGER NOT NULL, kind INTEGER NOT NULL, base_version INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL, title TEXT NOT NULL, slug TEXT NOT NULL,"
+	" excerpt TEXT NOT NULL, body TEXT NOT NULL, section TEXT NOT NULL, tags TEXT NOT NULL,"
+	" author TEXT NOT NULL, published_at TEXT NOT NULL, comments_open INTEGER NOT NULL);"
+	"CREATE INDEX editor_drafts_user ON editor_drafts(user_id, story_id, kind);"
+	"CREATE INDEX editor_drafts_age ON editor_drafts(created_at);",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -4,11 +4,10 @@
 // see it on the article. No JavaScript is needed by any of it.
 const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
+const { launch } = require('./browser');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 90000 };
 let dir; let srv; let browser; let page;
 const pageErrors = [];
@@ -16,17 +15,8 @@ const pageErrors = [];
 before(async () => {
   dir = a.makeNewsroom();
   srv = await h.startServer(dir);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.route(/.*/, (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
-    return route.abort();
-  });
+  let context;
+  ({ browser, context } = await launch(srv));
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
 });

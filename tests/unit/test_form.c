@@ -421,6 +421,23 @@ static void test_http_url(void)
 	}
 }
 
+/* Textarea lines arrive as CRLF; the editor stores LF, and a lone CR (old
+ * Mac line ends) is a line break too. Untouched values keep their string. */
+static void test_kv_lf(void)
+{
+	struct pool *p = pool_new();
+	struct kvlist l = { 0 };
+	const char body[] = "a=x%0D%0Ay%0D%0A%0D%0Az&b=one%0Dtwo%0D&c=plain%0Aline";
+	CHECK(form_decode(p, body, sizeof body - 1, 10, &l) == FORM_OK);
+	const char *plain = kv_get(&l, "c");
+	kv_lf(p, &l);
+	CHECK_STR(kv_get(&l, "a"), "x\ny\n\nz");
+	CHECK(l.v[0].vlen == strlen("x\ny\n\nz"));
+	CHECK_STR(kv_get(&l, "b"), "one\ntwo\n");
+	CHECK(kv_get(&l, "c") == plain);
+	pool_free(p);
+}
+
 static void test_uint(void)
 {
 	CHECK(field_uint("0") == 1);
@@ -552,6 +569,7 @@ int main(void)
 	RUN(test_validate_no_messages);
 	RUN(test_email);
 	RUN(test_http_url);
+	RUN(test_kv_lf);
 	RUN(test_uint);
 	RUN(test_num_u64);
 	RUN(test_num_i64);

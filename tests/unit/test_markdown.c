@@ -35,8 +35,6 @@ static void test_html_basic(void)
 		{ "Hello *world* and **bold** ~~gone~~ `x<y`",
 		  "<p>Hello <em>world</em> and <strong>bold</strong> "
 		  "<del>gone</del> <code>x&lt;y</code></p>\n" },
-		{ "# Title\n## Sub\n###### Six",
-		  "<h2>Title</h2>\n<h3>Sub</h3>\n<h6>Six</h6>\n" },
 		{ "- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n" },
 		{ "3. x\n4. y", "<ol start=\"3\">\n<li>x</li>\n<li>y</li>\n</ol>\n" },
 		{ "> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n" },
@@ -56,6 +54,28 @@ static void test_html_basic(void)
 		  "\xEF\xBF\xBD</p>\n" },
 		{ "&lt;script&gt;", "<p>&lt;script&gt;</p>\n" },
 		{ "it's \"quoted\"", "<p>it&#39;s &quot;quoted&quot;</p>\n" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK_STR(html(cases[i].in), cases[i].want);
+}
+
+/* The shallowest heading level a body uses is <h2> (the page's <h1> is
+ * the title) and each deeper level used is the next: no gaps, never past
+ * <h6>. A heading inside a code block is no heading. */
+static void test_html_headings(void)
+{
+	static const struct md_case cases[] = {
+		{ "## A\n\n#### B", "<h2>A</h2>\n<h3>B</h3>\n" },
+		{ "# A\n## B\n### C", "<h2>A</h2>\n<h3>B</h3>\n<h4>C</h4>\n" },
+		{ "# Title\n## Sub\n###### Six", "<h2>Title</h2>\n<h3>Sub</h3>\n<h4>Six</h4>\n" },
+		{ "### Only", "<h2>Only</h2>\n" },
+		{ "###### Deep\n\n#### Less", "<h3>Deep</h3>\n<h2>Less</h2>\n" },
+		{ "# 1\n## 2\n### 3\n#### 4\n##### 5\n###### 6",
+		  "<h2>1</h2>\n<h3>2</h3>\n<h4>3</h4>\n<h5>4</h5>\n<h6>5</h6>\n<h6>6</h6>\n" },
+		{ "Setext\n======\n\n### Three",
+		  "<h2>Setext</h2>\n<h3>Three</h3>\n" },
+		{ "```\n# not a heading\n```\n\n### Real",
+		  "<pre><code># not a heading\n</code></pre>\n<h2>Real</h2>\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		CHECK_STR(html(cases[i].in), cases[i].want);
@@ -196,6 +216,7 @@ static void test_readtime(void)
 int main(void)
 {
 	RUN(test_html_basic);
+	RUN(test_html_headings);
 	RUN(test_html_no_raw_html);
 	RUN(test_html_links);
 	RUN(test_html_unsafe_urls);
