@@ -415,6 +415,12 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 		if (!*e->s.body_md)
 			ed->general = "Please write the story before publishing it.";
 	}
+	/* a published story dated ahead would sit on top of every list until
+	 * then: refused (Publish or schedule schedules a new time) */
+	if (e->s.status == STORY_PUBLISHED && e->s.published_at > now + 60 && !ed->err[EF_WHEN])
+		ed->err[EF_WHEN] = "A published story cannot have a time in the future. To move it "
+				   "there, unpublish it, then publish it with that time: it is "
+				   "scheduled.";
 	e->s.updated_at = now;
 	e->s.comments_open = ed->comments_open;
 	if (!ed->err[EF_VERSION] && *ed->val[EF_VERSION] &&
