@@ -79,7 +79,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
-	{ HTTP_GET, "/section/:slug", page_section, 0 },
+	{ HTTP_GET, "/section/*path", page_section, 0 }, /* and /section/PATH/FEED */
 	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
 	{ HTTP_GET, "/author/:slug", page_author, 0 },
 	{ HTTP_GET, "/static/:file", page_static, 0 },
@@ -90,7 +90,6 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/feed", feed_site, 0 },
 	{ HTTP_GET, "/feed.atom", feed_site, 0 },
 	{ HTTP_GET, "/feed.json", feed_site, 0 },
-	{ HTTP_GET, "/section/:slug/:feed", feed_section, 0 },
 	{ HTTP_GET, "/tag/:slug/:feed", feed_tag, 0 },
 	{ HTTP_GET, "/author/:slug/:feed", feed_author, 0 },
 	{ HTTP_GET, "/comments/:feed", feed_comments, 0 },

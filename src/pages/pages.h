@@ -23,7 +23,9 @@ void page_media(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
 void page_search(struct req *rq, struct resp *rs);
 void feed_site(struct req *rq, struct resp *rs);
-void feed_section(struct req *rq, struct resp *rs);
+/* A section's feed in format `feed` ("feed", "feed.atom", "feed.json"):
+ * page_section hands it /section/PATH/FEED. */
+void feed_section(struct req *rq, struct resp *rs, const struct section *sec, const char *feed);
 void feed_tag(struct req *rq, struct resp *rs);
 void feed_author(struct req *rq, struct resp *rs);
 void feed_search(struct req *rq, struct resp *rs);
@@ -62,6 +64,8 @@ void page_render(struct req *rq, struct resp *rs, int status, const char *name, 
 const char *story_path(struct pool *p, const struct story *s);
 /* prefix followed by the slug, percent-encoded: "/tag/energy". */
 const char *page_path(struct pool *p, const char *prefix, const char *slug);
+/* "/section/world/asia" for path "world/asia", each segment encoded. */
+const char *section_url(struct pool *p, const char *path);
 struct tv *story_summary(struct pool *p, const struct story *s);
 /* "2024-07-05T09:30:00Z" and "5 July 2024". */
 const char *date_iso(struct pool *p, long long t);

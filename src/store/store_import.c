@@ -84,16 +84,6 @@ int store_import_map_put(struct store *st, const char *source, const char *kind,
 	return exec_step(st, s, "import map put");
 }
 
-static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct author *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-	x->email = col_text(p, s, 3);
-	x->bio = col_text(p, s, 4);
-}
-
 int store_import_user_by_email(struct store *st, struct pool *p, const char *email,
 			       struct author *out)
 {
