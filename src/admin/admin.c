@@ -37,6 +37,11 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "2fa-on", "Two-factor sign-in is on. Keep your recovery codes somewhere safe." },
 	{ "2fa-off", "Two-factor sign-in is off." },
 	{ "settings", "Settings saved." },
+	{ "section-added", "Section added. It is in the masthead now." },
+	{ "section-saved", "Section saved." },
+	{ "section-moved", "Section moved." },
+	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
+	{ "profile", "Profile saved." },
 	{ "signed-out-others", "Your other sessions were signed out." },
 	{ "signed-out", "You are signed out." },
 	{ "expired", "Your session has ended. Please sign in again." },
@@ -82,6 +87,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 			menu_item(menu, p, "Comments", "/admin/comments", current,
 				  counts[COMMENT_PENDING]);
 		}
+		if (role_can(u->role, CAP_SECTIONS))
+			menu_item(menu, p, "Sections", "/admin/sections", current, 0);
 		if (role_can(u->role, CAP_USERS))
 			menu_item(menu, p, "Users", "/admin/users", current, 0);
 		if (role_can(u->role, CAP_SETTINGS))

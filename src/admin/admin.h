@@ -53,6 +53,14 @@ void admin_account(struct req *rq, struct resp *rs);
 void admin_account_password(struct req *rq, struct resp *rs);
 void admin_account_2fa(struct req *rq, struct resp *rs);
 
+/* admin_sections.c */
+void admin_sections(struct req *rq, struct resp *rs);
+void admin_section_add(struct req *rq, struct resp *rs);
+void admin_section_edit(struct req *rq, struct resp *rs);
+void admin_section_save(struct req *rq, struct resp *rs);
+void admin_section_move(struct req *rq, struct resp *rs);
+void admin_section_delete(struct req *rq, struct resp *rs);
+
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);

@@ -75,11 +75,18 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/admin/account", admin_account, ADMIN_GET(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/password", admin_account_password, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_GET, "/admin/sections", admin_sections, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/sections", admin_section_add, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/sections/:id", admin_section_edit, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/sections/:id", admin_section_save, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/sections/:id/move", admin_section_move, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/sections/:id/delete", admin_section_delete, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
+	/* and /section/PATH/FEED; before /:year/...: four segments too */
+	{ HTTP_GET, "/section/*path", page_section, 0 },
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
-	{ HTTP_GET, "/section/*path", page_section, 0 }, /* and /section/PATH/FEED */
 	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
 	{ HTTP_GET, "/author/:slug", page_author, 0 },
 	{ HTTP_GET, "/static/:file", page_static, 0 },

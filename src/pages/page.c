@@ -80,22 +80,6 @@ const char *page_path(struct pool *p, const char *prefix, const char *slug)
 	return r;
 }
 
-const char *section_url(struct pool *p, const char *path)
-{
-	struct buf b;
-	buf_init(&b, 4096);
-	buf_puts(&b, "/section");
-	for (const char *seg = path; seg && *seg;) {
-		const char *end = strchrnul(seg, '/');
-		buf_putc(&b, '/');
-		url_path(&b, pool_strndup(p, seg, (size_t)(end - seg)));
-		seg = *end ? end + 1 : end;
-	}
-	const char *r = pool_strdup(p, buf_str(&b));
-	buf_release(&b);
-	return r;
-}
-
 struct tv *story_summary(struct pool *p, const struct story *s)
 {
 	struct tv *o = tv_obj(p);

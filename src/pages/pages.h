@@ -8,6 +8,7 @@
 
 #include "../http/http.h"
 #include "../store/store.h"
+#include "../content/section.h" /* section_url */
 
 struct tv;
 struct comment_form_state;
@@ -64,8 +65,6 @@ void page_render(struct req *rq, struct resp *rs, int status, const char *name, 
 const char *story_path(struct pool *p, const struct story *s);
 /* prefix followed by the slug, percent-encoded: "/tag/energy". */
 const char *page_path(struct pool *p, const char *prefix, const char *slug);
-/* "/section/world/asia" for path "world/asia", each segment encoded. */
-const char *section_url(struct pool *p, const char *path);
 struct tv *story_summary(struct pool *p, const struct story *s);
 /* "2024-07-05T09:30:00Z" and "5 July 2024". */
 const char *date_iso(struct pool *p, long long t);
