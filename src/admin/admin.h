@@ -60,6 +60,8 @@ void admin_section_edit(struct req *rq, struct resp *rs);
 void admin_section_save(struct req *rq, struct resp *rs);
 void admin_section_move(struct req *rq, struct resp *rs);
 void admin_section_delete(struct req *rq, struct resp *rs);
+/* name after "— " per nesting level, for a section's <option>. */
+const char *admin_section_label(struct pool *p, const struct section *sec, const char *name);
 
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);

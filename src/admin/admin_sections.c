@@ -30,6 +30,19 @@ static const struct field_spec fields[XF__MAX] = {
 			"Choose a parent section from the list." },
 };
 
+const char *admin_section_label(struct pool *p, const struct section *sec, const char *name)
+{
+	/* "— " per level: a select's options cannot be styled */
+	struct buf b;
+	buf_init(&b, 4096);
+	for (int d = 0; d < sec->depth; d++)
+		buf_puts(&b, "\xe2\x80\x94 ");
+	buf_puts(&b, name);
+	const char *r = pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
 /* HTTP status for a store code from content/section.c. */
 static int status_of(int rc)
 {
@@ -59,13 +72,7 @@ static struct tv *section_list(struct req *rq, long long selected, long long ski
 		tv_put_str(o, "path", v[i].path);
 		tv_put_str(o, "url", section_url(p, v[i].path));
 		tv_put_int(o, "depth", v[i].depth);
-		/* "— " per level: a select's options cannot be styled */
-		struct buf b;
-		buf_init(&b, 4096);
-		for (int d = 0; d < v[i].depth; d++)
-			buf_puts(&b, "\xe2\x80\x94 ");
-		tv_put_str(o, "indent", pool_strdup(p, buf_str(&b)));
-		buf_release(&b);
+		tv_put_str(o, "indent", admin_section_label(p, &v[i], ""));
 		tv_put_bool(o, "selected", v[i].id == selected);
 		tv_append(list, o);
 	}

@@ -125,7 +125,7 @@ void admin_stories(struct req *rq, struct resp *rs)
 	for (size_t i = 0; i < sn; i++) {
 		struct tv *o = tv_obj(p);
 		tv_put_int(o, "id", sv[i].id);
-		tv_put_str(o, "name", sv[i].name);
+		tv_put_str(o, "name", admin_section_label(p, &sv[i], sv[i].name));
 		tv_put_bool(o, "selected", sv[i].id == f.section_id);
 		tv_append(secs, o);
 	}
