@@ -178,3 +178,15 @@ size_t admin_page(const struct req *rq)
 	unsigned long long n = page_number(rq);
 	return n ? (size_t)n : 1;
 }
+
+long long admin_param_id(const struct req *rq)
+{
+	unsigned long long id;
+	return num_parse_u64(rq->params[0], 1ULL << 62, &id) ? 0 : (long long)id;
+}
+
+int admin_not_found(struct req *rq, struct resp *rs, const char *what)
+{
+	http_error(rq, rs, 404, "Not found", pool_printf(rq->pool, "There is no such %s.", what));
+	return -1;
+}

@@ -148,12 +148,9 @@ void admin_section_add(struct req *rq, struct resp *rs)
 
 static int section_param(struct req *rq, struct resp *rs, struct section *out)
 {
-	unsigned long long id;
-	if (num_parse_u64(rq->params[0], 1ULL << 62, &id) ||
-	    store_section_get(rq->store, rq->pool, (long long)id, out)) {
-		http_error(rq, rs, 404, "Not found", "There is no such section.");
-		return -1;
-	}
+	long long id = admin_param_id(rq);
+	if (!id || store_section_get(rq->store, rq->pool, id, out))
+		return admin_not_found(rq, rs, "section");
 	return 0;
 }
 

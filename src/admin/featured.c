@@ -1,5 +1,5 @@
 /*
- * featured: the editor's featured-image files.
+ * featured: uploaded image files (featured images, byline photos).
  *
  * Design decision: nothing the client says about the file is used. The
  * type and extension come from the magic bytes (content/image.c), the
@@ -23,11 +23,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define FEATURED_DIR "/media/featured/"
+#define FEATURED "featured"
 #define NAME_BYTES 16
 
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err)
+int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, const char *what, struct featured *out,
+		       const char **err)
 {
 	long limit = site->cfg.upload_limit;
 	struct image_info info;
@@ -37,15 +38,22 @@ int featured_check(const struct site *site, struct pool *p, const struct upload 
 		return -1;
 	}
 	if (image_sniff(up->data, up->len, &info) != 0) {
-		*err = "The featured image must be a JPEG, PNG, WebP or GIF file; this file is "
-		       "not one (its content was checked, not its name). Choose the image again.";
+		*err = pool_printf(p, "The %s must be a JPEG, PNG, WebP or GIF file; this file is "
+				      "not one (its content was checked, not its name). Choose the "
+				      "image again.", what);
 		return -1;
 	}
 	out->width = (int)info.width;
 	out->height = (int)info.height;
 	out->bytes = (long long)up->len;
-	out->path = pool_printf(p, FEATURED_DIR "%s", info.ext); /* the name comes at write */
+	out->path = pool_printf(p, "/media/%s/%s", folder, info.ext); /* the name comes at write */
 	return 0;
+}
+
+int featured_check(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out, const char **err)
+{
+	return image_upload_check(site, p, up, FEATURED, "featured image", out, err);
 }
 
 static int mkdir_ok(const char *dir)
@@ -67,8 +75,8 @@ static int write_all(int fd, const unsigned char *d, size_t n)
 	return 0;
 }
 
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out)
+int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, struct featured *out)
 {
 	struct image_info info;
 	if (image_sniff(up->data, up->len, &info) != 0)
@@ -78,23 +86,23 @@ int featured_write(const struct site *site, struct pool *p, const struct upload 
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
 	const char *media = pool_printf(p, "%s/media", site->dir);
-	const char *dir = pool_printf(p, "%s/featured", media);
+	const char *dir = pool_printf(p, "%s/%s", media, folder);
 	const char *name = pool_printf(p, "%s.%s", hex, info.ext);
 	const char *tmp = pool_printf(p, "%s/.tmp-%s", dir, name);
 	const char *final = pool_printf(p, "%s/%s", dir, name);
 	if (mkdir_ok(media) || mkdir_ok(dir)) {
-		log_error("featured image: %s: %s", dir, strerror(errno));
+		log_error("image upload: %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		log_error("featured image: %s: %s", tmp, strerror(errno));
+		log_error("image upload: %s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	int bad = write_all(fd, up->data, up->len) || fsync(fd);
 	bad |= close(fd) != 0;
 	if (bad || rename(tmp, final) != 0) {
-		log_error("featured image: %s: %s", final, strerror(errno));
+		log_error("image upload: %s: %s", final, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -103,24 +111,37 @@ int featured_write(const struct site *site, struct pool *p, const struct upload 
 		fsync(dfd);
 		close(dfd);
 	}
-	out->path = pool_printf(p, FEATURED_DIR "%s", name);
+	out->path = pool_printf(p, "/media/%s/%s", folder, name);
 	out->width = (int)info.width;
 	out->height = (int)info.height;
 	out->bytes = (long long)up->len;
 	return 0;
 }
 
-void featured_remove(const struct site *site, struct pool *p, const char *path)
+int featured_write(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out)
 {
-	size_t n = strlen(FEATURED_DIR);
-	if (!path || strncmp(path, FEATURED_DIR, n) != 0)
+	return image_upload_write(site, p, up, FEATURED, out);
+}
+
+void image_upload_remove(const struct site *site, struct pool *p, const char *folder,
+			 const char *path)
+{
+	const char *prefix = pool_printf(p, "/media/%s/", folder);
+	size_t n = strlen(prefix);
+	if (!path || strncmp(path, prefix, n) != 0)
 		return;
 	const char *name = path + n;
 	/* only HEX.ext as featured_write names them: no '/', no dot files */
 	if (strspn(name, "0123456789abcdef") != 2 * NAME_BYTES || name[2 * NAME_BYTES] != '.' ||
 	    strchr(name, '/') || !image_type_of_ext(name + 2 * NAME_BYTES + 1))
 		return;
-	const char *file = pool_printf(p, "%s/media/featured/%s", site->dir, name);
+	const char *file = pool_printf(p, "%s/media/%s/%s", site->dir, folder, name);
 	if (unlink(file) != 0 && errno != ENOENT)
-		log_error("featured image: %s: %s", file, strerror(errno));
+		log_error("image upload: %s: %s", file, strerror(errno));
+}
+
+void featured_remove(const struct site *site, struct pool *p, const char *path)
+{
+	image_upload_remove(site, p, FEATURED, path);
 }

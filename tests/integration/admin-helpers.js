@@ -1,6 +1,7 @@
 'use strict';
 // Helpers for the newsroom's tests: a site with one account per role, and a
 // signed-in client that keeps its session cookie and fills in the CSRF token.
+const zlib = require('node:zlib');
 const h = require('./helpers');
 
 const PASSWORD = 'correct horse battery staple';
@@ -94,5 +95,53 @@ async function publicPath(client, id) {
   return link ? link.attrs.href : null;
 }
 
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return (~c) >>> 0;
+}
+function chunk(type, data) {
+  const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4); crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+// A valid PNG of w x h opaque red pixels.
+function png(w, h2) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0); ihdr.writeUInt32BE(h2, 4);
+  ihdr[8] = 8; ihdr[9] = 2; // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(w * 3, Buffer.from([255, 0, 0]))]);
+  const raw = Buffer.concat(Array.from({ length: h2 }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+// multipart/form-data as a browser sends it.
+function multipart(fields, files) {
+  const boundary = '----gazetteTest' + Math.random().toString(16).slice(2);
+  const parts = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`));
+    parts.push(f.data, Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+// POSTs fields and files as multipart/form-data with the session's CSRF token.
+async function postMultipart(client, p, fields, files) {
+  if (!client.csrf) await client.get('/admin/account');
+  const m = multipart({ gz_csrf: client.csrf, ...fields }, files);
+  return h.request(client.base, p, { method: 'POST', body: m.body,
+    headers: { ...client.headers(), 'Content-Type': m.type } });
+}
+
 module.exports = { PASSWORD, ROLES, email, userName, makeNewsroom, Client, signedIn, cookieOf, csrfOf,
-  writeStory, editorValues, publicPath };
+  writeStory, editorValues, publicPath, png, multipart, postMultipart };
