@@ -130,6 +130,14 @@ void admin_stories(struct req *rq, struct resp *rs)
 		tv_append(secs, o);
 	}
 	tv_put(ctx, "sections", secs);
+	/* a fresh site: what to do first instead of an empty list */
+	if (all == 0 || sn == 0) {
+		struct tv *first = tv_obj(p);
+		tv_put_bool(first, "need_section", sn == 0);
+		tv_put_bool(first, "can_sections", role_can(rq->user->role, CAP_SECTIONS));
+		tv_put_bool(first, "need_story", all == 0);
+		tv_put(ctx, "first_steps", first);
+	}
 	struct tv *authors = tv_list(p);
 	struct user *uv = NULL;
 	size_t un = 0;

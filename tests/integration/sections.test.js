@@ -209,3 +209,45 @@ describe('sections in the newsroom', () => {
     assert.match((await admin.get('/admin/stories')).body, /href="\/admin\/sections"/);
   });
 });
+
+describe('a fresh site\'s admin says what to do first', () => {
+  let dir; let srv;
+  before(async () => {
+    dir = a.makeNewsroom({ demo: false });
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('create a section, then write a story; the steps go as they are done', async () => {
+    const ad = await a.signedIn(srv.url, 'admin');
+    const landing = await ad.get('/admin');
+    assert.equal(landing.status, 303);
+    assert.equal(landing.headers.location, '/admin/stories');
+    let r = await ad.get('/admin/stories');
+    assert.match(r.body, /<section class="first-steps" id="first-steps"/);
+    assert.match(r.body, /<a href="\/admin\/sections" id="first-section">Create a section<\/a>/);
+    assert.match(r.body, /<a href="\/admin\/stories\/new" id="first-story">Write a story<\/a>/);
+    const contributor = await a.signedIn(srv.url, 'contributor');
+    r = await contributor.get('/admin/stories');
+    assert.match(h.textOf(r.body), /Ask an editor to create a section/);
+    assert.ok(!r.body.includes('id="first-section"'), 'no link a contributor cannot follow');
+
+    const sec = await addSection(ad, { name: 'Local' });
+    r = await ad.get('/admin/stories');
+    assert.ok(!r.body.includes('id="first-section"'));
+    assert.match(r.body, /id="first-story"/);
+    await a.writeStory(ad, { title: 'First light over the bay', body: 'Morning.', section: sec });
+    r = await ad.get('/admin/stories');
+    assert.ok(!r.body.includes('first-steps'), 'no steps once there are a section and a story');
+  });
+
+  test('a demo site has no first steps', async () => {
+    const demo = a.makeNewsroom();
+    const s = await h.startServer(demo);
+    try {
+      const ed = await a.signedIn(s.url, 'editor');
+      const r = await ed.get('/admin/stories');
+      assert.ok(!r.body.includes('first-steps'));
+    } finally { await s.stop(); }
+  });
+});
