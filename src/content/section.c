@@ -120,6 +120,9 @@ int section_change(struct store *st, struct pool *p, long long id, const struct 
 				  in->parent_id, &moved);
 	if (rc == STORE_OK)
 		rc = redirect_moves(st, p, &moved);
+	/* related lists weigh section names: recomputed by the scheduler */
+	if (rc == STORE_OK)
+		rc = store_related_mark_due(st);
 	return finish(st, p, rc, msg);
 }
 
@@ -145,5 +148,7 @@ int section_remove(struct store *st, struct pool *p, long long id, long long tar
 	rc = store_section_delete(st, p, id, target_id, &moved);
 	if (rc == STORE_OK)
 		rc = redirect_moves(st, p, &moved);
+	if (rc == STORE_OK)
+		rc = store_related_mark_due(st);
 	return finish(st, p, rc, msg);
 }

@@ -123,3 +123,15 @@ describe('gazette section with stories', () => {
     assert.equal(Number(after.count.split(' ')[0]), Number(target.count.split(' ')[0]) + before);
   });
 });
+
+describe('nested sections leave the site as WordPress categories', () => {
+  test('the WXR export names each category\'s parent, parents first', () => {
+    const dir = h.makeSite({ demo: false });
+    h.gz(['section', 'add', '--site', dir, 'World']);
+    h.gz(['section', 'add', '--site', dir, '--parent', 'world', 'Asia']);
+    const xml = h.gz(['export', 'wordpress', '--site', dir]);
+    const cats = [...xml.matchAll(/<wp:category_nicename><!\[CDATA\[([^\]]*)\]\]><\/wp:category_nicename>\s*<wp:category_parent><!\[CDATA\[([^\]]*)\]\]>/g)]
+      .map((m) => [m[1], m[2]]);
+    assert.deepEqual(cats, [['world', ''], ['asia', 'world']]);
+  });
+});
