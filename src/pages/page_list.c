@@ -64,8 +64,10 @@ static void author_profile(struct pool *p, struct tv *lo, const struct author *a
 		}
 		l = *end ? end + 1 : end;
 	}
-	if (tv_count(links))
+	if (tv_count(links)) {
 		tv_put(lo, "links", links);
+		tv_put_bool(lo, "has_links", 1);
+	}
 }
 
 static void render_listing(struct req *rq, struct resp *rs, const struct listing *l)
@@ -114,8 +116,10 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		tv_put_str(lo, "name", l->name);
 		if (l->description && *l->description)
 			tv_put_str(lo, "description", l->description);
-		if (l->children && tv_count(l->children))
+		if (l->children && tv_count(l->children)) {
 			tv_put(lo, "children", l->children);
+			tv_put_bool(lo, "has_children", 1);
+		}
 		if (l->author)
 			author_profile(p, lo, l->author);
 		tv_put(ctx, "list", lo);

@@ -63,6 +63,7 @@ describe('profiles and author pages', () => {
     assert.ok(page.body.includes(`<img class="author-photo" src="${url}" alt="Tess &lt;Author&gt;" width="4" height="3">`), page.body.slice(0, 3000));
     assert.match(page.body, /<div class="author-bio"><p>Covers the Caspian &amp; its ports.<\/p>\s*<p>Before that: &lt;b&gt;ten years&lt;\/b&gt; at sea.<\/p>\s*<\/div>/);
     assert.match(page.body, /<li><a href="https:\/\/example.org\/tess" rel="me">https:\/\/example.org\/tess<\/a><\/li><li><a href="http:\/\/tess.example" rel="me">/);
+    assert.equal(page.body.split('class="author-links"').length, 2, 'the links are listed once');
     assert.match(page.body, /<meta name="description" content="Covers the Caspian &amp; its ports./);
     const served = await h.get(srv.url, url);
     assert.equal(served.status, 200);

@@ -88,6 +88,10 @@ describe('sections in the newsroom', () => {
     const parent = await h.get(srv.url, '/section/world');
     assert.ok(parent.body.includes(`href="${storyPath}"`), 'the parent page lists its child\'s story');
     assert.match(parent.body, /<nav class="subsections"[^>]*><ul><li><a href="\/section\/world\/asia">Asia<\/a><\/li><\/ul><\/nav>/);
+    await addSection(ed, { name: 'Africa', parent: ids.world });
+    const two = await h.get(srv.url, '/section/world');
+    assert.match(two.body, /<nav class="subsections"[^>]*><ul><li><a href="\/section\/world\/asia">Asia<\/a><\/li><li><a href="\/section\/world\/africa">Africa<\/a><\/li><\/ul><\/nav>/);
+    assert.equal(two.body.split('class="subsections"').length, 2, 'the subsections are linked once');
     const feed = await h.get(srv.url, '/section/world/asia/feed');
     assert.equal(feed.status, 200);
     assert.ok(feed.body.includes('Monsoon reaches Dhaka early'));
