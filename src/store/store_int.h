@@ -39,6 +39,7 @@ struct store {
 		long long version;
 		void *rows;
 		size_t n;
+		int ordered;     /* sections: put in tree order since loaded */
 	} settings, sections;
 };
 

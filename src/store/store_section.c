@@ -97,43 +97,38 @@ int dep_section_tree(struct store *st, long long id)
 	return rc;
 }
 
-static int has_parent(const struct section *v, size_t n, long long parent_id)
+/* Appends the children of parent (index into v, or n for the top level:
+ * rows whose parent is not in v) in their order, each followed by its
+ * own, depth first. */
+static void tree_walk(const struct section *v, size_t n, const size_t *parent_of, size_t parent,
+		      int depth, struct section *out, size_t *k, char *taken)
 {
-	for (size_t j = 0; parent_id && j < n; j++)
-		if (v[j].id == parent_id)
-			return 1;
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (taken[i] || parent_of[i] != parent)
+			continue;
+		taken[i] = 1;
+		out[*k] = v[i];
+		out[(*k)++].depth = depth;
+		tree_walk(v, n, parent_of, i, depth + 1, out, k, taken);
+	}
 }
 
 void section_tree_order(struct pool *p, struct section *v, size_t n)
 {
 	struct section *out = pool_alloc(p, (n + 1) * sizeof *out);
-	long long *stack = pool_alloc(p, (n + 1) * sizeof *stack);
+	size_t *parent_of = pool_alloc(p, (n + 1) * sizeof *parent_of), k = 0;
 	char *taken = pool_alloc(p, n + 1);
-	size_t k = 0, depth = 0;
 	memset(taken, 0, n + 1);
-	stack[0] = 0;
-	/* depth-first: the next child of the section on top of the stack,
-	 * else pop; a row whose parent is missing counts as top level, and
-	 * rows left at the end (a cycle, which updates refuse) are appended */
-	while (k < n) {
-		size_t i = 0;
-		while (i < n && (taken[i] || (depth ? v[i].parent_id != stack[depth]
-						    : has_parent(v, n, v[i].parent_id))))
-			i++;
-		if (i < n) {
-			taken[i] = 1;
-			out[k] = v[i];
-			out[k++].depth = (int)depth;
-			stack[++depth] = v[i].id;
-		} else if (depth > 0) {
-			depth--;
-		} else {
-			for (i = 0; i < n; i++)
-				if (!taken[i])
-					out[k++] = v[i];
-		}
+	for (size_t i = 0; i < n; i++) {
+		parent_of[i] = n;
+		for (size_t j = 0; v[i].parent_id && j < n; j++)
+			if (v[j].id == v[i].parent_id)
+				parent_of[i] = j;
 	}
+	tree_walk(v, n, parent_of, n, 0, out, &k, taken);
+	for (size_t i = 0; i < n; i++) /* a cycle, which updates refuse */
+		if (!taken[i])
+			out[k++] = v[i];
 	memcpy(v, out, n * sizeof *v);
 }
 

@@ -425,6 +425,7 @@ static int rows_cached(struct store *st, struct rows_cache *c, enum q q, size_t 
 	pool_free(c->pool);
 	c->pool = pool_new();
 	c->version = version; /* read before the rows: a change meanwhile reloads */
+	c->ordered = 0;
 	sqlite3_stmt *s = stmt(st, sql[q]);
 	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
 		pool_free(c->pool);
@@ -478,6 +479,10 @@ int store_sections(struct store *st, struct pool *p, struct section **out, size_
 {
 	dep(st, "site");
 	if (rows_cached(st, &st->sections, Q_SECTIONS, sizeof **out, row_section)) {
+		if (!st->sections.ordered) { /* once per load, not per page */
+			section_tree_order(st->sections.pool, st->sections.rows, st->sections.n);
+			st->sections.ordered = 1;
+		}
 		const struct section *v = st->sections.rows;
 		*n = st->sections.n;
 		*out = pool_alloc(p, (*n + 1) * sizeof **out);
@@ -488,11 +493,11 @@ int store_sections(struct store *st, struct pool *p, struct section **out, size_
 			(*out)[i].path = pool_strdup(p, v[i].path);
 			(*out)[i].description = pool_strdup(p, v[i].description);
 		}
-	} else {
-		sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
-		if (!s || collect(st, p, s, sizeof **out, row_section, (void **)out, n))
-			return STORE_ERROR;
+		return STORE_OK;
 	}
+	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
+	if (!s || collect(st, p, s, sizeof **out, row_section, (void **)out, n))
+		return STORE_ERROR;
 	section_tree_order(p, *out, *n);
 	return STORE_OK;
 }
