@@ -124,8 +124,8 @@ describe('gazette section with stories', () => {
   });
 });
 
-describe('nested sections leave the site as WordPress categories', () => {
-  test('the WXR export names each category\'s parent, parents first', () => {
+describe('nested sections leave the site as they are', () => {
+  test('the WXR export names each category\'s parent, parents first; the JSON export keeps the tree', () => {
     const dir = h.makeSite({ demo: false });
     h.gz(['section', 'add', '--site', dir, 'World']);
     h.gz(['section', 'add', '--site', dir, '--parent', 'world', 'Asia']);
@@ -133,5 +133,9 @@ describe('nested sections leave the site as WordPress categories', () => {
     const cats = [...xml.matchAll(/<wp:category_nicename><!\[CDATA\[([^\]]*)\]\]><\/wp:category_nicename>\s*<wp:category_parent><!\[CDATA\[([^\]]*)\]\]>/g)]
       .map((m) => [m[1], m[2]]);
     assert.deepEqual(cats, [['world', ''], ['asia', 'world']]);
+    const j = JSON.parse(h.gz(['export', 'json', '--site', dir]));
+    assert.deepEqual(j.sections.map((x) => [x.slug, x.path, x.parent_id === 0]),
+      [['world', 'world', true], ['asia', 'world/asia', false]]);
+    assert.equal(j.sections[1].parent_id, j.sections[0].id);
   });
 });
