@@ -81,6 +81,9 @@ describe('sections in the newsroom', () => {
     const short = await h.get(srv.url, '/section/asia');
     assert.equal(short.status, 301);
     assert.equal(short.headers.location, '/section/world/asia');
+    const editor = await ed.get('/admin/stories/new');
+    assert.match(editor.body, new RegExp(`<option value="${ids.world}"[^>]*>World</option><option value="${ids.asia}"[^>]*>— Asia</option>`),
+      'the editor\'s section list shows the nesting');
     const parentBefore = await h.get(srv.url, '/section/world'); // cached, no stories yet
     assert.match(parentBefore.body, /No stories here yet/);
     storyId = await a.writeStory(ed, { title: 'Monsoon reaches Dhaka early', body: 'Rain came.', excerpt: 'Rain.', section: ids.asia });
