@@ -37,7 +37,7 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "2fa-on", "Two-factor sign-in is on. Keep your recovery codes somewhere safe." },
 	{ "2fa-off", "Two-factor sign-in is off." },
 	{ "settings", "Settings saved." },
-	{ "section-added", "Section added. It is in the masthead now." },
+	{ "section-added", "Section added." },
 	{ "section-saved", "Section saved." },
 	{ "section-moved", "Section moved." },
 	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
