@@ -8,6 +8,7 @@
 #include "admin.h"
 #include "featured.h"
 #include "../http/multipart.h"
+#include "../pages/pages.h"
 #include "../render/template.h"
 #include "../store/store_user.h"
 #include "../util/log.h"
@@ -74,7 +75,7 @@ void admin_profile_put(struct req *rq, struct tv *ctx, const struct author *a, c
 	tv_put_str(o, "name", a->name);
 	tv_put_str(o, "bio", a->bio);
 	tv_put_str(o, "links", a->links);
-	tv_put_str(o, "author_url", pool_printf(p, "/author/%s", a->slug));
+	tv_put_str(o, "author_url", page_path(p, "/author/", a->slug));
 	if (*a->photo) {
 		struct tv *ph = tv_obj(p);
 		tv_put_str(ph, "url", a->photo);
