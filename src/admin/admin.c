@@ -38,6 +38,11 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "2fa-on", "Two-factor sign-in is on. Keep your recovery codes somewhere safe." },
 	{ "2fa-off", "Two-factor sign-in is off." },
 	{ "settings", "Settings saved." },
+	{ "section-added", "Section added." },
+	{ "section-saved", "Section saved." },
+	{ "section-moved", "Section moved." },
+	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
+	{ "profile", "Profile saved." },
 	{ "signed-out-others", "Your other sessions were signed out." },
 	{ "signed-out", "You are signed out." },
 	{ "expired", "Your session has ended. Please sign in again." },
@@ -83,6 +88,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 			menu_item(menu, p, "Comments", "/admin/comments", current,
 				  counts[COMMENT_PENDING]);
 		}
+		if (role_can(u->role, CAP_SECTIONS))
+			menu_item(menu, p, "Sections", "/admin/sections", current, 0);
 		if (role_can(u->role, CAP_USERS))
 			menu_item(menu, p, "Users", "/admin/users", current, 0);
 		if (role_can(u->role, CAP_SETTINGS))
@@ -176,4 +183,16 @@ size_t admin_page(const struct req *rq)
 {
 	unsigned long long n = page_number(rq);
 	return n ? (size_t)n : 1;
+}
+
+long long admin_param_id(const struct req *rq)
+{
+	unsigned long long id;
+	return num_parse_u64(rq->params[0], 1ULL << 62, &id) ? 0 : (long long)id;
+}
+
+int admin_not_found(struct req *rq, struct resp *rs, const char *what)
+{
+	http_error(rq, rs, 404, "Not found", pool_printf(rq->pool, "There is no such %s.", what));
+	return -1;
 }

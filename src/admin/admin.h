@@ -64,6 +64,25 @@ void admin_account(struct req *rq, struct resp *rs);
 void admin_account_password(struct req *rq, struct resp *rs);
 void admin_account_2fa(struct req *rq, struct resp *rs);
 
+/* admin_sections.c */
+void admin_sections(struct req *rq, struct resp *rs);
+void admin_section_add(struct req *rq, struct resp *rs);
+void admin_section_edit(struct req *rq, struct resp *rs);
+void admin_section_save(struct req *rq, struct resp *rs);
+void admin_section_move(struct req *rq, struct resp *rs);
+void admin_section_delete(struct req *rq, struct resp *rs);
+/* name after "— " per nesting level, for a section's <option>. */
+const char *admin_section_label(struct pool *p, const struct section *sec, const char *name);
+
+/* admin_profile.c */
+void admin_account_profile(struct req *rq, struct resp *rs);
+void admin_user_profile(struct req *rq, struct resp *rs);
+void admin_user_profile_save(struct req *rq, struct resp *rs);
+/* Puts "profile" (the byline form: name, bio, links, photo, action) in
+ * ctx, for the account page and the admin's profile page. */
+void admin_profile_put(struct req *rq, struct tv *ctx, const struct author *a, const char *action,
+		       const char *error);
+
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);
@@ -90,6 +109,10 @@ int admin_field_datetime(const char *s);
 /* Form errors as a template list of {message}, general first. */
 struct tv *admin_error_list(struct pool *p, const char *const *errors, size_t n,
 			    const char *general);
+/* params[0] as a row id; 0 when it is not one. */
+long long admin_param_id(const struct req *rq);
+/* Answers 404 "There is no such WHAT." and returns -1. */
+int admin_not_found(struct req *rq, struct resp *rs, const char *what);
 /* ?page=N (1 when absent or bad). */
 size_t admin_page(const struct req *rq);
 

@@ -128,7 +128,7 @@ static struct tv *options_sections(struct req *rq, const char *selected)
 	for (size_t i = 0; i < n; i++) {
 		struct tv *o = tv_obj(rq->pool);
 		tv_put_int(o, "id", v[i].id);
-		tv_put_str(o, "name", v[i].name);
+		tv_put_str(o, "name", admin_section_label(rq->pool, &v[i], v[i].name));
 		tv_put_bool(o, "selected", selected && atoll(selected) == v[i].id);
 		tv_append(list, o);
 	}

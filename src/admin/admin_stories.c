@@ -125,11 +125,19 @@ void admin_stories(struct req *rq, struct resp *rs)
 	for (size_t i = 0; i < sn; i++) {
 		struct tv *o = tv_obj(p);
 		tv_put_int(o, "id", sv[i].id);
-		tv_put_str(o, "name", sv[i].name);
+		tv_put_str(o, "name", admin_section_label(p, &sv[i], sv[i].name));
 		tv_put_bool(o, "selected", sv[i].id == f.section_id);
 		tv_append(secs, o);
 	}
 	tv_put(ctx, "sections", secs);
+	/* a fresh site: what to do first instead of an empty list */
+	if (all == 0 || sn == 0) {
+		struct tv *first = tv_obj(p);
+		tv_put_bool(first, "need_section", sn == 0);
+		tv_put_bool(first, "can_sections", role_can(rq->user->role, CAP_SECTIONS));
+		tv_put_bool(first, "need_story", all == 0);
+		tv_put(ctx, "first_steps", first);
+	}
 	struct tv *authors = tv_list(p);
 	struct user *uv = NULL;
 	size_t un = 0;

@@ -197,6 +197,9 @@ static void account_page(struct req *rq, struct resp *rs, int status, const char
 	struct tv *ctx = admin_ctx(rq, "Your account", "/admin/account");
 	const struct user *u = rq->user;
 	tv_put_bool(ctx, "two_factor", *u->totp_secret != '\0');
+	struct author me;
+	if (store_user_profile(rq->store, p, u->id, &me) == STORE_OK)
+		admin_profile_put(rq, ctx, &me, "/admin/account/profile", NULL);
 	if (error)
 		tv_put_str(ctx, "error", error);
 	if (new_secret) {

@@ -1,5 +1,5 @@
 /*
- * featured: the editor's featured-image files.
+ * featured: uploaded image files (featured images, byline photos).
  *
  * Design decision: nothing the client says about the file is used. The
  * type and extension come from the magic bytes (content/image.c), the
@@ -31,14 +31,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define FEATURED_DIR "/media/featured/"
+#define FEATURED "featured"
 #define NAME_BYTES 16
 #define PENDING_DIR "pending-images" /* in the site folder, outside media/ */
 #define PENDING_SIG_HEX 32
 #define PENDING_MAX_AGE 86400
 
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err)
+int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, const char *what, struct featured *out,
+		       const char **err)
 {
 	long limit = site->cfg.upload_limit;
 	struct image_info info;
@@ -48,15 +49,22 @@ int featured_check(const struct site *site, struct pool *p, const struct upload 
 		return -1;
 	}
 	if (image_sniff(up->data, up->len, &info) != 0) {
-		*err = "The featured image must be a JPEG, PNG, WebP or GIF file; this file is "
-		       "not one (its content was checked, not its name). Choose the image again.";
+		*err = pool_printf(p, "The %s must be a JPEG, PNG, WebP or GIF file; this file is "
+				      "not one (its content was checked, not its name). Choose the "
+				      "image again.", what);
 		return -1;
 	}
 	out->width = (int)info.width;
 	out->height = (int)info.height;
 	out->bytes = (long long)up->len;
-	out->path = pool_printf(p, FEATURED_DIR "%s", info.ext); /* the name comes at write */
+	out->path = pool_printf(p, "/media/%s/%s", folder, info.ext); /* the name comes at write */
 	return 0;
+}
+
+int featured_check(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out, const char **err)
+{
+	return image_upload_check(site, p, up, FEATURED, "featured image", out, err);
 }
 
 static int mkdir_ok(const char *dir)
@@ -86,18 +94,18 @@ static int put_file(const char *parent, const char *dir, const char *name, struc
 	const char *tmp = pool_printf(p, "%s/.tmp-%s", dir, name);
 	const char *final = pool_printf(p, "%s/%s", dir, name);
 	if ((parent && mkdir_ok(parent)) || mkdir_ok(dir)) {
-		log_error("featured image: %s: %s", dir, strerror(errno));
+		log_error("image upload: %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		log_error("featured image: %s: %s", tmp, strerror(errno));
+		log_error("image upload: %s: %s", tmp, strerror(errno));
 		return -1;
 	}
 	int bad = write_all(fd, data, len) || fsync(fd);
 	bad |= close(fd) != 0;
 	if (bad || rename(tmp, final) != 0) {
-		log_error("featured image: %s: %s", final, strerror(errno));
+		log_error("image upload: %s: %s", final, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -126,35 +134,48 @@ static int name_ok(const char *name)
 	       !strchr(name, '/') && image_type_of_ext(name + 2 * NAME_BYTES + 1);
 }
 
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out)
+int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, struct featured *out)
 {
 	struct image_info info;
 	if (image_sniff(up->data, up->len, &info) != 0)
 		return -1;
 	const char *media = pool_printf(p, "%s/media", site->dir);
-	const char *dir = pool_printf(p, "%s/featured", media);
+	const char *dir = pool_printf(p, "%s/%s", media, folder);
 	const char *name = new_name(p, info.ext);
 	if (put_file(media, dir, name, p, up->data, up->len))
 		return -1;
-	out->path = pool_printf(p, FEATURED_DIR "%s", name);
+	out->path = pool_printf(p, "/media/%s/%s", folder, name);
 	out->width = (int)info.width;
 	out->height = (int)info.height;
 	out->bytes = (long long)up->len;
 	return 0;
 }
 
-void featured_remove(const struct site *site, struct pool *p, const char *path)
+int featured_write(const struct site *site, struct pool *p, const struct upload *up,
+		   struct featured *out)
 {
-	size_t n = strlen(FEATURED_DIR);
-	if (!path || strncmp(path, FEATURED_DIR, n) != 0)
+	return image_upload_write(site, p, up, FEATURED, out);
+}
+
+void image_upload_remove(const struct site *site, struct pool *p, const char *folder,
+			 const char *path)
+{
+	const char *prefix = pool_printf(p, "/media/%s/", folder);
+	size_t n = strlen(prefix);
+	if (!path || strncmp(path, prefix, n) != 0)
 		return;
 	const char *name = path + n;
 	if (!name_ok(name))
 		return;
-	const char *file = pool_printf(p, "%s/media/featured/%s", site->dir, name);
+	const char *file = pool_printf(p, "%s/media/%s/%s", site->dir, folder, name);
 	if (unlink(file) != 0 && errno != ENOENT)
-		log_error("featured image: %s: %s", file, strerror(errno));
+		log_error("image upload: %s: %s", file, strerror(errno));
+}
+
+void featured_remove(const struct site *site, struct pool *p, const char *path)
+{
+	image_upload_remove(site, p, FEATURED, path);
 }
 
 /* ---- images waiting for their story (chosen before a preview) ---- */

@@ -1,7 +1,8 @@
 /*
- * featured: a story's featured image file: checked (type by content, size
- * limit, readable dimensions) and written under the site's
- * media/featured/ folder with a generated name.
+ * featured: uploaded image files: checked (type by content, size limit,
+ * readable dimensions) and written under a folder of the site's media/
+ * with a generated name: a story's featured image (media/featured/) and a
+ * byline's photo (media/people/, admin_profile.c) take the same path.
  */
 #ifndef GZ_FEATURED_H
 #define GZ_FEATURED_H
@@ -31,6 +32,16 @@ int featured_write(const struct site *site, struct pool *p, const struct upload 
 /* Deletes a stored featured image by its path (only paths under
  * /media/featured/ that featured_write could have made; others are left). */
 void featured_remove(const struct site *site, struct pool *p, const char *path);
+
+/* The same for any folder under media/ ("people"): what names the image
+ * in the error message ("The photo must be ..."). */
+int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, const char *what, struct featured *out,
+		       const char **err);
+int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
+		       const char *folder, struct featured *out);
+void image_upload_remove(const struct site *site, struct pool *p, const char *folder,
+			 const char *path);
 
 /* Keeps a checked upload chosen before a preview in the site's
  * pending-images/ folder and sets *token ("NAME.SIG", for a hidden form

@@ -15,7 +15,7 @@ static const char *const role_names[ROLE__MAX] = {
 
 static const char *const cap_names[CAP__MAX] = {
 	"none", "admin", "story_write", "story_publish", "story_others",
-	"comment_own", "comment_all", "users", "settings"
+	"comment_own", "comment_all", "users", "settings", "sections"
 };
 
 static const unsigned caps[ROLE__MAX] = {
@@ -23,10 +23,10 @@ static const unsigned caps[ROLE__MAX] = {
 	[ROLE_CONTRIBUTOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE),
 	[ROLE_AUTHOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) | B(CAP_COMMENT_OWN),
 	[ROLE_EDITOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
-			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL),
+			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) | B(CAP_SECTIONS),
 	[ROLE_ADMIN] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
 		       B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) |
-		       B(CAP_USERS) | B(CAP_SETTINGS),
+		       B(CAP_USERS) | B(CAP_SETTINGS) | B(CAP_SECTIONS),
 };
 
 const char *role_name(enum role r)

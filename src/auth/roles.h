@@ -22,6 +22,7 @@ enum cap {
 	CAP_COMMENT_ALL,     /* moderate every comment */
 	CAP_USERS,           /* add, change and disable accounts */
 	CAP_SETTINGS,        /* site settings */
+	CAP_SECTIONS,        /* create, change, reorder and delete sections */
 	CAP__MAX
 };
 

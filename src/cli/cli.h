@@ -12,6 +12,7 @@ int cmd_init(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_comments(int argc, char **argv);
 int cmd_user(int argc, char **argv);
+int cmd_section(int argc, char **argv);
 
 /* Creates an account (cmd_user.c; also used by `init --admin-email`):
  * checks the role and the password policy, hashes. 0 ok; -1 with err. */

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "serve a site over HTTP until SIGINT or SIGTERM" },
 	{ "comments", cmd_comments, "list and moderate reader comments" },
 	{ "user", cmd_user, "add, list, change and disable newsroom accounts" },
+	{ "section", cmd_section, "add, list, rename and delete the masthead's sections" },
 	{ "import", cmd_import, "import a WordPress export (WXR) with comments and redirects" },
 	{ "export", cmd_export, "write the site as WordPress WXR or as one JSON document" },
 	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },

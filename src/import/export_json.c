@@ -43,6 +43,8 @@ static void users(struct buf *b, const struct export_user *u, size_t n)
 		kv(b, "slug", u[i].slug, 1);
 		kv(b, "email", u[i].email, 1);
 		kv(b, "bio", u[i].bio, 1);
+		kv(b, "photo", u[i].photo, 1);
+		kv(b, "links", u[i].links, 1);
 		kv(b, "role", u[i].role, 1);
 		buf_printf(b, "\"created_at\":%lld,\"has_password\":%s}", u[i].created_at,
 			   u[i].has_password ? "true" : "false");
@@ -75,9 +77,19 @@ static int taxonomy(struct store *st, struct pool *p, struct buf *b)
 	long long *ids = pool_alloc(p, (m + 1) * sizeof *ids);
 	const char **names = pool_alloc(p, (m + 1) * sizeof *names);
 	const char **slugs = pool_alloc(p, (m + 1) * sizeof *slugs);
-	for (size_t i = 0; i < ns; i++)
-		ids[i] = s[i].id, names[i] = s[i].name, slugs[i] = s[i].slug;
-	named(b, "sections", ids, names, slugs, ns);
+	/* sections in tree order (a parent before its children), with where
+	 * each sits: its parent, its place among siblings, its address */
+	buf_puts(b, "\"sections\":[");
+	for (size_t i = 0; i < ns; i++) {
+		buf_printf(b, "%s{\"id\":%lld,\"parent_id\":%lld,\"position\":%d,", i ? "," : "",
+			   s[i].id, s[i].parent_id, s[i].position);
+		kv(b, "name", s[i].name, 1);
+		kv(b, "slug", s[i].slug, 1);
+		kv(b, "path", s[i].path, 1);
+		kv(b, "description", s[i].description, 0);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],\n");
 	for (size_t i = 0; i < nt; i++)
 		ids[i] = t[i].id, names[i] = t[i].name, slugs[i] = t[i].slug;
 	named(b, "tags", ids, names, slugs, nt);

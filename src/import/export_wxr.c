@@ -158,11 +158,17 @@ static int taxonomy(struct store *st, struct pool *p, struct buf *b)
 	size_t ns;
 	if (store_sections(st, p, &sec, &ns))
 		return -1;
+	/* in tree order: a parent is written before its children, as
+	 * WordPress wants them */
 	for (size_t i = 0; i < ns; i++) {
+		const char *parent = "";
+		for (size_t k = 0; k < i; k++)
+			if (sec[k].id == sec[i].parent_id)
+				parent = sec[k].slug;
 		buf_printf(b, "\t<wp:category>\n\t\t<wp:term_id>%lld</wp:term_id>\n\t\t", sec[i].id);
 		tag_cdata(b, "wp:category_nicename", sec[i].slug);
 		buf_puts(b, "\n\t\t");
-		tag_cdata(b, "wp:category_parent", "");
+		tag_cdata(b, "wp:category_parent", parent);
 		buf_puts(b, "\n\t\t");
 		tag_cdata(b, "wp:cat_name", sec[i].name);
 		buf_puts(b, "\n\t</wp:category>\n");

@@ -90,7 +90,7 @@ struct tv *story_summary(struct pool *p, const struct story *s)
 	tv_put_str(o, "date_human", date_human(p, s->published_at));
 	if (s->section.id) {
 		tv_put_str(o, "section_name", s->section.name);
-		tv_put_str(o, "section_url", page_path(p, "/section/", s->section.slug));
+		tv_put_str(o, "section_url", section_url(p, s->section.path));
 	}
 	tv_put_str(o, "author_name", s->author.name);
 	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
@@ -123,15 +123,25 @@ static struct tv *ctx_common(struct req *rq, const char *title, const char *desc
 	tv_put(ctx, "site", site);
 	struct section *secs = NULL;
 	size_t n = 0;
+	struct tv *kids = NULL;
+	/* the masthead: top-level sections, each with its children (the
+	 * default theme shows the top level only) */
 	if (rq->store && store_sections(rq->store, p, &secs, &n) == STORE_OK)
 		for (size_t i = 0; i < n; i++) {
-			struct tv *item = tv_obj(p);
-			const char *url = page_path(p, "/section/", secs[i].slug);
-			tv_put_str(item, "name", secs[i].name);
-			tv_put_str(item, "url", url);
-			tv_put_bool(item, "current",
-				    canonical_path && strcmp(canonical_path, url) == 0);
-			tv_append(nav, item);
+			if (secs[i].depth > 1)
+				continue;
+			struct tv *o = tv_obj(p);
+			const char *url = section_url(p, secs[i].path);
+			tv_put_str(o, "name", secs[i].name);
+			tv_put_str(o, "url", url);
+			tv_put_bool(o, "current", canonical_path && strcmp(canonical_path, url) == 0);
+			if (secs[i].depth == 0) {
+				kids = tv_list(p);
+				tv_put(o, "children", kids);
+				tv_append(nav, o);
+			} else if (kids) {
+				tv_append(kids, o);
+			}
 		}
 	tv_put(ctx, "nav", nav);
 	tv_put_str(ctx, "css_url", rq->site->css_url);

@@ -139,21 +139,17 @@ void feed_site(struct req *rq, struct resp *rs)
 	stories_feed(rq, rs, fmt, NULL, "/", cfg->site_name, cfg->tagline);
 }
 
-void feed_section(struct req *rq, struct resp *rs)
+void feed_section(struct req *rq, struct resp *rs, const struct section *sec, const char *feed)
 {
 	enum feed_format fmt;
-	struct section sec;
-	if (format_of(rq, rs, rq->params[1], &fmt))
+	const char *path = section_url(rq->pool, sec->path);
+	if (format_of(rq, rs, feed, &fmt))
 		return;
-	int rc = store_section_by_slug(rq->store, rq->pool, rq->params[0], &sec);
-	if (rc == STORE_NOTFOUND)
-		http_error(rq, rs, 404, "Page not found", "There is no section at this address.");
-	else if (rc)
-		fail(rq, rs);
-	else
-		stories_feed(rq, rs, fmt, &(struct story_filter){ .section_id = sec.id },
-			     page_path(rq->pool, "/section/", sec.slug), titled(rq, sec.name),
-			     pool_printf(rq->pool, "The latest stories in %s", sec.name));
+	/* the same stories as the section's page: its subsections' too */
+	stories_feed(rq, rs, fmt, &(struct story_filter){ .section_id = sec->id, .section_tree = 1 },
+		     path, titled(rq, sec->name),
+		     *sec->description ? sec->description
+				       : pool_printf(rq->pool, "The latest stories in %s", sec->name));
 }
 
 void feed_tag(struct req *rq, struct resp *rs)

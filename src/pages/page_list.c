@@ -4,6 +4,8 @@
  * filter and the heading, so one function renders them all.
  */
 #include "pages.h"
+#include "../comments/comment_text.h"
+#include "../feeds/feed.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -16,6 +18,8 @@ struct listing {
 	const char *name, *description;
 	const char *path;         /* canonical path without ?page */
 	struct story_filter filter;
+	struct tv *children;      /* a section's subsections, or NULL */
+	struct author *author;    /* an author page's byline, or NULL */
 };
 
 /* Pages link to their neighbours; there is no "of N": counting every
@@ -29,6 +33,41 @@ static struct tv *pagination(struct pool *p, const char *path, unsigned long lon
 	if (more)
 		tv_put_str(o, "next_url", pool_printf(p, "%s?page=%llu", path, page + 1));
 	return o;
+}
+
+/* An author page's byline: bio as escaped paragraphs (comment_text.c,
+ * the reader-text formatter), photo with its size, links. */
+static void author_profile(struct pool *p, struct tv *lo, const struct author *a)
+{
+	if (*a->bio) {
+		struct buf b;
+		buf_init(&b, 1u << 20);
+		comment_text_html(&b, a->bio);
+		tv_put_html(lo, "bio_html", pool_strdup(p, buf_str(&b)));
+		buf_release(&b);
+	}
+	if (*a->photo) {
+		struct tv *ph = tv_obj(p);
+		tv_put_str(ph, "url", a->photo);
+		tv_put_str(ph, "alt", a->name);
+		tv_put_int(ph, "width", a->photo_width);
+		tv_put_int(ph, "height", a->photo_height);
+		tv_put(lo, "photo", ph);
+	}
+	struct tv *links = tv_list(p);
+	for (const char *l = a->links; *l;) {
+		const char *end = strchrnul(l, '\n');
+		if (end > l) {
+			struct tv *o = tv_obj(p);
+			tv_put_str(o, "url", pool_strndup(p, l, (size_t)(end - l)));
+			tv_append(links, o);
+		}
+		l = *end ? end + 1 : end;
+	}
+	if (tv_count(links)) {
+		tv_put(lo, "links", links);
+		tv_put_bool(lo, "has_links", 1);
+	}
 }
 
 static void render_listing(struct req *rq, struct resp *rs, const struct listing *l)
@@ -61,7 +100,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		title = pool_printf(p, "%s (page %llu)", title, page);
 	else if (!title && page > 1)
 		title = pool_printf(p, "Latest stories (page %llu)", page);
-	struct tv *ctx = page_ctx(rq, title, l->description,
+	struct tv *ctx = page_ctx(rq, title, l->description && *l->description ? l->description : NULL,
 				  page > 1 ? pool_printf(p, "%s?page=%llu", l->path, page) : l->path);
 	if (l->kind)
 		page_feeds(rq, ctx, l->path, l->name, NULL);
@@ -77,6 +116,12 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		tv_put_str(lo, "name", l->name);
 		if (l->description && *l->description)
 			tv_put_str(lo, "description", l->description);
+		if (l->children && tv_count(l->children)) {
+			tv_put(lo, "children", l->children);
+			tv_put_bool(lo, "has_children", 1);
+		}
+		if (l->author)
+			author_profile(p, lo, l->author);
 		tv_put(ctx, "list", lo);
 	}
 	rs->cache_control = HTTP_CACHE_PUBLIC;
@@ -99,16 +144,54 @@ static void not_found(struct req *rq, struct resp *rs, int rc, const char *what)
 	}
 }
 
+/* The section's children, for its page: {name, url}. */
+static struct tv *section_children(struct req *rq, const struct section *sec)
+{
+	struct section *v = NULL;
+	size_t n = 0;
+	struct tv *list = tv_list(rq->pool);
+	if (store_sections(rq->store, rq->pool, &v, &n) == STORE_OK)
+		for (size_t i = 0; i < n; i++)
+			if (v[i].parent_id == sec->id) {
+				struct tv *o = tv_obj(rq->pool);
+				tv_put_str(o, "name", v[i].name);
+				tv_put_str(o, "url", section_url(rq->pool, v[i].path));
+				tv_append(list, o);
+			}
+	return list;
+}
+
+/* /section/PATH and /section/PATH/FEED: a section is found by its whole
+ * path ("world/asia"); a parent's page lists its subsections' stories
+ * too. A top-level-looking /section/SLUG of a nested section answers 301
+ * with its address. */
 void page_section(struct req *rq, struct resp *rs)
 {
+	struct pool *p = rq->pool;
+	const char *path = rq->params[0], *slash = strrchr(path, '/');
 	struct section sec;
-	int rc = store_section_by_slug(rq->store, rq->pool, rq->params[0], &sec);
+	int rc = store_section_by_path(rq->store, p, path, &sec);
+	if (rc == STORE_NOTFOUND && slash) {
+		const char *up = pool_strndup(p, path, (size_t)(slash - path));
+		enum feed_format fmt;
+		if (feed_format_parse(slash + 1, &fmt) == 0 &&
+		    (rc = store_section_by_path(rq->store, p, up, &sec)) == STORE_OK) {
+			feed_section(rq, rs, &sec, slash + 1);
+			return;
+		}
+	} else if (rc == STORE_NOTFOUND &&
+		   store_section_by_slug(rq->store, p, path, &sec) == STORE_OK) {
+		resp_redirect(rs, 301, section_url(p, sec.path));
+		return;
+	}
 	if (rc) {
 		not_found(rq, rs, rc, "section");
 		return;
 	}
-	struct listing l = { "Section", sec.name, NULL, rq->path, { .section_id = sec.id } };
-	l.path = pool_printf(rq->pool, "/section/%s", sec.slug);
+	struct tv *children = section_children(rq, &sec);
+	struct listing l = { .kind = "Section", .name = sec.name, .description = sec.description,
+			     .path = section_url(p, sec.path), .children = children,
+			     .filter = { .section_id = sec.id, .section_tree = tv_count(children) > 0 } };
 	render_listing(rq, rs, &l);
 }
 
@@ -120,7 +203,7 @@ void page_tag(struct req *rq, struct resp *rs)
 		not_found(rq, rs, rc, "tag");
 		return;
 	}
-	struct listing l = { "Tag", t.name, NULL, NULL, { .tag_id = t.id } };
+	struct listing l = { .kind = "Tag", .name = t.name, .filter = { .tag_id = t.id } };
 	l.path = pool_printf(rq->pool, "/tag/%s", t.slug);
 	render_listing(rq, rs, &l);
 }
@@ -133,7 +216,8 @@ void page_author(struct req *rq, struct resp *rs)
 		not_found(rq, rs, rc, "author");
 		return;
 	}
-	struct listing l = { "Author", a.name, a.bio, NULL, { .author_id = a.id } };
+	struct listing l = { .kind = "Author", .name = a.name, .description = a.bio, .author = &a,
+			     .filter = { .author_id = a.id } };
 	l.path = pool_printf(rq->pool, "/author/%s", a.slug);
 	render_listing(rq, rs, &l);
 }

@@ -160,7 +160,7 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	crumb(&b, pos++, cfg->site_name, absolute(rq, "/"));
 	if (s->section.id)
 		crumb(&b, pos++, s->section.name,
-		      absolute(rq, page_path(p, "/section/", s->section.slug)));
+		      absolute(rq, section_url(p, s->section.path)));
 	crumb(&b, pos, s->title, url);
 	buf_puts(&b, "]}]}");
 	const char *r = b.err ? NULL : pool_strdup(p, buf_str(&b));

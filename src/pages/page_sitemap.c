@@ -155,7 +155,8 @@ void sitemap_page(struct req *rq, struct resp *rs)
 			struct story s = { .slug = v[i].slug, .published_at = v[i].published_at };
 			path = story_path(rq->pool, &s);
 		} else
-			path = page_path(rq->pool, kind_prefix[k], v[i].slug);
+			path = k == SITEMAP_SECTIONS ? section_url(rq->pool, v[i].slug)
+						     : page_path(rq->pool, kind_prefix[k], v[i].slug);
 		loc(rq, b, path, v[i].lastmod);
 	}
 	buf_puts(b, "</urlset>\n");

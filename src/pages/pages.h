@@ -8,6 +8,7 @@
 
 #include "../http/http.h"
 #include "../store/store.h"
+#include "../content/section.h" /* section_url */
 
 struct tv;
 struct comment_form_state;
@@ -23,7 +24,9 @@ void page_media(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
 void page_search(struct req *rq, struct resp *rs);
 void feed_site(struct req *rq, struct resp *rs);
-void feed_section(struct req *rq, struct resp *rs);
+/* A section's feed in format `feed` ("feed", "feed.atom", "feed.json"):
+ * page_section hands it /section/PATH/FEED. */
+void feed_section(struct req *rq, struct resp *rs, const struct section *sec, const char *feed);
 void feed_tag(struct req *rq, struct resp *rs);
 void feed_author(struct req *rq, struct resp *rs);
 void feed_search(struct req *rq, struct resp *rs);

@@ -165,6 +165,20 @@ static const char *const schema_migrations[] = {
 	" author TEXT NOT NULL, published_at TEXT NOT NULL, comments_open INTEGER NOT NULL);"
 	"CREATE INDEX editor_drafts_user ON editor_drafts(user_id, story_id, kind);"
 	"CREATE INDEX editor_drafts_age ON editor_drafts(created_at);",
+	/* Sections and people (issue 11): nested sections (parent_id, and
+	 * path, the address below /section/ derived when written: "world/asia"),
+	 * a description, and the byline's photo (a file under media/people/,
+	 * with its pixel size) and links (one http(s) URL a line). */
+	"ALTER TABLE sections ADD COLUMN parent_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE sections ADD COLUMN description TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sections ADD COLUMN path TEXT NOT NULL DEFAULT '';"
+	"UPDATE sections SET path = slug;"
+	"CREATE UNIQUE INDEX sections_path ON sections(path);"
+	"CREATE INDEX sections_parent ON sections(parent_id, position);"
+	"ALTER TABLE users ADD COLUMN photo TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN photo_width INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN photo_height INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN links TEXT NOT NULL DEFAULT '';",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -18,11 +18,30 @@
 struct pool;
 struct store;
 
-enum { STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2 };
+/* STORE_INVALID: the change breaks one of the data's rules (a section
+ * made its own ancestor); the message says which. */
+enum { STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_INVALID = 3 };
 
-struct section { long long id; const char *name, *slug; };
+/* A section: slug is unique in the site; path is its address below
+ * /section/ ("world/asia": the parent's path, '/', the slug), parent_id 0
+ * for a top-level section. store_sections lists them as a tree (each
+ * parent before its children, siblings by position) with depth 0, 1 ... */
+struct section {
+	long long id;
+	const char *name, *slug;
+	const char *path, *description;
+	long long parent_id;
+	int position, depth;
+};
 struct tag { long long id; const char *name, *slug; };
-struct author { long long id; const char *name, *slug, *email, *bio; };
+/* A byline. photo is "/media/people/NAME.ext" or ""; links holds one
+ * http(s) URL a line. */
+struct author {
+	long long id;
+	const char *name, *slug, *email, *bio;
+	const char *photo, *links;
+	int photo_width, photo_height;
+};
 
 enum story_status { STORY_DRAFT, STORY_PENDING, STORY_SCHEDULED, STORY_PUBLISHED, STORY__MAX };
 
@@ -58,8 +77,9 @@ struct comment {
 };
 
 /* Which stories a list shows: all published, or those of one section, tag
- * or author (set exactly one id, or none). */
-struct story_filter { long long section_id, tag_id, author_id; };
+ * or author (set exactly one id, or none). section_tree: the section's
+ * descendants' stories too. */
+struct story_filter { long long section_id, tag_id, author_id; int section_tree; };
 
 const char *story_status_name(enum story_status s);
 int story_status_parse(const char *name, enum story_status *out);
@@ -88,6 +108,8 @@ int store_setting_set(struct store *st, const char *key, const char *val);
 /* Reading path. */
 int store_sections(struct store *st, struct pool *p, struct section **out, size_t *n);
 int store_section_by_slug(struct store *st, struct pool *p, const char *slug, struct section *out);
+/* By path ("world/asia"); see store_section.h for the newsroom's side. */
+int store_section_by_path(struct store *st, struct pool *p, const char *path, struct section *out);
 int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out);
 int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out);
 /* Published stories, newest first, with section and author (no tags, no

@@ -17,6 +17,8 @@
 
 static const char SQL_FEED_ALL[] = WITH_BODY " WHERE" PUB NEWEST_N;
 static const char SQL_FEED_SECTION[] = WITH_BODY " WHERE" PUB " AND s.section_id = ?2" NEWEST_N;
+static const char SQL_FEED_SECTION_TREE[] = WITH_BODY " WHERE" PUB
+	" AND s.section_id IN " SECTION_TREE("?2") NEWEST_N;
 static const char SQL_FEED_TAG[] = WITH_BODY
 	" JOIN story_tags x ON x.story_id = s.id AND x.tag_id = ?2 WHERE" PUB NEWEST_N;
 static const char SQL_FEED_AUTHOR[] = WITH_BODY " WHERE" PUB " AND s.author_id = ?2" NEWEST_N;
@@ -42,7 +44,7 @@ static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
 	" ORDER BY s.published_at, s.id LIMIT ?1 OFFSET ?2"
 /* A list page's lastmod: the last change of its newest story, found
  * through an index with one story row read, never by scanning its stories. */
-#define SECTION_ROWS "SELECT sec.slug, 0, (SELECT s.updated_at FROM stories s" \
+#define SECTION_ROWS "SELECT sec.path, 0, (SELECT s.updated_at FROM stories s" \
 	" WHERE s.section_id = sec.id AND" PUB " ORDER BY s.published_at DESC LIMIT 1) AS m" \
 	" FROM sections sec WHERE m IS NOT NULL ORDER BY sec.id LIMIT ?1 OFFSET ?2"
 #define TAG_ROWS "SELECT t.slug, 0, (SELECT s.updated_at FROM story_tags x" \
@@ -87,7 +89,7 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 	const char *q = SQL_FEED_ALL;
 	long long id = 0;
 	if (f && f->section_id)
-		q = SQL_FEED_SECTION, id = f->section_id;
+		q = f->section_tree ? SQL_FEED_SECTION_TREE : SQL_FEED_SECTION, id = f->section_id;
 	else if (f && f->tag_id)
 		q = SQL_FEED_TAG, id = f->tag_id;
 	else if (f && f->author_id)
@@ -101,7 +103,9 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 	if (q == SQL_FEED_ALL)
 		dep(st, "list:home");
 	else
-		dep(st, "%s:%lld", q == SQL_FEED_SECTION ? "section" : q == SQL_FEED_TAG ? "tag" : "author", id);
+		dep(st, "%s:%lld", q == SQL_FEED_TAG ? "tag" : q == SQL_FEED_AUTHOR ? "author" : "section", id);
+	if (q == SQL_FEED_SECTION_TREE && dep_section_tree(st, id))
+		return STORE_ERROR;
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)
 		dep_stories(st, *out, *n);

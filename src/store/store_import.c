@@ -39,7 +39,7 @@ static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1
 static const char SQL_TAG_ADD[] =
 	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
 static const char SQL_USERS[] =
-	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL FROM users"
+	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links FROM users"
 	" ORDER BY id";
 static const char SQL_TAGS[] = "SELECT id, name, slug FROM tags ORDER BY id";
 static const char SQL_STORY_IDS[] = "SELECT id FROM stories ORDER BY id";
@@ -82,16 +82,6 @@ int store_import_map_put(struct store *st, const char *source, const char *kind,
 	sqlite3_bind_int64(s, 4, gz_id);
 	bind_text(s, 5, hash);
 	return exec_step(st, s, "import map put");
-}
-
-static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct author *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-	x->email = col_text(p, s, 3);
-	x->bio = col_text(p, s, 4);
 }
 
 int store_import_user_by_email(struct store *st, struct pool *p, const char *email,
@@ -226,6 +216,8 @@ static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
 	x->role = col_text(p, s, 5);
 	x->created_at = sqlite3_column_int64(s, 6);
 	x->has_password = sqlite3_column_int(s, 7);
+	x->photo = col_text(p, s, 8);
+	x->links = col_text(p, s, 9);
 }
 
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n)

@@ -48,6 +48,7 @@ int store_export_begin(struct store *st);
 struct export_user {
 	long long id, created_at;
 	const char *name, *slug, *email, *bio, *role;
+	const char *photo, *links;  /* "/media/people/..." or ""; URLs a line */
 	int has_password;
 };
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n);

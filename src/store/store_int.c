@@ -126,16 +126,50 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	x->comments_open = sqlite3_column_int(s, 9);
 	x->section.id = sqlite3_column_int64(s, 10);
 	x->section.name = col_text(p, s, 11);
-	x->section.slug = col_text(p, s, 12);
+	/* the path ("world/asia"), whose last segment is the slug */
+	x->section.path = col_text(p, s, 12);
+	const char *last = strrchr(x->section.path, '/');
+	x->section.slug = last ? last + 1 : x->section.path;
+	x->section.description = "";
 	x->author.id = sqlite3_column_int64(s, 13);
 	x->author.name = col_text(p, s, 14);
 	x->author.slug = col_text(p, s, 15);
 	x->author.bio = col_text(p, s, 16);
 	x->author.email = "";
+	x->author.photo = x->author.links = "";
 	if (sqlite3_column_count(s) > 18) {
 		x->body_md = col_text(p, s, 17);
 		x->body_html = col_text(p, s, 18);
 	}
+}
+
+void row_section(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct section *x = e;
+	int full = sqlite3_column_count(s) > 3;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+	x->path = full ? col_text(p, s, 3) : x->slug;
+	x->description = full ? col_text(p, s, 4) : "";
+	x->parent_id = full ? sqlite3_column_int64(s, 5) : 0;
+	x->position = full ? sqlite3_column_int(s, 6) : 0;
+	x->depth = 0;
+}
+
+void row_author(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct author *x = e;
+	int full = sqlite3_column_count(s) > 5;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->slug = col_text(p, s, 2);
+	x->email = col_text(p, s, 3);
+	x->bio = col_text(p, s, 4);
+	x->photo = full ? col_text(p, s, 5) : "";
+	x->links = full ? col_text(p, s, 6) : "";
+	x->photo_width = full ? sqlite3_column_int(s, 7) : 0;
+	x->photo_height = full ? sqlite3_column_int(s, 8) : 0;
 }
 
 void row_comment(struct pool *p, sqlite3_stmt *s, void *e)

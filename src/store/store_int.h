@@ -39,6 +39,7 @@ struct store {
 		long long version;
 		void *rows;
 		size_t n;
+		int ordered;     /* sections: put in tree order since loaded */
 	} settings, sections;
 };
 
@@ -82,12 +83,29 @@ int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *ele
 #define STORY_COLS \
 	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
 	" s.reading_minutes, s.comment_count, s.comments_open," \
-	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.slug, '')," \
+	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
 	" u.id, u.name, u.slug, u.bio"
 #define STORY_FROM \
 	" FROM stories s JOIN users u ON u.id = s.author_id" \
 	" LEFT JOIN sections sec ON sec.id = s.section_id"
 void row_story(struct pool *p, sqlite3_stmt *s, void *e);
+
+/* A section's columns and row (row_section also reads a tag's id, name,
+ * slug), a byline's (row_author reads the first five, id to bio, when
+ * that is all the query has). */
+#define SECTION_COLS "id, name, slug, path, description, parent_id, position"
+#define AUTHOR_COLS "id, name, slug, email, bio, photo, links, photo_width, photo_height"
+void row_section(struct pool *p, sqlite3_stmt *s, void *e);
+void row_author(struct pool *p, sqlite3_stmt *s, void *e);
+/* The ids of section `param` (an SQL expression) and its descendants. */
+#define SECTION_TREE(param) \
+	"(SELECT d.id FROM sections a JOIN sections d ON d.path = a.path" \
+	" OR substr(d.path, 1, length(a.path) + 1) = a.path || '/' WHERE a.id = " param ")"
+/* Reports section:ID for section id's descendants (store_section.c). */
+int dep_section_tree(struct store *st, long long id);
+/* Puts v in tree order (parents before children, siblings as they came)
+ * and sets each depth (store_section.c). */
+void section_tree_order(struct pool *p, struct section *v, size_t n);
 /* A comment from columns id, story_id, parent_id, created_at, author,
  * email, url, body, ip, user_agent, status [, story slug [, body_html]]. */
 void row_comment(struct pool *p, sqlite3_stmt *s, void *e);

@@ -26,7 +26,7 @@ enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
 	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE, Q_SNAPSHOT,
 	Q_SETTING_GET, Q_SETTING_SET,
-	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
+	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_SECTION_BY_PATH, Q_LIST_SECTION_TREE, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
 	Q_STORY_BY_SLUG, Q_STORY_BY_ID, Q_STORY_TAGS, Q_RELATED,
 	Q_COMMENTS_FOR_STORY,
@@ -57,11 +57,12 @@ static const char *const sql[Q__MAX] = {
 	[Q_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
 	[Q_SETTING_SET] = "INSERT INTO settings(key, value) VALUES(?1, ?2)"
 			  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-	[Q_SECTIONS] = "SELECT id, name, slug FROM sections ORDER BY position, name",
-	[Q_SECTION_BY_SLUG] = "SELECT id, name, slug FROM sections WHERE slug = ?1",
+	[Q_SECTIONS] = "SELECT " SECTION_COLS " FROM sections ORDER BY position, name, id",
+	[Q_SECTION_BY_SLUG] = "SELECT " SECTION_COLS " FROM sections WHERE slug = ?1",
+	[Q_SECTION_BY_PATH] = "SELECT " SECTION_COLS " FROM sections WHERE path = ?1",
 	[Q_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
-	[Q_AUTHOR_BY_SLUG] = "SELECT id, name, slug, email, bio FROM users WHERE slug = ?1",
-	[Q_USER_BY_NAME] = "SELECT id, name, slug, email, bio FROM users WHERE name = ?1",
+	[Q_AUTHOR_BY_SLUG] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1",
+	[Q_USER_BY_NAME] = "SELECT " AUTHOR_COLS " FROM users WHERE name = ?1",
 	/* Lists pick their page of ids from an index first, then join: the
 	 * rows skipped by OFFSET are never joined with users and sections. */
 	[Q_LIST_ALL] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
@@ -69,6 +70,11 @@ static const char *const sql[Q__MAX] = {
 	[Q_LIST_SECTION] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
 			   " AND section_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
 			   STORY_JOINS NEWEST_PAGE,
+	/* a parent's page: its own stories and its descendants' (no index
+	 * holds that order across sections: the page sorts them) */
+	[Q_LIST_SECTION_TREE] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
+				" AND section_id IN " SECTION_TREE("?3") PAGE_ORDER ") k"
+				" JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
 	[Q_LIST_TAG] = "SELECT " STORY_COLS " FROM (SELECT s.id FROM stories s JOIN story_tags st"
 		       " ON st.story_id = s.id AND st.tag_id = ?3 WHERE s.status = 3"
 		       " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2) k"
@@ -96,7 +102,7 @@ static const char *const sql[Q__MAX] = {
 		" '', '', status, '', body_html FROM comments"
 		" WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
 		" ORDER BY created_at, id",
-	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position) VALUES(?1, ?2, ?3)"
+	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position, path) VALUES(?1, ?2, ?3, ?2)"
 			  " ON CONFLICT(slug) DO UPDATE SET name = excluded.name",
 	[Q_SECTION_ID] = "SELECT id FROM sections WHERE slug = ?1",
 	[Q_TAG_PUT] = "INSERT INTO tags(name, slug) VALUES(?1, ?2) ON CONFLICT(slug) DO NOTHING",
@@ -419,6 +425,7 @@ static int rows_cached(struct store *st, struct rows_cache *c, enum q q, size_t 
 	pool_free(c->pool);
 	c->pool = pool_new();
 	c->version = version; /* read before the rows: a change meanwhile reloads */
+	c->ordered = 0;
 	sqlite3_stmt *s = stmt(st, sql[q]);
 	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
 		pool_free(c->pool);
@@ -465,23 +472,6 @@ int store_setting_set(struct store *st, const char *key, const char *val)
 
 
 
-static void row_section(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct section *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-}
-
-static void row_author(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct author *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-	x->email = col_text(p, s, 3);
-	x->bio = col_text(p, s, 4);
-}
 
 
 
@@ -489,16 +479,27 @@ int store_sections(struct store *st, struct pool *p, struct section **out, size_
 {
 	dep(st, "site");
 	if (rows_cached(st, &st->sections, Q_SECTIONS, sizeof **out, row_section)) {
+		if (!st->sections.ordered) { /* once per load, not per page */
+			section_tree_order(st->sections.pool, st->sections.rows, st->sections.n);
+			st->sections.ordered = 1;
+		}
 		const struct section *v = st->sections.rows;
 		*n = st->sections.n;
 		*out = pool_alloc(p, (*n + 1) * sizeof **out);
-		for (size_t i = 0; i < *n; i++)
-			(*out)[i] = (struct section){ v[i].id, pool_strdup(p, v[i].name),
-						      pool_strdup(p, v[i].slug) };
+		for (size_t i = 0; i < *n; i++) {
+			(*out)[i] = v[i];
+			(*out)[i].name = pool_strdup(p, v[i].name);
+			(*out)[i].slug = pool_strdup(p, v[i].slug);
+			(*out)[i].path = pool_strdup(p, v[i].path);
+			(*out)[i].description = pool_strdup(p, v[i].description);
+		}
 		return STORE_OK;
 	}
 	sqlite3_stmt *s = stmt(st, sql[Q_SECTIONS]);
-	return s ? collect(st, p, s, sizeof **out, row_section, (void **)out, n) : STORE_ERROR;
+	if (!s || collect(st, p, s, sizeof **out, row_section, (void **)out, n))
+		return STORE_ERROR;
+	section_tree_order(p, *out, *n);
+	return STORE_OK;
 }
 
 static int by_slug(struct store *st, struct pool *p, enum q q, const char *slug, row_fn row,
@@ -514,6 +515,14 @@ static int by_slug(struct store *st, struct pool *p, enum q q, const char *slug,
 int store_section_by_slug(struct store *st, struct pool *p, const char *slug, struct section *out)
 {
 	int rc = by_slug(st, p, Q_SECTION_BY_SLUG, slug, row_section, out);
+	if (rc == STORE_OK)
+		dep(st, "section:%lld", out->id);
+	return rc;
+}
+
+int store_section_by_path(struct store *st, struct pool *p, const char *path, struct section *out)
+{
+	int rc = by_slug(st, p, Q_SECTION_BY_PATH, path, row_section, out);
 	if (rc == STORE_OK)
 		dep(st, "section:%lld", out->id);
 	return rc;
@@ -552,7 +561,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	enum q lq = Q_LIST_ALL;
 	long long id = 0;
 	if (f && f->section_id)
-		lq = Q_LIST_SECTION, id = f->section_id;
+		lq = f->section_tree ? Q_LIST_SECTION_TREE : Q_LIST_SECTION, id = f->section_id;
 	else if (f && f->tag_id)
 		lq = Q_LIST_TAG, id = f->tag_id;
 	else if (f && f->author_id)
@@ -565,9 +574,12 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	if (id)
 		sqlite3_bind_int64(s, 3, id);
 	static const char *const list_tag[] = { [Q_LIST_ALL] = "list:home", [Q_LIST_SECTION] = "section",
+						 [Q_LIST_SECTION_TREE] = "section",
 						 [Q_LIST_TAG] = "tag", [Q_LIST_AUTHOR] = "author" };
 	if (id)
 		dep(st, "%s:%lld", list_tag[lq], id);
+	if (lq == Q_LIST_SECTION_TREE && dep_section_tree(st, id))
+		return STORE_ERROR;
 	else
 		dep(st, "list:home");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);

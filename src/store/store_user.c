@@ -26,6 +26,10 @@ static const char SQL_TOTP_STEP[] =
 static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
 static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
 static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
+static const char SQL_PROFILE[] = "SELECT " AUTHOR_COLS " FROM users WHERE id = ?1";
+static const char SQL_SET_PROFILE[] =
+	"UPDATE users SET name = ?2, bio = ?3, links = ?4, photo = ?5, photo_width = ?6,"
+	" photo_height = ?7 WHERE id = ?1";
 static const char SQL_COUNTS[] =
 	"SELECT count(*), COALESCE(sum(role = 'admin' AND disabled = 0), 0) FROM users";
 
@@ -197,4 +201,33 @@ int store_user_counts(struct store *st, size_t *all, size_t *admins)
 	}
 	done(s);
 	return rc == SQLITE_ROW ? STORE_OK : fail(st, "user counts");
+}
+
+int store_user_profile(struct store *st, struct pool *p, long long id, struct author *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_PROFILE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return one(st, p, s, row_author, out);
+}
+
+int store_user_set_profile(struct store *st, long long id, const struct author *a)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_PROFILE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, a->name);
+	bind_text(s, 3, a->bio);
+	bind_text(s, 4, a->links);
+	bind_text(s, 5, a->photo);
+	sqlite3_bind_int(s, 6, a->photo_width);
+	sqlite3_bind_int(s, 7, a->photo_height);
+	if (exec_step(st, s, "user profile"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	/* the author page, and every story, list and feed with their byline */
+	return store_touchf(st, "author:%lld", id);
 }

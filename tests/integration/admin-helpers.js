@@ -137,6 +137,7 @@ function multipart(fields, files) {
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
+// POSTs fields and files as multipart/form-data with the session's CSRF token.
 async function postMultipart(client, p, fields, files) {
   if (!client.csrf) await client.get('/admin/account');
   const m = multipart({ gz_csrf: client.csrf, ...fields }, files);
