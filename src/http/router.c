@@ -68,6 +68,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/comments/bulk", admin_comments_bulk, ADMIN_POST(CAP_COMMENT_OWN) },
 	{ HTTP_GET, "/admin/comments/:id/edit", admin_comment_edit_form, ADMIN_GET(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_POST, "/admin/comments/:id/edit", admin_comment_edit, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
+	{ HTTP_POST, "/admin/comments/:id/reply", admin_comment_reply, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_POST, "/admin/comments/:id/:action", admin_comment_action, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_GET, "/admin/users", admin_users, ADMIN_GET(CAP_USERS) },
 	{ HTTP_POST, "/admin/users", admin_user_add, ADMIN_POST(CAP_USERS) },
