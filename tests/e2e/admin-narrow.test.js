@@ -3,11 +3,10 @@
 // sideways (a wide table scrolls inside its own box), and dates stay on one line.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
+const b = require('./browser');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 90000 };
 const WIDTH = 390;
 let srv; let browser; let page;
@@ -22,18 +21,8 @@ before(async () => {
     url: 'https://example.test/a/very/long/path/that/does/not/break/anywhere/at/all',
   });
   assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  const context = await browser.newContext({ viewport: { width: WIDTH, height: 844 } });
-  await context.route(/.*/, (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
-    return route.abort();
-  });
-  page = await context.newPage();
+  browser = await b.launch();
+  page = await b.newPage(browser, srv, { width: WIDTH, height: 844 });
   await page.goto(srv.url + '/admin/sign-in');
   await page.fill('#email', a.email('admin'));
   await page.fill('#password', a.PASSWORD);

@@ -5,36 +5,19 @@
 // on the story without leaving the queue. A reader's browser never sees a token.
 const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
-const { chromium } = require('playwright-core');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
+const b = require('./browser');
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const T = { timeout: 90000 };
 let srv; let browser; let staff; let reader;
 const pageErrors = [];
 
-async function context() {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await ctx.route(/.*/, (route) => {
-    const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
-    return route.abort();
-  });
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
-  return page;
-}
-
 before(async () => {
   srv = await h.startServer(a.makeNewsroom());
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
-  staff = await context();
-  reader = await context();
+  browser = await b.launch();
+  staff = await b.newPage(browser, srv, { errors: pageErrors });
+  reader = await b.newPage(browser, srv, { errors: pageErrors });
   await staff.goto(srv.url + '/admin/sign-in');
   await staff.fill('#email', a.email('editor'));
   await staff.fill('#password', a.PASSWORD);

@@ -1,0 +1,31 @@
+'use strict';
+// What the browser tests share: headless Debian chromium through playwright-core,
+// and pages (each in a context of its own, so cookies are not shared) that reach
+// the test server only: every other request is aborted.
+const { chromium } = require('playwright-core');
+const h = require('../integration/helpers');
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+// A page of a new context; errors thrown by the page's scripts go to `errors`.
+async function newPage(browser, srv, { width = 1280, height = 900, errors = null } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  await context.route(/.*/, (route) => {
+    const u = new URL(route.request().url());
+    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
+    return route.abort();
+  });
+  const page = await context.newPage();
+  if (errors) page.on('pageerror', (e) => errors.push(String(e && e.message || e)));
+  return page;
+}
+
+module.exports = { launch, newPage };
