@@ -111,6 +111,24 @@ describe('staff replies through the public form', () => {
     assert.equal(badgeOf(html, parent), null, 'the reader\'s comment has no badge');
   });
 
+  test('given to another author, the story\'s thread shows the first author\'s role instead', async () => {
+    const id = Number(sql(dir, `SELECT id FROM stories WHERE slug = '${ownPath.split('/').pop()}'`));
+    const editorId = sql(dir, `SELECT id FROM users WHERE email = '${a.email('editor')}'`);
+    // a first save keeps the publication time to the minute the editor shows, so the
+    // second changes the author alone (not the address, which re-renders a thread too)
+    assert.equal((await ed.post(`/admin/stories/${id}/publish`, await a.editorValues(ed, id))).status, 303);
+    const v = await a.editorValues(ed, id);
+    const r = await ed.post(`/admin/stories/${id}/publish`, { ...v, author: editorId });
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    const reply = Number(sql(dir, `SELECT id FROM comments WHERE story_id = ${id} AND user_id != 0`));
+    const html = (await h.get(srv.url, ownPath)).body;
+    assert.equal(badgeOf(html, reply), 'Author', 'the role the writer had');
+    assert.doesNotMatch(commentLi(html, reply), /bypostauthor/);
+    const stored = sql(dir, `SELECT html FROM comment_threads WHERE story_id = ${id}`);
+    assert.match(stored, /<span class="comment-badge">Author<\/span>/, 'the stored thread was rendered again');
+    assert.doesNotMatch(stored, /Author of this story/);
+  });
+
   test('CSRF still required: no token is a reader\'s held comment; a wrong token or another Origin is refused', async () => {
     const { values } = await staffForm(ed, storyPath);
     const before = h.listComments(dir).length;
