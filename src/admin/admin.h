@@ -55,6 +55,7 @@ void admin_comment_action(struct req *rq, struct resp *rs);
 void admin_comments_bulk(struct req *rq, struct resp *rs);
 void admin_comment_edit_form(struct req *rq, struct resp *rs);
 void admin_comment_edit(struct req *rq, struct resp *rs);
+void admin_comment_reply(struct req *rq, struct resp *rs);
 
 /* admin_users.c */
 void admin_users(struct req *rq, struct resp *rs);

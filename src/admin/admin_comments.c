@@ -5,10 +5,13 @@
  * (per-comment buttons use formaction, so nothing needs JavaScript).
  * Authors see and act on comments on their own stories only: the list is
  * scoped by the roles table and each action passes the router's guard.
+ * Reply answers a comment on the story without leaving the queue: its
+ * own small form per comment (comment_reply.h stores it approved).
  */
 #include "admin.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
+#include "../comments/comment_reply.h"
 #include "../comments/comment_text.h"
 #include "../pages/pages.h"
 #include "../render/template.h"
@@ -66,6 +69,9 @@ static struct tv *comment_row(struct req *rq, const struct mod_comment *m)
 	for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
 		if (actions[i].status == (int)m->c.status)
 			tv_put_bool(o, pool_printf(p, "is_%s", comment_status_name(m->c.status)), 1);
+	/* a held comment is approved with the reply; spam and trash are not
+	 * answered */
+	tv_put_bool(o, "can_reply", m->c.status == COMMENT_PENDING || m->c.status == COMMENT_APPROVED);
 	return o;
 }
 
@@ -259,4 +265,28 @@ void admin_comment_edit(struct req *rq, struct resp *rs)
 		rc = store_mod_edit(rq->store, id, vals[CE_AUTHOR], vals[CE_EMAIL], vals[CE_URL],
 				    vals[CE_BODY]);
 	finish(rq, rs, rc, "edited");
+}
+
+/* its messages are notice keys (admin.c): the reply goes back to the queue */
+static const struct field_spec reply_field = {
+	"comment", 65525, 1, "reply-empty", "reply-too-long", NULL, NULL,
+};
+
+void admin_comment_reply(struct req *rq, struct resp *rs)
+{
+	static const char *const done[] = {
+		[STAFF_REPLIED] = "replied", [STAFF_APPROVED_REPLIED] = "approved-replied",
+		[STAFF_UNAVAILABLE] = "reply-unavailable", [STAFF_TOO_DEEP] = "reply-too-deep",
+		[STAFF_DUPLICATE] = "reply-duplicate", [STAFF_ERROR] = "reply-failed",
+	};
+	long long parent = atoll(rq->params[0]); /* the guard parsed it */
+	struct field_val fv;
+	if (form_validate(rq->pool, &reply_field, 1, &rq->form, &fv)) {
+		admin_done(rq, rs, back_url(rq), fv.error);
+		return;
+	}
+	long long id = 0;
+	enum staff_reply r = comment_staff_reply(rq, parent, fv.val, &id);
+	log_info("admin: %s replied to comment %lld: %s", rq->user->email, parent, done[r]);
+	admin_done(rq, rs, back_url(rq), done[r]);
 }

@@ -109,6 +109,11 @@ static int needs_2fa(struct req *rq)
 	       strcmp(v, "1") == 0;
 }
 
+int guard_signed_in(struct req *rq)
+{
+	return session_load(rq) && !needs_2fa(rq);
+}
+
 int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
 {
 	int keep = (guards & GUARD_KEEP) && rq->method == HTTP_POST;

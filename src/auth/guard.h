@@ -43,6 +43,12 @@ int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
  * check, for handlers acting on several comments at once). */
 int guard_comment_allowed(struct req *rq, long long id);
 
+/* For pages outside /admin that change for a signed-in staff member (the
+ * comment form): 1 and rq->user, session_id and csrf set when the request
+ * carries a live session whose account may act (two-factor sign-in set up
+ * where the site requires it); 0 otherwise. */
+int guard_signed_in(struct req *rq);
+
 /* The id in params[0] of a GUARD_STORY route: 0 for "new". */
 long long guard_story_id(const struct req *rq);
 

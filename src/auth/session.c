@@ -37,11 +37,20 @@ int session_token_id(const char *token, char id[SESSION_TOKEN_HEX])
 	return 0;
 }
 
-static void set_cookie(struct req *rq, struct resp *rs, const char *value, long long max_age)
+static void cookie(struct req *rq, struct resp *rs, const char *path, const char *value,
+		   long long max_age)
 {
 	resp_header(rs, "Set-Cookie",
-		    pool_printf(rq->pool, "%s=%s; Path=/admin; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
-				SESSION_COOKIE, value, max_age, rq->https ? "; Secure" : ""));
+		    pool_printf(rq->pool, "%s=%s; Path=%s; Max-Age=%lld; HttpOnly; SameSite=Lax%s",
+				SESSION_COOKIE, value, path, max_age, rq->https ? "; Secure" : ""));
+}
+
+/* The cookie, and the end of one that versions before staff replies set
+ * on Path=/admin: a browser would send that one first under /admin. */
+static void set_cookie(struct req *rq, struct resp *rs, const char *value, long long max_age)
+{
+	cookie(rq, rs, "/", value, max_age);
+	cookie(rq, rs, "/admin", "", 0);
 }
 
 static void attach(struct req *rq, const char *id, const struct user *u)

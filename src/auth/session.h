@@ -1,7 +1,9 @@
 /*
  * session: signed-in sessions. A token is 256 random bits (randombytes_buf)
  * sent as the HttpOnly, SameSite=Lax cookie gz_session (Secure over HTTPS,
- * Path=/admin so reader pages never see it); the database keeps only its
+ * Path=/: the story page's comment form knows a signed-in staff member,
+ * comment_reply.h; a request carrying it bypasses the page cache and its
+ * pages are private); the database keeps only its
  * BLAKE2b hash. A session ends after `session_idle` seconds unused or
  * `session_lifetime` seconds in all, at sign-out, or for every session of
  * the account at "sign out everywhere". Sign-in always makes a new token.

@@ -9,6 +9,7 @@
  * the insert has committed (synchronous=FULL), so a 303 means "saved".
  */
 #include "comment_form.h"
+#include "comment_reply.h"
 #include "comment_rules.h"
 #include "comment_queue.h"
 #include "../pages/pages.h"
@@ -36,6 +37,11 @@ static const struct field_spec fields[CF__MAX] = {
 	[CF_PARENT] = { "comment_parent", 20, 0, NULL, "The comment you replied to is not available.",
 			field_uint, "The comment you replied to is not available." },
 };
+
+const struct field_spec *comment_form_field(enum comment_field f)
+{
+	return &fields[f];
+}
 
 /* The form's stamp, "MILLISECONDS.SIG": when the form was shown (13
  * digits, so the text has one length whatever the time: the page cache
@@ -197,20 +203,9 @@ static int load_story(struct req *rq, struct resp *rs, struct story *s)
  * already at the deepest level. */
 static const char *parent_problem(struct req *rq, const struct story *s, long long parent_id)
 {
-	if (parent_id == 0)
-		return NULL;
-	long long depth = 1, id = parent_id;
-	struct comment c;
-	while (id && depth <= 64) {
-		if (store_comment_get(rq->store, rq->pool, id, &c) != STORE_OK ||
-		    c.story_id != s->id || c.status != COMMENT_APPROVED)
-			return "The comment you replied to is not available.";
-		id = c.parent_id;
-		depth++;
-	}
-	if (depth > rq->site->cfg.comment_max_depth)
-		return "Replies cannot be nested any deeper here; please reply further up the thread.";
-	return NULL;
+	return comment_reply_message(comment_reply_check(rq->store, rq->pool,
+							 rq->site->cfg.comment_max_depth, s->id,
+							 parent_id, 0));
 }
 
 static void rate_limited(struct req *rq, struct resp *rs, unsigned retry)
@@ -238,25 +233,28 @@ static enum comment_status judge(struct store *st, const struct comment *c, void
 								       : COMMENT_PENDING;
 }
 
+void comment_not_saved(struct req *rq, struct resp *rs, int duplicate)
+{
+	if (duplicate) {
+		http_error(rq, rs, 409, "Duplicate comment",
+			   "Duplicate comment detected; it looks as though you’ve already said that!");
+		return;
+	}
+	http_error(rq, rs, 503, "Comment not saved",
+		   "Your comment could not be saved right now. Please try again in a moment.");
+	resp_header(rs, "Retry-After", "10");
+}
+
 /* Stores the comment durably (group commit); 0 ok, else the answer is in rs. */
 static int store_comment(struct req *rq, struct resp *rs, struct comment *c,
 			 const struct comment_rules *rules, long long *id)
 {
 	struct judge_ctx j = { rules, rq->site->cfg.comment_auto_approve_known };
 	c->created_at = (long long)time(NULL);
-	switch (comment_queue_insert(rq->store, c, judge, &j, id)) {
-	case CQ_STORED:
+	enum cq_result r = comment_queue_insert(rq->store, c, judge, &j, id);
+	if (r == CQ_STORED)
 		return 0;
-	case CQ_DUPLICATE:
-		http_error(rq, rs, 409, "Duplicate comment",
-			   "Duplicate comment detected; it looks as though you’ve already said that!");
-		return -1;
-	case CQ_ERROR:
-		break;
-	}
-	http_error(rq, rs, 503, "Comment not saved",
-		   "Your comment could not be saved right now. Please try again in a moment.");
-	resp_header(rs, "Retry-After", "10");
+	comment_not_saved(rq, rs, r == CQ_DUPLICATE);
 	return -1;
 }
 
@@ -277,7 +275,7 @@ static void redirect_to_comment(struct req *rq, struct resp *rs, const struct st
 void comment_post(struct req *rq, struct resp *rs)
 {
 	struct story s;
-	if (load_story(rq, rs, &s))
+	if (load_story(rq, rs, &s) || comment_staff_post(rq, rs, &s))
 		return;
 	const char *hp = kv_get(&rq->form, "gz_website");
 	if (hp && *hp) {

@@ -23,8 +23,12 @@ struct comment_form_state {
 	long long held_id;           /* the reader's own held comment to show */
 };
 
-/* POST /comments */
+/* POST /comments (a signed-in staff member's post: comment_reply.h) */
 void comment_post(struct req *rq, struct resp *rs);
+/* 409 for a duplicate, else 503 with Retry-After: a comment not stored. */
+void comment_not_saved(struct req *rq, struct resp *rs, int duplicate);
+/* The form's field table row for field f (the staff form checks two). */
+const struct field_spec *comment_form_field(enum comment_field f);
 
 /* The form's template values. live (may be NULL) receives the form's
  * stamp as the page cache's live field: a cached page then gets a new

@@ -6,6 +6,7 @@
  * ancestor, as WordPress does.
  */
 #include "comment_thread.h"
+#include "comment_reply.h"
 #include "comment_text.h"
 #include "../pages/pages.h"
 #include "../render/escape.h"
@@ -63,6 +64,12 @@ static struct tv *comment_tv(struct pool *p, const char *story_url, const struct
 	tv_put_int(o, "depth", depth);
 	tv_put_bool(o, "can_reply", can_reply && c->status == COMMENT_APPROVED);
 	tv_put_str(o, "reply_url", pool_cat(p, story_url, "?replytocom=", id, "#respond", NULL));
+	/* a staff member's comment (comment_reply.h); "" keeps a reply from
+	 * finding its parent's badge */
+	const char *badge = comment_badge(c->user_role, c->by_story_author);
+	tv_put_str(o, "badge", badge ? badge : "");
+	tv_put_bool(o, "by_user", c->user_id != 0);
+	tv_put_bool(o, "by_story_author", c->by_story_author);
 	return o;
 }
 
@@ -122,7 +129,7 @@ int comment_thread_render(const struct site *site, struct pool *p, const char *s
 /* Bump when this file's output changes for the same comments and theme
  * (a new key for comment.html, another date format...): stored threads of
  * the old format are then rendered again, as after a theme change. */
-#define THREAD_FORMAT 1
+#define THREAD_FORMAT 2
 
 unsigned long long comment_thread_variant(const struct site *site)
 {

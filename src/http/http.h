@@ -90,6 +90,10 @@ void http_error(struct req *rq, struct resp *rs, int status, const char *title,
 
 /* 404, unless the path is an old address with a stored redirect (301). */
 void http_not_found(struct req *rq, struct resp *rs, const char *message);
+/* For the addresses below a page (a story's comment feeds): when old_path
+ * has a stored redirect, answers 301 with its target followed by suffix
+ * and returns 1; 0 otherwise (and for anything but GET and HEAD). */
+int http_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
 /* Decides the handler for a request (router.c): fills rq->params and
  * returns it, or answers 404/405 itself and returns NULL. The route's

@@ -72,6 +72,7 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/comments/bulk", admin_comments_bulk, ADMIN_POST(CAP_COMMENT_OWN) },
 	{ HTTP_GET, "/admin/comments/:id/edit", admin_comment_edit_form, ADMIN_GET(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_POST, "/admin/comments/:id/edit", admin_comment_edit, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
+	{ HTTP_POST, "/admin/comments/:id/reply", admin_comment_reply, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_POST, "/admin/comments/:id/:action", admin_comment_action, ADMIN_POST(CAP_COMMENT_OWN) | ROUTE_COMMENT },
 	{ HTTP_GET, "/admin/users", admin_users, ADMIN_GET(CAP_USERS) },
 	{ HTTP_POST, "/admin/users", admin_user_add, ADMIN_POST(CAP_USERS) },
@@ -269,17 +270,22 @@ static int wp_query(const struct req *rq)
 	return 0;
 }
 
-/* A stored redirect for this request, answered with 301; 1 if found. */
-static int redirected(struct req *rq, struct resp *rs, const char *key)
+int http_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix)
 {
 	const char *to;
 	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
 		return 0;
-	if (store_redirect_get(rq->store, rq->pool, key, &to) != STORE_OK)
+	if (store_redirect_get(rq->store, rq->pool, old_path, &to) != STORE_OK)
 		return 0;
-	resp_redirect(rs, 301, to);
+	resp_redirect(rs, 301, *suffix ? pool_printf(rq->pool, "%s%s", to, suffix) : to);
 	rs->cache_control = "public, max-age=3600";
 	return 1;
+}
+
+/* A stored redirect for this request, answered with 301; 1 if found. */
+static int redirected(struct req *rq, struct resp *rs, const char *key)
+{
+	return http_moved(rq, rs, key, "");
 }
 
 void http_not_found(struct req *rq, struct resp *rs, const char *message)

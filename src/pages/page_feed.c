@@ -306,7 +306,14 @@ void feed_story_comments(struct req *rq, struct resp *rs)
 		return;
 	int rc = store_story_by_slug(rq->store, rq->pool, rq->params[3], &s);
 	if (rc == STORE_NOTFOUND) {
-		http_error(rq, rs, 404, "Page not found", "There is no story at this address.");
+		/* a story whose address changed: its feeds follow it there. The
+		 * route matched, so the fifth '/' starts "/comments/FEED". */
+		const char *tail = rq->path;
+		for (int i = 0; i < 4; i++)
+			tail = strchr(tail + 1, '/');
+		const char *old = pool_strndup(rq->pool, rq->path, (size_t)(tail - rq->path));
+		if (!http_moved(rq, rs, old, pool_printf(rq->pool, "/comments/%s", feed_segment(fmt))))
+			http_error(rq, rs, 404, "Page not found", "There is no story at this address.");
 		return;
 	}
 	if (rc) {

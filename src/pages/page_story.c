@@ -7,6 +7,7 @@
  */
 #include "pages.h"
 #include "../comments/comment_form.h"
+#include "../comments/comment_reply.h"
 #include "../comments/comment_rules.h"
 #include "../comments/comment_thread.h"
 #include "../render/template.h"
@@ -90,12 +91,15 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	}
 	tv_put_html(ctx, "comments_html", thread);
 	struct cache_live live = { 0 };
-	tv_put(ctx, "form", comment_form_tv(rq, s, form, &live));
+	struct tv *form_tv = comment_form_tv(rq, s, form, &live);
+	/* a signed-in staff member's view carries a CSRF token: never public */
+	int staff = comment_staff_form(rq, s, form_tv);
+	tv_put(ctx, "form", form_tv);
 	int status = form->general_error ? 422 : 200;
 	for (int i = 0; i < CF__MAX; i++) /* the form comes back with the reader's values */
 		if (form->error[i])
 			status = 422;
-	if (status == 200 && !form->held_id && !form->parent_id) {
+	if (status == 200 && !staff && !form->held_id && !form->parent_id) {
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		rs->live = live; /* each reader gets the form's stamp anew */
 		/* the form closes with age, which no change logs */

@@ -179,6 +179,17 @@ static const char *const schema_migrations[] = {
 	"ALTER TABLE users ADD COLUMN photo_width INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE users ADD COLUMN photo_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE users ADD COLUMN links TEXT NOT NULL DEFAULT '';",
+	/* Staff replies (issue 11, comment_reply.h): who wrote a comment (0:
+	 * a reader) and the role they had then, for the thread's badge. A
+	 * story given another author re-renders its thread, whose "Author of
+	 * this story" badges follow the story's author. */
+	"ALTER TABLE comments ADD COLUMN user_id INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE comments ADD COLUMN user_role TEXT NOT NULL DEFAULT '';"
+	"CREATE TRIGGER comment_threads_author AFTER UPDATE OF author_id ON stories"
+	" WHEN OLD.author_id IS NOT NEW.author_id AND EXISTS(SELECT 1 FROM comments"
+	" WHERE story_id = NEW.id AND user_id != 0 AND status = 1) BEGIN"
+	" DELETE FROM comment_threads WHERE story_id = NEW.id;"
+	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.id); END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -74,6 +74,12 @@ struct comment {
 	const char *body_html;   /* derived from body at write time */
 	enum comment_status status;
 	const char *story_slug; /* filled by store_comments_list */
+	/* a staff member's comment (comment_reply.h): the account (0 for a
+	 * reader) and its role's name when it was written ("" for a reader);
+	 * by_story_author is filled by store_comments_for_story */
+	long long user_id;
+	const char *user_role;
+	int by_story_author;
 };
 
 /* Which stories a list shows: all published, or those of one section, tag

@@ -188,6 +188,10 @@ void row_comment(struct pool *p, sqlite3_stmt *s, void *e)
 	x->status = (enum comment_status)sqlite3_column_int(s, 10);
 	x->story_slug = sqlite3_column_count(s) > 11 ? col_text(p, s, 11) : "";
 	x->body_html = sqlite3_column_count(s) > 12 ? col_text(p, s, 12) : "";
+	int staff = sqlite3_column_count(s) > 15; /* store_comments_for_story */
+	x->user_id = staff ? sqlite3_column_int64(s, 13) : 0;
+	x->user_role = staff ? col_text(p, s, 14) : "";
+	x->by_story_author = staff && sqlite3_column_int(s, 15);
 }
 
 void bind_story(sqlite3_stmt *s, int first, const struct story *x)

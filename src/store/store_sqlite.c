@@ -99,8 +99,9 @@ static const char *const sql[Q__MAX] = {
 		 * raw text only for old rows without stored HTML */
 		"SELECT id, story_id, parent_id, created_at, author, '', url,"
 		" CASE WHEN body_html = '' THEN body ELSE '' END,"
-		" '', '', status, '', body_html FROM comments"
-		" WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
+		" '', '', status, '', body_html, user_id, user_role,"
+		" user_id != 0 AND user_id = (SELECT author_id FROM stories WHERE id = ?1)"
+		" FROM comments WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
 		" ORDER BY created_at, id",
 	[Q_SECTION_PUT] = "INSERT INTO sections(name, slug, position, path) VALUES(?1, ?2, ?3, ?2)"
 			  " ON CONFLICT(slug) DO UPDATE SET name = excluded.name",
@@ -127,8 +128,8 @@ static const char *const sql[Q__MAX] = {
 			  " VALUES(?1, ?2, ?3, ?4)",
 	[Q_COMMENT_INSERT] =
 		"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
-		" created_at, ip, user_agent, body_html, status_at)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+		" created_at, ip, user_agent, body_html, status_at, user_id, user_role)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
 	[Q_COMMENT_GET] = "SELECT id, story_id, parent_id, created_at, author, email, url,"
 			  " body, ip, user_agent, status FROM comments WHERE id = ?1",
 	[Q_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
@@ -901,6 +902,8 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 	comment_text_html(&html, c->body);
 	sqlite3_bind_text(s, 11, buf_str(&html), (int)html.len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(s, 12, (sqlite3_int64)time(NULL)); /* entered its status now */
+	sqlite3_bind_int64(s, 13, c->user_id);
+	bind_text(s, 14, c->user_role);
 	buf_release(&html);
 	if (exec_step(st, s, "comment insert"))
 		return STORE_ERROR;

@@ -6,19 +6,20 @@ const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
-const { launch } = require('./browser');
+const b = require('./browser');
 
 const T = { timeout: 90000 };
-let dir; let srv; let browser; let page;
+let dir; let srv; let browser; let page; let readerPage;
 const pageErrors = [];
 
 before(async () => {
   dir = a.makeNewsroom();
   srv = await h.startServer(dir);
-  let context;
-  ({ browser, context } = await launch(srv));
-  page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
+  browser = await b.launch();
+  page = await b.newPage(browser, srv, { errors: pageErrors });
+  // a reader's own browser: the editor's session cookie reaches story pages too
+  // (a signed-in editor comments as staff), so the reader is another context
+  readerPage = await b.newPage(browser, srv, { errors: pageErrors });
 });
 
 after(async () => {
@@ -56,12 +57,13 @@ test('sign in, write and publish a story, approve a comment', T, async () => {
   assert.equal(await page.textContent('strong'), 'Caspian');
 
   // a reader comments (held: first-time commenter)
-  await page.fill('#comment', 'A held comment from the browser test.');
-  await page.fill('#author', 'Browser Reader');
-  await page.fill('#email', 'browser.reader@example.test');
-  await Promise.all([page.waitForNavigation(), page.click('#submit')]);
-  assert.ok(await page.isVisible('text=Your comment is awaiting moderation.'));
-  const held = Number(new URL(page.url()).searchParams.get('unapproved'));
+  await readerPage.goto(srv.url + storyPath);
+  await readerPage.fill('#comment', 'A held comment from the browser test.');
+  await readerPage.fill('#author', 'Browser Reader');
+  await readerPage.fill('#email', 'browser.reader@example.test');
+  await Promise.all([readerPage.waitForNavigation(), readerPage.click('#submit')]);
+  assert.ok(await readerPage.isVisible('text=Your comment is awaiting moderation.'));
+  const held = Number(new URL(readerPage.url()).searchParams.get('unapproved'));
   assert.ok(held > 0);
   const plain = await h.get(srv.url, storyPath);
   assert.equal(plain.body.includes('A held comment from the browser test.'), false, 'others do not see it yet');

@@ -1,25 +1,31 @@
 'use strict';
-// What the browser tests share: Debian's chromium through playwright-core
-// (no browser download), in a context that can reach only the test server.
+// What the browser tests share: headless Debian chromium through playwright-core,
+// and pages (each in a context of its own, so cookies are not shared) that reach
+// the test server only: every other request is aborted.
 const { chromium } = require('playwright-core');
 const h = require('../integration/helpers');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
-// { browser, context } for srv; anything but srv is blocked (and would be a bug).
-async function launch(srv, viewport = { width: 1280, height: 900 }) {
-  const browser = await chromium.launch({
+function launch() {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
-  const context = await browser.newContext({ viewport });
+}
+
+// A page of a new context; errors thrown by the page's scripts go to `errors`.
+async function newPage(browser, srv, { width = 1280, height = 900, errors = null } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
   await context.route(/.*/, (route) => {
     const u = new URL(route.request().url());
     if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
     return route.abort();
   });
-  return { browser, context };
+  const page = await context.newPage();
+  if (errors) page.on('pageerror', (e) => errors.push(String(e && e.message || e)));
+  return page;
 }
 
-module.exports = { launch };
+module.exports = { launch, newPage };

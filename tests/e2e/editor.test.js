@@ -8,7 +8,7 @@ const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
-const { launch } = require('./browser');
+const b = require('./browser');
 
 const T = { timeout: 120000 };
 let dir; let srv; let browser; let context; let page;
@@ -18,8 +18,9 @@ const cspViolations = [];
 before(async () => {
   dir = a.makeNewsroom();
   srv = await h.startServer(dir);
-  ({ browser, context } = await launch(srv, { width: 1366, height: 900 }));
-  page = await context.newPage();
+  browser = await b.launch();
+  page = await b.newPage(browser, srv, { width: 1366, height: 900 });
+  context = page.context();
   page.on('pageerror', (e) => pageErrors.push(String(e && e.message || e)));
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
 });

@@ -30,12 +30,13 @@ describe('signing in and out', () => {
     assert.match(form.body, /<form method="post" action="\/admin\/sign-in"/);
   });
 
-  test('the session cookie is HttpOnly, SameSite=Lax, scoped to /admin, and admin pages are private and unframeable', async () => {
+  test('the session cookie is HttpOnly, SameSite=Lax, on the whole site (staff replies), and admin pages are private and unframeable', async () => {
     const c = new a.Client(srv.url);
     const r = await c.signIn(a.email('editor'));
     assert.equal(r.status, 303);
     const set = [].concat(r.headers['set-cookie']).join('\n');
-    assert.match(set, /gz_session=[0-9a-f]{64}; Path=\/admin; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+    assert.match(set, /gz_session=[0-9a-f]{64}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax/);
+    assert.match(set, /gz_session=; Path=\/admin; Max-Age=0;/, 'the cookie of earlier versions (Path=/admin) ends');
     assert.doesNotMatch(set, /Secure/, 'not Secure over plain HTTP');
     const page = await c.get('/admin/stories');
     assert.equal(page.status, 200);

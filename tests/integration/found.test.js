@@ -12,7 +12,6 @@ const path = require('node:path');
 const { spawnSync, execFileSync } = require('node:child_process');
 const h = require('./helpers');
 
-const FIXTURES = path.join(h.ROOT, 'tests', 'fixtures');
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 const STORY_COUNT = h.demoStories().length;
 
@@ -295,17 +294,17 @@ print(json.dumps(out))`;
 
   // ---------------------------------------------------------------- sitemaps
 
-  function xmllint(xsd, xml) {
+  function xmllint(xsd, xml) {   // xsd: a schema's path (h.fixture)
     const f = path.join(h.tmpDir(), 'doc.xml');
     fs.writeFileSync(f, xml);
-    return spawnSync('xmllint', ['--noout', '--schema', path.join(FIXTURES, xsd), f], { encoding: 'utf8' });
+    return spawnSync('xmllint', ['--noout', '--schema', xsd, f], { encoding: 'utf8' });
   }
 
   await t.test('sitemap index, pages, news sitemap and robots.txt', async () => {
     const idx = await h.get(srv.url, '/sitemap.xml');
     assert.equal(idx.status, 200);
     assert.match(idx.headers['content-type'], /^application\/xml/);
-    let v = xmllint('siteindex.xsd', idx.body);
+    let v = xmllint(h.fixture('siteindex.xsd'), idx.body);
     assert.equal(v.status, 0, v.stderr);
     const locs = [...idx.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
     assert.deepEqual(locs, ['/sitemaps/stories-1.xml', '/sitemaps/sections-1.xml', '/sitemaps/tags-1.xml',
@@ -313,7 +312,7 @@ print(json.dumps(out))`;
     for (const p of locs) {
       const r = await h.get(srv.url, p);
       assert.equal(r.status, 200, p);
-      v = xmllint('sitemap.xsd', r.body);
+      v = xmllint(h.fixture('sitemap.xsd'), r.body);
       assert.equal(v.status, 0, `${p}: ${v.stderr}`);
       assert.match(r.body, /<lastmod>\d{4}-\d\d-\d\dT/);
     }
@@ -329,7 +328,7 @@ print(json.dumps(out))`;
       created_at, updated_at) VALUES('fresh-news', 'Fresh & <news>', '', 'x', '<p>x</p>', 1, 3, ${now - 3600},
       ${now}, ${now});`);
     const news = await h.get(srv.url, '/news-sitemap.xml');
-    v = xmllint('sitemap.xsd', news.body);
+    v = xmllint(h.fixture('sitemap.xsd'), news.body);
     assert.equal(v.status, 0, v.stderr);
     assert.equal((news.body.match(/<url>/g) || []).length, 1);
     assert.match(news.body, /<news:title>Fresh &amp; &lt;news&gt;<\/news:title>/);
@@ -352,13 +351,13 @@ print(json.dumps(out))`;
     const srv4 = await h.startServer(dir4);
     try {
       const idx = (await h.get(srv4.url, '/sitemap.xml')).body;
-      assert.equal(xmllint('siteindex.xsd', idx).status, 0);
+      assert.equal(xmllint(h.fixture('siteindex.xsd'), idx).status, 0);
       const pages = [...idx.matchAll(/\/sitemaps\/(stories-\d+)\.xml/g)].map((m) => m[1]);
       assert.deepEqual(pages, ['stories-1', 'stories-2', 'stories-3']);
       let total = 0;
       for (const p of pages) {
         const r = await h.get(srv4.url, `/sitemaps/${p}.xml`);
-        assert.equal(xmllint('sitemap.xsd', r.body).status, 0, p);
+        assert.equal(xmllint(h.fixture('sitemap.xsd'), r.body).status, 0, p);
         const n = (r.body.match(/<url>/g) || []).length;
         assert.ok(n <= 2000, `${p} has ${n} URLs`);
         total += n;

@@ -509,18 +509,16 @@ function demoComments() {
   });
 }
 
-// The seed story's paragraphs, without the page furniture.
+// The path of a file the tests read from tests/fixtures (the repository's own copy:
+// a fresh clone must be enough, see standalone.test.js).
+function fixture(name) {
+  return path.join(ROOT, 'tests', 'fixtures', name);
+}
+
+// The seed story's paragraphs, without the page furniture. The seed is kept verbatim
+// in tests/fixtures (demo/stories/00-*.md is the same text with a header).
 function seedParagraphs() {
-  const seedDir = path.resolve(ROOT, '..', 'shared', 'seed');
-  let file = path.join(seedDir, '000_5d4d31b9a4423b05.txt');
-  let text;
-  if (fs.existsSync(file)) {
-    text = fs.readFileSync(file, 'utf8');
-  } else {
-    // Fall back to the demo copy of the story (CI's clone may not have shared/ beside it).
-    const s = demoStories().find((x) => x.slug === SEED_SLUG);
-    text = s.body;
-  }
+  const text = fs.readFileSync(fixture('seed-story.txt'), 'utf8');
   const furniture = new Set(['back to top', 'Related Articles', 'Please enter your comment!',
     'Please enter your name here', SEED_TITLE]);
   return text.split(/\r?\n\s*\r?\n/)
@@ -531,7 +529,7 @@ function seedParagraphs() {
 
 module.exports = {
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
-  freePort, makeSite, cleanupSites, tmpDir, startServer,
+  freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
   request, get, postForm, encodeForm, splitLocation,
   htmlUnescape, normWs, textOf, parseAttrs, hasClass, findTags, findLinks, findElement, elementAt,
   innerOf, formValues, hiddenFields, commentTree, liveXss, XSS_MARKERS,

@@ -1,5 +1,5 @@
 'use strict';
-// WordPress import and export (issue 4): the shared WXR fixture imports with the exact
+// WordPress import and export (issue 4): the WXR fixture (tests/fixtures) imports with the exact
 // counts, threads, statuses and authors; the seed story and its comments show on its page;
 // every old permalink answers 301; a second import changes nothing; broken and hostile
 // files are refused with nothing written; no script reaches a page; export -> import
@@ -12,7 +12,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const h = require('./helpers');
 const w = require('./import-helpers');
 
-const FIXTURE = path.resolve(h.ROOT, '..', 'shared', 'fixtures', 'wordpress-export.xml');
+const FIXTURE = h.fixture('wordpress-export.xml');
 const fixture = fs.readFileSync(FIXTURE, 'utf8');
 const items = w.parseItems(fixture);
 
@@ -28,7 +28,7 @@ function reportCount(report, label) {
   return Number(m[1]);
 }
 
-describe('gazette import wordpress: the shared fixture', () => {
+describe('gazette import wordpress: the WXR fixture', () => {
   let dir, srv, report;
   before(async () => {
     dir = h.makeSite({ demo: false });
