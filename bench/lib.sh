@@ -44,7 +44,7 @@ UPDATE stories SET comment_count = (SELECT count(*) FROM comments WHERE story_id
 	"$GAZETTE" threads --site "$1" >/dev/null # as an import leaves them
 }
 
-start_gazette() { # site port [flags...]
+start_gazette() { # site port [flags...]  (GAZETTE: the binary)
 	local site=$1 port=$2
 	shift 2
 	"$GAZETTE" serve --site "$site" --listen "127.0.0.1:$port" "$@" >"$WORK/gazette-$port.log" 2>&1 &
@@ -53,8 +53,11 @@ start_gazette() { # site port [flags...]
 }
 
 # nginx serving one directory as static files, 2 workers (one per core).
-# Both servers log every request unbuffered: nginx's default, Gazette's.
-start_nginx() { # root port
+# Both servers log every request unbuffered: nginx's default, Gazette's;
+# with a third argument "nolog", nginx logs nothing (the physical limit).
+start_nginx() { # root port [nolog]
+	local log="$WORK/nginx-$2/access.log"
+	[ "${3:-}" = nolog ] && log=off
 	mkdir -p "$WORK/nginx-$2"
 	cat >"$WORK/nginx-$2/nginx.conf" <<CONF
 worker_processes 2;
@@ -62,7 +65,7 @@ pid $WORK/nginx-$2/nginx.pid;
 error_log $WORK/nginx-$2/error.log;
 events { worker_connections 4096; }
 http {
-  access_log $WORK/nginx-$2/access.log; # a line per request, as Gazette writes
+  access_log $log; # a line per request, as Gazette writes (or off)
   sendfile on; tcp_nopush on; keepalive_requests 1000000;
   types { text/html html; }
   client_body_temp_path $WORK/nginx-$2; proxy_temp_path $WORK/nginx-$2;
