@@ -153,6 +153,17 @@ static struct tv *options_authors(struct req *rq, const char *selected)
 	return list;
 }
 
+/* f.key = {name: value, width, height}: the stored or the waiting image. */
+static void put_image(struct pool *p, struct tv *f, const char *key, const char *name,
+		      const char *value, int width, int height)
+{
+	struct tv *im = tv_obj(p);
+	tv_put_str(im, name, value);
+	tv_put_int(im, "width", width);
+	tv_put_int(im, "height", height);
+	tv_put(f, key, im);
+}
+
 static void show(struct req *rq, struct resp *rs, int status, const struct editor *ed)
 {
 	struct pool *p = rq->pool;
@@ -195,23 +206,14 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 		if (st == STORY_PUBLISHED)
 			tv_put_str(f, "public_url", story_path(p, &cur->s));
 		tv_put_str(f, "updated", date_iso(p, cur->s.updated_at));
-		if (cur->featured_image && *cur->featured_image) {
-			struct tv *im = tv_obj(p);
-			tv_put_str(im, "url", cur->featured_image);
-			tv_put_int(im, "width", cur->featured_width);
-			tv_put_int(im, "height", cur->featured_height);
-			tv_put(f, "image", im);
-		}
+		if (cur->featured_image && *cur->featured_image)
+			put_image(p, f, "image", "url", cur->featured_image, cur->featured_width,
+				  cur->featured_height);
 	}
 	if (ed->preview_html)
 		tv_put_html(f, "preview_html", ed->preview_html); /* Markdown renderer output */
-	if (ed->pending) {
-		struct tv *im = tv_obj(p);
-		tv_put_str(im, "token", ed->pending);
-		tv_put_int(im, "width", ed->pending_w);
-		tv_put_int(im, "height", ed->pending_h);
-		tv_put(f, "pending", im);
-	}
+	if (ed->pending)
+		put_image(p, f, "pending", "token", ed->pending, ed->pending_w, ed->pending_h);
 	if (ed->recovered)
 		tv_put_str(f, "recovered", ed->recovered);
 	if (ed->autosave) {
