@@ -158,7 +158,7 @@ void feed_tag(struct req *rq, struct resp *rs)
 	struct tag t;
 	if (format_of(rq, rs, rq->params[1], &fmt))
 		return;
-	int rc = store_tag_by_slug(rq->store, rq->pool, rq->params[0], &t);
+	int rc = store_tag_listed(rq->store, rq->pool, rq->params[0], &t);
 	if (rc == STORE_NOTFOUND)
 		http_error(rq, rs, 404, "Page not found", "There is no tag at this address.");
 	else if (rc)
@@ -175,7 +175,7 @@ void feed_author(struct req *rq, struct resp *rs)
 	struct author a;
 	if (format_of(rq, rs, rq->params[1], &fmt))
 		return;
-	int rc = store_author_by_slug(rq->store, rq->pool, rq->params[0], &a);
+	int rc = store_author_listed(rq->store, rq->pool, rq->params[0], &a);
 	if (rc == STORE_NOTFOUND)
 		http_error(rq, rs, 404, "Page not found", "There is no author at this address.");
 	else if (rc)

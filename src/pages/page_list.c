@@ -198,7 +198,7 @@ void page_section(struct req *rq, struct resp *rs)
 void page_tag(struct req *rq, struct resp *rs)
 {
 	struct tag t;
-	int rc = store_tag_by_slug(rq->store, rq->pool, rq->params[0], &t);
+	int rc = store_tag_listed(rq->store, rq->pool, rq->params[0], &t);
 	if (rc) {
 		not_found(rq, rs, rc, "tag");
 		return;
@@ -211,7 +211,7 @@ void page_tag(struct req *rq, struct resp *rs)
 void page_author(struct req *rq, struct resp *rs)
 {
 	struct author a;
-	int rc = store_author_by_slug(rq->store, rq->pool, rq->params[0], &a);
+	int rc = store_author_listed(rq->store, rq->pool, rq->params[0], &a);
 	if (rc) {
 		not_found(rq, rs, rc, "author");
 		return;

@@ -118,6 +118,11 @@ int store_section_by_slug(struct store *st, struct pool *p, const char *slug, st
 int store_section_by_path(struct store *st, struct pool *p, const char *path, struct section *out);
 int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out);
 int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out);
+/* The same for the public tag and author pages: STORE_NOTFOUND unless the
+ * tag or author has a published story (a tag used only by drafts, or an
+ * account that never published, is not shown to the world). */
+int store_tag_listed(struct store *st, struct pool *p, const char *slug, struct tag *out);
+int store_author_listed(struct store *st, struct pool *p, const char *slug, struct author *out);
 /* Published stories, newest first, with section and author (no tags, no
  * body); *more is 1 when stories follow the last one returned. */
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,

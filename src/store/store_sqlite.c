@@ -26,7 +26,7 @@ enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
 	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE, Q_SNAPSHOT,
 	Q_SETTING_GET, Q_SETTING_SET,
-	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_SECTION_BY_PATH, Q_LIST_SECTION_TREE, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_USER_BY_NAME,
+	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_SECTION_BY_PATH, Q_LIST_SECTION_TREE, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_TAG_LISTED, Q_AUTHOR_LISTED, Q_USER_BY_NAME,
 	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
 	Q_STORY_BY_SLUG, Q_STORY_BY_ID, Q_STORY_TAGS, Q_RELATED,
 	Q_COMMENTS_FOR_STORY,
@@ -62,6 +62,12 @@ static const char *const sql[Q__MAX] = {
 	[Q_SECTION_BY_PATH] = "SELECT " SECTION_COLS " FROM sections WHERE path = ?1",
 	[Q_TAG_BY_SLUG] = "SELECT id, name, slug FROM tags WHERE slug = ?1",
 	[Q_AUTHOR_BY_SLUG] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1",
+	/* a tag or author page exists only while it lists a published story */
+	[Q_TAG_LISTED] = "SELECT id, name, slug FROM tags t WHERE slug = ?1 AND EXISTS (SELECT 1"
+			 " FROM story_tags x JOIN stories s ON s.id = x.story_id"
+			 " WHERE x.tag_id = t.id AND s.status = 3)",
+	[Q_AUTHOR_LISTED] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1 AND EXISTS (SELECT 1"
+			    " FROM stories s WHERE s.author_id = users.id AND s.status = 3)",
 	[Q_USER_BY_NAME] = "SELECT " AUTHOR_COLS " FROM users WHERE name = ?1",
 	/* Lists pick their page of ids from an index first, then join: the
 	 * rows skipped by OFFSET are never joined with users and sections. */
@@ -529,11 +535,11 @@ int store_section_by_path(struct store *st, struct pool *p, const char *path, st
 	return rc;
 }
 
-int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out)
+static int tag_by(struct store *st, struct pool *p, enum q q, const char *slug, struct tag *out)
 {
 	/* struct tag and struct section share their layout of columns */
 	struct section sec;
-	int rc = by_slug(st, p, Q_TAG_BY_SLUG, slug, row_section, &sec);
+	int rc = by_slug(st, p, q, slug, row_section, &sec);
 	if (rc == STORE_OK) {
 		out->id = sec.id;
 		out->name = sec.name;
@@ -543,12 +549,33 @@ int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct
 	return rc;
 }
 
-int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out)
+int store_tag_by_slug(struct store *st, struct pool *p, const char *slug, struct tag *out)
 {
-	int rc = by_slug(st, p, Q_AUTHOR_BY_SLUG, slug, row_author, out);
+	return tag_by(st, p, Q_TAG_BY_SLUG, slug, out);
+}
+
+int store_tag_listed(struct store *st, struct pool *p, const char *slug, struct tag *out)
+{
+	return tag_by(st, p, Q_TAG_LISTED, slug, out);
+}
+
+static int author_by(struct store *st, struct pool *p, enum q q, const char *slug,
+		     struct author *out)
+{
+	int rc = by_slug(st, p, q, slug, row_author, out);
 	if (rc == STORE_OK)
 		dep(st, "author:%lld", out->id);
 	return rc;
+}
+
+int store_author_by_slug(struct store *st, struct pool *p, const char *slug, struct author *out)
+{
+	return author_by(st, p, Q_AUTHOR_BY_SLUG, slug, out);
+}
+
+int store_author_listed(struct store *st, struct pool *p, const char *slug, struct author *out)
+{
+	return author_by(st, p, Q_AUTHOR_LISTED, slug, out);
 }
 
 int store_user_by_name(struct store *st, struct pool *p, const char *name, struct author *out)
