@@ -126,8 +126,8 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 	static const char *const keys[CF__MAX] = { "comment", "author", "email", "url", NULL };
 	static const char *const ekeys[CF__MAX] = { "error_comment", "error_author", "error_email",
 						     "error_url", NULL };
-	tv_put_bool(f, "open", s->comments_open && rq->site->cfg.comments_open &&
-				       !comment_rules_closed(rq, s));
+	int open = s->comments_open && rq->site->cfg.comments_open && !comment_rules_closed(rq, s);
+	tv_put_bool(f, "open", open);
 	tv_put_str(f, "action", "/comments");
 	tv_put_int(f, "story_id", s->id);
 	char stamp[TS_DIGITS + 1 + TS_SIG_LEN + 1];
@@ -135,7 +135,7 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 			   sizeof stamp);
 	const char *ts = pool_strdup(p, stamp); /* template values are not copied */
 	tv_put_str(f, "ts", ts);
-	if (live) {
+	if (live && open) { /* a closed form shows no stamp: nothing to renew */
 		live->text = ts;
 		live->key = s->id;
 		live->fn = comment_form_stamp;

@@ -55,6 +55,8 @@ const char *secure_client_key(struct pool *p, const char *ip)
 	char out[INET6_ADDRSTRLEN + 4];
 	if (!ip || !strchr(ip, ':') || inet_pton(AF_INET6, ip, &a) != 1)
 		return ip;
+	if (IN6_IS_ADDR_V4MAPPED(&a)) /* ::ffff:a.b.c.d from a dual-stack proxy: the IPv4 */
+		return inet_ntop(AF_INET, a.s6_addr + 12, out, sizeof out) ? pool_strdup(p, out) : ip;
 	memset(a.s6_addr + 8, 0, 8);
 	if (!inet_ntop(AF_INET6, &a, out, sizeof out - 3))
 		return ip;

@@ -24,6 +24,7 @@
 #include "../admin/scheduler.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -336,8 +337,10 @@ static int live_not_modified(struct MHD_Connection *con, const char *etag, int k
 		if (strncmp(p, etag, n) != 0 || p[n] != '-' || p[n + 1] != 't')
 			continue;
 		char *end;
+		if (!isxdigit((unsigned char)p[n + 2])) /* no sign: strtoll would take one */
+			continue;
 		long long t = strtoll(p + n + 2, &end, 16);
-		if (*end == '"' && t <= now && now - t <= keep)
+		if (*end == '"' && t >= 0 && t <= now && now - t <= keep)
 			return 1;
 	}
 	return 0;

@@ -606,10 +606,12 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 						 [Q_LIST_TAG] = "tag", [Q_LIST_AUTHOR] = "author" };
 	if (id)
 		dep(st, "%s:%lld", list_tag[lq], id);
-	if (lq == Q_LIST_SECTION_TREE && dep_section_tree(st, id))
-		return STORE_ERROR;
 	else
 		dep(st, "list:home");
+	if (lq == Q_LIST_SECTION_TREE && dep_section_tree(st, id)) {
+		done(s);
+		return STORE_ERROR;
+	}
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	*more = rc == STORE_OK && *n > limit;
 	if (*more)

@@ -273,7 +273,10 @@ describe('SIGKILL while stories are being saved in the admin', () => {
     try {
       editor = await a.signedIn(srv.url, 'editor'); // the session survives restarts
       for (let n = 0; n < CLIENTS; n++) {
-        const id = await a.writeStory(editor, { title: `Crash story ${n} save 0`, body: `Start w${n}s0.`, excerpt: `Excerpt w${n}s0` });
+        // save 0 has the shape of every later save: a round in which no
+        // save gets through (a slow machine, an early kill) still checks out
+        const id = await a.writeStory(editor, { title: `Crash story ${n} save 0`,
+          body: `Paragraph w${n}s0 about the harbour.\n\nEnd w${n}s0.`, excerpt: `Excerpt w${n}s0` });
         writers.push({ n, id, seq: 0, tried: new Map([[0, `w${n}s0`]]), acked: [{ seq: 0, mark: `w${n}s0`, version: 1 }] });
       }
     } finally {
