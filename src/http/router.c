@@ -12,6 +12,7 @@
 #include "../store/store_redirect.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
+#include "../util/log.h"
 #include "../util/utf8.h"
 #include "../site/site.h"
 
@@ -341,20 +342,32 @@ http_handler router_match(struct req *rq, struct resp *rs)
 	return NULL;
 }
 
-size_t router_body_limit(const struct site *site, struct pool *p, const char *uri)
+int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit)
 {
-	size_t limit = (size_t)site->cfg.body_limit;
-	struct req rq = { .pool = p, .site = site };
-	const char *q = strchr(uri, '?');
-	rq.path = q ? pool_strndup(p, uri, (size_t)(q - uri)) : uri;
+	*limit = (size_t)rq->site->cfg.body_limit;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (routes[i].method != HTTP_POST || !match(&rq, routes[i].pattern, rq.path))
+		const struct route *r = &routes[i];
+		if (!match(rq, r->pattern, rq->path) ||
+		    !(r->method == rq->method || (r->method == HTTP_GET && rq->method == HTTP_HEAD)))
 			continue;
-		if (routes[i].flags & ROUTE_UPLOAD) {
-			size_t up = (size_t)site->cfg.upload_limit + (1u << 20);
-			limit = up > limit ? up : limit;
+		if ((r->flags & ROUTE_UPLOAD) && rq->method == HTTP_POST) {
+			size_t up = (size_t)rq->site->cfg.upload_limit + (1u << 20);
+			*limit = up > *limit ? up : *limit;
 		}
-		break;
+		unsigned guards = (r->flags >> 8) & 0xff;
+		int g = guards ? guard_head(rq, rs, guards, (enum cap)(r->flags >> 16)) : 0;
+		if (g != GUARD_KEPT)
+			return g;
+		/* the keeper keeps text only: the text form's limit, and a
+		 * larger post is sent to sign in, as one not kept */
+		*limit = (size_t)rq->site->cfg.body_limit;
+		if (announced > *limit) {
+			log_info("admin: not keeping a %zu-byte signed-out post to %s from %s",
+				 announced, rq->path, rq->client_ip);
+			resp_redirect(rs, 303, "/admin/sign-in");
+			return -1;
+		}
+		return 0;
 	}
-	return limit;
+	return 0;
 }
