@@ -53,11 +53,9 @@ static int temp_file(const char *dir)
 	char path[4096];
 	if (snprintf(path, sizeof path, "%s/.gazette-body-XXXXXX", dir) >= (int)sizeof path)
 		return -1;
-	fd = mkstemp(path);
-	if (fd >= 0) {
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
 		unlink(path);
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
 	return fd;
 }
 
