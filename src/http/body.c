@@ -83,7 +83,11 @@ void body_add(struct body *b, const void *p, size_t n)
 		b->too_large = 1;
 		return;
 	}
-	if (b->fd < 0 && b->len + n <= BODY_SPILL) {
+	/* under BODY_SPILL with its NUL, in one allocation of the share
+	 * reserved (the buffer would otherwise double past it) */
+	if (b->fd < 0 && b->len + n < BODY_SPILL) {
+		if (!b->mem.cap && b->reserved)
+			buf_reserve(&b->mem, b->reserved < BODY_SPILL ? b->reserved : BODY_SPILL - 1);
 		buf_add(&b->mem, p, n);
 		b->failed = b->mem.err;
 	} else if ((b->fd < 0 && spill(b)) || fileio_write_all(b->fd, p, n))

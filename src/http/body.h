@@ -1,7 +1,8 @@
 /*
  * body: where a request body waits until its request is dispatched.
  *
- * A body is kept in memory up to BODY_SPILL bytes; past that it goes on
+ * A body is kept in memory while it is under BODY_SPILL bytes (one
+ * allocation of at most BODY_SPILL); from there on it goes on
  * to an unlinked temporary file in the site folder, which is mapped
  * read-only at dispatch, so handlers still see the body as bytes. Every
  * body reserves, from its head on, the memory it may hold (its announced
