@@ -102,8 +102,8 @@ http_handler router_match(struct req *rq, struct resp *rs);
  * site's body_limit or upload_limit + 1 MB for ROUTE_UPLOAD routes (so
  * only the editor's forms may be large; a signed-out post the editor
  * keeps gets body_limit, and is sent to sign in when it announced more:
- * announced, BODY_UNKNOWN (-1) when chunked). 0 to read the body; -1 with
- * the answer in rs. */
+ * announced, BODY_UNKNOWN (-1) when chunked); a POST no row takes gets
+ * its 404/405 at once. 0 to read the body; -1 with the answer in rs. */
 int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit);
 /* The per-address rate limits of flagged routes (search): 1 when it
  * answered 429 with Retry-After. Called before the page cache lookup. */

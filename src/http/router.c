@@ -308,6 +308,18 @@ int router_limit(struct req *rq, struct resp *rs)
 	return 0;
 }
 
+/* No row takes this request: 405 when a row has its path, else 404 (or a
+ * stored redirect). */
+static void no_route(struct req *rq, struct resp *rs, int path_known)
+{
+	if (path_known) {
+		resp_header(rs, "Allow", "GET, HEAD, POST");
+		http_error(rq, rs, 405, "Method not allowed",
+			   "This address does not accept that kind of request.");
+	} else
+		http_not_found(rq, rs, "Sorry, there is no page at this address.");
+}
+
 http_handler router_match(struct req *rq, struct resp *rs)
 {
 	int path_known = 0;
@@ -333,22 +345,20 @@ http_handler router_match(struct req *rq, struct resp *rs)
 			return NULL;
 		return r->handler;
 	}
-	if (path_known) {
-		resp_header(rs, "Allow", "GET, HEAD, POST");
-		http_error(rq, rs, 405, "Method not allowed",
-			   "This address does not accept that kind of request.");
-	} else
-		http_not_found(rq, rs, "Sorry, there is no page at this address.");
+	no_route(rq, rs, path_known);
 	return NULL;
 }
 
 int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit)
 {
+	int path_known = 0;
 	*limit = (size_t)rq->site->cfg.body_limit;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *r = &routes[i];
-		if (!match(rq, r->pattern, rq->path) ||
-		    !(r->method == rq->method || (r->method == HTTP_GET && rq->method == HTTP_HEAD)))
+		if (!match(rq, r->pattern, rq->path))
+			continue;
+		path_known = 1;
+		if (!(r->method == rq->method || (r->method == HTTP_GET && rq->method == HTTP_HEAD)))
 			continue;
 		if ((r->flags & ROUTE_UPLOAD) && rq->method == HTTP_POST) {
 			size_t up = (size_t)rq->site->cfg.upload_limit + (1u << 20);
@@ -369,5 +379,8 @@ int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit
 		}
 		return 0;
 	}
-	return 0;
+	if (rq->method != HTTP_POST) /* a GET may still find a stored redirect */
+		return 0;
+	no_route(rq, rs, path_known); /* no row would read this body */
+	return -1;
 }

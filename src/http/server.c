@@ -677,6 +677,16 @@ static size_t announced_body(struct MHD_Connection *con)
 	return *end || n >= BODY_UNKNOWN ? BODY_UNKNOWN : (size_t)n;
 }
 
+/* 1 with a 405 in rs for a method no route has. */
+static int method_refused(struct req *rq, struct resp *rs)
+{
+	if (rq->method != HTTP_OTHER)
+		return 0;
+	resp_header(rs, "Allow", "GET, HEAD, POST");
+	http_error(rq, rs, 405, "Method not allowed", "That method is not supported.");
+	return 1;
+}
+
 /* The first call for a request that announced a body: decides from the
  * head whether to read it (see the top of this file). MHD_YES with
  * nothing queued reads it; a refusal is queued now. */
@@ -690,7 +700,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	struct worker *w = worker_fresh(site);
 	buf_init(&rs.body, 0);
 	rq.store = w ? w->store : NULL;
-	int refused = req_init(&rq, &rs, con, st, method, version) != 0;
+	int refused = req_init(&rq, &rs, con, st, method, version) != 0 || method_refused(&rq, &rs);
 	if (!refused && !rq.store) {
 		unavailable(&rq, &rs, "The site cannot reach its database right now.");
 		refused = 1;
@@ -724,11 +734,8 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 
 static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 {
-	if (rq->method == HTTP_OTHER) {
-		resp_header(rs, "Allow", "GET, HEAD, POST");
-		http_error(rq, rs, 405, "Method not allowed", "That method is not supported.");
+	if (method_refused(rq, rs))
 		return;
-	}
 	if (st->body.too_large) {
 		too_large(rq, rs);
 		return;

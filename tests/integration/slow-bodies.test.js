@@ -25,16 +25,17 @@ function rssBytes(pid) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// A raw connection that sends a request head announcing `length` body bytes,
-// then whatever the test writes. Records the answer's status, when it came
-// (ms after the head was sent) and when the server closed the connection.
-function upload(port, reqPath, length, headers = {}) {
+// A raw connection that sends a request head (POST unless told) announcing
+// `length` body bytes, then whatever the test writes. Records the answer's
+// status, when it came (ms after the head was sent) and when the server
+// closed the connection.
+function upload(port, reqPath, length, headers = {}, method = 'POST') {
   const sock = net.connect({ host: h.HOST, port });
   const c = { sock, got: '', status: 0, answeredIn: -1, closedIn: -1, sentAt: 0, sent: 0, timer: null };
   c.ready = new Promise((resolve) => {
     sock.on('connect', () => {
       const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      sock.write(`POST ${reqPath} HTTP/1.1\r\nHost: ${h.HOST}:${port}\r\n` +
+      sock.write(`${method} ${reqPath} HTTP/1.1\r\nHost: ${h.HOST}:${port}\r\n` +
         `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n${extra}\r\n`);
       c.sentAt = Date.now();
       resolve();
@@ -151,6 +152,17 @@ describe('slow uploads without a session', () => {
     await sleep(300);
     assert.equal(ours.status, 0, 'from our own page the body is awaited (it may be kept)');
     ours.end();
+  });
+
+  test('a body no route would read is refused at the head: 404, 405', { timeout: 30000 }, async () => {
+    const cases = [['POST', '/no/such/page', 404], ['POST', '/', 405], ['PUT', '/admin/stories/1/save', 405]];
+    for (const [method, p, want] of cases) {
+      const u = upload(srv.port, p, 6 * MIB, {}, method);
+      await u.ready;
+      await Promise.race([u.closed, sleep(2000)]);
+      assert.equal(u.status, want, `${method} ${p}`);
+      assert.ok(u.answeredIn < 1500 && u.closedIn >= 0, `${method} ${p} answered at once and closed`);
+    }
   });
 
   test('a signed-in account without the capability is refused at the head too', { timeout: 30000 }, async () => {
