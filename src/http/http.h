@@ -40,7 +40,8 @@ struct req {
 	const char *path;             /* raw path, before '?' */
 	struct kvlist query;          /* decoded query string */
 	const char *content_type;
-	const char *body;             /* raw request body (POST), NUL-terminated */
+	const char *body;             /* raw request body (POST), NUL-terminated; read-only
+				       * (past 64 KB a mapped temporary file: http/body.h) */
 	size_t body_len;
 	struct kvlist form;           /* body decoded, for ROUTE_FORM routes */
 	struct uploadlist files;      /* file parts of a multipart body (ROUTE_UPLOAD routes) */

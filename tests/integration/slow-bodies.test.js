@@ -220,6 +220,17 @@ describe('a signed-in editor\'s large upload', () => {
     assert.match(srv.output(), /a body of \d{7} bytes was read from a temporary file/);
     assert.ok(!fs.readdirSync(dir).some((f) => f.startsWith('.gazette-body-')), 'no temporary file left behind');
   });
+
+  test('a long story sent urlencoded (300 KB) is read back from its temporary file intact', { timeout: 60000 }, async () => {
+    const para = 'Long reporting, paragraph after paragraph: ümlauts & ampersands = 100%.';
+    const text = Array.from({ length: 4000 }, (_, i) => `${i} ${para}`).join('\n\n');
+    assert.ok(Buffer.byteLength(h.encodeForm({ body: text })) > 300000);
+    const before = (srv.output().match(/was read from a temporary file/g) || []).length;
+    const id = await a.writeStory(ed, { title: 'A very long story', body: text }, 'save');
+    const vals = await a.editorValues(ed, id);
+    assert.equal(vals.body, text, 'the text is intact');
+    assert.equal((srv.output().match(/was read from a temporary file/g) || []).length, before + 1);
+  });
 });
 
 describe('the body deadline', () => {
