@@ -19,6 +19,7 @@
 #include "../content/image.h"
 #include "../http/multipart.h"
 #include "../site/site.h"
+#include "../util/fileio.h"
 #include "../util/log.h"
 #include "../util/pool.h"
 
@@ -72,20 +73,6 @@ static int mkdir_ok(const char *dir)
 	return mkdir(dir, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-static int write_all(int fd, const unsigned char *d, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, d, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		d += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Writes data as dir/name: a temp file, fsync, rename, fsync of the
  * folder (made, with its parent, when missing). 0 ok, -1 logged. */
 static int put_file(const char *parent, const char *dir, const char *name, struct pool *p,
@@ -102,7 +89,7 @@ static int put_file(const char *parent, const char *dir, const char *name, struc
 		log_error("image upload: %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	int bad = write_all(fd, data, len) || fsync(fd);
+	int bad = fileio_write_all(fd, data, len) || fsync(fd);
 	bad |= close(fd) != 0;
 	if (bad || rename(tmp, final) != 0) {
 		log_error("image upload: %s: %s", final, strerror(errno));

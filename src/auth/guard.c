@@ -114,28 +114,56 @@ int guard_signed_in(struct req *rq)
 	return session_load(rq) && !needs_2fa(rq);
 }
 
-int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+/* GUARD_LOGIN: a live session with the capability. GUARD_KEPT when a
+ * keepable POST has none. */
+static int login_ok(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
 {
 	int keep = (guards & GUARD_KEEP) && rq->method == HTTP_POST;
-	if (guards & GUARD_LOGIN) {
-		if (!session_load(rq)) {
-			rq->user = NULL;
-			return keep ? GUARD_KEPT : to_sign_in(rq, rs);
-		}
-		if (!role_can(rq->user->role, cap))
-			return refuse(rq, rs, 403, cap_name(cap));
-		if (needs_2fa(rq)) {
-			resp_redirect(rs, 303, "/admin/account?msg=2fa-required");
-			return -1;
-		}
+	if (!(guards & GUARD_LOGIN))
+		return 0;
+	if (!session_load(rq)) {
+		rq->user = NULL;
+		return keep ? GUARD_KEPT : to_sign_in(rq, rs);
 	}
-	if ((guards & GUARD_CSRF) && !csrf_ok(rq))
-		return refuse(rq, rs, 403, "csrf");
-	if ((guards & GUARD_ORIGIN) && !csrf_origin_ok(rq))
-		return refuse(rq, rs, 403, "csrf");
+	if (!role_can(rq->user->role, cap))
+		return refuse(rq, rs, 403, cap_name(cap));
+	if (needs_2fa(rq)) {
+		resp_redirect(rs, 303, "/admin/account?msg=2fa-required");
+		return -1;
+	}
+	return 0;
+}
+
+/* GUARD_STORY and GUARD_COMMENT: what params[0] names is the user's. */
+static int target_ok(struct req *rq, struct resp *rs, unsigned guards)
+{
 	if ((guards & GUARD_STORY) && story_ok(rq, rs))
 		return -1;
 	if ((guards & GUARD_COMMENT) && comment_ok(rq, rs))
 		return -1;
 	return 0;
+}
+
+int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+{
+	int g = login_ok(rq, rs, guards, cap);
+	if (g)
+		return g;
+	if ((guards & GUARD_CSRF) && !csrf_ok(rq))
+		return refuse(rq, rs, 403, "csrf");
+	if ((guards & GUARD_ORIGIN) && !csrf_origin_ok(rq))
+		return refuse(rq, rs, 403, "csrf");
+	return target_ok(rq, rs, guards);
+}
+
+int guard_head(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+{
+	int g = login_ok(rq, rs, guards, cap);
+	if (g == GUARD_KEPT) /* kept only from our own pages (the keeper checks again) */
+		return csrf_origin_ok(rq) ? GUARD_KEPT : to_sign_in(rq, rs);
+	if (g)
+		return g;
+	if ((guards & (GUARD_CSRF | GUARD_ORIGIN)) && !csrf_origin_ok(rq))
+		return refuse(rq, rs, 403, "csrf");
+	return target_ok(rq, rs, guards);
 }

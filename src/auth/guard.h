@@ -38,6 +38,12 @@ enum guard_flag {
  * a POST found no session and goes to the keeper, nothing answered yet
  * (rq->user NULL); else -1 with the answer in rs. */
 int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
+/* The same checks from the request head alone, before its body is read
+ * (router_head): all but the CSRF token, which is in the body (its Origin
+ * half is checked). A keepable POST without a session is GUARD_KEPT only
+ * with our Origin (or none), else sent to sign in. guard_check still runs
+ * at dispatch. */
+int guard_head(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
 
 /* 1 when the signed-in user may moderate comment id (the GUARD_COMMENT
  * check, for handlers acting on several comments at once). */

@@ -1,6 +1,6 @@
 /*
- * deadline: closes connections whose request headers are late (see
- * deadline.h).
+ * deadline: closes connections whose request headers are late, or whose
+ * body falls behind the minimum rate (see deadline.h).
  *
  * Connections are kept in one list under one mutex, added and removed by
  * MHD's connection notifications. The sweeper only ever shutdown(2)s a
@@ -20,7 +20,9 @@ struct entry {
 	struct deadline *dl;
 	int fd;
 	int armed;             /* waiting for a request's headers */
+	int body;              /* receiving a body: `got` bytes since `since` */
 	double since;
+	size_t got;
 };
 
 struct deadline {
@@ -29,6 +31,7 @@ struct deadline {
 	pthread_t thread;
 	struct entry head;     /* list sentinel */
 	double seconds;
+	double rate;           /* bytes/s a body must keep up after `seconds`; 0 off */
 	int stop;
 };
 
@@ -37,6 +40,14 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A body is late when it has taken longer than the grace (the header
+ * deadline) plus the time its bytes so far would take at the minimum rate:
+ * Apache's mod_reqtimeout "body=N,MinRate=R" rule. */
+static int late_body(const struct deadline *dl, const struct entry *e, double t)
+{
+	return e->body && dl->rate > 0 && t - e->since > dl->seconds + (double)e->got / dl->rate;
 }
 
 static void *sweeper(void *arg)
@@ -54,16 +65,16 @@ static void *sweeper(void *arg)
 		pthread_cond_timedwait(&dl->wake, &dl->lock, &until);
 		double t = now();
 		for (struct entry *e = dl->head.next; e != &dl->head; e = e->next)
-			if (e->armed && t - e->since > dl->seconds) {
+			if ((e->armed && t - e->since > dl->seconds) || late_body(dl, e, t)) {
 				shutdown(e->fd, SHUT_RDWR);
-				e->armed = 0;
+				e->armed = e->body = 0;
 			}
 	}
 	pthread_mutex_unlock(&dl->lock);
 	return NULL;
 }
 
-struct deadline *deadline_new(unsigned seconds)
+struct deadline *deadline_new(unsigned seconds, unsigned rate)
 {
 	struct deadline *dl = calloc(1, sizeof *dl);
 	if (!dl)
@@ -76,6 +87,7 @@ struct deadline *deadline_new(unsigned seconds)
 	pthread_mutex_init(&dl->lock, NULL);
 	dl->head.next = dl->head.prev = &dl->head;
 	dl->seconds = seconds;
+	dl->rate = rate;
 	if (pthread_create(&dl->thread, NULL, sweeper, dl)) {
 		pthread_cond_destroy(&dl->wake);
 		pthread_mutex_destroy(&dl->lock);
@@ -139,18 +151,38 @@ void deadline_notify(void *cls, struct MHD_Connection *con, void **socket_contex
 	}
 }
 
-static void set_armed(struct MHD_Connection *con, int armed)
+static struct entry *entry_of(struct MHD_Connection *con)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(con, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	struct entry *e = ci ? ci->socket_context : NULL;
+	return ci ? ci->socket_context : NULL;
+}
+
+/* Sets the connection's clock: armed for headers, body for a body. */
+static void set_clock(struct MHD_Connection *con, int armed, int body)
+{
+	struct entry *e = entry_of(con);
 	if (!e)
 		return;
 	pthread_mutex_lock(&e->dl->lock);
 	e->armed = armed;
+	e->body = body;
+	e->got = 0;
 	e->since = now();
 	pthread_mutex_unlock(&e->dl->lock);
 }
 
-void deadline_met(struct MHD_Connection *con) { set_armed(con, 0); }
-void deadline_restart(struct MHD_Connection *con) { set_armed(con, 1); }
+void deadline_met(struct MHD_Connection *con) { set_clock(con, 0, 0); }
+void deadline_restart(struct MHD_Connection *con) { set_clock(con, 1, 0); }
+void deadline_body_start(struct MHD_Connection *con) { set_clock(con, 0, 1); }
+void deadline_body_done(struct MHD_Connection *con) { set_clock(con, 0, 0); }
+
+void deadline_body_got(struct MHD_Connection *con, size_t n)
+{
+	struct entry *e = entry_of(con);
+	if (!e)
+		return;
+	pthread_mutex_lock(&e->dl->lock);
+	e->got += n;
+	pthread_mutex_unlock(&e->dl->lock);
+}

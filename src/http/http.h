@@ -40,7 +40,8 @@ struct req {
 	const char *path;             /* raw path, before '?' */
 	struct kvlist query;          /* decoded query string */
 	const char *content_type;
-	const char *body;             /* raw request body (POST), NUL-terminated */
+	const char *body;             /* raw request body (POST), NUL-terminated; read-only
+				       * (past 64 KB a mapped temporary file: http/body.h) */
 	size_t body_len;
 	struct kvlist form;           /* body decoded, for ROUTE_FORM routes */
 	struct uploadlist files;      /* file parts of a multipart body (ROUTE_UPLOAD routes) */
@@ -100,10 +101,15 @@ int http_moved(struct req *rq, struct resp *rs, const char *old_path, const char
  * flags are checked here, centrally. */
 http_handler router_match(struct req *rq, struct resp *rs);
 
-/* The largest request body the route for uri takes (router.c): the
- * site's body_limit, or upload_limit + 1 MB for ROUTE_UPLOAD routes, so
- * only the editor's forms may be large. */
-size_t router_body_limit(const struct site *site, struct pool *p, const char *uri);
+/* Decides a request that announced a body from its head alone, before
+ * the body is read (router.c): the route's guards but the CSRF token
+ * (guard_head), and in *limit the largest body the route takes, the
+ * site's body_limit or upload_limit + 1 MB for ROUTE_UPLOAD routes (so
+ * only the editor's forms may be large; a signed-out post the editor
+ * keeps gets body_limit, and is sent to sign in when it announced more:
+ * announced, BODY_UNKNOWN (-1) when chunked); a POST no row takes gets
+ * its 404/405 at once. 0 to read the body; -1 with the answer in rs. */
+int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit);
 /* The per-address rate limits of flagged routes (search): 1 when it
  * answered 429 with Retry-After. Called before the page cache lookup. */
 int router_limit(struct req *rq, struct resp *rs);

@@ -12,6 +12,7 @@
 #include "../store/store_redirect.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
+#include "../util/log.h"
 #include "../util/utf8.h"
 #include "../site/site.h"
 
@@ -322,6 +323,18 @@ int router_limit(struct req *rq, struct resp *rs)
 	return 0;
 }
 
+/* No row takes this request: 405 when a row has its path, else 404 (or a
+ * stored redirect). */
+static void no_route(struct req *rq, struct resp *rs, int path_known)
+{
+	if (path_known) {
+		resp_header(rs, "Allow", "GET, HEAD, POST");
+		http_error(rq, rs, 405, "Method not allowed",
+			   "This address does not accept that kind of request.");
+	} else
+		http_not_found(rq, rs, "Sorry, there is no page at this address.");
+}
+
 http_handler router_match(struct req *rq, struct resp *rs)
 {
 	int path_known = 0;
@@ -347,29 +360,42 @@ http_handler router_match(struct req *rq, struct resp *rs)
 			return NULL;
 		return r->handler;
 	}
-	if (path_known) {
-		resp_header(rs, "Allow", "GET, HEAD, POST");
-		http_error(rq, rs, 405, "Method not allowed",
-			   "This address does not accept that kind of request.");
-	} else
-		http_not_found(rq, rs, "Sorry, there is no page at this address.");
+	no_route(rq, rs, path_known);
 	return NULL;
 }
 
-size_t router_body_limit(const struct site *site, struct pool *p, const char *uri)
+int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit)
 {
-	size_t limit = (size_t)site->cfg.body_limit;
-	struct req rq = { .pool = p, .site = site };
-	const char *q = strchr(uri, '?');
-	rq.path = q ? pool_strndup(p, uri, (size_t)(q - uri)) : uri;
+	int path_known = 0;
+	*limit = (size_t)rq->site->cfg.body_limit;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		if (routes[i].method != HTTP_POST || !match(&rq, routes[i].pattern, rq.path))
+		const struct route *r = &routes[i];
+		if (!match(rq, r->pattern, rq->path))
 			continue;
-		if (routes[i].flags & ROUTE_UPLOAD) {
-			size_t up = (size_t)site->cfg.upload_limit + (1u << 20);
-			limit = up > limit ? up : limit;
+		path_known = 1;
+		if (!(r->method == rq->method || (r->method == HTTP_GET && rq->method == HTTP_HEAD)))
+			continue;
+		if ((r->flags & ROUTE_UPLOAD) && rq->method == HTTP_POST) {
+			size_t up = (size_t)rq->site->cfg.upload_limit + (1u << 20);
+			*limit = up > *limit ? up : *limit;
 		}
-		break;
+		unsigned guards = (r->flags >> 8) & 0xff;
+		int g = guards ? guard_head(rq, rs, guards, (enum cap)(r->flags >> 16)) : 0;
+		if (g != GUARD_KEPT)
+			return g;
+		/* the keeper keeps text only: the text form's limit, and a
+		 * larger post is sent to sign in, as one not kept */
+		*limit = (size_t)rq->site->cfg.body_limit;
+		if (announced > *limit) {
+			log_info("admin: not keeping a %zu-byte signed-out post to %s from %s",
+				 announced, rq->path, rq->client_ip);
+			resp_redirect(rs, 303, "/admin/sign-in");
+			return -1;
+		}
+		return 0;
 	}
-	return limit;
+	if (rq->method != HTTP_POST) /* a GET may still find a stored redirect */
+		return 0;
+	no_route(rq, rs, path_known); /* no row would read this body */
+	return -1;
 }

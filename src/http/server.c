@@ -4,11 +4,16 @@
  * connection, kept in thread-specific data and closed when the thread ends.
  *
  * MHD calls the access handler several times per request. The first call
- * only sets up per-request state (answering there would make MHD close
- * keep-alive connections); POST bodies arrive in later calls and are
- * gathered up to the configured limit; the answer is queued on the last
- * call. All request memory lives in one pool freed when MHD reports the
- * request complete.
+ * sets up per-request state; for a request that announces a body it also
+ * decides, from the head alone, whether the body is wanted at all
+ * (router_head: the route's session, capability and Origin) and how large
+ * it may be, and reserves its memory (body.h). A refusal is answered right
+ * there, and MHD then closes the connection without reading the body;
+ * requests without a body are answered on the last call, which keeps
+ * keep-alive connections open. Bodies arrive in the calls between, into
+ * memory and past BODY_SPILL into a temporary file, on a clock of their
+ * own (deadline.h). All request memory lives in one pool freed when MHD
+ * reports the request complete.
  */
 #include "http.h"
 #include "../site/site.h"
@@ -17,6 +22,7 @@
 #include "../util/pool.h"
 #include "../render/template.h"
 #include "../cache/cache.h"
+#include "body.h"
 #include "deadline.h"
 #include "sandbox.h"
 #include "../store/store_health.h"
@@ -43,9 +49,10 @@
 struct reqstate {
 	struct pool *pool;
 	const char *uri;
-	struct buf body;
-	int started, too_large;
-	size_t body_limit;   /* this route's (router_body_limit) */
+	struct body body;    /* its limit is the route's (router_head) */
+	int started;
+	int has_body;        /* a body was announced and is being read */
+	int answered;        /* refused at the head: the body is never read */
 };
 
 /* What each worker thread keeps: its connection and the data version it
@@ -91,6 +98,18 @@ static struct worker *worker_get(const struct site *site)
 	return w;
 }
 
+/* This worker's state, reopened when its database became writable again. */
+static struct worker *worker_fresh(const struct site *site)
+{
+	struct worker *w = worker_get(site);
+	if (w && store_stale_readonly(w->store, site->db_path)) {
+		pthread_setspecific(worker_key, NULL);
+		worker_free(w);
+		w = worker_get(site);
+	}
+	return w;
+}
+
 /* Applies changes other connections committed since this worker last
  * looked, before anything is served from the cache. */
 static void worker_sync(const struct site *site, struct worker *w)
@@ -127,7 +146,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 		return NULL;
 	rs->pool = pool_new();
 	rs->uri = pool_strdup(rs->pool, uri ? uri : "");
-	buf_init(&rs->body, 0);
+	body_init(&rs->body, ".", 0);
 	return rs;
 }
 
@@ -138,7 +157,7 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	deadline_restart(con); /* the next request's headers are due in time */
 	if (!rs)
 		return;
-	buf_release(&rs->body);
+	body_release(&rs->body);
 	pool_free(rs->pool);
 	free(rs);
 	*con_cls = NULL;
@@ -578,8 +597,11 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->origin = header(con, "Origin");
 	rq->host = header(con, MHD_HTTP_HEADER_HOST);
 	rq->content_type = header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
-	rq->body = buf_str(&st->body);
-	rq->body_len = st->body.len;
+	rq->body = body_bytes(&st->body, &rq->body_len);
+	if (!rq->body) { /* its temporary file failed: dispatch answers */
+		rq->body = "";
+		rq->body_len = 0;
+	}
 	const char *cookie = header(con, MHD_HTTP_HEADER_COOKIE);
 	if (cookie)
 		cookie_decode(st->pool, cookie, HTTP_MAX_FIELDS, &rq->cookies);
@@ -618,23 +640,117 @@ static int cacheable_request(const struct req *rq)
 	       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && !kv_get(&rq->query, "unapproved");
 }
 
+static void too_large(struct req *rq, struct resp *rs)
+{
+	http_error(rq, rs, 413, "Too large", "The request body is larger than this site accepts.");
+}
+
+/* 503 with Retry-After: why, then an invitation to try again. */
+static void unavailable(struct req *rq, struct resp *rs, const char *why)
+{
+	http_error(rq, rs, 503, "Temporarily unavailable",
+		   pool_printf(rq->pool, "%s Please try again shortly.", why));
+	resp_header(rs, "Retry-After", "5");
+}
+
+/* After a request's database work: a handler that failed mid-transaction
+ * is rolled back, and a worker that wrote applies its own changes to the
+ * cache before answering, so the next request anywhere sees fresh pages. */
+static void store_settle(const struct site *site, struct store *store)
+{
+	if (!store)
+		return;
+	store_set_recorder(store, NULL, NULL);
+	store_rollback(store);
+	if (store_take_touched(store))
+		cache_sync(site->cache, store);
+}
+
+/* The length a request announced for its body: 0 for none, BODY_UNKNOWN
+ * when chunked. */
+static size_t announced_body(struct MHD_Connection *con)
+{
+	const char *cl = header(con, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (header(con, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return BODY_UNKNOWN;
+	if (!cl)
+		return 0;
+	char *end;
+	unsigned long long n = strtoull(cl, &end, 10); /* MHD checked it is a number */
+	return *end || n >= BODY_UNKNOWN ? BODY_UNKNOWN : (size_t)n;
+}
+
+/* 1 with a 405 in rs for a method no route has. */
+static int method_refused(struct req *rq, struct resp *rs)
+{
+	if (rq->method != HTTP_OTHER)
+		return 0;
+	resp_header(rs, "Allow", "GET, HEAD, POST");
+	http_error(rq, rs, 405, "Method not allowed", "That method is not supported.");
+	return 1;
+}
+
+/* The first call for a request that announced a body: decides from the
+ * head whether to read it (see the top of this file). MHD_YES with
+ * nothing queued reads it; a refusal is queued now. */
+static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *con,
+			       struct reqstate *st, const char *method, const char *version,
+			       size_t announced)
+{
+	struct req rq = { .site = site };
+	struct resp rs = { 0 };
+	size_t limit = (size_t)site->cfg.body_limit;
+	struct worker *w = worker_fresh(site);
+	buf_init(&rs.body, 0);
+	rq.store = w ? w->store : NULL;
+	int refused = req_init(&rq, &rs, con, st, method, version) != 0 || method_refused(&rq, &rs);
+	if (!refused && !rq.store) {
+		unavailable(&rq, &rs, "The site cannot reach its database right now.");
+		refused = 1;
+	}
+	if (!refused)
+		refused = router_head(&rq, &rs, announced, &limit) != 0;
+	store_settle(site, rq.store);
+	if (!refused && announced != BODY_UNKNOWN && announced > limit) {
+		too_large(&rq, &rs);
+		refused = 1;
+	}
+	if (!refused && body_reserve(&st->body, announced, (size_t)site->cfg.body_memory)) {
+		log_info("http: %s: refused a body from %s, the bodies in flight hold %ld bytes",
+			 rq.uri, rq.client_ip, site->cfg.body_memory);
+		unavailable(&rq, &rs, "The site is receiving many uploads right now.");
+		refused = 1;
+	}
+	if (!refused) {
+		st->body.dir = site->dir;
+		st->body.limit = limit;
+		st->has_body = 1;
+		deadline_body_start(con);
+		buf_release(&rs.body);
+		return MHD_YES;
+	}
+	st->answered = 1;
+	enum MHD_Result ret = queue(con, method, &rq, &rs);
+	buf_release(&rs.body);
+	return ret;
+}
+
 static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 {
-	if (rq->method == HTTP_OTHER) {
-		resp_header(rs, "Allow", "GET, HEAD, POST");
-		http_error(rq, rs, 405, "Method not allowed", "That method is not supported.");
+	if (method_refused(rq, rs))
+		return;
+	if (st->body.too_large) {
+		too_large(rq, rs);
 		return;
 	}
-	if (st->too_large) {
-		http_error(rq, rs, 413, "Too large", "The request body is larger than this site accepts.");
+	if (!rq->store || st->body.failed) {
+		unavailable(rq, rs, !rq->store ? "The site cannot reach its database right now."
+					       : "The site could not store the request.");
 		return;
 	}
-	if (!rq->store) {
-		http_error(rq, rs, 503, "Temporarily unavailable",
-			   "The site cannot reach its database right now. Please try again shortly.");
-		resp_header(rs, "Retry-After", "5");
-		return;
-	}
+	if (body_spilled(&st->body))
+		log_info("http: %s: a body of %zu bytes was read from a temporary file", rq->uri,
+			 rq->body_len);
 	http_handler h = router_match(rq, rs);
 	if (!h)
 		return;
@@ -659,32 +775,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
-		/* only a POST has a body worth a route-specific limit */
-		st->body_limit = strcmp(method, "POST") == 0
-					 ? router_body_limit(site, st->pool, st->uri)
-					 : (size_t)site->cfg.body_limit;
 		deadline_met(con);
-		return MHD_YES;
+		size_t announced = announced_body(con);
+		st->body.limit = (size_t)site->cfg.body_limit;
+		return announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
 	}
-	if (*upload_data_size) {
-		if (!st->too_large && st->body.len + *upload_data_size <= st->body_limit)
-			buf_add(&st->body, upload_data, *upload_data_size);
-		else
-			st->too_large = 1;
+	if (st->answered) { /* MHD reads no body after an early answer */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (*upload_data_size) {
+		body_add(&st->body, upload_data, *upload_data_size);
+		deadline_body_got(con, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (st->has_body)
+		deadline_body_done(con);
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
 	enum MHD_Result ret;
 	buf_init(&rs.body, 0);
 	rq.site = site;
-	struct worker *w = worker_get(site);
-	if (w && store_stale_readonly(w->store, site->db_path)) { /* writable again: reopen */
-		pthread_setspecific(worker_key, NULL);
-		worker_free(w);
-		w = worker_get(site);
-	}
+	struct worker *w = worker_fresh(site);
 	rq.store = w ? w->store : NULL;
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = queue(con, method, &rq, &rs);
@@ -712,14 +825,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		store_set_recorder(rq.store, cache_deps_add, &deps);
 	}
 	dispatch(&rq, &rs, st);
-	if (rq.store) {
-		store_set_recorder(rq.store, NULL, NULL);
-		store_rollback(rq.store); /* a handler that failed mid-transaction */
-		/* this worker wrote: apply its own changes before answering, so
-		 * the next request anywhere sees fresh pages */
-		if (store_take_touched(rq.store))
-			cache_sync(site->cache, rq.store);
-	}
+	store_settle(site, rq.store);
 	if (cacheable && is_public(&rs) && !rs.body.err)
 		cache_put(site->cache, rq.uri, buf_str(&rs.body), rs.body.len,
 			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
@@ -772,7 +878,8 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
-	struct deadline *dl = deadline_new((unsigned)site->cfg.conn_timeout);
+	struct deadline *dl =
+		deadline_new((unsigned)site->cfg.conn_timeout, (unsigned)site->cfg.body_min_rate);
 	/* two malloc arenas instead of one per thread and core: the workers
 	 * allocate and free per request, and more arenas only fragment */
 	mallopt(M_ARENA_MAX, 2);
