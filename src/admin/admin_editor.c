@@ -26,6 +26,7 @@
 #include "../auth/csrf.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
+#include "../auth/session.h"
 #include "../content/diff.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
@@ -715,18 +716,56 @@ static int editor_form_ok(struct req *rq, struct editor *ed)
 	       (*ed->val[EF_TITLE] || *ed->val[EF_BODY]);
 }
 
+/* A stash is stored under a key that only the browser that posted it
+ * can name again: a hash of its (ended) session's id and the token the
+ * sign-in redirect carries. The claim at sign-in recomputes it from the
+ * same browser's old cookie, so a stash posted by someone else, whose
+ * token a victim is sent, is never claimed by the victim. */
+static const char *stash_key(struct req *rq, const char *session_id, const char *token)
+{
+	unsigned char h[32];
+	char hex[2 * sizeof h + 1];
+	const char *msg = pool_cat(rq->pool, "stash:", session_id, ":", token, NULL);
+	crypto_generichash(h, sizeof h, (const unsigned char *)msg, strlen(msg), NULL, 0);
+	sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+	return pool_strdup(rq->pool, hex);
+}
+
+/* The id of the session the request's cookie names (alive or ended) when
+ * the form's gz_csrf is that session's token: the post came from a page
+ * of ours that a signed-in browser loaded. NULL otherwise. */
+static const char *ended_session(struct req *rq)
+{
+	char id[SESSION_TOKEN_HEX], want[CSRF_TOKEN_HEX];
+	const char *cookie = kv_get(&rq->cookies, SESSION_COOKIE);
+	const char *sent = kv_get(&rq->form, CSRF_FIELD);
+	if (!cookie || !sent || session_token_id(cookie, id))
+		return NULL;
+	csrf_token(rq->site, id, want);
+	if (strlen(sent) != strlen(want) || sodium_memcmp(sent, want, strlen(want)) != 0)
+		return NULL;
+	return pool_strdup(rq->pool, id);
+}
+
 void admin_editor_stash(struct req *rq, struct resp *rs)
 {
 	struct editor ed = { 0 };
 	long long id = guard_story_id(rq);
 	int is_new = rq->nparams >= 1 && strcmp(rq->params[0], "new") == 0;
 	struct draft d;
-	/* from our own page (Origin), a story address, the editor's fields */
-	if (!csrf_origin_ok(rq) || (!id && !is_new) || !editor_form_ok(rq, &ed)) {
+	struct story s;
+	const char *sid = ended_session(rq);
+	/* from our own page (Origin) in a browser that was signed in (its old
+	 * session's token), for a story that exists, with the editor's fields */
+	if (!csrf_origin_ok(rq) || !sid || (!id && !is_new) ||
+	    (id && store_story_by_id(rq->store, rq->pool, id, &s) != STORE_OK) ||
+	    !editor_form_ok(rq, &ed)) {
 		resp_redirect(rs, 303, "/admin/sign-in");
 		return;
 	}
 	to_draft(rq, &ed, 0, id, DRAFT_STASH, &d);
+	const char *token = d.token;
+	d.token = stash_key(rq, sid, token);
 	if (store_draft_put(rq->store, &d, (long long)time(NULL))) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		resp_redirect(rs, 303, "/admin/sign-in");
@@ -737,8 +776,8 @@ void admin_editor_stash(struct req *rq, struct resp *rs)
 	struct buf b;
 	buf_init(&b, 0);
 	buf_puts(&b, "/admin/sign-in?msg=expired&next=");
-	url_query(&b, is_new ? pool_printf(rq->pool, "/admin/stories/new?draft=%s", d.token)
-			     : pool_printf(rq->pool, "/admin/stories/%lld?draft=%s", id, d.token));
+	url_query(&b, is_new ? pool_printf(rq->pool, "/admin/stories/new?draft=%s", token)
+			     : pool_printf(rq->pool, "/admin/stories/%lld?draft=%s", id, token));
 	resp_redirect(rs, 303, pool_strdup(rq->pool, buf_str(&b)));
 	buf_release(&b);
 }
@@ -747,14 +786,17 @@ void admin_editor_claim(struct req *rq, const char *next, long long user_id)
 {
 	const char *q = next ? strchr(next, '?') : NULL;
 	const char *t = q ? strstr(q, "draft=") : NULL;
-	if (!t || (t[-1] != '?' && t[-1] != '&'))
+	char old[SESSION_TOKEN_HEX];
+	const char *cookie = kv_get(&rq->cookies, SESSION_COOKIE); /* the ended session's */
+	if (!t || (t[-1] != '?' && t[-1] != '&') || !cookie || session_token_id(cookie, old))
 		return;
 	t += 6;
 	size_t n = strspn(t, "0123456789abcdef");
 	if (n != DRAFT_TOKEN_HEX - 1)
 		return;
 	const char *tok = pool_strndup(rq->pool, t, n);
-	if (store_draft_claim(rq->store, tok, user_id, (long long)time(NULL)) == 1)
+	if (store_draft_claim(rq->store, stash_key(rq, old, tok), tok, user_id,
+			      (long long)time(NULL)) == 1)
 		log_info("admin: user %lld took back the text kept at sign-in", user_id);
 }
 

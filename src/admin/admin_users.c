@@ -8,6 +8,7 @@
 #include "../auth/password.h"
 #include "../auth/roles.h"
 #include "../auth/session.h"
+#include "../auth/throttle.h"
 #include "../auth/totp.h"
 #include "../content/slug.h"
 #include "../render/escape.h"
@@ -251,6 +252,39 @@ void admin_account_password(struct req *rq, struct resp *rs)
 	admin_done(rq, rs, "/admin/account", "password");
 }
 
+/* A code of the account's current key, counted on the sign-in's code
+ * throttle (a borrowed session must not guess six digits at leisure):
+ * its time step, or -1 with the answer in rs (wrong: 403 with `wrong`;
+ * too many: 429). The step is used up. */
+static long long current_code(struct req *rq, struct resp *rs, const char *code,
+			      const char *wrong)
+{
+	const struct user *u = rq->user;
+	long long now = (long long)time(NULL);
+	struct throttle_keys k;
+	throttle_code_keys(&k, u->email, rq->client_key);
+	long long wait = throttle_begin(rq->store, &k, now);
+	if (wait) {
+		if (wait > 0)
+			resp_header(rs, "Retry-After", pool_printf(rq->pool, "%lld", wait));
+		account_page(rq, rs, wait > 0 ? 429 : 503,
+			     wait > 0 ? pool_printf(rq->pool, "Too many wrong codes. For your "
+							      "security, please wait %lld seconds.",
+						    wait)
+				      : "Codes cannot be checked right now. Please try again.",
+			     NULL, NULL);
+		return -1;
+	}
+	long long step = code ? totp_match(u->totp_secret, code, now) : -1;
+	if (step < 0 || store_user_totp_step(rq->store, u->id, step) != STORE_OK) {
+		throttle_failed(rq->store, &k);
+		account_page(rq, rs, 403, wrong, NULL, NULL);
+		return -1;
+	}
+	throttle_succeeded(rq->store, &k);
+	return step;
+}
+
 void admin_account_2fa(struct req *rq, struct resp *rs)
 {
 	const struct user *u = rq->user;
@@ -258,31 +292,23 @@ void admin_account_2fa(struct req *rq, struct resp *rs)
 	const char *code = kv_get(&rq->form, "code");
 	long long now = (long long)time(NULL);
 	if (action && strcmp(action, "disable") == 0) {
-		long long step = totp_match(u->totp_secret, code, now);
-		if (step < 0 || store_user_totp_step(rq->store, u->id, step) != STORE_OK) {
-			account_page(rq, rs, 403, "That code is not right: two-factor sign-in is still on.",
-				     NULL, NULL);
+		if (current_code(rq, rs, code, "That code is not right: two-factor sign-in is still on.") < 0)
 			return;
-		}
 		store_user_set_totp(rq->store, u->id, "");
 		log_info("admin: %s turned two-factor sign-in off", u->email);
 		admin_done(rq, rs, "/admin/account", "2fa-off");
 		return;
 	}
 	long long cur = -1; /* the step of the current key's code, when replacing */
-	if (*u->totp_secret) {
-		/* replacing a key takes the current one: a borrowed session
-		 * must not move the second factor to another phone */
-		const char *current = kv_get(&rq->form, "current_code");
-		cur = current ? totp_match(u->totp_secret, current, now) : -1;
-		if (cur < 0 || store_user_totp_step(rq->store, u->id, cur) != STORE_OK) {
-			log_info("admin: %s tried to replace the two-factor key without a current code",
-				 u->email);
-			account_page(rq, rs, 403,
-				     "To replace your two-factor key, enter a code from the app you use "
-				     "now.", NULL, NULL);
-			return;
-		}
+	/* replacing a key takes the current one: a borrowed session must not
+	 * move the second factor to another phone */
+	if (*u->totp_secret &&
+	    (cur = current_code(rq, rs, kv_get(&rq->form, "current_code"),
+				"To replace your two-factor key, enter a code from the app you use "
+				"now.")) < 0) {
+		log_info("admin: %s tried to replace the two-factor key without a current code",
+			 u->email);
+		return;
 	}
 	const char *secret = kv_get(&rq->form, "secret");
 	unsigned char key[64];

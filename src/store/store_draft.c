@@ -18,7 +18,7 @@ static const char SQL_PUT[] =
 	" slug, excerpt, body, section, tags, author, published_at, comments_open)"
 	" VALUES(?1, NULLIF(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 static const char SQL_CLAIM[] =
-	"UPDATE editor_drafts SET user_id = ?2"
+	"UPDATE editor_drafts SET user_id = ?2, token = ?4"
 	" WHERE token = ?1 AND user_id IS NULL AND kind = 1 AND created_at >= ?3";
 static const char SQL_GET[] =
 	"SELECT " DRAFT_COLS " FROM editor_drafts"
@@ -62,14 +62,16 @@ int store_draft_put(struct store *st, const struct draft *d, long long now)
 	return exec_step(st, s, "draft put");
 }
 
-int store_draft_claim(struct store *st, const char *token, long long user_id, long long now)
+int store_draft_claim(struct store *st, const char *key, const char *token, long long user_id,
+		      long long now)
 {
 	sqlite3_stmt *s = stmt(st, SQL_CLAIM);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, token);
+	bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, user_id);
 	sqlite3_bind_int64(s, 3, now - DRAFT_MAX_AGE);
+	bind_text(s, 4, token);
 	if (exec_step(st, s, "draft claim"))
 		return STORE_ERROR;
 	return sqlite3_changes(st->db) > 0;

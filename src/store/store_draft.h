@@ -35,9 +35,11 @@ struct draft {
 /* Stores d (d->token, made by the caller, is its key). An autosave first
  * replaces the user's previous one of the same story. */
 int store_draft_put(struct store *st, const struct draft *d, long long now);
-/* Gives the unclaimed, fresh stash `token` to user_id. 1 claimed, 0 no
- * such stash (unknown, expired or already someone's), STORE_ERROR. */
-int store_draft_claim(struct store *st, const char *token, long long user_id, long long now);
+/* Gives the unclaimed, fresh stash stored under `key` to user_id, under
+ * `token` from then on. 1 claimed, 0 no such stash (unknown, expired or
+ * already someone's), STORE_ERROR. */
+int store_draft_claim(struct store *st, const char *key, const char *token, long long user_id,
+		      long long now);
 /* The fresh draft `token` of user_id for story_id: STORE_OK,
  * STORE_NOTFOUND (also when it is another user's or another story's). */
 int store_draft_get(struct store *st, struct pool *p, const char *token, long long user_id,

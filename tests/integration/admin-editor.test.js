@@ -125,11 +125,16 @@ describe('a featured image chosen before Preview', () => {
 });
 
 describe('a save after the session ended', () => {
-  async function expiredPost(client, id, fields, headers = {}) {
-    await client.post('/admin/sign-out');
-    const r = await client.post(`/admin/stories/${id}/save`, fields, { headers });
-    client.cookie = null;
-    return r;
+  // The session ends on the server (idle too long); the browser still sends
+  // its cookie, and the form its session's CSRF token.
+  async function expiredPost(client, role, id, fields, headers = {}) {
+    sql(`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = '${a.email(role)}')`);
+    return client.post(`/admin/stories/${id}/save`, fields, { headers });
+  }
+  // Signing in again from the same browser (its old cookie goes along).
+  function signInAgain(client, role, next) {
+    return h.postForm(srv.url, '/admin/sign-in', { email: a.email(role), password: a.PASSWORD, next },
+      { headers: client.cookie ? { Cookie: `gz_session=${client.cookie}` } : {} });
   }
 
   test('keeps the text for the account that signs in next, and only for it', async () => {
@@ -138,7 +143,7 @@ describe('a save after the session ended', () => {
     const row = storyRow(id);
     const vals = await a.editorValues(c, id);
     const text = 'Written while the session ran out.\r\n\r\nSecond paragraph & <b>tags</b>.';
-    const r = await expiredPost(c, id, { ...vals, body: text, title: 'Kept text, edited' });
+    const r = await expiredPost(c, 'author', id, { ...vals, body: text, title: 'Kept text, edited' });
     assert.equal(r.status, 303);
     const loc = new URL(r.headers.location, srv.url);
     assert.equal(loc.pathname, '/admin/sign-in');
@@ -150,12 +155,16 @@ describe('a save after the session ended', () => {
     const form = await h.get(srv.url, loc.pathname + loc.search);
     assert.equal(h.formValues(form.body, 'sign-in-form').values.next, next);
     assert.match(h.textOf(form.body), /Your session has ended/);
-    // another account (an admin may edit every story) cannot read it with the token
-    const other = await a.signedIn(srv.url, 'admin');
+    // another account (an admin may edit every story), signing in with the
+    // token from its own browser, cannot take it or read it
+    const other = new a.Client(srv.url);
+    const os = await signInAgain(other, 'admin', next);
+    assert.equal(os.status, 303);
+    other.cookie = a.cookieOf(os);
     const peek = await other.get(next);
     assert.equal(peek.status, 200);
     assert.ok(!peek.body.includes('Written while the session ran out'), 'not shown to another account');
-    const s = await h.postForm(srv.url, '/admin/sign-in', { email: a.email('author'), password: a.PASSWORD, next });
+    const s = await signInAgain(c, 'author', next);
     assert.equal(s.status, 303);
     assert.equal(s.headers.location, next);
     c.cookie = a.cookieOf(s);
@@ -177,22 +186,52 @@ describe('a save after the session ended', () => {
     assert.equal(sql(`SELECT count(*) AS n FROM editor_drafts WHERE story_id = ${id}`)[0].n, 0, 'kept text dropped after the save');
   });
 
-  test('a new story is kept too; a post from another origin or without the editor form is not', async () => {
+  test('a new story is kept too; a post from another origin, without a session\'s cookie and token, or for no story is not', async () => {
     const c = await a.signedIn(srv.url, 'author');
     await c.get('/admin/stories/new');
     const n = sql('SELECT count(*) AS n FROM editor_drafts')[0].n;
-    const r = await expiredPost(c, 'new', { title: 'Brand new', body: 'Never saved before.', version: '' });
+    const r = await expiredPost(c, 'author', 'new', { title: 'Brand new', body: 'Never saved before.', version: '' });
     const next = new URL(r.headers.location, srv.url).searchParams.get('next');
     assert.match(next, /^\/admin\/stories\/new\?draft=[0-9a-f]{64}$/);
-    const s = await h.postForm(srv.url, '/admin/sign-in', { email: a.email('author'), password: a.PASSWORD, next });
+    const s = await signInAgain(c, 'author', next);
     c.cookie = a.cookieOf(s);
     assert.equal(h.formValues((await c.get(next)).body, 'editor').values.body, 'Never saved before.');
     const c2 = await a.signedIn(srv.url, 'author');
-    const evil = await expiredPost(c2, 'new', { title: 'Evil', body: 'x' }, { Origin: 'https://evil.example' });
+    const evil = await expiredPost(c2, 'author', 'new', { title: 'Evil', body: 'x' }, { Origin: 'https://evil.example' });
     assert.equal(evil.headers.location, '/admin/sign-in');
+    const c3 = await a.signedIn(srv.url, 'author');
+    const none = await expiredPost(c3, 'author', 999999, { title: 'No such story', body: 'x', version: '1' });
+    assert.equal(none.headers.location, '/admin/sign-in', 'a story that does not exist');
     const noForm = await h.postForm(srv.url, '/admin/stories/new/save', { title: 'No token', body: 'x' });
     assert.equal(noForm.headers.location, '/admin/sign-in');
+    const forged = await h.postForm(srv.url, '/admin/stories/new/save', { title: 'Forged', body: 'x', gz_csrf: 'f'.repeat(64) },
+      { headers: { Cookie: `gz_session=${'a'.repeat(64)}` } });
+    assert.equal(forged.headers.location, '/admin/sign-in', 'a made-up cookie and token');
     assert.equal(sql('SELECT count(*) AS n FROM editor_drafts')[0].n, n + 1, 'only the genuine form was kept');
+  });
+
+  test('text kept for one browser is never handed to another who signs in with its address', async () => {
+    // an attacker with an account of her own stashes text and sends the
+    // sign-in link to the story's author
+    const attacker = await a.signedIn(srv.url, 'contributor');
+    const victim = await a.signedIn(srv.url, 'author');
+    const id = await a.writeStory(victim, { title: 'Victim story', body: 'Real text.' }, 'save');
+    const { gz_csrf: victimsToken, ...vals } = await a.editorValues(victim, id);
+    assert.ok(victimsToken);
+    await attacker.get('/admin/stories/new');
+    const r = await expiredPost(attacker, 'contributor', id, { ...vals, title: 'Planted title', body: 'Planted [link](https://evil.example/).' });
+    assert.equal(r.status, 303);
+    const next = new URL(r.headers.location, srv.url).searchParams.get('next');
+    assert.match(next, /draft=[0-9a-f]{64}$/);
+    // the victim, whose own session had also ended, follows the link
+    sql(`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE email = '${a.email('author')}')`);
+    const s = await signInAgain(victim, 'author', next);
+    assert.equal(s.status, 303);
+    victim.cookie = a.cookieOf(s);
+    const page = await victim.get(next);
+    assert.equal(page.status, 200);
+    assert.ok(!page.body.includes('Planted'), 'the planted text is not in the victim\'s editor');
+    assert.equal(h.formValues(page.body, 'editor').values.title, 'Victim story');
   });
 });
 

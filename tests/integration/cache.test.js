@@ -69,6 +69,10 @@ describe('page cache', () => {
     const aged = `"${m[1]}-t${(Math.floor(Date.now() / 1000) - 2 * 86400).toString(16)}"`;
     const re = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': aged } });
     assert.equal(re.status, 200, 'a copy whose form is two days old is sent again, with a new stamp');
+    for (const t of ['-8000000000000000', '+1', '']) {
+      const odd = await h.get(base, h.SEED_PATH, { headers: { 'If-None-Match': `"${m[1]}-t${t}"` } });
+      assert.equal(odd.status, 200, `a signed or empty time (${t}) is not the client's copy`);
+    }
     const ims = await h.get(base, h.SEED_PATH, { headers: { 'If-Modified-Since': new Date().toUTCString() } });
     assert.equal(ims.status, 200, 'a date says nothing of the form');
   });

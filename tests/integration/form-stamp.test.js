@@ -8,6 +8,8 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const h = require('./helpers');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let n = 0;
@@ -107,5 +109,29 @@ describe('comment form stamp on a cached story page', () => {
     const r = await post(srv, { ...hid, gz_ts: forged }, 'Forger');
     assert.equal(r.status, 422);
     assert.match(h.textOf(r.body), /could not be verified/);
+  });
+});
+
+describe('a story whose comments are closed', () => {
+  let srv, dir;
+  before(async () => {
+    dir = h.makeSite({ demo: true, conf: { comments_open: 0 } });
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('has no stamp and is served from the cache', async () => {
+    const first = await load(srv);
+    assert.ok(!/name="gz_ts"/.test(first.body), 'no form, no stamp');
+    await load(srv);
+    // a change made behind the server's back, with nothing in the change log:
+    // a cached page does not show it, a page built again would
+    const r = spawnSync('sqlite3', [path.join(dir, 'gazette.db'),
+      "UPDATE stories SET title = 'Changed behind the cache' WHERE slug = '" + h.SEED_SLUG + "'"], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    await sleep(1200);
+    const again = await load(srv);
+    assert.ok(!again.body.includes('Changed behind the cache'), 'the page came from the cache');
+    assert.equal(again.body, first.body);
   });
 });

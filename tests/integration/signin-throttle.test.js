@@ -106,6 +106,18 @@ describe('sign-in throttling behind a trusted proxy', () => {
     const next64 = await signIn(srv.url, 'nobody7@v6.test', 'wrong password here', { xff: '2001:db8:1:3::1' });
     assert.equal(next64.status, 403, 'the neighbouring /64 does not');
   });
+
+  test('an IPv4 client seen through a dual-stack proxy (::ffff:a.b.c.d) keeps its own address', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const r = await signIn(srv.url, `mapped${i}@v4.test`, 'wrong password here', { xff: '::ffff:198.51.100.7' });
+      assert.equal(r.status, 403);
+    }
+    assert.equal((await signIn(srv.url, 'mapped6@v4.test', 'wrong password here', { xff: '::ffff:198.51.100.7' })).status, 429);
+    assert.equal((await signIn(srv.url, 'mapped7@v4.test', 'wrong password here', { xff: '::ffff:198.51.100.8' })).status, 403,
+      'another IPv4 reader is not counted with it');
+    assert.equal((await signIn(srv.url, 'mapped8@v4.test', 'wrong password here', { xff: '198.51.100.7' })).status, 429,
+      'the same reader over IPv4 is');
+  });
 });
 
 describe('forty wrong passwords at once', () => {
@@ -156,5 +168,27 @@ describe('two-factor keys', () => {
     // with the current code, the key is replaced
     const r2 = await c.post('/admin/account/2fa', { action: 'enable', secret: otherKey, code: totp(otherKey), current_code: totp(secret) });
     assert.equal(r2.status, 200, h.textOf(r2.body).slice(0, 200));
+  });
+});
+
+describe('two-factor codes on the account page', () => {
+  let srv;
+  before(async () => {
+    srv = await h.startServer(a.makeNewsroom({ demo: false }));
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('codes guessed on the account page wait as at sign-in', async () => {
+    const c = await a.signedIn(srv.url, 'editor');
+    const { secret } = await enrol(c);
+    const statuses = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await c.post('/admin/account/2fa', { action: 'disable', code: wrongCode(secret) });
+      statuses.push(r.status);
+    }
+    assert.deepEqual(statuses, [403, 403, 403, 403, 403, 429, 429]);
+    const right = await c.post('/admin/account/2fa', { action: 'disable', code: totp(secret) });
+    assert.equal(right.status, 429, 'even the right code waits');
+    assert.ok(Number(right.headers['retry-after']) > 0);
   });
 });
