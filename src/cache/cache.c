@@ -451,9 +451,8 @@ static unsigned long long mix(unsigned long long h, unsigned long long w)
 	return h ^ (h >> 32);
 }
 
-void cache_etag(const char *body, size_t len, char etag[24])
+static unsigned long long hash64(const char *body, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	unsigned long long l[4] = { 0x9e3779b97f4a7c15ULL ^ len, 0xc2b2ae3d27d4eb4fULL,
 				    0x165667b19e3779f9ULL, 0x27d4eb2f165667c5ULL };
 	unsigned long long w[4], h;
@@ -475,6 +474,12 @@ void cache_etag(const char *body, size_t len, char etag[24])
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 29;
+	return h;
+}
+
+static void etag_text(unsigned long long h, char etag[24])
+{
+	static const char hex[] = "0123456789abcdef";
 	etag[0] = '"';
 	for (int k = 0; k < 16; k++)
 		etag[1 + k] = hex[(h >> (60 - 4 * k)) & 15];
@@ -482,20 +487,24 @@ void cache_etag(const char *body, size_t len, char etag[24])
 	etag[18] = '\0';
 }
 
+void cache_etag(const char *body, size_t len, char etag[24])
+{
+	etag_text(hash64(body, len), etag);
+}
+
 static long live_offset(const char *body, size_t len, const struct cache_live *live);
 
+/* The bytes before and after the field, hashed apart and mixed with the
+ * field's length: no copy of the page (this runs on every uncached one). */
 void cache_etag_live(const char *body, size_t len, const struct cache_live *live, char etag[24])
 {
 	long off = live && live->fn ? live_offset(body, len, live) : -1;
-	char *copy = off >= 0 ? malloc(len) : NULL;
-	if (!copy) {
+	if (off < 0) {
 		cache_etag(body, len, etag);
 		return;
 	}
-	memcpy(copy, body, len);
-	memset(copy + off, '0', strlen(live->text));
-	cache_etag(copy, len, etag);
-	free(copy);
+	size_t n = strlen(live->text), after = (size_t)off + n;
+	etag_text(mix(mix(hash64(body, (size_t)off), n), hash64(body + after, len - after)), etag);
 }
 
 /* One coding of an Accept-Encoding list is acceptable unless its q is 0. */
