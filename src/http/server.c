@@ -690,6 +690,8 @@ static int method_refused(struct req *rq, struct resp *rs)
 	return 1;
 }
 
+#define BODY_LINGER (1u << 20) /* bytes over its limit a body may be read to be dropped */
+
 /* The first call for a request that announced a body: decides from the
  * head whether to read it (see the top of this file). MHD_YES with
  * nothing queued reads it; a refusal is queued now. */
@@ -712,10 +714,18 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 		refused = router_head(&rq, &rs, announced, &limit) != 0;
 	store_settle(site, rq.store);
 	if (!refused && announced != BODY_UNKNOWN && announced > limit) {
-		too_large(&rq, &rs);
-		refused = 1;
+		/* a body not far over its limit is read and dropped, and the
+		 * 413 sent after it: closing on unread bytes makes the kernel
+		 * send a reset, which can destroy the answer before the client
+		 * reads it (nginx's lingering close). Far over: answered now. */
+		if (announced - limit > BODY_LINGER) {
+			too_large(&rq, &rs);
+			refused = 1;
+		} else
+			st->body.too_large = 1;
 	}
-	if (!refused && body_reserve(&st->body, announced, (size_t)site->cfg.body_memory)) {
+	if (!refused && !st->body.too_large &&
+	    body_reserve(&st->body, announced, (size_t)site->cfg.body_memory)) {
 		log_info("http: %s: refused a body from %s, the bodies in flight hold %ld bytes",
 			 rq.uri, rq.client_ip, site->cfg.body_memory);
 		unavailable(&rq, &rs, "The site is receiving many uploads right now.");
