@@ -16,8 +16,9 @@ function launch() {
 }
 
 // A page of a new context; errors thrown by the page's scripts go to `errors`.
-async function newPage(browser, srv, { width = 1280, height = 900, errors = null } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+// bypassCSP: to inject a checker's script (axe) into our pages.
+async function newPage(browser, srv, { width = 1280, height = 900, errors = null, bypassCSP = false } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP });
   await context.route(/.*/, (route) => {
     const u = new URL(route.request().url());
     if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();

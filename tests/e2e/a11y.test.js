@@ -1,0 +1,62 @@
+'use strict';
+// axe-core (from npm) in Debian's chromium: a story whose body uses #, ##
+// and ### (issue 11: Markdown headings map under the title's h1 with no
+// gap), the seed story with its comments and form, and the home page have
+// no accessibility violation. The pages are loaded with the CSP bypassed
+// only so that the checker's own script can run in them.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const h = require('../integration/helpers');
+const a = require('../integration/admin-helpers');
+const b = require('./browser');
+
+const AXE = path.join(h.ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const T = { timeout: 120000 };
+let srv; let browser; let page; let storyPath; let subPath;
+
+before(async () => {
+  srv = await h.startServer(a.makeNewsroom());
+  const ed = await a.signedIn(srv.url, 'editor');
+  const id = await a.writeStory(ed, { title: 'Three levels of headings', excerpt: 'An outline.', section: '1',
+    body: '# Background\n\nThe talks began in spring.\n\n## The trade deal\n\nTariffs fell.\n\n### Energy\n\nGas flows rose.\n\n## What comes next\n\nA summit.' });
+  storyPath = await a.publicPath(ed, id);
+  // a writer who keeps # for the title starts her sections at ##
+  const id2 = await a.writeStory(ed, { title: 'Sections from two hashes', excerpt: 'Another outline.', section: '1',
+    body: '## Background\n\nThe talks began.\n\n### The trade deal\n\nTariffs fell.\n\n#### Energy\n\nGas flows rose.' });
+  subPath = await a.publicPath(ed, id2);
+  browser = await b.launch();
+  page = await b.newPage(browser, srv, { bypassCSP: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+  h.cleanupSites();
+});
+
+async function violations(p) {
+  await page.goto(srv.url + p);
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document);
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+test('stories with #, ##, ### and with ##, ###, #### headings: gapless outlines, no axe violation', T, async () => {
+  for (const p of [storyPath, subPath]) {
+    await page.goto(srv.url + p);
+    const levels = await page.$$eval('h1, h2, h3, h4, h5, h6', (els) => els.map((e) => Number(e.tagName[1])));
+    assert.equal(levels[0], 1, 'the title is the h1');
+    for (let i = 1; i < levels.length; i++) {
+      assert.ok(levels[i] <= levels[i - 1] + 1, `${p}: no gap in the outline: ${levels.join(',')}`);
+    }
+    assert.deepEqual(await violations(p), [], p);
+  }
+});
+
+test('the seed story (comments, form) and the home page: no axe violation', T, async () => {
+  assert.deepEqual(await violations(h.SEED_PATH), []);
+  assert.deepEqual(await violations('/'), []);
+});
