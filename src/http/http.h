@@ -110,6 +110,11 @@ http_handler router_match(struct req *rq, struct resp *rs);
  * announced, BODY_UNKNOWN (-1) when chunked); a POST no row takes gets
  * its 404/405 at once. 0 to read the body; -1 with the answer in rs. */
 int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit);
+/* The page cache's key for a GET (router.c): the path and only the query
+ * variables its route declares it reads, in the order sent; the whole
+ * target for a route that declares nothing and for WordPress's query
+ * addresses (they may name a stored redirect). */
+const char *router_cache_key(struct req *rq);
 /* The per-address rate limits of flagged routes (search): 1 when it
  * answered 429 with Retry-After. Called before the page cache lookup. */
 int router_limit(struct req *rq, struct resp *rs);

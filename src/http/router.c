@@ -10,6 +10,7 @@
 #include "../admin/admin.h"
 #include "../auth/guard.h"
 #include "../store/store_redirect.h"
+#include "../render/escape.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
 #include "../util/log.h"
@@ -46,10 +47,18 @@ struct route {
 	const char *pattern;
 	http_handler handler;
 	unsigned flags;
+	/* the query variables a public page's handler reads, space-separated:
+	 * the page cache keys the page by these alone (router_cache_key), so
+	 * "?utm_source=..." or "?r=<random>" is the same entry. NULL: the row
+	 * does not say, and the whole request target is the key. */
+	const char *query;
 };
 
+/* Rows that do not name their query variables leave `query` NULL. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_home, 0 },
+	{ HTTP_GET, "/", page_home, 0, "page" },
 	/* the newsroom (admin/): before the date pattern, which would take
 	 * four-segment admin paths */
 	{ HTTP_GET, "/admin", admin_home, ADMIN_GET(CAP_ADMIN) },
@@ -94,27 +103,28 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
 	/* and /section/PATH/FEED; before /:year/...: four segments too */
-	{ HTTP_GET, "/section/*path", page_section, 0 },
-	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0 },
-	{ HTTP_GET, "/tag/:slug", page_tag, 0 },
-	{ HTTP_GET, "/author/:slug", page_author, 0 },
-	{ HTTP_GET, "/static/:file", page_static, 0 },
+	{ HTTP_GET, "/section/*path", page_section, 0, "page" },
+	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0, "replytocom unapproved moderation-hash" },
+	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page" },
+	{ HTTP_GET, "/author/:slug", page_author, 0, "page" },
+	{ HTTP_GET, "/static/:file", page_static, 0, "" },
 	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
-	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH },
-	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH },
-	{ HTTP_GET, "/feed", feed_site, 0 },
-	{ HTTP_GET, "/feed.atom", feed_site, 0 },
-	{ HTTP_GET, "/feed.json", feed_site, 0 },
-	{ HTTP_GET, "/tag/:slug/:feed", feed_tag, 0 },
-	{ HTTP_GET, "/author/:slug/:feed", feed_author, 0 },
-	{ HTTP_GET, "/comments/:feed", feed_comments, 0 },
-	{ HTTP_GET, "/:year/:month/:day/:slug/comments/:feed", feed_story_comments, 0 },
-	{ HTTP_GET, "/sitemap.xml", sitemap_index, 0 },
-	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0 },
-	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0 },
-	{ HTTP_GET, "/robots.txt", robots_txt, 0 },
+	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH, "q page" },
+	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH, "q" },
+	{ HTTP_GET, "/feed", feed_site, 0, "" },
+	{ HTTP_GET, "/feed.atom", feed_site, 0, "" },
+	{ HTTP_GET, "/feed.json", feed_site, 0, "" },
+	{ HTTP_GET, "/tag/:slug/:feed", feed_tag, 0, "" },
+	{ HTTP_GET, "/author/:slug/:feed", feed_author, 0, "" },
+	{ HTTP_GET, "/comments/:feed", feed_comments, 0, "" },
+	{ HTTP_GET, "/:year/:month/:day/:slug/comments/:feed", feed_story_comments, 0, "" },
+	{ HTTP_GET, "/sitemap.xml", sitemap_index, 0, "" },
+	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
+	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
+	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
 };
+#pragma GCC diagnostic pop
 
 static int hexval(char c)
 {
@@ -293,6 +303,48 @@ void http_not_found(struct req *rq, struct resp *rs, const char *message)
 {
 	if (!redirected(rq, rs, rq->path))
 		http_error(rq, rs, 404, "Page not found", message);
+}
+
+/* 1 when the space-separated list names holds name. */
+static int named(const char *names, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = names; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += len + (p[len] == ' ');
+	}
+	return 0;
+}
+
+const char *router_cache_key(struct req *rq)
+{
+	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
+		return rq->uri;
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *r = &routes[i];
+		if (r->method != HTTP_GET || !match(rq, r->pattern, rq->path))
+			continue;
+		if (!r->query)
+			return rq->uri;
+		struct buf b;
+		buf_init(&b, 0);
+		buf_puts(&b, rq->path);
+		for (size_t k = 0; k < rq->query.n; k++) {
+			const struct kv *v = &rq->query.v[k];
+			if (!named(r->query, v->key) || kv_get(&rq->query, v->key) != v->val)
+				continue; /* undeclared, or a repeat (the handler reads the first) */
+			buf_putc(&b, b.len == strlen(rq->path) ? '?' : '&');
+			url_query(&b, v->key);
+			buf_putc(&b, '=');
+			url_query(&b, v->val);
+		}
+		const char *key = b.err ? rq->uri : pool_strdup(rq->pool, buf_str(&b));
+		buf_release(&b);
+		return key;
+	}
+	return rq->uri;
 }
 
 /* The per-address limits of rate-flagged rows. They run before the page

@@ -822,9 +822,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return ret;
 	}
 	int cacheable = w && cache_enabled(site->cache) && cacheable_request(&rq);
+	/* keyed by what the page reads: "?r=<random>" is no new page */
+	const char *key = cacheable ? router_cache_key(&rq) : rq.uri;
 	struct cache_hit hit;
 	if (cacheable &&
-	    cache_get(site->cache, rq.uri, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
+	    cache_get(site->cache, key, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
 		      w->slot, &hit)) {
 		buf_release(&rs.body);
 		return queue_hit(con, method, &rq, &hit);
@@ -837,7 +839,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	dispatch(&rq, &rs, st);
 	store_settle(site, rq.store);
 	if (cacheable && is_public(&rs) && !rs.body.err)
-		cache_put(site->cache, rq.uri, buf_str(&rs.body), rs.body.len,
+		cache_put(site->cache, key, buf_str(&rs.body), rs.body.len,
 			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
 			  rs.cache_control, &deps, rs.cache_ttl, &rs.live);
 	ret = queue(con, method, &rq, &rs);
