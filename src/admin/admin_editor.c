@@ -582,15 +582,23 @@ static void keep_image(struct req *rq, struct editor *ed, const struct upload *u
 	ed->pending_h = img->height;
 }
 
+/* The story as stored (*old NULL for a new one): 0, or -1 with the
+ * answer in rs. */
+static int load_current(struct req *rq, struct resp *rs, long long id, struct story_edit **old)
+{
+	*old = NULL;
+	if (!id)
+		return 0;
+	*old = pool_alloc(rq->pool, sizeof **old);
+	return load(rq, rs, id, *old) ? -1 : 0;
+}
+
 static void submit(struct req *rq, struct resp *rs, enum action act)
 {
 	long long id = guard_story_id(rq);
-	struct story_edit *old = NULL, e;
-	if (id) {
-		old = pool_alloc(rq->pool, sizeof *old);
-		if (load(rq, rs, id, old))
-			return;
-	}
+	struct story_edit *old, e;
+	if (load_current(rq, rs, id, &old))
+		return;
 	struct editor ed = { .cur = old };
 	read_form(rq, &ed);
 	if (old && !*ed.val[EF_VERSION])
@@ -815,12 +823,9 @@ static void answer(struct resp *rs, int status, const char *state, const char *m
 void admin_editor_autosave(struct req *rq, struct resp *rs)
 {
 	long long id = guard_story_id(rq), now = (long long)time(NULL);
-	struct story_edit *old = NULL, e;
-	if (id) {
-		old = pool_alloc(rq->pool, sizeof *old);
-		if (load(rq, rs, id, old))
-			return;
-	}
+	struct story_edit *old, e;
+	if (load_current(rq, rs, id, &old))
+		return;
 	struct editor ed = { .cur = old };
 	if (!editor_form_ok(rq, &ed)) {
 		answer(rs, 422, "invalid", "Not autosaved: the form has errors. Save to see them.");

@@ -211,6 +211,23 @@ static void moved_add(struct pool *p, struct section_moves *m, long long id, con
 }
 
 /* Rewrites the paths below old_path to lie below new_path (moves into m). */
+/* Gives section x the address `to`: the row, its change-log tag, and the
+ * move in m (for the redirects the caller writes). */
+static int set_path(struct store *st, struct pool *p, struct section_moves *m,
+		    const struct section *x, const char *to)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_PATH);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, x->id);
+	bind_text(s, 2, to);
+	int rc = exec_step(st, s, "section path");
+	if (!rc)
+		rc = store_touchf(st, "section:%lld", x->id);
+	moved_add(p, m, x->id, x->path, to);
+	return rc;
+}
+
 static int move_descendants(struct store *st, struct pool *p, const char *old_path,
 			    const char *new_path, struct section_moves *m)
 {
@@ -221,15 +238,7 @@ static int move_descendants(struct store *st, struct pool *p, const char *old_pa
 		const char *to = pool_printf(p, "%s%s", new_path, v[i].path + cut);
 		if (strlen(to) > SECTION_PATH_MAX)
 			return invalid(st, "a subsection's address would be too long: nest it less deeply");
-		sqlite3_stmt *s = stmt(st, SQL_SET_PATH);
-		if (!s)
-			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, v[i].id);
-		bind_text(s, 2, to);
-		rc = exec_step(st, s, "section path");
-		if (!rc)
-			rc = store_touchf(st, "section:%lld", v[i].id);
-		moved_add(p, m, v[i].id, v[i].path, to);
+		rc = set_path(st, p, m, &v[i], to);
 	}
 	return rc;
 }
@@ -386,15 +395,7 @@ int store_section_delete(struct store *st, struct pool *p, long long id, long lo
 			if (v[i].parent_id != sec.parent_id)
 				continue;
 			const char *to = *up ? pool_printf(p, "%s/%s", up, v[i].slug) : v[i].slug;
-			sqlite3_stmt *u = stmt(st, SQL_SET_PATH);
-			if (!u)
-				return STORE_ERROR;
-			sqlite3_bind_int64(u, 1, v[i].id);
-			bind_text(u, 2, to);
-			rc = exec_step(st, u, "section path");
-			if (!rc)
-				rc = store_touchf(st, "section:%lld", v[i].id);
-			moved_add(p, moved, v[i].id, v[i].path, to);
+			rc = set_path(st, p, moved, &v[i], to);
 			if (!rc)
 				rc = move_descendants(st, p, v[i].path, to, moved);
 		}
