@@ -23,7 +23,7 @@
 
 /* Links never nest in CommonMark; the stack is only there to pair each
  * leave with its enter even on odd input. Deeper links are rendered dead. */
-#define LINK_STACK 64
+#define SPAN_STACK 64
 
 /* md4c 0.4.8 (Debian 12) can read a byte or so past the end of its input
  * (found by fuzz/markdown_fuzz.c). It therefore parses a private copy that
@@ -42,8 +42,8 @@ struct render {
 	size_t start;       /* where our output began in out */
 	unsigned img_depth; /* >0 inside an image: text goes to alt */
 	int img_drop;       /* the outermost image was unsafe: drop its text */
-	unsigned link_depth;
-	uint64_t link_live; /* bit d: the link at depth d got an <a> */
+	unsigned nspan;     /* inline elements open outside images */
+	unsigned char span[SPAN_STACK]; /* their MD_SPANTYPE | SPAN_LIVE */
 	enum brk brk;       /* text mode only */
 	unsigned char hlevel[7]; /* HTML mode: Markdown heading level -> <hN> */
 };
@@ -315,11 +315,137 @@ static void html_cell(struct render *r, const char *tag,
 	buf_printf(r->out, "<%s%s>", tag, align[a]);
 }
 
+/*
+ * Inline elements. md4c 0.4.8 does not always pair its span callbacks:
+ * some inputs with images nested in links enter an image it never leaves
+ * (fuzz/corpus/markdown/unpaired-image.md). So the renderer keeps its own
+ * stack of what it opened, ignores a leave that does not match the top,
+ * and closes whatever is still open at every block boundary. Whatever md4c
+ * reports, each block's tags nest and every attribute is closed.
+ */
+#define SPAN_LIVE 0x80 /* the element got a tag (a link may not: bad href) */
+
+static const char *span_tag(MD_SPANTYPE type)
+{
+	switch (type) {
+	case MD_SPAN_EM: return "em";
+	case MD_SPAN_STRONG: return "strong";
+	case MD_SPAN_CODE: return "code";
+	case MD_SPAN_DEL: return "del";
+	case MD_SPAN_A: return "a";
+	default: return NULL;
+	}
+}
+
+/* Open `type`; past SPAN_STACK deep it is counted but gets no tag. */
+static void span_open(struct render *r, MD_SPANTYPE type, const void *detail)
+{
+	const MD_SPAN_A_DETAIL *a = detail;
+	int live = r->nspan < SPAN_STACK;
+
+	if (live && type == MD_SPAN_A)
+		live = dest_decode(r, &a->href);
+	if (live && type == MD_SPAN_A) {
+		buf_puts(r->out, "<a href=\"");
+		put_url(r->out, buf_str(&r->tmp), r->tmp.len);
+		buf_putc(r->out, '"');
+		put_title(r, &a->title);
+		buf_putc(r->out, '>');
+	} else if (live) {
+		buf_printf(r->out, "<%s>", span_tag(type));
+	}
+	if (r->nspan < SPAN_STACK)
+		r->span[r->nspan] = (unsigned char)(type | (live ? SPAN_LIVE : 0));
+	r->nspan++;
+}
+
+static void span_pop(struct render *r)
+{
+	unsigned char top = r->span[--r->nspan];
+	if (top & SPAN_LIVE)
+		buf_printf(r->out, "</%s>", span_tag(top & ~SPAN_LIVE));
+}
+
+static void span_close(struct render *r, MD_SPANTYPE type)
+{
+	if (r->nspan > SPAN_STACK)
+		r->nspan--;
+	else if (r->nspan > 0 && (r->span[r->nspan - 1] & ~SPAN_LIVE) == type)
+		span_pop(r);
+}
+
+/* Only the outermost image makes a tag; nested ones add to its alt text. */
+static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	if (r->img_depth++ > 0)
+		return;
+	r->img_drop = !dest_decode(r, &d->src);
+	if (r->img_drop)
+		return;
+	buf_puts(r->out, "<img src=\"");
+	put_url(r->out, buf_str(&r->tmp), r->tmp.len);
+	buf_puts(r->out, "\" alt=\"");
+}
+
+static void html_img_end(struct render *r, const MD_ATTRIBUTE *title)
+{
+	r->img_depth = 0;
+	if (r->img_drop)
+		return;
+	buf_putc(r->out, '"');
+	if (title)
+		put_title(r, title);
+	buf_putc(r->out, '>');
+}
+
+static void html_img_leave(struct render *r, const MD_SPAN_IMG_DETAIL *d)
+{
+	if (r->img_depth == 1)
+		html_img_end(r, &d->title);
+	else if (r->img_depth > 1)
+		r->img_depth--;
+}
+
+/* A block boundary: end an image and close every element still open. */
+static void spans_end(struct render *r)
+{
+	if (r->img_depth > 0)
+		html_img_end(r, NULL);
+	if (r->nspan > SPAN_STACK)
+		r->nspan = SPAN_STACK;
+	while (r->nspan > 0)
+		span_pop(r);
+}
+
+static int html_enter_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+
+	if (type == MD_SPAN_IMG)
+		html_img_enter(r, detail);
+	else if (r->img_depth == 0 && span_tag(type))
+		span_open(r, type, detail);
+	/* inside an image, alt text is plain */
+	return status(r);
+}
+
+static int html_leave_span(MD_SPANTYPE type, void *detail, void *ud)
+{
+	struct render *r = ud;
+
+	if (type == MD_SPAN_IMG)
+		html_img_leave(r, detail);
+	else if (r->img_depth == 0 && span_tag(type))
+		span_close(r, type);
+	return status(r);
+}
+
 static int html_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
 	struct render *r = ud;
 	const MD_BLOCK_OL_DETAIL *ol = detail;
 
+	spans_end(r);
 	switch (type) {
 	case MD_BLOCK_QUOTE: buf_puts(r->out, "<blockquote>\n"); break;
 	case MD_BLOCK_UL: buf_puts(r->out, "<ul>\n"); break;
@@ -349,6 +475,7 @@ static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
 	struct render *r = ud;
 
+	spans_end(r);
 	switch (type) {
 	case MD_BLOCK_QUOTE: buf_puts(r->out, "</blockquote>\n"); break;
 	case MD_BLOCK_UL: buf_puts(r->out, "</ul>\n"); break;
@@ -365,93 +492,6 @@ static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	case MD_BLOCK_TD: buf_puts(r->out, "</td>\n"); break;
 	default: break;
 	}
-	return status(r);
-}
-
-static void html_link_enter(struct render *r, const MD_SPAN_A_DETAIL *d)
-{
-	unsigned depth = r->link_depth++;
-	if (depth >= LINK_STACK || !dest_decode(r, &d->href))
-		return;
-	r->link_live |= UINT64_C(1) << depth;
-	buf_puts(r->out, "<a href=\"");
-	put_url(r->out, buf_str(&r->tmp), r->tmp.len);
-	buf_putc(r->out, '"');
-	put_title(r, &d->title);
-	buf_putc(r->out, '>');
-}
-
-static void html_link_leave(struct render *r)
-{
-	unsigned depth = --r->link_depth;
-	if (depth >= LINK_STACK || !(r->link_live & UINT64_C(1) << depth))
-		return;
-	r->link_live &= ~(UINT64_C(1) << depth);
-	buf_puts(r->out, "</a>");
-}
-
-/* Only the outermost image makes a tag; nested ones add to its alt text. */
-static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
-{
-	if (r->img_depth++ > 0)
-		return;
-	r->img_drop = !dest_decode(r, &d->src);
-	if (r->img_drop)
-		return;
-	buf_puts(r->out, "<img src=\"");
-	put_url(r->out, buf_str(&r->tmp), r->tmp.len);
-	buf_puts(r->out, "\" alt=\"");
-}
-
-static void html_img_leave(struct render *r, const MD_SPAN_IMG_DETAIL *d)
-{
-	if (--r->img_depth > 0 || r->img_drop)
-		return;
-	buf_putc(r->out, '"');
-	put_title(r, &d->title);
-	buf_putc(r->out, '>');
-}
-
-static const char *span_tag(MD_SPANTYPE type)
-{
-	switch (type) {
-	case MD_SPAN_EM: return "em";
-	case MD_SPAN_STRONG: return "strong";
-	case MD_SPAN_CODE: return "code";
-	case MD_SPAN_DEL: return "del";
-	default: return NULL;
-	}
-}
-
-static int html_enter_span(MD_SPANTYPE type, void *detail, void *ud)
-{
-	struct render *r = ud;
-	const char *tag = span_tag(type);
-
-	if (type == MD_SPAN_IMG)
-		html_img_enter(r, detail);
-	else if (r->img_depth > 0)
-		return 0; /* alt text is plain */
-	else if (type == MD_SPAN_A)
-		html_link_enter(r, detail);
-	else if (tag)
-		buf_printf(r->out, "<%s>", tag);
-	return status(r);
-}
-
-static int html_leave_span(MD_SPANTYPE type, void *detail, void *ud)
-{
-	struct render *r = ud;
-	const char *tag = span_tag(type);
-
-	if (type == MD_SPAN_IMG)
-		html_img_leave(r, detail);
-	else if (r->img_depth > 0)
-		return 0;
-	else if (type == MD_SPAN_A)
-		html_link_leave(r);
-	else if (tag)
-		buf_printf(r->out, "</%s>", tag);
 	return status(r);
 }
 

@@ -123,6 +123,12 @@ static void test_html_links(void)
 		  "<p><img src=\"/i.png\" alt=\"x&quot; onerror=&quot;y\"></p>\n" },
 		{ "[![i](/i.png)](/s)",
 		  "<p><a href=\"/s\"><img src=\"/i.png\" alt=\"i\"></a></p>\n" },
+		/* md4c 0.4.8 enters two images here and leaves one: the
+		 * block's end still closes the tag */
+		{ "![![](![]()]())", "<p><img src=\"\" alt=\"\"></p>\n" },
+		{ "*a [b ![c](/d)](/e) f*\n\ng",
+		  "<p><em>a <a href=\"/e\">b <img src=\"/d\" alt=\"c\"></a> f</em></p>\n"
+		  "<p>g</p>\n" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		CHECK_STR(html(cases[i].in), cases[i].want);
