@@ -190,6 +190,22 @@ static const char *const schema_migrations[] = {
 	" WHERE story_id = NEW.id AND user_id != 0 AND status = 1) BEGIN"
 	" DELETE FROM comment_threads WHERE story_id = NEW.id;"
 	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.id); END;",
+	/* Keyset lists (issue 12): a tag's page, feed and sitemap read its
+	 * published stories newest first from one index, never by joining
+	 * and sorting all its stories. story_tags keeps a copy of its story's
+	 * status and published_at, kept by these triggers. */
+	"ALTER TABLE story_tags ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE story_tags ADD COLUMN published_at INTEGER;"
+	"UPDATE story_tags SET status = s.status, published_at = s.published_at"
+	" FROM stories s WHERE s.id = story_tags.story_id;"
+	"CREATE INDEX story_tags_list ON story_tags(tag_id, status, published_at, story_id);"
+	"CREATE TRIGGER story_tags_copy AFTER INSERT ON story_tags BEGIN"
+	" UPDATE story_tags SET status = s.status, published_at = s.published_at"
+	" FROM stories s WHERE s.id = NEW.story_id"
+	" AND story_tags.story_id = NEW.story_id AND story_tags.tag_id = NEW.tag_id; END;"
+	"CREATE TRIGGER story_tags_follow AFTER UPDATE OF status, published_at ON stories"
+	" BEGIN UPDATE story_tags SET status = NEW.status, published_at = NEW.published_at"
+	" WHERE story_id = NEW.id; END;",
 	/* New migrations go here, at the end, one string each. */
 };
 
