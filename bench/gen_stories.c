@@ -147,8 +147,8 @@ static void ensure_names(sqlite3 *db, long long *sec, long long *auth, long long
 	char sql[256];
 	long long now = (long long)time(NULL);
 	for (int i = 0; i < NSECTIONS; i++) {
-		snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO sections(name, slug, position)"
-			 " VALUES('Gen section %d', 'gen-section-%d', %d)", i, i, 100 + i);
+		snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO sections(name, slug, position, path)"
+			 " VALUES('Gen section %d', 'gen-section-%d', %d, 'gen-section-%d')", i, i, 100 + i, i);
 		sqlite3_exec(db, sql, NULL, NULL, NULL);
 		snprintf(sql, sizeof sql, "SELECT id FROM sections WHERE slug = 'gen-section-%d'", i);
 		sec[i] = one_id(db, sql);

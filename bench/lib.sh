@@ -17,8 +17,8 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-wait_http() { # url
-	for _ in $(seq 100); do
+wait_http() { # url [tries of 50 ms]
+	for _ in $(seq "${2:-100}"); do
 		curl -fs -o /dev/null "$1" && return 0
 		sleep 0.05
 	done

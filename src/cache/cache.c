@@ -45,6 +45,7 @@ struct entry {
 	unsigned key_hash;
 	struct variant v[CACHE_ENC__MAX];  /* len 0 = variant absent */
 	char *content_type, *cache_control;
+	int status;                        /* 200, or 404 for a known absence */
 	long long last_modified, fill_seq, expires; /* expires 0: never */
 	char last_modified_http[32];
 	unsigned *deps;
@@ -296,6 +297,7 @@ int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
 	hit->enc = enc;
 	hit->content_type = e->content_type;
 	hit->cache_control = e->cache_control;
+	hit->status = e->status;
 	hit->last_modified = e->last_modified;
 	hit->ref = e;
 	hit->live_fn = e->live_fn;
@@ -643,11 +645,11 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 	return e;
 }
 
-void cache_put(struct cache *c, const char *key, const char *body, size_t len,
+void cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
 	       const char *content_type, const char *cache_control, const struct cache_deps *d,
 	       int ttl, const struct cache_live *live)
 {
-	if (!cache_enabled(c) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
+	if (!cache_enabled(c) || (status != 200 && status != 404) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
 	    !fresh(c, d->hash, d->n, d->start_seq))
 		return;
 	if (live && live->fn && live_offset(body, len, live) < 0)
@@ -656,6 +658,7 @@ void cache_put(struct cache *c, const char *key, const char *body, size_t len,
 	if (!e)
 		return;
 	e->owner = c;
+	e->status = status;
 	e->expires = ttl > 0 ? e->last_modified + ttl : 0;
 	pthread_mutex_lock(&c->lock);
 	struct entry *old = map_find(c, key, e->key_hash);

@@ -84,6 +84,7 @@ struct cache_hit {
 	size_t len;
 	const char *etag;          /* quoted, of this encoding */
 	const char *content_type, *cache_control;
+	int status;                /* 200, or 404 */
 	long long last_modified;   /* unix seconds */
 	enum cache_enc enc;
 	void *ref;                 /* pass to cache_release */
@@ -109,11 +110,13 @@ int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
 void cache_set_wire_free(struct cache *c, void (*free_wire)(void *wire));
 void cache_release(void *ref);
 
-/* Stores a 200 response built with deps d; precomputes gzip and brotli
- * variants and the ETags. Ignored when d overflowed or a dependency was
+/* Stores a response built with deps d, of status 200 or 404 (a public
+ * answer that something does not exist: a page past a list's end);
+ * precomputes gzip and brotli variants and the ETags. Ignored for other
+ * statuses, when d overflowed or a dependency was
  * touched since the request began, and when live names a field the body
  * does not hold exactly once. live may be NULL. */
-void cache_put(struct cache *c, const char *key, const char *body, size_t len,
+void cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
 	       const char *content_type, const char *cache_control, const struct cache_deps *d,
 	       int ttl, const struct cache_live *live);
 

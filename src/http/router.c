@@ -58,7 +58,7 @@ struct route {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct route routes[] = {
-	{ HTTP_GET, "/", page_home, 0, "page" },
+	{ HTTP_GET, "/", page_home, 0, "page before after" },
 	/* the newsroom (admin/): before the date pattern, which would take
 	 * four-segment admin paths */
 	{ HTTP_GET, "/admin", admin_home, ADMIN_GET(CAP_ADMIN) },
@@ -103,10 +103,10 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
 	/* and /section/PATH/FEED; before /:year/...: four segments too */
-	{ HTTP_GET, "/section/*path", page_section, 0, "page" },
+	{ HTTP_GET, "/section/*path", page_section, 0, "page before after" },
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0, "replytocom unapproved moderation-hash" },
-	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page" },
-	{ HTTP_GET, "/author/:slug", page_author, 0, "page" },
+	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page before after" },
+	{ HTTP_GET, "/author/:slug", page_author, 0, "page before after" },
 	{ HTTP_GET, "/static/:file", page_static, 0, "" },
 	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */

@@ -452,28 +452,28 @@ static struct MHD_Response *wire_response(const struct req *rq, const struct cac
 static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 				 struct req *rq, struct cache_hit *hit)
 {
-	int status = 200;
+	int status = hit->status; /* 200, or a cached 404: never a 304 */
 	struct MHD_Response *r = NULL;
 	enum MHD_Result ret;
 	long long bucket = hit->live_fn ? live_bucket() : -1;
-	if (hit->live_fn ? live_not_modified(con, hit->etag, hit->live_keep)
-			 : not_modified(con, hit->etag, hit->last_modified))
+	if (status == 200 && (hit->live_fn ? live_not_modified(con, hit->etag, hit->live_keep)
+					   : not_modified(con, hit->etag, hit->last_modified)))
 		status = 304;
 	else if (hit->wire && (hit->fd >= 0 || hit->live_fn) && !rq->https &&
 		 (r = wire_response(rq, hit, bucket))) {
-		ret = MHD_queue_response(con, 200, r);
+		ret = MHD_queue_response(con, (unsigned)status, r);
 		cache_release(hit->ref);
-		log_access(rq->client_ip, method, rq->uri, 200, hit->len, rq->referer,
+		log_access(rq->client_ip, method, rq->uri, status, hit->len, rq->referer,
 			   rq->user_agent);
 		return ret;
 	}
-	if (status == 200 && hit->live_fn) {
+	if (status != 304 && hit->live_fn) {
 		r = hit_response(rq, hit, bucket);
-	} else if (status == 200 && hit->body) {
+	} else if (status != 304 && hit->body) {
 		r = MHD_create_response_from_buffer_with_free_callback_cls(
 			hit->len, (void *)hit->body, release_hit, hit->ref);
 		hit->ref = NULL; /* released with the response */
-	} else if (status == 200) {
+	} else if (status != 304) {
 		/* a descriptor of our own: the entry may be evicted mid-send */
 		int fd = dup(hit->fd);
 		if (fd >= 0)
@@ -488,7 +488,7 @@ static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
 	hit_headers(r, hit, rq, status == 304 ? -1 : bucket);
 	ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, status, status == 200 ? hit->len : 0,
+	log_access(rq->client_ip, method, rq->uri, status, status != 304 ? hit->len : 0,
 		   rq->referer, rq->user_agent);
 	return ret;
 }
@@ -532,10 +532,16 @@ static struct MHD_Response *public_response(struct MHD_Connection *con, struct r
 	return r;
 }
 
+/* A body anyone may be given, and kept: never a file or a static buffer. */
+static int public_body(const struct resp *rs)
+{
+	return !rs->static_body && rs->file_fd <= 0 && rs->cache_control &&
+	       strncmp(rs->cache_control, "public", 6) == 0;
+}
+
 static int is_public(const struct resp *rs)
 {
-	return (rs->status == 0 || rs->status == 200) && !rs->static_body && rs->file_fd <= 0 &&
-	       rs->cache_control && strncmp(rs->cache_control, "public", 6) == 0;
+	return (rs->status == 0 || rs->status == 200) && public_body(rs);
 }
 
 static enum MHD_Result queue(struct MHD_Connection *con, const char *method, struct req *rq,
@@ -838,8 +844,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	dispatch(&rq, &rs, st);
 	store_settle(site, rq.store);
-	if (cacheable && is_public(&rs) && !rs.body.err)
-		cache_put(site->cache, key, buf_str(&rs.body), rs.body.len,
+	/* a public 404 (a page past a list's end) is kept too: asking for it
+	 * again costs a lookup, and it goes when its list changes */
+	if (cacheable && (is_public(&rs) || (rs.status == 404 && public_body(&rs))) &&
+	    !rs.body.err)
+		cache_put(site->cache, key, rs.status ? rs.status : 200, buf_str(&rs.body), rs.body.len,
 			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
 			  rs.cache_control, &deps, rs.cache_ttl, &rs.live);
 	ret = queue(con, method, &rq, &rs);

@@ -9,8 +9,10 @@
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
+#include "../util/num.h"
 #include "../util/pool.h"
 
+#include <stdint.h>
 #include <string.h>
 
 struct listing {
@@ -22,16 +24,58 @@ struct listing {
 	struct author *author;    /* an author page's byline, or NULL */
 };
 
-/* Pages link to their neighbours; there is no "of N": counting every
- * story of a 100,000-story site cost more than building the page. */
-static struct tv *pagination(struct pool *p, const char *path, unsigned long long page, int more)
+/*
+ * Pages link to their neighbours; there is no "of N": counting every
+ * story of a 100,000-story site cost more than building the page. The
+ * first LIST_OFFSET_PAGES pages answer to ?page=N alone; every link names
+ * the story next to the page ("?page=8&before=1718187600.5", and "after"
+ * for newer), so the store finds any page with one index seek however
+ * deep it is, and a made-up ?page=999999 is a cheap 404.
+ */
+#define LIST_OFFSET_PAGES 50
+
+/* "<published_at>.<id>" of s */
+static const char *cursor_of(struct pool *p, const struct story *s)
+{
+	return pool_printf(p, "%lld.%lld", s->published_at, s->id);
+}
+
+/* Reads ?before= or ?after=: 0 none, 1 one, -1 malformed or both. */
+static int list_cursor_parse(struct req *rq, struct list_cursor *c)
+{
+	const char *b = kv_get(&rq->query, "before"), *a = kv_get(&rq->query, "after");
+	const char *v = b ? b : a, *dot;
+	memset(c, 0, sizeof *c);
+	if (!v)
+		return 0;
+	if ((a && b) || !(dot = strchr(v, '.')))
+		return -1;
+	char at[24];
+	size_t n = (size_t)(dot - v);
+	if (n == 0 || n >= sizeof at)
+		return -1;
+	memcpy(at, v, n);
+	at[n] = '\0';
+	if (num_parse_i64(at, -(1LL << 40), 1LL << 40, &c->published_at) ||
+	    num_parse_i64(dot + 1, 1, INT64_MAX, &c->id))
+		return -1;
+	c->dir = b ? -1 : 1;
+	return 1;
+}
+
+static struct tv *pagination(struct pool *p, const char *path, unsigned long long page,
+			     const struct story *v, size_t n, int older)
 {
 	struct tv *o = tv_obj(p);
 	tv_put_int(o, "page", (long long)page);
 	if (page > 1)
-		tv_put_str(o, "prev_url", page == 2 ? path : pool_printf(p, "%s?page=%llu", path, page - 1));
-	if (more)
-		tv_put_str(o, "next_url", pool_printf(p, "%s?page=%llu", path, page + 1));
+		tv_put_str(o, "prev_url",
+			   page == 2 ? path
+				     : pool_printf(p, "%s?page=%llu&after=%s", path, page - 1,
+						   cursor_of(p, &v[0])));
+	if (older && n)
+		tv_put_str(o, "next_url", pool_printf(p, "%s?page=%llu&before=%s", path, page + 1,
+						      cursor_of(p, &v[n - 1])));
 	return o;
 }
 
@@ -77,20 +121,36 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	size_t per = (size_t)rq->site->cfg.per_page, n = 0;
 	int more = 0;
 	struct story *v = NULL;
-	if (page == 0) {
-		http_not_found(rq, rs, "There is no such page of stories.");
+	struct list_cursor at;
+	int cursor = list_cursor_parse(rq, &at);
+	if (cursor < 0) {
+		http_error(rq, rs, 400, "Bad request", "This address of a page of stories is not valid.");
 		return;
 	}
-	if (store_stories_list(rq->store, p, &l->filter, (size_t)(page - 1) * per, per, &v, &n,
-			       &more)) {
+	/* past the pages an offset reaches cheaply, pages are found from links */
+	if (page == 0 || (cursor ? page < 2 : page > LIST_OFFSET_PAGES)) {
+		http_not_found(rq, rs, "There is no such page of stories.");
+		rs->cache_control = HTTP_CACHE_PUBLIC;
+		return;
+	}
+	if (store_stories_list(rq->store, p, &l->filter, cursor ? &at : NULL,
+			       cursor ? 0 : (size_t)(page - 1) * per, per, &v, &n, &more)) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The stories could not be loaded.");
 		return;
 	}
 	if (page > 1 && n == 0) {
 		http_not_found(rq, rs, "There is no such page of stories.");
+		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
 	}
+	if (at.dir > 0 && !more) { /* nothing newer: this is the first page now */
+		resp_redirect(rs, 302, l->path);
+		return;
+	}
+	/* older stories follow: after a page of newer ones, at least the
+	 * story its cursor named */
+	int older = at.dir > 0 || more;
 	/* "Tag: Energy", so a tag and a section of one name keep unique titles */
 	const char *title = l->kind ? (strcmp(l->kind, "Section") == 0
 					       ? l->name
@@ -100,16 +160,20 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		title = pool_printf(p, "%s (page %llu)", title, page);
 	else if (!title && page > 1)
 		title = pool_printf(p, "Latest stories (page %llu)", page);
+	const char *self = page == 1 ? l->path
+			   : cursor ? pool_printf(p, "%s?page=%llu&%s=%lld.%lld", l->path, page,
+						  at.dir < 0 ? "before" : "after", at.published_at, at.id)
+				    : pool_printf(p, "%s?page=%llu", l->path, page);
 	struct tv *ctx = page_ctx(rq, title, l->description && *l->description ? l->description : NULL,
-				  page > 1 ? pool_printf(p, "%s?page=%llu", l->path, page) : l->path);
+				  self);
 	if (l->kind)
 		page_feeds(rq, ctx, l->path, l->name, NULL);
 	struct tv *stories = tv_list(p);
 	for (size_t i = 0; i < n; i++)
 		tv_append(stories, story_summary(p, &v[i]));
 	tv_put(ctx, "stories", stories);
-	if (page > 1 || more)
-		tv_put(ctx, "pagination", pagination(p, l->path, page, more));
+	if (page > 1 || older)
+		tv_put(ctx, "pagination", pagination(p, l->path, page, v, n, older));
 	if (l->kind) {
 		struct tv *lo = tv_obj(p);
 		tv_put_str(lo, "kind", l->kind);

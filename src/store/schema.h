@@ -190,10 +190,13 @@ static const char *const schema_migrations[] = {
 	" WHERE story_id = NEW.id AND user_id != 0 AND status = 1) BEGIN"
 	" DELETE FROM comment_threads WHERE story_id = NEW.id;"
 	" INSERT OR REPLACE INTO comment_threads_stale(story_id) VALUES(NEW.id); END;",
-	/* Keyset lists (issue 12): a tag's page, feed and sitemap read its
-	 * published stories newest first from one index, never by joining
-	 * and sorting all its stories. story_tags keeps a copy of its story's
-	 * status and published_at, kept by these triggers. */
+	/* Keyset lists (issue 12): a section's or a tag's page, feed and
+	 * sitemap read its published stories newest first from one index,
+	 * never by joining and sorting all of them. story_tags keeps a copy
+	 * of its story's status and published_at; section_stories lists each
+	 * story under its section and every ancestor of it, with the same
+	 * copies. Triggers keep both. A section's stories are placed again
+	 * when its path changes (moves rewrite parents before children). */
 	"ALTER TABLE story_tags ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE story_tags ADD COLUMN published_at INTEGER;"
 	"UPDATE story_tags SET status = s.status, published_at = s.published_at"
@@ -203,9 +206,43 @@ static const char *const schema_migrations[] = {
 	" UPDATE story_tags SET status = s.status, published_at = s.published_at"
 	" FROM stories s WHERE s.id = NEW.story_id"
 	" AND story_tags.story_id = NEW.story_id AND story_tags.tag_id = NEW.tag_id; END;"
-	"CREATE TRIGGER story_tags_follow AFTER UPDATE OF status, published_at ON stories"
+	"CREATE TABLE section_stories(section_id INTEGER NOT NULL, story_id INTEGER NOT NULL,"
+	" status INTEGER NOT NULL, published_at INTEGER, PRIMARY KEY(story_id, section_id))"
+	" WITHOUT ROWID;"
+	"INSERT INTO section_stories SELECT a.id, s.id, s.status, s.published_at"
+	" FROM stories s JOIN sections d ON d.id = s.section_id"
+	" JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/');"
+	"CREATE INDEX section_stories_list ON section_stories(section_id, status, published_at,"
+	" story_id);"
+	"CREATE TRIGGER section_stories_add AFTER INSERT ON stories BEGIN"
+	" INSERT INTO section_stories SELECT a.id, NEW.id, NEW.status, NEW.published_at"
+	" FROM sections d JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')" " WHERE d.id = NEW.section_id; END;"
+	"CREATE TRIGGER section_stories_move AFTER UPDATE OF section_id ON stories"
+	" WHEN OLD.section_id IS NOT NEW.section_id BEGIN"
+	" DELETE FROM section_stories WHERE story_id = NEW.id;"
+	" INSERT INTO section_stories SELECT a.id, NEW.id, NEW.status, NEW.published_at"
+	" FROM sections d JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')" " WHERE d.id = NEW.section_id; END;"
+	"CREATE TRIGGER story_lists_follow AFTER UPDATE OF status, published_at ON stories"
 	" BEGIN UPDATE story_tags SET status = NEW.status, published_at = NEW.published_at"
-	" WHERE story_id = NEW.id; END;",
+	" WHERE story_id = NEW.id;"
+	" UPDATE section_stories SET status = NEW.status, published_at = NEW.published_at"
+	" WHERE story_id = NEW.id; END;"
+	"CREATE TRIGGER section_stories_del AFTER DELETE ON stories BEGIN"
+	" DELETE FROM section_stories WHERE story_id = OLD.id; END;"
+	"CREATE TRIGGER section_stories_path AFTER UPDATE OF path ON sections"
+	" WHEN OLD.path IS NOT NEW.path BEGIN"
+	" DELETE FROM section_stories WHERE story_id IN"
+	" (SELECT id FROM stories WHERE section_id = NEW.id);"
+	" INSERT INTO section_stories SELECT a.id, s.id, s.status, s.published_at"
+	" FROM stories s JOIN sections d ON d.id = s.section_id"
+	" JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
+	" WHERE s.section_id = NEW.id; END;"
+	"CREATE TRIGGER section_stories_gone AFTER DELETE ON sections BEGIN"
+	" DELETE FROM section_stories WHERE section_id = OLD.id; END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

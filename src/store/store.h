@@ -82,9 +82,10 @@ struct comment {
 	int by_story_author;
 };
 
-/* Which stories a list shows: all published, or those of one section, tag
- * or author (set exactly one id, or none). section_tree: the section's
- * descendants' stories too. */
+/* Which stories a list shows: all published, or those of one section (its
+ * descendants' too), tag or author (set exactly one id, or none).
+ * section_tree: the section has descendants, whose changes its list
+ * depends on. */
 struct story_filter { long long section_id, tag_id, author_id; int section_tree; };
 
 const char *story_status_name(enum story_status s);
@@ -123,10 +124,16 @@ int store_author_by_slug(struct store *st, struct pool *p, const char *slug, str
  * account that never published, is not shown to the world). */
 int store_tag_listed(struct store *st, struct pool *p, const char *slug, struct tag *out);
 int store_author_listed(struct store *st, struct pool *p, const char *slug, struct author *out);
+/* Where a page of a list starts: dir -1, the stories older than the one
+ * at (published_at, id); dir 1, the ones newer than it; 0, the newest. */
+struct list_cursor { long long published_at, id; int dir; };
 /* Published stories, newest first, with section and author (no tags, no
- * body); *more is 1 when stories follow the last one returned. */
+ * body), from the cursor `at` (NULL: the newest) and `offset` stories on.
+ * *more is 1 when stories follow the page in the cursor's direction:
+ * older ones, or for dir 1 newer ones. */
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
-		       size_t offset, size_t limit, struct story **out, size_t *n, int *more);
+		       const struct list_cursor *at, size_t offset, size_t limit,
+		       struct story **out, size_t *n, int *more);
 /* A published story by slug, with tags and its body HTML (body_md is ""). */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);

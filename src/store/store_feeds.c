@@ -16,11 +16,12 @@
 #define NEWEST_N " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1"
 
 static const char SQL_FEED_ALL[] = WITH_BODY " WHERE" PUB NEWEST_N;
-static const char SQL_FEED_SECTION[] = WITH_BODY " WHERE" PUB " AND s.section_id = ?2" NEWEST_N;
-static const char SQL_FEED_SECTION_TREE[] = WITH_BODY " WHERE" PUB
-	" AND s.section_id IN " SECTION_TREE("?2") NEWEST_N;
-static const char SQL_FEED_TAG[] = WITH_BODY
-	" JOIN story_tags x ON x.story_id = s.id AND x.tag_id = ?2 WHERE" PUB NEWEST_N;
+/* a section's (with its descendants') and a tag's newest, from their
+ * list indexes (see store_stories_list) */
+#define NEWEST_OF(table, key) " WHERE s.id IN (SELECT story_id FROM " table " WHERE " key \
+	" = ?2 AND status = 3 ORDER BY published_at DESC, story_id DESC LIMIT ?1)" NEWEST_N
+static const char SQL_FEED_SECTION[] = WITH_BODY NEWEST_OF("section_stories", "section_id");
+static const char SQL_FEED_TAG[] = WITH_BODY NEWEST_OF("story_tags", "tag_id");
 static const char SQL_FEED_AUTHOR[] = WITH_BODY " WHERE" PUB " AND s.author_id = ?2" NEWEST_N;
 static const char SQL_TAGS_OF[] = "SELECT t.id, t.name, t.slug FROM story_tags x"
 				  " JOIN tags t ON t.id = x.tag_id WHERE x.story_id = ?1"
@@ -89,7 +90,7 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 	const char *q = SQL_FEED_ALL;
 	long long id = 0;
 	if (f && f->section_id)
-		q = f->section_tree ? SQL_FEED_SECTION_TREE : SQL_FEED_SECTION, id = f->section_id;
+		q = SQL_FEED_SECTION, id = f->section_id;
 	else if (f && f->tag_id)
 		q = SQL_FEED_TAG, id = f->tag_id;
 	else if (f && f->author_id)
@@ -104,7 +105,7 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 		dep(st, "list:home");
 	else
 		dep(st, "%s:%lld", q == SQL_FEED_TAG ? "tag" : q == SQL_FEED_AUTHOR ? "author" : "section", id);
-	if (q == SQL_FEED_SECTION_TREE && dep_section_tree(st, id))
+	if (q == SQL_FEED_SECTION && f->section_tree && dep_section_tree(st, id))
 		return STORE_ERROR;
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)

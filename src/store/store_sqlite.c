@@ -26,8 +26,7 @@ enum q {
 	Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_BEGIN_READ, Q_SETTINGS_ALL,
 	Q_RELATED_DUE_MARK, Q_RELATED_DUE_GET, Q_RELATED_DUE_DONE, Q_SNAPSHOT,
 	Q_SETTING_GET, Q_SETTING_SET,
-	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_SECTION_BY_PATH, Q_LIST_SECTION_TREE, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_TAG_LISTED, Q_AUTHOR_LISTED, Q_USER_BY_NAME,
-	Q_LIST_ALL, Q_LIST_SECTION, Q_LIST_TAG, Q_LIST_AUTHOR,
+	Q_SECTIONS, Q_SECTION_BY_SLUG, Q_SECTION_BY_PATH, Q_TAG_BY_SLUG, Q_AUTHOR_BY_SLUG, Q_TAG_LISTED, Q_AUTHOR_LISTED, Q_USER_BY_NAME,
 	Q_STORY_BY_SLUG, Q_STORY_BY_ID, Q_STORY_TAGS, Q_RELATED,
 	Q_COMMENTS_FOR_STORY,
 	Q_SECTION_PUT, Q_SECTION_ID, Q_TAG_PUT, Q_TAG_ID, Q_USER_ADD,
@@ -39,7 +38,6 @@ enum q {
 };
 
 #define PUBLISHED " s.status = 3"
-#define PAGE_ORDER " ORDER BY published_at DESC, id DESC LIMIT ?1 OFFSET ?2"
 #define NEWEST_PAGE " ORDER BY s.published_at DESC, s.id DESC"
 #define STORY_JOINS " JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id"
 
@@ -69,25 +67,6 @@ static const char *const sql[Q__MAX] = {
 	[Q_AUTHOR_LISTED] = "SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1 AND EXISTS (SELECT 1"
 			    " FROM stories s WHERE s.author_id = users.id AND s.status = 3)",
 	[Q_USER_BY_NAME] = "SELECT " AUTHOR_COLS " FROM users WHERE name = ?1",
-	/* Lists pick their page of ids from an index first, then join: the
-	 * rows skipped by OFFSET are never joined with users and sections. */
-	[Q_LIST_ALL] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
-		       PAGE_ORDER ") k JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
-	[Q_LIST_SECTION] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
-			   " AND section_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
-			   STORY_JOINS NEWEST_PAGE,
-	/* a parent's page: its own stories and its descendants' (no index
-	 * holds that order across sections: the page sorts them) */
-	[Q_LIST_SECTION_TREE] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
-				" AND section_id IN " SECTION_TREE("?3") PAGE_ORDER ") k"
-				" JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
-	[Q_LIST_TAG] = "SELECT " STORY_COLS " FROM (SELECT s.id FROM stories s JOIN story_tags st"
-		       " ON st.story_id = s.id AND st.tag_id = ?3 WHERE s.status = 3"
-		       " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1 OFFSET ?2) k"
-		       " JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE,
-	[Q_LIST_AUTHOR] = "SELECT " STORY_COLS " FROM (SELECT id FROM stories WHERE status = 3"
-			  " AND author_id = ?3" PAGE_ORDER ") k JOIN stories s ON s.id = k.id"
-			  STORY_JOINS NEWEST_PAGE,
 	/* a reader's page: the HTML, not the Markdown it came from */
 	[Q_STORY_BY_SLUG] = "SELECT " STORY_COLS ", '', s.body_html" STORY_FROM
 			    " WHERE" PUBLISHED " AND s.slug = ?1",
@@ -583,39 +562,74 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
 	return by_slug(st, p, Q_USER_BY_NAME, name, row_author, out);
 }
 
+/*
+ * Lists pick their page of ids from one index first, then join: the rows
+ * skipped by OFFSET are never joined with users and sections. Each list
+ * has an index in its order, (key, status, published_at, id): the home
+ * page's and an author's on stories, a section's on section_stories (its
+ * descendants' stories too), a tag's on story_tags. A page after the first
+ * few is found from a cursor, the (published_at, id) of a story next to
+ * it, so any page costs an index seek plus its own rows.
+ */
+#define LIST(from, idc, cursor, dir)                                                   \
+	"SELECT " STORY_COLS " FROM (SELECT " idc " AS id FROM " from " status = 3" cursor  \
+	" ORDER BY published_at " dir ", " idc " " dir " LIMIT ?1 OFFSET ?2) k"              \
+	" JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_PAGE
+#define LISTS(from, idc)                                                                \
+	{ LIST(from, idc, "", "DESC"),                                                     \
+	  LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC"),              \
+	  LIST(from, idc, " AND (published_at, " idc ") > (?4, ?5)", "ASC") }
+
+enum list_kind { LIST_ALL, LIST_SECTION, LIST_TAG, LIST_AUTHOR };
+static const char *const list_sql[][3] = {
+	[LIST_ALL] = LISTS("stories WHERE", "id"),
+	[LIST_SECTION] = LISTS("section_stories WHERE section_id = ?3 AND", "story_id"),
+	[LIST_TAG] = LISTS("story_tags WHERE tag_id = ?3 AND", "story_id"),
+	[LIST_AUTHOR] = LISTS("stories WHERE author_id = ?3 AND", "id"),
+};
+
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
-		       size_t offset, size_t limit, struct story **out, size_t *n, int *more)
+		       const struct list_cursor *at, size_t offset, size_t limit,
+		       struct story **out, size_t *n, int *more)
 {
-	enum q lq = Q_LIST_ALL;
+	enum list_kind kind = LIST_ALL;
 	long long id = 0;
 	if (f && f->section_id)
-		lq = f->section_tree ? Q_LIST_SECTION_TREE : Q_LIST_SECTION, id = f->section_id;
+		kind = LIST_SECTION, id = f->section_id;
 	else if (f && f->tag_id)
-		lq = Q_LIST_TAG, id = f->tag_id;
+		kind = LIST_TAG, id = f->tag_id;
 	else if (f && f->author_id)
-		lq = Q_LIST_AUTHOR, id = f->author_id;
-	sqlite3_stmt *s = stmt(st, sql[lq]);
+		kind = LIST_AUTHOR, id = f->author_id;
+	int way = at && at->dir ? (at->dir < 0 ? 1 : 2) : 0;
+	sqlite3_stmt *s = stmt(st, list_sql[kind][way]);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit + 1); /* one more: is there a next page? */
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
 	if (id)
 		sqlite3_bind_int64(s, 3, id);
-	static const char *const list_tag[] = { [Q_LIST_ALL] = "list:home", [Q_LIST_SECTION] = "section",
-						 [Q_LIST_SECTION_TREE] = "section",
-						 [Q_LIST_TAG] = "tag", [Q_LIST_AUTHOR] = "author" };
+	if (way) {
+		sqlite3_bind_int64(s, 4, at->published_at);
+		sqlite3_bind_int64(s, 5, at->id);
+	}
+	static const char *const list_tag[] = { [LIST_ALL] = "list:home", [LIST_SECTION] = "section",
+						 [LIST_TAG] = "tag", [LIST_AUTHOR] = "author" };
 	if (id)
-		dep(st, "%s:%lld", list_tag[lq], id);
+		dep(st, "%s:%lld", list_tag[kind], id);
 	else
 		dep(st, "list:home");
-	if (lq == Q_LIST_SECTION_TREE && dep_section_tree(st, id)) {
+	if (kind == LIST_SECTION && f->section_tree && dep_section_tree(st, id)) {
 		done(s);
 		return STORE_ERROR;
 	}
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	*more = rc == STORE_OK && *n > limit;
-	if (*more)
+	if (*more && way == 2) { /* newest first: the extra row is the first */
+		memmove(*out, *out + 1, limit * sizeof **out);
 		*n = limit;
+	} else if (*more) {
+		*n = limit;
+	}
 	if (rc == STORE_OK)
 		dep_stories(st, *out, *n);
 	return rc;

@@ -59,4 +59,23 @@ describe('cache keys', () => {
     const again = await h.get(srv.url, `${h.SEED_PATH}?utm_source=x`);
     assert.doesNotMatch(again.body, /Cancel reply/);
   });
+
+  test('a page past a list\'s end is a 404 kept in the cache like a page', async () => {
+    const oldest = spawnSync('sqlite3', [path.join(dir, 'gazette.db'),
+      "SELECT published_at || '.' || id FROM stories WHERE status = 3 ORDER BY published_at, id LIMIT 1"],
+    { encoding: 'utf8' }).stdout.trim();
+    const url = `/tag/pakistan?page=3&before=${oldest}`;
+    const first = await h.get(srv.url, url);
+    assert.equal(first.status, 404);
+    assert.match(first.headers['cache-control'] || '', /public/);
+    // an older Pakistan story appears behind the server's back: a page
+    // built again would list it, the kept 404 does not
+    behindTheBack(`UPDATE stories SET published_at = ${Number(oldest.split('.')[0]) - 86400} WHERE id = (SELECT story_id FROM story_tags x JOIN tags t ON t.id = x.tag_id WHERE t.slug = 'pakistan' ORDER BY story_id DESC LIMIT 1)`);
+    await sleep(1100);
+    const again = await h.get(srv.url, `${url}&utm_source=x`);
+    assert.equal(again.status, 404, 'the 404 came from the cache');
+    assert.equal(again.body, first.body);
+    const other = await h.get(srv.url, `/tag/pakistan?page=4&before=${oldest}`);
+    assert.equal(other.status, 200, 'a page not yet kept is built and lists the moved story');
+  });
 });

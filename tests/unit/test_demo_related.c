@@ -56,9 +56,9 @@ static void seed_related_are_regional(void)
 	size_t m;
 	int more = 1;
 	struct story_filter f = { 0 };
-	CHECK(store_stories_list(st, p, &f, 0, 100, &list, &m, &more) == 0);
+	CHECK(store_stories_list(st, p, &f, NULL, 0, 100, &list, &m, &more) == 0);
 	CHECK(m >= 13 && !more);
-	CHECK(store_stories_list(st, p, &f, 0, 5, &list, &m, &more) == 0);
+	CHECK(store_stories_list(st, p, &f, NULL, 0, 5, &list, &m, &more) == 0);
 	CHECK(m == 5 && more);
 	pool_free(p);
 	store_close(st);

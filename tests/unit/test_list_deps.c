@@ -39,7 +39,7 @@ static void deps_of(struct store *st, struct pool *p, struct story_filter f, str
 	int more;
 	memset(out, 0, sizeof *out);
 	store_set_recorder(st, record, out);
-	CHECK(store_stories_list(st, p, &f, 0, 10, &v, &n, &more) == STORE_OK);
+	CHECK(store_stories_list(st, p, &f, NULL, 0, 10, &v, &n, &more) == STORE_OK);
 	store_set_recorder(st, NULL, NULL);
 }
 
