@@ -206,6 +206,12 @@ static const char *const schema_migrations[] = {
 	"CREATE TRIGGER story_tags_follow AFTER UPDATE OF status, published_at ON stories"
 	" BEGIN UPDATE story_tags SET status = NEW.status, published_at = NEW.published_at"
 	" WHERE story_id = NEW.id; END;",
+	/* Spent comment-form stamps (issue 12, store_stamp.h): a stamp is good
+	 * for one comment per client. key is a keyed hash of the stamp and the
+	 * client; shown_at (seconds) the form's time, by which rows are purged
+	 * once older than comment_form_max_age. */
+	"CREATE TABLE comment_stamps(key TEXT PRIMARY KEY, shown_at INTEGER NOT NULL);"
+	"CREATE INDEX comment_stamps_age ON comment_stamps(shown_at);",
 	/* New migrations go here, at the end, one string each. */
 };
 
