@@ -21,21 +21,7 @@ function sql(dir, q) {
   return execFileSync('sqlite3', [path.join(dir, 'gazette.db'), q], { encoding: 'utf8' }).trim();
 }
 
-// A form whose stamp no earlier call returned: loads within one 100 ms
-// step share a stamp, so wait for the next step.
-const seen = new Set();
-async function freshForm(srv) {
-  for (;;) {
-    const r = await h.get(srv.url, h.SEED_PATH);
-    assert.equal(r.status, 200);
-    const hid = h.hiddenFields(r.body);
-    if (!seen.has(hid.gz_ts)) {
-      seen.add(hid.gz_ts);
-      return hid;
-    }
-    await sleep(50);
-  }
-}
+const freshForm = (srv) => h.freshHidden(srv.url);
 
 // A reader's post; xff names the client through the trusted proxy (none:
 // the client is 127.0.0.1 itself).
@@ -75,7 +61,7 @@ describe('a form stamp is spent by its comment, per client', () => {
     const text = uniq('A second comment with the same form');
     const r = await post(srv, hid, { comment: text });
     const back = expectSpent(r, text);
-    seen.add(back.gz_ts);
+    h.noteStamp(back.gz_ts);
     assert.equal(stored(dir, text), 0, 'nothing stored');
     assert.notEqual(back.gz_ts, hid.gz_ts, 'the form comes back with a new stamp');
     const again = await post(srv, { ...hid, gz_ts: back.gz_ts }, { comment: text });
