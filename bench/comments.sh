@@ -7,6 +7,9 @@ source "$(dirname "$0")/lib.sh"
 SECS=${SECONDS_PER_RUN:-10}
 STORY=/2024/07/05/pakistan-azerbaijan-ties-strengthening-bonds-for-development
 make_site "$WORK/site" 50
+# every post names its own client (post_comment.lua): a stamp is good for
+# one comment per client
+printf 'trusted_proxy = 127.0.0.1\n' >>"$WORK/site/gazette.conf"
 port=$(free_port); start_gazette "$WORK/site" "$port"
 base="http://127.0.0.1:$port"
 export GZ_TS=$(curl -fs "$base$STORY" | sed -n 's/.*name="gz_ts" value="\([^"]*\)".*/\1/p' | head -1)

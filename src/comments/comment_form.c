@@ -4,9 +4,20 @@
  *
  * Checks run cheapest and most telling first: the story exists and takes
  * comments, the honeypot, the field table, the reply target, the form's
- * signed timestamp, the per-address rate limit, duplicates. Only a
- * comment that passes every one is stored, and the 303 is sent only after
- * the insert has committed (synchronous=FULL), so a 303 means "saved".
+ * signed timestamp and whether this client already spent it, the
+ * per-address rate limit, duplicates. Only a comment that passes every
+ * one is stored, and the 303 is sent only after the insert has committed
+ * (synchronous=FULL), so a 303 means "saved".
+ *
+ * A stamp is good for one comment per client (issue 12). Readers of a
+ * cached page share the stamp of its 100 ms step, so "spent" is kept per
+ * stamp AND client key (rq->client_key: the IPv6 /64, or the address
+ * trusted_proxy names), as a keyed hash. The stamp is spent in the
+ * transaction that stores the comment (comment_queue.c), so a post
+ * refused for any other reason (the field table, the word list, the rate
+ * limit, a duplicate) leaves it good, and two posts racing with one stamp
+ * store one comment. Staff posts carry the session's CSRF token instead
+ * and spend nothing (comment_reply.c).
  */
 #include "comment_form.h"
 #include "comment_reply.h"
@@ -15,6 +26,7 @@
 #include "../pages/pages.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_stamp.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -103,19 +115,43 @@ static long long stamp_shown_ms(struct req *rq, long long story_id, const char *
 	return dot - stamp == 10 ? shown * 1000 : shown;
 }
 
-/* NULL when the stamp is good and old enough, else the reader's message. */
-static const char *stamp_problem(struct req *rq, long long story_id, const char *stamp)
+static const char STAMP_SPENT[] =
+	"This form has already sent a comment. If you meant to send another one, "
+	"please send it again now.";
+
+/* NULL when the stamp is good and old enough, else the reader's message.
+ * *shown is when the form was shown (ms) when the stamp is ours. */
+static const char *stamp_problem(struct req *rq, long long story_id, const char *stamp,
+				 long long *shown)
 {
-	long long shown = stamp_shown_ms(rq, story_id, stamp);
-	if (shown < 0)
+	*shown = stamp_shown_ms(rq, story_id, stamp);
+	if (*shown < 0)
 		return "The form could not be verified. Please send your comment again.";
 	/* the stamp may be up to a step ahead of the clock */
-	long long age = now_ms() - shown, min = rq->site->cfg.comment_min_seconds;
+	long long age = now_ms() - *shown, min = rq->site->cfg.comment_min_seconds;
 	if (min > 0 && age < min * 1000)
 		return "You sent the form very quickly. Please wait a moment and send it again.";
 	if (age > (long long)rq->site->cfg.comment_form_max_age * 1000)
 		return "This form has expired. Please send your comment again.";
 	return NULL;
+}
+
+/* The key under which this client spends stamp (store_stamp.h): keyed
+ * with the site's secret, so the table holds no address. */
+static const char *stamp_key(struct req *rq, const char *stamp)
+{
+	char *key = pool_alloc(rq->pool, 33);
+	site_sign(rq->site, pool_printf(rq->pool, "spent:%s:%s", stamp, rq->client_key), key, 32);
+	return key;
+}
+
+/* NULL when this client has not spent the stamp yet, else the message. */
+static const char *stamp_spent(struct req *rq, const char *key)
+{
+	int spent = store_stamp_spent(rq->store, key);
+	if (spent < 0) /* the queue checks again: refuse nothing for this */
+		log_error("comment stamp: %s", store_errmsg(rq->store));
+	return spent > 0 ? STAMP_SPENT : NULL;
 }
 
 struct tv *comment_form_tv(struct req *rq, const struct story *s,
@@ -131,8 +167,10 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 	tv_put_str(f, "action", "/comments");
 	tv_put_int(f, "story_id", s->id);
 	char stamp[TS_DIGITS + 1 + TS_SIG_LEN + 1];
-	comment_form_stamp(rq->site, s->id, (now_ms() / TS_STEP_MS + 1) * TS_STEP_MS - 1, stamp,
-			   sizeof stamp);
+	long long shown = (now_ms() / TS_STEP_MS + 1) * TS_STEP_MS - 1;
+	if (shown <= st->stamp_after) /* a form back for its spent stamp gets another */
+		shown = (st->stamp_after / TS_STEP_MS + 1) * TS_STEP_MS + TS_STEP_MS - 1;
+	comment_form_stamp(rq->site, s->id, shown, stamp, sizeof stamp);
 	const char *ts = pool_strdup(p, stamp); /* template values are not copied */
 	tv_put_str(f, "ts", ts);
 	if (live && open) { /* a closed form shows no stamp: nothing to renew */
@@ -245,17 +283,16 @@ void comment_not_saved(struct req *rq, struct resp *rs, int duplicate)
 	resp_header(rs, "Retry-After", "10");
 }
 
-/* Stores the comment durably (group commit); 0 ok, else the answer is in rs. */
-static int store_comment(struct req *rq, struct resp *rs, struct comment *c,
-			 const struct comment_rules *rules, long long *id)
+/* Stores the comment durably (group commit), spending its stamp. */
+static enum cq_result store_comment(struct req *rq, struct comment *c,
+				    const struct comment_rules *rules, const char *key,
+				    long long shown, long long *id)
 {
 	struct judge_ctx j = { rules, rq->site->cfg.comment_auto_approve_known };
 	c->created_at = (long long)time(NULL);
-	enum cq_result r = comment_queue_insert(rq->store, c, judge, &j, id);
-	if (r == CQ_STORED)
-		return 0;
-	comment_not_saved(rq, rs, r == CQ_DUPLICATE);
-	return -1;
+	struct cq_stamp stamp = { key, shown / 1000,
+				  c->created_at - rq->site->cfg.comment_form_max_age - 1 };
+	return comment_queue_insert(rq->store, c, &stamp, judge, &j, id);
 }
 
 static void redirect_to_comment(struct req *rq, struct resp *rs, const struct story *s,
@@ -294,9 +331,14 @@ void comment_post(struct req *rq, struct resp *rs)
 	if (!st.error[CF_PARENT] && *fv[CF_PARENT].val)
 		num_parse_u64(fv[CF_PARENT].val, 1ULL << 62, &parent);
 	st.parent_id = (long long)parent;
-	if (nerr == 0 && !(st.general_error = parent_problem(rq, &s, st.parent_id)))
-		st.general_error = stamp_problem(rq, s.id, kv_get(&rq->form, "gz_ts"));
+	const char *ts = kv_get(&rq->form, "gz_ts"), *key = NULL;
+	long long shown = -1;
+	if (nerr == 0 && !(st.general_error = parent_problem(rq, &s, st.parent_id)) &&
+	    !(st.general_error = stamp_problem(rq, s.id, ts, &shown)))
+		st.general_error = stamp_spent(rq, key = stamp_key(rq, ts));
 	if (nerr || st.general_error) {
+		if (st.general_error == STAMP_SPENT)
+			st.stamp_after = shown;
 		page_story_show(rq, rs, &s, &st);
 		return;
 	}
@@ -317,7 +359,16 @@ void comment_post(struct req *rq, struct resp *rs)
 		return;
 	}
 	long long id;
-	if (store_comment(rq, rs, &c, &rules, &id))
+	enum cq_result r = store_comment(rq, &c, &rules, key, shown, &id);
+	if (r == CQ_STAMP_SPENT) { /* another post with it was stored first */
+		st.general_error = STAMP_SPENT;
+		st.stamp_after = shown;
+		page_story_show(rq, rs, &s, &st);
 		return;
+	}
+	if (r != CQ_STORED) {
+		comment_not_saved(rq, rs, r == CQ_DUPLICATE);
+		return;
+	}
 	redirect_to_comment(rq, rs, &s, &c, id);
 }

@@ -21,6 +21,7 @@ struct comment_form_state {
 	const char *general_error;   /* not tied to one field */
 	long long parent_id;
 	long long held_id;           /* the reader's own held comment to show */
+	long long stamp_after;       /* the new stamp is later than this one (ms) */
 };
 
 /* POST /comments (a signed-in staff member's post: comment_reply.h) */

@@ -7,8 +7,15 @@
  * results; posts that arrived meanwhile form the next batch. Followers'
  * comment data lives in their request pools, which stay alive because
  * they are blocked waiting.
+ *
+ * A comment's form stamp is spent in the transaction that stores it, so a
+ * crash never leaves a stored comment with its stamp unspent or a spent
+ * stamp without its comment; each batch purges a bounded number of
+ * expired stamps, always more than it spends, so the table cannot grow
+ * beyond the stamps of one comment_form_max_age.
  */
 #include "comment_queue.h"
+#include "../store/store_stamp.h"
 #include "../util/log.h"
 
 #include <pthread.h>
@@ -16,6 +23,7 @@
 struct item {
 	struct item *next;
 	struct comment *c;
+	const struct cq_stamp *stamp;
 	cq_judge_fn judge;
 	void *judge_arg;
 	long long id;
@@ -28,27 +36,55 @@ static pthread_cond_t written = PTHREAD_COND_INITIALIZER;
 static struct item *queue_head, **queue_tail = &queue_head;
 static int writing;
 
+#define PURGE_MIN 64 /* expired stamps a batch may delete, plus 2 per post */
+
+/* CQ_STORED when it may be inserted (its stamp then spent), another
+ * result when refused, or -1 on a store error. */
+static int admit(struct store *st, const struct item *it)
+{
+	const struct comment *c = it->c;
+	int dup = store_comment_is_duplicate(st, c->story_id, c->author, c->email, c->body);
+	if (dup)
+		return dup < 0 ? -1 : CQ_DUPLICATE;
+	if (!it->stamp)
+		return CQ_STORED;
+	int fresh = store_stamp_spend(st, it->stamp->key, it->stamp->shown_at);
+	if (fresh <= 0)
+		return fresh < 0 ? -1 : CQ_STAMP_SPENT;
+	return CQ_STORED;
+}
+
+/* Deletes expired stamps, a bounded number: those of the batch's first
+ * stamped post's purge_before (every post reads the same setting). */
+static int purge_stamps(struct store *st, const struct item *batch)
+{
+	long long before = 0;
+	int n = 0;
+	for (const struct item *it = batch; it; it = it->next, n++)
+		if (it->stamp && !before)
+			before = it->stamp->purge_before;
+	return before && store_stamps_purge(st, before, PURGE_MIN + 2 * n) < 0;
+}
+
 /* Inserts one batch in one transaction; every item gets a result. */
 static void write_batch(struct store *st, struct item *batch)
 {
 	int failed = store_begin(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
-		struct comment *c = it->c;
-		int dup = store_comment_is_duplicate(st, c->story_id, c->author, c->email, c->body);
-		if (dup < 0) {
+		int r = admit(st, it);
+		if (r < 0) {
 			failed = 1;
 			break;
 		}
-		if (dup) {
-			it->result = CQ_DUPLICATE;
+		it->result = (enum cq_result)r;
+		if (r != CQ_STORED)
 			continue;
-		}
-		c->status = it->judge(st, c, it->judge_arg);
-		if (store_comment_insert(st, c, &it->id) != STORE_OK)
+		it->c->status = it->judge(st, it->c, it->judge_arg);
+		if (store_comment_insert(st, it->c, &it->id) != STORE_OK)
 			failed = 1;
-		else
-			it->result = CQ_STORED;
 	}
+	if (!failed && purge_stamps(st, batch))
+		failed = 1;
 	if (!failed && store_commit(st) != STORE_OK)
 		failed = 1;
 	if (failed) {
@@ -59,10 +95,11 @@ static void write_batch(struct store *st, struct item *batch)
 	}
 }
 
-enum cq_result comment_queue_insert(struct store *st, struct comment *c, cq_judge_fn judge,
+enum cq_result comment_queue_insert(struct store *st, struct comment *c,
+				    const struct cq_stamp *stamp, cq_judge_fn judge,
 				    void *judge_arg, long long *id)
 {
-	struct item me = { .c = c, .judge = judge, .judge_arg = judge_arg };
+	struct item me = { .c = c, .stamp = stamp, .judge = judge, .judge_arg = judge_arg };
 	pthread_mutex_lock(&lock);
 	*queue_tail = &me;
 	queue_tail = &me.next;

@@ -9,7 +9,15 @@
 
 #include "../store/store.h"
 
-enum cq_result { CQ_STORED, CQ_DUPLICATE, CQ_ERROR };
+enum cq_result { CQ_STORED, CQ_DUPLICATE, CQ_STAMP_SPENT, CQ_ERROR };
+
+/* The form stamp a reader's comment spends (store_stamp.h): the comment
+ * is stored only if key was not spent, and spends it in the same
+ * transaction. The batch also purges stamps shown before purge_before. */
+struct cq_stamp {
+	const char *key;
+	long long shown_at, purge_before; /* seconds */
+};
 
 /* Decides approved/pending for one comment inside the transaction (the
  * commenter may have become known moments ago); returns its status. */
@@ -17,8 +25,11 @@ typedef enum comment_status (*cq_judge_fn)(struct store *st, const struct commen
 
 /* Stores c (with c->status set by judge) durably, using st if this thread
  * leads the batch. *id is set when CQ_STORED. Duplicates (same story,
- * email and text, also within one batch) are refused. */
-enum cq_result comment_queue_insert(struct store *st, struct comment *c, cq_judge_fn judge,
+ * email and text, also within one batch) are refused, then a comment
+ * whose stamp (NULL: none) was spent (CQ_STAMP_SPENT, also by an earlier
+ * post of the same batch); a refused comment spends nothing. */
+enum cq_result comment_queue_insert(struct store *st, struct comment *c,
+				    const struct cq_stamp *stamp, cq_judge_fn judge,
 				    void *judge_arg, long long *id);
 
 #endif

@@ -243,6 +243,12 @@ static const char *const schema_migrations[] = {
 	" WHERE s.section_id = NEW.id; END;"
 	"CREATE TRIGGER section_stories_gone AFTER DELETE ON sections BEGIN"
 	" DELETE FROM section_stories WHERE section_id = OLD.id; END;",
+	/* Spent comment-form stamps (issue 12, store_stamp.h): a stamp is good
+	 * for one comment per client. key is a keyed hash of the stamp and the
+	 * client; shown_at (seconds) the form's time, by which rows are purged
+	 * once older than comment_form_max_age. */
+	"CREATE TABLE comment_stamps(key TEXT PRIMARY KEY, shown_at INTEGER NOT NULL);"
+	"CREATE INDEX comment_stamps_age ON comment_stamps(shown_at);",
 	/* New migrations go here, at the end, one string each. */
 };
 

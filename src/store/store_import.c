@@ -94,15 +94,6 @@ int store_import_user_by_email(struct store *st, struct pool *p, const char *ema
 	return one(st, p, s, row_author, out);
 }
 
-static int exists(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(st, "exists");
-	return rc == SQLITE_ROW;
-}
-
 int store_import_user_slug_taken(struct store *st, const char *slug)
 {
 	sqlite3_stmt *s = stmt(st, SQL_USER_SLUG);

@@ -67,6 +67,15 @@ int exec_step(struct store *st, sqlite3_stmt *s, const char *what)
 	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
 }
 
+int exists(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(st, "exists");
+	return rc == SQLITE_ROW;
+}
+
 int exec_id(struct store *st, const char *sql, long long id, const char *what)
 {
 	sqlite3_stmt *s = stmt(st, sql);

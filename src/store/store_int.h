@@ -61,6 +61,9 @@ void bind_text(sqlite3_stmt *s, int i, const char *v);
 const char *col_text(struct pool *p, sqlite3_stmt *s, int i);
 /* Steps a statement that returns no rows, then done(). */
 int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
+/* Steps a statement that returns a row or none, then done(): 1 a row,
+ * 0 none, STORE_ERROR. */
+int exists(struct store *st, sqlite3_stmt *s);
 /* The cached statement for sql with ?1 bound to id, stepped by exec_step. */
 int exec_id(struct store *st, const char *sql, long long id, const char *what);
 

@@ -990,15 +990,6 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 	return recount(st, story_id);
 }
 
-static int exists(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(st, "exists");
-	return rc == SQLITE_ROW;
-}
-
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body)
 {

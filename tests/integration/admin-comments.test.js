@@ -10,8 +10,7 @@ after(() => h.cleanupSites());
 
 let seq = 0;
 async function comment(base, path, fields = {}) {
-  const page = await h.get(base, path);
-  const hid = h.hiddenFields(page.body);
+  const hid = await h.freshHidden(base, path); // a stamp is good for one comment
   seq++;
   return h.postForm(base, '/comments', { ...hid, gz_website: '', comment: `Moderation test comment ${seq} ${Date.now()}`,
     author: `Reader ${seq}`, email: `reader${seq}.${Date.now()}@example.test`, ...fields });

@@ -15,7 +15,9 @@ let dir;
 let srv;
 
 before(async () => {
-  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, search_rate_per_minute: 100000, body_limit: 4096 } });
+  // trusted_proxy: each comment comes from its own client (postComment)
+  dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, search_rate_per_minute: 100000, body_limit: 4096,
+    trusted_proxy: '127.0.0.1' } });
   srv = await h.startServer(dir);
 });
 
@@ -31,6 +33,16 @@ function noLive(body, where) {
 
 async function hidden() {
   return h.hiddenFields((await h.get(srv.url, h.SEED_PATH)).body);
+}
+
+// POST /comments from a client of its own behind the trusted proxy: a form
+// stamp is good for one comment per client, and these tests send many
+// comments with one form.
+let clients = 0;
+function postComment(fields, { headers = {} } = {}) {
+  clients++;
+  const xff = `198.18.${(clients >> 8) & 255}.${clients & 255}`;
+  return h.postForm(srv.url, '/comments', fields, { headers: { ...headers, 'X-Forwarded-For': xff } });
 }
 
 // One request from a chosen loopback source address, with raw headers.
@@ -84,7 +96,7 @@ describe('XSS through the comment form', () => {
     const ids = [];
     for (let i = 0; i < A.XSS.length; i++) {
       const p = A.tagged(A.XSS[i], i);
-      const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: `c${i}: ${p}`,
+      const r = await postComment({ ...hid, gz_website: '', comment: `c${i}: ${p}`,
         author: p.slice(0, 245), email: `x${i}@example.com`, url: '' });
       assert.equal(r.status, 303, `payload ${i} ${JSON.stringify(A.XSS[i])} -> ${r.status}`);
       assert.ok(A.onSite(r.headers.location, srv.url), `Location on site: ${r.headers.location}`);
@@ -112,7 +124,7 @@ describe('XSS through the comment form', () => {
     const hid = await hidden();
     for (let i = 0; i < A.XSS.length; i++) {
       const p = A.XSS[i];
-      const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: p, author: p.slice(0, 245),
+      const r = await postComment({ ...hid, gz_website: '', comment: p, author: p.slice(0, 245),
         email: p.slice(0, 100), url: p.slice(0, 200) });
       assert.ok(r.status === 422 || r.status === 400, `payload ${i} -> ${r.status}`);
       noLive(r.body, `422 re-render of payload ${i} ${JSON.stringify(p)}`);
@@ -129,7 +141,7 @@ describe('XSS through the comment form', () => {
     const urls = [...A.XSS, 'https://example.com/a?b=1&c=2#x', "http://example.com/it's", 'http://example.com/%22%3E%3Cscript%3E'];
     for (let i = 0; i < urls.length; i++) {
       const url = urls[i].slice(0, 200);
-      const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: `url payload ${i}`,
+      const r = await postComment({ ...hid, gz_website: '', comment: `url payload ${i}`,
         author: 'Url Tester', email: 'url@example.com', url });
       noLive(r.body, `url payload ${i} response`);
       if (r.status === 303) {
@@ -218,7 +230,7 @@ describe('SQL injection probes', () => {
     const ids = [];
     for (let i = 0; i < A.SQLI.length; i++) {
       const s = A.SQLI[i];
-      const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: `sql ${i} ${s}`,
+      const r = await postComment({ ...hid, gz_website: '', comment: `sql ${i} ${s}`,
         author: `SQL ${s}`.slice(0, 245), email: `sql${i}@example.com`, url: '' });
       assert.equal(r.status, 303, `probe ${s} -> ${r.status}`);
       ids.push(Number(/#comment-(\d+)/.exec(r.headers.location)[1]));
@@ -231,9 +243,9 @@ describe('SQL injection probes', () => {
       assert.ok(text.includes(h.normWs(`sql ${i} ${A.SQLI[i]}`)), `probe ${i} shown literally`);
     }
     for (const s of A.SQLI) {
-      let r = await h.postForm(srv.url, '/comments', { ...hid, comment_post_ID: s, gz_website: '', comment: 'x', author: 'y', email: 'z@example.com' });
+      let r = await postComment({ ...hid, comment_post_ID: s, gz_website: '', comment: 'x', author: 'y', email: 'z@example.com' });
       assert.ok([400, 404, 422].includes(r.status), `comment_post_ID=${s} -> ${r.status}`);
-      r = await h.postForm(srv.url, '/comments', { ...hid, comment_parent: s, gz_website: '', comment: `parent ${s}`, author: 'y', email: 'z@example.com' });
+      r = await postComment({ ...hid, comment_parent: s, gz_website: '', comment: `parent ${s}`, author: 'y', email: 'z@example.com' });
       assert.ok([400, 404, 422].includes(r.status), `comment_parent=${s} -> ${r.status}`);
       r = await h.get(srv.url, '/', { headers: { Cookie: `gz_session=${enc(s)}; x=${enc(s)}` } });
       assert.equal(r.status, 200, `cookie ${s}`);
@@ -257,7 +269,7 @@ describe('open redirects', () => {
   test('the comment POST ignores redirect fields', async () => {
     const hid = await hidden();
     for (const field of ['redirect_to', 'redirect', 'return', 'next', '_wp_http_referer']) {
-      const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: `redirect ${field} ${Date.now()}`,
+      const r = await postComment({ ...hid, gz_website: '', comment: `redirect ${field} ${Date.now()}`,
         author: 'Redirect Tester', email: 'redir@example.com', [field]: 'http://evil.example/' },
       { headers: { Referer: 'http://evil.example/' } });
       assert.equal(r.status, 303);
@@ -315,7 +327,7 @@ describe('security headers', () => {
   test('limits and errors carry them too (400, 405, 413, 414, 431)', async () => {
     const answers = [
       await h.request(srv.url, '/', { method: 'PUT' }),
-      await h.postForm(srv.url, '/comments', 'comment=' + 'x'.repeat(8000)),
+      await postComment('comment=' + 'x'.repeat(8000)),
       await h.get(srv.url, '/?q=' + 'a'.repeat(9000)),
       await h.get(srv.url, '/', { headers: { 'X-Big': 'b'.repeat(20 * 1024) } }),
     ];
@@ -336,7 +348,7 @@ describe('request limits', () => {
     assert.equal((await h.get(srv.url, '/', { headers: { 'X-Ok': 'c'.repeat(8 * 1024) } })).status, 200, '8 KB header is fine');
     assert.equal((await h.get(srv.url, '/?q=' + 'd'.repeat(8300))).status, 414);
     assert.equal((await h.get(srv.url, '/?q=' + 'd'.repeat(4000))).status, 200, '4 KB URI is fine');
-    const big = await h.postForm(srv.url, '/comments', 'comment=' + 'e'.repeat(5000));
+    const big = await postComment('comment=' + 'e'.repeat(5000));
     assert.equal(big.status, 413, 'a body over body_limit (4096)');
     const resp = await raw(srv.port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
     assert.match(resp, /^HTTP\/1\.1 400/, 'no Host');
@@ -354,8 +366,8 @@ describe('client address, trusted proxy and HTTPS', () => {
   after(async () => { if (psrv) await psrv.stop(); });
 
   async function postFrom(addr, xff, i) {
-    const page = await from(addr, psrv.url, h.SEED_PATH);
-    const body = h.encodeForm({ ...h.hiddenFields(page.body), gz_website: '', comment: `proxy ${addr} ${xff} ${i} ${Date.now()}`,
+    const hid = await h.freshHidden(psrv.url); // a stamp is good for one comment per client
+    const body = h.encodeForm({ ...hid, gz_website: '', comment: `proxy ${addr} ${xff} ${i} ${Date.now()}`,
       author: 'Proxy Tester', email: `p${i}@example.com` });
     return from(addr, psrv.url, '/comments', { method: 'POST', body,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Forwarded-For': xff } });

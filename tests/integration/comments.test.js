@@ -24,8 +24,9 @@ async function openSite(conf) {
       assert.equal(r.status, 200, `GET ${p}`);
       return r;
     },
+    // A fresh form: a stamp is good for one comment per client.
     async hidden(p = h.SEED_PATH) {
-      return h.hiddenFields((await site.page(p)).body);
+      return h.freshHidden(srv.url, p);
     },
     // Posts a comment with the hidden values copied from the story page.
     async post(fields, { storyPath = h.SEED_PATH, hidden = null, headers = {} } = {}) {
@@ -345,7 +346,7 @@ describe('comments (comment_min_seconds = 0, comment_auto_approve_known = 0)', (
 
     const replyText = uniq('Reply comment');
     const { id: replyId } = heldId(await site.post({ comment: replyText, author: 'Reply Poster', email: 'reply@example.com' },
-      { hidden: h.hiddenFields(replyPage.body) }));
+      { hidden: await site.hidden(replyTarget) }));
     h.approve(site.dir, replyId);
     const after = (await site.page()).body;
     const tree = h.commentTree(after);
@@ -362,7 +363,7 @@ describe('comments (comment_min_seconds = 0, comment_auto_approve_known = 0)', (
     const tree = h.commentTree(page);
     const target = Object.values(tree.byId).find((n) => n.parentId !== null);
     assert.ok(target, 'a demo reply exists');
-    const hid = h.hiddenFields(page);
+    const hid = await site.hidden();
     const { id } = heldId(await site.post({ comment: uniq('Deep reply'), author: 'Deep Diver', email: 'deep@example.com' },
       { hidden: { ...hid, comment_parent: String(target.id) } }));
     h.approve(site.dir, id);
@@ -420,10 +421,10 @@ describe('comment_rate_per_minute = 3', () => {
   after(async () => { if (site) await site.srv.stop(); });
 
   test('the 4th post in a minute gets 429 with Retry-After; X-Forwarded-For does not help', async () => {
-    const hid = await site.hidden();
-    for (let i = 0; i < 3; i++) {
-      heldId(await site.post({ comment: uniq('Rate check'), author: 'Rate Tester', email: 'rate@example.com' }, { hidden: hid }));
+    for (let i = 0; i < 3; i++) { // each with a fresh form: a stamp is good for one comment
+      heldId(await site.post({ comment: uniq('Rate check'), author: 'Rate Tester', email: 'rate@example.com' }));
     }
+    const hid = await site.hidden();
     const before = site.ids();
     const r = await site.post({ comment: uniq('Rate check'), author: 'Rate Tester', email: 'rate@example.com' }, { hidden: hid });
     assert.equal(r.status, 429);

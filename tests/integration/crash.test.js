@@ -26,6 +26,9 @@ function integrity(db) {
 after(() => h.cleanupSites());
 
 // Posts comments in a loop until stop() is called; remembers every 303.
+// Each post comes from its own client behind the trusted proxy: a form
+// stamp is good for one comment per client.
+let clientSeq = 0;
 function poster(base, hid, tag, acked) {
   let running = true;
   let i = 0;
@@ -33,8 +36,10 @@ function poster(base, hid, tag, acked) {
     while (running) {
       const text = `crash ${tag} ${i++} ${Math.random().toString(36).slice(2)}`;
       try {
+        clientSeq++;
+        const client = `198.18.${(clientSeq >> 8) & 255}.${clientSeq & 255}`;
         const r = await h.postForm(base, '/comments', { ...hid, gz_website: '', comment: text,
-          author: `Crash ${tag}`, email: `crash${tag}@example.com` });
+          author: `Crash ${tag}`, email: `crash${tag}@example.com` }, { headers: { 'X-Forwarded-For': client } });
         if (r.status === 303) acked.push({ text, location: r.headers.location, id: Number(/#comment-(\d+)/.exec(r.headers.location)[1]) });
         else if (r.status >= 500) { /* only while dying */ }
       } catch { /* the server died mid-request */ }
@@ -45,7 +50,7 @@ function poster(base, hid, tag, acked) {
 
 describe('SIGKILL while comments are being posted', () => {
   test(`${ROUNDS} rounds: every acknowledged comment survives, integrity ok`, { timeout: 600000 }, async () => {
-    const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000 } });
+    const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, trusted_proxy: '127.0.0.1' } });
     const db = path.join(dir, 'gazette.db');
     const acked = [];
     for (let round = 0; round < ROUNDS; round++) {
@@ -70,6 +75,11 @@ describe('SIGKILL while comments are being posted', () => {
       assert.ok(c, `comment ${a.id} ("${a.text}") was acknowledged but is missing`);
       assert.ok(c.text.includes(a.text), `comment ${a.id} holds its text`);
     }
+    // ... with its form stamp spent in the same transaction: one spent stamp
+    // per stored comment (each post was its own client), never one without the other
+    const count = (q) => Number(spawnSync('sqlite3', [db, q], { encoding: 'utf8' }).stdout.trim());
+    assert.equal(count('SELECT count(*) FROM comment_stamps'), count("SELECT count(*) FROM comments WHERE author LIKE 'Crash %'"),
+      'a spent stamp for every stored comment and a comment for every spent stamp');
     // ... and shown: to its author through the moderation link, and once approved, to everyone.
     const srv = await h.startServer(dir);
     try {
@@ -90,7 +100,7 @@ describe('SIGKILL while comments are being posted', () => {
 });
 
 async function postOne(srv, text, extra = {}) {
-  const hid = h.hiddenFields((await h.get(srv.url, h.SEED_PATH)).body);
+  const hid = await h.freshHidden(srv.url); // a stamp is good for one comment
   return h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: text, author: 'Disk Tester',
     email: 'disk@example.com', ...extra });
 }
@@ -198,7 +208,7 @@ describe('read-only database', () => {
 
   test('started on a read-only database: pages are served, a comment gets a clear 503', { timeout: 60000 }, async (t) => {
     if (!isRoot) { t.skip('needs root for chattr +i'); return; }
-    const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000 } });
+    const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, trusted_proxy: '127.0.0.1' } });
     const db = path.join(dir, 'gazette.db');
     await (await h.startServer(dir)).stop(); // the first start writes the site secret
     if (!chattr('+i', [db])) { t.skip('this file system has no immutable flag'); return; }

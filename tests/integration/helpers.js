@@ -370,6 +370,27 @@ function hiddenFields(html) {
   };
 }
 
+// The hidden fields of a fresh comment form for this client: a stamp is
+// good for one comment per client, and the loads of one 100 ms step share
+// a stamp, so this loads the page again until its stamp is one no earlier
+// call returned. opts go to get() (headers).
+const stampsGiven = new Set();
+async function freshHidden(base, storyPath = SEED_PATH, opts = {}) {
+  for (;;) {
+    const r = await get(base, storyPath, opts);
+    if (r.status !== 200) throw new Error(`GET ${storyPath}: ${r.status}`);
+    const hid = hiddenFields(r.body);
+    if (!stampsGiven.has(hid.gz_ts)) {
+      stampsGiven.add(hid.gz_ts);
+      return hid;
+    }
+    await new Promise((res) => setTimeout(res, 40));
+  }
+}
+// A stamp a test got another way (the form of a 422): never returned by
+// freshHidden.
+function noteStamp(ts) { stampsGiven.add(ts); }
+
 // Comments section tree: [{id, depth, classes, children: [...], parentId}] built from the
 // <li id="comment-N"> / <ol class="children"> structure inside <section id="comments">.
 function commentTree(html) {
@@ -532,7 +553,7 @@ module.exports = {
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
   request, get, postForm, encodeForm, splitLocation,
   htmlUnescape, normWs, textOf, parseAttrs, hasClass, findTags, findLinks, findElement, elementAt,
-  innerOf, formValues, hiddenFields, commentTree, liveXss, XSS_MARKERS,
+  innerOf, formValues, hiddenFields, freshHidden, noteStamp, commentTree, liveXss, XSS_MARKERS,
   gz, gzRun, listComments, approve,
   demoStories, demoComments, seedParagraphs, slugify,
 };

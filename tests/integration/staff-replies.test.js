@@ -36,7 +36,7 @@ function badgeOf(html, id) {
 // none is approved by itself); returns its id. wait: comment_min_seconds.
 let readers = 0;
 async function readerComment(srv, storyPath, text, fields = {}, wait = 0) {
-  const hid = h.hiddenFields((await h.get(srv.url, storyPath)).body);
+  const hid = await h.freshHidden(srv.url, storyPath); // a stamp is good for one comment
   if (wait) await new Promise((res) => setTimeout(res, wait * 1000 + 100));
   readers++;
   const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: text,
@@ -95,6 +95,16 @@ describe('staff replies through the public form', () => {
     assert.match(commentLi(page.body, id), /class="comment depth-1 byuser"/);
     const stored = sql(dir, `SELECT html FROM comment_threads WHERE story_id = (SELECT story_id FROM comments WHERE id = ${id})`);
     assert.match(stored, new RegExp(`id="comment-${id}"[^]*?<span class="comment-badge">Editor</span>`), 'the badge is in the stored thread');
+  });
+
+  test('a staff comment spends no form stamp: the session and its token are the proof', async () => {
+    const { values } = await staffForm(ed, storyPath);
+    const spent = sql(dir, 'SELECT count(*) FROM comment_stamps');
+    for (const text of ['A first note from the desk.', 'And a second, from the same form.']) {
+      const r = await ed.post('/comments', { ...values, comment: text }, { csrf: false });
+      assert.equal(r.status, 303, `${text}: ${h.textOf(r.body).slice(0, 300)}`);
+    }
+    assert.equal(sql(dir, 'SELECT count(*) FROM comment_stamps'), spent, 'nothing spent');
   });
 
   test('the story\'s author gets "Author of this story", also as a reply', async () => {

@@ -1,0 +1,51 @@
+/*
+ * store_stamp: the comment_stamps table (see store_stamp.h). Spending is
+ * one INSERT that does nothing on a conflict, so of two posts with one
+ * stamp, whichever transaction writes first wins and the other sees the
+ * row: the write lock orders them, whichever process they come from.
+ */
+#include "store_stamp.h"
+#include "store_int.h"
+
+static const char SQL_SPENT[] = "SELECT 1 FROM comment_stamps WHERE key = ?1";
+static const char SQL_SPEND[] =
+	"INSERT INTO comment_stamps(key, shown_at) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING";
+static const char SQL_PURGE[] =
+	"DELETE FROM comment_stamps WHERE key IN"
+	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";
+
+/* Steps s (no rows): the number of rows it changed, or STORE_ERROR. */
+static int changed(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	return exec_step(st, s, what) ? STORE_ERROR : sqlite3_changes(st->db);
+}
+
+int store_stamp_spent(struct store *st, const char *key)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SPENT);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	return exists(st, s);
+}
+
+int store_stamp_spend(struct store *st, const char *key, long long shown_at)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SPEND);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, shown_at);
+	int n = changed(st, s, "stamp spend");
+	return n < 0 ? n : n > 0;
+}
+
+int store_stamps_purge(struct store *st, long long before, int limit)
+{
+	sqlite3_stmt *s = stmt(st, SQL_PURGE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, before);
+	sqlite3_bind_int(s, 2, limit);
+	return changed(st, s, "stamps purge");
+}

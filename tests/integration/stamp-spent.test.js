@@ -1,0 +1,146 @@
+'use strict';
+// A form stamp is good for one comment (issue 12, point 4): one stamp was
+// accepted for three comments. Readers of a cached page share the stamp of
+// its 100 ms step, so a stamp is spent per client (the IPv6 /64, or the
+// address a trusted proxy names): a second comment with it from the same
+// client is refused (422, text kept, a fresh stamp that works), another
+// client's is taken. The stamp is spent with the comment, in its
+// transaction: a post refused for anything else spends nothing, two racing
+// posts store one comment, and spent stamps are purged once expired.
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const h = require('./helpers');
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let n = 0;
+const uniq = (p) => `${p} ${++n} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+function sql(dir, q) {
+  return execFileSync('sqlite3', [path.join(dir, 'gazette.db'), q], { encoding: 'utf8' }).trim();
+}
+
+const freshForm = (srv) => h.freshHidden(srv.url);
+
+// A reader's post; xff names the client through the trusted proxy (none:
+// the client is 127.0.0.1 itself).
+function post(srv, hid, fields = {}, xff) {
+  const headers = xff ? { 'X-Forwarded-For': xff } : {};
+  return h.postForm(srv.url, '/comments', {
+    ...hid, gz_website: '', comment: uniq('One stamp, one comment'), author: 'Stamp Reader',
+    email: 'stamp@example.com', url: '', ...fields,
+  }, { headers });
+}
+
+function stored(dir, text) {
+  return Number(sql(dir, `SELECT count(*) FROM comments WHERE body = '${text.replace(/'/g, "''")}'`));
+}
+
+function expectSpent(r, text) {
+  assert.equal(r.status, 422, `the second comment with one stamp: ${r.status}`);
+  assert.match(h.textOf(r.body), /This form has already sent a comment/);
+  const back = h.formValues(r.body).values;
+  assert.equal(back.comment, text, 'the text typed comes back');
+  assert.equal(back.author, 'Stamp Reader', 'the name comes back');
+  return back;
+}
+
+describe('a form stamp is spent by its comment, per client', () => {
+  let srv, dir;
+  before(async () => {
+    dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000,
+      trusted_proxy: '127.0.0.1', comment_form_max_age: 3 } });
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('the same stamp twice from one client: the second is refused, kept, and its new form works', async () => {
+    const hid = await freshForm(srv);
+    assert.equal((await post(srv, hid)).status, 303, 'the first comment');
+    const text = uniq('A second comment with the same form');
+    const r = await post(srv, hid, { comment: text });
+    const back = expectSpent(r, text);
+    h.noteStamp(back.gz_ts);
+    assert.equal(stored(dir, text), 0, 'nothing stored');
+    assert.notEqual(back.gz_ts, hid.gz_ts, 'the form comes back with a new stamp');
+    const again = await post(srv, { ...hid, gz_ts: back.gz_ts }, { comment: text });
+    assert.equal(again.status, 303, `sent again with the new form: ${again.status} ${h.textOf(again.body).slice(0, 200)}`);
+    assert.equal(stored(dir, text), 1);
+    const third = await post(srv, { ...hid, gz_ts: back.gz_ts });
+    assert.equal(third.status, 422, 'the new stamp is good for one comment too');
+  });
+
+  test('readers sharing a stamp (one 100 ms step of a cached page) each comment once', async () => {
+    const hid = await freshForm(srv);
+    for (const client of ['198.51.100.10', '198.51.100.11', '2001:db8:1:2::5', '2001:db8:1:3::5']) {
+      const r = await post(srv, hid, {}, client);
+      assert.equal(r.status, 303, `client ${client}: ${r.status} ${h.textOf(r.body).slice(0, 200)}`);
+    }
+    const text = uniq('From the same /64');
+    expectSpent(await post(srv, hid, { comment: text }, '2001:db8:1:2::77'), text);
+    expectSpent(await post(srv, hid, { comment: text }, '198.51.100.10'), text);
+    assert.equal((await post(srv, hid)).status, 303, 'the proxy itself is one more client');
+  });
+
+  test('two simultaneous posts with one stamp from one client store one comment', async () => {
+    for (let round = 0; round < 3; round++) {
+      const hid = await freshForm(srv);
+      const texts = Array.from({ length: 6 }, (_, i) => uniq(`Racing post ${round}.${i}`));
+      const rs = await Promise.all(texts.map((t) => post(srv, hid, { comment: t }, '203.0.113.50')));
+      const statuses = rs.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [303, 422, 422, 422, 422, 422], `round ${round}: ${statuses}`);
+      rs.filter((r) => r.status === 422).forEach((r) => assert.match(h.textOf(r.body), /already sent a comment/));
+      assert.equal(texts.reduce((a, t) => a + stored(dir, t), 0), 1, 'exactly one of them stored');
+    }
+  });
+
+  test('a post refused for another reason does not spend the stamp', async () => {
+    const hid = await freshForm(srv);
+    const text = uniq('Forgot my name');
+    const missing = await post(srv, hid, { comment: text, author: '' });
+    assert.equal(missing.status, 422);
+    assert.match(h.textOf(missing.body), /Please enter your name here/);
+    assert.doesNotMatch(h.textOf(missing.body), /already sent|expired/);
+    const fixed = await post(srv, hid, { comment: text });
+    assert.equal(fixed.status, 303, `the same form, name filled in: ${fixed.status} ${h.textOf(fixed.body).slice(0, 200)}`);
+    expectSpent(await post(srv, hid, { comment: text + ' (again)' }), text + ' (again)'); // spent by the comment stored, not by the 422
+
+    // a duplicate (409) spends nothing either
+    const other = await freshForm(srv);
+    const dup = await post(srv, other, { comment: text });
+    assert.equal(dup.status, 409, 'the same text again is a duplicate');
+    assert.equal((await post(srv, other)).status, 303, 'the form the duplicate came with still sends one');
+    expectSpent(await post(srv, other, { comment: text + ' (again)' }), text + ' (again)');
+  });
+
+  test('spent stamps are purged once expired, a bounded number per batch', async () => {
+    const hid = await freshForm(srv);
+    assert.equal((await post(srv, hid, {}, '192.0.2.200')).status, 303);
+    const shown = Math.floor(Number(hid.gz_ts.split('.')[0]) / 1000);
+    assert.ok(Number(sql(dir, `SELECT count(*) FROM comment_stamps WHERE shown_at = ${shown}`)) >= 1, 'the spent stamp is kept');
+    assert.equal(sql(dir, "SELECT count(*) FROM comment_stamps WHERE length(key) = 32 AND key NOT GLOB '*[^0-9a-f]*'"),
+      sql(dir, 'SELECT count(*) FROM comment_stamps'), 'keys are hashes, no address');
+    assert.equal(sql(dir, "SELECT count(*) FROM comment_stamps WHERE key LIKE '%192.0.2%'"), '0');
+    // 300 long-expired stamps, as if left by a busy day
+    sql(dir, 'WITH RECURSIVE i(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM i WHERE x < 300)' +
+      " INSERT INTO comment_stamps(key, shown_at) SELECT printf('old%029d', x), 1000 + x FROM i");
+    await sleep(5300); // past comment_form_max_age (3 s) and the purge margin for hid's stamp
+    expectExpired(await post(srv, hid, {}, '192.0.2.200'));
+    const before = Number(sql(dir, 'SELECT count(*) FROM comment_stamps'));
+    assert.ok(before >= 301);
+    assert.equal((await post(srv, await freshForm(srv), {}, '192.0.2.201')).status, 303);
+    const left = Number(sql(dir, 'SELECT count(*) FROM comment_stamps'));
+    assert.ok(left < before && left > before - 100, `one batch purges a bounded number: ${before} -> ${left}`);
+    for (let i = 0; i < 8 && Number(sql(dir, "SELECT count(*) FROM comment_stamps WHERE key GLOB 'old*'")) > 0; i++)
+      assert.equal((await post(srv, await freshForm(srv), {}, `192.0.2.${210 + i}`)).status, 303);
+    assert.equal(sql(dir, "SELECT count(*) FROM comment_stamps WHERE key GLOB 'old*'"), '0', 'every expired stamp goes');
+    assert.equal(sql(dir, `SELECT count(*) FROM comment_stamps WHERE shown_at = ${shown}`), '0', 'the expired spent stamp went');
+    assert.ok(Number(sql(dir, 'SELECT count(*) FROM comment_stamps')) >= 1, 'the fresh ones stay');
+  });
+});
+
+function expectExpired(r) {
+  assert.equal(r.status, 422);
+  assert.match(h.textOf(r.body), /This form has expired/, 'an expired stamp is refused as expired, spent or not');
+}
