@@ -197,6 +197,8 @@ static const char *const schema_migrations[] = {
 	 * story under its section and every ancestor of it, with the same
 	 * copies. Triggers keep both. A section's stories are placed again
 	 * when its path changes (moves rewrite parents before children). */
+	/* the search index reads a tag row's story and tag, not the copies */
+	"DROP TRIGGER story_fts_tag_upd;" FTS_TAG_UPD(" OF story_id, tag_id")
 	"ALTER TABLE story_tags ADD COLUMN status INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE story_tags ADD COLUMN published_at INTEGER;"
 	"UPDATE story_tags SET status = s.status, published_at = s.published_at"
@@ -216,6 +218,9 @@ static const char *const schema_migrations[] = {
 	"CREATE INDEX section_stories_list ON section_stories(section_id, status, published_at,"
 	" story_id);"
 	"CREATE TRIGGER section_stories_add AFTER INSERT ON stories BEGIN"
+	/* tags written before their story (a bulk loader) get its copies */
+	" UPDATE story_tags SET status = NEW.status, published_at = NEW.published_at"
+	" WHERE story_id = NEW.id;"
 	" INSERT INTO section_stories SELECT a.id, NEW.id, NEW.status, NEW.published_at"
 	" FROM sections d JOIN sections a ON a.id = d.id OR (a.path != ''"
 	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')" " WHERE d.id = NEW.section_id; END;"

@@ -29,6 +29,11 @@
 #define FTS_DROP(where) "DELETE FROM story_fts WHERE " where ";"
 #define FTS_REDO(drop, idx) FTS_DROP(drop) FTS_INDEX(idx)
 
+/* a story's tag row moved: its old and new story are indexed again */
+#define FTS_TAG_UPD(of) \
+	"CREATE TRIGGER story_fts_tag_upd AFTER UPDATE" of " ON story_tags BEGIN " \
+	FTS_REDO("rowid IN (OLD.story_id, NEW.story_id)", "s.id IN (OLD.story_id, NEW.story_id)") \
+	" END;"
 #define SEARCH_MIGRATION \
 	"CREATE VIRTUAL TABLE story_fts USING fts5(title, excerpt, body, tags, section, author," \
 	" tokenize = 'porter unicode61 remove_diacritics 2');" \
@@ -46,9 +51,7 @@
 	FTS_REDO("rowid = NEW.story_id", "s.id = NEW.story_id") " END;" \
 	"CREATE TRIGGER story_fts_tag_del AFTER DELETE ON story_tags BEGIN " \
 	FTS_REDO("rowid = OLD.story_id", "s.id = OLD.story_id") " END;" \
-	"CREATE TRIGGER story_fts_tag_upd AFTER UPDATE ON story_tags BEGIN " \
-	FTS_REDO("rowid IN (OLD.story_id, NEW.story_id)", "s.id IN (OLD.story_id, NEW.story_id)") \
-	" END;" \
+	FTS_TAG_UPD("") \
 	"CREATE TRIGGER story_fts_tag_name AFTER UPDATE OF name ON tags BEGIN " \
 	FTS_REDO("rowid IN (SELECT story_id FROM story_tags WHERE tag_id = NEW.id)", \
 		 "s.id IN (SELECT story_id FROM story_tags WHERE tag_id = NEW.id)") " END;" \
