@@ -23,11 +23,21 @@ struct search_hit {
 /* Matches ranked per query: when more stories match, the newest this many
  * are ranked and the rest are counted but not listed. */
 #define STORE_SEARCH_RANKED 2000
+/* Words matched per query: when a query has more, the rarest this many
+ * (the fewest stories hold them) are matched and the rest left out. */
+#define STORE_SEARCH_TERMS 8
+/* Matches counted per query: *total stops at this many plus one. */
+#define STORE_SEARCH_COUNTED 10000
 
 /* Runs `match`, an FTS5 expression made by search_query_build (never raw
- * input), best first. *total is the number of matching stories (exact);
- * at most STORE_SEARCH_RANKED of them can be paged through. */
+ * input: quoted words separated by spaces), best first. *total is the
+ * number of matching stories, exact up to STORE_SEARCH_COUNTED (more:
+ * STORE_SEARCH_COUNTED + 1); at most STORE_SEARCH_RANKED of them can be
+ * paged through. *used (when not NULL) gets the words that were matched,
+ * space-separated, in the order given. Bounded work whatever the size of
+ * the site: see store_search.c. */
 int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
-		 size_t limit, struct search_hit **out, size_t *n, size_t *total);
+		 size_t limit, struct search_hit **out, size_t *n, size_t *total,
+		 const char **used);
 
 #endif
