@@ -4,8 +4,8 @@
  * helps when nothing matched.
  *
  * The one decision: the reader's text never reaches the database as
- * syntax. (The store matches at most STORE_SEARCH_TERMS of the words, the
- * rarest; the page names the ones left out.) search_query_build turns it into quoted words (or refuses it,
+ * syntax. (The store matches only the rarest of many words, at most
+ * STORE_SEARCH_TERMS; the page names the ones left out.) search_query_build turns it into quoted words (or refuses it,
  * 400, past 2,000 characters); the store only ever sees that. Highlighted
  * titles and snippets come back with marker bytes and are escaped here
  * before the markers become <mark>, so stored text cannot inject markup.
@@ -71,10 +71,18 @@ static struct tv *pages_tv(struct pool *p, const char *words, unsigned long long
 
 static const char *total_label(struct pool *p, size_t total)
 {
-	if (total > STORE_SEARCH_COUNTED)
-		return pool_printf(p, "more than %d,%03d results", STORE_SEARCH_COUNTED / 1000,
-				   STORE_SEARCH_COUNTED % 1000);
+	if (total > STORE_SEARCH_RANKED)
+		return pool_printf(p, "more than %d,%03d results", STORE_SEARCH_RANKED / 1000,
+				   STORE_SEARCH_RANKED % 1000);
 	return total == 1 ? "1 result" : pool_printf(p, "%zu results", total);
+}
+
+static long long words_in(const char *words)
+{
+	long long n = *words != '\0';
+	for (const char *c = words; *c; c++)
+		n += *c == ' ';
+	return n;
 }
 
 /* The words of `words` (space-separated) that `used` does not hold: the
@@ -173,7 +181,7 @@ void page_search(struct req *rq, struct resp *rs)
 	const char *left = left_out(p, w, used);
 	if (*left) {
 		tv_put_str(search, "left_out", left);
-		tv_put_int(search, "max_terms", STORE_SEARCH_TERMS);
+		tv_put_int(search, "max_terms", words_in(used));
 	}
 	tv_put(search, "results", results_tv(p, hits, n));
 	tv_put_bool(search, "none", total == 0);

@@ -7,10 +7,14 @@
  * ms) and an exact count walks every match. So each word's number of
  * stories is read exactly up to PROBE and estimated above that from where
  * its PROBE-th newest story falls (story ids grow with time); only the
- * STORE_SEARCH_TERMS rarest words are matched; gz_rank, bm25 with FTS5's
+ * rarest words are matched (at most STORE_SEARCH_TERMS, fewer when the
+ * stories holding them add up to more than STORE_SEARCH_POSTINGS, as
+ * matching walks their lists); gz_rank, bm25 with FTS5's
  * own formula and the migration's column weights but given those numbers,
- * ranks the newest STORE_SEARCH_RANKED matches; and the count stops past
- * STORE_SEARCH_COUNTED. Below those limits, which is almost every real
+ * ranks the newest STORE_SEARCH_RANKED matches; and the count is the
+ * number ranked, "more than STORE_SEARCH_RANKED" past that, so the
+ * matches are walked once (a rare combination of words in many stories
+ * each is the costly case: the walk reads all their lists). Below those limits, which is almost every real
  * query, the ranking is exactly bm25's over all matches. Only the page of
  * hits kept is joined to stories and given a highlighted title and
  * snippets; ties in rank go to the newer story.
@@ -25,6 +29,7 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define RANKED STR(STORE_SEARCH_RANKED)
+#define RANKED_1 RANKED " + 1" /* one more: are there more? */
 #define PROBE 2000
 
 /* bm25's weights per column (title, excerpt, body, tags, section,
@@ -33,18 +38,19 @@
 
 static const char SQL_SEARCH[] =
 	"WITH cand AS (SELECT rowid AS id, gz_rank(story_fts, ?4, " WEIGHTS ") AS r"
-	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " RANKED "),"
+	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " RANKED_1 "),"
 	" top AS (SELECT id, r FROM cand ORDER BY r, id DESC LIMIT ?2 OFFSET ?3)"
 	" SELECT " STORY_COLS ","
 	" highlight(story_fts, 0, char(1), char(2)),"
 	" snippet(story_fts, 1, char(1), char(2), '…', 24),"
-	" snippet(story_fts, 2, char(1), char(2), '…', 24)"
+	" snippet(story_fts, 2, char(1), char(2), '…', 24),"
+	" (SELECT count(*) FROM cand)"
 	" FROM top JOIN story_fts ON story_fts.rowid = top.id"
 	" JOIN stories s ON s.id = top.id JOIN users u ON u.id = s.author_id"
 	" LEFT JOIN sections sec ON sec.id = s.section_id"
 	" WHERE story_fts MATCH ?1 AND s.status = 3 ORDER BY top.r, s.published_at DESC";
 static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
-	" WHERE story_fts MATCH ?1 LIMIT " STR(STORE_SEARCH_COUNTED) " + 1)";
+	" WHERE story_fts MATCH ?1 LIMIT " RANKED_1 ")";
 /* One word: how many of its newest PROBE stories there are, and the
  * oldest of them. */
 static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS id"
@@ -144,6 +150,8 @@ static int rank_ready(struct store *st)
 
 /* ------------------------------------------------------------ words */
 
+#define WORDS_MAX 64 /* search_query_build makes at most 32 */
+
 struct term {
 	const char *phrase;  /* "word", quotes included */
 	size_t len;
@@ -186,19 +194,34 @@ static size_t split_terms(const char *match, struct term *t, size_t max)
 	return n;
 }
 
-/* Keeps the STORE_SEARCH_TERMS rarest of t[0..n) in their first order;
- * returns how many were kept. */
+/* Keeps the rarest of t[0..n), in their first order: at most
+ * STORE_SEARCH_TERMS, and past STORE_SEARCH_TERMS_MIN only while the
+ * stories holding them add up to at most STORE_SEARCH_POSTINGS (a rare
+ * combination of words found in many stories each walks all their lists).
+ * Returns how many were kept. */
 static size_t keep_rarest(struct term *t, size_t n)
 {
-	while (n > STORE_SEARCH_TERMS) {
-		size_t common = 0;
-		for (size_t i = 1; i < n; i++)
-			if (t[i].df >= t[common].df)
-				common = i;
-		memmove(&t[common], &t[common + 1], (n - common - 1) * sizeof *t);
-		n--;
+	size_t by_df[WORDS_MAX];   /* indexes, rarest first, ties in order */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		for (; j > 0 && t[by_df[j - 1]].df > t[i].df; j--)
+			by_df[j] = by_df[j - 1];
+		by_df[j] = i;
 	}
-	return n;
+	size_t keep = n < STORE_SEARCH_TERMS ? n : STORE_SEARCH_TERMS;
+	double sum = 0;
+	for (size_t k = 0; k < keep; k++)
+		sum += t[by_df[k]].df;
+	while (keep > STORE_SEARCH_TERMS_MIN && sum > STORE_SEARCH_POSTINGS)
+		sum -= t[by_df[--keep]].df;
+	int kept[WORDS_MAX] = { 0 };
+	for (size_t k = 0; k < keep; k++)
+		kept[by_df[k]] = 1;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kept[i])
+			t[m++] = t[i];
+	return m;
 }
 
 static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
@@ -213,6 +236,7 @@ static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
 		h->snippet_marked = body;
 	else
 		h->snippet_marked = excerpt[0] ? excerpt : body;
+	h->ranked = (size_t)sqlite3_column_int64(s, 20);
 }
 
 /* The ids of the oldest and newest published stories (0, 0: none). */
@@ -246,7 +270,7 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 	return r;
 }
 
-/* How many stories match (at most STORE_SEARCH_COUNTED + 1). */
+/* How many stories match (at most STORE_SEARCH_RANKED + 1). */
 static int count_matches(struct store *st, const char *match, size_t *total)
 {
 	sqlite3_stmt *s = stmt(st, SQL_COUNT);
@@ -258,8 +282,6 @@ static int count_matches(struct store *st, const char *match, size_t *total)
 	done(s);
 	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search count");
 }
-
-#define WORDS_MAX 64 /* search_query_build makes at most 32 */
 
 int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
 		 size_t limit, struct search_hit **out, size_t *n, size_t *total,
@@ -286,10 +308,6 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
 	const char *kept = join_terms(p, t, nt, 1);
-	if (count_matches(st, kept, total))
-		return STORE_ERROR;
-	if (*total == 0 || offset >= *total)
-		return STORE_OK;
 	sqlite3_stmt *s = stmt(st, SQL_SEARCH);
 	if (!s)
 		return STORE_ERROR;
@@ -300,5 +318,11 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
 		dep_stories(st, &(*out)[i].story, 1);
+	if (rc != STORE_OK || (*n == 0 && offset == 0))
+		return rc;
+	if (*n) /* the matches were walked once, for ranking: no second walk */
+		*total = (*out)[0].ranked;
+	else /* a page past the end */
+		rc = count_matches(st, kept, total);
 	return rc;
 }

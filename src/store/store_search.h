@@ -18,22 +18,24 @@ struct search_hit {
 	struct story story;          /* summary columns, as store_stories_list */
 	const char *title_marked;    /* the title with matches marked */
 	const char *snippet_marked;  /* a passage of the excerpt or body */
+	size_t ranked;               /* matches ranked for this query (store_search.c) */
 };
 
 /* Matches ranked per query: when more stories match, the newest this many
  * are ranked and the rest are counted but not listed. */
 #define STORE_SEARCH_RANKED 2000
-/* Words matched per query: when a query has more, the rarest this many
- * (the fewest stories hold them) are matched and the rest left out. */
+/* Words matched per query: the rarest (the fewest stories hold them), at
+ * most STORE_SEARCH_TERMS; past STORE_SEARCH_TERMS_MIN only while the
+ * stories holding them add up to at most STORE_SEARCH_POSTINGS. The
+ * rest are left out (store_search's *used names the ones matched). */
 #define STORE_SEARCH_TERMS 8
-/* Matches counted per query: *total stops at this many plus one. */
-#define STORE_SEARCH_COUNTED 10000
+#define STORE_SEARCH_TERMS_MIN 4
+#define STORE_SEARCH_POSTINGS 400000
 
 /* Runs `match`, an FTS5 expression made by search_query_build (never raw
  * input: quoted words separated by spaces), best first. *total is the
- * number of matching stories, exact up to STORE_SEARCH_COUNTED (more:
- * STORE_SEARCH_COUNTED + 1); at most STORE_SEARCH_RANKED of them can be
- * paged through. *used (when not NULL) gets the words that were matched,
+ * number of matching stories, exact up to STORE_SEARCH_RANKED, which is
+ * how many can be paged through (more: STORE_SEARCH_RANKED + 1). *used (when not NULL) gets the words that were matched,
  * space-separated, in the order given. Bounded work whatever the size of
  * the site: see store_search.c. */
 int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
