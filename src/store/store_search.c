@@ -194,29 +194,38 @@ static size_t split_terms(const char *match, struct term *t, size_t max)
 	return n;
 }
 
-/* Keeps the rarest of t[0..n), in their first order: at most
- * STORE_SEARCH_TERMS, and past STORE_SEARCH_TERMS_MIN only while the
- * stories holding them add up to at most STORE_SEARCH_POSTINGS (a rare
- * combination of words found in many stories each walks all their lists).
- * Returns how many were kept. */
-static size_t keep_rarest(struct term *t, size_t n)
+size_t store_search_keep(const double *df, size_t n, int *kept)
 {
 	size_t by_df[WORDS_MAX];   /* indexes, rarest first, ties in order */
+	n = n < WORDS_MAX ? n : WORDS_MAX;
 	for (size_t i = 0; i < n; i++) {
 		size_t j = i;
-		for (; j > 0 && t[by_df[j - 1]].df > t[i].df; j--)
+		for (; j > 0 && df[by_df[j - 1]] > df[i]; j--)
 			by_df[j] = by_df[j - 1];
 		by_df[j] = i;
 	}
 	size_t keep = n < STORE_SEARCH_TERMS ? n : STORE_SEARCH_TERMS;
 	double sum = 0;
 	for (size_t k = 0; k < keep; k++)
-		sum += t[by_df[k]].df;
+		sum += df[by_df[k]];
 	while (keep > STORE_SEARCH_TERMS_MIN && sum > STORE_SEARCH_POSTINGS)
-		sum -= t[by_df[--keep]].df;
-	int kept[WORDS_MAX] = { 0 };
+		sum -= df[by_df[--keep]];
+	for (size_t i = 0; i < n; i++)
+		kept[i] = 0;
 	for (size_t k = 0; k < keep; k++)
 		kept[by_df[k]] = 1;
+	return keep;
+}
+
+/* Keeps the words of t[0..n) that store_search_keep picks, in their
+ * order; returns how many. */
+static size_t keep_rarest(struct term *t, size_t n)
+{
+	double df[WORDS_MAX] = { 0 };
+	int kept[WORDS_MAX];
+	for (size_t i = 0; i < n; i++)
+		df[i] = t[i].df;
+	store_search_keep(df, n, kept);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++)
 		if (kept[i])

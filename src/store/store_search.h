@@ -31,6 +31,10 @@ struct search_hit {
 #define STORE_SEARCH_TERMS 8
 #define STORE_SEARCH_TERMS_MIN 4
 #define STORE_SEARCH_POSTINGS 400000
+/* The words a query matches, given each word's number of stories df[i]
+ * (n words, at most 64): kept[i] = 1 for each word kept, by the rule
+ * above, the rarest first and the first of equals. Returns how many. */
+size_t store_search_keep(const double *df, size_t n, int *kept);
 
 /* Runs `match`, an FTS5 expression made by search_query_build (never raw
  * input: quoted words separated by spaces), best first. *total is the
