@@ -220,7 +220,7 @@ void feed_search(struct req *rq, struct resp *rs)
 	struct search_hit *hits = NULL;
 	size_t n = 0, total = 0;
 	if (e == SEARCH_QOK && store_search(rq->store, rq->pool, m, 0,
-					    (size_t)rq->site->cfg.feed_items, &hits, &n, &total)) {
+					    (size_t)rq->site->cfg.feed_items, &hits, &n, &total, NULL)) {
 		fail(rq, rs);
 		return;
 	}

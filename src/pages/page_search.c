@@ -4,7 +4,8 @@
  * helps when nothing matched.
  *
  * The one decision: the reader's text never reaches the database as
- * syntax. search_query_build turns it into quoted words (or refuses it,
+ * syntax. (The store matches only the rarest of many words, at most
+ * STORE_SEARCH_TERMS; the page names the ones left out.) search_query_build turns it into quoted words (or refuses it,
  * 400, past 2,000 characters); the store only ever sees that. Highlighted
  * titles and snippets come back with marker bytes and are escaped here
  * before the markers become <mark>, so stored text cannot inject markup.
@@ -68,6 +69,45 @@ static struct tv *pages_tv(struct pool *p, const char *words, unsigned long long
 	return o;
 }
 
+static const char *total_label(struct pool *p, size_t total)
+{
+	if (total > STORE_SEARCH_RANKED)
+		return pool_printf(p, "more than %d,%03d results", STORE_SEARCH_RANKED / 1000,
+				   STORE_SEARCH_RANKED % 1000);
+	return total == 1 ? "1 result" : pool_printf(p, "%zu results", total);
+}
+
+static long long words_in(const char *words)
+{
+	long long n = *words != '\0';
+	for (const char *c = words; *c; c++)
+		n += *c == ' ';
+	return n;
+}
+
+/* The words of `words` (space-separated) that `used` does not hold: the
+ * common ones the store left out of a long query. */
+static const char *left_out(struct pool *p, const char *words, const char *used)
+{
+	struct buf b;
+	buf_init(&b, 64 * 1024);
+	for (const char *w = words; *w;) {
+		size_t len = strcspn(w, " ");
+		int found = 0;
+		for (const char *u = used; *u && !found;) {
+			size_t ulen = strcspn(u, " ");
+			found = ulen == len && memcmp(u, w, len) == 0;
+			u += ulen + (u[ulen] == ' ');
+		}
+		if (!found)
+			buf_printf(&b, "%s%.*s", b.len ? " " : "", (int)len, w);
+		w += len + (w[len] == ' ');
+	}
+	const char *r = pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return r;
+}
+
 /* Renders the page; status 200 unless the input was refused. */
 static void show(struct req *rq, struct resp *rs, int status, const char *title,
 		 const char *input, const char *words, struct tv *search)
@@ -122,7 +162,8 @@ void page_search(struct req *rq, struct resp *rs)
 	}
 	size_t per = (size_t)rq->site->cfg.per_page, n = 0, total = 0;
 	struct search_hit *hits = NULL;
-	if (store_search(rq->store, p, m, (size_t)(page - 1) * per, per, &hits, &n, &total)) {
+	const char *used = w;
+	if (store_search(rq->store, p, m, (size_t)(page - 1) * per, per, &hits, &n, &total, &used)) {
 		log_error("%s: search: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The search could not be run.");
 		return;
@@ -133,18 +174,22 @@ void page_search(struct req *rq, struct resp *rs)
 		http_error(rq, rs, 404, "Page not found", "There is no such page of results.");
 		return;
 	}
-	tv_put_str(search, "words", w);
+	tv_put_str(search, "words", used);
 	tv_put_int(search, "total", (long long)total);
-	tv_put_str(search, "total_label", total == 1 ? "1 result"
-				      : pool_printf(p, "%zu results", total));
+	tv_put_str(search, "total_label", total_label(p, total));
 	tv_put_bool(search, "truncated", q.truncated);
+	const char *left = left_out(p, w, used);
+	if (*left) {
+		tv_put_str(search, "left_out", left);
+		tv_put_int(search, "max_terms", words_in(used));
+	}
 	tv_put(search, "results", results_tv(p, hits, n));
 	tv_put_bool(search, "none", total == 0);
 	tv_put_str(search, "feed_url", pool_printf(p, "/search/feed?q=%s",
 						   strchr(search_path(p, w, 1), '=') + 1));
 	if (pages > 1)
 		tv_put(search, "pagination", pages_tv(p, w, page, pages));
-	const char *title = page > 1 ? pool_printf(p, "Search results for “%s” (page %llu)", w, page)
-				     : pool_printf(p, "Search results for “%s”", w);
+	const char *title = page > 1 ? pool_printf(p, "Search results for “%s” (page %llu)", used, page)
+				     : pool_printf(p, "Search results for “%s”", used);
 	show(rq, rs, 200, title, input, w, search);
 }

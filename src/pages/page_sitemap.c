@@ -1,13 +1,17 @@
 /*
  * page_sitemap: /sitemap.xml (a sitemap index), /sitemaps/KIND-N.xml (the
  * paged sitemaps of stories, sections, tags and authors, at most
- * SITEMAP_PAGE URLs each), /news-sitemap.xml (Google News: the last 48
+ * STORE_SITEMAP_IDS URLs each), /news-sitemap.xml (Google News: the last 48
  * hours, at most 1,000 stories) and /robots.txt naming them.
  *
- * The one decision: pages, not one big file. The index asks the store for
- * counts and one "newest change" per page; a sitemap page reads only its
- * own rows. Memory per request is bounded by SITEMAP_PAGE rows whatever
- * the size of the site.
+ * The one decision: pages, not one big file, and a page is a fixed range
+ * of ids (STORE_SITEMAP_IDS, store_feeds.h), not the Nth slice of a list:
+ * its address and content never shift when an older story is published or
+ * one is unpublished, and neither the index nor a page ever walks rows to
+ * find where a page starts. The index lists only pages that hold a URL (an
+ * empty <urlset> is invalid), from a small table the database keeps; a
+ * page reads only its own rows. Memory and time per request are bounded by
+ * one page's rows whatever the size of the site.
  */
 #include "pages.h"
 #include "../render/escape.h"
@@ -21,7 +25,6 @@
 #include <string.h>
 #include <time.h>
 
-#define SITEMAP_PAGE 2000
 #define NEWS_MAX 1000
 #define NEWS_SECONDS (48 * 3600)
 
@@ -64,36 +67,42 @@ static void loc(struct req *rq, struct buf *b, const char *path, long long lastm
 	buf_puts(b, "</url>\n");
 }
 
+static void index_entry(struct req *rq, struct buf *b, enum sitemap_kind k, long long page,
+			long long lastmod)
+{
+	buf_puts(b, "<sitemap><loc>");
+	xml_text(b, rq->site->cfg.base_url);
+	buf_printf(b, "/sitemaps/%s-%lld.xml</loc>", kind_names[k], page + 1);
+	if (lastmod > 0) {
+		buf_puts(b, "<lastmod>");
+		xml_iso(b, rq->pool, lastmod);
+		buf_puts(b, "</lastmod>");
+	}
+	buf_puts(b, "</sitemap>\n");
+}
+
 void sitemap_index(struct req *rq, struct resp *rs)
 {
+	struct sitemap_page *v = NULL;
+	size_t n = 0;
+	if (store_sitemap_pages(rq->store, rq->pool, &v, &n)) {
+		fail(rq, rs);
+		return;
+	}
 	struct buf *b = &rs->body;
 	buf_reset(b);
 	buf_printf(b, "%s<sitemapindex xmlns=\"%s\">\n", XML_HEAD, NS_SITEMAP);
-	for (int k = 0; k < SITEMAP__MAX; k++) {
-		size_t n;
-		if (store_sitemap_count(rq->store, (enum sitemap_kind)k, &n)) {
-			fail(rq, rs);
-			return;
+	int home_listed = 0; /* sections-1 always exists: it holds the home page */
+	for (size_t i = 0; i < n; i++) {
+		if (!home_listed && v[i].kind >= SITEMAP_SECTIONS) {
+			home_listed = 1;
+			if (v[i].kind != SITEMAP_SECTIONS || v[i].page != 0)
+				index_entry(rq, b, SITEMAP_SECTIONS, 0, 0);
 		}
-		size_t pages = n ? (n + SITEMAP_PAGE - 1) / SITEMAP_PAGE : (k == SITEMAP_SECTIONS);
-		for (size_t i = 0; i < pages; i++) {
-			long long lastmod;
-			if (store_sitemap_lastmod(rq->store, (enum sitemap_kind)k, i * SITEMAP_PAGE,
-						  SITEMAP_PAGE, &lastmod)) {
-				fail(rq, rs);
-				return;
-			}
-			buf_puts(b, "<sitemap><loc>");
-			xml_text(b, rq->site->cfg.base_url);
-			buf_printf(b, "/sitemaps/%s-%zu.xml</loc>", kind_names[k], i + 1);
-			if (lastmod > 0) {
-				buf_puts(b, "<lastmod>");
-				xml_iso(b, rq->pool, lastmod);
-				buf_puts(b, "</lastmod>");
-			}
-			buf_puts(b, "</sitemap>\n");
-		}
+		index_entry(rq, b, v[i].kind, v[i].page, v[i].lastmod);
 	}
+	if (!home_listed)
+		index_entry(rq, b, SITEMAP_SECTIONS, 0, 0);
 	buf_puts(b, "</sitemapindex>\n");
 	xml_done(rq, rs);
 }
@@ -131,8 +140,7 @@ void sitemap_page(struct req *rq, struct resp *rs)
 	}
 	struct sitemap_row *v = NULL;
 	size_t n = 0;
-	if (store_sitemap_rows(rq->store, rq->pool, k, (size_t)(page - 1) * SITEMAP_PAGE,
-			       SITEMAP_PAGE, &v, &n)) {
+	if (store_sitemap_rows(rq->store, rq->pool, k, (long long)page - 1, &v, &n)) {
 		fail(rq, rs);
 		return;
 	}

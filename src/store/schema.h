@@ -10,6 +10,34 @@
 
 #include "schema_search.h"
 
+/* Sitemaps (the migration after story_tags_list): ids per page, as
+ * STORE_SITEMAP_IDS in store_feeds.h, and what the triggers write. */
+#define SITEMAP_IDS "2000"
+#define SITEMAP_NOW "CAST(strftime('%s', 'now') AS INTEGER)"
+#define SITEMAP_MERGE " DO UPDATE SET count = count + excluded.count," \
+	" lastmod = max(lastmod, excluded.lastmod);"
+/* Adds delta published links and a change at time t to the page of id
+ * (and, but for stories, to the URL of id), when cond. */
+#define SITEMAP_PAGE_ADD(kind, id, delta, cond, t) \
+	"INSERT INTO sitemap_pages SELECT " kind ", (" id " - 1) / " SITEMAP_IDS ", " delta "," \
+	" COALESCE(" t ", 0) WHERE " cond " AND " id " IS NOT NULL" \
+	" ON CONFLICT(kind, page)" SITEMAP_MERGE
+#define SITEMAP_ADD(kind, id, delta, cond, t) \
+	SITEMAP_PAGE_ADD(kind, id, delta, cond, t) \
+	"INSERT INTO sitemap_urls SELECT " kind ", " id ", " delta ", COALESCE(" t ", 0)" \
+	" WHERE " cond " AND " id " IS NOT NULL ON CONFLICT(kind, id)" SITEMAP_MERGE
+/* A story's own page, its section's and its author's (row: OLD or NEW). */
+#define SITEMAP_STORY(row, delta, cond, t) \
+	SITEMAP_PAGE_ADD("0", row ".id", delta, cond, t) \
+	SITEMAP_ADD("1", row ".section_id", delta, cond, t) \
+	SITEMAP_ADD("3", row ".author_id", delta, cond, t)
+#define SITEMAP_STORY_TIME(row) "(SELECT updated_at FROM stories WHERE id = " row ".story_id)"
+/* The starting rows of one kind: SELECT key, updated_at FROM ... */
+#define SITEMAP_FILL(kind, rows) \
+	"INSERT INTO sitemap_urls SELECT " kind ", k, count(*), max(u) FROM (" rows ") GROUP BY k;" \
+	"INSERT INTO sitemap_pages SELECT kind, (id - 1) / " SITEMAP_IDS ", sum(count)," \
+	" max(lastmod) FROM sitemap_urls WHERE kind = " kind " GROUP BY 2;"
+
 static const char *const schema_migrations[] = {
 	/* 1: the reader's site */
 	"CREATE TABLE users("
@@ -254,6 +282,55 @@ static const char *const schema_migrations[] = {
 	 * once older than comment_form_max_age. */
 	"CREATE TABLE comment_stamps(key TEXT PRIMARY KEY, shown_at INTEGER NOT NULL);"
 	"CREATE INDEX comment_stamps_age ON comment_stamps(shown_at);",
+	/* Sitemaps (issue 12, store_feeds.h): a sitemap page holds the URLs
+	 * whose id falls in one range of SITEMAP_IDS ids (stories by their
+	 * id; sections, tags and authors by theirs), so its content and
+	 * address never shift when another story is published. These
+	 * triggers keep, per page (sitemap_pages) and per section, tag and
+	 * author URL (sitemap_urls), the number of published links there (a
+	 * story; a story in the section, with the tag, by the author) and the
+	 * newest change seen there: the index is one read of a small table,
+	 * a page one read of its own rows. stories_sitemap_id lets a page
+	 * read its stories from an index, not from rows that hold bodies. */
+	"CREATE TABLE sitemap_pages(kind INTEGER NOT NULL, page INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, lastmod INTEGER NOT NULL, PRIMARY KEY(kind, page));"
+	"CREATE TABLE sitemap_urls(kind INTEGER NOT NULL, id INTEGER NOT NULL,"
+	" count INTEGER NOT NULL, lastmod INTEGER NOT NULL, PRIMARY KEY(kind, id));"
+	"CREATE INDEX stories_sitemap_id ON stories(status, id, published_at, updated_at, slug);"
+	"INSERT INTO sitemap_pages SELECT 0, (id - 1) / " SITEMAP_IDS ", count(*), max(updated_at)"
+	" FROM stories WHERE status = 3 GROUP BY 2;"
+	SITEMAP_FILL("1", "SELECT section_id AS k, updated_at AS u FROM stories"
+		     " WHERE status = 3 AND section_id IS NOT NULL")
+	SITEMAP_FILL("2", "SELECT x.tag_id AS k, s.updated_at AS u FROM story_tags x"
+		     " JOIN stories s ON s.id = x.story_id WHERE x.status = 3")
+	SITEMAP_FILL("3", "SELECT author_id AS k, updated_at AS u FROM stories WHERE status = 3")
+	"CREATE TRIGGER sitemap_story_ins AFTER INSERT ON stories WHEN NEW.status = 3 BEGIN "
+	SITEMAP_STORY("NEW", "1", "1", "NEW.updated_at") "END;"
+	"CREATE TRIGGER sitemap_story_upd AFTER UPDATE OF status, slug, title, published_at,"
+	" updated_at, section_id, author_id ON stories WHEN OLD.status = 3 OR NEW.status = 3 BEGIN "
+	SITEMAP_STORY("OLD", "-1", "OLD.status = 3", "NEW.updated_at")
+	SITEMAP_STORY("NEW", "1", "NEW.status = 3", "NEW.updated_at")
+	"INSERT INTO sitemap_pages SELECT 2, (tag_id - 1) / " SITEMAP_IDS ", 0, NEW.updated_at"
+	" FROM story_tags WHERE story_id = NEW.id ON CONFLICT(kind, page)" SITEMAP_MERGE
+	"INSERT INTO sitemap_urls SELECT 2, tag_id, 0, NEW.updated_at"
+	" FROM story_tags WHERE story_id = NEW.id ON CONFLICT(kind, id)" SITEMAP_MERGE "END;"
+	"CREATE TRIGGER sitemap_story_del AFTER DELETE ON stories WHEN OLD.status = 3 BEGIN "
+	SITEMAP_STORY("OLD", "-1", "1", SITEMAP_NOW) "END;"
+	"CREATE TRIGGER sitemap_tag_ins AFTER INSERT ON story_tags WHEN NEW.status = 3 BEGIN "
+	SITEMAP_ADD("2", "NEW.tag_id", "1", "1", SITEMAP_STORY_TIME("NEW")) "END;"
+	"CREATE TRIGGER sitemap_tag_upd AFTER UPDATE OF status, tag_id ON story_tags"
+	" WHEN OLD.status = 3 OR NEW.status = 3 BEGIN "
+	SITEMAP_ADD("2", "OLD.tag_id", "-1", "OLD.status = 3", SITEMAP_STORY_TIME("NEW"))
+	SITEMAP_ADD("2", "NEW.tag_id", "1", "NEW.status = 3", SITEMAP_STORY_TIME("NEW")) "END;"
+	"CREATE TRIGGER sitemap_tag_del AFTER DELETE ON story_tags WHEN OLD.status = 3 BEGIN "
+	SITEMAP_ADD("2", "OLD.tag_id", "-1", "1", SITEMAP_NOW) "END;"
+	/* a new address is a change of the URL and of the page that lists it */
+	"CREATE TRIGGER sitemap_section_path AFTER UPDATE OF path ON sections BEGIN "
+	SITEMAP_ADD("1", "NEW.id", "0", "1", SITEMAP_NOW) "END;"
+	"CREATE TRIGGER sitemap_tag_slug AFTER UPDATE OF slug ON tags BEGIN "
+	SITEMAP_ADD("2", "NEW.id", "0", "1", SITEMAP_NOW) "END;"
+	"CREATE TRIGGER sitemap_author_slug AFTER UPDATE OF slug ON users BEGIN "
+	SITEMAP_ADD("3", "NEW.id", "0", "1", SITEMAP_NOW) "END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

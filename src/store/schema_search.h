@@ -10,8 +10,10 @@
  *
  * story_fts: rowid = stories.id; columns title, excerpt, body (Markdown
  * source), tags, section, author. The default ranking is bm25 weighted
- * towards title and tags. stories_sitemap lets a sitemap page find its
- * newest change from the index alone (the story rows hold the bodies).
+ * towards title and tags (store_search ranks with gz_rank, the same
+ * formula and weights). stories_sitemap let the sitemaps of before issue
+ * 12 find a page's newest change from an index; nothing reads it now
+ * (sitemap_pages, schema.h, does that job).
  */
 #ifndef GZ_SCHEMA_SEARCH_H
 #define GZ_SCHEMA_SEARCH_H

@@ -1,9 +1,11 @@
 /*
  * store_feeds: the SQLite side of store_feeds.h.
  *
- * The one decision: sitemaps are read in pages with LIMIT/OFFSET over the
- * (status, published_at) index, so a page costs its own rows plus an index
- * walk to its start, and nothing here ever returns more than one page.
+ * The one decision: a sitemap page is a fixed range of ids, never an
+ * OFFSET. The index reads sitemap_pages (kept by triggers, schema.h) and a
+ * page reads its own rows from an index by id range, so each costs its own
+ * rows plus one seek however big the site, and nothing here ever returns
+ * more than one page.
  */
 #include "store_feeds.h"
 #include "store_int.h"
@@ -40,41 +42,21 @@ static const char SQL_COMMENTS_STORY[] = COMMENT_COLS
 static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
 	" WHERE" PUB " AND s.published_at BETWEEN ?2 AND ?3" NEWEST_N;
 
-/* Sitemaps: count, rows (slug, published_at, lastmod), newest change of a page. */
-#define STORY_ROWS "SELECT s.slug, s.published_at, s.updated_at FROM stories s WHERE" PUB \
-	" ORDER BY s.published_at, s.id LIMIT ?1 OFFSET ?2"
-/* A list page's lastmod: the last change of its newest story, found
- * through an index with one story row read, never by scanning its stories. */
-#define SECTION_ROWS "SELECT sec.path, 0, (SELECT s.updated_at FROM stories s" \
-	" WHERE s.section_id = sec.id AND" PUB " ORDER BY s.published_at DESC LIMIT 1) AS m" \
-	" FROM sections sec WHERE m IS NOT NULL ORDER BY sec.id LIMIT ?1 OFFSET ?2"
-#define TAG_ROWS "SELECT t.slug, 0, (SELECT s.updated_at FROM story_tags x" \
-	" JOIN stories s ON s.id = x.story_id WHERE x.tag_id = t.id AND" PUB \
-	" ORDER BY x.story_id DESC LIMIT 1) AS m" \
-	" FROM tags t WHERE m IS NOT NULL ORDER BY t.id LIMIT ?1 OFFSET ?2"
-#define AUTHOR_ROWS "SELECT u.slug, 0, (SELECT s.updated_at FROM stories s" \
-	" WHERE s.author_id = u.id AND" PUB " ORDER BY s.published_at DESC LIMIT 1) AS m" \
-	" FROM users u WHERE m IS NOT NULL ORDER BY u.id LIMIT ?1 OFFSET ?2"
-
-static const char *const sql_count[SITEMAP__MAX] = {
-	"SELECT count(*) FROM stories s WHERE" PUB,
-	"SELECT count(*) FROM sections sec WHERE EXISTS (SELECT 1 FROM stories s"
-	" WHERE s.section_id = sec.id AND" PUB ")",
-	"SELECT count(*) FROM tags t WHERE EXISTS (SELECT 1 FROM story_tags x"
-	" JOIN stories s ON s.id = x.story_id WHERE x.tag_id = t.id AND" PUB ")",
-	"SELECT count(*) FROM users u WHERE EXISTS (SELECT 1 FROM stories s"
-	" WHERE s.author_id = u.id AND" PUB ")",
+/* Sitemaps: one page is the URLs whose id is in [?1, ?2] (stories by
+ * their own id, the rest by theirs), each row read from an index. A
+ * section, tag or author is listed while it has a published story, with
+ * the newest change of its stories (sitemap_urls, kept by triggers). */
+#define URL_ROWS(table) " FROM sitemap_urls x JOIN " table " ON e.id = x.id" \
+	" WHERE x.kind = ?3 AND x.id BETWEEN ?1 AND ?2 AND x.count > 0 ORDER BY x.id"
+static const char *const sql_rows[SITEMAP__MAX] = {
+	"SELECT s.slug, s.published_at, s.updated_at FROM stories s WHERE" PUB
+	" AND s.id BETWEEN ?1 AND ?2 ORDER BY s.id",
+	"SELECT e.path, 0, x.lastmod" URL_ROWS("sections e"),
+	"SELECT e.slug, 0, x.lastmod" URL_ROWS("tags e"),
+	"SELECT e.slug, 0, x.lastmod" URL_ROWS("users e"),
 };
-static const char *const sql_rows[SITEMAP__MAX] = { STORY_ROWS, SECTION_ROWS, TAG_ROWS,
-						    AUTHOR_ROWS };
-static const char *const sql_lastmod[SITEMAP__MAX] = {
-	"SELECT COALESCE(max(u), 0) FROM (SELECT s.updated_at AS u FROM stories s"
-	" INDEXED BY stories_sitemap WHERE" PUB
-	" ORDER BY s.published_at, s.id LIMIT ?1 OFFSET ?2)",
-	"SELECT COALESCE(max(m), 0) FROM (" SECTION_ROWS ")",
-	"SELECT COALESCE(max(m), 0) FROM (" TAG_ROWS ")",
-	"SELECT COALESCE(max(m), 0) FROM (" AUTHOR_ROWS ")",
-};
+static const char SQL_SITEMAP_PAGES[] = "SELECT kind, page, lastmod FROM sitemap_pages"
+	" WHERE count > 0 AND kind BETWEEN 0 AND ?1 ORDER BY kind, page";
 
 static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -162,16 +144,23 @@ static void sitemap_deps(struct store *st)
 	dep(st, "site");
 }
 
-int store_sitemap_count(struct store *st, enum sitemap_kind k, size_t *n)
+static void row_sitemap_page(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	(void)p;
+	struct sitemap_page *r = e;
+	r->kind = (enum sitemap_kind)sqlite3_column_int(s, 0);
+	r->page = sqlite3_column_int64(s, 1);
+	r->lastmod = sqlite3_column_int64(s, 2);
+}
+
+int store_sitemap_pages(struct store *st, struct pool *p, struct sitemap_page **out, size_t *n)
 {
 	sitemap_deps(st);
-	sqlite3_stmt *s = stmt(st, sql_count[k]);
+	sqlite3_stmt *s = stmt(st, SQL_SITEMAP_PAGES);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	*n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "sitemap count");
+	sqlite3_bind_int(s, 1, SITEMAP__MAX - 1);
+	return collect(st, p, s, sizeof **out, row_sitemap_page, (void **)out, n);
 }
 
 static void row_sitemap(struct pool *p, sqlite3_stmt *s, void *e)
@@ -182,31 +171,18 @@ static void row_sitemap(struct pool *p, sqlite3_stmt *s, void *e)
 	r->lastmod = sqlite3_column_int64(s, 2);
 }
 
-int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, size_t offset,
-		       size_t limit, struct sitemap_row **out, size_t *n)
+int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, long long page,
+		       struct sitemap_row **out, size_t *n)
 {
 	sitemap_deps(st);
 	sqlite3_stmt *s = stmt(st, sql_rows[k]);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	sqlite3_bind_int64(s, 1, page * STORE_SITEMAP_IDS + 1);
+	sqlite3_bind_int64(s, 2, (page + 1) * STORE_SITEMAP_IDS);
+	if (k != SITEMAP_STORIES)
+		sqlite3_bind_int(s, 3, (int)k);
 	return collect(st, p, s, sizeof **out, row_sitemap, (void **)out, n);
-}
-
-int store_sitemap_lastmod(struct store *st, enum sitemap_kind k, size_t offset, size_t limit,
-			  long long *lastmod)
-{
-	sitemap_deps(st);
-	sqlite3_stmt *s = stmt(st, sql_lastmod[k]);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
-	int rc = sqlite3_step(s);
-	*lastmod = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "sitemap lastmod");
 }
 
 int store_stories_between(struct store *st, struct pool *p, long long since, long long until,

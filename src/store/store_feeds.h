@@ -33,16 +33,24 @@ struct sitemap_row {
 };
 enum sitemap_kind { SITEMAP_STORIES, SITEMAP_SECTIONS, SITEMAP_TAGS, SITEMAP_AUTHORS,
 		    SITEMAP__MAX };
-/* How many rows the kind has: published stories, and the sections, tags
- * and authors that hold at least one. */
-int store_sitemap_count(struct store *st, enum sitemap_kind k, size_t *n);
-/* Rows [offset, offset+limit) of the kind, in a stable order (stories
- * oldest first, so earlier pages rarely change). */
-int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, size_t offset,
-		       size_t limit, struct sitemap_row **out, size_t *n);
-/* The newest change among rows [offset, offset+limit) (0 when none). */
-int store_sitemap_lastmod(struct store *st, enum sitemap_kind k, size_t offset, size_t limit,
-			  long long *lastmod);
+/* Ids per sitemap page: page k (from 0) of a kind holds the URLs of the
+ * published stories, or of the sections, tags and authors with one,
+ * whose id is in [k * STORE_SITEMAP_IDS + 1, (k + 1) * STORE_SITEMAP_IDS].
+ * A page's content therefore never shifts when another story is
+ * published. The migration's SITEMAP_IDS (schema.h) is the same number. */
+#define STORE_SITEMAP_IDS 2000
+/* A page that holds at least one URL, and the newest change seen in it. */
+struct sitemap_page {
+	enum sitemap_kind kind;
+	long long page;
+	long long lastmod;
+};
+/* Every page that holds at least one URL, by kind then page: one read of
+ * a table kept by triggers, never of the stories. */
+int store_sitemap_pages(struct store *st, struct pool *p, struct sitemap_page **out, size_t *n);
+/* The rows of page `page` of kind k, by id (empty when it holds none). */
+int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, long long page,
+		       struct sitemap_row **out, size_t *n);
 /* Published stories with since <= published_at <= until, newest first,
  * at most limit (the news sitemap). Summary columns only. */
 int store_stories_between(struct store *st, struct pool *p, long long since, long long until,

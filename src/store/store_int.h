@@ -41,6 +41,7 @@ struct store {
 		size_t n;
 		int ordered;     /* sections: put in tree order since loaded */
 	} settings, sections;
+	int search_rank;         /* gz_rank is registered (store_search.c) */
 };
 
 /* Report a dependency tag of what a read returned (no-op unless a

@@ -1,39 +1,237 @@
 /*
  * store_search: the SQLite FTS5 side of store_search.h.
  *
- * The one decision: bounded ranking. bm25 costs a few microseconds per
- * matching story, so a word found in 90,000 stories would cost half a
- * second to rank. The candidates are therefore the newest
- * STORE_SEARCH_RANKED matches (index order is story id, i.e. newest
- * written first; reading them costs nothing extra), ranked exactly by bm25
- * (weights set in the migration); below that many matches, which is almost
- * every real query, the ranking is exact over all of them. The count is
- * always exact. Only the page of hits kept is joined to stories and given a
- * highlighted title and snippets; ties in rank go to the newer story.
+ * The one decision: bounded work per query, whatever the size of the site.
+ * FTS5's bm25() reads the whole list of stories that hold each word to
+ * weigh it (a word in 380,000 stories costs 12 ms, eight such words 100
+ * ms) and an exact count walks every match. So each word's number of
+ * stories is read exactly up to PROBE and estimated above that from where
+ * its PROBE-th newest story falls (story ids grow with time); only the
+ * rarest words are matched (at most STORE_SEARCH_TERMS, fewer when the
+ * stories holding them add up to more than STORE_SEARCH_POSTINGS, as
+ * matching walks their lists); gz_rank, bm25 with FTS5's
+ * own formula and the migration's column weights but given those numbers,
+ * ranks the newest STORE_SEARCH_RANKED matches; and the count is the
+ * number ranked, "more than STORE_SEARCH_RANKED" past that, so the
+ * matches are walked once (a rare combination of words in many stories
+ * each is the costly case: the walk reads all their lists). Below those limits, which is almost every real
+ * query, the ranking is exactly bm25's over all matches. Only the page of
+ * hits kept is joined to stories and given a highlighted title and
+ * snippets; ties in rank go to the newer story.
  */
 #include "store_search.h"
 #include "store_int.h"
 #include "../util/pool.h"
 
+#include <math.h>
 #include <string.h>
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define RANKED STR(STORE_SEARCH_RANKED)
+#define RANKED_1 RANKED " + 1" /* one more: are there more? */
+#define PROBE 2000
+
+/* bm25's weights per column (title, excerpt, body, tags, section,
+ * author): the ones the search migration gave FTS5's rank. */
+#define WEIGHTS "10, 4, 1, 6, 2, 2"
 
 static const char SQL_SEARCH[] =
-	"WITH cand AS (SELECT rowid AS id, rank AS r FROM story_fts WHERE story_fts MATCH ?1"
-	" ORDER BY rowid DESC LIMIT " RANKED "),"
+	"WITH cand AS (SELECT rowid AS id, gz_rank(story_fts, ?4, " WEIGHTS ") AS r"
+	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " RANKED_1 "),"
 	" top AS (SELECT id, r FROM cand ORDER BY r, id DESC LIMIT ?2 OFFSET ?3)"
 	" SELECT " STORY_COLS ","
 	" highlight(story_fts, 0, char(1), char(2)),"
 	" snippet(story_fts, 1, char(1), char(2), '…', 24),"
-	" snippet(story_fts, 2, char(1), char(2), '…', 24)"
+	" snippet(story_fts, 2, char(1), char(2), '…', 24),"
+	" (SELECT count(*) FROM cand)"
 	" FROM top JOIN story_fts ON story_fts.rowid = top.id"
 	" JOIN stories s ON s.id = top.id JOIN users u ON u.id = s.author_id"
 	" LEFT JOIN sections sec ON sec.id = s.section_id"
 	" WHERE story_fts MATCH ?1 AND s.status = 3 ORDER BY top.r, s.published_at DESC";
-static const char SQL_COUNT[] = "SELECT count(*) FROM story_fts WHERE story_fts MATCH ?1";
+static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
+	" WHERE story_fts MATCH ?1 LIMIT " RANKED_1 ")";
+/* One word: how many of its newest PROBE stories there are, and the
+ * oldest of them. */
+static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS id"
+	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " STR(PROBE) ")";
+static const char SQL_SPAN[] = "SELECT (SELECT min(id) FROM stories WHERE status = 3),"
+	" (SELECT max(id) FROM stories WHERE status = 3)";
+
+/* ------------------------------------------------------------ gz_rank */
+
+/* gz_rank(story_fts, DF, w0, w1, ...): FTS5's bm25 (sqlite/ext/fts5
+ * fts5_aux.c: k1 1.2, b 0.75, the same idf floor), lower is better, with
+ * each phrase's number of stories read from DF (a blob of doubles, one per
+ * phrase of the MATCH) instead of from a walk of its whole list. */
+#define K1 1.2
+#define B 0.75
+
+struct rank_data {
+	int n;
+	double avgdl;
+	double idf[STORE_SEARCH_TERMS];
+};
+
+static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts,
+				   sqlite3_value *dfs)
+{
+	struct rank_data *d = api->xGetAuxdata(fts, 0);
+	if (d)
+		return d;
+	sqlite3_int64 rows = 0, tokens = 0;
+	int n = api->xPhraseCount(fts);
+	if (n > STORE_SEARCH_TERMS || sqlite3_value_bytes(dfs) != n * (int)sizeof(double) ||
+	    api->xRowCount(fts, &rows) || api->xColumnTotalSize(fts, -1, &tokens))
+		return NULL;
+	d = sqlite3_malloc(sizeof *d);
+	if (!d)
+		return NULL;
+	d->n = n;
+	d->avgdl = rows ? (double)tokens / (double)rows : 1.0;
+	const unsigned char *blob = sqlite3_value_blob(dfs);
+	for (int i = 0; i < n; i++) {
+		double df;
+		memcpy(&df, blob + i * sizeof df, sizeof df);
+		df = df > (double)rows ? (double)rows : df;
+		d->idf[i] = log((0.5 + (double)rows - df) / (0.5 + df));
+		if (d->idf[i] <= 0.0)
+			d->idf[i] = 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
+		return NULL; /* xSetAuxdata freed it */
+	return d;
+}
+
+static void gz_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+		    int nval, sqlite3_value **val)
+{
+	struct rank_data *d = nval >= 1 ? rank_data(api, fts, val[0]) : NULL;
+	if (!d) {
+		sqlite3_result_error(ctx, "gz_rank: bad arguments", -1);
+		return;
+	}
+	double freq[STORE_SEARCH_TERMS] = { 0 };
+	int ninst = 0, ntok = 0;
+	if (api->xInstCount(fts, &ninst) || api->xColumnSize(fts, -1, &ntok)) {
+		sqlite3_result_error(ctx, "gz_rank: no instances", -1);
+		return;
+	}
+	for (int i = 0; i < ninst; i++) {
+		int ph, col, off;
+		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph >= 0 && ph < d->n)
+			freq[ph] += col + 1 < nval ? sqlite3_value_double(val[col + 1]) : 1.0;
+	}
+	double score = 0.0;
+	for (int i = 0; i < d->n; i++)
+		score += d->idf[i] * (freq[i] * (K1 + 1.0)) /
+			 (freq[i] + K1 * (1 - B + B * (double)ntok / d->avgdl));
+	sqlite3_result_double(ctx, -score);
+}
+
+/* Registers gz_rank on the connection, once. */
+static int rank_ready(struct store *st)
+{
+	if (st->search_rank)
+		return STORE_OK;
+	fts5_api *api = NULL;
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_step(s);
+	}
+	sqlite3_finalize(s);
+	if (!api || api->iVersion < 2 ||
+	    api->xCreateFunction(api, "gz_rank", NULL, gz_rank, NULL) != SQLITE_OK)
+		return fail(st, "search rank function");
+	st->search_rank = 1;
+	return STORE_OK;
+}
+
+/* ------------------------------------------------------------ words */
+
+#define WORDS_MAX 64 /* search_query_build makes at most 32 */
+
+struct term {
+	const char *phrase;  /* "word", quotes included */
+	size_t len;
+	double df;           /* stories holding it: exact below PROBE */
+};
+
+/* The stories holding t, read from at most PROBE of them: past that, the
+ * share of ids from the PROBE-th newest one to the newest (span: the ids
+ * of published stories, oldest and newest). */
+static int term_df(struct store *st, struct term *t, const long long span[2])
+{
+	sqlite3_stmt *s = stmt(st, SQL_PROBE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_text(s, 1, t->phrase, (int)t->len, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(s);
+	long long n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	long long oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	done(s);
+	if (rc != SQLITE_ROW)
+		return fail(st, "search probe");
+	t->df = (double)n;
+	if (n >= PROBE && span[1] >= oldest && oldest > span[0])
+		t->df = (double)n * (double)(span[1] - span[0] + 1) / (double)(span[1] - oldest + 1);
+	return STORE_OK;
+}
+
+/* Splits match (quoted words separated by spaces, search_query_build's
+ * form) into at most max terms. */
+static size_t split_terms(const char *match, struct term *t, size_t max)
+{
+	size_t n = 0;
+	for (const char *c = match; *c && n < max;) {
+		const char *e = strchr(c, ' ');
+		size_t len = e ? (size_t)(e - c) : strlen(c);
+		if (len)
+			t[n++] = (struct term){ .phrase = c, .len = len };
+		c += len + (e ? 1 : 0);
+	}
+	return n;
+}
+
+size_t store_search_keep(const double *df, size_t n, int *kept)
+{
+	size_t by_df[WORDS_MAX];   /* indexes, rarest first, ties in order */
+	n = n < WORDS_MAX ? n : WORDS_MAX;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		for (; j > 0 && df[by_df[j - 1]] > df[i]; j--)
+			by_df[j] = by_df[j - 1];
+		by_df[j] = i;
+	}
+	size_t keep = n < STORE_SEARCH_TERMS ? n : STORE_SEARCH_TERMS;
+	double sum = 0;
+	for (size_t k = 0; k < keep; k++)
+		sum += df[by_df[k]];
+	while (keep > STORE_SEARCH_TERMS_MIN && sum > STORE_SEARCH_POSTINGS)
+		sum -= df[by_df[--keep]];
+	for (size_t i = 0; i < n; i++)
+		kept[i] = 0;
+	for (size_t k = 0; k < keep; k++)
+		kept[by_df[k]] = 1;
+	return keep;
+}
+
+/* Keeps the words of t[0..n) that store_search_keep picks, in their
+ * order; returns how many. */
+static size_t keep_rarest(struct term *t, size_t n)
+{
+	double df[WORDS_MAX] = { 0 };
+	int kept[WORDS_MAX];
+	for (size_t i = 0; i < n; i++)
+		df[i] = t[i].df;
+	store_search_keep(df, n, kept);
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kept[i])
+			t[m++] = t[i];
+	return m;
+}
 
 static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -47,33 +245,93 @@ static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
 		h->snippet_marked = body;
 	else
 		h->snippet_marked = excerpt[0] ? excerpt : body;
+	h->ranked = (size_t)sqlite3_column_int64(s, 20);
 }
 
-int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
-		 size_t limit, struct search_hit **out, size_t *n, size_t *total)
+/* The ids of the oldest and newest published stories (0, 0: none). */
+static int id_span(struct store *st, long long span[2])
+{
+	sqlite3_stmt *s = stmt(st, SQL_SPAN);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	span[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	span[1] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search span");
+}
+
+/* The words of t[0..n) as an FTS5 AND (quoted) or for display (bare). */
+static const char *join_terms(struct pool *p, const struct term *t, size_t n, int quoted)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += t[i].len + 1;
+	char *r = pool_alloc(p, len), *o = r;
+	for (size_t i = 0; i < n; i++) {
+		size_t cut = quoted ? 0 : 1;
+		if (i)
+			*o++ = ' ';
+		memcpy(o, t[i].phrase + cut, t[i].len - 2 * cut);
+		o += t[i].len - 2 * cut;
+	}
+	*o = '\0';
+	return r;
+}
+
+/* How many stories match (at most STORE_SEARCH_RANKED + 1). */
+static int count_matches(struct store *st, const char *match, size_t *total)
 {
 	sqlite3_stmt *s = stmt(st, SQL_COUNT);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, match);
-	dep(st, "list:home"); /* any publish or unpublish may change the results */
 	int rc = sqlite3_step(s);
 	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
 	done(s);
-	if (rc != SQLITE_ROW)
-		return fail(st, "search count");
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search count");
+}
+
+int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
+		 size_t limit, struct search_hit **out, size_t *n, size_t *total,
+		 const char **used)
+{
+	struct term t[WORDS_MAX];
+	long long span[2];
 	*out = NULL;
-	*n = 0;
-	if (*total == 0 || offset >= *total)
+	*n = *total = 0;
+	dep(st, "list:home"); /* any publish or unpublish may change the results */
+	if (rank_ready(st) || id_span(st, span))
+		return STORE_ERROR;
+	size_t nt = split_terms(match, t, WORDS_MAX);
+	for (size_t i = 0; i < nt; i++)
+		if (term_df(st, &t[i], span))
+			return STORE_ERROR;
+	nt = keep_rarest(t, nt);
+	if (used)
+		*used = join_terms(p, t, nt, 0);
+	double df[STORE_SEARCH_TERMS];
+	int none = nt == 0;
+	for (size_t i = 0; i < nt; i++)
+		none |= (df[i] = t[i].df) == 0;
+	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
-	s = stmt(st, SQL_SEARCH);
+	const char *kept = join_terms(p, t, nt, 1);
+	sqlite3_stmt *s = stmt(st, SQL_SEARCH);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, match);
+	bind_text(s, 1, kept);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
+	sqlite3_bind_blob(s, 4, df, (int)(nt * sizeof *df), SQLITE_TRANSIENT);
+	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
 		dep_stories(st, &(*out)[i].story, 1);
+	if (rc != STORE_OK || (*n == 0 && offset == 0))
+		return rc;
+	if (*n) /* the matches were walked once, for ranking: no second walk */
+		*total = (*out)[0].ranked;
+	else /* a page past the end */
+		rc = count_matches(st, kept, total);
 	return rc;
 }

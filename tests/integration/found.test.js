@@ -34,9 +34,10 @@ function resultTitles(html) {
   return out;
 }
 
+// "more than 2,000 results" (past the ranked matches) counts as 2,001
 function resultCount(html) {
-  const m = /class="search-count"[^>]*>(\d+) results?</.exec(html);
-  return m ? Number(m[1]) : 0;
+  const m = /class="search-count"[^>]*>(more than )?([\d,]+) results?</.exec(html);
+  return m ? Number(m[2].replace(/,/g, '')) + (m[1] ? 1 : 0) : 0;
 }
 
 // A published story inserted straight into the database, as any writer would:
@@ -156,6 +157,39 @@ test('search, feeds, sitemaps and metadata', { timeout: 240000 }, async (t) => {
     await found('CRÈME', 'cafe');
     await found('brulee', 'cafe');
     sql(dir, "DELETE FROM stories WHERE slug IN ('urdu', 'azeri', 'russian', 'cafe');");
+  });
+
+  // Issue 12: a long query matches its rarest words only (bounded work),
+  // says which it left out, and ranks exactly as FTS5's bm25 would.
+  await t.test('many words: the rarest are searched and the page says which', async () => {
+    const words = ['the', 'of', 'and', 'to', 'in', 'for', 'with', 'a', 'on', 'as', 'by', 'at', 'is',
+      'from', 'its', 'that', 'this', 'Caspian', 'pakistan', 'azerbaijan'];
+    const r = await search(srv, words.join(' '));
+    assert.equal(r.status, 200);
+    const note = h.findElement(r.body, 'p', (a) => a.id === 'search-left-out');
+    assert.ok(note, 'the page says words were left out');
+    const left = /left out: (.*)\./.exec(h.textOf(note))[1].split(' ');
+    assert.equal(left.length, 12);
+    assert.ok(left.includes('the') && !left.includes('Caspian'), 'common words go first');
+    const used = /<h1 class="list-title">Results for “([^”]*)”/.exec(r.body)[1].split(' ');
+    assert.equal(used.length, 8);
+    assert.ok(used.includes('Caspian') && used.includes('azerbaijan'));
+    assert.deepEqual([...used, ...left].sort(), [...words].sort());
+    assert.match(resultTitles(r.body)[0].text, /Caspian/);
+    // eight words or fewer: all searched, no note
+    const few = await search(srv, 'the Caspian');
+    assert.equal(h.findElement(few.body, 'p', (a) => a.id === 'search-left-out'), null);
+    assert.match(few.body, /Results for “the Caspian”/);
+  });
+
+  await t.test('the ranking is bm25 with the column weights, as FTS5 computes it', async () => {
+    for (const q of ['pakistan', 'Baku pakistan', 'trade deal', 'energy']) {
+      const match = q.split(' ').map((w) => `"${w}"`).join(' ');
+      const want = sql(dir, `SELECT s.slug FROM story_fts JOIN stories s ON s.id = story_fts.rowid
+        WHERE story_fts MATCH '${match}' ORDER BY rank, s.published_at DESC LIMIT 10;`).trim().split('\n');
+      const got = resultTitles((await search(srv, q)).body).map((x) => x.url.split('/').pop());
+      assert.deepEqual(got, want, q);
+    }
   });
 
   await t.test('pagination of results keeps the query', async () => {
@@ -363,12 +397,81 @@ print(json.dumps(out))`;
         total += n;
       }
       assert.equal(total, published);
-      // and search still answers on the bigger site
+      // and search still answers on the bigger site; past 2,000 matches
+      // (the ones ranked) the count says so rather than walk them all
       const s = await search(srv4, 'government energy');
       assert.equal(s.status, 200);
       assert.ok(resultCount(s.body) > 0);
+      const many = await search(srv4, 'the');
+      assert.match(many.body, /class="search-count"[^>]*>more than 2,000 results</);
+      assert.match(many.body, /Page 1 of 200</, 'the 2,000 ranked are paged through');
     } finally {
       await srv4.stop();
+    }
+  });
+
+  // Issue 12: a page is a fixed range of story ids, read from a table the
+  // database keeps, so nothing shifts when an older story is published and
+  // no request walks the site to find where a page starts.
+  await t.test('sitemap pages never shift, follow their stories and are never empty', async () => {
+    const gen = path.join(h.tmpDir(), 'gen_stories');
+    execFileSync('cc', ['-O1', '-o', gen, path.join(h.ROOT, 'bench', 'gen_stories.c'), '-lsqlite3', '-lm']);
+    const d = h.makeSite({ conf: { search_rate_per_minute: 100000, cache_size: 0 } });
+    execFileSync(gen, [path.join(d, 'gazette.db'), '4300', '11'], { stdio: 'ignore', timeout: 120000 });
+    const s5 = await h.startServer(d);
+    const iso = (t) => new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const locsOf = (xml) => [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
+    const page = async (name) => {
+      const r = await h.get(s5.url, `/sitemaps/${name}.xml`);
+      assert.equal(r.status, 200, name);
+      assert.equal(xmllint(h.fixture('sitemap.xsd'), r.body).status, 0, `${name} is valid`);
+      return r.body;
+    };
+    const index = async () => {   // name -> lastmod ('' when none)
+      const xml = (await h.get(s5.url, '/sitemap.xml')).body;
+      assert.equal(xmllint(h.fixture('siteindex.xsd'), xml).status, 0, 'the index is valid');
+      const out = {};
+      for (const m of xml.matchAll(/<sitemap><loc>[^<]*\/sitemaps\/([a-z]+-\d+)\.xml<\/loc>(?:<lastmod>([^<]+)<\/lastmod>)?<\/sitemap>/g)) out[m[1]] = m[2] || '';
+      return out;
+    };
+    try {
+      const before = await index();
+      const first = locsOf(await page('stories-1'));
+      // an old story published now (a draft of page 3, dated 2001): no page shifts
+      const [id, slug] = sql(d, 'SELECT id, slug FROM stories WHERE status = 0 AND id > 4000 LIMIT 1;').trim().split('|');
+      sql(d, `UPDATE stories SET status = 3, published_at = 1000000000, updated_at = 2000000000 WHERE id = ${id};`);
+      assert.deepEqual(locsOf(await page('stories-1')), first, 'stories-1 holds the same URLs');
+      assert.ok(locsOf(await page('stories-3')).includes(`/2001/09/09/${slug}`), 'the story is on the page of its id');
+      let idx = await index();
+      assert.equal(idx['stories-3'], iso(2000000000), 'its page changed then');
+      assert.equal(idx['stories-1'], before['stories-1'], 'stories-1 did not change');
+      // a story of page 2 edited: that entry's lastmod follows, no other
+      const id2 = sql(d, 'SELECT min(id) FROM stories WHERE status = 3 AND id > 2000;').trim();
+      sql(d, `UPDATE stories SET updated_at = 2100000000 WHERE id = ${id2};`);
+      idx = await index();
+      assert.equal(idx['stories-2'], iso(2100000000));
+      assert.equal(idx['stories-1'], before['stories-1']);
+      assert.match(await page('stories-2'), new RegExp(`<lastmod>${iso(2100000000)}</lastmod>`));
+      // a tag's URL and page carry the newest change of the tag's stories
+      const tag = sql(d, `SELECT t.id, t.slug FROM story_tags x JOIN tags t ON t.id = x.tag_id
+        WHERE x.status = 3 ORDER BY x.story_id LIMIT 1;`).trim().split('|');
+      sql(d, `UPDATE stories SET updated_at = 2200000000 WHERE id = (SELECT min(story_id) FROM story_tags
+        WHERE tag_id = ${tag[0]} AND status = 3);`);
+      const tagPage = `tags-${Math.floor((Number(tag[0]) - 1) / 2000) + 1}`;
+      assert.match(await page(tagPage), new RegExp(`/tag/${tag[1]}</loc><lastmod>${iso(2200000000)}</lastmod>`));
+      assert.equal((await index())[tagPage], iso(2200000000));
+      // every story of page 2 unpublished: the page leaves the index, never an empty <urlset>
+      sql(d, 'UPDATE stories SET status = 0 WHERE id BETWEEN 2001 AND 4000;');
+      idx = await index();
+      assert.deepEqual(Object.keys(idx).filter((k) => k.startsWith('stories')), ['stories-1', 'stories-3']);
+      assert.equal((await h.get(s5.url, '/sitemaps/stories-2.xml')).status, 404);
+      // nothing published: sections-1 (the home page) alone, still valid
+      sql(d, 'UPDATE stories SET status = 0;');
+      assert.deepEqual(Object.keys(await index()), ['sections-1']);
+      assert.deepEqual(locsOf(await page('sections-1')), ['/']);
+      for (const k of ['stories-1', 'tags-1', 'authors-1']) assert.equal((await h.get(s5.url, `/sitemaps/${k}.xml`)).status, 404, k);
+    } finally {
+      await s5.stop();
     }
   });
 

@@ -1,6 +1,7 @@
 /*
  * Unit tests for src/search/query.c: reader input -> safe FTS5 query, and
- * highlighted snippets -> escaped HTML.
+ * highlighted snippets -> escaped HTML; and which words of a long query
+ * the store matches (store_search_keep).
  */
 #include "../../src/search/query.h"
 #include "../../src/store/store_search.h"
@@ -163,6 +164,41 @@ static void test_highlight(void)
 	buf_release(&b);
 }
 
+/* The rarest words are kept, at most 8, and past 4 only while the
+ * stories holding them add up to at most STORE_SEARCH_POSTINGS. */
+static void test_keep_rarest(void)
+{
+	int kept[64];
+	/* few words: all of them */
+	const double few[] = { 380000, 12, 5000 };
+	CHECK(store_search_keep(few, 3, kept) == 3 && kept[0] && kept[1] && kept[2]);
+	/* 20 distinct words, rare ones among them: the 8 rarest */
+	double many[20];
+	for (int i = 0; i < 20; i++)
+		many[i] = 1000.0 * (20 - i);  /* word 19 is the rarest */
+	CHECK(store_search_keep(many, 20, kept) == 8);
+	for (int i = 0; i < 20; i++)
+		CHECK(kept[i] == (i >= 12));
+	/* equals: the first ones */
+	double same[10];
+	for (int i = 0; i < 10; i++)
+		same[i] = 7;
+	CHECK(store_search_keep(same, 10, kept) == 8 && kept[0] && kept[7] && !kept[8]);
+	/* 8 words each in 85,000 stories: 4, the walk of the rest is too long */
+	double common[8];
+	for (int i = 0; i < 8; i++)
+		common[i] = 85000 + i;
+	CHECK(store_search_keep(common, 8, kept) == 4);
+	CHECK(kept[0] && kept[3] && !kept[4] && !kept[7]);
+	/* 8 very common words: still 4 (each matched word narrows little) */
+	double the[8] = { 380000, 379000, 378000, 377000, 376000, 375000, 374000, 373000 };
+	CHECK(store_search_keep(the, 8, kept) == STORE_SEARCH_TERMS_MIN);
+	CHECK(!kept[0] && kept[7]);
+	/* the budget lets 5 words of 70,000 through (350,000), not a 6th */
+	double mid[7] = { 70000, 70000, 70000, 70000, 70000, 70000, 70000 };
+	CHECK(store_search_keep(mid, 7, kept) == 5);
+}
+
 int main(void)
 {
 	RUN(test_words);
@@ -172,5 +208,6 @@ int main(void)
 	RUN(test_limits);
 	RUN(test_repeats_folded);
 	RUN(test_highlight);
+	RUN(test_keep_rarest);
 	return T_DONE();
 }
