@@ -1,12 +1,10 @@
 /*
  * request_fuzz: libFuzzer target for what the server decodes from a request
- * line and its headers before any handler runs: the route table's path
- * matching with percent-decoded captures (router.c), the query string and
- * the Cookie header (form.c).
- *
- * router.c is included, not linked, to reach its static matcher: the route
- * table is matched against the path exactly as router_match does, without
- * the error pages (which need a whole site). The input is
+ * line and its headers before any handler runs: path matching with
+ * percent-decoded captures (http/route.c), the query string and the
+ * Cookie header (http/form.c). It links http/ alone: the patterns below
+ * have every shape the application's table (src/app/routes.c) uses, and
+ * route_find runs over them as the server does. The input is
  * "TARGET\nCOOKIE". Beyond "no crash" it checks the boundary's promises:
  * every captured segment is valid UTF-8 without NUL or '/', at most
  * HTTP_MAX_PARAMS are captured, and decoded query pairs are valid UTF-8.
@@ -17,7 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/http/router.c"
+#include "../src/http/form.h"
+#include "../src/http/route.h"
+#include "../src/util/pool.h"
+#include "../src/util/utf8.h"
+
+static void handler(struct req *rq, struct resp *rs) { (void)rq, (void)rs; }
+
+static const struct route table[] = {
+	{ HTTP_GET, "/", handler, 0, "page" },
+	{ HTTP_GET, "/admin/stories/:id", handler, 0, NULL },
+	{ HTTP_POST, "/admin/stories/:id/revisions/:rev/restore", handler, 0, NULL },
+	{ HTTP_GET, "/media/*path", handler, 0, NULL },
+	{ HTTP_GET, "/section/*path", handler, 0, "page before after" },
+	{ HTTP_GET, "/:year/:month/:day/:slug", handler, 0, "replytocom" },
+	{ HTTP_GET, "/tag/:slug/:feed", handler, 0, "" },
+	{ HTTP_GET, "/:year/:month/:day/:slug/comments/:feed", handler, 0, "" },
+	{ HTTP_GET, "/sitemaps/:name", handler, 0, "" },
+};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,14 +91,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *q = strchr(in, '?');
 	rq.path = q ? pool_strndup(p, in, (size_t)(q - in)) : in;
 	if (rq.path[0] == '/') {
-		for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 			rq.nparams = 0;
-			if (match(&rq, routes[i].pattern, rq.path))
-				check_params(&rq, routes[i].pattern);
+			if (route_match(&rq, table[i].pattern, rq.path))
+				check_params(&rq, table[i].pattern);
 		}
 	}
 	if (q && form_decode(p, q + 1, strlen(q + 1), HTTP_MAX_FIELDS, &rq.query) == FORM_OK)
 		check_pairs(&rq.query, HTTP_MAX_FIELDS);
+	if (rq.path[0] == '/') {
+		rq.uri = in;
+		const struct route *r = route_find(&rq, table, sizeof table / sizeof table[0]);
+		if (r != route_find(&rq, table, sizeof table / sizeof table[0]))
+			abort(); /* matched once, kept */
+		if (r)
+			check_params(&rq, r->pattern);
+		const char *key = route_cache_key(&rq, r);
+		if (!key || strncmp(key, rq.path, strlen(rq.path)))
+			abort(); /* a key starts with the path */
+	}
 	cookie_decode(p, cookie, HTTP_MAX_FIELDS, &rq.cookies);
 	check_pairs(&rq.cookies, HTTP_MAX_FIELDS);
 	pool_free(p);

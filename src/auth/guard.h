@@ -1,6 +1,7 @@
 /*
  * guard: what a route demands before its handler runs, checked in one
- * place (called by router_match for the route table's guard flags):
+ * place (called by the route table's dispatch, src/app/routes.c, for its
+ * guard flags):
  *   GUARD_LOGIN    a live session; signed-out visitors get 303 to
  *                  /admin/sign-in (with ?next= for a GET); then the
  *                  route's capability, checked against the roles table (403)
@@ -39,8 +40,8 @@ enum guard_flag {
  * (rq->user NULL); else -1 with the answer in rs. */
 int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
 /* The same checks from the request head alone, before its body is read
- * (router_head): all but the CSRF token, which is in the body (its Origin
- * half is checked). A keepable POST without a session is GUARD_KEPT only
+ * (app_head in src/app/routes.c): all but the CSRF token, which is in
+ * the body (its Origin half is checked). A keepable POST without a session is GUARD_KEPT only
  * with our Origin (or none), else sent to sign in. guard_check still runs
  * at dispatch. */
 int guard_head(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);

@@ -2,6 +2,7 @@
  * cmd_serve: `gazette serve --site DIR [--listen ADDR:PORT]`.
  */
 #include "cli.h"
+#include "../app/app.h"
 #include "../http/http.h"
 #include "../site/site.h"
 #include "../cache/cache.h"
@@ -57,7 +58,7 @@ int cmd_serve(int argc, char **argv)
 		site_release(&site);
 		return 1;
 	}
-	int rc = http_serve(&site, listen ? listen : site.cfg.listen, err, sizeof err);
+	int rc = http_serve(&site, &app_gazette, listen ? listen : site.cfg.listen, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "gazette serve: %s\n", err);
 	site_release(&site);

@@ -34,17 +34,6 @@ const char *form_strerror(enum form_err e)
 
 /* ---- application/x-www-form-urlencoded ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode s[0..n) into a fresh pool string; the result is never longer. */
 static enum form_err unescape(struct pool *p, const char *s, size_t n,
 			      const char **out, size_t *outlen)
@@ -57,8 +46,8 @@ static enum form_err unescape(struct pool *p, const char *s, size_t n,
 			d[j++] = ' ';
 		} else if (s[i] == '%') {
 			int hi, lo;
-			if (n - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if (n - i < 3 || (hi = num_hex_digit(s[i + 1])) < 0 ||
+			    (lo = num_hex_digit(s[i + 2])) < 0)
 				return FORM_EMALFORMED;
 			d[j++] = (char)(hi << 4 | lo);
 			i += 2;

@@ -3,8 +3,9 @@
  * http/ touches libmicrohttpd; handlers see these plain structs.
  *
  * Every request has a pool: handlers allocate from it and never free. The
- * route table (router.c) is the one place that says which handler answers
- * which method and path and what the request must carry first.
+ * application's route table (src/app/routes.c) is the one place that says
+ * which handler answers which method and path and what the request must
+ * carry first; the server reaches it through struct http_app.
  */
 #ifndef GZ_HTTP_H
 #define GZ_HTTP_H
@@ -18,6 +19,7 @@
 
 struct pool;
 struct site;
+struct route;
 struct store;
 struct user;
 
@@ -48,6 +50,8 @@ struct req {
 	struct kvlist cookies;
 	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
 	size_t nparams;
+	const struct route *route;    /* the row matched (http/route.h), once */
+	int route_found, route_path_known;
 	const char *client_ip;        /* decided once: see http/secure.h */
 	const char *client_key;       /* what limits count it as (an IPv6 /64) */
 	int https;                    /* reached us over HTTPS (secure_https) */
@@ -89,37 +93,30 @@ void resp_redirect(struct resp *rs, int status, const char *location);
 void http_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message);
 
-/* 404, unless the path is an old address with a stored redirect (301). */
-void http_not_found(struct req *rq, struct resp *rs, const char *message);
-/* For the addresses below a page (a story's comment feeds): when old_path
- * has a stored redirect, answers 301 with its target followed by suffix
- * and returns 1; 0 otherwise (and for anything but GET and HEAD). */
-int http_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
-
-/* Decides the handler for a request (router.c): fills rq->params and
- * returns it, or answers 404/405 itself and returns NULL. The route's
- * flags are checked here, centrally. */
-http_handler router_match(struct req *rq, struct resp *rs);
-
-/* Decides a request that announced a body from its head alone, before
- * the body is read (router.c): the route's guards but the CSRF token
- * (guard_head), and in *limit the largest body the route takes, the
- * site's body_limit or upload_limit + 1 MB for ROUTE_UPLOAD routes (so
- * only the editor's forms may be large; a signed-out post the editor
- * keeps gets body_limit, and is sent to sign in when it announced more:
- * announced, BODY_UNKNOWN (-1) when chunked); a POST no row takes gets
- * its 404/405 at once. 0 to read the body; -1 with the answer in rs. */
-int router_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit);
-/* The page cache's key for a GET (router.c): the path and only the query
- * variables its route declares it reads, in the order sent; the whole
- * target for a route that declares nothing and for WordPress's query
- * addresses (they may name a stored redirect). */
-const char *router_cache_key(struct req *rq);
-/* The per-address rate limits of flagged routes (search): 1 when it
- * answered 429 with Retry-After. Called before the page cache lookup. */
-int router_limit(struct req *rq, struct resp *rs);
+/*
+ * The application the server serves (src/app/ for Gazette): what http/
+ * asks of it, so http/ knows no page, guard or route table.
+ */
+struct http_app {
+	/* A request that announced a body, decided from its head before the
+	 * body is read: 0 to read it, with in *limit the largest body its
+	 * route takes (announced: its Content-Length, BODY_UNKNOWN (-1) when
+	 * chunked); -1 with the answer in rs. */
+	int (*head)(struct req *rq, struct resp *rs, size_t announced, size_t *limit);
+	/* The handler for a request (rq->params filled), or NULL with the
+	 * answer (404, 405, 400 for a bad form, a guard's refusal) in rs. */
+	http_handler (*match)(struct req *rq, struct resp *rs);
+	/* Per-address limits, before the page cache: 1 when it answered. */
+	int (*limit)(struct req *rq, struct resp *rs);
+	/* The page cache's key for a GET or HEAD. */
+	const char *(*cache_key)(struct req *rq);
+	/* Once listening and sandboxed, and after the last request. */
+	void *(*start)(struct site *site);
+	void (*stop)(void *started);
+};
 
 /* Serves the site until SIGINT/SIGTERM (server.c). 0 on a clean stop. */
-int http_serve(struct site *site, const char *listen, char *err, size_t errlen);
+int http_serve(struct site *site, const struct http_app *app, const char *listen, char *err,
+	       size_t errlen);
 
 #endif

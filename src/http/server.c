@@ -5,10 +5,11 @@
  *
  * MHD calls the access handler several times per request. The first call
  * sets up per-request state; for a request that announces a body it also
- * decides, from the head alone, whether the body is wanted at all
- * (router_head: the route's session, capability and Origin) and how large
- * it may be, and reserves its memory (body.h). A refusal is answered right
- * there, and MHD then closes the connection without reading the body;
+ * decides, from the head alone, whether the body is wanted at all (the
+ * application's head check: the route's session, capability and Origin)
+ * and how large it may be, and reserves its memory (body.h). A refusal
+ * is answered right there, and MHD then closes the connection without
+ * reading the body;
  * requests without a body are answered on the last call, which keeps
  * keep-alive connections open. Bodies arrive in the calls between, into
  * memory and past BODY_SPILL into a temporary file, on a clock of their
@@ -27,7 +28,6 @@
 #include "sandbox.h"
 #include "../store/store_health.h"
 #include "secure.h"
-#include "../admin/scheduler.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -49,11 +49,23 @@
 struct reqstate {
 	struct pool *pool;
 	const char *uri;
-	struct body body;    /* its limit is the route's (router_head) */
+	struct body body;    /* its limit is the route's (http_app.head) */
 	int started;
 	int has_body;        /* a body was announced and is being read */
 	int answered;        /* refused at the head: the body is never read */
+	struct req matched;  /* the head's route match, kept for the dispatch */
 };
+
+/* The route match lives in the request; a request whose head was decided
+ * before its body keeps the one match for its dispatch (same pool). */
+static void match_carry(struct req *to, const struct req *from)
+{
+	to->route = from->route;
+	to->route_found = from->route_found;
+	to->route_path_known = from->route_path_known;
+	memcpy(to->params, from->params, sizeof to->params);
+	to->nparams = from->nparams;
+}
 
 /* What each worker thread keeps: its connection and the data version it
  * last saw on it (a change means another connection committed). */
@@ -63,6 +75,8 @@ struct worker {
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
 
+/* the application served (http_serve), one per process */
+static const struct http_app *app;
 static _Atomic unsigned next_slot;
 
 static pthread_key_t worker_key;
@@ -716,8 +730,10 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 		unavailable(&rq, &rs, "The site cannot reach its database right now.");
 		refused = 1;
 	}
-	if (!refused)
-		refused = router_head(&rq, &rs, announced, &limit) != 0;
+	if (!refused) {
+		refused = app->head(&rq, &rs, announced, &limit) != 0;
+		match_carry(&st->matched, &rq);
+	}
 	store_settle(site, rq.store);
 	if (!refused && announced != BODY_UNKNOWN && announced > limit) {
 		/* a body not far over its limit is read and dropped, and the
@@ -767,7 +783,7 @@ static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 	if (body_spilled(&st->body))
 		log_info("http: %s: a body of %zu bytes was read from a temporary file", rq->uri,
 			 rq->body_len);
-	http_handler h = router_match(rq, rs);
+	http_handler h = app->match(rq, rs);
 	if (!h)
 		return;
 	/* a reader's page reads in one snapshot; a signed-in editor's GETs
@@ -820,16 +836,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		buf_release(&rs.body);
 		return ret;
 	}
+	match_carry(&rq, &st->matched);
 	if (w)
 		worker_sync(site, w);
-	if (router_limit(&rq, &rs)) { /* before the cache: a cached search counts too */
+	if (app->limit(&rq, &rs)) { /* before the cache: a cached search counts too */
 		ret = queue(con, method, &rq, &rs);
 		buf_release(&rs.body);
 		return ret;
 	}
 	int cacheable = w && cache_enabled(site->cache) && cacheable_request(&rq);
 	/* keyed by what the page reads: "?r=<random>" is no new page */
-	const char *key = cacheable ? router_cache_key(&rq) : rq.uri;
+	const char *key = cacheable ? app->cache_key(&rq) : rq.uri;
 	struct cache_hit hit;
 	if (cacheable &&
 	    cache_get(site->cache, key, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
@@ -888,8 +905,10 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, s
 	return 0;
 }
 
-int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
+int http_serve(struct site *site, const struct http_app *application, const char *listen,
+	       char *err, size_t errlen)
 {
+	app = application;
 	struct sockaddr_in sa;
 	if (parse_listen(listen, &sa, err, errlen))
 		return -1;
@@ -931,7 +950,7 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 		deadline_free(dl);
 		return -1;
 	}
-	struct scheduler *sched = scheduler_start(site); /* publishes on time (admin/scheduler.h) */
+	void *started = app->start ? app->start(site) : NULL;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
 		 di ? di->port : ntohs(sa.sin_port));
@@ -940,6 +959,7 @@ int http_serve(struct site *site, const char *listen, char *err, size_t errlen)
 	log_info("signal %d: finishing requests in flight and stopping", sig);
 	MHD_stop_daemon(d);
 	deadline_free(dl);
-	scheduler_stop(sched);
+	if (app->stop)
+		app->stop(started);
 	return 0;
 }

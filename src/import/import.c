@@ -22,6 +22,7 @@
 #include "../store/store_import.h"
 #include "../store/store_redirect.h"
 #include "../util/pool.h"
+#include "../util/num.h"
 
 #include <dirent.h>
 #include <signal.h>
@@ -212,24 +213,13 @@ static long long item_date(const char *gmt, const char *local)
 	return t >= 0 ? t : parse_date(local);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* WordPress keeps non-ASCII slugs percent-encoded: decode for slug_make. */
 static char *pct_decode(struct pool *p, const char *s)
 {
 	char *out = pool_alloc(p, strlen(s) + 1), *o = out;
 	for (; *s; s++) {
-		if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-			*o++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+		if (*s == '%' && num_hex_digit(s[1]) >= 0 && num_hex_digit(s[2]) >= 0) {
+			*o++ = (char)(num_hex_digit(s[1]) * 16 + num_hex_digit(s[2]));
 			s += 2;
 		} else
 			*o++ = *s;

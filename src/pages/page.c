@@ -7,6 +7,7 @@
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_redirect.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -199,4 +200,22 @@ void http_error(struct req *rq, struct resp *rs, int status, const char *title,
 	tv_put(ctx, "error", e);
 	rs->cache_control = "private, no-store";
 	page_render(rq, rs, status, "error", ctx);
+}
+
+int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix)
+{
+	const char *to;
+	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
+		return 0;
+	if (store_redirect_get(rq->store, rq->pool, old_path, &to) != STORE_OK)
+		return 0;
+	resp_redirect(rs, 301, *suffix ? pool_printf(rq->pool, "%s%s", to, suffix) : to);
+	rs->cache_control = "public, max-age=3600";
+	return 1;
+}
+
+void page_not_found(struct req *rq, struct resp *rs, const char *message)
+{
+	if (!page_moved(rq, rs, rq->path, ""))
+		http_error(rq, rs, 404, "Page not found", message);
 }

@@ -40,7 +40,7 @@ static int format_of(struct req *rq, struct resp *rs, const char *segment, enum 
 {
 	if (feed_format_parse(segment, f) == 0)
 		return 0;
-	http_not_found(rq, rs, "There is no feed at this address.");
+	page_not_found(rq, rs, "There is no feed at this address.");
 	return -1;
 }
 
@@ -312,7 +312,7 @@ void feed_story_comments(struct req *rq, struct resp *rs)
 		for (int i = 0; i < 4; i++)
 			tail = strchr(tail + 1, '/');
 		const char *old = pool_strndup(rq->pool, rq->path, (size_t)(tail - rq->path));
-		if (!http_moved(rq, rs, old, pool_printf(rq->pool, "/comments/%s", feed_segment(fmt))))
+		if (!page_moved(rq, rs, old, pool_printf(rq->pool, "/comments/%s", feed_segment(fmt))))
 			http_error(rq, rs, 404, "Page not found", "There is no story at this address.");
 		return;
 	}

@@ -129,7 +129,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	}
 	/* past the pages an offset reaches cheaply, pages are found from links */
 	if (page == 0 || (cursor ? page < 2 : page > LIST_OFFSET_PAGES)) {
-		http_not_found(rq, rs, "There is no such page of stories.");
+		page_not_found(rq, rs, "There is no such page of stories.");
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
 	}
@@ -140,7 +140,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		return;
 	}
 	if (page > 1 && n == 0) {
-		http_not_found(rq, rs, "There is no such page of stories.");
+		page_not_found(rq, rs, "There is no such page of stories.");
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
 	}
@@ -201,7 +201,7 @@ void page_home(struct req *rq, struct resp *rs)
 static void not_found(struct req *rq, struct resp *rs, int rc, const char *what)
 {
 	if (rc == STORE_NOTFOUND)
-		http_not_found(rq, rs, pool_printf(rq->pool, "There is no %s at this address.", what));
+		page_not_found(rq, rs, pool_printf(rq->pool, "There is no %s at this address.", what));
 	else {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The page could not be loaded.");

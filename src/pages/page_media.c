@@ -42,7 +42,7 @@ void page_media(struct req *rq, struct resp *rs)
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		if (fd >= 0)
 			close(fd);
-		http_not_found(rq, rs, "There is no such file.");
+		page_not_found(rq, rs, "There is no such file.");
 		return;
 	}
 	const char *type = media_type(rq->params[0]);

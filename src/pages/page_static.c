@@ -12,7 +12,7 @@ void page_static(struct req *rq, struct resp *rs)
 {
 	const struct static_file *f = site_static(rq->site, rq->params[0]);
 	if (!f) {
-		http_not_found(rq, rs, "There is no such file.");
+		page_not_found(rq, rs, "There is no such file.");
 		return;
 	}
 	rs->content_type = f->type;

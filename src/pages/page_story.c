@@ -118,12 +118,12 @@ void page_story(struct req *rq, struct resp *rs)
 	unsigned long long y, m, d;
 	if (num_parse_u64(rq->params[0], 9999, &y) || num_parse_u64(rq->params[1], 12, &m) ||
 	    num_parse_u64(rq->params[2], 31, &d)) {
-		http_not_found(rq, rs, "There is no story at this address.");
+		page_not_found(rq, rs, "There is no story at this address.");
 		return;
 	}
 	int rc = store_story_by_slug(rq->store, rq->pool, rq->params[3], &s);
 	if (rc == STORE_NOTFOUND) {
-		http_not_found(rq, rs, "There is no story at this address.");
+		page_not_found(rq, rs, "There is no story at this address.");
 		return;
 	}
 	if (rc) {

@@ -13,7 +13,7 @@
 struct tv;
 struct comment_form_state;
 
-/* Route handlers (see the route table in http/router.c). */
+/* Route handlers (see the route table in src/app/routes.c). */
 void page_home(struct req *rq, struct resp *rs);
 void page_story(struct req *rq, struct resp *rs);
 void page_section(struct req *rq, struct resp *rs);
@@ -60,6 +60,13 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s);
 const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */
 void page_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
+/* 404, unless the path is an old address with a stored redirect (301). */
+void page_not_found(struct req *rq, struct resp *rs, const char *message);
+/* For an old address (a path, or a WordPress query address, or one below
+ * a page such as a story's comment feeds): when old_path has a stored
+ * redirect, answers 301 with its target followed by suffix and returns 1;
+ * 0 otherwise (and for anything but GET and HEAD). */
+int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
 /* "/2024/07/05/slug": the one URL of a story. */
 const char *story_path(struct pool *p, const struct story *s);

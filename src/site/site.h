@@ -37,7 +37,7 @@ struct site {
 	size_t nstatics;
 	char css_url[128];
 	struct ratelimit *comment_rl;
-	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (http/router.c) */
+	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
 };
 

@@ -92,3 +92,14 @@ void num_utc(long long t, struct tm *out)
 	out->tm_mon = (int)(m - 1);
 	out->tm_mday = (int)d;
 }
+
+int num_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -19,6 +19,10 @@ int num_parse_u64(const char *s, unsigned long long max,
  * must lie in [min, max]. "-" alone, "+1" and "-+1" are refused. */
 int num_parse_i64(const char *s, long long min, long long max, long long *out);
 
+/* The value of one hexadecimal digit (either case), or -1: for decoding
+ * "%2F" escapes in addresses, forms and imported text. */
+int num_hex_digit(char c);
+
 /* The UTC calendar date and time of a Unix time (fields as in struct tm:
  * years since 1900, months 0-11, wday 0 = Sunday; yday left 0). gmtime_r
  * takes glibc's time-zone lock on every call, and pages format dozens of

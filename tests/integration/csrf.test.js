@@ -1,6 +1,6 @@
 'use strict';
 // CSRF (issue 7): every state-changing admin route, read from the route table
-// in src/http/router.c (so a route added later is covered without touching
+// in src/app/routes.c (so a route added later is covered without touching
 // this file), refuses a POST from a signed-in admin that lacks the session's
 // CSRF token, carries a wrong or another session's token, or comes with the
 // Origin of another site even with the right token: 403, and nothing in the
@@ -14,7 +14,7 @@ const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 
-const ROUTER = path.join(__dirname, '..', '..', 'src', 'http', 'router.c');
+const ROUTER = path.join(__dirname, '..', '..', 'src', 'app', 'routes.c');
 const EVIL = 'https://evil.example';
 
 // { pattern, flags } of every POST row of the route table.
