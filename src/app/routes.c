@@ -191,10 +191,22 @@ static const char *app_cache_key(struct req *rq)
  * cache is consulted (server.c), so a cached search still costs a token:
  * the limit is on asking, not on the database work, and a flood of one
  * popular query is refused like a flood of distinct ones. */
+/* 1 when a rate-flagged row's literal start (before its first ':' or '*')
+ * begins path: only then is the request matched here, so a cached story
+ * page costs a look at the flags, not a match of the table. */
+static int may_be_limited(const char *path)
+{
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if ((routes[i].flags & ROUTE_RATE_SEARCH) &&
+		    strncmp(path, routes[i].pattern, strcspn(routes[i].pattern, ":*")) == 0)
+			return 1;
+	return 0;
+}
+
 static int app_limit(struct req *rq, struct resp *rs)
 {
 	const struct route *r;
-	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
+	if ((rq->method != HTTP_GET && rq->method != HTTP_HEAD) || !may_be_limited(rq->path))
 		return 0;
 	if ((r = route_of(rq)) && (r->flags & ROUTE_RATE_SEARCH)) {
 		unsigned retry = 0;
