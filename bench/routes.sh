@@ -86,8 +86,12 @@ routes = [
     ("404 unknown tag", "/tag/no-such-tag", 404),
 ]
 maps = """$nmaps""".split()
-for m in maps[:2] + maps[-2:]:
-    routes.append(("sitemap " + m.rsplit("/", 1)[-1], m, 200))
+kinds = {}
+for m in maps:  # the first and the last page of each kind
+    kinds.setdefault(m.rsplit("/", 1)[-1].split("-")[0], []).append(m)
+for pages in kinds.values():
+    for m in dict.fromkeys([pages[0], pages[-1]]):
+        routes.append(("sitemap " + m.rsplit("/", 1)[-1], m, 200))
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 def get(path):
     t = time.perf_counter()
