@@ -15,6 +15,7 @@
 #include "../admin/admin.h"
 #include "../admin/scheduler.h"
 #include "../auth/guard.h"
+#include "../auth/session.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
 #include "../util/log.h"
@@ -180,8 +181,15 @@ static const struct route *route_of(struct req *rq)
 	return route_find(rq, routes, sizeof routes / sizeof routes[0]);
 }
 
+/* Readers share cached pages; someone signed in gets pages of their own
+ * (staff see reply forms and badges), and so does a commenter looking at
+ * a held comment. Only a cookie naming a live session counts: a made-up
+ * one is a reader's request, or anyone could make every page a miss. */
 static const char *app_cache_key(struct req *rq)
 {
+	if (kv_get(&rq->query, "unapproved") ||
+	    (kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && session_live(rq)))
+		return NULL;
 	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
 		return rq->uri;
 	return route_cache_key(rq, route_of(rq));

@@ -82,21 +82,38 @@ int session_start(struct req *rq, struct resp *rs, const struct user *u)
 	return 0;
 }
 
-int session_load(struct req *rq)
+/* The stored session the cookie names: 1 live, 0 none, -1 expired. */
+static int session_find(struct req *rq, char id[SESSION_TOKEN_HEX], struct session *s)
 {
-	char id[SESSION_TOKEN_HEX];
 	const char *token = kv_get(&rq->cookies, SESSION_COOKIE);
-	if (!token || session_token_id(token, id))
-		return 0;
-	struct session s;
-	if (store_session_get(rq->store, rq->pool, id, &s) != STORE_OK)
+	if (!token || session_token_id(token, id) ||
+	    store_session_get(rq->store, rq->pool, id, s) != STORE_OK)
 		return 0;
 	long long now = (long long)time(NULL);
 	const struct config *cfg = &rq->site->cfg;
-	if (now - s.seen_at > cfg->session_idle || now - s.created_at > cfg->session_lifetime) {
+	return now - s->seen_at > cfg->session_idle || now - s->created_at > cfg->session_lifetime
+		       ? -1
+		       : 1;
+}
+
+int session_live(struct req *rq)
+{
+	char id[SESSION_TOKEN_HEX];
+	struct session s;
+	return session_find(rq, id, &s) == 1;
+}
+
+int session_load(struct req *rq)
+{
+	char id[SESSION_TOKEN_HEX];
+	struct session s;
+	int found = session_find(rq, id, &s);
+	if (found < 0)
 		store_session_delete(rq->store, id);
+	if (found != 1)
 		return 0;
-	}
+	long long now = (long long)time(NULL);
+	const struct config *cfg = &rq->site->cfg;
 	struct user *u = pool_alloc(rq->pool, sizeof *u);
 	if (store_user_by_id(rq->store, rq->pool, s.user_id, u) != STORE_OK || u->disabled ||
 	    u->role == ROLE_NONE)

@@ -30,6 +30,10 @@ int session_start(struct req *rq, struct resp *rs, const struct user *u);
 /* Reads the cookie: 1 and rq->user etc. set when it names a live session
  * of an enabled account; 0 when not (an expired one is deleted). */
 int session_load(struct req *rq);
+/* 1 when the cookie names a stored session that has not expired: read
+ * only, for the page cache's decision (app/routes.c), so a made-up
+ * cookie is a reader like any other and cannot make every page a miss. */
+int session_live(struct req *rq);
 /* Ends this session (or, with everywhere, all of the account's) and
  * clears the cookie. */
 int session_end(struct req *rq, struct resp *rs, int everywhere);

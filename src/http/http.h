@@ -108,7 +108,9 @@ struct http_app {
 	http_handler (*match)(struct req *rq, struct resp *rs);
 	/* Per-address limits, before the page cache: 1 when it answered. */
 	int (*limit)(struct req *rq, struct resp *rs);
-	/* The page cache's key for a GET or HEAD. */
+	/* The page cache's key for a GET or HEAD, or NULL when this request
+	 * must neither be answered from the cache nor fill it (someone
+	 * signed in, a page only its asker may see). */
 	const char *(*cache_key)(struct req *rq);
 	/* Once listening and sandboxed, and after the last request. */
 	void *(*start)(struct site *site);

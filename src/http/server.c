@@ -652,14 +652,6 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	return 0;
 }
 
-/* Reads that may be answered from, and fill, the page cache: GET and HEAD
- * of anyone without a session; a commenter's held comment is personal. */
-static int cacheable_request(const struct req *rq)
-{
-	return (rq->method == HTTP_GET || rq->method == HTTP_HEAD) &&
-	       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && !kv_get(&rq->query, "unapproved");
-}
-
 static void too_large(struct req *rq, struct resp *rs)
 {
 	http_error(rq, rs, 413, "Too large", "The request body is larger than this site accepts.");
@@ -844,9 +836,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		buf_release(&rs.body);
 		return ret;
 	}
-	int cacheable = w && cache_enabled(site->cache) && cacheable_request(&rq);
-	/* keyed by what the page reads: "?r=<random>" is no new page */
-	const char *key = cacheable ? app->cache_key(&rq) : rq.uri;
+	/* GET and HEAD, keyed by what the page reads ("?r=<random>" is no new
+	 * page), unless the application says this asker's page is their own */
+	const char *key = w && cache_enabled(site->cache) &&
+					  (rq.method == HTTP_GET || rq.method == HTTP_HEAD)
+				  ? app->cache_key(&rq)
+				  : NULL;
+	int cacheable = key != NULL;
 	struct cache_hit hit;
 	if (cacheable &&
 	    cache_get(site->cache, key, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
