@@ -47,6 +47,7 @@ test:
 	$(MAKE) gazette unit
 	./tests/lint/banned.sh
 	./tests/lint/themes.sh
+	node tests/lint/deps.js
 	./tests/run.sh
 
 clean:

@@ -263,7 +263,7 @@ void admin_comment_edit(struct req *rq, struct resp *rs)
 	int rc = store_begin(rq->store);
 	if (!rc)
 		rc = store_mod_edit(rq->store, id, vals[CE_AUTHOR], vals[CE_EMAIL], vals[CE_URL],
-				    vals[CE_BODY]);
+				    vals[CE_BODY], comment_text_html_str(rq->pool, vals[CE_BODY]));
 	finish(rq, rs, rc, "edited");
 }
 

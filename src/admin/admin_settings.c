@@ -7,6 +7,7 @@
  * page with a comment form is rebuilt.
  */
 #include "admin.h"
+#include "../auth/guard.h"
 #include "../comments/comment_rules.h"
 #include "../render/template.h"
 #include "../site/site.h"

@@ -100,7 +100,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page before after" },
 	{ HTTP_GET, "/author/:slug", page_author, 0, "page before after" },
 	{ HTTP_GET, "/static/:file", page_static, 0, "" },
-	{ HTTP_POST, "/comments", comment_post, ROUTE_FORM },
+	{ HTTP_POST, "/comments", page_comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
 	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH, "q page" },
 	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH, "q" },

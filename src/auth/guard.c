@@ -6,7 +6,6 @@
 #include "guard.h"
 #include "csrf.h"
 #include "session.h"
-#include "../comments/comment_rules.h"
 #include "../render/escape.h"
 #include "../store/store_moderation.h"
 #include "../store/store_story.h"

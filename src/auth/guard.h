@@ -59,4 +59,7 @@ int guard_signed_in(struct req *rq);
 /* The id in params[0] of a GUARD_STORY route: 0 for "new". */
 long long guard_story_id(const struct req *rq);
 
+/* The setting by which every account must use two-factor ("1"). */
+#define RULE_REQUIRE_2FA "require_2fa"
+
 #endif

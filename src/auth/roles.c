@@ -9,10 +9,6 @@
 
 #define B(c) (1u << (c))
 
-static const char *const role_names[ROLE__MAX] = {
-	"none", "contributor", "author", "editor", "admin"
-};
-
 static const char *const cap_names[CAP__MAX] = {
 	"none", "admin", "story_write", "story_publish", "story_others",
 	"comment_own", "comment_all", "users", "settings", "sections"
@@ -28,21 +24,6 @@ static const unsigned caps[ROLE__MAX] = {
 		       B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) |
 		       B(CAP_USERS) | B(CAP_SETTINGS) | B(CAP_SECTIONS),
 };
-
-const char *role_name(enum role r)
-{
-	return r < ROLE__MAX ? role_names[r] : "none";
-}
-
-int role_parse(const char *name, enum role *out)
-{
-	for (int i = ROLE_CONTRIBUTOR; i < ROLE__MAX; i++)
-		if (name && strcmp(name, role_names[i]) == 0) {
-			*out = (enum role)i;
-			return 0;
-		}
-	return -1;
-}
 
 const char *cap_name(enum cap c)
 {

@@ -10,7 +10,8 @@
 
 #include "../store/store.h"
 
-enum role { ROLE_NONE, ROLE_CONTRIBUTOR, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN, ROLE__MAX };
+/* enum role, role_name and role_parse are the store's (store.h): roles
+ * are stored by name; what each may do is this table's. */
 
 enum cap {
 	CAP_NONE,            /* anyone, signed in or not */
@@ -26,9 +27,6 @@ enum cap {
 	CAP__MAX
 };
 
-const char *role_name(enum role r);
-/* 0 and *out set for "contributor", "author", "editor", "admin"; else -1. */
-int role_parse(const char *name, enum role *out);
 const char *cap_name(enum cap c);
 
 /* 1 when role r holds capability c (CAP_NONE: always). */

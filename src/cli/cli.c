@@ -2,6 +2,8 @@
  * cli: what the commands share.
  */
 #include "cli.h"
+#include "../comments/comment_thread.h"
+#include "../site/site.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -31,4 +33,12 @@ int cli_site_options(int argc, char **argv, const char *cmd, const char *usage,
 		}
 	}
 	return -1;
+}
+
+int cli_site_open(struct site *s, const char *dir, char *err, size_t errlen)
+{
+	if (site_open(s, dir, err, errlen))
+		return -1;
+	s->on_store = comment_thread_attach;
+	return 0;
 }

@@ -31,6 +31,11 @@ int cli_threads_render(const char *dir, long long *rendered, char *err, size_t e
 struct store;
 int demo_load(struct store *st, const char *demo_dir, char *err, size_t errlen);
 
+/* site_open, and what the application adds to every connection of the
+ * site (comments/comment_thread.h's builder). */
+struct site;
+int cli_site_open(struct site *s, const char *dir, char *err, size_t errlen);
+
 /* Shared option handling: prints "gazette CMD: MSG" and usage hint. */
 int cli_usage_error(const char *cmd, const char *msg);
 /* Options of a command that takes --site DIR and --help only: -1 when

@@ -110,7 +110,7 @@ static int create(const char *dir, int demo, char *err, size_t errlen)
 		return -1;
 	store_close(st);
 	st = NULL;
-	int rc = site_open(&site, dir, err, errlen);
+	int rc = cli_site_open(&site, dir, err, errlen);
 	if (rc == 0) {
 		rc = site_store_open(&site, &st, err, errlen);
 		if (rc == 0 && demo) {

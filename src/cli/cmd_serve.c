@@ -45,7 +45,7 @@ int cmd_serve(int argc, char **argv)
 		return cli_usage_error("serve", "--site DIR is required");
 	struct site site;
 	char err[512];
-	if (site_open(&site, dir, err, sizeof err)) {
+	if (cli_site_open(&site, dir, err, sizeof err)) {
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return 1;
 	}

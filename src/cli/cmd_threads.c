@@ -24,7 +24,7 @@ int cli_threads_render(const char *dir, long long *rendered, char *err, size_t e
 	struct site site;
 	struct store *st = NULL;
 	*rendered = 0;
-	if (site_open(&site, dir, err, errlen))
+	if (cli_site_open(&site, dir, err, errlen))
 		return -1;
 	if (site_store_open(&site, &st, err, errlen)) {
 		site_release(&site);

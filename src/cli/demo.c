@@ -4,6 +4,7 @@
  * the same publish path an editor's story takes.
  */
 #include "cli.h"
+#include "../comments/comment_text.h"
 #include "../content/doc.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
@@ -203,6 +204,7 @@ static int add_comment(struct loader *l, const char *path)
 	c.email = doc_get(&d, "email");
 	c.url = doc_get(&d, "url");
 	c.body = d.body;
+	c.body_html = comment_text_html_str(l->p, d.body);
 	c.created_at = doc_time(doc_get(&d, "date"));
 	if (!c.author || !c.email || c.created_at < 0)
 		return failf(l, path, "needs author, email and date");

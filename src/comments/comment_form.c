@@ -20,10 +20,12 @@
  * and spend nothing (comment_reply.c).
  */
 #include "comment_form.h"
+#include "comment_text.h"
 #include "comment_reply.h"
 #include "comment_rules.h"
 #include "comment_queue.h"
-#include "../pages/pages.h"
+#include "../site/url.h"
+#include "../util/date.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../store/store_stamp.h"
@@ -309,66 +311,68 @@ static void redirect_to_comment(struct req *rq, struct resp *rs, const struct st
 					   path, id, hash, id));
 }
 
-void comment_post(struct req *rq, struct resp *rs)
+int comment_submit(struct req *rq, struct resp *rs, struct story *s,
+		   struct comment_form_state *st)
 {
-	struct story s;
-	if (load_story(rq, rs, &s) || comment_staff_post(rq, rs, &s))
-		return;
+	memset(st, 0, sizeof *st);
+	if (load_story(rq, rs, s))
+		return COMMENT_ANSWERED;
+	int staff = comment_staff_post(rq, rs, s, st);
+	if (staff != COMMENT_NOT_STAFF)
+		return staff;
 	const char *hp = kv_get(&rq->form, "gz_website");
 	if (hp && *hp) {
 		log_info("comment: honeypot filled from %s", rq->client_ip);
 		http_error(rq, rs, 400, "Comment not accepted", "Your comment could not be accepted.");
-		return;
+		return COMMENT_ANSWERED;
 	}
 	struct field_val fv[CF__MAX];
-	struct comment_form_state st = { 0 };
 	size_t nerr = form_validate(rq->pool, fields, CF__MAX, &rq->form, fv);
 	for (int i = 0; i < CF__MAX; i++) {
-		st.value[i] = fv[i].val;
-		st.error[i] = fv[i].error;
+		st->value[i] = fv[i].val;
+		st->error[i] = fv[i].error;
 	}
 	unsigned long long parent = 0;
-	if (!st.error[CF_PARENT] && *fv[CF_PARENT].val)
+	if (!st->error[CF_PARENT] && *fv[CF_PARENT].val)
 		num_parse_u64(fv[CF_PARENT].val, 1ULL << 62, &parent);
-	st.parent_id = (long long)parent;
+	st->parent_id = (long long)parent;
 	const char *ts = kv_get(&rq->form, "gz_ts"), *key = NULL;
 	long long shown = -1;
-	if (nerr == 0 && !(st.general_error = parent_problem(rq, &s, st.parent_id)) &&
-	    !(st.general_error = stamp_problem(rq, s.id, ts, &shown)))
-		st.general_error = stamp_spent(rq, key = stamp_key(rq, ts));
-	if (nerr || st.general_error) {
-		if (st.general_error == STAMP_SPENT)
-			st.stamp_after = shown;
-		page_story_show(rq, rs, &s, &st);
-		return;
+	if (nerr == 0 && !(st->general_error = parent_problem(rq, s, st->parent_id)) &&
+	    !(st->general_error = stamp_problem(rq, s->id, ts, &shown)))
+		st->general_error = stamp_spent(rq, key = stamp_key(rq, ts));
+	if (nerr || st->general_error) {
+		if (st->general_error == STAMP_SPENT)
+			st->stamp_after = shown;
+		return COMMENT_SHOW_FORM;
 	}
 	unsigned retry = 0;
 	if (ratelimit_take(rq->site->comment_rl, rq->client_key, (double)time(NULL), &retry)) {
 		rate_limited(rq, rs, retry);
-		return;
+		return COMMENT_ANSWERED;
 	}
-	struct comment c = { .story_id = s.id, .parent_id = st.parent_id,
-			     .author = st.value[CF_AUTHOR], .email = st.value[CF_EMAIL],
-			     .url = st.value[CF_URL], .body = st.value[CF_COMMENT],
+	struct comment c = { .story_id = s->id, .parent_id = st->parent_id,
+			     .author = st->value[CF_AUTHOR], .email = st->value[CF_EMAIL],
+			     .url = st->value[CF_URL], .body = st->value[CF_COMMENT],
+			     .body_html = comment_text_html_str(rq->pool, st->value[CF_COMMENT]),
 			     .ip = rq->client_ip, .user_agent = rq->user_agent };
 	struct comment_rules rules;
 	comment_rules_load(rq->store, rq->pool, &rules);
 	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
 		log_info("comment: refused by the word list from %s", rq->client_ip);
 		http_error(rq, rs, 403, "Comment not accepted", "Your comment could not be accepted.");
-		return;
+		return COMMENT_ANSWERED;
 	}
 	long long id;
 	enum cq_result r = store_comment(rq, &c, &rules, key, shown, &id);
 	if (r == CQ_STAMP_SPENT) { /* another post with it was stored first */
-		st.general_error = STAMP_SPENT;
-		st.stamp_after = shown;
-		page_story_show(rq, rs, &s, &st);
-		return;
+		st->general_error = STAMP_SPENT;
+		st->stamp_after = shown;
+		return COMMENT_SHOW_FORM;
 	}
-	if (r != CQ_STORED) {
+	if (r != CQ_STORED)
 		comment_not_saved(rq, rs, r == CQ_DUPLICATE);
-		return;
-	}
-	redirect_to_comment(rq, rs, &s, &c, id);
+	else
+		redirect_to_comment(rq, rs, s, &c, id);
+	return COMMENT_ANSWERED;
 }

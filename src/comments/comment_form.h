@@ -24,8 +24,18 @@ struct comment_form_state {
 	long long stamp_after;       /* the new stamp is later than this one (ms) */
 };
 
-/* POST /comments (a signed-in staff member's post: comment_reply.h) */
-void comment_post(struct req *rq, struct resp *rs);
+/* What a submitted form came to (comment_submit, comment_staff_post). */
+enum comment_outcome {
+	COMMENT_NOT_STAFF,  /* comment_staff_post: a reader's post, go on */
+	COMMENT_ANSWERED,   /* rs holds the answer: 303 to the comment, or an error */
+	COMMENT_SHOW_FORM,  /* show the story with the form in *st (a 422) */
+};
+/* A POST /comments (a signed-in staff member's post: comment_reply.h):
+ * finds the story (*s) and judges the form; the HTTP handler
+ * (pages/page_comment.c) shows the story page when the form must come
+ * back with what was typed. */
+int comment_submit(struct req *rq, struct resp *rs, struct story *s,
+		   struct comment_form_state *st);
 /* 409 for a duplicate, else 503 with Retry-After: a comment not stored. */
 void comment_not_saved(struct req *rq, struct resp *rs, int duplicate);
 /* The form's field table row for field f (the staff form checks two). */

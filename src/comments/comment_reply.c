@@ -7,11 +7,13 @@
  * queue and the approval of the comment it answers land together.
  */
 #include "comment_reply.h"
+#include "comment_text.h"
 #include "comment_form.h"
 #include "../auth/csrf.h"
 #include "../auth/guard.h"
 #include "../auth/roles.h"
-#include "../pages/pages.h"
+#include "../site/url.h"
+#include "../util/date.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../store/store_moderation.h"
@@ -85,7 +87,8 @@ static struct comment staff_comment(const struct req *rq, long long story_id, lo
 {
 	return (struct comment){ .story_id = story_id, .parent_id = parent_id,
 				 .author = rq->user->name, .email = rq->user->email, .url = "",
-				 .body = body, .ip = rq->client_ip, .user_agent = rq->user_agent,
+				 .body = body, .body_html = comment_text_html_str(rq->pool, body),
+				 .ip = rq->client_ip, .user_agent = rq->user_agent,
 				 .user_id = rq->user->id, .user_role = role_name(rq->user->role) };
 }
 
@@ -146,33 +149,31 @@ static void refused(struct req *rq, struct resp *rs)
 		   "Nothing was saved: go back, reload the story and send your comment again.");
 }
 
-int comment_staff_post(struct req *rq, struct resp *rs, const struct story *s)
+int comment_staff_post(struct req *rq, struct resp *rs, const struct story *s,
+		       struct comment_form_state *st)
 {
 	if (!kv_get(&rq->form, CSRF_FIELD) || !guard_signed_in(rq))
-		return 0;
+		return COMMENT_NOT_STAFF;
 	if (!csrf_ok(rq)) {
 		refused(rq, rs);
-		return 1;
+		return COMMENT_ANSWERED;
 	}
 	struct field_spec spec[2] = { *comment_form_field(CF_COMMENT), *comment_form_field(CF_PARENT) };
 	struct field_val fv[2];
-	struct comment_form_state st = { 0 };
 	form_validate(rq->pool, spec, 2, &rq->form, fv);
-	st.value[CF_COMMENT] = fv[0].val;
-	st.error[CF_COMMENT] = fv[0].error;
-	st.error[CF_PARENT] = fv[1].error;
+	st->value[CF_COMMENT] = fv[0].val;
+	st->error[CF_COMMENT] = fv[0].error;
+	st->error[CF_PARENT] = fv[1].error;
 	unsigned long long parent = 0;
 	if (!fv[1].error && *fv[1].val)
 		num_parse_u64(fv[1].val, 1ULL << 62, &parent);
-	st.parent_id = (long long)parent;
+	st->parent_id = (long long)parent;
 	if (!fv[0].error && !fv[1].error)
-		st.general_error = comment_reply_message(comment_reply_check(
-			rq->store, rq->pool, rq->site->cfg.comment_max_depth, s->id, st.parent_id, 0));
-	if (fv[0].error || fv[1].error || st.general_error) {
-		page_story_show(rq, rs, s, &st);
-		return 1;
-	}
-	struct comment c = staff_comment(rq, s->id, st.parent_id, st.value[CF_COMMENT]);
+		st->general_error = comment_reply_message(comment_reply_check(
+			rq->store, rq->pool, rq->site->cfg.comment_max_depth, s->id, st->parent_id, 0));
+	if (fv[0].error || fv[1].error || st->general_error)
+		return COMMENT_SHOW_FORM;
+	struct comment c = staff_comment(rq, s->id, st->parent_id, st->value[CF_COMMENT]);
 	long long id = 0;
 	enum staff_reply r = staff_store(rq, &c, 0, &id);
 	switch (r) {
@@ -183,5 +184,5 @@ int comment_staff_post(struct req *rq, struct resp *rs, const struct story *s)
 	default:
 		comment_not_saved(rq, rs, r == STAFF_DUPLICATE);
 	}
-	return 1;
+	return COMMENT_ANSWERED;
 }

@@ -43,10 +43,13 @@ const char *comment_badge(const char *role_name, int story_author);
  * {name, badge, csrf} and returns 1; 0 (nothing added) for anyone else. */
 int comment_staff_form(struct req *rq, const struct story *s, struct tv *form);
 
-/* POST /comments from a signed-in staff member (see above): 1 when it
- * answered (303 to the approved comment, 403, or the form again with a
- * message); 0 when the post is a reader's, for comment_post to go on. */
-int comment_staff_post(struct req *rq, struct resp *rs, const struct story *s);
+/* POST /comments from a signed-in staff member (see above), for
+ * comment_submit: COMMENT_ANSWERED (303 to the approved comment, 403),
+ * COMMENT_SHOW_FORM (the form again with *st's message), or
+ * COMMENT_NOT_STAFF when the post is a reader's. */
+struct comment_form_state;
+int comment_staff_post(struct req *rq, struct resp *rs, const struct story *s,
+		       struct comment_form_state *st);
 
 enum staff_reply { STAFF_REPLIED, STAFF_APPROVED_REPLIED, STAFF_UNAVAILABLE, STAFF_TOO_DEEP,
 		   STAFF_DUPLICATE, STAFF_ERROR };

@@ -5,6 +5,7 @@
  * once without a restart.
  */
 #include "comment_rules.h"
+#include "../auth/guard.h"
 #include "../site/site.h"
 #include "../util/num.h"
 #include "../util/pool.h"

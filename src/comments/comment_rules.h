@@ -19,7 +19,6 @@
 #define RULE_MAX_LINKS "comment_max_links"   /* hold with more than N links; default 2 */
 #define RULE_HOLD_WORDS "comment_hold_words" /* one per line */
 #define RULE_REJECT_WORDS "comment_reject_words"
-#define RULE_REQUIRE_2FA "require_2fa"       /* "1": every account must use two-factor */
 
 struct comment_rules {
 	int closed, close_days, max_links, require_2fa;

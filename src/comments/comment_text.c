@@ -9,6 +9,7 @@
  * single pass, so a megabyte-sized comment costs linear time.
  */
 #include "comment_text.h"
+#include "../util/pool.h"
 
 #include <string.h>
 #include <strings.h>
@@ -193,4 +194,14 @@ void comment_text_html(struct buf *out, const char *text)
 	if (in_para)
 		buf_puts(out, "</p>\n");
 	buf_release(&href);
+}
+
+const char *comment_text_html_str(struct pool *p, const char *text)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	comment_text_html(&b, text);
+	const char *html = b.err ? NULL : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return html;
 }

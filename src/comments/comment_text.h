@@ -16,5 +16,8 @@
  * '"'; trailing . , ; : ! ? ) ] ' stay outside it, except a ')' that closes
  * a '(' inside the URL. All-blank text appends nothing. */
 void comment_text_html(struct buf *out, const char *text);
+/* The same as a string of pool p: what the store keeps as body_html. */
+struct pool;
+const char *comment_text_html_str(struct pool *p, const char *text);
 
 #endif

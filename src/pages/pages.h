@@ -7,6 +7,8 @@
 #define GZ_PAGES_H
 
 #include "../http/http.h"
+#include "../site/url.h"
+#include "../util/date.h"
 #include "../store/store.h"
 #include "../content/section.h" /* section_url */
 
@@ -39,6 +41,9 @@ void robots_txt(struct req *rq, struct resp *rs);
 
 /* The story page with the comment form in the given state; used by the
  * GET handler and by the comment handler to re-show a form with errors. */
+/* POST /comments: comment_submit, and the story page when the form comes
+ * back (page_comment.c). */
+void page_comment_post(struct req *rq, struct resp *rs);
 void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		     const struct comment_form_state *form);
 
@@ -68,14 +73,7 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
  * 0 otherwise (and for anything but GET and HEAD). */
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
-/* "/2024/07/05/slug": the one URL of a story. */
-const char *story_path(struct pool *p, const struct story *s);
-/* prefix followed by the slug, percent-encoded: "/tag/energy". */
-const char *page_path(struct pool *p, const char *prefix, const char *slug);
 struct tv *story_summary(struct pool *p, const struct story *s);
-/* "2024-07-05T09:30:00Z" and "5 July 2024". */
-const char *date_iso(struct pool *p, long long t);
-const char *date_human(struct pool *p, long long t);
 /* ?page=N from the query: 1 when absent, 0 when not a page number. */
 unsigned long long page_number(const struct req *rq);
 

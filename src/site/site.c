@@ -7,7 +7,6 @@
  * given a content hash that versions their URLs.
  */
 #include "site.h"
-#include "../comments/comment_thread.h"
 #include "../render/template.h"
 #include "../store/store.h"
 #include "../cache/cache.h"
@@ -129,8 +128,8 @@ int site_store_open(const struct site *s, struct store **out, char *err, size_t 
 {
 	if (store_open(out, s->db_path, err, errlen))
 		return -1;
-	if (s->tpl)
-		comment_thread_attach(s, *out);
+	if (s->tpl && s->on_store)
+		s->on_store(s, *out);
 	return 0;
 }
 

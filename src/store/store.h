@@ -43,6 +43,8 @@ struct author {
 	int photo_width, photo_height;
 };
 
+/* An account's role, stored by name (auth/roles.h says what each may do). */
+enum role { ROLE_NONE, ROLE_CONTRIBUTOR, ROLE_AUTHOR, ROLE_EDITOR, ROLE_ADMIN, ROLE__MAX };
 enum story_status { STORY_DRAFT, STORY_PENDING, STORY_SCHEDULED, STORY_PUBLISHED, STORY__MAX };
 
 /* A story's featured image: path "/media/featured/NAME.ext" or "" for
@@ -92,6 +94,9 @@ const char *story_status_name(enum story_status s);
 int story_status_parse(const char *name, enum story_status *out);
 const char *comment_status_name(enum comment_status s);
 int comment_status_parse(const char *name, enum comment_status *out);
+const char *role_name(enum role r); /* "none" outside the enum */
+/* 0 and *out set for "contributor", "author", "editor", "admin"; else -1. */
+int role_parse(const char *name, enum role *out);
 
 /* Opens (creating if needed) the SQLite database at path, sets WAL and
  * busy timeout, applies pending migrations. */
@@ -171,6 +176,7 @@ int store_related_mark_due(struct store *st);
 int store_related_due(struct store *st, long long *seq);
 int store_related_done(struct store *st, long long seq);
 
+/* Stores c with its body_html as given (the store renders nothing). */
 int store_comment_insert(struct store *st, const struct comment *c, long long *id);
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out);
 /* Sets a comment's status and keeps the story's comment_count in step. */

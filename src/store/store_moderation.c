@@ -5,7 +5,6 @@
  */
 #include "store_moderation.h"
 #include "store_int.h"
-#include "../comments/comment_text.h"
 #include "../util/buf.h"
 
 #include <string.h>
@@ -191,7 +190,7 @@ int store_mod_delete(struct store *st, long long id)
 }
 
 int store_mod_edit(struct store *st, long long id, const char *author, const char *email,
-		   const char *url, const char *body)
+		   const char *url, const char *body, const char *body_html)
 {
 	long long story, parent;
 	int old;
@@ -206,11 +205,7 @@ int store_mod_edit(struct store *st, long long id, const char *author, const cha
 	bind_text(s, 3, email);
 	bind_text(s, 4, url);
 	bind_text(s, 5, body);
-	struct buf html; /* the HTML is derived here, on the writing path */
-	buf_init(&html, 0);
-	comment_text_html(&html, body);
-	sqlite3_bind_text(s, 6, buf_str(&html), (int)html.len, SQLITE_TRANSIENT);
-	buf_release(&html);
+	bind_text(s, 6, body_html);
 	if (exec_step(st, s, "comment edit"))
 		return STORE_ERROR;
 	return old == COMMENT_APPROVED ? recount(st, story) : STORE_OK;

@@ -37,8 +37,9 @@ int store_mod_get(struct store *st, struct pool *p, long long id, struct mod_com
 int store_mod_set_status(struct store *st, long long id, enum comment_status s, long long now);
 /* Deletes a comment for good (its replies move up to its parent). */
 int store_mod_delete(struct store *st, long long id);
+/* body_html: the body as the page shows it (comment_text_html_str). */
 int store_mod_edit(struct store *st, long long id, const char *author, const char *email,
-		   const char *url, const char *body);
+		   const char *url, const char *body, const char *body_html);
 /* Deletes spam and trash whose status was set before `before`; *n deleted. */
 int store_mod_purge(struct store *st, long long before, size_t *n);
 /* Sets admin-edited settings (keys[i] = vals[i]) and logs "site": they

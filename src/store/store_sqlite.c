@@ -13,7 +13,6 @@
 #include "store_thread.h"
 #include "../util/pool.h"
 #include "../util/buf.h"
-#include "../comments/comment_text.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -144,6 +143,9 @@ static const char *const story_status_names[STORY__MAX] = {
 static const char *const comment_status_names[COMMENT__MAX] = {
 	"pending", "approved", "spam", "trash"
 };
+static const char *const role_names[ROLE__MAX] = {
+	"none", "contributor", "author", "editor", "admin"
+};
 
 const char *story_status_name(enum story_status s)
 {
@@ -180,6 +182,20 @@ int comment_status_parse(const char *name, enum comment_status *out)
 	if (parse_name(comment_status_names, COMMENT__MAX, name, &v))
 		return -1;
 	*out = (enum comment_status)v;
+	return 0;
+}
+
+const char *role_name(enum role r)
+{
+	return r < ROLE__MAX ? role_names[r] : "none";
+}
+
+int role_parse(const char *name, enum role *out)
+{
+	int v; /* "none" is no role anyone is given */
+	if (!name || parse_name(role_names + 1, ROLE__MAX - 1, name, &v))
+		return -1;
+	*out = (enum role)(v + 1);
 	return 0;
 }
 
@@ -940,14 +956,10 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 	sqlite3_bind_int64(s, 8, c->created_at ? c->created_at : (long long)time(NULL));
 	bind_text(s, 9, c->ip);
 	bind_text(s, 10, c->user_agent);
-	struct buf html;
-	buf_init(&html, 0);
-	comment_text_html(&html, c->body);
-	sqlite3_bind_text(s, 11, buf_str(&html), (int)html.len, SQLITE_TRANSIENT);
+	bind_text(s, 11, c->body_html);
 	sqlite3_bind_int64(s, 12, (sqlite3_int64)time(NULL)); /* entered its status now */
 	sqlite3_bind_int64(s, 13, c->user_id);
 	bind_text(s, 14, c->user_role);
-	buf_release(&html);
 	if (exec_step(st, s, "comment insert"))
 		return STORE_ERROR;
 	*id = sqlite3_last_insert_rowid(st->db);

@@ -7,7 +7,6 @@
 #define GZ_STORE_USER_H
 
 #include "store.h"
-#include "../auth/roles.h"
 
 struct user {
 	long long id;

@@ -60,7 +60,8 @@ static long long stale(struct store *st)
 static long long add_comment(struct store *st, long long story, enum comment_status status)
 {
 	struct comment c = { .story_id = story, .author = "Reader", .email = "r@example.com",
-			     .url = "", .body = "A comment.", .ip = "127.0.0.1",
+			     .url = "", .body = "A comment.", .body_html = "<p>A comment.</p>\n",
+			     .ip = "127.0.0.1",
 			     .status = status, .created_at = 1720300000 };
 	long long id = 0;
 	CHECK(store_begin(st) == STORE_OK);
