@@ -244,6 +244,15 @@ static void no_route(struct req *rq, struct resp *rs)
 		page_not_found(rq, rs, "Sorry, there is no page at this address.");
 }
 
+/* A guard's refusal, answered: its redirect or its error page. */
+static void refused(struct req *rq, struct resp *rs, const struct guard_verdict *v)
+{
+	if (v->location)
+		resp_redirect(rs, v->status, v->location);
+	else
+		http_error(rq, rs, v->status, v->title, v->message);
+}
+
 static http_handler app_match(struct req *rq, struct resp *rs)
 {
 	if (wp_query(rq) && page_moved(rq, rs, rq->uri, ""))
@@ -255,13 +264,16 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 	}
 	if ((r->flags & ROUTE_FORM) && form_body(rq, rs, (r->flags & ROUTE_UPLOAD) != 0))
 		return NULL;
+	struct guard_verdict v;
 	int g = (r->flags >> 8) & 0xff
-			? guard_check(rq, rs, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16))
+			? guard_check(rq, &v, (r->flags >> 8) & 0xff, (enum cap)(r->flags >> 16))
 			: 0;
 	if (g == GUARD_KEPT)
 		return admin_editor_stash;
-	if (g)
+	if (g) {
+		refused(rq, rs, &v);
 		return NULL;
+	}
 	return r->handler;
 }
 
@@ -280,7 +292,10 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 		*limit = up > *limit ? up : *limit;
 	}
 	unsigned guards = (r->flags >> 8) & 0xff;
-	int g = guards ? guard_head(rq, rs, guards, (enum cap)(r->flags >> 16)) : 0;
+	struct guard_verdict v;
+	int g = guards ? guard_head(rq, &v, guards, (enum cap)(r->flags >> 16)) : 0;
+	if (g < 0)
+		refused(rq, rs, &v);
 	if (g != GUARD_KEPT)
 		return g;
 	/* the keeper keeps text only: the text form's limit, and a larger
@@ -310,6 +325,7 @@ const struct http_app app_gazette = {
 	.match = app_match,
 	.limit = app_limit,
 	.cache_key = app_cache_key,
+	.error = page_error,
 	.start = app_start,
 	.stop = app_stop,
 };

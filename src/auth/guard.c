@@ -16,32 +16,41 @@
 
 #include <string.h>
 
-static int refuse(struct req *rq, struct resp *rs, int status, const char *why)
+static int refuse(struct req *rq, struct guard_verdict *v, int status, const char *why)
 {
 	log_info("admin: refused %s for %s from %s: %s", rq->path,
 		 rq->user ? rq->user->email : "(signed out)", rq->client_ip, why);
-	if (status == 404)
-		http_error(rq, rs, 404, "Not found", "There is nothing at this address.");
-	else
-		http_error(rq, rs, 403, "Not allowed",
-			   strcmp(why, "csrf") == 0
-				   ? "This form has expired or did not come from this site. Nothing was "
-				     "changed: go back, reload the page and try again."
-				   : "Your account is not allowed to do this.");
+	v->status = status;
+	v->location = NULL;
+	if (status == 404) {
+		v->title = "Not found";
+		v->message = "There is nothing at this address.";
+	} else {
+		v->title = "Not allowed";
+		v->message = strcmp(why, "csrf") == 0
+				     ? "This form has expired or did not come from this site. Nothing "
+				       "was changed: go back, reload the page and try again."
+				     : "Your account is not allowed to do this.";
+	}
 	return -1;
 }
 
-static int to_sign_in(struct req *rq, struct resp *rs)
+static int see_other(struct guard_verdict *v, const char *location)
 {
-	if (rq->method == HTTP_POST) {
-		resp_redirect(rs, 303, "/admin/sign-in");
-		return -1;
-	}
+	v->status = 303;
+	v->location = location;
+	return -1;
+}
+
+static int to_sign_in(struct req *rq, struct guard_verdict *v)
+{
+	if (rq->method == HTTP_POST)
+		return see_other(v, "/admin/sign-in");
 	struct buf b;
 	buf_init(&b, 0);
 	buf_puts(&b, "/admin/sign-in?next=");
 	url_query(&b, rq->uri);
-	resp_redirect(rs, 303, pool_strdup(rq->pool, buf_str(&b)));
+	see_other(v, pool_strdup(rq->pool, buf_str(&b)));
 	buf_release(&b);
 	return -1;
 }
@@ -55,22 +64,22 @@ long long guard_story_id(const struct req *rq)
 	return (long long)id;
 }
 
-static int story_ok(struct req *rq, struct resp *rs)
+static int story_ok(struct req *rq, struct guard_verdict *v)
 {
 	unsigned long long id;
 	if (rq->nparams >= 1 && strcmp(rq->params[0], "new") == 0)
 		return 0; /* a new story is the writer's own draft */
 	if (rq->nparams < 1 || num_parse_u64(rq->params[0], 1ULL << 62, &id))
-		return refuse(rq, rs, 404, "bad story id");
+		return refuse(rq, v, 404, "bad story id");
 	long long owner;
 	enum story_status status;
 	int rc = store_story_meta(rq->store, (long long)id, &owner, &status);
 	if (rc == STORE_NOTFOUND)
-		return refuse(rq, rs, 404, "no such story");
+		return refuse(rq, v, 404, "no such story");
 	if (rc)
-		return refuse(rq, rs, 404, store_errmsg(rq->store));
+		return refuse(rq, v, 404, store_errmsg(rq->store));
 	if (!role_may_edit_story(rq->user->role, owner == rq->user->id, status))
-		return refuse(rq, rs, 403, "not this user's story");
+		return refuse(rq, v, 403, "not this user's story");
 	return 0;
 }
 
@@ -81,17 +90,17 @@ int guard_comment_allowed(struct req *rq, long long id)
 	       role_may_moderate(rq->user->role, owner == rq->user->id);
 }
 
-static int comment_ok(struct req *rq, struct resp *rs)
+static int comment_ok(struct req *rq, struct guard_verdict *v)
 {
 	unsigned long long id;
 	long long owner;
 	if (rq->nparams < 1 || num_parse_u64(rq->params[0], 1ULL << 62, &id))
-		return refuse(rq, rs, 404, "bad comment id");
+		return refuse(rq, v, 404, "bad comment id");
 	int rc = store_comment_owner(rq->store, (long long)id, &owner);
 	if (rc)
-		return refuse(rq, rs, 404, "no such comment");
+		return refuse(rq, v, 404, "no such comment");
 	if (!role_may_moderate(rq->user->role, owner == rq->user->id))
-		return refuse(rq, rs, 403, "not a comment this user may moderate");
+		return refuse(rq, v, 403, "not a comment this user may moderate");
 	return 0;
 }
 
@@ -115,54 +124,52 @@ int guard_signed_in(struct req *rq)
 
 /* GUARD_LOGIN: a live session with the capability. GUARD_KEPT when a
  * keepable POST has none. */
-static int login_ok(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+static int login_ok(struct req *rq, struct guard_verdict *v, unsigned guards, enum cap cap)
 {
 	int keep = (guards & GUARD_KEEP) && rq->method == HTTP_POST;
 	if (!(guards & GUARD_LOGIN))
 		return 0;
 	if (!session_load(rq)) {
 		rq->user = NULL;
-		return keep ? GUARD_KEPT : to_sign_in(rq, rs);
+		return keep ? GUARD_KEPT : to_sign_in(rq, v);
 	}
 	if (!role_can(rq->user->role, cap))
-		return refuse(rq, rs, 403, cap_name(cap));
-	if (needs_2fa(rq)) {
-		resp_redirect(rs, 303, "/admin/account?msg=2fa-required");
-		return -1;
-	}
+		return refuse(rq, v, 403, cap_name(cap));
+	if (needs_2fa(rq))
+		return see_other(v, "/admin/account?msg=2fa-required");
 	return 0;
 }
 
 /* GUARD_STORY and GUARD_COMMENT: what params[0] names is the user's. */
-static int target_ok(struct req *rq, struct resp *rs, unsigned guards)
+static int target_ok(struct req *rq, struct guard_verdict *v, unsigned guards)
 {
-	if ((guards & GUARD_STORY) && story_ok(rq, rs))
+	if ((guards & GUARD_STORY) && story_ok(rq, v))
 		return -1;
-	if ((guards & GUARD_COMMENT) && comment_ok(rq, rs))
+	if ((guards & GUARD_COMMENT) && comment_ok(rq, v))
 		return -1;
 	return 0;
 }
 
-int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+int guard_check(struct req *rq, struct guard_verdict *v, unsigned guards, enum cap cap)
 {
-	int g = login_ok(rq, rs, guards, cap);
+	int g = login_ok(rq, v, guards, cap);
 	if (g)
 		return g;
 	if ((guards & GUARD_CSRF) && !csrf_ok(rq))
-		return refuse(rq, rs, 403, "csrf");
+		return refuse(rq, v, 403, "csrf");
 	if ((guards & GUARD_ORIGIN) && !csrf_origin_ok(rq))
-		return refuse(rq, rs, 403, "csrf");
-	return target_ok(rq, rs, guards);
+		return refuse(rq, v, 403, "csrf");
+	return target_ok(rq, v, guards);
 }
 
-int guard_head(struct req *rq, struct resp *rs, unsigned guards, enum cap cap)
+int guard_head(struct req *rq, struct guard_verdict *v, unsigned guards, enum cap cap)
 {
-	int g = login_ok(rq, rs, guards, cap);
+	int g = login_ok(rq, v, guards, cap);
 	if (g == GUARD_KEPT) /* kept only from our own pages (the keeper checks again) */
-		return csrf_origin_ok(rq) ? GUARD_KEPT : to_sign_in(rq, rs);
+		return csrf_origin_ok(rq) ? GUARD_KEPT : to_sign_in(rq, v);
 	if (g)
 		return g;
 	if ((guards & (GUARD_CSRF | GUARD_ORIGIN)) && !csrf_origin_ok(rq))
-		return refuse(rq, rs, 403, "csrf");
-	return target_ok(rq, rs, guards);
+		return refuse(rq, v, 403, "csrf");
+	return target_ok(rq, v, guards);
 }

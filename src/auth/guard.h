@@ -35,16 +35,27 @@ enum guard_flag {
 
 #define GUARD_KEPT 1 /* guard_check: hand the request to the route's keeper */
 
+/* What a refused request is to be told; the route layer answers it
+ * (auth/ decides, it does not answer): a redirect to location with
+ * status 303, or an error page of status (403, 404) with title and
+ * message. */
+struct guard_verdict {
+	int status;
+	const char *location;       /* for a redirect, else NULL */
+	const char *title, *message;
+};
+
 /* 0 when the request may go on; GUARD_KEPT (GUARD_KEEP routes only) when
- * a POST found no session and goes to the keeper, nothing answered yet
- * (rq->user NULL); else -1 with the answer in rs. */
-int guard_check(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
+ * a POST found no session and goes to the keeper (rq->user NULL); else -1
+ * with the refusal in *v. */
+int guard_check(struct req *rq, struct guard_verdict *v, unsigned guards, enum cap cap);
 /* The same checks from the request head alone, before its body is read
  * (app_head in src/app/routes.c): all but the CSRF token, which is in
- * the body (its Origin half is checked). A keepable POST without a session is GUARD_KEPT only
- * with our Origin (or none), else sent to sign in. guard_check still runs
+ * the body (its Origin half is checked). A keepable POST without a
+ * session is GUARD_KEPT only with our Origin (or none), else sent to
+ * sign in. guard_check still runs
  * at dispatch. */
-int guard_head(struct req *rq, struct resp *rs, unsigned guards, enum cap cap);
+int guard_head(struct req *rq, struct guard_verdict *v, unsigned guards, enum cap cap);
 
 /* 1 when the signed-in user may moderate comment id (the GUARD_COMMENT
  * check, for handlers acting on several comments at once). */

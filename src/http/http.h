@@ -89,7 +89,8 @@ typedef void (*http_handler)(struct req *rq, struct resp *rs);
 void resp_header(struct resp *rs, const char *name, const char *value);
 void resp_redirect(struct resp *rs, int status, const char *location);
 
-/* Renders the theme's error page with status, title and message. */
+/* Answers status with the application's error page (http_app.error) for
+ * title and message; a plain-text one when no application serves. */
 void http_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message);
 
@@ -112,6 +113,9 @@ struct http_app {
 	 * must neither be answered from the cache nor fill it (someone
 	 * signed in, a page only its asker may see). */
 	const char *(*cache_key)(struct req *rq);
+	/* The error page for status (the theme's, for Gazette). */
+	void (*error)(struct req *rq, struct resp *rs, int status, const char *title,
+		      const char *message);
 	/* Once listening and sandboxed, and after the last request. */
 	void *(*start)(struct site *site);
 	void (*stop)(void *started);

@@ -77,6 +77,20 @@ struct worker {
 
 /* the application served (http_serve), one per process */
 static const struct http_app *app;
+
+void http_error(struct req *rq, struct resp *rs, int status, const char *title,
+		const char *message)
+{
+	if (app && app->error) {
+		app->error(rq, rs, status, title, message);
+		return;
+	}
+	rs->status = status;
+	rs->content_type = "text/plain; charset=utf-8";
+	rs->cache_control = "private, no-store";
+	buf_reset(&rs->body);
+	buf_printf(&rs->body, "%s\n\n%s\n", title, message);
+}
 static _Atomic unsigned next_slot;
 
 static pthread_key_t worker_key;

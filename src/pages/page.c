@@ -124,7 +124,7 @@ void page_render(struct req *rq, struct resp *rs, int status, const char *name, 
 	}
 }
 
-void http_error(struct req *rq, struct resp *rs, int status, const char *title,
+void page_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message)
 {
 	struct tv *ctx = page_ctx(rq, title, NULL, NULL);

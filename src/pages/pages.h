@@ -41,6 +41,10 @@ void robots_txt(struct req *rq, struct resp *rs);
 
 /* The story page with the comment form in the given state; used by the
  * GET handler and by the comment handler to re-show a form with errors. */
+/* The theme's error page with status, title and message: what
+ * http_error shows (app_gazette.error). */
+void page_error(struct req *rq, struct resp *rs, int status, const char *title,
+		const char *message);
 /* POST /comments: comment_submit, and the story page when the form comes
  * back (page_comment.c). */
 void page_comment_post(struct req *rq, struct resp *rs);
