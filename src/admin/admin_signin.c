@@ -63,14 +63,6 @@ void admin_home(struct req *rq, struct resp *rs)
 	resp_redirect(rs, 303, "/admin/stories");
 }
 
-static const char *lower(struct pool *p, const char *s)
-{
-	char *o = pool_strdup(p, s ? s : "");
-	for (char *c = o; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	return o;
-}
-
 /* Checks and counts the attempt (auth/throttle.h); 1 when it must wait
  * and the answer is in rs. */
 static int throttled(struct req *rq, struct resp *rs, const struct throttle_keys *k,
@@ -116,7 +108,7 @@ static const char *make_ticket(struct req *rq, long long uid, long long now)
 
 void admin_signin_post(struct req *rq, struct resp *rs)
 {
-	const char *email = lower(rq->pool, kv_get(&rq->form, "email"));
+	const char *email = pool_lower(rq->pool, kv_get(&rq->form, "email"));
 	const char *pw = kv_get(&rq->form, "password");
 	long long now = (long long)time(NULL);
 	struct user u;

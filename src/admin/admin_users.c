@@ -102,14 +102,6 @@ static int create_user(struct req *rq, const char *name, const char *email, enum
 	return rc;
 }
 
-static const char *lower(struct pool *p, const char *s)
-{
-	char *o = pool_strdup(p, s);
-	for (char *c = o; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
-	return o;
-}
-
 void admin_user_add(struct req *rq, struct resp *rs)
 {
 	struct field_val fv[UF__MAX];
@@ -120,7 +112,7 @@ void admin_user_add(struct req *rq, struct resp *rs)
 	enum role role = ROLE_NONE;
 	if (!errs[UF_ROLE] && role_parse(vals[UF_ROLE], &role))
 		errs[UF_ROLE] = "Choose a role.", nerr++;
-	const char *email = lower(rq->pool, vals[UF_EMAIL]);
+	const char *email = pool_lower(rq->pool, vals[UF_EMAIL]);
 	const char *pol = password_policy(vals[UF_PASSWORD], rq->site->cfg.site_name, email,
 					  vals[UF_NAME]);
 	if (!errs[UF_PASSWORD] && pol)

@@ -156,7 +156,7 @@ static const char *stamp_spent(struct req *rq, const char *key)
 	return spent > 0 ? STAMP_SPENT : NULL;
 }
 
-struct tv *comment_form_tv(struct req *rq, const struct story *s,
+struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct comment_rules *r,
 			   const struct comment_form_state *st, struct cache_live *live)
 {
 	struct pool *p = rq->pool;
@@ -164,7 +164,8 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 	static const char *const keys[CF__MAX] = { "comment", "author", "email", "url", NULL };
 	static const char *const ekeys[CF__MAX] = { "error_comment", "error_author", "error_email",
 						     "error_url", NULL };
-	int open = s->comments_open && rq->site->cfg.comments_open && !comment_rules_closed(rq, s);
+	int open = s->comments_open && rq->site->cfg.comments_open &&
+		   !comment_rules_closed(r, s, (long long)time(NULL));
 	tv_put_bool(f, "open", open);
 	tv_put_str(f, "action", "/comments");
 	tv_put_int(f, "story_id", s->id);
@@ -213,8 +214,9 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s,
 	return f;
 }
 
-/* The story the form was sent for, or an error page. */
-static int load_story(struct req *rq, struct resp *rs, struct story *s)
+/* The story the form was sent for, or an error page; *rules loaded. */
+static int load_story(struct req *rq, struct resp *rs, struct story *s,
+		      struct comment_rules *rules)
 {
 	unsigned long long id;
 	const char *v = kv_get(&rq->form, "comment_post_ID");
@@ -232,7 +234,9 @@ static int load_story(struct req *rq, struct resp *rs, struct story *s)
 		http_error(rq, rs, 500, "Something went wrong", "Your comment could not be saved.");
 		return -1;
 	}
-	if (!s->comments_open || !rq->site->cfg.comments_open || comment_rules_closed(rq, s)) {
+	comment_rules_load(rq->store, rq->pool, rules);
+	if (!s->comments_open || !rq->site->cfg.comments_open ||
+	    comment_rules_closed(rules, s, (long long)time(NULL))) {
 		http_error(rq, rs, 403, "Comments are closed", "Comments are closed on this story.");
 		return -1;
 	}
@@ -314,8 +318,9 @@ static void redirect_to_comment(struct req *rq, struct resp *rs, const struct st
 int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 		   struct comment_form_state *st)
 {
+	struct comment_rules rules;
 	memset(st, 0, sizeof *st);
-	if (load_story(rq, rs, s))
+	if (load_story(rq, rs, s, &rules))
 		return COMMENT_ANSWERED;
 	int staff = comment_staff_post(rq, rs, s, st);
 	if (staff != COMMENT_NOT_STAFF)
@@ -356,8 +361,6 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 			     .url = st->value[CF_URL], .body = st->value[CF_COMMENT],
 			     .body_html = comment_text_html_str(rq->pool, st->value[CF_COMMENT]),
 			     .ip = rq->client_ip, .user_agent = rq->user_agent };
-	struct comment_rules rules;
-	comment_rules_load(rq->store, rq->pool, &rules);
 	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
 		log_info("comment: refused by the word list from %s", rq->client_ip);
 		http_error(rq, rs, 403, "Comment not accepted", "Your comment could not be accepted.");

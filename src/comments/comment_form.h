@@ -44,7 +44,8 @@ const struct field_spec *comment_form_field(enum comment_field f);
 /* The form's template values. live (may be NULL) receives the form's
  * stamp as the page cache's live field: a cached page then gets a new
  * stamp each time it is sent. */
-struct tv *comment_form_tv(struct req *rq, const struct story *s,
+struct comment_rules;
+struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct comment_rules *r,
 			   const struct comment_form_state *st, struct cache_live *live);
 /* The form's stamp for story_id shown at ms (a cache_live_fn; site is
  * the struct site): fixed length, signed with the site's secret. */

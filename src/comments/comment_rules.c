@@ -40,23 +40,20 @@ void comment_rules_load(struct store *st, struct pool *p, struct comment_rules *
 	out->reject_words = text_setting(st, p, RULE_REJECT_WORDS);
 }
 
-int comment_rules_closed(struct req *rq, const struct story *s)
+int comment_rules_closed(const struct comment_rules *r, const struct story *s, long long now)
 {
-	struct comment_rules r;
-	comment_rules_load(rq->store, rq->pool, &r);
-	if (r.closed)
+	if (r->closed)
 		return 1;
-	return r.close_days > 0 && s->published_at > 0 &&
-	       (long long)time(NULL) - s->published_at > (long long)r.close_days * 86400;
+	return r->close_days > 0 && s->published_at > 0 &&
+	       now - s->published_at > (long long)r->close_days * 86400;
 }
 
-long long comment_rules_closes_in(struct req *rq, const struct story *s)
+long long comment_rules_closes_in(const struct comment_rules *r, const struct story *s,
+				  long long now)
 {
-	struct comment_rules r;
-	comment_rules_load(rq->store, rq->pool, &r);
-	if (r.closed || r.close_days <= 0 || s->published_at <= 0)
+	if (r->closed || r->close_days <= 0 || s->published_at <= 0)
 		return 0;
-	long long left = s->published_at + (long long)r.close_days * 86400 - (long long)time(NULL);
+	long long left = s->published_at + (long long)r->close_days * 86400 - now;
 	return left > 0 ? left : 0;
 }
 

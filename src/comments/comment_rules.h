@@ -29,11 +29,14 @@ enum comment_verdict { VERDICT_OK, VERDICT_HOLD, VERDICT_REJECT };
 
 /* The current settings (defaults for absent keys). */
 void comment_rules_load(struct store *st, struct pool *p, struct comment_rules *out);
-/* 1 when comments on s are closed by the settings (site-wide or by age). */
-int comment_rules_closed(struct req *rq, const struct story *s);
+/* 1 when comments on s are closed by the rules r (site-wide or by age,
+ * at time now). Loaded once by the caller: a story page or a post reads
+ * the rules one time. */
+int comment_rules_closed(const struct comment_rules *r, const struct story *s, long long now);
 /* Seconds until comments on s close by age (0: never, or closed): a page
  * showing the form may be cached that long at most. */
-long long comment_rules_closes_in(struct req *rq, const struct story *s);
+long long comment_rules_closes_in(const struct comment_rules *r, const struct story *s,
+				  long long now);
 /* What the rules say of comment c. */
 enum comment_verdict comment_rules_judge(const struct comment_rules *r, const struct comment *c);
 /* The number of links in text: http://, https:// and www. occurrences. */

@@ -91,7 +91,9 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	}
 	tv_put_html(ctx, "comments_html", thread);
 	struct cache_live live = { 0 };
-	struct tv *form_tv = comment_form_tv(rq, s, form, &live);
+	struct comment_rules rules; /* read once for the form and its closing */
+	comment_rules_load(rq->store, rq->pool, &rules);
+	struct tv *form_tv = comment_form_tv(rq, s, &rules, form, &live);
 	/* a signed-in staff member's view carries a CSRF token: never public */
 	int staff = comment_staff_form(rq, s, form_tv);
 	tv_put(ctx, "form", form_tv);
@@ -103,7 +105,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		rs->live = live; /* each reader gets the form's stamp anew */
 		/* the form closes with age, which no change logs */
-		long long closes = comment_rules_closes_in(rq, s);
+		long long closes = comment_rules_closes_in(&rules, s, (long long)time(NULL));
 		if (closes > 0)
 			rs->cache_ttl = closes < 86400 ? (int)closes + 1 : 86400;
 	}

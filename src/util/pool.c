@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #define POOL_BLOCK 8192
@@ -158,4 +159,12 @@ void pool_cleanup(struct pool *p, void (*fn)(void *), void *arg)
 	c->arg = arg;
 	c->next = p->cleanups;
 	p->cleanups = c;
+}
+
+const char *pool_lower(struct pool *p, const char *s)
+{
+	char *o = pool_strdup(p, s ? s : "");
+	for (char *c = o; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	return o;
 }

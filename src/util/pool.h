@@ -21,6 +21,8 @@ void pool_free(struct pool *p);
 /* Zeroed memory, aligned for any type. */
 void *pool_alloc(struct pool *p, size_t n);
 char *pool_strdup(struct pool *p, const char *s);
+/* A copy of s (NULL: "") with ASCII letters in lower case: e-mail addresses. */
+const char *pool_lower(struct pool *p, const char *s);
 char *pool_strndup(struct pool *p, const char *s, size_t n);
 char *pool_printf(struct pool *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
