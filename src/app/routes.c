@@ -183,12 +183,16 @@ static const struct route *route_of(struct req *rq)
 
 /* Readers share cached pages; someone signed in gets pages of their own
  * (staff see reply forms and badges), and so does a commenter looking at
- * a held comment. Only a cookie naming a live session counts: a made-up
+ * a held comment; list pages past the first 50 are built each time. Only a cookie naming a live session counts: a made-up
  * one is a reader's request, or anyone could make every page a miss. */
 static const char *app_cache_key(struct req *rq)
 {
 	if (kv_get(&rq->query, "unapproved") ||
 	    (kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && session_live(rq)))
+		return NULL;
+	/* a list page found from a cursor costs one index seek, and anyone
+	 * can name endless cursors (and page labels): not kept */
+	if (kv_get(&rq->query, "before") || kv_get(&rq->query, "after"))
 		return NULL;
 	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
 		return rq->uri;

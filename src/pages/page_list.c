@@ -13,6 +13,7 @@
 #include "../util/pool.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 struct listing {
@@ -59,20 +60,29 @@ static int list_cursor_parse(struct req *rq, struct list_cursor *c)
 	if (num_parse_i64(at, -(1LL << 40), 1LL << 40, &c->published_at) ||
 	    num_parse_i64(dot + 1, 1, INT64_MAX, &c->id))
 		return -1;
+	char canon[48]; /* one spelling per cursor: "007.2" is not "7.2" */
+	snprintf(canon, sizeof canon, "%lld.%lld", c->published_at, c->id);
+	if (strcmp(canon, v) != 0)
+		return -1;
 	c->dir = b ? -1 : 1;
 	return 1;
 }
 
+/* Newer links name the first story shown (a page found by an offset,
+ * the second, links to the first by its address): stories published
+ * since the reader came are never skipped on the way back, and a page
+ * that reaches the newest sends to the first page (render_listing). */
 static struct tv *pagination(struct pool *p, const char *path, unsigned long long page,
-			     const struct story *v, size_t n, int older)
+			     int cursor, const struct story *v, size_t n, int older)
 {
 	struct tv *o = tv_obj(p);
 	tv_put_int(o, "page", (long long)page);
 	if (page > 1)
 		tv_put_str(o, "prev_url",
-			   page == 2 ? path
-				     : pool_printf(p, "%s?page=%llu&after=%s", path, page - 1,
-						   cursor_of(p, &v[0])));
+			   page == 2 && !cursor
+				   ? path
+				   : pool_printf(p, "%s?page=%llu&after=%s", path,
+						 page > 2 ? page - 1 : 2, cursor_of(p, &v[0])));
 	if (older && n)
 		tv_put_str(o, "next_url", pool_printf(p, "%s?page=%llu&before=%s", path, page + 1,
 						      cursor_of(p, &v[n - 1])));
@@ -127,10 +137,11 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		http_error(rq, rs, 400, "Bad request", "This address of a page of stories is not valid.");
 		return;
 	}
-	/* past the pages an offset reaches cheaply, pages are found from links */
+	/* past the pages an offset reaches cheaply, pages are found from
+	 * links; this answer reads nothing, so it is not kept (a kept one per
+	 * page number would let anyone fill the page cache) */
 	if (page == 0 || (cursor ? page < 2 : page > LIST_OFFSET_PAGES)) {
 		page_not_found(rq, rs, "There is no such page of stories.");
-		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
 	}
 	if (store_stories_list(rq->store, p, &l->filter, cursor ? &at : NULL,
@@ -139,13 +150,13 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		http_error(rq, rs, 500, "Something went wrong", "The stories could not be loaded.");
 		return;
 	}
-	if (page > 1 && n == 0) {
-		page_not_found(rq, rs, "There is no such page of stories.");
-		rs->cache_control = HTTP_CACHE_PUBLIC;
-		return;
-	}
 	if (at.dir > 0 && !more) { /* nothing newer: this is the first page now */
 		resp_redirect(rs, 302, l->path);
+		return;
+	}
+	if (page > 1 && n == 0) { /* past the end: public, kept with the list's tags */
+		page_not_found(rq, rs, "There is no such page of stories.");
+		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
 	}
 	/* older stories follow: after a page of newer ones, at least the
@@ -173,7 +184,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		tv_append(stories, story_summary(p, &v[i]));
 	tv_put(ctx, "stories", stories);
 	if (page > 1 || older)
-		tv_put(ctx, "pagination", pagination(p, l->path, page, v, n, older));
+		tv_put(ctx, "pagination", pagination(p, l->path, page, cursor, v, n, older));
 	if (l->kind) {
 		struct tv *lo = tv_obj(p);
 		tv_put_str(lo, "kind", l->kind);
