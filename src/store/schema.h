@@ -330,7 +330,10 @@ static const char *const schema_migrations[] = {
 	"CREATE TRIGGER sitemap_tag_slug AFTER UPDATE OF slug ON tags BEGIN "
 	SITEMAP_ADD("2", "NEW.id", "0", "1", SITEMAP_NOW) "END;"
 	"CREATE TRIGGER sitemap_author_slug AFTER UPDATE OF slug ON users BEGIN "
-	SITEMAP_ADD("3", "NEW.id", "0", "1", SITEMAP_NOW) "END;",
+	SITEMAP_ADD("3", "NEW.id", "0", "1", SITEMAP_NOW) "END;"
+	/* the old sitemaps' index: nothing reads it now, every story write
+	 * paid for it */
+	"DROP INDEX IF EXISTS stories_sitemap;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -12,8 +12,8 @@
  * source), tags, section, author. The default ranking is bm25 weighted
  * towards title and tags (store_search ranks with gz_rank, the same
  * formula and weights). stories_sitemap let the sitemaps of before issue
- * 12 find a page's newest change from an index; nothing reads it now
- * (sitemap_pages, schema.h, does that job).
+ * 12 find a page's newest change from an index; the sitemap migration
+ * (schema.h) drops it, sitemap_pages doing that job.
  */
 #ifndef GZ_SCHEMA_SEARCH_H
 #define GZ_SCHEMA_SEARCH_H
