@@ -266,24 +266,11 @@ void cache_set_wire_free(struct cache *c, void (*free_wire)(void *wire))
 		c->free_wire = free_wire;
 }
 
-int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
-	      struct cache_hit *hit)
+/* Fills hit with e's variant for a client accepting `accept` and takes a
+ * reference; called under the lock. */
+static void hit_take(struct cache *c, struct entry *e, unsigned accept, unsigned slot,
+		     struct cache_hit *hit)
 {
-	if (!cache_enabled(c))
-		return 0;
-	unsigned h = hash_str(key);
-	pthread_mutex_lock(&c->lock);
-	struct entry *e = map_find(c, key, h);
-	if (e && (!fresh(c, e->deps, e->ndeps, e->fill_seq) ||
-		  (e->expires && (long long)time(NULL) >= e->expires))) {
-		map_remove(c, e);
-		e = NULL;
-	}
-	if (!e) {
-		c->stats.misses++;
-		pthread_mutex_unlock(&c->lock);
-		return 0;
-	}
 	enum cache_enc enc = CACHE_IDENTITY;
 	if ((accept & (1u << CACHE_BROTLI)) && e->v[CACHE_BROTLI].len)
 		enc = CACHE_BROTLI;
@@ -313,6 +300,27 @@ int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
 	e->refs++;
 	lru_unlink(c, e);
 	lru_push(c, e);
+}
+
+int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
+	      struct cache_hit *hit)
+{
+	if (!cache_enabled(c))
+		return 0;
+	unsigned h = hash_str(key);
+	pthread_mutex_lock(&c->lock);
+	struct entry *e = map_find(c, key, h);
+	if (e && (!fresh(c, e->deps, e->ndeps, e->fill_seq) ||
+		  (e->expires && (long long)time(NULL) >= e->expires))) {
+		map_remove(c, e);
+		e = NULL;
+	}
+	if (!e) {
+		c->stats.misses++;
+		pthread_mutex_unlock(&c->lock);
+		return 0;
+	}
+	hit_take(c, e, accept, slot, hit);
 	c->stats.hits++;
 	pthread_mutex_unlock(&c->lock);
 	return 1;
@@ -645,18 +653,19 @@ static struct entry *entry_build(const char *key, const char *body, size_t len,
 	return e;
 }
 
-void cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
-	       const char *content_type, const char *cache_control, const struct cache_deps *d,
-	       int ttl, const struct cache_live *live)
+int cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
+	      const char *content_type, const char *cache_control, const struct cache_deps *d,
+	      int ttl, const struct cache_live *live, unsigned accept, unsigned slot,
+	      struct cache_hit *hit)
 {
 	if (!cache_enabled(c) || (status != 200 && status != 404) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
 	    !fresh(c, d->hash, d->n, d->start_seq))
-		return;
+		return 0;
 	if (live && live->fn && live_offset(body, len, live) < 0)
-		return; /* a field that cannot be kept fresh: not cached at all */
+		return 0; /* a field that cannot be kept fresh: not cached at all */
 	struct entry *e = entry_build(key, body, len, content_type, cache_control, d, live);
 	if (!e)
-		return;
+		return 0;
 	e->owner = c;
 	e->status = status;
 	e->expires = ttl > 0 ? e->last_modified + ttl : 0;
@@ -676,7 +685,10 @@ void cache_put(struct cache *c, const char *key, int status, const char *body, s
 		map_remove(c, c->lru_tail);
 		c->stats.evictions++;
 	}
+	if (hit)
+		hit_take(c, e, accept, slot, hit);
 	pthread_mutex_unlock(&c->lock);
+	return 1;
 }
 
 void cache_stats(struct cache *c, struct cache_stats *out)

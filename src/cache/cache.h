@@ -112,13 +112,16 @@ void cache_release(void *ref);
 
 /* Stores a response built with deps d, of status 200 or 404 (a public
  * answer that something does not exist: a page past a list's end);
- * precomputes gzip and brotli variants and the ETags. Ignored for other
- * statuses, when d overflowed or a dependency was
- * touched since the request began, and when live names a field the body
- * does not hold exactly once. live may be NULL. */
-void cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
-	       const char *content_type, const char *cache_control, const struct cache_deps *d,
-	       int ttl, const struct cache_live *live);
+ * precomputes gzip and brotli variants and the ETags. Ignored (0) for
+ * other statuses, when d overflowed or a dependency was touched since the
+ * request began, and when live names a field the body does not hold
+ * exactly once. live may be NULL. When kept (1) and hit is not NULL, hit
+ * is filled as cache_get would for (accept, slot), so the page that was
+ * just built leaves as a hit does: compressed once, here. */
+int cache_put(struct cache *c, const char *key, int status, const char *body, size_t len,
+	      const char *content_type, const char *cache_control, const struct cache_deps *d,
+	      int ttl, const struct cache_live *live, unsigned accept, unsigned slot,
+	      struct cache_hit *hit);
 
 void cache_stats(struct cache *c, struct cache_stats *out);
 

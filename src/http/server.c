@@ -28,6 +28,7 @@
 #include "sandbox.h"
 #include "../store/store_health.h"
 #include "secure.h"
+#include "send.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -151,22 +152,6 @@ static void worker_sync(const struct site *site, struct worker *w)
 	}
 }
 
-void resp_header(struct resp *rs, const char *name, const char *value)
-{
-	if (rs->nheaders < HTTP_MAX_HEADERS) {
-		rs->headers[rs->nheaders].name = name;
-		rs->headers[rs->nheaders].value = value;
-		rs->nheaders++;
-	}
-}
-
-void resp_redirect(struct resp *rs, int status, const char *location)
-{
-	rs->status = status;
-	rs->location = location;
-	buf_reset(&rs->body);
-}
-
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	struct reqstate *rs = calloc(1, sizeof *rs);
@@ -218,11 +203,6 @@ static const char *client_ip(struct pool *p, struct MHD_Connection *con)
 	return pool_strdup(p, ip);
 }
 
-static const char *header(struct MHD_Connection *con, const char *name)
-{
-	return MHD_lookup_connection_value(con, MHD_HEADER_KIND, name);
-}
-
 static enum MHD_Result add_header_size(void *cls, enum MHD_ValueKind kind, const char *key,
 				       const char *value)
 {
@@ -247,372 +227,6 @@ static int target_ok(const char *uri)
 	return 1;
 }
 
-/* Security headers on every response (CSP forbids inline script; the
- * admin may not be framed; HSTS over HTTPS): see secure.h. */
-static void add_security_headers(struct MHD_Response *r, const struct req *rq)
-{
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "strict-origin-when-cross-origin");
-	MHD_add_response_header(r, "X-Frame-Options",
-				secure_is_admin(rq->path) ? "DENY" : "SAMEORIGIN");
-	MHD_add_response_header(r, "Content-Security-Policy", secure_csp(rq->path));
-	if (rq->https)
-		MHD_add_response_header(r, "Strict-Transport-Security", SECURE_HSTS);
-}
-
-/* The current time as an HTTP date, formatted at most once a second per
- * thread (strftime and its time zone lock showed in profiles). */
-static const char *http_now(void)
-{
-	static _Thread_local time_t last;
-	static _Thread_local char text[40];
-	time_t now = time(NULL);
-	if (now != last) {
-		struct tm tm;
-		gmtime_r(&now, &tm);
-		strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-		last = now;
-	}
-	return text;
-}
-
-/* 1 when the client's copy (If-None-Match, else If-Modified-Since) is
- * current. */
-static int not_modified(struct MHD_Connection *con, const char *etag, long long last_modified)
-{
-	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	if (inm) {
-		if (strcmp(inm, "*") == 0)
-			return 1;
-		size_t n = strlen(etag);
-		for (const char *p = strstr(inm, etag); p; p = strstr(p + 1, etag))
-			if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
-				return 1;
-		return 0;
-	}
-	const char *ims = header(con, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
-	struct tm tm = { 0 };
-	if (!ims || !last_modified || !strptime(ims, "%a, %d %b %Y %H:%M:%S GMT", &tm))
-		return 0;
-	return (long long)timegm(&tm) >= last_modified;
-}
-
-static const char *const encoding_name[CACHE_ENC__MAX] = { NULL, "gzip", "br" };
-
-/* Headers of a cacheable public response, from the cache or not. A page
- * with a live field (the comment form's stamp) differs on every send:
- * etag NULL, and no validators. */
-static void add_validators(struct MHD_Response *r, const char *etag, const char *last_modified,
-			   enum cache_enc enc)
-{
-	if (etag)
-		MHD_add_response_header(r, "ETag", etag);
-	if (etag && last_modified)
-		MHD_add_response_header(r, "Last-Modified", last_modified);
-	MHD_add_response_header(r, "Vary", "Accept-Encoding");
-	if (encoding_name[enc])
-		MHD_add_response_header(r, "Content-Encoding", encoding_name[enc]);
-}
-
-/* What a worker keeps in its wire slot of a cached variant: the response
- * it built, and for a page with a live field the time bucket whose text
- * the response carries. */
-struct wire {
-	struct MHD_Response *r;
-	long long bucket;
-};
-
-/* A live field's text is the end of the bucket in which it is sent: never
- * earlier than the moment the reader got the page, at most this late. */
-#define LIVE_BUCKET_MS 100
-
-static long long live_bucket(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / LIVE_BUCKET_MS;
-}
-
-static void free_wire(void *p)
-{
-	struct wire *w = p;
-	MHD_destroy_response(w->r);
-	free(w);
-}
-
-static void release_hit(void *ref)
-{
-	cache_release(ref);
-}
-
-/* A live page's ETag names its bytes (the field blanked) and the second
- * its field was written: "<etag>-t<hex seconds>", so that a client's
- * copy can be confirmed while its field is young enough. */
-static const char *live_etag(const char *etag, long long secs, char *out, size_t len)
-{
-	snprintf(out, len, "%.*s-t%llx\"", (int)strlen(etag) - 1, etag, (unsigned long long)secs);
-	return out;
-}
-
-static void hit_headers(struct MHD_Response *r, const struct cache_hit *hit,
-			const struct req *rq, long long bucket)
-{
-	char etag[64];
-	MHD_add_response_header(r, "Content-Type", hit->content_type);
-	MHD_add_response_header(r, "Cache-Control", hit->cache_control);
-	if (hit->live_fn) /* no Last-Modified: the time says nothing of the field;
-			   * a 304 (bucket -1) keeps the client's own ETag */
-		add_validators(r, hit->live_keep > 0 && bucket >= 0
-					  ? live_etag(hit->etag, bucket * LIVE_BUCKET_MS / 1000, etag,
-						      sizeof etag) : NULL,
-			       NULL, hit->enc);
-	else
-		add_validators(r, hit->etag, hit->last_modified_http, hit->enc);
-	add_security_headers(r, rq);
-}
-
-/* 1 when If-None-Match names this live page (etag) with a field written
- * less than keep seconds ago: the client's copy, form and all, serves. */
-static int live_not_modified(struct MHD_Connection *con, const char *etag, int keep)
-{
-	const char *inm = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	size_t n = strlen(etag) - 1; /* without its closing quote */
-	if (!inm || keep <= 0)
-		return 0;
-	long long now = (long long)time(NULL);
-	for (const char *p = strchr(inm, '"'); p; p = strchr(p + 1, '"')) {
-		if (strncmp(p, etag, n) != 0 || p[n] != '-' || p[n + 1] != 't')
-			continue;
-		char *end;
-		if (!isxdigit((unsigned char)p[n + 2])) /* no sign: strtoll would take one */
-			continue;
-		long long t = strtoll(p + n + 2, &end, 16);
-		if (*end == '"' && t >= 0 && t <= now && now - t <= keep)
-			return 1;
-	}
-	return 0;
-}
-
-/* Sends a cached response, or 304 when the client has it. */
-struct mapping { void *at; size_t len; int mapped; };
-
-static void unmap(void *cls)
-{
-	struct mapping *m = cls;
-	if (m->mapped)
-		munmap(m->at, m->len);
-	else
-		free(m->at);
-	free(m);
-}
-
-/* A response for a cached variant. The page is mapped from its sealed
- * memfd, not sent from the descriptor: MHD then writes headers and body
- * with one sendmsg, in full segments, where a file response costs a send()
- * of the headers, pushed alone, and a sendfile. The mapping outlives the
- * cache entry if need be: it goes with the response. A page with a live
- * field is mapped privately and the field's text for `bucket` written
- * over it: the kernel copies only the memory pages written. */
-static struct MHD_Response *hit_response(const struct req *rq, const struct cache_hit *hit,
-					 long long bucket)
-{
-	struct mapping *m = malloc(sizeof *m);
-	char text[128];
-	if (!m || hit->live_len >= sizeof text) {
-		free(m);
-		return NULL;
-	}
-	int live = hit->live_fn != NULL;
-	m->len = hit->len ? hit->len : 1;
-	m->mapped = hit->fd >= 0;
-	if (m->mapped) {
-		m->at = mmap(NULL, m->len, live ? PROT_READ | PROT_WRITE : PROT_READ,
-			     live ? MAP_PRIVATE : MAP_SHARED, hit->fd, 0);
-		if (m->at == MAP_FAILED)
-			m->at = NULL;
-	} else if ((m->at = malloc(m->len)))
-		memcpy(m->at, hit->body, hit->len);
-	if (!m->at) {
-		free(m);
-		return NULL;
-	}
-	if (live) {
-		hit->live_fn(rq->site, hit->live_key, bucket * LIVE_BUCKET_MS + LIVE_BUCKET_MS - 1, text,
-			     hit->live_len + 1);
-		if (strlen(text) != hit->live_len) {
-			unmap(m);
-			return NULL;
-		}
-		cache_live_patch(hit, m->at, text);
-	}
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer_with_free_callback_cls(hit->len, m->at, unmap, m);
-	if (!r)
-		unmap(m);
-	return r;
-}
-
-/* This thread's own response for the hit's variant, built once (once per
- * time bucket for a live page): no header added per request, and no other
- * thread takes its lock. NULL when it cannot be built. */
-static struct MHD_Response *wire_response(const struct req *rq, const struct cache_hit *hit,
-					  long long bucket)
-{
-	struct wire *w = *hit->wire;
-	if (w && w->bucket == bucket)
-		return w->r;
-	struct MHD_Response *r = hit_response(rq, hit, bucket);
-	if (!r)
-		return NULL;
-	hit_headers(r, hit, rq, bucket);
-	if (!w && !(w = malloc(sizeof *w))) {
-		MHD_destroy_response(r);
-		return NULL;
-	}
-	if (*hit->wire)
-		MHD_destroy_response(w->r); /* freed when its last send ends */
-	w->r = r;
-	w->bucket = bucket;
-	*hit->wire = w;
-	return r;
-}
-
-static enum MHD_Result queue_hit(struct MHD_Connection *con, const char *method,
-				 struct req *rq, struct cache_hit *hit)
-{
-	int status = hit->status; /* 200, or a cached 404: never a 304 */
-	struct MHD_Response *r = NULL;
-	enum MHD_Result ret;
-	long long bucket = hit->live_fn ? live_bucket() : -1;
-	if (status == 200 && (hit->live_fn ? live_not_modified(con, hit->etag, hit->live_keep)
-					   : not_modified(con, hit->etag, hit->last_modified)))
-		status = 304;
-	else if (hit->wire && (hit->fd >= 0 || hit->live_fn) && !rq->https &&
-		 (r = wire_response(rq, hit, bucket))) {
-		ret = MHD_queue_response(con, (unsigned)status, r);
-		cache_release(hit->ref);
-		log_access(rq->client_ip, method, rq->uri, status, hit->len, rq->referer,
-			   rq->user_agent);
-		return ret;
-	}
-	if (status != 304 && hit->live_fn) {
-		r = hit_response(rq, hit, bucket);
-	} else if (status != 304 && hit->body) {
-		r = MHD_create_response_from_buffer_with_free_callback_cls(
-			hit->len, (void *)hit->body, release_hit, hit->ref);
-		hit->ref = NULL; /* released with the response */
-	} else if (status != 304) {
-		/* a descriptor of our own: the entry may be evicted mid-send */
-		int fd = dup(hit->fd);
-		if (fd >= 0)
-			r = MHD_create_response_from_fd_at_offset64(hit->len, fd, 0);
-	}
-	if (status == 304)
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	if (hit->ref)
-		cache_release(hit->ref);
-	if (!r)
-		return MHD_NO;
-	hit_headers(r, hit, rq, status == 304 ? -1 : bucket);
-	ret = MHD_queue_response(con, (unsigned)status, r);
-	MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, status, status != 304 ? hit->len : 0,
-		   rq->referer, rq->user_agent);
-	return ret;
-}
-
-/* A public 200 built now (cache off, or not cacheable): validators, 304
- * and gzip all the same, so clients cannot tell the difference. */
-static struct MHD_Response *public_response(struct MHD_Connection *con, struct resp *rs,
-					    int *status, size_t *len)
-{
-	char etag[24], tagged[64];
-	const char *body = buf_str(&rs->body);
-	cache_etag_live(body, rs->body.len, &rs->live, etag);
-	enum cache_enc enc = CACHE_IDENTITY;
-	struct MHD_Response *r;
-	char *z = NULL;
-	size_t zlen = 0;
-	int live = rs->live.fn != NULL;
-	if (live ? live_not_modified(con, etag, rs->live.keep) : not_modified(con, etag, 0)) {
-		*status = 304;
-		*len = 0;
-		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-	} else if ((cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)) &
-		    (1u << CACHE_GZIP)) && rs->body.len > 512 &&
-		   cache_gzip(body, rs->body.len, &z, &zlen) == 0) {
-		enc = CACHE_GZIP;
-		char plain[24];
-		memcpy(plain, etag, sizeof plain);
-		snprintf(etag, sizeof etag, "%.17s-gz\"", plain);
-		*len = zlen;
-		r = MHD_create_response_from_buffer(zlen, z, MHD_RESPMEM_MUST_FREE);
-	} else {
-		char *b = buf_detach(&rs->body, len);
-		r = MHD_create_response_from_buffer(*len, b, MHD_RESPMEM_MUST_FREE);
-	}
-	if (r && live) /* as a cache hit's (hit_headers) */
-		add_validators(r, rs->live.keep > 0 && *status != 304
-					  ? live_etag(etag, (long long)time(NULL), tagged, sizeof tagged)
-					  : NULL, NULL, enc);
-	else if (r)
-		add_validators(r, etag, http_now(), enc);
-	return r;
-}
-
-/* A body anyone may be given, and kept: never a file or a static buffer. */
-static int public_body(const struct resp *rs)
-{
-	return !rs->static_body && rs->file_fd <= 0 && rs->cache_control &&
-	       strncmp(rs->cache_control, "public", 6) == 0;
-}
-
-static int is_public(const struct resp *rs)
-{
-	return (rs->status == 0 || rs->status == 200) && public_body(rs);
-}
-
-static enum MHD_Result queue(struct MHD_Connection *con, const char *method, struct req *rq,
-			     struct resp *rs)
-{
-	struct MHD_Response *r;
-	size_t len;
-	int status = rs->status ? rs->status : 200;
-	if (is_public(rs) && !rs->body.err) {
-		r = public_response(con, rs, &status, &len);
-	} else if (rs->file_fd > 0) {
-		len = rs->file_len; /* MHD sends it with sendfile and closes it */
-		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd, 0);
-		rs->file_fd = 0;
-	} else if (rs->static_body) {
-		len = rs->static_len;
-		r = MHD_create_response_from_buffer(len, (void *)rs->static_body,
-						    MHD_RESPMEM_PERSISTENT);
-	} else {
-		if (rs->body.err) {
-			log_error("%s: response body too large or out of memory", rq->uri);
-			buf_reset(&rs->body);
-			status = 500;
-		}
-		char *body = buf_detach(&rs->body, &len);
-		r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	}
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type",
-				rs->content_type ? rs->content_type : "text/html; charset=utf-8");
-	MHD_add_response_header(r, "Cache-Control",
-				rs->cache_control ? rs->cache_control : "private, no-store");
-	if (rs->location)
-		MHD_add_response_header(r, "Location", rs->location);
-	for (size_t i = 0; i < rs->nheaders; i++)
-		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
-	add_security_headers(r, rq);
-	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
-	MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, status, len, rq->referer, rq->user_agent);
-	return ret;
-}
 
 /* Fills the request from MHD and decodes the query string. 0 ok, else a
  * 4xx was put in rs. */
@@ -623,20 +237,20 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->method = method_of(method);
 	rq->uri = st->uri;
 	const char *peer = client_ip(st->pool, con);
-	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, header(con, "X-Forwarded-For"));
+	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, http_header(con, "X-Forwarded-For"));
 	rq->client_key = secure_client_key(st->pool, rq->client_ip);
-	rq->https = secure_https(rq->site, peer, header(con, "X-Forwarded-Proto"));
-	rq->user_agent = header(con, MHD_HTTP_HEADER_USER_AGENT);
-	rq->referer = header(con, MHD_HTTP_HEADER_REFERER);
-	rq->origin = header(con, "Origin");
-	rq->host = header(con, MHD_HTTP_HEADER_HOST);
-	rq->content_type = header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
+	rq->https = secure_https(rq->site, peer, http_header(con, "X-Forwarded-Proto"));
+	rq->user_agent = http_header(con, MHD_HTTP_HEADER_USER_AGENT);
+	rq->referer = http_header(con, MHD_HTTP_HEADER_REFERER);
+	rq->origin = http_header(con, "Origin");
+	rq->host = http_header(con, MHD_HTTP_HEADER_HOST);
+	rq->content_type = http_header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
 	rq->body = body_bytes(&st->body, &rq->body_len);
 	if (!rq->body) { /* its temporary file failed: dispatch answers */
 		rq->body = "";
 		rq->body_len = 0;
 	}
-	const char *cookie = header(con, MHD_HTTP_HEADER_COOKIE);
+	const char *cookie = http_header(con, MHD_HTTP_HEADER_COOKIE);
 	if (cookie)
 		cookie_decode(st->pool, cookie, HTTP_MAX_FIELDS, &rq->cookies);
 	const char *q = strchr(st->uri, '?');
@@ -650,7 +264,7 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 			   "The request's headers are larger than this site accepts.");
 		return -1;
 	}
-	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !header(con, MHD_HTTP_HEADER_HOST)) {
+	if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 && !http_header(con, MHD_HTTP_HEADER_HOST)) {
 		http_error(rq, rs, 400, "Bad request", "An HTTP/1.1 request needs a Host header.");
 		return -1;
 	}
@@ -696,8 +310,8 @@ static void store_settle(const struct site *site, struct store *store)
  * when chunked. */
 static size_t announced_body(struct MHD_Connection *con)
 {
-	const char *cl = header(con, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (header(con, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+	const char *cl = http_header(con, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	if (http_header(con, MHD_HTTP_HEADER_TRANSFER_ENCODING))
 		return BODY_UNKNOWN;
 	if (!cl)
 		return 0;
@@ -768,7 +382,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 		return MHD_YES;
 	}
 	st->answered = 1;
-	enum MHD_Result ret = queue(con, method, &rq, &rs);
+	enum MHD_Result ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
 	return ret;
 }
@@ -838,7 +452,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	struct worker *w = worker_fresh(site);
 	rq.store = w ? w->store : NULL;
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
-		ret = queue(con, method, &rq, &rs);
+		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
 		return ret;
 	}
@@ -846,7 +460,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (w)
 		worker_sync(site, w);
 	if (app->limit(&rq, &rs)) { /* before the cache: a cached search counts too */
-		ret = queue(con, method, &rq, &rs);
+		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
 		return ret;
 	}
@@ -858,11 +472,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				  : NULL;
 	int cacheable = key != NULL;
 	struct cache_hit hit;
-	if (cacheable &&
-	    cache_get(site->cache, key, cache_accept(header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING)),
-		      w->slot, &hit)) {
+	unsigned accept = cache_accept(http_header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+	if (cacheable && cache_get(site->cache, key, accept, w->slot, &hit)) {
 		buf_release(&rs.body);
-		return queue_hit(con, method, &rq, &hit);
+		return send_hit(con, method, &rq, &hit);
 	}
 	struct cache_deps deps;
 	if (cacheable) {
@@ -871,14 +484,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	dispatch(&rq, &rs, st);
 	store_settle(site, rq.store);
-	/* a public 404 (a page past a list's end) is kept too: asking for it
-	 * again costs a lookup, and it goes when its list changes */
-	if (cacheable && (is_public(&rs) || (rs.status == 404 && public_body(&rs))) &&
-	    !rs.body.err)
-		cache_put(site->cache, key, rs.status ? rs.status : 200, buf_str(&rs.body), rs.body.len,
-			  rs.content_type ? rs.content_type : "text/html; charset=utf-8",
-			  rs.cache_control, &deps, rs.cache_ttl, &rs.live);
-	ret = queue(con, method, &rq, &rs);
+	/* a page just built and kept leaves as a hit would (compressed once,
+	 * by cache_put); a public 404 (a page past a list's end) is kept too:
+	 * asking for it again costs a lookup, and it goes when its list changes */
+	if (cacheable && send_keepable(&rs) &&
+	    cache_put(site->cache, key, rs.status ? rs.status : 200, buf_str(&rs.body), rs.body.len,
+		      rs.content_type ? rs.content_type : "text/html; charset=utf-8",
+		      rs.cache_control, &deps, rs.cache_ttl, &rs.live, accept, w->slot, &hit)) {
+		buf_release(&rs.body);
+		return send_hit(con, method, &rq, &hit);
+	}
+	ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
 	return ret;
 }
@@ -933,7 +549,7 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	/* two malloc arenas instead of one per thread and core: the workers
 	 * allocate and free per request, and more arenas only fragment */
 	mallopt(M_ARENA_MAX, 2);
-	cache_set_wire_free(site->cache, free_wire);
+	cache_set_wire_free(site->cache, send_free_wire);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
 		on_request, site,

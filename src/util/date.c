@@ -54,3 +54,18 @@ void date_path(char out[13], long long t)
 	digits(out + 9, tm.tm_mday, 2);
 	out[12] = '\0';
 }
+
+const char *date_now(struct date_memo *m, const char *fmt, int local)
+{
+	time_t now = time(NULL);
+	if ((long long)now != m->at || !m->text[0]) {
+		struct tm tm;
+		if (local)
+			localtime_r(&now, &tm);
+		else
+			gmtime_r(&now, &tm);
+		strftime(m->text, sizeof m->text, fmt, &tm);
+		m->at = (long long)now;
+	}
+	return m->text;
+}

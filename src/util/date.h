@@ -13,4 +13,14 @@ const char *date_human(struct pool *p, long long t);
 /* "/2024/07/05/" of t into out (12 characters and a NUL). */
 void date_path(char out[13], long long t);
 
+/* The current time formatted with strftime's fmt (in UTC, or local time
+ * when local), at most once a second per memo: each caller keeps a
+ * _Thread_local memo, since strftime and localtime take a lock that shows
+ * in profiles of the serving path. */
+struct date_memo {
+	long long at;
+	char text[40];
+};
+const char *date_now(struct date_memo *m, const char *fmt, int local);
+
 #endif

@@ -5,6 +5,7 @@
  * so a request cannot forge log lines.
  */
 #include "log.h"
+#include "date.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -130,16 +131,8 @@ static void put_quoted(struct line *l, const char *s)
 void log_access(const char *ip, const char *method, const char *uri, int status,
 		unsigned long long bytes, const char *referer, const char *agent)
 {
-	/* formatted once a second per thread: localtime_r takes a lock */
-	static _Thread_local time_t last;
-	static _Thread_local char t[40];
-	time_t now = time(NULL);
-	if (now != last) {
-		struct tm tm;
-		localtime_r(&now, &tm);
-		strftime(t, sizeof t, "[%d/%b/%Y:%H:%M:%S %z]", &tm);
-		last = now;
-	}
+	static _Thread_local struct date_memo memo;
+	const char *t = date_now(&memo, "[%d/%b/%Y:%H:%M:%S %z]", 1);
 	struct line l = { .n = 0 };
 	puts_(&l, ip ? ip : "-");
 	puts_(&l, " - - ");

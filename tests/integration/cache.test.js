@@ -108,6 +108,20 @@ describe('page cache', () => {
     assert.equal(page(shead.headers.etag), page(sp.headers.etag));
   });
 
+  test('a miss leaves as the hit after it does: same encoding, ETag and bytes (compressed once, by the cache)', async () => {
+    // each section page is built by its first request; the cache keeps its
+    // brotli variant, and the miss is answered from what was kept
+    for (const p of [SPORT, '/section/business', '/tag/trade', '/search?q=baku']) {
+      const first = await h.get(base, p, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      const again = await h.get(base, p, { headers: { 'Accept-Encoding': 'gzip, br' } });
+      assert.equal(first.status, again.status, p);
+      assert.equal(first.headers['content-encoding'], 'br', `${p}: the miss sends the brotli variant`);
+      assert.equal(first.headers.etag, again.headers.etag, p);
+      assert.equal(first.headers['last-modified'], again.headers['last-modified'], p);
+      assert.ok(first.raw.equals(again.raw), `${p}: the same bytes`);
+    }
+  });
+
   test('approving a comment (another process) changes the story and home pages at once, and nothing else', async () => {
     const storyBefore = await etag(h.SEED_PATH);
     const homeBefore = await etag('/');

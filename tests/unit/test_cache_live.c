@@ -100,7 +100,7 @@ static void live_field_patched_in_every_variant(void)
 	struct cache_deps d;
 	cache_deps_begin(c, &d);
 	struct cache_live live = { old_text, 12, field, 0 };
-	cache_put(c, "/story", 200, body, len, "text/html", "public", &d, 0, &live);
+	cache_put(c, "/story", 200, body, len, "text/html", "public", &d, 0, &live, 0, 0, NULL);
 
 	struct cache_hit hit;
 	/* plain */
@@ -147,13 +147,13 @@ static void field_twice_or_missing_is_not_cached(void)
 	struct cache_hit hit;
 	cache_deps_begin(c, &d);
 	struct cache_live live = { text, 3, field, 0 };
-	cache_put(c, "/twice", 200, body, len, "text/html", "public", &d, 0, &live);
+	cache_put(c, "/twice", 200, body, len, "text/html", "public", &d, 0, &live, 0, 0, NULL);
 	CHECK(cache_get(c, "/twice", 7u, 0, &hit) == 0);
 	struct cache_live missing = { "0000000000000.nowhere-in-body", 3, field, 0 };
-	cache_put(c, "/missing", 200, body, len, "text/html", "public", &d, 0, &missing);
+	cache_put(c, "/missing", 200, body, len, "text/html", "public", &d, 0, &missing, 0, 0, NULL);
 	CHECK(cache_get(c, "/missing", 7u, 0, &hit) == 0);
 	/* without a live field the same page is cached, brotli and all */
-	cache_put(c, "/plain", 200, body, len, "text/html", "public", &d, 0, NULL);
+	cache_put(c, "/plain", 200, body, len, "text/html", "public", &d, 0, NULL, 0, 0, NULL);
 	CHECK(cache_get(c, "/plain", 7u, 0, &hit) == 1);
 	CHECK(hit.enc == CACHE_BROTLI && hit.live_fn == NULL);
 	cache_release(hit.ref);
