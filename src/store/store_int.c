@@ -85,6 +85,34 @@ int exec_id(struct store *st, const char *sql, long long id, const char *what)
 	return exec_step(st, s, what);
 }
 
+int exec_sql(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	return s ? exec_step(st, s, sql) : STORE_ERROR;
+}
+
+int upsert_named(struct store *st, const char *put_sql, const char *id_sql, const char *name,
+		 const char *slug, int position, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, put_sql);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	bind_text(s, 2, slug);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int(s, 3, position);
+	if (exec_step(st, s, put_sql))
+		return STORE_ERROR;
+	if (!(s = stmt(st, id_sql)))
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, id_sql);
+}
+
 int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n)
 {
@@ -179,6 +207,20 @@ void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 	x->links = full ? col_text(p, s, 6) : "";
 	x->photo_width = full ? sqlite3_column_int(s, 7) : 0;
 	x->photo_height = full ? sqlite3_column_int(s, 8) : 0;
+}
+
+void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct tag *t = e;
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = col_text(p, s, 1);
+	t->slug = col_text(p, s, 2);
+}
+
+void row_id(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	(void)p;
+	*(long long *)e = sqlite3_column_int64(s, 0);
 }
 
 void row_comment(struct pool *p, sqlite3_stmt *s, void *e)

@@ -10,9 +10,7 @@
 #include <string.h>
 
 #define MOD_COLS \
-	"c.id, c.story_id, c.parent_id, c.created_at, c.author, c.email, c.url, c.body," \
-	" c.ip, c.user_agent, c.status, s.slug, s.title, COALESCE(s.published_at, 0)," \
-	" s.author_id, s.status"
+	COMMENT_COLS ", s.slug, s.title, COALESCE(s.published_at, 0), s.author_id, s.status"
 #define MOD_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"
 #define MOD_WHERE " WHERE (?1 < 0 OR c.status = ?1) AND (?2 = 0 OR s.author_id = ?2)"
 
@@ -24,9 +22,6 @@ static const char SQL_COUNTS[] = "SELECT c.status, count(*)" MOD_FROM
 static const char SQL_OWNER[] = "SELECT s.author_id" MOD_FROM " WHERE c.id = ?1";
 static const char SQL_GET[] = "SELECT " MOD_COLS MOD_FROM " WHERE c.id = ?1";
 static const char SQL_STATUS[] = "UPDATE comments SET status = ?2, status_at = ?3 WHERE id = ?1";
-static const char SQL_RECOUNT[] = "UPDATE stories SET comment_count = (SELECT count(*)"
-				  " FROM comments c WHERE c.story_id = stories.id AND c.status = 1)"
-				  " WHERE id = ?1";
 static const char SQL_STORY_OF[] = "SELECT story_id, parent_id, status FROM comments WHERE id = ?1";
 static const char SQL_REPARENT[] = "UPDATE comments SET parent_id = ?2 WHERE parent_id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM comments WHERE id = ?1";
@@ -134,18 +129,6 @@ static int comment_of(struct store *st, long long id, long long *story, long lon
 	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "comment");
 }
 
-static int recount(struct store *st, long long story_id)
-{
-	sqlite3_stmt *s = stmt(st, SQL_RECOUNT);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	if (exec_step(st, s, "comment recount"))
-		return STORE_ERROR;
-	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
-		       ? STORE_ERROR : STORE_OK;
-}
-
 int store_mod_set_status(struct store *st, long long id, enum comment_status status, long long now)
 {
 	long long story, parent;
@@ -163,7 +146,7 @@ int store_mod_set_status(struct store *st, long long id, enum comment_status sta
 		return STORE_ERROR;
 	/* only entering or leaving the approved set changes a page */
 	if (old == COMMENT_APPROVED || status == COMMENT_APPROVED)
-		return recount(st, story);
+		return comments_recount(st, story);
 	return STORE_OK;
 }
 
@@ -186,7 +169,7 @@ int store_mod_delete(struct store *st, long long id)
 	sqlite3_bind_int64(s, 1, id);
 	if (exec_step(st, s, "comment delete"))
 		return STORE_ERROR;
-	return old == COMMENT_APPROVED ? recount(st, story) : STORE_OK;
+	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
 }
 
 int store_mod_edit(struct store *st, long long id, const char *author, const char *email,
@@ -208,7 +191,7 @@ int store_mod_edit(struct store *st, long long id, const char *author, const cha
 	bind_text(s, 6, body_html);
 	if (exec_step(st, s, "comment edit"))
 		return STORE_ERROR;
-	return old == COMMENT_APPROVED ? recount(st, story) : STORE_OK;
+	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
 }
 
 int store_mod_purge(struct store *st, long long before, size_t *n)

@@ -16,6 +16,10 @@
 
 static const char SQL_GET[] = "SELECT " SECTION_COLS " FROM sections WHERE id = ?1";
 static const char SQL_SLUG_ID[] = "SELECT id FROM sections WHERE slug = ?1";
+/* the importer's and the demo's: by slug, at the top level */
+static const char SQL_PUT[] =
+	"INSERT INTO sections(name, slug, position, path) VALUES(?1, ?2, ?3, ?2)"
+	" ON CONFLICT(slug) DO UPDATE SET name = excluded.name";
 static const char SQL_NEXT_POS[] =
 	"SELECT COALESCE(max(position) + 1, 0) FROM sections WHERE parent_id = ?1";
 static const char SQL_INSERT[] =
@@ -46,6 +50,12 @@ static int invalid(struct store *st, const char *msg)
 {
 	snprintf(st->err, sizeof st->err, "%s", msg);
 	return STORE_INVALID;
+}
+
+int store_section_put(struct store *st, const char *name, const char *slug, int position,
+		      long long *id)
+{
+	return upsert_named(st, SQL_PUT, SQL_SLUG_ID, name, slug, position, id);
 }
 
 int store_section_get(struct store *st, struct pool *p, long long id, struct section *out)
