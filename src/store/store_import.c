@@ -54,9 +54,7 @@ int store_import_map_get(struct store *st, struct pool *p, const char *source, c
 			*hash = col_text(p, s, 1);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "import map");
+	return one_result(st, rc, "import map");
 }
 
 int store_import_map_put(struct store *st, const char *source, const char *kind,

@@ -137,15 +137,32 @@ int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
 	return STORE_OK;
 }
 
+int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int k = sqlite3_column_int(s, 0);
+		if (k >= 0 && k < max)
+			counts[k] = (size_t)sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+int one_result(struct store *st, int rc, const char *what)
+{
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, what);
+}
+
 int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem)
 {
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		row(p, s, elem);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "query");
+	return one_result(st, rc, "query");
 }
 
 void row_story(struct pool *p, sqlite3_stmt *s, void *e)

@@ -94,6 +94,14 @@ int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
 	    void **out, size_t *n);
 /* Exactly one row into elem: STORE_OK, STORE_NOTFOUND or STORE_ERROR. */
 int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem);
+/* What the step (rc) of a statement expected to return one row means:
+ * STORE_OK (a row), STORE_NOTFOUND (none) or STORE_ERROR with the message
+ * set (what: the log line's subject). For callers that read the row's
+ * columns themselves before done(). */
+int one_result(struct store *st, int rc, const char *what);
+/* Rows of (status, count) into counts[status] for 0 <= status < max (the
+ * caller zeroes counts first); done() after. */
+int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what);
 
 /* The columns of a story summary, shared by every list query, and the
  * row function that reads them (body columns 17-18 when present). */

@@ -70,19 +70,12 @@ int store_mod_comments(struct store *st, struct pool *p, const struct mod_filter
 
 int store_mod_counts(struct store *st, long long owner_id, size_t counts[COMMENT__MAX])
 {
+	memset(counts, 0, COMMENT__MAX * sizeof *counts);
 	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
 	if (!s)
 		return STORE_ERROR;
-	memset(counts, 0, COMMENT__MAX * sizeof *counts);
 	sqlite3_bind_int64(s, 1, owner_id);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(s, 0);
-		if (k >= 0 && k < COMMENT__MAX)
-			counts[k] = (size_t)sqlite3_column_int64(s, 1);
-	}
-	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "comment counts");
+	return status_counts(st, s, counts, COMMENT__MAX, "comment counts");
 }
 
 int store_comment_owner(struct store *st, long long comment_id, long long *owner_id)
@@ -95,9 +88,7 @@ int store_comment_owner(struct store *st, long long comment_id, long long *owner
 	if (rc == SQLITE_ROW)
 		*owner_id = sqlite3_column_int64(s, 0);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "comment owner");
+	return one_result(st, rc, "comment owner");
 }
 
 int store_mod_get(struct store *st, struct pool *p, long long id, struct mod_comment *out)
@@ -124,9 +115,7 @@ static int comment_of(struct store *st, long long id, long long *story, long lon
 		*status = sqlite3_column_int(s, 2);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "comment");
+	return one_result(st, rc, "comment");
 }
 
 int store_mod_set_status(struct store *st, long long id, enum comment_status status, long long now)

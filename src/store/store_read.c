@@ -109,9 +109,7 @@ int store_setting_get(struct store *st, struct pool *p, const char *key, const c
 	if (rc == SQLITE_ROW)
 		*val = col_text(p, s, 0);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "setting");
+	return one_result(st, rc, "setting");
 }
 
 int store_setting_set(struct store *st, const char *key, const char *val)

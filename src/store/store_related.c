@@ -136,9 +136,7 @@ int store_related_due(struct store *st, long long *seq)
 	if (rc == SQLITE_ROW)
 		*seq = sqlite3_column_int64(s, 0);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "related due");
+	return one_result(st, rc, "related due");
 }
 
 int store_related_done(struct store *st, long long seq)

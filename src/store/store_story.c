@@ -125,18 +125,9 @@ int store_admin_stories(struct store *st, struct pool *p, const struct story_adm
 
 int store_story_counts(struct store *st, size_t counts[STORY__MAX])
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
-	if (!s)
-		return STORE_ERROR;
 	memset(counts, 0, STORY__MAX * sizeof *counts);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(s, 0);
-		if (k >= 0 && k < STORY__MAX)
-			counts[k] = (size_t)sqlite3_column_int64(s, 1);
-	}
-	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "story counts");
+	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	return s ? status_counts(st, s, counts, STORY__MAX, "story counts") : STORE_ERROR;
 }
 
 static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
@@ -177,9 +168,7 @@ int store_story_meta(struct store *st, long long id, long long *author_id,
 		*status = (enum story_status)sqlite3_column_int(s, 1);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "story meta");
+	return one_result(st, rc, "story meta");
 }
 
 int store_slug_in_use(struct store *st, const char *slug, long long except_id)
@@ -416,9 +405,7 @@ int store_story_last_save(struct store *st, struct pool *p, long long id, long l
 		*at = sqlite3_column_int64(s, 2);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "last save");
+	return one_result(st, rc, "last save");
 }
 
 int store_stories_due(struct store *st, struct pool *p, long long now, long long **ids, size_t *n)
