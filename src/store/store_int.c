@@ -113,6 +113,20 @@ int upsert_named(struct store *st, const char *put_sql, const char *id_sql, cons
 	return rc == SQLITE_ROW ? STORE_OK : fail(st, id_sql);
 }
 
+int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, what);
+}
+
 int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n)
 {

@@ -80,19 +80,6 @@ static int rows_of(struct store *st, struct pool *p, const char *sql, long long 
 	return collect(st, p, s, sizeof **out, row_section, (void **)out, n);
 }
 
-static int int_query(struct store *st, const char *sql, long long id, long long *out)
-{
-	sqlite3_stmt *s = stmt(st, sql);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "section count");
-}
-
 int dep_section_tree(struct store *st, long long id)
 {
 	if (!st->record)
@@ -191,7 +178,7 @@ int store_section_create(struct store *st, const char *name, const char *slug,
 	if (!rc)
 		rc = path_under(st, p, parent_id, slug, &path);
 	if (!rc)
-		rc = int_query(st, SQL_NEXT_POS, parent_id, &pos);
+		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
 	sqlite3_stmt *s = rc ? NULL : stmt(st, SQL_INSERT);
 	if (s) {
 		bind_text(s, 1, name);
@@ -275,7 +262,7 @@ int store_section_update(struct store *st, struct pool *p, long long id, const c
 	    (parent_id == id || (strncmp(path, old.path, ol) == 0 && path[ol] == '/')))
 		return invalid(st, "a section cannot be placed inside itself or one of its subsections");
 	if (!rc && parent_id != old.parent_id)
-		rc = int_query(st, SQL_NEXT_POS, parent_id, &pos);
+		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
 	if (!rc && strcmp(name, old.name) != 0) {
 		sqlite3_stmt *s = stmt(st, SQL_SET_NAME);
 		if (!s)
@@ -346,7 +333,7 @@ int store_section_move(struct store *st, long long id, int delta)
 int store_section_story_count(struct store *st, long long id, size_t *n)
 {
 	long long c = 0;
-	int rc = int_query(st, SQL_COUNT, id, &c);
+	int rc = int_row(st, SQL_COUNT, id, &c, "section count");
 	*n = (size_t)c;
 	return rc;
 }
