@@ -76,26 +76,14 @@ int store_changes_since(struct store *st, long long *seq, size_t limit,
 	return rc == SQLITE_DONE ? n : fail(st, "change log");
 }
 
-static int single_int(struct store *st, const char *sql, long long *v)
-{
-	sqlite3_stmt *s = stmt(st, sql);
-	if (!s)
-		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int64(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, sql);
-}
-
 int store_changes_head(struct store *st, long long *seq)
 {
-	return single_int(st, SQL_HEAD, seq);
+	return int_row(st, SQL_HEAD, 0, seq, SQL_HEAD);
 }
 
 int store_changes_tail(struct store *st, long long *seq)
 {
-	return single_int(st, SQL_TAIL, seq);
+	return int_row(st, SQL_TAIL, 0, seq, SQL_TAIL);
 }
 
 void store_set_recorder(struct store *st, void (*fn)(void *arg, const char *tag), void *arg)
@@ -173,7 +161,7 @@ int store_data_version(struct store *st, long long *v)
 {
 	long long now = (long long)time(NULL);
 	if (!st->signal || now != st->pragma_at) {
-		if (single_int(st, SQL_DATA_VERSION, &st->pragma_version))
+		if (int_row(st, SQL_DATA_VERSION, 0, &st->pragma_version, SQL_DATA_VERSION))
 			return STORE_ERROR;
 		st->pragma_at = now;
 	}

@@ -13,34 +13,29 @@
 
 #include <string.h>
 
-#define PUB " s.status = 3"
-#define WITH_BODY "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
-#define NEWEST_N " ORDER BY s.published_at DESC, s.id DESC LIMIT ?1"
+#define NEWEST_N NEWEST_FIRST " LIMIT ?1"
 
-static const char SQL_FEED_ALL[] = WITH_BODY " WHERE" PUB NEWEST_N;
+static const char SQL_FEED_ALL[] = STORY_WITH_BODY " WHERE" IS_PUBLISHED NEWEST_N;
 /* a section's (with its descendants') and a tag's newest, from their
  * list indexes (see store_stories_list) */
 #define NEWEST_OF(table, key) " WHERE s.id IN (SELECT story_id FROM " table " WHERE " key \
 	" = ?2 AND status = 3 ORDER BY published_at DESC, story_id DESC LIMIT ?1)" NEWEST_N
-static const char SQL_FEED_SECTION[] = WITH_BODY NEWEST_OF("section_stories", "section_id");
-static const char SQL_FEED_TAG[] = WITH_BODY NEWEST_OF("story_tags", "tag_id");
-static const char SQL_FEED_AUTHOR[] = WITH_BODY " WHERE" PUB " AND s.author_id = ?2" NEWEST_N;
-static const char SQL_TAGS_OF[] = "SELECT t.id, t.name, t.slug FROM story_tags x"
-				  " JOIN tags t ON t.id = x.tag_id WHERE x.story_id = ?1"
-				  " ORDER BY x.position";
+static const char SQL_FEED_SECTION[] = STORY_WITH_BODY NEWEST_OF("section_stories", "section_id");
+static const char SQL_FEED_TAG[] = STORY_WITH_BODY NEWEST_OF("story_tags", "tag_id");
+static const char SQL_FEED_AUTHOR[] = STORY_WITH_BODY " WHERE" IS_PUBLISHED " AND s.author_id = ?2" NEWEST_N;
 
-#define COMMENT_COLS \
+#define FEED_COMMENT_ROWS \
 	"SELECT c.id, c.story_id, c.parent_id, c.created_at, c.author, '', c.url, c.body," \
 	" '', '', c.status, s.title, s.slug, s.published_at" \
 	" FROM comments c JOIN stories s ON s.id = c.story_id"
-static const char SQL_COMMENTS_ALL[] = COMMENT_COLS
-	" WHERE c.status = 1 AND" PUB " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
-static const char SQL_COMMENTS_STORY[] = COMMENT_COLS
-	" WHERE c.story_id = ?2 AND c.status = 1 AND" PUB
+static const char SQL_COMMENTS_ALL[] = FEED_COMMENT_ROWS
+	" WHERE c.status = 1 AND" IS_PUBLISHED " ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
+static const char SQL_COMMENTS_STORY[] = FEED_COMMENT_ROWS
+	" WHERE c.story_id = ?2 AND c.status = 1 AND" IS_PUBLISHED
 	" ORDER BY c.created_at DESC, c.id DESC LIMIT ?1";
 
 static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
-	" WHERE" PUB " AND s.published_at BETWEEN ?2 AND ?3" NEWEST_N;
+	" WHERE" IS_PUBLISHED " AND s.published_at BETWEEN ?2 AND ?3" NEWEST_N;
 
 /* Sitemaps: one page is the URLs whose id is in [?1, ?2] (stories by
  * their own id, the rest by theirs), each row read from an index. A
@@ -49,7 +44,7 @@ static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
 #define URL_ROWS(table) " FROM sitemap_urls x JOIN " table " ON e.id = x.id" \
 	" WHERE x.kind = ?3 AND x.id BETWEEN ?1 AND ?2 AND x.count > 0 ORDER BY x.id"
 static const char *const sql_rows[SITEMAP__MAX] = {
-	"SELECT s.slug, s.published_at, s.updated_at FROM stories s WHERE" PUB
+	"SELECT s.slug, s.published_at, s.updated_at FROM stories s WHERE" IS_PUBLISHED
 	" AND s.id BETWEEN ?1 AND ?2 ORDER BY s.id",
 	"SELECT e.path, 0, x.lastmod" URL_ROWS("sections e"),
 	"SELECT e.slug, 0, x.lastmod" URL_ROWS("tags e"),
@@ -57,14 +52,6 @@ static const char *const sql_rows[SITEMAP__MAX] = {
 };
 static const char SQL_SITEMAP_PAGES[] = "SELECT kind, page, lastmod FROM sitemap_pages"
 	" WHERE count > 0 AND kind BETWEEN 0 AND ?1 ORDER BY kind, page";
-
-static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct tag *t = e;
-	t->id = sqlite3_column_int64(s, 0);
-	t->name = col_text(p, s, 1);
-	t->slug = col_text(p, s, 2);
-}
 
 int store_feed_stories(struct store *st, struct pool *p, const struct story_filter *f,
 		       size_t limit, struct story **out, size_t *n)
@@ -94,11 +81,7 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 		dep_stories(st, *out, *n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++) {
 		struct story *x = &(*out)[i];
-		s = stmt(st, SQL_TAGS_OF);
-		if (!s)
-			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, x->id);
-		rc = collect(st, p, s, sizeof *x->tags, row_tag, (void **)&x->tags, &x->ntags);
+		rc = story_tags_get(st, p, x->id, &x->tags, &x->ntags);
 	}
 	return rc;
 }

@@ -9,6 +9,7 @@
  */
 #include "store_import.h"
 #include "store_int.h"
+#include "store_story.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -22,31 +23,19 @@ static const char SQL_MAP_PUT[] =
 static const char SQL_USER_BY_EMAIL[] =
 	"SELECT id, name, slug, email, bio FROM users WHERE email = ?1";
 static const char SQL_USER_SLUG[] = "SELECT 1 FROM users WHERE slug = ?1";
-static const char SQL_STORY_SLUG[] = "SELECT 1 FROM stories WHERE slug = ?1 AND id != ?2";
-static const char SQL_COMMENT_ADD[] =
-	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
-	" created_at, ip, user_agent, body_html) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 static const char SQL_COMMENT_PARENT[] = "UPDATE comments SET parent_id = ?2 WHERE id = ?1";
-static const char SQL_RECOUNT[] =
-	"UPDATE stories SET comment_count = (SELECT count(*) FROM comments c"
-	" WHERE c.story_id = stories.id AND c.status = 1) WHERE id = ?1";
 static const char SQL_STORY_UPDATE[] =
 	"UPDATE stories SET slug = ?2, title = ?3, excerpt = ?4, body_md = ?5, body_html = ?6,"
 	" section_id = NULLIF(?7, 0), author_id = ?8, status = ?9, published_at = ?10,"
 	" updated_at = ?11, reading_minutes = ?12, comments_open = ?13,"
 	" version = version + 1 WHERE id = ?1";
-static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
-static const char SQL_TAG_ADD[] =
-	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
 static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links FROM users"
 	" ORDER BY id";
 static const char SQL_TAGS[] = "SELECT id, name, slug FROM tags ORDER BY id";
 static const char SQL_STORY_IDS[] = "SELECT id FROM stories ORDER BY id";
-static const char SQL_COMMENTS[] =
-	"SELECT id, story_id, parent_id, created_at, author, email, url, body, ip, user_agent,"
-	" status FROM comments WHERE story_id = ?1 ORDER BY created_at, id";
-static const char SQL_BEGIN_READ[] = "BEGIN";
+static const char SQL_COMMENTS[] = "SELECT " COMMENT_COLS " FROM comments c"
+				   " WHERE c.story_id = ?1 ORDER BY c.created_at, c.id";
 static const char SQL_REDIRECTS[] = "SELECT old_path, new_path FROM redirects ORDER BY old_path";
 
 int store_import_map_get(struct store *st, struct pool *p, const char *source, const char *kind,
@@ -65,9 +54,7 @@ int store_import_map_get(struct store *st, struct pool *p, const char *source, c
 			*hash = col_text(p, s, 1);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "import map");
+	return one_result(st, rc, "import map");
 }
 
 int store_import_map_put(struct store *st, const char *source, const char *kind,
@@ -105,34 +92,12 @@ int store_import_user_slug_taken(struct store *st, const char *slug)
 
 int store_import_story_slug_taken(struct store *st, const char *slug, long long except_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_SLUG);
-	if (!s)
-		return STORE_ERROR;
-	bind_text(s, 1, slug);
-	sqlite3_bind_int64(s, 2, except_id);
-	return exists(st, s);
+	return store_slug_in_use(st, slug, except_id);
 }
 
 int store_import_comment_add(struct store *st, const struct comment *c, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COMMENT_ADD);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, c->story_id);
-	sqlite3_bind_int64(s, 2, c->parent_id);
-	bind_text(s, 3, c->author);
-	bind_text(s, 4, c->email);
-	bind_text(s, 5, c->url);
-	bind_text(s, 6, c->body);
-	sqlite3_bind_int(s, 7, (int)c->status);
-	sqlite3_bind_int64(s, 8, c->created_at);
-	bind_text(s, 9, c->ip);
-	bind_text(s, 10, c->user_agent);
-	bind_text(s, 11, c->body_html);
-	if (exec_step(st, s, "comment import"))
-		return STORE_ERROR;
-	*id = sqlite3_last_insert_rowid(st->db);
-	return STORE_OK;
+	return comment_row_insert(st, c, c->created_at, 0, id); /* status_at 0: as it came */
 }
 
 int store_import_comment_set_parent(struct store *st, long long id, long long parent_id)
@@ -147,15 +112,7 @@ int store_import_comment_set_parent(struct store *st, long long id, long long pa
 
 int store_import_story_done(struct store *st, long long story_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_RECOUNT);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	if (exec_step(st, s, "comment recount"))
-		return STORE_ERROR;
-	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
-		       ? STORE_ERROR
-		       : STORE_OK;
+	return comments_recount(st, story_id);
 }
 
 int store_import_story_update(struct store *st, const struct story *x)
@@ -165,22 +122,8 @@ int store_import_story_update(struct store *st, const struct story *x)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, x->id);
 	bind_story(s, 2, x);
-	if (exec_step(st, s, "story update"))
+	if (exec_step(st, s, "story update") || story_tags_set(st, x->id, x->tags, x->ntags))
 		return STORE_ERROR;
-	if (!(s = stmt(st, SQL_TAGS_CLEAR)))
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, x->id);
-	if (exec_step(st, s, "story tags clear"))
-		return STORE_ERROR;
-	for (size_t i = 0; i < x->ntags; i++) {
-		if (!(s = stmt(st, SQL_TAG_ADD)))
-			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, x->id);
-		sqlite3_bind_int64(s, 2, x->tags[i].id);
-		sqlite3_bind_int(s, 3, (int)i);
-		if (exec_step(st, s, "story tag"))
-			return STORE_ERROR;
-	}
 	return store_touchf(st, "story:%lld", x->id) || store_touch(st, "list:home") ? STORE_ERROR
 										       : STORE_OK;
 }
@@ -192,8 +135,7 @@ int store_import_touch_all(struct store *st)
 
 int store_export_begin(struct store *st)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BEGIN_READ);
-	return s ? exec_step(st, s, "begin") : STORE_ERROR;
+	return begin_deferred(st);
 }
 
 static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
@@ -217,24 +159,10 @@ int store_export_users(struct store *st, struct pool *p, struct export_user **ou
 	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
 }
 
-static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct tag *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-}
-
 int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, SQL_TAGS);
 	return s ? collect(st, p, s, sizeof **out, row_tag, (void **)out, n) : STORE_ERROR;
-}
-
-static void row_id(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	(void)p;
-	*(long long *)e = sqlite3_column_int64(s, 0);
 }
 
 int store_export_story_ids(struct store *st, struct pool *p, long long **out, size_t *n)

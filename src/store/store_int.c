@@ -85,6 +85,48 @@ int exec_id(struct store *st, const char *sql, long long id, const char *what)
 	return exec_step(st, s, what);
 }
 
+int exec_sql(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	return s ? exec_step(st, s, sql) : STORE_ERROR;
+}
+
+int upsert_named(struct store *st, const char *put_sql, const char *id_sql, const char *name,
+		 const char *slug, int position, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, put_sql);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	bind_text(s, 2, slug);
+	if (sqlite3_bind_parameter_count(s) >= 3)
+		sqlite3_bind_int(s, 3, position);
+	if (exec_step(st, s, put_sql))
+		return STORE_ERROR;
+	if (!(s = stmt(st, id_sql)))
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, id_sql);
+}
+
+int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	if (sqlite3_bind_parameter_count(s) > 0)
+		sqlite3_bind_int64(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, what);
+}
+
 int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n)
 {
@@ -109,15 +151,32 @@ int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
 	return STORE_OK;
 }
 
+int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what)
+{
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int k = sqlite3_column_int(s, 0);
+		if (k >= 0 && k < max)
+			counts[k] = (size_t)sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc == SQLITE_DONE ? STORE_OK : fail(st, what);
+}
+
+int one_result(struct store *st, int rc, const char *what)
+{
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, what);
+}
+
 int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem)
 {
 	int rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		row(p, s, elem);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "query");
+	return one_result(st, rc, "query");
 }
 
 void row_story(struct pool *p, sqlite3_stmt *s, void *e)
@@ -179,6 +238,20 @@ void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 	x->links = full ? col_text(p, s, 6) : "";
 	x->photo_width = full ? sqlite3_column_int(s, 7) : 0;
 	x->photo_height = full ? sqlite3_column_int(s, 8) : 0;
+}
+
+void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct tag *t = e;
+	t->id = sqlite3_column_int64(s, 0);
+	t->name = col_text(p, s, 1);
+	t->slug = col_text(p, s, 2);
+}
+
+void row_id(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	(void)p;
+	*(long long *)e = sqlite3_column_int64(s, 0);
 }
 
 void row_comment(struct pool *p, sqlite3_stmt *s, void *e)

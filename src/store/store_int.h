@@ -34,7 +34,7 @@ struct store {
 	long long thread_mark;   /* newest stale mark when store_begin ran */
 	int reading;             /* in store_read_begin's transaction */
 	long long snapshot_version; /* store_data_version just before it */
-	struct rows_cache {      /* see rows_cached in store_sqlite.c */
+	struct rows_cache {      /* see rows_cached in store_read.c */
 		struct pool *pool;
 		long long version;
 		void *rows;
@@ -67,6 +67,23 @@ int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
 int exists(struct store *st, sqlite3_stmt *s);
 /* The cached statement for sql with ?1 bound to id, stepped by exec_step. */
 int exec_id(struct store *st, const char *sql, long long id, const char *what);
+/* The cached statement for sql, which takes no parameters, stepped by
+ * exec_step. */
+int exec_sql(struct store *st, const char *sql);
+/* The first column of the row sql returns (with ?1 bound to id when it
+ * takes a parameter) into out: STORE_OK, or STORE_ERROR with the message
+ * set (what) when it returns none. */
+int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what);
+/* Upserts a named row by its slug with put_sql (?1 name, ?2 slug, and ?3
+ * position when it has a third parameter), then reads its id back with
+ * id_sql (?1 slug): an upsert that changed nothing does not set
+ * last_insert_rowid. */
+int upsert_named(struct store *st, const char *put_sql, const char *id_sql, const char *name,
+		 const char *slug, int position, long long *id);
+
+/* Opens a deferred transaction: a read's snapshot is taken at its first
+ * statement (store_open.c). */
+int begin_deferred(struct store *st);
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged
@@ -81,6 +98,14 @@ int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size,
 	    void **out, size_t *n);
 /* Exactly one row into elem: STORE_OK, STORE_NOTFOUND or STORE_ERROR. */
 int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem);
+/* What the step (rc) of a statement expected to return one row means:
+ * STORE_OK (a row), STORE_NOTFOUND (none) or STORE_ERROR with the message
+ * set (what: the log line's subject). For callers that read the row's
+ * columns themselves before done(). */
+int one_result(struct store *st, int rc, const char *what);
+/* Rows of (status, count) into counts[status] for 0 <= status < max (the
+ * caller zeroes counts first); done() after. */
+int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what);
 
 /* The columns of a story summary, shared by every list query, and the
  * row function that reads them (body columns 17-18 when present). */
@@ -89,18 +114,25 @@ int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *ele
 	" s.reading_minutes, s.comment_count, s.comments_open," \
 	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
 	" u.id, u.name, u.slug, u.bio"
-#define STORY_FROM \
-	" FROM stories s JOIN users u ON u.id = s.author_id" \
-	" LEFT JOIN sections sec ON sec.id = s.section_id"
+#define STORY_JOINS \
+	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id"
+#define STORY_FROM " FROM stories s" STORY_JOINS
+/* The summary with the Markdown and the HTML (columns 17-18). */
+#define STORY_WITH_BODY "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
+/* What a reader may see, and the order every list and feed shows it in. */
+#define IS_PUBLISHED " s.status = 3"
+#define NEWEST_FIRST " ORDER BY s.published_at DESC, s.id DESC"
 void row_story(struct pool *p, sqlite3_stmt *s, void *e);
 
-/* A section's columns and row (row_section also reads a tag's id, name,
- * slug), a byline's (row_author reads the first five, id to bio, when
- * that is all the query has). */
+/* A section's columns and row, a byline's (row_author reads the first
+ * five, id to bio, when that is all the query has), a tag's (id, name,
+ * slug) and a lone id's. */
 #define SECTION_COLS "id, name, slug, path, description, parent_id, position"
 #define AUTHOR_COLS "id, name, slug, email, bio, photo, links, photo_width, photo_height"
 void row_section(struct pool *p, sqlite3_stmt *s, void *e);
 void row_author(struct pool *p, sqlite3_stmt *s, void *e);
+void row_tag(struct pool *p, sqlite3_stmt *s, void *e);
+void row_id(struct pool *p, sqlite3_stmt *s, void *e);
 /* The ids of section `param` (an SQL expression) and its descendants. */
 #define SECTION_TREE(param) \
 	"(SELECT d.id FROM sections a JOIN sections d ON d.path = a.path" \
@@ -111,11 +143,27 @@ int dep_section_tree(struct store *st, long long id);
  * and sets each depth (store_section.c). */
 void section_tree_order(struct pool *p, struct section *v, size_t n);
 /* A comment from columns id, story_id, parent_id, created_at, author,
- * email, url, body, ip, user_agent, status [, story slug [, body_html]]. */
+ * email, url, body, ip, user_agent, status [, story slug [, body_html]]:
+ * COMMENT_COLS and what a query adds after them. */
+#define COMMENT_COLS \
+	"c.id, c.story_id, c.parent_id, c.created_at, c.author, c.email, c.url, c.body," \
+	" c.ip, c.user_agent, c.status"
 void row_comment(struct pool *p, sqlite3_stmt *s, void *e);
+/* Inserts a comment row as it is (store_comment.c): the importer keeps a
+ * comment's own dates, a new comment is dated now. No recount. */
+int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
+		       long long status_at, long long *id);
+/* A story's approved comments changed: recounts them and logs its page
+ * and the comment lists (store_comment.c). */
+int comments_recount(struct store *st, long long story_id);
 /* Binds a story's stored fields to ?first .. ?first+11: slug, title,
  * excerpt, body_md, body_html, section, author, status, published_at,
  * updated_at, reading_minutes, comments_open. */
 void bind_story(sqlite3_stmt *s, int first, const struct story *x);
+/* A story's tags, in their order; and their replacement by tags[0..n)
+ * (store_story.c). Neither logs a change: callers know which pages. */
+int story_tags_get(struct store *st, struct pool *p, long long story_id, struct tag **out,
+		   size_t *n);
+int story_tags_set(struct store *st, long long story_id, const struct tag *tags, size_t n);
 
 #endif

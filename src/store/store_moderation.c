@@ -10,9 +10,7 @@
 #include <string.h>
 
 #define MOD_COLS \
-	"c.id, c.story_id, c.parent_id, c.created_at, c.author, c.email, c.url, c.body," \
-	" c.ip, c.user_agent, c.status, s.slug, s.title, COALESCE(s.published_at, 0)," \
-	" s.author_id, s.status"
+	COMMENT_COLS ", s.slug, s.title, COALESCE(s.published_at, 0), s.author_id, s.status"
 #define MOD_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"
 #define MOD_WHERE " WHERE (?1 < 0 OR c.status = ?1) AND (?2 = 0 OR s.author_id = ?2)"
 
@@ -24,9 +22,6 @@ static const char SQL_COUNTS[] = "SELECT c.status, count(*)" MOD_FROM
 static const char SQL_OWNER[] = "SELECT s.author_id" MOD_FROM " WHERE c.id = ?1";
 static const char SQL_GET[] = "SELECT " MOD_COLS MOD_FROM " WHERE c.id = ?1";
 static const char SQL_STATUS[] = "UPDATE comments SET status = ?2, status_at = ?3 WHERE id = ?1";
-static const char SQL_RECOUNT[] = "UPDATE stories SET comment_count = (SELECT count(*)"
-				  " FROM comments c WHERE c.story_id = stories.id AND c.status = 1)"
-				  " WHERE id = ?1";
 static const char SQL_STORY_OF[] = "SELECT story_id, parent_id, status FROM comments WHERE id = ?1";
 static const char SQL_REPARENT[] = "UPDATE comments SET parent_id = ?2 WHERE parent_id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM comments WHERE id = ?1";
@@ -75,19 +70,12 @@ int store_mod_comments(struct store *st, struct pool *p, const struct mod_filter
 
 int store_mod_counts(struct store *st, long long owner_id, size_t counts[COMMENT__MAX])
 {
+	memset(counts, 0, COMMENT__MAX * sizeof *counts);
 	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
 	if (!s)
 		return STORE_ERROR;
-	memset(counts, 0, COMMENT__MAX * sizeof *counts);
 	sqlite3_bind_int64(s, 1, owner_id);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(s, 0);
-		if (k >= 0 && k < COMMENT__MAX)
-			counts[k] = (size_t)sqlite3_column_int64(s, 1);
-	}
-	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "comment counts");
+	return status_counts(st, s, counts, COMMENT__MAX, "comment counts");
 }
 
 int store_comment_owner(struct store *st, long long comment_id, long long *owner_id)
@@ -100,9 +88,7 @@ int store_comment_owner(struct store *st, long long comment_id, long long *owner
 	if (rc == SQLITE_ROW)
 		*owner_id = sqlite3_column_int64(s, 0);
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "comment owner");
+	return one_result(st, rc, "comment owner");
 }
 
 int store_mod_get(struct store *st, struct pool *p, long long id, struct mod_comment *out)
@@ -129,21 +115,7 @@ static int comment_of(struct store *st, long long id, long long *story, long lon
 		*status = sqlite3_column_int(s, 2);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "comment");
-}
-
-static int recount(struct store *st, long long story_id)
-{
-	sqlite3_stmt *s = stmt(st, SQL_RECOUNT);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	if (exec_step(st, s, "comment recount"))
-		return STORE_ERROR;
-	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
-		       ? STORE_ERROR : STORE_OK;
+	return one_result(st, rc, "comment");
 }
 
 int store_mod_set_status(struct store *st, long long id, enum comment_status status, long long now)
@@ -163,7 +135,7 @@ int store_mod_set_status(struct store *st, long long id, enum comment_status sta
 		return STORE_ERROR;
 	/* only entering or leaving the approved set changes a page */
 	if (old == COMMENT_APPROVED || status == COMMENT_APPROVED)
-		return recount(st, story);
+		return comments_recount(st, story);
 	return STORE_OK;
 }
 
@@ -186,7 +158,7 @@ int store_mod_delete(struct store *st, long long id)
 	sqlite3_bind_int64(s, 1, id);
 	if (exec_step(st, s, "comment delete"))
 		return STORE_ERROR;
-	return old == COMMENT_APPROVED ? recount(st, story) : STORE_OK;
+	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
 }
 
 int store_mod_edit(struct store *st, long long id, const char *author, const char *email,
@@ -208,7 +180,7 @@ int store_mod_edit(struct store *st, long long id, const char *author, const cha
 	bind_text(s, 6, body_html);
 	if (exec_step(st, s, "comment edit"))
 		return STORE_ERROR;
-	return old == COMMENT_APPROVED ? recount(st, story) : STORE_OK;
+	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
 }
 
 int store_mod_purge(struct store *st, long long before, size_t *n)

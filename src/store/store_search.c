@@ -46,9 +46,8 @@ static const char SQL_SEARCH[] =
 	" snippet(story_fts, 2, char(1), char(2), '…', 24),"
 	" (SELECT count(*) FROM cand)"
 	" FROM top JOIN story_fts ON story_fts.rowid = top.id"
-	" JOIN stories s ON s.id = top.id JOIN users u ON u.id = s.author_id"
-	" LEFT JOIN sections sec ON sec.id = s.section_id"
-	" WHERE story_fts MATCH ?1 AND s.status = 3 ORDER BY top.r, s.published_at DESC";
+	" JOIN stories s ON s.id = top.id" STORY_JOINS
+	" WHERE story_fts MATCH ?1 AND" IS_PUBLISHED " ORDER BY top.r, s.published_at DESC";
 static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
 	" WHERE story_fts MATCH ?1 LIMIT " RANKED_1 ")";
 /* One word: how many of its newest PROBE stories there are, and the
@@ -57,6 +56,8 @@ static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS 
 	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " STR(PROBE) ")";
 static const char SQL_SPAN[] = "SELECT (SELECT min(id) FROM stories WHERE status = 3),"
 	" (SELECT max(id) FROM stories WHERE status = 3)";
+/* the FTS5 API's address, to register gz_rank */
+static const char SQL_FTS5_API[] = "SELECT fts5(?1)";
 
 /* ------------------------------------------------------------ gz_rank */
 
@@ -135,12 +136,12 @@ static int rank_ready(struct store *st)
 	if (st->search_rank)
 		return STORE_OK;
 	fts5_api *api = NULL;
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT fts5(?1)", -1, &s, NULL) == SQLITE_OK) {
+	sqlite3_stmt *s = stmt(st, SQL_FTS5_API);
+	if (s) {
 		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
 		sqlite3_step(s);
+		done(s);
 	}
-	sqlite3_finalize(s);
 	if (!api || api->iVersion < 2 ||
 	    api->xCreateFunction(api, "gz_rank", NULL, gz_rank, NULL) != SQLITE_OK)
 		return fail(st, "search rank function");

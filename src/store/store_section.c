@@ -16,6 +16,10 @@
 
 static const char SQL_GET[] = "SELECT " SECTION_COLS " FROM sections WHERE id = ?1";
 static const char SQL_SLUG_ID[] = "SELECT id FROM sections WHERE slug = ?1";
+/* the importer's and the demo's: by slug, at the top level */
+static const char SQL_PUT[] =
+	"INSERT INTO sections(name, slug, position, path) VALUES(?1, ?2, ?3, ?2)"
+	" ON CONFLICT(slug) DO UPDATE SET name = excluded.name";
 static const char SQL_NEXT_POS[] =
 	"SELECT COALESCE(max(position) + 1, 0) FROM sections WHERE parent_id = ?1";
 static const char SQL_INSERT[] =
@@ -48,6 +52,12 @@ static int invalid(struct store *st, const char *msg)
 	return STORE_INVALID;
 }
 
+int store_section_put(struct store *st, const char *name, const char *slug, int position,
+		      long long *id)
+{
+	return upsert_named(st, SQL_PUT, SQL_SLUG_ID, name, slug, position, id);
+}
+
 int store_section_get(struct store *st, struct pool *p, long long id, struct section *out)
 {
 	sqlite3_stmt *s = stmt(st, SQL_GET);
@@ -68,19 +78,6 @@ static int rows_of(struct store *st, struct pool *p, const char *sql, long long 
 	else
 		sqlite3_bind_int64(s, 1, id);
 	return collect(st, p, s, sizeof **out, row_section, (void **)out, n);
-}
-
-static int int_query(struct store *st, const char *sql, long long id, long long *out)
-{
-	sqlite3_stmt *s = stmt(st, sql);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "section count");
 }
 
 int dep_section_tree(struct store *st, long long id)
@@ -181,7 +178,7 @@ int store_section_create(struct store *st, const char *name, const char *slug,
 	if (!rc)
 		rc = path_under(st, p, parent_id, slug, &path);
 	if (!rc)
-		rc = int_query(st, SQL_NEXT_POS, parent_id, &pos);
+		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
 	sqlite3_stmt *s = rc ? NULL : stmt(st, SQL_INSERT);
 	if (s) {
 		bind_text(s, 1, name);
@@ -265,7 +262,7 @@ int store_section_update(struct store *st, struct pool *p, long long id, const c
 	    (parent_id == id || (strncmp(path, old.path, ol) == 0 && path[ol] == '/')))
 		return invalid(st, "a section cannot be placed inside itself or one of its subsections");
 	if (!rc && parent_id != old.parent_id)
-		rc = int_query(st, SQL_NEXT_POS, parent_id, &pos);
+		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
 	if (!rc && strcmp(name, old.name) != 0) {
 		sqlite3_stmt *s = stmt(st, SQL_SET_NAME);
 		if (!s)
@@ -336,7 +333,7 @@ int store_section_move(struct store *st, long long id, int delta)
 int store_section_story_count(struct store *st, long long id, size_t *n)
 {
 	long long c = 0;
-	int rc = int_query(st, SQL_COUNT, id, &c);
+	int rc = int_row(st, SQL_COUNT, id, &c, "section count");
 	*n = (size_t)c;
 	return rc;
 }

@@ -1,5 +1,7 @@
 /*
- * store_story: the newsroom's story writes (see store_story.h).
+ * store_story: the story writes (see store_story.h; store_story_insert and
+ * store_tag_put are in store.h), and a story's tags, which every file that
+ * reads or writes a story shares (story_tags_get/set, store_int.h).
  *
  * The optimistic check is one statement: UPDATE ... WHERE id = ? AND
  * version = ?; zero rows changed means someone else saved first, and the
@@ -24,9 +26,17 @@ static const char SQL_COUNTS[] = "SELECT status, count(*) FROM stories GROUP BY 
 static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_html, s.version,"
 				   " s.created_at, s.featured_image, s.featured_width, s.featured_height,"
 				   " s.featured_bytes" STORY_FROM " WHERE s.id = ?1";
+static const char SQL_INSERT[] =
+	"INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,"
+	" author_id, status, published_at, created_at, updated_at, reading_minutes,"
+	" comments_open) VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8, ?9,"
+	" ?10, ?10, ?11, ?12)";
 static const char SQL_TAGS[] = "SELECT t.id, t.name, t.slug FROM story_tags st"
 			       " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
 			       " ORDER BY st.position";
+static const char SQL_TAG_PUT[] =
+	"INSERT INTO tags(name, slug) VALUES(?1, ?2) ON CONFLICT(slug) DO NOTHING";
+static const char SQL_TAG_ID[] = "SELECT id FROM tags WHERE slug = ?1";
 static const char SQL_META[] = "SELECT author_id, status FROM stories WHERE id = ?1";
 static const char SQL_SLUG_USED[] = "SELECT 1 FROM stories WHERE slug = ?1 AND id <> ?2";
 static const char SQL_TOUCH_INFO[] = "SELECT COALESCE(section_id, 0), author_id, status"
@@ -115,18 +125,9 @@ int store_admin_stories(struct store *st, struct pool *p, const struct story_adm
 
 int store_story_counts(struct store *st, size_t counts[STORY__MAX])
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
-	if (!s)
-		return STORE_ERROR;
 	memset(counts, 0, STORY__MAX * sizeof *counts);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int k = sqlite3_column_int(s, 0);
-		if (k >= 0 && k < STORY__MAX)
-			counts[k] = (size_t)sqlite3_column_int64(s, 1);
-	}
-	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "story counts");
+	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	return s ? status_counts(st, s, counts, STORY__MAX, "story counts") : STORE_ERROR;
 }
 
 static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
@@ -141,14 +142,6 @@ static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
 	x->featured_bytes = sqlite3_column_int64(s, 24);
 }
 
-static void row_tag(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	struct tag *t = e;
-	t->id = sqlite3_column_int64(s, 0);
-	t->name = col_text(p, s, 1);
-	t->slug = col_text(p, s, 2);
-}
-
 int store_story_edit_get(struct store *st, struct pool *p, long long id, struct story_edit *out)
 {
 	memset(out, 0, sizeof *out);
@@ -159,10 +152,7 @@ int store_story_edit_get(struct store *st, struct pool *p, long long id, struct 
 	int rc = one(st, p, s, row_edit, out);
 	if (rc)
 		return rc;
-	if (!(s = stmt(st, SQL_TAGS)))
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	return collect(st, p, s, sizeof *out->s.tags, row_tag, (void **)&out->s.tags, &out->s.ntags);
+	return story_tags_get(st, p, id, &out->s.tags, &out->s.ntags);
 }
 
 int store_story_meta(struct store *st, long long id, long long *author_id,
@@ -178,9 +168,7 @@ int store_story_meta(struct store *st, long long id, long long *author_id,
 		*status = (enum story_status)sqlite3_column_int(s, 1);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "story meta");
+	return one_result(st, rc, "story meta");
 }
 
 int store_slug_in_use(struct store *st, const char *slug, long long except_id)
@@ -236,24 +224,62 @@ static int touch_published(struct store *st, long long id)
 	return STORE_OK;
 }
 
-static int set_tags(struct store *st, long long id, const struct story *x)
+int story_tags_get(struct store *st, struct pool *p, long long story_id, struct tag **out,
+		   size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TAGS_CLEAR);
+	sqlite3_stmt *s = stmt(st, SQL_TAGS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	if (exec_step(st, s, "tags clear"))
+	sqlite3_bind_int64(s, 1, story_id);
+	return collect(st, p, s, sizeof **out, row_tag, (void **)out, n);
+}
+
+int story_tags_set(struct store *st, long long story_id, const struct tag *tags, size_t n)
+{
+	if (exec_id(st, SQL_TAGS_CLEAR, story_id, "story tags clear"))
 		return STORE_ERROR;
-	for (size_t i = 0; i < x->ntags; i++) {
-		if (!(s = stmt(st, SQL_TAG_ADD)))
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, SQL_TAG_ADD);
+		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, x->tags[i].id);
+		sqlite3_bind_int64(s, 1, story_id);
+		sqlite3_bind_int64(s, 2, tags[i].id);
 		sqlite3_bind_int(s, 3, (int)i);
-		if (exec_step(st, s, "tag add"))
+		if (exec_step(st, s, "story tag"))
 			return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int store_tag_put(struct store *st, const char *name, const char *slug, long long *id)
+{
+	return upsert_named(st, SQL_TAG_PUT, SQL_TAG_ID, name, slug, 0, id);
+}
+
+int store_story_insert(struct store *st, const struct story *x, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	bind_story(s, 1, x);
+	int rc = sqlite3_step(s);
+	done(s);
+	if (rc == SQLITE_CONSTRAINT) {
+		snprintf(st->err, sizeof st->err, "a story with slug %s exists", x->slug);
+		return STORE_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		return fail(st, "story insert");
+	*id = sqlite3_last_insert_rowid(st->db);
+	if (x->status == STORY_PUBLISHED &&
+	    (store_touchf(st, "story:%lld", *id) || store_touch(st, "list:home") ||
+	     store_touchf(st, "section:%lld", x->section.id) ||
+	     store_touchf(st, "author:%lld", x->author.id)))
+		return STORE_ERROR;
+	for (size_t i = 0; x->status == STORY_PUBLISHED && i < x->ntags; i++)
+		if (store_touchf(st, "tag:%lld", x->tags[i].id))
+			return STORE_ERROR;
+	return story_tags_set(st, *id, x->tags, x->ntags);
 }
 
 static int revision_add(struct store *st, long long id, long long user_id, const char *changed)
@@ -360,7 +386,7 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 		}
 		return rc;
 	}
-	if (set_tags(st, e->s.id, &e->s) || touch_published(st, e->s.id))
+	if (story_tags_set(st, e->s.id, e->s.tags, e->s.ntags) || touch_published(st, e->s.id))
 		return STORE_ERROR;
 	return revision_add(st, e->s.id, user_id, changed);
 }
@@ -379,14 +405,7 @@ int store_story_last_save(struct store *st, struct pool *p, long long id, long l
 		*at = sqlite3_column_int64(s, 2);
 	}
 	done(s);
-	if (rc == SQLITE_ROW)
-		return STORE_OK;
-	return rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "last save");
-}
-
-static void row_id(struct pool *p, sqlite3_stmt *s, void *e)
-{
-	*(long long *)e = sqlite3_column_int64(s, 0);
+	return one_result(st, rc, "last save");
 }
 
 int store_stories_due(struct store *st, struct pool *p, long long now, long long **ids, size_t *n)

@@ -130,14 +130,7 @@ int store_threads_mark_start(struct store *st)
 	st->thread_mark = 0;
 	if (!st->thread_builder)
 		return STORE_OK;
-	sqlite3_stmt *s = stmt(st, SQL_NEWEST_MARK);
-	if (!s)
-		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		st->thread_mark = sqlite3_column_int64(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "stale threads");
+	return int_row(st, SQL_NEWEST_MARK, 0, &st->thread_mark, "stale threads");
 }
 
 int store_threads_rebuild_own(struct store *st)
@@ -148,12 +141,5 @@ int store_threads_rebuild_own(struct store *st)
 
 int store_threads_stale_count(struct store *st, long long *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNT);
-	if (!s)
-		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(s, 0);
-	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "stale threads");
+	return int_row(st, SQL_COUNT, 0, n, "stale threads");
 }

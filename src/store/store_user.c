@@ -14,8 +14,9 @@
 static const char SQL_BY_EMAIL[] = "SELECT " USER_COLS " FROM users WHERE email = ?1 COLLATE NOCASE";
 static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?1";
 static const char SQL_ALL[] = "SELECT " USER_COLS " FROM users ORDER BY name, id";
-static const char SQL_CREATE[] =
-	"INSERT INTO users(name, slug, email, role, pass_hash, created_at) VALUES(?1, ?2, ?3, ?4, NULLIF(?5, ''), ?6)";
+static const char SQL_INSERT[] =
+	"INSERT INTO users(name, slug, email, bio, role, pass_hash, created_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7)";
 static const char SQL_SET_PASS[] = "UPDATE users SET pass_hash = ?2 WHERE id = ?1";
 static const char SQL_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
@@ -72,28 +73,49 @@ int store_users_all(struct store *st, struct pool *p, struct user **out, size_t 
 	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
 }
 
-int store_user_create(struct store *st, const char *name, const char *slug, const char *email,
-		      enum role role, const char *pass_hash, long long *id)
+/* One insert for an account made here and a byline made by the importer
+ * or the demo: STORE_OK, STORE_CONFLICT (slug or email taken; the caller
+ * words the message) or STORE_ERROR. */
+static int user_insert(struct store *st, const char *name, const char *slug, const char *email,
+		       const char *bio, const char *role, const char *pass_hash, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_CREATE);
+	sqlite3_stmt *s = stmt(st, SQL_INSERT);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, name);
 	bind_text(s, 2, slug);
 	bind_text(s, 3, email);
-	bind_text(s, 4, role_name(role));
-	bind_text(s, 5, pass_hash);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)time(NULL));
+	bind_text(s, 4, bio);
+	bind_text(s, 5, role);
+	bind_text(s, 6, pass_hash);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
 	int rc = sqlite3_step(s);
 	done(s);
-	if (rc == SQLITE_CONSTRAINT) {
-		snprintf(st->err, sizeof st->err, "an account with that email or name (%s) exists", slug);
+	if (rc == SQLITE_CONSTRAINT)
 		return STORE_CONFLICT;
-	}
 	if (rc != SQLITE_DONE)
-		return fail(st, "user create");
+		return fail(st, "user insert");
 	*id = sqlite3_last_insert_rowid(st->db);
 	return STORE_OK;
+}
+
+int store_user_create(struct store *st, const char *name, const char *slug, const char *email,
+		      enum role role, const char *pass_hash, long long *id)
+{
+	int rc = user_insert(st, name, slug, email, "", role_name(role), pass_hash, id);
+	if (rc == STORE_CONFLICT)
+		snprintf(st->err, sizeof st->err, "an account with that email or name (%s) exists", slug);
+	return rc;
+}
+
+int store_user_add(struct store *st, const char *name, const char *slug, const char *email,
+		   const char *bio, const char *role, long long *id)
+{
+	int rc = user_insert(st, name, slug, email, bio, role, "", id);
+	if (rc == STORE_CONFLICT)
+		snprintf(st->err, sizeof st->err, "a user with slug %s or email %s exists", slug,
+			 email);
+	return rc;
 }
 
 static int set_text(struct store *st, const char *sql, long long id, const char *v)

@@ -1,0 +1,170 @@
+/*
+ * store_comment: a story's comments as the commenter and the reader meet
+ * them: insert, read one, change its status, the duplicate and
+ * known-commenter checks, the newest lists, and a story page's thread.
+ *
+ * The one decision: a story's comment_count counts its approved comments
+ * and is recounted (comments_recount) whenever one enters or leaves the
+ * approved set, by this file, moderation and the importer alike, so a
+ * list never counts rows to show a number.
+ */
+#include "store.h"
+#include "store_int.h"
+
+#include <time.h>
+
+static const char SQL_INSERT[] =
+	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
+	" created_at, ip, user_agent, body_html, status_at, user_id, user_role)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+static const char SQL_GET[] = "SELECT " COMMENT_COLS " FROM comments c WHERE c.id = ?1";
+static const char SQL_SET_STATUS[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
+static const char SQL_RECOUNT[] =
+	"UPDATE stories SET comment_count = (SELECT count(*) FROM comments c"
+	" WHERE c.story_id = stories.id AND c.status = 1) WHERE id = ?1";
+/* WordPress matches on author or email; email is required here, and
+ * matching on it alone lets an index find the rows */
+static const char SQL_DUP[] = "SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
+			      " AND body = ?4 AND status IN (0, 1) AND ?2 IS NOT NULL LIMIT 1";
+static const char SQL_KNOWN[] = "SELECT 1 FROM comments WHERE email = ?2 AND author = ?1"
+				" AND status = 1 LIMIT 1";
+#define LIST_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"
+static const char SQL_LIST[] = "SELECT " COMMENT_COLS ", s.slug" LIST_FROM
+			       " ORDER BY c.id DESC LIMIT ?1";
+static const char SQL_LIST_STATUS[] = "SELECT " COMMENT_COLS ", s.slug" LIST_FROM
+				      " WHERE c.status = ?2 ORDER BY c.id DESC LIMIT ?1";
+static const char SQL_FOR_STORY[] =
+	/* only what a page shows: no email, address or agent, and the raw
+	 * text only for old rows without stored HTML */
+	"SELECT id, story_id, parent_id, created_at, author, '', url,"
+	" CASE WHEN body_html = '' THEN body ELSE '' END,"
+	" '', '', status, '', body_html, user_id, user_role,"
+	" user_id != 0 AND user_id = (SELECT author_id FROM stories WHERE id = ?1)"
+	" FROM comments WHERE story_id = ?1 AND (status = 1 OR id = ?2)"
+	" ORDER BY created_at, id";
+
+int comments_recount(struct store *st, long long story_id)
+{
+	if (exec_id(st, SQL_RECOUNT, story_id, "comment recount"))
+		return STORE_ERROR;
+	return store_touchf(st, "story:%lld", story_id) || store_touch(st, "comments")
+		       ? STORE_ERROR
+		       : STORE_OK;
+}
+
+int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
+		       long long status_at, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_INSERT);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, c->story_id);
+	sqlite3_bind_int64(s, 2, c->parent_id);
+	bind_text(s, 3, c->author);
+	bind_text(s, 4, c->email);
+	bind_text(s, 5, c->url);
+	bind_text(s, 6, c->body);
+	sqlite3_bind_int(s, 7, (int)c->status);
+	sqlite3_bind_int64(s, 8, created_at);
+	bind_text(s, 9, c->ip);
+	bind_text(s, 10, c->user_agent);
+	bind_text(s, 11, c->body_html);
+	sqlite3_bind_int64(s, 12, status_at);
+	sqlite3_bind_int64(s, 13, c->user_id);
+	bind_text(s, 14, c->user_role);
+	if (exec_step(st, s, "comment insert"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+int store_comment_insert(struct store *st, const struct comment *c, long long *id)
+{
+	long long now = (long long)time(NULL); /* it entered its status now */
+	if (comment_row_insert(st, c, c->created_at ? c->created_at : now, now, id))
+		return STORE_ERROR;
+	return c->status == COMMENT_APPROVED ? comments_recount(st, c->story_id) : STORE_OK;
+}
+
+int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one(st, p, s, row_comment, out);
+	if (rc == STORE_OK)
+		dep(st, "story:%lld", out->story_id);
+	return rc;
+}
+
+int store_comment_set_status(struct store *st, long long id, enum comment_status status)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_STATUS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, (int)status);
+	if (exec_step(st, s, "comment status"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	s = stmt(st, SQL_GET);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	long long story_id = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		story_id = sqlite3_column_int64(s, 1);
+	done(s);
+	/* a held comment is shown only to its author, uncached: no page changes
+	 * unless it enters or leaves the approved set, but recount anyway */
+	return comments_recount(st, story_id);
+}
+
+int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
+			       const char *email, const char *body)
+{
+	sqlite3_stmt *s = stmt(st, SQL_DUP);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	bind_text(s, 2, author);
+	bind_text(s, 3, email);
+	bind_text(s, 4, body);
+	return exists(st, s);
+}
+
+int store_commenter_is_known(struct store *st, const char *author, const char *email)
+{
+	sqlite3_stmt *s = stmt(st, SQL_KNOWN);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, author);
+	bind_text(s, 2, email);
+	return exists(st, s);
+}
+
+int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
+			struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, status < 0 ? SQL_LIST : SQL_LIST_STATUS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	if (status >= 0)
+		sqlite3_bind_int(s, 2, status);
+	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}
+
+int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
+			     long long extra_id, struct comment **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_FOR_STORY);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	sqlite3_bind_int64(s, 2, extra_id > 0 ? extra_id : -1);
+	dep(st, "story:%lld", story_id);
+	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
+}

@@ -1,0 +1,205 @@
+/*
+ * store_open: opening a database (pragmas, migrations by PRAGMA
+ * user_version, schema.h), closing it, and the transactions every store
+ * file works inside.
+ *
+ * The one decision: writers of one process queue on an in-process mutex
+ * before BEGIN IMMEDIATE, and a page's reads share one read transaction
+ * (store_read_begin), so neither SQLite's busy handler nor the WAL index's
+ * shared read lock is met on the serving path.
+ */
+#include "store.h"
+#include "schema.h"
+#include "store_int.h"
+#include "store_thread.h"
+#include "../util/pool.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN_READ[] = "BEGIN";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
+
+static int migrate(struct store *st)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USER_VERSION);
+	if (!s)
+		return STORE_ERROR;
+	int version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	done(s);
+	if (version > SCHEMA_VERSION) {
+		snprintf(st->err, sizeof st->err,
+			 "database schema %d is newer than this gazette (%d)", version,
+			 SCHEMA_VERSION);
+		return STORE_ERROR;
+	}
+	for (int v = version; v < SCHEMA_VERSION; v++) {
+		char bump[64]; /* a pragma takes no parameters; v is ours, not input */
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
+		if (exec_sql(st, SQL_BEGIN_WRITE))
+			return STORE_ERROR;
+		if (sqlite3_exec(st->db, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+			fail(st, "migration");
+			(void)exec_sql(st, SQL_ROLLBACK);
+			return STORE_ERROR;
+		}
+		if (exec_sql(st, SQL_COMMIT))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* Before SQLite initialises: no global memory statistics. Left on, every
+ * sqlite3_malloc of every connection takes one process-wide mutex, and
+ * worker threads reading pages queue on it (a tenth of a loaded server's
+ * time went to that futex). Nothing here reads sqlite3_status(). */
+static void configure_sqlite(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int store_open(struct store **out, const char *path, char *err, size_t errlen)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, configure_sqlite);
+	struct store *st = calloc(1, sizeof *st);
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return STORE_ERROR;
+	}
+	int rc = sqlite3_open_v2(path, &st->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(st->db, 5000);
+		/* WAL for concurrent readers; synchronous=FULL so a comment
+		 * acknowledged with 303 survives a power cut, not only a crash. */
+		rc = sqlite3_exec(st->db,
+				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+				  " PRAGMA foreign_keys=ON;",
+				  NULL, NULL, NULL);
+	}
+	if (rc != SQLITE_OK || migrate(st) != STORE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 st->err[0] ? st->err : sqlite3_errmsg(st->db));
+		store_close(st);
+		return STORE_ERROR;
+	}
+	signal_open(st, path);
+	*out = st;
+	return STORE_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+		sqlite3_finalize(st->cache[i].stmt);
+	signal_close(st);
+	pool_free(st->settings.pool);
+	pool_free(st->sections.pool);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+/* Writers of one process queue on this mutex before BEGIN IMMEDIATE:
+ * SQLite's busy handler would otherwise make the loser sleep (1, 2, 5,
+ * 10 ms...) even when the lock frees microseconds later. Other processes
+ * still meet the busy timeout, as they should. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int store_begin(struct store *st)
+{
+	store_read_end(st); /* a write sees the newest data, not a snapshot */
+	pthread_mutex_lock(&write_lock);
+	st->writing = 1;
+	int rc = exec_sql(st, SQL_BEGIN_WRITE);
+	if (rc == STORE_OK && store_threads_mark_start(st)) {
+		(void)exec_sql(st, SQL_ROLLBACK);
+		rc = STORE_ERROR;
+	}
+	if (rc) {
+		st->writing = 0;
+		pthread_mutex_unlock(&write_lock);
+	}
+	return rc;
+}
+
+int begin_deferred(struct store *st)
+{
+	return exec_sql(st, SQL_BEGIN_READ);
+}
+
+/* One read transaction around a page's queries: SQLite otherwise opens and
+ * closes one per statement, each taking the WAL index's read lock, a
+ * mutex all of the process's connections share. */
+int store_read_begin(struct store *st)
+{
+	if (st->reading || !sqlite3_get_autocommit(st->db))
+		return STORE_OK;
+	/* what has changed, read before the snapshot (rows_cached labels
+	 * rows read inside it with this), and the snapshot taken at once by
+	 * a read, not at the page's first query */
+	if (store_data_version(st, &st->snapshot_version) || begin_deferred(st))
+		return STORE_ERROR;
+	sqlite3_stmt *s = stmt(st, SQL_USER_VERSION);
+	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	if (s)
+		done(s);
+	if (rc != SQLITE_ROW) {
+		fail(st, "read snapshot");
+		(void)exec_sql(st, SQL_ROLLBACK);
+		return STORE_ERROR;
+	}
+	st->reading = 1;
+	return STORE_OK;
+}
+
+void store_read_end(struct store *st)
+{
+	if (!st->reading)
+		return;
+	st->reading = 0;
+	if (!sqlite3_get_autocommit(st->db))
+		(void)exec_sql(st, SQL_COMMIT);
+}
+
+static void end_write(struct store *st)
+{
+	if (st->writing && sqlite3_get_autocommit(st->db)) {
+		st->writing = 0;
+		pthread_mutex_unlock(&write_lock);
+	}
+}
+
+int store_commit(struct store *st)
+{
+	/* the threads this transaction made stale, rendered into it (a
+	 * failure leaves them stale: pages then render their comments) */
+	if (st->thread_builder && !sqlite3_get_autocommit(st->db))
+		(void)store_threads_rebuild_own(st);
+	int rc = exec_sql(st, SQL_COMMIT);
+	if (rc == STORE_OK && st->txn_touched)
+		signal_bump(st); /* after the commit: a reader that sees it sees the data */
+	st->txn_touched = 0;
+	end_write(st);
+	return rc;
+}
+
+int store_rollback(struct store *st)
+{
+	int rc = STORE_OK;
+	if (!sqlite3_get_autocommit(st->db))
+		rc = exec_sql(st, SQL_ROLLBACK);
+	st->txn_touched = st->reading = 0;
+	end_write(st);
+	return rc;
+}
