@@ -48,6 +48,7 @@ test:
 	./tests/lint/banned.sh
 	./tests/lint/themes.sh
 	node tests/lint/deps.js
+	node tests/lint/sql-once.js
 	./tests/run.sh
 
 clean:

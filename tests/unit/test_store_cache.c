@@ -1,6 +1,6 @@
 /*
  * test_store_cache: the settings and sections a connection keeps between
- * pages (rows_cached in store_sqlite.c) follow changes made by another
+ * pages (rows_cached in store_read.c) follow changes made by another
  * connection, including a change that commits while the reader is inside
  * its page's read snapshot: the old rows it reads there must not be kept
  * as current afterwards.
