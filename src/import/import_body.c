@@ -15,6 +15,7 @@
 #include "wpautop.h"
 #include "../content/sanitize.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <string.h>
 
@@ -58,11 +59,6 @@ static int block_tag(const char *t, int with_br)
 	return 0;
 }
 
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
 /* The stored form of a body, a fixed point of wpautop so that an export
  * re-imports to the same bytes: one newline after each block-level tag
  * (wpautop's list) that another tag follows, no white space before a
@@ -70,7 +66,7 @@ static int is_ws(char c)
  * none at the ends; <pre> is left alone. */
 static void tidy_whitespace(const char *s, struct buf *o)
 {
-	while (is_ws(*s))
+	while (str_is_xml_space(*s))
 		s++;
 	const char *last_tag = NULL; /* the tag that ends right here, if any */
 	while (*s) {
@@ -94,10 +90,10 @@ static void tidy_whitespace(const char *s, struct buf *o)
 			s += n;
 			continue;
 		}
-		if (is_ws(*s)) {
+		if (str_is_xml_space(*s)) {
 			const char *e = s;
 			int nl = 0;
-			while (is_ws(*e))
+			while (str_is_xml_space(*e))
 				nl |= *e == '\n' || *e == '\r', e++;
 			if (!*e)
 				break;
@@ -143,7 +139,7 @@ int import_body_convert(struct imp *im, const char *content, struct buf *html)
 	const char *t = buf_str(&a);
 	for (const char *e; (e = strstr(t, "<p>")); ) {
 		const char *q = e + 3;
-		while (is_ws(*q))
+		while (str_is_xml_space(*q))
 			q++;
 		size_t keep = (size_t)(e - t);
 		if (strncmp(q, "</p>", 4) != 0) {
@@ -151,7 +147,7 @@ int import_body_convert(struct imp *im, const char *content, struct buf *html)
 			t = e + 3;
 			continue;
 		}
-		while (keep && is_ws(t[keep - 1]))
+		while (keep && str_is_xml_space(t[keep - 1]))
 			keep--;
 		buf_add(html, t, keep);
 		t = q + 4;
@@ -168,11 +164,8 @@ int import_body_text(const char *s, struct buf *out)
 {
 	if (strpbrk(s, "<&"))
 		return sanitize_text(s, strlen(s), out);
-	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-		s++;
 	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	str_trim(&s, &n, str_is_xml_space);
 	buf_add(out, s, n);
 	return out->err ? -1 : 0;
 }
