@@ -411,7 +411,7 @@ static int prolog_ok(const char *s, size_t n, char *err, size_t errlen)
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	for (;;) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		while (i < n && str_is_xml_space(s[i]))
 			line += s[i++] == '\n';
 		if (i >= n)
 			return 0; /* empty or all prolog: the parser reports it */
