@@ -41,6 +41,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <stdio.h>
 #include <sodium.h>
@@ -348,12 +349,9 @@ static void parse_tags(struct pool *p, const char *text, struct story *s)
 	const char *c = text;
 	while (*c && s->ntags < TAGS_MAX) {
 		const char *end = strchrnul(c, ',');
-		while (c < end && (*c == ' ' || *c == '\t'))
-			c++;
-		const char *e = end;
-		while (e > c && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		char *name = pool_strndup(p, c, (size_t)(e - c));
+		size_t len = (size_t)(end - c);
+		str_trim(&c, &len, str_is_blank);
+		char *name = pool_strndup(p, c, len);
 		char slug[SLUG_MAX + 1];
 		int dup = 0;
 		if (*name && slug_make(name, slug, sizeof slug)) {

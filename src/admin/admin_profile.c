@@ -14,6 +14,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <string.h>
 
@@ -41,18 +42,16 @@ static const char *links_parse(struct pool *p, const char *in, const char **out)
 	buf_init(&b, 4096);
 	for (const char *l = in; *l && !err;) {
 		const char *end = strchrnul(l, '\n');
-		const char *s = l, *e = end;
-		while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
-			s++;
-		while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-			e--;
+		const char *s = l;
+		size_t len = (size_t)(end - l);
+		str_trim(&s, &len, str_is_xml_space); /* the line's CR too */
 		l = *end ? end + 1 : end;
-		if (s == e)
+		if (!len)
 			continue;
-		const char *url = pool_strndup(p, s, (size_t)(e - s));
+		const char *url = pool_strndup(p, s, len);
 		if (++n > PROFILE_LINKS)
 			err = "Too many links: the limit is 5.";
-		else if (e - s > 500 || !field_http_url(url))
+		else if (len > 500 || !field_http_url(url))
 			err = pool_printf(p, "\"%.80s\" is not a web address: each link must start with "
 					     "http:// or https://.", url);
 		else {

@@ -17,7 +17,6 @@
 #include "../util/num.h"
 #include "../util/pool.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

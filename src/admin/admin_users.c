@@ -20,7 +20,6 @@
 #include "../util/num.h"
 #include "../util/pool.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

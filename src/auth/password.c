@@ -5,9 +5,9 @@
  * the time a sign-in takes does not tell whether the email exists.
  */
 #include "password.h"
+#include "../util/str.h"
 #include "../util/utf8.h"
 
-#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +19,8 @@ static void fold(const char *s, char *out, size_t outlen)
 {
 	size_t o = 0;
 	for (; s && *s && o + 1 < outlen; s++)
-		if (!isspace((unsigned char)*s))
-			out[o++] = (char)tolower((unsigned char)*s);
+		if (!str_is_space(*s))
+			out[o++] = str_lower_ascii(*s);
 	out[o] = '\0';
 }
 

@@ -7,8 +7,8 @@
 #include "../store/store.h"
 #include "../store/store_session.h"
 #include "../util/log.h"
+#include "../util/str.h"
 
-#include <ctype.h>
 #include <stdio.h>
 
 #define THROTTLE_FORGET (24 * 3600)
@@ -27,9 +27,8 @@ long long throttle_delay(long long failures)
 static void key_of(char *out, const char *kind, const char *value)
 {
 	size_t o = (size_t)snprintf(out, THROTTLE_KEY_MAX, "%s:", kind);
-	for (; value && *value && o + 1 < THROTTLE_KEY_MAX; value++)
-		out[o++] = (char)tolower((unsigned char)*value);
-	out[o] = '\0';
+	if (o < THROTTLE_KEY_MAX)
+		str_lower_into(out + o, THROTTLE_KEY_MAX - o, value);
 }
 
 void throttle_password_keys(struct throttle_keys *k, const char *email, const char *client,

@@ -6,6 +6,7 @@
  * libsodium.
  */
 #include "totp.h"
+#include "../util/str.h"
 
 #include <ctype.h>
 #include <sodium.h>
@@ -195,7 +196,7 @@ long long totp_match(const char *secret_b32, const char *code, long long now)
 	}
 	unsigned want = 0;
 	for (int i = 0; i < 6; i++) {
-		if (!isdigit((unsigned char)code[i])) {
+		if (!str_is_digit(code[i])) {
 			sodium_memzero(key, sizeof key);
 			return -1;
 		}
@@ -229,7 +230,7 @@ void totp_recovery_hash(const char *code, char out[65])
 	size_t o = 0;
 	for (; *code && o + 1 < sizeof f; code++)
 		if (*code != '-' && *code != ' ')
-			f[o++] = (char)tolower((unsigned char)*code);
+			f[o++] = str_lower_ascii(*code);
 	unsigned char h[32];
 	static const unsigned char key[] = "gazette recovery code v1........"; /* 32 bytes */
 	crypto_generichash(h, sizeof h, (const unsigned char *)f, o, key, 32);

@@ -16,8 +16,8 @@
 #include "../store/store_session.h"
 #include "../store/store_user.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sodium.h>
@@ -37,10 +37,7 @@ int cli_user_create(struct store *st, const char *site_name, const char *name, c
 {
 	enum role role;
 	char mail[256];
-	size_t n = 0;
-	for (; email[n] && n + 1 < sizeof mail; n++)
-		mail[n] = (char)tolower((unsigned char)email[n]);
-	mail[n] = '\0';
+	str_lower_into(mail, sizeof mail, email);
 	if (role_parse(role_s, &role)) {
 		snprintf(err, errlen, "unknown role \"%s\" (contributor, author, editor, admin)", role_s);
 		return -1;

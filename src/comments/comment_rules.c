@@ -9,8 +9,8 @@
 #include "../site/site.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -62,7 +62,7 @@ int comment_rules_links(const char *text)
 	int n = 0;
 	for (const char *c = text; c && *c; c++)
 		if (strncasecmp(c, "http://", 7) == 0 || strncasecmp(c, "https://", 8) == 0 ||
-		    (strncasecmp(c, "www.", 4) == 0 && (c == text || !isalnum((unsigned char)c[-1]) )))
+		    (strncasecmp(c, "www.", 4) == 0 && (c == text || !str_is_alnum(c[-1]) )))
 			n++;
 	/* "http://www.x" counts once: drop the www. found inside a URL */
 	for (const char *c = text; c && (c = strcasestr(c, "://www.")); c++)
@@ -75,12 +75,9 @@ int comment_rules_word(const char *words, const char *text)
 	const char *w = words;
 	while (w && *w && text) {
 		const char *end = strchrnul(w, '\n');
-		const char *a = w, *b = end;
-		while (a < b && isspace((unsigned char)*a))
-			a++;
-		while (b > a && isspace((unsigned char)b[-1]))
-			b--;
-		size_t n = (size_t)(b - a);
+		const char *a = w;
+		size_t n = (size_t)(end - w);
+		str_trim(&a, &n, str_is_space);
 		for (const char *t = text; n && *t; t++)
 			if (strncasecmp(t, a, n) == 0)
 				return 1;

@@ -15,16 +15,11 @@
 #include <strings.h>
 
 #include "../render/escape.h"
+#include "../util/str.h"
 
 static int is_blank_char(char c)
 {
 	return c == ' ' || c == '\t' || c == '\f' || c == '\v';
-}
-
-static int is_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
 }
 
 /* Where a URL stops outright: whitespace, controls and HTML syntax. */
@@ -83,12 +78,12 @@ static int host_ok(const char *h, size_t n, int www)
 
 	while (hlen < n && h[hlen] != '/' && h[hlen] != '?' && h[hlen] != '#')
 		hlen++;
-	if (hlen == 0 || !is_alnum((unsigned char)h[0]))
+	if (hlen == 0 || !str_is_alnum(h[0]))
 		return 0;
 	if (!www)
 		return 1;
 	const char *dot = memchr(h, '.', hlen);
-	return dot && dot + 1 < h + hlen && is_alnum((unsigned char)dot[1]);
+	return dot && dot + 1 < h + hlen && str_is_alnum(dot[1]);
 }
 
 /* Length of the link starting at s[i] of a line s[0..n), 0 if none. A link
@@ -101,7 +96,7 @@ static size_t url_at(const char *s, size_t n, size_t i, int *www,
 	size_t pre, end;
 
 	*skip = i + 1;
-	if (i > 0 && (is_alnum((unsigned char)s[i - 1]) ||
+	if (i > 0 && (str_is_alnum(s[i - 1]) ||
 		      strchr("@.-_/", s[i - 1])))
 		return 0;
 	pre = url_prefix(s + i, n - i, www);

@@ -3,6 +3,7 @@
  */
 #include "doc.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,10 +11,7 @@
 
 static const char *trimmed(struct pool *p, const char *s, size_t n)
 {
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	str_trim(&s, &n, str_is_xml_space);
 	return pool_strndup(p, s, n);
 }
 

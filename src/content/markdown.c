@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "../render/escape.h"
+#include "../util/num.h"
+#include "../util/str.h"
 
 #define MD_FLAGS (MD_FLAG_NOHTML | MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH | \
 		  MD_FLAG_PERMISSIVEAUTOLINKS)
@@ -146,7 +148,7 @@ static uint32_t numeric_entity(const char *s, size_t n)
 
 	for (size_t i = hex ? 3 : 2; i + 1 < n; i++) {
 		unsigned c = (unsigned char)s[i];
-		unsigned d = c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+		unsigned d = (unsigned)num_hex_digit((char)c); /* decimal digits too */
 		if (cp > 0x10FFFF)
 			break; /* already bad; stop before overflow */
 		cp = cp * (hex ? 16 : 10) + d;
@@ -198,8 +200,7 @@ static void attr_decode(struct buf *b, const MD_ATTRIBUTE *a)
 
 static int scheme_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+	return str_is_alnum((char)c) || c == '+' || c == '-' || c == '.';
 }
 
 /*
@@ -223,7 +224,7 @@ static int url_allowed(const char *u, size_t n)
 		if (!scheme_char(c))
 			return 1;
 		if (k < sizeof sch)
-			sch[k] = (char)(c | 0x20);
+			sch[k] = str_lower_ascii((char)c);
 		k++;
 	}
 	if (i == n)
@@ -235,8 +236,7 @@ static int url_allowed(const char *u, size_t n)
 
 static int url_keep(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || strchr("-_.~:/?#[]@!$&'()*+,;=%", c);
+	return str_is_alnum((char)c) || strchr("-_.~:/?#[]@!$&'()*+,;=%", c);
 }
 
 /* A checked URL as an attribute value: bytes outside the URL set are

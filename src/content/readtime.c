@@ -6,14 +6,9 @@
  * script are never whitespace, so every language counts the same way.
  */
 #include "readtime.h"
+#include "../util/str.h"
 
 #include <stddef.h>
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
 
 static size_t count_words(const char *s)
 {
@@ -21,7 +16,7 @@ static size_t count_words(const char *s)
 	int in_word = 0;
 
 	for (; *s; s++) {
-		if (is_space(*s))
+		if (str_is_space(*s))
 			in_word = 0;
 		else if (!in_word) {
 			in_word = 1;

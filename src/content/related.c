@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "slug.h"
+#include "../util/str.h"
 
 #define TOKEN_MAX 64	 /* longer "words" are URLs or noise: skipped */
 #define W_TITLE 3.0
@@ -352,7 +353,7 @@ static void doc_words(struct ctx *c, const char *text)
 		size_t sep = *p ? separator_len(p) : 1;
 		if (sep == 0) {
 			if (n < TOKEN_MAX)
-				w[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p | 0x20 : *p);
+				w[n++] = str_lower_ascii(*p);
 			else
 				toolong = 1;
 			continue;

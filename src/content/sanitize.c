@@ -11,6 +11,7 @@
  */
 #include "sanitize.h"
 #include "../render/escape.h"
+#include "../util/str.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
@@ -318,13 +319,13 @@ static void text_sep(struct text_out *t, int n)
 static void text_add(struct text_out *t, const char *s)
 {
 	for (; *s; s++) {
-		if (t->pending && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+		if (t->pending && str_is_xml_space(*s))
 			continue;
 		while (t->pending > 0) {
 			buf_putc(t->out, '\n');
 			t->pending--;
 		}
-		if (!t->out->len && (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r'))
+		if (!t->out->len && str_is_xml_space(*s))
 			continue;
 		buf_putc(t->out, *s);
 	}
@@ -428,8 +429,7 @@ int sanitize_text(const char *html, size_t n, struct buf *out)
 	struct text_out to = { &t, 0 };
 	if (body)
 		emit_text(&to, body->children, 0);
-	while (t.len && (t.s[t.len - 1] == ' ' || t.s[t.len - 1] == '\n' ||
-			 t.s[t.len - 1] == '\t' || t.s[t.len - 1] == '\r'))
+	while (t.len && str_is_xml_space(t.s[t.len - 1]))
 		t.s[--t.len] = '\0';
 	buf_add(out, buf_str(&t), t.len);
 	int err = t.err;

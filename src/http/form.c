@@ -16,6 +16,7 @@
 #include "../render/escape.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 #include "../util/utf8.h"
 
 static const char *const form_errmsg[FORM_ERR__MAX] = {
@@ -149,16 +150,6 @@ static int all_of(const char *s, size_t n, int (*ok)(unsigned char))
 	return 1;
 }
 
-static void trim_span(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
-}
-
 /* Fill kv from one "name=value" span; 0 when the pair is malformed. */
 static int cookie_pair(struct pool *p, const char *s, size_t n, struct kv *kv)
 {
@@ -166,15 +157,15 @@ static int cookie_pair(struct pool *p, const char *s, size_t n, struct kv *kv)
 	size_t klen, vlen;
 	const char *val;
 
-	trim_span(&s, &n);
+	str_trim(&s, &n, str_is_blank);
 	eq = memchr(s, '=', n);
 	if (!eq)
 		return 0;
 	klen = (size_t)(eq - s);
 	val = eq + 1;
 	vlen = n - klen - 1;
-	trim_span(&s, &klen);
-	trim_span(&val, &vlen);
+	str_trim(&s, &klen, str_is_blank);
+	str_trim(&val, &vlen, str_is_blank);
 	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {
 		val++;
 		vlen -= 2;
@@ -240,21 +231,11 @@ void kv_lf(struct pool *p, struct kvlist *l)
 
 /* ---- form_validate ---- */
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
 static const char *trim(struct pool *p, const char *s)
 {
-	size_t n;
+	size_t n = strlen(s);
 
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n && is_space(s[n - 1]))
-		n--;
+	str_trim(&s, &n, str_is_space);
 	/* the raw value belongs to the caller, so the copy keeps it intact */
 	return s[n] ? pool_strndup(p, s, n) : s;
 }
@@ -295,15 +276,9 @@ size_t form_validate(struct pool *p, const struct field_spec *spec,
 
 /* ---- validators ---- */
 
-static int is_alnum(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
-
 static int is_local_char(unsigned char c)
 {
-	return is_alnum(c) || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c));
+	return str_is_alnum((char)c) || (c && strchr("!#$%&'*+-/=?^_`{|}~.", c));
 }
 
 static int local_ok(const char *s, size_t n)
@@ -322,7 +297,7 @@ static int label_ok(const char *s, size_t n)
 	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)s[i]) && s[i] != '-')
+		if (!str_is_alnum(s[i]) && s[i] != '-')
 			return 0;
 	return 1;
 }

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "../util/pool.h"
+#include "../util/str.h"
 #include "../util/utf8.h"
 
 #define BOUNDARY_MAX 70
@@ -38,11 +39,9 @@ const char *multipart_strerror(enum mp_err e)
 	return mp_errmsg[e];
 }
 
-static int is_ows(char c) { return c == ' ' || c == '\t'; }
-
 static const char *skip_ows(const char *s, const char *end)
 {
-	while (s < end && is_ows(*s))
+	while (s < end && str_is_blank(*s))
 		s++;
 	return s;
 }
@@ -53,15 +52,14 @@ int multipart_is(const char *ct)
 	if (!ct || strncasecmp(ct, mt, sizeof mt - 1) != 0)
 		return 0;
 	char c = ct[sizeof mt - 1];
-	return c == '\0' || c == ';' || is_ows(c);
+	return c == '\0' || c == ';' || str_is_blank(c);
 }
 
 /* RFC 2046 bchars, less the space (which may not end a boundary and no
  * browser uses). */
 static int is_bchar(unsigned char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c && strchr("'()+_,-./:=?", c));
+	return str_is_alnum((char)c) || (c && strchr("'()+_,-./:=?", c));
 }
 
 static int is_token(unsigned char c)

@@ -11,6 +11,7 @@
 #include "secure.h"
 #include "../site/site.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -26,11 +27,8 @@ static const char *last_address(struct pool *p, const char *s)
 {
 	const char *start = strrchr(s, ',');
 	start = start ? start + 1 : s;
-	while (*start == ' ' || *start == '\t')
-		start++;
 	size_t n = strlen(start);
-	while (n && (start[n - 1] == ' ' || start[n - 1] == '\t'))
-		n--;
+	str_trim(&start, &n, str_is_blank);
 	if (n == 0 || n >= INET6_ADDRSTRLEN)
 		return NULL;
 	char *ip = pool_strndup(p, start, n);

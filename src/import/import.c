@@ -8,10 +8,15 @@
  * Nothing touches the filesystem before the commit except a private
  * staging folder inside media/, renamed into place only after it, so an
  * error, --dry-run, SIGINT or kill -9 leaves the site as it was.
+ *
+ * This file is the driver: it walks the channel, authors, terms and items
+ * and writes users, sections, tags, stories, comments, redirects and the
+ * import map inside the transaction. What it hands off: the uploads and
+ * the staging folder (import_media.c), turning WordPress content into the
+ * stored HTML and text (import_body.c), and the counters, progress and
+ * summary (import_report.c); import_int.h is what they share.
  */
-#include "import.h"
-#include "shortcodes.h"
-#include "wpautop.h"
+#include "import_int.h"
 #include "wxr.h"
 #include "../comments/comment_text.h"
 #include "../content/publish.h"
@@ -24,160 +29,10 @@
 #include "../util/pool.h"
 #include "../util/num.h"
 
-#include <dirent.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
-
-#define EXCERPT_CHARS 240
-#define LIST_MAX 20            /* examples listed per report line */
-#define NAMES_MAX 64
-
-/* ---------------------------------------------------------------- report */
-
-enum counter {
-	N_USERS, N_USERS_KNOWN, N_SECTIONS, N_TAGS, N_POSTS, N_PAGES, N_ATTACH, N_MEDIA_COPIED,
-	N_COMMENTS, N_REDIRECTS, N_UNCHANGED, N_UPDATED, N_CHANGED_KEPT, N_COMMENTS_KNOWN,
-	N_SKIP_TRASH, N_SKIP_AUTODRAFT, N_SKIP_TYPE, N_SKIP_PINGS, N_PRIVATE, N_PASSWORD,
-	N_STICKY, N_EXTRA_CATS, N_CUSTOM_TERMS, N_ORPHANS, N__MAX
-};
-
-struct tally { char name[48]; size_t n; };
-
-struct names {   /* a small counted set of names for the report */
-	struct tally v[NAMES_MAX];
-	size_t n;
-};
-
-static void names_add(struct names *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->v[i].name, name) == 0) {
-			s->v[i].n++;
-			return;
-		}
-	if (s->n < NAMES_MAX) {
-		snprintf(s->v[s->n].name, sizeof s->v[s->n].name, "%s", name);
-		s->v[s->n++].n = 1;
-	}
-}
-
-/* ---------------------------------------------------------------- attachments (pass 1) */
-
-struct attach {
-	char *id, *url, *caption, *alt;
-	char *local;   /* /media/... once copied, else NULL */
-};
-
-struct attach_table {
-	struct attach *v;
-	size_t cap, n;
-};
-
-static uint64_t fnv(const char *s, uint64_t h)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static struct attach *attach_find(struct attach_table *t, const char *id, int add)
-{
-	if (add && (t->n + 1) * 2 > t->cap) {
-		struct attach_table nt = { calloc(t->cap ? t->cap * 2 : 64, sizeof *nt.v),
-					   t->cap ? t->cap * 2 : 64, 0 };
-		if (!nt.v)
-			return NULL;
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->v[i].id) {
-				size_t k = fnv(t->v[i].id, 1469598103934665603ull) & (nt.cap - 1);
-				while (nt.v[k].id)
-					k = (k + 1) & (nt.cap - 1);
-				nt.v[k] = t->v[i];
-				nt.n++;
-			}
-		free(t->v);
-		*t = nt;
-	}
-	if (!t->cap)
-		return NULL;
-	size_t k = fnv(id, 1469598103934665603ull) & (t->cap - 1);
-	while (t->v[k].id) {
-		if (strcmp(t->v[k].id, id) == 0)
-			return &t->v[k];
-		k = (k + 1) & (t->cap - 1);
-	}
-	if (!add)
-		return NULL;
-	t->v[k].id = strdup(id);
-	t->n++;
-	return &t->v[k];
-}
-
-static void attach_free(struct attach_table *t)
-{
-	for (size_t i = 0; i < t->cap; i++) {
-		free(t->v[i].id);
-		free(t->v[i].url);
-		free(t->v[i].caption);
-		free(t->v[i].alt);
-		free(t->v[i].local);
-	}
-	free(t->v);
-}
-
-/* ---------------------------------------------------------------- state */
-
-struct term_info {  /* categories: slug -> parent slug, section id */
-	char *slug, *parent;
-	long long section_id;
-};
-
-struct imp {
-	struct store *st;
-	const struct import_opts *o;
-	struct pool *p;              /* whole-import strings (small) */
-	struct attach_table att;
-	size_t items_total, items_done;
-	const char *source, *base, *blog;
-	struct term_info *cats;
-	size_t ncats, capcats;
-	size_t count[N__MAX];
-	struct names post_status, page_status, comment_status, skipped_types, unknown_sc,
-		taxonomies, unused_meta;
-	struct buf warnings, kept_urls;
-	size_t nwarnings, nkept_urls;
-	char staging[4096];          /* media/.import-PID, made on first copy */
-	struct buf copied;           /* relative paths copied, NUL-separated */
-	int changed;                 /* anything written */
-	double t_scan, t_write, t_related, t_commit; /* seconds per phase */
-	char *err;
-	size_t errlen;
-	int failed;
-	time_t started, last_line;
-};
-
-static void warn(struct imp *im, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void warn(struct imp *im, const char *fmt, ...)
-{
-	im->nwarnings++;
-	if (im->nwarnings > 200)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	buf_puts(&im->warnings, "  ");
-	buf_vprintf(&im->warnings, fmt, ap);
-	buf_putc(&im->warnings, '\n');
-	va_end(ap);
-}
 
 static int store_failed(struct imp *im, const char *what)
 {
@@ -238,8 +93,7 @@ static const char *make_slug(struct pool *p, const char *wp_slug, const char *fa
 	return pool_strdup(p, out);
 }
 
-/* The path of an absolute URL on the old site (query kept), or NULL. */
-static const char *old_path(struct imp *im, struct pool *p, const char *url)
+const char *import_old_path(struct imp *im, struct pool *p, const char *url)
 {
 	const char *bases[2] = { im->base, im->blog };
 	for (int i = 0; i < 2; i++) {
@@ -290,395 +144,10 @@ static const char *hash_of(struct pool *p, const char *const *parts, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < n; i++) {
-		h = fnv(parts[i] ? parts[i] : "", h);
+		h = import_fnv(parts[i] ? parts[i] : "", h);
 		h = (h ^ 0x1f) * 1099511628211ull;
 	}
 	return pool_printf(p, "%016llx", (unsigned long long)h);
-}
-
-/* ---------------------------------------------------------------- progress */
-
-static void progress(struct imp *im, int final)
-{
-	FILE *f = im->o->progress;
-	if (!f || !im->items_total)
-		return;
-	time_t now = time(NULL);
-	double el = difftime(now, im->started);
-	double rate = el > 0 ? im->items_done / el : 0;
-	double left = rate > 0 ? (im->items_total - im->items_done) / rate : 0;
-	if (im->o->progress_bar) {
-		int w = 30, fill = (int)(w * im->items_done / im->items_total);
-		char bar[32];
-		for (int i = 0; i < w; i++)
-			bar[i] = i < fill ? '#' : '.';
-		bar[w] = '\0';
-		fprintf(f, "\r[%s] %zu/%zu items  %.0f/s  %d:%02d left ", bar, im->items_done,
-			im->items_total, rate, (int)left / 60, (int)left % 60);
-		if (final)
-			fputc('\n', f);
-		fflush(f);
-		return;
-	}
-	if (final || now - im->last_line >= 5) {
-		im->last_line = now;
-		fprintf(f, "import: %zu/%zu items (%zu%%)\n", im->items_done, im->items_total,
-			im->items_done * 100 / im->items_total);
-		fflush(f);
-	}
-}
-
-/* ---------------------------------------------------------------- media */
-
-static int mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
-static int copy_file(const char *from, const char *to)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	char b[65536];
-	ssize_t n;
-	int rc = 0;
-	while ((n = read(in, b, sizeof b)) > 0)
-		if (write(out, b, (size_t)n) != n) {
-			rc = -1;
-			break;
-		}
-	if (n < 0 || fsync(out))
-		rc = -1;
-	close(in);
-	return close(out) || rc ? -1 : 0;
-}
-
-/* A relative uploads path is safe when it has no "..", no leading '/' and
- * no control characters. */
-static int rel_ok(const char *rel)
-{
-	if (!*rel || rel[0] == '/' || strstr(rel, "..") || strlen(rel) > 1000)
-		return 0;
-	for (const char *c = rel; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == '\\')
-			return 0;
-	return 1;
-}
-
-/* Copies uploads/rel into the staging folder (once); 0 when the file is
- * (or will be, after commit) in media/. */
-static int stage_media(struct imp *im, const char *rel)
-{
-	char from[4096], to[8192];
-	snprintf(from, sizeof from, "%s/%s", im->o->uploads, rel);
-	struct stat sb;
-	if (stat(from, &sb) || !S_ISREG(sb.st_mode))
-		return -1;
-	for (size_t i = 0; i < im->copied.len; i += strlen(im->copied.s + i) + 1)
-		if (strcmp(im->copied.s + i, rel) == 0)
-			return 0;
-	if (im->o->dry_run) {
-		buf_add(&im->copied, rel, strlen(rel) + 1);
-		return 0;
-	}
-	if (!im->staging[0]) {
-		snprintf(im->staging, sizeof im->staging, "%s/.import-%ld", im->o->media_dir,
-			 (long)getpid());
-		if (mkdirs(im->staging))
-			return -1;
-	}
-	snprintf(to, sizeof to, "%s/%s", im->staging, rel);
-	char *slash = strrchr(to, '/');
-	*slash = '\0';
-	int rc = mkdirs(to);
-	*slash = '/';
-	if (rc || copy_file(from, to))
-		return -1;
-	buf_add(&im->copied, rel, strlen(rel) + 1);
-	im->count[N_MEDIA_COPIED]++;
-	return 0;
-}
-
-static void rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	if (!d) {
-		unlink(path);
-		return;
-	}
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char sub[8192];
-		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-		rm_tree(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
-
-/* After the commit: the staged files move into media/. */
-static int publish_media(struct imp *im)
-{
-	int rc = 0;
-	for (size_t i = 0; im->staging[0] && i < im->copied.len; i += strlen(im->copied.s + i) + 1) {
-		const char *rel = im->copied.s + i;
-		char from[8192], to[8192];
-		snprintf(from, sizeof from, "%s/%s", im->staging, rel);
-		snprintf(to, sizeof to, "%s/%s", im->o->media_dir, rel);
-		char *slash = strrchr(to, '/');
-		*slash = '\0';
-		mkdirs(to);
-		*slash = '/';
-		if (rename(from, to))
-			rc = -1;
-	}
-	if (im->staging[0])
-		rm_tree(im->staging);
-	return rc;
-}
-
-/* A media URL left pointing at the old site: counted once, the first
- * LIST_MAX listed. */
-static void keep_url(struct imp *im, const char *url)
-{
-	char line[2100];
-	snprintf(line, sizeof line, "  %s\n", url);
-	if (strstr(buf_str(&im->kept_urls), line))
-		return;
-	im->nkept_urls++;
-	if (im->nkept_urls <= LIST_MAX)
-		buf_puts(&im->kept_urls, line);
-}
-
-/* Rewrites URLs of the old uploads folder to /media/ when the file was
- * found in --uploads; otherwise keeps them and lists them. */
-static void rewrite_uploads(struct imp *im, const char *html, struct buf *out)
-{
-	static const char U[] = "/wp-content/uploads/";
-	const char *s = html;
-	for (const char *m; (m = strstr(s, U));) {
-		/* the URL starts after the quote, '(' or space before it */
-		const char *start = m;
-		while (start > s && start[-1] != '"' && start[-1] != '\'' && start[-1] != '(' &&
-		       start[-1] != ' ' && start[-1] != '\n' && start[-1] != '=' && start[-1] != ']')
-			start--;
-		const char *rel = m + sizeof U - 1, *end = rel;
-		while (*end && *end != '"' && *end != '\'' && *end != ')' && *end != ' ' &&
-		       *end != '<' && *end != '\n' && *end != '?' && *end != '#' && *end != ']')
-			end++;
-		char relpath[1024];
-		snprintf(relpath, sizeof relpath, "%.*s", (int)(end - rel < 1000 ? end - rel : 1000), rel);
-		const char *prefix_ok = NULL;
-		struct pool *tmp = pool_new();
-		const char *url = pool_strndup(tmp, start, (size_t)(end - start));
-		if (start == m || old_path(im, tmp, url))
-			prefix_ok = "yes";
-		int local = prefix_ok && im->o->uploads && rel_ok(relpath) && stage_media(im, relpath) == 0;
-		buf_add(out, s, (size_t)(start - s));
-		if (local) {
-			buf_puts(out, "/media/");
-			buf_puts(out, relpath);
-		} else {
-			buf_add(out, start, (size_t)(end - start));
-			keep_url(im, url);
-		}
-		pool_free(tmp);
-		s = end;
-	}
-	buf_puts(out, s);
-}
-
-/* ---------------------------------------------------------------- content */
-
-static int sc_attachment(void *arg, const char *id, struct sc_attachment *out)
-{
-	struct imp *im = arg;
-	struct attach *a = attach_find(&im->att, id, 0);
-	if (!a || !a->url)
-		return -1;
-	out->url = a->url;
-	out->caption = a->caption;
-	out->alt = a->alt;
-	return 0;
-}
-
-static void sc_unknown(void *arg, const char *name)
-{
-	names_add(&((struct imp *)arg)->unknown_sc, name);
-}
-
-/* wpautop's block-level tags (its $allblocks), and whether t opens or
- * closes one; with_br counts <br> too. */
-static int block_tag(const char *t, int with_br)
-{
-	static const char *const names[] = { "table", "thead", "tfoot", "caption", "col",
-		"colgroup", "tbody", "tr", "td", "th", "div", "dl", "dd", "dt", "ul", "ol", "li",
-		"pre", "form", "map", "area", "blockquote", "address", "math", "style", "p", "h1",
-		"h2", "h3", "h4", "h5", "h6", "hr", "fieldset", "legend", "section", "article",
-		"aside", "hgroup", "header", "footer", "nav", "figure", "figcaption", "details",
-		"menu", "summary", NULL };
-	t += t[1] == '/' ? 2 : 1;
-	if (with_br && strncmp(t, "br", 2) == 0 && (t[2] == '>' || t[2] == ' ' || t[2] == '/'))
-		return 1;
-	for (int i = 0; names[i]; i++) {
-		size_t n = strlen(names[i]);
-		if (strncmp(t, names[i], n) == 0 && (t[n] == '>' || t[n] == ' ' || t[n] == '/'))
-			return 1;
-	}
-	return 0;
-}
-
-static int is_ws(char c)
-{
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
-/* The stored form of a body, a fixed point of wpautop so that an export
- * re-imports to the same bytes: one newline after each block-level tag
- * (wpautop's list) that another tag follows, no white space before a
- * block-level tag, a line break inside text as a space (as HTML reads it),
- * none at the ends; <pre> is left alone. */
-static void tidy_whitespace(const char *s, struct buf *o)
-{
-	while (is_ws(*s))
-		s++;
-	const char *last_tag = NULL; /* the tag that ends right here, if any */
-	while (*s) {
-		if (strncmp(s, "<pre", 4) == 0 && (s[4] == '>' || s[4] == ' ')) {
-			if (last_tag && block_tag(last_tag, 0))
-				buf_putc(o, '\n');
-			const char *e = strstr(s, "</pre>");
-			size_t n = e ? (size_t)(e + 6 - s) : strlen(s);
-			buf_add(o, s, n);
-			s += n;
-			last_tag = e ? e : NULL;
-			continue;
-		}
-		if (*s == '<') {
-			if (last_tag && block_tag(last_tag, 0))
-				buf_putc(o, '\n');
-			const char *gt = strchr(s, '>');
-			size_t n = gt ? (size_t)(gt + 1 - s) : strlen(s);
-			buf_add(o, s, n);
-			last_tag = s;
-			s += n;
-			continue;
-		}
-		if (is_ws(*s)) {
-			const char *e = s;
-			int nl = 0;
-			while (is_ws(*e))
-				nl |= *e == '\n' || *e == '\r', e++;
-			if (!*e)
-				break;
-			if (*e == '<' && last_tag && block_tag(last_tag, 1)) {
-				if (!block_tag(last_tag, 0))
-					buf_putc(o, '\n'); /* after <br> */
-			} else if (*e == '<' && block_tag(e, 0)) {
-				/* nothing before a block-level tag */
-			} else if (nl)
-				buf_putc(o, ' ');
-			else
-				buf_add(o, s, (size_t)(e - s));
-			if (!(*e == '<' && last_tag))
-				last_tag = NULL;
-			s = e;
-			continue;
-		}
-		last_tag = NULL;
-		buf_putc(o, *s++);
-	}
-}
-
-/* WordPress' rendering of post_content: blocks lose their delimiters,
- * classic content gets wpautop, then shortcodes, uploads URLs, sanitizer. */
-static int convert_body(struct imp *im, const char *content, struct buf *html)
-{
-	struct buf a, b;
-	buf_init(&a, 0);
-	buf_init(&b, 0);
-	if (wpautop_has_blocks(content))
-		wpautop_strip_blocks(content, &a);
-	else
-		wpautop(content, &a);
-	struct sc_ctx ctx = { im, sc_attachment, sc_unknown };
-	shortcodes_expand(buf_str(&a), &b, &ctx);
-	buf_reset(&a);
-	rewrite_uploads(im, buf_str(&b), &a);
-	buf_reset(&b);
-	int rc = a.err || sanitize_html(buf_str(&a), a.len, &b);
-	buf_reset(&a);
-	tidy_whitespace(buf_str(&b), &a);
-	/* paragraphs left empty by the sanitizer go, as wpautop drops them */
-	const char *t = buf_str(&a);
-	for (const char *e; (e = strstr(t, "<p>")); ) {
-		const char *q = e + 3;
-		while (is_ws(*q))
-			q++;
-		size_t keep = (size_t)(e - t);
-		if (strncmp(q, "</p>", 4) != 0) {
-			buf_add(html, t, keep + 3);
-			t = e + 3;
-			continue;
-		}
-		while (keep && is_ws(t[keep - 1]))
-			keep--;
-		buf_add(html, t, keep);
-		t = q + 4;
-	}
-	buf_puts(html, t);
-	rc = rc || b.err || html->err;
-	buf_release(&a);
-	buf_release(&b);
-	return rc ? -1 : 0;
-}
-
-/* sanitize_text, without the parser for text that has no markup. */
-static int plain_text(const char *s, struct buf *out)
-{
-	if (strpbrk(s, "<&"))
-		return sanitize_text(s, strlen(s), out);
-	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
-	buf_add(out, s, n);
-	return out->err ? -1 : 0;
-}
-
-/* The first EXCERPT_CHARS of text, cut at a word, with an ellipsis. */
-static const char *auto_excerpt(struct pool *p, const char *text)
-{
-	const char *nl = strstr(text, "\n\n");
-	size_t n = nl ? (size_t)(nl - text) : strlen(text);
-	if (n <= EXCERPT_CHARS)
-		return pool_strndup(p, text, n);
-	size_t cut = EXCERPT_CHARS;
-	while (cut > 0 && text[cut] != ' ')
-		cut--;
-	if (cut == 0)
-		cut = EXCERPT_CHARS;
-	while (cut > 0 && ((unsigned char)text[cut] & 0xC0) == 0x80)
-		cut--;
-	return pool_printf(p, "%.*s…", (int)cut, text);
 }
 
 /* ---------------------------------------------------------------- pass 1 */
@@ -689,7 +158,7 @@ static int p1_item(void *arg, const struct wxr_item *it)
 	im->items_total++;
 	if (strcmp(it->post_type, "attachment") != 0)
 		return im->o->interrupted && *im->o->interrupted;
-	struct attach *a = attach_find(&im->att, it->post_id, 1);
+	struct attach *a = import_attach_find(&im->att, it->post_id, 1);
 	if (!a)
 		return 1;
 	free(a->url);
@@ -885,7 +354,7 @@ static int on_term(void *arg, const struct wxr_term *t)
 	else if (strcmp(t->taxonomy, "post_tag") == 0)
 		rc = tag_id(im, p, t->slug, t->name, &id) < 0 ? -1 : 0;
 	else if (strcmp(t->taxonomy, "category") != 0)
-		names_add(&im->taxonomies, *t->taxonomy ? t->taxonomy : "(none)");
+		import_names_add(&im->taxonomies, *t->taxonomy ? t->taxonomy : "(none)");
 	pool_free(p);
 	return rc ? 1 : 0;
 }
@@ -906,7 +375,7 @@ static int map_status(struct imp *im, const struct wxr_item *it, enum story_stat
 	else if (strcmp(s, "private") == 0) {
 		*out = STORY_DRAFT;
 		im->count[N_PRIVATE]++;
-		warn(im, "post %s \"%.60s\" is private: imported as a draft", it->post_id, it->title);
+		import_warn(im, "post %s \"%.60s\" is private: imported as a draft", it->post_id, it->title);
 	} else if (strcmp(s, "trash") == 0) {
 		im->count[N_SKIP_TRASH]++;
 		return -1;
@@ -915,12 +384,12 @@ static int map_status(struct imp *im, const struct wxr_item *it, enum story_stat
 		return -1;
 	} else {
 		*out = STORY_DRAFT;
-		warn(im, "post %s has unknown status \"%.20s\": imported as a draft", it->post_id, s);
+		import_warn(im, "post %s has unknown status \"%.20s\": imported as a draft", it->post_id, s);
 	}
 	if (*it->password && *out != STORY_DRAFT) {
 		*out = STORY_DRAFT;
 		im->count[N_PASSWORD]++;
-		warn(im, "post %s \"%.60s\" is password-protected: imported as a draft", it->post_id,
+		import_warn(im, "post %s \"%.60s\" is password-protected: imported as a draft", it->post_id,
 		     it->title);
 	}
 	return 0;
@@ -936,7 +405,7 @@ static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it,
 		const struct wxr_item_term *t = &it->terms[i];
 		buf_printf(hashin, "%s:%s,", t->domain, t->nicename);
 		if (strcmp(t->domain, "post_format") == 0) {
-			names_add(&im->taxonomies, "post_format (ignored)");
+			import_names_add(&im->taxonomies, "post_format (ignored)");
 			continue;
 		}
 		if (strcmp(t->domain, "category") == 0) {
@@ -1004,7 +473,7 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 		}
 		struct buf text;
 		buf_init(&text, 0);
-		plain_text(c->content, &text);
+		import_body_text(c->content, &text);
 		struct comment cm;
 		memset(&cm, 0, sizeof cm);
 		cm.story_id = story_id;
@@ -1026,7 +495,7 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 		buf_release(&chtml);
 		if (rc || store_import_map_put(im->st, im->source, "comment", c->id, id, ""))
 			return store_failed(im, "comment");
-		names_add(&im->comment_status, comment_status_name(cm.status));
+		import_names_add(&im->comment_status, comment_status_name(cm.status));
 		im->count[N_COMMENTS]++;
 		added++;
 		v[n++] = (struct cmap){ c->id, c->parent, -id }; /* negative: parent to set */
@@ -1071,8 +540,8 @@ static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item
 	strftime(ym, sizeof ym, "/%Y/%m/", &tm);
 	const char *to = pool_printf(p, "%s%s", ymd, s->slug);
 	const char *wp = *it->post_name ? it->post_name : NULL;
-	const char *link = old_path(im, p, it->link);
-	const char *guid = old_path(im, p, it->guid);
+	const char *link = import_old_path(im, p, it->link);
+	const char *guid = import_old_path(im, p, it->guid);
 	const char *q = pool_printf(p, page ? "/?page_id=%s" : "/?p=%s", it->post_id);
 	if (redirect(im, p, link, to) || redirect(im, p, q, to) ||
 	    (guid && strchr(guid, '?') && redirect(im, p, guid, to)))
@@ -1135,11 +604,11 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	struct buf html, text;
 	buf_init(&html, 0);
 	buf_init(&text, 0);
-	if (convert_body(im, it->content, &html) ||
+	if (import_body_convert(im, it->content, &html) ||
 	    sanitize_text(buf_str(&html), html.len, &text)) {
 		buf_release(&html);
 		buf_release(&text);
-		warn(im, "post %s: the body could not be converted; imported empty", it->post_id);
+		import_warn(im, "post %s: the body could not be converted; imported empty", it->post_id);
 		buf_init(&html, 0);
 		buf_init(&text, 0);
 	}
@@ -1149,15 +618,15 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	s.reading_minutes = reading_minutes(s.body_md);
 	struct buf ex;
 	buf_init(&ex, 0);
-	plain_text(it->excerpt, &ex);
-	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : auto_excerpt(p, s.body_md);
+	import_body_text(it->excerpt, &ex);
+	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_excerpt(p, s.body_md);
 	buf_release(&ex);
 	buf_release(&html);
 	buf_release(&text);
 	s.published_at = item_date(it->post_date_gmt, it->post_date);
 	if (s.published_at < 0) {
 		s.published_at = (long long)time(NULL);
-		warn(im, "post %s has no date: dated now", it->post_id);
+		import_warn(im, "post %s has no date: dated now", it->post_id);
 	}
 	long long mod = item_date(it->modified_gmt, it->modified);
 	s.updated_at = mod > s.published_at ? mod : s.published_at;
@@ -1181,7 +650,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		if (store_story_insert(im->st, &s, &id))
 			return store_failed(im, "story");
 		im->count[page ? N_PAGES : N_POSTS]++;
-		names_add(page ? &im->page_status : &im->post_status, story_status_name(s.status));
+		import_names_add(page ? &im->page_status : &im->post_status, story_status_name(s.status));
 	}
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
@@ -1190,7 +659,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		return -1;
 	for (size_t i = 0; i < it->nmeta; i++)
 		if (it->meta[i].key[0] != '_')
-			names_add(&im->unused_meta, it->meta[i].key);
+			import_names_add(&im->unused_meta, it->meta[i].key);
 	return import_comments(im, p, it, id);
 }
 
@@ -1201,14 +670,14 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 		im->count[N_UNCHANGED]++;
 		return 0;
 	}
-	struct attach *a = attach_find(&im->att, it->post_id, 0);
+	struct attach *a = import_attach_find(&im->att, it->post_id, 0);
 	const char *url = a && a->url ? a->url : it->attachment_url;
-	const char *path = old_path(im, p, url);
+	const char *path = import_old_path(im, p, url);
 	const char *rel = path ? strstr(path, "/wp-content/uploads/") : NULL;
 	const char *local = NULL;
 	if (rel) {
 		rel += strlen("/wp-content/uploads/");
-		if (im->o->uploads && rel_ok(rel) && stage_media(im, rel) == 0)
+		if (im->o->uploads && import_media_rel_ok(rel) && import_media_stage(im, rel) == 0)
 			local = pool_printf(p, "/media/%s", rel);
 	}
 	if (local && a) {
@@ -1218,7 +687,7 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 		a->url = strdup(local); /* galleries use the copy */
 	}
 	if (!local)
-		keep_url(im, url);
+		import_media_keep_url(im, url);
 	im->count[N_ATTACH]++;
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, "attachment", it->post_id, 0, local ? local : url))
@@ -1244,113 +713,15 @@ static int on_item(void *arg, const struct wxr_item *it)
 		rc = import_attachment(im, p, it);
 	else {
 		im->count[N_SKIP_TYPE]++;
-		names_add(&im->skipped_types, type);
+		import_names_add(&im->skipped_types, type);
 	}
 	pool_free(p);
 	im->items_done++;
-	progress(im, 0);
+	import_progress(im, 0);
 	return rc || im->failed ? 1 : 0;
 }
 
-/* ---------------------------------------------------------------- the report */
-
-static void put_names(struct buf *r, const char *label, const struct names *s)
-{
-	if (!s->n)
-		return;
-	buf_printf(r, "%s", label);
-	for (size_t i = 0; i < s->n; i++)
-		buf_printf(r, "%s%s: %zu", i ? ", " : " (", s->v[i].name, s->v[i].n);
-	buf_puts(r, ")");
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void write_report(struct imp *im, struct buf *r, const char *path)
-{
-	size_t *c = im->count;
-	buf_printf(r, "WordPress import of %s (from %s)%s\n", path, im->source ? im->source : "?",
-		   im->o->dry_run ? ": dry run, nothing was written" : "");
-	buf_printf(r, "imported:\n  users: %zu new", c[N_USERS]);
-	if (c[N_USERS_KNOWN])
-		buf_printf(r, ", %zu matched by e-mail", c[N_USERS_KNOWN]);
-	if (c[N_USERS])
-		buf_puts(r, " (they must set a password before signing in)");
-	buf_printf(r, "\n  sections: %zu\n  tags: %zu\n  posts: %zu", c[N_SECTIONS], c[N_TAGS],
-		   c[N_POSTS]);
-	put_names(r, "", &im->post_status);
-	buf_printf(r, "\n  pages: %zu", c[N_PAGES]);
-	put_names(r, "", &im->page_status);
-	buf_printf(r, "\n  comments: %zu", c[N_COMMENTS]);
-	put_names(r, "", &im->comment_status);
-	buf_printf(r, "\n  attachments: %zu (%zu files copied to media/)\n  redirects: %zu\n",
-		   c[N_ATTACH], c[N_MEDIA_COPIED], c[N_REDIRECTS]);
-	buf_printf(r, "already imported: %zu unchanged, %zu updated, %zu changed but kept (use --update),"
-		      " %zu comments\n",
-		   c[N_UNCHANGED], c[N_UPDATED], c[N_CHANGED_KEPT], c[N_COMMENTS_KNOWN]);
-	buf_puts(r, "skipped:\n");
-	buf_printf(r, "  trash: %zu\n  auto-drafts and revisions: %zu\n", c[N_SKIP_TRASH],
-		   c[N_SKIP_AUTODRAFT]);
-	buf_printf(r, "  pingbacks and trackbacks: %zu (Gazette has no linkbacks)\n", c[N_SKIP_PINGS]);
-	buf_printf(r, "  other post types: %zu", c[N_SKIP_TYPE]);
-	put_names(r, "", &im->skipped_types);
-	buf_puts(r, "\nnotes:\n");
-	buf_printf(r, "  private posts imported as drafts: %zu\n  password-protected posts imported as"
-		      " drafts: %zu\n  sticky posts (Gazette has no sticky; imported normally): %zu\n",
-		   c[N_PRIVATE], c[N_PASSWORD], c[N_STICKY]);
-	buf_printf(r, "  extra categories kept as tags: %zu\n  custom taxonomy terms kept as tags: %zu\n",
-		   c[N_EXTRA_CATS], c[N_CUSTOM_TERMS]);
-	buf_printf(r, "  replies whose parent is missing (shown at top level): %zu\n", c[N_ORPHANS]);
-	if (im->taxonomies.n) {
-		put_names(r, "  other taxonomies", &im->taxonomies);
-		buf_putc(r, '\n');
-	}
-	if (im->unknown_sc.n) {
-		put_names(r, "  unknown shortcodes kept as text", &im->unknown_sc);
-		buf_putc(r, '\n');
-	}
-	if (im->unused_meta.n) {
-		put_names(r, "  post meta not used", &im->unused_meta);
-		buf_putc(r, '\n');
-	}
-	if (im->nkept_urls) {
-		buf_printf(r, "  media URLs kept pointing at the old site: %zu%s\n", im->nkept_urls,
-			   im->o->uploads ? "" : " (give --uploads DIR to copy them)");
-		buf_puts(r, buf_str(&im->kept_urls));
-		if (im->nkept_urls > LIST_MAX)
-			buf_printf(r, "  ... and %zu more\n", im->nkept_urls - LIST_MAX);
-	}
-	buf_printf(r, "time: %.1f s (scan %.1f, write %.1f, related stories %.1f)\n",
-		   im->t_scan + im->t_write + im->t_related, im->t_scan, im->t_write, im->t_related);
-	buf_printf(r, "warnings: %zu\n", im->nwarnings);
-	buf_puts(r, buf_str(&im->warnings));
-}
-
 /* ---------------------------------------------------------------- entry */
-
-static void clean_stale_staging(const char *media)
-{
-	DIR *d = opendir(media);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		long pid;
-		if (sscanf(e->d_name, ".import-%ld", &pid) != 1 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
-			continue; /* another import is running */
-		char path[8192];
-		snprintf(path, sizeof path, "%s/%s", media, e->d_name);
-		rm_tree(path);
-	}
-	closedir(d);
-}
 
 int import_wordpress(struct store *st, const char *path, const struct import_opts *o,
 		     struct buf *report, char *err, size_t errlen)
@@ -1367,13 +738,13 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	buf_init(&im.copied, 0);
 	im.started = time(NULL);
 	if (o->media_dir)
-		clean_stale_staging(o->media_dir);
+		import_media_clean_stale(o->media_dir);
 	char xerr[400];
 	struct wxr_handler h1 = { &im, NULL, NULL, NULL, p1_item, NULL };
-	double t0 = now_s();
+	double t0 = import_now();
 	int rc = wxr_read_file(path, &h1, xerr, sizeof xerr);
-	im.t_scan = now_s() - t0;
-	t0 = now_s();
+	im.t_scan = import_now() - t0;
+	t0 = import_now();
 	if (rc == WXR_OK) {
 		struct wxr_handler h2 = { &im, on_channel, on_author, on_term, on_item, NULL };
 		if (store_begin(st)) {
@@ -1386,17 +757,17 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		snprintf(err, errlen, "%s:%s", path, xerr);
 	else if (rc == WXR_STOPPED && !im.failed)
 		snprintf(err, errlen, "interrupted: nothing was changed");
-	im.t_write = now_s() - t0;
-	t0 = now_s();
+	im.t_write = import_now() - t0;
+	t0 = import_now();
 	if (rc == WXR_OK && im.changed &&
 	    (publish_refresh_related(st, im.p) || store_import_touch_all(st))) {
 		store_failed(&im, "related");
 		rc = WXR_ERROR;
 	}
-	im.t_related = now_s() - t0;
-	progress(&im, 1);
+	im.t_related = import_now() - t0;
+	import_progress(&im, 1);
 	if (rc == WXR_OK) {
-		write_report(&im, report, path);
+		import_report_write(&im, report, path);
 		if (o->dry_run)
 			rc = store_rollback(st);
 		else if (store_commit(st)) {
@@ -1406,11 +777,11 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	}
 	if (rc != WXR_OK)
 		store_rollback(st);
-	if (rc == WXR_OK && !o->dry_run && publish_media(&im))
+	if (rc == WXR_OK && !o->dry_run && import_media_publish(&im))
 		buf_puts(report, "warning: some media files could not be moved into media/\n");
 	else if (im.staging[0] && (rc != WXR_OK || o->dry_run))
-		rm_tree(im.staging);
-	attach_free(&im.att);
+		import_media_discard(&im);
+	import_attach_free(&im.att);
 	buf_release(&im.warnings);
 	buf_release(&im.kept_urls);
 	buf_release(&im.copied);

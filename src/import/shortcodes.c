@@ -12,6 +12,7 @@
  */
 #include "shortcodes.h"
 #include "../render/escape.h"
+#include "../util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,13 +39,7 @@ static const char *sc_get(const struct sc *s, const char *key)
 
 static int name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-';
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return str_is_alnum(c) || c == '_' || c == '-';
 }
 
 /* Parses the attribute text between the name and ']' (n bytes). Values
@@ -58,7 +53,7 @@ static void parse_attrs(struct sc *s, const char *a, size_t n)
 	tmp[n] = '\0';
 	char *p = tmp;
 	while (*p && s->nattr < SC_ATTRS_MAX) {
-		while (is_space(*p))
+		while (str_is_xml_space(*p))
 			p++;
 		if (!*p)
 			break;
@@ -82,7 +77,7 @@ static void parse_attrs(struct sc *s, const char *a, size_t n)
 			p = *end ? end + 1 : end;
 		} else {
 			val = p;
-			while (*p && !is_space(*p))
+			while (*p && !str_is_xml_space(*p))
 				p++;
 			end = p;
 			if (end == val) { /* a lone quote or '=' (or "key=" at the end): skip it */
@@ -132,7 +127,7 @@ static void do_caption(struct buf *o, const struct sc *s)
 		const char *gt = strchr(im, '>');
 		split = gt ? gt + 1 : body + strlen(body);
 		const char *ws = split;
-		while (is_space(*ws))
+		while (str_is_xml_space(*ws))
 			ws++;
 		if (strncmp(ws, "</a>", 4) == 0)
 			split = ws + 4;
@@ -146,11 +141,8 @@ static void do_caption(struct buf *o, const struct sc *s)
 	buf_puts(o, "\">");
 	buf_add(o, body, (size_t)(split - body));
 	const char *text = cap ? cap : split;
-	while (is_space(*text))
-		text++;
 	size_t tl = strlen(text);
-	while (tl && is_space(text[tl - 1]))
-		tl--;
+	str_trim(&text, &tl, str_is_xml_space);
 	if (tl) {
 		buf_puts(o, "<figcaption class=\"wp-caption-text\">");
 		buf_add(o, text, tl); /* HTML allowed, as in WordPress; sanitized later */
@@ -234,10 +226,7 @@ static void do_embed(struct buf *o, const struct sc *s)
 	char url[2048], player[256];
 	size_t n = s->content_len < sizeof url - 1 ? s->content_len : sizeof url - 1;
 	const char *c = s->content;
-	while (n && is_space(*c))
-		c++, n--;
-	while (n && is_space(c[n - 1]))
-		n--;
+	str_trim(&c, &n, str_is_xml_space);
 	memcpy(url, c, n);
 	url[n] = '\0';
 	if (player_url(url, player, sizeof player) == 0) {
@@ -302,7 +291,7 @@ static size_t parse(const char *s, struct sc *sc)
 	while (name_char(s[i]) && n < SC_NAME_MAX - 1)
 		sc->name[n++] = s[i++];
 	sc->name[n] = '\0';
-	if (!n || name_char(s[i]) || !(s[i] == ']' || s[i] == '/' || is_space(s[i])))
+	if (!n || name_char(s[i]) || !(s[i] == ']' || s[i] == '/' || str_is_xml_space(s[i])))
 		return 0;
 	const char *close = strchr(s + i, ']');
 	const char *open = strchr(s + i, '[');
@@ -330,16 +319,16 @@ static size_t parse(const char *s, struct sc *sc)
 static int unwrap_p(struct buf *out, const char *rest)
 {
 	size_t k = out->len;
-	while (k && is_space(out->s[k - 1]))
+	while (k && str_is_xml_space(out->s[k - 1]))
 		k--;
 	if (k < 3 || memcmp(out->s + k - 3, "<p>", 3) != 0)
 		return 0;
 	const char *r = rest;
-	while (is_space(*r))
+	while (str_is_xml_space(*r))
 		r++;
 	if (strncmp(r, "<br />", 6) == 0)
 		r += 6;
-	while (is_space(*r))
+	while (str_is_xml_space(*r))
 		r++;
 	if (strncmp(r, "</p>", 4) != 0)
 		return 0;

@@ -9,6 +9,7 @@
  * step names the regular expression it stands for.
  */
 #include "wpautop.h"
+#include "../util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,14 +29,9 @@ static const char *const brblocks[] = {
 	"p", "li", "div", "dl", "dd", "dt", "th", "pre", "td", "ul", "ol", NULL,
 };
 
-static int ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static size_t skip_ws(const char *s, size_t i)
 {
-	while (s[i] && ws(s[i]))
+	while (s[i] && str_is_space(s[i]))
 		i++;
 	return i;
 }
@@ -53,7 +49,7 @@ static int block_open_at(const char *s)
 	for (int i = 0; allblocks[i]; i++) {
 		size_t n = strlen(allblocks[i]);
 		if (strncmp(s + 1, allblocks[i], n) == 0 &&
-		    (ws(s[1 + n]) || s[1 + n] == '/' || s[1 + n] == '>'))
+		    (str_is_space(s[1 + n]) || s[1 + n] == '/' || s[1 + n] == '>'))
 			return 1;
 	}
 	return 0;
@@ -281,7 +277,7 @@ static void step_paragraphs(const char *s, struct buf *o)
 				continue;
 			size_t j = k + 1;
 			size_t lastnl = 0;
-			for (size_t m = j; m < n && ws(s[m]); m++)
+			for (size_t m = j; m < n && str_is_space(s[m]); m++)
 				if (s[m] == '\n')
 					lastnl = m;
 			if (lastnl) {
@@ -490,10 +486,10 @@ static void step_preserve(const char *s, struct buf *o)
 static void step_br(const char *s, struct buf *o)
 {
 	for (size_t i = 0; s[i];) {
-		if (ws(s[i]) && !(i >= 6 && strncmp(s + i - 6, "<br />", 6) == 0)) {
+		if (str_is_space(s[i]) && !(i >= 6 && strncmp(s + i - 6, "<br />", 6) == 0)) {
 			size_t j = i, last = 0;
 			int found = 0;
-			while (s[j] && ws(s[j])) {
+			while (s[j] && str_is_space(s[j])) {
 				if (s[j] == '\n')
 					last = j, found = 1;
 				j++;
@@ -582,7 +578,7 @@ int wpautop(const char *text, struct buf *out)
 {
 	const char *t = text ? text : "";
 	size_t k = 0;
-	while (t[k] && (ws(t[k]) || t[k] == '\0'))
+	while (t[k] && (str_is_space(t[k]) || t[k] == '\0'))
 		k++;
 	if (!t[k])
 		return 0;

@@ -12,6 +12,7 @@
 #include "wxr.h"
 #include "../util/buf.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <libxml/xmlreader.h>
 #include <stddef.h>
@@ -299,26 +300,16 @@ static void on_start(struct rd *d, const char *name, int depth)
 		}
 }
 
-static int digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
 static void end_item(struct rd *d)
 {
 	struct wxr_item *it = &d->it;
-	if (!digits(it->post_id)) {
+	if (!str_is_digits(it->post_id)) {
 		d->failed = 1;
 		snprintf(d->err, d->errlen, "%ld: <item> without a numeric <wp:post_id>", it->line);
 		return;
 	}
 	for (size_t i = 0; i < it->ncomments; i++)
-		if (!digits(it->comments[i].id)) {
+		if (!str_is_digits(it->comments[i].id)) {
 			d->failed = 1;
 			snprintf(d->err, d->errlen, "%ld: <wp:comment> without a numeric <wp:comment_id>",
 				 it->comments[i].line);
@@ -420,7 +411,7 @@ static int prolog_ok(const char *s, size_t n, char *err, size_t errlen)
 	if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
 		i = 3;
 	for (;;) {
-		while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+		while (i < n && str_is_xml_space(s[i]))
 			line += s[i++] == '\n';
 		if (i >= n)
 			return 0; /* empty or all prolog: the parser reports it */

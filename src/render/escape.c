@@ -4,6 +4,7 @@
  * (the buf's sticky error covers allocation).
  */
 #include "escape.h"
+#include "../util/str.h"
 
 #include <string.h>
 #include <strings.h>
@@ -55,9 +56,7 @@ void html_raw(struct buf *b, const char *s)
 
 static int unreserved(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
-	       c == '~';
+	return str_is_alnum((char)c) || c == '-' || c == '_' || c == '.' || c == '~';
 }
 
 static void pct(struct buf *b, unsigned char c)

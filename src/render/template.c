@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "../util/str.h"
 
 /* ------------------------------------------------------------------ */
 /* Values                                                             */
@@ -223,18 +224,11 @@ static int parser_line(struct parser *p, size_t pos)
 	return p->line;
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 static void trim(const char **s, const char **e)
 {
-	while (*s < *e && (is_blank(**s) || **s == '\n' || **s == '\r'))
-		(*s)++;
-	while (*e > *s && (is_blank((*e)[-1]) || (*e)[-1] == '\n' ||
-			   (*e)[-1] == '\r'))
-		(*e)--;
+	size_t n = (size_t)(*e - *s);
+	str_trim(s, &n, str_is_xml_space);
+	*e = *s + n;
 }
 
 static int tag_read(struct parser *p, size_t open, struct tag *t)
@@ -259,8 +253,7 @@ static int tag_read(struct parser *p, size_t open, struct tag *t)
 
 static int name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-';
+	return str_is_alnum(c) || c == '_' || c == '-';
 }
 
 /* "." alone, or dot-separated non-empty segments of [A-Za-z0-9_-]. A
@@ -310,11 +303,11 @@ static int tag_standalone(const struct parser *p, const struct tag *t,
 	if (!t->sigil)
 		return 0;
 	/* Stop at text_start: a tag before us on this line disqualifies. */
-	while (q > text_start && is_blank(p->src[q - 1]))
+	while (q > text_start && str_is_blank(p->src[q - 1]))
 		q--;
 	if (q > 0 && p->src[q - 1] != '\n')
 		return 0;
-	while (e < p->len && is_blank(p->src[e]))
+	while (e < p->len && str_is_blank(p->src[e]))
 		e++;
 	if (e < p->len) {
 		if (p->src[e] == '\n')

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "../util/num.h"
+#include "../util/str.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -88,16 +89,6 @@ void config_defaults(struct config *c)
 	c->schedule_interval = 15;
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int set_key(struct config *c, const struct ckey *k, const char *val, char *err,
 		   size_t errlen)
 {
@@ -134,7 +125,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	int lineno = 0, rc = 0;
 	while (rc == 0 && fgets(line, sizeof line, f)) {
 		lineno++;
-		char *s = trim(line);
+		char *s = str_trim_nul(line, str_is_xml_space);
 		if (*s == '\0' || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
@@ -144,7 +135,8 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			break;
 		}
 		*eq = '\0';
-		char *key = trim(s), *val = trim(eq + 1);
+		char *key = str_trim_nul(s, str_is_xml_space);
+		char *val = str_trim_nul(eq + 1, str_is_xml_space);
 		const struct ckey *k = NULL;
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 			if (strcmp(keys[i].name, key) == 0)

@@ -12,7 +12,7 @@ static const char *const months[] = { "January", "February", "March",     "April
 				      "May",     "June",     "July",      "August",
 				      "September", "October", "November", "December" };
 
-static char *digits(char *o, int v, int width)
+static char *put_digits(char *o, int v, int width)
 {
 	for (int i = width - 1; i >= 0; i--, v /= 10)
 		o[i] = (char)('0' + v % 10);
@@ -24,12 +24,12 @@ const char *date_iso(struct pool *p, long long t)
 	struct tm tm;
 	num_utc(t, &tm);
 	char *r = pool_alloc(p, 21), *o = r;
-	o = digits(o, (tm.tm_year + 1900) % 10000, 4), *o++ = '-';
-	o = digits(o, tm.tm_mon + 1, 2), *o++ = '-';
-	o = digits(o, tm.tm_mday, 2), *o++ = 'T';
-	o = digits(o, tm.tm_hour, 2), *o++ = ':';
-	o = digits(o, tm.tm_min, 2), *o++ = ':';
-	o = digits(o, tm.tm_sec, 2), *o++ = 'Z';
+	o = put_digits(o, (tm.tm_year + 1900) % 10000, 4), *o++ = '-';
+	o = put_digits(o, tm.tm_mon + 1, 2), *o++ = '-';
+	o = put_digits(o, tm.tm_mday, 2), *o++ = 'T';
+	o = put_digits(o, tm.tm_hour, 2), *o++ = ':';
+	o = put_digits(o, tm.tm_min, 2), *o++ = ':';
+	o = put_digits(o, tm.tm_sec, 2), *o++ = 'Z';
 	*o = '\0';
 	return r;
 }
@@ -39,8 +39,8 @@ const char *date_human(struct pool *p, long long t)
 	struct tm tm;
 	char day[3] = { 0 }, year[5] = { 0 };
 	num_utc(t, &tm);
-	digits(day, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
-	digits(year, (tm.tm_year + 1900) % 10000, 4);
+	put_digits(day, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
+	put_digits(year, (tm.tm_year + 1900) % 10000, 4);
 	return pool_cat(p, day, " ", months[tm.tm_mon], " ", year, NULL);
 }
 
@@ -49,9 +49,9 @@ void date_path(char out[13], long long t)
 	struct tm tm;
 	num_utc(t, &tm);
 	out[0] = out[5] = out[8] = out[11] = '/';
-	digits(out + 1, (tm.tm_year + 1900) % 10000, 4);
-	digits(out + 6, tm.tm_mon + 1, 2);
-	digits(out + 9, tm.tm_mday, 2);
+	put_digits(out + 1, (tm.tm_year + 1900) % 10000, 4);
+	put_digits(out + 6, tm.tm_mon + 1, 2);
+	put_digits(out + 9, tm.tm_mday, 2);
 	out[12] = '\0';
 }
 

@@ -7,6 +7,7 @@
  * shorter than the checks strtoull would need.
  */
 #include "num.h"
+#include "str.h"
 
 #include <string.h>
 #include <time.h>
@@ -18,11 +19,9 @@ static int digits(const char *s, unsigned long long *out)
 {
 	unsigned long long v = 0;
 
-	if (!s || !*s)
+	if (!str_is_digits(s))
 		return -1;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
 		unsigned d = (unsigned)(*s - '0');
 		if (v > (ULLONG_MAX - d) / 10)
 			return -1;

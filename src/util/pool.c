@@ -3,11 +3,11 @@
  * of their own so a large upload does not waste a whole standard block.
  */
 #include "pool.h"
+#include "str.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <ctype.h>
 #include <string.h>
 
 #define POOL_BLOCK 8192
@@ -165,6 +165,6 @@ const char *pool_lower(struct pool *p, const char *s)
 {
 	char *o = pool_strdup(p, s ? s : "");
 	for (char *c = o; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
+		*c = str_lower_ascii(*c);
 	return o;
 }
