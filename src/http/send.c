@@ -12,8 +12,8 @@
 #include "../cache/cache.h"
 #include "../util/date.h"
 #include "../util/log.h"
+#include "../util/num.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,7 +149,7 @@ static int live_not_modified(struct MHD_Connection *con, const char *etag, int k
 		if (strncmp(p, etag, n) != 0 || p[n] != '-' || p[n + 1] != 't')
 			continue;
 		char *end;
-		if (!isxdigit((unsigned char)p[n + 2])) /* no sign: strtoll would take one */
+		if (num_hex_digit(p[n + 2]) < 0) /* no sign: strtoll would take one */
 			continue;
 		long long t = strtoll(p + n + 2, &end, 16);
 		if (*end == '"' && t >= 0 && t <= now && now - t <= keep)
