@@ -415,6 +415,17 @@ enum media_err media_read(struct pool *p, const char *path, struct media_input *
 
 /* ---- making the variants ---- */
 
+/* Removes every metadata field of im (EXIF and its GPS position, XMP,
+ * IPTC, ICC, comments, orientation), not only what the savers' "strip"
+ * drops: libvips 8.14's webpsave writes the EXIF block despite it. */
+static void strip(VipsImage *im)
+{
+	gchar **f = vips_image_get_fields(im);
+	for (gchar **n = f; n && *n; n++)
+		vips_image_remove(im, *n); /* the pixel header's own fields stay */
+	g_strfreev(f);
+}
+
 /* The picture decoded once: upright, 8-bit sRGB, at most `width` wide,
  * in memory. NULL with err. */
 static VipsImage *decode(struct pool *p, const struct media_input *in, int width, char *err,
@@ -423,7 +434,7 @@ static VipsImage *decode(struct pool *p, const struct media_input *in, int width
 	VipsImage *t = NULL, *c = NULL, *u = NULL, *mem = NULL;
 	const char *type = loaders[loader_of(in->ext)].name;
 	if (vips_thumbnail_buffer((void *)in->data, in->len, &t, width, "height", VIPS_MAX_COORD,
-				  "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL))
+				  "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR, NULL))
 		goto bad;
 	if (vips_image_get_interpretation(t) != VIPS_INTERPRETATION_sRGB) {
 		if (vips_colourspace(t, &c, VIPS_INTERPRETATION_sRGB, NULL))
@@ -438,6 +449,7 @@ static VipsImage *decode(struct pool *p, const struct media_input *in, int width
 	mem = vips_image_copy_memory(u); /* the one decode happens here */
 	if (!mem)
 		goto bad;
+	strip(mem);
 	g_object_unref(t);
 	g_object_unref(c);
 	g_object_unref(u);
@@ -466,6 +478,34 @@ static void upright(const struct media_input *in, int *w, int *h)
 	*h = swap ? in->width : in->height;
 }
 
+/* Drops the EXIF and XMP chunks of a WebP file in place (*len shrinks)
+ * and their flags in VP8X: libvips 8.14's webpsave writes an EXIF block
+ * made from the image's fields whatever "strip" says. */
+static void webp_strip(unsigned char *d, size_t *len)
+{
+	size_t n = *len, i = 12, o = 12;
+	if (n < 20 || memcmp(d, "RIFF", 4) != 0 || memcmp(d + 8, "WEBP", 4) != 0)
+		return;
+	while (i + 8 <= n) {
+		size_t c = (size_t)d[i + 4] | (size_t)d[i + 5] << 8 | (size_t)d[i + 6] << 16 |
+			   (size_t)d[i + 7] << 24;
+		size_t whole = 8 + c + (c & 1);
+		if (whole > n - i)
+			return; /* not ours to mend: leave it as written */
+		if (memcmp(d + i, "VP8X", 4) == 0 && c >= 1)
+			d[i + 8] &= (unsigned char)~0x0c; /* EXIF (8) and XMP (4) flags */
+		if (memcmp(d + i, "EXIF", 4) != 0 && memcmp(d + i, "XMP ", 4) != 0) {
+			memmove(d + o, d + i, whole);
+			o += whole;
+		}
+		i += whole;
+	}
+	size_t riff = o - 8;
+	d[4] = (unsigned char)riff, d[5] = (unsigned char)(riff >> 8);
+	d[6] = (unsigned char)(riff >> 16), d[7] = (unsigned char)(riff >> 24);
+	*len = o;
+}
+
 /* Encodes im as format f into a buffer (g_free it). -1 with err. */
 static int encode(struct pool *p, VipsImage *im, enum media_format f, void **buf, size_t *len,
 		  char *err, size_t errlen)
@@ -487,6 +527,8 @@ static int encode(struct pool *p, VipsImage *im, enum media_format f, void **buf
 		break;
 	case MEDIA_WEBP:
 		r = vips_webpsave_buffer(im, buf, len, "Q", WEBP_Q, "strip", TRUE, "effort", 2, NULL);
+		if (!r)
+			webp_strip(*buf, len);
 		break;
 	case MEDIA_AVIF:
 		r = vips_heifsave_buffer(im, buf, len, "Q", AVIF_Q, "strip", TRUE, "compression",
