@@ -582,7 +582,8 @@ static enum MHD_Result queue(struct MHD_Connection *con, const char *method, str
 		r = public_response(con, rs, &status, &len);
 	} else if (rs->file_fd > 0) {
 		len = rs->file_len; /* MHD sends it with sendfile and closes it */
-		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd, 0);
+		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd,
+							     (uint64_t)rs->file_off);
 		rs->file_fd = 0;
 	} else if (rs->static_body) {
 		len = rs->static_len;
@@ -628,6 +629,9 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->https = secure_https(rq->site, peer, header(con, "X-Forwarded-Proto"));
 	rq->user_agent = header(con, MHD_HTTP_HEADER_USER_AGENT);
 	rq->referer = header(con, MHD_HTTP_HEADER_REFERER);
+	rq->range = header(con, MHD_HTTP_HEADER_RANGE);
+	rq->if_range = header(con, MHD_HTTP_HEADER_IF_RANGE);
+	rq->if_none_match = header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	rq->origin = header(con, "Origin");
 	rq->host = header(con, MHD_HTTP_HEADER_HOST);
 	rq->content_type = header(con, MHD_HTTP_HEADER_CONTENT_TYPE);
