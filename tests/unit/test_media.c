@@ -424,8 +424,37 @@ static void test_image_end(void)
 	pool_free(p);
 }
 
-int main(void)
+/* Writes the files tests/integration/media.test.js reads to dir (run as
+ * `tests/unit/test_media --fixtures tests/fixtures/media`). */
+static int write_fixtures(const char *dir)
 {
+	struct pool *p = pool_new();
+	size_t n, jn;
+	unsigned char *d = photo_with_gps(p, 1200, 800, &n);
+	put(pool_printf(p, "%s/photo-gps.jpg", dir), d, n);
+	unsigned char *j = picture(p, 400, 300, "jpg", &jn);
+	put(pool_printf(p, "%s/truncated.jpg", dir), j, jn / 2);
+	unsigned char *poly = pool_alloc(p, jn + 32);
+	memcpy(poly, j, jn);
+	memcpy(poly + jn, "PK\x03\x04\x14\0\0\0\0\0secret.txt", 20);
+	put(pool_printf(p, "%s/polyglot.jpg", dir), poly, jn + 20);
+	unsigned char bomb[256];
+	put(pool_printf(p, "%s/bomb.png", dir), bomb, png_declaring(bomb, 50000, 50000));
+	static const char pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n";
+	put(pool_printf(p, "%s/report.jpg", dir), pdf, sizeof pdf - 1);
+	static const char svg[] = "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
+				  "width=\"10\" height=\"10\"><script>alert(1)</script></svg>\n";
+	put(pool_printf(p, "%s/drawing.svg", dir), svg, sizeof svg - 1);
+	pool_free(p);
+	return t_fail;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--fixtures") == 0) {
+		char e[256];
+		return media_init(e, sizeof e) ? 1 : write_fixtures(argv[2]);
+	}
 	snprintf(site, sizeof site, "/tmp/gz-media-XXXXXX");
 	if (!mkdtemp(site) || media_init(err, sizeof err)) {
 		fprintf(stderr, "setup: %s\n", err);
