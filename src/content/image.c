@@ -7,7 +7,9 @@
  * read cleanly: a file that merely starts like a PNG but has no IHDR is
  * refused, so what the editor stores is at least a well-begun image. The
  * JPEG reader walks the marker segments to the first SOFn frame, each
- * step bounded by the bytes present.
+ * step bounded by the bytes present. image_end walks a whole file the
+ * same way (to EOI, IEND, the GIF trailer, the RIFF size), so the media
+ * library can refuse a truncated file or one with another appended.
  */
 #include "image.h"
 
