@@ -11,7 +11,15 @@ const h = require('./helpers');
 
 after(() => h.cleanupSites());
 
-const media = (name) => h.fixture(path.join('media', name));
+const FIXTURES = {
+  'photo-gps.jpg': h.fixture('media/photo-gps.jpg'), // 1200x800, EXIF orientation 6 and GPS
+  'report.jpg': h.fixture('media/report.jpg'), // a PDF
+  'drawing.svg': h.fixture('media/drawing.svg'),
+  'truncated.jpg': h.fixture('media/truncated.jpg'),
+  'bomb.png': h.fixture('media/bomb.png'), // declares 50000x50000
+  'polyglot.jpg': h.fixture('media/polyglot.jpg'), // a JPEG with a ZIP after it
+};
+const media = (name) => FIXTURES[name];
 const listing = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
 
 // A JPEG's size from its first SOFn frame header.
