@@ -2,7 +2,7 @@
 // The media library's foundation (issue 14): `gazette media add` checks a
 // picture, makes its variants without metadata and prints the Markdown to
 // paste; /media/ serves variants immutable, with ETag, 304 and byte ranges.
-// The fixtures are made by `tests/unit/test_media --fixtures tests/fixtures/media`.
+// The fixtures are made by tests/unit/test_media.c: test_media --fixtures DIR.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');

@@ -425,7 +425,7 @@ static void test_image_end(void)
 }
 
 /* Writes the files tests/integration/media.test.js reads to dir (run as
- * `tests/unit/test_media --fixtures tests/fixtures/media`). */
+ * tests/unit/test_media --fixtures DIR, DIR being tests/fixtures/media). */
 static int write_fixtures(const char *dir)
 {
 	struct pool *p = pool_new();
