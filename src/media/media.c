@@ -37,6 +37,7 @@ const int media_widths[MEDIA_MAX_WIDTHS] = { 320, 640, 960, 1280, 1920 };
 #define JPEG_Q 80
 #define WEBP_Q 75
 #define AVIF_Q 50
+#define WEBP_MAX_SIDE 16383 /* WebP's largest width or height */
 
 static const struct {
 	const char *ext, *mime;
@@ -301,8 +302,7 @@ static enum media_err check_bytes(const unsigned char *d, size_t n,
 	struct image_info info;
 	if (image_sniff(d, n, &info) != 0)
 		return not_image(d, n, err, errlen);
-	int l = loader_of(info.ext);
-	const char *type = loaders[l].name;
+	const char *type = loaders[loader_of(info.ext)].name;
 	if ((long long)info.width * info.height > MEDIA_MAX_PIXELS)
 		return too_large(info.width, info.height, 1, err, errlen);
 	int trailing = image_trailing(d, n, &info);
@@ -324,16 +324,46 @@ static enum media_err check_bytes(const unsigned char *d, size_t n,
 	return MEDIA_OK;
 }
 
+/* Plans the widths: those of media_widths no wider than w, or w itself
+ * when it is narrower than the first. */
+static void plan(struct media_made *m, int w, int h)
+{
+	m->nv = 0;
+	for (size_t i = 0; i < MEDIA_MAX_WIDTHS; i++)
+		if (media_widths[i] <= w)
+			m->v[m->nv++].width = media_widths[i];
+	if (m->nv == 0)
+		m->v[m->nv++].width = w;
+	m->width = w;
+	m->height = h;
+}
+
+/* MEDIA_TOO_LARGE when the widest variant of the upright picture would
+ * be higher than WebP allows (a long strip): refused, not half made. */
+static enum media_err too_tall(const struct media_input *in, char *err, size_t errlen)
+{
+	int w = in->turned ? in->height : in->width, h = in->turned ? in->width : in->height;
+	struct media_made m;
+	plan(&m, w, h);
+	int vw = m.v[m.nv - 1].width;
+	if ((long long)h * vw / w <= WEBP_MAX_SIDE)
+		return MEDIA_OK;
+	return fail(MEDIA_TOO_LARGE, err, errlen,
+		    "image too tall for its width: %dx%d pixels; a variant %d wide would be "
+		    "more than %d high", w, h, vw, WEBP_MAX_SIDE);
+}
+
 /* What libvips reads from the header, checked against the sniffed type
  * and the limits. */
 static enum media_err check_header(struct pool *p, struct media_input *in, char *err,
 				   size_t errlen)
 {
-	const char *type = loaders[loader_of(in->ext)].name;
+	int l = loader_of(in->ext);
+	const char *type = loaders[l].name;
+	/* the loader libvips itself would pick must be that type's too */
 	const char *found = vips_foreign_find_load_buffer(in->data, in->len);
-	if (!found || strncmp(vips_nickname_find(g_type_from_name(found)),
-			      loaders[loader_of(in->ext)].nick,
-			      strlen(loaders[loader_of(in->ext)].nick)) != 0) {
+	const char *nick = found ? vips_nickname_find(g_type_from_name(found)) : NULL;
+	if (!nick || strncmp(nick, loaders[l].nick, strlen(loaders[l].nick)) != 0) {
 		vips_error_clear();
 		return fail(MEDIA_CORRUPT, err, errlen, "truncated or corrupt %s: it does not read "
 							"as one", type);
@@ -344,6 +374,7 @@ static enum media_err check_header(struct pool *p, struct media_input *in, char 
 			    vips_why(p));
 	long long w = vips_image_get_width(im), h = vips_image_get_height(im);
 	int frames = vips_image_get_n_pages(im);
+	in->turned = vips_image_get_orientation_swap(im);
 	g_object_unref(im);
 	if (w != in->width || h != in->height)
 		return fail(MEDIA_CORRUPT, err, errlen, "corrupt %s: its headers disagree on its size",
@@ -355,7 +386,7 @@ static enum media_err check_header(struct pool *p, struct media_input *in, char 
 	if (w * h * frames > MEDIA_MAX_PIXELS)
 		return too_large(w, h, frames, err, errlen);
 	in->frames = frames;
-	return MEDIA_OK;
+	return too_tall(in, err, errlen);
 }
 
 enum media_err media_check(struct pool *p, const unsigned char *data, size_t len,
@@ -463,19 +494,6 @@ bad:
 	if (u)
 		g_object_unref(u);
 	return NULL;
-}
-
-/* The upright width of the picture in (its header's, turned when its
- * EXIF orientation says so). */
-static void upright(const struct media_input *in, int *w, int *h)
-{
-	VipsImage *im = load_header(in->data, in->len, in->ext);
-	int swap = im && vips_image_get_orientation_swap(im);
-	if (im)
-		g_object_unref(im);
-	vips_error_clear();
-	*w = swap ? in->height : in->width;
-	*h = swap ? in->width : in->height;
 }
 
 /* Drops the EXIF and XMP chunks of a WebP file in place (*len shrinks)
@@ -592,20 +610,6 @@ static int make_dir(const char *dir, char *err, size_t errlen)
 	return -1;
 }
 
-/* Plans the widths: those of media_widths no wider than w, or w itself
- * when it is narrower than the first. */
-static void plan(struct media_made *m, int w, int h)
-{
-	m->nv = 0;
-	for (size_t i = 0; i < MEDIA_MAX_WIDTHS; i++)
-		if (media_widths[i] <= w)
-			m->v[m->nv++].width = media_widths[i];
-	if (m->nv == 0)
-		m->v[m->nv++].width = w;
-	m->width = w;
-	m->height = h;
-}
-
 /* Writes every variant of base to media/ under temp names. */
 static enum media_err variants(struct pool *p, VipsImage *base, const char *dir,
 			       const char *hash, struct media_made *m, struct staged *s,
@@ -651,7 +655,8 @@ enum media_err media_make(struct pool *p, const char *site_dir, const struct med
 	memset(out, 0, sizeof *out);
 	if (media_init(err, errlen) || make_dir(media, err, errlen) || make_dir(orig, err, errlen))
 		return MEDIA_IO;
-	upright(in, &w, &h);
+	w = in->turned ? in->height : in->width;
+	h = in->turned ? in->width : in->height;
 	plan(out, w, h);
 	out->formats = written_formats;
 	VipsImage *base = decode(p, in, out->v[out->nv - 1].width, err, errlen);

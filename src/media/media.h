@@ -57,6 +57,7 @@ struct media_input {
 	const char *mime, *ext;     /* of the original: "image/jpeg", "jpg" */
 	int width, height;          /* as stored, before the orientation */
 	int frames;
+	int turned;                 /* its EXIF orientation turns it a quarter */
 	char hash[MEDIA_HASH_HEX + 1];
 };
 

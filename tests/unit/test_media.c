@@ -355,6 +355,14 @@ static void test_bad_inputs_refused_leaving_nothing(void)
 		CHECK_STR(listing(p, media), "kept.jpg");
 		CHECK_STR(listing(p, orig), "");
 	}
+	/* a strip too tall for WebP: refused before anything is written */
+	size_t tn;
+	unsigned char *tall = picture(p, 100, 20000, "png", &tn);
+	struct media_input tin;
+	struct media_made tm;
+	CHECK(add(p, tall, tn, "tall.png", &tin, &tm) == MEDIA_TOO_LARGE);
+	CHECK_CONTAINS(err, "image too tall for its width: 100x20000 pixels");
+	CHECK_STR(listing(p, media), "kept.jpg");
 	/* the whole JPEG itself is fine (the cases fail for what was done to it) */
 	struct media_input in;
 	CHECK(media_check(p, jpeg, jn, "ok.jpg", &in, err, sizeof err) == MEDIA_OK);
