@@ -184,8 +184,9 @@ int cmd_media(int argc, char **argv)
 	struct pool *p = pool_new();
 	const char *bad = text_problem(p, &o);
 	if (bad) {
+		int rc = cli_usage_error("media", bad); /* bad lives in p */
 		pool_free(p);
-		return cli_usage_error("media", bad);
+		return rc;
 	}
 	char path[PATH_MAX], err[512];
 	snprintf(path, sizeof path, "%s/gazette.db", o.dir);
