@@ -1,6 +1,7 @@
 /*
  * multipart_fuzz: libFuzzer target for the multipart/form-data reader
- * (src/http/multipart.c) and the image sniffer (src/content/image.c).
+ * (src/http/multipart.c) and the image sniffer (src/content/image.c: the
+ * type and size, where the image ends, what follows it).
  *
  * The input's first line is the Content-Type (so boundaries are fuzzed
  * too), the rest the body. Beyond "no crash" it checks the promises the
@@ -58,9 +59,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	struct image_info info;
-	if (image_sniff(data, size, &info) == 0 &&
-	    (!image_type_of_ext(info.ext) || info.width == 0 || info.height == 0))
-		abort();
+	if (image_sniff(data, size, &info) == 0) {
+		if (!image_type_of_ext(info.ext) || info.width == 0 || info.height == 0)
+			abort();
+		/* where the image ends (the media library's truncation and
+		 * polyglot checks): inside the input, and the two agree */
+		size_t end = 0;
+		int whole = image_end(data, size, &info, &end);
+		int trailing = image_trailing(data, size, &info);
+		if ((whole == 0 && (end == 0 || end > size)) || (whole < 0) != (trailing < 0) ||
+		    (whole == 0 && end == size && trailing != 0))
+			abort();
+	}
+	(void)image_other_kind(data, size);
 	free(copy);
 	pool_free(p);
 	return 0;

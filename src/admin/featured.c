@@ -84,23 +84,16 @@ static int put_file(const char *parent, const char *dir, const char *name, struc
 		log_error("image upload: %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
+	if (fileio_create_synced(tmp, data, len)) { /* leaves nothing */
 		log_error("image upload: %s: %s", tmp, strerror(errno));
 		return -1;
 	}
-	int bad = fileio_write_all(fd, data, len) || fsync(fd);
-	bad |= close(fd) != 0;
-	if (bad || rename(tmp, final) != 0) {
+	if (rename(tmp, final) != 0) {
 		log_error("image upload: %s: %s", final, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) { /* the new name itself is durable before anything names it */
-		fsync(dfd);
-		close(dfd);
-	}
+	fileio_sync_dir(dir); /* the new name itself is durable before anything names it */
 	return 0;
 }
 

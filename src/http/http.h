@@ -57,6 +57,8 @@ struct req {
 	int https;                    /* reached us over HTTPS (secure_https) */
 	const char *user_agent, *referer;
 	const char *origin, *host;     /* Origin and Host headers (CSRF check) */
+	const char *range, *if_range;  /* Range and If-Range headers (http/file.h) */
+	const char *if_none_match;
 	const struct user *user;      /* signed-in account (ROUTE_LOGIN routes), else NULL */
 	const char *session_id;       /* its session's stored id (hash of the token) */
 	const char *csrf;             /* its session's CSRF token, for forms */
@@ -74,7 +76,7 @@ struct resp {
 	struct buf body;
 	const char *static_body;      /* set instead of body for long-lived bytes */
 	int file_fd;                  /* > 0: send this open file (closed after) */
-	size_t file_len;
+	size_t file_off, file_len;    /* the part of it sent (a Range) */
 	int cache_ttl;                /* seconds the page cache may keep a page that
 				       * depends on the clock (0: until a change) */
 	size_t static_len;

@@ -352,7 +352,8 @@ enum MHD_Result send_resp(struct MHD_Connection *con, const char *method, struct
 		r = public_response(con, rs, &status, &len);
 	} else if (rs->file_fd > 0) {
 		len = rs->file_len; /* MHD sends it with sendfile and closes it */
-		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd, 0);
+		r = MHD_create_response_from_fd_at_offset64(len, rs->file_fd,
+							     (uint64_t)rs->file_off);
 		rs->file_fd = 0;
 	} else if (rs->static_body) {
 		len = rs->static_len;

@@ -242,6 +242,9 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->https = secure_https(rq->site, peer, http_header(con, "X-Forwarded-Proto"));
 	rq->user_agent = http_header(con, MHD_HTTP_HEADER_USER_AGENT);
 	rq->referer = http_header(con, MHD_HTTP_HEADER_REFERER);
+	rq->range = http_header(con, MHD_HTTP_HEADER_RANGE);
+	rq->if_range = http_header(con, MHD_HTTP_HEADER_IF_RANGE);
+	rq->if_none_match = http_header(con, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	rq->origin = http_header(con, "Origin");
 	rq->host = http_header(con, MHD_HTTP_HEADER_HOST);
 	rq->content_type = http_header(con, MHD_HTTP_HEADER_CONTENT_TYPE);

@@ -5,8 +5,16 @@
  * the file is opened without following a symlink at the last step; the
  * type comes from a short allowlist of extensions, anything else is sent
  * as a download, so an uploaded HTML or SVG file never runs as a page.
+ *
+ * Files go out by http_file (http/file.h): ETag and 304, byte ranges for
+ * audio and video, sendfile. A library variant (media/HASH-WIDTH.EXT,
+ * src/media/) never changes under its name, so browsers and CDNs may
+ * keep it a year without asking again; other files a day. The originals
+ * media keeps are in the site's media-originals/, which no route serves.
  */
 #include "pages.h"
+#include "../http/file.h"
+#include "../media/media.h"
 #include "../site/site.h"
 #include "../util/pool.h"
 
@@ -46,10 +54,9 @@ void page_media(struct req *rq, struct resp *rs)
 		return;
 	}
 	const char *type = media_type(rq->params[0]);
-	rs->content_type = type ? type : "application/octet-stream";
 	if (!type)
 		resp_header(rs, "Content-Disposition", "attachment");
-	rs->cache_control = "public, max-age=86400";
-	rs->file_fd = fd;
-	rs->file_len = (size_t)sb.st_size;
+	http_file(rq, rs, fd, &sb, type ? type : "application/octet-stream",
+		  media_is_variant(rq->params[0]) ? "public, max-age=31536000, immutable"
+						  : "public, max-age=86400");
 }

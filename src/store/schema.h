@@ -334,6 +334,23 @@ static const char *const schema_migrations[] = {
 	/* the old sitemaps' index: nothing reads it now, every story write
 	 * paid for it */
 	"DROP INDEX IF EXISTS stories_sitemap;",
+	/* The media library (issue 14, store_media.h): one row per picture
+	 * src/media/ processed. hash names its files (media/HASH-W.EXT,
+	 * media-originals/HASH.EXT) and is unique: the same picture twice is
+	 * one entry. name is the file name given, sanitized, for people and
+	 * search only. variants lists "WxH" of each width made, formats the
+	 * extensions each was written in. focal_x/focal_y: the point crops
+	 * keep, 0..1 from the top left. */
+	"CREATE TABLE media(id INTEGER PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL, mime TEXT NOT NULL, ext TEXT NOT NULL,"
+	" width INTEGER NOT NULL, height INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+	" alt TEXT NOT NULL DEFAULT '', caption TEXT NOT NULL DEFAULT '',"
+	" credit TEXT NOT NULL DEFAULT '',"
+	" focal_x REAL NOT NULL DEFAULT 0.5 CHECK(focal_x BETWEEN 0 AND 1),"
+	" focal_y REAL NOT NULL DEFAULT 0.5 CHECK(focal_y BETWEEN 0 AND 1),"
+	" uploaded_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	" created_at INTEGER NOT NULL, variants TEXT NOT NULL, formats TEXT NOT NULL);"
+	"CREATE INDEX media_newest ON media(created_at, id);",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -1,0 +1,210 @@
+/*
+ * cmd_media: the media library from the shell (issue 14).
+ *   gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE
+ *   gazette media list --site DIR [--search TEXT]
+ * `add` checks and processes FILE as an upload is (src/media/), records it,
+ * and prints its id and the Markdown that places it in a story.
+ */
+#include "cli.h"
+#include "../media/media.h"
+#include "../store/store_media.h"
+#include "../util/pool.h"
+#include "../util/utf8.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE\n"
+	"       gazette media list --site DIR [--search TEXT]\n\n"
+	"add: checks FILE (a JPEG, PNG, GIF or WebP picture, judged by its content), makes\n"
+	"its variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
+	"metadata field, GPS position included, removed), keeps the original outside the\n"
+	"public folder, and prints the new entry's id and the Markdown to paste into a\n"
+	"story. The same picture added twice is one entry.\n"
+	"list: every entry, newest first: id, size in pixels, bytes, file name, alt text.\n\n"
+	"  --alt TEXT      what the picture shows, for readers who cannot see it\n"
+	"  --caption TEXT  shown under the picture\n"
+	"  --credit TEXT   who made it (\"Photo: Jane Doe/Agency\")\n"
+	"  --search TEXT   list only entries whose alt, caption, credit or file name holds TEXT\n";
+
+struct opts { const char *dir, *alt, *caption, *credit, *search; };
+
+static const struct { const char *what; size_t max; } limits[] = {
+	{ "--alt", 1000 }, { "--caption", 2000 }, { "--credit", 300 },
+};
+
+/* NULL when the text options are fit to keep, else why not. */
+static const char *text_problem(struct pool *p, const struct opts *o)
+{
+	const char *v[] = { o->alt, o->caption, o->credit };
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		if (!v[i])
+			continue;
+		if (!utf8_valid(v[i], strlen(v[i])))
+			return pool_printf(p, "%s is not valid UTF-8 text", limits[i].what);
+		if (strlen(v[i]) > limits[i].max)
+			return pool_printf(p, "%s is longer than %zu bytes", limits[i].what,
+					   limits[i].max);
+	}
+	return NULL;
+}
+
+/* s with each character of `special` and backslash escaped by a
+ * backslash, and line ends as spaces: fit inside Markdown's [] or "". */
+static const char *md_escape(struct pool *p, const char *s, const char *special)
+{
+	char *o = pool_alloc(p, 2 * strlen(s) + 1), *w = o;
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			*w++ = ' ';
+			continue;
+		}
+		if (*s == '\\' || strchr(special, *s))
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w = '\0';
+	return o;
+}
+
+/* ![ALT](media:ID "CAPTION"): the form the story editor renders. */
+static void print_markdown(struct pool *p, const struct media_record *r)
+{
+	printf("![%s](media:%lld", md_escape(p, r->alt, "[]"), r->id);
+	if (*r->caption)
+		printf(" \"%s\"", md_escape(p, r->caption, "\""));
+	puts(")");
+}
+
+static int add(struct store *st, struct pool *p, const struct opts *o, const char *file)
+{
+	char err[512];
+	struct media_input in;
+	struct media_made made;
+	struct media_record r;
+	if (media_read(p, file, &in, err, sizeof err)) {
+		fprintf(stderr, "gazette media: %s: %s\n", file, err);
+		return 1;
+	}
+	int rc = store_media_by_hash(st, p, in.hash, &r);
+	if (rc == STORE_OK) {
+		printf("already in the library as media %lld (%s)\n", r.id, r.name);
+		print_markdown(p, &r);
+		return 0;
+	}
+	if (rc != STORE_NOTFOUND) {
+		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
+		return 1;
+	}
+	if (media_make(p, o->dir, &in, &made, err, sizeof err)) {
+		fprintf(stderr, "gazette media: %s: %s\n", file, err);
+		return 1;
+	}
+	r = (struct media_record){
+		.hash = in.hash, .name = in.name, .mime = in.mime, .ext = in.ext,
+		.width = made.width, .height = made.height, .bytes = (long long)in.len,
+		.alt = o->alt ? o->alt : "", .caption = o->caption ? o->caption : "",
+		.credit = o->credit ? o->credit : "", .focal_x = 0.5, .focal_y = 0.5,
+		.variants = media_variants_text(p, &made),
+		.formats = media_formats_text(p, made.formats),
+	};
+	if (store_media_add(st, &r, &r.id) != STORE_OK) {
+		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
+		media_remove(p, o->dir, in.hash, in.ext, &made);
+		return 1;
+	}
+	printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
+	       r.variants, r.formats);
+	print_markdown(p, &r);
+	return 0;
+}
+
+static const char *human_bytes(struct pool *p, long long b)
+{
+	if (b >= 1000000)
+		return pool_printf(p, "%.1f MB", (double)b / 1e6);
+	if (b >= 1000)
+		return pool_printf(p, "%.0f KB", (double)b / 1e3);
+	return pool_printf(p, "%lld B", b);
+}
+
+static int list(struct store *st, struct pool *p, const struct opts *o)
+{
+	struct media_record *v;
+	size_t n;
+	if (store_media_list(st, p, o->search, 0, SIZE_MAX >> 1, &v, &n)) {
+		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		printf("%lld\t%dx%d\t%s\t%s\t%s\n", v[i].id, v[i].width, v[i].height,
+		       human_bytes(p, v[i].bytes), v[i].name, v[i].alt);
+	return 0;
+}
+
+int cmd_media(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "alt", required_argument, NULL, 'a' },
+		{ "caption", required_argument, NULL, 'c' },
+		{ "credit", required_argument, NULL, 'r' },
+		{ "search", required_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { 0 };
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': o.dir = optarg; break;
+		case 'a': o.alt = optarg; break;
+		case 'c': o.caption = optarg; break;
+		case 'r': o.credit = optarg; break;
+		case 'q': o.search = optarg; break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: return cli_usage_error("media", "unknown or incomplete option");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("media", "expected add or list");
+	const char *verb = argv[optind];
+	int is_add = strcmp(verb, "add") == 0;
+	if (!is_add && strcmp(verb, "list") != 0)
+		return cli_usage_error("media", "expected add or list");
+	if (argc - optind - 1 != is_add)
+		return cli_usage_error("media", is_add ? "add wants one FILE" : "list takes no FILE");
+	if (!o.dir)
+		return cli_usage_error("media", "--site DIR is required");
+	struct pool *p = pool_new();
+	const char *bad = text_problem(p, &o);
+	if (bad) {
+		int rc = cli_usage_error("media", bad); /* bad lives in p */
+		pool_free(p);
+		return rc;
+	}
+	char path[PATH_MAX], err[512];
+	snprintf(path, sizeof path, "%s/gazette.db", o.dir);
+	FILE *probe = fopen(path, "rb");
+	struct store *st;
+	if (!probe) {
+		fprintf(stderr, "gazette media: %s: no site database\n", path);
+		pool_free(p);
+		return 1;
+	}
+	fclose(probe);
+	if (store_open(&st, path, err, sizeof err)) {
+		fprintf(stderr, "gazette media: %s\n", err);
+		pool_free(p);
+		return 1;
+	}
+	int rc = is_add ? add(st, p, &o, argv[optind + 1]) : list(st, p, &o);
+	store_close(st);
+	pool_free(p);
+	return rc;
+}
