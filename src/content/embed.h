@@ -53,6 +53,10 @@ struct embed_match {
  * a known provider, with m filled; 0 otherwise. Total on any bytes. */
 int embed_match(const char *url, size_t n, struct embed_match *m);
 
+/* What every facade holds, and nothing else the renderers write: a page
+ * whose HTML lacks it has no facade (and needs no embed.js). */
+#define EMBED_MARK " data-embed-src=\""
+
 /* Appends the facade for a match; url is the original (link card). */
 void embed_facade(struct buf *out, const struct embed_match *m, const char *url);
 

@@ -1,0 +1,128 @@
+'use strict';
+// Embeds (issue 14, docs/embeds.md): a story's URL alone on a line becomes a
+// facade with no request to the provider; the public pages' CSP frame-src
+// is exactly the enabled providers' iframe hosts; a provider switched off in
+// gazette.conf (`embeds_off`) leaves its URLs plain links and its host out
+// of the CSP; the admin keeps its own policy.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const h = require('./helpers');
+const a = require('./admin-helpers');
+
+const HOSTS = {
+  youtube: 'https://www.youtube-nocookie.com', vimeo: 'https://player.vimeo.com',
+  twitter: 'https://platform.twitter.com', instagram: 'https://www.instagram.com',
+  facebook: 'https://www.facebook.com', tiktok: 'https://www.tiktok.com',
+  soundcloud: 'https://w.soundcloud.com', spotify: 'https://open.spotify.com',
+  datawrapper: 'https://datawrapper.dwcdn.net', flourish: 'https://public.flourish.studio',
+  googlemaps: 'https://www.google.com',
+};
+const YT = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s';
+const TT = 'https://www.tiktok.com/@scout2015/video/6718335390845095173';
+const VIMEO = 'https://vimeo.com/76979871';
+const BODY = `Opening paragraph.\n\n${YT}\n\nA sentence with ${VIMEO} inside stays a link.\n\n${TT}\n\n` +
+  '<https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC>\n';
+
+function directive(res, name) {
+  const csp = res.headers['content-security-policy'] || '';
+  const d = csp.split(';').map((s) => s.trim()).find((s) => s.startsWith(name + ' '));
+  return d ? d.slice(name.length + 1).split(/\s+/).sort() : null;
+}
+
+function facades(html) {
+  return h.findTags(html, 'figure').filter((t) => h.hasClass(t.attrs, 'embed'));
+}
+
+test('facades, frame-src of the enabled hosts, and a provider switched off', async (t) => {
+  const dir = a.makeNewsroom();
+  let srv = await h.startServer(dir);
+  t.after(async () => { if (srv) await srv.stop(); });
+  const au = await a.signedIn(srv.url, 'author');
+  const id = await a.writeStory(au, { title: 'Embeds in a story', body: BODY, excerpt: 'Embeds.' });
+  const storyPath = await a.publicPath(au, id);
+  assert.ok(storyPath, 'the story has a public address');
+
+  // all providers on (the default)
+  let r = await h.get(srv.url, storyPath);
+  assert.equal(r.status, 200);
+  const figs = facades(r.body);
+  assert.deepEqual(figs.map((f) => f.attrs['data-embed']), ['youtube', 'tiktok', 'spotify']);
+  assert.equal(figs[0].attrs['data-embed-src'], 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ');
+  assert.equal(figs[0].attrs['data-embed-url'], YT);
+  assert.equal(figs[1].attrs['data-embed-src'], 'https://www.tiktok.com/embed/v2/6718335390845095173');
+  assert.ok(h.hasClass(figs[0].attrs, 'embed-r16x9'));
+  // the link card is the no-JavaScript fallback: a link to the original
+  const cards = h.findTags(r.body, 'a').filter((l) => h.hasClass(l.attrs, 'embed-card'));
+  assert.deepEqual(cards.map((l) => l.attrs.href), [YT, TT, 'https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC']);
+  assert.match(r.body, /<button type="button" class="embed-load">Load YouTube content<\/button>/);
+  assert.match(r.body, /Loading it sends data to YouTube\./);
+  // nothing of a provider's in the page: no iframe, no script, no image
+  assert.doesNotMatch(r.body, /<iframe/i);
+  const provider = /youtube|ytimg|vimeo|twitter|twimg|instagram|facebook|fbcdn|tiktok|soundcloud|spotify|scdn|dwcdn|flourish|google/i;
+  for (const tag of ['script', 'img', 'link', 'source', 'video', 'audio']) {
+    for (const el of h.findTags(r.body, tag)) {
+      const u = el.attrs.src || el.attrs.href || el.attrs.srcset || '';
+      assert.ok(!provider.test(u), `<${tag}> loads ${u} from a provider`);
+    }
+  }
+  assert.ok(h.findTags(r.body, 'script').some((s) => /^\/static\/embed\.js/.test(s.attrs.src)), 'embed.js is loaded');
+  // the URL in a sentence stays a plain link
+  assert.ok(h.findLinks(r.body).some((l) => l.href === VIMEO));
+  assert.equal(facades(r.body).filter((f) => f.attrs['data-embed'] === 'vimeo').length, 0);
+  // CSP: frame-src holds exactly the enabled providers' hosts, on every public page
+  const all = [...new Set(Object.values(HOSTS))].sort();
+  assert.deepEqual(directive(r, 'frame-src'), all);
+  assert.deepEqual(directive(await h.get(srv.url, '/'), 'frame-src'), all);
+  assert.deepEqual(directive(r, 'script-src'), ["'self'"]);
+  // the admin keeps its own policy: never framed, no provider frames
+  const adm = await au.get('/admin/stories');
+  assert.equal(directive(adm, 'frame-src'), null);
+  assert.deepEqual(directive(adm, 'frame-ancestors'), ["'none'"]);
+  // the embed script is served as a static file
+  const js = await h.get(srv.url, '/static/embed.js');
+  assert.equal(js.status, 200);
+  assert.match(js.headers['content-type'], /javascript/);
+  // feeds carry links, not facades (a feed reader runs no script of ours)
+  const feed = await h.get(srv.url, '/feed');
+  assert.equal(feed.status, 200);
+  assert.ok(feed.body.includes('Embeds in a story'));
+  assert.ok(!feed.body.includes('data-embed'), 'no facade in the feed');
+  assert.ok(feed.body.includes(h.htmlUnescape('https://www.tiktok.com/@scout2015/video/6718335390845095173')));
+
+  // switch YouTube and TikTok off: their URLs are links again, their hosts leave the CSP
+  await srv.stop();
+  srv = null;
+  fs.appendFileSync(path.join(dir, 'gazette.conf'), '\nembeds_off = youtube, tiktok\n');
+  srv = await h.startServer(dir);
+  r = await h.get(srv.url, storyPath);
+  assert.equal(r.status, 200);
+  assert.deepEqual(facades(r.body).map((f) => f.attrs['data-embed']), ['spotify']);
+  const links = h.findLinks(r.body).map((l) => l.href);
+  assert.ok(links.includes(YT), 'the YouTube URL is a plain link');
+  assert.ok(links.includes(TT), 'the TikTok URL is a plain link');
+  assert.doesNotMatch(r.body, /Load YouTube content|youtube-nocookie/);
+  const left = Object.entries(HOSTS).filter(([k]) => k !== 'youtube' && k !== 'tiktok').map(([, v]) => v);
+  assert.deepEqual(directive(r, 'frame-src'), [...new Set(left)].sort());
+});
+
+test('every provider off: frame-src \'none\', no script, and an unknown name is refused', async (t) => {
+  const off = Object.keys(HOSTS).join(' ');
+  const dir = a.makeNewsroom({ conf: { embeds_off: off } });
+  const srv = await h.startServer(dir);
+  t.after(() => srv.stop());
+  const au = await a.signedIn(srv.url, 'author');
+  const id = await a.writeStory(au, { title: 'No embeds here', body: `${YT}\n`, excerpt: 'x' });
+  const r = await h.get(srv.url, await a.publicPath(au, id));
+  assert.equal(r.status, 200);
+  assert.deepEqual(directive(r, 'frame-src'), ["'none'"]);
+  assert.equal(facades(r.body).length, 0);
+  assert.ok(!h.findTags(r.body, 'script').some((s) => /embed\.js/.test(s.attrs.src || '')));
+  assert.ok(h.findLinks(r.body).some((l) => l.href === YT));
+
+  const bad = h.makeSite({ demo: false, conf: { embeds_off: 'youtube myspace' } });
+  const run = h.gzRun(['serve', '--site', bad, '--listen', '127.0.0.1:1']);
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /gazette\.conf:\d+: unknown embed provider "myspace"/);
+});
