@@ -88,6 +88,7 @@ struct pattern {
 #define FB_HOSTS " facebook.com www.facebook.com m.facebook.com "
 #define SC_HOSTS " soundcloud.com www.soundcloud.com m.soundcloud.com "
 #define SC_PLAYER "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2F{1}%2F"
+#define SC_API "https://w.soundcloud.com/player/?url=https%3A%2F%2Fapi.soundcloud.com%2Ftracks%2F"
 #define FB_PLUGIN "https://www.facebook.com/plugins/"
 #define FB_HREF "?href=https%3A%2F%2Fwww.facebook.com%2F{1}%2F"
 #define SPOTIFY(kind) \
@@ -118,6 +119,10 @@ static const struct pattern patterns[] = {
 	{ P_TIKTOK, " www.tiktok.com ", "/embed/v2/{n}", "?#", "https://www.tiktok.com/embed/v2/{1}" },
 	{ P_SOUNDCLOUD, SC_HOSTS, "/{s}/sets/{s}", "/?#", SC_PLAYER "sets%2F{2}" },
 	{ P_SOUNDCLOUD, SC_HOSTS, "/{s}/{s}", "/?#", SC_PLAYER "{2}" },
+	{ P_SOUNDCLOUD, " w.soundcloud.com ", "/player/?url=https%3A//api.soundcloud.com/tracks/{n}", "&#",
+	  SC_API "{1}" },
+	{ P_SOUNDCLOUD, " w.soundcloud.com ", "/player/?url=https%3A%2F%2Fapi.soundcloud.com%2Ftracks%2F{n}",
+	  "&#", SC_API "{1}" },
 	SPOTIFY("track"), SPOTIFY("album"), SPOTIFY("playlist"), SPOTIFY("episode"), SPOTIFY("show"),
 	{ P_DATAWRAPPER, " datawrapper.dwcdn.net ", "/{d}/{v}", "/?#",
 	  "https://datawrapper.dwcdn.net/{1}/{2}/" },

@@ -126,3 +126,54 @@ test('every provider off: frame-src \'none\', no script, and an unknown name is 
   assert.notEqual(run.status, 0);
   assert.match(run.stderr, /gazette\.conf:\d+: unknown embed provider "myspace"/);
 });
+
+test('imported WordPress embeds become the same facades', async (t) => {
+  const w = require('./import-helpers');
+  const cd = (s) => `<![CDATA[${s}]]>`;
+  const item = (id, slug, content) => `<item><title>Embeds ${id}</title><link>https://old.example/${slug}/</link>
+<dc:creator>${cd('editor')}</dc:creator><guid isPermaLink="false">https://old.example/?p=${id}</guid>
+<content:encoded>${cd(content)}</content:encoded><excerpt:encoded>${cd('')}</excerpt:encoded>
+<wp:post_id>${id}</wp:post_id><wp:post_date>${cd('2024-05-0' + id + ' 09:00:00')}</wp:post_date><wp:post_date_gmt>${cd('2024-05-0' + id + ' 09:00:00')}</wp:post_date_gmt>
+<wp:comment_status>${cd('open')}</wp:comment_status><wp:post_name>${cd(slug)}</wp:post_name>
+<wp:status>${cd('publish')}</wp:status><wp:post_type>${cd('post')}</wp:post_type>
+<wp:post_password>${cd('')}</wp:post_password><wp:is_sticky>0</wp:is_sticky></item>`;
+  const classic = 'Classic intro.\n\n[embed]https://vimeo.com/76979871[/embed]\n\n' +
+    'https://open.spotify.com/episode/4uLU6hMCjMI75M1A2tKUQC\n\n' +
+    '<iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" onload="alert(1)" allowfullscreen></iframe>\n\n' +
+    '<iframe src="https://evil.example/frame"></iframe>\n\nSee https://youtu.be/dQw4w9WgXcQ in a sentence.';
+  const blocks = '<!-- wp:paragraph --><p>Block intro.</p><!-- /wp:paragraph -->\n' +
+    '<!-- wp:embed {"url":"https://twitter.com/jack/status/20","type":"rich","providerNameSlug":"twitter"} -->\n' +
+    '<figure class="wp-block-embed is-type-rich is-provider-twitter wp-block-embed-twitter"><div class="wp-block-embed__wrapper">\n' +
+    'https://twitter.com/jack/status/20\n</div></figure>\n<!-- /wp:embed -->\n' +
+    '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video","providerNameSlug":"youtube"} -->\n' +
+    '<figure class="wp-block-embed is-type-video is-provider-youtube wp-block-embed-youtube"><div class="wp-block-embed__wrapper">\n' +
+    'https://www.youtube.com/watch?v=dQw4w9WgXcQ\n</div><figcaption>The caption stays</figcaption></figure>\n<!-- /wp:embed -->';
+  const dir = h.makeSite({ demo: false });
+  const file = path.join(h.tmpDir(), 'embeds.xml');
+  fs.writeFileSync(file, w.wrap(item(1, 'classic-embeds', classic) + item(2, 'block-embeds', blocks)));
+  const run = h.gzRun(['import', 'wordpress', file, '--site', dir], { timeout: 120000 });
+  assert.equal(run.status, 0, run.stderr);
+  const srv = await h.startServer(dir);
+  t.after(() => srv.stop());
+
+  let r = await h.get(srv.url, '/2024/05/01/classic-embeds');
+  assert.equal(r.status, 200);
+  let figs = facades(r.body);
+  assert.deepEqual(figs.map((f) => f.attrs['data-embed']), ['vimeo', 'spotify', 'youtube']);
+  assert.deepEqual(figs.map((f) => f.attrs['data-embed-src']), ['https://player.vimeo.com/video/76979871?dnt=1',
+    'https://open.spotify.com/embed/episode/4uLU6hMCjMI75M1A2tKUQC', 'https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ']);
+  assert.deepEqual(figs.map((f) => f.attrs['data-embed-url']), ['https://vimeo.com/76979871',
+    'https://open.spotify.com/episode/4uLU6hMCjMI75M1A2tKUQC', 'https://www.youtube.com/embed/dQw4w9WgXcQ']);
+  assert.doesNotMatch(r.body, /<iframe|onload|alert\(1\)/);
+  assert.ok(h.findLinks(r.body).some((l) => l.href === 'https://evil.example/frame'), 'a foreign iframe is a link');
+  assert.ok(h.textOf(r.body).includes('See https://youtu.be/dQw4w9WgXcQ in a sentence.'));
+  assert.ok(h.findTags(r.body, 'script').some((s) => /^\/static\/embed\.js/.test(s.attrs.src || '')));
+
+  r = await h.get(srv.url, '/2024/05/02/block-embeds');
+  assert.equal(r.status, 200);
+  figs = facades(r.body);
+  assert.deepEqual(figs.map((f) => f.attrs['data-embed']), ['twitter', 'youtube']);
+  assert.equal(figs[0].attrs['data-embed-src'], 'https://platform.twitter.com/embed/Tweet.html?id=20');
+  assert.ok(h.textOf(r.body).includes('The caption stays'));
+  assert.doesNotMatch(r.body, /<iframe/);
+});

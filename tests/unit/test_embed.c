@@ -54,6 +54,8 @@ static void test_accepts(void)
 		  "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fforss%2Fflickermood" },
 		{ "https://soundcloud.com/forss/sets/soulhack", "soundcloud",
 		  "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fforss%2Fsets%2Fsoulhack" },
+		{ "https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/293&color=ff5500",
+		  "soundcloud", "https://w.soundcloud.com/player/?url=https%3A%2F%2Fapi.soundcloud.com%2Ftracks%2F293" },
 		{ "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC?si=x", "spotify",
 		  "https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC" },
 		{ "https://open.spotify.com/album/4uLU6hMCjMI75M1A2tKUQC", "spotify",
