@@ -8,6 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 
@@ -68,6 +69,12 @@ test('facades, frame-src of the enabled hosts, and a provider switched off', asy
     }
   }
   assert.ok(h.findTags(r.body, 'script').some((s) => /^\/static\/embed\.js/.test(s.attrs.src)), 'embed.js is loaded');
+  // the page with its facades is valid HTML (Nu HTML Checker)
+  const page = path.join(h.tmpDir(), 'story.html');
+  fs.writeFileSync(page, r.body);
+  const vnu = spawnSync('java', ['-jar', path.join(h.ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar'),
+    '--errors-only', '--format', 'gnu', page], { encoding: 'utf8', timeout: 120000 });
+  assert.equal(vnu.status, 0, `vnu found errors:\n${vnu.stderr}${vnu.stdout}`);
   // the URL in a sentence stays a plain link
   assert.ok(h.findLinks(r.body).some((l) => l.href === VIMEO));
   assert.equal(facades(r.body).filter((f) => f.attrs['data-embed'] === 'vimeo').length, 0);
@@ -105,6 +112,15 @@ test('facades, frame-src of the enabled hosts, and a provider switched off', asy
   assert.doesNotMatch(r.body, /Load YouTube content|youtube-nocookie/);
   const left = Object.entries(HOSTS).filter(([k]) => k !== 'youtube' && k !== 'tiktok').map(([, v]) => v);
   assert.deepEqual(directive(r, 'frame-src'), [...new Set(left)].sort());
+  // the admin's Settings page says which providers are on
+  const admin = await a.signedIn(srv.url, 'admin');
+  const settings = await admin.get('/admin/settings');
+  assert.equal(settings.status, 200);
+  const list = h.textOf(h.findElement(settings.body, 'fieldset', (attrs) => attrs.id === 'embeds') || '');
+  assert.match(list, /YouTube: off/);
+  assert.match(list, /TikTok: off/);
+  assert.match(list, /Vimeo: on/);
+  assert.match(list, /Google Maps: on/);
 });
 
 test('every provider off: frame-src \'none\', no script, and an unknown name is refused', async (t) => {
