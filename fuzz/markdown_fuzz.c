@@ -4,11 +4,12 @@
  * Beyond "no crash": every rendering must be well-formed enough that no
  * script can hide in it. The checks are the module's promises: no raw tag
  * from the input survives (every '<' we emit starts one of our own tags),
- * no live href/src carries a scheme outside http, https and mailto, and the
- * text rendering contains no markup of ours.
+ * no live href/src carries a scheme outside http, https and mailto, an
+ * embed facade's player is https, and the text rendering contains no
+ * markup of ours.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *     -Isrc fuzz/markdown_fuzz.c src/content/markdown.c src/util/buf.c \
+ *     -Isrc fuzz/markdown_fuzz.c src/content/markdown.c src/content/embed.c src/util/buf.c \
  *     src/render/escape.c $(pkg-config --cflags --libs md4c) \
  *     -o markdown_fuzz && ./markdown_fuzz fuzz/corpus/markdown
  */
@@ -27,7 +28,14 @@ static const char *const TAGS[] = {
 	"hr>", "br>", "pre>", "/pre>", "a href=\"", "/a>", "img src=\"",
 	"table>", "/table>", "thead>", "/thead>", "tbody>", "/tbody>", "tr>",
 	"/tr>", "th>", "th align=\"", "/th>", "td>", "td align=\"", "/td>",
+	/* an embed facade (content/embed.h) */
+	"figure class=\"embed embed-", "/figure>", "a class=\"embed-card\" href=\"",
+	"span class=\"embed-", "/span>", "figcaption class=\"embed-consent\" hidden>",
+	"/figcaption>", "button type=\"button\" class=\"embed-load\">", "/button>",
 };
+
+#define CARD "a class=\"embed-card\" href=\""
+#define FACADE_SRC " data-embed-src=\"https://"
 
 static int known_tag(const char *s)
 {
@@ -79,6 +87,11 @@ static void check_html(const char *h)
 			check_url(p + 9);
 		else if (strncmp(p + 1, "img src=\"", 9) == 0)
 			check_url(p + 10);
+		else if (strncmp(p + 1, CARD, sizeof CARD - 1) == 0)
+			check_url(p + sizeof CARD);
+		else if (strncmp(p + 1, "figure ", 7) == 0 &&
+			 !memmem(p, (size_t)(strchr(p, '>') - p), FACADE_SRC, sizeof FACADE_SRC - 1))
+			abort(); /* a facade's player is only ever https */
 	}
 }
 

@@ -1,7 +1,8 @@
 /*
  * admin_settings: the settings an admin changes without a restart: the
  * comment rules (comments/comment_rules.h) and whether every account must
- * use two-factor sign-in. They live in the database's settings table;
+ * use two-factor sign-in. It also shows which embed providers gazette.conf
+ * switched off (content/embed.h). They live in the database's settings table;
  * what needs a restart (site name, addresses, limits) stays in
  * gazette.conf. One form, one transaction, "site" logged so every cached
  * page with a comment form is rebuilt.
@@ -9,6 +10,7 @@
 #include "admin.h"
 #include "../auth/guard.h"
 #include "../comments/comment_rules.h"
+#include "../content/embed.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../store/store_user.h"
@@ -52,6 +54,14 @@ static void page(struct req *rq, struct resp *rs, int status, const struct comme
 	tv_put_bool(s, "conf_open", rq->site->cfg.comments_open);
 	tv_put_int(s, "max_depth", rq->site->cfg.comment_max_depth);
 	tv_put_bool(s, "auto_approve", rq->site->cfg.comment_auto_approve_known);
+	struct tv *embeds = tv_list(p); /* gazette.conf's embeds_off, shown */
+	for (size_t i = 0; i < embed_count; i++) {
+		struct tv *e = tv_obj(p);
+		tv_put_str(e, "title", embed_providers[i].title);
+		tv_put_bool(e, "on", rq->site->embeds >> i & 1u);
+		tv_append(embeds, e);
+	}
+	tv_put(s, "embeds", embeds);
 	struct tv *errors = admin_error_list(p, errs, SF__MAX, NULL);
 	tv_put(s, "errors", errors);
 	tv_put_bool(s, "has_errors", tv_count(errors) > 0);

@@ -7,6 +7,9 @@
 #include "../site/site.h"
 #include "../cache/cache.h"
 #include "../http/sandbox.h"
+#include "../http/secure.h"
+#include "../content/embed.h"
+#include "../util/buf.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +20,18 @@ static const char usage[] =
 	"and closes the database. The default address is the site's `listen`\n"
 	"setting (127.0.0.1:8080). --no-cache renders every page afresh (for\n"
 	"measuring; the cache is exact, so there is no other reason to).\n";
+
+/* The public pages' frame-src: exactly the enabled embed providers' hosts,
+ * handed to http/ as data (it knows no provider). */
+static void frame_src(const struct site *site)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	embed_frame_src(site->embeds, &b);
+	if (b.err || secure_set_frame_src(buf_str(&b)))
+		fprintf(stderr, "gazette serve: the embed hosts do not fit the CSP: no frames allowed\n");
+	buf_release(&b);
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -49,6 +64,7 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return 1;
 	}
+	frame_src(&site);
 	if (no_cache) {
 		cache_free(site.cache);
 		site.cache = cache_new(0);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "embed.h"
 #include "../render/escape.h"
 #include "../util/num.h"
 #include "../util/str.h"
@@ -37,6 +38,10 @@
  * since the last text wins. */
 enum brk { BRK_NONE, BRK_SPACE, BRK_LINE, BRK_PARA };
 
+/* A top-level paragraph that may be a URL alone on its line (an embed):
+ * nothing yet, inside its one link, after it; anything else ends it. */
+enum para { PARA_NO, PARA_START, PARA_LINK, PARA_AFTER };
+
 struct render {
 	struct buf *out;
 	const char *in_end; /* end of the document md4c was given */
@@ -48,6 +53,10 @@ struct render {
 	unsigned char span[SPAN_STACK]; /* their MD_SPANTYPE | SPAN_LIVE */
 	enum brk brk;       /* text mode only */
 	unsigned char hlevel[7]; /* HTML mode: Markdown heading level -> <hN> */
+	unsigned depth;     /* HTML mode: blocks open, the document included */
+	enum para para;     /* HTML mode: is this paragraph one URL alone? */
+	size_t para_at;     /* where its <p> was written in out */
+	struct buf para_url, para_text; /* its link's destination and text */
 };
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -345,6 +354,13 @@ static void span_open(struct render *r, MD_SPANTYPE type, const void *detail)
 
 	if (live && type == MD_SPAN_A)
 		live = dest_decode(r, &a->href);
+	if (r->para == PARA_START && live && type == MD_SPAN_A && r->nspan == 0) {
+		r->para = PARA_LINK;
+		buf_reset(&r->para_url);
+		buf_add(&r->para_url, buf_str(&r->tmp), r->tmp.len);
+	} else {
+		r->para = PARA_NO;
+	}
 	if (live && type == MD_SPAN_A) {
 		buf_puts(r->out, "<a href=\"");
 		put_url(r->out, buf_str(&r->tmp), r->tmp.len);
@@ -372,11 +388,14 @@ static void span_close(struct render *r, MD_SPANTYPE type)
 		r->nspan--;
 	else if (r->nspan > 0 && (r->span[r->nspan - 1] & ~SPAN_LIVE) == type)
 		span_pop(r);
+	if (r->para == PARA_LINK && r->nspan == 0)
+		r->para = PARA_AFTER;
 }
 
 /* Only the outermost image makes a tag; nested ones add to its alt text. */
 static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 {
+	r->para = PARA_NO;
 	if (r->img_depth++ > 0)
 		return;
 	r->img_drop = !dest_decode(r, &d->src);
@@ -446,6 +465,9 @@ static int html_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	const MD_BLOCK_OL_DETAIL *ol = detail;
 
 	spans_end(r);
+	r->para = ++r->depth == 2 && type == MD_BLOCK_P ? PARA_START : PARA_NO;
+	r->para_at = r->out->len;
+	buf_reset(&r->para_text);
 	switch (type) {
 	case MD_BLOCK_QUOTE: buf_puts(r->out, "<blockquote>\n"); break;
 	case MD_BLOCK_UL: buf_puts(r->out, "<ul>\n"); break;
@@ -471,6 +493,42 @@ static int html_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	return status(r);
 }
 
+/*
+ * The paragraph just written is one link whose text is its destination: a
+ * URL alone on its line. When a provider knows it, the paragraph is
+ * replaced by the provider's facade (embed.h).
+ */
+static void html_embed(struct render *r)
+{
+	struct embed_match *m = malloc(sizeof *m);
+	const char *url = buf_str(&r->para_url);
+
+	if (m && !r->para_url.err && !r->para_text.err && r->para_url.len == r->para_text.len &&
+	    memcmp(url, buf_str(&r->para_text), r->para_url.len) == 0 &&
+	    embed_match(url, r->para_url.len, m)) {
+		r->out->len = r->para_at;
+		if (r->out->s)
+			r->out->s[r->out->len] = '\0';
+		embed_facade(r->out, m, url);
+	}
+	free(m);
+}
+
+/* Text seen while a paragraph may still be a URL alone: the link's text is
+ * kept, blanks around it allowed, anything else ends the chance. */
+static void para_text(struct render *r, MD_TEXTTYPE type, const char *s, size_t n)
+{
+	if (r->para == PARA_LINK && type == MD_TEXT_NORMAL) {
+		buf_add(&r->para_text, s, n);
+		return;
+	}
+	if (type == MD_TEXT_NORMAL || type == MD_TEXT_SOFTBR)
+		while (n && (*s == ' ' || *s == '\t' || *s == '\n'))
+			s++, n--;
+	if (n || (type != MD_TEXT_NORMAL && type != MD_TEXT_SOFTBR))
+		r->para = PARA_NO;
+}
+
 static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
 	struct render *r = ud;
@@ -492,6 +550,10 @@ static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	case MD_BLOCK_TD: buf_puts(r->out, "</td>\n"); break;
 	default: break;
 	}
+	if (type == MD_BLOCK_P && r->para == PARA_AFTER)
+		html_embed(r);
+	r->para = PARA_NO;
+	r->depth--;
 	return status(r);
 }
 
@@ -511,6 +573,8 @@ static int html_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	int alt = r->img_depth > 0;
 
 	n = clamp(r, s, n);
+	if (r->para != PARA_NO)
+		para_text(r, type, s, n);
 	if (alt && r->img_drop)
 		return 0;
 	switch (type) {
@@ -682,8 +746,12 @@ static int render(const char *md, size_t n, struct buf *out,
 		heading_map(used, r.hlevel);
 	}
 	buf_init(&r.tmp, 0);
+	buf_init(&r.para_url, EMBED_URL_MAX + 1);
+	buf_init(&r.para_text, EMBED_URL_MAX + 1);
 	rc = md_parse(copy, (MD_SIZE)len, parser, &r);
 	buf_release(&r.tmp);
+	buf_release(&r.para_url);
+	buf_release(&r.para_text);
 	free(copy);
 	return rc || out->err ? -1 : 0;
 }

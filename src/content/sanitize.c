@@ -10,11 +10,13 @@
  * nothing outside the tables can come out.
  */
 #include "sanitize.h"
+#include "embed.h"
 #include "../render/escape.h"
 #include "../util/str.h"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,7 +60,6 @@ static const struct el allowed[] = {
 	{ "h6", EL_BLOCK, "" },
 	{ "hr", EL_VOID | EL_BLOCK, "" },
 	{ "i", 0, "" },
-	{ "iframe", EL_BLOCK | EL_URLS, " src width height title allowfullscreen " },
 	{ "img", EL_VOID | EL_URLS, " src alt width height title loading " },
 	{ "ins", 0, "" },
 	{ "kbd", 0, "" },
@@ -94,7 +95,7 @@ static const struct el allowed[] = {
 
 /* Dropped together with everything inside them. */
 static const char *const dropped[] = {
-	"applet", "base", "button", "canvas", "embed", "form", "frame", "frameset", "head",
+	"applet", "base", "button", "canvas", "embed", "form", "frame", "frameset", "head", "iframe",
 	"input", "link", "math", "meta", "noembed", "noframes", "noscript", "object", "option",
 	"param", "plaintext", "script", "select", "style", "svg", "template", "textarea",
 	"title", "xmp",
@@ -102,12 +103,6 @@ static const char *const dropped[] = {
 
 /* Attributes every allowed element may keep. */
 static const char GLOBAL_ATTRS[] = " class title lang dir ";
-
-static const char *const embed_prefixes[] = {
-	"https://www.youtube.com/embed/", "https://www.youtube-nocookie.com/embed/",
-	"https://player.vimeo.com/video/", "https://w.soundcloud.com/player/",
-	"https://open.spotify.com/embed/", "https://www.dailymotion.com/embed/",
-};
 
 static const struct el *find_el(const char *name)
 {
@@ -177,20 +172,6 @@ int sanitize_url_ok(const char *url)
 	       strcmp(scheme, "mailto") == 0;
 }
 
-int sanitize_embed_ok(const char *src)
-{
-	if (!src)
-		return 0;
-	for (const char *p = src; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '\'' || *p == '<' || *p == '>' ||
-		    *p == '\\')
-			return 0;
-	for (size_t i = 0; i < sizeof embed_prefixes / sizeof embed_prefixes[0]; i++)
-		if (strncmp(src, embed_prefixes[i], strlen(embed_prefixes[i])) == 0)
-			return 1;
-	return 0;
-}
-
 static int class_ok(const char *v)
 {
 	for (; *v; v++)
@@ -246,9 +227,6 @@ static void write_attrs(struct buf *out, xmlNodePtr n, const struct el *e)
 		}
 		xmlFree(v);
 	}
-	if (strcmp(e->name, "iframe") == 0)
-		buf_puts(out, " loading=\"lazy\" sandbox=\"allow-scripts allow-same-origin"
-			      " allow-presentation allow-popups\"");
 }
 
 /* 0: drop it and its content; 1: keep the element; 2: keep only its content. */
@@ -262,9 +240,7 @@ static int verdict(xmlNodePtr n, const struct el **e)
 		return 2;
 	xmlChar *hold;
 	int rc = 1;
-	if (strcmp(name, "iframe") == 0)
-		rc = sanitize_embed_ok(attr(n, "src", &hold)) ? 1 : 0;
-	else if (strcmp(name, "img") == 0 || strcmp(name, "source") == 0 ||
+	if (strcmp(name, "img") == 0 || strcmp(name, "source") == 0 ||
 		 strcmp(name, "track") == 0)
 		rc = sanitize_url_ok(attr(n, "src", &hold)) && hold && *hold ? 1 : 0;
 	else if (strcmp(name, "a") == 0)
@@ -273,6 +249,143 @@ static int verdict(xmlNodePtr n, const struct el **e)
 		return 1;
 	xmlFree(hold);
 	return rc;
+}
+
+/* ---- embeds: what WordPress would have auto-embedded becomes a facade -- */
+
+static int blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!strchr(" \t\r\n", *s))
+			return 0;
+	return 1;
+}
+
+/* s without the blanks around it, into a malloc'd copy (NULL: none left). */
+static char *trimmed(const char *s)
+{
+	while (*s && strchr(" \t\r\n", *s))
+		s++;
+	size_t n = strlen(s);
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	if (n == 0 || n > EMBED_URL_MAX)
+		return NULL;
+	char *t = malloc(n + 1);
+	if (t) {
+		memcpy(t, s, n);
+		t[n] = '\0';
+	}
+	return t;
+}
+
+/* The one child of n that is not blank text, or NULL when there are more
+ * or none. */
+static xmlNodePtr only_child(xmlNodePtr n)
+{
+	xmlNodePtr one = NULL;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_COMMENT_NODE ||
+		    ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+		     blank((const char *)c->content)))
+			continue;
+		if (one)
+			return NULL;
+		one = c;
+	}
+	return one;
+}
+
+/*
+ * The URL n stands for when it is nothing but a URL (malloc'd; NULL when
+ * not): a text node that is one URL (WordPress' bare URL on its own line,
+ * the text of an embed block's wrapper), a link whose text is its
+ * destination ([embed]URL[/embed] as shortcodes.c writes it), a p, div or
+ * figure around one of those (depth bounded), or a facade of ours coming
+ * back (an export imported again) by its data-embed-url.
+ */
+static char *lone_url(xmlNodePtr n, int depth)
+{
+	if (!n || depth > 4)
+		return NULL;
+	if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+		return n->content ? trimmed((const char *)n->content) : NULL;
+	if (n->type != XML_ELEMENT_NODE)
+		return NULL;
+	const char *name = (const char *)n->name;
+	xmlChar *v = NULL;
+	char *url = NULL;
+	if (strcmp(name, "figure") == 0 && (v = xmlGetProp(n, BAD_CAST "data-embed-url"))) {
+		url = trimmed((const char *)v);
+	} else if (strcmp(name, "a") == 0) {
+		xmlNodePtr c = only_child(n);
+		v = xmlGetProp(n, BAD_CAST "href");
+		url = c && c->type == XML_TEXT_NODE ? lone_url(c, depth + 1) : NULL;
+		if (url && (!v || strcmp(url, (const char *)v) != 0)) {
+			free(url);
+			url = NULL;
+		}
+	} else if (strcmp(name, "p") == 0 || strcmp(name, "div") == 0 ||
+		   strcmp(name, "figure") == 0) {
+		url = lone_url(only_child(n), depth + 1);
+	}
+	xmlFree(v);
+	return url;
+}
+
+/* Where an iframe stands: at block level, directly in a <p> (the facade
+ * closes and reopens it, as a browser would), or inside other inline
+ * markup (only a link fits there). */
+enum place { AT_BLOCK, IN_P, IN_INLINE };
+
+static enum place place_of(xmlNodePtr n)
+{
+	xmlNodePtr up = n->parent;
+	if (!up || up->type != XML_ELEMENT_NODE || strcmp((const char *)up->name, "body") == 0)
+		return AT_BLOCK;
+	if (strcmp((const char *)up->name, "p") == 0)
+		return IN_P;
+	const struct el *e = find_el((const char *)up->name);
+	return !e || (e->flags & EL_BLOCK) ? AT_BLOCK : IN_INLINE;
+}
+
+/* Writes the facade for what n stands for; 1 when it wrote something. An
+ * iframe of a provider's player becomes the facade of its src, so an
+ * imported YouTube iframe is no longer blocked by the site's CSP but waits
+ * for the reader; any other iframe becomes a link to its http(s) src (no
+ * frame ever loads before the reader asks). */
+static int emit_embed(struct buf *out, xmlNodePtr n)
+{
+	const char *name = (const char *)n->name;
+	char *url = NULL;
+	if (strcmp(name, "iframe") == 0) {
+		xmlChar *src = xmlGetProp(n, BAD_CAST "src");
+		url = src ? trimmed((const char *)src) : NULL;
+		xmlFree(src);
+	} else if (strcmp(name, "p") == 0 || strcmp(name, "div") == 0 ||
+		   strcmp(name, "figure") == 0) {
+		url = lone_url(n, 0);
+	}
+	if (!url)
+		return 0;
+	struct embed_match *m = malloc(sizeof *m);
+	enum place at = place_of(n);
+	int ok = m && at != IN_INLINE && embed_match(url, strlen(url), m);
+	if (ok) {
+		buf_puts(out, at == IN_P ? "</p>\n" : "");
+		embed_facade(out, m, url);
+		buf_puts(out, at == IN_P ? "<p>" : "");
+	} else if (strcmp(name, "iframe") == 0 && url_is_http(url)) {
+		buf_puts(out, at == AT_BLOCK ? "<p><a href=\"" : "<a href=\"");
+		html_attr(out, url);
+		buf_puts(out, "\">");
+		html_text(out, url);
+		buf_puts(out, at == AT_BLOCK ? "</a></p>" : "</a>");
+		ok = 1;
+	}
+	free(m);
+	free(url);
+	return ok;
 }
 
 static void emit(struct buf *out, xmlNodePtr n, int depth)
@@ -284,6 +397,8 @@ static void emit(struct buf *out, xmlNodePtr n, int depth)
 			continue;
 		}
 		if (n->type != XML_ELEMENT_NODE || depth >= SANITIZE_DEPTH_MAX)
+			continue;
+		if (emit_embed(out, n))
 			continue;
 		const struct el *e = NULL;
 		int v = verdict(n, &e);

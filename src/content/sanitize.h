@@ -4,13 +4,14 @@
  *
  * The input is parsed by a real HTML parser (libxml2's, network off) and
  * the tree is written back through an allowlist: known formatting, lists,
- * tables, links, images, figures, audio/video and a few embeds keep their
- * allowed attributes; script, style, forms, objects and other active
- * content are dropped with everything inside them; any other element is
- * unwrapped (its content kept). No event handler, style attribute, id, or
- * URL outside http, https, mailto and relative ones survives, and an
- * iframe survives only when its src is an allowlisted embed player
- * (sanitize_embed_ok), sandboxed. Comments are dropped. The output is
+ * tables, links, images, figures and audio/video keep their allowed
+ * attributes; what WordPress would embed (an iframe of a known player, a
+ * URL alone in a paragraph or in an embed block) becomes the facade of
+ * content/embed.h, any other iframe a link to its src; script, style,
+ * forms, objects and other active content are dropped with everything
+ * inside them; any other element is unwrapped (its content kept). No
+ * event handler, style attribute, id, iframe, or URL outside http, https,
+ * mailto and relative ones survives. Comments are dropped. The output is
  * well-formed: every attribute quoted and escaped, every element closed.
  */
 #ifndef GZ_SANITIZE_H
@@ -35,9 +36,5 @@ int sanitize_text(const char *html, size_t n, struct buf *out);
  * scheme at all (relative paths, //host, #fragment), judged the way a
  * browser reads it (tabs and newlines ignored, leading spaces trimmed). */
 int sanitize_url_ok(const char *url);
-
-/* 1 when src is an https URL of an allowlisted embed player (YouTube,
- * Vimeo, SoundCloud, Spotify, Dailymotion). */
-int sanitize_embed_ok(const char *src);
 
 #endif

@@ -14,6 +14,7 @@
 #include "../util/str.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -77,8 +78,25 @@ int secure_is_admin(const char *path)
 #define CSP_COMMON "default-src 'self'; img-src 'self' data: https:; style-src 'self'; " \
 		   "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
 
+#define CSP_PUBLIC(frames) CSP_COMMON "frame-src " frames "; frame-ancestors 'self'"
+
+/* Written once before the server starts (secure_set_frame_src), then only read. */
+static char csp_public[1024] = CSP_PUBLIC("'none'");
+
+int secure_set_frame_src(const char *sources)
+{
+	for (const char *c = sources; *c; c++)
+		if (*c < 0x20 || *c > 0x7E || *c == ';' || *c == ',' || *c == '"')
+			return -1;
+	int n = snprintf(csp_public, sizeof csp_public, CSP_PUBLIC("%s"), sources);
+	if (n < 0 || (size_t)n >= sizeof csp_public) {
+		snprintf(csp_public, sizeof csp_public, CSP_PUBLIC("'none'"));
+		return -1;
+	}
+	return 0;
+}
+
 const char *secure_csp(const char *path)
 {
-	return secure_is_admin(path) ? CSP_COMMON "frame-ancestors 'none'"
-				     : CSP_COMMON "frame-ancestors 'self'";
+	return secure_is_admin(path) ? CSP_COMMON "frame-ancestors 'none'" : csp_public;
 }

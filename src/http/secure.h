@@ -31,8 +31,16 @@ int secure_https(const struct site *site, const char *peer, const char *proto);
 int secure_is_admin(const char *path);
 
 /* The Content-Security-Policy for a path: no inline script anywhere, and
- * frame-ancestors 'none' for the admin. */
+ * frame-ancestors 'none' for the admin. Public pages carry a frame-src of
+ * the sources secure_set_frame_src was given ('none' until then). */
 const char *secure_csp(const char *path);
+
+/* The public pages' frame-src: the enabled embed providers' hosts,
+ * space-separated (the application computes them: http/ knows no
+ * provider). Called once before serving; not safe while requests run.
+ * -1 (nothing changed) for a list with characters a CSP source cannot
+ * hold or one too long. */
+int secure_set_frame_src(const char *sources);
 
 #define SECURE_HSTS "max-age=31536000"
 

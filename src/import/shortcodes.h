@@ -4,8 +4,8 @@
  *   [caption]   -> <figure class="wp-caption ..."><img ...><figcaption>
  *   [gallery ids="1,2"] -> <figure class="gallery"> of the attachments'
  *                  images, each a <figure> with its caption
- *   [embed]URL[/embed] -> an iframe of an allowlisted player (YouTube,
- *                  Vimeo), else a link
+ *   [embed]URL[/embed] -> a link alone in its paragraph, which the
+ *                  sanitizer turns into a provider's facade (embed.h)
  *   [audio] [video] -> <audio controls> / <video controls>
  *
  * A shortcode alone in a paragraph loses the <p> around it, as WordPress'

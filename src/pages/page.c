@@ -4,6 +4,7 @@
  * cannot forget to escape.
  */
 #include "pages.h"
+#include "../content/embed.h"
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
@@ -33,6 +34,19 @@ struct tv *story_summary(struct pool *p, const struct story *s)
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
 	return o;
+}
+
+const char *page_body_html(struct pool *p, const char *html, unsigned enabled)
+{
+	if (!html || (enabled & EMBED_ALL) == EMBED_ALL || !strstr(html, EMBED_MARK))
+		return html;
+	struct buf b;
+	buf_init(&b, 0);
+	embed_html_filter(html, enabled, &b);
+	/* out of memory: the facades stay, and the CSP keeps their frames out */
+	const char *out = b.err ? html : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return out;
 }
 
 unsigned long long page_number(const struct req *rq)

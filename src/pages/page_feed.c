@@ -72,7 +72,7 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	e->url = url;
 	e->title = s->title;
 	e->summary = s->excerpt;
-	e->content_html = s->body_html;
+	e->content_html = page_body_html(p, s->body_html, 0); /* no script in a feed reader: links */
 	e->author = s->author.name;
 	e->published = s->published_at;
 	e->updated = s->updated_at;

@@ -6,6 +6,7 @@
  * few rows and renders.
  */
 #include "pages.h"
+#include "../content/embed.h"
 #include "../comments/comment_form.h"
 #include "../comments/comment_reply.h"
 #include "../comments/comment_rules.h"
@@ -74,7 +75,9 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	}
 	struct tv *ctx = page_ctx_story(rq, s, path);
 	struct tv *so = story_summary(p, s);
-	tv_put_html(so, "body_html", s->body_html);
+	const char *body = page_body_html(p, s->body_html, rq->site->embeds);
+	tv_put_html(so, "body_html", body);
+	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);
 	tv_put(so, "tags", tags_tv(p, s));
 	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
 	tv_put(ctx, "story", so);

@@ -78,6 +78,9 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
 struct tv *story_summary(struct pool *p, const struct story *s);
+/* A story's stored HTML as served: facades of providers not in `enabled`
+ * (embed.h; the site's `embeds`, or 0 for a feed) become their links. */
+const char *page_body_html(struct pool *p, const char *html, unsigned enabled);
 /* ?page=N from the query: 1 when absent, 0 when not a page number. */
 unsigned long long page_number(const struct req *rq);
 

@@ -2,6 +2,7 @@
  * config: table-driven parsing of gazette.conf (see config.h).
  */
 #include "config.h"
+#include "../content/embed.h"
 #include "../util/num.h"
 #include "../util/str.h"
 
@@ -17,11 +18,20 @@ struct ckey {
 	size_t off, size;      /* offset in struct config; size for strings */
 	long long min, max;
 	const char *help;
+	/* a string's own rule beyond its length: 0 ok, else -1 and msg */
+	int (*check)(const char *val, char *msg, size_t msglen);
 };
 
-#define S(f, h) { #f, C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, h }
-#define I(f, lo, hi, h) { #f, C_INT, offsetof(struct config, f), 0, lo, hi, h }
-#define L(f, lo, hi, h) { #f, C_LONG, offsetof(struct config, f), 0, lo, hi, h }
+#define S(f, h) SC(f, NULL, h)
+#define I(f, lo, hi, h) { #f, C_INT, offsetof(struct config, f), 0, lo, hi, h, NULL }
+#define SC(f, c, h) { #f, C_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0, h, c }
+#define L(f, lo, hi, h) { #f, C_LONG, offsetof(struct config, f), 0, lo, hi, h, NULL }
+
+static int embeds_ok(const char *val, char *msg, size_t msglen)
+{
+	unsigned mask;
+	return embed_parse_list(val, &mask, msg, msglen);
+}
 
 static const struct ckey keys[] = {
 	S(site_name, "the name in the masthead and page titles"),
@@ -55,6 +65,9 @@ static const struct ckey keys[] = {
 	I(session_idle, 1, 30 * 86400, "seconds a signed-in admin session lasts without use"),
 	I(session_lifetime, 1, 365 * 86400, "seconds an admin session lasts at most, used or not"),
 	I(schedule_interval, 1, 3600, "seconds between checks for scheduled stories that are due"),
+	SC(embeds_off, embeds_ok, "embed providers switched off, separated by spaces: their URLs stay plain links "
+	   "(youtube vimeo twitter instagram facebook tiktok soundcloud spotify datawrapper flourish googlemaps; "
+	   "docs/embeds.md)"),
 };
 
 void config_defaults(struct config *c)
@@ -98,6 +111,8 @@ static int set_key(struct config *c, const struct ckey *k, const char *val, char
 			snprintf(err, errlen, "%s is longer than %zu bytes", k->name, k->size - 1);
 			return -1;
 		}
+		if (k->check && k->check(val, err, errlen))
+			return -1;
 		memcpy(field, val, strlen(val) + 1);
 		return 0;
 	}

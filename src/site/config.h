@@ -41,6 +41,7 @@ struct config {
 	int session_idle;        /* seconds a signed-in session survives unused */
 	int session_lifetime;    /* seconds a session lasts at most */
 	int schedule_interval;   /* seconds between the scheduler's runs */
+	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
 };
 
 void config_defaults(struct config *c);

@@ -7,6 +7,7 @@
  * given a content hash that versions their URLs.
  */
 #include "site.h"
+#include "../content/embed.h"
 #include "../render/template.h"
 #include "../store/store.h"
 #include "../cache/cache.h"
@@ -33,6 +34,7 @@ static const struct {
 	{ "style.css", "text/css; charset=utf-8" },
 	{ "comment-form.js", "text/javascript; charset=utf-8" },
 	{ "admin-editor.js", "text/javascript; charset=utf-8" },
+	{ "embed.js", "text/javascript; charset=utf-8" },
 	{ "favicon.svg", "image/svg+xml" },
 	{ "admin.css", "text/css; charset=utf-8" },
 };
@@ -178,6 +180,10 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
 	if (config_load(&s->cfg, path, err, errlen))
 		return -1;
+	unsigned off = 0;
+	if (embed_parse_list(s->cfg.embeds_off, &off, err, errlen)) /* checked by config_load */
+		return -1;
+	s->embeds = EMBED_ALL & ~off;
 	if (access(s->db_path, F_OK) != 0) {
 		snprintf(err, errlen, "%s: no database (run `gazette init --site %s`)", s->db_path, dir);
 		return -1;

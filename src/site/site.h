@@ -39,6 +39,7 @@ struct site {
 	struct ratelimit *comment_rl;
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
+	unsigned embeds;         /* embed providers enabled, a mask over embed_providers[] */
 	/* called with each new connection of a site with a theme: the
 	 * application's (the comment thread builder, set by cli_site_open) */
 	void (*on_store)(const struct site *s, struct store *st);

@@ -249,7 +249,8 @@ describe('gazette import wordpress: real-world content', () => {
     assert.match(r.body, /<p>First paragraph<br>\s*same paragraph\.<\/p>\s*<p>Second paragraph\.<\/p>/);
     assert.match(r.body, /<figure class="wp-caption aligncenter">\s*<img src="https:\/\/old\.example\/wp-content\/uploads\/2024\/03\/a\.jpg"[^>]*>\s*<figcaption class="wp-caption-text">A caption<\/figcaption>\s*<\/figure>/);
     assert.match(r.body, /<figure class="gallery">\s*<figure class="gallery-item">\s*<img src="https:\/\/old\.example\/wp-content\/uploads\/2024\/03\/a\.jpg" alt="Alt A">\s*<figcaption>Caption A<\/figcaption>\s*<\/figure>/);
-    assert.match(r.body, /<iframe src="https:\/\/www\.youtube-nocookie\.com\/embed\/dQw4w9WgXcQ"[^>]*sandbox=/);
+    assert.match(r.body, /<figure class="embed embed-youtube embed-r16x9"[^>]* data-embed-src="https:\/\/www\.youtube-nocookie\.com\/embed\/dQw4w9WgXcQ"/);
+    assert.doesNotMatch(r.body, /<iframe/);
     assert.match(r.body, /<figure class="wp-block-audio">\s*<audio controls="" src="https:\/\/old\.example\/a\.mp3"><\/audio>\s*<\/figure>/);
     assert.ok(h.textOf(r.body).includes('[unknown_code x=1]'), 'unknown shortcode kept as text');
     assert.match(report, /unknown shortcodes kept as text \(unknown_code: 1\)/);

@@ -2,6 +2,7 @@
  * Unit tests for src/content/markdown.c (HTML and plain text) and
  * src/content/readtime.c (which reads markdown_to_text's output).
  */
+#include "../../src/content/embed.h"
 #include "../../src/content/markdown.h"
 #include "../../src/content/readtime.h"
 #include "t.h"
@@ -219,6 +220,72 @@ static void test_readtime(void)
 	CHECK(reading_minutes("\xD0\x9F\xD1\x83\xD1\x82\xD0\xB8\xD0\xBD") == 1);
 }
 
+/* A URL alone on its line becomes its provider's facade (embed.h); in a
+ * sentence, in a list or quote, or with other text, it stays a link. */
+static void test_html_embeds(void)
+{
+	const char *h = html("Intro.\n\nhttps://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nAfter.");
+	CHECK_CONTAINS(h, "<p>Intro.</p>\n<figure class=\"embed embed-youtube embed-r16x9\"");
+	CHECK_CONTAINS(h, "data-embed-src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"");
+	CHECK_CONTAINS(h, "<a class=\"embed-card\" href=\"https://www.youtube.com/watch?v=dQw4w9WgXcQ\">");
+	CHECK_CONTAINS(h, "Load YouTube content</button>");
+	CHECK_CONTAINS(h, "</figure>\n<p>After.</p>\n");
+	CHECK(strstr(h, "<iframe") == NULL);
+	/* the same in angle brackets, with blanks around it */
+	CHECK_CONTAINS(html("  <https://vimeo.com/76979871>  "), "<figure class=\"embed embed-vimeo");
+	/* an ampersand in the URL is escaped in every attribute and in the text */
+	h = html("https://youtu.be/dQw4w9WgXcQ?t=1&x=<b>");
+	CHECK(h && strstr(h, "<figure") == NULL); /* '<' is no URL character: a link */
+	h = html("https://youtu.be/dQw4w9WgXcQ?t=1&x=2");
+	CHECK_CONTAINS(h, "data-embed-url=\"https://youtu.be/dQw4w9WgXcQ?t=1&amp;x=2\"");
+	CHECK_CONTAINS(h, "<span class=\"embed-link\">https://youtu.be/dQw4w9WgXcQ?t=1&amp;x=2</span>");
+	CHECK(strstr(h, "&x") == NULL);
+	static const struct md_case links[] = {
+		{ "See https://youtu.be/dQw4w9WgXcQ now",
+		  "<p>See <a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a> now</p>\n" },
+		{ "https://youtu.be/dQw4w9WgXcQ\nmore",
+		  "<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a>\nmore</p>\n" },
+		{ "[watch](https://youtu.be/dQw4w9WgXcQ)",
+		  "<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">watch</a></p>\n" },
+		{ "- https://youtu.be/dQw4w9WgXcQ",
+		  "<ul>\n<li><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a></li>\n</ul>\n" },
+		{ "> https://youtu.be/dQw4w9WgXcQ",
+		  "<blockquote>\n<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a></p>\n</blockquote>\n" },
+		{ "http://youtu.be/dQw4w9WgXcQ",
+		  "<p><a href=\"http://youtu.be/dQw4w9WgXcQ\">http://youtu.be/dQw4w9WgXcQ</a></p>\n" },
+		{ "https://www.youtube.com.evil.net/watch?v=dQw4w9WgXcQ",
+		  "<p><a href=\"https://www.youtube.com.evil.net/watch?v=dQw4w9WgXcQ\">"
+		  "https://www.youtube.com.evil.net/watch?v=dQw4w9WgXcQ</a></p>\n" },
+		{ "**https://youtu.be/dQw4w9WgXcQ**",
+		  "<p><strong><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a></strong></p>\n" },
+		{ "https://youtu.be/dQw4w9WgXcQ https://vimeo.com/1",
+		  "<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a> "
+		  "<a href=\"https://vimeo.com/1\">https://vimeo.com/1</a></p>\n" },
+	};
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+		CHECK_STR(html(links[i].in), links[i].want);
+	/* the plain text keeps the URL */
+	CHECK_STR(text("https://youtu.be/dQw4w9WgXcQ"), "https://youtu.be/dQw4w9WgXcQ");
+}
+
+/* A provider switched off: the stored facade is served as the link it was
+ * (embed_html_filter), byte for byte what Markdown makes of the URL. */
+static void test_html_embed_disabled(void)
+{
+	const char *md = "https://youtu.be/dQw4w9WgXcQ?t=1&x=2";
+	struct buf filtered = BUF_INIT;
+	int yt = embed_index("youtube", 7);
+	const char *h = html(md);
+	CHECK_CONTAINS(h, "<figure class=\"embed embed-youtube");
+	embed_html_filter(h, EMBED_ALL, &filtered);
+	CHECK_STR(buf_str(&filtered), h);
+	buf_reset(&filtered);
+	embed_html_filter(h, EMBED_ALL & ~(1u << yt), &filtered);
+	CHECK_STR(buf_str(&filtered), "<p><a href=\"https://youtu.be/dQw4w9WgXcQ?t=1&amp;x=2\">"
+				      "https://youtu.be/dQw4w9WgXcQ?t=1&amp;x=2</a></p>\n");
+	buf_release(&filtered);
+}
+
 int main(void)
 {
 	RUN(test_html_basic);
@@ -229,6 +296,8 @@ int main(void)
 	RUN(test_html_appends);
 	RUN(test_text);
 	RUN(test_readtime);
+	RUN(test_html_embeds);
+	RUN(test_html_embed_disabled);
 	buf_release(&out);
 	return T_DONE();
 }

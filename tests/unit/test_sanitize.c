@@ -85,17 +85,54 @@ static void test_text_survives_escaped(void)
 	keeps("<p title='\"><script>'>x</p>", "<p title=\"&quot;&gt;&lt;script&gt;\">x</p>");
 }
 
+/* What WordPress embeds becomes the facade (content/embed.h): a player's
+ * iframe, [embed] as shortcodes.c writes it, an embed block, a bare URL on
+ * its own line, and our own facade coming back. No iframe survives. */
 static void test_embeds(void)
 {
-	char *got = san("<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" width=\"560\""
-			" onload=\"x\"></iframe>");
-	CHECK_CONTAINS(got, "<iframe src=\"https://www.youtube-nocookie.com/embed/abc\" width=\"560\"");
-	CHECK_CONTAINS(got, "sandbox=");
-	CHECK(!strstr(got, "onload"));
+	static const char *const facades[] = {
+		"<iframe src=\"https://www.youtube.com/embed/dQw4w9WgXcQ\" width=\"560\" onload=\"x\"></iframe>",
+		"<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a></p>",
+		"<p>\n https://youtu.be/dQw4w9WgXcQ \n</p>",
+		"<figure class=\"wp-block-embed is-provider-youtube\"><div class=\"wp-block-embed__wrapper\">\n"
+		"https://youtu.be/dQw4w9WgXcQ\n</div></figure>",
+		"<figure class=\"embed embed-youtube\" data-embed-url=\"https://youtu.be/dQw4w9WgXcQ\">"
+		"<a href=\"https://youtu.be/dQw4w9WgXcQ\">YouTube https://youtu.be/dQw4w9WgXcQ</a>"
+		"<figcaption><button>Load</button> Loading it sends data to YouTube.</figcaption></figure>",
+	};
+	for (size_t i = 0; i < sizeof facades / sizeof facades[0]; i++) {
+		char *got = san(facades[i]);
+		CHECK_CONTAINS(got, "<figure class=\"embed embed-youtube embed-r16x9\"");
+		CHECK_CONTAINS(got, "data-embed-src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\"");
+		CHECK_CONTAINS(got, "Load YouTube content</button>");
+		CHECK(strstr(got, "<iframe") == NULL && strstr(got, "onload") == NULL);
+		CHECK(strstr(got, "</figure>") == strrchr(got, '<')); /* one figure, nothing else */
+		free(got);
+	}
+	/* not a provider, or not alone: links and text as before, never a frame */
+	keeps("<iframe src=\"https://evil.example/x\"></iframe>",
+	      "<p><a href=\"https://evil.example/x\">https://evil.example/x</a></p>");
+	keeps("<iframe src=\"https://www.youtube-nocookie.com/embed/abc\"></iframe>",
+	      "<p><a href=\"https://www.youtube-nocookie.com/embed/abc\">"
+	      "https://www.youtube-nocookie.com/embed/abc</a></p>");
+	keeps("<iframe src=\"javascript:alert(1)\"></iframe>", "");
+	/* in a paragraph: a link inline; a facade closes the paragraph first */
+	keeps("<p>a<iframe src=\"https://evil.example/x\"></iframe>b</p>",
+	      "<p>a<a href=\"https://evil.example/x\">https://evil.example/x</a>b</p>");
+	keeps("<p><em>a<iframe src=\"https://youtu.be/dQw4w9WgXcQ\"></iframe></em></p>",
+	      "<p><em>a<a href=\"https://youtu.be/dQw4w9WgXcQ\">https://youtu.be/dQw4w9WgXcQ</a></em></p>");
+	char *got = san("<p>a<iframe src=\"https://youtu.be/dQw4w9WgXcQ\"></iframe>b</p>");
+	static const char facade_first[] = "<p>a</p>\n<figure class=\"embed embed-youtube";
+	CHECK(strncmp(got, facade_first, sizeof facade_first - 1) == 0);
+	CHECK_CONTAINS(got, "</figure>\n<p>b</p>");
 	free(got);
-	CHECK(sanitize_embed_ok("https://player.vimeo.com/video/1"));
-	CHECK(!sanitize_embed_ok("https://player.vimeo.com.evil/video/1"));
-	CHECK(!sanitize_embed_ok("http://www.youtube.com/embed/x"));
+	keeps("<p>See https://youtu.be/dQw4w9WgXcQ</p>", "<p>See https://youtu.be/dQw4w9WgXcQ</p>");
+	keeps("<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">a video</a></p>",
+	      "<p><a href=\"https://youtu.be/dQw4w9WgXcQ\">a video</a></p>");
+	keeps("<p>http://youtu.be/dQw4w9WgXcQ</p>", "<p>http://youtu.be/dQw4w9WgXcQ</p>");
+	keeps("<p>https://www.youtube.com.evil.net/watch?v=dQw4w9WgXcQ</p>",
+	      "<p>https://www.youtube.com.evil.net/watch?v=dQw4w9WgXcQ</p>");
+	keeps("<figure data-embed-url=\"https://evil.example/\">x</figure>", "<figure>x</figure>");
 }
 
 static void test_url_ok(void)
