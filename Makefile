@@ -138,3 +138,5 @@ bench: gazette
 	bench/article.sh
 	bench/comments.sh
 	bench/bigsite.sh
+	bench/media.sh
+	bench/media-serve.sh
