@@ -87,6 +87,10 @@ void admin_profile_put(struct req *rq, struct tv *ctx, const struct author *a, c
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);
+/* Puts the embed providers an admin switched off (the settings table)
+ * into force: the site's providers (site_embeds_set) and the public CSP's
+ * frame-src. At start and after each save. */
+void admin_embeds_apply(const struct site *site, struct store *st);
 
 /* ---- shared (admin.c) ---- */
 

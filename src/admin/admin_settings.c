@@ -1,8 +1,9 @@
 /*
  * admin_settings: the settings an admin changes without a restart: the
- * comment rules (comments/comment_rules.h) and whether every account must
- * use two-factor sign-in. It also shows which embed providers gazette.conf
- * switched off (content/embed.h). They live in the database's settings table;
+ * comment rules (comments/comment_rules.h), whether every account must
+ * use two-factor sign-in, and which embed providers are on (content/embed.h;
+ * gazette.conf's `embeds_off` switches one off for good, the checkbox
+ * here for now). They live in the database's settings table;
  * what needs a restart (site name, addresses, limits) stays in
  * gazette.conf. One form, one transaction, "site" logged so every cached
  * page with a comment form is rebuilt.
@@ -12,6 +13,7 @@
 #include "../comments/comment_rules.h"
 #include "../content/embed.h"
 #include "../render/template.h"
+#include "../http/secure.h"
 #include "../site/site.h"
 #include "../store/store_user.h"
 #include "../store/store_moderation.h"
@@ -39,8 +41,43 @@ static const struct field_spec fields[SF__MAX] = {
 			"The list is too long: the limit is 20,000 bytes.", NULL, NULL },
 };
 
+#define SETTING_EMBEDS_OFF "embeds_off"
+
+/* The providers on: gazette.conf's, less the setting's (names that are
+ * not providers any more are ignored). */
+static unsigned embeds_setting(const struct site *site, struct store *st, struct pool *p)
+{
+	const char *off_text = NULL;
+	unsigned off = 0;
+	if (store_setting_get(st, p, SETTING_EMBEDS_OFF, &off_text) != 0 || !off_text)
+		off_text = "";
+	for (const char *w = off_text; *w;) {
+		size_t n = strcspn(w, " ");
+		int i = embed_index(w, n);
+		if (i >= 0)
+			off |= 1u << i;
+		w += n;
+		w += strspn(w, " ");
+	}
+	return site->embeds & ~off;
+}
+
+void admin_embeds_apply(const struct site *site, struct store *st)
+{
+	struct pool *p = pool_new();
+	struct buf b;
+	unsigned on = embeds_setting(site, st, p);
+	site_embeds_set(site, on);
+	buf_init(&b, 0);
+	embed_frame_src(on, &b);
+	if (b.err || secure_set_frame_src(buf_str(&b)))
+		log_error("embeds: the providers' hosts do not fit the CSP: no frames allowed");
+	buf_release(&b);
+	pool_free(p);
+}
+
 static void page(struct req *rq, struct resp *rs, int status, const struct comment_rules *r,
-		 const char *const *errs)
+		 unsigned embeds_on, const char *const *errs)
 {
 	struct pool *p = rq->pool;
 	struct tv *ctx = admin_ctx(rq, "Settings", "/admin/settings");
@@ -54,11 +91,13 @@ static void page(struct req *rq, struct resp *rs, int status, const struct comme
 	tv_put_bool(s, "conf_open", rq->site->cfg.comments_open);
 	tv_put_int(s, "max_depth", rq->site->cfg.comment_max_depth);
 	tv_put_bool(s, "auto_approve", rq->site->cfg.comment_auto_approve_known);
-	struct tv *embeds = tv_list(p); /* gazette.conf's embeds_off, shown */
+	struct tv *embeds = tv_list(p);
 	for (size_t i = 0; i < embed_count; i++) {
 		struct tv *e = tv_obj(p);
+		tv_put_str(e, "name", embed_providers[i].name);
 		tv_put_str(e, "title", embed_providers[i].title);
-		tv_put_bool(e, "on", rq->site->embeds >> i & 1u);
+		tv_put_bool(e, "on", embeds_on >> i & 1u);
+		tv_put_bool(e, "conf_off", !(rq->site->embeds >> i & 1u));
 		tv_append(embeds, e);
 	}
 	tv_put(s, "embeds", embeds);
@@ -74,7 +113,7 @@ void admin_settings(struct req *rq, struct resp *rs)
 	struct comment_rules r;
 	const char *errs[SF__MAX] = { 0 };
 	comment_rules_load(rq->store, rq->pool, &r);
-	page(rq, rs, 200, &r, errs);
+	page(rq, rs, 200, &r, embeds_setting(rq->site, rq->store, rq->pool), errs);
 }
 
 void admin_settings_save(struct req *rq, struct resp *rs)
@@ -92,15 +131,30 @@ void admin_settings_save(struct req *rq, struct resp *rs)
 		.hold_words = fv[SF_HOLD].val,
 		.reject_words = fv[SF_REJECT].val,
 	};
+	/* a provider is on when its box is ticked; one gazette.conf switched
+	 * off has no box and stays off */
+	unsigned embeds_on = 0;
+	struct buf off;
+	buf_init(&off, 0);
+	for (size_t i = 0; i < embed_count; i++) {
+		const char *name = embed_providers[i].name;
+		if (kv_get(&rq->form, pool_printf(rq->pool, "embed_%s", name)))
+			embeds_on |= 1u << i;
+		else
+			buf_printf(&off, "%s%s", off.len ? " " : "", name);
+	}
+	embeds_on &= rq->site->embeds;
+	const char *embeds_off = pool_strdup(rq->pool, buf_str(&off));
+	buf_release(&off);
 	if (nerr) {
-		page(rq, rs, 422, &r, errs);
+		page(rq, rs, 422, &r, embeds_on, errs);
 		return;
 	}
 	const char *keys[] = { RULE_CLOSED, RULE_CLOSE_DAYS, RULE_MAX_LINKS, RULE_HOLD_WORDS,
-			       RULE_REJECT_WORDS, RULE_REQUIRE_2FA };
+			       RULE_REJECT_WORDS, RULE_REQUIRE_2FA, SETTING_EMBEDS_OFF };
 	const char *vals[] = { r.closed ? "1" : "0", pool_printf(rq->pool, "%d", r.close_days),
 			       pool_printf(rq->pool, "%d", r.max_links), r.hold_words,
-			       r.reject_words, r.require_2fa ? "1" : "0" };
+			       r.reject_words, r.require_2fa ? "1" : "0", embeds_off };
 	int rc = store_begin(rq->store);
 	if (!rc)
 		rc = store_settings_put(rq->store, keys, vals, sizeof keys / sizeof keys[0]);
@@ -112,6 +166,8 @@ void admin_settings_save(struct req *rq, struct resp *rs)
 		http_error(rq, rs, 500, "Not saved", "The settings could not be saved.");
 		return;
 	}
-	log_info("admin: %s changed the settings", rq->user->email);
+	admin_embeds_apply(rq->site, rq->store);
+	log_info("admin: %s changed the settings (embeds off: %s)", rq->user->email,
+		 *embeds_off ? embeds_off : "none");
 	admin_done(rq, rs, "/admin/settings", "settings");
 }

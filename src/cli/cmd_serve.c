@@ -7,9 +7,8 @@
 #include "../site/site.h"
 #include "../cache/cache.h"
 #include "../http/sandbox.h"
-#include "../http/secure.h"
-#include "../content/embed.h"
-#include "../util/buf.h"
+#include "../admin/admin.h"
+#include "../store/store.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,16 +20,21 @@ static const char usage[] =
 	"setting (127.0.0.1:8080). --no-cache renders every page afresh (for\n"
 	"measuring; the cache is exact, so there is no other reason to).\n";
 
-/* The public pages' frame-src: exactly the enabled embed providers' hosts,
- * handed to http/ as data (it knows no provider). */
-static void frame_src(const struct site *site)
+/* The embed providers on (gazette.conf's, less those the admin switched
+ * off) and the public pages' frame-src of exactly their hosts, handed to
+ * http/ as data (it knows no provider); the admin's Settings change both
+ * while serving. */
+static int embeds_at_start(const struct site *site)
 {
-	struct buf b;
-	buf_init(&b, 0);
-	embed_frame_src(site->embeds, &b);
-	if (b.err || secure_set_frame_src(buf_str(&b)))
-		fprintf(stderr, "gazette serve: the embed hosts do not fit the CSP: no frames allowed\n");
-	buf_release(&b);
+	struct store *st;
+	char err[256];
+	if (site_store_open(site, &st, err, sizeof err)) {
+		fprintf(stderr, "gazette serve: %s\n", err);
+		return -1;
+	}
+	admin_embeds_apply(site, st);
+	store_close(st);
+	return 0;
 }
 
 int cmd_serve(int argc, char **argv)
@@ -64,7 +68,10 @@ int cmd_serve(int argc, char **argv)
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return 1;
 	}
-	frame_src(&site);
+	if (embeds_at_start(&site)) {
+		site_release(&site);
+		return 1;
+	}
 	if (no_cache) {
 		cache_free(site.cache);
 		site.cache = cache_new(0);

@@ -15,6 +15,9 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,23 +83,46 @@ int secure_is_admin(const char *path)
 
 #define CSP_PUBLIC(frames) CSP_COMMON "frame-src " frames "; frame-ancestors 'self'"
 
-/* Written once before the server starts (secure_set_frame_src), then only read. */
-static char csp_public[1024] = CSP_PUBLIC("'none'");
+/* The public policy in force: a string that is never freed once set, so
+ * a worker that read the pointer may use it however long it takes. Each
+ * policy ever set stays on `csp_kept` (an admin switching providers is
+ * rare, and the same policy set again is found there, not made again). */
+struct csp_kept {
+	struct csp_kept *next;
+	char text[];
+};
+static struct csp_kept *csp_kept;
+static pthread_mutex_t csp_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Atomic(const char *) csp_public = CSP_PUBLIC("'none'");
 
 int secure_set_frame_src(const char *sources)
 {
+	char text[1024];
+	int rc = 0;
 	for (const char *c = sources; *c; c++)
 		if (*c < 0x20 || *c > 0x7E || *c == ';' || *c == ',' || *c == '"')
-			return -1;
-	int n = snprintf(csp_public, sizeof csp_public, CSP_PUBLIC("%s"), sources);
-	if (n < 0 || (size_t)n >= sizeof csp_public) {
-		snprintf(csp_public, sizeof csp_public, CSP_PUBLIC("'none'"));
-		return -1;
+			rc = -1;
+	int n = rc ? -1 : snprintf(text, sizeof text, CSP_PUBLIC("%s"), sources);
+	if (n < 0 || (size_t)n >= sizeof text) {
+		snprintf(text, sizeof text, CSP_PUBLIC("'none'"));
+		rc = -1;
 	}
-	return 0;
+	pthread_mutex_lock(&csp_lock);
+	struct csp_kept *k = csp_kept;
+	while (k && strcmp(k->text, text) != 0)
+		k = k->next;
+	if (!k && (k = malloc(sizeof *k + strlen(text) + 1))) {
+		memcpy(k->text, text, strlen(text) + 1);
+		k->next = csp_kept;
+		csp_kept = k;
+	}
+	if (k)
+		atomic_store(&csp_public, k->text);
+	pthread_mutex_unlock(&csp_lock);
+	return k ? rc : -1;
 }
 
 const char *secure_csp(const char *path)
 {
-	return secure_is_admin(path) ? CSP_COMMON "frame-ancestors 'none'" : csp_public;
+	return secure_is_admin(path) ? CSP_COMMON "frame-ancestors 'none'" : atomic_load(&csp_public);
 }

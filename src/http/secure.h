@@ -37,9 +37,10 @@ const char *secure_csp(const char *path);
 
 /* The public pages' frame-src: the enabled embed providers' hosts,
  * space-separated (the application computes them: http/ knows no
- * provider). Called once before serving; not safe while requests run.
- * -1 (nothing changed) for a list with characters a CSP source cannot
- * hold or one too long. */
+ * provider). Called before serving and whenever an admin switches a
+ * provider, while requests run: a policy once in force is never freed.
+ * -1, with 'none' in force, for a list with characters a CSP source
+ * cannot hold or one too long. */
 int secure_set_frame_src(const char *sources);
 
 #define SECURE_HSTS "max-age=31536000"

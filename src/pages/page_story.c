@@ -75,7 +75,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	}
 	struct tv *ctx = page_ctx_story(rq, s, path);
 	struct tv *so = story_summary(p, s);
-	const char *body = page_body_html(p, s->body_html, rq->site->embeds);
+	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
 	tv_put_html(so, "body_html", body);
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);
 	tv_put(so, "tags", tags_tv(p, s));

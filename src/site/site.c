@@ -184,6 +184,7 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	if (embed_parse_list(s->cfg.embeds_off, &off, err, errlen)) /* checked by config_load */
 		return -1;
 	s->embeds = EMBED_ALL & ~off;
+	atomic_init(&s->embeds_on, s->embeds);
 	if (access(s->db_path, F_OK) != 0) {
 		snprintf(err, errlen, "%s: no database (run `gazette init --site %s`)", s->db_path, dir);
 		return -1;
@@ -248,4 +249,16 @@ int site_sign_ok(const struct site *s, const char *msg, const char *hex, size_t 
 		return 0;
 	site_sign(s, msg, want, hexlen);
 	return sodium_memcmp(want, hex, hexlen) == 0;
+}
+
+unsigned site_embeds(const struct site *s)
+{
+	return atomic_load_explicit(&s->embeds_on, memory_order_relaxed);
+}
+
+void site_embeds_set(const struct site *s, unsigned mask)
+{
+	/* the site is const to every request; this one field is atomic */
+	atomic_store_explicit(&((struct site *)s)->embeds_on, mask & s->embeds,
+			      memory_order_relaxed);
 }

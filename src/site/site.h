@@ -8,6 +8,7 @@
 #define GZ_SITE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -39,7 +40,10 @@ struct site {
 	struct ratelimit *comment_rl;
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
-	unsigned embeds;         /* embed providers enabled, a mask over embed_providers[] */
+	unsigned embeds;         /* embed providers gazette.conf allows, a mask over embed_providers[] */
+	/* the providers on now: gazette.conf's, less those an admin switched
+	 * off in Settings (site_embeds_set); read with site_embeds */
+	_Atomic unsigned embeds_on;
 	/* called with each new connection of a site with a theme: the
 	 * application's (the comment thread builder, set by cli_site_open) */
 	void (*on_store)(const struct site *s, struct store *st);
@@ -52,6 +56,12 @@ const char *site_data_dir(void);
 /* Opens the site in dir: reads gazette.conf, loads the theme (site's
  * theme/ over the default), static files and the secret. 0 ok. */
 int site_open(struct site *s, const char *dir, char *err, size_t errlen);
+
+/* The embed providers on now (a mask over embed_providers[]), and the one
+ * field of a serving site that changes: set when the admin's Settings
+ * switch a provider (admin_embeds_apply). */
+unsigned site_embeds(const struct site *s);
+void site_embeds_set(const struct site *s, unsigned mask);
 void site_release(struct site *s);
 /* A new connection to the site's database (the caller closes it). */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);

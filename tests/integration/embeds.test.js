@@ -2,7 +2,7 @@
 // Embeds (issue 14, docs/embeds.md): a story's URL alone on a line becomes a
 // facade with no request to the provider; the public pages' CSP frame-src
 // is exactly the enabled providers' iframe hosts; a provider switched off in
-// gazette.conf (`embeds_off`) leaves its URLs plain links and its host out
+// gazette.conf (`embeds_off`) or unticked in Settings leaves its URLs plain links and its host out
 // of the CSP; the admin keeps its own policy.
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -30,6 +30,22 @@ function directive(res, name) {
   const csp = res.headers['content-security-policy'] || '';
   const d = csp.split(';').map((s) => s.trim()).find((s) => s.startsWith(name + ' '));
   return d ? d.slice(name.length + 1).split(/\s+/).sort() : null;
+}
+
+// whether the Settings page's box for a provider is ticked
+function ticked(html, name) {
+  const box = h.findTags(html, 'input').find((t) => t.attrs.name === `embed_${name}`);
+  assert.ok(box, `a box for ${name}`);
+  return box.attrs.checked !== undefined;
+}
+
+// what a browser would submit: unticked boxes left out
+function submitted(html) {
+  const { values, html: form } = h.formValues(html, 'settings-form');
+  for (const t of h.findTags(form, 'input')) {
+    if (t.attrs.type === 'checkbox' && t.attrs.checked === undefined) delete values[t.attrs.name];
+  }
+  return values;
 }
 
 function facades(html) {
@@ -117,10 +133,39 @@ test('facades, frame-src of the enabled hosts, and a provider switched off', asy
   const settings = await admin.get('/admin/settings');
   assert.equal(settings.status, 200);
   const list = h.textOf(h.findElement(settings.body, 'fieldset', (attrs) => attrs.id === 'embeds') || '');
-  assert.match(list, /YouTube: off/);
-  assert.match(list, /TikTok: off/);
-  assert.match(list, /Vimeo: on/);
-  assert.match(list, /Google Maps: on/);
+  assert.match(list, /YouTube: off in gazette\.conf/);
+  assert.match(list, /TikTok: off in gazette\.conf/);
+  const values = submitted(settings.body);
+  assert.ok(ticked(settings.body, 'vimeo'), 'Vimeo is ticked');
+  assert.ok(ticked(settings.body, 'googlemaps'), 'Google Maps is ticked');
+  assert.equal(values.embed_youtube, undefined, 'a provider gazette.conf switched off has no box');
+
+  // Settings switch Spotify off while serving: its URL is a link on the next
+  // request, its host leaves the CSP; ticked again, both come back
+  const saved = await admin.post('/admin/settings', { ...values, embed_spotify: undefined });
+  assert.equal(saved.status, 303);
+  r = await h.get(srv.url, storyPath);
+  assert.deepEqual(facades(r.body), [], 'no facade left');
+  assert.ok(h.findLinks(r.body).map((l) => l.href).includes('https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC'));
+  const fewer = left.filter((v) => v !== HOSTS.spotify);
+  assert.deepEqual(directive(r, 'frame-src'), [...new Set(fewer)].sort());
+  const home = await h.get(srv.url, '/');
+  assert.deepEqual(directive(home, 'frame-src'), [...new Set(fewer)].sort(), 'every public page');
+  const again = await admin.get('/admin/settings');
+  assert.equal(again.status, 200);
+  assert.equal(ticked(again.body, 'spotify'), false, 'shown unticked');
+  assert.ok(ticked(again.body, 'vimeo'));
+  assert.equal((await admin.post('/admin/settings', { ...values })).status, 303);
+  r = await h.get(srv.url, storyPath);
+  assert.deepEqual(facades(r.body).map((f) => f.attrs['data-embed']), ['spotify']);
+  assert.deepEqual(directive(r, 'frame-src'), [...new Set(left)].sort());
+  // the switch survives a restart
+  await admin.post('/admin/settings', { ...values, embed_spotify: undefined });
+  await srv.stop();
+  srv = await h.startServer(dir);
+  r = await h.get(srv.url, storyPath);
+  assert.deepEqual(facades(r.body), []);
+  assert.deepEqual(directive(r, 'frame-src'), [...new Set(fewer)].sort());
 });
 
 test('every provider off: frame-src \'none\', no script, and an unknown name is refused', async (t) => {
