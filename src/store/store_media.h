@@ -46,6 +46,19 @@ int store_media_list(struct store *st, struct pool *p, const char *query, size_t
  * otherwise). STORE_NOTFOUND when there is no such record. */
 int store_media_update(struct store *st, long long id, const char *alt, const char *caption,
 		       const char *credit, double focal_x, double focal_y);
+/* A story that uses a library item. */
+struct media_use {
+	long long story_id;
+	const char *title;
+	enum story_status status;
+	int featured;          /* 1: as its featured image; 0: in its body */
+};
+
+/* The stories that use item id, newest first: whose featured image it is
+ * (featured_media_id) or whose Markdown names media:ID (followed by
+ * anything but a digit). Reads every story's body: for the admin. */
+int store_media_uses(struct store *st, struct pool *p, long long id, struct media_use **out,
+		     size_t *n);
 /* Deletes the record (the caller deletes its files after the commit).
  * STORE_NOTFOUND when there is none. */
 int store_media_delete(struct store *st, long long id);
