@@ -1,5 +1,9 @@
 /*
- * featured: uploaded image files (featured images, byline photos).
+ * featured: uploaded image files: byline photos, written as sent, and
+ * featured images chosen before a preview, waiting for their save. Since
+ * issue 14 a featured image is saved through the media library
+ * (admin_media.c, src/media/: variants, metadata stripped); the files of
+ * older stories under media/featured/ are still served and removed here.
  *
  * Design decision: nothing the client says about the file is used. The
  * type and extension come from the magic bytes (content/image.c), the
@@ -60,12 +64,6 @@ int image_upload_check(const struct site *site, struct pool *p, const struct upl
 	out->bytes = (long long)up->len;
 	out->path = pool_printf(p, "/media/%s/%s", folder, info.ext); /* the name comes at write */
 	return 0;
-}
-
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err)
-{
-	return image_upload_check(site, p, up, FEATURED, "featured image", out, err);
 }
 
 static int mkdir_ok(const char *dir)
@@ -130,12 +128,6 @@ int image_upload_write(const struct site *site, struct pool *p, const struct upl
 	out->height = (int)info.height;
 	out->bytes = (long long)up->len;
 	return 0;
-}
-
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out)
-{
-	return image_upload_write(site, p, up, FEATURED, out);
 }
 
 void image_upload_remove(const struct site *site, struct pool *p, const char *folder,

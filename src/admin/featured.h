@@ -1,8 +1,11 @@
 /*
  * featured: uploaded image files: checked (type by content, size limit,
  * readable dimensions) and written under a folder of the site's media/
- * with a generated name: a story's featured image (media/featured/) and a
- * byline's photo (media/people/, admin_profile.c) take the same path.
+ * with a generated name: a byline's photo (media/people/, admin_profile.c).
+ * Featured images go through the media library (admin_media.c) since
+ * issue 14; stories saved before keep their media/featured/ file, which
+ * featured_remove deletes when it is replaced. A featured image chosen
+ * before a preview waits here (featured_pending_*) until its save.
  */
 #ifndef GZ_FEATURED_H
 #define GZ_FEATURED_H
@@ -14,20 +17,10 @@ struct site;
 struct upload;
 
 struct featured {
-	const char *path;      /* "/media/featured/HEX.ext", as /media/ serves it */
+	const char *path;      /* "/media/people/HEX.ext", "/media/HASH-W.jpg": as /media/ serves it */
 	int width, height;
 	long long bytes;
 };
-
-/* Checks up without writing anything: 0 ok, else -1 with *err set to a
- * message for the editor (too large, not an image). */
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err);
-
-/* Writes a checked upload to media/featured/ (a temp file, fsync, rename)
- * and fills out->path. 0 ok, -1 (logged) on an I/O error. */
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out);
 
 /* Deletes a stored featured image by its path (only paths under
  * /media/featured/ that featured_write could have made; others are left). */
