@@ -33,6 +33,7 @@ static const struct {
 	{ "style.css", "text/css; charset=utf-8" },
 	{ "comment-form.js", "text/javascript; charset=utf-8" },
 	{ "admin-editor.js", "text/javascript; charset=utf-8" },
+	{ "admin-media.js", "text/javascript; charset=utf-8" },
 	{ "favicon.svg", "image/svg+xml" },
 	{ "admin.css", "text/css; charset=utf-8" },
 };
