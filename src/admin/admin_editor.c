@@ -83,6 +83,7 @@ static const struct field_spec fields[EF__MAX] = {
 enum action { ACT_SAVE, ACT_SUBMIT, ACT_PUBLISH, ACT_UNPUBLISH, ACT_PREVIEW };
 
 #define TAGS_MAX 20
+#define RECENT_MEDIA 20 /* library items offered for the featured image */
 
 /* What the editor shows: the values (from the story or the form), the
  * errors, and the story as stored (NULL for a new one). */
@@ -161,6 +162,24 @@ static struct tv *options_authors(struct req *rq, const char *selected)
 	return list;
 }
 
+/* The newest library items, offered for the featured image field:
+ * {id, label}. */
+static struct tv *recent_media(struct req *rq)
+{
+	struct tv *list = tv_list(rq->pool);
+	struct media_record *v = NULL;
+	size_t n = 0;
+	store_media_list(rq->store, rq->pool, NULL, 0, RECENT_MEDIA, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_int(o, "id", v[i].id);
+		tv_put_str(o, "label", *v[i].alt ? pool_printf(rq->pool, "%s (%s)", v[i].alt, v[i].name)
+						 : v[i].name);
+		tv_append(list, o);
+	}
+	return list;
+}
+
 /* f.key = {name: value, width, height}: the stored or the waiting image. */
 static void put_image(struct pool *p, struct tv *f, const char *key, const char *name,
 		      const char *value, int width, int height)
@@ -199,6 +218,7 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	tv_put_bool(f, "can_publish", role_can(r, CAP_STORY_PUBLISH));
 	tv_put_bool(f, "can_reassign", role_can(r, CAP_STORY_OTHERS));
 	tv_put(f, "sections", options_sections(rq, ed->val[EF_SECTION]));
+	tv_put(f, "library", recent_media(rq));
 	if (role_can(r, CAP_STORY_OTHERS))
 		tv_put(f, "authors", options_authors(rq, ed->val[EF_AUTHOR]));
 	const char *base = cur ? pool_printf(p, "/admin/stories/%lld", cur->s.id) : "/admin/stories/new";

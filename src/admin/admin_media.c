@@ -253,12 +253,12 @@ void admin_media_upload(struct req *rq, struct resp *rs)
 /* ---- one item ---- */
 
 /* The stories using m as a template list {id, title, status, url, how}. */
-static struct tv *uses_list(struct req *rq, long long id, size_t *n)
+static struct tv *uses_list(struct req *rq, const struct media_record *m, size_t *n)
 {
 	struct media_use *u = NULL;
 	struct tv *list = tv_list(rq->pool);
 	*n = 0;
-	if (store_media_uses(rq->store, rq->pool, id, &u, n)) {
+	if (store_media_uses(rq->store, rq->pool, m, &u, n)) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		*n = 0;
 	}
@@ -325,7 +325,7 @@ static void item_page(struct req *rq, struct resp *rs, int status, const struct 
 	tv_put_int(f, "kb", (m->bytes + 1023) / 1024);
 	tv_put(f, "variants", variants_list(p, m));
 	size_t n;
-	tv_put(f, "uses", uses_list(rq, m->id, &n));
+	tv_put(f, "uses", uses_list(rq, m, &n));
 	tv_put_bool(f, "used", n > 0);
 	if (delete_error)
 		tv_put_str(f, "delete_error", delete_error);
@@ -391,7 +391,7 @@ void admin_media_delete(struct req *rq, struct resp *rs)
 	 * item in between */
 	int rc = store_begin(rq->store);
 	if (!rc)
-		rc = store_media_uses(rq->store, rq->pool, m.id, &u, &n);
+		rc = store_media_uses(rq->store, rq->pool, &m, &u, &n);
 	if (!rc && n) {
 		store_rollback(rq->store);
 		item_page(rq, rs, 409, &m, NULL, NULL,

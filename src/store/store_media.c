@@ -30,8 +30,9 @@ static const char SQL_UPDATE[] =
 	" WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM media WHERE id = ?1";
 static const char SQL_USES[] =
-	"SELECT id, title, status, COALESCE(featured_media_id, 0) = ?1 FROM stories"
-	" WHERE featured_media_id = ?1 OR body_md GLOB ?2 OR body_md GLOB ?3 ORDER BY id DESC";
+	"SELECT id, title, status, COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4"
+	" FROM stories WHERE featured_media_id = ?1 OR featured_image GLOB ?4"
+	" OR body_md GLOB ?2 OR body_md GLOB ?3 ORDER BY id DESC";
 
 static void row_media(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -148,15 +149,16 @@ static void row_use(struct pool *p, sqlite3_stmt *s, void *e)
 	u->featured = sqlite3_column_int(s, 3);
 }
 
-int store_media_uses(struct store *st, struct pool *p, long long id, struct media_use **out,
-		     size_t *n)
+int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
+		     struct media_use **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, SQL_USES);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, pool_printf(p, "*media:%lld[^0-9]*", id));
-	bind_text(s, 3, pool_printf(p, "*media:%lld", id));
+	sqlite3_bind_int64(s, 1, m->id);
+	bind_text(s, 2, pool_printf(p, "*media:%lld[^0-9]*", m->id));
+	bind_text(s, 3, pool_printf(p, "*media:%lld", m->id));
+	bind_text(s, 4, pool_printf(p, "/media/%s-*", m->hash));
 	return collect(st, p, s, sizeof **out, row_use, (void **)out, n);
 }
 

@@ -54,11 +54,12 @@ struct media_use {
 	int featured;          /* 1: as its featured image; 0: in its body */
 };
 
-/* The stories that use item id, newest first: whose featured image it is
- * (featured_media_id) or whose Markdown names media:ID (followed by
- * anything but a digit). Reads every story's body: for the admin. */
-int store_media_uses(struct store *st, struct pool *p, long long id, struct media_use **out,
-		     size_t *n);
+/* The stories that use item m, newest first: whose featured image it is
+ * (featured_media_id, or a featured_image path that is one of its
+ * variants, /media/HASH-...) or whose Markdown names media:ID (followed
+ * by anything but a digit). Reads every story's body: for the admin. */
+int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
+		     struct media_use **out, size_t *n);
 /* Deletes the record (the caller deletes its files after the commit).
  * STORE_NOTFOUND when there is none. */
 int store_media_delete(struct store *st, long long id);

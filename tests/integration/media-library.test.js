@@ -75,6 +75,11 @@ describe('uploading', () => {
     assert.deepEqual(originals(), rows.map((x) => `${x.hash}.png`).sort());
     const me = sql("SELECT id FROM users WHERE email = 'contributor@newsroom.test'")[0].id;
     assert.ok(rows.every((x) => x.uploaded_by === me), 'recorded as the contributor\'s uploads');
+    // the same picture again is the same entry
+    const again = await upload(clients.editor, [file('harbour-copy.png', a.png(400, 300), 'image/png')]);
+    assert.equal(again.status, 200);
+    assert.match(h.textOf(h.findElement(again.body, 'ul', (x) => x.id === 'upload-added')), /harbour\.png \(400 × 300\): already in the library/);
+    assert.equal(sql('SELECT count(*) AS n FROM media')[0].n, 2);
   });
 
   test('more files than the per-request cap: 413 saying so, nothing added', async () => {
@@ -231,6 +236,14 @@ describe('where used and deleting', () => {
     const page = await clients.editor.get(`/admin/media/${id}`);
     assert.match(h.textOf(h.findElement(page.body, 'section', (x) => x.id === 'media-uses')), /With a library picture published \(featured image\)/);
     assert.equal((await clients.editor.post(`/admin/media/${id}/delete`, {})).status, 409);
+    // a story naming one of its variants without the id (an import) counts too
+    sql(`UPDATE stories SET featured_media_id = NULL WHERE id = ${story}`);
+    assert.equal((await clients.editor.post(`/admin/media/${id}/delete`, {})).status, 409);
+    sql(`UPDATE stories SET featured_media_id = ${id} WHERE id = ${story}`);
+    // the editor offers the newest library items for the field
+    const form = await clients.editor.get('/admin/stories/new');
+    const list = h.findElement(form.body, 'datalist', (x) => x.id === 'library-items');
+    assert.ok(list && list.includes(`<option value="${id}">`), 'the library item is offered');
     const bad = await clients.editor.post('/admin/stories/new/save', { title: 'No such picture', body: 'x', featured_media: '99999' });
     assert.equal(bad.status, 422);
     assert.match(h.textOf(bad.body), /There is no library item 99999/);
