@@ -3,6 +3,7 @@
 // upload form's file input is added, its caption and credit are edited on its
 // page, and it shows in the grid with its alt text, the page fitting a 390 px
 // and a 1366 px window; the focal point is set by a click on the preview
+// and pictures dropped onto the upload form are sent through it
 // (admin-media.js), with nothing blocked by the Content-Security-Policy.
 const { test, before, after, afterEach } = require('node:test');
 const assert = require('node:assert/strict');
@@ -80,4 +81,23 @@ test('upload through the file input, edit caption and credit, see it in the grid
     const w = await img.evaluate((e) => e.getBoundingClientRect().width);
     assert.ok(w > 50 && w <= width, `thumbnail ${w} px wide at ${width} px`);
   }
+});
+
+test('pictures dropped onto the upload form are sent through the same form', T, async () => {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await page.goto(srv.url + '/admin/media');
+  const dt = await page.evaluateHandle((b64) => {
+    const bin = atob(b64);
+    const u = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+    const d = new DataTransfer();
+    d.items.add(new File([u], 'dropped.png', { type: 'image/png' }));
+    return d;
+  }, a.png(48, 32).toString('base64'));
+  await page.dispatchEvent('#media-upload', 'dragenter', { dataTransfer: dt });
+  assert.ok(await page.$eval('#media-upload', (f) => f.classList.contains('dragging')), 'the form shows where to drop');
+  await Promise.all([page.waitForNavigation(), page.dispatchEvent('#media-upload', 'drop', { dataTransfer: dt })]);
+  assert.match(await page.textContent('#upload-added'), /dropped\.png \(48 × 32\)/);
+  const grid = await page.$$eval('#media-grid .media-name', (els) => els.map((e) => e.textContent));
+  assert.equal(grid[0], 'dropped.png', 'newest first in the grid');
 });
