@@ -17,6 +17,7 @@
  * CAP_MEDIA_OTHERS).
  */
 #include "admin.h"
+#include "../auth/roles.h"
 #include "featured.h"
 #include "../http/multipart.h"
 #include "../media/media.h"
@@ -189,8 +190,13 @@ static void library(struct req *rq, struct resp *rs, int status, struct tv *resu
 		n = 0;
 	}
 	struct tv *grid = tv_list(p);
-	for (size_t i = 0; i < n && i < PER_PAGE; i++)
-		tv_append(grid, thumb(p, &v[i]));
+	for (size_t i = 0; i < n && i < PER_PAGE; i++) {
+		struct tv *o = thumb(p, &v[i]);
+		/* the same rule as GUARD_MEDIA: others' items are shown, not linked */
+		tv_put_bool(o, "can_edit", role_may_edit_media(rq->user->role,
+							       v[i].uploaded_by == rq->user->id));
+		tv_append(grid, o);
+	}
 	tv_put(ctx, "items", grid);
 	tv_put_bool(ctx, "has_items", n > 0);
 	tv_put_str(ctx, "q", q ? q : "");

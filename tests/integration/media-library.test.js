@@ -191,6 +191,12 @@ describe('roles', () => {
     assert.equal((await clients.editor.post(`/admin/media/${mine}`, { ...fields, alt: 'Small red square' })).status, 303, 'an editor changes anyone\'s');
     assert.equal((await clients.admin.get(`/admin/media/${theirs}`)).status, 200);
     assert.equal(sql(`SELECT alt FROM media WHERE id = ${mine}`)[0].alt, 'Small red square');
+    // the author's grid shows the contributor's picture, linking only their own
+    const grid = h.findElement((await clients.author.get('/admin/media')).body, 'ul', (x) => x.id === 'media-grid');
+    assert.ok(grid.includes('small.png') && !grid.includes(`href="/admin/media/${mine}"`), 'others\' items shown, not linked');
+    assert.ok(grid.includes(`href="/admin/media/${theirs}"`), 'their own linked');
+    const edGrid = h.findElement((await clients.editor.get('/admin/media')).body, 'ul', (x) => x.id === 'media-grid');
+    assert.ok(edGrid.includes(`href="/admin/media/${mine}"`), 'an editor gets every link');
     // everyone in the newsroom sees the library
     for (const role of a.ROLES) assert.equal((await clients[role].get('/admin/media')).status, 200, role);
     const out = await h.get(srv.url, '/admin/media');
