@@ -104,9 +104,14 @@ int admin_media_check(struct req *rq, const struct upload *up, struct media_inpu
  * or -1 with *err; nothing is left behind on failure. */
 int admin_media_take(struct req *rq, const struct media_input *in, struct media_record *out,
 		     int *added, const char **err);
-/* A story's featured image from library item m: its JPEG variant at most
- * 1280 wide (path, pixel size, bytes). 0, or -1 when it has none. */
-int admin_media_featured(struct req *rq, const struct media_record *m, struct featured *out);
+/* The JPEG variant of library item m at most max_width wide (the
+ * narrowest when all are wider): its path, pixel size and bytes, for a
+ * story's featured image (ADMIN_FEATURED_WIDTH) or a byline photo
+ * (ADMIN_PHOTO_WIDTH). 0, or -1 when it has none. */
+#define ADMIN_FEATURED_WIDTH 1280 /* OpenGraph asks for 1200 or more */
+#define ADMIN_PHOTO_WIDTH 640
+int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
+		     struct featured *out);
 
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);

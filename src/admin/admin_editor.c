@@ -705,7 +705,7 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		e.featured_bytes = 0;
 		e.featured_media_id = 0;
 	} else if (use_lib && lib.id != e.featured_media_id) {
-		if (admin_media_featured(rq, &lib, &img)) {
+		if (admin_media_jpeg(rq, &lib, ADMIN_FEATURED_WIDTH, &img)) {
 			ed.err[EF_MEDIA] = "That library item has no JPEG size to show: choose another.";
 			show(rq, rs, 422, &ed);
 			return;

@@ -5,8 +5,9 @@
  * item's page (alt, caption, credit, focal point, the Markdown to paste,
  * its variants, the stories that use it); deletion, refused while a story
  * uses the item. Every picture goes through src/media/ (checked by its
- * bytes, variants made, metadata stripped), and so does a featured image
- * uploaded in the editor (admin_media_take, admin_media_featured).
+ * bytes, variants made, metadata stripped), and so do a featured image
+ * uploaded in the editor and a byline photo (admin_media_check,
+ * admin_media_take, admin_media_jpeg).
  *
  * Design decision: an upload of several files is judged file by file. A
  * refused file leaves nothing (media_make removes what it wrote), the
@@ -36,7 +37,6 @@
 
 #define PER_PAGE 40
 #define THUMB_WIDTH 320
-#define FEATURED_WIDTH 1280 /* OpenGraph asks for 1200 or more */
 
 enum mf { MF_ALT, MF_CAPTION, MF_CREDIT, MF_FOCAL_X, MF_FOCAL_Y, MF__MAX };
 
@@ -119,13 +119,14 @@ int admin_media_take(struct req *rq, const struct media_input *in, struct media_
 	return -1;
 }
 
-int admin_media_featured(struct req *rq, const struct media_record *m, struct featured *out)
+int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
+		     struct featured *out)
 {
 	struct media_made made;
 	struct stat sb;
 	if (media_variants_parse(m->variants, m->formats, &made) || !(made.formats & 1u << MEDIA_JPEG))
 		return -1;
-	const struct media_variant *v = &made.v[media_pick(&made, FEATURED_WIDTH)];
+	const struct media_variant *v = &made.v[media_pick(&made, max_width)];
 	const char *name = media_variant_name(rq->pool, m->hash, v->width, MEDIA_JPEG);
 	if (stat(pool_printf(rq->pool, "%s/media/%s", rq->site->dir, name), &sb) != 0)
 		return -1;
@@ -268,13 +269,17 @@ static struct tv *uses_list(struct req *rq, const struct media_record *m, size_t
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		*n = 0;
 	}
+	static const char *const how[] = { "in the text", "featured image", "byline photo" };
 	for (size_t i = 0; i < *n; i++) {
 		struct tv *o = tv_obj(rq->pool);
-		tv_put_int(o, "id", u[i].story_id);
+		int byline = u[i].kind == MEDIA_USE_BYLINE;
+		tv_put_int(o, "id", u[i].id);
 		tv_put_str(o, "title", u[i].title);
-		tv_put_str(o, "status", story_status_name(u[i].status));
-		tv_put_str(o, "url", pool_printf(rq->pool, "/admin/stories/%lld", u[i].story_id));
-		tv_put_str(o, "how", u[i].featured ? "featured image" : "in the text");
+		if (!byline)
+			tv_put_str(o, "status", story_status_name(u[i].status));
+		tv_put_str(o, "url", pool_printf(rq->pool, byline ? "/admin/users/%lld/profile"
+								 : "/admin/stories/%lld", u[i].id));
+		tv_put_str(o, "how", how[u[i].kind]);
 		tv_append(list, o);
 	}
 	return list;
@@ -401,9 +406,9 @@ void admin_media_delete(struct req *rq, struct resp *rs)
 	if (!rc && n) {
 		store_rollback(rq->store);
 		item_page(rq, rs, 409, &m, NULL, NULL,
-			  pool_printf(rq->pool, "Not deleted: %zu %s this picture. Take it out of "
-						"%s first.", n, n == 1 ? "story uses" : "stories use",
-				      n == 1 ? "it" : "them"));
+			  pool_printf(rq->pool, "Not deleted: it is used %zu %s (listed under "
+						"\"Where it is used\"). Take it out first.", n,
+				      n == 1 ? "time" : "times"));
 		return;
 	}
 	if (!rc)

@@ -1,11 +1,10 @@
 /*
- * featured: uploaded image files: checked (type by content, size limit,
- * readable dimensions) and written under a folder of the site's media/
- * with a generated name: a byline's photo (media/people/, admin_profile.c).
- * Featured images go through the media library (admin_media.c) since
- * issue 14; stories saved before keep their media/featured/ file, which
- * featured_remove deletes when it is replaced. A featured image chosen
- * before a preview waits here (featured_pending_*) until its save.
+ * featured: image files outside the media library. Featured images and
+ * byline photos go through the library (admin_media.c) since issue 14;
+ * stories and accounts saved before keep their media/featured/ or
+ * media/people/ file, which featured_remove and image_upload_remove
+ * delete when replaced. A featured image chosen before a preview waits
+ * here (featured_pending_*) until its save.
  */
 #ifndef GZ_FEATURED_H
 #define GZ_FEATURED_H
@@ -17,22 +16,18 @@ struct site;
 struct upload;
 
 struct featured {
-	const char *path;      /* "/media/people/HEX.ext", "/media/HASH-W.jpg": as /media/ serves it */
+	const char *path;      /* "/media/HASH-W.jpg" (or an older /media/featured/HEX.ext) */
 	int width, height;
 	long long bytes;
 };
 
 /* Deletes a stored featured image by its path (only paths under
- * /media/featured/ that featured_write could have made; others are left). */
+ * /media/featured/ that this module once wrote; others are left). */
 void featured_remove(const struct site *site, struct pool *p, const char *path);
 
-/* The same for any folder under media/ ("people"): what names the image
- * in the error message ("The photo must be ..."). */
-int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, const char *what, struct featured *out,
-		       const char **err);
-int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, struct featured *out);
+/* Deletes a file under media/FOLDER/ that this module could have named
+ * (media/people/HEX.ext, media/featured/HEX.ext): older byline photos and
+ * featured images, replaced or removed; other paths are left alone. */
 void image_upload_remove(const struct site *site, struct pool *p, const char *folder,
 			 const char *path);
 

@@ -30,9 +30,11 @@ static const char SQL_UPDATE[] =
 	" WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM media WHERE id = ?1";
 static const char SQL_USES[] =
-	"SELECT id, title, status, COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4"
+	"SELECT COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4, id, title, status"
 	" FROM stories WHERE featured_media_id = ?1 OR featured_image GLOB ?4"
-	" OR body_md GLOB ?2 OR body_md GLOB ?3 ORDER BY id DESC";
+	" OR body_md GLOB ?2 OR body_md GLOB ?3"
+	" UNION ALL SELECT 2, id, name, 0 FROM users WHERE photo GLOB ?4"
+	" ORDER BY 1 DESC, 2 DESC";
 
 static void row_media(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -143,10 +145,10 @@ int store_media_list(struct store *st, struct pool *p, const char *query, size_t
 static void row_use(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct media_use *u = e;
-	u->story_id = sqlite3_column_int64(s, 0);
-	u->title = col_text(p, s, 1);
-	u->status = (enum story_status)sqlite3_column_int(s, 2);
-	u->featured = sqlite3_column_int(s, 3);
+	u->kind = (enum media_use_kind)sqlite3_column_int(s, 0);
+	u->id = sqlite3_column_int64(s, 1);
+	u->title = col_text(p, s, 2);
+	u->status = (enum story_status)sqlite3_column_int(s, 3);
 }
 
 int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,

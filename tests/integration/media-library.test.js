@@ -218,7 +218,7 @@ describe('where used and deleting', () => {
     assert.doesNotMatch(h.textOf(uses), /Another picture/);
     const r = await clients.editor.post(`/admin/media/${id}/delete`, {});
     assert.equal(r.status, 409);
-    assert.match(h.textOf(r.body), /Not deleted: 1 story uses this picture/);
+    assert.match(h.textOf(r.body), /Not deleted: it is used 1 time/);
     assert.match(h.textOf(h.findElement(r.body, 'section', (x) => x.id === 'media-uses')), /Harbour at dusk/);
     assert.equal(sql(`SELECT count(*) AS n FROM media WHERE id = ${id}`)[0].n, 1);
     assert.ok(mediaFiles().some((f) => f.startsWith(hash)), 'its files stay');
@@ -284,5 +284,29 @@ describe('a featured image uploaded in the editor', () => {
     assert.notDeepEqual(served.raw, original);
     assert.ok(!fs.existsSync(path.join(dir, 'media', 'featured')) || fs.readdirSync(path.join(dir, 'media', 'featured')).length === 0,
       'nothing written as it came');
+  });
+});
+
+describe('a byline photo', () => {
+  test('goes through the library: the author page serves a variant without EXIF; listed where used, delete refused', async () => {
+    const original = fs.readFileSync(PHOTO);
+    const r = await a.postMultipart(clients.author, '/admin/account/profile', { name: 'Test Author', bio: '', links: '' },
+      [{ name: 'photo', filename: 'me.jpg', type: 'image/jpeg', data: original }]);
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    const m = sql("SELECT id, hash FROM media WHERE name = 'photo-gps.jpg'")[0];
+    await a.writeStory(clients.author, { title: 'A story by the author', body: 'Text.' });
+    const page = await h.get(srv.url, '/author/test-author');
+    const src = /<img class="author-photo" src="([^"]+)"/.exec(page.body);
+    assert.ok(src, `the author page shows the photo (${page.status})`);
+    assert.equal(src[1], `/media/${m.hash}-640.jpg`);
+    const served = await h.get(srv.url, src[1]);
+    assert.equal(served.status, 200);
+    assert.ok(!served.raw.includes(Buffer.from('Exif')), 'no EXIF block');
+    assert.ok(!fs.existsSync(path.join(dir, 'media', 'people')) || fs.readdirSync(path.join(dir, 'media', 'people')).length === 0,
+      'nothing written as it came');
+    const item = await clients.editor.get(`/admin/media/${m.id}`);
+    assert.match(h.textOf(h.findElement(item.body, 'section', (x) => x.id === 'media-uses')), /Test Author \(byline photo\)/);
+    const d = await clients.editor.post(`/admin/media/${m.id}/delete`, {});
+    assert.equal(d.status, 409);
   });
 });
