@@ -51,6 +51,8 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "section-moved", "Section moved." },
 	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
 	{ "profile", "Profile saved." },
+	{ "media-saved", "Library item saved." },
+	{ "media-deleted", "Library item deleted, with its files." },
 	{ "signed-out-others", "Your other sessions were signed out." },
 	{ "signed-out", "You are signed out." },
 	{ "expired", "Your session has ended. Please sign in again." },
@@ -89,6 +91,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 		tv_put(ctx, "me", me);
 		struct tv *menu = tv_list(p);
 		menu_item(menu, p, "Stories", "/admin/stories", current, 0);
+		if (role_can(u->role, CAP_MEDIA))
+			menu_item(menu, p, "Media", "/admin/media", current, 0);
 		if (role_can(u->role, CAP_COMMENT_OWN)) {
 			size_t counts[COMMENT__MAX] = { 0 };
 			long long owner = role_can(u->role, CAP_COMMENT_ALL) ? 0 : u->id;

@@ -84,6 +84,35 @@ void admin_user_profile_save(struct req *rq, struct resp *rs);
 void admin_profile_put(struct req *rq, struct tv *ctx, const struct author *a, const char *action,
 		       const char *error);
 
+/* admin_media.c: the media library */
+#define ADMIN_MEDIA_MAX_FILES 20 /* files in one upload (the route's multipart cap) */
+struct upload;
+struct media_input;
+struct media_record;
+struct featured;
+void admin_media(struct req *rq, struct resp *rs);
+void admin_media_upload(struct req *rq, struct resp *rs);
+void admin_media_edit(struct req *rq, struct resp *rs);
+void admin_media_save(struct req *rq, struct resp *rs);
+void admin_media_delete(struct req *rq, struct resp *rs);
+/* Checks an uploaded picture: upload_limit, then media_check (by its
+ * bytes). 0, or -1 with *err, a message for the person who sent it. */
+int admin_media_check(struct req *rq, const struct upload *up, struct media_input *in,
+		      const char **err);
+/* Puts a checked picture in the library for rq->user, variants made (the
+ * existing entry when the same picture is there: *added 0). 0 with *out,
+ * or -1 with *err; nothing is left behind on failure. */
+int admin_media_take(struct req *rq, const struct media_input *in, struct media_record *out,
+		     int *added, const char **err);
+/* The JPEG variant of library item m at most max_width wide (the
+ * narrowest when all are wider): its path, pixel size and bytes, for a
+ * story's featured image (ADMIN_FEATURED_WIDTH) or a byline photo
+ * (ADMIN_PHOTO_WIDTH). 0, or -1 when it has none. */
+#define ADMIN_FEATURED_WIDTH 1280 /* OpenGraph asks for 1200 or more */
+#define ADMIN_PHOTO_WIDTH 640
+int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
+		     struct featured *out);
+
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);

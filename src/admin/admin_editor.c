@@ -34,7 +34,9 @@
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../media/media.h"
 #include "../store/store_draft.h"
+#include "../store/store_media.h"
 #include "../store/store_redirect.h"
 #include "../store/store_story.h"
 #include "../store/store_user.h"
@@ -50,7 +52,7 @@
 #include <time.h>
 
 enum ef { EF_TITLE, EF_SLUG, EF_EXCERPT, EF_BODY, EF_SECTION, EF_TAGS, EF_AUTHOR, EF_WHEN,
-	  EF_VERSION, EF_IMAGE, EF__MAX };
+	  EF_VERSION, EF_IMAGE, EF_MEDIA, EF__MAX };
 
 static const struct field_spec fields[EF__MAX] = {
 	[EF_TITLE] = { "title", 300, 1, "Please give the story a title.",
@@ -73,11 +75,15 @@ static const struct field_spec fields[EF__MAX] = {
 	/* a file part (rq->files); as a text field it can only be refused */
 	[EF_IMAGE] = { "featured_image", 0, 0, NULL, "Choose the featured image as a file.", NULL,
 		       NULL },
+	/* or a media library item by its number (admin_media.c) */
+	[EF_MEDIA] = { "featured_media", 20, 0, NULL, "Give a library item's number.", field_uint,
+		       "Give a library item's number (see Media)." },
 };
 
 enum action { ACT_SAVE, ACT_SUBMIT, ACT_PUBLISH, ACT_UNPUBLISH, ACT_PREVIEW };
 
 #define TAGS_MAX 20
+#define RECENT_MEDIA 20 /* library items offered for the featured image */
 
 /* What the editor shows: the values (from the story or the form), the
  * errors, and the story as stored (NULL for a new one). */
@@ -118,6 +124,7 @@ static void from_story(struct req *rq, struct editor *ed, const struct story_edi
 	ed->val[EF_AUTHOR] = pool_printf(p, "%lld", e->s.author.id);
 	ed->val[EF_WHEN] = admin_datetime_input(p, e->s.published_at);
 	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
+	ed->val[EF_MEDIA] = e->featured_media_id ? pool_printf(p, "%lld", e->featured_media_id) : "";
 	ed->comments_open = e->s.comments_open;
 }
 
@@ -155,6 +162,24 @@ static struct tv *options_authors(struct req *rq, const char *selected)
 	return list;
 }
 
+/* The newest library items, offered for the featured image field:
+ * {id, label}. */
+static struct tv *recent_media(struct req *rq)
+{
+	struct tv *list = tv_list(rq->pool);
+	struct media_record *v = NULL;
+	size_t n = 0;
+	store_media_list(rq->store, rq->pool, NULL, 0, RECENT_MEDIA, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_int(o, "id", v[i].id);
+		tv_put_str(o, "label", *v[i].alt ? pool_printf(rq->pool, "%s (%s)", v[i].alt, v[i].name)
+						 : v[i].name);
+		tv_append(list, o);
+	}
+	return list;
+}
+
 /* f.key = {name: value, width, height}: the stored or the waiting image. */
 static void put_image(struct pool *p, struct tv *f, const char *key, const char *name,
 		      const char *value, int width, int height)
@@ -175,11 +200,11 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	struct tv *f = tv_obj(p);
 	static const char *const keys[EF__MAX] = { "title", "slug", "excerpt", "body", "section",
 						   "tags", "author", "published_at", "version",
-						   "featured_image" };
+						   "featured_image", "featured_media" };
 	static const char *const ekeys[EF__MAX] = { "error_title", "error_slug", "error_excerpt",
 						    "error_body", "error_section", "error_tags",
 						    "error_author", "error_published_at", NULL,
-						    "error_image" };
+						    "error_image", "error_media" };
 	for (int i = 0; i < EF__MAX; i++) {
 		tv_put_str(f, keys[i], ed->val[i] ? ed->val[i] : "");
 		if (ed->err[i] && ekeys[i])
@@ -193,6 +218,7 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	tv_put_bool(f, "can_publish", role_can(r, CAP_STORY_PUBLISH));
 	tv_put_bool(f, "can_reassign", role_can(r, CAP_STORY_OTHERS));
 	tv_put(f, "sections", options_sections(rq, ed->val[EF_SECTION]));
+	tv_put(f, "library", recent_media(rq));
 	if (role_can(r, CAP_STORY_OTHERS))
 		tv_put(f, "authors", options_authors(rq, ed->val[EF_AUTHOR]));
 	const char *base = cur ? pool_printf(p, "/admin/stories/%lld", cur->s.id) : "/admin/stories/new";
@@ -431,6 +457,7 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 	e->featured_width = old ? old->featured_width : 0;
 	e->featured_height = old ? old->featured_height : 0;
 	e->featured_bytes = old ? old->featured_bytes : 0;
+	e->featured_media_id = old ? old->featured_media_id : 0;
 	e->created_at = old ? old->created_at : now;
 }
 
@@ -464,7 +491,8 @@ static const char *changes(struct pool *p, const struct story_edit *old, const s
 	CH(a->status != n->status, story_status_name(n->status));
 	CH(a->published_at != n->published_at, "publication time");
 	CH(a->comments_open != n->comments_open, "comments");
-	CH(strcmp(old->featured_image, e->featured_image), "featured image");
+	CH(strcmp(old->featured_image, e->featured_image) ||
+		   old->featured_media_id != e->featured_media_id, "featured image");
 #undef CH
 	const char *r = b.len ? pool_strdup(p, buf_str(&b)) : NULL;
 	buf_release(&b);
@@ -580,6 +608,38 @@ static void keep_image(struct req *rq, struct editor *ed, const struct upload *u
 	ed->pending_h = img->height;
 }
 
+/* Checks a chosen featured image by its bytes (admin_media_check); img
+ * gets its size for the form that comes back. */
+static void image_check(struct req *rq, const struct upload *up, struct media_input *in,
+			struct featured *img, const char **err)
+{
+	const char *why;
+	if (admin_media_check(rq, up, in, &why)) {
+		*err = pool_printf(rq->pool, "The featured image was refused: %s. Choose a JPEG, PNG, "
+					     "WebP or GIF picture.", why);
+		return;
+	}
+	img->width = in->turned ? in->height : in->width;
+	img->height = in->turned ? in->width : in->height;
+}
+
+/* The library item the form's featured_media names, when it is not the
+ * story's image already: 1 with *m, 0 (an error set when it is missing). */
+static int library_item(struct req *rq, struct editor *ed, const struct story_edit *old,
+			struct media_record *m)
+{
+	unsigned long long id;
+	if (!*ed->val[EF_MEDIA] || num_parse_u64(ed->val[EF_MEDIA], 1ULL << 62, &id))
+		return 0;
+	if (old && old->featured_media_id == (long long)id)
+		return 0;
+	if (store_media_get(rq->store, rq->pool, (long long)id, m) != STORE_OK) {
+		ed->err[EF_MEDIA] = pool_printf(rq->pool, "There is no library item %llu.", id);
+		return 0;
+	}
+	return 1;
+}
+
 /* The story as stored (*old NULL for a new one): 0, or -1 with the
  * answer in rs. */
 static int load_current(struct req *rq, struct resp *rs, long long id, struct story_edit **old)
@@ -607,8 +667,13 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 	struct upload kept;
 	const struct upload *up = chosen_image(rq, &ed, &kept);
 	struct featured img = { 0 };
+	struct media_input in;
+	struct media_record lib;
+	int use_lib = 0;
 	if (up && !ed.err[EF_IMAGE])
-		featured_check(rq->site, rq->pool, up, &img, &ed.err[EF_IMAGE]);
+		image_check(rq, up, &in, &img, &ed.err[EF_IMAGE]);
+	else if (!up && !ed.err[EF_MEDIA])
+		use_lib = library_item(rq, &ed, old, &lib);
 	int nerr = count_errors(&ed);
 	if (act == ACT_PREVIEW || nerr) {
 		keep_image(rq, &ed, up, &img);
@@ -622,22 +687,34 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		show(rq, rs, 422, &ed);
 		return;
 	}
-	if (up) {
-		if (featured_write(rq->site, rq->pool, up, &img)) {
-			ed.general = "The featured image could not be stored. Please try again.";
-			show(rq, rs, 500, &ed);
+	if (up) { /* into the library: variants made, metadata stripped */
+		const char *why = NULL;
+		int added;
+		if (admin_media_take(rq, &in, &lib, &added, &why)) {
+			ed.err[EF_IMAGE] = pool_printf(rq->pool, "The featured image was not stored: %s.", why);
+			show(rq, rs, 422, &ed);
 			return;
 		}
-		log_info("admin: %s uploaded %s (%lld bytes, %dx%d; client named it \"%.80s\")",
-			 rq->user->email, img.path, img.bytes, img.width, img.height, up->filename);
+		use_lib = 1;
+		log_info("admin: %s chose media %lld as a featured image (client named it \"%.80s\")",
+			 rq->user->email, lib.id, up->filename);
+	}
+	if (kv_get(&rq->form, "remove_image") && !up) {
+		e.featured_image = "";
+		e.featured_width = e.featured_height = 0;
+		e.featured_bytes = 0;
+		e.featured_media_id = 0;
+	} else if (use_lib && lib.id != e.featured_media_id) {
+		if (admin_media_jpeg(rq, &lib, ADMIN_FEATURED_WIDTH, &img)) {
+			ed.err[EF_MEDIA] = "That library item has no JPEG size to show: choose another.";
+			show(rq, rs, 422, &ed);
+			return;
+		}
 		e.featured_image = img.path;
 		e.featured_width = img.width;
 		e.featured_height = img.height;
 		e.featured_bytes = img.bytes;
-	} else if (kv_get(&rq->form, "remove_image")) {
-		e.featured_image = "";
-		e.featured_width = e.featured_height = 0;
-		e.featured_bytes = 0;
+		e.featured_media_id = lib.id;
 	}
 	const char *changed = changes(rq->pool, old, &e);
 	if (!changed) { /* nothing to write: no revision, no version, no change */
@@ -645,9 +722,7 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		admin_done(rq, rs, pool_printf(rq->pool, "/admin/stories/%lld", id), "unchanged");
 		return;
 	}
-	int rc = write_story(rq, old, &e, changed);
-	if (rc && up) /* nothing names the new file: do not keep it */
-		featured_remove(rq->site, rq->pool, e.featured_image);
+	int rc = write_story(rq, old, &e, changed); /* a new library item stays in the library */
 	if (!rc && old && strcmp(old->featured_image, e.featured_image) != 0)
 		featured_remove(rq->site, rq->pool, old->featured_image); /* replaced or removed */
 	if (rc == STORE_CONFLICT && strstr(store_errmsg(rq->store), "slug")) {

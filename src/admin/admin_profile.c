@@ -1,15 +1,19 @@
 /*
  * admin_profile: a byline's public face: display name, bio, photo and
  * links, shown on the author page (/author/SLUG). Everyone edits their
- * own in Account; admins edit anyone's from Users. The photo is an
- * upload checked and stored by featured.c (media/people/); the bio is
- * plain text, shown as escaped paragraphs.
+ * own in Account; admins edit anyone's from Users. The photo goes
+ * through the media library (issue 14: checked, variants made, metadata
+ * and GPS removed; the byline shows a JPEG variant); photos stored before
+ * under media/people/ are still shown, and deleted when replaced
+ * (featured.c). The bio is plain text, shown as escaped paragraphs.
  */
 #include "admin.h"
 #include "featured.h"
 #include "../http/multipart.h"
 #include "../pages/pages.h"
 #include "../render/template.h"
+#include "../media/media.h"
+#include "../store/store_media.h"
 #include "../store/store_user.h"
 #include "../util/log.h"
 #include "../util/num.h"
@@ -95,6 +99,25 @@ static void profile_page(struct req *rq, struct resp *rs, int status, const stru
 	admin_render(rq, rs, status, "admin-profile", ctx);
 }
 
+/* A byline photo through the media library (admin_media.c: checked by
+ * its bytes, variants made, metadata and GPS removed): *img its JPEG
+ * variant up to ADMIN_PHOTO_WIDTH. NULL, or why not. */
+static const char *photo(struct req *rq, const struct upload *up, struct featured *img)
+{
+	struct media_input in;
+	struct media_record m;
+	const char *why = NULL;
+	int added;
+	if (admin_media_check(rq, up, &in, &why))
+		return pool_printf(rq->pool, "The photo must be a JPEG, PNG, WebP or GIF file: %s.",
+				   why);
+	if (admin_media_take(rq, &in, &m, &added, &why))
+		return pool_printf(rq->pool, "The photo could not be stored: %s.", why);
+	if (admin_media_jpeg(rq, &m, ADMIN_PHOTO_WIDTH, img))
+		return "The photo could not be stored. Please try again.";
+	return NULL;
+}
+
 /* Validates the form and the photo, stores them; 0 done, else answered. */
 static int save(struct req *rq, struct resp *rs, const struct author *old, const char *action)
 {
@@ -114,10 +137,8 @@ static int save(struct req *rq, struct resp *rs, const struct author *old, const
 	struct featured img = { 0 };
 	if (up && up->len == 0)
 		up = NULL; /* an empty file input */
-	if (!error && up &&
-	    image_upload_check(rq->site, p, up, PHOTOS, "photo", &img, &error) == 0 &&
-	    image_upload_write(rq->site, p, up, PHOTOS, &img) != 0)
-		error = "The photo could not be stored. Please try again.";
+	if (!error && up)
+		error = photo(rq, up, &img);
 	if (error) {
 		a.links = fv[PF_LINKS].val; /* refill what was typed */
 		profile_page(rq, rs, 422, &a, action, error);
@@ -137,9 +158,7 @@ static int save(struct req *rq, struct resp *rs, const struct author *old, const
 	if (!rc)
 		rc = store_commit(rq->store);
 	if (rc) {
-		store_rollback(rq->store);
-		if (up) /* nothing names the new file */
-			image_upload_remove(rq->site, p, PHOTOS, a.photo);
+		store_rollback(rq->store); /* a new photo stays in the media library */
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Not saved", "The profile could not be saved.");
 		return -1;

@@ -1,5 +1,10 @@
 /*
- * featured: uploaded image files (featured images, byline photos).
+ * featured: featured images chosen before a preview, waiting for their
+ * save, and the older files of stories and bylines. Since issue 14
+ * featured images and byline photos are saved through the media library
+ * (admin_media.c, src/media/: variants, metadata stripped); files made
+ * before under media/featured/ and media/people/ are still served and
+ * removed here when replaced.
  *
  * Design decision: nothing the client says about the file is used. The
  * type and extension come from the magic bytes (content/image.c), the
@@ -37,36 +42,6 @@
 #define PENDING_DIR "pending-images" /* in the site folder, outside media/ */
 #define PENDING_SIG_HEX 32
 #define PENDING_MAX_AGE 86400
-
-int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, const char *what, struct featured *out,
-		       const char **err)
-{
-	long limit = site->cfg.upload_limit;
-	struct image_info info;
-	memset(out, 0, sizeof *out);
-	if (up->len > (size_t)limit) {
-		*err = pool_printf(p, "The image is too large: the limit is %ld KB.", limit / 1024);
-		return -1;
-	}
-	if (image_sniff(up->data, up->len, &info) != 0) {
-		*err = pool_printf(p, "The %s must be a JPEG, PNG, WebP or GIF file; this file is "
-				      "not one (its content was checked, not its name). Choose the "
-				      "image again.", what);
-		return -1;
-	}
-	out->width = (int)info.width;
-	out->height = (int)info.height;
-	out->bytes = (long long)up->len;
-	out->path = pool_printf(p, "/media/%s/%s", folder, info.ext); /* the name comes at write */
-	return 0;
-}
-
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err)
-{
-	return image_upload_check(site, p, up, FEATURED, "featured image", out, err);
-}
 
 static int mkdir_ok(const char *dir)
 {
@@ -112,30 +87,6 @@ static int name_ok(const char *name)
 {
 	return strspn(name, "0123456789abcdef") == 2 * NAME_BYTES && name[2 * NAME_BYTES] == '.' &&
 	       !strchr(name, '/') && image_type_of_ext(name + 2 * NAME_BYTES + 1);
-}
-
-int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, struct featured *out)
-{
-	struct image_info info;
-	if (image_sniff(up->data, up->len, &info) != 0)
-		return -1;
-	const char *media = pool_printf(p, "%s/media", site->dir);
-	const char *dir = pool_printf(p, "%s/%s", media, folder);
-	const char *name = new_name(p, info.ext);
-	if (put_file(media, dir, name, p, up->data, up->len))
-		return -1;
-	out->path = pool_printf(p, "/media/%s/%s", folder, name);
-	out->width = (int)info.width;
-	out->height = (int)info.height;
-	out->bytes = (long long)up->len;
-	return 0;
-}
-
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out)
-{
-	return image_upload_write(site, p, up, FEATURED, out);
 }
 
 void image_upload_remove(const struct site *site, struct pool *p, const char *folder,

@@ -1,8 +1,10 @@
 /*
- * featured: uploaded image files: checked (type by content, size limit,
- * readable dimensions) and written under a folder of the site's media/
- * with a generated name: a story's featured image (media/featured/) and a
- * byline's photo (media/people/, admin_profile.c) take the same path.
+ * featured: image files outside the media library. Featured images and
+ * byline photos go through the library (admin_media.c) since issue 14;
+ * stories and accounts saved before keep their media/featured/ or
+ * media/people/ file, which featured_remove and image_upload_remove
+ * delete when replaced. A featured image chosen before a preview waits
+ * here (featured_pending_*) until its save.
  */
 #ifndef GZ_FEATURED_H
 #define GZ_FEATURED_H
@@ -14,32 +16,18 @@ struct site;
 struct upload;
 
 struct featured {
-	const char *path;      /* "/media/featured/HEX.ext", as /media/ serves it */
+	const char *path;      /* "/media/HASH-W.jpg" (or an older /media/featured/HEX.ext) */
 	int width, height;
 	long long bytes;
 };
 
-/* Checks up without writing anything: 0 ok, else -1 with *err set to a
- * message for the editor (too large, not an image). */
-int featured_check(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out, const char **err);
-
-/* Writes a checked upload to media/featured/ (a temp file, fsync, rename)
- * and fills out->path. 0 ok, -1 (logged) on an I/O error. */
-int featured_write(const struct site *site, struct pool *p, const struct upload *up,
-		   struct featured *out);
-
 /* Deletes a stored featured image by its path (only paths under
- * /media/featured/ that featured_write could have made; others are left). */
+ * /media/featured/ that this module once wrote; others are left). */
 void featured_remove(const struct site *site, struct pool *p, const char *path);
 
-/* The same for any folder under media/ ("people"): what names the image
- * in the error message ("The photo must be ..."). */
-int image_upload_check(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, const char *what, struct featured *out,
-		       const char **err);
-int image_upload_write(const struct site *site, struct pool *p, const struct upload *up,
-		       const char *folder, struct featured *out);
+/* Deletes a file under media/FOLDER/ that this module could have named
+ * (media/people/HEX.ext, media/featured/HEX.ext): older byline photos and
+ * featured images, replaced or removed; other paths are left alone. */
 void image_upload_remove(const struct site *site, struct pool *p, const char *folder,
 			 const char *path);
 

@@ -28,6 +28,8 @@
 enum route_flag {
 	ROUTE_FORM = 1 << 0,   /* needs a decoded urlencoded or multipart body */
 	ROUTE_UPLOAD = 1 << 1, /* may carry a file part (multipart) of up to upload_limit */
+	/* with ROUTE_UPLOAD: up to ADMIN_MEDIA_MAX_FILES file parts, not 4 */
+	ROUTE_UPLOAD_MANY = 1 << 2,
 	/* counted against the client address's search_rate_per_minute; checked
 	 * by app_limit, which the server calls before the page cache */
 	ROUTE_RATE_SEARCH = 1 << 7,
@@ -37,6 +39,7 @@ enum route_flag {
 	ROUTE_ORIGIN = GUARD_ORIGIN << 8,   /* our Origin only (sign-in) */
 	ROUTE_STORY = GUARD_STORY << 8,     /* params[0]: a story this user may edit */
 	ROUTE_COMMENT = GUARD_COMMENT << 8, /* params[0]: a comment this user may moderate */
+	ROUTE_MEDIA = GUARD_MEDIA << 8,     /* params[0]: a library item this user may change */
 	/* a POST without a session is kept by the editor's admin_editor_stash
 	 * (the one keeper so far) instead of only sent to sign in */
 	ROUTE_KEEP = GUARD_KEEP << 8,
@@ -91,6 +94,11 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/sections/:id", admin_section_save, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_POST, "/admin/sections/:id/move", admin_section_move, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_POST, "/admin/sections/:id/delete", admin_section_delete, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/media", admin_media, ADMIN_GET(CAP_MEDIA) },
+	{ HTTP_POST, "/admin/media", admin_media_upload, ADMIN_POST(CAP_MEDIA) | ROUTE_UPLOAD | ROUTE_UPLOAD_MANY },
+	{ HTTP_GET, "/admin/media/:id", admin_media_edit, ADMIN_GET(CAP_MEDIA) | ROUTE_MEDIA },
+	{ HTTP_POST, "/admin/media/:id", admin_media_save, ADMIN_POST(CAP_MEDIA) | ROUTE_MEDIA },
+	{ HTTP_POST, "/admin/media/:id/delete", admin_media_delete, ADMIN_POST(CAP_MEDIA) | ROUTE_MEDIA },
 	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
@@ -128,15 +136,30 @@ static int bad_form(struct req *rq, struct resp *rs, int badchar)
 	return -1;
 }
 
+/* The file parts a route takes: none, 4, or ADMIN_MEDIA_MAX_FILES. */
+static size_t max_files(unsigned flags)
+{
+	if (!(flags & ROUTE_UPLOAD))
+		return 0;
+	return flags & ROUTE_UPLOAD_MANY ? ADMIN_MEDIA_MAX_FILES : 4;
+}
+
 /* Decodes a multipart body into rq->form and rq->files (files only on
  * ROUTE_UPLOAD routes, each up to upload_limit), or answers 413/400. */
-static int multipart_body(struct req *rq, struct resp *rs, int upload)
+static int multipart_body(struct req *rq, struct resp *rs, unsigned flags)
 {
 	long ul = rq->site->cfg.upload_limit;
-	struct mp_limits lim = { HTTP_MAX_FIELDS, upload ? 4 : 0, (size_t)rq->site->cfg.body_limit,
+	int upload = (flags & ROUTE_UPLOAD) != 0;
+	struct mp_limits lim = { HTTP_MAX_FIELDS, max_files(flags), (size_t)rq->site->cfg.body_limit,
 				 upload ? (size_t)ul : 0 };
 	enum mp_err e = multipart_decode(rq->pool, rq->content_type, rq->body, rq->body_len, &lim,
 					 &rq->form, &rq->files);
+	if (e == MP_ETOOMANY && (flags & ROUTE_UPLOAD_MANY)) {
+		http_error(rq, rs, 413, "Too many files",
+			   pool_printf(rq->pool, "Too many files at once: send at most %d in one "
+						 "upload. Nothing was added.", ADMIN_MEDIA_MAX_FILES));
+		return -1;
+	}
 	if (e == MP_ETOOLARGE && upload) {
 		http_error(rq, rs, 413, "Too large",
 			   pool_printf(rq->pool, "The file is larger than this site accepts "
@@ -148,11 +171,11 @@ static int multipart_body(struct req *rq, struct resp *rs, int upload)
 
 /* Decodes the urlencoded or multipart body into rq->form, or answers
  * 415/413/400. */
-static int form_body(struct req *rq, struct resp *rs, int upload)
+static int form_body(struct req *rq, struct resp *rs, unsigned flags)
 {
 	const char *ct = rq->content_type ? rq->content_type : "";
 	if (multipart_is(ct))
-		return multipart_body(rq, rs, upload);
+		return multipart_body(rq, rs, flags);
 	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0) {
 		http_error(rq, rs, 415, "Unsupported form encoding",
 			   "This form must be sent as application/x-www-form-urlencoded "
@@ -266,7 +289,7 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 		no_route(rq, rs);
 		return NULL;
 	}
-	if ((r->flags & ROUTE_FORM) && form_body(rq, rs, (r->flags & ROUTE_UPLOAD) != 0))
+	if ((r->flags & ROUTE_FORM) && form_body(rq, rs, r->flags))
 		return NULL;
 	struct guard_verdict v;
 	int g = (r->flags >> 8) & 0xff
@@ -292,7 +315,9 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 		return -1;
 	}
 	if ((r->flags & ROUTE_UPLOAD) && rq->method == HTTP_POST) {
-		size_t up = (size_t)rq->site->cfg.upload_limit + (1u << 20);
+		size_t up = (size_t)rq->site->cfg.upload_limit *
+				(r->flags & ROUTE_UPLOAD_MANY ? ADMIN_MEDIA_MAX_FILES : 1) +
+			    (1u << 20);
 		*limit = up > *limit ? up : *limit;
 	}
 	unsigned guards = (r->flags >> 8) & 0xff;

@@ -7,6 +7,7 @@
 #include "csrf.h"
 #include "session.h"
 #include "../render/escape.h"
+#include "../store/store_media.h"
 #include "../store/store_moderation.h"
 #include "../store/store_story.h"
 #include "../store/store_user.h"
@@ -140,12 +141,27 @@ static int login_ok(struct req *rq, struct guard_verdict *v, unsigned guards, en
 	return 0;
 }
 
-/* GUARD_STORY and GUARD_COMMENT: what params[0] names is the user's. */
+static int media_ok(struct req *rq, struct guard_verdict *v)
+{
+	unsigned long long id;
+	struct media_record m;
+	if (rq->nparams < 1 || num_parse_u64(rq->params[0], 1ULL << 62, &id))
+		return refuse(rq, v, 404, "bad media id");
+	if (store_media_get(rq->store, rq->pool, (long long)id, &m))
+		return refuse(rq, v, 404, "no such media item");
+	if (!role_may_edit_media(rq->user->role, m.uploaded_by == rq->user->id))
+		return refuse(rq, v, 403, "not a media item this user may change");
+	return 0;
+}
+
+/* GUARD_STORY, GUARD_COMMENT and GUARD_MEDIA: what params[0] names is the user's. */
 static int target_ok(struct req *rq, struct guard_verdict *v, unsigned guards)
 {
 	if ((guards & GUARD_STORY) && story_ok(rq, v))
 		return -1;
 	if ((guards & GUARD_COMMENT) && comment_ok(rq, v))
+		return -1;
+	if ((guards & GUARD_MEDIA) && media_ok(rq, v))
 		return -1;
 	return 0;
 }

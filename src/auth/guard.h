@@ -12,6 +12,8 @@
  *                  the user may edit (roles.h: owner, others, published)
  *   GUARD_COMMENT  params[0] is a comment id on a story whose comments
  *                  the user may moderate
+ *   GUARD_MEDIA    params[0] is a media library item the user may change
+ *                  or delete (roles.h: own upload, or CAP_MEDIA_OTHERS)
  *   GUARD_KEEP     a POST that finds no live session is not sent to sign
  *                  in: guard_check returns GUARD_KEPT and the router hands
  *                  it to the editor's keeper (no text is lost); a live
@@ -31,6 +33,7 @@ enum guard_flag {
 	GUARD_STORY = 1 << 3,
 	GUARD_COMMENT = 1 << 4,
 	GUARD_KEEP = 1 << 5,
+	GUARD_MEDIA = 1 << 6,
 };
 
 #define GUARD_KEPT 1 /* guard_check: hand the request to the route's keeper */

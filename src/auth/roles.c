@@ -11,18 +11,21 @@
 
 static const char *const cap_names[CAP__MAX] = {
 	"none", "admin", "story_write", "story_publish", "story_others",
-	"comment_own", "comment_all", "users", "settings", "sections"
+	"comment_own", "comment_all", "users", "settings", "sections", "media", "media_others"
 };
 
 static const unsigned caps[ROLE__MAX] = {
 	[ROLE_NONE] = 0,
-	[ROLE_CONTRIBUTOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE),
-	[ROLE_AUTHOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) | B(CAP_COMMENT_OWN),
+	[ROLE_CONTRIBUTOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_MEDIA),
+	[ROLE_AUTHOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) | B(CAP_COMMENT_OWN) |
+			B(CAP_MEDIA),
 	[ROLE_EDITOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
-			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) | B(CAP_SECTIONS),
+			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) | B(CAP_SECTIONS) |
+			B(CAP_MEDIA) | B(CAP_MEDIA_OTHERS),
 	[ROLE_ADMIN] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
 		       B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) |
-		       B(CAP_USERS) | B(CAP_SETTINGS) | B(CAP_SECTIONS),
+		       B(CAP_USERS) | B(CAP_SETTINGS) | B(CAP_SECTIONS) | B(CAP_MEDIA) |
+		       B(CAP_MEDIA_OTHERS),
 };
 
 const char *cap_name(enum cap c)
@@ -54,4 +57,9 @@ int role_may_edit_story(enum role r, int own, enum story_status status)
 int role_may_moderate(enum role r, int own)
 {
 	return role_can(r, CAP_COMMENT_ALL) || (own && role_can(r, CAP_COMMENT_OWN));
+}
+
+int role_may_edit_media(enum role r, int own)
+{
+	return role_can(r, CAP_MEDIA_OTHERS) || (own && role_can(r, CAP_MEDIA));
 }

@@ -24,6 +24,8 @@ enum cap {
 	CAP_USERS,           /* add, change and disable accounts */
 	CAP_SETTINGS,        /* site settings */
 	CAP_SECTIONS,        /* create, change, reorder and delete sections */
+	CAP_MEDIA,           /* see the media library, upload, change and delete own uploads */
+	CAP_MEDIA_OTHERS,    /* change and delete anyone's library items */
 	CAP__MAX
 };
 
@@ -38,5 +40,7 @@ int role_can(enum role r, enum cap c);
 int role_may_edit_story(enum role r, int own, enum story_status status);
 /* May role r moderate a comment on a story it does (own=1) or does not own? */
 int role_may_moderate(enum role r, int own);
+/* May role r change or delete a library item it did (own=1) or did not upload? */
+int role_may_edit_media(enum role r, int own);
 
 #endif

@@ -53,31 +53,10 @@ static const char *text_problem(struct pool *p, const struct opts *o)
 	return NULL;
 }
 
-/* s with each character of `special` and backslash escaped by a
- * backslash, and line ends as spaces: fit inside Markdown's [] or "". */
-static const char *md_escape(struct pool *p, const char *s, const char *special)
-{
-	char *o = pool_alloc(p, 2 * strlen(s) + 1), *w = o;
-	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r') {
-			*w++ = ' ';
-			continue;
-		}
-		if (*s == '\\' || strchr(special, *s))
-			*w++ = '\\';
-		*w++ = *s;
-	}
-	*w = '\0';
-	return o;
-}
-
 /* ![ALT](media:ID "CAPTION"): the form the story editor renders. */
 static void print_markdown(struct pool *p, const struct media_record *r)
 {
-	printf("![%s](media:%lld", md_escape(p, r->alt, "[]"), r->id);
-	if (*r->caption)
-		printf(" \"%s\"", md_escape(p, r->caption, "\""));
-	puts(")");
+	puts(media_markdown(p, r->id, r->alt, r->caption));
 }
 
 static int add(struct store *st, struct pool *p, const struct opts *o, const char *file)

@@ -241,6 +241,41 @@ int media_variants_parse(const char *variants, const char *fmts, struct media_ma
 	return m->nv && m->formats ? 0 : -1;
 }
 
+size_t media_pick(const struct media_made *m, int max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < m->nv; i++)
+		if (m->v[i].width <= max)
+			k = i;
+	return k;
+}
+
+/* s with each character of `special` and backslash escaped by a
+ * backslash, and line ends as spaces: fit inside Markdown's [] or "". */
+static const char *md_escape(struct pool *p, const char *s, const char *special)
+{
+	char *o = pool_alloc(p, 2 * strlen(s) + 1), *w = o;
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			*w++ = ' ';
+			continue;
+		}
+		if (*s == '\\' || strchr(special, *s))
+			*w++ = '\\';
+		*w++ = *s;
+	}
+	*w = '\0';
+	return o;
+}
+
+const char *media_markdown(struct pool *p, long long id, const char *alt, const char *caption)
+{
+	if (!caption || !*caption)
+		return pool_printf(p, "![%s](media:%lld)", md_escape(p, alt ? alt : "", "[]"), id);
+	return pool_printf(p, "![%s](media:%lld \"%s\")", md_escape(p, alt ? alt : "", "[]"), id,
+			   md_escape(p, caption, "\""));
+}
+
 /* ---- reading and checking ---- */
 
 static int loader_of(const char *ext)

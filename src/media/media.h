@@ -114,6 +114,14 @@ const char *media_variants_text(struct pool *p, const struct media_made *m);
 const char *media_formats_text(struct pool *p, unsigned formats);
 int media_variants_parse(const char *variants, const char *formats, struct media_made *m);
 
+/* The widest variant of m no wider than max (the narrowest when every
+ * one is wider): an index into m->v. */
+size_t media_pick(const struct media_made *m, int max);
+
+/* ![ALT](media:ID "CAPTION") (no title part when caption is empty): the
+ * Markdown that places library item id in a story, with [] and " escaped. */
+const char *media_markdown(struct pool *p, long long id, const char *alt, const char *caption);
+
 const char *media_err_name(enum media_err e);
 
 #endif

@@ -35,6 +35,7 @@ static const struct {
 	{ "comment-form.js", "text/javascript; charset=utf-8" },
 	{ "admin-editor.js", "text/javascript; charset=utf-8" },
 	{ "embed.js", "text/javascript; charset=utf-8" },
+	{ "admin-media.js", "text/javascript; charset=utf-8" },
 	{ "favicon.svg", "image/svg+xml" },
 	{ "admin.css", "text/css; charset=utf-8" },
 };

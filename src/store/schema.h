@@ -351,6 +351,16 @@ static const char *const schema_migrations[] = {
 	" uploaded_by INTEGER REFERENCES users(id) ON DELETE SET NULL,"
 	" created_at INTEGER NOT NULL, variants TEXT NOT NULL, formats TEXT NOT NULL);"
 	"CREATE INDEX media_newest ON media(created_at, id);",
+	/* Featured images through the media library (issue 14, admin_media.c):
+	 * the library item a story's featured image is; featured_image keeps
+	 * the served path (a variant's, /media/HASH-W.jpg, or an older
+	 * story's /media/featured/ file), so old and imported stories work
+	 * as before. A library item in use is not deleted (the admin refuses),
+	 * and a row deleted anyway leaves the story's image path. */
+	"ALTER TABLE stories ADD COLUMN featured_media_id INTEGER"
+	" REFERENCES media(id) ON DELETE SET NULL;"
+	"CREATE INDEX stories_featured_media ON stories(featured_media_id)"
+	" WHERE featured_media_id IS NOT NULL;",
 	/* New migrations go here, at the end, one string each. */
 };
 

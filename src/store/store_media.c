@@ -29,6 +29,12 @@ static const char SQL_UPDATE[] =
 	"UPDATE media SET alt = ?2, caption = ?3, credit = ?4, focal_x = ?5, focal_y = ?6"
 	" WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM media WHERE id = ?1";
+static const char SQL_USES[] =
+	"SELECT COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4, id, title, status"
+	" FROM stories WHERE featured_media_id = ?1 OR featured_image GLOB ?4"
+	" OR body_md GLOB ?2 OR body_md GLOB ?3"
+	" UNION ALL SELECT 2, id, name, 0 FROM users WHERE photo GLOB ?4"
+	" ORDER BY 1 DESC, 2 DESC";
 
 static void row_media(struct pool *p, sqlite3_stmt *s, void *e)
 {
@@ -134,6 +140,28 @@ int store_media_list(struct store *st, struct pool *p, const char *query, size_t
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
 	dep(st, "media");
 	return collect(st, p, s, sizeof **out, row_media, (void **)out, n);
+}
+
+static void row_use(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct media_use *u = e;
+	u->kind = (enum media_use_kind)sqlite3_column_int(s, 0);
+	u->id = sqlite3_column_int64(s, 1);
+	u->title = col_text(p, s, 2);
+	u->status = (enum story_status)sqlite3_column_int(s, 3);
+}
+
+int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
+		     struct media_use **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USES);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, m->id);
+	bind_text(s, 2, pool_printf(p, "*media:%lld[^0-9]*", m->id));
+	bind_text(s, 3, pool_printf(p, "*media:%lld", m->id));
+	bind_text(s, 4, pool_printf(p, "/media/%s-*", m->hash));
+	return collect(st, p, s, sizeof **out, row_use, (void **)out, n);
 }
 
 int store_media_update(struct store *st, long long id, const char *alt, const char *caption,

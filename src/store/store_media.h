@@ -46,6 +46,27 @@ int store_media_list(struct store *st, struct pool *p, const char *query, size_t
  * otherwise). STORE_NOTFOUND when there is no such record. */
 int store_media_update(struct store *st, long long id, const char *alt, const char *caption,
 		       const char *credit, double focal_x, double focal_y);
+/* Where a library item is used. */
+enum media_use_kind {
+	MEDIA_USE_TEXT,        /* a story's Markdown names media:ID */
+	MEDIA_USE_FEATURED,    /* a story's featured image */
+	MEDIA_USE_BYLINE,      /* an account's byline photo (users.photo) */
+};
+struct media_use {
+	enum media_use_kind kind;
+	long long id;          /* the story's, or the account's for a byline */
+	const char *title;     /* the story's title, or the account's name */
+	enum story_status status; /* a story's */
+};
+
+/* What uses item m: accounts whose byline photo is one of its variants
+ * (/media/HASH-...), stories whose featured image it is
+ * (featured_media_id, or a featured_image path that is a variant), and
+ * stories whose Markdown names media:ID (followed by anything but a
+ * digit); in that order (enum media_use_kind, last first), newest first
+ * within each. Reads every story's body: for the admin. */
+int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
+		     struct media_use **out, size_t *n);
 /* Deletes the record (the caller deletes its files after the commit).
  * STORE_NOTFOUND when there is none. */
 int store_media_delete(struct store *st, long long id);

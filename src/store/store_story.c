@@ -25,7 +25,8 @@ static const char SQL_ADMIN_COUNT[] = "SELECT count(*) FROM stories s" ADMIN_WHE
 static const char SQL_COUNTS[] = "SELECT status, count(*) FROM stories GROUP BY status";
 static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_html, s.version,"
 				   " s.created_at, s.featured_image, s.featured_width, s.featured_height,"
-				   " s.featured_bytes" STORY_FROM " WHERE s.id = ?1";
+				   " s.featured_bytes, COALESCE(s.featured_media_id, 0)" STORY_FROM
+				   " WHERE s.id = ?1";
 static const char SQL_INSERT[] =
 	"INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,"
 	" author_id, status, published_at, created_at, updated_at, reading_minutes,"
@@ -47,9 +48,10 @@ static const char SQL_UPDATE[] =
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
 	" updated_at = ?12, reading_minutes = ?13, comments_open = ?14, featured_image = ?15,"
 	" featured_width = ?16, featured_height = ?17, featured_bytes = ?18,"
-	" version = version + 1 WHERE id = ?1 AND version = ?2";
+	" featured_media_id = NULLIF(?19, 0), version = version + 1 WHERE id = ?1 AND version = ?2";
 static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, featured_width = ?3,"
-				    " featured_height = ?4, featured_bytes = ?5 WHERE id = ?1";
+				    " featured_height = ?4, featured_bytes = ?5,"
+				    " featured_media_id = NULLIF(?6, 0) WHERE id = ?1";
 static const char SQL_IMAGE[] = "SELECT featured_image, featured_width, featured_height,"
 				" featured_bytes FROM stories WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
@@ -140,6 +142,7 @@ static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
 	x->featured_width = sqlite3_column_int(s, 22);
 	x->featured_height = sqlite3_column_int(s, 23);
 	x->featured_bytes = sqlite3_column_int64(s, 24);
+	x->featured_media_id = sqlite3_column_int64(s, 25);
 }
 
 int store_story_edit_get(struct store *st, struct pool *p, long long id, struct story_edit *out)
@@ -308,6 +311,7 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	sqlite3_bind_int(s, 3, e->featured_width);
 	sqlite3_bind_int(s, 4, e->featured_height);
 	sqlite3_bind_int64(s, 5, e->featured_bytes);
+	sqlite3_bind_int64(s, 6, e->featured_media_id);
 	if (exec_step(st, s, "story image"))
 		return STORE_ERROR;
 	return revision_add(st, *id, user_id, changed);
@@ -334,6 +338,7 @@ static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
 	sqlite3_bind_int(s, 16, e->featured_width);
 	sqlite3_bind_int(s, 17, e->featured_height);
 	sqlite3_bind_int64(s, 18, e->featured_bytes);
+	sqlite3_bind_int64(s, 19, e->featured_media_id);
 }
 
 int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n)

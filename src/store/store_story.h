@@ -20,6 +20,7 @@ struct story_edit {
 	const char *featured_image; /* "/media/featured/NAME.ext" or "" */
 	int featured_width, featured_height; /* pixels, from the file's header */
 	long long featured_bytes;
+	long long featured_media_id; /* the library item (store_media.h), 0 for none */
 };
 
 struct story_admin_filter {

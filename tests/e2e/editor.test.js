@@ -89,8 +89,9 @@ test('choose a featured image, Preview, then Publish: the story shows the image'
   const storyPath = await page.getAttribute('#public-url', 'href');
   await page.goto(srv.url + storyPath);
   const src = await page.getAttribute('figure.featured img', 'src');
-  assert.match(src, /^\/media\/featured\/[0-9a-f]{32}\.png$/, 'the published story shows the image');
-  assert.equal(await page.$eval('figure.featured img', (e) => e.naturalWidth), 2400, 'and it loads');
+  // through the media library (issue 14): its 1280-wide JPEG variant
+  assert.match(src, /^\/media\/[0-9a-f]{16}-1280\.jpg$/, 'the published story shows the image');
+  assert.equal(await page.$eval('figure.featured img', (e) => e.naturalWidth), 1280, 'and it loads');
 });
 
 test('a save after the session ended comes back after signing in again', T, async () => {

@@ -1,9 +1,11 @@
 'use strict';
 // Featured images (issue 3): a multipart upload from the editor, checked by
-// content (not name or claimed type), stored under media/featured/ with a
-// generated name, shown on the story page, in its metadata and in the RSS
-// feed; anything that is not an image, or too large, is refused and leaves
-// nothing behind.
+// content (not name or claimed type), shown on the story page, in its
+// metadata and in the RSS feed; anything that is not an image, or too large,
+// is refused and leaves nothing behind. Since issue 14 the upload goes
+// through the media library: the story shows a JPEG variant named by the
+// picture's hash (media/HASH-WIDTH.jpg), re-encoded without metadata, and
+// nothing is written to media/featured/ any more.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -29,19 +31,21 @@ describe('featured images', () => {
   });
   after(async () => { if (srv) await srv.stop(); });
 
-  test('an uploaded PNG is stored under a generated name and shown everywhere', async () => {
+  test('an uploaded PNG goes through the library and its variant is shown everywhere', async () => {
     const image = png(3, 2);
     const r = await postMultipart(ed, '/admin/stories/new/publish',
       { title: 'Harbour lights at dusk', body: 'The lights came on.', excerpt: 'Lights.', comments_open: '1' },
       [{ name: 'featured_image', filename: '../../etc/evil name.png', type: 'text/html', data: image }]);
     assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
     const id = Number(/\/admin\/stories\/(\d+)/.exec(r.headers.location)[1]);
-    const files = featuredFiles(dir);
+    assert.deepEqual(featuredFiles(dir), [], 'nothing kept as it came');
+    const files = fs.readdirSync(path.join(dir, 'media')).filter((f) => f.endsWith('.jpg'));
     assert.equal(files.length, 1);
-    assert.match(files[0], /^[0-9a-f]{32}\.png$/, 'the name is generated, not the client\'s');
+    assert.match(files[0], /^[0-9a-f]{16}-3\.jpg$/, 'the name is the picture\'s hash and width, not the client\'s');
     assert.ok(!fs.existsSync(path.join(dir, 'etc')) && !fs.existsSync(path.join(dir, 'media', 'evil name.png')));
-    assert.deepEqual(fs.readFileSync(path.join(dir, 'media', 'featured', files[0])), image);
-    const url = `/media/featured/${files[0]}`;
+    const variant = fs.readFileSync(path.join(dir, 'media', files[0]));
+    assert.equal(variant.subarray(0, 3).toString('hex'), 'ffd8ff', 'a JPEG made from the PNG');
+    const url = `/media/${files[0]}`;
 
     const editor = await ed.get(`/admin/stories/${id}`);
     assert.ok(editor.body.includes(`src="${url}"`), 'the editor previews the current image');
@@ -64,11 +68,11 @@ describe('featured images', () => {
 
     const served = await h.get(srv.url, url);
     assert.equal(served.status, 200);
-    assert.equal(served.headers['content-type'], 'image/png');
-    assert.deepEqual(served.raw, image);
+    assert.equal(served.headers['content-type'], 'image/jpeg');
+    assert.deepEqual(served.raw, variant);
 
     const rss = await h.get(srv.url, '/feed');
-    assert.match(rss.body, new RegExp(`<enclosure url="http://[^"]*${url}" length="${image.length}" type="image/png"`));
+    assert.match(rss.body, new RegExp(`<enclosure url="http://[^"]*${url}" length="${variant.length}" type="image/jpeg"`));
   });
 
   test('a .png that holds HTML or text is refused with 422, the typed values kept, nothing stored', async () => {
@@ -112,17 +116,17 @@ describe('featured images', () => {
 
   test('replacing and removing the image', async () => {
     const r = await postMultipart(ed, '/admin/stories/new/save', { title: 'Changing pictures', body: 'x' },
-      [{ name: 'featured_image', filename: 'a.gif', type: 'image/gif', data: Buffer.concat([Buffer.from('GIF89a'), Buffer.from([5, 0, 4, 0, 0, 0, 0])]) }]);
+      [{ name: 'featured_image', filename: 'a.png', type: 'image/gif', data: png(5, 4) }]);
     assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
     const id = Number(/\/admin\/stories\/(\d+)/.exec(r.headers.location)[1]);
     let v = await a.editorValues(ed, id);
-    const first = /src="(\/media\/featured\/[0-9a-f]{32}\.gif)"/.exec((await ed.get(`/admin/stories/${id}`)).body)[1];
+    const first = /src="(\/media\/[0-9a-f]{16}-5\.jpg)"/.exec((await ed.get(`/admin/stories/${id}`)).body)[1];
     const r2 = await postMultipart(ed, `/admin/stories/${id}/save`, { title: 'Changing pictures', body: 'x', version: v.version },
       [{ name: 'featured_image', filename: 'b.png', type: 'application/octet-stream', data: png(2, 2) }]);
     assert.equal(r2.status, 303);
     const ed2 = await ed.get(`/admin/stories/${id}`);
-    assert.match(ed2.body, /src="\/media\/featured\/[0-9a-f]{32}\.png" width="2" height="2"/);
-    assert.ok(!fs.existsSync(path.join(dir, first)), 'the replaced file is deleted');
+    assert.match(ed2.body, /src="\/media\/[0-9a-f]{16}-2\.jpg" width="2" height="2"/);
+    assert.ok(fs.existsSync(path.join(dir, first)), 'the replaced picture stays in the library');
     v = await a.editorValues(ed, id);
     const r3 = await postMultipart(ed, `/admin/stories/${id}/save`, { title: 'Changing pictures', body: 'x', version: v.version, remove_image: '1' }, []);
     assert.equal(r3.status, 303);

@@ -27,7 +27,7 @@ function postRoutes() {
 
 // What an admin change could touch; sessions are checked by using them.
 const TABLES = ['stories', 'story_tags', 'tags', 'revisions', 'users', 'comments', 'settings', 'recovery_codes',
-  'redirects', 'sections'];
+  'redirects', 'sections', 'media'];
 function snapshot(db) {
   const q = TABLES.map((t) => `SELECT '${t}', * FROM ${t};`).join('\n');
   const r = spawnSync('sqlite3', [db, q], { encoding: 'utf8', timeout: 30000 });
@@ -57,6 +57,9 @@ before(async () => {
   const c = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', comment: 'A comment to moderate.',
     author: 'Reader', email: 'reader@example.com' });
   ids.comment = Number((/(?:#comment-|unapproved=)(\d+)/.exec(c.headers.location || '') || [])[1]);
+  // a media library item (issue 14)
+  const up = await a.postMultipart(admin, '/admin/media', {}, [{ name: 'files', filename: 'csrf.png', type: 'image/png', data: a.png(6, 4) }]);
+  ids.media = Number((/<a href="\/admin\/media\/(\d+)">csrf\.png<\/a>/.exec(up.body) || [])[1]);
   const users = (await admin.get('/admin/users')).body;
   ids.user = Number((/action="\/admin\/users\/(\d+)"/.exec(users) || [])[1]);
 });
@@ -71,6 +74,7 @@ function concrete(pattern) {
   const p = pattern.replace(/^\/admin\/stories\/:id/, `/admin/stories/${ids.story}`)
     .replace(/^\/admin\/comments\/:id/, `/admin/comments/${ids.comment}`)
     .replace(/^\/admin\/users\/:id/, `/admin/users/${ids.user}`)
+    .replace(/^\/admin\/media\/:id/, `/admin/media/${ids.media}`)
     .replace(':rev', String(ids.rev)).replace(':action', 'approve');
   return p;
 }
@@ -89,7 +93,7 @@ describe('CSRF: every state-changing admin route', () => {
     for (const r of routes) {
       assert.match(r.flags, /ADMIN_POST|ROUTE_ORIGIN/, `${r.pattern}: every admin POST is guarded (ADMIN_POST or ROUTE_ORIGIN)`);
     }
-    assert.ok(ids.story && ids.rev && ids.comment && ids.user, `targets: ${JSON.stringify(ids)}`);
+    assert.ok(ids.story && ids.rev && ids.comment && ids.user && ids.media, `targets: ${JSON.stringify(ids)}`);
   });
 
   test('without a token, with a wrong or another session\'s token, or cross-origin: 403, nothing changed', { timeout: 120000 }, async () => {

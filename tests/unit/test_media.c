@@ -395,6 +395,14 @@ static void test_names(void)
 	struct media_made m;
 	CHECK(media_variants_parse("320x200 x", "webp", &m) == -1);
 	CHECK(media_variants_parse("320x200", "gif", &m) == -1);
+	/* the variant a page names: the widest no wider than asked */
+	CHECK(media_variants_parse("320x200 640x400 960x600 1280x800", "webp jpg", &m) == 0);
+	CHECK(media_pick(&m, 1280) == 3 && media_pick(&m, 1000) == 2 && media_pick(&m, 320) == 0);
+	CHECK(media_pick(&m, 100) == 0); /* all wider: the narrowest */
+	/* the Markdown to paste: [] in the alt and " in the caption escaped */
+	CHECK_STR(media_markdown(p, 42, "A [red] kite", "The \"old\" hill"),
+		  "![A \\[red\\] kite](media:42 \"The \\\"old\\\" hill\")");
+	CHECK_STR(media_markdown(p, 7, "Line\nbreak", ""), "![Line break](media:7)");
 	/* a file whose name climbs is read, and only its last segment kept */
 	size_t n;
 	unsigned char *d = picture(p, 300, 200, "jpg", &n);

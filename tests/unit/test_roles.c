@@ -7,12 +7,12 @@ static void table(void)
 {
 	/* rows: none, contributor, author, editor, admin */
 	static const int want[ROLE__MAX][CAP__MAX] = {
-		/*           none adm wri pub oth cown call usr set sec */
-		[ROLE_NONE] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-		[ROLE_CONTRIBUTOR] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0 },
-		[ROLE_AUTHOR] = { 1, 1, 1, 1, 0, 1, 0, 0, 0, 0 },
-		[ROLE_EDITOR] = { 1, 1, 1, 1, 1, 1, 1, 0, 0, 1 },
-		[ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+		/*           none adm wri pub oth cown call usr set sec med moth */
+		[ROLE_NONE] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		[ROLE_CONTRIBUTOR] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 },
+		[ROLE_AUTHOR] = { 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0 },
+		[ROLE_EDITOR] = { 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 },
+		[ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
 	};
 	for (int r = 0; r < ROLE__MAX; r++)
 		for (int c = 0; c < CAP__MAX; c++)
@@ -64,11 +64,23 @@ static void comments(void)
 	CHECK(!role_may_moderate(ROLE_NONE, 1));
 }
 
+static void media(void)
+{
+	CHECK(role_may_edit_media(ROLE_CONTRIBUTOR, 1));
+	CHECK(!role_may_edit_media(ROLE_CONTRIBUTOR, 0));
+	CHECK(role_may_edit_media(ROLE_AUTHOR, 1));
+	CHECK(!role_may_edit_media(ROLE_AUTHOR, 0));
+	CHECK(role_may_edit_media(ROLE_EDITOR, 0));
+	CHECK(role_may_edit_media(ROLE_ADMIN, 0));
+	CHECK(!role_may_edit_media(ROLE_NONE, 1));
+}
+
 int main(void)
 {
 	RUN(table);
 	RUN(names);
 	RUN(stories);
 	RUN(comments);
+	RUN(media);
 	return T_DONE();
 }
