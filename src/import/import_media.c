@@ -68,6 +68,7 @@ void import_attach_free(struct attach_table *t)
 		free(t->v[i].caption);
 		free(t->v[i].alt);
 		free(t->v[i].local);
+		free(t->v[i].parent);
 	}
 	free(t->v);
 }
