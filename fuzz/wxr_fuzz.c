@@ -58,7 +58,7 @@ static void convert(const char *content)
 		wpautop_strip_blocks(content, &a);
 	else
 		wpautop(content, &a);
-	struct sc_ctx ctx = { NULL, attachment, NULL };
+	struct sc_ctx ctx = { NULL, attachment, NULL, NULL, NULL, NULL };
 	shortcodes_expand(buf_str(&a), &b, &ctx);
 	if (sanitize_html(buf_str(&b), b.len, &c) == 0)
 		check_tags(buf_str(&c));
