@@ -647,7 +647,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		return store_failed(im, "slug");
 	/* body, text, excerpt (the slug names the story in the report) */
 	im->post_id = it->post_id;
-	im->post_slug = s.slug;
+	im->owner = pool_printf(p, "story: %s", s.slug);
 	struct buf html, text;
 	buf_init(&html, 0);
 	buf_init(&text, 0);
@@ -686,7 +686,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		return store_failed(im, "import map");
 	if (import_pictures_featured(im, p, it, id))
 		return -1;
-	im->post_id = im->post_slug = NULL;
+	im->post_id = im->owner = NULL;
 	if (s.status == STORY_PUBLISHED && story_redirects(im, p, it, &s, page))
 		return -1;
 	for (size_t i = 0; i < it->nmeta; i++)
@@ -695,8 +695,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	return import_comments(im, p, it, id);
 }
 
-/* 1 when rel names a picture the library takes (by its extension). */
-static int is_picture(const char *rel)
+int import_is_picture(const char *rel)
 {
 	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
 	size_t n = strlen(rel);
@@ -724,13 +723,13 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 		rel += strlen("/wp-content/uploads/");
 		if (!im->o->uploads || !import_media_rel_ok(rel))
 			;
-		else if (is_picture(rel)) {
+		else if (import_is_picture(rel)) {
 			/* pictures go through the library, never copied as they came */
-			im->post_slug = pool_printf(p, "attachment %s", it->post_id);
+			im->owner = pool_printf(p, "attachment %s", it->post_id);
 			long long mid;
 			if (import_attach_library(im, p, rel, &mid) == 0)
 				local = pool_printf(p, "media:%lld", mid);
-			im->post_slug = NULL;
+			im->owner = NULL;
 		} else if (import_media_stage(im, rel) == 0)
 			local = pool_printf(p, "/media/%s", rel);
 	}

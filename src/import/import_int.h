@@ -78,7 +78,8 @@ struct imp {
 	struct attach_table att;
 	struct attach_table pics;    /* uploads path -> library record (media_id) */
 	const char *site_dir;        /* media_dir's parent: media_make writes there */
-	const char *post_id, *post_slug; /* the story whose body is being converted */
+	const char *post_id;         /* the story whose body is being converted */
+	const char *owner;           /* "story: SLUG" or "attachment ID", for the report */
 	size_t media[MK__MAX][MF__MAX];
 	size_t lib_added, lib_known, nmissing;
 	struct buf missing;          /* "  PATH (story: SLUG)" lines */
@@ -176,6 +177,8 @@ int import_pictures_caption(struct imp *im, struct placed *pl, struct buf *out, 
 			    const char *caption);
 int import_pictures_gallery(struct imp *im, struct placed *pl, struct buf *out, const char *ids);
 int import_pictures_player(struct imp *im, struct buf *out, int video, const char *src);
+/* 1 when a file name or URL ends like a picture the library takes. */
+int import_is_picture(const char *name);
 /* Puts uploads/rel (a picture) into the library: 0 with *id its record,
  * -1 when missing or refused (counted in the report either way). */
 int import_attach_library(struct imp *im, struct pool *p, const char *rel, long long *id);

@@ -221,7 +221,7 @@ void import_media_rewrite(struct imp *im, const char *html, struct buf *out)
 	for (const char *m; (m = strstr(s, U));) {
 		/* the URL starts after the quote, '(' or space before it */
 		const char *start = m;
-		while (start > s && start[-1] != '"' && start[-1] != '\'' && start[-1] != '(' &&
+		while (start > s && start[-1] != '"' && start[-1] != '\'' && start[-1] != '(' && start[-1] != '>' &&
 		       start[-1] != ' ' && start[-1] != '\n' && start[-1] != '=' && start[-1] != ']')
 			start--;
 		const char *rel = m + sizeof U - 1, *end = rel;

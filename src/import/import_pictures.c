@@ -161,7 +161,7 @@ static const char *original_of(struct imp *im, struct pool *p, const char *rel)
 static void note_missing(struct imp *im, const char *rel)
 {
 	char line[1400];
-	snprintf(line, sizeof line, "  %s (story: %s)\n", rel, im->post_slug ? im->post_slug : "?");
+	snprintf(line, sizeof line, "  %s (%s)\n", rel, im->owner ? im->owner : "?");
 	if (strstr(buf_str(&im->missing), line))
 		return;
 	if (++im->nmissing <= 200)
@@ -211,7 +211,7 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 	buf_printf(&im->made, "%s\t%s\t%s\t%s\n", in.hash, in.ext, media_variants_text(p, &made),
 		   media_formats_text(p, made.formats));
 	*m = (struct media_record){
-		.hash = in.hash, .name = in.name, .mime = in.mime, .ext = in.ext,
+		.hash = pool_strdup(p, in.hash), .name = in.name, .mime = in.mime, .ext = in.ext,
 		.width = made.width, .height = made.height, .bytes = (long long)in.len,
 		.alt = c->alt && *c->alt ? c->alt : alt ? alt : "",
 		.caption = c->caption && *c->caption ? c->caption : caption ? caption : "",
@@ -355,7 +355,8 @@ static size_t gallery_ids(struct imp *im, struct pool *p, const char *ids, struc
 	} else {
 		for (size_t i = 0; i < im->att.cap; i++) {
 			struct attach *a = &im->att.v[i];
-			if (!a->id || !a->parent || !im->post_id || strcmp(a->parent, im->post_id) != 0)
+			if (!a->id || !a->parent || !im->post_id || strcmp(a->parent, im->post_id) != 0 ||
+			    !a->url || !import_is_picture(a->url))
 				continue;
 			if (n == cap) {
 				struct attach **nv = pool_alloc(p, cap * 2 * sizeof *nv);
@@ -444,7 +445,17 @@ static const char *media_type(const char *rel)
 	return NULL;
 }
 
+static void player(struct imp *im, struct buf *out, int video, const char *src, int bare);
+
 int import_pictures_player(struct imp *im, struct buf *out, int video, const char *src)
+{
+	player(im, out, video, src, 0);
+	return 0;
+}
+
+/* The player of a copied file (bare: without the figure, which a block
+ * already has), or a link to where the file was. */
+static void player(struct imp *im, struct buf *out, int video, const char *src, int bare)
 {
 	struct pool *p = pool_new();
 	const char *rel = uploads_rel(im, p, src);
@@ -456,21 +467,21 @@ int import_pictures_player(struct imp *im, struct buf *out, int video, const cha
 	count(im, video ? MK_VIDEO : MK_AUDIO, r);
 	if (r == PIC_FOUND) {
 		const char *type = media_type(rel);
-		buf_printf(out, "<figure class=\"%s\"><%s controls=\"\" preload=\"none\"><source src=\"",
-			   video ? "video" : "audio", video ? "video" : "audio");
+		if (!bare)
+			buf_printf(out, "<figure class=\"%s\">", video ? "video" : "audio");
+		buf_printf(out, "<%s controls=\"\" preload=\"none\"><source src=\"", video ? "video" : "audio");
 		html_attr(out, pool_printf(p, "/media/%s", rel));
 		if (type)
 			buf_printf(out, "\" type=\"%s", type);
-		buf_printf(out, "\"></%s></figure>", video ? "video" : "audio");
+		buf_printf(out, "\"></%s>%s", video ? "video" : "audio", bare ? "" : "</figure>");
 	} else if (src && *src) { /* a link to where it was */
-		buf_puts(out, "<p><a href=\"");
+		buf_puts(out, bare ? "<a href=\"" : "<p><a href=\"");
 		html_attr(out, src);
 		buf_puts(out, "\">");
 		html_text(out, src);
-		buf_puts(out, "</a></p>");
+		buf_puts(out, bare ? "</a>" : "</a></p>");
 	}
 	pool_free(p);
-	return 0;
 }
 
 /* ---------------------------------------------------------------- blocks */
@@ -634,7 +645,7 @@ static const char *tag_img(struct imp *im, struct pool *p, struct placed *pl, st
 	const char *a = t;
 	while (a > s && str_is_xml_space(a[-1]))
 		a--;
-	const char *ao = a;
+	const char *ao = a > s ? a - 1 : a;
 	while (ao > s && *ao != '<')
 		ao--;
 	const char *after = to;
@@ -665,7 +676,7 @@ static const char *tag_player(struct imp *im, struct pool *p, struct buf *out, c
 	}
 	if (src && strncmp(src, "/media/", 7) == 0)
 		return NULL; /* ours already */
-	import_pictures_player(im, out, video, src ? src : "");
+	player(im, out, video, src ? src : "", 1);
 	return end;
 }
 
@@ -704,14 +715,42 @@ static size_t occurrences(const char *s, const char *what)
 	return n;
 }
 
+/* 1 when url is a known provider's (embed.h): it becomes a facade. */
+static int embeds(const char *url, size_t n)
+{
+	struct embed_match m;
+	const char *u = url;
+	str_trim(&u, &n, str_is_xml_space);
+	return n && n <= EMBED_URL_MAX && embed_match(u, n, &m);
+}
+
+/* Counts what the post asked to embed and the facades it got: [embed],
+ * embed blocks and iframes of no known provider are not supported (they
+ * stay links); every facade written (bare URLs included) is found. */
 void import_pictures_embeds(struct imp *im, const char *in, const char *out)
 {
-	size_t facades = occurrences(out, "data-embed-url=");
-	size_t asked = occurrences(in, "<iframe") + occurrences(in, "[embed") +
-		       occurrences(in, "<!-- wp:embed");
-	im->media[MK_EMBED][MF_FOUND] += facades;
-	if (asked > facades)
-		im->media[MK_EMBED][MF_UNSUPPORTED] += asked - facades;
+	im->media[MK_EMBED][MF_FOUND] += occurrences(out, "data-embed-url=");
+	for (const char *s = in; (s = strstr(s, "[embed")); s++) {
+		const char *b = strchr(s, ']'), *e = b ? strstr(b, "[/embed]") : NULL;
+		if (e && !embeds(b + 1, (size_t)(e - b - 1)))
+			im->media[MK_EMBED][MF_UNSUPPORTED]++;
+	}
+	for (const char *s = in; (s = strstr(s, "<!-- wp:embed {")); s++) {
+		const char *end = strstr(s, "-->");
+		struct pool *p = pool_new();
+		const char *url = end ? json_str(p, s, (size_t)(end - s), "url") : NULL;
+		if (url && !embeds(url, strlen(url)))
+			im->media[MK_EMBED][MF_UNSUPPORTED]++;
+		pool_free(p);
+	}
+	for (const char *s = in; (s = strstr(s, "<iframe")); s++) {
+		const char *gt = strchr(s, '>');
+		struct pool *p = pool_new();
+		const char *src = gt ? tag_attr(p, s, (size_t)(gt + 1 - s), "src") : NULL;
+		if (!src || !embeds(src, strlen(src)))
+			im->media[MK_EMBED][MF_UNSUPPORTED]++;
+		pool_free(p);
+	}
 }
 
 /* ---------------------------------------------------------------- featured */
