@@ -234,7 +234,7 @@ int import_attach_library(struct imp *im, struct pool *p, const char *rel, long 
 	struct media_record m;
 	enum pic r = picture(im, p, rel, NULL, NULL, &m);
 	*id = r == PIC_FOUND ? m.id : 0;
-	return r == PIC_FOUND ? 0 : -1;
+	return r == PIC_FOUND || r == PIC_DRY ? 0 : -1;
 }
 
 static void count(struct imp *im, enum media_kind k, enum pic r)
@@ -569,6 +569,7 @@ void import_pictures_blocks(struct imp *im, struct placed *pl, const char *html,
 {
 	static const char *const names[] = { "image", "gallery", "cover" };
 	const char *s = html;
+	int unclosed[3] = { 0, 0, 0 }; /* no closing comment of that name from here on */
 	for (const char *c; (c = strstr(s, "<!-- wp:"));) {
 		const char *name = c + 8;
 		int k = -1;
@@ -580,8 +581,10 @@ void import_pictures_blocks(struct imp *im, struct placed *pl, const char *html,
 		const char *head_end = strstr(c, "-->");
 		char close[32];
 		snprintf(close, sizeof close, "<!-- /wp:%s -->", k >= 0 ? names[k] : "");
-		const char *cl = k >= 0 && head_end ? strstr(head_end, close) : NULL;
+		const char *cl = k >= 0 && head_end && !unclosed[k] ? strstr(head_end, close) : NULL;
 		if (!cl) {
+			if (k >= 0)
+				unclosed[k] = 1; /* none later either: no second search */
 			buf_add(out, s, (size_t)(name - s));
 			s = name;
 			continue;
