@@ -12,7 +12,7 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const h = require('./helpers');
 
 const FIXTURE = h.fixture('wxr-media.xml');
@@ -185,5 +185,23 @@ describe('gazette import wordpress --uploads: media', () => {
     assert.deepEqual(fs.readdirSync(path.join(site, 'media')), []);
     assert.ok(!fs.existsSync(path.join(site, 'media-originals')) ||
       fs.readdirSync(path.join(site, 'media-originals')).length === 0);
+  });
+
+  test('an interrupted import removes the variants it made', async () => {
+    const site = h.makeSite({ demo: false });
+    const bin = process.env.GAZETTE_BIN ? path.resolve(process.env.GAZETTE_BIN) : path.join(__dirname, '..', '..', 'gazette');
+    const child = spawn(bin, ['import', 'wordpress', FIXTURE, '--site', site, '--uploads', UPLOADS], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+    const originals = path.join(site, 'media-originals');
+    // wait for the first picture's files, then interrupt
+    for (let i = 0; i < 5000 && !(fs.existsSync(originals) && fs.readdirSync(originals).length); i++) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    assert.ok(fs.readdirSync(originals).length > 0, 'a picture was made before the signal');
+    child.kill('SIGINT');
+    assert.equal(await exited, 1);
+    assert.deepEqual(fs.readdirSync(path.join(site, 'media')), [], 'no variant left');
+    assert.deepEqual(fs.readdirSync(originals), [], 'no original left');
+    assert.equal(q(site, 'SELECT count(*) FROM media'), '0');
   });
 });
