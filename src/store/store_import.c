@@ -115,21 +115,10 @@ int store_import_story_done(struct store *st, long long story_id)
 	return comments_recount(st, story_id);
 }
 
-static const char SQL_STORY_IMAGE[] = "UPDATE stories SET featured_image = ?2, featured_width = ?3,"
-				      " featured_height = ?4, featured_bytes = ?5 WHERE id = ?1";
-
 int store_import_story_image(struct store *st, long long story_id, const char *path, int width,
 			     int height, long long bytes)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_IMAGE);
-	if (!s)
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	bind_text(s, 2, path);
-	sqlite3_bind_int(s, 3, width);
-	sqlite3_bind_int(s, 4, height);
-	sqlite3_bind_int64(s, 5, bytes);
-	if (exec_step(st, s, "story image"))
+	if (story_image_set(st, story_id, path, width, height, bytes))
 		return STORE_ERROR;
 	return store_touchf(st, "story:%lld", story_id) ? STORE_ERROR : STORE_OK;
 }

@@ -300,17 +300,24 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	int rc = store_story_insert(st, &e->s, id);
 	if (rc)
 		return rc;
+	if (story_image_set(st, *id, e->featured_image, e->featured_width, e->featured_height,
+			    e->featured_bytes))
+		return STORE_ERROR;
+	return revision_add(st, *id, user_id, changed);
+}
+
+int story_image_set(struct store *st, long long id, const char *path, int width, int height,
+		    long long bytes)
+{
 	sqlite3_stmt *s = stmt(st, SQL_SET_IMAGE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, *id);
-	bind_text(s, 2, e->featured_image);
-	sqlite3_bind_int(s, 3, e->featured_width);
-	sqlite3_bind_int(s, 4, e->featured_height);
-	sqlite3_bind_int64(s, 5, e->featured_bytes);
-	if (exec_step(st, s, "story image"))
-		return STORE_ERROR;
-	return revision_add(st, *id, user_id, changed);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, path);
+	sqlite3_bind_int(s, 3, width);
+	sqlite3_bind_int(s, 4, height);
+	sqlite3_bind_int64(s, 5, bytes);
+	return exec_step(st, s, "story image") ? STORE_ERROR : STORE_OK;
 }
 
 static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
