@@ -36,6 +36,8 @@
 
 enum pic { PIC_FOUND, PIC_MISSING, PIC_REFUSED, PIC_DRY };
 
+#define MEDIA_ID_DRY (-2) /* in the pictures table: would be added (a dry run) */
+
 #define UPLOADS "/wp-content/uploads/"
 
 /* ---------------------------------------------------------------- small parsers */
@@ -180,6 +182,8 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 	struct attach *c = import_attach_find(&im->pics, rel, 0);
 	if (c && c->media_id > 0)
 		return store_media_get(im->st, p, c->media_id, m) == STORE_OK ? PIC_FOUND : PIC_REFUSED;
+	if (c && c->media_id == MEDIA_ID_DRY)
+		return PIC_DRY;
 	if (c && c->media_id < 0)
 		return PIC_REFUSED;
 	if (!in_uploads(im, p, rel)) {
@@ -200,8 +204,16 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 		im->lib_known++;
 		return PIC_FOUND;
 	}
-	if (im->o->dry_run)
+	if (im->o->dry_run) { /* counted as it would be added, made never */
+		c->media_id = MEDIA_ID_DRY;
+		if (strstr(buf_str(&im->made), in.hash))
+			im->lib_known++; /* the same bytes under another name */
+		else {
+			buf_printf(&im->made, "%s\n", in.hash);
+			im->lib_added++;
+		}
 		return PIC_DRY;
+	}
 	struct media_made made;
 	if (media_make(p, im->site_dir, &in, &made, err, sizeof err)) {
 		c->media_id = -1;
@@ -321,7 +333,8 @@ int import_pictures_caption(struct imp *im, struct placed *pl, struct buf *out, 
 	if (r == PIC_FOUND)
 		place_figure(im, pl, out, &m, alt ? alt : "", cap);
 	pool_free(p);
-	return r == PIC_FOUND ? 0 : -1;
+	/* a dry run writes nothing (the body is not kept) but counts as a real one */
+	return r == PIC_FOUND || r == PIC_DRY ? 0 : -1;
 }
 
 /* A gallery's attachments: those named (ids, in that order) or the
@@ -387,10 +400,11 @@ static int gallery_of(struct imp *im, struct pool *p, struct placed *pl, struct 
 		      size_t n)
 {
 	struct media_record *ms = pool_alloc(p, (n + 1) * sizeof *ms);
-	size_t found = 0;
+	size_t found = 0, dry = 0;
 	enum pic *rs = pool_alloc(p, (n + 1) * sizeof *rs);
 	for (size_t i = 0; i < n; i++) {
 		rs[i] = rels[i] ? picture(im, p, rels[i], alts[i], caps[i], &ms[found]) : PIC_REFUSED;
+		dry += rs[i] == PIC_DRY;
 		if (rs[i] == PIC_FOUND) {
 			if (alts[i] && *alts[i])
 				ms[found].alt = alts[i];
@@ -399,13 +413,15 @@ static int gallery_of(struct imp *im, struct pool *p, struct placed *pl, struct 
 			found++;
 		}
 	}
-	if (!found) {
-		count(im, MK_GALLERY, n && rs[0] == PIC_DRY ? PIC_DRY : PIC_MISSING);
+	if (!found && !dry) {
+		count(im, MK_GALLERY, PIC_MISSING);
 		return -1; /* the images stay as they were, counted as body images */
 	}
 	for (size_t i = 0; i < n; i++)
 		count(im, MK_GALLERY_IMG, rs[i]);
 	count(im, MK_GALLERY, PIC_FOUND);
+	if (!found)
+		return 0; /* a dry run: counted, nothing written */
 	struct buf g;
 	buf_init(&g, 0);
 	gallery_html(&g, ms, found, NULL, 0);

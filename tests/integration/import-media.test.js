@@ -176,11 +176,13 @@ describe('gazette import wordpress --uploads: media', () => {
     assert.deepEqual(fs.readdirSync(path.join(dir, 'media')).sort(), before);
   });
 
-  test('a dry run makes no variant and adds no row', () => {
+  test('a dry run makes no variant and adds no row, and says what a real one would', () => {
     const site = h.makeSite({ demo: false });
     const r = importFile(site, ['--dry-run']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /^  featured images: 2 \/ 1 \/ 0$/m);
+    const media = (out) => out.slice(out.indexOf('media (found'), out.indexOf('\ntime:'));
+    assert.match(media(r.stdout), /^  featured images: 2 \/ 1 \/ 0$/m);
+    assert.equal(media(r.stdout), media(report), 'the same summary as the real import');
     assert.equal(q(site, 'SELECT count(*) FROM media'), '0');
     assert.deepEqual(fs.readdirSync(path.join(site, 'media')), []);
     assert.ok(!fs.existsSync(path.join(site, 'media-originals')) ||
