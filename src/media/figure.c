@@ -12,6 +12,7 @@
  */
 #include "figure.h"
 #include "media.h"
+#include "../content/markdown.h"
 #include "../render/escape.h"
 #include "../store/store_media.h"
 
@@ -120,9 +121,7 @@ static void figcaption(struct buf *out, const char *caption, const char *credit)
 
 void figure_missing_html(struct buf *out, const char *alt)
 {
-	html_raw(out, "<span class=\"media-missing\">");
-	html_text(out, alt && *alt ? alt : "(missing picture)");
-	html_raw(out, "</span>");
+	markdown_media_missing(out, alt);
 }
 
 /* Parses m's lists into mm; writes the missing marker and returns -1 when
