@@ -19,7 +19,7 @@
 #include "../util/buf.h"
 
 /*
- * Library pictures (docs/media.md): an image whose destination is
+ * Library pictures (docs/figures.md): an image whose destination is
  * "media:ID" is a reference to media record ID, written by a callback the
  * layer above supplies (content/ cannot know the store or media/; the
  * module graph forbids the cycle). A top-level paragraph made only of

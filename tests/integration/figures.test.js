@@ -1,5 +1,5 @@
 'use strict';
-// Library pictures in stories (issue 14, docs/media.md): `gazette media add`
+// Library pictures in stories (issue 14, docs/figures.md): `gazette media add`
 // two pictures, a story places them with ![alt](media:ID "caption"): a
 // paragraph of one reference is a <figure> with <picture> sources whose
 // every srcset entry answers 200 with its type, width/height, the lead
