@@ -61,6 +61,12 @@ test('figures, galleries and inline pictures from the library, and a caption cha
   t.after(async () => { await srv.stop(); });
   const au = await a.signedIn(srv.url, 'author');
 
+  // the editor's Markdown help documents the form
+  const ed = await au.get('/admin/stories/new');
+  const help = h.findElement(ed.body, 'p', (x) => x.id === 'md-help-pictures');
+  assert.ok(help && h.textOf(help).includes('![what the picture shows](media:42 "Caption")'), 'help shows the form');
+  assert.match(h.textOf(help), /make a gallery/);
+
   // the editor's preview renders the pictures (and the missing one) as the page will
   const pv = await au.post('/admin/stories/new/preview', { title: 'Previewed', body: BODY, excerpt: 'x',
     comments_open: '1' });
