@@ -15,6 +15,9 @@
 #include "../content/markdown.h"
 #include "../render/escape.h"
 #include "../store/store_media.h"
+#include "../util/pool.h"
+
+#include <string.h>
 
 static const enum media_format source_order[] = { MEDIA_AVIF, MEDIA_WEBP };
 
@@ -204,4 +207,48 @@ void gallery_html(struct buf *out, const struct media_record *ms, size_t n, cons
 			lightbox(out, &ms[i], &mm, ms[0].id);
 	}
 	html_raw(out, "</div>");
+}
+
+/* ---- feeds ---- */
+
+#define LIGHTBOX "<div class=\"lightbox\""
+
+/* Writes html to out as figure_feed_html describes. Our markup is regular:
+ * text never holds a raw '<' or '>' (escaped), a lightbox holds no <div>. */
+static void feed_copy(const char *html, const char *base_url, struct buf *out)
+{
+	int in_tag = 0;
+	for (const char *s = html; *s;) {
+		if (*s == '<' && strncmp(s, LIGHTBOX, sizeof LIGHTBOX - 1) == 0) {
+			const char *end = strstr(s, "</div>");
+			if (!end)
+				break;
+			s = end + 6;
+			continue;
+		}
+		if (*s == '<')
+			in_tag = 1;
+		else if (*s == '>')
+			in_tag = 0;
+		if (in_tag && (strncmp(s, "\"/media/", 8) == 0 || strncmp(s, ", /media/", 9) == 0)) {
+			size_t lead = *s == '"' ? 1 : 2;
+			buf_add(out, s, lead);
+			buf_puts(out, base_url);
+			s += lead;
+			continue;
+		}
+		buf_putc(out, *s++);
+	}
+}
+
+const char *figure_feed_html(struct pool *p, const char *html, const char *base_url)
+{
+	if (!html || !strstr(html, "/media/"))
+		return html;
+	struct buf b;
+	buf_init(&b, 0);
+	feed_copy(html, base_url ? base_url : "", &b);
+	const char *out = b.err ? html : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return out;
 }

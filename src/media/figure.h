@@ -19,6 +19,7 @@
 #include "../util/buf.h"
 
 struct media_record;
+struct pool;
 
 enum figure_flag {
 	FIGURE_LEAD = 1,   /* the first picture a reader sees: fetchpriority="high", never lazy */
@@ -50,6 +51,14 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
  * caption are used (set them in ms before the call to override). */
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
 		  unsigned flags);
+
+/* Stored body HTML made fit for a feed reader, which has neither the
+ * site's address nor its style sheet: every "/media/..." URL inside a tag
+ * (src, srcset) made absolute with base_url ("https://example.org"), and
+ * the galleries' full-size views (.lightbox, which only CSS hides) left
+ * out. html itself when there is nothing to change; otherwise memory from
+ * p (html, unchanged, if that fails). */
+const char *figure_feed_html(struct pool *p, const char *html, const char *base_url);
 
 /* The alt text of a picture that cannot be shown (unknown id, record gone)
  * in <span class="media-missing">, so nothing silently disappears. */

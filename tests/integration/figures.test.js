@@ -130,6 +130,16 @@ test('figures, galleries and inline pictures from the library, and a caption cha
   // an unknown id: its alt text, not a hole
   assert.match(page, /<span class="media-missing">The lost picture<\/span>/);
 
+  // in the feed: absolute picture URLs, no full-size views (a feed reader has no CSS)
+  const feed = await h.get(srv.url, '/feed.json');
+  assert.equal(feed.status, 200);
+  const item = JSON.parse(feed.body).items.find((x) => x.title === 'Pictures in a story');
+  assert.ok(item && item.content_html.includes('<figure class="figure"><picture>'));
+  assert.ok(!item.content_html.includes('lightbox'), 'no hidden overlays in a feed');
+  assert.ok(!/(src|srcset)="\/media\//.test(item.content_html) && !/w, \/media\//.test(item.content_html),
+    'no relative picture URL');
+  assert.match(item.content_html, /src="https?:\/\/[^"/]+\/media\/[0-9a-f]{16}-640\.jpg"/);
+
   // the caption changes: the next request shows it (the page was cached)
   r = await h.get(srv.url, storyPath);
   assert.ok(r.body.includes('The fleet leaves at six'));
