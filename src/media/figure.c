@@ -165,21 +165,18 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
 }
 
 /* The full-size view of one gallery picture: hidden until its id is the
- * page's :target; the <img> is lazy, so a hidden view costs nothing. */
+ * page's :target; its picture is sized for the whole window (the widest
+ * variant only where the screen needs it) and lazy, so a hidden view costs
+ * nothing where lazy loading works (browsers load lazy pictures at once
+ * when JavaScript is off). */
 static void lightbox(struct buf *out, const struct media_record *m, const struct media_made *mm,
 		     long long gallery_id)
 {
-	enum media_format f = img_format(mm);
-	int w, h;
-	picture_size(m, mm, &w, &h);
 	buf_printf(out, "<div class=\"lightbox\" id=\"gz-media-%lld\">", m->id);
 	buf_printf(out, "<a class=\"lightbox-close\" href=\"#gz-gallery-%lld\">Close</a>",
 		   gallery_id);
-	html_raw(out, "<img src=\"");
-	variant_url(out, m->hash, mm->v[mm->nv - 1].width, f);
-	buf_printf(out, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
-	html_attr(out, or_default(m->alt, NULL));
-	html_raw(out, "\" decoding=\"async\" loading=\"lazy\"></div>");
+	picture(out, m, mm, or_default(m->alt, NULL), LIGHTBOX_SIZES, 0);
+	html_raw(out, "</div>");
 }
 
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,

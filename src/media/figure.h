@@ -31,6 +31,8 @@ enum figure_flag {
 #define FIGURE_SIZES "(min-width: 42rem) 40rem, 100vw"
 /* A gallery's pictures: 3 columns of the column on wide screens, 2 on phones. */
 #define GALLERY_SIZES "(min-width: 42rem) 13rem, 50vw"
+/* A gallery picture's full-size view: the window. */
+#define LIGHTBOX_SIZES "100vw"
 /* An inline picture: at most the first variant's width. */
 #define INLINE_SIZES "20rem"
 
@@ -44,9 +46,9 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
 
 /* Appends ms[0..n) as one <div class="gallery">: a grid of figures, each
  * picture a link to its full-size view. The view works without JavaScript:
- * a CSS :target overlay (.lightbox, id "gz-media-ID") holding the largest
- * JPEG, loaded only when shown, with a link back to the gallery
- * ("gz-gallery-ID" of the first picture). sizes NULL means GALLERY_SIZES;
+ * a CSS :target overlay (.lightbox, id "gz-media-ID") holding the
+ * picture again with sizes LIGHTBOX_SIZES, lazy, with a link back to the
+ * gallery ("gz-gallery-ID" of the first picture). sizes NULL means GALLERY_SIZES;
  * FIGURE_LEAD applies to the first picture only. Each record's own alt and
  * caption are used (set them in ms before the call to override). */
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,

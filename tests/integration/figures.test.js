@@ -122,7 +122,14 @@ test('figures, galleries and inline pictures from the library, and a caption cha
   assert.deepEqual(boxes.map((b) => b.attrs.id), ['gz-media-1', 'gz-media-2']);
   const gImgs = h.findTags(gallery, 'img').map((x) => x.attrs);
   assert.ok(gImgs.every((x) => x.loading === 'lazy' && !x.fetchpriority), 'gallery pictures are lazy');
-  assert.ok(gImgs.some((x) => /-960\.jpg$/.test(x.src) && !x.srcset), 'the full-size view holds the largest');
+  for (const id of ['gz-media-1', 'gz-media-2']) {
+    const box = h.findElement(gallery, 'div', (x) => x.id === id);
+    const view = h.findTags(box, 'img')[0].attrs;
+    assert.equal(view.sizes, '100vw', 'the full-size view is sized for the window');
+    assert.match(view.srcset, id === 'gz-media-2' ? /-960\.jpg 960w$/ : /-640\.jpg 640w$/, 'up to the largest variant');
+    assert.equal(view.loading, 'lazy');
+    assert.match(box, /<a class="lightbox-close" href="#gz-gallery-1">Close<\/a>/);
+  }
   assert.match(gallery, /<figcaption>Both, side by side <span class="credit">Map: City<\/span><\/figcaption>/);
   assert.ok(gallery.includes('alt="First of two"'));
   await checkFiles(srv.url, gallery);

@@ -219,11 +219,13 @@ static void test_gallery(void)
 	/* the broken one is its alt, not a hole */
 	CHECK_CONTAINS(h, "<span class=\"media-missing\">A harbour at dawn</span>");
 	CHECK(!strstr(h, "gz-media-44"));
-	/* the full-size views: the largest JPEG, lazy, and a way back */
+	/* the full-size views: the picture for the whole window, lazy, and a way back */
 	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-42\"><a class=\"lightbox-close\""
-			  " href=\"#gz-gallery-42\">Close</a><img src=\"/media/" HASH "-1920.jpg\""
-			  " width=\"3000\" height=\"2000\" alt=\"A harbour at dawn\" decoding=\"async\""
-			  " loading=\"lazy\"></div>");
+			  " href=\"#gz-gallery-42\">Close</a><picture><source type=\"image/avif\" srcset=\"/media/"
+			  HASH "-320.avif 320w,");
+	CHECK_CONTAINS(h, "-1920.avif 1920w\" sizes=\"100vw\">");
+	CHECK_CONTAINS(h, "-1920.jpg 1920w\" sizes=\"100vw\" width=\"3000\" height=\"2000\""
+			  " alt=\"A harbour at dawn\" decoding=\"async\" loading=\"lazy\"></picture></div>");
 	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-43\">");
 	CHECK(!strstr(h, "style="));
 	CHECK(h[strlen(h) - 1] == '>' && !strcmp(h + strlen(h) - 6, "</div>"));
