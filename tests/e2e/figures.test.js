@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
-const { launch } = require('./browser');
+const { launch, newPage } = require('./browser');
 
 const T = { timeout: 90000 };
 let srv, browser, storyUrl;
@@ -44,23 +44,13 @@ after(async () => {
 });
 
 async function pageAt(width) {
-  const context = await browser.newContext({ viewport: { width, height: 844 }, javaScriptEnabled: false });
-  await context.route(/.*/, (route) => {
-    const u = new URL(route.request().url());
-    return u.hostname === h.HOST && String(u.port) === String(srv.port) ? route.continue() : route.abort();
-  });
-  const page = await context.newPage();
+  const page = await newPage(browser, srv, { width, height: 844, javaScriptEnabled: false });
   await page.goto(storyUrl, { waitUntil: 'load' });
-  return { page, context };
+  return { page, context: page.context() };
 }
 
 test('with JavaScript on, a hidden full-size view fetches nothing until it is opened', T, async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  await context.route(/.*/, (route) => {
-    const u = new URL(route.request().url());
-    return u.hostname === h.HOST && String(u.port) === String(srv.port) ? route.continue() : route.abort();
-  });
-  const page = await context.newPage();
+  const page = await newPage(browser, srv, { width: 390, height: 844 });
   const requests = [];
   page.on('request', (r) => requests.push(new URL(r.url()).pathname));
   await page.goto(storyUrl, { waitUntil: 'load' });
@@ -80,7 +70,7 @@ test('with JavaScript on, a hidden full-size view fetches nothing until it is op
   });
   assert.match(await page.$eval('#gz-media-2 img', (i) => i.currentSrc), /\/media\/[0-9a-f]{16}-640\.(avif|webp)$/);
   assert.ok(requests.some((p) => viewFile(p) && p.includes(hash2)), 'the view\'s file once opened');
-  await context.close();
+  await page.context().close();
 });
 
 const columns = (page) => page.$eval('.gallery',
