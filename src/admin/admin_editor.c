@@ -30,6 +30,7 @@
 #include "../content/diff.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
+#include "../media/media_ref.h"
 #include "../pages/pages.h"
 #include "../render/escape.h"
 #include "../render/template.h"
@@ -368,6 +369,15 @@ static void parse_tags(struct pool *p, const char *text, struct story *s)
 }
 
 /* Fills e from the validated form over old (NULL for a new story). */
+/* The body's HTML with its library pictures looked up (media_ref.h); the
+ * first leads (fetchpriority="high") unless the story has a featured image. */
+static int render_body(struct req *rq, struct story_edit *e)
+{
+	struct media_ref r;
+	int no_lead = e->featured_image && *e->featured_image;
+	return publish_render(rq->pool, &e->s, media_ref_opts(&r, rq->store, rq->pool, no_lead));
+}
+
 static void build(struct req *rq, const struct story_edit *old, struct editor *ed,
 		  enum action act, struct story_edit *e)
 {
@@ -612,12 +622,12 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 	int nerr = count_errors(&ed);
 	if (act == ACT_PREVIEW || nerr) {
 		keep_image(rq, &ed, up, &img);
-		if (act == ACT_PREVIEW && publish_render(rq->pool, &e.s) == 0)
+		if (act == ACT_PREVIEW && render_body(rq, &e) == 0)
 			ed.preview_html = e.s.body_html;
 		show(rq, rs, nerr ? 422 : 200, &ed);
 		return;
 	}
-	if (publish_render(rq->pool, &e.s)) {
+	if (render_body(rq, &e)) {
 		ed.general = "The story could not be rendered: it may be too long.";
 		show(rq, rs, 422, &ed);
 		return;
@@ -951,7 +961,7 @@ void admin_revision_restore(struct req *rq, struct resp *rs)
 	e.s.excerpt = r.excerpt;
 	e.s.body_md = r.body_md;
 	e.s.updated_at = (long long)time(NULL);
-	if (publish_render(rq->pool, &e.s)) {
+	if (render_body(rq, &e)) {
 		http_error(rq, rs, 500, "Not restored", "The revision could not be rendered.");
 		return;
 	}

@@ -12,8 +12,12 @@
  */
 #include "figure.h"
 #include "media.h"
+#include "../content/markdown.h"
 #include "../render/escape.h"
 #include "../store/store_media.h"
+#include "../util/pool.h"
+
+#include <string.h>
 
 static const enum media_format source_order[] = { MEDIA_AVIF, MEDIA_WEBP };
 
@@ -120,9 +124,7 @@ static void figcaption(struct buf *out, const char *caption, const char *credit)
 
 void figure_missing_html(struct buf *out, const char *alt)
 {
-	html_raw(out, "<span class=\"media-missing\">");
-	html_text(out, alt && *alt ? alt : "(missing picture)");
-	html_raw(out, "</span>");
+	markdown_media_missing(out, alt);
 }
 
 /* Parses m's lists into mm; writes the missing marker and returns -1 when
@@ -163,21 +165,18 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
 }
 
 /* The full-size view of one gallery picture: hidden until its id is the
- * page's :target; the <img> is lazy, so a hidden view costs nothing. */
+ * page's :target; its picture is sized for the whole window (the widest
+ * variant only where the screen needs it) and lazy, so a hidden view costs
+ * nothing where lazy loading works (browsers load lazy pictures at once
+ * when JavaScript is off). */
 static void lightbox(struct buf *out, const struct media_record *m, const struct media_made *mm,
 		     long long gallery_id)
 {
-	enum media_format f = img_format(mm);
-	int w, h;
-	picture_size(m, mm, &w, &h);
 	buf_printf(out, "<div class=\"lightbox\" id=\"gz-media-%lld\">", m->id);
 	buf_printf(out, "<a class=\"lightbox-close\" href=\"#gz-gallery-%lld\">Close</a>",
 		   gallery_id);
-	html_raw(out, "<img src=\"");
-	variant_url(out, m->hash, mm->v[mm->nv - 1].width, f);
-	buf_printf(out, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
-	html_attr(out, or_default(m->alt, NULL));
-	html_raw(out, "\" decoding=\"async\" loading=\"lazy\"></div>");
+	picture(out, m, mm, or_default(m->alt, NULL), LIGHTBOX_SIZES, 0);
+	html_raw(out, "</div>");
 }
 
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
@@ -205,4 +204,48 @@ void gallery_html(struct buf *out, const struct media_record *ms, size_t n, cons
 			lightbox(out, &ms[i], &mm, ms[0].id);
 	}
 	html_raw(out, "</div>");
+}
+
+/* ---- feeds ---- */
+
+#define LIGHTBOX "<div class=\"lightbox\""
+
+/* Writes html to out as figure_feed_html describes. Our markup is regular:
+ * text never holds a raw '<' or '>' (escaped), a lightbox holds no <div>. */
+static void feed_copy(const char *html, const char *base_url, struct buf *out)
+{
+	int in_tag = 0;
+	for (const char *s = html; *s;) {
+		if (*s == '<' && strncmp(s, LIGHTBOX, sizeof LIGHTBOX - 1) == 0) {
+			const char *end = strstr(s, "</div>");
+			if (!end)
+				break;
+			s = end + 6;
+			continue;
+		}
+		if (*s == '<')
+			in_tag = 1;
+		else if (*s == '>')
+			in_tag = 0;
+		if (in_tag && (strncmp(s, "\"/media/", 8) == 0 || strncmp(s, ", /media/", 9) == 0)) {
+			size_t lead = *s == '"' ? 1 : 2;
+			buf_add(out, s, lead);
+			buf_puts(out, base_url);
+			s += lead;
+			continue;
+		}
+		buf_putc(out, *s++);
+	}
+}
+
+const char *figure_feed_html(struct pool *p, const char *html, const char *base_url)
+{
+	if (!html || !strstr(html, "/media/"))
+		return html;
+	struct buf b;
+	buf_init(&b, 0);
+	feed_copy(html, base_url ? base_url : "", &b);
+	const char *out = b.err ? html : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return out;
 }

@@ -19,6 +19,7 @@
 #include "../util/buf.h"
 
 struct media_record;
+struct pool;
 
 enum figure_flag {
 	FIGURE_LEAD = 1,   /* the first picture a reader sees: fetchpriority="high", never lazy */
@@ -30,6 +31,8 @@ enum figure_flag {
 #define FIGURE_SIZES "(min-width: 42rem) 40rem, 100vw"
 /* A gallery's pictures: 3 columns of the column on wide screens, 2 on phones. */
 #define GALLERY_SIZES "(min-width: 42rem) 13rem, 50vw"
+/* A gallery picture's full-size view: the window. */
+#define LIGHTBOX_SIZES "100vw"
 /* An inline picture: at most the first variant's width. */
 #define INLINE_SIZES "20rem"
 
@@ -43,13 +46,21 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
 
 /* Appends ms[0..n) as one <div class="gallery">: a grid of figures, each
  * picture a link to its full-size view. The view works without JavaScript:
- * a CSS :target overlay (.lightbox, id "gz-media-ID") holding the largest
- * JPEG, loaded only when shown, with a link back to the gallery
- * ("gz-gallery-ID" of the first picture). sizes NULL means GALLERY_SIZES;
+ * a CSS :target overlay (.lightbox, id "gz-media-ID") holding the
+ * picture again with sizes LIGHTBOX_SIZES, lazy, with a link back to the
+ * gallery ("gz-gallery-ID" of the first picture). sizes NULL means GALLERY_SIZES;
  * FIGURE_LEAD applies to the first picture only. Each record's own alt and
  * caption are used (set them in ms before the call to override). */
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
 		  unsigned flags);
+
+/* Stored body HTML made fit for a feed reader, which has neither the
+ * site's address nor its style sheet: every "/media/..." URL inside a tag
+ * (src, srcset) made absolute with base_url ("https://example.org"), and
+ * the galleries' full-size views (.lightbox, which only CSS hides) left
+ * out. html itself when there is nothing to change; otherwise memory from
+ * p (html, unchanged, if that fails). */
+const char *figure_feed_html(struct pool *p, const char *html, const char *base_url);
 
 /* The alt text of a picture that cannot be shown (unknown id, record gone)
  * in <span class="media-missing">, so nothing silently disappears. */

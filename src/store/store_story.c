@@ -66,6 +66,11 @@ static const char SQL_LAST_SAVE[] =
 	" LEFT JOIN users u ON u.id = r.user_id WHERE s.id = ?1 ORDER BY r.id DESC LIMIT 1";
 static const char SQL_DUE[] = "SELECT id FROM stories WHERE status = 2 AND published_at <= ?1"
 			      " ORDER BY published_at, id";
+/* pictures in bodies (issue 14): LIKE is a first sieve, the caller checks */
+static const char SQL_MENTIONS_MEDIA[] =
+	"SELECT id FROM stories WHERE body_md LIKE '%media:' || ?1 || '%' ORDER BY id";
+static const char SQL_SET_BODY_HTML[] =
+	"UPDATE stories SET body_html = ?2, reading_minutes = ?3 WHERE id = ?1";
 static const char SQL_PUBLISH_DUE[] =
 	"UPDATE stories SET status = 3, updated_at = ?2 WHERE id = ?1 AND status = 2";
 static const char SQL_REVS[] =
@@ -473,4 +478,30 @@ int store_revision_get(struct store *st, struct pool *p, long long id, struct re
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
 	return one(st, p, s, row_revision, out);
+}
+
+int store_stories_mentioning_media(struct store *st, struct pool *p, long long media_id,
+				   long long **ids, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MENTIONS_MEDIA);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, media_id);
+	return collect(st, p, s, sizeof **ids, row_id, (void **)ids, n);
+}
+
+int store_story_set_body_html(struct store *st, long long id, const char *html,
+			      int reading_minutes)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_BODY_HTML);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, html);
+	sqlite3_bind_int(s, 3, reading_minutes);
+	if (exec_step(st, s, "story body html"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	return touch_published(st, id);
 }

@@ -8,7 +8,9 @@
  * and a record whose lists are broken.
  */
 #include "../../src/media/figure.h"
+#include "../../src/render/escape.h"
 #include "../../src/store/store_media.h"
+#include "../../src/util/pool.h"
 #include "t.h"
 
 #include <stdlib.h>
@@ -217,14 +219,48 @@ static void test_gallery(void)
 	/* the broken one is its alt, not a hole */
 	CHECK_CONTAINS(h, "<span class=\"media-missing\">A harbour at dawn</span>");
 	CHECK(!strstr(h, "gz-media-44"));
-	/* the full-size views: the largest JPEG, lazy, and a way back */
+	/* the full-size views: the picture for the whole window, lazy, and a way back */
 	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-42\"><a class=\"lightbox-close\""
-			  " href=\"#gz-gallery-42\">Close</a><img src=\"/media/" HASH "-1920.jpg\""
-			  " width=\"3000\" height=\"2000\" alt=\"A harbour at dawn\" decoding=\"async\""
-			  " loading=\"lazy\"></div>");
+			  " href=\"#gz-gallery-42\">Close</a><picture><source type=\"image/avif\" srcset=\"/media/"
+			  HASH "-320.avif 320w,");
+	CHECK_CONTAINS(h, "-1920.avif 1920w\" sizes=\"100vw\">");
+	CHECK_CONTAINS(h, "-1920.jpg 1920w\" sizes=\"100vw\" width=\"3000\" height=\"2000\""
+			  " alt=\"A harbour at dawn\" decoding=\"async\" loading=\"lazy\"></picture></div>");
 	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-43\">");
 	CHECK(!strstr(h, "style="));
 	CHECK(h[strlen(h) - 1] == '>' && !strcmp(h + strlen(h) - 6, "</div>"));
+	buf_release(&b);
+}
+
+static void test_feed(void)
+{
+	struct media_record ms[2] = { rec(), rec() };
+	ms[1].id = 43;
+	struct buf b = BUF_INIT;
+	html_raw(&b, "<p>");
+	html_text(&b, "Text about /media/ and \"/media/x\", /media/y.");
+	html_raw(&b, "</p>\n");
+	figure_html(&b, &ms[0], NULL, NULL, NULL, FIGURE_LEAD);
+	gallery_html(&b, ms, 2, NULL, 0);
+	struct pool *p = pool_new();
+	const char *f = figure_feed_html(p, buf_str(&b), "https://news.example");
+	/* text is left as it was; every URL in a tag is absolute */
+	CHECK_CONTAINS(f, "<p>Text about /media/ and &quot;/media/x&quot;, /media/y.</p>");
+	CHECK_CONTAINS(f, "<img src=\"https://news.example/media/" HASH "-960.jpg\" srcset=\""
+			  "https://news.example/media/" HASH "-320.jpg 320w, https://news.example/media/" HASH
+			  "-640.jpg 640w,");
+	CHECK_CONTAINS(f, "<source type=\"image/avif\" srcset=\"https://news.example/media/" HASH
+			  "-320.avif 320w, https://news.example/media/");
+	CHECK(!strstr(f, "=\"/media/"));
+	CHECK(!strstr(f, "w, /media/"));
+	/* the full-size views only CSS hides are gone, the gallery stays whole */
+	CHECK(!strstr(f, "lightbox"));
+	CHECK_CONTAINS(f, "<div class=\"gallery\" id=\"gz-gallery-42\">");
+	CHECK_CONTAINS(f, "</figure></div>");
+	/* nothing to change: the same string */
+	const char *plain = "<p>No pictures.</p>";
+	CHECK(figure_feed_html(p, plain, "https://x") == plain);
+	pool_free(p);
 	buf_release(&b);
 }
 
@@ -240,5 +276,6 @@ int main(void)
 	RUN(test_broken_record);
 	RUN(test_inline);
 	RUN(test_gallery);
+	RUN(test_feed);
 	return T_DONE();
 }
