@@ -32,6 +32,8 @@ static const char *const TAGS[] = {
 	"figure class=\"embed embed-", "/figure>", "a class=\"embed-card\" href=\"",
 	"span class=\"embed-", "/span>", "figcaption class=\"embed-consent\" hidden>",
 	"/figcaption>", "button type=\"button\" class=\"embed-load\">", "/button>",
+	/* a library picture without a resolver: its alt text (markdown.h) */
+	"span class=\"media-missing\">",
 };
 
 #define CARD "a class=\"embed-card\" href=\""

@@ -5,7 +5,8 @@
  * tag it writes is one of the allowlist, no attribute is an event handler
  * or a style, no href/src/cite/poster holds a scheme other than http,
  * https or mailto, no iframe is written (an embed becomes a facade whose
- * player is https), and sanitizing the output again changes nothing that
+ * player is https), a player's files (a <source src>, a poster) are only
+ * the site's own /media/ paths and a player has no src of its own, and sanitizing the output again changes nothing that
  * matters (still no forbidden tag).
  *
  *   make build-fuzz/sanitize_fuzz && ./build-fuzz/sanitize_fuzz fuzz/corpus/sanitize \
@@ -23,7 +24,7 @@ static const char *const OK_TAGS[] = {
 	"colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption", "figure",
 	"h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
 	"mark", "ol", "p", "pre", "q", "s", "samp", "small", "source", "span", "strong", "sub",
-	"summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "track",
+	"summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr",
 	"u", "ul", "var", "video",
 	"button", /* an embed facade's (content/embed.h): no iframe is ever written */
 	NULL,
@@ -61,6 +62,19 @@ static void check(const char *s)
 			if (!strncmp(name, "data-embed-src=\"", 16) &&
 			    strncmp(name + 16, "https://", 8) != 0)
 				abort(); /* a facade's player is only ever https */
+			int player = (n == 6 && (!memcmp(q, "source", 6))) ||
+				     (n == 5 && (!memcmp(q, "video", 5) || !memcmp(q, "audio", 5)));
+			if (player && p[1] != '/' && (!strncmp(name, "src=\"", 5) || !strncmp(name, "poster=\"", 8))) {
+				const char *v = strchr(name, '"') + 1;
+				if (n == 5 && !strncmp(name, "src=", 4))
+					abort(); /* a player's own src: never */
+				if (strncmp(v, "/media/", 7) != 0 || strstr(v, "..") == v + 7)
+					abort();
+				const char *ve = strchr(v, '"');
+				for (const char *c = v; c < ve; c++)
+					if (*c == ':' || (c[0] == '/' && c[1] == '/') || (c[0] == '.' && c[1] == '.'))
+						abort(); /* no scheme, no other host, no way out */
+			}
 			if (url) {
 				const char *v = strchr(name, '"') + 1;
 				const char *ve = strchr(v, '"');

@@ -12,6 +12,7 @@
 #define GZ_ADMIN_H
 
 #include "../http/http.h"
+#include "../media/media.h"
 #include "../store/store.h"
 
 struct tv;
@@ -108,7 +109,7 @@ int admin_media_take(struct req *rq, const struct media_input *in, struct media_
  * narrowest when all are wider): its path, pixel size and bytes, for a
  * story's featured image (ADMIN_FEATURED_WIDTH) or a byline photo
  * (ADMIN_PHOTO_WIDTH). 0, or -1 when it has none. */
-#define ADMIN_FEATURED_WIDTH 1280 /* OpenGraph asks for 1200 or more */
+#define ADMIN_FEATURED_WIDTH MEDIA_FEATURED_WIDTH
 #define ADMIN_PHOTO_WIDTH 640
 int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
 		     struct featured *out);

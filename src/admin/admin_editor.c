@@ -30,6 +30,7 @@
 #include "../content/diff.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
+#include "../media/media_ref.h"
 #include "../pages/pages.h"
 #include "../render/escape.h"
 #include "../render/template.h"
@@ -393,6 +394,15 @@ static void parse_tags(struct pool *p, const char *text, struct story *s)
 	}
 }
 
+/* The body's HTML with its library pictures looked up (media_ref.h); the
+ * first leads (fetchpriority="high") unless the story will show a featured
+ * image (has_image: the one it has, or the one this save gives it). */
+static int render_body(struct req *rq, struct story_edit *e, int has_image)
+{
+	struct media_ref r;
+	return publish_render(rq->pool, &e->s, media_ref_opts(&r, rq->store, rq->pool, has_image));
+}
+
 /* Fills e from the validated form over old (NULL for a new story). */
 static void build(struct req *rq, const struct story_edit *old, struct editor *ed,
 		  enum action act, struct story_edit *e)
@@ -675,14 +685,16 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 	else if (!up && !ed.err[EF_MEDIA])
 		use_lib = library_item(rq, &ed, old, &lib);
 	int nerr = count_errors(&ed);
+	int removing = kv_get(&rq->form, "remove_image") && !up;
+	int has_image = up || (!removing && (use_lib || (e.featured_image && *e.featured_image)));
 	if (act == ACT_PREVIEW || nerr) {
 		keep_image(rq, &ed, up, &img);
-		if (act == ACT_PREVIEW && publish_render(rq->pool, &e.s) == 0)
+		if (act == ACT_PREVIEW && render_body(rq, &e, has_image) == 0)
 			ed.preview_html = e.s.body_html;
 		show(rq, rs, nerr ? 422 : 200, &ed);
 		return;
 	}
-	if (publish_render(rq->pool, &e.s)) {
+	if (render_body(rq, &e, has_image)) {
 		ed.general = "The story could not be rendered: it may be too long.";
 		show(rq, rs, 422, &ed);
 		return;
@@ -699,7 +711,7 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		log_info("admin: %s chose media %lld as a featured image (client named it \"%.80s\")",
 			 rq->user->email, lib.id, up->filename);
 	}
-	if (kv_get(&rq->form, "remove_image") && !up) {
+	if (removing) {
 		e.featured_image = "";
 		e.featured_width = e.featured_height = 0;
 		e.featured_bytes = 0;
@@ -1026,7 +1038,7 @@ void admin_revision_restore(struct req *rq, struct resp *rs)
 	e.s.excerpt = r.excerpt;
 	e.s.body_md = r.body_md;
 	e.s.updated_at = (long long)time(NULL);
-	if (publish_render(rq->pool, &e.s)) {
+	if (render_body(rq, &e, e.featured_image && *e.featured_image)) {
 		http_error(rq, rs, 500, "Not restored", "The revision could not be rendered.");
 		return;
 	}

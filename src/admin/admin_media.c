@@ -22,6 +22,7 @@
 #include "featured.h"
 #include "../http/multipart.h"
 #include "../media/media.h"
+#include "../media/media_ref.h"
 #include "../pages/pages.h"
 #include "../render/escape.h"
 #include "../render/template.h"
@@ -122,17 +123,12 @@ int admin_media_take(struct req *rq, const struct media_input *in, struct media_
 int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
 		     struct featured *out)
 {
-	struct media_made made;
-	struct stat sb;
-	if (media_variants_parse(m->variants, m->formats, &made) || !(made.formats & 1u << MEDIA_JPEG))
+	struct media_file f;
+	if (media_jpeg_upto(rq->pool, pool_printf(rq->pool, "%s/media", rq->site->dir), m->hash,
+			    m->variants, m->formats, max_width, &f))
 		return -1;
-	const struct media_variant *v = &made.v[media_pick(&made, max_width)];
-	const char *name = media_variant_name(rq->pool, m->hash, v->width, MEDIA_JPEG);
-	if (stat(pool_printf(rq->pool, "%s/media/%s", rq->site->dir, name), &sb) != 0)
-		return -1;
-	*out = (struct featured){ .path = pool_printf(rq->pool, "/media/%s", name),
-				  .width = v->width, .height = v->height,
-				  .bytes = (long long)sb.st_size };
+	*out = (struct featured){ .path = f.path, .width = f.width, .height = f.height,
+				  .bytes = f.bytes };
 	return 0;
 }
 
@@ -379,10 +375,12 @@ void admin_media_save(struct req *rq, struct resp *rs)
 		item_page(rq, rs, 422, &m, vals, errs, NULL);
 		return;
 	}
-	int rc = store_media_update(rq->store, m.id, vals[MF_ALT], vals[MF_CAPTION],
-				    vals[MF_CREDIT], strtod(vals[MF_FOCAL_X], NULL),
-				    strtod(vals[MF_FOCAL_Y], NULL));
-	if (rc) {
+	m.alt = vals[MF_ALT];
+	m.caption = vals[MF_CAPTION];
+	m.credit = vals[MF_CREDIT];
+	m.focal_x = strtod(vals[MF_FOCAL_X], NULL);
+	m.focal_y = strtod(vals[MF_FOCAL_Y], NULL);
+	if (media_ref_set(rq->store, rq->pool, &m, NULL)) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Not saved", "The library item could not be saved. Please try again.");
 		return;

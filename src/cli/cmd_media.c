@@ -2,12 +2,17 @@
  * cmd_media: the media library from the shell (issue 14).
  *   gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE
  *   gazette media list --site DIR [--search TEXT]
+ *   gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID
  * `add` checks and processes FILE as an upload is (src/media/), records it,
- * and prints its id and the Markdown that places it in a story.
+ * and prints its id and the Markdown that places it in a story. `set`
+ * changes an entry's texts and, in the same transaction, re-renders the
+ * stories that show it (media_ref_refresh).
  */
 #include "cli.h"
 #include "../media/media.h"
+#include "../media/media_ref.h"
 #include "../store/store_media.h"
+#include "../util/num.h"
 #include "../util/pool.h"
 #include "../util/utf8.h"
 
@@ -19,13 +24,16 @@
 
 static const char usage[] =
 	"usage: gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE\n"
-	"       gazette media list --site DIR [--search TEXT]\n\n"
+	"       gazette media list --site DIR [--search TEXT]\n"
+	"       gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID\n\n"
 	"add: checks FILE (a JPEG, PNG, GIF or WebP picture, judged by its content), makes\n"
 	"its variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
 	"metadata field, GPS position included, removed), keeps the original outside the\n"
 	"public folder, and prints the new entry's id and the Markdown to paste into a\n"
 	"story. The same picture added twice is one entry.\n"
-	"list: every entry, newest first: id, size in pixels, bytes, file name, alt text.\n\n"
+	"list: every entry, newest first: id, size in pixels, bytes, file name, alt text.\n"
+	"set: changes entry ID's alt text, caption or credit (those given; \"\" empties one)\n"
+	"and renders again every story that shows it, so its pages change at once.\n\n"
 	"  --alt TEXT      what the picture shows, for readers who cannot see it\n"
 	"  --caption TEXT  shown under the picture\n"
 	"  --credit TEXT   who made it (\"Photo: Jane Doe/Agency\")\n"
@@ -102,6 +110,36 @@ static int add(struct store *st, struct pool *p, const struct opts *o, const cha
 	return 0;
 }
 
+static int set(struct store *st, struct pool *p, const struct opts *o, const char *arg)
+{
+	unsigned long long id;
+	struct media_record r;
+	size_t n = 0;
+	if (num_parse_u64(arg, 1ULL << 53, &id) || id == 0) {
+		fprintf(stderr, "gazette media: %s: not a media id\n", arg);
+		return 1;
+	}
+	int rc = store_media_get(st, p, (long long)id, &r);
+	if (rc == STORE_OK) {
+		if (o->alt)
+			r.alt = o->alt;
+		if (o->caption)
+			r.caption = o->caption;
+		if (o->credit)
+			r.credit = o->credit;
+		rc = media_ref_set(st, p, &r, &n);
+	}
+	if (rc != STORE_OK) {
+		if (rc == STORE_NOTFOUND)
+			fprintf(stderr, "gazette media: there is no media %llu\n", id);
+		else
+			fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
+		return 1;
+	}
+	printf("updated media %lld; %zu %s rendered again\n", r.id, n, n == 1 ? "story" : "stories");
+	return 0;
+}
+
 static const char *human_bytes(struct pool *p, long long b)
 {
 	if (b >= 1000000)
@@ -151,13 +189,15 @@ int cmd_media(int argc, char **argv)
 		}
 	}
 	if (optind >= argc)
-		return cli_usage_error("media", "expected add or list");
+		return cli_usage_error("media", "expected add, list or set");
 	const char *verb = argv[optind];
-	int is_add = strcmp(verb, "add") == 0;
-	if (!is_add && strcmp(verb, "list") != 0)
-		return cli_usage_error("media", "expected add or list");
-	if (argc - optind - 1 != is_add)
-		return cli_usage_error("media", is_add ? "add wants one FILE" : "list takes no FILE");
+	int is_add = strcmp(verb, "add") == 0, is_set = strcmp(verb, "set") == 0;
+	if (!is_add && !is_set && strcmp(verb, "list") != 0)
+		return cli_usage_error("media", "expected add, list or set");
+	if (argc - optind - 1 != (is_add || is_set))
+		return cli_usage_error("media", is_add   ? "add wants one FILE"
+						: is_set ? "set wants one ID"
+							 : "list takes no FILE");
 	if (!o.dir)
 		return cli_usage_error("media", "--site DIR is required");
 	struct pool *p = pool_new();
@@ -182,7 +222,9 @@ int cmd_media(int argc, char **argv)
 		pool_free(p);
 		return 1;
 	}
-	int rc = is_add ? add(st, p, &o, argv[optind + 1]) : list(st, p, &o);
+	int rc = is_add	  ? add(st, p, &o, argv[optind + 1])
+		 : is_set ? set(st, p, &o, argv[optind + 1])
+			  : list(st, p, &o);
 	store_close(st);
 	pool_free(p);
 	return rc;

@@ -8,6 +8,7 @@
 #include "../content/doc.h"
 #include "../content/publish.h"
 #include "../content/slug.h"
+#include "../media/media_ref.h"
 #include "../store/store.h"
 #include "../util/pool.h"
 
@@ -174,7 +175,9 @@ static int add_story(struct loader *l, const char *path)
 	if (store_user_by_name(l->st, l->p, doc_get(&d, "author"), &a))
 		return failf(l, path, "author: unknown");
 	s.author = a;
-	if (add_tags(l, &s, doc_get(&d, "tags")) || publish_render(l->p, &s))
+	struct media_ref mr; /* a demo story may place library pictures */
+	if (add_tags(l, &s, doc_get(&d, "tags")) ||
+	    publish_render(l->p, &s, media_ref_opts(&mr, l->st, l->p, 0)))
 		return failf(l, path, store_errmsg(l->st));
 	long long id;
 	return store_story_insert(l->st, &s, &id) ? failf(l, path, store_errmsg(l->st)) : 0;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "embed.h"
 #include "../render/escape.h"
@@ -42,6 +43,14 @@ enum brk { BRK_NONE, BRK_SPACE, BRK_LINE, BRK_PARA };
  * nothing yet, inside its one link, after it; anything else ends it. */
 enum para { PARA_NO, PARA_START, PARA_LINK, PARA_AFTER };
 
+/* A library reference met in the current paragraph: its alt text and
+ * title are NUL-terminated strings at these offsets of render.mtext. */
+struct mref {
+	long long id;
+	size_t alt_at, title_at;
+	int has_title;
+};
+
 struct render {
 	struct buf *out;
 	const char *in_end; /* end of the document md4c was given */
@@ -57,6 +66,15 @@ struct render {
 	enum para para;     /* HTML mode: is this paragraph one URL alone? */
 	size_t para_at;     /* where its <p> was written in out */
 	struct buf para_url, para_text; /* its link's destination and text */
+	const struct markdown_opts *opts; /* HTML mode; never NULL */
+	int img_media;      /* the outermost image is a media: reference */
+	long long img_id;   /* its id (0: not a number) */
+	int lead_left;      /* the lead flag is still to be given */
+	int mpara;          /* this top-level paragraph is only references so far */
+	int mpara_lead;     /* lead_left when it began */
+	size_t nmref;
+	struct mref mref[MARKDOWN_MEDIA_MAX];
+	struct buf mtext;   /* their alt texts and titles */
 };
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD"; /* U+FFFD */
@@ -288,6 +306,148 @@ static void put_title(struct render *r, const MD_ATTRIBUTE *a)
 	buf_putc(r->out, '"');
 }
 
+/* ---- library pictures (media:ID) --------------------------------------- */
+
+void markdown_media_missing(struct buf *out, const char *alt)
+{
+	buf_puts(out, "<span class=\"media-missing\">");
+	html_text(out, alt && *alt ? alt : "(missing picture)");
+	buf_puts(out, "</span>");
+}
+
+#define MEDIA_ID_MAX (1LL << 53)
+
+/* 1 when the decoded destination u is "media:..." (any case); *id its
+ * number, 0 when what follows is not one. */
+static int media_id(const char *u, long long *id)
+{
+	unsigned long long v;
+	*id = 0;
+	if (strncasecmp(u, "media:", 6) != 0)
+		return 0;
+	if (str_is_digits(u + 6) && num_parse_u64(u + 6, MEDIA_ID_MAX, &v) == 0 && v > 0)
+		*id = (long long)v;
+	return 1;
+}
+
+static void media_begin(struct render *r)
+{
+	if (r->nmref == MARKDOWN_MEDIA_MAX)
+		r->mpara = 0; /* too many for one gallery: each stays inline */
+	r->mref[r->nmref < MARKDOWN_MEDIA_MAX ? r->nmref : 0] =
+		(struct mref){ .id = r->img_id, .alt_at = r->mtext.len };
+}
+
+/* The alt text of a reference, decoded (the callback escapes it). */
+static void media_alt_text(struct render *r, MD_TEXTTYPE type, const char *s, size_t n)
+{
+	switch (type) {
+	case MD_TEXT_NULLCHAR: buf_puts(&r->mtext, REPLACEMENT); break;
+	case MD_TEXT_BR:
+	case MD_TEXT_SOFTBR: buf_putc(&r->mtext, ' '); break;
+	case MD_TEXT_ENTITY: entity_decode(&r->mtext, s, n); break;
+	default: put_text(&r->mtext, s, n, 0);
+	}
+}
+
+/* Text between references: blanks and line breaks only, or the paragraph
+ * is a sentence. */
+static void mpara_text(struct render *r, MD_TEXTTYPE type, const char *s, size_t n)
+{
+	if (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR)
+		return;
+	for (size_t i = 0; type == MD_TEXT_NORMAL && i < n; i++)
+		if (!str_is_space(s[i]))
+			goto sentence;
+	if (type == MD_TEXT_NORMAL)
+		return;
+sentence:
+	r->mpara = 0;
+}
+
+static struct markdown_media_ref media_ref_of(const struct render *r, const struct mref *m)
+{
+	const char *alt = r->mtext.s ? r->mtext.s + m->alt_at : "";
+	return (struct markdown_media_ref){
+		.id = m->id,
+		.alt = *alt ? alt : NULL,
+		.title = m->has_title ? r->mtext.s + m->title_at : NULL,
+	};
+}
+
+static void media_write(struct render *r, const struct markdown_media_ref *refs, size_t n,
+			unsigned flags)
+{
+	if (r->lead_left) {
+		flags |= MARKDOWN_MEDIA_LEAD;
+		r->lead_left = 0;
+	}
+	if (n == 1 && refs[0].id == 0) {
+		markdown_media_missing(r->out, refs[0].alt);
+		return;
+	}
+	if (r->opts->media) {
+		r->opts->media(r->opts->media_ctx, refs, n, flags, r->out);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		markdown_media_missing(r->out, refs[i].alt);
+}
+
+/* The reference just closed: its title kept, and written inline for now;
+ * the paragraph's end may replace it by a figure (media_block). */
+static void media_end(struct render *r, const MD_ATTRIBUTE *title)
+{
+	struct mref *m = &r->mref[r->nmref < MARKDOWN_MEDIA_MAX ? r->nmref : 0];
+	buf_putc(&r->mtext, '\0');
+	if (title && title->size) {
+		m->title_at = r->mtext.len;
+		m->has_title = 1;
+		attr_decode(&r->mtext, title);
+		buf_putc(&r->mtext, '\0');
+	}
+	r->img_media = 0;
+	if (r->mtext.err)
+		r->mpara = 0;
+	struct markdown_media_ref ref = media_ref_of(r, m);
+	media_write(r, &ref, 1, MARKDOWN_MEDIA_INLINE);
+	if (r->nmref < MARKDOWN_MEDIA_MAX)
+		r->nmref++;
+}
+
+/* The top-level paragraph just written held only references: it becomes
+ * one figure or one gallery instead of a <p>. */
+static void media_block(struct render *r)
+{
+	struct markdown_media_ref refs[MARKDOWN_MEDIA_MAX];
+	for (size_t i = 0; i < r->nmref; i++)
+		refs[i] = media_ref_of(r, &r->mref[i]);
+	r->out->len = r->para_at;
+	if (r->out->s)
+		r->out->s[r->out->len] = '\0';
+	r->lead_left = r->mpara_lead;
+	media_write(r, refs, r->nmref, 0);
+	buf_putc(r->out, '\n');
+}
+
+size_t markdown_media_ids(const char *md, long long *ids, size_t max)
+{
+	size_t n = 0;
+	for (const char *s = md; n < max && (s = strchr(s, ':')) != NULL; s++) {
+		long long v = 0;
+		if (s - md < 5 || strncasecmp(s - 5, "media", 5) != 0 || !str_is_digit(s[1]))
+			continue;
+		for (const char *d = s + 1; str_is_digit(*d) && v < MEDIA_ID_MAX; d++)
+			v = v * 10 + (*d - '0');
+		int seen = v <= 0 || v >= MEDIA_ID_MAX;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = ids[i] == v;
+		if (!seen)
+			ids[n++] = v;
+	}
+	return n;
+}
+
 /* ---- HTML renderer ------------------------------------------------------ */
 
 static int status(struct render *r)
@@ -399,6 +559,13 @@ static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 	if (r->img_depth++ > 0)
 		return;
 	r->img_drop = !dest_decode(r, &d->src);
+	r->img_media = media_id(buf_str(&r->tmp), &r->img_id);
+	if (r->img_media) {
+		r->img_drop = 0;
+		media_begin(r);
+		return;
+	}
+	r->mpara = 0;
 	if (r->img_drop)
 		return;
 	buf_puts(r->out, "<img src=\"");
@@ -409,6 +576,10 @@ static void html_img_enter(struct render *r, const MD_SPAN_IMG_DETAIL *d)
 static void html_img_end(struct render *r, const MD_ATTRIBUTE *title)
 {
 	r->img_depth = 0;
+	if (r->img_media) {
+		media_end(r, title);
+		return;
+	}
 	if (r->img_drop)
 		return;
 	buf_putc(r->out, '"');
@@ -444,6 +615,8 @@ static int html_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 		html_img_enter(r, detail);
 	else if (r->img_depth == 0 && span_tag(type))
 		span_open(r, type, detail);
+	if (type != MD_SPAN_IMG && r->img_depth == 0)
+		r->mpara = 0;
 	/* inside an image, alt text is plain */
 	return status(r);
 }
@@ -468,6 +641,10 @@ static int html_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	r->para = ++r->depth == 2 && type == MD_BLOCK_P ? PARA_START : PARA_NO;
 	r->para_at = r->out->len;
 	buf_reset(&r->para_text);
+	r->mpara = r->para == PARA_START;
+	r->mpara_lead = r->lead_left;
+	r->nmref = 0;
+	buf_reset(&r->mtext);
 	switch (type) {
 	case MD_BLOCK_QUOTE: buf_puts(r->out, "<blockquote>\n"); break;
 	case MD_BLOCK_UL: buf_puts(r->out, "<ul>\n"); break;
@@ -552,7 +729,10 @@ static int html_leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 	}
 	if (type == MD_BLOCK_P && r->para == PARA_AFTER)
 		html_embed(r);
+	else if (type == MD_BLOCK_P && r->mpara && r->nmref > 0)
+		media_block(r);
 	r->para = PARA_NO;
+	r->mpara = 0;
 	r->depth--;
 	return status(r);
 }
@@ -575,6 +755,12 @@ static int html_text_cb(MD_TEXTTYPE type, const MD_CHAR *s, MD_SIZE n, void *ud)
 	n = clamp(r, s, n);
 	if (r->para != PARA_NO)
 		para_text(r, type, s, n);
+	if (alt && r->img_media) {
+		media_alt_text(r, type, s, n);
+		return status(r);
+	}
+	if (r->mpara && !alt)
+		mpara_text(r, type, s, n);
 	if (alt && r->img_drop)
 		return 0;
 	switch (type) {
@@ -712,9 +898,11 @@ static void heading_map(unsigned used, unsigned char map[7])
 }
 
 static int render(const char *md, size_t n, struct buf *out,
-		  const MD_PARSER *parser, int headings)
+		  const MD_PARSER *parser, int headings, const struct markdown_opts *opts)
 {
-	struct render r = { .out = out, .start = out->len };
+	static const struct markdown_opts none;
+	struct render r = { .out = out, .start = out->len, .opts = opts ? opts : &none };
+	r.lead_left = !r.opts->no_lead;
 	size_t len = n;
 	char *copy;
 	int rc;
@@ -748,7 +936,9 @@ static int render(const char *md, size_t n, struct buf *out,
 	buf_init(&r.tmp, 0);
 	buf_init(&r.para_url, EMBED_URL_MAX + 1);
 	buf_init(&r.para_text, EMBED_URL_MAX + 1);
+	buf_init(&r.mtext, 0);
 	rc = md_parse(copy, (MD_SIZE)len, parser, &r);
+	buf_release(&r.mtext);
 	buf_release(&r.tmp);
 	buf_release(&r.para_url);
 	buf_release(&r.para_text);
@@ -758,6 +948,12 @@ static int render(const char *md, size_t n, struct buf *out,
 
 int markdown_to_html(const char *md, size_t n, struct buf *out)
 {
+	return markdown_to_html_opts(md, n, out, NULL);
+}
+
+int markdown_to_html_opts(const char *md, size_t n, struct buf *out,
+			  const struct markdown_opts *opts)
+{
 	static const MD_PARSER parser = {
 		.flags = MD_FLAGS,
 		.enter_block = html_enter_block,
@@ -766,7 +962,7 @@ int markdown_to_html(const char *md, size_t n, struct buf *out)
 		.leave_span = html_leave_span,
 		.text = html_text_cb,
 	};
-	return render(md, n, out, &parser, 1);
+	return render(md, n, out, &parser, 1, opts);
 }
 
 int markdown_to_text(const char *md, size_t n, struct buf *out)
@@ -780,7 +976,7 @@ int markdown_to_text(const char *md, size_t n, struct buf *out)
 		.text = text_text_cb,
 	};
 	size_t start = out->len;
-	int rc = render(md, n, out, &parser, 0);
+	int rc = render(md, n, out, &parser, 0, NULL);
 
 	if (rc == 0) /* a final code block ends in '\n' */
 		trim_from(out, start);

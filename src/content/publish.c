@@ -19,12 +19,12 @@
 
 #define RELATED_MIN_SCORE 0.05
 
-int publish_render(struct pool *p, struct story *s)
+int publish_render(struct pool *p, struct story *s, const struct markdown_opts *opts)
 {
 	struct buf html, text;
 	buf_init(&html, 0);
 	buf_init(&text, 0);
-	int rc = markdown_to_html(s->body_md, strlen(s->body_md), &html) ||
+	int rc = markdown_to_html_opts(s->body_md, strlen(s->body_md), &html, opts) ||
 		 markdown_to_text(s->body_md, strlen(s->body_md), &text) || html.err || text.err;
 	if (!rc) {
 		s->body_html = pool_strdup(p, buf_str(&html));

@@ -10,14 +10,17 @@
 
 #include <stddef.h>
 
+struct markdown_opts;
 struct pool;
 struct store;
 struct story;
 
 #define RELATED_MAX 4
 
-/* Fills s->body_html and s->reading_minutes from s->body_md. 0 ok. */
-int publish_render(struct pool *p, struct story *s);
+/* Fills s->body_html and s->reading_minutes from s->body_md. opts gives
+ * the library pictures' callback (media/media_ref.h: media_ref_opts);
+ * NULL renders every media: reference as missing. 0 ok. */
+int publish_render(struct pool *p, struct story *s, const struct markdown_opts *opts);
 /* Every published story's related list, computed from what st reads (no
  * write), all memory from p: lists[i * RELATED_MAX ...] holds counts[i]
  * ids and scores for story_ids[i]. */

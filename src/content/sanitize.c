@@ -34,7 +34,7 @@ struct el {
 static const struct el allowed[] = {
 	{ "a", EL_URLS, " href title rel " },
 	{ "abbr", 0, " title " },
-	{ "audio", EL_BLOCK | EL_URLS, " src controls preload loop " },
+	{ "audio", EL_BLOCK, " controls preload " },
 	{ "b", 0, "" },
 	{ "blockquote", EL_BLOCK | EL_URLS, " cite " },
 	{ "br", EL_VOID, "" },
@@ -72,7 +72,7 @@ static const struct el allowed[] = {
 	{ "s", 0, "" },
 	{ "samp", 0, "" },
 	{ "small", 0, "" },
-	{ "source", EL_VOID | EL_URLS, " src type " },
+	{ "source", EL_VOID | EL_URLS, " src type " }, /* src: a /media/ path only */
 	{ "span", 0, "" },
 	{ "strong", 0, "" },
 	{ "sub", 0, "" },
@@ -86,11 +86,10 @@ static const struct el allowed[] = {
 	{ "thead", EL_BLOCK, "" },
 	{ "time", 0, " datetime " },
 	{ "tr", EL_BLOCK, "" },
-	{ "track", EL_VOID | EL_URLS, " src kind srclang label " },
 	{ "u", 0, "" },
 	{ "ul", EL_BLOCK, "" },
 	{ "var", 0, "" },
-	{ "video", EL_BLOCK | EL_URLS, " src controls poster width height preload loop muted playsinline " },
+	{ "video", EL_BLOCK | EL_URLS, " controls preload poster width height " }, /* poster: /media/ */
 };
 
 /* Dropped together with everything inside them. */
@@ -191,6 +190,20 @@ static int number_ok(const char *v)
 	return 1;
 }
 
+/* A file the site serves: "/media/..." without "..", "//", a backslash
+ * or a control character. Players load only these (no request leaves for
+ * another host when a reader opens the page). */
+static int media_path_ok(const char *v)
+{
+	if (!v || strncmp(v, "/media/", 7) != 0 || strstr(v, "..") || strstr(v, "//") ||
+	    strchr(v, '\\') || strlen(v) > 1000)
+		return 0;
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x21 || *v == ':')
+			return 0;
+	return 1;
+}
+
 static int attr_value_ok(const char *name, const char *v)
 {
 	if (strcmp(name, "href") == 0 || strcmp(name, "src") == 0 || strcmp(name, "cite") == 0 ||
@@ -220,7 +233,10 @@ static void write_attrs(struct buf *out, xmlNodePtr n, const struct el *e)
 			continue;
 		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
 		const char *val = v ? (const char *)v : "";
-		if (attr_value_ok(name, val)) {
+		int player = strcmp(e->name, "source") == 0 || strcmp(e->name, "video") == 0;
+		if (player && (strcmp(name, "src") == 0 || strcmp(name, "poster") == 0)
+			    ? media_path_ok(val)
+			    : attr_value_ok(name, val)) {
 			buf_printf(out, " %s=\"", name);
 			html_attr(out, val);
 			buf_putc(out, '"');
@@ -240,9 +256,10 @@ static int verdict(xmlNodePtr n, const struct el **e)
 		return 2;
 	xmlChar *hold;
 	int rc = 1;
-	if (strcmp(name, "img") == 0 || strcmp(name, "source") == 0 ||
-		 strcmp(name, "track") == 0)
+	if (strcmp(name, "img") == 0)
 		rc = sanitize_url_ok(attr(n, "src", &hold)) && hold && *hold ? 1 : 0;
+	else if (strcmp(name, "source") == 0)
+		rc = media_path_ok(attr(n, "src", &hold)) ? 1 : 0;
 	else if (strcmp(name, "a") == 0)
 		rc = attr(n, "href", &hold) && sanitize_url_ok((const char *)hold) ? 1 : 2;
 	else

@@ -11,7 +11,10 @@
  * forms, objects and other active content are dropped with everything
  * inside them; any other element is unwrapped (its content kept). No
  * event handler, style attribute, id, iframe, or URL outside http, https,
- * mailto and relative ones survives. Comments are dropped. The output is
+ * mailto and relative ones survives. Players play only the site's own
+ * files: <audio controls preload> and <video controls preload width
+ * height poster> keep no src of their own; their <source src type> is
+ * kept only when src (and a poster) is a /media/ path. Comments are dropped. The output is
  * well-formed: every attribute quoted and escaped, every element closed.
  */
 #ifndef GZ_SANITIZE_H

@@ -31,8 +31,11 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 static int store_failed(struct imp *im, const char *what)
 {
@@ -152,6 +155,15 @@ static const char *hash_of(struct pool *p, const char *const *parts, size_t n)
 
 /* ---------------------------------------------------------------- pass 1 */
 
+/* Pass 1 learns where the old site was (to know its uploads URLs). */
+static int p1_channel(void *arg, const struct wxr_channel *c)
+{
+	struct imp *im = arg;
+	im->base = pool_strdup(im->p, c->base_site_url[0] ? c->base_site_url : c->link);
+	im->blog = pool_strdup(im->p, c->base_blog_url[0] ? c->base_blog_url : im->base);
+	return 0;
+}
+
 static int p1_item(void *arg, const struct wxr_item *it)
 {
 	struct imp *im = arg;
@@ -171,6 +183,21 @@ static int p1_item(void *arg, const struct wxr_item *it)
 		if (strcmp(it->meta[i].key, "_wp_attachment_image_alt") == 0)
 			alt = it->meta[i].value;
 	a->alt = strdup(alt);
+	free(a->parent);
+	a->parent = strdup(it->post_parent);
+	a->order = atol(it->menu_order);
+	/* the library takes alt and caption from the attachment of a file */
+	struct pool *p = pool_new();
+	const char *path = import_old_path(im, p, a->url);
+	const char *rel = path ? strstr(path, "/wp-content/uploads/") : NULL;
+	struct attach *pic = rel ? import_attach_find(&im->pics, rel + 20, 1) : NULL;
+	if (pic) {
+		free(pic->alt);
+		free(pic->caption);
+		pic->alt = strdup(alt);
+		pic->caption = strdup(it->excerpt);
+	}
+	pool_free(p);
 	return 0;
 }
 
@@ -600,7 +627,27 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	const char *login = *it->creator ? it->creator : "wordpress";
 	if (user_for(im, p, login, "", login, &s.author.id))
 		return -1;
-	/* body, text, excerpt */
+	s.published_at = item_date(it->post_date_gmt, it->post_date);
+	if (s.published_at < 0) {
+		s.published_at = (long long)time(NULL);
+		import_warn(im, "post %s has no date: dated now", it->post_id);
+	}
+	long long mod = item_date(it->modified_gmt, it->modified);
+	s.updated_at = mod > s.published_at ? mod : s.published_at;
+	s.comments_open = strcmp(it->comment_status, "open") == 0;
+	/* slug: WordPress' own, unique among stories */
+	const char *base = make_slug(p, it->post_name, it->title);
+	if (!*base)
+		base = pool_printf(p, "%s-%s", kind, it->post_id);
+	s.slug = base;
+	int taken;
+	for (int k = 2; (taken = store_import_story_slug_taken(im->st, s.slug, id)) == 1; k++)
+		s.slug = pool_printf(p, "%s-%d", base, k);
+	if (taken < 0)
+		return store_failed(im, "slug");
+	/* body, text, excerpt (the slug names the story in the report) */
+	im->post_id = it->post_id;
+	im->owner = pool_printf(p, "story: %s", s.slug);
 	struct buf html, text;
 	buf_init(&html, 0);
 	buf_init(&text, 0);
@@ -623,24 +670,6 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	buf_release(&ex);
 	buf_release(&html);
 	buf_release(&text);
-	s.published_at = item_date(it->post_date_gmt, it->post_date);
-	if (s.published_at < 0) {
-		s.published_at = (long long)time(NULL);
-		import_warn(im, "post %s has no date: dated now", it->post_id);
-	}
-	long long mod = item_date(it->modified_gmt, it->modified);
-	s.updated_at = mod > s.published_at ? mod : s.published_at;
-	s.comments_open = strcmp(it->comment_status, "open") == 0;
-	/* slug: WordPress' own, unique among stories */
-	const char *base = make_slug(p, it->post_name, it->title);
-	if (!*base)
-		base = pool_printf(p, "%s-%s", kind, it->post_id);
-	s.slug = base;
-	int taken;
-	for (int k = 2; (taken = store_import_story_slug_taken(im->st, s.slug, id)) == 1; k++)
-		s.slug = pool_printf(p, "%s-%d", base, k);
-	if (taken < 0)
-		return store_failed(im, "slug");
 	if (known) {
 		s.id = id;
 		if (store_import_story_update(im->st, &s))
@@ -655,12 +684,27 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
 		return store_failed(im, "import map");
+	if (import_pictures_featured(im, p, it, id))
+		return -1;
+	im->post_id = im->owner = NULL;
 	if (s.status == STORY_PUBLISHED && story_redirects(im, p, it, &s, page))
 		return -1;
 	for (size_t i = 0; i < it->nmeta; i++)
 		if (it->meta[i].key[0] != '_')
 			import_names_add(&im->unused_meta, it->meta[i].key);
 	return import_comments(im, p, it, id);
+}
+
+int import_is_picture(const char *rel)
+{
+	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
+	size_t n = strlen(rel);
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t k = strlen(ext[i]);
+		if (n > k && strcasecmp(rel + n - k, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 static int import_attachment(struct imp *im, struct pool *p, const struct wxr_item *it)
@@ -677,14 +721,23 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 	const char *local = NULL;
 	if (rel) {
 		rel += strlen("/wp-content/uploads/");
-		if (im->o->uploads && import_media_rel_ok(rel) && import_media_stage(im, rel) == 0)
+		if (!im->o->uploads || !import_media_rel_ok(rel))
+			;
+		else if (import_is_picture(rel)) {
+			/* pictures go through the library, never copied as they came */
+			im->owner = pool_printf(p, "attachment %s", it->post_id);
+			long long mid;
+			if (import_attach_library(im, p, rel, &mid) == 0)
+				local = pool_printf(p, "media:%lld", mid);
+			im->owner = NULL;
+		} else if (import_media_stage(im, rel) == 0)
 			local = pool_printf(p, "/media/%s", rel);
 	}
-	if (local && a) {
+	if (local && a && local[0] == '/') {
 		free(a->local);
 		a->local = strdup(local);
 		free(a->url);
-		a->url = strdup(local); /* galleries use the copy */
+		a->url = strdup(local); /* links to the file use the copy */
 	}
 	if (!local)
 		import_media_keep_url(im, url);
@@ -692,7 +745,8 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, "attachment", it->post_id, 0, local ? local : url))
 		return store_failed(im, "import map");
-	if (local && redirect(im, p, pool_printf(p, "/?attachment_id=%s", it->post_id), local))
+	if (local && local[0] == '/' &&
+	    redirect(im, p, pool_printf(p, "/?attachment_id=%s", it->post_id), local))
 		return -1;
 	return 0;
 }
@@ -736,11 +790,19 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	buf_init(&im.warnings, 0);
 	buf_init(&im.kept_urls, 0);
 	buf_init(&im.copied, 0);
+	buf_init(&im.missing, 0);
+	buf_init(&im.made, 0);
+	snprintf(im.nonce, sizeof im.nonce, "%08lx%08lx", (unsigned long)getpid() & 0xffffffffu,
+		 (unsigned long)time(NULL) & 0xffffffffu);
+	if (o->media_dir) { /* the site folder holds media/ and media-originals/ */
+		const char *slash = strrchr(o->media_dir, '/');
+		im.site_dir = slash ? pool_strndup(im.p, o->media_dir, (size_t)(slash - o->media_dir)) : ".";
+	}
 	im.started = time(NULL);
 	if (o->media_dir)
 		import_media_clean_stale(o->media_dir);
 	char xerr[400];
-	struct wxr_handler h1 = { &im, NULL, NULL, NULL, p1_item, NULL };
+	struct wxr_handler h1 = { &im, p1_channel, NULL, NULL, p1_item, NULL };
 	double t0 = import_now();
 	int rc = wxr_read_file(path, &h1, xerr, sizeof xerr);
 	im.t_scan = import_now() - t0;
@@ -781,7 +843,12 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		buf_puts(report, "warning: some media files could not be moved into media/\n");
 	else if (im.staging[0] && (rc != WXR_OK || o->dry_run))
 		import_media_discard(&im);
+	if (rc != WXR_OK || o->dry_run)
+		import_pictures_discard(&im);
 	import_attach_free(&im.att);
+	import_attach_free(&im.pics);
+	buf_release(&im.missing);
+	buf_release(&im.made);
 	buf_release(&im.warnings);
 	buf_release(&im.kept_urls);
 	buf_release(&im.copied);

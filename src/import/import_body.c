@@ -21,9 +21,15 @@
 
 #define EXCERPT_CHARS 240
 
+/* What the shortcodes' hooks need: the import and the body's figures. */
+struct body_ctx {
+	struct imp *im;
+	struct placed *pl;
+};
+
 static int sc_attachment(void *arg, const char *id, struct sc_attachment *out)
 {
-	struct imp *im = arg;
+	struct imp *im = ((struct body_ctx *)arg)->im;
 	struct attach *a = import_attach_find(&im->att, id, 0);
 	if (!a || !a->url)
 		return -1;
@@ -35,7 +41,24 @@ static int sc_attachment(void *arg, const char *id, struct sc_attachment *out)
 
 static void sc_unknown(void *arg, const char *name)
 {
-	import_names_add(&((struct imp *)arg)->unknown_sc, name);
+	import_names_add(&((struct body_ctx *)arg)->im->unknown_sc, name);
+}
+
+static int sc_caption(void *arg, struct buf *out, const char *img, const char *caption)
+{
+	struct body_ctx *b = arg;
+	return import_pictures_caption(b->im, b->pl, out, img, caption);
+}
+
+static int sc_gallery(void *arg, struct buf *out, const char *ids)
+{
+	struct body_ctx *b = arg;
+	return import_pictures_gallery(b->im, b->pl, out, ids);
+}
+
+static int sc_player(void *arg, struct buf *out, int video, const char *src)
+{
+	return import_pictures_player(((struct body_ctx *)arg)->im, out, video, src);
 }
 
 /* wpautop's block-level tags (its $allblocks), and whether t opens or
@@ -116,23 +139,34 @@ static void tidy_whitespace(const char *s, struct buf *o)
 	}
 }
 
-/* WordPress' rendering of post_content: blocks lose their delimiters,
- * classic content gets wpautop, then shortcodes, uploads URLs, sanitizer. */
+/* WordPress' rendering of post_content: blocks lose their delimiters
+ * (image, gallery and cover blocks first become figures), classic content
+ * gets wpautop, then shortcodes, the remaining pictures and players,
+ * uploads URLs, the sanitizer, and the figures put in their places. */
 int import_body_convert(struct imp *im, const char *content, struct buf *html)
 {
 	struct buf a, b;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
-	if (wpautop_has_blocks(content))
-		wpautop_strip_blocks(content, &a);
-	else
+	struct placed pl = { NULL, 0, 0 };
+	if (wpautop_has_blocks(content)) {
+		import_pictures_blocks(im, &pl, content, &b);
+		wpautop_strip_blocks(buf_str(&b), &a);
+		buf_reset(&b);
+	} else
 		wpautop(content, &a);
-	struct sc_ctx ctx = { im, sc_attachment, sc_unknown };
+	struct body_ctx bc = { im, &pl };
+	struct sc_ctx ctx = { &bc, sc_attachment, sc_unknown, sc_caption, sc_gallery, sc_player };
 	shortcodes_expand(buf_str(&a), &b, &ctx);
 	buf_reset(&a);
-	import_media_rewrite(im, buf_str(&b), &a);
+	import_pictures_tags(im, &pl, buf_str(&b), &a);
 	buf_reset(&b);
-	int rc = a.err || sanitize_html(buf_str(&a), a.len, &b);
+	import_media_rewrite(im, buf_str(&a), &b);
+	buf_reset(&a);
+	int rc = b.err || sanitize_html(buf_str(&b), b.len, &a);
+	import_pictures_embeds(im, content, buf_str(&a));
+	buf_reset(&b);
+	import_pictures_fill(im, &pl, buf_str(&a), &b);
 	buf_reset(&a);
 	tidy_whitespace(buf_str(&b), &a);
 	/* paragraphs left empty by the sanitizer go, as wpautop drops them */

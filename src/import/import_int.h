@@ -40,11 +40,23 @@ struct names {   /* a small counted set of names for the report */
 	size_t n;
 };
 
+/* What a body or story carries that is media, counted as found (in the
+ * library or copied), missing (not in --uploads) or not supported (on
+ * another host, or a form that cannot be shown). */
+enum media_kind {
+	MK_FEATURED, MK_BODY, MK_CAPTION, MK_GALLERY, MK_GALLERY_IMG, MK_COVER, MK_AUDIO,
+	MK_VIDEO, MK_EMBED, MK__MAX
+};
+enum { MF_FOUND, MF_MISSING, MF_UNSUPPORTED, MF__MAX };
+
 /* ---- attachments, learnt in pass 1 (import_media.c) */
 
 struct attach {
 	char *id, *url, *caption, *alt;
 	char *local;   /* /media/... once copied, else NULL */
+	char *parent;  /* post_parent ("0" for none) */
+	long order;    /* menu_order */
+	long long media_id; /* in the pictures table: the library record, -1 refused */
 };
 
 struct attach_table {   /* open addressing by WordPress ID, malloc'd */
@@ -64,6 +76,15 @@ struct imp {
 	const struct import_opts *o;
 	struct pool *p;              /* whole-import strings (small) */
 	struct attach_table att;
+	struct attach_table pics;    /* uploads path -> library record (media_id) */
+	const char *site_dir;        /* media_dir's parent: media_make writes there */
+	const char *post_id;         /* the story whose body is being converted */
+	const char *owner;           /* "story: SLUG" or "attachment ID", for the report */
+	size_t media[MK__MAX][MF__MAX];
+	size_t lib_added, lib_known, nmissing;
+	struct buf missing;          /* "  PATH (story: SLUG)" lines */
+	struct buf made;             /* hashes made this run, "HASH EXT\n": removed on rollback */
+	char nonce[20];              /* placeholder class of this run */
 	size_t items_total, items_done;
 	const char *source, *base, *blog;
 	struct term_info *cats;
@@ -131,6 +152,48 @@ void import_media_discard(struct imp *im);
 /* Removes staging folders in media left by imports that died (their
  * process is gone). */
 void import_media_clean_stale(const char *media);
+
+/* ---- import_pictures.c: WordPress media into the library and the body */
+
+struct wxr_item;
+
+/* A placeholder for HTML written after the sanitizer: each body keeps
+ * its figures here until import_pictures_fill. */
+struct placed {
+	char **html;
+	size_t n, cap;
+};
+
+/* Pictures, galleries, covers and players of a body: blocks (before
+ * their delimiters are stripped), then the remaining <img>, <audio> and
+ * <video> tags; found pictures become placeholders filled after the
+ * sanitizer (figure.h), players are written as the sanitizer keeps them.
+ * Appends to out. */
+void import_pictures_blocks(struct imp *im, struct placed *pl, const char *html, struct buf *out);
+void import_pictures_tags(struct imp *im, struct placed *pl, const char *html, struct buf *out);
+/* The shortcodes' hooks (shortcodes.h): 0 when written, -1 for the
+ * shortcode's default HTML. */
+int import_pictures_caption(struct imp *im, struct placed *pl, struct buf *out, const char *img,
+			    const char *caption);
+int import_pictures_gallery(struct imp *im, struct placed *pl, struct buf *out, const char *ids);
+int import_pictures_player(struct imp *im, struct buf *out, int video, const char *src);
+/* 1 when a file name or URL ends like a picture the library takes. */
+int import_is_picture(const char *name);
+/* Puts uploads/rel (a picture) into the library: 0 with *id its record,
+ * -1 when missing or refused (counted in the report either way). */
+int import_attach_library(struct imp *im, struct pool *p, const char *rel, long long *id);
+/* Replaces the placeholders in html by their HTML; frees pl's entries. */
+void import_pictures_fill(struct imp *im, struct placed *pl, const char *html, struct buf *out);
+/* Counts the embeds of a body: in is the content, out the sanitized HTML. */
+void import_pictures_embeds(struct imp *im, const char *in, const char *out);
+
+/* The featured image (_thumbnail_id) of a story just written: through
+ * the library onto the story. 0, or -1 on a store error. */
+int import_pictures_featured(struct imp *im, struct pool *p, const struct wxr_item *it,
+			     long long story_id);
+
+/* After a failed or dry run: removes the variants this run made. */
+void import_pictures_discard(struct imp *im);
 
 /* ---- import_body.c: WordPress content -> stored HTML and text */
 

@@ -68,6 +68,7 @@ void import_attach_free(struct attach_table *t)
 		free(t->v[i].caption);
 		free(t->v[i].alt);
 		free(t->v[i].local);
+		free(t->v[i].parent);
 	}
 	free(t->v);
 }
@@ -220,7 +221,7 @@ void import_media_rewrite(struct imp *im, const char *html, struct buf *out)
 	for (const char *m; (m = strstr(s, U));) {
 		/* the URL starts after the quote, '(' or space before it */
 		const char *start = m;
-		while (start > s && start[-1] != '"' && start[-1] != '\'' && start[-1] != '(' &&
+		while (start > s && start[-1] != '"' && start[-1] != '\'' && start[-1] != '(' && start[-1] != '>' &&
 		       start[-1] != ' ' && start[-1] != '\n' && start[-1] != '=' && start[-1] != ']')
 			start--;
 		const char *rel = m + sizeof U - 1, *end = rel;
@@ -234,7 +235,10 @@ void import_media_rewrite(struct imp *im, const char *html, struct buf *out)
 		const char *url = pool_strndup(tmp, start, (size_t)(end - start));
 		if (start == m || import_old_path(im, tmp, url))
 			prefix_ok = "yes";
-		int local = prefix_ok && im->o->uploads && import_media_rel_ok(relpath) && import_media_stage(im, relpath) == 0;
+		/* a picture is never served as it came: the library's variants
+		 * stand for it (import_pictures.c), or its URL stays */
+		int local = prefix_ok && im->o->uploads && import_media_rel_ok(relpath) &&
+			    !import_is_picture(relpath) && import_media_stage(im, relpath) == 0;
 		buf_add(out, s, (size_t)(start - s));
 		if (local) {
 			buf_puts(out, "/media/");

@@ -88,6 +88,27 @@ double import_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Each kind of media as found / missing / not supported, the library's
+ * new and known pictures, and the files not in --uploads by story. */
+static void put_media(struct imp *im, struct buf *r)
+{
+	static const char *const kind[MK__MAX] = { "featured images", "body images",
+		"captions", "galleries", "gallery images", "cover blocks", "audio", "video",
+		"embeds" };
+	buf_puts(r, "media (found / missing / not supported):\n");
+	for (int k = 0; k < MK__MAX; k++)
+		buf_printf(r, "  %s: %zu / %zu / %zu\n", kind[k], im->media[k][MF_FOUND],
+			   im->media[k][MF_MISSING], im->media[k][MF_UNSUPPORTED]);
+	buf_printf(r, "  library: %zu pictures added, %zu already there%s\n", im->lib_added,
+		   im->lib_known, im->o->uploads ? "" : " (give --uploads DIR to bring pictures in)");
+	if (im->nmissing) {
+		buf_printf(r, "  files not found in --uploads: %zu\n", im->nmissing);
+		buf_puts(r, buf_str(&im->missing));
+		if (im->nmissing > 200)
+			buf_printf(r, "  ... and %zu more\n", im->nmissing - 200);
+	}
+}
+
 void import_report_write(struct imp *im, struct buf *r, const char *path)
 {
 	size_t *c = im->count;
@@ -142,6 +163,7 @@ void import_report_write(struct imp *im, struct buf *r, const char *path)
 		if (im->nkept_urls > LIST_MAX)
 			buf_printf(r, "  ... and %zu more\n", im->nkept_urls - LIST_MAX);
 	}
+	put_media(im, r);
 	buf_printf(r, "time: %.1f s (scan %.1f, write %.1f, related stories %.1f)\n",
 		   im->t_scan + im->t_write + im->t_related, im->t_scan, im->t_write, im->t_related);
 	buf_printf(r, "warnings: %zu\n", im->nwarnings);

@@ -114,7 +114,7 @@ static void img(struct buf *o, const char *src, const char *alt)
 	buf_puts(o, "\">");
 }
 
-static void do_caption(struct buf *o, const struct sc *s)
+static void do_caption(struct buf *o, const struct sc *s, const struct sc_ctx *ctx)
 {
 	/* the image (maybe inside a link) first, the caption text after it */
 	struct buf c;
@@ -132,6 +132,20 @@ static void do_caption(struct buf *o, const struct sc *s)
 		if (strncmp(ws, "</a>", 4) == 0)
 			split = ws + 4;
 	}
+	const char *text = cap ? cap : split;
+	if (ctx && ctx->caption) {
+		struct buf tag;
+		buf_init(&tag, 0);
+		const char *gt = im ? strchr(im, '>') : NULL;
+		if (gt)
+			buf_add(&tag, im, (size_t)(gt + 1 - im));
+		int done = ctx->caption(ctx->arg, o, gt ? buf_str(&tag) : NULL, text) == 0;
+		buf_release(&tag);
+		if (done) {
+			buf_release(&c);
+			return;
+		}
+	}
 	const char *align = sc_get(s, "align");
 	buf_puts(o, "<figure class=\"wp-caption");
 	if (align) {
@@ -140,7 +154,6 @@ static void do_caption(struct buf *o, const struct sc *s)
 	}
 	buf_puts(o, "\">");
 	buf_add(o, body, (size_t)(split - body));
-	const char *text = cap ? cap : split;
 	size_t tl = strlen(text);
 	str_trim(&text, &tl, str_is_xml_space);
 	if (tl) {
@@ -157,6 +170,8 @@ static void do_gallery(struct buf *o, const struct sc *s, const struct sc_ctx *c
 	const char *ids = sc_get(s, "ids");
 	if (!ids)
 		ids = sc_get(s, "include");
+	if (ctx && ctx->gallery && ctx->gallery(ctx->arg, o, ids) == 0)
+		return;
 	buf_puts(o, "<figure class=\"gallery\">");
 	char id[24];
 	for (const char *p = ids ? ids : ""; *p;) {
@@ -201,31 +216,24 @@ static void do_embed(struct buf *o, const struct sc *s)
 	buf_puts(o, "</a></p>");
 }
 
-static void do_media(struct buf *o, const struct sc *s, int video)
+/* [audio]/[video]: the file from src=, a format key (mp3=, mp4=...) or
+ * the positional URL ([audio https://.../a.mp3]). */
+static void do_media(struct buf *o, const struct sc *s, int video, const struct sc_ctx *ctx)
 {
-	static const char *const akeys[] = { "src", "mp3", "m4a", "ogg", "wav", "wma", "flac", NULL };
-	static const char *const vkeys[] = { "src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", NULL };
+	static const char *const akeys[] = { "src", "mp3", "m4a", "ogg", "wav", "wma", "flac", "", NULL };
+	static const char *const vkeys[] = { "src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "", NULL };
 	const char *src = NULL;
 	for (const char *const *k = video ? vkeys : akeys; *k && !src; k++)
 		src = sc_get(s, *k);
-	if (!src)
+	if (!src || !*src)
 		return;
-	buf_puts(o, video ? "<figure class=\"wp-block-video\"><video controls=\"\" src=\""
-			  : "<figure class=\"wp-block-audio\"><audio controls=\"\" src=\"");
+	if (ctx && ctx->player && ctx->player(ctx->arg, o, video, src) == 0)
+		return;
+	buf_puts(o, "<p><a href=\"");
 	html_attr(o, src);
-	buf_putc(o, '"');
-	if (video) {
-		static const char *const extra[] = { "width", "height", "poster" };
-		for (int i = 0; i < 3; i++) {
-			const char *v = sc_get(s, extra[i]);
-			if (v) {
-				buf_printf(o, " %s=\"", extra[i]);
-				html_attr(o, v);
-				buf_putc(o, '"');
-			}
-		}
-	}
-	buf_puts(o, video ? "></video></figure>" : "></audio></figure>");
+	buf_puts(o, "\">");
+	html_text(o, src);
+	buf_puts(o, "</a></p>");
 }
 
 static const char *const known[] = { "caption", "wp_caption", "gallery", "embed", "audio", "video", NULL };
@@ -330,13 +338,13 @@ int shortcodes_expand(const char *html, struct buf *out, const struct sc_ctx *ct
 		}
 		int skip = unwrap_p(out, s + n);
 		if (strcmp(sc.name, "caption") == 0 || strcmp(sc.name, "wp_caption") == 0)
-			do_caption(out, &sc);
+			do_caption(out, &sc, ctx);
 		else if (strcmp(sc.name, "gallery") == 0)
 			do_gallery(out, &sc, ctx);
 		else if (strcmp(sc.name, "embed") == 0)
 			do_embed(out, &sc);
 		else
-			do_media(out, &sc, strcmp(sc.name, "video") == 0);
+			do_media(out, &sc, strcmp(sc.name, "video") == 0, ctx);
 		sc_release(&sc);
 		s += n + (size_t)skip;
 	}

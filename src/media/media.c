@@ -250,6 +250,24 @@ size_t media_pick(const struct media_made *m, int max)
 	return k;
 }
 
+int media_jpeg_upto(struct pool *p, const char *media_dir, const char *hash, const char *variants,
+		    const char *fmts, int max_width, struct media_file *out)
+{
+	struct media_made made;
+	struct stat sb;
+	if (media_variants_parse(variants, fmts, &made) || !made.nv ||
+	    !(made.formats & 1u << MEDIA_JPEG))
+		return -1;
+	const struct media_variant *v = &made.v[media_pick(&made, max_width)];
+	const char *name = media_variant_name(p, hash, v->width, MEDIA_JPEG);
+	if (stat(pool_printf(p, "%s/%s", media_dir, name), &sb) != 0)
+		return -1;
+	*out = (struct media_file){ .path = pool_printf(p, "/media/%s", name),
+				    .width = v->width, .height = v->height,
+				    .bytes = (long long)sb.st_size };
+	return 0;
+}
+
 /* s with each character of `special` and backslash escaped by a
  * backslash, and line ends as spaces: fit inside Markdown's [] or "". */
 static const char *md_escape(struct pool *p, const char *s, const char *special)

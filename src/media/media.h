@@ -118,6 +118,20 @@ int media_variants_parse(const char *variants, const char *formats, struct media
  * one is wider): an index into m->v. */
 size_t media_pick(const struct media_made *m, int max);
 
+/* A library item's JPEG variant widest up to max_width (media_pick), for
+ * the fields that name one file (a featured image, a byline photo): its
+ * URL path "/media/HASH-W.jpg", size and bytes on disk. hash, variants and
+ * fmts are the record's; media_dir the folder holding the variants.
+ * -1 when the item has no JPEG or the file is missing. */
+#define MEDIA_FEATURED_WIDTH 1280 /* a featured image: OpenGraph asks for 1200 or more */
+struct media_file {
+	const char *path;
+	int width, height;
+	long long bytes;
+};
+int media_jpeg_upto(struct pool *p, const char *media_dir, const char *hash, const char *variants,
+		    const char *fmts, int max_width, struct media_file *out);
+
 /* ![ALT](media:ID "CAPTION") (no title part when caption is empty): the
  * Markdown that places library item id in a story, with [] and " escaped. */
 const char *media_markdown(struct pool *p, long long id, const char *alt, const char *caption);

@@ -13,6 +13,7 @@
 #include "pages.h"
 #include "../comments/comment_text.h"
 #include "../feeds/feed.h"
+#include "../media/figure.h"
 #include "../render/escape.h"
 #include "../search/query.h"
 #include "../site/site.h"
@@ -73,6 +74,7 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	e->title = s->title;
 	e->summary = s->excerpt;
 	e->content_html = page_body_html(p, s->body_html, 0); /* no script in a feed reader: links */
+	e->content_html = figure_feed_html(p, e->content_html, rq->site->cfg.base_url);
 	e->author = s->author.name;
 	e->published = s->published_at;
 	e->updated = s->updated_at;

@@ -11,6 +11,7 @@
 #include "../comments/comment_reply.h"
 #include "../comments/comment_rules.h"
 #include "../comments/comment_thread.h"
+#include "../media/media_ref.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -68,6 +69,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	if (store_story_images(rq->store, p, withimg, 1))
 		log_error("%s: featured image: %s", rq->uri, store_errmsg(rq->store));
 	s = withimg;
+	media_ref_deps(rq->store, p, s->body_md); /* a picture's new caption drops this page */
 	const char *thread = comment_thread_html(rq, s, path, form->held_id);
 	if (!thread) {
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");

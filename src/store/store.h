@@ -139,7 +139,8 @@ struct list_cursor { long long published_at, id; int dir; };
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
 		       const struct list_cursor *at, size_t offset, size_t limit,
 		       struct story **out, size_t *n, int *more);
-/* A published story by slug, with tags and its body HTML (body_md is ""). */
+/* A published story by slug, with tags, its body HTML and its Markdown
+ * (for the media:ID dependencies of the pictures it references). */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
 /* Fills v[i].image for n stories (one primary-key read each; the

@@ -115,6 +115,14 @@ int store_import_story_done(struct store *st, long long story_id)
 	return comments_recount(st, story_id);
 }
 
+int store_import_story_image(struct store *st, long long story_id, const char *path, int width,
+			     int height, long long bytes, long long media_id)
+{
+	if (story_image_set(st, story_id, path, width, height, bytes, media_id))
+		return STORE_ERROR;
+	return store_touchf(st, "story:%lld", story_id) ? STORE_ERROR : STORE_OK;
+}
+
 int store_import_story_update(struct store *st, const struct story *x)
 {
 	sqlite3_stmt *s = stmt(st, SQL_STORY_UPDATE);

@@ -34,6 +34,10 @@ int store_import_comment_add(struct store *st, const struct comment *c, long lon
 int store_import_comment_set_parent(struct store *st, long long id, long long parent_id);
 /* Recounts the story's approved comments and logs story:ID and comments. */
 int store_import_story_done(struct store *st, long long story_id);
+/* Sets a story's featured image fields: a library picture's JPEG variant
+ * (path, size, bytes) and the picture's id (see import_pictures.c). */
+int store_import_story_image(struct store *st, long long story_id, const char *path, int width,
+			     int height, long long bytes, long long media_id);
 /* Replaces a story's fields and tags (id from s->id), logging it. */
 int store_import_story_update(struct store *st, const struct story *s);
 /* Logs "site": every cached page may have changed. */

@@ -34,8 +34,9 @@ static const char SQL_AUTHOR_LISTED[] =
 	"SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1 AND EXISTS (SELECT 1"
 	" FROM stories s WHERE s.author_id = users.id AND" IS_PUBLISHED ")";
 static const char SQL_USER_BY_NAME[] = "SELECT " AUTHOR_COLS " FROM users WHERE name = ?1";
-/* a reader's page: the HTML, not the Markdown it came from */
-static const char SQL_STORY_BY_SLUG[] = "SELECT " STORY_COLS ", '', s.body_html" STORY_FROM
+/* a reader's page: the HTML, and the Markdown only for the library
+ * pictures it references (the page depends on their media:ID tags) */
+static const char SQL_STORY_BY_SLUG[] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 					" WHERE" IS_PUBLISHED " AND s.slug = ?1";
 static const char SQL_STORY_BY_ID[] = STORY_WITH_BODY " WHERE s.id = ?1";
 /* what a related link shows: title and address (slug, date) */

@@ -68,6 +68,11 @@ static const char SQL_LAST_SAVE[] =
 	" LEFT JOIN users u ON u.id = r.user_id WHERE s.id = ?1 ORDER BY r.id DESC LIMIT 1";
 static const char SQL_DUE[] = "SELECT id FROM stories WHERE status = 2 AND published_at <= ?1"
 			      " ORDER BY published_at, id";
+/* pictures in bodies (issue 14): LIKE is a first sieve, the caller checks */
+static const char SQL_MENTIONS_MEDIA[] =
+	"SELECT id FROM stories WHERE body_md LIKE '%media:' || ?1 || '%' ORDER BY id";
+static const char SQL_SET_BODY_HTML[] =
+	"UPDATE stories SET body_html = ?2, reading_minutes = ?3 WHERE id = ?1";
 static const char SQL_PUBLISH_DUE[] =
 	"UPDATE stories SET status = 3, updated_at = ?2 WHERE id = ?1 AND status = 2";
 static const char SQL_REVS[] =
@@ -303,18 +308,25 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	int rc = store_story_insert(st, &e->s, id);
 	if (rc)
 		return rc;
+	if (story_image_set(st, *id, e->featured_image, e->featured_width, e->featured_height,
+			    e->featured_bytes, e->featured_media_id))
+		return STORE_ERROR;
+	return revision_add(st, *id, user_id, changed);
+}
+
+int story_image_set(struct store *st, long long id, const char *path, int width, int height,
+		    long long bytes, long long media_id)
+{
 	sqlite3_stmt *s = stmt(st, SQL_SET_IMAGE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, *id);
-	bind_text(s, 2, e->featured_image);
-	sqlite3_bind_int(s, 3, e->featured_width);
-	sqlite3_bind_int(s, 4, e->featured_height);
-	sqlite3_bind_int64(s, 5, e->featured_bytes);
-	sqlite3_bind_int64(s, 6, e->featured_media_id);
-	if (exec_step(st, s, "story image"))
-		return STORE_ERROR;
-	return revision_add(st, *id, user_id, changed);
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, path);
+	sqlite3_bind_int(s, 3, width);
+	sqlite3_bind_int(s, 4, height);
+	sqlite3_bind_int64(s, 5, bytes);
+	sqlite3_bind_int64(s, 6, media_id);
+	return exec_step(st, s, "story image") ? STORE_ERROR : STORE_OK;
 }
 
 static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
@@ -471,4 +483,30 @@ int store_revision_get(struct store *st, struct pool *p, long long id, struct re
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, id);
 	return one(st, p, s, row_revision, out);
+}
+
+int store_stories_mentioning_media(struct store *st, struct pool *p, long long media_id,
+				   long long **ids, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MENTIONS_MEDIA);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, media_id);
+	return collect(st, p, s, sizeof **ids, row_id, (void **)ids, n);
+}
+
+int store_story_set_body_html(struct store *st, long long id, const char *html,
+			      int reading_minutes)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SET_BODY_HTML);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, html);
+	sqlite3_bind_int(s, 3, reading_minutes);
+	if (exec_step(st, s, "story body html"))
+		return STORE_ERROR;
+	if (sqlite3_changes(st->db) == 0)
+		return STORE_NOTFOUND;
+	return touch_published(st, id);
 }

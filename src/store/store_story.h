@@ -68,6 +68,16 @@ int store_stories_due(struct store *st, struct pool *p, long long now, long long
  * it was published, 0 when not, STORE_ERROR. */
 int store_story_publish_scheduled(struct store *st, long long id, long long now);
 
+/* Stories whose Markdown holds the text "media:ID" (a first sieve: the
+ * caller checks the exact references, "media:4" is in "media:42"). */
+int store_stories_mentioning_media(struct store *st, struct pool *p, long long media_id,
+				   long long **ids, size_t *n);
+/* Replaces a story's derived body HTML and reading time (a picture it shows
+ * changed): no new version, no revision, its pages' tags logged.
+ * STORE_NOTFOUND when there is no such story. */
+int store_story_set_body_html(struct store *st, long long id, const char *html,
+			      int reading_minutes);
+
 /* A story's revisions, newest first (without bodies), and one in full. */
 int store_revisions(struct store *st, struct pool *p, long long story_id, struct revision **out,
 		    size_t *n);

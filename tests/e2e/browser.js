@@ -16,9 +16,11 @@ function launch() {
 }
 
 // A page of a new context; errors thrown by the page's scripts go to `errors`.
-// bypassCSP: to inject a checker's script (axe) into our pages.
-async function newPage(browser, srv, { width = 1280, height = 900, errors = null, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP });
+// bypassCSP: to inject a checker's script (axe) into our pages; javaScriptEnabled
+// false: a reader without JavaScript.
+async function newPage(browser, srv, { width = 1280, height = 900, errors = null, bypassCSP = false,
+  javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, javaScriptEnabled });
   await context.route(/.*/, (route) => {
     const u = new URL(route.request().url());
     if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();

@@ -251,7 +251,10 @@ describe('gazette import wordpress: real-world content', () => {
     assert.match(r.body, /<figure class="gallery">\s*<figure class="gallery-item">\s*<img src="https:\/\/old\.example\/wp-content\/uploads\/2024\/03\/a\.jpg" alt="Alt A">\s*<figcaption>Caption A<\/figcaption>\s*<\/figure>/);
     assert.match(r.body, /<figure class="embed embed-youtube embed-r16x9"[^>]* data-embed-src="https:\/\/www\.youtube-nocookie\.com\/embed\/dQw4w9WgXcQ"/);
     assert.doesNotMatch(r.body, /<iframe/);
-    assert.match(r.body, /<figure class="wp-block-audio">\s*<audio controls="" src="https:\/\/old\.example\/a\.mp3"><\/audio>\s*<\/figure>/);
+    // audio on another host: a link (players play only the site's own /media/ files)
+    assert.match(r.body, /<p>\s*<a href="https:\/\/old\.example\/a\.mp3">https:\/\/old\.example\/a\.mp3<\/a><\/p>/);
+    assert.doesNotMatch(r.body, /<audio/);
+    assert.match(report, /^  audio: 0 \/ 0 \/ 1$/m);
     assert.ok(h.textOf(r.body).includes('[unknown_code x=1]'), 'unknown shortcode kept as text');
     assert.match(report, /unknown shortcodes kept as text \(unknown_code: 1\)/);
   });
@@ -290,21 +293,25 @@ describe('gazette import wordpress: real-world content', () => {
     assert.ok(h.textOf(page.body).includes('Classic post, revised'));
   });
 
-  test('--uploads copies media into media/ and rewrites the URLs', async () => {
+  test('--uploads copies media into media/ and rewrites the URLs; a picture is never copied as it came', async () => {
     const site = h.makeSite({ demo: false });
     const up = h.tmpDir();
     fs.mkdirSync(path.join(up, '2024', '03'), { recursive: true });
-    fs.writeFileSync(path.join(up, '2024', '03', 'a.jpg'), 'JPEGDATA');
+    fs.writeFileSync(path.join(up, '2024', '03', 'a.jpg'), 'JPEGDATA'); // not a picture
+    fs.writeFileSync(path.join(up, '2024', '03', 'a.mp3'), 'ID3 not really');
     const file = path.join(h.tmpDir(), 'edge.xml');
-    fs.writeFileSync(file, w.edgeCases());
+    fs.writeFileSync(file, w.edgeCases().replace('src="https://old.example/a.mp3"]',
+      'src="https://old.example/wp-content/uploads/2024/03/a.mp3"]'));
     const r = importFile(site, file, ['--uploads', up]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(fs.readFileSync(path.join(site, 'media', '2024', '03', 'a.jpg'), 'utf8'), 'JPEGDATA');
+    assert.equal(fs.readFileSync(path.join(site, 'media', '2024', '03', 'a.mp3'), 'utf8'), 'ID3 not really');
+    assert.ok(!fs.existsSync(path.join(site, 'media', '2024', '03', 'a.jpg')), 'the refused picture is not served');
+    assert.match(r.stdout, /2024\/03\/a\.jpg: not taken into the library: /);
     assert.deepEqual(fs.readdirSync(path.join(site, 'media')).filter((f) => f.startsWith('.')), [], 'no staging left');
     const body = execFileSync('sqlite3', [path.join(site, 'gazette.db'),
       "SELECT body_html FROM stories WHERE slug = 'classic-post'"], { encoding: 'utf8' });
-    assert.ok(body.includes('src="/media/2024/03/a.jpg"'), body);
-    assert.ok(!body.includes('old.example/wp-content/uploads/2024/03/a.jpg'));
+    assert.ok(body.includes('<source src="/media/2024/03/a.mp3" type="audio/mpeg">'), body);
+    assert.ok(body.includes('https://old.example/wp-content/uploads/2024/03/a.jpg'), 'its URL kept');
   });
 });
 

@@ -233,6 +233,23 @@ describe('where used and deleting', () => {
     assert.equal((await h.get(srv.url, `/media/${small.hash}-30.jpg`)).status, 404);
   });
 
+  test('a caption saved on the item\'s page shows at once on a published story that places it', async () => {
+    const id = sql("SELECT id FROM media WHERE name = 'harbour.png'")[0].id;
+    const story = await a.writeStory(clients.editor, { title: 'Harbour caption', body: `Text.\n\n![Boats](media:${id} "Dusk")\n` }, 'publish');
+    const url = await a.publicPath(clients.editor, story);
+    const before = await h.get(srv.url, url);
+    assert.equal(before.status, 200);
+    assert.match(h.textOf(h.findElement(before.body, 'figcaption', () => true)), /Photo: Jane Doe\/Agency/);
+    const r = await clients.editor.post(`/admin/media/${id}`, { alt: 'Boats at night', caption: 'The harbour after dark',
+      credit: 'Photo: John Roe', focal_x: '0.5', focal_y: '0.5' });
+    assert.equal(r.status, 303);
+    const after = await h.get(srv.url, url); // the cached page was dropped with the change
+    const cap = h.textOf(h.findElement(after.body, 'figcaption', () => true));
+    assert.match(cap, /Photo: John Roe/);
+    assert.doesNotMatch(cap, /Jane Doe/);
+    assert.match(cap, /Dusk/, 'the caption written in the story wins over the library\'s');
+  });
+
   test('chosen as a featured image by its number: listed as such, delete refused', async () => {
     const id = sql("SELECT id FROM media WHERE name = 'authors.png'")[0].id;
     const story = await a.writeStory(clients.editor, { title: 'With a library picture', body: 'Text.', featured_media: String(id) });

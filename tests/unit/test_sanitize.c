@@ -79,6 +79,25 @@ static void test_drops_active_content(void)
 	never("<a href=\"data:text/html,<script>alert(1)</script>\">x</a>", bad);
 }
 
+/* Players keep only the site's own files: a <source> of a /media/ path,
+ * nothing else (no src on the player, no other host, no way out). */
+static void test_players(void)
+{
+	keeps("<audio controls=\"\" preload=\"none\"><source src=\"/media/2024/03/a.mp3\" "
+	      "type=\"audio/mpeg\"></audio>",
+	      "<audio controls=\"\" preload=\"none\"><source src=\"/media/2024/03/a.mp3\" "
+	      "type=\"audio/mpeg\"></audio>");
+	keeps("<video controls preload=\"none\" poster=\"/media/p.jpg\" width=\"640\" autoplay>"
+	      "<source src=\"/media/v.mp4\"></video>",
+	      "<video controls=\"\" preload=\"none\" poster=\"/media/p.jpg\" width=\"640\">"
+	      "<source src=\"/media/v.mp4\"></video>");
+	keeps("<audio src=\"https://old.example/a.mp3\" controls><source src=\"https://old.example/a.mp3\">"
+	      "<source src=\"/media/../gazette.db\"><source src=\"/media//evil.example/a\">"
+	      "<source src=\"/mediax/a.mp3\"><track src=\"/media/t.vtt\"></audio>",
+	      "<audio controls=\"\"></audio>");
+	keeps("<video poster=\"https://old.example/p.jpg\"></video>", "<video></video>");
+}
+
 static void test_text_survives_escaped(void)
 {
 	keeps("a < b &amp;&amp; c > d", "a &lt; b &amp;&amp; c &gt; d");
@@ -181,6 +200,7 @@ int main(void)
 	RUN(test_drops_active_content);
 	RUN(test_text_survives_escaped);
 	RUN(test_embeds);
+	RUN(test_players);
 	RUN(test_url_ok);
 	RUN(test_text);
 	RUN(test_idempotent);

@@ -24,7 +24,62 @@ static void unknown(void *arg, const char *name)
 		unknowns++;
 }
 
-static const struct sc_ctx ctx = { NULL, attachment, unknown };
+static const struct sc_ctx ctx = { NULL, attachment, unknown, NULL, NULL, NULL };
+
+/* Hooks that write what they were given, as the importer's do. */
+static int hook_caption(void *arg, struct buf *out, const char *img, const char *caption)
+{
+	(void)arg;
+	buf_printf(out, "CAPTION{%s|%s}", img ? img : "(none)", caption);
+	return 0;
+}
+
+static int hook_gallery(void *arg, struct buf *out, const char *ids)
+{
+	(void)arg;
+	if (ids && strcmp(ids, "7") == 0)
+		return -1; /* not found: the default HTML */
+	buf_printf(out, "GALLERY{%s}", ids ? ids : "(children)");
+	return 0;
+}
+
+static int hook_player(void *arg, struct buf *out, int video, const char *src)
+{
+	(void)arg;
+	buf_printf(out, "%s{%s}", video ? "VIDEO" : "AUDIO", src);
+	return 0;
+}
+
+static const struct sc_ctx hooks = { NULL, attachment, unknown, hook_caption, hook_gallery,
+				     hook_player };
+
+static void check_hooks(const char *in, const char *want)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	CHECK(shortcodes_expand(in, &b, &hooks) == 0);
+	CHECK_STR(buf_str(&b), want);
+	buf_release(&b);
+}
+
+/* The importer's hooks get the image tag and the caption's HTML, the ids
+ * (none: the post's own attachments) and the file of a player, whichever
+ * attribute or positional URL names it. */
+static void test_hooks(void)
+{
+	check_hooks("<p>[caption id=\"attachment_5\" align=\"alignnone\" width=\"300\"]<a href=\"/full.jpg\">"
+		    "<img src=\"a.jpg\" alt=\"A\" /></a> The <a href=\"/x\">caption</a>[/caption]</p>",
+		    "CAPTION{<img src=\"a.jpg\" alt=\"A\" />| The <a href=\"/x\">caption</a>}");
+	check_hooks("[gallery columns=\"2\" size=\"thumbnail\" link=\"file\"]", "GALLERY{(children)}");
+	check_hooks("[gallery ids=\"9,5\" columns=\"4\"]", "GALLERY{9,5}");
+	lookups = 0;
+	check_hooks("[gallery ids=\"7\"]", "<figure class=\"gallery\"></figure>");
+	check_hooks("[audio https://old.example/wp-content/uploads/a.mp3]",
+		    "AUDIO{https://old.example/wp-content/uploads/a.mp3}");
+	check_hooks("[audio mp3=\"a.mp3\" ogg=\"a.ogg\"][/audio]", "AUDIO{a.mp3}");
+	check_hooks("[video webm=\"v.webm\" width=\"640\"][/video]", "VIDEO{v.webm}");
+	check_hooks("[video src=\"v.mp4\" mp4=\"w.mp4\"]", "VIDEO{v.mp4}");
+}
 
 static void check(const char *in, const char *want)
 {
@@ -72,9 +127,10 @@ static void test_embed_media(void)
 	      "<p><a href=\"https://youtu.be/abc_D-1\">https://youtu.be/abc_D-1</a></p>");
 	check("[embed]https://example.com/page[/embed]",
 	      "<p><a href=\"https://example.com/page\">https://example.com/page</a></p>");
-	check("[audio mp3=\"a.mp3\"]", "<figure class=\"wp-block-audio\"><audio controls=\"\" src=\"a.mp3\"></audio></figure>");
+	/* without a player hook: a link to the file */
+	check("[audio mp3=\"a.mp3\"]", "<p><a href=\"a.mp3\">a.mp3</a></p>");
 	check("[video src='v.mp4' width=640 poster=\"p.jpg\"][/video]",
-	      "<figure class=\"wp-block-video\"><video controls=\"\" src=\"v.mp4\" width=\"640\" poster=\"p.jpg\"></video></figure>");
+	      "<p><a href=\"v.mp4\">v.mp4</a></p>");
 }
 
 static void test_unknown_and_literal(void)
@@ -90,7 +146,7 @@ static void test_unknown_and_literal(void)
 static void test_attr_escaping(void)
 {
 	check("[audio src='\"><script>x</script>']",
-	      "<figure class=\"wp-block-audio\"><audio controls=\"\" src=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\"></audio></figure>");
+	      "<p><a href=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\">&quot;&gt;&lt;script&gt;x&lt;/script&gt;</a></p>");
 }
 
 int main(void)
@@ -100,6 +156,7 @@ int main(void)
 	RUN(test_embed_media);
 	RUN(test_unknown_and_literal);
 	RUN(test_attr_escaping);
+	RUN(test_hooks);
 	RUN(test_key_equals_at_end);
 	return T_DONE();
 }

@@ -1,0 +1,251 @@
+/*
+ * figure: library pictures as HTML (see figure.h). The record's variant
+ * list ("320x213 640x427 ...") and format list ("webp jpg avif") say which
+ * files exist; every srcset lists all widths of one format, the <img>
+ * falls back to JPEG (or the first format the record has), and the
+ * <source> elements come first in the order browsers should prefer:
+ * AVIF, then WebP.
+ *
+ * The one design decision: width and height come from the record (the
+ * upright original), so every variant, being the same picture scaled, has
+ * the aspect ratio the browser reserves before any byte arrives.
+ */
+#include "figure.h"
+#include "media.h"
+#include "../content/markdown.h"
+#include "../render/escape.h"
+#include "../store/store_media.h"
+#include "../util/pool.h"
+
+#include <string.h>
+
+static const enum media_format source_order[] = { MEDIA_AVIF, MEDIA_WEBP };
+
+static int has_format(const struct media_made *mm, enum media_format f)
+{
+	return (mm->formats & (1u << f)) != 0;
+}
+
+/* The format of the <img>: JPEG when there is one (every browser shows
+ * it), else WebP, else AVIF. */
+static enum media_format img_format(const struct media_made *mm)
+{
+	if (has_format(mm, MEDIA_JPEG))
+		return MEDIA_JPEG;
+	return has_format(mm, MEDIA_WEBP) ? MEDIA_WEBP : MEDIA_AVIF;
+}
+
+/* /media/HASH-WIDTH.EXT, escaped for an attribute. */
+static void variant_url(struct buf *out, const char *hash, int width, enum media_format f)
+{
+	html_raw(out, "/media/");
+	html_attr(out, hash);
+	buf_printf(out, "-%d.", width);
+	html_raw(out, media_format_ext(f));
+}
+
+/* "URL 320w, URL 640w" for variants [0, upto) of format f. */
+static void srcset(struct buf *out, const char *hash, const struct media_made *mm, size_t upto,
+		   enum media_format f)
+{
+	for (size_t i = 0; i < upto; i++) {
+		if (i)
+			html_raw(out, ", ");
+		variant_url(out, hash, mm->v[i].width, f);
+		buf_printf(out, " %dw", mm->v[i].width);
+	}
+}
+
+static const char *or_default(const char *s, const char *dflt)
+{
+	return s ? s : dflt ? dflt : "";
+}
+
+/* The record's size upright; its largest variant's when the record has none. */
+static void picture_size(const struct media_record *m, const struct media_made *mm, int *w, int *h)
+{
+	*w = m->width > 0 && m->height > 0 ? m->width : mm->width;
+	*h = m->width > 0 && m->height > 0 ? m->height : mm->height;
+}
+
+static void img_tag(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		    size_t upto, const char *alt, const char *sizes, const char *cls,
+		    unsigned flags)
+{
+	enum media_format f = img_format(mm);
+	int w, h;
+	picture_size(m, mm, &w, &h);
+	html_raw(out, "<img");
+	if (cls)
+		buf_printf(out, " class=\"%s\"", cls);
+	html_raw(out, " src=\"");
+	variant_url(out, m->hash, mm->v[upto / 2].width, f);
+	html_raw(out, "\" srcset=\"");
+	srcset(out, m->hash, mm, upto, f);
+	html_raw(out, "\" sizes=\"");
+	html_attr(out, sizes);
+	buf_printf(out, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
+	html_attr(out, alt);
+	html_raw(out, "\" decoding=\"async\"");
+	html_raw(out, flags & FIGURE_LEAD ? " fetchpriority=\"high\">" : " loading=\"lazy\">");
+}
+
+static void picture(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		    const char *alt, const char *sizes, unsigned flags)
+{
+	html_raw(out, "<picture>");
+	for (size_t i = 0; i < sizeof source_order / sizeof source_order[0]; i++) {
+		enum media_format f = source_order[i];
+		if (!has_format(mm, f) || f == img_format(mm))
+			continue;
+		buf_printf(out, "<source type=\"%s\" srcset=\"", media_format_mime(f));
+		srcset(out, m->hash, mm, mm->nv, f);
+		html_raw(out, "\" sizes=\"");
+		html_attr(out, sizes);
+		html_raw(out, "\">");
+	}
+	img_tag(out, m, mm, mm->nv, alt, sizes, NULL, flags);
+	html_raw(out, "</picture>");
+}
+
+static void figcaption(struct buf *out, const char *caption, const char *credit)
+{
+	if (!*caption && !*credit)
+		return;
+	html_raw(out, "<figcaption>");
+	html_text(out, caption);
+	if (*credit) {
+		html_raw(out, *caption ? " <span class=\"credit\">" : "<span class=\"credit\">");
+		html_text(out, credit);
+		html_raw(out, "</span>");
+	}
+	html_raw(out, "</figcaption>");
+}
+
+void figure_missing_html(struct buf *out, const char *alt)
+{
+	markdown_media_missing(out, alt);
+}
+
+/* Parses m's lists into mm; writes the missing marker and returns -1 when
+ * they do not name one file. */
+static int parse(struct buf *out, const struct media_record *m, const char *alt,
+		 struct media_made *mm)
+{
+	if (m->hash && media_variants_parse(m->variants, m->formats, mm) == 0)
+		return 0;
+	figure_missing_html(out, or_default(alt, m->alt));
+	return -1;
+}
+
+/* The inline form: the variants no wider than the second (two widths
+ * cover a small picture at 1x and 2x). */
+static void inline_img(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		       const char *alt, const char *sizes, unsigned flags)
+{
+	size_t upto = mm->nv < 2 ? mm->nv : 2;
+	img_tag(out, m, mm, upto, alt, or_default(sizes, INLINE_SIZES), "media-inline", flags);
+}
+
+void figure_html(struct buf *out, const struct media_record *m, const char *alt, const char *caption,
+		 const char *sizes, unsigned flags)
+{
+	struct media_made mm;
+	if (parse(out, m, alt, &mm) < 0)
+		return;
+	alt = or_default(alt, m->alt);
+	if (flags & FIGURE_INLINE) {
+		inline_img(out, m, &mm, alt, sizes, flags);
+		return;
+	}
+	html_raw(out, "<figure class=\"figure\">");
+	picture(out, m, &mm, alt, or_default(sizes, FIGURE_SIZES), flags);
+	figcaption(out, or_default(caption, m->caption), or_default(m->credit, NULL));
+	html_raw(out, "</figure>");
+}
+
+/* The full-size view of one gallery picture: hidden until its id is the
+ * page's :target; its picture is sized for the whole window (the widest
+ * variant only where the screen needs it) and lazy, so a hidden view costs
+ * nothing where lazy loading works (browsers load lazy pictures at once
+ * when JavaScript is off). */
+static void lightbox(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		     long long gallery_id)
+{
+	buf_printf(out, "<div class=\"lightbox\" id=\"gz-media-%lld\">", m->id);
+	buf_printf(out, "<a class=\"lightbox-close\" href=\"#gz-gallery-%lld\">Close</a>",
+		   gallery_id);
+	picture(out, m, mm, or_default(m->alt, NULL), LIGHTBOX_SIZES, 0);
+	html_raw(out, "</div>");
+}
+
+void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
+		  unsigned flags)
+{
+	if (!n)
+		return;
+	sizes = or_default(sizes, GALLERY_SIZES);
+	buf_printf(out, "<div class=\"gallery\" id=\"gz-gallery-%lld\">", ms[0].id);
+	for (size_t i = 0; i < n; i++) {
+		const struct media_record *m = &ms[i];
+		struct media_made mm;
+		if (parse(out, m, NULL, &mm) < 0)
+			continue;
+		html_raw(out, "<figure class=\"figure\">");
+		buf_printf(out, "<a class=\"gallery-link\" href=\"#gz-media-%lld\">", m->id);
+		picture(out, m, &mm, or_default(m->alt, NULL), sizes, i == 0 ? flags : 0);
+		html_raw(out, "</a>");
+		figcaption(out, or_default(m->caption, NULL), or_default(m->credit, NULL));
+		html_raw(out, "</figure>");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct media_made mm;
+		if (ms[i].hash && media_variants_parse(ms[i].variants, ms[i].formats, &mm) == 0)
+			lightbox(out, &ms[i], &mm, ms[0].id);
+	}
+	html_raw(out, "</div>");
+}
+
+/* ---- feeds ---- */
+
+#define LIGHTBOX "<div class=\"lightbox\""
+
+/* Writes html to out as figure_feed_html describes. Our markup is regular:
+ * text never holds a raw '<' or '>' (escaped), a lightbox holds no <div>. */
+static void feed_copy(const char *html, const char *base_url, struct buf *out)
+{
+	int in_tag = 0;
+	for (const char *s = html; *s;) {
+		if (*s == '<' && strncmp(s, LIGHTBOX, sizeof LIGHTBOX - 1) == 0) {
+			const char *end = strstr(s, "</div>");
+			if (!end)
+				break;
+			s = end + 6;
+			continue;
+		}
+		if (*s == '<')
+			in_tag = 1;
+		else if (*s == '>')
+			in_tag = 0;
+		if (in_tag && (strncmp(s, "\"/media/", 8) == 0 || strncmp(s, ", /media/", 9) == 0)) {
+			size_t lead = *s == '"' ? 1 : 2;
+			buf_add(out, s, lead);
+			buf_puts(out, base_url);
+			s += lead;
+			continue;
+		}
+		buf_putc(out, *s++);
+	}
+}
+
+const char *figure_feed_html(struct pool *p, const char *html, const char *base_url)
+{
+	if (!html || !strstr(html, "/media/"))
+		return html;
+	struct buf b;
+	buf_init(&b, 0);
+	feed_copy(html, base_url ? base_url : "", &b);
+	const char *out = b.err ? html : pool_strdup(p, buf_str(&b));
+	buf_release(&b);
+	return out;
+}

@@ -1,0 +1,281 @@
+/*
+ * Unit tests for src/media/figure.c: every attribute of a library
+ * picture's figure (sources per format, srcset of every width, sizes,
+ * src of a middle JPEG, width/height, alt, decoding, lazy or lead),
+ * the figcaption with caption and credit and its absence, hostile alt,
+ * caption and credit escaped, missing formats, a picture narrower than
+ * 320, the inline form, the gallery and its no-JavaScript full-size view,
+ * and a record whose lists are broken.
+ */
+#include "../../src/media/figure.h"
+#include "../../src/render/escape.h"
+#include "../../src/store/store_media.h"
+#include "../../src/util/pool.h"
+#include "t.h"
+
+#include <stdlib.h>
+
+#define HASH "0123456789abcdef"
+
+static struct media_record rec(void)
+{
+	struct media_record m = { 0 };
+	m.id = 42;
+	m.hash = HASH;
+	m.width = 3000;
+	m.height = 2000;
+	m.alt = "A harbour at dawn";
+	m.caption = "Boats leave before six.";
+	m.credit = "Photo: Ana Lima";
+	m.variants = "320x213 640x427 960x640 1280x853 1920x1280";
+	m.formats = "webp jpg avif";
+	return m;
+}
+
+static char *fig(const struct media_record *m, const char *alt, const char *caption,
+		 const char *sizes, unsigned flags)
+{
+	struct buf b = BUF_INIT;
+	figure_html(&b, m, alt, caption, sizes, flags);
+	CHECK(!b.err);
+	return buf_detach(&b, NULL);
+}
+
+static void test_full_figure(void)
+{
+	struct media_record m = rec();
+	char *h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_STR(h,
+		  "<figure class=\"figure\"><picture>"
+		  "<source type=\"image/avif\" srcset=\"/media/" HASH "-320.avif 320w, /media/" HASH
+		  "-640.avif 640w, /media/" HASH "-960.avif 960w, /media/" HASH
+		  "-1280.avif 1280w, /media/" HASH "-1920.avif 1920w\" sizes=\"" FIGURE_SIZES "\">"
+		  "<source type=\"image/webp\" srcset=\"/media/" HASH "-320.webp 320w, /media/" HASH
+		  "-640.webp 640w, /media/" HASH "-960.webp 960w, /media/" HASH
+		  "-1280.webp 1280w, /media/" HASH "-1920.webp 1920w\" sizes=\"" FIGURE_SIZES "\">"
+		  "<img src=\"/media/" HASH "-960.jpg\" srcset=\"/media/" HASH "-320.jpg 320w, /media/" HASH
+		  "-640.jpg 640w, /media/" HASH "-960.jpg 960w, /media/" HASH
+		  "-1280.jpg 1280w, /media/" HASH "-1920.jpg 1920w\" sizes=\"" FIGURE_SIZES "\""
+		  " width=\"3000\" height=\"2000\" alt=\"A harbour at dawn\" decoding=\"async\""
+		  " loading=\"lazy\"></picture>"
+		  "<figcaption>Boats leave before six. <span class=\"credit\">Photo: Ana Lima</span>"
+		  "</figcaption></figure>");
+	free(h);
+}
+
+static void test_lead_and_overrides(void)
+{
+	struct media_record m = rec();
+	char *h = fig(&m, "Given alt", "Given caption", "50vw", FIGURE_LEAD);
+	CHECK_CONTAINS(h, "alt=\"Given alt\" decoding=\"async\" fetchpriority=\"high\">");
+	CHECK(!strstr(h, "loading="));
+	CHECK_CONTAINS(h, "<figcaption>Given caption <span class=\"credit\">");
+	CHECK_CONTAINS(h, "sizes=\"50vw\"");
+	CHECK(!strstr(h, FIGURE_SIZES));
+	free(h);
+}
+
+static void test_caption_credit_omitted(void)
+{
+	struct media_record m = rec();
+	m.credit = "";
+	char *h = fig(&m, NULL, "", NULL, 0);
+	CHECK(!strstr(h, "<figcaption"));
+	CHECK_CONTAINS(h, "</picture></figure>");
+	free(h);
+	m.credit = NULL;
+	m.caption = NULL;
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK(!strstr(h, "<figcaption"));
+	free(h);
+	m.credit = "Only credit";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, "<figcaption><span class=\"credit\">Only credit</span></figcaption>");
+	free(h);
+	m.credit = "";
+	h = fig(&m, NULL, "Only caption", NULL, 0);
+	CHECK_CONTAINS(h, "<figcaption>Only caption</figcaption>");
+	free(h);
+}
+
+static void test_hostile_text_escaped(void)
+{
+	struct media_record m = rec();
+	m.alt = "\"><script>alert(1)</script>";
+	m.caption = "<img src=x onerror=alert(2)>";
+	m.credit = "' onmouseover='x' & <b>";
+	char *h = fig(&m, NULL, NULL, "100vw\" onload=\"x", 0);
+	CHECK(!strstr(h, "<script"));
+	CHECK(!strstr(h, "<img src=x"));
+	CHECK(!strstr(h, "<b>"));
+	CHECK(!strstr(h, "\" onload=\""));
+	CHECK_CONTAINS(h, "alt=\"&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;\"");
+	CHECK_CONTAINS(h, "<figcaption>&lt;img src=x onerror=alert(2)&gt; <span class=\"credit\">"
+			  "&#39; onmouseover=&#39;x&#39; &amp; &lt;b&gt;</span>");
+	free(h);
+	m.hash = "\"><script>";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK(!strstr(h, "<script"));
+	free(h);
+}
+
+static void test_formats_missing(void)
+{
+	struct media_record m = rec();
+	m.formats = "webp jpg";
+	char *h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK(!strstr(h, "avif"));
+	CHECK_CONTAINS(h, "<picture><source type=\"image/webp\"");
+	free(h);
+	m.formats = "jpg";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK(!strstr(h, "<source"));
+	CHECK_CONTAINS(h, "<picture><img src=\"/media/" HASH "-960.jpg\"");
+	free(h);
+	m.formats = "webp";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK(!strstr(h, "<source"));
+	CHECK(!strstr(h, ".jpg"));
+	CHECK_CONTAINS(h, "<img src=\"/media/" HASH "-960.webp\" srcset=\"/media/" HASH
+			  "-320.webp 320w,");
+	free(h);
+}
+
+static void test_narrow_picture(void)
+{
+	struct media_record m = rec();
+	m.width = 200;
+	m.height = 150;
+	m.variants = "200x150";
+	char *h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, "<source type=\"image/avif\" srcset=\"/media/" HASH "-200.avif 200w\"");
+	CHECK_CONTAINS(h, "<img src=\"/media/" HASH "-200.jpg\" srcset=\"/media/" HASH
+			  "-200.jpg 200w\"");
+	CHECK_CONTAINS(h, "width=\"200\" height=\"150\"");
+	CHECK(!strstr(h, "-320."));
+	free(h);
+}
+
+static void test_two_variants_middle(void)
+{
+	struct media_record m = rec();
+	m.width = 700;
+	m.height = 700;
+	m.variants = "320x320 640x640";
+	char *h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, "<img src=\"/media/" HASH "-640.jpg\"");
+	free(h);
+}
+
+static void test_broken_record(void)
+{
+	struct media_record m = rec();
+	m.variants = "garbage";
+	char *h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_STR(h, "<span class=\"media-missing\">A harbour at dawn</span>");
+	free(h);
+	m = rec();
+	m.formats = "";
+	h = fig(&m, "<x>", NULL, NULL, 0);
+	CHECK_STR(h, "<span class=\"media-missing\">&lt;x&gt;</span>");
+	free(h);
+}
+
+static void test_inline(void)
+{
+	struct media_record m = rec();
+	char *h = fig(&m, NULL, NULL, NULL, FIGURE_INLINE);
+	CHECK_STR(h, "<img class=\"media-inline\" src=\"/media/" HASH "-640.jpg\" srcset=\"/media/" HASH
+		     "-320.jpg 320w, /media/" HASH "-640.jpg 640w\" sizes=\"" INLINE_SIZES "\""
+		     " width=\"3000\" height=\"2000\" alt=\"A harbour at dawn\" decoding=\"async\""
+		     " loading=\"lazy\">");
+	free(h);
+}
+
+static void test_gallery(void)
+{
+	struct media_record ms[3] = { rec(), rec(), rec() };
+	ms[1].id = 43;
+	ms[1].hash = "fedcba9876543210";
+	ms[1].caption = "Second";
+	ms[1].credit = "";
+	ms[2].id = 44;
+	ms[2].variants = "bad";
+	struct buf b = BUF_INIT;
+	gallery_html(&b, ms, 3, NULL, FIGURE_LEAD);
+	const char *h = buf_str(&b);
+	CHECK(!strncmp(h, "<div class=\"gallery\" id=\"gz-gallery-42\"><figure class=\"figure\">"
+			  "<a class=\"gallery-link\" href=\"#gz-media-42\"><picture>",
+		       strlen("<div class=\"gallery\" id=\"gz-gallery-42\"><figure class=\"figure\">"
+			      "<a class=\"gallery-link\" href=\"#gz-media-42\"><picture>")));
+	CHECK_CONTAINS(h, "sizes=\"" GALLERY_SIZES "\"");
+	CHECK_CONTAINS(h, "</picture></a><figcaption>Boats leave before six.");
+	CHECK_CONTAINS(h, "href=\"#gz-media-43\"");
+	CHECK_CONTAINS(h, "<figcaption>Second</figcaption>");
+	/* the lead only on the first picture */
+	const char *second = strstr(h, "href=\"#gz-media-43\"");
+	CHECK(second && strstr(h, "fetchpriority=\"high\"") < second);
+	CHECK(second && !strstr(second, "fetchpriority"));
+	/* the broken one is its alt, not a hole */
+	CHECK_CONTAINS(h, "<span class=\"media-missing\">A harbour at dawn</span>");
+	CHECK(!strstr(h, "gz-media-44"));
+	/* the full-size views: the picture for the whole window, lazy, and a way back */
+	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-42\"><a class=\"lightbox-close\""
+			  " href=\"#gz-gallery-42\">Close</a><picture><source type=\"image/avif\" srcset=\"/media/"
+			  HASH "-320.avif 320w,");
+	CHECK_CONTAINS(h, "-1920.avif 1920w\" sizes=\"100vw\">");
+	CHECK_CONTAINS(h, "-1920.jpg 1920w\" sizes=\"100vw\" width=\"3000\" height=\"2000\""
+			  " alt=\"A harbour at dawn\" decoding=\"async\" loading=\"lazy\"></picture></div>");
+	CHECK_CONTAINS(h, "<div class=\"lightbox\" id=\"gz-media-43\">");
+	CHECK(!strstr(h, "style="));
+	CHECK(h[strlen(h) - 1] == '>' && !strcmp(h + strlen(h) - 6, "</div>"));
+	buf_release(&b);
+}
+
+static void test_feed(void)
+{
+	struct media_record ms[2] = { rec(), rec() };
+	ms[1].id = 43;
+	struct buf b = BUF_INIT;
+	html_raw(&b, "<p>");
+	html_text(&b, "Text about /media/ and \"/media/x\", /media/y.");
+	html_raw(&b, "</p>\n");
+	figure_html(&b, &ms[0], NULL, NULL, NULL, FIGURE_LEAD);
+	gallery_html(&b, ms, 2, NULL, 0);
+	struct pool *p = pool_new();
+	const char *f = figure_feed_html(p, buf_str(&b), "https://news.example");
+	/* text is left as it was; every URL in a tag is absolute */
+	CHECK_CONTAINS(f, "<p>Text about /media/ and &quot;/media/x&quot;, /media/y.</p>");
+	CHECK_CONTAINS(f, "<img src=\"https://news.example/media/" HASH "-960.jpg\" srcset=\""
+			  "https://news.example/media/" HASH "-320.jpg 320w, https://news.example/media/" HASH
+			  "-640.jpg 640w,");
+	CHECK_CONTAINS(f, "<source type=\"image/avif\" srcset=\"https://news.example/media/" HASH
+			  "-320.avif 320w, https://news.example/media/");
+	CHECK(!strstr(f, "=\"/media/"));
+	CHECK(!strstr(f, "w, /media/"));
+	/* the full-size views only CSS hides are gone, the gallery stays whole */
+	CHECK(!strstr(f, "lightbox"));
+	CHECK_CONTAINS(f, "<div class=\"gallery\" id=\"gz-gallery-42\">");
+	CHECK_CONTAINS(f, "</figure></div>");
+	/* nothing to change: the same string */
+	const char *plain = "<p>No pictures.</p>";
+	CHECK(figure_feed_html(p, plain, "https://x") == plain);
+	pool_free(p);
+	buf_release(&b);
+}
+
+int main(void)
+{
+	RUN(test_full_figure);
+	RUN(test_lead_and_overrides);
+	RUN(test_caption_credit_omitted);
+	RUN(test_hostile_text_escaped);
+	RUN(test_formats_missing);
+	RUN(test_narrow_picture);
+	RUN(test_two_variants_middle);
+	RUN(test_broken_record);
+	RUN(test_inline);
+	RUN(test_gallery);
+	RUN(test_feed);
+	return T_DONE();
+}
