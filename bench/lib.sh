@@ -79,9 +79,10 @@ CONF
 }
 
 # Requests per second (and p99 in ms) of one wrk run.
-wrk_rate() { # url connections seconds
-	local out
-	out=$(wrk -t2 -c"$2" -d"$3"s --latency "$1")
+wrk_rate() { # url connections seconds [more wrk arguments, e.g. -s script.lua]
+	local out url=$1 conns=$2 secs=$3
+	shift 3
+	out=$(wrk -t2 -c"$conns" -d"$secs"s --latency "$@" "$url")
 	local rps p99
 	rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}')
