@@ -140,3 +140,4 @@ bench: gazette
 	bench/bigsite.sh
 	bench/media.sh
 	bench/media-serve.sh
+	bench/media-load.sh
