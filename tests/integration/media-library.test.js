@@ -82,14 +82,18 @@ describe('uploading', () => {
     assert.equal(sql('SELECT count(*) AS n FROM media')[0].n, 2);
   });
 
-  test('more files than the per-request cap: 413 saying so, nothing added', async () => {
-    const n = sql('SELECT count(*) AS n FROM media')[0].n;
-    const files = Array.from({ length: 21 }, (_, i) => file(`p${i}.png`, a.png(5 + i, 5), 'image/png'));
-    const r = await upload(clients.editor, files);
-    assert.equal(r.status, 413);
-    assert.match(h.textOf(r.body), /Too many files at once: send at most 20 in one upload/);
-    assert.equal(sql('SELECT count(*) AS n FROM media')[0].n, n);
-  });
+  for (const count of [21, 50]) {
+    test(`${count} files at once, past the per-request cap: 413 saying so, nothing added`, async () => {
+      const n = sql('SELECT count(*) AS n FROM media')[0].n;
+      const before = mediaFiles();
+      const files = Array.from({ length: count }, (_, i) => file(`p${i}.png`, a.png(5 + i, 5), 'image/png'));
+      const r = await upload(clients.editor, files);
+      assert.equal(r.status, 413);
+      assert.match(h.textOf(r.body), /Too many files at once: send at most 20 in one upload/);
+      assert.equal(sql('SELECT count(*) AS n FROM media')[0].n, n);
+      assert.deepEqual(mediaFiles(), before, 'no file left in media/');
+    });
+  }
 
   test('a file over upload_limit: 413, nothing added', async () => {
     const n = sql('SELECT count(*) AS n FROM media')[0].n;
