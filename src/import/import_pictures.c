@@ -337,6 +337,18 @@ int import_pictures_caption(struct imp *im, struct placed *pl, struct buf *out, 
 	return r == PIC_FOUND || r == PIC_DRY ? 0 : -1;
 }
 
+/* Appends a to v (n of cap slots), doubling it from the pool when full. */
+static void push(struct pool *p, struct attach ***v, size_t *n, size_t *cap, struct attach *a)
+{
+	if (*n == *cap) {
+		struct attach **nv = pool_alloc(p, *cap * 2 * sizeof *nv);
+		memcpy(nv, *v, *n * sizeof **v);
+		*v = nv;
+		*cap *= 2;
+	}
+	(*v)[(*n)++] = a;
+}
+
 /* A gallery's attachments: those named (ids, in that order) or the
  * post's children in menu order. */
 static size_t gallery_ids(struct imp *im, struct pool *p, const char *ids, struct attach ***out)
@@ -357,13 +369,7 @@ static size_t gallery_ids(struct imp *im, struct pool *p, const char *ids, struc
 			struct attach *a = k ? import_attach_find(&im->att, id, 0) : NULL;
 			if (!a)
 				continue;
-			if (n == cap) {
-				struct attach **nv = pool_alloc(p, cap * 2 * sizeof *nv);
-				memcpy(nv, v, n * sizeof *v);
-				v = nv;
-				cap *= 2;
-			}
-			v[n++] = a;
+			push(p, &v, &n, &cap, a);
 		}
 	} else {
 		for (size_t i = 0; i < im->att.cap; i++) {
@@ -371,13 +377,7 @@ static size_t gallery_ids(struct imp *im, struct pool *p, const char *ids, struc
 			if (!a->id || !a->parent || !im->post_id || strcmp(a->parent, im->post_id) != 0 ||
 			    !a->url || !import_is_picture(a->url))
 				continue;
-			if (n == cap) {
-				struct attach **nv = pool_alloc(p, cap * 2 * sizeof *nv);
-				memcpy(nv, v, n * sizeof *v);
-				v = nv;
-				cap *= 2;
-			}
-			v[n++] = a;
+			push(p, &v, &n, &cap, a);
 		}
 		for (size_t i = 1; i < n; i++) /* menu_order, then ID, as WordPress sorts */
 			for (size_t k = i; k > 0; k--) {
