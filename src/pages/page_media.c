@@ -42,10 +42,20 @@ static const char *media_type(const char *path)
 	return NULL;
 }
 
+/* 1 when a segment of rel begins with a dot: files being written
+ * (.tmp-...), an import's staging folder (.import-PID/), never served. */
+static int hidden(const char *rel)
+{
+	for (const char *s = rel; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL)
+		if (*s == '.')
+			return 1;
+	return 0;
+}
+
 void page_media(struct req *rq, struct resp *rs)
 {
 	const char *path = pool_printf(rq->pool, "%s/media/%s", rq->site->dir, rq->params[0]);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = hidden(rq->params[0]) ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat sb;
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		if (fd >= 0)

@@ -184,4 +184,16 @@ describe('gazette media and /media/', () => {
     r = await h.get(srv.url, `/media/%2e%2e/media-originals/${hash}.jpg`);
     assert.ok([400, 404].includes(r.status), `status ${r.status}`);
   });
+
+  test('files and folders whose name begins with a dot are never served (files being written, an import\'s staging)', async () => {
+    fs.writeFileSync(path.join(dir, 'media', `.tmp-${hash}-320.jpg`), Buffer.alloc(100, 1));
+    fs.mkdirSync(path.join(dir, 'media', '.import-123', '2024'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'media', '.import-123', '2024', 'report.pdf'), '%PDF-1.4\n');
+    for (const u of [`/media/.tmp-${hash}-320.jpg`, '/media/.import-123/2024/report.pdf', '/media/.import-123/2024/']) {
+      const r = await h.get(srv.url, u);
+      assert.equal(r.status, 404, u);
+    }
+    fs.writeFileSync(path.join(dir, 'media', 'a.b.mp3'), Buffer.alloc(10, 2));
+    assert.equal((await h.get(srv.url, '/media/a.b.mp3')).status, 200, 'a dot inside a name is fine');
+  });
 });
