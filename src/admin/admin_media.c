@@ -106,9 +106,10 @@ int admin_media_take(struct req *rq, const struct media_input *in, struct media_
 			.variants = media_variants_text(rq->pool, &made),
 			.formats = media_formats_text(rq->pool, made.formats),
 		};
-		rc = store_media_add(rq->store, out, &out->id);
+		rc = store_media_add(rq->store, rq->pool, out, added);
+		if (rc == STORE_OK && !*added)
+			return 0; /* the same picture, recorded by another taker meanwhile */
 		if (rc == STORE_OK) {
-			*added = 1;
 			log_info("admin: %s added media %lld (%s, %dx%d)", rq->user->email, out->id,
 				 out->name, out->width, out->height);
 			return 0;

@@ -99,10 +99,16 @@ static int add(struct store *st, struct pool *p, const struct opts *o, const cha
 		.variants = media_variants_text(p, &made),
 		.formats = media_formats_text(p, made.formats),
 	};
-	if (store_media_add(st, &r, &r.id) != STORE_OK) {
+	int added;
+	if (store_media_add(st, p, &r, &added) != STORE_OK) {
 		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
 		media_remove(p, o->dir, in.hash, in.ext, &made);
 		return 1;
+	}
+	if (!added) { /* recorded by another taker meanwhile */
+		printf("already in the library as media %lld (%s)\n", r.id, r.name);
+		print_markdown(p, &r);
+		return 0;
 	}
 	printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
 	       r.variants, r.formats);

@@ -220,8 +220,6 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 		import_warn(im, "%s: not taken into the library: %s", rel, err);
 		return PIC_REFUSED;
 	}
-	buf_printf(&im->made, "%s\t%s\t%s\t%s\n", in.hash, in.ext, media_variants_text(p, &made),
-		   media_formats_text(p, made.formats));
 	*m = (struct media_record){
 		.hash = pool_strdup(p, in.hash), .name = in.name, .mime = in.mime, .ext = in.ext,
 		.width = made.width, .height = made.height, .bytes = (long long)in.len,
@@ -230,12 +228,20 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 		.credit = "", .focal_x = 0.5, .focal_y = 0.5,
 		.variants = media_variants_text(p, &made), .formats = media_formats_text(p, made.formats),
 	};
-	if (store_media_add(im->st, m, &m->id) != STORE_OK) {
+	int added;
+	if (store_media_add(im->st, p, m, &added) != STORE_OK) {
 		c->media_id = -1;
 		import_warn(im, "%s: not added to the library: %s", rel, store_errmsg(im->st));
+		media_remove(p, im->site_dir, in.hash, in.ext, &made);
 		return PIC_REFUSED;
 	}
 	c->media_id = m->id;
+	if (!added) { /* recorded by another taker meanwhile: its files */
+		im->lib_known++;
+		return PIC_FOUND;
+	}
+	/* removed again if the import does not commit (import_pictures_discard) */
+	buf_printf(&im->made, "%s\t%s\t%s\t%s\n", in.hash, in.ext, m->variants, m->formats);
 	im->lib_added++;
 	im->changed = 1;
 	return PIC_FOUND;

@@ -113,6 +113,11 @@ static int avif_works(void)
 
 static void start(void)
 {
+	if (sodium_init() < 0) { /* the content hash and temp names */
+		snprintf(init_err, sizeof init_err, "libsodium could not start");
+		init_failed = 1;
+		return;
+	}
 	if (VIPS_INIT("gazette")) {
 		snprintf(init_err, sizeof init_err, "libvips: %s", vips_error_buffer());
 		init_failed = 1;
@@ -625,8 +630,13 @@ struct staged {
 static int stage(struct pool *p, struct staged *s, const char *dir, const char *name,
 		 const void *data, size_t len, char *err, size_t errlen)
 {
-	const char *tmp = pool_printf(p, "%s/.tmp-%s", dir, name);
-	unlink(tmp); /* a crashed run's leftover of the same picture */
+	/* a name of this writer's own: two takers of the same picture at once
+	 * (an upload and an import) never write into each other's files */
+	unsigned char r[8];
+	randombytes_buf(r, sizeof r);
+	char hex[2 * sizeof r + 1];
+	sodium_bin2hex(hex, sizeof hex, r, sizeof r);
+	const char *tmp = pool_printf(p, "%s/.tmp-%s-%s", dir, hex, name);
 	if (fileio_create_synced(tmp, data, len)) {
 		snprintf(err, errlen, "could not write %s: %s", tmp, strerror(errno));
 		log_error("media: %s", err);

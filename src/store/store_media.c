@@ -60,8 +60,9 @@ static void row_media(struct pool *p, sqlite3_stmt *s, void *e)
 
 static int focal_ok(double v) { return v >= 0.0 && v <= 1.0; }
 
-int store_media_add(struct store *st, const struct media_record *r, long long *id)
+int store_media_add(struct store *st, struct pool *p, struct media_record *r, int *added)
 {
+	*added = 0;
 	sqlite3_stmt *s = stmt(st, SQL_ADD);
 	if (!s)
 		return STORE_ERROR;
@@ -88,8 +89,9 @@ int store_media_add(struct store *st, const struct media_record *r, long long *i
 	if (exec_step(st, s, "media add"))
 		return STORE_ERROR;
 	if (sqlite3_changes(st->db) == 0)
-		return STORE_CONFLICT;
-	*id = sqlite3_last_insert_rowid(st->db);
+		return store_media_by_hash(st, p, r->hash, r);
+	r->id = sqlite3_last_insert_rowid(st->db);
+	*added = 1;
 	return STORE_OK;
 }
 

@@ -30,9 +30,11 @@ struct media_record {
 	const char *formats;   /* "webp jpg avif" */
 };
 
-/* Adds r (id and created_at are set here: *id the new record's).
- * STORE_CONFLICT when a record has the same hash. */
-int store_media_add(struct store *st, const struct media_record *r, long long *id);
+/* Adds r (id and created_at are set here: r->id the new record's), *added
+ * 1. When a record has the same hash already (another upload, import or
+ * command of the same bytes got in first: both made the same files), r
+ * becomes that record and *added 0: the caller keeps the files. */
+int store_media_add(struct store *st, struct pool *p, struct media_record *r, int *added);
 int store_media_get(struct store *st, struct pool *p, long long id, struct media_record *out);
 /* The record of a content hash, STORE_NOTFOUND when none. */
 int store_media_by_hash(struct store *st, struct pool *p, const char *hash,

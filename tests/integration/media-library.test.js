@@ -331,3 +331,25 @@ describe('a byline photo', () => {
     assert.equal(d.status, 409);
   });
 });
+
+describe('two takers at once', () => {
+  test('the same picture sent twice at once (a double click, two editors): one record, its files all there', async () => {
+    for (let round = 0; round < 3; round++) {
+      const same = a.png(701 + round, 500); // a new picture each round
+      const rs = await Promise.all([upload(clients.editor, [file('twice.png', same, 'image/png')]),
+        upload(clients.admin, [file('twice-again.png', same, 'image/png')])]);
+      for (const r of rs) assert.ok(r.status < 400, `status ${r.status}`);
+      const rows = sql(`SELECT id, hash, variants, formats FROM media WHERE width = ${701 + round}`);
+      assert.equal(rows.length, 1, 'one record');
+      const { hash, variants, formats } = rows[0];
+      for (const v of variants.split(' ')) {
+        for (const f of formats.split(' ')) {
+          const r = await h.get(srv.url, `/media/${hash}-${v.split('x')[0]}.${f}`);
+          assert.equal(r.status, 200, `${hash}-${v} ${f}`);
+        }
+      }
+      assert.ok(originals().some((f) => f.startsWith(hash)), 'the original stays');
+      assert.ok(!mediaFiles().some((f) => f.startsWith('.tmp-')), 'no temp file left');
+    }
+  });
+});

@@ -69,8 +69,9 @@ static void refresh_follows_the_library(void)
 				  .alt = "A boat", .caption = "Old caption", .credit = "Photo: A",
 				  .focal_x = .5, .focal_y = .5, .variants = "320x200 640x400",
 				  .formats = "webp jpg" };
-	long long mid;
-	CHECK(store_media_add(st, &m, &mid) == STORE_OK);
+	int added;
+	CHECK(store_media_add(st, p, &m, &added) == STORE_OK);
+	long long mid = m.id;
 	CHECK(mid == 1);
 
 	struct story *list;
