@@ -168,6 +168,26 @@ describe('lists show the featured pictures', () => {
   });
 });
 
+describe('older stories', () => {
+  test('a story with only the old featured columns shows its one JPEG, with its size', async () => {
+    const p = pics['tower.png'];
+    const id = await a.writeStory(ed, { title: 'Old columns only', body: 'From an older import.', tags: 'Oldcolumns', featured_media: String(p.id) });
+    const row = sql(`SELECT featured_image, featured_width, featured_height FROM stories WHERE id = ${id}`)[0];
+    assert.match(row.featured_image, new RegExp(`^/media/${p.hash}-\\d+\\.jpg$`));
+    sql(`UPDATE stories SET featured_media_id = NULL WHERE id = ${id}`); // as imported before the library
+    const r = await h.get(srv.url, '/tag/oldcolumns');
+    assert.equal(r.status, 200);
+    const imgs = cardImgs(r.body);
+    assert.equal(imgs.length, 1);
+    assert.deepEqual([imgs[0].attrs.src, imgs[0].attrs.width, imgs[0].attrs.height, imgs[0].attrs.loading],
+      [row.featured_image, String(row.featured_width), String(row.featured_height), 'lazy']);
+    assert.equal(imgs[0].attrs.class, 'card-img', 'centred: no focal classes');
+    assert.ok(!r.body.includes('<picture class="card-pic">'));
+    const story = await h.get(srv.url, await a.publicPath(ed, id));
+    assert.match(story.body, new RegExp(`<figure class="featured"><img src="${row.featured_image}" width="${row.featured_width}" height="${row.featured_height}"`));
+  });
+});
+
 describe('the story page', () => {
   test('leads with the library figure: sources, srcset, caption and credit, fetched first', async () => {
     const s = stories['Harbour of quokkaport'];
