@@ -212,6 +212,8 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 		tv_put_str(og, "image", absolute(rq, im.path));
 		tv_put_int(og, "image_width", im.width);
 		tv_put_int(og, "image_height", im.height);
+		if (s->media && *s->media->alt) /* for readers who cannot see it */
+			tv_put_str(og, "image_alt", s->media->alt);
 	}
 	tv_put_str(og, "published_time", date_iso(p, s->published_at));
 	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at

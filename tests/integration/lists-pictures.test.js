@@ -227,6 +227,9 @@ describe('the story page', () => {
     assert.match(meta['og:image'], new RegExp(`/media/${p.hash}-1280\\.jpg$`));
     assert.equal(meta['og:image:width'], '1280');
     assert.equal(meta['og:image:height'], '853');
+    assert.equal(meta['og:image:alt'], 'Boats in the harbour', 'the picture\'s alt text');
+    const twAlt = h.findTags(r.body, 'meta').find((t) => t.attrs.name === 'twitter:image:alt');
+    assert.equal(twAlt.attrs.content, 'Boats in the harbour');
     const card = h.findTags(r.body, 'meta').find((t) => t.attrs.name === 'twitter:card');
     assert.equal(card.attrs.content, 'summary_large_image');
     const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(r.body)[1]);
