@@ -44,15 +44,25 @@ static void variant_url(struct buf *out, const char *hash, int width, enum media
 	html_raw(out, media_format_ext(f));
 }
 
-/* "URL 320w, URL 640w" for variants [0, upto) of format f. */
-static void srcset(struct buf *out, const char *hash, const struct media_made *mm, size_t upto,
-		   enum media_format f)
+/* What one <img> (and its <source>s) lists and says. */
+struct pic {
+	size_t upto;       /* variants [0, upto) */
+	int w, h;          /* its width and height attributes */
+	int num, den;      /* width descriptors: each variant's width x num / den */
+	const char *cls;   /* its class, or NULL */
+	int fx, fy;        /* focal classes fx-N fy-N, or -1 for none */
+};
+
+/* "URL 320w, URL 640w" for the variants p lists of format f. */
+static void srcset(struct buf *out, const char *hash, const struct media_made *mm,
+		   const struct pic *pc, enum media_format f)
 {
-	for (size_t i = 0; i < upto; i++) {
+	for (size_t i = 0; i < pc->upto; i++) {
 		if (i)
 			html_raw(out, ", ");
 		variant_url(out, hash, mm->v[i].width, f);
-		buf_printf(out, " %dw", mm->v[i].width);
+		long long d = ((long long)mm->v[i].width * pc->num + pc->den / 2) / pc->den;
+		buf_printf(out, " %lldw", d > 0 ? d : 1);
 	}
 }
 
@@ -68,43 +78,63 @@ static void picture_size(const struct media_record *m, const struct media_made *
 	*h = m->width > 0 && m->height > 0 ? m->height : mm->height;
 }
 
-static void img_tag(struct buf *out, const struct media_record *m, const struct media_made *mm,
-		    size_t upto, const char *alt, const char *sizes, const char *cls,
-		    unsigned flags)
+/* A whole picture's <img>: its own size, every width as it is. */
+static struct pic whole(const struct media_record *m, const struct media_made *mm, size_t upto,
+			const char *cls)
 {
-	enum media_format f = img_format(mm);
-	int w, h;
-	picture_size(m, mm, &w, &h);
-	html_raw(out, "<img");
-	if (cls)
-		buf_printf(out, " class=\"%s\"", cls);
-	html_raw(out, " src=\"");
-	variant_url(out, m->hash, mm->v[upto / 2].width, f);
-	html_raw(out, "\" srcset=\"");
-	srcset(out, m->hash, mm, upto, f);
-	html_raw(out, "\" sizes=\"");
-	html_attr(out, sizes);
-	buf_printf(out, "\" width=\"%d\" height=\"%d\" alt=\"", w, h);
+	struct pic pc = { .upto = upto, .num = 1, .den = 1, .cls = cls, .fx = -1, .fy = -1 };
+	picture_size(m, mm, &pc.w, &pc.h);
+	return pc;
+}
+
+/* The attributes every picture's <img> ends with: its size, alt text and
+ * loading (the lead eager and first, every other one lazy). */
+static void img_end(struct buf *out, int w, int h, const char *alt, unsigned flags)
+{
+	if (w > 0 && h > 0)
+		buf_printf(out, " width=\"%d\" height=\"%d\"", w, h);
+	html_raw(out, " alt=\"");
 	html_attr(out, alt);
 	html_raw(out, "\" decoding=\"async\"");
 	html_raw(out, flags & FIGURE_LEAD ? " fetchpriority=\"high\">" : " loading=\"lazy\">");
 }
 
-static void picture(struct buf *out, const struct media_record *m, const struct media_made *mm,
-		    const char *alt, const char *sizes, unsigned flags)
+static void img_tag(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		    const struct pic *pc, const char *alt, const char *sizes, unsigned flags)
 {
-	html_raw(out, "<picture>");
+	enum media_format f = img_format(mm);
+	html_raw(out, "<img");
+	if (pc->cls) {
+		buf_printf(out, " class=\"%s", pc->cls);
+		if (pc->fx >= 0)
+			buf_printf(out, " fx-%d fy-%d", pc->fx, pc->fy);
+		html_raw(out, "\"");
+	}
+	html_raw(out, " src=\"");
+	variant_url(out, m->hash, mm->v[pc->upto / 2].width, f);
+	html_raw(out, "\" srcset=\"");
+	srcset(out, m->hash, mm, pc, f);
+	html_raw(out, "\" sizes=\"");
+	html_attr(out, sizes);
+	html_raw(out, "\"");
+	img_end(out, pc->w, pc->h, alt, flags);
+}
+
+static void picture(struct buf *out, const struct media_record *m, const struct media_made *mm,
+		    const struct pic *pc, const char *alt, const char *sizes, unsigned flags)
+{
+	html_raw(out, pc->fx >= 0 ? "<picture class=\"card-pic\">" : "<picture>");
 	for (size_t i = 0; i < sizeof source_order / sizeof source_order[0]; i++) {
 		enum media_format f = source_order[i];
 		if (!has_format(mm, f) || f == img_format(mm))
 			continue;
 		buf_printf(out, "<source type=\"%s\" srcset=\"", media_format_mime(f));
-		srcset(out, m->hash, mm, mm->nv, f);
+		srcset(out, m->hash, mm, pc, f);
 		html_raw(out, "\" sizes=\"");
 		html_attr(out, sizes);
 		html_raw(out, "\">");
 	}
-	img_tag(out, m, mm, mm->nv, alt, sizes, NULL, flags);
+	img_tag(out, m, mm, pc, alt, sizes, flags);
 	html_raw(out, "</picture>");
 }
 
@@ -143,8 +173,8 @@ static int parse(struct buf *out, const struct media_record *m, const char *alt,
 static void inline_img(struct buf *out, const struct media_record *m, const struct media_made *mm,
 		       const char *alt, const char *sizes, unsigned flags)
 {
-	size_t upto = mm->nv < 2 ? mm->nv : 2;
-	img_tag(out, m, mm, upto, alt, or_default(sizes, INLINE_SIZES), "media-inline", flags);
+	struct pic pc = whole(m, mm, mm->nv < 2 ? mm->nv : 2, "media-inline");
+	img_tag(out, m, mm, &pc, alt, or_default(sizes, INLINE_SIZES), flags);
 }
 
 void figure_html(struct buf *out, const struct media_record *m, const char *alt, const char *caption,
@@ -158,10 +188,64 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
 		inline_img(out, m, &mm, alt, sizes, flags);
 		return;
 	}
-	html_raw(out, "<figure class=\"figure\">");
-	picture(out, m, &mm, alt, or_default(sizes, FIGURE_SIZES), flags);
+	struct pic pc = whole(m, &mm, mm.nv, NULL);
+	html_raw(out, flags & FIGURE_FEATURED ? "<figure class=\"figure featured\">"
+					      : "<figure class=\"figure\">");
+	picture(out, m, &mm, &pc, alt, or_default(sizes, FIGURE_SIZES), flags);
 	figcaption(out, or_default(caption, m->caption), or_default(m->credit, NULL));
 	html_raw(out, "</figure>");
+}
+
+/* ---- cards ---- */
+
+static int focal_step(double v)
+{
+	int n = (int)(v * CARD_FOCAL_STEPS + 0.5);
+	return n < 0 ? 0 : n > CARD_FOCAL_STEPS ? CARD_FOCAL_STEPS : n;
+}
+
+/* The largest CARD_RATIO box inside a w x h picture: a wider picture
+ * loses its sides, a taller one its top and bottom. */
+static void card_box(int w, int h, int *bw, int *bh)
+{
+	if ((long long)w * CARD_RATIO_H > (long long)h * CARD_RATIO_W) {
+		*bh = h;
+		*bw = (int)(((long long)h * CARD_RATIO_W + CARD_RATIO_H / 2) / CARD_RATIO_H);
+	} else {
+		*bw = w;
+		*bh = (int)(((long long)w * CARD_RATIO_H + CARD_RATIO_W / 2) / CARD_RATIO_W);
+	}
+	if (*bw < 1)
+		*bw = 1;
+	if (*bh < 1)
+		*bh = 1;
+}
+
+int figure_card_html(struct buf *out, const struct media_record *m, const char *alt,
+		     const char *sizes, int max_width, unsigned flags)
+{
+	struct media_made mm;
+	if (!m->hash || media_variants_parse(m->variants, m->formats, &mm) || !mm.nv)
+		return -1;
+	int w, h;
+	picture_size(m, &mm, &w, &h);
+	struct pic pc = { .upto = media_pick(&mm, max_width) + 1, .cls = "card-img",
+			  .fx = focal_step(m->focal_x), .fy = focal_step(m->focal_y) };
+	card_box(w, h, &pc.w, &pc.h);
+	/* a variant's visible part is its width times the crop's share */
+	pc.num = pc.w;
+	pc.den = w > 0 ? w : 1;
+	picture(out, m, &mm, &pc, or_default(alt, m->alt), sizes, flags);
+	return 0;
+}
+
+void figure_card_jpeg_html(struct buf *out, const char *url, int width, int height,
+			   const char *alt, unsigned flags)
+{
+	html_raw(out, "<img class=\"card-img\" src=\"");
+	html_attr(out, url);
+	html_raw(out, "\"");
+	img_end(out, width, height, or_default(alt, NULL), flags);
 }
 
 /* The full-size view of one gallery picture: hidden until its id is the
@@ -175,7 +259,8 @@ static void lightbox(struct buf *out, const struct media_record *m, const struct
 	buf_printf(out, "<div class=\"lightbox\" id=\"gz-media-%lld\">", m->id);
 	buf_printf(out, "<a class=\"lightbox-close\" href=\"#gz-gallery-%lld\">Close</a>",
 		   gallery_id);
-	picture(out, m, mm, or_default(m->alt, NULL), LIGHTBOX_SIZES, 0);
+	struct pic pc = whole(m, mm, mm->nv, NULL);
+	picture(out, m, mm, &pc, or_default(m->alt, NULL), LIGHTBOX_SIZES, 0);
 	html_raw(out, "</div>");
 }
 
@@ -193,7 +278,8 @@ void gallery_html(struct buf *out, const struct media_record *ms, size_t n, cons
 			continue;
 		html_raw(out, "<figure class=\"figure\">");
 		buf_printf(out, "<a class=\"gallery-link\" href=\"#gz-media-%lld\">", m->id);
-		picture(out, m, &mm, or_default(m->alt, NULL), sizes, i == 0 ? flags : 0);
+		struct pic pc = whole(m, &mm, mm.nv, NULL);
+		picture(out, m, &mm, &pc, or_default(m->alt, NULL), sizes, i == 0 ? flags : 0);
 		html_raw(out, "</a>");
 		figcaption(out, or_default(m->caption, NULL), or_default(m->credit, NULL));
 		html_raw(out, "</figure>");

@@ -24,6 +24,7 @@ struct pool;
 enum figure_flag {
 	FIGURE_LEAD = 1,   /* the first picture a reader sees: fetchpriority="high", never lazy */
 	FIGURE_INLINE = 2, /* inside a sentence: a bare <img> of the small variants, no figure */
+	FIGURE_FEATURED = 4, /* a story's featured picture: <figure class="figure featured"> */
 };
 
 /* The sizes attribute when the caller gives none: the story column (38em
@@ -35,6 +36,46 @@ enum figure_flag {
 #define LIGHTBOX_SIZES "100vw"
 /* An inline picture: at most the first variant's width. */
 #define INLINE_SIZES "20rem"
+
+/* A story's card in a list (home, section, tag, author, search, related
+ * links) shows its featured picture cropped to CARD_RATIO_W:CARD_RATIO_H
+ * around its focal point. The sizes match the theme's card widths
+ * (themes/default/style.css, "Summaries"): the home page's lead card
+ * (full width on phones, 3/5 of the page beside its text from 64rem),
+ * the home grid (1, 2 or 3 columns), a list's thumbnail (12rem beside
+ * the text from 40rem) and a related link's (6rem). */
+#define CARD_RATIO_W 3
+#define CARD_RATIO_H 2
+#define CARD_SIZES_LEAD "(min-width: 72rem) 41rem, (min-width: 64rem) calc((100vw - 4rem) * .6), calc(100vw - 2rem)"
+#define CARD_SIZES_GRID                                                                       \
+	"(min-width: 72rem) 22rem, (min-width: 64rem) calc((100vw - 6rem) / 3),"               \
+	" (min-width: 40rem) calc((100vw - 4rem) / 2), calc(100vw - 2rem)"
+#define CARD_SIZES_LIST "(min-width: 40rem) 12rem, calc(100vw - 2rem)"
+#define CARD_SIZES_THUMB "6rem"
+/* The widest variant a card lists: a card is small (the lead card lists all). */
+#define CARD_MAX_WIDTH 960
+#define CARD_LEAD_MAX_WIDTH 1920
+#define CARD_THUMB_WIDTH 320
+/* Focal points are quantized to tenths: classes fx-0 .. fx-10 and fy-0 ..
+ * fy-10 on the <img>, which the theme turns into object-position (no
+ * inline style: the CSP forbids it). */
+#define CARD_FOCAL_STEPS 10
+
+/* Appends m as a card's <picture class="card-pic">: a <source> per
+ * format and a JPEG <img class="card-img fx-X fy-Y"> whose width and
+ * height are the crop's box (the largest CARD_RATIO box inside the
+ * picture), whose srcset lists the variants up to max_width with width
+ * descriptors of the crop's width in each (the part a reader sees), and
+ * which is lazy unless flags has FIGURE_LEAD (then fetchpriority="high").
+ * alt NULL means the record's. Writes nothing when the record's variants
+ * cannot be parsed; returns 0 when it wrote the picture, -1 when not. */
+int figure_card_html(struct buf *out, const struct media_record *m, const char *alt,
+		     const char *sizes, int max_width, unsigned flags);
+/* The same for a story that has only its one served JPEG (older and
+ * imported stories): <img class="card-img"> of url with its own width and
+ * height (left out when unknown), centred in the card's box. */
+void figure_card_jpeg_html(struct buf *out, const char *url, int width, int height,
+			   const char *alt, unsigned flags);
 
 /* Appends m as a <figure class="figure"> (FIGURE_INLINE: a bare <img
  * class="media-inline">). alt and caption NULL mean the record's; "" is

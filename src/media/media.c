@@ -255,6 +255,14 @@ size_t media_pick(const struct media_made *m, int max)
 	return k;
 }
 
+size_t media_pick_atleast(const struct media_made *m, int min)
+{
+	for (size_t i = 0; i < m->nv; i++)
+		if (m->v[i].width >= min)
+			return i;
+	return m->nv ? m->nv - 1 : 0;
+}
+
 int media_jpeg_upto(struct pool *p, const char *media_dir, const char *hash, const char *variants,
 		    const char *fmts, int max_width, struct media_file *out)
 {

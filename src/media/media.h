@@ -117,6 +117,10 @@ int media_variants_parse(const char *variants, const char *formats, struct media
 /* The widest variant of m no wider than max (the narrowest when every
  * one is wider): an index into m->v. */
 size_t media_pick(const struct media_made *m, int max);
+/* The narrowest variant of m at least min wide (the widest when none is):
+ * an index into m->v. OpenGraph's picture asks for 1200 px or more. */
+size_t media_pick_atleast(const struct media_made *m, int min);
+#define MEDIA_SHARE_WIDTH 1200
 
 /* A library item's JPEG variant widest up to max_width (media_pick), for
  * the fields that name one file (a featured image, a byline photo): its

@@ -5,6 +5,7 @@
  */
 #include "pages.h"
 #include "../content/embed.h"
+#include "../media/figure.h"
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
@@ -34,6 +35,21 @@ struct tv *story_summary(struct pool *p, const struct story *s)
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
 	return o;
+}
+
+void story_card_picture(struct pool *p, struct tv *o, const struct story *s, const char *sizes,
+			int max_width, unsigned flags)
+{
+	struct buf b;
+	buf_init(&b, 64u << 10);
+	if (!s->media || figure_card_html(&b, s->media, NULL, sizes, max_width, flags) < 0) {
+		if (s->image.path && *s->image.path)
+			figure_card_jpeg_html(&b, s->image.path, s->image.width, s->image.height,
+					      NULL, flags);
+	}
+	if (b.len && !b.err)
+		tv_put_html(o, "picture_html", pool_strdup(p, buf_str(&b)));
+	buf_release(&b);
 }
 
 const char *page_body_html(struct pool *p, const char *html, unsigned enabled)

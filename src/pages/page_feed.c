@@ -105,10 +105,6 @@ static void stories_feed(struct req *rq, struct resp *rs, enum feed_format fmt,
 		fail(rq, rs);
 		return;
 	}
-	if (store_story_images(rq->store, rq->pool, v, n)) {
-		fail(rq, rs);
-		return;
-	}
 	struct feed_entry *e = pool_alloc(rq->pool, (n + 1) * sizeof *e);
 	for (size_t i = 0; i < n; i++)
 		story_entry(rq, &v[i], &e[i]);

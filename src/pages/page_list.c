@@ -6,6 +6,7 @@
 #include "pages.h"
 #include "../comments/comment_text.h"
 #include "../feeds/feed.h"
+#include "../media/figure.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -180,8 +181,16 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	if (l->kind)
 		page_feeds(rq, ctx, l->path, l->name, NULL);
 	struct tv *stories = tv_list(p);
-	for (size_t i = 0; i < n; i++)
-		tv_append(stories, story_summary(p, &v[i]));
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = story_summary(p, &v[i]);
+		/* the home page's first card is its lead: wide, and the one
+		 * picture fetched first; every other card's waits (lazy) */
+		int lead = !l->kind && i == 0;
+		story_card_picture(p, o, &v[i],
+				   lead ? CARD_SIZES_LEAD : l->kind ? CARD_SIZES_LIST : CARD_SIZES_GRID,
+				   lead ? CARD_LEAD_MAX_WIDTH : CARD_MAX_WIDTH, lead ? FIGURE_LEAD : 0);
+		tv_append(stories, o);
+	}
 	tv_put(ctx, "stories", stories);
 	if (page > 1 || older)
 		tv_put(ctx, "pagination", pagination(p, l->path, page, cursor, v, n, older));

@@ -12,9 +12,11 @@
  */
 #include "pages.h"
 #include "../feeds/feed.h"
+#include "../media/media.h"
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_media.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -105,6 +107,29 @@ static void jkey(struct buf *b, const char *key, const char *val)
 	json_string(b, val);
 }
 
+/* The picture a shared link shows (OpenGraph, Twitter, JSON-LD): of the
+ * featured library picture, the JPEG variant closest to 1200 px wide and
+ * at least that when the original allows; else the story's one served
+ * file. 0 and *out, or -1 when the story has no picture. */
+static int share_image(struct pool *p, const struct story *s, struct story_image *out)
+{
+	struct media_made mm;
+	const struct media_record *m = s->media;
+	if (m && m->hash && media_variants_parse(m->variants, m->formats, &mm) == 0 && mm.nv &&
+	    (mm.formats & 1u << MEDIA_JPEG)) {
+		const struct media_variant *v = &mm.v[media_pick_atleast(&mm, MEDIA_SHARE_WIDTH)];
+		*out = (struct story_image){ pool_cat(p, "/media/",
+						      media_variant_name(p, m->hash, v->width,
+									 MEDIA_JPEG), NULL),
+					     v->width, v->height, 0 };
+		return 0;
+	}
+	if (!s->image.path || !*s->image.path)
+		return -1;
+	*out = s->image;
+	return 0;
+}
+
 /* NewsArticle and BreadcrumbList as one JSON-LD graph. */
 static const char *story_jsonld(struct req *rq, const struct story *s, const char *url)
 {
@@ -120,13 +145,14 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	buf_puts(&b, ",\"mainEntityOfPage\":{\"@type\":\"WebPage\",\"@id\":");
 	json_string(&b, url);
 	buf_puts(&b, "},\"image\":[");
-	if (s->image.path && *s->image.path) { /* the featured image, with its size */
+	struct story_image im;
+	if (share_image(p, s, &im) == 0) { /* the featured image, with its size */
 		buf_puts(&b, "{\"@type\":\"ImageObject\",\"url\":");
-		json_string(&b, absolute(rq, s->image.path));
+		json_string(&b, absolute(rq, im.path));
 		buf_puts(&b, ",\"width\":");
-		buf_puts(&b, pool_lld(p, s->image.width));
+		buf_puts(&b, pool_lld(p, im.width));
 		buf_puts(&b, ",\"height\":");
-		buf_puts(&b, pool_lld(p, s->image.height));
+		buf_puts(&b, pool_lld(p, im.height));
 		buf_putc(&b, '}');
 	} else
 		json_string(&b, logo(rq));
@@ -180,11 +206,14 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 								: rq->site->cfg.tagline);
 	tv_put_str(og, "url", url);
 	tv_put_str(og, "image", logo(rq));
-	int featured = s->image.path && *s->image.path;
+	struct story_image im;
+	int featured = share_image(p, s, &im) == 0;
 	if (featured) {
-		tv_put_str(og, "image", absolute(rq, s->image.path));
-		tv_put_int(og, "image_width", s->image.width);
-		tv_put_int(og, "image_height", s->image.height);
+		tv_put_str(og, "image", absolute(rq, im.path));
+		tv_put_int(og, "image_width", im.width);
+		tv_put_int(og, "image_height", im.height);
+		if (s->media && *s->media->alt) /* for readers who cannot see it */
+			tv_put_str(og, "image_alt", s->media->alt);
 	}
 	tv_put_str(og, "published_time", date_iso(p, s->published_at));
 	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at

@@ -11,6 +11,7 @@
  * before the markers become <mark>, so stored text cannot inject markup.
  */
 #include "pages.h"
+#include "../media/figure.h"
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../search/query.h"
@@ -49,6 +50,7 @@ static struct tv *results_tv(struct pool *p, const struct search_hit *hits, size
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < n; i++) {
 		struct tv *o = story_summary(p, &hits[i].story);
+		story_card_picture(p, o, &hits[i].story, CARD_SIZES_LIST, CARD_MAX_WIDTH, 0);
 		tv_put_html(o, "title_html", marked_html(p, hits[i].title_marked));
 		tv_put_html(o, "snippet_html", marked_html(p, hits[i].snippet_marked));
 		tv_append(list, o);

@@ -11,7 +11,10 @@
 #include "../comments/comment_reply.h"
 #include "../comments/comment_rules.h"
 #include "../comments/comment_thread.h"
+#include "../media/figure.h"
+#include "../media/media.h"
 #include "../media/media_ref.h"
+#include "../store/store_media.h"
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../util/log.h"
@@ -54,9 +57,31 @@ static struct tv *related_tv(struct req *rq, const struct story *s)
 		tv_put_str(o, "url", story_path(rq->pool, &v[i]));
 		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at));
 		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at));
+		story_card_picture(rq->pool, o, &v[i], CARD_SIZES_THUMB, CARD_THUMB_WIDTH, 0);
 		tv_append(list, o);
 	}
 	return list;
+}
+
+/* The story's featured library picture as its lead figure: every format
+ * and width, fetched first, with the record's caption and credit; its alt
+ * text the record's, else the story's title. -1 when the record's
+ * variants name no file (the old <img> is shown instead). */
+static int lead_figure(struct pool *p, struct tv *so, const struct story *s)
+{
+	struct media_made mm;
+	const struct media_record *m = s->media;
+	if (!m->hash || media_variants_parse(m->variants, m->formats, &mm) || !mm.nv)
+		return -1;
+	struct buf b;
+	buf_init(&b, 64u << 10);
+	figure_html(&b, m, *m->alt ? m->alt : s->title, NULL, FIGURE_SIZES,
+		    FIGURE_LEAD | FIGURE_FEATURED);
+	int err = b.err;
+	if (!err)
+		tv_put_html(so, "image_html", pool_strdup(p, buf_str(&b)));
+	buf_release(&b);
+	return err ? -1 : 0;
 }
 
 void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
@@ -64,11 +89,6 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 {
 	struct pool *p = rq->pool;
 	const char *path = story_path(p, s);
-	struct story *withimg = pool_alloc(p, sizeof *withimg);
-	*withimg = *s;
-	if (store_story_images(rq->store, p, withimg, 1))
-		log_error("%s: featured image: %s", rq->uri, store_errmsg(rq->store));
-	s = withimg;
 	media_ref_deps(rq->store, p, s->body_md); /* a picture's new caption drops this page */
 	const char *thread = comment_thread_html(rq, s, path, form->held_id);
 	if (!thread) {
@@ -87,7 +107,9 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	tv_put(ctx, "related", related);
 	tv_put_bool(ctx, "has_related", tv_count(related) > 0);
 	tv_put_bool(so, "has_tags", s->ntags > 0);
-	if (s->image.path && *s->image.path) {
+	/* the library's picture (the story's row reported its media:ID, so
+	 * a change to the record drops this page), else the old one file */
+	if ((!s->media || lead_figure(p, so, s) < 0) && s->image.path && *s->image.path) {
 		struct tv *im = tv_obj(p);
 		tv_put_str(im, "url", s->image.path);
 		tv_put_int(im, "width", s->image.width);

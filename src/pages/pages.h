@@ -78,6 +78,13 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
 struct tv *story_summary(struct pool *p, const struct story *s);
+/* Puts a card's picture of s's featured image into its summary o as
+ * "picture_html" (figure_card_html: cropped by focal point, the variants
+ * up to max_width, sizes as the theme's card is wide; flags FIGURE_LEAD
+ * for the page's first picture, else lazy), or the one old JPEG; nothing
+ * when s has no picture. */
+void story_card_picture(struct pool *p, struct tv *o, const struct story *s, const char *sizes,
+			int max_width, unsigned flags);
 /* A story's stored HTML as served: facades of providers not in `enabled`
  * (embed.h; the site's `embeds`, or 0 for a feed) become their links. */
 const char *page_body_html(struct pool *p, const char *html, unsigned enabled);

@@ -55,6 +55,8 @@ struct story_image {
 	long long bytes;
 };
 
+struct media_record;
+
 struct story {
 	long long id;
 	const char *slug, *title, *excerpt, *body_md, *body_html;
@@ -65,7 +67,11 @@ struct story {
 	struct author author;
 	struct tag *tags;
 	size_t ntags;
-	struct story_image image;             /* filled by store_story_images */
+	struct story_image image;             /* the old featured columns, "" when none */
+	/* its featured picture's library record (store_media.h: id, hash,
+	 * size, alt, caption, credit, focal point, variants; no file name),
+	 * NULL when it has none or the record is gone */
+	const struct media_record *media;
 };
 
 enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };
@@ -143,11 +149,9 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
  * (for the media:ID dependencies of the pictures it references). */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
-/* Fills v[i].image for n stories (one primary-key read each; the
- * story:ID tags their reads already reported cover it). */
-int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n);
 /* Its stored related stories that are still published, best first: id,
- * slug, title and published_at only (what a link to each shows). */
+ * slug, title, published_at and the featured picture only (what a link
+ * to each shows). */
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out, size_t *n);
 /* Approved comments of a story oldest first, plus (when extra_id > 0) that
  * one comment whatever its status: the commenter's own held comment. */

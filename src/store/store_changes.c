@@ -4,6 +4,7 @@
  * and its log row commit or vanish together.
  */
 #include "store_int.h"
+#include "store_media.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -113,6 +114,8 @@ void dep_stories(struct store *st, const struct story *v, size_t n)
 		if (v[i].section.id)
 			dep(st, "section:%lld", v[i].section.id);
 		dep(st, "author:%lld", v[i].author.id);
+		if (v[i].media) /* its featured picture: a new focal point or alt text */
+			dep(st, "media:%lld", v[i].media->id);
 	}
 }
 

@@ -3,6 +3,7 @@
  * uses (see store_int.h).
  */
 #include "store_int.h"
+#include "store_media.h"
 #include "../util/pool.h"
 
 #include <stdint.h>
@@ -179,6 +180,36 @@ int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *ele
 	return one_result(st, rc, "query");
 }
 
+/* Columns first to first+14 (STORY_PICTURE_COLS): the old featured
+ * columns, and the library record when the story has one that still
+ * exists. */
+void row_story_picture(struct pool *p, sqlite3_stmt *s, int first, struct story *x)
+{
+	x->image.path = col_text(p, s, first);
+	x->image.width = sqlite3_column_int(s, first + 1);
+	x->image.height = sqlite3_column_int(s, first + 2);
+	x->image.bytes = sqlite3_column_int64(s, first + 3);
+	x->media = NULL;
+	long long id = sqlite3_column_int64(s, first + 4);
+	if (!id)
+		return;
+	struct media_record *m = pool_alloc(p, sizeof *m);
+	memset(m, 0, sizeof *m);
+	m->id = id;
+	m->hash = col_text(p, s, first + 5);
+	m->width = sqlite3_column_int(s, first + 6);
+	m->height = sqlite3_column_int(s, first + 7);
+	m->alt = col_text(p, s, first + 8);
+	m->caption = col_text(p, s, first + 9);
+	m->credit = col_text(p, s, first + 10);
+	m->focal_x = sqlite3_column_double(s, first + 11);
+	m->focal_y = sqlite3_column_double(s, first + 12);
+	m->variants = col_text(p, s, first + 13);
+	m->formats = col_text(p, s, first + 14);
+	m->name = m->mime = m->ext = "";
+	x->media = m;
+}
+
 void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct story *x = e;
@@ -205,9 +236,10 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	x->author.bio = col_text(p, s, 16);
 	x->author.email = "";
 	x->author.photo = x->author.links = "";
-	if (sqlite3_column_count(s) > 18) {
-		x->body_md = col_text(p, s, 17);
-		x->body_html = col_text(p, s, 18);
+	row_story_picture(p, s, 17, x);
+	if (sqlite3_column_count(s) > STORY_NCOLS + 1) {
+		x->body_md = col_text(p, s, STORY_NCOLS);
+		x->body_html = col_text(p, s, STORY_NCOLS + 1);
 	}
 }
 

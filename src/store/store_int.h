@@ -108,16 +108,31 @@ int one_result(struct store *st, int rc, const char *what);
 int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what);
 
 /* The columns of a story summary, shared by every list query, and the
- * row function that reads them (body columns 17-18 when present). */
+ * row function that reads them. Each row carries its featured picture
+ * (issue 14): the old columns (the one served JPEG) and, joined on the
+ * primary key, the library record's (NULL when none), so a list shows
+ * its pictures from the one query it runs anyway. Columns a query adds
+ * after STORY_COLS start at STORY_NCOLS (the body: STORY_NCOLS and +1). */
 #define STORY_COLS \
 	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
 	" s.reading_minutes, s.comment_count, s.comments_open," \
 	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
-	" u.id, u.name, u.slug, u.bio"
+	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS
+#define STORY_NCOLS 32
 #define STORY_JOINS \
-	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id"
+	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id" \
+	STORY_PICTURE_JOIN
+/* A story's featured picture (15 columns of stories s and media fm), and
+ * the row function that reads them from column `first` into x->image and
+ * x->media. */
+#define STORY_PICTURE_COLS \
+	"s.featured_image, s.featured_width, s.featured_height, s.featured_bytes," \
+	" COALESCE(fm.id, 0), fm.hash, fm.width, fm.height, fm.alt, fm.caption, fm.credit," \
+	" fm.focal_x, fm.focal_y, fm.variants, fm.formats"
+#define STORY_PICTURE_JOIN " LEFT JOIN media fm ON fm.id = s.featured_media_id"
+void row_story_picture(struct pool *p, sqlite3_stmt *s, int first, struct story *x);
 #define STORY_FROM " FROM stories s" STORY_JOINS
-/* The summary with the Markdown and the HTML (columns 17-18). */
+/* The summary with the Markdown and the HTML (columns STORY_NCOLS, +1). */
 #define STORY_WITH_BODY "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 /* What a reader may see, and the order every list and feed shows it in. */
 #define IS_PUBLISHED " s.status = 3"

@@ -10,6 +10,7 @@
  */
 #include "store.h"
 #include "store_int.h"
+#include "store_media.h"
 #include "../util/pool.h"
 
 #include <stdlib.h>
@@ -40,8 +41,9 @@ static const char SQL_STORY_BY_SLUG[] = "SELECT " STORY_COLS ", s.body_md, s.bod
 					" WHERE" IS_PUBLISHED " AND s.slug = ?1";
 static const char SQL_STORY_BY_ID[] = STORY_WITH_BODY " WHERE s.id = ?1";
 /* what a related link shows: title and address (slug, date) */
-static const char SQL_RELATED[] = "SELECT s.id, s.slug, s.title, s.published_at FROM related r"
-				  " JOIN stories s ON s.id = r.related_id"
+static const char SQL_RELATED[] = "SELECT s.id, s.slug, s.title, s.published_at, "
+				  STORY_PICTURE_COLS " FROM related r"
+				  " JOIN stories s ON s.id = r.related_id" STORY_PICTURE_JOIN
 				  " WHERE r.story_id = ?1 AND" IS_PUBLISHED " ORDER BY r.rank";
 
 struct setting { const char *key, *value; };
@@ -336,6 +338,7 @@ static void row_link(struct pool *p, sqlite3_stmt *s, void *e)
 	x->title = col_text(p, s, 2);
 	x->published_at = sqlite3_column_int64(s, 3);
 	x->status = STORY_PUBLISHED;
+	row_story_picture(p, s, 4, x);
 }
 
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out,
@@ -347,7 +350,10 @@ int store_related(struct store *st, struct pool *p, long long story_id, struct s
 	sqlite3_bind_int64(s, 1, story_id);
 	dep(st, "story:%lld", story_id);
 	int rc = collect(st, p, s, sizeof **out, row_link, (void **)out, n);
-	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+	for (size_t i = 0; rc == STORE_OK && i < *n; i++) {
 		dep(st, "story:%lld", (*out)[i].id); /* its title or address */
+		if ((*out)[i].media) /* its picture's focal point */
+			dep(st, "media:%lld", (*out)[i].media->id);
+	}
 	return rc;
 }

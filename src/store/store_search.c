@@ -238,15 +238,16 @@ static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct search_hit *h = e;
 	row_story(p, s, &h->story);
-	h->story.body_md = h->story.body_html = NULL; /* columns 17+ are ours */
-	h->title_marked = col_text(p, s, 17);
-	const char *excerpt = col_text(p, s, 18), *body = col_text(p, s, 19);
+	h->story.body_md = h->story.body_html = NULL; /* columns STORY_NCOLS+ are ours */
+	h->title_marked = col_text(p, s, STORY_NCOLS);
+	const char *excerpt = col_text(p, s, STORY_NCOLS + 1);
+	const char *body = col_text(p, s, STORY_NCOLS + 2);
 	/* the passage with a match in it; the excerpt when neither has one */
 	if (strchr(body, STORE_MARK_OPEN) && !strchr(excerpt, STORE_MARK_OPEN))
 		h->snippet_marked = body;
 	else
 		h->snippet_marked = excerpt[0] ? excerpt : body;
-	h->ranked = (size_t)sqlite3_column_int64(s, 20);
+	h->ranked = (size_t)sqlite3_column_int64(s, STORY_NCOLS + 3);
 }
 
 /* The ids of the oldest and newest published stories (0, 0: none). */

@@ -52,8 +52,6 @@ static const char SQL_UPDATE[] =
 static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, featured_width = ?3,"
 				    " featured_height = ?4, featured_bytes = ?5,"
 				    " featured_media_id = NULLIF(?6, 0) WHERE id = ?1";
-static const char SQL_IMAGE[] = "SELECT featured_image, featured_width, featured_height,"
-				" featured_bytes FROM stories WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
 static const char SQL_TAG_ADD[] =
 	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
@@ -141,13 +139,13 @@ static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct story_edit *x = e;
 	row_story(p, s, &x->s);
-	x->version = sqlite3_column_int64(s, 19);
-	x->created_at = sqlite3_column_int64(s, 20);
-	x->featured_image = col_text(p, s, 21);
-	x->featured_width = sqlite3_column_int(s, 22);
-	x->featured_height = sqlite3_column_int(s, 23);
-	x->featured_bytes = sqlite3_column_int64(s, 24);
-	x->featured_media_id = sqlite3_column_int64(s, 25);
+	x->version = sqlite3_column_int64(s, STORY_NCOLS + 2);
+	x->created_at = sqlite3_column_int64(s, STORY_NCOLS + 3);
+	x->featured_image = col_text(p, s, STORY_NCOLS + 4);
+	x->featured_width = sqlite3_column_int(s, STORY_NCOLS + 5);
+	x->featured_height = sqlite3_column_int(s, STORY_NCOLS + 6);
+	x->featured_bytes = sqlite3_column_int64(s, STORY_NCOLS + 7);
+	x->featured_media_id = sqlite3_column_int64(s, STORY_NCOLS + 8);
 }
 
 int store_story_edit_get(struct store *st, struct pool *p, long long id, struct story_edit *out)
@@ -351,28 +349,6 @@ static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
 	sqlite3_bind_int(s, 17, e->featured_height);
 	sqlite3_bind_int64(s, 18, e->featured_bytes);
 	sqlite3_bind_int64(s, 19, e->featured_media_id);
-}
-
-int store_story_images(struct store *st, struct pool *p, struct story *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = stmt(st, SQL_IMAGE);
-		if (!s)
-			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, v[i].id);
-		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			v[i].image.path = col_text(p, s, 0);
-			v[i].image.width = sqlite3_column_int(s, 1);
-			v[i].image.height = sqlite3_column_int(s, 2);
-			v[i].image.bytes = sqlite3_column_int64(s, 3);
-		} else
-			v[i].image = (struct story_image){ "", 0, 0, 0 };
-		done(s);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return fail(st, "story image");
-	}
-	return STORE_OK;
 }
 
 int store_story_update(struct store *st, const struct story_edit *e, long long user_id,

@@ -88,10 +88,12 @@ test('choose a featured image, Preview, then Publish: the story shows the image'
   await fits('editor with a featured image');
   const storyPath = await page.getAttribute('#public-url', 'href');
   await page.goto(srv.url + storyPath);
-  const src = await page.getAttribute('figure.featured img', 'src');
-  // through the media library (issue 14): its 1280-wide JPEG variant
-  assert.match(src, /^\/media\/[0-9a-f]{16}-1280\.jpg$/, 'the published story shows the image');
-  assert.equal(await page.$eval('figure.featured img', (e) => e.naturalWidth), 1280, 'and it loads');
+  // through the media library (issue 14): the lead figure of its variants
+  const srcset = await page.getAttribute('figure.featured img', 'srcset');
+  assert.match(srcset, /\/media\/[0-9a-f]{16}-1280\.jpg 1280w/, 'the published story shows the image');
+  await page.waitForFunction(() => document.querySelector('figure.featured img').complete);
+  assert.ok(await page.$eval('figure.featured img', (e) => e.naturalWidth) >= 320, 'and it loads');
+  assert.match(await page.$eval('figure.featured img', (e) => e.currentSrc), /\/media\/[0-9a-f]{16}-\d+\.(avif|webp|jpg)$/);
 });
 
 test('a save after the session ended comes back after signing in again', T, async () => {

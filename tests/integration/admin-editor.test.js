@@ -123,7 +123,7 @@ describe('a featured image chosen before Preview', () => {
     assert.deepEqual(fs.readFileSync(path.join(dir, 'media-originals', `${m[1]}.png`)), image);
     assert.equal(files('pending-images').length, 0, 'the waiting copy is gone');
     const page = await h.get(srv.url, await a.publicPath(ed, id));
-    assert.match(page.body, new RegExp(`<figure class="featured"><img src="${row.featured_image}" width="4" height="3"`));
+    assert.match(page.body, new RegExp(`<figure class="figure featured"><picture>(?:<source [^>]*>)*<img src="${row.featured_image}" srcset="[^"]*" sizes="[^"]*" width="4" height="3"`));
   });
 });
 

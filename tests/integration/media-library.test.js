@@ -291,8 +291,13 @@ describe('a featured image uploaded in the editor', () => {
     const row = sql(`SELECT featured_media_id, featured_image, featured_width, featured_height FROM stories WHERE id = ${id}`)[0];
     assert.deepEqual(row, { featured_media_id: m.id, featured_image: `/media/${m.hash}-640.jpg`, featured_width: 640, featured_height: 960 });
     const page = await h.get(srv.url, await a.publicPath(clients.editor, id));
-    const src = /<figure class="featured"><img src="([^"]+)" width="640" height="960"/.exec(page.body);
-    assert.ok(src, 'the story page shows the variant with its size');
+    // the lead figure (lists-pictures.test.js): the upright size, JPEG variants
+    const fig = h.findElement(page.body, 'figure', (x) => x.class === 'figure featured');
+    assert.ok(fig, 'the story page leads with the picture');
+    const img = h.findTags(fig, 'img')[0];
+    assert.deepEqual([img.attrs.width, img.attrs.height], ['800', '1200'], 'with its size');
+    assert.match(img.attrs.srcset, new RegExp(`/media/${m.hash}-640\\.jpg 640w`));
+    const src = [null, img.attrs.src];
     assert.match(page.body, new RegExp(`<meta property="og:image" content="http://[^"]*/media/${m.hash}-640\\.jpg">`));
     assert.match(page.body, /<meta property="og:image:width" content="640">/);
     const ld = JSON.parse(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(page.body)[1])['@graph'][0];

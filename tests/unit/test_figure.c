@@ -5,7 +5,9 @@
  * the figcaption with caption and credit and its absence, hostile alt,
  * caption and credit escaped, missing formats, a picture narrower than
  * 320, the inline form, the gallery and its no-JavaScript full-size view,
- * and a record whose lists are broken.
+ * and a record whose lists are broken; a card's picture (the 3:2 crop's
+ * box, descriptors of the visible width, focal classes, lead or lazy)
+ * and the old one-JPEG card.
  */
 #include "../../src/media/figure.h"
 #include "../../src/render/escape.h"
@@ -14,6 +16,7 @@
 #include "t.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define HASH "0123456789abcdef"
 
@@ -264,6 +267,79 @@ static void test_feed(void)
 	buf_release(&b);
 }
 
+static char *card(const struct media_record *m, const char *sizes, int max, unsigned flags)
+{
+	struct buf b = BUF_INIT;
+	int rc = figure_card_html(&b, m, NULL, sizes, max, flags);
+	CHECK(!b.err);
+	if (rc < 0)
+		CHECK(b.len == 0);
+	return buf_detach(&b, NULL);
+}
+
+/* A 3:2 picture: the whole of it is the card's box; the widths up to
+ * max, descriptors as they are; focal point in tenths. */
+static void test_card(void)
+{
+	struct media_record m = rec();
+	m.focal_x = 0.25;
+	m.focal_y = 0.74;
+	char *h = card(&m, "12rem", 960, 0);
+	CHECK_STR(h,
+		  "<picture class=\"card-pic\">"
+		  "<source type=\"image/avif\" srcset=\"/media/" HASH "-320.avif 320w, /media/" HASH
+		  "-640.avif 640w, /media/" HASH "-960.avif 960w\" sizes=\"12rem\">"
+		  "<source type=\"image/webp\" srcset=\"/media/" HASH "-320.webp 320w, /media/" HASH
+		  "-640.webp 640w, /media/" HASH "-960.webp 960w\" sizes=\"12rem\">"
+		  "<img class=\"card-img fx-3 fy-7\" src=\"/media/" HASH "-640.jpg\" srcset=\"/media/" HASH
+		  "-320.jpg 320w, /media/" HASH "-640.jpg 640w, /media/" HASH "-960.jpg 960w\""
+		  " sizes=\"12rem\" width=\"3000\" height=\"2000\" alt=\"A harbour at dawn\""
+		  " decoding=\"async\" loading=\"lazy\"></picture>");
+	free(h);
+	h = card(&m, CARD_SIZES_LEAD, CARD_LEAD_MAX_WIDTH, FIGURE_LEAD);
+	CHECK(strstr(h, "-1920.jpg 1920w\"") != NULL);
+	CHECK(strstr(h, " fetchpriority=\"high\">") != NULL);
+	CHECK(strstr(h, "loading=") == NULL);
+	CHECK(strstr(h, "style=") == NULL);
+	free(h);
+}
+
+/* A panorama's box is the largest 3:2 one, half its width; each
+ * descriptor is the visible part. A tall picture loses top
+ * and bottom, its descriptors unchanged. Focal points clamp to 0..10. */
+static void test_card_crops(void)
+{
+	struct media_record m = rec();
+	m.width = 2400;
+	m.height = 800;
+	m.variants = "320x107 640x213 960x320";
+	m.focal_x = 1;
+	m.focal_y = 0;
+	char *h = card(&m, "6rem", 960, 0);
+	CHECK(strstr(h, "srcset=\"/media/" HASH "-320.jpg 160w, /media/" HASH "-640.jpg 320w, /media/" HASH
+			"-960.jpg 480w\"") != NULL);
+	CHECK(strstr(h, " width=\"1200\" height=\"800\"") != NULL);
+	CHECK(strstr(h, "class=\"card-img fx-10 fy-0\"") != NULL);
+	free(h);
+	m.width = 600;
+	m.height = 900;
+	m.variants = "320x480";
+	h = card(&m, "6rem", 320, 0);
+	CHECK(strstr(h, "srcset=\"/media/" HASH "-320.jpg 320w\"") != NULL);
+	CHECK(strstr(h, " width=\"600\" height=\"400\"") != NULL);
+	free(h);
+	m.variants = "garbage";
+	h = card(&m, "6rem", 320, 0);
+	CHECK_STR(h, "");
+	free(h);
+	/* the one old JPEG: its own size, centred, lazy */
+	struct buf b = BUF_INIT;
+	figure_card_jpeg_html(&b, "/media/featured/a\"b.jpg", 800, 600, NULL, 0);
+	CHECK_STR(buf_str(&b), "<img class=\"card-img\" src=\"/media/featured/a&quot;b.jpg\" width=\"800\""
+			       " height=\"600\" alt=\"\" decoding=\"async\" loading=\"lazy\">");
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(test_full_figure);
@@ -277,5 +353,7 @@ int main(void)
 	RUN(test_inline);
 	RUN(test_gallery);
 	RUN(test_feed);
+	RUN(test_card);
+	RUN(test_card_crops);
 	return T_DONE();
 }
