@@ -25,7 +25,7 @@ static const char usage[] =
 	"Creates a site in DIR: gazette.db (SQLite), media/, gazette.conf.\n"
 	"  --demo   add the demo stories, authors and comments, and the demo's\n"
 	"           photos to the media library (each made in every size, as an\n"
-	"           upload is: about two seconds)\n"
+	"           upload is)\n"
 	"  --no-photos  with --demo: the stories without their photos (the lines\n"
 	"           that place one are left out; quick, for tests)\n"
 	"  --admin-email EMAIL [--admin-name NAME] [--admin-password-stdin]\n"
