@@ -27,10 +27,26 @@ int cmd_media(int argc, char **argv);
  * them. 0 ok; -1 with err. */
 int cli_threads_render(const char *dir, long long *rendered, char *err, size_t errlen);
 
+/* Adds the picture in file to the media library of the site in dir, as
+ * `gazette media add` does (cmd_media.c; the demo loader too): checks it,
+ * makes its variants, records it with the texts given (NULL for none).
+ * The same picture already there is that entry, unchanged (*added 0).
+ * 0 with *out (memory from p); -1 with err, nothing left behind. */
+struct pool;
+struct media_record;
+struct cli_media_text { const char *alt, *caption, *credit; };
+int cli_media_add(struct store *st, struct pool *p, const char *dir, const char *file,
+		  const struct cli_media_text *t, struct media_record *out, int *added, char *err,
+		  size_t errlen);
+
 /* Loads the demo content from DATADIR/demo into an open, empty site
- * database (demo.c). 0 ok; -1 with the file and line in err. */
-struct store;
-int demo_load(struct store *st, const char *demo_dir, char *err, size_t errlen);
+ * database (demo.c), and with photos the pictures listed in
+ * demo/photos.txt into the library of the site in site_dir (their variants
+ * made as for an upload; removed again when the load fails). Without
+ * photos, a story's lines that place one are left out and it has no
+ * featured image. 0 ok; -1 with the file and line in err. */
+int demo_load(struct store *st, const char *demo_dir, const char *site_dir, int photos, char *err,
+	      size_t errlen);
 
 /* site_open, and what the application adds to every connection of the
  * site (comments/comment_thread.h's builder). */

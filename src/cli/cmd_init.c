@@ -1,8 +1,8 @@
 /*
  * cmd_init: `gazette init [--demo] --site DIR` creates a site: the folder,
  * its media/ folder, gazette.conf and the database with its schema (and,
- * with --demo, the demo stories). It refuses to touch an existing site, and
- * the demo content goes in as one transaction.
+ * with --demo, the demo stories and their photos). It refuses to touch an
+ * existing site, and the demo content goes in as one transaction.
  */
 #include "cli.h"
 #include "../site/config.h"
@@ -21,9 +21,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: gazette init [--demo] --site DIR\n\n"
+	"usage: gazette init [--demo [--no-photos]] --site DIR\n\n"
 	"Creates a site in DIR: gazette.db (SQLite), media/, gazette.conf.\n"
-	"  --demo   add the demo stories, authors and comments\n"
+	"  --demo   add the demo stories, authors and comments, and the demo's\n"
+	"           photos to the media library (each made in every size, as an\n"
+	"           upload is)\n"
+	"  --no-photos  with --demo: the stories without their photos (the lines\n"
+	"           that place one are left out; quick, for tests)\n"
 	"  --admin-email EMAIL [--admin-name NAME] [--admin-password-stdin]\n"
 	"           create the first admin account; its password is generated and\n"
 	"           printed once, or read as one line of stdin\n";
@@ -85,7 +89,7 @@ static int make_dirs(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-static int create(const char *dir, int demo, char *err, size_t errlen)
+static int create(const char *dir, int demo, int photos, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
@@ -116,7 +120,7 @@ static int create(const char *dir, int demo, char *err, size_t errlen)
 		if (rc == 0 && demo) {
 			char demo_dir[PATH_MAX];
 			snprintf(demo_dir, sizeof demo_dir, "%s/demo", site_data_dir());
-			rc = demo_load(st, demo_dir, err, errlen);
+			rc = demo_load(st, demo_dir, dir, photos, err, errlen);
 		}
 		store_close(st);
 		site_release(&site);
@@ -131,6 +135,7 @@ int cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' },
 		{ "demo", no_argument, NULL, 'd' },
+		{ "no-photos", no_argument, NULL, 'P' },
 		{ "admin-email", required_argument, NULL, 'e' },
 		{ "admin-name", required_argument, NULL, 'n' },
 		{ "admin-password-stdin", no_argument, NULL, 'p' },
@@ -138,12 +143,13 @@ int cmd_init(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *admin_email = NULL, *admin_name = "Admin";
-	int demo = 0, c, pw_stdin = 0;
+	int demo = 0, photos = 1, c, pw_stdin = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
 		case 'd': demo = 1; break;
+		case 'P': photos = 0; break;
 		case 'e': admin_email = optarg; break;
 		case 'n': admin_name = optarg; break;
 		case 'p': pw_stdin = 1; break;
@@ -155,14 +161,17 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error("init", "unexpected argument");
 	if (!dir)
 		return cli_usage_error("init", "--site DIR is required");
+	if (!photos && !demo)
+		return cli_usage_error("init", "--no-photos goes with --demo");
 	char err[512];
-	if (create(dir, demo, err, sizeof err)) {
+	if (create(dir, demo, photos, err, sizeof err)) {
 		fprintf(stderr, "gazette init: %s\n", err);
 		return 1;
 	}
 	if (admin_email && (sodium_init() < 0 || make_admin(dir, admin_email, admin_name, pw_stdin)))
 		return 1;
 	printf("created site in %s%s\nserve it with: gazette serve --site %s\n", dir,
-	       demo ? " with the demo content" : "", dir);
+	       !demo ? "" : photos ? " with the demo content and photos" : " with the demo content",
+	       dir);
 	return 0;
 }

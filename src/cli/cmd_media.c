@@ -67,51 +67,56 @@ static void print_markdown(struct pool *p, const struct media_record *r)
 	puts(media_markdown(p, r->id, r->alt, r->caption));
 }
 
-static int add(struct store *st, struct pool *p, const struct opts *o, const char *file)
+int cli_media_add(struct store *st, struct pool *p, const char *dir, const char *file,
+		  const struct cli_media_text *t, struct media_record *out, int *added, char *err,
+		  size_t errlen)
 {
-	char err[512];
 	struct media_input in;
 	struct media_made made;
-	struct media_record r;
-	if (media_read(p, file, &in, err, sizeof err)) {
-		fprintf(stderr, "gazette media: %s: %s\n", file, err);
-		return 1;
-	}
-	int rc = store_media_by_hash(st, p, in.hash, &r);
-	if (rc == STORE_OK) {
-		printf("already in the library as media %lld (%s)\n", r.id, r.name);
-		print_markdown(p, &r);
-		return 0;
-	}
+	*added = 0;
+	if (media_read(p, file, &in, err, errlen))
+		return -1;
+	int rc = store_media_by_hash(st, p, in.hash, out);
+	if (rc == STORE_OK)
+		return 0; /* the same picture: one entry */
 	if (rc != STORE_NOTFOUND) {
-		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
-		return 1;
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		return -1;
 	}
-	if (media_make(p, o->dir, &in, &made, err, sizeof err)) {
-		fprintf(stderr, "gazette media: %s: %s\n", file, err);
-		return 1;
-	}
-	r = (struct media_record){
-		.hash = in.hash, .name = in.name, .mime = in.mime, .ext = in.ext,
+	if (media_make(p, dir, &in, &made, err, errlen))
+		return -1;
+	*out = (struct media_record){
+		.hash = pool_strdup(p, in.hash), /* in's own array: out outlives it */
+		.name = in.name, .mime = in.mime, .ext = in.ext,
 		.width = made.width, .height = made.height, .bytes = (long long)in.len,
-		.alt = o->alt ? o->alt : "", .caption = o->caption ? o->caption : "",
-		.credit = o->credit ? o->credit : "", .focal_x = 0.5, .focal_y = 0.5,
+		.alt = t->alt ? t->alt : "", .caption = t->caption ? t->caption : "",
+		.credit = t->credit ? t->credit : "", .focal_x = 0.5, .focal_y = 0.5,
 		.variants = media_variants_text(p, &made),
 		.formats = media_formats_text(p, made.formats),
 	};
+	if (store_media_add(st, p, out, added) != STORE_OK) {
+		snprintf(err, errlen, "%s", store_errmsg(st));
+		media_remove(p, dir, in.hash, in.ext, &made);
+		return -1;
+	}
+	return 0; /* *added 0: recorded by another taker meanwhile, its files kept */
+}
+
+static int add(struct store *st, struct pool *p, const struct opts *o, const char *file)
+{
+	char err[512];
+	struct media_record r;
 	int added;
-	if (store_media_add(st, p, &r, &added) != STORE_OK) {
-		fprintf(stderr, "gazette media: %s\n", store_errmsg(st));
-		media_remove(p, o->dir, in.hash, in.ext, &made);
+	const struct cli_media_text t = { o->alt, o->caption, o->credit };
+	if (cli_media_add(st, p, o->dir, file, &t, &r, &added, err, sizeof err)) {
+		fprintf(stderr, "gazette media: %s: %s\n", file, err);
 		return 1;
 	}
-	if (!added) { /* recorded by another taker meanwhile */
+	if (!added)
 		printf("already in the library as media %lld (%s)\n", r.id, r.name);
-		print_markdown(p, &r);
-		return 0;
-	}
-	printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
-	       r.variants, r.formats);
+	else
+		printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
+		       r.variants, r.formats);
 	print_markdown(p, &r);
 	return 0;
 }

@@ -1,8 +1,9 @@
 'use strict';
 // axe-core (from npm) in Debian's chromium: a story whose body uses #, ##
 // and ### (issue 11: Markdown headings map under the title's h1 with no
-// gap), the seed story with its comments and form, and the home page have
-// no accessibility violation. The pages are loaded with the CSP bypassed
+// gap), the seed story with its comments and form, the home page and the
+// demo's photo story (featured image, figures, a gallery and its
+// full-size views; issue 14) have no accessibility violation. The pages are loaded with the CSP bypassed
 // only so that the checker's own script can run in them.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -16,7 +17,7 @@ const T = { timeout: 120000 };
 let srv; let browser; let page; let storyPath; let subPath;
 
 before(async () => {
-  srv = await h.startServer(a.makeNewsroom());
+  srv = await h.startServer(a.makeNewsroom({ photos: true }));
   const ed = await a.signedIn(srv.url, 'editor');
   const id = await a.writeStory(ed, { title: 'Three levels of headings', excerpt: 'An outline.', section: '1',
     body: '# Background\n\nThe talks began in spring.\n\n## The trade deal\n\nTariffs fell.\n\n### Energy\n\nGas flows rose.\n\n## What comes next\n\nA summit.' });
@@ -59,4 +60,12 @@ test('stories with #, ##, ### and with ##, ###, #### headings: gapless outlines,
 test('the seed story (comments, form) and the home page: no axe violation', T, async () => {
   assert.deepEqual(await violations(h.SEED_PATH), []);
   assert.deepEqual(await violations('/'), []);
+});
+
+test('the demo story with five photos, and a gallery picture opened full size: no axe violation', T, async () => {
+  const photos = '/2024/07/04/hubbles-deepest-view-thousands-of-galaxies';
+  assert.deepEqual(await violations(photos), []);
+  assert.equal(await page.$$eval('.story-body figure img', (els) => els.length), 4, 'the figures are there');
+  const full = await page.$eval('.gallery-link', (el) => el.getAttribute('href'));
+  assert.deepEqual(await violations(photos + full), [], 'the full-size view');
 });

@@ -10,9 +10,10 @@ const ROLES = ['contributor', 'author', 'editor', 'admin'];
 function email(role) { return `${role}@newsroom.test`; }
 function userName(role) { return `Test ${role[0].toUpperCase()}${role.slice(1)}`; }
 
-// A demo site plus accounts admin/editor/author/contributor (password PASSWORD).
-function makeNewsroom({ conf = {}, demo = true } = {}) {
-  const dir = h.makeSite({ demo, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf } });
+// A demo site (with its photos when photos is true: see makeSite) plus
+// accounts admin/editor/author/contributor (password PASSWORD).
+function makeNewsroom({ conf = {}, demo = true, photos = false } = {}) {
+  const dir = h.makeSite({ demo, photos, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf } });
   for (const role of ROLES) {
     h.gz(['user', 'add', '--site', dir, '--role', role, '--email', email(role), userName(role)],
       { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });

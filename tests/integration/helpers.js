@@ -43,13 +43,17 @@ const madeDirs = [];
 
 // Creates a site with `gazette init [--demo] --site DIR` in a fresh temporary
 // directory and appends `key = value` overrides to DIR/gazette.conf.
-function makeSite({ demo = true, conf = {} } = {}) {
+// A demo site comes without the demo's photos (--no-photos: an empty media
+// library, and half a second saved per site) unless photos is true: the
+// tests of the demo's own pages ask for them.
+function makeSite({ demo = true, photos = false, conf = {} } = {}) {
   requireBinary();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
   madeDirs.push(parent);
   const dir = path.join(parent, 'site');
   const args = ['init'];
   if (demo) args.push('--demo');
+  if (demo && !photos) args.push('--no-photos');
   args.push('--site', dir);
   gz(args);
   const lines = Object.entries(conf).map(([k, v]) => `${k} = ${v}`);

@@ -16,7 +16,7 @@ let confText;
 before(async () => {
   stories = h.demoStories();
   seed = stories.find((s) => s.slug === h.SEED_SLUG);
-  const dir = h.makeSite({ demo: true });
+  const dir = h.makeSite({ demo: true, photos: true }); // the demo as `make run` shows it
   siteDir = dir;
   confText = require('node:fs').readFileSync(require('node:path').join(dir, 'gazette.conf'), 'utf8');
   srv = await h.startServer(dir);

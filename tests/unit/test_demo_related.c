@@ -33,7 +33,7 @@ static void seed_related_are_regional(void)
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
 	struct store *st;
 	CHECK(store_open(&st, path, err, sizeof err) == 0);
-	int rc = demo_load(st, "demo", err, sizeof err);
+	int rc = demo_load(st, "demo", dir, 1, err, sizeof err); /* the demo as shipped, photos too */
 	if (rc)
 		fprintf(stderr, "demo_load: %s\n", err);
 	CHECK(rc == 0);

@@ -62,7 +62,7 @@ static void refresh_follows_the_library(void)
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
 	struct store *st;
 	CHECK(store_open(&st, path, err, sizeof err) == 0);
-	CHECK(demo_load(st, "demo", err, sizeof err) == 0);
+	CHECK(demo_load(st, "demo", dir, 0, err, sizeof err) == 0);
 	struct pool *p = pool_new();
 	struct media_record m = { .hash = "0123456789abcdef", .name = "boat.jpg", .mime = "image/jpeg",
 				  .ext = "jpg", .width = 640, .height = 400, .bytes = 1000,

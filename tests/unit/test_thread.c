@@ -77,7 +77,7 @@ static void threads_follow_their_comments(void)
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
 	struct store *st;
 	CHECK(store_open(&st, path, err, sizeof err) == 0);
-	CHECK(demo_load(st, "demo", err, sizeof err) == 0);
+	CHECK(demo_load(st, "demo", dir, 0, err, sizeof err) == 0);
 	struct pool *p = pool_new();
 	struct story seed;
 	CHECK(store_story_by_slug(st, p, SEED, &seed) == 0);
