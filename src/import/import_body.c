@@ -155,18 +155,24 @@ int import_body_convert(struct imp *im, const char *content, struct buf *html)
 		buf_reset(&b);
 	} else
 		wpautop(content, &a);
+	/* each stage's output is checked before the next: a body that outgrew
+	 * a buffer fails the post rather than being stored cut short */
+	int rc = a.err || b.err;
 	struct body_ctx bc = { im, &pl };
 	struct sc_ctx ctx = { &bc, sc_attachment, sc_unknown, sc_caption, sc_gallery, sc_player };
 	shortcodes_expand(buf_str(&a), &b, &ctx);
+	rc = rc || b.err;
 	buf_reset(&a);
 	import_pictures_tags(im, &pl, buf_str(&b), &a);
+	rc = rc || a.err;
 	buf_reset(&b);
 	import_media_rewrite(im, buf_str(&a), &b);
 	buf_reset(&a);
-	int rc = b.err || sanitize_html(buf_str(&b), b.len, &a);
+	rc = rc || b.err || sanitize_html(buf_str(&b), b.len, &a);
 	import_pictures_embeds(im, content, buf_str(&a));
 	buf_reset(&b);
 	import_pictures_fill(im, &pl, buf_str(&a), &b);
+	rc = rc || a.err || b.err;
 	buf_reset(&a);
 	tidy_whitespace(buf_str(&b), &a);
 	/* paragraphs left empty by the sanitizer go, as wpautop drops them */

@@ -680,6 +680,9 @@ static const char *tag_img(struct imp *im, struct pool *p, struct placed *pl, st
 		from = ao;
 		to = after + 4;
 	}
+	/* [from, t) was the last thing copied to out, unless out is full */
+	if (out->err || (size_t)(t - from) > out->len)
+		return NULL;
 	out->len -= (size_t)(t - from);
 	out->s[out->len] = '\0';
 	place_figure(im, pl, out, &m, alt ? alt : "", "");
