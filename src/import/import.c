@@ -697,7 +697,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 
 int import_is_picture(const char *rel)
 {
-	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif", ".webp" };
+	static const char *const ext[] = { ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif" };
 	size_t n = strlen(rel);
 	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
 		size_t k = strlen(ext[i]);

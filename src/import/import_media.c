@@ -13,6 +13,7 @@
  * process died (kill -9).
  */
 #include "import_int.h"
+#include "../media/media.h"
 #include "../util/pool.h"
 
 #include <dirent.h>
@@ -125,11 +126,27 @@ int import_media_rel_ok(const char *rel)
 	return 1;
 }
 
+/* 1 when rel may not be copied into media/ as it came: a picture (the
+ * library's variants stand for those), a name the library's own files use
+ * (HASH-W.ext, featured/, people/), or a segment beginning with a dot. */
+static int reserved(const char *rel)
+{
+	if (import_is_picture(rel) || media_is_variant(rel) || strncmp(rel, "featured/", 9) == 0 ||
+	    strncmp(rel, "people/", 7) == 0)
+		return 1;
+	for (const char *s = rel; s; s = strchr(s, '/') ? strchr(s, '/') + 1 : NULL)
+		if (*s == '.')
+			return 1;
+	return 0;
+}
+
 /* Copies uploads/rel into the staging folder (once); 0 when the file is
  * (or will be, after commit) in media/. */
 int import_media_stage(struct imp *im, const char *rel)
 {
 	char from[4096], to[8192];
+	if (!import_media_rel_ok(rel) || reserved(rel))
+		return -1;
 	snprintf(from, sizeof from, "%s/%s", im->o->uploads, rel);
 	struct stat sb;
 	if (stat(from, &sb) || !S_ISREG(sb.st_mode))
@@ -191,7 +208,9 @@ int import_media_publish(struct imp *im)
 		*slash = '\0';
 		mkdirs(to);
 		*slash = '/';
-		if (rename(from, to))
+		/* never over a file already there (an earlier import's copy of
+		 * it stays; nothing of the library's is replaced) */
+		if (link(from, to) && errno != EEXIST)
 			rc = -1;
 	}
 	if (im->staging[0])

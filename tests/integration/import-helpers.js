@@ -141,4 +141,4 @@ function canonical(j) {
   return out;
 }
 
-module.exports = { parseItems, paragraphs, norm, wrap, edgeCases, canonical, generate };
+module.exports = { parseItems, paragraphs, norm, wrap, post, edgeCases, canonical, generate };

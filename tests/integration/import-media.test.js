@@ -210,3 +210,35 @@ describe('gazette import wordpress --uploads: media', () => {
     assert.equal(q(site, 'SELECT count(*) FROM media'), '0');
   });
 });
+
+describe('gazette import wordpress --uploads: files it may not copy as they came', () => {
+  test('a library variant\'s name, a picture in a player, dot folders: never copied over or into media/', async () => {
+    const ih = require('./import-helpers');
+    const site = h.makeSite({ demo: false });
+    const add = h.gzRun(['media', 'add', '--site', site, '--alt', 'A red square', path.join(UPLOADS, fs.readdirSync(UPLOADS, { recursive: true })
+      .find((f) => /\.png$/.test(f)))]);
+    assert.equal(add.status, 0, add.stderr);
+    const variant = fs.readdirSync(path.join(site, 'media')).find((f) => /^[0-9a-f]{16}-\d+\.webp$/.test(f));
+    const before = fs.readFileSync(path.join(site, 'media', variant));
+    const up = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'gz-up-'));
+    fs.writeFileSync(path.join(up, variant), 'not the variant');
+    fs.writeFileSync(path.join(up, 'clip.jpg'), Buffer.from('ffd8ffe000104a464946', 'hex'));
+    fs.mkdirSync(path.join(up, '.hidden'));
+    fs.writeFileSync(path.join(up, '.hidden', 'a.mp3'), 'ID3');
+    fs.mkdirSync(path.join(up, 'featured'));
+    fs.writeFileSync(path.join(up, 'featured', 'b.mp3'), 'ID3');
+    const body = `<p><a href="/wp-content/uploads/${variant}">the file</a></p>
+[video src="https://old.example/wp-content/uploads/clip.jpg"]
+[audio src="https://old.example/wp-content/uploads/.hidden/a.mp3"]
+[audio src="https://old.example/wp-content/uploads/featured/b.mp3"]`;
+    const wxr = path.join(up, 'export.xml');
+    fs.writeFileSync(wxr, ih.wrap(ih.post({ id: 7, slug: 'files', title: 'Files', date: '2024-05-01 10:00:00', content: body })));
+    const r = h.gzRun(['import', 'wordpress', wxr, '--site', site, '--uploads', up], { timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(fs.readFileSync(path.join(site, 'media', variant)).equals(before), 'the library\'s variant is untouched');
+    for (const f of ['clip.jpg', '.hidden', 'featured/b.mp3']) {
+      assert.ok(!fs.existsSync(path.join(site, 'media', f)), `${f} not copied`);
+    }
+    fs.rmSync(up, { recursive: true, force: true });
+  });
+});
