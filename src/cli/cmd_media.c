@@ -3,7 +3,8 @@
  *   gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE
  *   gazette media list --site DIR [--search TEXT]
  *   gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID
- * `add` checks and processes FILE as an upload is (src/media/), records it,
+ * `add` checks and processes FILE as an upload to the library is (src/media/:
+ * a picture, or audio or video within media_upload_limit), records it,
  * and prints its id and the Markdown that places it in a story. `set`
  * changes an entry's texts and, in the same transaction, re-renders the
  * stories that show it (media_ref_refresh).
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "../media/media.h"
 #include "../media/media_ref.h"
+#include "../site/config.h"
 #include "../store/store_media.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -21,17 +23,22 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
 	"usage: gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE\n"
 	"       gazette media list --site DIR [--search TEXT]\n"
 	"       gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID\n\n"
-	"add: checks FILE (a JPEG, PNG, GIF or WebP picture, judged by its content), makes\n"
-	"its variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
-	"metadata field, GPS position included, removed), keeps the original outside the\n"
-	"public folder, and prints the new entry's id and the Markdown to paste into a\n"
-	"story. The same picture added twice is one entry.\n"
-	"list: every entry, newest first: id, size in pixels, bytes, file name, alt text.\n"
+	"add: checks FILE by its content. A JPEG, PNG, GIF or WebP picture is made into\n"
+	"variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
+	"metadata field, GPS position included, removed), its original kept outside the\n"
+	"public folder. An audio file (MP3, M4A, AAC, Ogg Vorbis or Opus, WAV, FLAC) or a\n"
+	"video (MP4, WebM, Ogg) within the site's media_upload_limit is kept as it is, as\n"
+	"media/HASH.EXT, and plays in the story with <audio> or <video>. Prints the new\n"
+	"entry's id and the Markdown to paste into a story. The same file added twice is\n"
+	"one entry.\n"
+	"list: every entry, newest first: id, size in pixels (or audio, video), bytes,\n"
+	"file name, alt text.\n"
 	"set: changes entry ID's alt text, caption or credit (those given; \"\" empties one)\n"
 	"and renders again every story that shows it, so its pages change at once.\n\n"
 	"  --alt TEXT      what the picture shows, for readers who cannot see it\n"
@@ -67,13 +74,34 @@ static void print_markdown(struct pool *p, const struct media_record *r)
 	puts(media_markdown(p, r->id, r->alt, r->caption));
 }
 
+/* The site's media_upload_limit (gazette.conf, else the default). */
+static long av_limit(const char *dir)
+{
+	struct config c;
+	char path[PATH_MAX], err[512];
+	config_defaults(&c);
+	snprintf(path, sizeof path, "%s/gazette.conf", dir);
+	if (access(path, R_OK) == 0 && config_load(&c, path, err, sizeof err))
+		fprintf(stderr, "gazette media: %s (using the default limits)\n", err);
+	return c.media_upload_limit;
+}
+
+/* "1920x1080" for a picture, "audio" or "video" for the others. */
+static const char *size_text(struct pool *p, const struct media_record *r)
+{
+	enum media_class k = media_kind_of(r->mime);
+	if (k != MEDIA_KIND_PICTURE)
+		return media_kind_name(k);
+	return pool_printf(p, "%dx%d", r->width, r->height);
+}
+
 static int add(struct store *st, struct pool *p, const struct opts *o, const char *file)
 {
 	char err[512];
 	struct media_input in;
 	struct media_made made;
 	struct media_record r;
-	if (media_read(p, file, &in, err, sizeof err)) {
+	if (media_read_any(p, file, av_limit(o->dir), &in, err, sizeof err)) {
 		fprintf(stderr, "gazette media: %s: %s\n", file, err);
 		return 1;
 	}
@@ -104,8 +132,12 @@ static int add(struct store *st, struct pool *p, const struct opts *o, const cha
 		media_remove(p, o->dir, in.hash, in.ext, &made);
 		return 1;
 	}
-	printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
-	       r.variants, r.formats);
+	if (in.kind != MEDIA_KIND_PICTURE)
+		printf("added media %lld: %s, %s, %s, /media/%s\n", r.id, r.name,
+		       media_kind_name(in.kind), r.mime, media_av_name(p, r.hash, r.ext));
+	else
+		printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
+		       r.variants, r.formats);
 	print_markdown(p, &r);
 	return 0;
 }
@@ -158,7 +190,7 @@ static int list(struct store *st, struct pool *p, const struct opts *o)
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		printf("%lld\t%dx%d\t%s\t%s\t%s\n", v[i].id, v[i].width, v[i].height,
+		printf("%lld\t%s\t%s\t%s\t%s\n", v[i].id, size_text(p, &v[i]),
 		       human_bytes(p, v[i].bytes), v[i].name, v[i].alt);
 	return 0;
 }
