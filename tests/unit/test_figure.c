@@ -5,7 +5,10 @@
  * the figcaption with caption and credit and its absence, hostile alt,
  * caption and credit escaped, missing formats, a picture narrower than
  * 320, the inline form, the gallery and its no-JavaScript full-size view,
- * and a record whose lists are broken.
+ * and a record whose lists are broken; audio and video records as
+ * <figure class="audio|video"> players that fetch nothing before a click
+ * (preload="none"), with the fixed-ratio box, fallback link, escaping,
+ * the inline form, and absolute URLs in feeds.
  */
 #include "../../src/media/figure.h"
 #include "../../src/render/escape.h"
@@ -264,6 +267,73 @@ static void test_feed(void)
 	buf_release(&b);
 }
 
+static struct media_record av_rec(const char *mime, const char *ext)
+{
+	struct media_record m = { 0 };
+	m.id = 7;
+	m.hash = HASH;
+	m.name = "interview.mp3";
+	m.mime = mime;
+	m.ext = ext;
+	m.alt = "Interview with the mayor";
+	m.caption = "Recorded on Monday.";
+	m.credit = "Audio: Radio Harbour";
+	m.variants = "";
+	m.formats = "";
+	return m;
+}
+
+static void test_audio(void)
+{
+	struct media_record m = av_rec("audio/mpeg", "mp3");
+	CHECK(figure_is_player(&m));
+	char *h = fig(&m, NULL, NULL, NULL, FIGURE_LEAD);
+	CHECK_STR(h, "<figure class=\"audio\"><audio controls preload=\"none\" src=\"/media/" HASH
+		     ".mp3\" title=\"Interview with the mayor\"><a href=\"/media/" HASH ".mp3\">"
+		     "Interview with the mayor</a></audio><figcaption>Recorded on Monday. <span "
+		     "class=\"credit\">Audio: Radio Harbour</span></figcaption></figure>");
+	free(h);
+	/* no title: the file name is the link's text; hostile text escaped */
+	m.alt = "";
+	m.caption = "<script>x</script>";
+	m.credit = "";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, ".mp3\"><a href=\"/media/" HASH ".mp3\">interview.mp3</a></audio>");
+	CHECK_CONTAINS(h, "<figcaption>&lt;script&gt;x&lt;/script&gt;</figcaption>");
+	CHECK(!strstr(h, " title="));
+	free(h);
+	/* inside a sentence: the player alone */
+	h = fig(&m, "Hear it", "", NULL, FIGURE_INLINE);
+	CHECK_STR(h, "<audio controls preload=\"none\" src=\"/media/" HASH ".mp3\" title=\"Hear "
+		     "it\"><a href=\"/media/" HASH ".mp3\">Hear it</a></audio>");
+	free(h);
+	/* a record whose extension is not a plain word is not written into a URL */
+	m.ext = "mp3\" onerror=\"x";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, "media-missing");
+	CHECK(!strstr(h, "<audio"));
+	free(h);
+}
+
+static void test_video(void)
+{
+	struct media_record m = av_rec("video/webm", "webm");
+	char *h = fig(&m, "Flood \"footage\"", NULL, NULL, 0);
+	CHECK_STR(h, "<figure class=\"video\"><div class=\"video-box\"><video controls "
+		     "preload=\"none\" src=\"/media/" HASH ".webm\" title=\"Flood &quot;footage&quot;\">"
+		     "<a href=\"/media/" HASH ".webm\">Flood &quot;footage&quot;</a></video></div>"
+		     "<figcaption>Recorded on Monday. <span class=\"credit\">Audio: Radio "
+		     "Harbour</span></figcaption></figure>");
+	CHECK(!strstr(h, "autoplay"));
+	struct pool *p = pool_new();
+	const char *f = figure_feed_html(p, h, "https://news.example");
+	CHECK_CONTAINS(f, "src=\"https://news.example/media/" HASH ".webm\"");
+	CHECK_CONTAINS(f, "<a href=\"https://news.example/media/" HASH ".webm\">");
+	CHECK(!strstr(f, "\"/media/"));
+	pool_free(p);
+	free(h);
+}
+
 int main(void)
 {
 	RUN(test_full_figure);
@@ -277,5 +347,7 @@ int main(void)
 	RUN(test_inline);
 	RUN(test_gallery);
 	RUN(test_feed);
+	RUN(test_audio);
+	RUN(test_video);
 	return T_DONE();
 }
