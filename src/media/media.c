@@ -354,6 +354,8 @@ static enum media_err not_taken(const unsigned char *d, size_t n, char *err, siz
 							  "is empty");
 	if (!kind || strcmp(kind, "a video or audio file") == 0)
 		kind = av_other_kind(d, n) ? av_other_kind(d, n) : kind;
+	if (kind && strcmp(kind, "an SVG drawing") == 0)
+		kind = "an SVG drawing, which can carry script";
 	if (kind)
 		return fail(MEDIA_NOT_IMAGE, err, errlen,
 			    "not a picture, audio or video file we take: this file is %s (its "
