@@ -12,7 +12,6 @@
 #include "cli.h"
 #include "../media/media.h"
 #include "../media/media_ref.h"
-#include "../site/config.h"
 #include "../store/store_media.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -23,7 +22,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 static const char usage[] =
 	"usage: gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE\n"
@@ -74,18 +72,6 @@ static void print_markdown(struct pool *p, const struct media_record *r)
 	puts(media_markdown(p, r->id, r->alt, r->caption));
 }
 
-/* The site's media_upload_limit (gazette.conf, else the default). */
-static long av_limit(const char *dir)
-{
-	struct config c;
-	char path[PATH_MAX], err[512];
-	config_defaults(&c);
-	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	if (access(path, R_OK) == 0 && config_load(&c, path, err, sizeof err))
-		fprintf(stderr, "gazette media: %s (using the default limits)\n", err);
-	return c.media_upload_limit;
-}
-
 /* "1920x1080" for a picture, "audio" or "video" for the others. */
 static const char *size_text(struct pool *p, const struct media_record *r)
 {
@@ -101,7 +87,7 @@ static int add(struct store *st, struct pool *p, const struct opts *o, const cha
 	struct media_input in;
 	struct media_made made;
 	struct media_record r;
-	if (media_read_any(p, file, av_limit(o->dir), &in, err, sizeof err)) {
+	if (media_read_any(p, file, cli_media_upload_limit(o->dir), &in, err, sizeof err)) {
 		fprintf(stderr, "gazette media: %s: %s\n", file, err);
 		return 1;
 	}

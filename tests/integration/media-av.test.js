@@ -153,6 +153,16 @@ describe('in a story', () => {
     assert.doesNotMatch(page.body, /autoplay/);
   });
 
+  test('an audio or video item cannot be a featured image: 422, nothing saved', async () => {
+    const n = sql('SELECT count(*) AS n FROM stories')[0].n;
+    const r = await clients.editor.post('/admin/stories/new/publish', {
+      title: 'A featured video?', body: 'Text.', excerpt: 'x', comments_open: '1', featured_media: String(ids.video),
+    });
+    assert.equal(r.status, 422);
+    assert.match(h.textOf(r.body), /That library item has no JPEG size to show/);
+    assert.equal(sql('SELECT count(*) AS n FROM stories')[0].n, n);
+  });
+
   test('the video is served with Range: 206 and exactly the bytes asked for, immutable', async () => {
     const url = `/media/${hashes.video}.mp4`;
     const whole = await h.get(srv.url, url);
@@ -188,6 +198,16 @@ describe('in a story', () => {
     assert.match(h.textOf(h.findElement(r.body, 'section', (x) => x.id === 'media-uses')), /The flood in pictures and sound/);
     assert.ok(fs.existsSync(path.join(dir, 'media', `${hashes.video}.mp4`)), 'the file stays');
     assert.equal(sql(`SELECT count(*) AS n FROM media WHERE id = ${ids.video}`)[0].n, 1);
+
+    // a story that only links to the file (as an imported player does) uses it too
+    const lk = await upload(clients.editor, [file('linked.wav', wav(1200), 'audio/wav')]);
+    const linked = idOf(lk.body, 'linked.wav');
+    const lhash = sql(`SELECT hash FROM media WHERE id = ${linked}`)[0].hash;
+    await a.writeStory(clients.editor, { title: 'Download the tape', body: `Get [the tape](/media/${lhash}.wav).`, excerpt: 'x' });
+    const lr = await clients.editor.post(`/admin/media/${linked}/delete`, {});
+    assert.equal(lr.status, 409);
+    assert.match(h.textOf(h.findElement(lr.body, 'section', (x) => x.id === 'media-uses')), /Download the tape/);
+    assert.ok(fs.existsSync(path.join(dir, 'media', `${lhash}.wav`)));
 
     const up = await upload(clients.editor, [file('unused.wav', wav(1000), 'audio/wav')]);
     const unused = idOf(up.body, 'unused.wav');
