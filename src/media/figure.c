@@ -267,6 +267,22 @@ void gallery_html(struct buf *out, const struct media_record *ms, size_t n, cons
 	html_raw(out, "</div>");
 }
 
+void figure_refs_html(struct buf *out, const struct media_record *ms, size_t n, unsigned flags)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		if (!figure_is_player(&ms[i]))
+			while (j < n && !figure_is_player(&ms[j]))
+				j++;
+		unsigned f = i == 0 ? flags : flags & ~(unsigned)FIGURE_LEAD;
+		if (j - i == 1)
+			figure_html(out, &ms[i], NULL, NULL, NULL, f);
+		else
+			gallery_html(out, ms + i, j - i, NULL, f);
+		i = j;
+	}
+}
+
 /* ---- feeds ---- */
 
 #define LIGHTBOX "<div class=\"lightbox\""

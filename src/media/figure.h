@@ -65,6 +65,12 @@ int figure_is_player(const struct media_record *m);
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
 		  unsigned flags);
 
+/* Appends the records of one Markdown reference group (media_ref):
+ * each run of pictures as figure_html (one) or gallery_html (several),
+ * each audio or video record alone as its player; FIGURE_LEAD applies to
+ * the first record only, FIGURE_INLINE to all (n is 1 then). */
+void figure_refs_html(struct buf *out, const struct media_record *ms, size_t n, unsigned flags);
+
 /* Stored body HTML made fit for a feed reader, which has neither the
  * site's address nor its style sheet: every "/media/..." URL inside a tag
  * (src, srcset) made absolute with base_url ("https://example.org"), and

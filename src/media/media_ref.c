@@ -63,19 +63,7 @@ void media_ref_write(void *ctx, const struct markdown_media_ref *refs, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (lookup(r, &refs[i], &ms[found], out) == 0)
 			found++;
-	/* runs of pictures are figures or galleries; audio and video stand alone */
-	for (size_t i = 0; i < found;) {
-		size_t j = i + 1;
-		if (!figure_is_player(&ms[i]))
-			while (j < found && !figure_is_player(&ms[j]))
-				j++;
-		unsigned f = figure_flags(i == 0 ? flags : flags & ~(unsigned)MARKDOWN_MEDIA_LEAD);
-		if (j - i == 1)
-			figure_html(out, &ms[i], NULL, NULL, NULL, f);
-		else
-			gallery_html(out, ms + i, j - i, NULL, f);
-		i = j;
-	}
+	figure_refs_html(out, ms, found, figure_flags(flags));
 }
 
 void media_ref_deps(struct store *st, struct pool *p, const char *body_md)
