@@ -334,6 +334,31 @@ static void test_video(void)
 	free(h);
 }
 
+/* A group of references: picture, picture, audio, picture -> a gallery of
+ * two, the player alone, a figure; the lead only on the first. */
+static void test_refs_runs(void)
+{
+	struct media_record ms[4] = { rec(), rec(), av_rec("audio/mpeg", "mp3"), rec() };
+	ms[1].id = 43;
+	ms[3].id = 44;
+	struct buf b = BUF_INIT;
+	figure_refs_html(&b, ms, 4, FIGURE_LEAD);
+	const char *h = buf_str(&b);
+	const char *g = strstr(h, "<div class=\"gallery\" id=\"gz-gallery-42\">");
+	const char *a = strstr(h, "<figure class=\"audio\">");
+	const char *f = strstr(h, "</div><figure class=\"figure\">");
+	CHECK(g == h);
+	CHECK(a && g && a > g);
+	CHECK(f == NULL); /* the player comes between the gallery and the last figure */
+	CHECK_CONTAINS(h, "</figure><figure class=\"figure\"><picture>");
+	CHECK(strstr(h, "gz-media-44") == NULL); /* the last picture is no gallery's */
+	size_t leads = 0;
+	for (const char *s = h; (s = strstr(s, "fetchpriority")); s++)
+		leads++;
+	CHECK(leads == 1);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(test_full_figure);
@@ -349,5 +374,6 @@ int main(void)
 	RUN(test_feed);
 	RUN(test_audio);
 	RUN(test_video);
+	RUN(test_refs_runs);
 	return T_DONE();
 }
