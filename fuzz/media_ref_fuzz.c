@@ -3,9 +3,11 @@
  * (src/content/markdown.c's media: references, written by
  * src/media/figure.c through a fake resolver standing in for the store).
  *
- * The fake library has ids 1..8; some records carry hostile alt, caption
+ * The fake library has ids 1..11; some records carry hostile alt, caption
  * and credit text, a hash that is not hex, missing formats or broken
- * variant lists. The checks are the two modules' promises: every '<' in
+ * variant lists; 9..11 are audio and video (one with a hostile extension),
+ * which figure_refs_html writes as players between the pictures' runs.
+ * The checks are the two modules' promises: every '<' in
  * the output starts one of our own tags, every attribute value closes
  * where we closed it, no href, src or srcset URL opens with
  * "javascript:" or another unsafe scheme, no "<script" anywhere, <figure>, <picture>, <figcaption> and
@@ -44,7 +46,17 @@ static const struct media_record LIBRARY[] = {
 	{ .id = 8, .hash = "00000000000000dd", .width = 1, .height = 1, .alt = "javascript:alert(5)",
 	  .caption = "</figure></div><script>", .credit = "&amp;", .variants = "1x1",
 	  .formats = "webp jpg avif" },
+	/* audio and video (issue 14): players, never in a gallery */
+	{ .id = 9, .hash = "00000000000000ee", .name = "<b>song</b>.mp3", .mime = "audio/mpeg",
+	  .ext = "mp3", .alt = "\" onerror=\"alert(6)", .caption = "<script>", .credit = "\"'",
+	  .variants = "", .formats = "" },
+	{ .id = 10, .hash = "00000000000000ff", .name = "clip.webm", .mime = "video/webm",
+	  .ext = "webm\" autoplay=\"", .alt = "Clip", .variants = "", .formats = "" },
+	{ .id = 11, .hash = "0000000000000011", .name = "clip.mp4", .mime = "video/mp4",
+	  .ext = "mp4", .alt = "", .caption = "A video", .credit = "Video: B", .variants = "",
+	  .formats = "" },
 };
+#define NLIB ((long long)(sizeof LIBRARY / sizeof LIBRARY[0]))
 
 static void resolve(void *ctx, const struct markdown_media_ref *refs, size_t n, unsigned flags,
 		    struct buf *out)
@@ -55,7 +67,7 @@ static void resolve(void *ctx, const struct markdown_media_ref *refs, size_t n, 
 	if (n == 0 || n > MARKDOWN_MEDIA_MAX || (n > 1 && (flags & MARKDOWN_MEDIA_INLINE)))
 		abort(); /* the renderer's promise */
 	for (size_t i = 0; i < n; i++) {
-		if (refs[i].id < 1 || refs[i].id > 8) {
+		if (refs[i].id < 1 || refs[i].id > NLIB) {
 			markdown_media_missing(out, refs[i].alt);
 			continue;
 		}
@@ -68,10 +80,7 @@ static void resolve(void *ctx, const struct markdown_media_ref *refs, size_t n, 
 	}
 	unsigned f = (flags & MARKDOWN_MEDIA_LEAD ? FIGURE_LEAD : 0) |
 		     (flags & MARKDOWN_MEDIA_INLINE ? FIGURE_INLINE : 0);
-	if (found == 1)
-		figure_html(out, &ms[0], NULL, NULL, NULL, f);
-	else if (found > 1)
-		gallery_html(out, ms, found, NULL, f);
+	figure_refs_html(out, ms, found, f);
 }
 
 /* Our tags: Markdown's, the embed facade's, the figure writer's. */
@@ -92,6 +101,9 @@ static const char *const TAGS[] = {
 	"span class=\"media-missing\">", "div class=\"gallery\" id=\"gz-gallery-",
 	"a class=\"gallery-link\" href=\"#gz-media-", "div class=\"lightbox\" id=\"gz-media-",
 	"a class=\"lightbox-close\" href=\"#gz-gallery-", "/div>",
+	"figure class=\"audio\">", "figure class=\"video\">", "div class=\"video-box\">",
+	"audio controls preload=\"none\" src=\"/media/", "/audio>",
+	"video controls preload=\"none\" src=\"/media/", "/video>",
 };
 
 static int known_tag(const char *s)

@@ -21,6 +21,7 @@
 #include "../auth/roles.h"
 #include "featured.h"
 #include "../http/multipart.h"
+#include "../media/figure.h"
 #include "../media/media.h"
 #include "../media/media_ref.h"
 #include "../pages/pages.h"
@@ -32,6 +33,7 @@
 #include "../util/log.h"
 #include "../util/pool.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,20 +70,35 @@ static const struct field_spec fields[MF__MAX] = {
 
 /* ---- what the editor and the library share ---- */
 
-int admin_media_check(struct req *rq, const struct upload *up, struct media_input *in,
-		      const char **err)
+/* Checks an upload: a picture within upload_limit, and with av also an
+ * audio or video file within media_upload_limit (media_check_any). */
+static int check(struct req *rq, const struct upload *up, int av, struct media_input *in,
+		 const char **err)
 {
 	char why[512];
 	long limit = rq->site->cfg.upload_limit;
-	if (up->len > (size_t)limit) {
-		*err = pool_printf(rq->pool, "too large: the limit is %ld KB per file", limit / 1024);
-		return -1;
+	enum media_err e = MEDIA_TOO_LARGE;
+	if (av)
+		e = media_check_any(rq->pool, up->data, up->len, up->filename,
+				    rq->site->cfg.media_upload_limit, in, why, sizeof why);
+	else if (up->len <= (size_t)limit)
+		e = media_check(rq->pool, up->data, up->len, up->filename, in, why, sizeof why);
+	if ((e == MEDIA_OK && in->kind == MEDIA_KIND_PICTURE && up->len > (size_t)limit) ||
+	    (!av && e == MEDIA_TOO_LARGE && up->len > (size_t)limit)) {
+		e = MEDIA_TOO_LARGE;
+		snprintf(why, sizeof why, "too large: the limit is %ld KB per picture", limit / 1024);
 	}
-	if (media_check(rq->pool, up->data, up->len, up->filename, in, why, sizeof why)) {
+	if (e) {
 		*err = pool_strdup(rq->pool, why);
 		return -1;
 	}
 	return 0;
+}
+
+int admin_media_check(struct req *rq, const struct upload *up, struct media_input *in,
+		      const char **err)
+{
+	return check(rq, up, 0, in, err);
 }
 
 int admin_media_take(struct req *rq, const struct media_input *in, struct media_record *out,
@@ -144,6 +161,15 @@ static struct tv *thumb(struct pool *p, const struct media_record *m)
 	tv_put_str(o, "url", pool_printf(p, "/admin/media/%lld", m->id));
 	tv_put_str(o, "alt", m->alt);
 	tv_put_str(o, "name", m->name);
+	enum media_class k = media_kind_of(m->mime);
+	tv_put_str(o, "kind", media_kind_name(k));
+	if (k != MEDIA_KIND_PICTURE) { /* a labelled tile: no picture to show */
+		tv_put_bool(o, "is_player", 1);
+		tv_put_str(o, "kind_label", k == MEDIA_KIND_AUDIO ? "Audio" : "Video");
+		tv_put_str(o, "size", pool_printf(p, "%s, %lld KB", media_kind_name(k),
+						  (m->bytes + 1023) / 1024));
+		return o;
+	}
 	tv_put_str(o, "size", pool_printf(p, "%d × %d", m->width, m->height));
 	if (media_variants_parse(m->variants, m->formats, &made) == 0) {
 		const struct media_variant *v = &made.v[media_pick(&made, THUMB_WIDTH)];
@@ -204,6 +230,7 @@ static void library(struct req *rq, struct resp *rs, int status, struct tv *resu
 		tv_put_str(ctx, "prev", list_link(p, q, page - 1));
 	tv_put_int(ctx, "max_files", ADMIN_MEDIA_MAX_FILES);
 	tv_put_int(ctx, "limit_kb", rq->site->cfg.upload_limit / 1024);
+	tv_put_int(ctx, "av_limit_mb", rq->site->cfg.media_upload_limit >> 20);
 	const struct static_file *js = site_static(rq->site, "admin-media.js");
 	if (js)
 		tv_put_str(ctx, "script", pool_printf(p, "/static/admin-media.js?v=%s", js->etag));
@@ -227,7 +254,7 @@ void admin_media_upload(struct req *rq, struct resp *rs)
 		int is_new = 0;
 		if (strcmp(up->name, "files") != 0)
 			continue;
-		if (admin_media_check(rq, up, &in, &err) == 0)
+		if (check(rq, up, 1, &in, &err) == 0)
 			admin_media_take(rq, &in, &m, &is_new, &err);
 		if (err) {
 			struct tv *o = tv_obj(p);
@@ -243,7 +270,7 @@ void admin_media_upload(struct req *rq, struct resp *rs)
 		nadded++;
 	}
 	if (nadded + nrefused == 0) {
-		tv_put_str(result, "error", "Choose one or more picture files to upload.");
+		tv_put_str(result, "error", "Choose one or more picture, audio or video files to upload.");
 		library(rq, rs, 422, result);
 		return;
 	}
@@ -312,7 +339,14 @@ static void item_page(struct req *rq, struct resp *rs, int status, const struct 
 	struct tv *ctx = admin_ctx(rq, pool_printf(p, "Media: %s", m->name), "/admin/media");
 	struct tv *f = thumb(p, m);
 	struct media_made made;
-	if (media_variants_parse(m->variants, m->formats, &made) == 0) {
+	if (figure_is_player(m)) { /* the player a story shows, written in one place */
+		struct buf b;
+		buf_init(&b, 0);
+		figure_html(&b, m, NULL, NULL, NULL, 0);
+		tv_put_html(f, "player", b.err ? "" : pool_strdup(p, buf_str(&b)));
+		buf_release(&b);
+		tv_put_str(f, "file", pool_printf(p, "/media/%s", media_av_name(p, m->hash, m->ext)));
+	} else if (media_variants_parse(m->variants, m->formats, &made) == 0) {
 		const struct media_variant *v = &made.v[media_pick(&made, 960)];
 		tv_put_str(f, "preview", pool_printf(p, "/media/%s", media_variant_name(
 								      p, m->hash, v->width, MEDIA_JPEG)));
@@ -420,7 +454,8 @@ void admin_media_delete(struct req *rq, struct resp *rs)
 		http_error(rq, rs, 500, "Not deleted", "The library item could not be deleted. Please try again.");
 		return;
 	}
-	if (media_variants_parse(m.variants, m.formats, &made) == 0)
+	/* audio and video have no variants: media_remove takes their one file */
+	if (media_variants_parse(m.variants, m.formats, &made) == 0 || figure_is_player(&m))
 		media_remove(rq->pool, rq->site->dir, m.hash, m.ext, &made);
 	log_info("admin: %s deleted media %lld (%s)", rq->user->email, m.id, m.name);
 	admin_done(rq, rs, "/admin/media", "media-deleted");

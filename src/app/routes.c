@@ -144,11 +144,21 @@ static size_t max_files(unsigned flags)
 	return flags & ROUTE_UPLOAD_MANY ? ADMIN_MEDIA_MAX_FILES : 4;
 }
 
+/* The largest file part a route takes: upload_limit, and on the media
+ * library's (ROUTE_UPLOAD_MANY), which takes audio and video too,
+ * media_upload_limit when that is larger (admin_media.c judges each file
+ * by its kind). */
+static long file_limit(const struct req *rq, unsigned flags)
+{
+	long ul = rq->site->cfg.upload_limit, ml = rq->site->cfg.media_upload_limit;
+	return flags & ROUTE_UPLOAD_MANY && ml > ul ? ml : ul;
+}
+
 /* Decodes a multipart body into rq->form and rq->files (files only on
- * ROUTE_UPLOAD routes, each up to upload_limit), or answers 413/400. */
+ * ROUTE_UPLOAD routes, each up to file_limit), or answers 413/400. */
 static int multipart_body(struct req *rq, struct resp *rs, unsigned flags)
 {
-	long ul = rq->site->cfg.upload_limit;
+	long ul = file_limit(rq, flags);
 	int upload = (flags & ROUTE_UPLOAD) != 0;
 	struct mp_limits lim = { HTTP_MAX_FIELDS, max_files(flags), (size_t)rq->site->cfg.body_limit,
 				 upload ? (size_t)ul : 0 };
@@ -315,9 +325,12 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 		return -1;
 	}
 	if ((r->flags & ROUTE_UPLOAD) && rq->method == HTTP_POST) {
+		/* the library's: 20 pictures, or audio and video files together
+		 * within media_upload_limit, whichever is larger */
 		size_t up = (size_t)rq->site->cfg.upload_limit *
-				(r->flags & ROUTE_UPLOAD_MANY ? ADMIN_MEDIA_MAX_FILES : 1) +
-			    (1u << 20);
+			    (r->flags & ROUTE_UPLOAD_MANY ? ADMIN_MEDIA_MAX_FILES : 1);
+		size_t av = (size_t)file_limit(rq, r->flags);
+		up = (up > av ? up : av) + (1u << 20);
 		*limit = up > *limit ? up : *limit;
 	}
 	unsigned guards = (r->flags >> 8) & 0xff;

@@ -6,12 +6,25 @@
 #include "../site/site.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
+#include <unistd.h>
 
 int cli_usage_error(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "gazette %s: %s\nRun `gazette %s --help` for usage.\n", cmd, msg, cmd);
 	return 2;
+}
+
+long cli_media_upload_limit(const char *dir)
+{
+	struct config c;
+	char path[PATH_MAX], err[512];
+	config_defaults(&c);
+	snprintf(path, sizeof path, "%s/gazette.conf", dir);
+	if (access(path, R_OK) == 0 && config_load(&c, path, err, sizeof err))
+		fprintf(stderr, "gazette: %s (using the default limits)\n", err);
+	return c.media_upload_limit;
 }
 
 int cli_site_options(int argc, char **argv, const char *cmd, const char *usage,

@@ -53,6 +53,10 @@ int demo_load(struct store *st, const char *demo_dir, const char *site_dir, int 
 struct site;
 int cli_site_open(struct site *s, const char *dir, char *err, size_t errlen);
 
+/* The site's media_upload_limit: DIR/gazette.conf's, else the default
+ * (a file that does not load is said on stderr). */
+long cli_media_upload_limit(const char *dir);
+
 /* Shared option handling: prints "gazette CMD: MSG" and usage hint. */
 int cli_usage_error(const char *cmd, const char *msg);
 /* Options of a command that takes --site DIR and --help only: -1 when

@@ -83,6 +83,7 @@ int cmd_import(int argc, char **argv)
 		return 1;
 	}
 	o.media_dir = media;
+	o.av_limit = cli_media_upload_limit(dir);
 	o.progress = stderr;
 	o.progress_bar = isatty(STDERR_FILENO);
 	o.interrupted = &interrupted;

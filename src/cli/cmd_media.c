@@ -3,7 +3,8 @@
  *   gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE
  *   gazette media list --site DIR [--search TEXT]
  *   gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID
- * `add` checks and processes FILE as an upload is (src/media/), records it,
+ * `add` checks and processes FILE as an upload to the library is (src/media/:
+ * a picture, or audio or video within media_upload_limit), records it,
  * and prints its id and the Markdown that places it in a story. `set`
  * changes an entry's texts and, in the same transaction, re-renders the
  * stories that show it (media_ref_refresh).
@@ -26,12 +27,16 @@ static const char usage[] =
 	"usage: gazette media add --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] FILE\n"
 	"       gazette media list --site DIR [--search TEXT]\n"
 	"       gazette media set --site DIR [--alt TEXT] [--caption TEXT] [--credit TEXT] ID\n\n"
-	"add: checks FILE (a JPEG, PNG, GIF or WebP picture, judged by its content), makes\n"
-	"its variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
-	"metadata field, GPS position included, removed), keeps the original outside the\n"
-	"public folder, and prints the new entry's id and the Markdown to paste into a\n"
-	"story. The same picture added twice is one entry.\n"
-	"list: every entry, newest first: id, size in pixels, bytes, file name, alt text.\n"
+	"add: checks FILE by its content. A JPEG, PNG, GIF or WebP picture is made into\n"
+	"variants (widths 320 to 1920 in WebP, JPEG and, where libvips can, AVIF; every\n"
+	"metadata field, GPS position included, removed), its original kept outside the\n"
+	"public folder. An audio file (MP3, M4A, AAC, Ogg Vorbis or Opus, WAV, FLAC) or a\n"
+	"video (MP4, WebM, Ogg) within the site's media_upload_limit is kept as it is, as\n"
+	"media/HASH.EXT, and plays in the story with <audio> or <video>. Prints the new\n"
+	"entry's id and the Markdown to paste into a story. The same file added twice is\n"
+	"one entry.\n"
+	"list: every entry, newest first: id, size in pixels (or audio, video), bytes,\n"
+	"file name, alt text.\n"
 	"set: changes entry ID's alt text, caption or credit (those given; \"\" empties one)\n"
 	"and renders again every story that shows it, so its pages change at once.\n\n"
 	"  --alt TEXT      what the picture shows, for readers who cannot see it\n"
@@ -67,6 +72,15 @@ static void print_markdown(struct pool *p, const struct media_record *r)
 	puts(media_markdown(p, r->id, r->alt, r->caption));
 }
 
+/* "1920x1080" for a picture, "audio" or "video" for the others. */
+static const char *size_text(struct pool *p, const struct media_record *r)
+{
+	enum media_class k = media_kind_of(r->mime);
+	if (k != MEDIA_KIND_PICTURE)
+		return media_kind_name(k);
+	return pool_printf(p, "%dx%d", r->width, r->height);
+}
+
 int cli_media_add(struct store *st, struct pool *p, const char *dir, const char *file,
 		  const struct cli_media_text *t, struct media_record *out, int *added, char *err,
 		  size_t errlen)
@@ -74,11 +88,11 @@ int cli_media_add(struct store *st, struct pool *p, const char *dir, const char 
 	struct media_input in;
 	struct media_made made;
 	*added = 0;
-	if (media_read(p, file, &in, err, errlen))
+	if (media_read_any(p, file, cli_media_upload_limit(dir), &in, err, errlen))
 		return -1;
 	int rc = store_media_by_hash(st, p, in.hash, out);
 	if (rc == STORE_OK)
-		return 0; /* the same picture: one entry */
+		return 0; /* the same file: one entry */
 	if (rc != STORE_NOTFOUND) {
 		snprintf(err, errlen, "%s", store_errmsg(st));
 		return -1;
@@ -114,6 +128,9 @@ static int add(struct store *st, struct pool *p, const struct opts *o, const cha
 	}
 	if (!added)
 		printf("already in the library as media %lld (%s)\n", r.id, r.name);
+	else if (media_kind_of(r.mime) != MEDIA_KIND_PICTURE)
+		printf("added media %lld: %s, %s, %s, /media/%s\n", r.id, r.name,
+		       media_kind_name(media_kind_of(r.mime)), r.mime, media_av_name(p, r.hash, r.ext));
 	else
 		printf("added media %lld: %s, %dx%d, %s in %s\n", r.id, r.name, r.width, r.height,
 		       r.variants, r.formats);
@@ -169,7 +186,7 @@ static int list(struct store *st, struct pool *p, const struct opts *o)
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++)
-		printf("%lld\t%dx%d\t%s\t%s\t%s\n", v[i].id, v[i].width, v[i].height,
+		printf("%lld\t%s\t%s\t%s\t%s\n", v[i].id, size_text(p, &v[i]),
 		       human_bytes(p, v[i].bytes), v[i].name, v[i].alt);
 	return 0;
 }

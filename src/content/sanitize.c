@@ -34,7 +34,7 @@ struct el {
 static const struct el allowed[] = {
 	{ "a", EL_URLS, " href title rel " },
 	{ "abbr", 0, " title " },
-	{ "audio", EL_BLOCK, " controls preload " },
+	{ "audio", EL_BLOCK | EL_URLS, " controls preload src " }, /* src: a /media/ path only */
 	{ "b", 0, "" },
 	{ "blockquote", EL_BLOCK | EL_URLS, " cite " },
 	{ "br", EL_VOID, "" },
@@ -89,7 +89,7 @@ static const struct el allowed[] = {
 	{ "u", 0, "" },
 	{ "ul", EL_BLOCK, "" },
 	{ "var", 0, "" },
-	{ "video", EL_BLOCK | EL_URLS, " controls preload poster width height " }, /* poster: /media/ */
+	{ "video", EL_BLOCK | EL_URLS, " controls preload src poster width height " }, /* src, poster: /media/ */
 };
 
 /* Dropped together with everything inside them. */
@@ -233,7 +233,8 @@ static void write_attrs(struct buf *out, xmlNodePtr n, const struct el *e)
 			continue;
 		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
 		const char *val = v ? (const char *)v : "";
-		int player = strcmp(e->name, "source") == 0 || strcmp(e->name, "video") == 0;
+		int player = strcmp(e->name, "source") == 0 || strcmp(e->name, "video") == 0 ||
+			     strcmp(e->name, "audio") == 0;
 		if (player && (strcmp(name, "src") == 0 || strcmp(name, "poster") == 0)
 			    ? media_path_ok(val)
 			    : attr_value_ok(name, val)) {

@@ -17,6 +17,7 @@
  * summary (import_report.c); import_int.h is what they share.
  */
 #include "import_int.h"
+#include "../media/av.h"
 #include "wxr.h"
 #include "../comments/comment_text.h"
 #include "../content/publish.h"
@@ -707,6 +708,12 @@ int import_is_picture(const char *rel)
 	return 0;
 }
 
+int import_is_player_file(const char *rel)
+{
+	const char *dot = strrchr(rel, '.');
+	return dot && !strchr(dot, '/') && av_type_of_ext(dot + 1) != NULL;
+}
+
 static int import_attachment(struct imp *im, struct pool *p, const struct wxr_item *it)
 {
 	long long id;
@@ -723,8 +730,9 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 		rel += strlen("/wp-content/uploads/");
 		if (!im->o->uploads || !import_media_rel_ok(rel))
 			;
-		else if (import_is_picture(rel)) {
-			/* pictures go through the library, never copied as they came */
+		else if (import_is_picture(rel) || import_is_player_file(rel)) {
+			/* pictures, audio and video go through the library, never
+			 * copied as they came */
 			im->owner = pool_printf(p, "attachment %s", it->post_id);
 			long long mid;
 			if (import_attach_library(im, p, rel, &mid) == 0)

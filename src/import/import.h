@@ -34,6 +34,7 @@ struct store;
 struct import_opts {
 	const char *uploads;    /* a copy of wp-content/uploads, or NULL */
 	const char *media_dir;  /* the site's media folder */
+	long av_limit;          /* largest audio or video file taken (media_upload_limit); 0: the default */
 	int dry_run;            /* do everything, report, roll back */
 	int update;             /* re-import items whose content changed */
 	FILE *progress;         /* progress output (NULL: none) */

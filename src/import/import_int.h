@@ -82,6 +82,7 @@ struct imp {
 	const char *owner;           /* "story: SLUG" or "attachment ID", for the report */
 	size_t media[MK__MAX][MF__MAX];
 	size_t lib_added, lib_known, nmissing;
+	size_t lib_av_added;   /* of lib_added: audio and video files */
 	struct buf missing;          /* "  PATH (story: SLUG)" lines */
 	struct buf made;             /* hashes made this run, "HASH EXT\n": removed on rollback */
 	char nonce[20];              /* placeholder class of this run */
@@ -179,8 +180,11 @@ int import_pictures_gallery(struct imp *im, struct placed *pl, struct buf *out, 
 int import_pictures_player(struct imp *im, struct buf *out, int video, const char *src);
 /* 1 when a file name or URL ends like a picture the library takes. */
 int import_is_picture(const char *name);
-/* Puts uploads/rel (a picture) into the library: 0 with *id its record,
- * -1 when missing or refused (counted in the report either way). */
+/* 1 when it ends like an audio or video file the library takes (av.h). */
+int import_is_player_file(const char *name);
+/* Puts uploads/rel (a picture, or an audio or video file) into the
+ * library: 0 with *id its record, -1 when missing or refused (counted in
+ * the report either way). */
 int import_attach_library(struct imp *im, struct pool *p, const char *rel, long long *id);
 /* Replaces the placeholders in html by their HTML; frees pl's entries. */
 void import_pictures_fill(struct imp *im, struct placed *pl, const char *html, struct buf *out);

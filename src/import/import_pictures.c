@@ -4,8 +4,9 @@
  * uses that is found in --uploads goes through the media library
  * (media_read, media_make, store_media_add: once per file, and by content
  * hash once per picture) and is written by the one figure writer
- * (media/figure.h); audio and video files are copied (import_media.c) and
- * played from /media/. What is not found is counted and listed with its
+ * (media/figure.h); so does every [audio]/[video] file and audio or video
+ * block found there (media_read_any: recognised by its content, kept as it
+ * is as media/HASH.EXT, played with preload="none"). What is not found is counted and listed with its
  * story; what cannot be shown is counted as not supported.
  *
  * The one design decision: figures are written after the sanitizer. The
@@ -172,9 +173,10 @@ static void note_missing(struct imp *im, const char *rel)
 
 /* The library record of uploads/rel: the cached one, the one with the
  * same content, or a new one made now (alt and caption from the
- * attachment, else those given). */
-static enum pic picture(struct imp *im, struct pool *p, const char *rel, const char *alt,
-			const char *caption, struct media_record *m)
+ * attachment, else those given). av: an audio or video file is taken too
+ * (media_read_any), kept as it is as media/HASH.EXT. */
+static enum pic take(struct imp *im, struct pool *p, const char *rel, const char *alt,
+		     const char *caption, int av, struct media_record *m)
 {
 	if (!im->o->uploads)
 		return PIC_MISSING;
@@ -194,7 +196,10 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 		return PIC_REFUSED;
 	char err[512];
 	struct media_input in;
-	if (media_read(p, pool_printf(p, "%s/%s", im->o->uploads, rel), &in, err, sizeof err)) {
+	const char *path = pool_printf(p, "%s/%s", im->o->uploads, rel);
+	long av_limit = im->o->av_limit > 0 ? im->o->av_limit : MEDIA_AV_LIMIT_DEFAULT;
+	if (av ? media_read_any(p, path, av_limit, &in, err, sizeof err)
+	       : media_read(p, path, &in, err, sizeof err)) {
 		c->media_id = -1;
 		import_warn(im, "%s: not taken into the library: %s", rel, err);
 		return PIC_REFUSED;
@@ -211,6 +216,7 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 		else {
 			buf_printf(&im->made, "%s\n", in.hash);
 			im->lib_added++;
+			im->lib_av_added += in.kind != MEDIA_KIND_PICTURE;
 		}
 		return PIC_DRY;
 	}
@@ -243,14 +249,21 @@ static enum pic picture(struct imp *im, struct pool *p, const char *rel, const c
 	/* removed again if the import does not commit (import_pictures_discard) */
 	buf_printf(&im->made, "%s\t%s\t%s\t%s\n", in.hash, in.ext, m->variants, m->formats);
 	im->lib_added++;
+	im->lib_av_added += in.kind != MEDIA_KIND_PICTURE;
 	im->changed = 1;
 	return PIC_FOUND;
+}
+
+static enum pic picture(struct imp *im, struct pool *p, const char *rel, const char *alt,
+			const char *caption, struct media_record *m)
+{
+	return take(im, p, rel, alt, caption, 0, m);
 }
 
 int import_attach_library(struct imp *im, struct pool *p, const char *rel, long long *id)
 {
 	struct media_record m;
-	enum pic r = picture(im, p, rel, NULL, NULL, &m);
+	enum pic r = take(im, p, rel, NULL, NULL, !import_is_picture(rel), &m);
 	*id = r == PIC_FOUND ? m.id : 0;
 	return r == PIC_FOUND || r == PIC_DRY ? 0 : -1;
 }
@@ -454,19 +467,6 @@ int import_pictures_gallery(struct imp *im, struct placed *pl, struct buf *out, 
 	return rc;
 }
 
-static const char *media_type(const char *rel)
-{
-	static const char *const t[][2] = { { "mp3", "audio/mpeg" }, { "m4a", "audio/mp4" },
-		{ "ogg", "audio/ogg" }, { "oga", "audio/ogg" }, { "wav", "audio/wav" },
-		{ "flac", "audio/flac" }, { "mp4", "video/mp4" }, { "m4v", "video/mp4" },
-		{ "webm", "video/webm" }, { "ogv", "video/ogg" }, { "mov", "video/quicktime" } };
-	const char *dot = strrchr(rel, '.');
-	for (size_t i = 0; dot && i < sizeof t / sizeof t[0]; i++)
-		if (strcasecmp(dot + 1, t[i][0]) == 0)
-			return t[i][1];
-	return NULL;
-}
-
 static void player(struct imp *im, struct buf *out, int video, const char *src, int bare);
 
 int import_pictures_player(struct imp *im, struct buf *out, int video, const char *src)
@@ -475,28 +475,25 @@ int import_pictures_player(struct imp *im, struct buf *out, int video, const cha
 	return 0;
 }
 
-/* The player of a copied file (bare: without the figure, which a block
- * already has), or a link to where the file was. */
+/* The player of a file found in --uploads, taken into the library
+ * (figure.c writes it: <figure class="audio|video"> with a preload="none"
+ * player; bare: the player alone, inside the figure a block already has),
+ * or a link to where the file was. */
 static void player(struct imp *im, struct buf *out, int video, const char *src, int bare)
 {
 	struct pool *p = pool_new();
 	const char *rel = uploads_rel(im, p, src);
-	enum pic r = !rel ? PIC_REFUSED
-		   : im->o->uploads && import_media_stage(im, rel) == 0 ? PIC_FOUND
-									: PIC_MISSING;
-	if (r == PIC_MISSING && im->o->uploads)
-		note_missing(im, rel);
+	struct media_record m;
+	enum pic r = !rel ? PIC_REFUSED : take(im, p, rel, NULL, NULL, 1, &m);
+	if (r == PIC_FOUND && !figure_is_player(&m)) {
+		import_warn(im, "%s: a picture where %s was expected: linked", rel,
+			    video ? "a video" : "audio");
+		r = PIC_REFUSED;
+	}
 	count(im, video ? MK_VIDEO : MK_AUDIO, r);
 	if (r == PIC_FOUND) {
-		const char *type = media_type(rel);
-		if (!bare)
-			buf_printf(out, "<figure class=\"%s\">", video ? "video" : "audio");
-		buf_printf(out, "<%s controls=\"\" preload=\"none\"><source src=\"", video ? "video" : "audio");
-		html_attr(out, pool_printf(p, "/media/%s", rel));
-		if (type)
-			buf_printf(out, "\" type=\"%s", type);
-		buf_printf(out, "\"></%s>%s", video ? "video" : "audio", bare ? "" : "</figure>");
-	} else if (src && *src) { /* a link to where it was */
+		figure_html(out, &m, NULL, NULL, NULL, bare ? FIGURE_INLINE : 0);
+	} else if (src && *src) { /* a link to where it was (and in a dry run) */
 		buf_puts(out, bare ? "<a href=\"" : "<p><a href=\"");
 		html_attr(out, src);
 		buf_puts(out, "\">");
@@ -830,7 +827,9 @@ void import_pictures_discard(struct imp *im)
 		}
 		const char *hash = f[0], *ext = f[1], *variants = f[2], *formats = f[3];
 		struct media_made mm;
-		if (hash && ext && variants && formats && !media_variants_parse(variants, formats, &mm))
+		/* no variants: an audio or video file (media_remove takes HASH.EXT) */
+		if (hash && ext && variants && formats &&
+		    (!media_variants_parse(variants, formats, &mm) || !*variants))
 			media_remove(p, im->site_dir, hash, ext, &mm);
 		s = nl + 1;
 	}

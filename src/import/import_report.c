@@ -99,8 +99,14 @@ static void put_media(struct imp *im, struct buf *r)
 	for (int k = 0; k < MK__MAX; k++)
 		buf_printf(r, "  %s: %zu / %zu / %zu\n", kind[k], im->media[k][MF_FOUND],
 			   im->media[k][MF_MISSING], im->media[k][MF_UNSUPPORTED]);
-	buf_printf(r, "  library: %zu pictures added, %zu already there%s\n", im->lib_added,
-		   im->lib_known, im->o->uploads ? "" : " (give --uploads DIR to bring pictures in)");
+	if (im->lib_av_added)
+		buf_printf(r, "  library: %zu pictures and %zu audio or video files added, %zu "
+			      "already there\n", im->lib_added - im->lib_av_added, im->lib_av_added,
+			   im->lib_known);
+	else
+		buf_printf(r, "  library: %zu pictures added, %zu already there%s\n", im->lib_added,
+			   im->lib_known,
+			   im->o->uploads ? "" : " (give --uploads DIR to bring pictures in)");
 	if (im->nmissing) {
 		buf_printf(r, "  files not found in --uploads: %zu\n", im->nmissing);
 		buf_puts(r, buf_str(&im->missing));

@@ -177,10 +177,71 @@ static void inline_img(struct buf *out, const struct media_record *m, const stru
 	img_tag(out, m, mm, &pc, alt, or_default(sizes, INLINE_SIZES), flags);
 }
 
+/* ---- audio and video ---- */
+
+/* <audio>/<video> of m's one file, with a link to it inside for browsers
+ * that play neither. preload="none": nothing is fetched until the reader
+ * presses play. The title (alt) names the player for screen readers. */
+static void player(struct buf *out, const struct media_record *m, const char *title, int video)
+{
+	const char *el = video ? "video" : "audio";
+	buf_printf(out, "<%s controls preload=\"none\" src=\"/media/", el);
+	html_attr(out, m->hash);
+	html_raw(out, ".");
+	html_attr(out, m->ext);
+	html_raw(out, "\"");
+	if (*title) {
+		html_raw(out, " title=\"");
+		html_attr(out, title);
+		html_raw(out, "\"");
+	}
+	html_raw(out, "><a href=\"/media/");
+	html_attr(out, m->hash);
+	html_raw(out, ".");
+	html_attr(out, m->ext);
+	html_raw(out, "\">");
+	html_text(out, *title ? title : m->name);
+	buf_printf(out, "</a></%s>", el);
+}
+
+/* An audio or video record: <figure class="audio|video"> (FIGURE_INLINE:
+ * the bare player, which HTML allows inside a sentence). */
+static void av_figure(struct buf *out, const struct media_record *m, const char *title,
+		      const char *caption, unsigned flags)
+{
+	int video = media_kind_of(m->mime) == MEDIA_KIND_VIDEO;
+	if (!m->hash || !m->ext || strspn(m->ext, "abcdefghijklmnopqrstuvwxyz0123456789") !=
+					   strlen(m->ext)) {
+		figure_missing_html(out, title);
+		return;
+	}
+	if (flags & FIGURE_INLINE) {
+		player(out, m, title, video);
+		return;
+	}
+	buf_printf(out, "<figure class=\"%s\">", video ? "video" : "audio");
+	if (video)
+		html_raw(out, "<div class=\"video-box\">");
+	player(out, m, title, video);
+	if (video)
+		html_raw(out, "</div>");
+	figcaption(out, caption, or_default(m->credit, NULL));
+	html_raw(out, "</figure>");
+}
+
+int figure_is_player(const struct media_record *m)
+{
+	return media_kind_of(m->mime) != MEDIA_KIND_PICTURE;
+}
+
 void figure_html(struct buf *out, const struct media_record *m, const char *alt, const char *caption,
 		 const char *sizes, unsigned flags)
 {
 	struct media_made mm;
+	if (figure_is_player(m)) {
+		av_figure(out, m, or_default(alt, m->alt), or_default(caption, m->caption), flags);
+		return;
+	}
 	if (parse(out, m, alt, &mm) < 0)
 		return;
 	alt = or_default(alt, m->alt);
@@ -290,6 +351,22 @@ void gallery_html(struct buf *out, const struct media_record *ms, size_t n, cons
 			lightbox(out, &ms[i], &mm, ms[0].id);
 	}
 	html_raw(out, "</div>");
+}
+
+void figure_refs_html(struct buf *out, const struct media_record *ms, size_t n, unsigned flags)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		if (!figure_is_player(&ms[i]))
+			while (j < n && !figure_is_player(&ms[j]))
+				j++;
+		unsigned f = i == 0 ? flags : flags & ~(unsigned)FIGURE_LEAD;
+		if (j - i == 1)
+			figure_html(out, &ms[i], NULL, NULL, NULL, f);
+		else
+			gallery_html(out, ms + i, j - i, NULL, f);
+		i = j;
+	}
 }
 
 /* ---- feeds ---- */

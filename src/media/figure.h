@@ -78,12 +78,23 @@ void figure_card_jpeg_html(struct buf *out, const char *url, int width, int heig
 			   const char *alt, unsigned flags);
 
 /* Appends m as a <figure class="figure"> (FIGURE_INLINE: a bare <img
- * class="media-inline">). alt and caption NULL mean the record's; "" is
+ * class="media-inline">). An audio or video record (figure_is_player) is
+ * a <figure class="audio"> holding <audio controls preload="none"
+ * src="/media/HASH.EXT">, or a <figure class="video"> holding a <div
+ * class="video-box"> (the fixed 16:9 box style.css gives it, so nothing
+ * moves when the video loads) and <video controls preload="none" ...>;
+ * each player holds a link to the file (browsers without the player show
+ * it), alt is its title and the link's text, and the figcaption
+ * holds caption and credit; FIGURE_INLINE writes the player alone. alt and caption NULL mean the record's; "" is
  * taken as given (no caption, or a decorative picture). sizes NULL means
  * FIGURE_SIZES. A record whose variants cannot be parsed writes its alt
  * text in <span class="media-missing"> instead. */
 void figure_html(struct buf *out, const struct media_record *m, const char *alt, const char *caption,
 		 const char *sizes, unsigned flags);
+
+/* 1 when m is audio or video (figure_html writes a player; a gallery
+ * takes pictures only). */
+int figure_is_player(const struct media_record *m);
 
 /* Appends ms[0..n) as one <div class="gallery">: a grid of figures, each
  * picture a link to its full-size view. The view works without JavaScript:
@@ -94,6 +105,12 @@ void figure_html(struct buf *out, const struct media_record *m, const char *alt,
  * caption are used (set them in ms before the call to override). */
 void gallery_html(struct buf *out, const struct media_record *ms, size_t n, const char *sizes,
 		  unsigned flags);
+
+/* Appends the records of one Markdown reference group (media_ref):
+ * each run of pictures as figure_html (one) or gallery_html (several),
+ * each audio or video record alone as its player; FIGURE_LEAD applies to
+ * the first record only, FIGURE_INLINE to all (n is 1 then). */
+void figure_refs_html(struct buf *out, const struct media_record *ms, size_t n, unsigned flags);
 
 /* Stored body HTML made fit for a feed reader, which has neither the
  * site's address nor its style sheet: every "/media/..." URL inside a tag

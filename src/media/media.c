@@ -13,6 +13,7 @@
  * content, and the same picture twice is found by its hash.
  */
 #include "media.h"
+#include "av.h"
 #include "../content/image.h"
 #include "../util/fileio.h"
 #include "../util/log.h"
@@ -68,6 +69,21 @@ const char *media_err_name(enum media_err e)
 		"ok", "not an image", "too large", "too many frames", "corrupt", "polyglot", "i/o",
 	};
 	return e < MEDIA__MAX ? names[e] : "?";
+}
+
+enum media_class media_kind_of(const char *mime)
+{
+	if (mime && strncmp(mime, "audio/", 6) == 0)
+		return MEDIA_KIND_AUDIO;
+	if (mime && strncmp(mime, "video/", 6) == 0)
+		return MEDIA_KIND_VIDEO;
+	return MEDIA_KIND_PICTURE;
+}
+
+const char *media_kind_name(enum media_class k)
+{
+	static const char *const names[MEDIA_KIND__MAX] = { "picture", "audio", "video" };
+	return k < MEDIA_KIND__MAX ? names[k] : "?";
 }
 
 const char *media_format_ext(enum media_format f) { return formats[f].ext; }
@@ -152,9 +168,16 @@ const char *media_variant_name(struct pool *p, const char *hash, int width, enum
 	return pool_printf(p, "%s-%d.%s", hash, width, formats[f].ext);
 }
 
+const char *media_av_name(struct pool *p, const char *hash, const char *ext)
+{
+	return pool_printf(p, "%s.%s", hash, ext);
+}
+
 int media_is_variant(const char *name)
 {
 	size_t h = strspn(name, "0123456789abcdef");
+	if (h == MEDIA_HASH_HEX && name[h] == '.')
+		return av_type_of_ext(name + h + 1) != NULL;
 	if (h != MEDIA_HASH_HEX || name[h] != '-')
 		return 0;
 	const char *w = name + h + 1;
@@ -332,6 +355,30 @@ static VipsImage *load_header(const unsigned char *d, size_t n, const char *ext)
 	return r == 0 ? im : NULL;
 }
 
+#define AV_TAKEN "MP3, M4A, AAC, Ogg (Vorbis, Opus), WAV and FLAC audio, MP4, WebM and Ogg video"
+
+/* The refusal of a file that is none of the formats taken (av: audio and
+ * video were taken too). */
+static enum media_err not_taken(const unsigned char *d, size_t n, char *err, size_t errlen)
+{
+	const char *kind = image_other_kind(d, n);
+	if (!n)
+		return fail(MEDIA_NOT_IMAGE, err, errlen, "not a picture, audio or video: the file "
+							  "is empty");
+	if (!kind || strcmp(kind, "a video or audio file") == 0)
+		kind = av_other_kind(d, n) ? av_other_kind(d, n) : kind;
+	if (kind && strcmp(kind, "an SVG drawing") == 0)
+		kind = "an SVG drawing, which can carry script";
+	if (kind)
+		return fail(MEDIA_NOT_IMAGE, err, errlen,
+			    "not a picture, audio or video file we take: this file is %s (its "
+			    "content was checked, not its name); JPEG, PNG, GIF and WebP "
+			    "pictures, " AV_TAKEN " are accepted", kind);
+	return fail(MEDIA_NOT_IMAGE, err, errlen,
+		    "not a picture, audio or video file we take (its content was checked, not its "
+		    "name): JPEG, PNG, GIF and WebP pictures, " AV_TAKEN " are accepted");
+}
+
 static enum media_err not_image(const unsigned char *d, size_t n, char *err, size_t errlen)
 {
 	const char *kind = n ? image_other_kind(d, n) : "empty";
@@ -455,6 +502,50 @@ static enum media_err check_header(struct pool *p, struct media_input *in, char 
 	return too_tall(in, err, errlen);
 }
 
+/* The keyed content hash of d into in->hash. */
+static void content_hash(const unsigned char *d, size_t n, struct media_input *in)
+{
+	unsigned char h[crypto_generichash_BYTES_MIN];
+	crypto_generichash(h, sizeof h, d, n, (const unsigned char *)HASH_KEY, sizeof HASH_KEY - 1);
+	sodium_bin2hex(in->hash, sizeof in->hash, h, MEDIA_HASH_HEX / 2);
+}
+
+/* An audio or video file av_sniff recognised: only its size is judged. */
+static enum media_err check_av(struct pool *p, const unsigned char *data, size_t len,
+			       const char *name, const struct av_info *ai, long av_limit,
+			       struct media_input *in, char *err, size_t errlen)
+{
+	memset(in, 0, sizeof *in);
+	if (len > (size_t)av_limit)
+		return fail(MEDIA_TOO_LARGE, err, errlen,
+			    "file too large: this %s %s is %zu bytes, the limit for audio and video "
+			    "is %ld bytes (media_upload_limit)",
+			    ai->kind == AV_AUDIO ? "audio file," : "video,", ai->name, len, av_limit);
+	in->data = data;
+	in->len = len;
+	in->name = media_clean_name(p, name);
+	in->mime = ai->mime;
+	in->ext = ai->ext;
+	in->kind = ai->kind == AV_AUDIO ? MEDIA_KIND_AUDIO : MEDIA_KIND_VIDEO;
+	content_hash(data, len, in);
+	return MEDIA_OK;
+}
+
+enum media_err media_check_any(struct pool *p, const unsigned char *data, size_t len,
+			       const char *name, long av_limit, struct media_input *in, char *err,
+			       size_t errlen)
+{
+	struct av_info ai;
+	struct image_info ii;
+	if (av_sniff(data, len, &ai) == 0)
+		return check_av(p, data, len, name, &ai, av_limit, in, err, errlen);
+	if (image_sniff(data, len, &ii) != 0) {
+		memset(in, 0, sizeof *in);
+		return not_taken(data, len, err, errlen);
+	}
+	return media_check(p, data, len, name, in, err, errlen);
+}
+
 enum media_err media_check(struct pool *p, const unsigned char *data, size_t len,
 			   const char *name, struct media_input *in, char *err, size_t errlen)
 {
@@ -470,16 +561,16 @@ enum media_err media_check(struct pool *p, const unsigned char *data, size_t len
 	enum media_err e = check_bytes(data, len, in, err, errlen);
 	if (e || (e = check_header(p, in, err, errlen)))
 		return e;
-	unsigned char h[crypto_generichash_BYTES_MIN];
-	crypto_generichash(h, sizeof h, data, len, (const unsigned char *)HASH_KEY,
-			   sizeof HASH_KEY - 1);
-	sodium_bin2hex(in->hash, sizeof in->hash, h, MEDIA_HASH_HEX / 2);
+	content_hash(data, len, in);
 	return MEDIA_OK;
 }
 
-enum media_err media_read(struct pool *p, const char *path, struct media_input *in, char *err,
-			  size_t errlen)
+/* Reads path whole (at most max bytes) and checks it: with av_limit < 0
+ * as a picture only, else as media_check_any. */
+static enum media_err read_checked(struct pool *p, const char *path, long av_limit,
+				   struct media_input *in, char *err, size_t errlen)
 {
+	long max = av_limit > MEDIA_MAX_BYTES ? av_limit : MEDIA_MAX_BYTES;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat sb;
 	memset(in, 0, sizeof *in);
@@ -489,10 +580,10 @@ enum media_err media_read(struct pool *p, const char *path, struct media_input *
 			close(fd);
 		return fail(MEDIA_IO, err, errlen, "%s: %s", path, strerror(e));
 	}
-	if (sb.st_size > MEDIA_MAX_BYTES) {
+	if (sb.st_size > max) {
 		close(fd);
 		return fail(MEDIA_TOO_LARGE, err, errlen, "file too large: %lld bytes, the limit is %ld",
-			    (long long)sb.st_size, MEDIA_MAX_BYTES);
+			    (long long)sb.st_size, max);
 	}
 	size_t n = (size_t)sb.st_size, got = 0;
 	unsigned char *d = pool_alloc(p, n + 1);
@@ -507,7 +598,21 @@ enum media_err media_read(struct pool *p, const char *path, struct media_input *
 	close(fd);
 	if (got != n)
 		return fail(MEDIA_IO, err, errlen, "%s: could not read it all", path);
-	return media_check(p, d, n, path, in, err, errlen);
+	if (av_limit < 0)
+		return media_check(p, d, n, path, in, err, errlen);
+	return media_check_any(p, d, n, path, av_limit, in, err, errlen);
+}
+
+enum media_err media_read(struct pool *p, const char *path, struct media_input *in, char *err,
+			  size_t errlen)
+{
+	return read_checked(p, path, -1, in, err, errlen);
+}
+
+enum media_err media_read_any(struct pool *p, const char *path, long av_limit,
+			      struct media_input *in, char *err, size_t errlen)
+{
+	return read_checked(p, path, av_limit < 0 ? 0 : av_limit, in, err, errlen);
 }
 
 /* ---- making the variants ---- */
@@ -716,10 +821,31 @@ static enum media_err variants(struct pool *p, VipsImage *base, const char *dir,
 	return MEDIA_OK;
 }
 
+/* An audio or video file: written once as media/HASH.EXT, as it came. */
+static enum media_err make_av(struct pool *p, const char *media, const struct media_input *in,
+			      char *err, size_t errlen)
+{
+	struct staged s = { 0 };
+	if (make_dir(media, err, errlen))
+		return MEDIA_IO;
+	if (stage(p, &s, media, media_av_name(p, in->hash, in->ext), in->data, in->len, err,
+		  errlen) ||
+	    commit(&s, err, errlen)) {
+		unstage(&s);
+		return MEDIA_IO;
+	}
+	fileio_sync_dir(media);
+	return MEDIA_OK;
+}
+
 enum media_err media_make(struct pool *p, const char *site_dir, const struct media_input *in,
 			  struct media_made *out, char *err, size_t errlen)
 {
 	const char *media = pool_printf(p, "%s/media", site_dir);
+	if (in->kind != MEDIA_KIND_PICTURE) {
+		memset(out, 0, sizeof *out);
+		return make_av(p, media, in, err, errlen);
+	}
 	const char *orig = pool_printf(p, "%s/" MEDIA_ORIGINALS, site_dir);
 	struct staged s = { 0 };
 	int w, h;
@@ -754,6 +880,10 @@ enum media_err media_make(struct pool *p, const char *site_dir, const struct med
 void media_remove(struct pool *p, const char *site_dir, const char *hash, const char *ext,
 		  const struct media_made *m)
 {
+	if (m->nv == 0) { /* audio or video */
+		unlink(pool_printf(p, "%s/media/%s", site_dir, media_av_name(p, hash, ext)));
+		return;
+	}
 	for (size_t i = 0; i < m->nv; i++)
 		for (int f = 0; f < MEDIA_FORMAT__MAX; f++)
 			if (m->formats & 1u << f)

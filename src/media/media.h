@@ -14,6 +14,11 @@
  *                  original to media-originals/ (never served).
  * On any failure nothing new is left in either folder.
  *
+ * Audio and video (media_check_any, media_read_any) are recognised by
+ * their container (av.h) and kept as they came, once, as media/HASH.EXT:
+ * no variants, no original elsewhere, no transcoding. A record tells the
+ * kinds apart by its MIME type (media_kind_of).
+ *
  * Errors are a code and a message for the person who gave the file.
  */
 #ifndef GZ_MEDIA_H
@@ -29,6 +34,16 @@ struct pool;
 #define MEDIA_MAX_WIDTHS 5
 #define MEDIA_HASH_HEX 16
 #define MEDIA_ORIGINALS "media-originals" /* in the site folder, beside media/ */
+
+/* The default of media_upload_limit (gazette.conf): one audio or video file. */
+#define MEDIA_AV_LIMIT_DEFAULT (200L << 20)
+
+enum media_class { MEDIA_KIND_PICTURE, MEDIA_KIND_AUDIO, MEDIA_KIND_VIDEO, MEDIA_KIND__MAX };
+
+/* The kind of a record of MIME type mime: audio/..., video/..., else a picture. */
+enum media_class media_kind_of(const char *mime);
+/* "picture", "audio", "video" */
+const char *media_kind_name(enum media_class k);
 
 /* The widths made, narrowest first: those no wider than the picture, or
  * its own width alone when it is narrower than the first. */
@@ -55,6 +70,7 @@ struct media_input {
 	size_t len;
 	const char *name;           /* the file's name, sanitized: for people, never a path */
 	const char *mime, *ext;     /* of the original: "image/jpeg", "jpg" */
+	enum media_class kind;
 	int width, height;          /* as stored, before the orientation */
 	int frames;
 	int turned;                 /* its EXIF orientation turns it a quarter */
@@ -89,18 +105,32 @@ enum media_err media_read(struct pool *p, const char *path, struct media_input *
 enum media_err media_check(struct pool *p, const unsigned char *data, size_t len,
 			   const char *name, struct media_input *in, char *err, size_t errlen);
 
-/* Makes the variants and keeps the original under site_dir (see above). */
+/* The same, also taking an audio or video file (av.h) of at most
+ * av_limit bytes; its width, height and frames stay 0. */
+enum media_err media_check_any(struct pool *p, const unsigned char *data, size_t len,
+			       const char *name, long av_limit, struct media_input *in, char *err,
+			       size_t errlen);
+enum media_err media_read_any(struct pool *p, const char *path, long av_limit,
+			      struct media_input *in, char *err, size_t errlen);
+
+/* Makes the variants and keeps the original under site_dir (see above);
+ * an audio or video file is written as media/HASH.EXT alone (out: no
+ * variants, no formats). */
 enum media_err media_make(struct pool *p, const char *site_dir, const struct media_input *in,
 			  struct media_made *out, char *err, size_t errlen);
 
 /* Deletes what media_make wrote for hash (variants listed in m, and the
- * original of extension ext): for a library entry deleted. */
+ * original of extension ext; with no variants in m, media/HASH.EXT, an
+ * audio or video file): for a library entry deleted. */
 void media_remove(struct pool *p, const char *site_dir, const char *hash, const char *ext,
 		  const struct media_made *m);
 
 /* A variant's file name, "HASH-WIDTH.EXT", as served under /media/. */
 const char *media_variant_name(struct pool *p, const char *hash, int width, enum media_format f);
-/* 1 when name (a path below /media/) is a variant's: never changes. */
+/* An audio or video file's name, "HASH.EXT", as served under /media/. */
+const char *media_av_name(struct pool *p, const char *hash, const char *ext);
+/* 1 when name (a path below /media/) is a variant's or an audio or video
+ * file's that media wrote: never changes. */
 int media_is_variant(const char *name);
 
 /* The file name a person gave, fit to show and to search: its last path

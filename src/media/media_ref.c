@@ -63,10 +63,7 @@ void media_ref_write(void *ctx, const struct markdown_media_ref *refs, size_t n,
 	for (size_t i = 0; i < n; i++)
 		if (lookup(r, &refs[i], &ms[found], out) == 0)
 			found++;
-	if (found == 1)
-		figure_html(out, &ms[0], NULL, NULL, NULL, figure_flags(flags));
-	else if (found > 1)
-		gallery_html(out, ms, found, NULL, figure_flags(flags));
+	figure_refs_html(out, ms, found, figure_flags(flags));
 }
 
 void media_ref_deps(struct store *st, struct pool *p, const char *body_md)

@@ -8,12 +8,14 @@
  *
  * Files go out by http_file (http/file.h): ETag and 304, byte ranges for
  * audio and video, sendfile. A library variant (media/HASH-WIDTH.EXT,
- * src/media/) never changes under its name, so browsers and CDNs may
+ * src/media/) or audio or video file (media/HASH.EXT) never changes under
+ * its name, so browsers and CDNs may
  * keep it a year without asking again; other files a day. The originals
  * media keeps are in the site's media-originals/, which no route serves.
  */
 #include "pages.h"
 #include "../http/file.h"
+#include "../media/av.h"
 #include "../media/media.h"
 #include "../site/site.h"
 #include "../util/pool.h"
@@ -33,13 +35,15 @@ static const struct {
 	{ "webm", "video/webm" }, { "pdf", "application/pdf" },
 };
 
+/* The type of path by its extension: the table above, then the audio and
+ * video the library takes (av.h: m4a, opus, flac ...). */
 static const char *media_type(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	for (size_t i = 0; dot && i < sizeof media_types / sizeof media_types[0]; i++)
 		if (strcasecmp(dot + 1, media_types[i].ext) == 0)
 			return media_types[i].type;
-	return NULL;
+	return dot ? av_type_of_ext(dot + 1) : NULL;
 }
 
 /* 1 when a segment of rel begins with a dot: files being written

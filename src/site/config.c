@@ -52,6 +52,7 @@ static const struct ckey keys[] = {
 	I(per_ip_connections, 1, 10000, "simultaneous connections per client address"),
 	L(body_limit, 1024, 1L << 30, "largest request body in bytes"),
 	L(upload_limit, 1024, 1L << 30, "largest featured image in bytes (the editor accepts bodies this + 1 MB large)"),
+	L(media_upload_limit, 1024, 1L << 34, "largest audio or video file the media library takes, in bytes (its upload form accepts bodies of this, or 20 x upload_limit when larger, + 1 MB)"),
 	I(body_min_rate, 0, 1 << 30, "bytes per second a request body must arrive at, on average, once conn_timeout seconds have passed (0: no minimum)"),
 	L(body_memory, 1L << 16, 1L << 40, "bytes of memory all request bodies in flight may hold together (a body past 64 KB waits in a temporary file in the site folder; over the bound new ones get 503)"),
 	I(feed_items, 1, 200, "entries in each RSS, Atom and JSON feed"),
@@ -91,6 +92,7 @@ void config_defaults(struct config *c)
 	c->per_ip_connections = 64;
 	c->body_limit = 1L << 20;
 	c->upload_limit = 5L << 20;
+	c->media_upload_limit = 200L << 20;
 	c->body_min_rate = 2048;
 	c->body_memory = 32L << 20;
 	c->feed_items = 20;

@@ -28,6 +28,7 @@ struct config {
 	int per_ip_connections;
 	long body_limit;         /* bytes */
 	long upload_limit;       /* bytes of one uploaded image (the editor's routes take this + 1 MB) */
+	long media_upload_limit; /* bytes of one audio or video file in the media library */
 	int body_min_rate;       /* bytes/s a request body must keep up after conn_timeout; 0 off */
 	long body_memory;        /* bytes all request bodies in flight may hold in memory */
 	int feed_items;          /* entries in a feed */

@@ -32,7 +32,7 @@ static const char SQL_DELETE[] = "DELETE FROM media WHERE id = ?1";
 static const char SQL_USES[] =
 	"SELECT COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4, id, title, status"
 	" FROM stories WHERE featured_media_id = ?1 OR featured_image GLOB ?4"
-	" OR body_md GLOB ?2 OR body_md GLOB ?3"
+	" OR body_md GLOB ?2 OR body_md GLOB ?3 OR body_html GLOB ?5"
 	" UNION ALL SELECT 2, id, name, 0 FROM users WHERE photo GLOB ?4"
 	" ORDER BY 1 DESC, 2 DESC";
 
@@ -163,6 +163,9 @@ int store_media_uses(struct store *st, struct pool *p, const struct media_record
 	bind_text(s, 2, pool_printf(p, "*media:%lld[^0-9]*", m->id));
 	bind_text(s, 3, pool_printf(p, "*media:%lld", m->id));
 	bind_text(s, 4, pool_printf(p, "/media/%s-*", m->hash));
+	/* HTML naming one of its files without media:ID: an imported figure
+	 * or player, a link to an audio or video file */
+	bind_text(s, 5, pool_printf(p, "*/media/%s[-.]*", m->hash));
 	return collect(st, p, s, sizeof **out, row_use, (void **)out, n);
 }
 

@@ -65,7 +65,8 @@ struct media_use {
  * (/media/HASH-...), stories whose featured image it is
  * (featured_media_id, or a featured_image path that is a variant), and
  * stories whose Markdown names media:ID (followed by anything but a
- * digit); in that order (enum media_use_kind, last first), newest first
+ * digit) or whose HTML names one of its files (/media/HASH- or
+ * /media/HASH.: an imported figure or player, a link to the file); in that order (enum media_use_kind, last first), newest first
  * within each. Reads every story's body: for the admin. */
 int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
 		     struct media_use **out, size_t *n);

@@ -49,7 +49,7 @@ test('upload through the file input, edit caption and credit, see it in the grid
   ]);
   await Promise.all([page.waitForNavigation(), page.click('#media-upload button[type=submit]')]);
   assert.match(await page.textContent('#upload-added'), /lighthouse\.png/);
-  assert.match(await page.textContent('#upload-refused'), /notes\.jpg\s*: not an image/);
+  assert.match(await page.textContent('#upload-refused'), /notes\.jpg\s*: not a picture, audio or video file we take/);
 
   await Promise.all([page.waitForNavigation(), page.click('#upload-added a')]);
   await page.fill('#media-alt', 'A lighthouse on a red sky');

@@ -60,13 +60,16 @@ describe('gazette import wordpress --uploads: media', () => {
   after(async () => { if (srv) await srv.stop(); });
 
   test('every picture found is in the library once, with alt text from WordPress', () => {
-    // lead, red (red-300x200.png stands for red.png; red-copy.png is the same bytes), green, blue
-    assert.deepEqual(lib.map((r) => r.name).sort(), ['blue.png', 'green.png', 'lead.png', 'red.png']);
+    // lead, red (red-300x200.png stands for red.png; red-copy.png is the same bytes), green, blue;
+    // and the audio and video files of the [audio]/[video] shortcodes and blocks
+    assert.deepEqual(lib.map((r) => r.name).sort(), ['blue.png', 'clip.mp4', 'green.png', 'lead.png', 'red.png', 'song.mp3']);
     const alt = Object.fromEntries(lib.map((r) => [r.name, r.alt]));
     assert.equal(alt['lead.png'], 'Lead alt from WordPress');
     assert.equal(alt['red.png'], 'Red alt from WordPress');
     assert.equal(q(dir, "SELECT caption FROM media WHERE name = 'red.png'"), 'Red caption from WordPress');
-    assert.match(report, /^  library: 4 pictures added, 1 already there$/m);
+    // song.mp3 and clip.mp4 (issue 14: audio and video go through the library too)
+    assert.match(report, /^  library: 4 pictures and 2 audio or video files added, 1 already there$/m);
+    assert.match(report, /^  attachments: \d+ \(0 files copied to media\/\)$/m, 'nothing copied as it came');
     for (const name of ['lead.png', 'red.png', 'green.png', 'blue.png']) {
       const files = fs.readdirSync(path.join(dir, 'media')).filter((f) => f.startsWith(hash(name)));
       assert.ok(files.includes(`${hash(name)}-320.jpg`) && files.includes(`${hash(name)}-320.webp`), `${name}: ${files}`);
@@ -130,14 +133,18 @@ describe('gazette import wordpress --uploads: media', () => {
     assert.doesNotMatch(body, /<a href="[^"]*green\.png">/);
     assert.match(body, /<img src="https:\/\/elsewhere\.example\/pic\.jpg" alt="From elsewhere">/);
     assert.match(body, /<img src="https:\/\/old\.example\/wp-content\/uploads\/2024\/05\/absent\.jpg" alt="Absent picture">/);
-    // players of the copied files; the missing one is a link to where it was
-    const audios = [...body.matchAll(/<audio controls="" preload="none"><source src="([^"]+)" type="audio\/mpeg"><\/audio>/g)];
-    assert.deepEqual(audios.map((m) => m[1]), ['/media/2024/05/song.mp3', '/media/2024/05/song.mp3']);
-    assert.match(body, /<video controls="" preload="none"><source src="\/media\/2024\/05\/clip\.mp4" type="video\/mp4"><\/video>/);
+    // players of the files found, through the library (figure.c's player,
+    // media/HASH.EXT); the missing one is a link to where it was
+    const mp3 = `/media/${hash('song.mp3')}.mp3`, mp4 = `/media/${hash('clip.mp4')}.mp4`;
+    const audios = [...body.matchAll(/<figure class="audio">\s*<audio controls="" preload="none" src="([^"]+)"><a href="([^"]+)">song\.mp3<\/a><\/audio><\/figure>/g)];
+    assert.deepEqual(audios.map((m) => [m[1], m[2]]), [[mp3, mp3], [mp3, mp3]]);
+    assert.match(body, new RegExp(`<figure class="video">\\s*<div class="video-box">\\s*<video controls="" preload="none" src="${mp4}"><a href="${mp4}">clip\\.mp4</a></video></div>\\s*</figure>`));
     assert.match(body, /<a href="https:\/\/old\.example\/wp-content\/uploads\/2024\/05\/lost\.mp4">/);
-    const song = await h.get(srv.url, '/media/2024/05/song.mp3', { headers: { Range: 'bytes=0-2' } });
+    assert.ok(!fs.existsSync(path.join(dir, 'media', '2024', '05', 'song.mp3')), 'not copied as it came');
+    const song = await h.get(srv.url, mp3, { headers: { Range: 'bytes=0-2' } });
     assert.equal(song.status, 206);
     assert.equal(song.body, 'ID3');
+    assert.equal(song.headers['cache-control'], 'public, max-age=31536000, immutable');
     // embeds: a facade for YouTube, a link for the rest; no iframe
     assert.match(body, /<figure class="embed embed-youtube[^"]*"[^>]*data-embed-url="https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ"/);
     assert.match(body, /<a href="https:\/\/example\.com\/not-a-provider">/);
@@ -154,8 +161,8 @@ describe('gazette import wordpress --uploads: media', () => {
       { src: `/media/${lead}-640.jpg`, alt: 'Lead in a gallery' }]);
     assert.ok(g.includes('<figcaption>Blue item</figcaption>'));
     assert.match(body, new RegExp(`<img src="/media/${red}-640\\.jpg"[^>]* alt=""[^>]*></picture></figure>\\s*<p>Words over the cover</p>`));
-    assert.match(body, /<figure class="wp-block-audio">\s*<audio controls="" preload="none"><source src="\/media\/2024\/05\/song\.mp3"/);
-    assert.match(body, /<figure class="wp-block-video">\s*<video controls="" preload="none"><source src="\/media\/2024\/05\/clip\.mp4"/);
+    assert.match(body, new RegExp(`<figure class="wp-block-audio">\\s*<audio controls="" preload="none" src="/media/${hash('song.mp3')}\\.mp3">`));
+    assert.match(body, new RegExp(`<figure class="wp-block-video">\\s*<video controls="" preload="none" src="/media/${hash('clip.mp4')}\\.mp4">`));
     assert.match(body, /data-embed-url="https:\/\/www\.youtube\.com\/watch\?v=oHg5SJYRHA0"/);
     assert.match(body, /<img src="https:\/\/old\.example\/wp-content\/uploads\/2024\/05\/nothere\.png" alt="Not there">/);
     assert.doesNotMatch(body, /wp-block-cover__image-background|<iframe|style=/);
@@ -164,7 +171,8 @@ describe('gazette import wordpress --uploads: media', () => {
   test('the same picture under another name is the same library entry', async () => {
     const { body } = await h.get(srv.url, '/2024/05/12/same-picture');
     assert.match(body, new RegExp(`<img src="/media/${hash('red.png')}-640\\.jpg"[^>]* alt="Red again"`));
-    assert.equal(q(dir, 'SELECT count(*) FROM media'), '4');
+    assert.equal(q(dir, "SELECT count(*) FROM media WHERE mime LIKE 'image/%'"), '4');
+    assert.equal(q(dir, 'SELECT count(*) FROM media'), '6', 'with song.mp3 and clip.mp4');
   });
 
   test('a second import writes nothing: no new library row, no new file', () => {

@@ -293,24 +293,31 @@ describe('gazette import wordpress: real-world content', () => {
     assert.ok(h.textOf(page.body).includes('Classic post, revised'));
   });
 
-  test('--uploads copies media into media/ and rewrites the URLs; a picture is never copied as it came', async () => {
+  test('--uploads takes media into the library and rewrites the URLs; nothing is copied as it came', async () => {
     const site = h.makeSite({ demo: false });
     const up = h.tmpDir();
     fs.mkdirSync(path.join(up, '2024', '03'), { recursive: true });
     fs.writeFileSync(path.join(up, '2024', '03', 'a.jpg'), 'JPEGDATA'); // not a picture
-    fs.writeFileSync(path.join(up, '2024', '03', 'a.mp3'), 'ID3 not really');
+    // an MP3 of two silent MPEG-1 Layer III frames (since issue 14, checked by its content)
+    const mp3 = Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x00', 'latin1'),
+      ...[0, 1].map(() => Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x00]), Buffer.alloc(413)]))]);
+    fs.writeFileSync(path.join(up, '2024', '03', 'a.mp3'), mp3);
     const file = path.join(h.tmpDir(), 'edge.xml');
     fs.writeFileSync(file, w.edgeCases().replace('src="https://old.example/a.mp3"]',
       'src="https://old.example/wp-content/uploads/2024/03/a.mp3"]'));
     const r = importFile(site, file, ['--uploads', up]);
     assert.equal(r.status, 0, r.stderr);
-    assert.equal(fs.readFileSync(path.join(site, 'media', '2024', '03', 'a.mp3'), 'utf8'), 'ID3 not really');
+    const mp3Hash = execFileSync('sqlite3', [path.join(site, 'gazette.db'),
+      "SELECT hash FROM media WHERE name = 'a.mp3'"], { encoding: 'utf8' }).trim();
+    assert.match(mp3Hash, /^[0-9a-f]{16}$/, 'the MP3 is in the library');
+    assert.deepEqual(fs.readFileSync(path.join(site, 'media', `${mp3Hash}.mp3`)), mp3, 'kept as it came, once');
+    assert.ok(!fs.existsSync(path.join(site, 'media', '2024', '03', 'a.mp3')), 'not copied besides');
     assert.ok(!fs.existsSync(path.join(site, 'media', '2024', '03', 'a.jpg')), 'the refused picture is not served');
     assert.match(r.stdout, /2024\/03\/a\.jpg: not taken into the library: /);
     assert.deepEqual(fs.readdirSync(path.join(site, 'media')).filter((f) => f.startsWith('.')), [], 'no staging left');
     const body = execFileSync('sqlite3', [path.join(site, 'gazette.db'),
       "SELECT body_html FROM stories WHERE slug = 'classic-post'"], { encoding: 'utf8' });
-    assert.ok(body.includes('<source src="/media/2024/03/a.mp3" type="audio/mpeg">'), body);
+    assert.ok(body.includes(`<audio controls="" preload="none" src="/media/${mp3Hash}.mp3">`), body);
     assert.ok(body.includes('https://old.example/wp-content/uploads/2024/03/a.jpg'), 'its URL kept');
   });
 });

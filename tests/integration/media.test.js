@@ -104,8 +104,9 @@ describe('gazette media and /media/', () => {
 
   test('bad files are refused with a message and leave nothing behind', () => {
     const cases = [
-      ['report.jpg', /not an image: this file is a PDF document/],
-      ['drawing.svg', /not an image: this file is an SVG drawing/],
+      // media add takes audio and video too (issue 14): the message names all three
+      ['report.jpg', /not a picture, audio or video file we take: this file is a PDF document/],
+      ['drawing.svg', /not a picture, audio or video file we take: this file is an SVG drawing, which can carry script/],
       ['truncated.jpg', /truncated or corrupt JPEG/],
       ['bomb.png', /image too large: 50000x50000 pixels, the limit is 40 megapixels/],
       ['polyglot.jpg', /bytes of something else follow the picture/],

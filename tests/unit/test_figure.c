@@ -7,7 +7,10 @@
  * 320, the inline form, the gallery and its no-JavaScript full-size view,
  * and a record whose lists are broken; a card's picture (the 3:2 crop's
  * box, descriptors of the visible width, focal classes, lead or lazy)
- * and the old one-JPEG card.
+ * and the old one-JPEG card; audio and video records as
+ * <figure class="audio|video"> players that fetch nothing before a click
+ * (preload="none"), with the fixed-ratio box, fallback link, escaping,
+ * the inline form, and absolute URLs in feeds.
  */
 #include "../../src/media/figure.h"
 #include "../../src/render/escape.h"
@@ -340,6 +343,98 @@ static void test_card_crops(void)
 	buf_release(&b);
 }
 
+static struct media_record av_rec(const char *mime, const char *ext)
+{
+	struct media_record m = { 0 };
+	m.id = 7;
+	m.hash = HASH;
+	m.name = "interview.mp3";
+	m.mime = mime;
+	m.ext = ext;
+	m.alt = "Interview with the mayor";
+	m.caption = "Recorded on Monday.";
+	m.credit = "Audio: Radio Harbour";
+	m.variants = "";
+	m.formats = "";
+	return m;
+}
+
+static void test_audio(void)
+{
+	struct media_record m = av_rec("audio/mpeg", "mp3");
+	CHECK(figure_is_player(&m));
+	char *h = fig(&m, NULL, NULL, NULL, FIGURE_LEAD);
+	CHECK_STR(h, "<figure class=\"audio\"><audio controls preload=\"none\" src=\"/media/" HASH
+		     ".mp3\" title=\"Interview with the mayor\"><a href=\"/media/" HASH ".mp3\">"
+		     "Interview with the mayor</a></audio><figcaption>Recorded on Monday. <span "
+		     "class=\"credit\">Audio: Radio Harbour</span></figcaption></figure>");
+	free(h);
+	/* no title: the file name is the link's text; hostile text escaped */
+	m.alt = "";
+	m.caption = "<script>x</script>";
+	m.credit = "";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, ".mp3\"><a href=\"/media/" HASH ".mp3\">interview.mp3</a></audio>");
+	CHECK_CONTAINS(h, "<figcaption>&lt;script&gt;x&lt;/script&gt;</figcaption>");
+	CHECK(!strstr(h, " title="));
+	free(h);
+	/* inside a sentence: the player alone */
+	h = fig(&m, "Hear it", "", NULL, FIGURE_INLINE);
+	CHECK_STR(h, "<audio controls preload=\"none\" src=\"/media/" HASH ".mp3\" title=\"Hear "
+		     "it\"><a href=\"/media/" HASH ".mp3\">Hear it</a></audio>");
+	free(h);
+	/* a record whose extension is not a plain word is not written into a URL */
+	m.ext = "mp3\" onerror=\"x";
+	h = fig(&m, NULL, NULL, NULL, 0);
+	CHECK_CONTAINS(h, "media-missing");
+	CHECK(!strstr(h, "<audio"));
+	free(h);
+}
+
+static void test_video(void)
+{
+	struct media_record m = av_rec("video/webm", "webm");
+	char *h = fig(&m, "Flood \"footage\"", NULL, NULL, 0);
+	CHECK_STR(h, "<figure class=\"video\"><div class=\"video-box\"><video controls "
+		     "preload=\"none\" src=\"/media/" HASH ".webm\" title=\"Flood &quot;footage&quot;\">"
+		     "<a href=\"/media/" HASH ".webm\">Flood &quot;footage&quot;</a></video></div>"
+		     "<figcaption>Recorded on Monday. <span class=\"credit\">Audio: Radio "
+		     "Harbour</span></figcaption></figure>");
+	CHECK(!strstr(h, "autoplay"));
+	struct pool *p = pool_new();
+	const char *f = figure_feed_html(p, h, "https://news.example");
+	CHECK_CONTAINS(f, "src=\"https://news.example/media/" HASH ".webm\"");
+	CHECK_CONTAINS(f, "<a href=\"https://news.example/media/" HASH ".webm\">");
+	CHECK(!strstr(f, "\"/media/"));
+	pool_free(p);
+	free(h);
+}
+
+/* A group of references: picture, picture, audio, picture -> a gallery of
+ * two, the player alone, a figure; the lead only on the first. */
+static void test_refs_runs(void)
+{
+	struct media_record ms[4] = { rec(), rec(), av_rec("audio/mpeg", "mp3"), rec() };
+	ms[1].id = 43;
+	ms[3].id = 44;
+	struct buf b = BUF_INIT;
+	figure_refs_html(&b, ms, 4, FIGURE_LEAD);
+	const char *h = buf_str(&b);
+	const char *g = strstr(h, "<div class=\"gallery\" id=\"gz-gallery-42\">");
+	const char *a = strstr(h, "<figure class=\"audio\">");
+	const char *f = strstr(h, "</div><figure class=\"figure\">");
+	CHECK(g == h);
+	CHECK(a && g && a > g);
+	CHECK(f == NULL); /* the player comes between the gallery and the last figure */
+	CHECK_CONTAINS(h, "</figure><figure class=\"figure\"><picture>");
+	CHECK(strstr(h, "gz-media-44") == NULL); /* the last picture is no gallery's */
+	size_t leads = 0;
+	for (const char *s = h; (s = strstr(s, "fetchpriority")); s++)
+		leads++;
+	CHECK(leads == 1);
+	buf_release(&b);
+}
+
 int main(void)
 {
 	RUN(test_full_figure);
@@ -355,5 +450,8 @@ int main(void)
 	RUN(test_feed);
 	RUN(test_card);
 	RUN(test_card_crops);
+	RUN(test_audio);
+	RUN(test_video);
+	RUN(test_refs_runs);
 	return T_DONE();
 }

@@ -96,6 +96,18 @@ static void test_players(void)
 	      "<source src=\"/mediax/a.mp3\"><track src=\"/media/t.vtt\"></audio>",
 	      "<audio controls=\"\"></audio>");
 	keeps("<video poster=\"https://old.example/p.jpg\"></video>", "<video></video>");
+	/* the library's players (media/figure.c) carry src on the element:
+	 * kept for a /media/ path, with the same rule as <source> */
+	keeps("<figure class=\"audio\"><audio controls preload=\"none\" src=\"/media/0123456789abcdef.mp3\" "
+	      "title=\"Sirens\"><a href=\"/media/0123456789abcdef.mp3\">Sirens</a></audio></figure>",
+	      "<figure class=\"audio\"><audio controls=\"\" preload=\"none\" "
+	      "src=\"/media/0123456789abcdef.mp3\" title=\"Sirens\"><a "
+	      "href=\"/media/0123456789abcdef.mp3\">Sirens</a></audio></figure>");
+	keeps("<video controls src=\"/media/0123456789abcdef.webm\"></video>",
+	      "<video controls=\"\" src=\"/media/0123456789abcdef.webm\"></video>");
+	keeps("<video src=\"https://old.example/v.mp4\"></video><video src=\"/media/../gazette.db\">"
+	      "</video><audio src=\"javascript:alert(1)\"></audio>",
+	      "<video></video><video></video><audio></audio>");
 }
 
 static void test_text_survives_escaped(void)
