@@ -241,6 +241,21 @@ describe('where used and deleting', () => {
     assert.equal((await h.get(srv.url, `/media/${small.hash}-30.jpg`)).status, 404);
   });
 
+  test('a reference written another way the renderer reads (MEDIA:, leading zeros, an entity) still counts as a use', async () => {
+    const r0 = await upload(clients.editor, [file('odd-forms.png', a.png(333, 222), 'image/png')]);
+    assert.ok(r0.status < 400);
+    const id = sql("SELECT id FROM media WHERE name = 'odd-forms.png'")[0].id;
+    for (const form of [`MEDIA:${id}`, `media:00${id}`, `media&#58;${id}`]) {
+      const story = await a.writeStory(clients.editor, { title: `Odd ${form}`, body: `Text.\n\n![Odd](${form})\n` }, 'save');
+      const page = await clients.editor.get(`/admin/media/${id}`);
+      const uses = h.findElement(page.body, 'section', (x) => x.id === 'media-uses');
+      assert.ok(uses.includes(`/admin/stories/${story}"`), `${form} is listed where used`);
+      const d = await clients.editor.post(`/admin/media/${id}/delete`, {});
+      assert.equal(d.status, 409, `${form}: delete refused`);
+      sql(`DELETE FROM stories WHERE id = ${story}`);
+    }
+  });
+
   test('a caption saved on the item\'s page shows at once on a published story that places it', async () => {
     const id = sql("SELECT id FROM media WHERE name = 'harbour.png'")[0].id;
     const story = await a.writeStory(clients.editor, { title: 'Harbour caption', body: `Text.\n\n![Boats](media:${id} "Dusk")\n` }, 'publish');
