@@ -393,6 +393,25 @@ void admin_media_edit(struct req *rq, struct resp *rs)
 		item_page(rq, rs, 200, &m, NULL, NULL, NULL);
 }
 
+/* For a user who may change only their own uploads (no CAP_MEDIA_OTHERS):
+ * the title of a published or scheduled story that shows m, whose text
+ * they would change for readers without the right to publish it; else
+ * NULL. */
+static const char *live_use(struct req *rq, const struct media_record *m)
+{
+	struct media_use *u = NULL;
+	size_t n = 0;
+	if (role_can(rq->user->role, CAP_MEDIA_OTHERS))
+		return NULL;
+	if (store_media_uses(rq->store, rq->pool, m, &u, &n))
+		return "the library could not be read";
+	for (size_t i = 0; i < n; i++)
+		if (u[i].kind != MEDIA_USE_BYLINE &&
+		    (u[i].status == STORY_PUBLISHED || u[i].status == STORY_SCHEDULED))
+			return u[i].title;
+	return NULL;
+}
+
 void admin_media_save(struct req *rq, struct resp *rs)
 {
 	struct media_record m;
@@ -408,6 +427,13 @@ void admin_media_save(struct req *rq, struct resp *rs)
 	}
 	if (nerr) {
 		item_page(rq, rs, 422, &m, vals, errs, NULL);
+		return;
+	}
+	const char *live = live_use(rq, &m);
+	if (live) { /* readers see it: a change is an editor's to make */
+		http_error(rq, rs, 403, "Not saved",
+			   pool_printf(rq->pool, "This item shows in a published or scheduled story "
+				       "(%s): only an editor or an admin may change its text now.", live));
 		return;
 	}
 	m.alt = vals[MF_ALT];

@@ -273,6 +273,18 @@ describe('where used and deleting', () => {
     assert.match(cap, /Dusk/, 'the caption written in the story wins over the library\'s');
   });
 
+  test('once in a published story, the uploader without the right to publish may no longer change its text', async () => {
+    const id = sql("SELECT id FROM media WHERE name = 'harbour.png'")[0].id; // the contributor's, published above
+    const before = sql(`SELECT alt, caption, credit FROM media WHERE id = ${id}`)[0];
+    const r = await clients.contributor.post(`/admin/media/${id}`, { alt: 'Changed', caption: 'Changed',
+      credit: 'Changed', focal_x: '0.5', focal_y: '0.5' });
+    assert.equal(r.status, 403);
+    assert.match(h.textOf(r.body), /shows in a published or scheduled story \(Harbour caption\)/);
+    assert.deepEqual(sql(`SELECT alt, caption, credit FROM media WHERE id = ${id}`)[0], before, 'nothing changed');
+    const e = await clients.editor.post(`/admin/media/${id}`, { ...before, focal_x: '0.5', focal_y: '0.5' });
+    assert.equal(e.status, 303, 'an editor still may');
+  });
+
   test('chosen as a featured image by its number: listed as such, delete refused', async () => {
     const id = sql("SELECT id FROM media WHERE name = 'authors.png'")[0].id;
     const story = await a.writeStory(clients.editor, { title: 'With a library picture', body: 'Text.', featured_media: String(id) });
