@@ -167,10 +167,8 @@ static void flac(struct sample *s)
 	zeros(s, 4 + 16);
 }
 
-static void read_fixture(struct sample *s, const char *name)
+static void read_fixture(struct sample *s, const char *path)
 {
-	char path[256];
-	snprintf(path, sizeof path, "tests/fixtures/media/%s", name);
 	FILE *f = fopen(path, "rb");
 	CHECK(f != NULL);
 	if (!f)
@@ -218,8 +216,8 @@ static void test_each_format(void)
 		want(&s, cases[i].kind, cases[i].mime, cases[i].ext, cases[i].what);
 	}
 	struct sample mp4 = { .n = 0 }, webm = { .n = 0 };
-	read_fixture(&mp4, "clip.mp4");
-	read_fixture(&webm, "clip.webm");
+	read_fixture(&mp4, "tests/fixtures/media/clip.mp4");
+	read_fixture(&webm, "tests/fixtures/media/clip.webm");
 	want(&mp4, AV_VIDEO, "video/mp4", "mp4", "MP4 (MediaRecorder)");
 	want(&webm, AV_VIDEO, "video/webm", "webm", "WebM (MediaRecorder)");
 }
