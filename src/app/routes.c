@@ -30,6 +30,9 @@ enum route_flag {
 	ROUTE_UPLOAD = 1 << 1, /* may carry a file part (multipart) of up to upload_limit */
 	/* with ROUTE_UPLOAD: up to ADMIN_MEDIA_MAX_FILES file parts, not 4 */
 	ROUTE_UPLOAD_MANY = 1 << 2,
+	/* a file from disk or memory (/media/, /static/): not kept in the page
+	 * cache and read without a database snapshot (nothing to read) */
+	ROUTE_FILE = 1 << 3,
 	/* counted against the client address's search_rate_per_minute; checked
 	 * by app_limit, which the server calls before the page cache */
 	ROUTE_RATE_SEARCH = 1 << 7,
@@ -101,13 +104,13 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/media/:id/delete", admin_media_delete, ADMIN_POST(CAP_MEDIA) | ROUTE_MEDIA },
 	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
-	{ HTTP_GET, "/media/*path", page_media, 0 }, /* before /:year/...: four segments too */
+	{ HTTP_GET, "/media/*path", page_media, ROUTE_FILE }, /* before /:year/...: four segments too */
 	/* and /section/PATH/FEED; before /:year/...: four segments too */
 	{ HTTP_GET, "/section/*path", page_section, 0, "page before after" },
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0, "replytocom unapproved moderation-hash" },
 	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page before after" },
 	{ HTTP_GET, "/author/:slug", page_author, 0, "page before after" },
-	{ HTTP_GET, "/static/:file", page_static, 0, "" },
+	{ HTTP_GET, "/static/:file", page_static, ROUTE_FILE, "" },
 	{ HTTP_POST, "/comments", page_comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
 	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH, "q page" },
@@ -227,9 +230,12 @@ static const char *app_cache_key(struct req *rq)
 	 * can name endless cursors (and page labels): not kept */
 	if (kv_get(&rq->query, "before") || kv_get(&rq->query, "after"))
 		return NULL;
+	const struct route *r = route_of(rq);
+	if (r && (r->flags & ROUTE_FILE))
+		return NULL;
 	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
 		return rq->uri;
-	return route_cache_key(rq, route_of(rq));
+	return route_cache_key(rq, r);
 }
 
 /* The per-address limits of rate-flagged rows. They run before the page
@@ -311,6 +317,7 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 		refused(rq, rs, &v);
 		return NULL;
 	}
+	rq->no_snapshot = (r->flags & ROUTE_FILE) != 0;
 	return r->handler;
 }
 

@@ -83,16 +83,34 @@ int http_etag_match(const char *inm, const char *etag)
 	return 0;
 }
 
-void http_file(struct req *rq, struct resp *rs, int fd, const struct stat *sb, const char *type,
-	       const char *cache_control)
+/* The validators and types of every file answer; its ETag. */
+static const char *file_headers(struct req *rq, struct resp *rs, const struct stat *sb,
+				const char *type, const char *cache_control)
 {
-	size_t size = (size_t)sb->st_size, off = 0, len = size;
 	const char *etag = pool_printf(rq->pool, "\"%llx-%llx\"", (unsigned long long)sb->st_mtime,
 				       (unsigned long long)sb->st_size);
 	rs->content_type = type;
 	rs->cache_control = cache_control;
 	resp_header(rs, "ETag", etag);
 	resp_header(rs, "Accept-Ranges", "bytes");
+	return etag;
+}
+
+void http_file_ready(struct req *rq, struct resp *rs, const char *path, const struct stat *sb,
+		     const char *type, const char *cache_control)
+{
+	file_headers(rq, rs, sb, type, cache_control);
+	rs->file_path = path;
+	rs->file_ino = (long long)sb->st_ino;
+	rs->file_mtime = (long long)sb->st_mtime;
+	rs->file_len = (size_t)sb->st_size;
+}
+
+void http_file(struct req *rq, struct resp *rs, int fd, const struct stat *sb, const char *type,
+	       const char *cache_control)
+{
+	size_t size = (size_t)sb->st_size, off = 0, len = size;
+	const char *etag = file_headers(rq, rs, sb, type, cache_control);
 	if (http_etag_match(rq->if_none_match, etag)) {
 		close(fd);
 		rs->status = 304;

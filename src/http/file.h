@@ -20,6 +20,14 @@ struct resp;
 void http_file(struct req *rq, struct resp *rs, int fd, const struct stat *sb, const char *type,
 	       const char *cache_control);
 
+/* Fills rs to send the file at path (whose lstat is sb, a regular file)
+ * whole as type, to a request with no Range, If-Range or If-None-Match,
+ * for a name whose content never changes (a media library variant): the
+ * server keeps a ready response per such file (send.c), so a repeated
+ * request costs no open, fstat or header building. */
+void http_file_ready(struct req *rq, struct resp *rs, const char *path, const struct stat *sb,
+		     const char *type, const char *cache_control);
+
 /* A Range header against a file of size bytes: 0 to send it whole (no
  * header, one that is not "bytes=", several ranges), 1 with *off and *len
  * set for one satisfiable range, -1 when the range lies outside the file

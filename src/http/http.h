@@ -51,6 +51,9 @@ struct req {
 	const char *params[HTTP_MAX_PARAMS]; /* path segments the route captured */
 	size_t nparams;
 	const struct route *route;    /* the row matched (http/route.h), once */
+	int no_snapshot;              /* set by the application's match: the handler
+				       * reads no database (a file), so no read
+				       * snapshot is begun for it */
 	int route_found, route_path_known;
 	const char *client_ip;        /* decided once: see http/secure.h */
 	const char *client_key;       /* what limits count it as (an IPv6 /64) */
@@ -77,6 +80,12 @@ struct resp {
 	const char *static_body;      /* set instead of body for long-lived bytes */
 	int file_fd;                  /* > 0: send this open file (closed after) */
 	size_t file_off, file_len;    /* the part of it sent (a Range) */
+	/* set instead of file_fd: a file whose content never changes, sent
+	 * whole, which the server may answer from a response it keeps ready
+	 * (http_file_ready in file.h); its inode and mtime as stat gave them,
+	 * its size in file_len */
+	const char *file_path;
+	long long file_ino, file_mtime;
 	int cache_ttl;                /* seconds the page cache may keep a page that
 				       * depends on the clock (0: until a change) */
 	size_t static_len;

@@ -14,12 +14,16 @@
 #include "../util/log.h"
 #include "../util/num.h"
 
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 /* Security headers on every response (CSP forbids inline script; the
  * admin may not be framed; HSTS over HTTPS): see secure.h. */
@@ -328,7 +332,7 @@ static struct MHD_Response *public_response(struct MHD_Connection *con, struct r
 /* A body anyone may be given, and kept: never a file or a static buffer. */
 static int public_body(const struct resp *rs)
 {
-	return !rs->static_body && rs->file_fd <= 0 && rs->cache_control &&
+	return !rs->static_body && rs->file_fd <= 0 && !rs->file_path && rs->cache_control &&
 	       strncmp(rs->cache_control, "public", 6) == 0;
 }
 
@@ -342,9 +346,144 @@ int send_keepable(const struct resp *rs)
 	return !rs->body.err && (is_public(rs) || (rs->status == 404 && public_body(rs)));
 }
 
+/* The headers of a handler's answer, security headers included. */
+static void add_headers(struct MHD_Response *r, const struct req *rq, const struct resp *rs)
+{
+	MHD_add_response_header(r, "Content-Type",
+				rs->content_type ? rs->content_type : "text/html; charset=utf-8");
+	MHD_add_response_header(r, "Cache-Control",
+				rs->cache_control ? rs->cache_control : "private, no-store");
+	if (rs->location)
+		MHD_add_response_header(r, "Location", rs->location);
+	for (size_t i = 0; i < rs->nheaders; i++)
+		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
+	add_security_headers(r, rq);
+}
+
+/*
+ * Ready responses for files whose content never changes (http_file_ready):
+ * each server thread keeps a small direct-mapped table by path, each entry
+ * an MHD response on the open file with every header set, queued again
+ * for each request (MHD keeps a reference per connection and sends from
+ * the descriptor with sendfile at each connection's own offset). Per
+ * thread, so no lock is taken on the way; an entry is used only while the
+ * file's inode, mtime and size (from the handler's lstat) and the security
+ * headers (the CSP in force, HTTPS) are those it was made with, else it is
+ * made again. READY_SLOTS descriptors per thread at most stay open; a
+ * thread's table goes with it (ready_free).
+ */
+#define READY_SLOTS 64
+
+struct ready {
+	char *path;
+	long long ino, mtime;
+	size_t size;
+	const char *csp;
+	int https;
+	struct MHD_Response *r;
+};
+
+static pthread_key_t ready_key;
+static pthread_once_t ready_once = PTHREAD_ONCE_INIT;
+
+static void ready_free(void *table)
+{
+	struct ready *t = table;
+	for (size_t i = 0; i < READY_SLOTS; i++)
+		if (t[i].r) {
+			MHD_destroy_response(t[i].r);
+			free(t[i].path);
+		}
+	free(t);
+}
+
+static void ready_init(void)
+{
+	(void)pthread_key_create(&ready_key, ready_free);
+}
+
+/* This thread's slot for path, or NULL without memory for a table. */
+static struct ready *ready_slot(const char *path)
+{
+	pthread_once(&ready_once, ready_init);
+	struct ready *t = pthread_getspecific(ready_key);
+	if (!t) {
+		t = calloc(READY_SLOTS, sizeof *t);
+		if (!t || pthread_setspecific(ready_key, t) != 0) {
+			free(t);
+			return NULL;
+		}
+	}
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	return &t[h % READY_SLOTS];
+}
+
+static int ready_fits(const struct ready *e, const struct resp *rs, const char *csp, int https)
+{
+	return e && e->r && e->ino == rs->file_ino && e->mtime == rs->file_mtime &&
+	       e->size == rs->file_len && e->csp == csp && e->https == https &&
+	       strcmp(e->path, rs->file_path) == 0;
+}
+
+static enum MHD_Result send_ready(struct MHD_Connection *con, const char *method,
+				  struct req *rq, struct resp *rs)
+{
+	const char *csp = secure_csp(rq->path);
+	struct ready *e = ready_slot(rs->file_path);
+	enum MHD_Result ret;
+	if (ready_fits(e, rs, csp, rq->https)) {
+		ret = MHD_queue_response(con, 200, e->r);
+		log_access(rq->client_ip, method, rq->uri, 200, rs->file_len, rq->referer,
+			   rq->user_agent);
+		return ret;
+	}
+	struct stat sb;
+	int fd = open(rs->file_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || fstat(fd, &sb) != 0 || (long long)sb.st_ino != rs->file_ino ||
+	    (long long)sb.st_mtime != rs->file_mtime || (size_t)sb.st_size != rs->file_len) {
+		if (fd >= 0) /* changed since the handler looked: it is not that file */
+			close(fd);
+		static const char gone[] = "There is no such file.\n";
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+			sizeof gone - 1, (void *)gone, MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			return MHD_NO;
+		MHD_add_response_header(r, "Content-Type", "text/plain; charset=utf-8");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		add_security_headers(r, rq);
+		ret = MHD_queue_response(con, 404, r);
+		MHD_destroy_response(r);
+		log_access(rq->client_ip, method, rq->uri, 404, sizeof gone - 1, rq->referer,
+			   rq->user_agent);
+		return ret;
+	}
+	struct MHD_Response *r = MHD_create_response_from_fd64(rs->file_len, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	add_headers(r, rq, rs);
+	ret = MHD_queue_response(con, 200, r);
+	char *path = e ? strdup(rs->file_path) : NULL;
+	if (path) { /* kept for this thread's next request for it */
+		if (e->r) /* connections still sending it hold their own reference */
+			MHD_destroy_response(e->r);
+		free(e->path);
+		*e = (struct ready){ path, rs->file_ino, rs->file_mtime, rs->file_len, csp,
+				     rq->https, r };
+	} else
+		MHD_destroy_response(r);
+	log_access(rq->client_ip, method, rq->uri, 200, rs->file_len, rq->referer, rq->user_agent);
+	return ret;
+}
+
 enum MHD_Result send_resp(struct MHD_Connection *con, const char *method, struct req *rq,
 			  struct resp *rs)
 {
+	if (rs->file_path && (rs->status == 0 || rs->status == 200))
+		return send_ready(con, method, rq, rs);
 	struct MHD_Response *r;
 	size_t len;
 	int status = rs->status ? rs->status : 200;
@@ -370,15 +509,7 @@ enum MHD_Result send_resp(struct MHD_Connection *con, const char *method, struct
 	}
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type",
-				rs->content_type ? rs->content_type : "text/html; charset=utf-8");
-	MHD_add_response_header(r, "Cache-Control",
-				rs->cache_control ? rs->cache_control : "private, no-store");
-	if (rs->location)
-		MHD_add_response_header(r, "Location", rs->location);
-	for (size_t i = 0; i < rs->nheaders; i++)
-		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
-	add_security_headers(r, rq);
+	add_headers(r, rq, rs);
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
 	log_access(rq->client_ip, method, rq->uri, status, len, rq->referer, rq->user_agent);

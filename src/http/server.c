@@ -412,7 +412,7 @@ static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 	/* a reader's page reads in one snapshot; a signed-in editor's GETs
 	 * may write (the session's last use), so they are left as they are */
 	int snapshot = (rq->method == HTTP_GET || rq->method == HTTP_HEAD) &&
-		       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE);
+		       !kv_get(&rq->cookies, HTTP_SESSION_COOKIE) && !rq->no_snapshot;
 	if (snapshot)
 		(void)store_read_begin(rq->store);
 	h(rq, rs);
@@ -460,8 +460,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return ret;
 	}
 	match_carry(&rq, &st->matched);
-	if (w)
-		worker_sync(site, w);
 	if (app->limit(&rq, &rs)) { /* before the cache: a cached search counts too */
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
@@ -474,6 +472,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				  ? app->cache_key(&rq)
 				  : NULL;
 	int cacheable = key != NULL;
+	if (cacheable) /* what others changed leaves the cache before it answers */
+		worker_sync(site, w);
 	struct cache_hit hit;
 	unsigned accept = cache_accept(http_header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	if (cacheable && cache_get(site->cache, key, accept, w->slot, &hit)) {

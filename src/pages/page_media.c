@@ -59,15 +59,24 @@ static int hidden(const char *rel)
 void page_media(struct req *rq, struct resp *rs)
 {
 	const char *path = pool_printf(rq->pool, "%s/media/%s", rq->site->dir, rq->params[0]);
-	int fd = hidden(rq->params[0]) ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat sb;
+	const char *type = media_type(rq->params[0]);
+	if (type && media_is_variant(rq->params[0]) && !rq->range && !rq->if_range &&
+	    !rq->if_none_match) { /* the common case: from a ready response (file.h) */
+		if (hidden(rq->params[0]) || lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			page_not_found(rq, rs, "There is no such file.");
+			return;
+		}
+		http_file_ready(rq, rs, path, &sb, type, "public, max-age=31536000, immutable");
+		return;
+	}
+	int fd = hidden(rq->params[0]) ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		if (fd >= 0)
 			close(fd);
 		page_not_found(rq, rs, "There is no such file.");
 		return;
 	}
-	const char *type = media_type(rq->params[0]);
 	if (!type)
 		resp_header(rs, "Content-Disposition", "attachment");
 	http_file(rq, rs, fd, &sb, type ? type : "application/octet-stream",

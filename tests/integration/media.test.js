@@ -186,6 +186,35 @@ describe('gazette media and /media/', () => {
     assert.ok([400, 404].includes(r.status), `status ${r.status}`);
   });
 
+  test('a variant asked for again is the file as it is now: replaced, removed, HEAD (the server\'s ready responses)', async () => {
+    const name = `${hash}-320.webp`;
+    const file = path.join(dir, 'media', name);
+    const orig = fs.readFileSync(file);
+    for (let i = 0; i < 8; i++) { // every server thread has it ready
+      const r = await h.get(srv.url, `/media/${name}`);
+      assert.equal(r.status, 200);
+      assert.ok(r.raw.equals(orig));
+    }
+    const head = await h.request(srv.url, `/media/${name}`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(Number(head.headers['content-length']), orig.length);
+    assert.equal(head.raw.length, 0, 'HEAD: no body');
+    assert.match(head.headers['content-security-policy'], /default-src 'self'/, 'the security headers are there');
+    // a new file under the name (a restored backup): its bytes and ETag, never the old descriptor's
+    const other = Buffer.concat([orig, Buffer.from('-changed')]);
+    fs.writeFileSync(file + '.new', other);
+    fs.renameSync(file + '.new', file);
+    for (let i = 0; i < 8; i++) {
+      const r = await h.get(srv.url, `/media/${name}`);
+      assert.equal(r.status, 200);
+      assert.ok(r.raw.equals(other), 'the new bytes');
+      assert.equal(r.headers['content-length'], String(other.length));
+    }
+    fs.unlinkSync(file);
+    for (let i = 0; i < 8; i++) assert.equal((await h.get(srv.url, `/media/${name}`)).status, 404, 'gone');
+    fs.writeFileSync(file, orig);
+  });
+
   test('files and folders whose name begins with a dot are never served (files being written, an import\'s staging)', async () => {
     fs.writeFileSync(path.join(dir, 'media', `.tmp-${hash}-320.jpg`), Buffer.alloc(100, 1));
     fs.mkdirSync(path.join(dir, 'media', '.import-123', '2024'), { recursive: true });
