@@ -10,8 +10,10 @@
 #include "../site/site.h"
 #include "../store/store_moderation.h"
 #include "../store/store_user.h"
+#include "../util/date.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/tz.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +84,7 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 	if (js)
 		tv_put_str(ctx, "admin_js", pool_printf(p, "/static/admin.js?v=%s", js->etag));
 	tv_put_str(ctx, "csrf", rq->csrf);
+	tv_put_str(ctx, "timezone", rq->site->zone.name); /* of every time shown */
 	if (u) {
 		struct tv *me = tv_obj(p);
 		tv_put_str(me, "name", u->name);
@@ -130,23 +133,28 @@ void admin_done(struct req *rq, struct resp *rs, const char *path, const char *m
 			      : path);
 }
 
-static const char *datetime(struct pool *p, long long t, int seconds)
+static const char *datetime(struct pool *p, long long t, const struct tz *z, int seconds)
 {
 	if (t <= 0)
 		return "";
-	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
+	date_local(t, z, &tm);
 	const char *r = pool_printf(p, "%04d-%02d-%02dT%02d:%02d", tm.tm_year + 1900,
 				    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 	return seconds ? pool_printf(p, "%s:%02d", r, tm.tm_sec) : r;
 }
 
-const char *admin_datetime(struct pool *p, long long t) { return datetime(p, t, 0); }
+const char *admin_datetime(struct pool *p, long long t, const struct tz *z)
+{
+	return datetime(p, t, z, 0);
+}
 
-const char *admin_datetime_input(struct pool *p, long long t) { return datetime(p, t, 1); }
+const char *admin_datetime_input(struct pool *p, long long t, const struct tz *z)
+{
+	return datetime(p, t, z, 1);
+}
 
-int admin_datetime_parse(const char *s, long long *out)
+int admin_datetime_parse(const char *s, const struct tz *z, long long *out)
 {
 	int y, mo, d, h, mi, sec = 0, n = 0;
 	size_t len = strlen(s);
@@ -163,14 +171,14 @@ int admin_datetime_parse(const char *s, long long *out)
 	time_t t = timegm(&tm);
 	if (tm.tm_mday != d) /* 31 February */
 		return -1;
-	*out = (long long)t;
+	*out = tz_from_local(z, (long long)t);
 	return 0;
 }
 
 int admin_field_datetime(const char *s)
 {
 	long long t;
-	return !*s || admin_datetime_parse(s, &t) == 0;
+	return !*s || admin_datetime_parse(s, NULL, &t) == 0;
 }
 
 struct tv *admin_error_list(struct pool *p, const char *const *errors, size_t n,

@@ -16,6 +16,7 @@
 #include "../store/store.h"
 
 struct tv;
+struct tz;
 
 /* admin_signin.c */
 void admin_signin_form(struct req *rq, struct resp *rs);
@@ -132,13 +133,14 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current);
 void admin_render(struct req *rq, struct resp *rs, int status, const char *name, struct tv *ctx);
 /* 303 to path with ?msg=key (or &msg=key when path has a query). */
 void admin_done(struct req *rq, struct resp *rs, const char *path, const char *msg_key);
-/* "2024-07-05T09:30" (UTC), to show; "" for 0. */
-const char *admin_datetime(struct pool *p, long long t);
-/* "2024-07-05T09:30:15" (UTC) for <input type=datetime-local step=1>, so a
- * save that changes nothing keeps the seconds; "" for 0. */
-const char *admin_datetime_input(struct pool *p, long long t);
-/* Parses that form (seconds optional) as UTC; 0 ok, -1 when malformed. */
-int admin_datetime_parse(const char *s, long long *out);
+/* "2024-07-05T09:30" in the site's zone z (NULL: UTC), to show; "" for 0. */
+const char *admin_datetime(struct pool *p, long long t, const struct tz *z);
+/* "2024-07-05T09:30:15" in zone z for <input type=datetime-local step=1>,
+ * so a save that changes nothing keeps the seconds; "" for 0. */
+const char *admin_datetime_input(struct pool *p, long long t, const struct tz *z);
+/* Parses that form (seconds optional) as a wall-clock time in zone z into
+ * UTC (tz_from_local); 0 ok, -1 when malformed. */
+int admin_datetime_parse(const char *s, const struct tz *z, long long *out);
 /* 1 when s is "" or parses as a datetime (a form_validate validator). */
 int admin_field_datetime(const char *s);
 /* Form errors as a template list of {message}, general first. */

@@ -15,6 +15,7 @@
 #include "../comments/comment_text.h"
 #include "../pages/pages.h"
 #include "../render/template.h"
+#include "../site/site.h"
 #include "../store/store_moderation.h"
 #include "../store/store_user.h"
 #include "../util/log.h"
@@ -57,7 +58,7 @@ static struct tv *comment_row(struct req *rq, const struct mod_comment *m)
 	tv_put_str(o, "email", m->c.email);
 	tv_put_str(o, "url", m->c.url);
 	tv_put_str(o, "ip", m->c.ip);
-	tv_put_str(o, "when", admin_datetime(p, m->c.created_at));
+	tv_put_str(o, "when", admin_datetime(p, m->c.created_at, &rq->site->zone));
 	tv_put_str(o, "status", comment_status_name(m->c.status));
 	tv_put_html(o, "body_html", pool_strdup(p, buf_str(&b))); /* comment_text output */
 	buf_release(&b);

@@ -69,8 +69,9 @@ static const struct field_spec fields[EF__MAX] = {
 	[EF_AUTHOR] = { "author", 20, 0, NULL, "Choose an author from the list.", field_uint,
 			"Choose an author from the list." },
 	[EF_WHEN] = { "published_at", 19, 0, NULL,
-		      "Give the publication time as YYYY-MM-DDTHH:MM (UTC).", admin_field_datetime,
-		      "Give the publication time as YYYY-MM-DDTHH:MM (UTC)." },
+		      "Give the publication time as YYYY-MM-DDTHH:MM (the site's time zone).",
+		      admin_field_datetime,
+		      "Give the publication time as YYYY-MM-DDTHH:MM (the site's time zone)." },
 	[EF_VERSION] = { "version", 20, 0, NULL, "The form is damaged: open the story again.",
 			 field_uint, "The form is damaged: open the story again." },
 	/* a file part (rq->files); as a text field it can only be refused */
@@ -123,7 +124,7 @@ static void from_story(struct req *rq, struct editor *ed, const struct story_edi
 	ed->val[EF_SECTION] = pool_printf(p, "%lld", e->s.section.id);
 	ed->val[EF_TAGS] = tags_text(p, &e->s);
 	ed->val[EF_AUTHOR] = pool_printf(p, "%lld", e->s.author.id);
-	ed->val[EF_WHEN] = admin_datetime_input(p, e->s.published_at);
+	ed->val[EF_WHEN] = admin_datetime_input(p, e->s.published_at, &rq->site->zone);
 	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
 	ed->val[EF_MEDIA] = e->featured_media_id ? pool_printf(p, "%lld", e->featured_media_id) : "";
 	ed->comments_open = e->s.comments_open;
@@ -234,7 +235,7 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 		tv_put_bool(f, "is_scheduled", st == STORY_SCHEDULED);
 		if (st == STORY_PUBLISHED)
 			tv_put_str(f, "public_url", story_path(p, &cur->s));
-		tv_put_str(f, "updated", date_iso(p, cur->s.updated_at));
+		tv_put_str(f, "updated", date_iso(p, cur->s.updated_at, NULL));
 		if (cur->featured_image && *cur->featured_image)
 			put_image(p, f, "image", "url", cur->featured_image, cur->featured_width,
 				  cur->featured_height);
@@ -247,7 +248,7 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 		tv_put_str(f, "recovered", ed->recovered);
 	if (ed->autosave) {
 		tv_put_str(f, "autosave_url", pool_printf(p, "%s?draft=%s", base, ed->autosave->token));
-		tv_put_str(f, "autosave_when", admin_datetime(p, ed->autosave->created_at));
+		tv_put_str(f, "autosave_when", admin_datetime(p, ed->autosave->created_at, &rq->site->zone));
 	}
 	tv_put_str(f, "autosave_post", pool_printf(p, "%s/autosave", base));
 	const struct static_file *js = site_static(rq->site, "admin-editor.js");
@@ -268,14 +269,15 @@ static void from_draft(struct req *rq, struct editor *ed, const struct draft *d)
 	for (int i = 0; i < EF__MAX; i++)
 		ed->val[i] = v[i] ? v[i] : "";
 	ed->comments_open = d->comments_open;
-	const char *when = admin_datetime(rq->pool, d->created_at);
+	const char *when = pool_cat(rq->pool, admin_datetime(rq->pool, d->created_at, &rq->site->zone),
+				    " ", rq->site->zone.name, NULL);
 	ed->recovered = pool_printf(
 		rq->pool,
 		d->kind == DRAFT_STASH
-			? "This is the text you sent at %s UTC, after your session had ended. It is "
+			? "This is the text you sent at %s, after your session had ended. It is "
 			  "NOT saved yet: check it (and choose the featured image again, if you had "
 			  "chosen one), then save."
-			: "This is the text autosaved at %s UTC. It is NOT saved yet: check it, then "
+			: "This is the text autosaved at %s. It is NOT saved yet: check it, then "
 			  "save.",
 		when);
 }
@@ -436,7 +438,7 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 	parse_tags(rq->pool, ed->val[EF_TAGS], &e->s);
 	long long when = 0;
 	if (!ed->err[EF_WHEN] && *ed->val[EF_WHEN])
-		admin_datetime_parse(ed->val[EF_WHEN], &when);
+		admin_datetime_parse(ed->val[EF_WHEN], &rq->site->zone, &when);
 	long long was = old ? old->s.published_at : 0;
 	enum story_status before = old ? old->s.status : STORY_DRAFT;
 	e->s.status = before;
@@ -516,11 +518,12 @@ static void conflict(struct req *rq, struct resp *rs, struct editor *ed, const s
 	store_story_last_save(rq->store, rq->pool, old->s.id, &version, &who, &at);
 	ed->general = pool_printf(
 		rq->pool,
-		"This story was changed by %s at %s UTC while you were editing it, so your changes "
+		"This story was changed by %s at %s %s while you were editing it, so your changes "
 		"were NOT saved (they would have overwritten theirs). Your text is still in the form "
 		"below: copy what you need, open the story again, and apply your changes to the "
 		"new version.",
-		*who ? who : "someone else", admin_datetime(rq->pool, at));
+		*who ? who : "someone else", admin_datetime(rq->pool, at, &rq->site->zone),
+		rq->site->zone.name);
 	ed->cur = old;
 	show(rq, rs, 409, ed);
 }
@@ -938,8 +941,8 @@ void admin_editor_autosave(struct req *rq, struct resp *rs)
 		return;
 	}
 	answer(rs, 200, "saved",
-	       pool_printf(rq->pool, "Draft autosaved at %s UTC (not published).",
-			   admin_datetime(rq->pool, now) + 11));
+	       pool_printf(rq->pool, "Draft autosaved at %s %s (not published).",
+			   admin_datetime(rq->pool, now, &rq->site->zone) + 11, rq->site->zone.name));
 }
 
 /* ---- revisions ---- */
@@ -988,8 +991,8 @@ void admin_revisions(struct req *rq, struct resp *rs)
 		tv_put_int(o, "id", v[i].id);
 		tv_put_int(o, "version", v[i].version);
 		tv_put_str(o, "who", v[i].user_name);
-		tv_put_str(o, "when", admin_datetime(p, v[i].created_at));
-		tv_put_str(o, "when_iso", date_iso(p, v[i].created_at));
+		tv_put_str(o, "when", admin_datetime(p, v[i].created_at, &rq->site->zone));
+		tv_put_str(o, "when_iso", date_iso(p, v[i].created_at, NULL));
 		tv_put_str(o, "changed", v[i].changed);
 		tv_put_str(o, "title", v[i].title);
 		tv_put_str(o, "status", story_status_name(v[i].status));
@@ -1010,7 +1013,7 @@ void admin_revisions(struct req *rq, struct resp *rs)
 		tv_put_int(d, "id", r.id);
 		tv_put_int(d, "version", r.version);
 		tv_put_str(d, "who", r.user_name);
-		tv_put_str(d, "when", admin_datetime(p, r.created_at));
+		tv_put_str(d, "when", admin_datetime(p, r.created_at, &rq->site->zone));
 		tv_put_str(d, "old_title", r.title);
 		tv_put_str(d, "new_title", cur->s.title);
 		tv_put_bool(d, "title_changed", strcmp(r.title, cur->s.title) != 0);

@@ -363,7 +363,7 @@ static void item_page(struct req *rq, struct resp *rs, int status, const struct 
 	tv_put_bool(f, "has_errors", errs != NULL);
 	tv_put_str(f, "markdown", media_markdown(p, m->id, m->alt, m->caption));
 	tv_put_str(f, "type", m->mime);
-	tv_put_str(f, "added", admin_datetime(p, m->created_at));
+	tv_put_str(f, "added", admin_datetime(p, m->created_at, &rq->site->zone));
 	tv_put_int(f, "kb", (m->bytes + 1023) / 1024);
 	tv_put(f, "variants", variants_list(p, m));
 	size_t n;

@@ -9,6 +9,7 @@
 #include "../pages/pages.h"
 #include "../render/escape.h"
 #include "../render/template.h"
+#include "../site/site.h"
 #include "../store/store_story.h"
 #include "../store/store_user.h"
 #include "../util/log.h"
@@ -61,8 +62,8 @@ static struct tv *story_row(struct req *rq, const struct story *s)
 	tv_put_str(o, "status", story_status_name(s->status));
 	tv_put_str(o, "author", s->author.name);
 	tv_put_str(o, "section", s->section.id ? s->section.name : "");
-	tv_put_str(o, "updated", admin_datetime(p, s->updated_at));
-	tv_put_str(o, "when", s->published_at ? admin_datetime(p, s->published_at) : "");
+	tv_put_str(o, "updated", admin_datetime(p, s->updated_at, &rq->site->zone));
+	tv_put_str(o, "when", s->published_at ? admin_datetime(p, s->published_at, &rq->site->zone) : "");
 	tv_put_bool(o, "can_edit", role_may_edit_story(rq->user->role, s->author.id == rq->user->id,
 						       s->status));
 	if (s->status == STORY_PUBLISHED)

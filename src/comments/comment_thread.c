@@ -40,8 +40,8 @@ static struct node *find(struct node *nodes, size_t n, long long id)
 	return bsearch(&key, nodes, n, sizeof *nodes, by_id);
 }
 
-static struct tv *comment_tv(struct pool *p, const char *story_url, const struct comment *c,
-			     int depth, int can_reply, long long held_id)
+static struct tv *comment_tv(struct pool *p, const struct tz *z, const char *story_url,
+			     const struct comment *c, int depth, int can_reply, long long held_id)
 {
 	struct tv *o = tv_obj(p);
 	const char *html = c->body_html;
@@ -58,8 +58,8 @@ static struct tv *comment_tv(struct pool *p, const char *story_url, const struct
 	tv_put_str(o, "author", c->author);
 	/* always set, so a reply never inherits its parent's link */
 	tv_put_str(o, "author_url", url_is_http(c->url) ? c->url : "");
-	tv_put_str(o, "date_iso", date_iso(p, c->created_at));
-	tv_put_str(o, "date_human", date_human(p, c->created_at));
+	tv_put_str(o, "date_iso", date_iso(p, c->created_at, z));
+	tv_put_str(o, "date_human", date_human(p, c->created_at, z));
 	tv_put_html(o, "body_html", html);
 	tv_put_bool(o, "pending", c->id == held_id && c->status != COMMENT_APPROVED);
 	tv_put_int(o, "depth", depth);
@@ -101,7 +101,8 @@ static struct tv *thread_tv(const struct site *site, struct pool *p, const char 
 		int depth = parent ? parent->depth + 1 : 1;
 		if (depth > max_depth)
 			depth = max_depth;
-		struct tv *o = comment_tv(p, story_url, &v[i], depth, depth < max_depth, held_id);
+		struct tv *o = comment_tv(p, &site->zone, story_url, &v[i], depth,
+					  depth < max_depth, held_id);
 		struct tv *replies = tv_list(p);
 		tv_put(o, "replies", replies);
 		tv_put_bool(o, "has_replies", 0);
@@ -130,13 +131,15 @@ int comment_thread_render(const struct site *site, struct pool *p, const char *s
 /* Bump when this file's output changes for the same comments and theme
  * (a new key for comment.html, another date format...): stored threads of
  * the old format are then rendered again, as after a theme change. */
-#define THREAD_FORMAT 2
+#define THREAD_FORMAT 3
 
 unsigned long long comment_thread_variant(const struct site *site)
 {
 	unsigned long long h = tpl_reach_hash(site->tpl, "comments");
 	h ^= (unsigned long long)site->cfg.comment_max_depth * 0x9E3779B97F4A7C15ULL;
 	h ^= (unsigned long long)THREAD_FORMAT * 0xC2B2AE3D27D4EB4FULL;
+	for (const char *c = site->zone.name; *c; c++) /* dates are shown in the zone */
+		h = (h ^ (unsigned char)*c) * 0x100000001B3ULL;
 	return h >> 1; /* stored as a positive SQLite integer */
 }
 

@@ -8,7 +8,9 @@
  * and no entry can change the structure of the document around it.
  */
 #include "feed.h"
+#include "../util/date.h"
 #include "../util/num.h"
+#include "../util/tz.h"
 #include "../render/escape.h"
 
 #include <stdio.h>
@@ -46,12 +48,28 @@ void feed_date_http(char *out, size_t n, long long t)
 		 mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void iso(struct buf *b, long long t)
+/* RFC 3339 with the site's offset (UTC: "Z"). */
+static void iso(struct buf *b, long long t, const struct tz *z)
 {
+	char d[26];
+	date_iso_into(d, t, z);
+	buf_puts(b, d);
+}
+
+/* RFC 822 with the site's offset: "Fri, 05 Jul 2024 11:30:00 +0200". */
+static void rss_date(char *out, size_t n, long long t, const struct tz *z)
+{
+	int off = tz_offset(z, t);
+	if (off == 0) {
+		feed_date_http(out, n, t);
+		return;
+	}
 	struct tm tm;
-	num_utc(t, &tm);
-	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	date_local(t, z, &tm);
+	int a = off < 0 ? -off : off;
+	snprintf(out, n, "%s, %02d %s %04d %02d:%02d:%02d %c%02d%02d", wdays[tm.tm_wday],
+		 tm.tm_mday, mons[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
 /* <name>text</name> with the text escaped. */
@@ -62,7 +80,7 @@ static void el(struct buf *b, const char *name, const char *text)
 	buf_printf(b, "</%s>\n", name);
 }
 
-static void rss_item(struct buf *b, const struct feed_entry *e)
+static void rss_item(struct buf *b, const struct feed_entry *e, const struct tz *z)
 {
 	char date[40];
 	buf_puts(b, "<item>\n");
@@ -71,7 +89,7 @@ static void rss_item(struct buf *b, const struct feed_entry *e)
 	buf_puts(b, "<guid isPermaLink=\"true\">");
 	xml_text(b, e->url);
 	buf_puts(b, "</guid>\n");
-	feed_date_http(date, sizeof date, e->published);
+	rss_date(date, sizeof date, e->published, z);
 	el(b, "pubDate", date);
 	if (e->author && *e->author)
 		el(b, "dc:creator", e->author);
@@ -103,14 +121,14 @@ static void rss(struct buf *b, const struct feed *f)
 	el(b, "link", f->home_url);
 	el(b, "description", f->description);
 	el(b, "language", f->lang);
-	feed_date_http(date, sizeof date, f->updated);
+	rss_date(date, sizeof date, f->updated, f->zone);
 	el(b, "lastBuildDate", date);
 	el(b, "generator", "Gazette");
 	buf_puts(b, "<atom:link rel=\"self\" type=\"application/rss+xml\" href=\"");
 	xml_text(b, f->self_url);
 	buf_puts(b, "\"/>\n");
 	for (size_t i = 0; i < f->n; i++)
-		rss_item(b, &f->entries[i]);
+		rss_item(b, &f->entries[i], f->zone);
 	buf_puts(b, "</channel>\n</rss>\n");
 }
 
@@ -130,16 +148,16 @@ static void atom_link(struct buf *b, const char *rel, const char *type, const ch
 	buf_puts(b, "\"/>\n");
 }
 
-static void atom_entry(struct buf *b, const struct feed_entry *e)
+static void atom_entry(struct buf *b, const struct feed_entry *e, const struct tz *z)
 {
 	buf_puts(b, "<entry>\n");
 	el(b, "title", e->title);
 	el(b, "id", e->url);
 	atom_link(b, "alternate", "text/html", e->url, 0);
 	buf_puts(b, "<published>");
-	iso(b, e->published);
+	iso(b, e->published, z);
 	buf_puts(b, "</published>\n<updated>");
-	iso(b, e->updated > e->published ? e->updated : e->published);
+	iso(b, e->updated > e->published ? e->updated : e->published, z);
 	buf_puts(b, "</updated>\n<author><name>");
 	xml_text(b, e->author && *e->author ? e->author : "Anonymous");
 	buf_puts(b, "</name></author>\n");
@@ -173,13 +191,13 @@ static void atom(struct buf *b, const struct feed *f)
 	atom_link(b, "self", "application/atom+xml", f->self_url, 0);
 	atom_link(b, "alternate", "text/html", f->home_url, 0);
 	buf_puts(b, "<updated>");
-	iso(b, f->updated);
+	iso(b, f->updated, f->zone);
 	buf_puts(b, "</updated>\n");
 	el(b, "generator", "Gazette");
 	if (f->icon_url)
 		el(b, "icon", f->icon_url);
 	for (size_t i = 0; i < f->n; i++)
-		atom_entry(b, &f->entries[i]);
+		atom_entry(b, &f->entries[i], f->zone);
 	buf_puts(b, "</feed>\n");
 }
 
@@ -190,7 +208,7 @@ static void jkey(struct buf *b, const char *key, const char *val)
 	json_string(b, val);
 }
 
-static void json_item(struct buf *b, const struct feed_entry *e)
+static void json_item(struct buf *b, const struct feed_entry *e, const struct tz *z)
 {
 	buf_puts(b, "{\"id\":");
 	json_string(b, e->url);
@@ -203,9 +221,9 @@ static void json_item(struct buf *b, const struct feed_entry *e)
 	if (e->summary && *e->summary)
 		jkey(b, "summary", e->summary);
 	buf_puts(b, ",\"date_published\":\"");
-	iso(b, e->published);
+	iso(b, e->published, z);
 	buf_puts(b, "\",\"date_modified\":\"");
-	iso(b, e->updated > e->published ? e->updated : e->published);
+	iso(b, e->updated > e->published ? e->updated : e->published, z);
 	buf_puts(b, "\"");
 	if (e->author && *e->author) {
 		buf_puts(b, ",\"authors\":[{\"name\":");
@@ -248,7 +266,7 @@ static void json(struct buf *b, const struct feed *f)
 	for (size_t i = 0; i < f->n; i++) {
 		if (i)
 			buf_puts(b, ",\n");
-		json_item(b, &f->entries[i]);
+		json_item(b, &f->entries[i], f->zone);
 	}
 	buf_puts(b, "]}\n");
 }

@@ -12,6 +12,8 @@
 
 #include "../util/buf.h"
 
+struct tz;
+
 enum feed_format { FEED_RSS, FEED_ATOM, FEED_JSON, FEED__MAX };
 
 struct feed_image {
@@ -42,6 +44,7 @@ struct feed {
 	long long updated;      /* newest change, unix seconds */
 	const struct feed_entry *entries;
 	size_t n;
+	const struct tz *zone;  /* dates carry its offset; NULL: UTC ("Z", GMT) */
 };
 
 /* "feed" -> RSS, "feed.atom" -> Atom, "feed.json" -> JSON Feed; the last

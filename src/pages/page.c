@@ -18,14 +18,14 @@
 #include <string.h>
 #include <time.h>
 
-struct tv *story_summary(struct pool *p, const struct story *s)
+struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
 {
 	struct tv *o = tv_obj(p);
 	tv_put_str(o, "title", s->title);
 	tv_put_str(o, "url", story_path(p, s));
 	tv_put_str(o, "excerpt", s->excerpt);
-	tv_put_str(o, "date_iso", date_iso(p, s->published_at));
-	tv_put_str(o, "date_human", date_human(p, s->published_at));
+	tv_put_str(o, "date_iso", date_iso(p, s->published_at, z));
+	tv_put_str(o, "date_human", date_human(p, s->published_at, z));
 	if (s->section.id) {
 		tv_put_str(o, "section_name", s->section.name);
 		tv_put_str(o, "section_url", section_url(p, s->section.path));

@@ -113,7 +113,7 @@ static void stories_feed(struct req *rq, struct resp *rs, enum feed_format fmt,
 		.format = fmt, .title = title, .description = description,
 		.home_url = absolute(rq, path),
 		.self_url = absolute(rq, pool_printf(rq->pool, "%s/%s", sep, feed_segment(fmt))),
-		.entries = e, .n = n,
+		.entries = e, .n = n, .zone = &rq->site->zone,
 	};
 	send(rq, rs, &f);
 }
@@ -240,7 +240,7 @@ void feed_search(struct req *rq, struct resp *rs)
 		.home_url = absolute(rq, pool_printf(rq->pool, "/search?q=%s", enc)),
 		.self_url = absolute(rq, pool_printf(rq->pool, "/search/%s?q=%s",
 						     feed_segment(fmt), enc)),
-		.entries = ents, .n = n,
+		.entries = ents, .n = n, .zone = &rq->site->zone,
 	};
 	send(rq, rs, &f);
 }
@@ -284,7 +284,7 @@ static void comments_feed(struct req *rq, struct resp *rs, enum feed_format fmt,
 				     : "The latest comments from readers",
 		.home_url = absolute(rq, story ? pool_printf(rq->pool, "%s#comments", home) : home),
 		.self_url = absolute(rq, pool_printf(rq->pool, "%s/%s", base, feed_segment(fmt))),
-		.entries = e, .n = n,
+		.entries = e, .n = n, .zone = &rq->site->zone,
 	};
 	send(rq, rs, &f);
 }

@@ -182,7 +182,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		page_feeds(rq, ctx, l->path, l->name, NULL);
 	struct tv *stories = tv_list(p);
 	for (size_t i = 0; i < n; i++) {
-		struct tv *o = story_summary(p, &v[i]);
+		struct tv *o = story_summary(p, &v[i], &rq->site->zone);
 		/* the home page's first card is its lead: wide, and the one
 		 * picture fetched first; every other card's waits (lazy) */
 		int lead = !l->kind && i == 0;

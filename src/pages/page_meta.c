@@ -157,9 +157,10 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	} else
 		json_string(&b, logo(rq));
 	buf_putc(&b, ']');
-	jkey(&b, "datePublished", date_iso(p, s->published_at));
+	jkey(&b, "datePublished", date_iso(p, s->published_at, &rq->site->zone));
 	jkey(&b, "dateModified", date_iso(p, s->updated_at > s->published_at ? s->updated_at
-									      : s->published_at));
+									      : s->published_at,
+					  &rq->site->zone));
 	jkey(&b, "inLanguage", cfg->lang);
 	buf_puts(&b, ",\"author\":[{\"@type\":\"Person\",\"name\":");
 	json_string(&b, s->author.name);
@@ -215,9 +216,10 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 		if (s->media && *s->media->alt) /* for readers who cannot see it */
 			tv_put_str(og, "image_alt", s->media->alt);
 	}
-	tv_put_str(og, "published_time", date_iso(p, s->published_at));
+	tv_put_str(og, "published_time", date_iso(p, s->published_at, &rq->site->zone));
 	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at
-							    ? s->updated_at : s->published_at));
+							    ? s->updated_at : s->published_at,
+						 &rq->site->zone));
 	if (s->section.id)
 		tv_put_str(og, "section", s->section.name);
 	struct tv *tags = tv_list(p);

@@ -45,11 +45,12 @@ static const char *search_path(struct pool *p, const char *words, unsigned long 
 	return r;
 }
 
-static struct tv *results_tv(struct pool *p, const struct search_hit *hits, size_t n)
+static struct tv *results_tv(struct pool *p, const struct tz *z, const struct search_hit *hits,
+			     size_t n)
 {
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < n; i++) {
-		struct tv *o = story_summary(p, &hits[i].story);
+		struct tv *o = story_summary(p, &hits[i].story, z);
 		story_card_picture(p, o, &hits[i].story, CARD_SIZES_LIST, CARD_MAX_WIDTH, 0);
 		tv_put_html(o, "title_html", marked_html(p, hits[i].title_marked));
 		tv_put_html(o, "snippet_html", marked_html(p, hits[i].snippet_marked));
@@ -185,7 +186,7 @@ void page_search(struct req *rq, struct resp *rs)
 		tv_put_str(search, "left_out", left);
 		tv_put_int(search, "max_terms", words_in(used));
 	}
-	tv_put(search, "results", results_tv(p, hits, n));
+	tv_put(search, "results", results_tv(p, &rq->site->zone, hits, n));
 	tv_put_bool(search, "none", total == 0);
 	tv_put_str(search, "feed_url", pool_printf(p, "/search/feed?q=%s",
 						   strchr(search_path(p, w, 1), '=') + 1));

@@ -36,7 +36,7 @@ static const char NS_SITEMAP[] = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 static void xml_iso(struct buf *b, struct pool *p, long long t)
 {
-	buf_puts(b, date_iso(p, t));
+	buf_puts(b, date_iso(p, t, NULL)); /* crawlers: UTC */
 }
 
 static void xml_done(struct req *rq, struct resp *rs)

@@ -55,8 +55,8 @@ static struct tv *related_tv(struct req *rq, const struct story *s)
 		struct tv *o = tv_obj(rq->pool);
 		tv_put_str(o, "title", v[i].title);
 		tv_put_str(o, "url", story_path(rq->pool, &v[i]));
-		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at));
-		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at));
+		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at, &rq->site->zone));
+		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at, &rq->site->zone));
 		story_card_picture(rq->pool, o, &v[i], CARD_SIZES_THUMB, CARD_THUMB_WIDTH, 0);
 		tv_append(list, o);
 	}
@@ -96,7 +96,8 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		return;
 	}
 	struct tv *ctx = page_ctx_story(rq, s, path);
-	struct tv *so = story_summary(p, s);
+	struct tv *so = story_summary(p, s, &rq->site->zone);
+	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
 	tv_put_html(so, "body_html", body);
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);

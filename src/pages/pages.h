@@ -13,6 +13,7 @@
 #include "../content/section.h" /* section_url */
 
 struct tv;
+struct tz;
 struct comment_form_state;
 
 /* Route handlers (see the route table in src/app/routes.c). */
@@ -77,7 +78,7 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
  * 0 otherwise (and for anything but GET and HEAD). */
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
-struct tv *story_summary(struct pool *p, const struct story *s);
+struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z);
 /* Puts a card's picture of s's featured image into its summary o as
  * "picture_html" (figure_card_html: cropped by focal point, the variants
  * up to max_width, sizes as the theme's card is wide; flags FIGURE_LEAD

@@ -5,6 +5,7 @@
 #include "../content/embed.h"
 #include "../util/num.h"
 #include "../util/str.h"
+#include "../util/tz.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -33,11 +34,21 @@ static int embeds_ok(const char *val, char *msg, size_t msglen)
 	return embed_parse_list(val, &mask, msg, msglen);
 }
 
+static int zone_ok(const char *val, char *msg, size_t msglen)
+{
+	struct tz z;
+	int rc = tz_load(&z, val, NULL, msg, msglen);
+	tz_release(&z);
+	return rc;
+}
+
 static const struct ckey keys[] = {
 	S(site_name, "the name in the masthead and page titles"),
 	S(tagline, "a line under the masthead"),
 	S(base_url, "public URL of the site, without a trailing slash"),
 	S(lang, "language of the content (BCP 47)"),
+	SC(timezone, zone_ok, "time zone of every date and time shown to readers and editors, an IANA name "
+	   "from the system's zoneinfo (e.g. Europe/Berlin; stored times stay UTC)"),
 	S(listen, "address:port that `gazette serve` binds by default"),
 	I(per_page, 1, 100, "stories per list page"),
 	I(comment_min_seconds, 0, 3600, "minimum seconds between showing the comment form and sending it"),
@@ -78,6 +89,7 @@ void config_defaults(struct config *c)
 	snprintf(c->tagline, sizeof c->tagline, "News, analysis and comment");
 	snprintf(c->base_url, sizeof c->base_url, "http://127.0.0.1:8080");
 	snprintf(c->lang, sizeof c->lang, "en");
+	snprintf(c->timezone, sizeof c->timezone, "UTC");
 	snprintf(c->listen, sizeof c->listen, "127.0.0.1:8080");
 	c->per_page = 10;
 	c->comment_min_seconds = 2;

@@ -14,6 +14,7 @@ struct config {
 	char tagline[256];
 	char base_url[256];      /* e.g. http://127.0.0.1:8080 (no trailing /) */
 	char lang[16];
+	char timezone[64];        /* IANA zone of dates shown (site->zone); stored times are UTC */
 	char listen[64];         /* default listen address */
 	int per_page;
 	int comment_min_seconds;

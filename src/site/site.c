@@ -179,7 +179,8 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	char path[PATH_MAX], site_theme[PATH_MAX], def_theme[PATH_MAX];
 	config_defaults(&s->cfg);
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	if (config_load(&s->cfg, path, err, errlen))
+	if (config_load(&s->cfg, path, err, errlen) ||
+	    tz_load(&s->zone, s->cfg.timezone, NULL, err, errlen)) /* checked by config_load */
 		return -1;
 	unsigned off = 0;
 	if (embed_parse_list(s->cfg.embeds_off, &off, err, errlen)) /* checked by config_load */
@@ -228,6 +229,7 @@ void site_release(struct site *s)
 	s->search_rl = NULL;
 	cache_free(s->cache);
 	s->cache = NULL;
+	tz_release(&s->zone);
 	sodium_memzero(s->secret, sizeof s->secret);
 }
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "../util/tz.h"
 
 struct tpl_set;
 struct store;
@@ -32,6 +33,7 @@ struct site {
 	char dir[512];
 	char db_path[600];
 	struct config cfg;
+	struct tz zone;           /* cfg.timezone, loaded: every date shown to people */
 	struct tpl_set *tpl;
 	unsigned char secret[32];
 	struct static_file statics[SITE_STATIC_MAX];

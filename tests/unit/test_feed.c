@@ -4,6 +4,7 @@
  * and the segment names map to formats.
  */
 #include "../../src/feeds/feed.h"
+#include "../../src/util/tz.h"
 #include "t.h"
 
 #include <libxml/parser.h>
@@ -102,8 +103,37 @@ static void test_names(void)
 	CHECK_STR(d, "Thu, 01 Jan 1970 00:00:00 GMT");
 }
 
+/* A site in a zone: every format's dates carry its offset (2 h in July). */
+static void test_zone(void)
+{
+	struct tz z;
+	char err[200];
+	CHECK(tz_load(&z, "Europe/Berlin", NULL, err, sizeof err) == 0);
+	static const char *const want[FEED__MAX][2] = {
+		{ "<pubDate>Fri, 05 Jul 2024 11:30:00 +0200</pubDate>",
+		  "<lastBuildDate>Fri, 05 Jul 2024 12:30:00 +0200</lastBuildDate>" },
+		{ "<published>2024-07-05T11:30:00+02:00</published>",
+		  "<updated>2024-07-05T12:30:00+02:00</updated>" },
+		{ "\"date_published\":\"2024-07-05T11:30:00+02:00\"",
+		  "\"date_modified\":\"2024-07-05T12:30:00+02:00\"" },
+	};
+	for (int fmt = 0; fmt < FEED__MAX; fmt++) {
+		struct feed_entry e;
+		struct feed f = sample((enum feed_format)fmt, &e);
+		f.zone = &z;
+		struct buf b = BUF_INIT;
+		feed_write(&b, &f);
+		CHECK(fmt == FEED_JSON || xml_ok(&b));
+		CHECK_CONTAINS(buf_str(&b), want[fmt][0]);
+		CHECK_CONTAINS(buf_str(&b), want[fmt][1]);
+		buf_release(&b);
+	}
+	tz_release(&z);
+}
+
 int main(void)
 {
+	RUN(test_zone);
 	RUN(test_rss);
 	RUN(test_atom);
 	RUN(test_json);

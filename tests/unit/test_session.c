@@ -39,12 +39,12 @@ static void delays(void)
 static void datetimes(void)
 {
 	long long t;
-	CHECK(admin_datetime_parse("2024-07-05T09:30", &t) == 0 && t == 1720171800);
-	CHECK(admin_datetime_parse("2024-07-05T09:30:15", &t) == 0 && t == 1720171815);
-	CHECK(admin_datetime_parse("2024-02-31T09:30", &t) == -1);
-	CHECK(admin_datetime_parse("2024-07-05 09:30", &t) == -1);
-	CHECK(admin_datetime_parse("2024-7-5T9:30", &t) == -1);
-	CHECK(admin_datetime_parse("", &t) == -1);
+	CHECK(admin_datetime_parse("2024-07-05T09:30", NULL, &t) == 0 && t == 1720171800);
+	CHECK(admin_datetime_parse("2024-07-05T09:30:15", NULL, &t) == 0 && t == 1720171815);
+	CHECK(admin_datetime_parse("2024-02-31T09:30", NULL, &t) == -1);
+	CHECK(admin_datetime_parse("2024-07-05 09:30", NULL, &t) == -1);
+	CHECK(admin_datetime_parse("2024-7-5T9:30", NULL, &t) == -1);
+	CHECK(admin_datetime_parse("", NULL, &t) == -1);
 	CHECK(admin_field_datetime(""));
 	CHECK(!admin_field_datetime("yesterday"));
 }

@@ -1,0 +1,92 @@
+'use strict';
+// Issue 15, stories: the site time zone (every date and time shown to readers
+// and editors is local, stored times stay UTC, feeds and JSON-LD carry the
+// offset, a bad zone name stops the server at start).
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const h = require('./helpers');
+const a = require('./admin-helpers');
+
+let dir; let srv; let ed;
+
+function sql(query) {
+  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+const jsonld = (html) => JSON.parse(h.htmlUnescape(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)[1]))['@graph'][0];
+
+before(async () => {
+  dir = a.makeNewsroom({ conf: { timezone: 'America/New_York' } });
+  srv = await h.startServer(dir);
+  ed = await a.signedIn(srv.url, 'editor');
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  h.cleanupSites();
+});
+
+describe('the site time zone', () => {
+  let id; let storyPath;
+  test('the editor reads and shows the publication time in the zone; the database keeps UTC', async () => {
+    id = await a.writeStory(ed, { title: 'Zoned story', excerpt: 'When it happened', body: 'Body text.',
+      published_at: '2024-07-05T05:30:00' });
+    // 05:30 in New York on 5 July (EDT, UTC-4) is 09:30 UTC
+    assert.equal(sql(`SELECT published_at FROM stories WHERE id = ${id}`)[0].published_at, 1720171800);
+    const editor = await ed.get(`/admin/stories/${id}`);
+    const input = h.findTags(editor.body, 'input').find((t) => t.attrs.id === 'published_at');
+    assert.equal(input.attrs.value, '2024-07-05T05:30:00');
+    assert.match(h.textOf(editor.body), /Publication time \(America\/New_York\)/);
+    // a winter time is read with the winter offset (EST, UTC-5)
+    const vals = await a.editorValues(ed, id);
+    const r = await ed.post(`/admin/stories/${id}/publish`, { ...vals, published_at: '2024-01-10T08:00:00' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(`SELECT published_at FROM stories WHERE id = ${id}`)[0].published_at, 1704891600);
+    const back = await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), published_at: '2024-07-05T05:30:00' });
+    assert.equal(back.status, 303);
+    storyPath = await a.publicPath(ed, id);
+    assert.equal(storyPath, '/2024/07/05/zoned-story', 'addresses keep their UTC date');
+    const list = await ed.get('/admin/stories');
+    assert.match(h.textOf(list.body), /2024-07-05T05:30/);
+  });
+
+  test('the story page shows the local date and time; JSON-LD and Open Graph carry the offset', async () => {
+    const r = await h.get(srv.url, storyPath);
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<time datetime="2024-07-05T05:30:00-04:00">5 July 2024, 05:30<\/time>/);
+    const ld = jsonld(r.body);
+    assert.equal(ld.datePublished, '2024-07-05T05:30:00-04:00');
+    assert.match(ld.dateModified, /[-+]\d\d:\d\d$/);
+    assert.match(r.body, /<meta property="article:published_time" content="2024-07-05T05:30:00-04:00">/);
+  });
+
+  test('feeds carry the offset', async () => {
+    const atom = await h.get(srv.url, '/feed.atom');
+    assert.match(atom.body, /<published>2024-07-05T05:30:00-04:00<\/published>/);
+    const rss = await h.get(srv.url, '/feed');
+    assert.match(rss.body, /<pubDate>Fri, 05 Jul 2024 05:30:00 -0400<\/pubDate>/);
+    const json = JSON.parse((await h.get(srv.url, '/feed.json')).body);
+    assert.ok(json.items.some((it) => it.date_published === '2024-07-05T05:30:00-04:00'));
+  });
+
+  test('lists show the local date: 02:00 UTC on the 6th is still the 5th in New York', async () => {
+    const id2 = await a.writeStory(ed, { title: 'Late night', excerpt: 'x', body: 'y', published_at: '2024-07-05T22:00:00' });
+    assert.equal(sql(`SELECT published_at FROM stories WHERE id = ${id2}`)[0].published_at, 1720231200);
+    const home = await h.get(srv.url, '/');
+    assert.match(home.body, /<time datetime="2024-07-05T22:00:00-04:00">5 July 2024<\/time>/);
+  });
+
+  test('a zone the system does not know stops the server at start with a clear message', () => {
+    const bad = h.makeSite({ demo: false, conf: { timezone: 'Mars/Olympus' } });
+    const r = h.gzRun(['serve', '--site', bad, '--listen', '127.0.0.1:1']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr + r.stdout, /gazette\.conf:\d+: time zone "Mars\/Olympus": no such zone/);
+    const dots = h.makeSite({ demo: false, conf: { timezone: '../../etc/passwd' } });
+    const r2 = h.gzRun(['serve', '--site', dots, '--listen', '127.0.0.1:1']);
+    assert.notEqual(r2.status, 0);
+    assert.match(r2.stderr + r2.stdout, /time zone "\.\.\/\.\.\/etc\/passwd": not a zone name/);
+  });
+});
