@@ -36,6 +36,7 @@
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../media/media.h"
+#include "../store/store_byline.h"
 #include "../store/store_draft.h"
 #include "../store/store_media.h"
 #include "../store/store_redirect.h"
@@ -96,6 +97,7 @@ struct editor {
 	const char *general;
 	const char *preview_html;
 	int comments_open;
+	int mark_updated;          /* "Mark as updated" ticked (a published story) */
 	const char *pending;       /* token of a chosen image waiting (featured.h) */
 	int pending_w, pending_h;
 	const char *recovered;     /* where the form's text came from, when kept */
@@ -538,7 +540,7 @@ static int put_tags(struct req *rq, struct story *s)
 
 /* Writes e in one transaction (see the file comment). */
 static int write_story(struct req *rq, const struct story_edit *old, struct story_edit *e,
-		       const char *changed)
+		       const char *changed, long long mark_at)
 {
 	struct store *st = rq->store;
 	int was_live = old && old->s.status == STORY_PUBLISHED;
@@ -554,6 +556,8 @@ static int write_story(struct req *rq, const struct story_edit *old, struct stor
 		if (strcmp(from, to) != 0)
 			rc = store_redirect_put(st, from, to);
 	}
+	if (!rc && mark_at) /* "Updated <time>" on the page, dateModified in JSON-LD */
+		rc = store_story_mark_updated(st, e->s.id, mark_at);
 	/* the whole site's lists: recomputed by the scheduler, which this
 	 * wakes, without holding the write lock meanwhile */
 	if (!rc && (was_live || live))
@@ -579,6 +583,7 @@ static void read_form(struct req *rq, struct editor *ed)
 		ed->err[i] = fv[i].error;
 	}
 	ed->comments_open = kv_get(&rq->form, "comments_open") != NULL;
+	ed->mark_updated = kv_get(&rq->form, "mark_updated") != NULL;
 }
 
 static int count_errors(const struct editor *ed)
@@ -732,12 +737,19 @@ static void submit(struct req *rq, struct resp *rs, enum action act)
 		e.featured_media_id = lib.id;
 	}
 	const char *changed = changes(rq->pool, old, &e);
+	/* marked updated: only a published story that stays published */
+	int mark = ed.mark_updated && old && old->s.status == STORY_PUBLISHED &&
+		   e.s.status == STORY_PUBLISHED;
+	if (mark)
+		changed = changed ? pool_cat(rq->pool, changed, ", marked updated", NULL)
+				  : "marked updated";
 	if (!changed) { /* nothing to write: no revision, no version, no change */
 		store_drafts_drop(rq->store, rq->user->id, id);
 		admin_done(rq, rs, pool_printf(rq->pool, "/admin/stories/%lld", id), "unchanged");
 		return;
 	}
-	int rc = write_story(rq, old, &e, changed); /* a new library item stays in the library */
+	/* a new library item stays in the library */
+	int rc = write_story(rq, old, &e, changed, mark ? (long long)time(NULL) : 0);
 	if (!rc && old && strcmp(old->featured_image, e.featured_image) != 0)
 		featured_remove(rq->site, rq->pool, old->featured_image); /* replaced or removed */
 	if (rc == STORE_CONFLICT && strstr(store_errmsg(rq->store), "slug")) {
@@ -1046,7 +1058,7 @@ void admin_revision_restore(struct req *rq, struct resp *rs)
 		return;
 	}
 	const char *changed = pool_printf(rq->pool, "restored version %lld", r.version);
-	int rc = write_story(rq, cur, &e, changed);
+	int rc = write_story(rq, cur, &e, changed, 0);
 	if (rc) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, rc == STORE_CONFLICT ? 409 : 500, "Not restored",

@@ -130,10 +130,11 @@ struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 	return ctx;
 }
 
-struct tv *page_ctx_story(struct req *rq, const struct story *s, const char *path)
+struct tv *page_ctx_story(struct req *rq, const struct story *s, const struct story_extra *x,
+			  const char *path)
 {
 	struct tv *ctx = ctx_common(rq, s->title, s->excerpt, path);
-	page_meta_story(rq, ctx, s);
+	page_meta_story(rq, ctx, s, x);
 	return ctx;
 }
 

@@ -16,6 +16,7 @@
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_byline.h"
 #include "../store/store_media.h"
 #include "../util/pool.h"
 
@@ -131,7 +132,30 @@ static int share_image(struct pool *p, const struct story *s, struct story_image
 }
 
 /* NewsArticle and BreadcrumbList as one JSON-LD graph. */
-static const char *story_jsonld(struct req *rq, const struct story *s, const char *url)
+long long page_story_modified(const struct story *s, const struct story_extra *x)
+{
+	return x->revised_at > s->published_at ? x->revised_at : s->published_at;
+}
+
+/* schema.org's correction: a CorrectionComment per note, oldest first. */
+static void jsonld_corrections(struct buf *b, struct req *rq, const struct story_extra *x)
+{
+	if (!x->ncorrections)
+		return;
+	buf_puts(b, ",\"correction\":[");
+	for (size_t i = 0; i < x->ncorrections; i++) {
+		buf_puts(b, i ? ",{" : "{");
+		buf_puts(b, "\"@type\":\"CorrectionComment\",\"text\":");
+		json_string(b, x->corrections[i].body);
+		jkey(b, "datePublished",
+		     date_iso(rq->pool, x->corrections[i].created_at, &rq->site->zone));
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static const char *story_jsonld(struct req *rq, const struct story *s, const struct story_extra *x,
+				const char *url)
 {
 	struct pool *p = rq->pool;
 	const struct config *cfg = &rq->site->cfg;
@@ -158,9 +182,8 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 		json_string(&b, logo(rq));
 	buf_putc(&b, ']');
 	jkey(&b, "datePublished", date_iso(p, s->published_at, &rq->site->zone));
-	jkey(&b, "dateModified", date_iso(p, s->updated_at > s->published_at ? s->updated_at
-									      : s->published_at,
-					  &rq->site->zone));
+	jkey(&b, "dateModified", date_iso(p, page_story_modified(s, x), &rq->site->zone));
+	jsonld_corrections(&b, rq, x);
 	jkey(&b, "inLanguage", cfg->lang);
 	buf_puts(&b, ",\"author\":[{\"@type\":\"Person\",\"name\":");
 	json_string(&b, s->author.name);
@@ -195,7 +218,8 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const cha
 	return r;
 }
 
-void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
+void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
+		     const struct story_extra *x)
 {
 	struct pool *p = rq->pool;
 	const char *path = story_path(p, s);
@@ -217,9 +241,7 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 			tv_put_str(og, "image_alt", s->media->alt);
 	}
 	tv_put_str(og, "published_time", date_iso(p, s->published_at, &rq->site->zone));
-	tv_put_str(og, "modified_time", date_iso(p, s->updated_at > s->published_at
-							    ? s->updated_at : s->published_at,
-						 &rq->site->zone));
+	tv_put_str(og, "modified_time", date_iso(p, page_story_modified(s, x), &rq->site->zone));
 	if (s->section.id)
 		tv_put_str(og, "section", s->section.name);
 	struct tv *tags = tv_list(p);
@@ -229,7 +251,7 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s)
 	tv_put_str(og, "author", s->author.name);
 	tv_put_str(og, "twitter_card", featured ? "summary_large_image" : "summary");
 	tv_put(ctx, "og", og);
-	const char *ld = story_jsonld(rq, s, url);
+	const char *ld = story_jsonld(rq, s, x, url);
 	if (ld)
 		tv_put_html(ctx, "jsonld", ld); /* json_string output: see the top */
 	page_feeds(rq, ctx, pool_cat(p, path, "/comments", NULL),

@@ -14,6 +14,7 @@
 #include "../media/figure.h"
 #include "../media/media.h"
 #include "../media/media_ref.h"
+#include "../store/store_byline.h"
 #include "../store/store_media.h"
 #include "../render/template.h"
 #include "../site/site.h"
@@ -84,6 +85,27 @@ static int lead_figure(struct pool *p, struct tv *so, const struct story *s)
 	return err ? -1 : 0;
 }
 
+/* "Updated <time>" when an editor marked it so, and the corrections at
+ * the story's end (docs/theme-contract.md: story.updated_*, corrections). */
+static void put_extra(struct pool *p, struct tv *so, const struct story *s,
+		      const struct story_extra *x, const struct tz *z)
+{
+	if (x->revised_at > s->published_at) {
+		tv_put_str(so, "updated_iso", date_iso(p, x->revised_at, z));
+		tv_put_str(so, "updated_human", date_human_time(p, x->revised_at, z));
+	}
+	struct tv *list = tv_list(p);
+	for (size_t i = 0; i < x->ncorrections; i++) {
+		struct tv *o = tv_obj(p);
+		tv_put_str(o, "date_iso", date_iso(p, x->corrections[i].created_at, z));
+		tv_put_str(o, "date_human", date_human_time(p, x->corrections[i].created_at, z));
+		tv_put_str(o, "text", x->corrections[i].body);
+		tv_append(list, o);
+	}
+	tv_put(so, "corrections", list);
+	tv_put_bool(so, "has_corrections", x->ncorrections > 0);
+}
+
 void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		     const struct comment_form_state *form)
 {
@@ -95,9 +117,16 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 		return;
 	}
-	struct tv *ctx = page_ctx_story(rq, s, path);
+	struct story_extra x;
+	if (store_story_extra(rq->store, p, s->id, &x) != STORE_OK) {
+		log_error("%s: story marks: %s", rq->uri, store_errmsg(rq->store));
+		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
+		return;
+	}
+	struct tv *ctx = page_ctx_story(rq, s, &x, path);
 	struct tv *so = story_summary(p, s, &rq->site->zone);
 	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
+	put_extra(p, so, s, &x, &rq->site->zone);
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
 	tv_put_html(so, "body_html", body);
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);

@@ -55,8 +55,11 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 /* The top-level template context: site, nav, css_url, page title... */
 struct tv *page_ctx(struct req *rq, const char *title, const char *description,
 		    const char *canonical_path);
-/* The same for a story's page at path, with page_meta_story's metadata. */
-struct tv *page_ctx_story(struct req *rq, const struct story *s, const char *path);
+/* The same for a story's page at path, with page_meta_story's metadata
+ * (x: its "Updated" mark and corrections, store_byline.h). */
+struct story_extra;
+struct tv *page_ctx_story(struct req *rq, const struct story *s, const struct story_extra *x,
+			  const char *path);
 /* Metadata for machines (page_meta.c). page_ctx calls page_meta_defaults
  * (OpenGraph website card, the site's feed links); pages add their own
  * feeds (base "/section/world", label, optional query "q=...") or a
@@ -65,7 +68,13 @@ void page_meta_defaults(struct req *rq, struct tv *ctx, const char *title,
 			const char *description, const char *canonical_path);
 void page_feeds(struct req *rq, struct tv *ctx, const char *base, const char *label,
 		const char *query);
-void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s);
+void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
+		     const struct story_extra *x);
+/* When a story was last changed for readers: its "Updated" mark, else its
+ * publication. */
+long long page_story_modified(const struct story *s, const struct story_extra *x);
+/* The /corrections page (page_corrections.c). */
+void page_corrections(struct req *rq, struct resp *rs);
 /* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */
 const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */

@@ -361,6 +361,20 @@ static const char *const schema_migrations[] = {
 	" REFERENCES media(id) ON DELETE SET NULL;"
 	"CREATE INDEX stories_featured_media ON stories(featured_media_id)"
 	" WHERE featured_media_id IS NOT NULL;",
+	/* "Updated" (issue 15, h-bylines, store_byline.h): when an editor
+	 * last marked a published story as updated (0: never). Not every
+	 * save: updated_at keeps that. The story page shows it, JSON-LD's
+	 * dateModified follows it. */
+	"ALTER TABLE stories ADD COLUMN revised_at INTEGER NOT NULL DEFAULT 0;",
+	/* Corrections (issue 15, h-bylines, store_byline.h): dated notes
+	 * appended to a story, never edited, shown at its end and listed at
+	 * /corrections, newest first. */
+	"CREATE TABLE corrections(id INTEGER PRIMARY KEY,"
+	" story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" body TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	" user_id INTEGER REFERENCES users(id) ON DELETE SET NULL);"
+	"CREATE INDEX corrections_story ON corrections(story_id, created_at);"
+	"CREATE INDEX corrections_newest ON corrections(created_at, id);",
 	/* New migrations go here, at the end, one string each. */
 };
 

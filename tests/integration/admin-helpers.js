@@ -82,11 +82,13 @@ async function writeStory(client, fields, action = 'publish') {
   return Number(m[1]);
 }
 
-// The editor's form values for a story (version, slug ...).
+// The editor's form values for a story (version, slug ...), as a browser
+// sends them untouched: "Mark as updated" starts unticked, so it is left out.
 async function editorValues(client, id) {
   const r = await client.get(`/admin/stories/${id}`);
   if (r.status !== 200) throw new Error(`editor ${id}: ${r.status}`);
-  return h.formValues(r.body, 'editor').values;
+  const { mark_updated: _unticked, ...values } = h.formValues(r.body, 'editor').values;
+  return values;
 }
 
 // The public path of a published story, from its editor page.

@@ -90,3 +90,47 @@ describe('the site time zone', () => {
     assert.match(r2.stderr + r2.stdout, /time zone "\.\.\/\.\.\/etc\/passwd": not a zone name/);
   });
 });
+
+describe('"Updated": an editor marks a published story, not every save', () => {
+  let id; let storyPath;
+  test('a plain save shows no "Updated"; dateModified stays the publication time', async () => {
+    id = await a.writeStory(ed, { title: 'Marked story', excerpt: 'x', body: 'First text.', published_at: '2024-03-01T10:00:00' });
+    storyPath = await a.publicPath(ed, id);
+    const vals = await a.editorValues(ed, id);
+    assert.match((await ed.get(`/admin/stories/${id}`)).body, /<input id="mark_updated" name="mark_updated" type="checkbox" value="1">/, 'the box starts unticked');
+    const r = await ed.post(`/admin/stories/${id}/publish`, { ...vals, body: 'First text, typo fixed.' });
+    assert.equal(r.status, 303);
+    const page = await h.get(srv.url, storyPath);
+    assert.match(page.body, /typo fixed/);
+    assert.doesNotMatch(page.body, /Updated/);
+    assert.equal(jsonld(page.body).dateModified, '2024-03-01T10:00:00-05:00');
+  });
+
+  test('ticking "Mark as updated" shows "Updated <time>" in the zone and moves dateModified', async () => {
+    const before = Math.floor(Date.now() / 1000);
+    const vals = await a.editorValues(ed, id);
+    const r = await ed.post(`/admin/stories/${id}/publish`, { ...vals, body: 'New facts.', mark_updated: '1' });
+    assert.equal(r.status, 303);
+    const at = sql(`SELECT revised_at FROM stories WHERE id = ${id}`)[0].revised_at;
+    assert.ok(at >= before && at <= before + 5, `revised_at ${at}`);
+    const page = await h.get(srv.url, storyPath);
+    const m = /<span class="byline-updated">Updated <time datetime="([^"]+)">([^<]+)<\/time><\/span>/.exec(page.body);
+    assert.ok(m, 'the Updated line');
+    assert.equal(Date.parse(m[1]) / 1000, at);
+    assert.match(m[1], /[-+]0[45]:00$/, 'in New York time');
+    assert.match(m[2], /^\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d$/);
+    assert.equal(Date.parse(jsonld(page.body).dateModified) / 1000, at);
+    assert.match((await ed.get(`/admin/stories/${id}/revisions`)).body, /marked updated/);
+    // the next plain save keeps the mark as it was
+    const again = await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), body: 'New facts, again.' });
+    assert.equal(again.status, 303);
+    assert.equal(sql(`SELECT revised_at FROM stories WHERE id = ${id}`)[0].revised_at, at);
+  });
+
+  test('a draft cannot be marked updated', async () => {
+    const d = await a.writeStory(ed, { title: 'Draft mark', excerpt: 'x', body: 'y' }, 'save');
+    const r = await ed.post(`/admin/stories/${d}/save`, { ...(await a.editorValues(ed, d)), body: 'z', mark_updated: '1' });
+    assert.equal(r.status, 303);
+    assert.equal(sql(`SELECT revised_at FROM stories WHERE id = ${d}`)[0].revised_at, 0);
+  });
+});

@@ -1,0 +1,90 @@
+/*
+ * store_byline: "Updated" marks and corrections (see store_byline.h).
+ */
+#include "store_byline.h"
+#include "store_int.h"
+
+static const char SQL_REVISED[] = "SELECT revised_at FROM stories WHERE id = ?1";
+static const char SQL_MARK[] = "UPDATE stories SET revised_at = ?2 WHERE id = ?1";
+static const char SQL_OF_STORY[] =
+	"SELECT id, story_id, created_at, body FROM corrections WHERE story_id = ?1"
+	" ORDER BY created_at, id";
+static const char SQL_ADD[] =
+	"INSERT INTO corrections(story_id, body, created_at, user_id) VALUES(?1, ?2, ?3, NULLIF(?4, 0))";
+static const char SQL_LIST[] =
+	"SELECT c.id, c.story_id, c.created_at, c.body, s.slug, s.title, s.published_at"
+	" FROM corrections c JOIN stories s ON s.id = c.story_id WHERE" IS_PUBLISHED
+	" ORDER BY c.created_at DESC, c.id DESC LIMIT ?2 OFFSET ?1";
+
+static void row_correction(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct correction *x = e;
+	int full = sqlite3_column_count(s) > 4;
+	x->id = sqlite3_column_int64(s, 0);
+	x->story_id = sqlite3_column_int64(s, 1);
+	x->created_at = sqlite3_column_int64(s, 2);
+	x->body = col_text(p, s, 3);
+	x->story_slug = full ? col_text(p, s, 4) : "";
+	x->story_title = full ? col_text(p, s, 5) : "";
+	x->story_published_at = full ? sqlite3_column_int64(s, 6) : 0;
+}
+
+int store_story_extra(struct store *st, struct pool *p, long long story_id, struct story_extra *out)
+{
+	*out = (struct story_extra){ 0 };
+	if (int_row(st, SQL_REVISED, story_id, &out->revised_at, "story mark"))
+		return STORE_ERROR;
+	sqlite3_stmt *s = stmt(st, SQL_OF_STORY);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	dep(st, "story:%lld", story_id);
+	return collect(st, p, s, sizeof *out->corrections, row_correction,
+		       (void **)&out->corrections, &out->ncorrections);
+}
+
+int store_story_mark_updated(struct store *st, long long id, long long at)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MARK);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	if (exec_step(st, s, "story mark"))
+		return STORE_ERROR;
+	return store_touchf(st, "story:%lld", id);
+}
+
+int store_correction_add(struct store *st, long long story_id, const char *body,
+			 long long user_id, long long at, long long *id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_ADD);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	bind_text(s, 2, body);
+	sqlite3_bind_int64(s, 3, at);
+	sqlite3_bind_int64(s, 4, user_id);
+	if (exec_step(st, s, "correction add"))
+		return STORE_ERROR;
+	*id = sqlite3_last_insert_rowid(st->db);
+	if (store_touchf(st, "story:%lld", story_id) || store_touch(st, "list:corrections"))
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+int store_corrections(struct store *st, struct pool *p, size_t offset, size_t limit,
+		      struct correction **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_LIST);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)offset);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	dep(st, "list:corrections");
+	dep(st, "list:home");
+	int rc = collect(st, p, s, sizeof **out, row_correction, (void **)out, n);
+	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
+		dep(st, "story:%lld", (*out)[i].story_id);
+	return rc;
+}
