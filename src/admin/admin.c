@@ -27,6 +27,7 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "scheduled", "Story scheduled: it will be published at its publication time." },
 	{ "unpublished", "Story unpublished: it is a draft again." },
 	{ "restored", "Revision restored. The previous text is kept as a revision too." },
+	{ "corrected", "Correction appended: it shows at the end of the story and at /corrections." },
 	{ "approved", "Comment approved: it is on the story page now." },
 	{ "spammed", "Comment marked as spam." },
 	{ "trashed", "Comment moved to the trash. It is deleted for good after 30 days." },

@@ -51,6 +51,10 @@ void admin_editor_claim(struct req *rq, const char *next, long long user_id);
 void admin_revisions(struct req *rq, struct resp *rs);
 void admin_revision_restore(struct req *rq, struct resp *rs);
 
+/* admin_corrections.c: a story's corrections, and appending one */
+void admin_corrections(struct req *rq, struct resp *rs);
+void admin_correction_add(struct req *rq, struct resp *rs);
+
 /* admin_comments.c */
 void admin_comments(struct req *rq, struct resp *rs);
 void admin_comment_action(struct req *rq, struct resp *rs);

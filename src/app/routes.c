@@ -76,6 +76,8 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/stories/:id/autosave", admin_editor_autosave, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_GET, "/admin/stories/:id/revisions", admin_revisions, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
 	{ HTTP_POST, "/admin/stories/:id/revisions/:rev/restore", admin_revision_restore, ADMIN_POST(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_GET, "/admin/stories/:id/corrections", admin_corrections, ADMIN_GET(CAP_STORY_WRITE) | ROUTE_STORY },
+	{ HTTP_POST, "/admin/stories/:id/corrections", admin_correction_add, ADMIN_POST(CAP_STORY_PUBLISH) | ROUTE_STORY },
 	{ HTTP_GET, "/admin/comments", admin_comments, ADMIN_GET(CAP_COMMENT_OWN) },
 	{ HTTP_POST, "/admin/comments/bulk", admin_comments_bulk, ADMIN_POST(CAP_COMMENT_OWN) },
 	{ HTTP_GET, "/admin/comments/:id/edit", admin_comment_edit_form, ADMIN_GET(CAP_COMMENT_OWN) | ROUTE_COMMENT },
@@ -110,6 +112,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/:year/:month/:day/:slug", page_story, 0, "replytocom unapproved moderation-hash" },
 	{ HTTP_GET, "/tag/:slug", page_tag, 0, "page before after" },
 	{ HTTP_GET, "/author/:slug", page_author, 0, "page before after" },
+	{ HTTP_GET, "/corrections", page_corrections, 0, "page" },
 	{ HTTP_GET, "/static/:file", page_static, ROUTE_FILE, "" },
 	{ HTTP_POST, "/comments", page_comment_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */

@@ -134,3 +134,83 @@ describe('"Updated": an editor marks a published story, not every save', () => {
     assert.equal(sql(`SELECT revised_at FROM stories WHERE id = ${d}`)[0].revised_at, 0);
   });
 });
+
+describe('corrections: appended, dated, listed at /corrections', () => {
+  let id1; let id2; let path1; let path2;
+  const correct = (id, text) => ed.post(`/admin/stories/${id}/corrections`, { correction: text });
+
+  test('an editor appends a correction; the story shows it at its end and in JSON-LD', async () => {
+    id1 = await a.writeStory(ed, { title: 'Bridge opens', excerpt: 'x', body: 'The bridge is 300 m long.' });
+    id2 = await a.writeStory(ed, { title: 'Council vote', excerpt: 'x', body: 'The vote was 7 to 2.' });
+    path1 = await a.publicPath(ed, id1);
+    path2 = await a.publicPath(ed, id2);
+    const empty = await h.get(srv.url, '/corrections');
+    assert.equal(empty.status, 200);
+    assert.match(empty.body, /No corrections have been published/);
+    assert.doesNotMatch((await h.get(srv.url, path1)).body, /story-corrections/);
+    const r = await correct(id1, 'An earlier version gave the length as 300 m; it is 330 m. <b>sorry</b>');
+    assert.equal(r.status, 303);
+    assert.match(r.headers.location, new RegExp(`^/admin/stories/${id1}/corrections\\?msg=corrected$`));
+    const admin = await ed.get(r.headers.location);
+    assert.match(h.textOf(admin.body), /Correction appended/);
+    assert.match(h.textOf(admin.body), /it is 330 m/);
+    const page = await h.get(srv.url, path1);
+    const body = page.body.indexOf('class="story-body"'); const sec = page.body.indexOf('class="story-corrections"');
+    assert.ok(body > 0 && sec > body, 'the corrections follow the story');
+    assert.match(page.body, /<li><time datetime="[^"]+-0[45]:00">\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d<\/time>: An earlier version gave the length as 300 m; it is 330 m. &lt;b&gt;sorry&lt;\/b&gt;<\/li>/);
+    const ld = jsonld(page.body);
+    assert.equal(ld.correction.length, 1);
+    assert.equal(ld.correction[0]['@type'], 'CorrectionComment');
+    assert.equal(ld.correction[0].text, 'An earlier version gave the length as 300 m; it is 330 m. <b>sorry</b>');
+    assert.match(ld.correction[0].datePublished, /[-+]0[45]:00$/);
+  });
+
+  test('/corrections lists them newest first and follows every change (cached)', async () => {
+    const first = await h.get(srv.url, '/corrections');
+    assert.match(first.body, /Bridge opens/);
+    assert.equal((await h.get(srv.url, '/corrections')).body, first.body, 'served again the same');
+    sql(`UPDATE corrections SET created_at = created_at - 60 WHERE story_id = ${id1}`); // an older one
+    assert.equal((await correct(id2, 'The vote was 6 to 3.')).status, 303);
+    const second = await h.get(srv.url, '/corrections');
+    const iVote = second.body.indexOf('The vote was 6 to 3.'); const iBridge = second.body.indexOf('it is 330 m');
+    assert.ok(iVote > 0 && iBridge > iVote, 'newest first');
+    assert.match(second.body, new RegExp(`<a href="${path2}">Council vote</a>`));
+    // a retitled story: the list shows the new title
+    const vals = await a.editorValues(ed, id2);
+    assert.equal((await ed.post(`/admin/stories/${id2}/publish`, { ...vals, title: 'Council vote, recounted' })).status, 303);
+    assert.match((await h.get(srv.url, '/corrections')).body, /Council vote, recounted/);
+    // an unpublished story leaves the list, and comes back with it
+    const un = await ed.post(`/admin/stories/${id2}/unpublish`, await a.editorValues(ed, id2));
+    assert.equal(un.status, 303);
+    const third = await h.get(srv.url, '/corrections');
+    assert.doesNotMatch(third.body, /The vote was 6 to 3/);
+    assert.match(third.body, /it is 330 m/);
+    const re = await ed.post(`/admin/stories/${id2}/publish`, await a.editorValues(ed, id2));
+    assert.equal(re.status, 303);
+    assert.match((await h.get(srv.url, '/corrections')).body, /The vote was 6 to 3/);
+  });
+
+  test('refused: an empty or too long correction (422), a draft (409); nothing stored', async () => {
+    const n = () => sql('SELECT count(*) AS n FROM corrections')[0].n;
+    const before = n();
+    const e1 = await correct(id1, '   ');
+    assert.equal(e1.status, 422);
+    assert.match(h.textOf(e1.body), /Write the correction/);
+    const e2 = await correct(id1, 'x'.repeat(2001));
+    assert.equal(e2.status, 422);
+    assert.match(h.textOf(e2.body), /too long/);
+    const d = await a.writeStory(ed, { title: 'Draft to correct', excerpt: 'x', body: 'y' }, 'save');
+    const e3 = await correct(d, 'A note.');
+    assert.equal(e3.status, 409);
+    assert.match(h.textOf(e3.body), /Only a published story takes corrections/);
+    assert.equal((await ed.post('/admin/stories/99999/corrections', { correction: 'x' })).status, 404);
+    assert.equal(n(), before);
+  });
+
+  test('a contributor cannot append a correction to a published story', async () => {
+    const co = await a.signedIn(srv.url, 'contributor');
+    const r = await co.post(`/admin/stories/${id1}/corrections`, { correction: 'Not mine to say.' });
+    assert.equal(r.status, 403);
+    assert.doesNotMatch((await h.get(srv.url, path1)).body, /Not mine to say/);
+  });
+});
