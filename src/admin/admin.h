@@ -51,6 +51,11 @@ void admin_editor_claim(struct req *rq, const char *next, long long user_id);
 void admin_revisions(struct req *rq, struct resp *rs);
 void admin_revision_restore(struct req *rq, struct resp *rs);
 
+/* Story id with its body, tags and version into e: 0, or the store's
+ * code with a 404 or 500 answer in rs. */
+struct story_edit;
+int admin_story_load(struct req *rq, struct resp *rs, long long id, struct story_edit *e);
+
 /* admin_corrections.c: a story's corrections, and appending one */
 void admin_corrections(struct req *rq, struct resp *rs);
 void admin_correction_add(struct req *rq, struct resp *rs);

@@ -28,12 +28,10 @@ static const struct field_spec fields[CF__MAX] = {
 
 static int load(struct req *rq, struct resp *rs, struct story_edit *e, struct story_extra *x)
 {
-	int rc = store_story_edit_get(rq->store, rq->pool, guard_story_id(rq), e);
-	if (rc == STORE_OK)
-		rc = store_story_extra(rq->store, rq->pool, e->s.id, x);
-	if (rc == STORE_NOTFOUND)
-		http_error(rq, rs, 404, "Not found", "There is no such story.");
-	else if (rc) {
+	int rc = admin_story_load(rq, rs, guard_story_id(rq), e);
+	if (rc)
+		return rc;
+	if ((rc = store_story_extra(rq->store, rq->pool, e->s.id, x))) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 	}

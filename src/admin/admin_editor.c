@@ -316,7 +316,7 @@ void admin_editor_new(struct req *rq, struct resp *rs)
 }
 
 /* The story named by params[0]; an error page when it cannot be read. */
-static int load(struct req *rq, struct resp *rs, long long id, struct story_edit *e)
+int admin_story_load(struct req *rq, struct resp *rs, long long id, struct story_edit *e)
 {
 	int rc = store_story_edit_get(rq->store, rq->pool, id, e);
 	if (rc == STORE_NOTFOUND)
@@ -331,7 +331,7 @@ static int load(struct req *rq, struct resp *rs, long long id, struct story_edit
 void admin_editor_edit(struct req *rq, struct resp *rs)
 {
 	struct story_edit *e = pool_alloc(rq->pool, sizeof *e);
-	if (load(rq, rs, guard_story_id(rq), e))
+	if (admin_story_load(rq, rs, guard_story_id(rq), e))
 		return;
 	struct editor ed = { 0 };
 	from_story(rq, &ed, e);
@@ -666,7 +666,7 @@ static int load_current(struct req *rq, struct resp *rs, long long id, struct st
 	if (!id)
 		return 0;
 	*old = pool_alloc(rq->pool, sizeof **old);
-	return load(rq, rs, id, *old) ? -1 : 0;
+	return admin_story_load(rq, rs, id, *old) ? -1 : 0;
 }
 
 static void submit(struct req *rq, struct resp *rs, enum action act)
@@ -990,7 +990,7 @@ void admin_revisions(struct req *rq, struct resp *rs)
 	struct pool *p = rq->pool;
 	long long id = guard_story_id(rq);
 	struct story_edit *cur = pool_alloc(p, sizeof *cur);
-	if (load(rq, rs, id, cur))
+	if (admin_story_load(rq, rs, id, cur))
 		return;
 	struct revision *v = NULL;
 	size_t n = 0;
@@ -1041,7 +1041,7 @@ void admin_revision_restore(struct req *rq, struct resp *rs)
 {
 	long long id = guard_story_id(rq);
 	struct story_edit *cur = pool_alloc(rq->pool, sizeof *cur);
-	if (load(rq, rs, id, cur))
+	if (admin_story_load(rq, rs, id, cur))
 		return;
 	struct revision r;
 	if (rq->nparams < 2 || rev_param(rq, rq->params[1], id, &r)) {
