@@ -98,6 +98,9 @@ struct editor {
 	const char *preview_html;
 	int comments_open;
 	int mark_updated;          /* "Mark as updated" ticked (a published story) */
+	/* the co-author selects, in order ("" none); has_co: the form had them */
+	const char *co[STORY_COAUTHORS_MAX];
+	int has_co;
 	const char *pending;       /* token of a chosen image waiting (featured.h) */
 	int pending_w, pending_h;
 	const char *recovered;     /* where the form's text came from, when kept */
@@ -130,6 +133,8 @@ static void from_story(struct req *rq, struct editor *ed, const struct story_edi
 	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
 	ed->val[EF_MEDIA] = e->featured_media_id ? pool_printf(p, "%lld", e->featured_media_id) : "";
 	ed->comments_open = e->s.comments_open;
+	for (size_t i = 0; i < STORY_COAUTHORS_MAX; i++)
+		ed->co[i] = i < e->ncoauthors ? pool_printf(p, "%lld", e->coauthors[i]) : "";
 }
 
 static struct tv *options_sections(struct req *rq, const char *selected)
@@ -161,6 +166,19 @@ static struct tv *options_authors(struct req *rq, const char *selected)
 		tv_put_int(o, "id", v[i].id);
 		tv_put_str(o, "name", v[i].name);
 		tv_put_bool(o, "selected", selected && atoll(selected) == v[i].id);
+		tv_append(list, o);
+	}
+	return list;
+}
+
+/* The co-author selects: {n, options: [{id, name, selected}]}. */
+static struct tv *coauthor_selects(struct req *rq, const struct editor *ed)
+{
+	struct tv *list = tv_list(rq->pool);
+	for (int i = 0; i < STORY_COAUTHORS_MAX; i++) {
+		struct tv *o = tv_obj(rq->pool);
+		tv_put_int(o, "n", i + 1);
+		tv_put(o, "options", options_authors(rq, ed->co[i] ? ed->co[i] : ""));
 		tv_append(list, o);
 	}
 	return list;
@@ -223,8 +241,10 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	tv_put_bool(f, "can_reassign", role_can(r, CAP_STORY_OTHERS));
 	tv_put(f, "sections", options_sections(rq, ed->val[EF_SECTION]));
 	tv_put(f, "library", recent_media(rq));
-	if (role_can(r, CAP_STORY_OTHERS))
+	if (role_can(r, CAP_STORY_OTHERS)) {
 		tv_put(f, "authors", options_authors(rq, ed->val[EF_AUTHOR]));
+		tv_put(f, "coauthors", coauthor_selects(rq, ed));
+	}
 	const char *base = cur ? pool_printf(p, "/admin/stories/%lld", cur->s.id) : "/admin/stories/new";
 	tv_put_str(f, "base", base);
 	tv_put_bool(f, "is_new", cur == NULL);
@@ -407,6 +427,36 @@ static int render_body(struct req *rq, struct story_edit *e, int has_image)
 	return publish_render(rq->pool, &e->s, media_ref_opts(&r, rq->store, rq->pool, has_image));
 }
 
+/* The co-authors the form chose into e (in order; the first author, a
+ * repeat and "none" left out), when the user may choose them and the form
+ * had the selects; otherwise e keeps the stored ones. */
+static void build_coauthors(struct req *rq, struct editor *ed, const struct story_edit *old,
+			    struct story_edit *e)
+{
+	e->coauthors = old ? old->coauthors : NULL;
+	e->ncoauthors = old ? old->ncoauthors : 0;
+	if (!ed->has_co || !role_can(rq->user->role, CAP_STORY_OTHERS))
+		return;
+	e->coauthors = pool_alloc(rq->pool, STORY_COAUTHORS_MAX * sizeof *e->coauthors);
+	e->ncoauthors = 0;
+	for (int i = 0; i < STORY_COAUTHORS_MAX; i++) {
+		unsigned long long v;
+		struct user u;
+		if (!*ed->co[i] || strcmp(ed->co[i], "0") == 0)
+			continue;
+		if (num_parse_u64(ed->co[i], 1ULL << 62, &v) ||
+		    store_user_by_id(rq->store, rq->pool, (long long)v, &u) != STORE_OK) {
+			ed->err[EF_AUTHOR] = "Choose co-authors from the list.";
+			continue;
+		}
+		int seen = u.id == e->s.author.id;
+		for (size_t j = 0; j < e->ncoauthors; j++)
+			seen |= e->coauthors[j] == u.id;
+		if (!seen)
+			e->coauthors[e->ncoauthors++] = u.id;
+	}
+}
+
 /* Fills e from the validated form over old (NULL for a new story). */
 static void build(struct req *rq, const struct story_edit *old, struct editor *ed,
 		  enum action act, struct story_edit *e)
@@ -437,6 +487,7 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 		else
 			ed->err[EF_AUTHOR] = fields[EF_AUTHOR].invalid_msg;
 	}
+	build_coauthors(rq, ed, old, e);
 	parse_tags(rq->pool, ed->val[EF_TAGS], &e->s);
 	long long when = 0;
 	if (!ed->err[EF_WHEN] && *ed->val[EF_WHEN])
@@ -502,6 +553,10 @@ static const char *changes(struct pool *p, const struct story_edit *old, const s
 	CH(a->section.id != n->section.id, "section");
 	CH(tags_differ(a, n), "tags");
 	CH(a->author.id != n->author.id, "author");
+	CH(old->ncoauthors != e->ncoauthors ||
+		   (e->ncoauthors && memcmp(old->coauthors, e->coauthors,
+					    e->ncoauthors * sizeof *e->coauthors) != 0),
+	   "co-authors");
 	CH(a->status != n->status, story_status_name(n->status));
 	CH(a->published_at != n->published_at, "publication time");
 	CH(a->comments_open != n->comments_open, "comments");
@@ -584,7 +639,19 @@ static void read_form(struct req *rq, struct editor *ed)
 	}
 	ed->comments_open = kv_get(&rq->form, "comments_open") != NULL;
 	ed->mark_updated = kv_get(&rq->form, "mark_updated") != NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < rq->form.n; i++)
+		if (strcmp(rq->form.v[i].key, "coauthor") == 0) {
+			ed->has_co = 1;
+			if (n < STORY_COAUTHORS_MAX)
+				ed->co[n++] = rq->form.v[i].val;
+			else
+				ed->err[EF_AUTHOR] = "A byline names five authors at most.";
+		}
+	while (n < STORY_COAUTHORS_MAX)
+		ed->co[n++] = "";
 }
+
 
 static int count_errors(const struct editor *ed)
 {

@@ -185,10 +185,15 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const str
 	jkey(&b, "dateModified", date_iso(p, page_story_modified(s, x), &rq->site->zone));
 	jsonld_corrections(&b, rq, x);
 	jkey(&b, "inLanguage", cfg->lang);
-	buf_puts(&b, ",\"author\":[{\"@type\":\"Person\",\"name\":");
-	json_string(&b, s->author.name);
-	jkey(&b, "url", absolute(rq, page_path(p, "/author/", s->author.slug)));
-	buf_puts(&b, "}],\"publisher\":{\"@type\":\"Organization\",\"name\":");
+	buf_puts(&b, ",\"author\":[");
+	for (size_t i = 0; i <= x->ncoauthors; i++) { /* the whole byline, in order */
+		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;
+		buf_puts(&b, i ? ",{\"@type\":\"Person\",\"name\":" : "{\"@type\":\"Person\",\"name\":");
+		json_string(&b, a->name);
+		jkey(&b, "url", absolute(rq, page_path(p, "/author/", a->slug)));
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, "],\"publisher\":{\"@type\":\"Organization\",\"name\":");
 	json_string(&b, cfg->site_name);
 	jkey(&b, "url", absolute(rq, "/"));
 	buf_puts(&b, ",\"logo\":{\"@type\":\"ImageObject\",\"url\":");

@@ -85,8 +85,9 @@ static int lead_figure(struct pool *p, struct tv *so, const struct story *s)
 	return err ? -1 : 0;
 }
 
-/* "Updated <time>" when an editor marked it so, and the corrections at
- * the story's end (docs/theme-contract.md: story.updated_*, corrections). */
+/* The byline's authors, "Updated <time>" when an editor marked it so, and
+ * the corrections at the story's end (docs/theme-contract.md: story.authors,
+ * updated_*, corrections). */
 static void put_extra(struct pool *p, struct tv *so, const struct story *s,
 		      const struct story_extra *x, const struct tz *z)
 {
@@ -94,6 +95,18 @@ static void put_extra(struct pool *p, struct tv *so, const struct story *s,
 		tv_put_str(so, "updated_iso", date_iso(p, x->revised_at, z));
 		tv_put_str(so, "updated_human", date_human_time(p, x->revised_at, z));
 	}
+	/* the byline: "A", "A and B", "A, B and C", each linked */
+	struct tv *authors = tv_list(p);
+	size_t na = 1 + x->ncoauthors;
+	for (size_t i = 0; i < na; i++) {
+		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;
+		struct tv *o = tv_obj(p);
+		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? " and " : ", ");
+		tv_put_str(o, "name", a->name);
+		tv_put_str(o, "url", page_path(p, "/author/", a->slug));
+		tv_append(authors, o);
+	}
+	tv_put(so, "authors", authors);
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < x->ncorrections; i++) {
 		struct tv *o = tv_obj(p);

@@ -375,6 +375,13 @@ static const char *const schema_migrations[] = {
 	" user_id INTEGER REFERENCES users(id) ON DELETE SET NULL);"
 	"CREATE INDEX corrections_story ON corrections(story_id, created_at);"
 	"CREATE INDEX corrections_newest ON corrections(created_at, id);",
+	/* Co-bylines (issue 15, h-bylines, store_story.h): the authors after
+	 * a story's first (stories.author_id), in byline order. Their author
+	 * pages and feeds list the story too. */
+	"CREATE TABLE story_coauthors(story_id INTEGER NOT NULL REFERENCES stories(id)"
+	" ON DELETE CASCADE, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL, PRIMARY KEY(story_id, user_id)) WITHOUT ROWID;"
+	"CREATE INDEX story_coauthors_user ON story_coauthors(user_id, story_id);",
 	/* New migrations go here, at the end, one string each. */
 };
 

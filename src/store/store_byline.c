@@ -9,6 +9,9 @@ static const char SQL_MARK[] = "UPDATE stories SET revised_at = ?2 WHERE id = ?1
 static const char SQL_OF_STORY[] =
 	"SELECT id, story_id, created_at, body FROM corrections WHERE story_id = ?1"
 	" ORDER BY created_at, id";
+static const char SQL_COAUTHORS[] =
+	"SELECT u.id, u.name, u.slug, u.email, u.bio FROM story_coauthors c"
+	" JOIN users u ON u.id = c.user_id WHERE c.story_id = ?1 ORDER BY c.position";
 static const char SQL_ADD[] =
 	"INSERT INTO corrections(story_id, body, created_at, user_id) VALUES(?1, ?2, ?3, NULLIF(?4, 0))";
 static const char SQL_LIST[] =
@@ -39,8 +42,17 @@ int store_story_extra(struct store *st, struct pool *p, long long story_id, stru
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
 	dep(st, "story:%lld", story_id);
-	return collect(st, p, s, sizeof *out->corrections, row_correction,
-		       (void **)&out->corrections, &out->ncorrections);
+	if (collect(st, p, s, sizeof *out->corrections, row_correction, (void **)&out->corrections,
+		    &out->ncorrections) ||
+	    !(s = stmt(st, SQL_COAUTHORS)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	if (collect(st, p, s, sizeof *out->coauthors, row_author, (void **)&out->coauthors,
+		    &out->ncoauthors))
+		return STORE_ERROR;
+	for (size_t i = 0; i < out->ncoauthors; i++) /* a renamed co-author */
+		dep(st, "author:%lld", out->coauthors[i].id);
+	return STORE_OK;
 }
 
 int store_story_mark_updated(struct store *st, long long id, long long at)

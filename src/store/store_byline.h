@@ -27,9 +27,11 @@ struct story_extra {
 	long long revised_at;        /* 0: never marked updated */
 	struct correction *corrections; /* oldest first */
 	size_t ncorrections;
+	struct author *coauthors;    /* the byline after the story's author, in order */
+	size_t ncoauthors;
 };
 
-/* The story's mark and corrections (any status). */
+/* The story's mark, corrections and co-authors (any status). */
 int store_story_extra(struct store *st, struct pool *p, long long story_id, struct story_extra *out);
 /* Marks story id updated at `at` (seconds, UTC). */
 int store_story_mark_updated(struct store *st, long long id, long long at);

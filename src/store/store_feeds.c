@@ -22,7 +22,8 @@ static const char SQL_FEED_ALL[] = STORY_WITH_BODY " WHERE" IS_PUBLISHED NEWEST_
 	" = ?2 AND status = 3 ORDER BY published_at DESC, story_id DESC LIMIT ?1)" NEWEST_N
 static const char SQL_FEED_SECTION[] = STORY_WITH_BODY NEWEST_OF("section_stories", "section_id");
 static const char SQL_FEED_TAG[] = STORY_WITH_BODY NEWEST_OF("story_tags", "tag_id");
-static const char SQL_FEED_AUTHOR[] = STORY_WITH_BODY " WHERE" IS_PUBLISHED " AND s.author_id = ?2" NEWEST_N;
+static const char SQL_FEED_AUTHOR[] = STORY_WITH_BODY " WHERE" IS_PUBLISHED " AND (s.author_id = ?2"
+	" OR s.id IN (SELECT story_id FROM story_coauthors WHERE user_id = ?2))" NEWEST_N;
 
 #define FEED_COMMENT_ROWS \
 	"SELECT c.id, c.story_id, c.parent_id, c.created_at, c.author, '', c.url, c.body," \

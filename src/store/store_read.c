@@ -32,8 +32,10 @@ static const char SQL_TAG_LISTED[] =
 	" FROM story_tags x JOIN stories s ON s.id = x.story_id"
 	" WHERE x.tag_id = t.id AND" IS_PUBLISHED ")";
 static const char SQL_AUTHOR_LISTED[] =
-	"SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1 AND EXISTS (SELECT 1"
-	" FROM stories s WHERE s.author_id = users.id AND" IS_PUBLISHED ")";
+	"SELECT " AUTHOR_COLS " FROM users WHERE slug = ?1 AND (EXISTS (SELECT 1"
+	" FROM stories s WHERE s.author_id = users.id AND" IS_PUBLISHED ") OR EXISTS (SELECT 1"
+	" FROM story_coauthors c JOIN stories s ON s.id = c.story_id"
+	" WHERE c.user_id = users.id AND" IS_PUBLISHED "))";
 static const char SQL_USER_BY_NAME[] = "SELECT " AUTHOR_COLS " FROM users WHERE name = ?1";
 /* a reader's page: the HTML, and the Markdown only for the library
  * pictures it references (the page depends on their media:ID tags) */
@@ -247,7 +249,10 @@ static const char *const list_sql[][3] = {
 	[LIST_ALL] = LISTS("stories WHERE", "id"),
 	[LIST_SECTION] = LISTS("section_stories WHERE section_id = ?3 AND", "story_id"),
 	[LIST_TAG] = LISTS("story_tags WHERE tag_id = ?3 AND", "story_id"),
-	[LIST_AUTHOR] = LISTS("stories WHERE author_id = ?3 AND", "id"),
+	/* the author's own stories and those they share a byline of */
+	[LIST_AUTHOR] = LISTS("(SELECT id, status, published_at FROM stories WHERE author_id = ?3"
+			      " UNION SELECT c.story_id, x.status, x.published_at FROM story_coauthors c"
+			      " JOIN stories x ON x.id = c.story_id WHERE c.user_id = ?3) WHERE", "id"),
 };
 
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,

@@ -43,6 +43,11 @@ static const char SQL_SLUG_USED[] = "SELECT 1 FROM stories WHERE slug = ?1 AND i
 static const char SQL_TOUCH_INFO[] = "SELECT COALESCE(section_id, 0), author_id, status"
 				     " FROM stories WHERE id = ?1";
 static const char SQL_TAG_IDS[] = "SELECT tag_id FROM story_tags WHERE story_id = ?1";
+static const char SQL_COAUTHOR_IDS[] =
+	"SELECT user_id FROM story_coauthors WHERE story_id = ?1 ORDER BY position";
+static const char SQL_COAUTHORS_DEL[] = "DELETE FROM story_coauthors WHERE story_id = ?1";
+static const char SQL_COAUTHOR_ADD[] =
+	"INSERT OR IGNORE INTO story_coauthors(story_id, user_id, position) VALUES(?1, ?2, ?3)";
 static const char SQL_UPDATE[] =
 	"UPDATE stories SET slug = ?3, title = ?4, excerpt = ?5, body_md = ?6, body_html = ?7,"
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
@@ -158,6 +163,12 @@ int store_story_edit_get(struct store *st, struct pool *p, long long id, struct 
 	int rc = one(st, p, s, row_edit, out);
 	if (rc)
 		return rc;
+	if (!(s = stmt(st, SQL_COAUTHOR_IDS)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	if (collect(st, p, s, sizeof *out->coauthors, row_id, (void **)&out->coauthors,
+		    &out->ncoauthors))
+		return STORE_ERROR;
 	return story_tags_get(st, p, id, &out->s.tags, &out->s.ntags);
 }
 
@@ -227,6 +238,34 @@ static int touch_published(struct store *st, long long id)
 	for (size_t i = 0; i < nt; i++)
 		if (store_touchf(st, "tag:%lld", tags[i]))
 			return STORE_ERROR;
+	/* the co-authors' pages list it too */
+	if (!(s = stmt(st, SQL_COAUTHOR_IDS)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	nt = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && nt < 256)
+		tags[nt++] = sqlite3_column_int64(s, 0);
+	done(s);
+	for (size_t i = 0; i < nt; i++)
+		if (store_touchf(st, "author:%lld", tags[i]))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
+static int coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
+{
+	if (exec_id(st, SQL_COAUTHORS_DEL, id, "co-authors"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, SQL_COAUTHOR_ADD);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, ids[i]);
+		sqlite3_bind_int(s, 3, (int)i + 1);
+		if (exec_step(st, s, "co-author"))
+			return STORE_ERROR;
+	}
 	return STORE_OK;
 }
 
@@ -306,6 +345,11 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	int rc = store_story_insert(st, &e->s, id);
 	if (rc)
 		return rc;
+	if (coauthors_set(st, *id, e->coauthors, e->ncoauthors))
+		return STORE_ERROR;
+	for (size_t i = 0; e->s.status == STORY_PUBLISHED && i < e->ncoauthors; i++)
+		if (store_touchf(st, "author:%lld", e->coauthors[i]))
+			return STORE_ERROR;
 	if (story_image_set(st, *id, e->featured_image, e->featured_width, e->featured_height,
 			    e->featured_bytes, e->featured_media_id))
 		return STORE_ERROR;
@@ -379,7 +423,8 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 		}
 		return rc;
 	}
-	if (story_tags_set(st, e->s.id, e->s.tags, e->s.ntags) || touch_published(st, e->s.id))
+	if (story_tags_set(st, e->s.id, e->s.tags, e->s.ntags) ||
+	    coauthors_set(st, e->s.id, e->coauthors, e->ncoauthors) || touch_published(st, e->s.id))
 		return STORE_ERROR;
 	return revision_add(st, e->s.id, user_id, changed);
 }

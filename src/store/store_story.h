@@ -21,7 +21,14 @@ struct story_edit {
 	int featured_width, featured_height; /* pixels, from the file's header */
 	long long featured_bytes;
 	long long featured_media_id; /* the library item (store_media.h), 0 for none */
+	/* the byline after s.author: account ids in order (a save writes
+	 * exactly these; none is s.author.id and none repeats) */
+	long long *coauthors;
+	size_t ncoauthors;
 };
+
+/* Authors a byline may name besides the first. */
+#define STORY_COAUTHORS_MAX 4
 
 struct story_admin_filter {
 	int status;                /* an enum story_status, or -1 for all */

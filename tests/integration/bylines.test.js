@@ -214,3 +214,67 @@ describe('corrections: appended, dated, listed at /corrections', () => {
     assert.doesNotMatch((await h.get(srv.url, path1)).body, /Not mine to say/);
   });
 });
+
+describe('co-bylines: several authors, in order, each linked', () => {
+  const uid = (role) => sql(`SELECT id FROM users WHERE email = '${a.email(role)}'`)[0].id;
+  let id; let storyPath;
+  const byline = (html) => /<span class="byline-by">([\s\S]*?)<\/span>/.exec(html)[1];
+
+  test('the editor offers co-author selects; the byline reads "By A, B and C" with every name linked', async () => {
+    const form = await ed.get('/admin/stories/new');
+    assert.match(form.body, /<select id="coauthor-1" name="coauthor"><option value="">None<\/option>/);
+    id = await a.writeStory(ed, { title: 'Three hands', excerpt: 'x', body: 'Written together.',
+      author: uid('author'), coauthor: [uid('admin'), '', uid('contributor')] });
+    assert.deepEqual(sql(`SELECT user_id, position FROM story_coauthors WHERE story_id = ${id} ORDER BY position`),
+      [{ user_id: uid('admin'), position: 1 }, { user_id: uid('contributor'), position: 2 }]);
+    storyPath = await a.publicPath(ed, id);
+    const page = await h.get(srv.url, storyPath);
+    const slug = (role) => h.slugify(a.userName(role));
+    assert.equal(byline(page.body),
+      `By <a class="byline-author" rel="author" href="/author/${slug('author')}">Test Author</a>` +
+      `, <a class="byline-author" rel="author" href="/author/${slug('admin')}">Test Admin</a>` +
+      ` and <a class="byline-author" rel="author" href="/author/${slug('contributor')}">Test Contributor</a>`);
+    assert.deepEqual(jsonld(page.body).author.map((p) => p.name), ['Test Author', 'Test Admin', 'Test Contributor']);
+    assert.ok(jsonld(page.body).author.every((p) => p['@type'] === 'Person' && /^http.*\/author\//.test(p.url)));
+    // the editor shows them chosen, in order
+    const again = await ed.get(`/admin/stories/${id}`);
+    assert.match(again.body, new RegExp(`<select id="coauthor-1" name="coauthor">.*?<option value="${uid('admin')}" selected>`, 's'));
+    assert.match(again.body, new RegExp(`<select id="coauthor-2" name="coauthor">.*?<option value="${uid('contributor')}" selected>`, 's'));
+  });
+
+  test('two authors read "By A and B"; a repeat or the first author is left out; order is kept', async () => {
+    const vals = await a.editorValues(ed, id);
+    const r = await ed.post(`/admin/stories/${id}/publish`, { ...vals, author: uid('author'),
+      coauthor: [uid('contributor'), uid('author'), uid('contributor'), ''] });
+    assert.equal(r.status, 303);
+    const page = await h.get(srv.url, storyPath);
+    assert.match(byline(page.body), /^By <a [^>]+>Test Author<\/a> and <a [^>]+>Test Contributor<\/a>$/);
+    assert.match((await ed.get(`/admin/stories/${id}/revisions`)).body, /co-authors/);
+  });
+
+  test("a co-author's page and feed list the story; dropping them takes it off", async () => {
+    const slug = h.slugify(a.userName('contributor'));
+    const list = await h.get(srv.url, `/author/${slug}`);
+    assert.equal(list.status, 200);
+    assert.match(list.body, /Three hands/);
+    assert.match((await h.get(srv.url, `/author/${slug}/feed`)).body, /Three hands/);
+    const vals = await a.editorValues(ed, id);
+    assert.equal((await ed.post(`/admin/stories/${id}/publish`, { ...vals, author: uid('author'), coauthor: ['', '', '', ''] })).status, 303);
+    assert.equal(sql(`SELECT count(*) AS n FROM story_coauthors WHERE story_id = ${id}`)[0].n, 0);
+    const gone = await h.get(srv.url, `/author/${slug}`);
+    assert.equal(gone.status, 404, 'a contributor without a published story has no page');
+    assert.match(byline((await h.get(srv.url, storyPath)).body), /^By <a [^>]+>Test Author<\/a>$/);
+  });
+
+  test('an unknown co-author is refused (422) and nothing changes; a form without the selects keeps them', async () => {
+    const vals = await a.editorValues(ed, id);
+    assert.equal((await ed.post(`/admin/stories/${id}/publish`, { ...vals, author: uid('author'), coauthor: [uid('admin')] })).status, 303);
+    const bad = await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), author: uid('author'), coauthor: ['99999'] });
+    assert.equal(bad.status, 422);
+    assert.match(h.textOf(bad.body), /Choose co-authors from the list/);
+    assert.equal(sql(`SELECT user_id FROM story_coauthors WHERE story_id = ${id}`)[0].user_id, uid('admin'));
+    // editorValues reads inputs only (no selects): a save without them keeps the byline
+    assert.equal((await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), body: 'Edited.' })).status, 303);
+    assert.equal(sql(`SELECT user_id FROM story_coauthors WHERE story_id = ${id}`)[0].user_id, uid('admin'));
+  });
+});

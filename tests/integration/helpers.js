@@ -223,7 +223,7 @@ function encodeForm(fields) {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined || v === null) continue;
-    p.append(k, String(v));
+    for (const one of Array.isArray(v) ? v : [v]) p.append(k, String(one)); // an array: the name repeated
   }
   return p.toString();
 }
