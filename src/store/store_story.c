@@ -202,6 +202,26 @@ int store_slug_in_use(struct store *st, const char *slug, long long except_id)
 	return rc == SQLITE_ROW;
 }
 
+/* Logs "kind:ID" for each id (at most 256) that sql, given story id,
+ * returns. */
+static int touch_each(struct store *st, const char *sql, long long id, const char *kind)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	long long ids[256];
+	size_t n = 0;
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < 256)
+		ids[n++] = sqlite3_column_int64(s, 0);
+	done(s);
+	for (size_t i = 0; i < n; i++)
+		if (store_touchf(st, "%s:%lld", kind, ids[i]))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
 /* Logs every page story id appears on, if it is published: itself, the
  * home list, its section, author and tags. Called before and after a
  * change, so old and new places are both dropped. */
@@ -227,29 +247,10 @@ static int touch_published(struct store *st, long long id)
 	    (section && store_touchf(st, "section:%lld", section)) ||
 	    store_touchf(st, "author:%lld", author))
 		return STORE_ERROR;
-	if (!(s = stmt(st, SQL_TAG_IDS)))
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	long long tags[256];
-	size_t nt = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && nt < 256)
-		tags[nt++] = sqlite3_column_int64(s, 0);
-	done(s);
-	for (size_t i = 0; i < nt; i++)
-		if (store_touchf(st, "tag:%lld", tags[i]))
-			return STORE_ERROR;
-	/* the co-authors' pages list it too */
-	if (!(s = stmt(st, SQL_COAUTHOR_IDS)))
-		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	nt = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && nt < 256)
-		tags[nt++] = sqlite3_column_int64(s, 0);
-	done(s);
-	for (size_t i = 0; i < nt; i++)
-		if (store_touchf(st, "author:%lld", tags[i]))
-			return STORE_ERROR;
-	return STORE_OK;
+	/* its tags' pages, and its co-authors' (which list it too) */
+	return touch_each(st, SQL_TAG_IDS, id, "tag") || touch_each(st, SQL_COAUTHOR_IDS, id, "author")
+		       ? STORE_ERROR
+		       : STORE_OK;
 }
 
 static int coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
