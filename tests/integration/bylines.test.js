@@ -4,6 +4,7 @@
 // offset, a bad zone name stops the server at start).
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
@@ -276,5 +277,30 @@ describe('co-bylines: several authors, in order, each linked', () => {
     // editorValues reads inputs only (no selects): a save without them keeps the byline
     assert.equal((await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), body: 'Edited.' })).status, 303);
     assert.equal(sql(`SELECT user_id FROM story_coauthors WHERE story_id = ${id}`)[0].user_id, uid('admin'));
+  });
+});
+
+describe('the new markup validates', () => {
+  test('a story with co-authors, "Updated" and corrections, /corrections and the admin pages pass the Nu HTML Checker', async () => {
+    const vnu = path.join(h.ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+    const id = await a.writeStory(ed, { title: 'Valid markup', excerpt: 'x', body: 'Text.', published_at: '2024-01-01T10:00:00',
+      coauthor: [sql(`SELECT id FROM users WHERE email = '${a.email('admin')}'`)[0].id] });
+    const p = await a.publicPath(ed, id);
+    await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), body: 'Text, more.', mark_updated: '1' });
+    await ed.post(`/admin/stories/${id}/corrections`, { correction: 'A fix & a "quote".' });
+    const tmp = h.tmpDir();
+    const pages = { story: [null, p], corrections: [null, '/corrections'],
+      editor: [ed, `/admin/stories/${id}`], 'admin-corrections': [ed, `/admin/stories/${id}/corrections`] };
+    const files = [];
+    for (const [n, [client, u]] of Object.entries(pages)) {
+      const r = client ? await client.get(u) : await h.get(srv.url, u);
+      assert.equal(r.status, 200, u);
+      const f = path.join(tmp, n + '.html');
+      fs.writeFileSync(f, r.body);
+      files.push(f);
+    }
+    assert.match(fs.readFileSync(files[0], 'utf8'), /story-corrections[\s\S]*byline-updated|byline-updated[\s\S]*story-corrections/);
+    const r = spawnSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', ...files], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(r.status, 0, `vnu found errors:\n${r.stderr}${r.stdout}`);
   });
 });
