@@ -117,7 +117,7 @@ static struct tv *ctx_common(struct req *rq, const char *title, const char *desc
 	if (canonical_path)
 		tv_put_str(ctx, "canonical_url", pool_cat(p, cfg->base_url, canonical_path, NULL));
 	struct tm tm;
-	num_utc((long long)time(NULL), &tm);
+	date_local((long long)time(NULL), &rq->site->zone, &tm); /* the site's year */
 	tv_put_int(ctx, "year", tm.tm_year + 1900);
 	return ctx;
 }
