@@ -187,7 +187,7 @@ static size_t parse_block(struct tz *z, const unsigned char *d, size_t len, int 
 			return 0;
 	}
 	z->n = timecnt;
-	/* before the first transition: the first standard-time type (RFC 8536 3.2) */
+	/* before the first transition: local time type 0 (RFC 8536 3.2) */
 	z->off0 = (int)be(types, 4);
 	return need;
 }
