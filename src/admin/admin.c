@@ -50,6 +50,8 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "section-saved", "Section saved." },
 	{ "section-moved", "Section moved." },
 	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
+	{ "page-saved", "Page saved." },
+	{ "page-deleted", "Page deleted." },
 	{ "profile", "Profile saved." },
 	{ "media-saved", "Library item saved." },
 	{ "media-deleted", "Library item deleted, with its files." },
@@ -102,6 +104,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 		}
 		if (role_can(u->role, CAP_SECTIONS))
 			menu_item(menu, p, "Sections", "/admin/sections", current, 0);
+		if (role_can(u->role, CAP_SECTIONS))
+			menu_item(menu, p, "Pages", "/admin/pages", current, 0);
 		if (role_can(u->role, CAP_USERS))
 			menu_item(menu, p, "Users", "/admin/users", current, 0);
 		if (role_can(u->role, CAP_SETTINGS))

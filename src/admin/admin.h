@@ -76,6 +76,14 @@ void admin_section_delete(struct req *rq, struct resp *rs);
 /* name after "— " per nesting level, for a section's <option>. */
 const char *admin_section_label(struct pool *p, const struct section *sec, const char *name);
 
+/* admin_sitepages.c: static pages */
+void admin_sitepages(struct req *rq, struct resp *rs);
+void admin_sitepage_new(struct req *rq, struct resp *rs);
+void admin_sitepage_add(struct req *rq, struct resp *rs);
+void admin_sitepage_edit(struct req *rq, struct resp *rs);
+void admin_sitepage_save(struct req *rq, struct resp *rs);
+void admin_sitepage_delete(struct req *rq, struct resp *rs);
+
 /* admin_profile.c */
 void admin_account_profile(struct req *rq, struct resp *rs);
 void admin_user_profile(struct req *rq, struct resp *rs);

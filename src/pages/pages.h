@@ -23,6 +23,8 @@ void page_tag(struct req *rq, struct resp *rs);
 void page_author(struct req *rq, struct resp *rs);
 void page_static(struct req *rq, struct resp *rs);
 void page_media(struct req *rq, struct resp *rs);
+/* A static page: /:slug or /:parent/:slug (page_sitepage.c). */
+void page_sitepage(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
 void page_search(struct req *rq, struct resp *rs);
 void feed_site(struct req *rq, struct resp *rs);

@@ -361,6 +361,18 @@ static const char *const schema_migrations[] = {
 	" REFERENCES media(id) ON DELETE SET NULL;"
 	"CREATE INDEX stories_featured_media ON stories(featured_media_id)"
 	" WHERE featured_media_id IS NOT NULL;",
+	/* Static pages (issue 15, store_sitepage.h): About, Contact,
+	 * Imprint, Privacy. Undated and never listed: a table of their own,
+	 * so no list, feed, search or news sitemap query can meet them. path
+	 * is the address without its leading '/': the slug, or the parent's
+	 * path, '/', the slug (one level: a parent is a top-level page).
+	 * status 0 draft, 1 published. */
+	"CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT NOT NULL,"
+	" path TEXT NOT NULL UNIQUE, parent_id INTEGER REFERENCES pages(id),"
+	" title TEXT NOT NULL, body_md TEXT NOT NULL, body_html TEXT NOT NULL,"
+	" status INTEGER NOT NULL DEFAULT 0 CHECK(status IN (0, 1)),"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX pages_parent ON pages(parent_id) WHERE parent_id IS NOT NULL;",
 	/* New migrations go here, at the end, one string each. */
 };
 
