@@ -84,6 +84,12 @@ void admin_sitepage_edit(struct req *rq, struct resp *rs);
 void admin_sitepage_save(struct req *rq, struct resp *rs);
 void admin_sitepage_delete(struct req *rq, struct resp *rs);
 
+/* admin_menus.c: the header and footer menus */
+void admin_menus(struct req *rq, struct resp *rs);
+void admin_menu_add(struct req *rq, struct resp *rs);
+void admin_menu_move(struct req *rq, struct resp *rs);
+void admin_menu_delete(struct req *rq, struct resp *rs);
+
 /* admin_profile.c */
 void admin_account_profile(struct req *rq, struct resp *rs);
 void admin_user_profile(struct req *rq, struct resp *rs);

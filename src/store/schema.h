@@ -373,6 +373,18 @@ static const char *const schema_migrations[] = {
 	" status INTEGER NOT NULL DEFAULT 0 CHECK(status IN (0, 1)),"
 	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
 	"CREATE INDEX pages_parent ON pages(parent_id) WHERE parent_id IS NOT NULL;",
+	/* Menus (issue 15, store_menu.h): the header's and the footer's
+	 * links, in order; a header item may hold one level of items.
+	 * kind 0 an external http(s) link (url), 1 a section, 2 a static
+	 * page, 3 a story (target_id); a target's address is read when the
+	 * menu is, so a renamed section or a moved page stays linked. */
+	"CREATE TABLE menu_items(id INTEGER PRIMARY KEY,"
+	" menu INTEGER NOT NULL CHECK(menu IN (0, 1)),"
+	" parent_id INTEGER REFERENCES menu_items(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '',"
+	" kind INTEGER NOT NULL CHECK(kind BETWEEN 0 AND 3),"
+	" target_id INTEGER NOT NULL DEFAULT 0, url TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX menu_items_menu ON menu_items(menu, position);",
 	/* New migrations go here, at the end, one string each. */
 };
 
