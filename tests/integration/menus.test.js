@@ -6,6 +6,9 @@
 // sections; every change shows at once on pages cached before it.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 
@@ -80,6 +83,25 @@ describe('menus', () => {
       assert.match(r.body, /<nav class="sections" aria-label="Menu">/);
     }
     assert.match((await h.get(srv.url, '/about')).body, /<a href="\/about" aria-current="page">About us<\/a>/);
+  });
+
+  test('a page, one inside it, and the home page with both menus validate with the Nu HTML Checker', async () => {
+    await add(ed, { menu: 'footer', address: '/about', label: 'Imprint' });
+    const r = await ed.post('/admin/pages', { title: 'Our team', slug: 'team', parent: aboutId, status: 'published', body: '# People\n\n| Name | Role |\n|---|---|\n| A | B |' });
+    assert.equal(r.status, 303);
+    const vnu = path.join(h.ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+    const tmp = h.tmpDir();
+    const files = [];
+    for (const [n, p] of Object.entries({ home: '/', about: '/about', team: '/about/team' })) {
+      const f = path.join(tmp, n + '.html');
+      const page = await h.get(srv.url, p);
+      assert.equal(page.status, 200, p);
+      fs.writeFileSync(f, page.body);
+      files.push(f);
+    }
+    const v = spawnSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', ...files], { encoding: 'utf8', timeout: 120000 });
+    assert.equal(v.status, 0, `vnu found errors:\n${v.stderr}${v.stdout}`);
+    await ed.post(`/admin/menus/${await idOf(ed, 'Imprint')}/delete`);
   });
 
   test('only sections, pages, stories and http(s) links; one level; the footer is flat', async () => {
