@@ -9,6 +9,7 @@
 #include "sitepage.h"
 #include "section.h"
 #include "slug.h"
+#include "../store/store_redirect.h"
 #include "../store/store_sitepage.h"
 #include "../util/buf.h"
 #include "../util/pool.h"
@@ -92,6 +93,23 @@ static int parent_path(struct store *st, struct pool *p, long long id, long long
 	return rc;
 }
 
+/* Page id moved from `from` to `to`: its old address and its children's
+ * answer 301 with the new ones. */
+static int redirect_moves(struct store *st, struct pool *p, long long id, const char *from,
+			  const char *to)
+{
+	struct sitepage *v = NULL;
+	size_t n = 0;
+	int rc = store_redirect_put(st, sitepage_url(p, from), sitepage_url(p, to));
+	if (rc == STORE_OK)
+		rc = store_sitepages(st, p, &v, &n);
+	for (size_t i = 0; rc == STORE_OK && i < n; i++)
+		if (v[i].parent_id == id)
+			rc = store_redirect_put(st, sitepage_url(p, pool_printf(p, "%s/%s", from, v[i].slug)),
+						sitepage_url(p, v[i].path));
+	return rc;
+}
+
 static int finish(struct store *st, struct pool *p, int rc, const char **msg)
 {
 	return content_finish(st, p, rc, "page", msg);
@@ -128,6 +146,8 @@ int sitepage_save(struct store *st, struct pool *p, long long id, const struct s
 			      .title = in->title, .body_md = md, .body_html = body_html,
 			      .status = in->published ? SITEPAGE_PUBLISHED : SITEPAGE_DRAFT };
 	rc = store_sitepage_put(st, &x, out_id);
+	if (rc == STORE_OK && id && strcmp(cur.path, x.path) != 0)
+		rc = redirect_moves(st, p, id, cur.path, x.path);
 	return finish(st, p, rc, msg);
 }
 

@@ -41,6 +41,9 @@ static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
  * their own id, the rest by theirs), each row read from an index. A
  * section, tag or author is listed while it has a published story, with
  * the newest change of its stories (sitemap_urls, kept by triggers). */
+/* a published static page whose parent, if any, is published too */
+#define PAGE_PUBLIC " status = 1 AND (parent_id IS NULL OR parent_id IN" \
+	" (SELECT id FROM pages WHERE status = 1))"
 #define URL_ROWS(table) " FROM sitemap_urls x JOIN " table " ON e.id = x.id" \
 	" WHERE x.kind = ?3 AND x.id BETWEEN ?1 AND ?2 AND x.count > 0 ORDER BY x.id"
 static const char *const sql_rows[SITEMAP__MAX] = {
@@ -49,7 +52,7 @@ static const char *const sql_rows[SITEMAP__MAX] = {
 	"SELECT e.path, 0, x.lastmod" URL_ROWS("sections e"),
 	"SELECT e.slug, 0, x.lastmod" URL_ROWS("tags e"),
 	"SELECT e.slug, 0, x.lastmod" URL_ROWS("users e"),
-	"SELECT path, 0, updated_at FROM pages WHERE status = 1 AND id BETWEEN ?1 AND ?2"
+	"SELECT path, 0, updated_at FROM pages WHERE" PAGE_PUBLIC " AND id BETWEEN ?1 AND ?2"
 	" ORDER BY id",
 };
 #define SITEMAP_IDS_STR(n) #n
@@ -58,7 +61,7 @@ static const char *const sql_rows[SITEMAP__MAX] = {
 static const char SQL_SITEMAP_PAGES[] = "SELECT kind, page, lastmod FROM sitemap_pages"
 	" WHERE count > 0 AND kind BETWEEN 0 AND ?1 UNION ALL"
 	" SELECT 4, (id - 1) / " SITEMAP_IDS_SQL(STORE_SITEMAP_IDS) ", max(updated_at) FROM pages"
-	" WHERE status = 1 GROUP BY 2 ORDER BY 1, 2";
+	" WHERE" PAGE_PUBLIC " GROUP BY 2 ORDER BY 1, 2";
 
 int store_feed_stories(struct store *st, struct pool *p, const struct story_filter *f,
 		       size_t limit, struct story **out, size_t *n)

@@ -12,7 +12,8 @@
 	" pages.body_md, pages.body_html, pages.status, pages.created_at, pages.updated_at"
 /* with its parent's title and path (the page's trail) */
 static const char SQL_BY_PATH[] = "SELECT " PAGE_COLS ", 0, up.title, up.path FROM pages"
-	" LEFT JOIN pages up ON up.id = pages.parent_id WHERE pages.path = ?1 AND pages.status = 1";
+	" LEFT JOIN pages up ON up.id = pages.parent_id WHERE pages.path = ?1 AND pages.status = 1"
+	" AND (up.id IS NULL OR up.status = 1)"; /* a draft's children are not public */
 static const char SQL_GET[] = "SELECT " PAGE_COLS ", 0 FROM pages WHERE id = ?1";
 static const char SQL_ALL[] = "SELECT " PAGE_COLS ","
 	" (SELECT count(*) FROM pages c WHERE c.parent_id = pages.id) FROM pages ORDER BY path";

@@ -3,7 +3,7 @@
 // newsroom's own editor; undated, one level of nesting (/about/team), the
 // theme's page.html; in /sitemap.xml but never in lists, feeds, search or
 // the news sitemap; names a route owns refused (422); a cached page shows
-// an edit at once.
+// an edit at once; a moved page's old addresses answer 301.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
@@ -114,9 +114,19 @@ describe('static pages', () => {
     r = await h.get(srv.url, '/about/team');
     assert.match(r.body, /<a href="\/about">About the paper<\/a>/, 'the child\'s trail follows its parent');
     await savePage(ed, { title: 'About the paper', slug: 'who-we-are', body: 'New text.' }, ids.about);
-    assert.equal((await h.get(srv.url, '/about/team')).status, 404);
+    for (const [from, to] of [['/about', '/who-we-are'], ['/about/team', '/who-we-are/team']]) {
+      r = await h.get(srv.url, from);
+      assert.equal(r.status, 301, from);
+      assert.equal(r.headers.location, to, `the old address of ${to} answers 301`);
+    }
     assert.equal((await h.get(srv.url, '/who-we-are/team')).status, 200);
     assert.match((await h.get(srv.url, '/sitemaps/pages-1.xml')).body, /\/who-we-are\/team<\/loc>/);
+    // a draft's pages are not public either, nor in the sitemap
+    await savePage(ed, { title: 'About the paper', slug: 'who-we-are', body: 'New text.', status: 'draft' }, ids.about);
+    assert.equal((await h.get(srv.url, '/who-we-are/team')).status, 404);
+    assert.doesNotMatch((await h.get(srv.url, '/sitemaps/pages-1.xml')).body, /who-we-are/);
+    await savePage(ed, { title: 'About the paper', slug: 'who-we-are', body: 'New text.' }, ids.about);
+    assert.equal((await h.get(srv.url, '/who-we-are/team')).status, 200);
     const refused = await ed.post(`/admin/pages/${ids.about}/delete`);
     assert.equal(refused.status, 409);
     assert.match(h.textOf(refused.body), /has pages inside it/);
