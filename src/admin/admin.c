@@ -53,6 +53,11 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "section-saved", "Section saved." },
 	{ "section-moved", "Section moved." },
 	{ "section-deleted", "Section deleted. Its stories moved to the section you chose." },
+	{ "page-saved", "Page saved." },
+	{ "page-deleted", "Page deleted." },
+	{ "menu-added", "Menu item added." },
+	{ "menu-moved", "Menu item moved." },
+	{ "menu-deleted", "Menu item deleted." },
 	{ "profile", "Profile saved." },
 	{ "media-saved", "Library item saved." },
 	{ "media-deleted", "Library item deleted, with its files." },
@@ -106,6 +111,10 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 		}
 		if (role_can(u->role, CAP_SECTIONS))
 			menu_item(menu, p, "Sections", "/admin/sections", current, 0);
+		if (role_can(u->role, CAP_SECTIONS))
+			menu_item(menu, p, "Pages", "/admin/pages", current, 0);
+		if (role_can(u->role, CAP_SECTIONS))
+			menu_item(menu, p, "Menus", "/admin/menus", current, 0);
 		if (role_can(u->role, CAP_USERS))
 			menu_item(menu, p, "Users", "/admin/users", current, 0);
 		if (role_can(u->role, CAP_SETTINGS))

@@ -86,6 +86,20 @@ void admin_section_delete(struct req *rq, struct resp *rs);
 /* name after "— " per nesting level, for a section's <option>. */
 const char *admin_section_label(struct pool *p, const struct section *sec, const char *name);
 
+/* admin_sitepages.c: static pages */
+void admin_sitepages(struct req *rq, struct resp *rs);
+void admin_sitepage_new(struct req *rq, struct resp *rs);
+void admin_sitepage_add(struct req *rq, struct resp *rs);
+void admin_sitepage_edit(struct req *rq, struct resp *rs);
+void admin_sitepage_save(struct req *rq, struct resp *rs);
+void admin_sitepage_delete(struct req *rq, struct resp *rs);
+
+/* admin_menus.c: the header and footer menus */
+void admin_menus(struct req *rq, struct resp *rs);
+void admin_menu_add(struct req *rq, struct resp *rs);
+void admin_menu_move(struct req *rq, struct resp *rs);
+void admin_menu_delete(struct req *rq, struct resp *rs);
+
 /* admin_profile.c */
 void admin_account_profile(struct req *rq, struct resp *rs);
 void admin_user_profile(struct req *rq, struct resp *rs);

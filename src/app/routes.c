@@ -99,6 +99,16 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/sections/:id", admin_section_save, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_POST, "/admin/sections/:id/move", admin_section_move, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_POST, "/admin/sections/:id/delete", admin_section_delete, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/pages", admin_sitepages, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/pages", admin_sitepage_add, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/pages/new", admin_sitepage_new, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/pages/:id", admin_sitepage_edit, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/pages/:id", admin_sitepage_save, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/pages/:id/delete", admin_sitepage_delete, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_GET, "/admin/menus", admin_menus, ADMIN_GET(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/menus", admin_menu_add, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/menus/:id/move", admin_menu_move, ADMIN_POST(CAP_SECTIONS) },
+	{ HTTP_POST, "/admin/menus/:id/delete", admin_menu_delete, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_GET, "/admin/media", admin_media, ADMIN_GET(CAP_MEDIA) },
 	{ HTTP_POST, "/admin/media", admin_media_upload, ADMIN_POST(CAP_MEDIA) | ROUTE_UPLOAD | ROUTE_UPLOAD_MANY },
 	{ HTTP_GET, "/admin/media/:id", admin_media_edit, ADMIN_GET(CAP_MEDIA) | ROUTE_MEDIA },
@@ -129,6 +139,10 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
 	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
 	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
+	/* static pages (/about, /about/team): after every fixed row, which
+	 * they never shadow (content/sitepage.c refuses those names) */
+	{ HTTP_GET, "/:page", page_sitepage, 0, "" },
+	{ HTTP_GET, "/:parent/:page", page_sitepage, 0, "" },
 };
 #pragma GCC diagnostic pop
 

@@ -17,9 +17,14 @@
 
 const char *section_url(struct pool *p, const char *path)
 {
+	return path_url(p, "/section", path);
+}
+
+const char *path_url(struct pool *p, const char *prefix, const char *path)
+{
 	struct buf b;
 	buf_init(&b, 4096);
-	buf_puts(&b, "/section");
+	buf_puts(&b, prefix);
 	for (const char *seg = path; seg && *seg;) {
 		const char *end = strchrnul(seg, '/');
 		buf_putc(&b, '/');
@@ -56,8 +61,7 @@ static int check(struct pool *p, const struct section_input *in, const char **sl
 	return STORE_INVALID;
 }
 
-/* Commits rc's transaction, or rolls it back with *msg for the person. */
-static int finish(struct store *st, struct pool *p, int rc, const char **msg)
+int content_finish(struct store *st, struct pool *p, int rc, const char *noun, const char **msg)
 {
 	if (rc == STORE_OK)
 		rc = store_commit(st);
@@ -65,10 +69,15 @@ static int finish(struct store *st, struct pool *p, int rc, const char **msg)
 		return STORE_OK;
 	*msg = rc == STORE_INVALID || rc == STORE_CONFLICT
 		       ? pool_printf(p, "%c%s.", toupper((unsigned char)store_errmsg(st)[0]), store_errmsg(st) + 1)
-	       : rc == STORE_NOTFOUND ? "There is no such section."
-				      : "The section could not be saved.";
+	       : rc == STORE_NOTFOUND ? pool_printf(p, "There is no such %s.", noun)
+				      : pool_printf(p, "The %s could not be saved.", noun);
 	store_rollback(st);
 	return rc;
+}
+
+static int finish(struct store *st, struct pool *p, int rc, const char **msg)
+{
+	return content_finish(st, p, rc, "section", msg);
 }
 
 /* The old addresses of moved sections (and their feeds) answer 301. */

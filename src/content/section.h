@@ -30,7 +30,14 @@ int section_move(struct store *st, struct pool *p, long long id, int delta, cons
 int section_remove(struct store *st, struct pool *p, long long id, long long target_id,
 		   const char **msg);
 
+/* Commits rc's transaction, or rolls it back with *msg for the person:
+ * the store's message for a rule broken or a conflict, else "There is no
+ * such NOUN." or "The NOUN could not be saved." (sitepage.c shares it). */
+int content_finish(struct store *st, struct pool *p, int rc, const char *noun, const char **msg);
+
 /* "/section/world/asia" for path "world/asia", each segment encoded. */
 const char *section_url(struct pool *p, const char *path);
+/* The same below any prefix ("" for a static page's "/about/team"). */
+const char *path_url(struct pool *p, const char *prefix, const char *path);
 
 #endif

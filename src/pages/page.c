@@ -9,6 +9,8 @@
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../content/sitepage.h"
+#include "../store/store_menu.h"
 #include "../store/store_redirect.h"
 #include "../util/log.h"
 #include "../util/num.h"
@@ -76,6 +78,74 @@ unsigned long long page_number(const struct req *rq)
 	return n;
 }
 
+const char *page_menu_url(struct pool *p, const struct menu_item *x)
+{
+	if (!x->live)
+		return NULL;
+	switch (x->kind) {
+	case MENU_SECTION:
+		return section_url(p, x->target_path);
+	case MENU_PAGE:
+		return sitepage_url(p, x->target_path);
+	case MENU_STORY: {
+		struct story s = { .slug = x->target_path, .published_at = x->target_published_at };
+		return story_path(p, &s);
+	}
+	default:
+		return x->url;
+	}
+}
+
+const char *page_menu_label(const struct menu_item *x)
+{
+	return *x->label || !x->target_name ? x->label : x->target_name;
+}
+
+/* A menu item to show: {name, url, current}; NULL when it shows nothing. */
+static struct tv *menu_link(struct pool *p, const struct menu_item *x, const char *canonical_path)
+{
+	const char *url = page_menu_url(p, x);
+	if (!url)
+		return NULL;
+	struct tv *o = tv_obj(p);
+	tv_put_str(o, "name", page_menu_label(x));
+	tv_put_str(o, "url", url);
+	tv_put_bool(o, "current", canonical_path && strcmp(canonical_path, url) == 0);
+	return o;
+}
+
+/* Menu m as a list of links, a header item's own under "submenu" (with
+ * has_submenu); NULL when the menu has no item to show. */
+static struct tv *menu_tv(struct req *rq, enum menu_name m, const char *canonical_path)
+{
+	struct pool *p = rq->pool;
+	struct menu_item *v = NULL;
+	size_t n = 0;
+	struct tv *list = tv_list(p), *top = NULL, *sub = NULL;
+	long long top_id = 0;
+	if (!rq->store || store_menu(rq->store, p, m, &v, &n) != STORE_OK)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = menu_link(p, &v[i], canonical_path);
+		if (!o)
+			continue;
+		if (!v[i].parent_id) {
+			top = o;
+			top_id = v[i].id;
+			sub = NULL;
+			tv_append(list, o);
+		} else if (top && v[i].parent_id == top_id) {
+			if (!sub) {
+				sub = tv_list(p);
+				tv_put(top, "submenu", sub);
+				tv_put_bool(top, "has_submenu", 1);
+			}
+			tv_append(sub, o);
+		} /* inside an item not shown: not shown */
+	}
+	return tv_count(list) ? list : NULL;
+}
+
 static struct tv *ctx_common(struct req *rq, const char *title, const char *description,
 			     const char *canonical_path)
 {
@@ -89,10 +159,20 @@ static struct tv *ctx_common(struct req *rq, const char *title, const char *desc
 	tv_put(ctx, "site", site);
 	struct section *secs = NULL;
 	size_t n = 0;
-	struct tv *kids = NULL;
+	struct tv *kids = NULL, *header = menu_tv(rq, MENU_HEADER, canonical_path),
+		  *footer = menu_tv(rq, MENU_FOOTER, canonical_path);
+	if (footer) {
+		tv_put(ctx, "footer_menu", footer);
+		tv_put_bool(ctx, "has_footer_menu", 1);
+	}
+	if (header) { /* the editors' menu replaces the list of sections */
+		nav = header;
+		tv_put_bool(ctx, "nav_menu", 1);
+	}
 	/* the masthead: top-level sections, each with its children (the
-	 * default theme shows the top level only) */
-	if (rq->store && store_sections(rq->store, p, &secs, &n) == STORE_OK)
+	 * default theme shows the top level only); read with a menu too, for
+	 * the "site" change every page follows */
+	if (rq->store && store_sections(rq->store, p, &secs, &n) == STORE_OK && !header)
 		for (size_t i = 0; i < n; i++) {
 			if (secs[i].depth > 1)
 				continue;

@@ -1,6 +1,6 @@
 /*
  * page_sitemap: /sitemap.xml (a sitemap index), /sitemaps/KIND-N.xml (the
- * paged sitemaps of stories, sections, tags and authors, at most
+ * paged sitemaps of stories, sections, tags, authors and static pages, at most
  * STORE_SITEMAP_IDS URLs each), /news-sitemap.xml (Google News: the last 48
  * hours, at most 1,000 stories) and /robots.txt naming them.
  *
@@ -14,6 +14,7 @@
  * one page's rows whatever the size of the site.
  */
 #include "pages.h"
+#include "../content/sitepage.h"
 #include "../render/escape.h"
 #include "../site/site.h"
 #include "../store/store_feeds.h"
@@ -28,8 +29,10 @@
 #define NEWS_MAX 1000
 #define NEWS_SECONDS (48 * 3600)
 
-static const char *const kind_names[SITEMAP__MAX] = { "stories", "sections", "tags", "authors" };
-static const char *const kind_prefix[SITEMAP__MAX] = { NULL, "/section/", "/tag/", "/author/" };
+static const char *const kind_names[SITEMAP__MAX] = { "stories", "sections", "tags", "authors",
+							"pages" };
+static const char *const kind_prefix[SITEMAP__MAX] = { NULL, "/section/", "/tag/", "/author/",
+							NULL };
 
 static const char XML_HEAD[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
 static const char NS_SITEMAP[] = "http://www.sitemaps.org/schemas/sitemap/0.9";
@@ -162,7 +165,9 @@ void sitemap_page(struct req *rq, struct resp *rs)
 		if (k == SITEMAP_STORIES) {
 			struct story s = { .slug = v[i].slug, .published_at = v[i].published_at };
 			path = story_path(rq->pool, &s);
-		} else
+		} else if (k == SITEMAP_PAGES)
+			path = sitepage_url(rq->pool, v[i].slug);
+		else
 			path = k == SITEMAP_SECTIONS ? section_url(rq->pool, v[i].slug)
 						     : page_path(rq->pool, kind_prefix[k], v[i].slug);
 		loc(rq, b, path, v[i].lastmod);

@@ -24,6 +24,8 @@ void page_tag(struct req *rq, struct resp *rs);
 void page_author(struct req *rq, struct resp *rs);
 void page_static(struct req *rq, struct resp *rs);
 void page_media(struct req *rq, struct resp *rs);
+/* A static page: /:slug or /:parent/:slug (page_sitepage.c). */
+void page_sitepage(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
 void page_search(struct req *rq, struct resp *rs);
 void feed_site(struct req *rq, struct resp *rs);
@@ -88,6 +90,11 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z);
+/* A menu item's address (NULL when its target is gone or not public) and
+ * the text it shows: its label, or its target's own name. */
+struct menu_item;
+const char *page_menu_url(struct pool *p, const struct menu_item *x);
+const char *page_menu_label(const struct menu_item *x);
 /* Puts a card's picture of s's featured image into its summary o as
  * "picture_html" (figure_card_html: cropped by focal point, the variants
  * up to max_width, sizes as the theme's card is wide; flags FIGURE_LEAD

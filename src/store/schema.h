@@ -382,6 +382,30 @@ static const char *const schema_migrations[] = {
 	" ON DELETE CASCADE, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
 	" position INTEGER NOT NULL, PRIMARY KEY(story_id, user_id)) WITHOUT ROWID;"
 	"CREATE INDEX story_coauthors_user ON story_coauthors(user_id, story_id);",
+	/* Static pages (issue 15, store_sitepage.h): About, Contact,
+	 * Imprint, Privacy. Undated and never listed: a table of their own,
+	 * so no list, feed, search or news sitemap query can meet them. path
+	 * is the address without its leading '/': the slug, or the parent's
+	 * path, '/', the slug (one level: a parent is a top-level page).
+	 * status 0 draft, 1 published. */
+	"CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT NOT NULL,"
+	" path TEXT NOT NULL UNIQUE, parent_id INTEGER REFERENCES pages(id),"
+	" title TEXT NOT NULL, body_md TEXT NOT NULL, body_html TEXT NOT NULL,"
+	" status INTEGER NOT NULL DEFAULT 0 CHECK(status IN (0, 1)),"
+	" created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX pages_parent ON pages(parent_id) WHERE parent_id IS NOT NULL;",
+	/* Menus (issue 15, store_menu.h): the header's and the footer's
+	 * links, in order; a header item may hold one level of items.
+	 * kind 0 an external http(s) link (url), 1 a section, 2 a static
+	 * page, 3 a story (target_id); a target's address is read when the
+	 * menu is, so a renamed section or a moved page stays linked. */
+	"CREATE TABLE menu_items(id INTEGER PRIMARY KEY,"
+	" menu INTEGER NOT NULL CHECK(menu IN (0, 1)),"
+	" parent_id INTEGER REFERENCES menu_items(id) ON DELETE CASCADE,"
+	" position INTEGER NOT NULL, label TEXT NOT NULL DEFAULT '',"
+	" kind INTEGER NOT NULL CHECK(kind BETWEEN 0 AND 3),"
+	" target_id INTEGER NOT NULL DEFAULT 0, url TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX menu_items_menu ON menu_items(menu, position);",
 	/* New migrations go here, at the end, one string each. */
 };
 

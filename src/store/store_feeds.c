@@ -42,6 +42,9 @@ static const char SQL_BETWEEN[] = "SELECT " STORY_COLS STORY_FROM
  * their own id, the rest by theirs), each row read from an index. A
  * section, tag or author is listed while it has a published story, with
  * the newest change of its stories (sitemap_urls, kept by triggers). */
+/* a published static page whose parent, if any, is published too */
+#define PAGE_PUBLIC " status = 1 AND (parent_id IS NULL OR parent_id IN" \
+	" (SELECT id FROM pages WHERE status = 1))"
 #define URL_ROWS(table) " FROM sitemap_urls x JOIN " table " ON e.id = x.id" \
 	" WHERE x.kind = ?3 AND x.id BETWEEN ?1 AND ?2 AND x.count > 0 ORDER BY x.id"
 static const char *const sql_rows[SITEMAP__MAX] = {
@@ -50,9 +53,16 @@ static const char *const sql_rows[SITEMAP__MAX] = {
 	"SELECT e.path, 0, x.lastmod" URL_ROWS("sections e"),
 	"SELECT e.slug, 0, x.lastmod" URL_ROWS("tags e"),
 	"SELECT e.slug, 0, x.lastmod" URL_ROWS("users e"),
+	"SELECT path, 0, updated_at FROM pages WHERE" PAGE_PUBLIC " AND id BETWEEN ?1 AND ?2"
+	" ORDER BY id",
 };
+#define SITEMAP_IDS_STR(n) #n
+#define SITEMAP_IDS_SQL(n) SITEMAP_IDS_STR(n)
+/* the static pages' (kind 4) from their own small table */
 static const char SQL_SITEMAP_PAGES[] = "SELECT kind, page, lastmod FROM sitemap_pages"
-	" WHERE count > 0 AND kind BETWEEN 0 AND ?1 ORDER BY kind, page";
+	" WHERE count > 0 AND kind BETWEEN 0 AND ?1 UNION ALL"
+	" SELECT 4, (id - 1) / " SITEMAP_IDS_SQL(STORE_SITEMAP_IDS) ", max(updated_at) FROM pages"
+	" WHERE" PAGE_PUBLIC " GROUP BY 2 ORDER BY 1, 2";
 
 int store_feed_stories(struct store *st, struct pool *p, const struct story_filter *f,
 		       size_t limit, struct story **out, size_t *n)
@@ -126,6 +136,7 @@ static void sitemap_deps(struct store *st)
 {
 	dep(st, "list:home");
 	dep(st, "site");
+	dep(st, "sitepages");
 }
 
 static void row_sitemap_page(struct pool *p, sqlite3_stmt *s, void *e)
@@ -143,7 +154,7 @@ int store_sitemap_pages(struct store *st, struct pool *p, struct sitemap_page **
 	sqlite3_stmt *s = stmt(st, SQL_SITEMAP_PAGES);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, SITEMAP__MAX - 1);
+	sqlite3_bind_int(s, 1, SITEMAP_PAGES - 1);
 	return collect(st, p, s, sizeof **out, row_sitemap_page, (void **)out, n);
 }
 
@@ -164,7 +175,7 @@ int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, lo
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, page * STORE_SITEMAP_IDS + 1);
 	sqlite3_bind_int64(s, 2, (page + 1) * STORE_SITEMAP_IDS);
-	if (k != SITEMAP_STORIES)
+	if (k != SITEMAP_STORIES && k != SITEMAP_PAGES)
 		sqlite3_bind_int(s, 3, (int)k);
 	return collect(st, p, s, sizeof **out, row_sitemap, (void **)out, n);
 }

@@ -31,8 +31,10 @@ struct sitemap_row {
 	long long published_at;  /* stories only: the date in the path */
 	long long lastmod;
 };
+/* SITEMAP_PAGES: the published static pages (store_sitepage.h), read
+ * from their own table (a site has a handful), slug holding the path. */
 enum sitemap_kind { SITEMAP_STORIES, SITEMAP_SECTIONS, SITEMAP_TAGS, SITEMAP_AUTHORS,
-		    SITEMAP__MAX };
+		    SITEMAP_PAGES, SITEMAP__MAX };
 /* Ids per sitemap page: page k (from 0) of a kind holds the URLs of the
  * published stories, or of the sections, tags and authors with one,
  * whose id is in [k * STORE_SITEMAP_IDS + 1, (k + 1) * STORE_SITEMAP_IDS].

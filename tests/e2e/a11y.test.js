@@ -3,7 +3,8 @@
 // and ### (issue 11: Markdown headings map under the title's h1 with no
 // gap), the seed story with its comments and form, the home page and the
 // demo's photo story (featured image, figures, a gallery and its
-// full-size views; issue 14) have no accessibility violation. The pages are loaded with the CSP bypassed
+// full-size views; issue 14), static pages and the masthead's and
+// footer's menus (issue 15) have no accessibility violation. The pages are loaded with the CSP bypassed
 // only so that the checker's own script can run in them.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -68,4 +69,28 @@ test('the demo story with five photos, and a gallery picture opened full size: n
   assert.equal(await page.$$eval('.story-body figure img', (els) => els.length), 4, 'the figures are there');
   const full = await page.$eval('.gallery-link', (el) => el.getAttribute('href'));
   assert.deepEqual(await violations(photos + full), [], 'the full-size view');
+});
+
+test('a static page, one inside it, and pages with a header menu (a submenu) and a footer menu: no axe violation', T, async () => {
+  const ed = await a.signedIn(srv.url, 'editor');
+  let r = await ed.post('/admin/pages', { title: 'About us', slug: 'about', status: 'published',
+    body: 'Who we are.\n\n## History\n\nFounded long ago.\n\n## Contact\n\nWrite to us.' });
+  assert.equal(r.status, 303);
+  const about = /\/admin\/pages\/(\d+)/.exec(r.headers.location)[1];
+  r = await ed.post('/admin/pages', { title: 'Our team', slug: 'team', parent: about, status: 'published', body: 'The people.' });
+  assert.equal(r.status, 303);
+  for (const f of [{ address: '/section/world' }, { address: '/about' }, { address: 'https://example.org/tips', label: 'Send tips' },
+    { menu: 'footer', address: '/about', label: 'Imprint' }]) {
+    r = await ed.post('/admin/menus', { menu: 'header', label: '', ...f });
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+  }
+  const menus = await ed.get('/admin/menus');
+  const parent = /<tr id="menu-item-(\d+)">\s*<td>About us<\/td>/.exec(menus.body)[1];
+  r = await ed.post('/admin/menus', { menu: 'header', label: '', address: '/about/team', parent });
+  assert.equal(r.status, 303);
+  for (const p of ['/about', '/about/team', '/']) {
+    assert.deepEqual(await violations(p), [], p);
+  }
+  assert.equal(await page.$$eval('nav.sections .submenu a', (els) => els.map((e) => e.textContent).join()), 'Our team');
+  assert.equal(await page.$$eval('nav.footer-menu a', (els) => els.map((e) => e.textContent).join()), 'Imprint');
 });
