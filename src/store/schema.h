@@ -361,6 +361,19 @@ static const char *const schema_migrations[] = {
 	" REFERENCES media(id) ON DELETE SET NULL;"
 	"CREATE INDEX stories_featured_media ON stories(featured_media_id)"
 	" WHERE featured_media_id IS NOT NULL;",
+	/* The edited front page (issue 15, store_front.h): pinned stories (the
+	 * lead, lead = 1, at most one; featured ones in `place` order), the
+	 * breaking-news banner (one row) and the section blocks in the editors'
+	 * order. expires_at 0: never; a row past it is not shown and is purged
+	 * by the next front-page write. */
+	"CREATE TABLE front_pins(story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,"
+	" lead INTEGER NOT NULL DEFAULT 0 CHECK(lead IN (0, 1)), place INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX front_pins_lead ON front_pins(lead) WHERE lead = 1;"
+	"CREATE TABLE front_banner(id INTEGER PRIMARY KEY CHECK(id = 1), text TEXT NOT NULL,"
+	" url TEXT NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE front_blocks(section_id INTEGER PRIMARY KEY REFERENCES sections(id) ON DELETE CASCADE,"
+	" place INTEGER NOT NULL, count INTEGER NOT NULL CHECK(count BETWEEN 1 AND 12));",
 	/* New migrations go here, at the end, one string each. */
 };
 
