@@ -270,3 +270,34 @@ describe('the edited front page', () => {
     assert.doesNotMatch((await ed.get('/admin/front')).body, /Only until soon/);
   });
 });
+
+describe('a WordPress import: sticky posts become featured stories', () => {
+  const fs = require('node:fs');
+  const path = require('node:path');
+  const w = require('./import-helpers');
+  let dir; let srv; let report;
+  before(async () => {
+    dir = h.makeSite({ demo: false });
+    const posts = [w.post({ id: 1, slug: 'plain-news', title: 'Plain news', date: '2024-05-01 10:00:00', content: 'Plain.' }),
+      w.post({ id: 2, slug: 'sticky-draft', title: 'Sticky draft', status: 'draft', sticky: 1, date: '2024-05-02 10:00:00', content: 'Draft.' })];
+    for (let i = 0; i < 9; i++) {
+      posts.push(w.post({ id: 10 + i, slug: `sticky-${i}`, title: `Sticky ${i}`, sticky: 1, date: `2024-04-0${i + 1} 10:00:00`, content: 'Sticky.' }));
+    }
+    const file = path.join(dir, 'sticky.xml');
+    fs.writeFileSync(file, w.wrap(posts.join('')));
+    const r = h.gzRun(['import', 'wordpress', file, '--site', dir], { timeout: 120000 });
+    assert.equal(r.status, 0, r.stderr);
+    report = r.stdout + r.stderr;
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('the first 8 published sticky posts are pinned in file order; the 9th is a warning; drafts are not', async () => {
+    const f = front((await h.get(srv.url, '/')).body);
+    // no lead pinned: the newest story leads, then the featured ones
+    assert.deepEqual(f.top, ['Plain news', ...[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `Sticky ${i}`)]);
+    assert.deepEqual(f.latest, ['Sticky 8']);
+    assert.match(report, /sticky posts .*: 10/);
+    assert.match(report, /post 18 is sticky, but the front page has 8 featured stories: not pinned/);
+  });
+});
