@@ -20,6 +20,7 @@
 #include "../util/ratelimit.h"
 #include "../util/log.h"
 #include "../site/site.h"
+#include "../stats/reads.h"
 
 #include <string.h>
 #include <strings.h>
@@ -262,9 +263,23 @@ static int may_be_limited(const char *path)
 	return 0;
 }
 
+/* A reader's read of a story page, counted before the cache answers (a
+ * hit is a read too): a hash and a lock in memory (stats/reads.h); robots
+ * and signed-in staff (whose pages bypass the cache) are not counted. */
+static void count_read(struct req *rq)
+{
+	size_t len;
+	const char *slug;
+	if (rq->method != HTTP_GET || !(slug = reads_story_slug(rq->path, &len)) ||
+	    reads_is_bot(rq->user_agent) || kv_get(&rq->cookies, HTTP_SESSION_COOKIE))
+		return;
+	reads_count(rq->site->reads, slug, len);
+}
+
 static int app_limit(struct req *rq, struct resp *rs)
 {
 	const struct route *r;
+	count_read(rq);
 	if ((rq->method != HTTP_GET && rq->method != HTTP_HEAD) || !may_be_limited(rq->path))
 		return 0;
 	if ((r = route_of(rq)) && (r->flags & ROUTE_RATE_SEARCH)) {

@@ -16,10 +16,13 @@
 #include "../media/figure.h"
 #include "../render/template.h"
 #include "../store/store_front.h"
+#include "../store/store_reads.h"
 #include "../util/log.h"
 #include "../util/pool.h"
 
 #include <string.h>
+
+#define FRONT_MOST_READ 5 /* stories in the Most read list */
 #include <time.h>
 
 /* The soonest of *ttl and the seconds until expires_at (0: never). */
@@ -116,12 +119,36 @@ static int blocks_put(struct req *rq, struct tv *ctx)
 	return (int)tv_count(blocks);
 }
 
+/* "Most read": the stories read most in the last 24 hours (this hour and
+ * the 23 before), counted without cookies or reader data (stats/reads.h).
+ * The page follows new counts through the "reads" tag the scheduler logs,
+ * and the window's slide by its lifetime: until the next hour. */
+static int most_read_put(struct req *rq, struct tv *ctx, struct front_view *fv, long long now)
+{
+	struct pool *p = rq->pool;
+	struct story *v = NULL;
+	size_t n = 0;
+	if (store_reads_top(rq->store, p, now / 3600 - 23, FRONT_MOST_READ, &v, &n))
+		return -1;
+	if (!n)
+		return 0;
+	struct tv *list = tv_list(p);
+	for (size_t i = 0; i < n; i++)
+		tv_append(list, story_summary(p, &v[i]));
+	tv_put(ctx, "most_read", list);
+	tv_put_bool(ctx, "has_most_read", 1);
+	ttl_upto(&fv->ttl, (now / 3600 + 1) * 3600, now);
+	return (int)n;
+}
+
 int page_front_put(struct req *rq, struct tv *ctx, struct front_view *fv)
 {
 	long long now = (long long)time(NULL);
 	memset(fv, 0, sizeof *fv);
 	int pins = pins_put(rq, ctx, fv, now), banner = pins < 0 ? -1 : banner_put(rq, ctx, fv, now),
 	    blocks = banner < 0 ? -1 : blocks_put(rq, ctx);
+	if (blocks >= 0 && most_read_put(rq, ctx, fv, now) < 0)
+		blocks = -1;
 	if (blocks < 0) {
 		log_error("%s: front page: %s", rq->uri, store_errmsg(rq->store));
 		return -1;

@@ -374,6 +374,11 @@ static const char *const schema_migrations[] = {
 	" url TEXT NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE front_blocks(section_id INTEGER PRIMARY KEY REFERENCES sections(id) ON DELETE CASCADE,"
 	" place INTEGER NOT NULL, count INTEGER NOT NULL CHECK(count BETWEEN 1 AND 12));",
+	/* "Most read" (issue 15, store_reads.h): reads of each story per hour
+	 * (unix time / 3600), counted in memory and added by the scheduler; no
+	 * reader data at all. */
+	"CREATE TABLE story_reads(story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(hour, story_id)) WITHOUT ROWID;",
 	/* New migrations go here, at the end, one string each. */
 };
 

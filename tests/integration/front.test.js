@@ -9,6 +9,8 @@ const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('./helpers');
 const a = require('./admin-helpers');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
 
 after(() => h.cleanupSites());
 
@@ -273,7 +275,6 @@ describe('the edited front page', () => {
 
 describe('a WordPress import: sticky posts become featured stories', () => {
   const fs = require('node:fs');
-  const path = require('node:path');
   const w = require('./import-helpers');
   let dir; let srv; let report;
   before(async () => {
@@ -299,5 +300,67 @@ describe('a WordPress import: sticky posts become featured stories', () => {
     assert.deepEqual(f.latest, ['Sticky 8']);
     assert.match(report, /sticky posts .*: 10/);
     assert.match(report, /post 18 is sticky, but the front page has 8 featured stories: not pinned/);
+  });
+});
+
+describe('Most read: the last 24 hours, counted without cookies, robots left out', () => {
+  const READER = { 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0' };
+  const ROBOT = { 'User-Agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' };
+  let dir; let srv; let demo;
+  before(async () => {
+    dir = a.makeNewsroom({ conf: { schedule_interval: 1 } });
+    srv = await h.startServer(dir);
+    const r = await h.get(srv.url, '/');
+    demo = [...r.body.matchAll(/<h2 class="summary-title"><a href="([^"]*)">([^<]*)<\/a>/g)]
+      .map((m) => ({ path: m[1], title: h.htmlUnescape(m[2]) }));
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const mostRead = (html) => {
+    const m = /<aside class="most-read"[^>]*>([\s\S]*?)<\/aside>/.exec(html);
+    return m ? [...m[1].matchAll(/<li><a href="[^"]*">([^<]*)<\/a><\/li>/g)].map((x) => h.htmlUnescape(x[1])) : [];
+  };
+
+  test('reads (cached hits too) make the list; robots and staff do not; the cached home page follows', async () => {
+    let home = await h.get(srv.url, '/');
+    assert.deepEqual(mostRead(home.body), [], 'no reads yet: no list');
+    assert.equal(home.headers['set-cookie'], undefined);
+    const older = demo[5]; const newer = demo[1];
+    // three reads of the older story, two of the newer: the first of each
+    // fills the page cache, the others are hits; a count of misses alone
+    // would tie them and put the newer first
+    for (let i = 0; i < 3; i++) {
+      const r = await h.get(srv.url, older.path, { headers: READER });
+      assert.equal(r.status, 200);
+      assert.equal(r.headers['set-cookie'], undefined, 'no cookie for counting');
+    }
+    for (let i = 0; i < 2; i++) await h.get(srv.url, newer.path, { headers: READER });
+    // robots, readers without a User-Agent and signed-in staff are not counted
+    for (let i = 0; i < 10; i++) await h.get(srv.url, newer.path, { headers: ROBOT });
+    for (let i = 0; i < 10; i++) await h.get(srv.url, newer.path);
+    const ed = await a.signedIn(srv.url, 'editor');
+    for (let i = 0; i < 10; i++) await ed.get(newer.path);
+    // a made-up story address counts for nothing
+    await h.get(srv.url, '/2024/01/01/no-such-story', { headers: READER });
+    const deadline = Date.now() + 8000;
+    let list = [];
+    while (Date.now() < deadline) {
+      home = await h.get(srv.url, '/');
+      list = mostRead(home.body);
+      if (list.length === 2) break;
+      await sleep(250);
+    }
+    assert.deepEqual(list, [older.title, newer.title]);
+    const rows = execFileSync('sqlite3', [path.join(dir, 'gazette.db'), 'SELECT sum(count) FROM story_reads'], { encoding: 'utf8' }).trim();
+    assert.equal(rows, '5', 'five reads stored as totals');
+    // two more reads of the newer story take it to the top at the next flush
+    for (let i = 0; i < 2; i++) await h.get(srv.url, newer.path, { headers: READER });
+    const until = Date.now() + 8000;
+    while (Date.now() < until) {
+      list = mostRead((await h.get(srv.url, '/')).body);
+      if (list[0] === newer.title) break;
+      await sleep(250);
+    }
+    assert.deepEqual(list, [newer.title, older.title]);
   });
 });
