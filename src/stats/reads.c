@@ -125,12 +125,12 @@ size_t reads_take(struct reads *r, void (*fn)(void *arg, const char *slug, unsig
 		  void *arg)
 {
 	size_t n = 0;
-	if (!r)
+	/* copied out under each stripe's lock, handed over without it */
+	struct slot *taken = r ? malloc(READS_SLOTS * sizeof *taken) : NULL;
+	if (!taken)
 		return 0;
 	for (int i = 0; i < READS_STRIPES; i++) {
 		struct stripe *s = &r->stripes[i];
-		/* copy out under the lock, hand over without it */
-		static _Thread_local struct slot taken[READS_SLOTS];
 		size_t m = 0;
 		pthread_mutex_lock(&s->lock);
 		for (size_t k = 0; k < READS_SLOTS; k++)
@@ -144,5 +144,6 @@ size_t reads_take(struct reads *r, void (*fn)(void *arg, const char *slug, unsig
 			fn(arg, taken[k].slug, taken[k].count);
 		n += m;
 	}
+	free(taken);
 	return n;
 }
