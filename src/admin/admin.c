@@ -58,6 +58,13 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "menu-added", "Menu item added." },
 	{ "menu-moved", "Menu item moved." },
 	{ "menu-deleted", "Menu item deleted." },
+	{ "front-pinned", "Story pinned to the front page." },
+	{ "front-unpinned", "Story unpinned from the front page." },
+	{ "front-moved", "Front page order changed." },
+	{ "front-banner", "Breaking-news banner set." },
+	{ "front-banner-off", "Breaking-news banner removed." },
+	{ "front-block", "Section block saved." },
+	{ "front-block-off", "Section block removed." },
 	{ "profile", "Profile saved." },
 	{ "media-saved", "Library item saved." },
 	{ "media-deleted", "Library item deleted, with its files." },
@@ -109,6 +116,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 			menu_item(menu, p, "Comments", "/admin/comments", current,
 				  counts[COMMENT_PENDING]);
 		}
+		if (role_can(u->role, CAP_FRONT))
+			menu_item(menu, p, "Front page", "/admin/front", current, 0);
 		if (role_can(u->role, CAP_SECTIONS))
 			menu_item(menu, p, "Sections", "/admin/sections", current, 0);
 		if (role_can(u->role, CAP_SECTIONS))

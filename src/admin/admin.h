@@ -138,6 +138,16 @@ int admin_media_take(struct req *rq, const struct media_input *in, struct media_
 int admin_media_jpeg(struct req *rq, const struct media_record *m, int max_width,
 		     struct featured *out);
 
+/* admin_front.c: the edited front page (CAP_FRONT) */
+void admin_front(struct req *rq, struct resp *rs);
+void admin_front_pin(struct req *rq, struct resp *rs);
+void admin_front_unpin(struct req *rq, struct resp *rs);
+void admin_front_move(struct req *rq, struct resp *rs);
+void admin_front_banner(struct req *rq, struct resp *rs);
+void admin_front_block(struct req *rq, struct resp *rs);
+void admin_front_block_remove(struct req *rq, struct resp *rs);
+void admin_front_block_move(struct req *rq, struct resp *rs);
+
 /* admin_settings.c */
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);

@@ -9,7 +9,9 @@
 #include "../content/publish.h"
 #include "../store/store.h"
 #include "../site/site.h"
+#include "../stats/reads.h"
 #include "../store/store_moderation.h"
+#include "../store/store_reads.h"
 #include "../store/store_session.h"
 #include "../store/store_story.h"
 #include "../store/store_thread.h"
@@ -107,6 +109,38 @@ static void build_threads(struct scheduler *s, struct store *st)
 		log_info("scheduler: rendered %zu comment threads", total);
 }
 
+struct flush {
+	struct store *st;
+	long long hour;
+	int rc;
+};
+
+static void flush_one(void *arg, const char *slug, unsigned count)
+{
+	struct flush *f = arg;
+	if (!f->rc)
+		f->rc = store_reads_add(f->st, slug, f->hour, count);
+}
+
+int scheduler_flush_reads(struct store *st, const struct site *site, long long now)
+{
+	struct flush f = { st, now / 3600, 0 };
+	if (store_begin(st))
+		return -1;
+	size_t n = reads_take(site->reads, flush_one, &f);
+	if (!f.rc && n)
+		f.rc = store_reads_touch(st); /* the Most read list may change */
+	if (!f.rc)
+		f.rc = store_reads_purge(st, now / 3600 - SCHEDULER_READS_HOURS);
+	if (!f.rc)
+		f.rc = store_commit(st);
+	if (f.rc) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
 static long long ms_between(const struct timespec *a, const struct timespec *b)
 {
 	return (long long)(b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
@@ -164,6 +198,8 @@ static void *loop(void *arg)
 		size_t n;
 		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
 			log_error("scheduler: %s", store_errmsg(st));
+		if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+			log_error("scheduler: story reads: %s", store_errmsg(st));
 		build_threads(s, st);
 		int r;
 		for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)

@@ -6,8 +6,9 @@
  * failure). It also purges spam and trash older than 30 days and expired
  * sessions, recomputes the related lists a save marked due, and renders
  * the comment threads left stale (store_thread.h):
- * at start those of another theme or nesting limit. It has its own
- * database connection.
+ * at start those of another theme or nesting limit; and it adds the story
+ * reads counted in memory (stats/reads.h) to the hourly totals behind
+ * "Most read" (store_reads.h). It has its own database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H
@@ -19,6 +20,7 @@ struct store;
 
 #define SCHEDULER_PURGE_DAYS 30
 #define SCHEDULER_THREAD_BATCH 64   /* comment threads per transaction */
+#define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.
@@ -29,6 +31,12 @@ int scheduler_run(struct store *st, const struct site *site, long long now, size
  * read without the write lock, then a short write). 1 done, 0 nothing
  * due, -1 error (store_errmsg). The scheduler's thread calls it. */
 int scheduler_refresh_related(struct store *st);
+
+/* Takes the reads counted in memory into the database (one transaction,
+ * logging "reads" when there were any) and purges the hours older than
+ * SCHEDULER_READS_HOURS. 0 ok, -1 error (store_errmsg; the counts taken
+ * are lost). */
+int scheduler_flush_reads(struct store *st, const struct site *site, long long now);
 
 struct scheduler;
 /* Wakes the running scheduler now, for work a request left it (a save

@@ -20,6 +20,7 @@
 #include "../util/ratelimit.h"
 #include "../util/log.h"
 #include "../site/site.h"
+#include "../stats/reads.h"
 
 #include <string.h>
 #include <strings.h>
@@ -93,6 +94,14 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/account/profile", admin_account_profile, ADMIN_POST(CAP_ADMIN) | ROUTE_UPLOAD },
 	{ HTTP_POST, "/admin/account/password", admin_account_password, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_GET, "/admin/front", admin_front, ADMIN_GET(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/pin", admin_front_pin, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/unpin", admin_front_unpin, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/move", admin_front_move, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/banner", admin_front_banner, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/blocks", admin_front_block, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/blocks/remove", admin_front_block_remove, ADMIN_POST(CAP_FRONT) },
+	{ HTTP_POST, "/admin/front/blocks/move", admin_front_block_move, ADMIN_POST(CAP_FRONT) },
 	{ HTTP_GET, "/admin/sections", admin_sections, ADMIN_GET(CAP_SECTIONS) },
 	{ HTTP_POST, "/admin/sections", admin_section_add, ADMIN_POST(CAP_SECTIONS) },
 	{ HTTP_GET, "/admin/sections/:id", admin_section_edit, ADMIN_GET(CAP_SECTIONS) },
@@ -271,9 +280,23 @@ static int may_be_limited(const char *path)
 	return 0;
 }
 
+/* A reader's read of a story page, counted before the cache answers (a
+ * hit is a read too): a hash and a lock in memory (stats/reads.h); robots
+ * and signed-in staff (whose pages bypass the cache) are not counted. */
+static void count_read(struct req *rq)
+{
+	size_t len;
+	const char *slug;
+	if (rq->method != HTTP_GET || !(slug = reads_story_slug(rq->path, &len)) ||
+	    reads_is_bot(rq->user_agent) || kv_get(&rq->cookies, HTTP_SESSION_COOKIE))
+		return;
+	reads_count(rq->site->reads, slug, len);
+}
+
 static int app_limit(struct req *rq, struct resp *rs)
 {
 	const struct route *r;
+	count_read(rq);
 	if ((rq->method != HTTP_GET && rq->method != HTTP_HEAD) || !may_be_limited(rq->path))
 		return 0;
 	if ((r = route_of(rq)) && (r->flags & ROUTE_RATE_SEARCH)) {

@@ -11,7 +11,7 @@
 
 static const char *const cap_names[CAP__MAX] = {
 	"none", "admin", "story_write", "story_publish", "story_others",
-	"comment_own", "comment_all", "users", "settings", "sections", "media", "media_others"
+	"comment_own", "comment_all", "users", "settings", "sections", "media", "media_others", "front"
 };
 
 static const unsigned caps[ROLE__MAX] = {
@@ -21,11 +21,11 @@ static const unsigned caps[ROLE__MAX] = {
 			B(CAP_MEDIA),
 	[ROLE_EDITOR] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
 			B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) | B(CAP_SECTIONS) |
-			B(CAP_MEDIA) | B(CAP_MEDIA_OTHERS),
+			B(CAP_MEDIA) | B(CAP_MEDIA_OTHERS) | B(CAP_FRONT),
 	[ROLE_ADMIN] = B(CAP_ADMIN) | B(CAP_STORY_WRITE) | B(CAP_STORY_PUBLISH) |
 		       B(CAP_STORY_OTHERS) | B(CAP_COMMENT_OWN) | B(CAP_COMMENT_ALL) |
 		       B(CAP_USERS) | B(CAP_SETTINGS) | B(CAP_SECTIONS) | B(CAP_MEDIA) |
-		       B(CAP_MEDIA_OTHERS),
+		       B(CAP_MEDIA_OTHERS) | B(CAP_FRONT),
 };
 
 const char *cap_name(enum cap c)

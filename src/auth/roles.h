@@ -26,6 +26,7 @@ enum cap {
 	CAP_SECTIONS,        /* create, change, reorder and delete sections */
 	CAP_MEDIA,           /* see the media library, upload, change and delete own uploads */
 	CAP_MEDIA_OTHERS,    /* change and delete anyone's library items */
+	CAP_FRONT,           /* edit the front page: pins, banner, section blocks */
 	CAP__MAX
 };
 

@@ -17,6 +17,7 @@
  * summary (import_report.c); import_int.h is what they share.
  */
 #include "import_int.h"
+#include "../store/store_front.h"
 #include "../media/av.h"
 #include "wxr.h"
 #include "../comments/comment_text.h"
@@ -591,6 +592,23 @@ static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item
 		       : 0;
 }
 
+/* WordPress's sticky flag: a new published post becomes a featured story
+ * of the front page (store_front.h), the last of them; past the 8 the
+ * front page holds, a warning. */
+static int import_sticky_pin(struct imp *im, const struct wxr_item *it, const struct story *s,
+			     long long id, int page)
+{
+	if (page || s->status != STORY_PUBLISHED || strcmp(it->is_sticky, "1") != 0)
+		return 0;
+	int rc = store_front_pin(im->st, id, 0, 0, (long long)time(NULL));
+	if (rc == STORE_INVALID) {
+		import_warn(im, "post %s is sticky, but the front page has 8 featured stories: not pinned",
+			    it->post_id);
+		return 0;
+	}
+	return rc ? store_failed(im, "front page pin") : 0;
+}
+
 static int import_story(struct imp *im, struct pool *p, const struct wxr_item *it, int page)
 {
 	struct story s;
@@ -686,6 +704,8 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
 		return store_failed(im, "import map");
 	if (import_pictures_featured(im, p, it, id))
+		return -1;
+	if (!known && import_sticky_pin(im, it, &s, id, page))
 		return -1;
 	im->post_id = im->owner = NULL;
 	if (s.status == STORY_PUBLISHED && story_redirects(im, p, it, &s, page))

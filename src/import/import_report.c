@@ -145,7 +145,7 @@ void import_report_write(struct imp *im, struct buf *r, const char *path)
 	put_names(r, "", &im->skipped_types);
 	buf_puts(r, "\nnotes:\n");
 	buf_printf(r, "  private posts imported as drafts: %zu\n  password-protected posts imported as"
-		      " drafts: %zu\n  sticky posts (Gazette has no sticky; imported normally): %zu\n",
+		      " drafts: %zu\n  sticky posts (published ones pinned as featured on the front page): %zu\n",
 		   c[N_PRIVATE], c[N_PASSWORD], c[N_STICKY]);
 	buf_printf(r, "  extra categories kept as tags: %zu\n  custom taxonomy terms kept as tags: %zu\n",
 		   c[N_EXTRA_CATS], c[N_CUSTOM_TERMS]);

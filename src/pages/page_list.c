@@ -180,17 +180,35 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 				  self);
 	if (l->kind)
 		page_feeds(rq, ctx, l->path, l->name, NULL);
+	/* the home page's first page: the edited front page first */
+	struct front_view fv = { 0 };
+	if (!l->kind && page == 1 && page_front_put(rq, ctx, &fv)) {
+		http_error(rq, rs, 500, "Something went wrong", "The front page could not be loaded.");
+		return;
+	}
 	struct tv *stories = tv_list(p);
+	int lead_done = fv.lead;
 	for (size_t i = 0; i < n; i++) {
+		if (page_front_shown(&fv, v[i].id))
+			continue; /* pinned above */
 		struct tv *o = story_summary(p, &v[i], &rq->site->zone);
-		/* the home page's first card is its lead: wide, and the one
-		 * picture fetched first; every other card's waits (lazy) */
-		int lead = !l->kind && i == 0;
+		/* the home page's first card is its lead (unless one is
+		 * pinned): wide, and the one picture fetched first; every
+		 * other card's waits (lazy) */
+		int lead = !l->kind && !lead_done;
+		lead_done |= lead;
 		story_card_picture(p, o, &v[i],
 				   lead ? CARD_SIZES_LEAD : l->kind ? CARD_SIZES_LIST : CARD_SIZES_GRID,
 				   lead ? CARD_LEAD_MAX_WIDTH : CARD_MAX_WIDTH, lead ? FIGURE_LEAD : 0);
-		tv_append(stories, o);
+		if (lead && fv.any)
+			tv_put(ctx, "lead", o); /* above the featured stories */
+		else
+			tv_append(stories, o);
 	}
+	if (fv.any)
+		tv_put_bool(ctx, "has_latest", tv_count(stories) > 0);
+	if (fv.ttl)
+		rs->cache_ttl = fv.ttl; /* a pin or the banner expires then */
 	tv_put(ctx, "stories", stories);
 	if (page > 1 || older)
 		tv_put(ctx, "pagination", pagination(p, l->path, page, cursor, v, n, older));

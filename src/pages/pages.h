@@ -95,6 +95,21 @@ struct tv *story_summary(struct pool *p, const struct story *s, const struct tz 
 struct menu_item;
 const char *page_menu_url(struct pool *p, const struct menu_item *x);
 const char *page_menu_label(const struct menu_item *x);
+/* page_front.c: the edited front page's parts on the home page's first
+ * page: "banner", "lead" (a pinned lead's card), "featured" (cards),
+ * "blocks" ({id, name, url, stories}) and "front" (any of them) into ctx.
+ * fv gets the ids of the pinned stories shown (Latest leaves them out),
+ * whether a lead was pinned, and the seconds until the soonest expiry
+ * shown (0: none). 0, or -1 when the store failed (logged). */
+struct front_view {
+	long long *shown;
+	size_t nshown;
+	int lead, any, ttl;
+};
+int page_front_put(struct req *rq, struct tv *ctx, struct front_view *fv);
+/* 1 when story_id is among fv's pinned stories. */
+int page_front_shown(const struct front_view *fv, long long story_id);
+
 /* Puts a card's picture of s's featured image into its summary o as
  * "picture_html" (figure_card_html: cropped by focal point, the variants
  * up to max_width, sizes as the theme's card is wide; flags FIGURE_LEAD

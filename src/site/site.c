@@ -11,6 +11,7 @@
 #include "../render/template.h"
 #include "../store/store.h"
 #include "../cache/cache.h"
+#include "../stats/reads.h"
 #include "../util/log.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
@@ -206,7 +207,8 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	s->comment_rl = ratelimit_new((unsigned)s->cfg.comment_rate_per_minute, 4096);
 	s->search_rl = ratelimit_new((unsigned)s->cfg.search_rate_per_minute, 4096);
 	s->cache = cache_new((size_t)s->cfg.cache_size);
-	if (!s->comment_rl || !s->search_rl || !s->cache) {
+	s->reads = reads_new();
+	if (!s->comment_rl || !s->search_rl || !s->cache || !s->reads) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -230,6 +232,8 @@ void site_release(struct site *s)
 	cache_free(s->cache);
 	s->cache = NULL;
 	tz_release(&s->zone);
+	reads_free(s->reads);
+	s->reads = NULL;
 	sodium_memzero(s->secret, sizeof s->secret);
 }
 

@@ -18,6 +18,7 @@ struct tpl_set;
 struct store;
 struct ratelimit;
 struct cache;
+struct reads;
 
 struct static_file {
 	char name[64];
@@ -42,6 +43,7 @@ struct site {
 	struct ratelimit *comment_rl;
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
+	struct reads *reads;     /* story reads not yet in the database (stats/reads.h) */
 	unsigned embeds;         /* embed providers gazette.conf allows, a mask over embed_providers[] */
 	/* the providers on now: gazette.conf's, less those an admin switched
 	 * off in Settings (site_embeds_set); read with site_embeds */

@@ -406,6 +406,24 @@ static const char *const schema_migrations[] = {
 	" kind INTEGER NOT NULL CHECK(kind BETWEEN 0 AND 3),"
 	" target_id INTEGER NOT NULL DEFAULT 0, url TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX menu_items_menu ON menu_items(menu, position);",
+	/* The edited front page (issue 15, store_front.h): pinned stories (the
+	 * lead, lead = 1, at most one; featured ones in `place` order), the
+	 * breaking-news banner (one row) and the section blocks in the editors'
+	 * order. expires_at 0: never; a row past it is not shown and is purged
+	 * by the next front-page write. */
+	"CREATE TABLE front_pins(story_id INTEGER PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,"
+	" lead INTEGER NOT NULL DEFAULT 0 CHECK(lead IN (0, 1)), place INTEGER NOT NULL,"
+	" expires_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE UNIQUE INDEX front_pins_lead ON front_pins(lead) WHERE lead = 1;"
+	"CREATE TABLE front_banner(id INTEGER PRIMARY KEY CHECK(id = 1), text TEXT NOT NULL,"
+	" url TEXT NOT NULL, expires_at INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE front_blocks(section_id INTEGER PRIMARY KEY REFERENCES sections(id) ON DELETE CASCADE,"
+	" place INTEGER NOT NULL, count INTEGER NOT NULL CHECK(count BETWEEN 1 AND 12));",
+	/* "Most read" (issue 15, store_reads.h): reads of each story per hour
+	 * (unix time / 3600), counted in memory and added by the scheduler; no
+	 * reader data at all. */
+	"CREATE TABLE story_reads(story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
+	" hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(hour, story_id)) WITHOUT ROWID;",
 	/* New migrations go here, at the end, one string each. */
 };
 

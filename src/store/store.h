@@ -209,6 +209,8 @@ int store_comments_list(struct store *st, struct pool *p, int status, size_t lim
  *               which published stories it holds
  *   comments    the set of approved comments anywhere (comment feeds)
  *   list:corrections  the set of corrections (/corrections; store_byline.h)
+ *   front       the edited front page: pins, banner, section blocks
+ *               (store_front.h)
  *   site        settings, section navigation, theme: every page
  * Writers in store_*.c call store_touch for each tag their change
  * affects; code outside store/ never needs to. */

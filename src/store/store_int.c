@@ -114,7 +114,8 @@ int upsert_named(struct store *st, const char *put_sql, const char *id_sql, cons
 	return rc == SQLITE_ROW ? STORE_OK : fail(st, id_sql);
 }
 
-int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what)
+int int_row_or_none(struct store *st, const char *sql, long long id, long long *out,
+		    const char *what)
 {
 	sqlite3_stmt *s = stmt(st, sql);
 	if (!s)
@@ -125,7 +126,13 @@ int int_row(struct store *st, const char *sql, long long id, long long *out, con
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, what);
+	return one_result(st, rc, what);
+}
+
+int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what)
+{
+	int rc = int_row_or_none(st, sql, id, out, what);
+	return rc == STORE_NOTFOUND ? fail(st, what) : rc;
 }
 
 int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,

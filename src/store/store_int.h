@@ -74,6 +74,9 @@ int exec_sql(struct store *st, const char *sql);
  * takes a parameter) into out: STORE_OK, or STORE_ERROR with the message
  * set (what) when it returns none. */
 int int_row(struct store *st, const char *sql, long long id, long long *out, const char *what);
+/* The same, STORE_NOTFOUND when it returns no row. */
+int int_row_or_none(struct store *st, const char *sql, long long id, long long *out,
+		    const char *what);
 /* Upserts a named row by its slug with put_sql (?1 name, ?2 slug, and ?3
  * position when it has a third parameter), then reads its id back with
  * id_sql (?1 slug): an upsert that changed nothing does not set

@@ -7,12 +7,12 @@ static void table(void)
 {
 	/* rows: none, contributor, author, editor, admin */
 	static const int want[ROLE__MAX][CAP__MAX] = {
-		/*           none adm wri pub oth cown call usr set sec med moth */
-		[ROLE_NONE] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
-		[ROLE_CONTRIBUTOR] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0 },
-		[ROLE_AUTHOR] = { 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0 },
-		[ROLE_EDITOR] = { 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1 },
-		[ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+		/*           none adm wri pub oth cown call usr set sec med moth frnt */
+		[ROLE_NONE] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+		[ROLE_CONTRIBUTOR] = { 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 },
+		[ROLE_AUTHOR] = { 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0 },
+		[ROLE_EDITOR] = { 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1 },
+		[ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
 	};
 	for (int r = 0; r < ROLE__MAX; r++)
 		for (int c = 0; c < CAP__MAX; c++)

@@ -1,0 +1,53 @@
+/*
+ * store_reads: the SQLite side of store_reads.h. The hour leads the
+ * primary key, so the last day's rows are one index range and the purge
+ * one range delete.
+ */
+#include "store_reads.h"
+#include "store_int.h"
+
+static const char SQL_ADD[] =
+	"INSERT INTO story_reads(story_id, hour, count) SELECT id, ?2, ?3 FROM stories"
+	" WHERE slug = ?1 AND status = 3"
+	" ON CONFLICT(hour, story_id) DO UPDATE SET count = count + excluded.count";
+static const char SQL_PURGE[] = "DELETE FROM story_reads WHERE hour < ?1";
+static const char SQL_TOP[] =
+	"SELECT " STORY_COLS " FROM (SELECT story_id, sum(count) AS n FROM story_reads"
+	" WHERE hour >= ?1 GROUP BY story_id) r JOIN stories s ON s.id = r.story_id" STORY_JOINS
+	" WHERE" IS_PUBLISHED " ORDER BY r.n DESC, s.published_at DESC, s.id DESC LIMIT ?2";
+
+int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
+{
+	sqlite3_stmt *s = stmt(st, SQL_ADD);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, slug);
+	sqlite3_bind_int64(s, 2, hour);
+	sqlite3_bind_int64(s, 3, count);
+	return exec_step(st, s, "reads add");
+}
+
+int store_reads_touch(struct store *st)
+{
+	return store_touch(st, "reads");
+}
+
+int store_reads_purge(struct store *st, long long hour)
+{
+	return exec_id(st, SQL_PURGE, hour, "reads purge");
+}
+
+int store_reads_top(struct store *st, struct pool *p, long long since_hour, size_t limit,
+		    struct story **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TOP);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since_hour);
+	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	dep(st, "reads");
+	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		dep_stories(st, *out, *n);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * store_reads: "Most read" (issue 15): how many times each story was read
+ * per hour (hour = unix time / 3600), added by the scheduler from the
+ * in-memory counts (stats/reads.h). Rows are totals: nothing about a
+ * reader is stored.
+ */
+#ifndef GZ_STORE_READS_H
+#define GZ_STORE_READS_H
+
+#include "store.h"
+
+/* Adds count reads in `hour` to the published story with this slug
+ * (nothing for a slug that is no published story's). In the caller's
+ * transaction; logs nothing (store_reads_touch does, once). */
+int store_reads_add(struct store *st, const char *slug, long long hour, long long count);
+/* Logs "reads": the Most read list may have changed. */
+int store_reads_touch(struct store *st);
+/* Deletes the hours before `hour`. */
+int store_reads_purge(struct store *st, long long hour);
+/* The published stories read most in the hours from since_hour on, most
+ * first (ties: newest first), at most limit, as summaries; reports
+ * "reads" and the stories' tags. */
+int store_reads_top(struct store *st, struct pool *p, long long since_hour, size_t limit,
+		    struct story **out, size_t *n);
+
+#endif
