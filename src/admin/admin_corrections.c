@@ -31,7 +31,7 @@ static int load(struct req *rq, struct resp *rs, struct story_edit *e, struct st
 	int rc = admin_story_load(rq, rs, guard_story_id(rq), e);
 	if (rc)
 		return rc;
-	if ((rc = store_story_extra(rq->store, rq->pool, e->s.id, x))) {
+	if ((rc = store_story_extra(rq->store, rq->pool, &e->s, x))) {
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 	}

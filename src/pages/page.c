@@ -20,6 +20,22 @@
 #include <string.h>
 #include <time.h>
 
+struct tv *byline_authors(struct pool *p, const struct author *first,
+			  const struct author *rest, size_t nrest)
+{
+	struct tv *authors = tv_list(p);
+	size_t na = 1 + nrest;
+	for (size_t i = 0; i < na; i++) {
+		const struct author *a = i ? &rest[i - 1] : first;
+		struct tv *o = tv_obj(p);
+		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? " and " : ", ");
+		tv_put_str(o, "name", a->name);
+		tv_put_str(o, "url", page_path(p, "/author/", a->slug));
+		tv_append(authors, o);
+	}
+	return authors;
+}
+
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
 {
 	struct tv *o = tv_obj(p);
@@ -34,6 +50,7 @@ struct tv *story_summary(struct pool *p, const struct story *s, const struct tz 
 	}
 	tv_put_str(o, "author_name", s->author.name);
 	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
+	tv_put(o, "authors", byline_authors(p, &s->author, s->coauthors, s->coauthors ? s->ncoauthors : 0));
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
 	return o;

@@ -95,18 +95,7 @@ static void put_extra(struct pool *p, struct tv *so, const struct story *s,
 		tv_put_str(so, "updated_iso", date_iso(p, x->revised_at, z));
 		tv_put_str(so, "updated_human", date_human_time(p, x->revised_at, z));
 	}
-	/* the byline: "A", "A and B", "A, B and C", each linked */
-	struct tv *authors = tv_list(p);
-	size_t na = 1 + x->ncoauthors;
-	for (size_t i = 0; i < na; i++) {
-		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;
-		struct tv *o = tv_obj(p);
-		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? " and " : ", ");
-		tv_put_str(o, "name", a->name);
-		tv_put_str(o, "url", page_path(p, "/author/", a->slug));
-		tv_append(authors, o);
-	}
-	tv_put(so, "authors", authors);
+	tv_put(so, "authors", byline_authors(p, &s->author, x->coauthors, x->ncoauthors));
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < x->ncorrections; i++) {
 		struct tv *o = tv_obj(p);
@@ -131,7 +120,7 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		return;
 	}
 	struct story_extra x;
-	if (store_story_extra(rq->store, p, s->id, &x) != STORE_OK) {
+	if (store_story_extra(rq->store, p, s, &x) != STORE_OK) {
 		log_error("%s: story marks: %s", rq->uri, store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
 		return;

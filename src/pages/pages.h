@@ -89,6 +89,10 @@ void page_not_found(struct req *rq, struct resp *rs, const char *message);
  * 0 otherwise (and for anything but GET and HEAD). */
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix);
 
+/* The byline's authors, "A", "A and B", "A, B and C", each linked: a list
+ * of {sep, name, url} (story.authors, a summary's authors). */
+struct tv *byline_authors(struct pool *p, const struct author *first,
+			  const struct author *rest, size_t nrest);
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z);
 /* A menu item's address (NULL when its target is gone or not public) and
  * the text it shows: its label, or its target's own name. */

@@ -72,6 +72,13 @@ struct story {
 	 * size, alt, caption, credit, focal point, variants; no file name),
 	 * NULL when it has none or the record is gone */
 	const struct media_record *media;
+	long long revised_at;                 /* marked "Updated" at (0: never) */
+	int has_corrections;                  /* 1 when a correction is appended */
+	/* the byline after the author, in order: ncoauthors from the story's
+	 * row; coauthors loaded with every story a read returns (NULL from
+	 * the admin's story_edit reads until store_story_extra) */
+	const struct author *coauthors;
+	size_t ncoauthors;
 };
 
 enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };

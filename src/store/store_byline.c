@@ -4,7 +4,6 @@
 #include "store_byline.h"
 #include "store_int.h"
 
-static const char SQL_REVISED[] = "SELECT revised_at FROM stories WHERE id = ?1";
 static const char SQL_MARK[] = "UPDATE stories SET revised_at = ?2 WHERE id = ?1";
 static const char SQL_OF_STORY[] =
 	"SELECT id, story_id, created_at, body FROM corrections WHERE story_id = ?1"
@@ -32,27 +31,39 @@ static void row_correction(struct pool *p, sqlite3_stmt *s, void *e)
 	x->story_published_at = full ? sqlite3_column_int64(s, 6) : 0;
 }
 
-int store_story_extra(struct store *st, struct pool *p, long long story_id, struct story_extra *out)
+int story_coauthors(struct store *st, struct pool *p, long long story_id, struct author **out,
+		    size_t *n)
 {
-	*out = (struct story_extra){ 0 };
-	if (int_row(st, SQL_REVISED, story_id, &out->revised_at, "story mark"))
-		return STORE_ERROR;
-	sqlite3_stmt *s = stmt(st, SQL_OF_STORY);
+	sqlite3_stmt *s = stmt(st, SQL_COAUTHORS);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, story_id);
-	dep(st, "story:%lld", story_id);
-	if (collect(st, p, s, sizeof *out->corrections, row_correction, (void **)&out->corrections,
-		    &out->ncorrections) ||
-	    !(s = stmt(st, SQL_COAUTHORS)))
+	return collect(st, p, s, sizeof **out, row_author, (void **)out, n);
+}
+
+int store_story_extra(struct store *st, struct pool *p, const struct story *story,
+		      struct story_extra *out)
+{
+	*out = (struct story_extra){ .revised_at = story->revised_at,
+				     .coauthors = story->coauthors,
+				     .ncoauthors = story->ncoauthors };
+	dep(st, "story:%lld", story->id);
+	if (story->ncoauthors && !story->coauthors) { /* a row read without stories_done */
+		struct author *a;
+		if (story_coauthors(st, p, story->id, &a, &out->ncoauthors))
+			return STORE_ERROR;
+		out->coauthors = a;
+		for (size_t i = 0; i < out->ncoauthors; i++) /* a renamed co-author */
+			dep(st, "author:%lld", a[i].id);
+	}
+	if (!story->has_corrections) /* the common story: no query at all */
+		return STORE_OK;
+	sqlite3_stmt *s = stmt(st, SQL_OF_STORY);
+	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	if (collect(st, p, s, sizeof *out->coauthors, row_author, (void **)&out->coauthors,
-		    &out->ncoauthors))
-		return STORE_ERROR;
-	for (size_t i = 0; i < out->ncoauthors; i++) /* a renamed co-author */
-		dep(st, "author:%lld", out->coauthors[i].id);
-	return STORE_OK;
+	sqlite3_bind_int64(s, 1, story->id);
+	return collect(st, p, s, sizeof *out->corrections, row_correction,
+		       (void **)&out->corrections, &out->ncorrections);
 }
 
 int store_story_mark_updated(struct store *st, long long id, long long at)

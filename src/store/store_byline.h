@@ -27,12 +27,15 @@ struct story_extra {
 	long long revised_at;        /* 0: never marked updated */
 	struct correction *corrections; /* oldest first */
 	size_t ncorrections;
-	struct author *coauthors;    /* the byline after the story's author, in order */
+	const struct author *coauthors; /* the byline after the story's author, in order */
 	size_t ncoauthors;
 };
 
-/* The story's mark, corrections and co-authors (any status). */
-int store_story_extra(struct store *st, struct pool *p, long long story_id, struct story_extra *out);
+/* The story's mark, corrections and co-authors (any status): from its row
+ * (struct story's revised_at, has_corrections, ncoauthors), querying only
+ * for corrections and co-authors it has. */
+int store_story_extra(struct store *st, struct pool *p, const struct story *story,
+		      struct story_extra *out);
 /* Marks story id updated at `at` (seconds, UTC). */
 int store_story_mark_updated(struct store *st, long long id, long long at);
 /* Appends a correction to story id (by user_id) dated at. */

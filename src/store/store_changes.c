@@ -105,18 +105,27 @@ void dep(struct store *st, const char *fmt, ...)
 	st->record(st->record_arg, tag);
 }
 
-void dep_stories(struct store *st, const struct story *v, size_t n)
+int stories_done(struct store *st, struct pool *p, struct story *v, size_t n)
 {
-	if (!st->record)
-		return;
 	for (size_t i = 0; i < n; i++) {
+		if (v[i].ncoauthors) {
+			struct author *a;
+			if (story_coauthors(st, p, v[i].id, &a, &v[i].ncoauthors))
+				return STORE_ERROR;
+			v[i].coauthors = a;
+		}
+		if (!st->record)
+			continue;
 		dep(st, "story:%lld", v[i].id);
 		if (v[i].section.id)
 			dep(st, "section:%lld", v[i].section.id);
 		dep(st, "author:%lld", v[i].author.id);
+		for (size_t j = 0; j < v[i].ncoauthors; j++) /* a renamed co-author */
+			dep(st, "author:%lld", v[i].coauthors[j].id);
 		if (v[i].media) /* its featured picture: a new focal point or alt text */
 			dep(st, "media:%lld", v[i].media->id);
 	}
+	return STORE_OK;
 }
 
 void signal_open(struct store *st, const char *db_path)

@@ -89,7 +89,7 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 		return STORE_ERROR;
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)
-		dep_stories(st, *out, *n);
+		rc = stories_done(st, p, *out, *n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++) {
 		struct story *x = &(*out)[i];
 		rc = story_tags_get(st, p, x->id, &x->tags, &x->ntags);
@@ -192,6 +192,6 @@ int store_stories_between(struct store *st, struct pool *p, long long since, lon
 	dep(st, "list:home");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)
-		dep_stories(st, *out, *n);
+		rc = stories_done(st, p, *out, *n);
 	return rc;
 }

@@ -73,7 +73,7 @@ int store_front_pins(struct store *st, struct pool *p, long long now, struct fro
 	dep(st, "front");
 	int rc = collect(st, p, s, sizeof **out, row_pin, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
-		dep_stories(st, &(*out)[i].story, 1);
+		rc = stories_done(st, p, &(*out)[i].story, 1);
 	return rc;
 }
 

@@ -244,6 +244,10 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	x->author.email = "";
 	x->author.photo = x->author.links = "";
 	row_story_picture(p, s, 17, x);
+	x->revised_at = sqlite3_column_int64(s, 32);
+	x->ncoauthors = (size_t)sqlite3_column_int64(s, 33);
+	x->has_corrections = sqlite3_column_int(s, 34);
+	x->coauthors = NULL;
 	if (sqlite3_column_count(s) > STORY_NCOLS + 1) {
 		x->body_md = col_text(p, s, STORY_NCOLS);
 		x->body_html = col_text(p, s, STORY_NCOLS + 1);

@@ -46,10 +46,16 @@ struct store {
 
 /* Report a dependency tag of what a read returned (no-op unless a
  * recorder is set). Every read function calls these for what it read:
- * dep_stories for story rows (story, section and author tags), dep for
+ * stories_done for story rows (story, section and author tags), dep for
  * the rest ("list:home" for the set of published stories, "tag:ID", ...). */
 void dep(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void dep_stories(struct store *st, const struct story *v, size_t n);
+/* Finishes story rows a read returned: loads the co-authors of those that
+ * have any (one query each, none for the common single byline) and
+ * reports their tags. */
+int stories_done(struct store *st, struct pool *p, struct story *v, size_t n);
+/* A story's co-authors, in order (store_byline.c). */
+int story_coauthors(struct store *st, struct pool *p, long long story_id, struct author **out,
+		    size_t *n);
 
 /* Sets the error message from SQLite's and returns STORE_ERROR. */
 int fail(struct store *st, const char *what);
@@ -120,8 +126,10 @@ int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, co
 	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
 	" s.reading_minutes, s.comment_count, s.comments_open," \
 	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
-	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS
-#define STORY_NCOLS 32
+	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS ", s.revised_at," \
+	" (SELECT count(*) FROM story_coauthors ca WHERE ca.story_id = s.id)," \
+	" EXISTS(SELECT 1 FROM corrections co WHERE co.story_id = s.id)"
+#define STORY_NCOLS 35
 #define STORY_JOINS \
 	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id" \
 	STORY_PICTURE_JOIN

@@ -298,7 +298,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 		*n = limit;
 	}
 	if (rc == STORE_OK)
-		dep_stories(st, *out, *n);
+		rc = stories_done(st, p, *out, *n);
 	return rc;
 }
 
@@ -308,8 +308,9 @@ static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct s
 	int rc = one(st, p, s, row_story, out);
 	if (rc == STORE_OK)
 		rc = story_tags_get(st, p, out->id, &out->tags, &out->ntags);
+	if (rc == STORE_OK)
+		rc = stories_done(st, p, out, 1);
 	if (rc == STORE_OK) {
-		dep_stories(st, out, 1);
 		for (size_t i = 0; i < out->ntags; i++)
 			dep(st, "tag:%lld", out->tags[i].id);
 	}

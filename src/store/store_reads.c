@@ -48,6 +48,6 @@ int store_reads_top(struct store *st, struct pool *p, long long since_hour, size
 	dep(st, "reads");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)
-		dep_stories(st, *out, *n);
+		rc = stories_done(st, p, *out, *n);
 	return rc;
 }

@@ -328,7 +328,7 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	sqlite3_bind_blob(s, 4, df, (int)(nt * sizeof *df), SQLITE_TRANSIENT);
 	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
-		dep_stories(st, &(*out)[i].story, 1);
+		rc = stories_done(st, p, &(*out)[i].story, 1);
 	if (rc != STORE_OK || (*n == 0 && offset == 0))
 		return rc;
 	if (*n) /* the matches were walked once, for ranking: no second walk */

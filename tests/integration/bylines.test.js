@@ -259,6 +259,18 @@ describe('co-bylines: several authors, in order, each linked', () => {
     assert.equal(list.status, 200);
     assert.match(list.body, /Three hands/);
     assert.match((await h.get(srv.url, `/author/${slug}/feed`)).body, /Three hands/);
+    // every card carries the whole byline: the lists, the front page, search
+    const cardOf = (body) => {
+      const at = body.indexOf('>Three hands</a>');
+      assert.ok(at > 0, 'the card is listed');
+      const rest = body.slice(at);
+      return rest.match(/<span class="summary-byline">(.*?)<\/span>/s)[1];
+    };
+    for (const where of [`/author/${slug}`, '/', '/search?q=together']) {
+      const b = cardOf((await h.get(srv.url, where)).body);
+      assert.match(b, new RegExp(`^By <a href="/author/${h.slugify(a.userName('author'))}" rel="author">Test Author</a>` +
+        ` and <a href="/author/${slug}" rel="author">Test Contributor</a>$`), where);
+    }
     const vals = await a.editorValues(ed, id);
     assert.equal((await ed.post(`/admin/stories/${id}/publish`, { ...vals, author: uid('author'), coauthor: ['', '', '', ''] })).status, 303);
     assert.equal(sql(`SELECT count(*) AS n FROM story_coauthors WHERE story_id = ${id}`)[0].n, 0);
