@@ -77,7 +77,7 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	e->content_html = figure_feed_html(p, e->content_html, rq->site->cfg.base_url);
 	e->author = s->author.name;
 	e->published = s->published_at;
-	e->updated = s->updated_at;
+	e->updated = page_story_modified(s); /* what readers saw change, not every save */
 	const char **cats = pool_alloc(p, (s->ntags + 2) * sizeof *cats);
 	size_t nc = 0;
 	if (s->section.id)

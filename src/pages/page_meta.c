@@ -132,9 +132,9 @@ static int share_image(struct pool *p, const struct story *s, struct story_image
 }
 
 /* NewsArticle and BreadcrumbList as one JSON-LD graph. */
-long long page_story_modified(const struct story *s, const struct story_extra *x)
+long long page_story_modified(const struct story *s)
 {
-	return x->revised_at > s->published_at ? x->revised_at : s->published_at;
+	return s->revised_at > s->published_at ? s->revised_at : s->published_at;
 }
 
 /* schema.org's correction: a CorrectionComment per note, oldest first. */
@@ -182,7 +182,7 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const str
 		json_string(&b, logo(rq));
 	buf_putc(&b, ']');
 	jkey(&b, "datePublished", date_iso(p, s->published_at, &rq->site->zone));
-	jkey(&b, "dateModified", date_iso(p, page_story_modified(s, x), &rq->site->zone));
+	jkey(&b, "dateModified", date_iso(p, page_story_modified(s), &rq->site->zone));
 	jsonld_corrections(&b, rq, x);
 	jkey(&b, "inLanguage", cfg->lang);
 	buf_puts(&b, ",\"author\":[");
@@ -246,7 +246,7 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 			tv_put_str(og, "image_alt", s->media->alt);
 	}
 	tv_put_str(og, "published_time", date_iso(p, s->published_at, &rq->site->zone));
-	tv_put_str(og, "modified_time", date_iso(p, page_story_modified(s, x), &rq->site->zone));
+	tv_put_str(og, "modified_time", date_iso(p, page_story_modified(s), &rq->site->zone));
 	if (s->section.id)
 		tv_put_str(og, "section", s->section.name);
 	struct tv *tags = tv_list(p);

@@ -74,7 +74,7 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 		     const struct story_extra *x);
 /* When a story was last changed for readers: its "Updated" mark, else its
  * publication. */
-long long page_story_modified(const struct story *s, const struct story_extra *x);
+long long page_story_modified(const struct story *s);
 /* The /corrections page (page_corrections.c). */
 void page_corrections(struct req *rq, struct resp *rs);
 /* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */

@@ -105,6 +105,10 @@ describe('"Updated": an editor marks a published story, not every save', () => {
     assert.match(page.body, /typo fixed/);
     assert.doesNotMatch(page.body, /Updated/);
     assert.equal(jsonld(page.body).dateModified, '2024-03-01T10:00:00-05:00');
+    // feeds: the entry's updated time is what readers saw change, not the save
+    const atom = (await h.get(srv.url, '/feed.atom')).body;
+    const entry = atom.slice(atom.indexOf('<title>Marked story</title>'));
+    assert.match(entry, /^(?:(?!<\/entry>)[\s\S])*<updated>2024-03-01T10:00:00-05:00<\/updated>/);
   });
 
   test('ticking "Mark as updated" shows "Updated <time>" in the zone and moves dateModified', async () => {
@@ -121,6 +125,9 @@ describe('"Updated": an editor marks a published story, not every save', () => {
     assert.match(m[1], /[-+]0[45]:00$/, 'in New York time');
     assert.match(m[2], /^\d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d$/);
     assert.equal(Date.parse(jsonld(page.body).dateModified) / 1000, at);
+    const atom = (await h.get(srv.url, '/feed.atom')).body;
+    const upd = /<updated>([^<]+)<\/updated>/.exec(atom.slice(atom.indexOf('<title>Marked story</title>')));
+    assert.equal(Date.parse(upd[1]) / 1000, at, 'the Atom entry follows the mark');
     assert.match((await ed.get(`/admin/stories/${id}/revisions`)).body, /marked updated/);
     // the next plain save keeps the mark as it was
     const again = await ed.post(`/admin/stories/${id}/publish`, { ...(await a.editorValues(ed, id)), body: 'New facts, again.' });
