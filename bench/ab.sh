@@ -44,9 +44,7 @@ for r in $(seq "$ROUNDS"); do
 		printf '%-6s %-12s %12s %10s\n' "$r" "$who" "$rps" "$p99"
 	done
 done
-echo
-for who in $ORDER; do printf '%s=%s\n' "$who" "$(median <"$WORK/r-$who")"; done >"$WORK/medians"
-cat "$WORK/medians"
+medians $ORDER
 awk -F= '{m[$1]=$2} END {
 	printf "cached / nginx (logging):      ref %.3f  new %.3f  change %+.1f%%\n", m["ref"]/m["nginx"], m["new"]/m["nginx"], 100*(m["new"]/m["ref"]-1)
 	printf "cached / nginx (no log):       ref %.3f  new %.3f\n", m["ref"]/m["nginx_nolog"], m["new"]/m["nginx_nolog"]

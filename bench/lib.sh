@@ -93,3 +93,11 @@ wrk_rate() { # url connections seconds [more wrk arguments, e.g. -s script.lua]
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+# The median of each server's rates ($WORK/r-NAME, a rate per line) into
+# $WORK/medians as NAME=RATE lines, printed.
+medians() { # names...
+	echo
+	for who in "$@"; do printf '%s=%s\n' "$who" "$(median <"$WORK/r-$who")"; done >"$WORK/medians"
+	cat "$WORK/medians"
+}

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -122,13 +123,22 @@ static void flush_one(void *arg, const char *slug, unsigned count)
 		f->rc = store_reads_add(f->st, slug, f->hour, count);
 }
 
+/* the hour the Most read ranking was last made in (the scheduler's
+ * thread, and tests calling it in turn) */
+static _Atomic long long ranked_hour = -1;
+
 int scheduler_flush_reads(struct store *st, const struct site *site, long long now)
 {
-	struct flush f = { st, now / 3600, 0 };
+	long long hour = now / 3600;
+	struct flush f = { st, hour, 0 };
 	if (store_begin(st))
 		return -1;
 	size_t n = reads_take(site->reads, flush_one, &f);
-	if (!f.rc && n)
+	/* new counts, or the window slid by an hour: rank again */
+	int rank = n || atomic_load(&ranked_hour) != hour;
+	if (!f.rc && rank)
+		f.rc = store_reads_rank(st, hour - (SCHEDULER_READS_WINDOW - 1));
+	if (!f.rc && rank)
 		f.rc = store_reads_touch(st); /* the Most read list may change */
 	if (!f.rc)
 		f.rc = store_reads_purge(st, now / 3600 - SCHEDULER_READS_HOURS);
@@ -138,6 +148,8 @@ int scheduler_flush_reads(struct store *st, const struct site *site, long long n
 		store_rollback(st);
 		return -1;
 	}
+	if (rank)
+		atomic_store(&ranked_hour, hour);
 	return 0;
 }
 
@@ -216,6 +228,9 @@ static void *loop(void *arg)
 		s->poked = 0;
 	}
 	pthread_mutex_unlock(&s->lock);
+	/* the reads counted since the last run, kept across a restart */
+	if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+		log_error("scheduler: story reads: %s", store_errmsg(st));
 	store_close(st);
 	return NULL;
 }

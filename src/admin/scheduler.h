@@ -21,6 +21,7 @@ struct store;
 #define SCHEDULER_PURGE_DAYS 30
 #define SCHEDULER_THREAD_BATCH 64   /* comment threads per transaction */
 #define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
+#define SCHEDULER_READS_WINDOW 24   /* Most read: this hour and the 23 before */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.
@@ -32,9 +33,10 @@ int scheduler_run(struct store *st, const struct site *site, long long now, size
  * due, -1 error (store_errmsg). The scheduler's thread calls it. */
 int scheduler_refresh_related(struct store *st);
 
-/* Takes the reads counted in memory into the database (one transaction,
- * logging "reads" when there were any) and purges the hours older than
- * SCHEDULER_READS_HOURS. 0 ok, -1 error (store_errmsg; the counts taken
+/* Takes the reads counted in memory into the database (one transaction),
+ * ranks Most read again over SCHEDULER_READS_WINDOW hours when there were
+ * any or the hour changed (logging "reads"), and purges the hours older
+ * than SCHEDULER_READS_HOURS. 0 ok, -1 error (store_errmsg; the counts taken
  * are lost). */
 int scheduler_flush_reads(struct store *st, const struct site *site, long long now);
 

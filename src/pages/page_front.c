@@ -129,7 +129,7 @@ static int most_read_put(struct req *rq, struct tv *ctx, struct front_view *fv, 
 	struct pool *p = rq->pool;
 	struct story *v = NULL;
 	size_t n = 0;
-	if (store_reads_top(rq->store, p, now / 3600 - 23, FRONT_MOST_READ, &v, &n))
+	if (store_reads_top(rq->store, p, FRONT_MOST_READ, &v, &n))
 		return -1;
 	if (!n)
 		return 0;

@@ -1,12 +1,16 @@
 /*
  * reads: the in-memory read counter (see reads.h). Each stripe is an open
- * addressing table of slugs under its own mutex; a slug's stripe and slot
- * come from one FNV-1a hash.
+ * addressing table of slugs under its own mutex, and each serving thread
+ * counts in its own stripe (given on its first count): a story everyone
+ * reads at once is counted in parallel, not queued on one lock. A slug's
+ * slot comes from an FNV-1a hash; the same slug may sit in several
+ * stripes, and the flush adds them up.
  */
 #include "reads.h"
 #include "../util/str.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +102,13 @@ void reads_count(struct reads *r, const char *slug, size_t len)
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)slug[i]) * 16777619u;
-	struct stripe *s = &r->stripes[h % READS_STRIPES];
-	pthread_mutex_lock(&s->lock);
-	for (size_t k = 0, i = (h / READS_STRIPES) % READS_SLOTS; k < READS_SLOTS;
+	static atomic_uint next_stripe;
+	static _Thread_local int mine = -1;
+	if (mine < 0)
+		mine = (int)(atomic_fetch_add(&next_stripe, 1) % READS_STRIPES);
+	struct stripe *s = &r->stripes[mine];
+	pthread_mutex_lock(&s->lock); /* contended only by the flush */
+	for (size_t k = 0, i = h % READS_SLOTS; k < READS_SLOTS;
 	     k++, i = (i + 1) % READS_SLOTS) {
 		struct slot *o = &s->slots[i];
 		if (o->count && strncmp(o->slug, slug, len) == 0 && o->slug[len] == '\0') {

@@ -5,9 +5,10 @@
  * the reader is kept: no cookie, no address, no User-Agent; a request
  * whose User-Agent names a robot (or that has none) is not counted.
  *
- * The one decision: a count costs a hash and one uncontended lock of one
- * of READS_STRIPES stripes, no allocation and no system call, so the
- * cached hit it rides on stays as cheap. The table is bounded (slugs it
+ * The one decision: a count costs a hash and one uncontended lock (each
+ * serving thread counts in its own of READS_STRIPES stripes), no
+ * allocation and no system call, so the cached hit it rides on stays as
+ * cheap, even when every reader reads the same story. The table is bounded (slugs it
  * has no room for are dropped until the next flush), so made-up
  * addresses cannot grow it; they are dropped at the flush too, since
  * only a published story's slug finds a row.
@@ -18,7 +19,7 @@
 #include <stddef.h>
 
 #define READS_STRIPES 16
-#define READS_SLOTS 256      /* per stripe: 4,096 stories read between two flushes */
+#define READS_SLOTS 1024     /* per stripe: each thread counts 768 stories between two flushes */
 #define READS_SLUG_MAX 200   /* a longer slug is not a story's (content/slug.h) */
 
 struct reads;

@@ -16,8 +16,10 @@
 
 #define LIVE(t) " (" t ".expires_at = 0 OR " t ".expires_at > ?1)"
 
+/* the pins drive the join (CROSS JOIN keeps SQLite from scanning every
+ * story for the few pinned) */
 static const char SQL_PINS[] = "SELECT " STORY_COLS ", fp.lead, fp.expires_at FROM front_pins fp"
-			       " JOIN stories s ON s.id = fp.story_id" STORY_JOINS
+			       " CROSS JOIN stories s ON s.id = fp.story_id" STORY_JOINS
 			       " WHERE" LIVE("fp") " ORDER BY fp.lead DESC, fp.place, fp.story_id";
 static const char SQL_BANNER[] = "SELECT b.text, b.url, b.expires_at FROM front_banner b"
 				 " WHERE" LIVE("b");

@@ -11,10 +11,16 @@ static const char SQL_ADD[] =
 	" WHERE slug = ?1 AND status = 3"
 	" ON CONFLICT(hour, story_id) DO UPDATE SET count = count + excluded.count";
 static const char SQL_PURGE[] = "DELETE FROM story_reads WHERE hour < ?1";
+static const char SQL_UNRANK[] = "DELETE FROM reads_top";
+static const char SQL_RANK[] =
+	"INSERT INTO reads_top(rank, story_id, count) SELECT row_number() OVER"
+	" (ORDER BY r.n DESC, s.published_at DESC, s.id DESC), s.id, r.n"
+	" FROM (SELECT story_id, sum(count) AS n FROM story_reads WHERE hour >= ?1"
+	" GROUP BY story_id) r JOIN stories s ON s.id = r.story_id WHERE" IS_PUBLISHED
+	" ORDER BY r.n DESC, s.published_at DESC, s.id DESC LIMIT ?2";
 static const char SQL_TOP[] =
-	"SELECT " STORY_COLS " FROM (SELECT story_id, sum(count) AS n FROM story_reads"
-	" WHERE hour >= ?1 GROUP BY story_id) r JOIN stories s ON s.id = r.story_id" STORY_JOINS
-	" WHERE" IS_PUBLISHED " ORDER BY r.n DESC, s.published_at DESC, s.id DESC LIMIT ?2";
+	"SELECT " STORY_COLS " FROM reads_top r CROSS JOIN stories s ON s.id = r.story_id" STORY_JOINS
+	" WHERE" IS_PUBLISHED " ORDER BY r.rank LIMIT ?1";
 
 int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
 {
@@ -37,14 +43,22 @@ int store_reads_purge(struct store *st, long long hour)
 	return exec_id(st, SQL_PURGE, hour, "reads purge");
 }
 
-int store_reads_top(struct store *st, struct pool *p, long long since_hour, size_t limit,
-		    struct story **out, size_t *n)
+int store_reads_rank(struct store *st, long long since_hour)
+{
+	sqlite3_stmt *s = stmt(st, SQL_UNRANK);
+	if (!s || exec_step(st, s, "reads rank") || !(s = stmt(st, SQL_RANK)))
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, since_hour);
+	sqlite3_bind_int64(s, 2, STORE_READS_RANKED);
+	return exec_step(st, s, "reads rank");
+}
+
+int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n)
 {
 	sqlite3_stmt *s = stmt(st, SQL_TOP);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, since_hour);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
 	dep(st, "reads");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)

@@ -17,10 +17,14 @@ int store_reads_add(struct store *st, const char *slug, long long hour, long lon
 int store_reads_touch(struct store *st);
 /* Deletes the hours before `hour`. */
 int store_reads_purge(struct store *st, long long hour);
-/* The published stories read most in the hours from since_hour on, most
- * first (ties: newest first), at most limit, as summaries; reports
- * "reads" and the stories' tags. */
-int store_reads_top(struct store *st, struct pool *p, long long since_hour, size_t limit,
-		    struct story **out, size_t *n);
+/* Ranks the published stories read most in the hours from since_hour on
+ * (ties: newest first), the first STORE_READS_RANKED of them, for
+ * store_reads_top: the scheduler does it at each flush, so no reader's
+ * request sums a day of counts. In the caller's transaction. */
+#define STORE_READS_RANKED 50
+int store_reads_rank(struct store *st, long long since_hour);
+/* The ranked stories still published, most read first, at most limit, as
+ * summaries; reports "reads" and the stories' tags. */
+int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n);
 
 #endif
