@@ -141,3 +141,4 @@ bench: gazette
 	bench/media.sh
 	bench/media-serve.sh
 	bench/media-load.sh
+	bench/front.sh
