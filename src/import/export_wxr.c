@@ -25,6 +25,7 @@
 #include "../store/store_byline.h"
 #include "../store/store_front.h"
 #include "../store/store_import.h"
+#include "../store/store_menu.h"
 #include "../store/store_sitepage.h"
 #include "../util/buf.h"
 #include "../util/pool.h"
@@ -35,10 +36,16 @@
 #include <string.h>
 #include <time.h>
 
-/* WordPress shares post ids between posts and pages, and term ids between
- * all taxonomies: pages and tags get ids of their own range. */
+/* WordPress shares post ids between posts, pages and menu items, and term
+ * ids between all taxonomies: pages, menu items, tags and menus get ids of
+ * their own range. */
 #define PAGE_ID_BASE 1000000LL
+#define MENU_ITEM_ID_BASE 2000000LL
 #define TAG_ID_BASE 1000000LL
+#define MENU_TERM_BASE 2000000LL
+
+static const char *const menu_slugs[MENU__MAX] = { "header", "footer" };
+static const char *const menu_names[MENU__MAX] = { "Header", "Footer" };
 /* Comment ids are moved up by this (above any row id) until a reply's is
  * above its parent's. */
 #define COMMENT_ID_STEP 1000000000000LL
@@ -49,6 +56,8 @@ struct wxr {
 	struct buf *b;
 	long long *sticky;          /* ids of the stories pinned on the front page */
 	size_t nsticky;
+	struct menu_item *menu[MENU__MAX]; /* the header's and footer's items */
+	size_t nmenu[MENU__MAX];
 };
 
 /* Text without the characters XML has no place for (escape.h). */
@@ -237,8 +246,10 @@ static void head(struct buf *b, const struct export_site *site)
 	buf_puts(b, "</wp:base_blog_url>\n\n");
 }
 
-static int taxonomy(struct store *st, struct pool *p, struct buf *b)
+static int taxonomy(struct wxr *w, struct pool *p)
 {
+	struct store *st = w->st;
+	struct buf *b = w->b;
 	struct export_user *u;
 	size_t nu;
 	if (store_export_users(st, p, &u, &nu))
@@ -281,6 +292,19 @@ static int taxonomy(struct store *st, struct pool *p, struct buf *b)
 		buf_puts(b, "\n\t\t");
 		tag_cdata(b, "wp:tag_name", t[i].name);
 		buf_puts(b, "\n\t</wp:tag>\n");
+	}
+	for (int m = 0; m < MENU__MAX; m++) {
+		if (store_menu(st, p, (enum menu_name)m, &w->menu[m], &w->nmenu[m]))
+			return -1;
+		if (!w->nmenu[m])
+			continue;
+		buf_printf(b, "\t<wp:term>\n\t\t<wp:term_id>%lld</wp:term_id>\n\t\t", MENU_TERM_BASE + m + 1);
+		tag_cdata(b, "wp:term_taxonomy", "nav_menu");
+		buf_puts(b, "\n\t\t");
+		tag_cdata(b, "wp:term_slug", menu_slugs[m]);
+		buf_puts(b, "\n\t\t");
+		tag_cdata(b, "wp:term_name", menu_names[m]);
+		buf_puts(b, "\n\t</wp:term>\n");
 	}
 	buf_puts(b, "\n\t<generator>Gazette</generator>\n\n");
 	return 0;
@@ -492,19 +516,75 @@ static int pages(struct wxr *w, struct pool *p, const char *creator, FILE *out)
 	return 0;
 }
 
+static void postmeta(struct buf *b, const char *key, const char *value)
+{
+	buf_puts(b, "\t\t<wp:postmeta>\n\t\t\t");
+	tag_cdata(b, "wp:meta_key", key);
+	buf_puts(b, "\n\t\t\t");
+	tag_cdata(b, "wp:meta_value", value);
+	buf_puts(b, "\n\t\t</wp:postmeta>\n");
+}
+
+/* A menu's items as WordPress' nav_menu_item posts, in order, each after
+ * the item holding it: the menu as a nav_menu term, the target by the id
+ * it has in this file (a section's term id, a page's or story's post id)
+ * with its kind (_menu_item_type, _menu_item_object), a link's URL. An
+ * item whose target is gone or not public is left out, with its own. */
+static int menu_items(struct wxr *w, struct pool *p, enum menu_name m, const char *creator,
+		      FILE *out)
+{
+	static const char *const type[MENU_KIND__MAX] = { "custom", "taxonomy", "post_type",
+							  "post_type" };
+	static const char *const object[MENU_KIND__MAX] = { "custom", "category", "page", "post" };
+	const struct menu_item *v = w->menu[m];
+	size_t n = w->nmenu[m];
+	long long now = (long long)time(NULL);
+	for (size_t i = 0, order = 0; i < n; i++) {
+		int skip = !v[i].live;
+		for (size_t k = 0; k < i && !skip; k++)
+			skip = v[k].id == v[i].parent_id && !v[k].live;
+		if (skip)
+			continue;
+		long long id = MENU_ITEM_ID_BASE + v[i].id, target = v[i].target_id;
+		if (v[i].kind == MENU_LINK)
+			target = id;
+		else if (v[i].kind == MENU_PAGE)
+			target += PAGE_ID_BASE;
+		item_head(w, v[i].label, pool_printf(p, "/?p=%lld", id), now, creator, id, "", "");
+		dates(w, "wp:post_date", "wp:post_date_gmt", now, NULL);
+		dates(w, "wp:post_modified", "wp:post_modified_gmt", now, NULL);
+		item_status(w->b, 0, pool_printf(p, "%s-%lld", menu_slugs[m], v[i].id), "publish", 0,
+			    (int)++order, "nav_menu_item", 0);
+		term(w->b, "nav_menu", menu_slugs[m], menu_names[m]);
+		postmeta(w->b, "_menu_item_type", type[v[i].kind]);
+		postmeta(w->b, "_menu_item_menu_item_parent",
+			 pool_printf(p, "%lld", v[i].parent_id ? MENU_ITEM_ID_BASE + v[i].parent_id : 0));
+		postmeta(w->b, "_menu_item_object_id", pool_printf(p, "%lld", target));
+		postmeta(w->b, "_menu_item_object", object[v[i].kind]);
+		postmeta(w->b, "_menu_item_target", "");
+		postmeta(w->b, "_menu_item_classes", "a:1:{i:0;s:0:\"\";}");
+		postmeta(w->b, "_menu_item_xfn", "");
+		postmeta(w->b, "_menu_item_url", v[i].kind == MENU_LINK ? v[i].url : "");
+		buf_puts(w->b, "\t</item>\n");
+		if (flush(w->b, out))
+			return -1;
+	}
+	return 0;
+}
+
 int export_wxr(struct store *st, const struct export_site *site, FILE *out, char *err,
 	       size_t errlen)
 {
 	struct pool *p = pool_new();
 	struct buf b;
 	buf_init(&b, 0);
-	struct wxr w = { st, site, &b, NULL, 0 };
+	struct wxr w = { .st = st, .site = site, .b = &b };
 	head(&b, site);
 	struct export_story *ids;
 	struct export_user *u;
 	struct front_pin *pins;
 	size_t n, nu, npins;
-	int rc = taxonomy(st, p, &b) || store_export_stories(st, p, &ids, &n) ||
+	int rc = taxonomy(&w, p) || store_export_stories(st, p, &ids, &n) ||
 			 store_export_users(st, p, &u, &nu) ||
 			 store_front_pins(st, p, (long long)time(NULL), &pins, &npins)
 		 ? -1
@@ -522,6 +602,8 @@ int export_wxr(struct store *st, const struct export_site *site, FILE *out, char
 	}
 	if (rc == 0)
 		rc = pages(&w, p, nu ? u[0].slug : "", out);
+	for (int m = 0; rc == 0 && m < MENU__MAX; m++)
+		rc = menu_items(&w, p, (enum menu_name)m, nu ? u[0].slug : "", out);
 	if (rc == 0) {
 		buf_puts(&b, "</channel>\n</rss>\n");
 		rc = flush(&b, out);

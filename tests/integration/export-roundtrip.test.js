@@ -46,6 +46,9 @@ function items(xml) {
       gmt: field(body, 'wp:post_date_gmt'),
       excerpt: field(body, 'excerpt:encoded'),
       content: field(body, 'content:encoded'),
+      title: field(body, 'title'),
+      meta: Object.fromEntries([...body.matchAll(/<wp:postmeta>([\s\S]*?)<\/wp:postmeta>/g)]
+        .map((x) => [field(x[1], 'wp:meta_key'), field(x[1], 'wp:meta_value')])),
       terms: [...body.matchAll(/<category domain="([^"]*)" nicename="([^"]*)">([\s\S]*?)<\/category>/g)]
         .map((t) => [t[1], t[2], t[3].replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')]),
       comments: [...s.matchAll(/<wp:comment>([\s\S]*?)<\/wp:comment>/g)].map((c) => ({
@@ -98,7 +101,9 @@ ${item({ id: 11, slug: 'hand-excerpt', title: 'Hand excerpt', local: '2024-03-01
     comments: comment(5, 9, '2024-03-02 10:00:00', '2024-03-02 12:00:00', 'I agree: "yes" &amp; it\'s 2 &gt; 1.') +
       comment(9, 0, '2024-03-02 09:00:00', '2024-03-02 11:00:00', 'Parent comment, “curly”.') })}
 ${item({ id: 12, slug: 'auto-excerpt', title: 'Auto excerpt', local: '2024-03-05 09:30:00', gmt: '2024-03-05 07:30:00',
-    content: '<p>The opening paragraph that Gazette cuts an excerpt from.</p>\n<p>The second one.</p>', sticky: 1 })}`);
+    content: '<p>The opening paragraph that Gazette cuts an excerpt from.</p>\n<p>The second one.</p>', sticky: 1 })}
+${item({ id: 13, slug: 'edited-excerpt', title: 'Edited excerpt', local: '2024-03-06 09:30:00', gmt: '2024-03-06 07:30:00',
+    content: '<p>Gazette cuts this one too, then an editor rewrites it.</p>' })}`);
 
 describe('WordPress export: what WordPress shows', () => {
   let dir; let xml; let it; let srv; let ed;
@@ -118,6 +123,14 @@ describe('WordPress export: what WordPress shows', () => {
     srv = await h.startServer(dir);
     ed = await a.signedIn(srv.url, 'editor');
     const uid = (role) => sql(dir, `SELECT id FROM users WHERE email = '${a.email(role)}'`)[0].id;
+    // an imported story saved with its automatic excerpt untouched keeps it automatic;
+    // one whose excerpt an editor rewrote has the editor's
+    const idOf = (slug) => sql(dir, `SELECT id FROM stories WHERE slug = '${slug}'`)[0].id;
+    for (const [slug, excerpt] of [['auto-excerpt', null], ['edited-excerpt', 'Rewritten by an editor.']]) {
+      const v = await a.editorValues(ed, idOf(slug));
+      const r = await ed.post(`/admin/stories/${idOf(slug)}/publish`, excerpt ? { ...v, excerpt } : v);
+      assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    }
     const sid = await a.writeStory(ed, { title: 'Written here', slug: 'written-here', excerpt: 'Our own “typed” words.',
       body: 'He wrote "this" and it\'s “curly”.', author: uid('editor'), coauthor: [uid('admin')] });
     const pin = await ed.post('/admin/front/pin', { story: String(sid), place: 'featured' });
@@ -131,6 +144,14 @@ describe('WordPress export: what WordPress shows', () => {
     const about = await page({ title: 'About us', slug: 'about', body: 'We say "hi".' });
     await page({ title: 'Contact', slug: 'contact' });
     await page({ title: 'Our team', slug: 'team', parent: about });
+    const menu = async (fields) => {
+      const r = await ed.post('/admin/menus', { label: '', ...fields });
+      assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+    };
+    await menu({ menu: 'header', address: '/about' });
+    const aboutItem = sql(dir, 'SELECT id FROM menu_items WHERE kind = 2')[0].id;
+    await menu({ menu: 'header', address: 'https://example.org/tips', label: 'Send “tips”', parent: aboutItem });
+    await menu({ menu: 'footer', address: await a.publicPath(ed, sid), label: 'Ours' });
     const prof = await a.postMultipart(ed, '/admin/account/profile', { name: a.userName('editor'),
       first_name: 'Edith', last_name: 'Tor', bio: '', links: '' }, []);
     assert.equal(prof.status, 303, h.textOf(prof.body).slice(0, 300));
@@ -146,10 +167,11 @@ describe('WordPress export: what WordPress shows', () => {
 
   test('1. only excerpts written or imported are exported, not the ones Gazette made', () => {
     assert.ok(sql(dir, "SELECT excerpt FROM stories WHERE slug = 'auto-excerpt'")[0].excerpt.startsWith('The opening paragraph'),
-      'the site still shows its automatic excerpt');
+      'the site still shows its automatic excerpt (saved once in the editor, untouched)');
     assert.equal(it['auto-excerpt'].excerpt, '');
     assert.equal(it['hand-excerpt'].excerpt, 'A summary written by ‘hand’, a]]>b.');
     assert.equal(it['written-here'].excerpt, 'Our own “typed” words.');
+    assert.equal(it['edited-excerpt'].excerpt, 'Rewritten by an editor.', 'an edited automatic excerpt is the editor\'s');
   });
 
   test('2. quotes in post and comment HTML are the characters, in CDATA split safely around "]]>"', () => {
@@ -207,6 +229,22 @@ describe('WordPress export: what WordPress shows', () => {
     assert.deepEqual(au.jdoe, ['Jane', 'Doe-Ælfric']);
     assert.deepEqual(au[slugOf('editor')], ['Edith', 'Tor']);
     assert.deepEqual(au[slugOf('admin')], ['', '']);
+  });
+
+  test('5. menus: nav_menu terms and nav_menu_item posts naming their targets by their ids in the file', () => {
+    assert.match(xml, /<wp:term>\s*<wp:term_id>\d+<\/wp:term_id>\s*<wp:term_taxonomy><!\[CDATA\[nav_menu\]\]><\/wp:term_taxonomy>\s*<wp:term_slug><!\[CDATA\[header\]\]><\/wp:term_slug>/);
+    assert.match(xml, /<wp:term_slug><!\[CDATA\[footer\]\]><\/wp:term_slug>/);
+    const nav = Object.values(it).filter((x) => x.type === 'nav_menu_item');
+    assert.equal(nav.length, 3);
+    const [about, tips, ours] = nav;
+    assert.deepEqual(about.terms, [['nav_menu', 'header', 'Header']]);
+    assert.deepEqual([about.meta._menu_item_type, about.meta._menu_item_object, about.meta._menu_item_object_id,
+      about.meta._menu_item_menu_item_parent], ['post_type', 'page', it.about.id, '0']);
+    assert.deepEqual([tips.title, tips.meta._menu_item_type, tips.meta._menu_item_url, tips.meta._menu_item_menu_item_parent],
+      ['Send “tips”', 'custom', 'https://example.org/tips', about.id]);
+    assert.deepEqual([about.order, tips.order], ['1', '2']);
+    assert.deepEqual(ours.terms, [['nav_menu', 'footer', 'Footer']]);
+    assert.deepEqual([ours.title, ours.meta._menu_item_object, ours.meta._menu_item_object_id], ['Ours', 'post', it['written-here'].id]);
   });
 
   test('round trip: imported into a fresh site in the same zone, exported again, the points hold', () => {
