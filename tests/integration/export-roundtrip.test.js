@@ -152,9 +152,16 @@ describe('WordPress export: what WordPress shows', () => {
     const aboutItem = sql(dir, 'SELECT id FROM menu_items WHERE kind = 2')[0].id;
     await menu({ menu: 'header', address: 'https://example.org/tips', label: 'Send “tips”', parent: aboutItem });
     await menu({ menu: 'footer', address: await a.publicPath(ed, sid), label: 'Ours' });
+    const long = await a.postMultipart(ed, '/admin/account/profile', { name: a.userName('editor'),
+      first_name: 'E'.repeat(101), last_name: 'Tor', bio: '', links: '' }, []);
+    assert.equal(long.status, 422);
+    assert.match(h.textOf(long.body), /The first name is too long: the limit is 100 bytes\./);
     const prof = await a.postMultipart(ed, '/admin/account/profile', { name: a.userName('editor'),
       first_name: 'Edith', last_name: 'Tor', bio: '', links: '' }, []);
     assert.equal(prof.status, 303, h.textOf(prof.body).slice(0, 300));
+    const account = await ed.get('/admin/account');
+    assert.match(account.body, /<input id="profile-first-name" name="first_name" type="text" value="Edith"/);
+    assert.match(account.body, /<input id="profile-last-name" name="last_name" type="text" value="Tor"/);
     await srv.stop();
     srv = null;
     xml = h.gz(['export', 'wordpress', '--site', dir], { maxBuffer: 1 << 28 });
