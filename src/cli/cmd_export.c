@@ -23,7 +23,7 @@ static const char usage[] =
 	"  wordpress  a WXR 1.2 file for WordPress' importer (Tools > Import) or\n"
 	"             for `gazette import wordpress`\n"
 	"  json       one JSON document: site, users (no password hashes), sections,\n"
-	"             tags, stories with their comments, redirects (docs/export-json.md)\n";
+	"             tags, stories with their comments, redirects (docs/import.md)\n";
 
 int cmd_export(int argc, char **argv)
 {

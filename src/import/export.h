@@ -10,7 +10,7 @@
  * tags, users as authors (with first and last names), comments with
  * their status and parents.
  *
- * export_json writes one JSON document (docs/export-json.md): site, users
+ * export_json writes one JSON document (docs/import.md, "The JSON export"): site, users
  * (never password hashes), sections, tags, stories with their bodies and
  * comments, redirects.
  */

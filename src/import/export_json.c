@@ -1,6 +1,6 @@
 /*
  * export_json: the site as one JSON document (see export.h and
- * docs/export-json.md for the fields).
+ * docs/import.md, "The JSON export" for the fields).
  *
  * The one design decision: written as a stream, one story (with its
  * comments) at a time, so a large site exports in constant memory; every
