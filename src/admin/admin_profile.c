@@ -1,6 +1,7 @@
 /*
  * admin_profile: a byline's public face: display name, bio, photo and
- * links, shown on the author page (/author/SLUG). Everyone edits their
+ * links, shown on the author page (/author/SLUG), and the first and last
+ * names, which no page shows (kept from and for WordPress). Everyone edits their
  * own in Account; admins edit anyone's from Users. The photo goes
  * through the media library (issue 14: checked, variants made, metadata
  * and GPS removed; the byline shows a JPEG variant); photos stored before
@@ -25,11 +26,15 @@
 #define PHOTOS "people"
 #define PROFILE_LINKS 5
 
-enum pf { PF_NAME, PF_BIO, PF_LINKS, PF__MAX };
+enum pf { PF_NAME, PF_FIRST, PF_LAST, PF_BIO, PF_LINKS, PF__MAX };
 
 static const struct field_spec fields[PF__MAX] = {
 	[PF_NAME] = { "name", 100, 1, "Please enter the name shown in bylines.",
 		      "The name is too long: the limit is 100 bytes.", NULL, NULL },
+	[PF_FIRST] = { "first_name", 100, 0, NULL,
+		       "The first name is too long: the limit is 100 bytes.", NULL, NULL },
+	[PF_LAST] = { "last_name", 100, 0, NULL,
+		      "The last name is too long: the limit is 100 bytes.", NULL, NULL },
 	[PF_BIO] = { "bio", 5000, 0, NULL, "The bio is too long: the limit is 5,000 bytes.", NULL,
 		     NULL },
 	[PF_LINKS] = { "links", 2600, 0, NULL, "Too many links: the limit is 5 of 500 bytes each.",
@@ -76,6 +81,8 @@ void admin_profile_put(struct req *rq, struct tv *ctx, const struct author *a, c
 	struct tv *o = tv_obj(p);
 	tv_put_str(o, "action", action);
 	tv_put_str(o, "name", a->name);
+	tv_put_str(o, "first_name", a->first_name ? a->first_name : "");
+	tv_put_str(o, "last_name", a->last_name ? a->last_name : "");
 	tv_put_str(o, "bio", a->bio);
 	tv_put_str(o, "links", a->links);
 	tv_put_str(o, "author_url", page_path(p, "/author/", a->slug));
@@ -129,6 +136,8 @@ static int save(struct req *rq, struct resp *rs, const struct author *old, const
 	for (int i = 0; i < PF__MAX && !error; i++)
 		error = fv[i].error;
 	a.name = fv[PF_NAME].val;
+	a.first_name = fv[PF_FIRST].val;
+	a.last_name = fv[PF_LAST].val;
 	a.bio = fv[PF_BIO].val;
 	const char *links_err = links_parse(p, fv[PF_LINKS].val, &a.links);
 	if (!error)

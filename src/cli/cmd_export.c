@@ -9,6 +9,7 @@
 #include "../site/config.h"
 #include "../store/store.h"
 #include "../store/store_import.h"
+#include "../util/tz.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -22,7 +23,7 @@ static const char usage[] =
 	"  wordpress  a WXR 1.2 file for WordPress' importer (Tools > Import) or\n"
 	"             for `gazette import wordpress`\n"
 	"  json       one JSON document: site, users (no password hashes), sections,\n"
-	"             tags, stories with their comments, redirects (docs/export-json.md)\n";
+	"             tags, stories with their comments, redirects (docs/import.md)\n";
 
 int cmd_export(int argc, char **argv)
 {
@@ -48,12 +49,18 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "gazette export: %s\n", err);
 		return 1;
 	}
+	struct tz zone;
+	if (tz_load(&zone, cfg.timezone, NULL, err, sizeof err)) {
+		fprintf(stderr, "gazette export: timezone: %s\n", err);
+		return 1;
+	}
 	struct store *st;
 	if (store_open(&st, db, err, sizeof err)) {
 		fprintf(stderr, "gazette export: %s\n", err);
+		tz_release(&zone);
 		return 1;
 	}
-	struct export_site site = { cfg.site_name, cfg.tagline, cfg.base_url, cfg.lang };
+	struct export_site site = { cfg.site_name, cfg.tagline, cfg.base_url, cfg.lang, &zone };
 	int rc = store_export_begin(st);
 	if (rc == 0)
 		rc = strcmp(argv[optind], "json") == 0 ? export_json(st, &site, stdout, err, sizeof err)
@@ -62,6 +69,7 @@ int cmd_export(int argc, char **argv)
 		snprintf(err, sizeof err, "%s", store_errmsg(st));
 	store_rollback(st);
 	store_close(st);
+	tz_release(&zone);
 	if (rc == 0 && fflush(stdout) != 0) {
 		snprintf(err, sizeof err, "write error");
 		rc = -1;

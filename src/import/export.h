@@ -4,11 +4,13 @@
  *
  * export_wxr writes a WordPress eXtended RSS 1.2 file that WordPress'
  * importer accepts and that `gazette import wordpress` reads back to the
- * same content: stories as posts (their HTML as classic content), sections
- * as categories, tags, users as authors, comments with their status and
- * parents.
+ * same content: stories as posts (their HTML as classic content, local
+ * and GMT dates, front-page pins as sticky, co-authors as `author` terms),
+ * static pages as pages (parent, menu order), sections as categories,
+ * tags, users as authors (with first and last names), comments with
+ * their status and parents.
  *
- * export_json writes one JSON document (docs/export-json.md): site, users
+ * export_json writes one JSON document (docs/import.md, "The JSON export"): site, users
  * (never password hashes), sections, tags, stories with their bodies and
  * comments, redirects.
  */
@@ -19,9 +21,11 @@
 #include <stdio.h>
 
 struct store;
+struct tz;
 
 struct export_site {
 	const char *name, *description, *base_url, *lang;
+	const struct tz *zone;  /* the site's (`timezone`): WXR's local times; NULL: UTC */
 };
 
 /* 0 ok; -1 with err set (store or write error). */

@@ -1,6 +1,6 @@
 /*
  * export_json: the site as one JSON document (see export.h and
- * docs/export-json.md for the fields).
+ * docs/import.md, "The JSON export" for the fields).
  *
  * The one design decision: written as a stream, one story (with its
  * comments) at a time, so a large site exports in constant memory; every
@@ -45,6 +45,8 @@ static void users(struct buf *b, const struct export_user *u, size_t n)
 		kv(b, "bio", u[i].bio, 1);
 		kv(b, "photo", u[i].photo, 1);
 		kv(b, "links", u[i].links, 1);
+		kv(b, "first_name", u[i].first_name, 1);
+		kv(b, "last_name", u[i].last_name, 1);
 		kv(b, "role", u[i].role, 1);
 		buf_printf(b, "\"created_at\":%lld,\"has_password\":%s}", u[i].created_at,
 			   u[i].has_password ? "true" : "false");
@@ -109,8 +111,10 @@ static void comment(struct buf *b, const struct comment *c, int first)
 	buf_putc(b, '}');
 }
 
-static int story(struct store *st, struct pool *p, struct buf *b, long long id, int first)
+static int story(struct store *st, struct pool *p, struct buf *b, const struct export_story *x,
+		 int first)
 {
+	long long id = x->id;
 	struct story s;
 	struct comment *c;
 	size_t nc;
@@ -128,6 +132,7 @@ static int story(struct store *st, struct pool *p, struct buf *b, long long id, 
 		buf_printf(b, "%s%lld", i ? "," : "", s.tags[i].id);
 	buf_puts(b, "],");
 	kv(b, "excerpt", s.excerpt, 1);
+	buf_printf(b, "\"excerpt_auto\":%s,", x->excerpt_auto ? "true" : "false");
 	kv(b, "body_md", s.body_md, 1);
 	kv(b, "body_html", s.body_html, 1);
 	buf_puts(b, "\"comments\":[");
@@ -163,9 +168,9 @@ int export_json(struct store *st, const struct export_site *site, FILE *out, cha
 	buf_puts(&b, "},\n");
 	struct export_user *u;
 	size_t nu, n;
-	long long *ids;
+	struct export_story *ids;
 	int rc = store_export_users(st, p, &u, &nu) || taxonomy(st, p, &b) ||
-			 store_export_story_ids(st, p, &ids, &n)
+			 store_export_stories(st, p, &ids, &n)
 		 ? -1
 		 : 0;
 	if (rc == 0) {
@@ -175,7 +180,7 @@ int export_json(struct store *st, const struct export_site *site, FILE *out, cha
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct pool *ip = pool_new();
-		rc = story(st, ip, &b, ids[i], i == 0) ? -1 : flush(&b, out);
+		rc = story(st, ip, &b, &ids[i], i == 0) ? -1 : flush(&b, out);
 		pool_free(ip);
 	}
 	if (rc == 0) {

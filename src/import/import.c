@@ -73,6 +73,18 @@ static long long item_date(const char *gmt, const char *local)
 	return t >= 0 ? t : parse_date(local);
 }
 
+/* The source's offset east of UTC for an item, from its local and GMT
+ * dates: 1 and *off, or 0 when either is absent (a draft's GMT date is
+ * zero) or the difference is no zone's (past 14 hours, not whole minutes). */
+static int item_offset(const char *gmt, const char *local, int *off)
+{
+	long long g = parse_date(gmt), l = parse_date(local);
+	if (g < 0 || l < 0 || l - g > 14 * 3600 || g - l > 14 * 3600 || (l - g) % 60)
+		return 0;
+	*off = (int)(l - g);
+	return 1;
+}
+
 /* WordPress keeps non-ASCII slugs percent-encoded: decode for slug_make. */
 static char *pct_decode(struct pool *p, const char *s)
 {
@@ -264,6 +276,9 @@ static int on_author(void *arg, const struct wxr_author *a)
 	long long id;
 	int known = store_import_map_get(im->st, p, im->source, "user", a->login, &id, NULL) == 0;
 	int rc = user_for(im, p, a->login, a->email, a->display_name, &id);
+	if (rc == 0 && !known && (*a->first_name || *a->last_name) &&
+	    store_import_user_names(im->st, id, a->first_name, a->last_name))
+		rc = store_failed(im, "user names");
 	if (rc == 0 && !known) {
 		struct author au;
 		const char *nice = make_slug(p, a->login, NULL);
@@ -685,8 +700,10 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	struct buf ex;
 	buf_init(&ex, 0);
 	import_body_text(it->excerpt, &ex);
+	int excerpt_auto = ex.len == 0 && *s.body_md;
 	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_excerpt(p, s.body_md);
 	buf_release(&ex);
+	int off = 0, has_off = item_offset(it->post_date_gmt, it->post_date, &off);
 	buf_release(&html);
 	buf_release(&text);
 	if (known) {
@@ -701,6 +718,8 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		import_names_add(page ? &im->page_status : &im->post_status, story_status_name(s.status));
 	}
 	im->changed = 1;
+	if (store_import_story_source(im->st, id, excerpt_auto, has_off, off))
+		return store_failed(im, "story source");
 	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
 		return store_failed(im, "import map");
 	if (import_pictures_featured(im, p, it, id))

@@ -424,6 +424,31 @@ static const char *const schema_migrations[] = {
 	 * reader data at all. */
 	"CREATE TABLE story_reads(story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
 	" hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(hour, story_id)) WITHOUT ROWID;",
+	/* The WordPress export keeps what WordPress shows (issue 15, h-wpout,
+	 * export_wxr.c). excerpt_auto: the excerpt is one the importer made
+	 * from the opening of the text (WordPress had none), so the export
+	 * leaves excerpt:encoded empty; any later change of the excerpt (the
+	 * editor, --update) makes it the newsroom's own (the trigger). Rows
+	 * from before: an imported story whose excerpt is the opening of its
+	 * text, as the importer cuts it, is taken as automatic. date_offset:
+	 * seconds east of UTC of the source's wp:post_date (post_date minus
+	 * post_date_gmt), so the export writes an imported story, and its
+	 * comments, in the source's local time; NULL: the site's zone. */
+	"ALTER TABLE stories ADD COLUMN excerpt_auto INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE stories ADD COLUMN date_offset INTEGER;"
+	"CREATE TRIGGER stories_excerpt_own AFTER UPDATE OF excerpt ON stories"
+	" WHEN NEW.excerpt IS NOT OLD.excerpt AND NEW.excerpt_auto = 1 BEGIN"
+	" UPDATE stories SET excerpt_auto = 0 WHERE id = NEW.id; END;"
+	"UPDATE stories SET excerpt_auto = 1 WHERE excerpt <> ''"
+	" AND id IN (SELECT gz_id FROM import_map WHERE kind IN ('post', 'page'))"
+	" AND (excerpt = body_md OR substr(body_md, 1, length(excerpt) + 2) = excerpt || char(10, 10)"
+	" OR (excerpt LIKE '%…' AND substr(body_md, 1, length(excerpt) - 1)"
+	" = substr(excerpt, 1, length(excerpt) - 1)));",
+	/* Authors' first and last names (issue 15, h-wpout, store_user.h):
+	 * kept from wp:author_first_name / wp:author_last_name on import,
+	 * edited in the profile form, exported; '' when not given. */
+	"ALTER TABLE users ADD COLUMN first_name TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE users ADD COLUMN last_name TEXT NOT NULL DEFAULT '';",
 	/* "Most read" ranked by the scheduler at each flush (store_reads.h), so
 	 * a front page render reads a few rows instead of summing a day of
 	 * counts. */

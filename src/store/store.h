@@ -41,6 +41,8 @@ struct author {
 	const char *name, *slug, *email, *bio;
 	const char *photo, *links;
 	int photo_width, photo_height;
+	/* the profile's (store_user_profile) only, "" from other reads */
+	const char *first_name, *last_name;
 };
 
 /* An account's role, stored by name (auth/roles.h says what each may do). */

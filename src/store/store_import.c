@@ -30,10 +30,17 @@ static const char SQL_STORY_UPDATE[] =
 	" updated_at = ?11, reading_minutes = ?12, comments_open = ?13,"
 	" version = version + 1 WHERE id = ?1";
 static const char SQL_USERS[] =
-	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links FROM users"
-	" ORDER BY id";
+	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links,"
+	" first_name, last_name FROM users ORDER BY id";
 static const char SQL_TAGS[] = "SELECT id, name, slug FROM tags ORDER BY id";
-static const char SQL_STORY_IDS[] = "SELECT id FROM stories ORDER BY id";
+static const char SQL_STORIES[] =
+	"SELECT id, excerpt_auto, date_offset IS NOT NULL, COALESCE(date_offset, 0) FROM stories"
+	" ORDER BY id";
+static const char SQL_STORY_SOURCE[] =
+	"UPDATE stories SET excerpt_auto = ?2, date_offset = ?3 WHERE id = ?1";
+static const char SQL_USER_NAMES[] =
+	"UPDATE users SET first_name = ?2, last_name = ?3 WHERE id = ?1 AND first_name = ''"
+	" AND last_name = ''";
 static const char SQL_COMMENTS[] = "SELECT " COMMENT_COLS " FROM comments c"
 				   " WHERE c.story_id = ?1 ORDER BY c.created_at, c.id";
 static const char SQL_REDIRECTS[] = "SELECT old_path, new_path FROM redirects ORDER BY old_path";
@@ -159,6 +166,8 @@ static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
 	x->has_password = sqlite3_column_int(s, 7);
 	x->photo = col_text(p, s, 8);
 	x->links = col_text(p, s, 9);
+	x->first_name = col_text(p, s, 10);
+	x->last_name = col_text(p, s, 11);
 }
 
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n)
@@ -173,10 +182,45 @@ int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t
 	return s ? collect(st, p, s, sizeof **out, row_tag, (void **)out, n) : STORE_ERROR;
 }
 
-int store_export_story_ids(struct store *st, struct pool *p, long long **out, size_t *n)
+static void row_export_story(struct pool *p, sqlite3_stmt *s, void *e)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_IDS);
-	return s ? collect(st, p, s, sizeof **out, row_id, (void **)out, n) : STORE_ERROR;
+	struct export_story *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->excerpt_auto = sqlite3_column_int(s, 1);
+	x->has_offset = sqlite3_column_int(s, 2);
+	x->date_offset = sqlite3_column_int(s, 3);
+}
+
+int store_export_stories(struct store *st, struct pool *p, struct export_story **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORIES);
+	return s ? collect(st, p, s, sizeof **out, row_export_story, (void **)out, n) : STORE_ERROR;
+}
+
+int store_import_story_source(struct store *st, long long id, int excerpt_auto, int has_offset,
+			      int date_offset)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORY_SOURCE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int(s, 2, excerpt_auto ? 1 : 0);
+	if (has_offset)
+		sqlite3_bind_int(s, 3, date_offset);
+	else
+		sqlite3_bind_null(s, 3);
+	return exec_step(st, s, "story source");
+}
+
+int store_import_user_names(struct store *st, long long id, const char *first, const char *last)
+{
+	sqlite3_stmt *s = stmt(st, SQL_USER_NAMES);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text(s, 2, first);
+	bind_text(s, 3, last);
+	return exec_step(st, s, "user names");
 }
 
 int store_export_comments(struct store *st, struct pool *p, long long story_id,

@@ -40,6 +40,16 @@ int store_import_story_image(struct store *st, long long story_id, const char *p
 			     int height, long long bytes, long long media_id);
 /* Replaces a story's fields and tags (id from s->id), logging it. */
 int store_import_story_update(struct store *st, const struct story *s);
+/* What the exporter needs to write a story as its source had it: excerpt_auto
+ * 1 when the excerpt was made by the importer (WordPress had none);
+ * has_offset 1 with date_offset the source's seconds east of UTC for its
+ * wp:post_date, else none (the site's zone). Logs nothing: no page shows
+ * either. */
+int store_import_story_source(struct store *st, long long id, int excerpt_auto, int has_offset,
+			      int date_offset);
+/* Sets an account's first and last names when it has neither (an account
+ * the newsroom named keeps its names). Logs nothing: no page shows them. */
+int store_import_user_names(struct store *st, long long id, const char *first, const char *last);
 /* Logs "site": every cached page may have changed. */
 int store_import_touch_all(struct store *st);
 
@@ -53,11 +63,18 @@ struct export_user {
 	long long id, created_at;
 	const char *name, *slug, *email, *bio, *role;
 	const char *photo, *links;  /* "/media/people/..." or ""; URLs a line */
+	const char *first_name, *last_name; /* "" when not given */
 	int has_password;
 };
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n);
 int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t *n);
-int store_export_story_ids(struct store *st, struct pool *p, long long **out, size_t *n);
+/* Every story (any status), oldest id first, with what store_import_story_source
+ * kept of its source. */
+struct export_story {
+	long long id;
+	int excerpt_auto, has_offset, date_offset;
+};
+int store_export_stories(struct store *st, struct pool *p, struct export_story **out, size_t *n);
 /* Every comment of a story, any status, oldest first. */
 int store_export_comments(struct store *st, struct pool *p, long long story_id,
 			  struct comment **out, size_t *n);

@@ -281,6 +281,9 @@ void row_author(struct pool *p, sqlite3_stmt *s, void *e)
 	x->links = full ? col_text(p, s, 6) : "";
 	x->photo_width = full ? sqlite3_column_int(s, 7) : 0;
 	x->photo_height = full ? sqlite3_column_int(s, 8) : 0;
+	int names = sqlite3_column_count(s) > 10;
+	x->first_name = names ? col_text(p, s, 9) : "";
+	x->last_name = names ? col_text(p, s, 10) : "";
 }
 
 void row_tag(struct pool *p, sqlite3_stmt *s, void *e)

@@ -151,8 +151,9 @@ void row_story_picture(struct pool *p, sqlite3_stmt *s, int first, struct story 
 void row_story(struct pool *p, sqlite3_stmt *s, void *e);
 
 /* A section's columns and row, a byline's (row_author reads the first
- * five, id to bio, when that is all the query has), a tag's (id, name,
- * slug) and a lone id's. */
+ * five, id to bio, when that is all the query has, and first_name,
+ * last_name after AUTHOR_COLS when the query adds them), a tag's (id,
+ * name, slug) and a lone id's. */
 #define SECTION_COLS "id, name, slug, path, description, parent_id, position"
 #define AUTHOR_COLS "id, name, slug, email, bio, photo, links, photo_width, photo_height"
 void row_section(struct pool *p, sqlite3_stmt *s, void *e);

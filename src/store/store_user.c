@@ -27,10 +27,11 @@ static const char SQL_TOTP_STEP[] =
 static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
 static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
 static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
-static const char SQL_PROFILE[] = "SELECT " AUTHOR_COLS " FROM users WHERE id = ?1";
+static const char SQL_PROFILE[] =
+	"SELECT " AUTHOR_COLS ", first_name, last_name FROM users WHERE id = ?1";
 static const char SQL_SET_PROFILE[] =
 	"UPDATE users SET name = ?2, bio = ?3, links = ?4, photo = ?5, photo_width = ?6,"
-	" photo_height = ?7 WHERE id = ?1";
+	" photo_height = ?7, first_name = ?8, last_name = ?9 WHERE id = ?1";
 static const char SQL_COUNTS[] =
 	"SELECT count(*), COALESCE(sum(role = 'admin' AND disabled = 0), 0) FROM users";
 
@@ -246,6 +247,8 @@ int store_user_set_profile(struct store *st, long long id, const struct author *
 	bind_text(s, 5, a->photo);
 	sqlite3_bind_int(s, 6, a->photo_width);
 	sqlite3_bind_int(s, 7, a->photo_height);
+	bind_text(s, 8, a->first_name ? a->first_name : "");
+	bind_text(s, 9, a->last_name ? a->last_name : "");
 	if (exec_step(st, s, "user profile"))
 		return STORE_ERROR;
 	if (sqlite3_changes(st->db) == 0)

@@ -42,9 +42,11 @@ int store_recovery_codes_set(struct store *st, long long user_id, const char *co
 /* Uses up a recovery code: STORE_OK when it existed (it is gone now),
  * STORE_NOTFOUND when not. */
 int store_recovery_code_use(struct store *st, long long user_id, const char *hash);
-/* A user's byline as the author page shows it: name, bio, photo, links. */
+/* A user's byline as the author page shows it: name, bio, photo, links;
+ * and the first and last names (kept for the WordPress export). */
 int store_user_profile(struct store *st, struct pool *p, long long id, struct author *out);
-/* Sets name, bio, links and photo (path "" for none, its pixel size).
+/* Sets name, bio, links, photo (path "" for none, its pixel size) and the
+ * first and last names (NULL as "").
  * Logs author:ID: the author page and every byline of theirs. */
 int store_user_set_profile(struct store *st, long long id, const struct author *a);
 /* The number of accounts (any role) and of enabled admins. */
