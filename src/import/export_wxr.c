@@ -22,7 +22,6 @@
 #include "../render/escape.h"
 #include "../site/url.h"
 #include "../store/store.h"
-#include "../store/store_byline.h"
 #include "../store/store_front.h"
 #include "../store/store_import.h"
 #include "../store/store_menu.h"
@@ -457,8 +456,7 @@ static int item(struct wxr *w, struct pool *p, const struct export_story *x)
 {
 	struct buf *b = w->b;
 	struct story s;
-	struct story_extra ex;
-	if (store_story_by_id(w->st, p, x->id, &s) || store_story_extra(w->st, p, x->id, &ex))
+	if (store_story_by_id(w->st, p, x->id, &s)) /* co-authors come with it */
 		return -1;
 	item_head(w, s.title, story_path(p, &s), s.published_at, s.author.slug, s.id, s.body_html,
 		  x->excerpt_auto ? "" : s.excerpt);
@@ -470,10 +468,10 @@ static int item(struct wxr *w, struct pool *p, const struct export_story *x)
 		term(b, "category", s.section.slug, s.section.name);
 	for (size_t i = 0; i < s.ntags; i++)
 		term(b, "post_tag", s.tags[i].slug, s.tags[i].name);
-	if (ex.ncoauthors) {
+	if (s.ncoauthors) {
 		byline_term(p, b, s.author.slug);
-		for (size_t i = 0; i < ex.ncoauthors; i++)
-			byline_term(p, b, ex.coauthors[i].slug);
+		for (size_t i = 0; i < s.ncoauthors; i++)
+			byline_term(p, b, s.coauthors[i].slug);
 	}
 	struct comment *c;
 	size_t nc;
