@@ -1,7 +1,8 @@
 'use strict';
 // The edited front page in a browser (issue 15): an editor pins a lead
 // story, a featured one, a banner and a section block through /admin/front's
-// forms; a reader sees the pinned lead lead the page (first, and as wide as
+// forms, and a header menu item through /admin/menus's; a reader sees the
+// masthead's menu and the pinned lead lead the page (first, and as wide as
 // the page's column) at 390 and 1366 px, the banner above it, the block and
 // "Latest" below; the edited home page and the admin page have no axe
 // violation (loaded with the CSP bypassed only for the checker's script).
@@ -63,6 +64,15 @@ test('an editor edits the front page with its forms', T, async () => {
   assert.match(ed.url(), /msg=front-block$/);
   assert.equal(await ed.locator('#pins tbody tr').count(), 2);
   assert.deepEqual(await violations(ed, '/admin/front'), []);
+  // a header menu item, added with /admin/menus's form: the masthead shows
+  // the menu instead of every section
+  await ed.goto(srv.url + '/admin/menus');
+  await ed.selectOption('#menu-menu', 'header');
+  await ed.fill('#menu-address', '/section/world');
+  await ed.fill('#menu-label', 'World news');
+  await Promise.all([ed.waitForNavigation(), ed.click('#add-menu-item button[type="submit"]')]);
+  assert.equal(await ed.locator('#header-menu tbody tr').count(), 1);
+  assert.match(await ed.locator('#header-menu tbody tr').first().textContent(), /World news/);
 });
 
 for (const width of [390, 1366]) {
@@ -84,6 +94,9 @@ for (const width of [390, 1366]) {
     assert.ok(banner.bottom <= boxes[0].top, 'the banner is above the lead');
     assert.equal(await page.locator('.front-block-title').textContent(), 'World');
     assert.equal(await page.locator('.front-latest-title').textContent(), 'Latest');
+    const menu = await page.$$eval('nav.sections a', (els) => els.map((e) => [e.textContent.trim(), e.getAttribute('href')]));
+    assert.deepEqual(menu, [['World news', '/section/world']], 'the masthead shows the menu, not every section');
+    assert.ok(await page.locator('nav.sections a').first().isVisible(), 'the menu is visible');
     await page.context().close();
   });
 }
