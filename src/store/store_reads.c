@@ -19,8 +19,9 @@ static const char SQL_RANK[] =
 	" GROUP BY story_id) r JOIN stories s ON s.id = r.story_id WHERE" IS_PUBLISHED
 	" ORDER BY r.n DESC, s.published_at DESC, s.id DESC LIMIT ?2";
 static const char SQL_TOP[] =
-	"SELECT " STORY_COLS " FROM reads_top r CROSS JOIN stories s ON s.id = r.story_id" STORY_JOINS
-	" WHERE" IS_PUBLISHED " ORDER BY r.rank LIMIT ?1";
+	"SELECT " STORY_COLS " FROM (SELECT t.rank, t.story_id FROM reads_top t"
+	" JOIN stories x ON x.id = t.story_id WHERE x.status = 3 ORDER BY t.rank LIMIT ?1) r"
+	" JOIN stories s ON s.id = r.story_id" STORY_JOINS " ORDER BY r.rank";
 
 int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
 {
