@@ -47,6 +47,11 @@ int slot_origin_parse(const char *in, char *out, size_t cap, const char **msg)
 		*msg = bad;
 		return -1;
 	}
+	if (strchr(out, '[')) { /* a CSP host-source has no form for one */
+		*msg = "An IPv6 address cannot be declared (the Content-Security-Policy has no "
+		       "way to name one): use a host name.";
+		return -1;
+	}
 	return 0;
 }
 

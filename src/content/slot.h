@@ -43,7 +43,7 @@ extern const char *const slot_use_names[4];
 /* An origin as typed ("HTTPS://Ads.Example:8443/", blanks around it
  * allowed) into its canonical form "https://ads.example:8443": 0, or -1
  * with *msg when it is not scheme://host[:port] (a path, query or user
- * info, another scheme). */
+ * info, another scheme), or names an IPv6 address (a CSP source cannot). */
 int slot_origin_parse(const char *in, char *out, size_t cap, const char **msg);
 
 /* Where the in-article slot goes in a story's HTML: the offset just

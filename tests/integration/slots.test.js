@@ -61,8 +61,16 @@ describe('slots', () => {
   after(async () => { if (srv) await srv.stop(); });
 
   test('only admins reach the slots; an empty slot puts no markup on a page', async () => {
-    assert.equal((await editor.get('/admin/slots')).status, 403);
-    assert.equal((await editor.post('/admin/slots', { ...EMPTY, slot_top: '<p>x</p>' })).status, 403);
+    for (const role of ['editor', 'author', 'contributor']) {
+      const c = role === 'editor' ? editor : await a.signedIn(srv.url, role);
+      assert.equal((await c.get('/admin/slots')).status, 403, role);
+      assert.equal((await c.post('/admin/slots', { ...EMPTY, slot_top: '<p>x</p>' })).status, 403, role);
+      assert.equal((await c.post('/admin/slots/origins', { origin: 'https://x.example', use_script: '1' })).status, 403, role);
+      assert.equal((await c.post('/admin/slots/origins/delete', { origin: 'https://x.example' })).status, 403, role);
+      assert.doesNotMatch((await c.get('/admin/stories')).body, /href="\/admin\/slots"/, `${role}: no menu item`);
+    }
+    assert.equal((await admin.post('/admin/slots', { ...EMPTY, slot_top: '<p>x</p>' }, { csrf: false })).status, 403, 'CSRF token required');
+    assert.match((await admin.get('/admin/stories')).body, /href="\/admin\/slots"/);
     const r = await admin.get('/admin/slots');
     assert.equal(r.status, 200);
     assert.match(r.body, /id="slots-form"/);
@@ -105,10 +113,10 @@ describe('slots', () => {
   });
 
   test('origins: validated, declared with what they are for, in exactly those directives on public pages and never on /admin', async () => {
-    for (const bad of ['ads.example.net', 'javascript:alert(1)', 'https://ads.example.net/path', 'https://user@ads.example.net', 'ftp://ads.example.net', 'https://ads.example.net:99999', 'https://ads example.net']) {
+    for (const bad of ['ads.example.net', 'javascript:alert(1)', 'http://[::1]:8080', 'https://ads.example.net; script-src *', 'https://ads.example.net/path', 'https://user@ads.example.net', 'ftp://ads.example.net', 'https://ads.example.net:99999', 'https://ads example.net']) {
       const r = await admin.post('/admin/slots/origins', { origin: bad, use_script: '1' });
       assert.equal(r.status, 422, bad);
-      assert.match(errorOf(r.body), /An origin is a scheme, a host and maybe a port/, bad);
+      assert.match(errorOf(r.body), /An origin is a scheme, a host and maybe a port|An IPv6 address cannot be declared/, bad);
     }
     const none = await admin.post('/admin/slots/origins', { origin: 'https://ads.example.net' });
     assert.equal(none.status, 422);

@@ -141,6 +141,10 @@ static void test_origins(void)
 	CHECK_CONTAINS(msg, "no path");
 	CHECK(slot_origin_parse("https://ads.example.net?q", o, sizeof o, &msg) == -1);
 	CHECK(slot_origin_parse("", o, sizeof o, &msg) == -1);
+	CHECK(slot_origin_parse("http://[::1]:8080", o, sizeof o, &msg) == -1);
+	CHECK_CONTAINS(msg, "IPv6");
+	CHECK(slot_origin_parse("http://127.0.0.1:8080", o, sizeof o, &msg) == 0);
+	CHECK_STR(o, "http://127.0.0.1:8080");
 	CHECK(slot_paragraph(NULL) == SLOT_PARAGRAPH_DEFAULT);
 	CHECK(slot_paragraph("0") == SLOT_PARAGRAPH_DEFAULT);
 	CHECK(slot_paragraph("51") == SLOT_PARAGRAPH_DEFAULT);
