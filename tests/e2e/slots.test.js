@@ -5,19 +5,23 @@
 // runs (the public CSP allows that origin); the same script cannot run on
 // /admin, whose CSP never lists it: injected there, the browser reports a
 // securitypolicyviolation and the ad server sees no request. A refused
-// slot comes back with the message and what was typed.
+// slot comes back with the message and what was typed. /admin/slots and a
+// story page with every slot filled have no axe violation.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const http = require('node:http');
+const path = require('node:path');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
 const b = require('./browser');
 
 const T = { timeout: 120000 };
+const AXE = path.join(h.ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 let srv; let ads; let adsPort; let browser; let admin; let storyPath;
 const adRequests = [];
 
-// The ad server: one script that marks the page it ran in.
+// The ad server: one script that marks the page it ran in (and writes a
+// line into the slot it stands in).
 function startAds() {
   return new Promise((resolve) => {
     const s = http.createServer((req, res) => {
@@ -26,7 +30,7 @@ function startAds() {
         res.writeHead(200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-store' });
         res.end('document.body.dataset.adRan = "1";\n' +
           'var p = document.createElement("p"); p.id = "ad-ran"; p.textContent = "Ad ran";\n' +
-          'document.body.appendChild(p);\n');
+          '(document.currentScript ? document.currentScript.parentNode : document.body).appendChild(p);\n');
       } else {
         res.writeHead(404);
         res.end();
@@ -84,7 +88,7 @@ test('the admin declares the ad server and fills a slot: the script runs on a st
   reader.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
   await reader.goto(srv.url + storyPath);
   await reader.waitForSelector('body[data-ad-ran="1"]', { timeout: 10000 });
-  assert.equal(await reader.textContent('#ad-ran'), 'Ad ran');
+  assert.equal(await reader.textContent('.slot-sidebar #ad-ran'), 'Ad ran');
   assert.equal(await reader.locator('.slot-sidebar script').count(), 1);
   assert.deepEqual(violations, []);
   assert.deepEqual(errors, []);
@@ -111,4 +115,33 @@ test('on /admin the same script is blocked by the CSP', T, async () => {
   assert.equal(outcome.ran, null);
   assert.ok(outcome.seen.some((v) => v.blocked.startsWith(ORIGIN()) && /^script-src/.test(v.directive)), JSON.stringify(outcome.seen));
   assert.equal(adRequests.length, before, 'the ad server saw no request from the admin');
+});
+
+test('no axe violation: /admin/slots with origins and an audit log, a story and the home page with every slot filled', T, async () => {
+  await admin.goto(srv.url + '/admin/slots');
+  await admin.fill('#slot_top', '<div class="ad"><a href="/about">Our own ad</a></div>');
+  await admin.fill('#slot_in_article', '<p><a href="https://shop.example.com/">Sponsored link</a></p>');
+  await admin.fill('#slot_footer', '<p><small>Thanks to our sponsors</small></p>');
+  await Promise.all([admin.waitForNavigation(), admin.click('#slots-form button[type="submit"]')]);
+  assert.match(admin.url(), /msg=slots$/);
+  const checker = await b.newPage(browser, srv, { bypassCSP: true, allowPorts: [adsPort] });
+  for (const p of [storyPath, '/']) {
+    await checker.goto(srv.url + p);
+    assert.ok(await checker.locator('.slot-top').count() === 1, p);
+    await checker.addScriptTag({ path: AXE });
+    const v = await checker.evaluate(async () => (await window.axe.run(document)).violations
+      .map((x) => `${x.id} (${x.impact}): ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(v, [], p);
+  }
+  await checker.context().close();
+  const cookies = await admin.context().cookies();
+  const withAxe = await b.newPage(browser, srv, { bypassCSP: true });
+  await withAxe.context().addCookies(cookies);
+  await withAxe.goto(srv.url + '/admin/slots');
+  assert.ok(await withAxe.locator('.audit-log tbody tr').count() >= 3);
+  await withAxe.addScriptTag({ path: AXE });
+  const v = await withAxe.evaluate(async () => (await window.axe.run(document)).violations
+    .map((x) => `${x.id} (${x.impact}): ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(v, [], '/admin/slots');
+  await withAxe.context().close();
 });
