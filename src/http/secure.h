@@ -43,8 +43,8 @@ const char *secure_csp(const char *path);
  * providers' player hosts, the origins an admin declared for ad and
  * analytics slots: http/ knows neither). Called before serving and after
  * every change while requests run: a policy once in force is never
- * freed. -1, with no extra source at all in force, for a list with characters a CSP source cannot hold or a policy
- * too long. */
+ * freed. -1, with no extra source at all in force, for a list with
+ * characters a CSP source cannot hold or a policy too long. */
 enum secure_src { SECURE_SRC_SCRIPT, SECURE_SRC_IMG, SECURE_SRC_CONNECT, SECURE_SRC_FRAME,
 		  SECURE_SRC__MAX };
 int secure_set_public(const char *const src[SECURE_SRC__MAX]);
