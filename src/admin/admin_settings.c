@@ -168,15 +168,17 @@ void admin_settings_save(struct req *rq, struct resp *rs)
 	int rc = store_begin(rq->store);
 	if (!rc)
 		rc = store_settings_put(rq->store, keys, vals, sizeof keys / sizeof keys[0]);
+	if (!rc) /* before the commit: a page rebuilt after it keeps the CSP it is made with */
+		admin_csp_apply(rq->site, rq->store);
 	if (!rc)
 		rc = store_commit(rq->store);
 	if (rc) {
 		store_rollback(rq->store);
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		admin_csp_apply(rq->site, rq->store);
 		http_error(rq, rs, 500, "Not saved", "The settings could not be saved.");
 		return;
 	}
-	admin_csp_apply(rq->site, rq->store);
 	log_info("admin: %s changed the settings (embeds off: %s)", rq->user->email,
 		 *embeds_off ? embeds_off : "none");
 	admin_done(rq, rs, "/admin/settings", "settings");
