@@ -20,6 +20,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -266,11 +267,16 @@ void admin_slots_save(struct req *rq, struct resp *rs)
 			f.error = rc < 0 ? pool_printf(p, "The %s slot could not be read as HTML.",
 						       slot_names[i])
 					 : pool_printf(p, "The %s slot: %s.", slot_names[i], err);
-		const char *stored = NULL;
+		/* blanks around the markup are no content: a slot of blanks (or
+		 * of comments) is empty and writes nothing on a page */
+		const char *html = buf_str(&out), *stored = NULL;
+		size_t hn = out.len;
+		str_trim(&html, &hn, str_is_space);
+		html = pool_strndup(p, html, hn);
 		if (!rc && store_slot_html(rq->store, p, slot_keys[i], &stored) == STORE_OK &&
-		    strcmp(stored, buf_str(&out)) != 0) {
+		    strcmp(stored, html) != 0) {
 			c.keys[c.n] = slot_keys[i];
-			c.vals[c.n] = pool_strdup(p, buf_str(&out));
+			c.vals[c.n] = html;
 			c.details[c.n] = slot_detail(p, i, c.vals[c.n]);
 			c.n++;
 		}

@@ -105,6 +105,11 @@ describe('slots', () => {
       assert.equal(textarea(r.body, 'slot_sidebar'), html, 'typed text kept');
       assert.equal(textarea(r.body, 'slot_top'), '<p>kept top</p>', 'other fields kept');
     }
+    const long = await saveSlots(admin, { slot_footer: `<p>${'x'.repeat(20000)}</p>` });
+    assert.equal(long.status, 422);
+    assert.match(errorOf(long.body), /The footer slot is too long: the limit is 20000 bytes/);
+    const blank = await saveSlots(admin, { slot_top: '  \n <!-- only a note -->\n ' });
+    assert.equal(blank.headers.location, '/admin/slots?msg=slots-unchanged', 'blanks and comments are an empty slot');
     const bad = await saveSlots(admin, { paragraph: '0' });
     assert.equal(bad.status, 422);
     assert.match(errorOf(bad.body), /a number from 1 to 50/);
