@@ -49,6 +49,10 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "2fa-on", "Two-factor sign-in is on. Keep your recovery codes somewhere safe." },
 	{ "2fa-off", "Two-factor sign-in is off." },
 	{ "settings", "Settings saved." },
+	{ "slots", "Slots saved: pages show them now." },
+	{ "slots-unchanged", "Nothing to save: the slots are as they were." },
+	{ "origin-added", "Origin declared: public pages allow it now." },
+	{ "origin-removed", "Origin removed: public pages no longer allow it." },
 	{ "section-added", "Section added." },
 	{ "section-saved", "Section saved." },
 	{ "section-moved", "Section moved." },
@@ -128,6 +132,8 @@ struct tv *admin_ctx(struct req *rq, const char *title, const char *current)
 			menu_item(menu, p, "Users", "/admin/users", current, 0);
 		if (role_can(u->role, CAP_SETTINGS))
 			menu_item(menu, p, "Settings", "/admin/settings", current, 0);
+		if (role_can(u->role, CAP_SETTINGS))
+			menu_item(menu, p, "Slots", "/admin/slots", current, 0);
 		menu_item(menu, p, "Account", "/admin/account", current, 0);
 		tv_put(ctx, "menu", menu);
 	}

@@ -152,9 +152,21 @@ void admin_front_block_move(struct req *rq, struct resp *rs);
 void admin_settings(struct req *rq, struct resp *rs);
 void admin_settings_save(struct req *rq, struct resp *rs);
 /* Puts the embed providers an admin switched off (the settings table)
- * into force: the site's providers (site_embeds_set) and the public CSP's
- * frame-src. At start and after each save. */
-void admin_embeds_apply(const struct site *site, struct store *st);
+ * and the origins declared for slots (admin_slot_sources) into force:
+ * the site's providers (site_embeds_set) and the public CSP
+ * (secure_set_public). At start and after each change of either. */
+void admin_csp_apply(const struct site *site, struct store *st);
+
+/* admin_slots.c: ad and analytics slots, declared origins, the audit log
+ * (CAP_SETTINGS) */
+void admin_slots(struct req *rq, struct resp *rs);
+void admin_slots_save(struct req *rq, struct resp *rs);
+void admin_slot_origin_add(struct req *rq, struct resp *rs);
+void admin_slot_origin_delete(struct req *rq, struct resp *rs);
+/* Appends each declared origin to the CSP directives it is for
+ * (src[SECURE_SRC_SCRIPT]... of http/secure.h), space-separated. */
+struct buf;
+void admin_slot_sources(struct store *st, struct pool *p, struct buf *src);
 
 /* ---- shared (admin.c) ---- */
 

@@ -62,17 +62,27 @@ static unsigned embeds_setting(const struct site *site, struct store *st, struct
 	return site->embeds & ~off;
 }
 
-void admin_embeds_apply(const struct site *site, struct store *st)
+void admin_csp_apply(const struct site *site, struct store *st)
 {
 	struct pool *p = pool_new();
-	struct buf b;
+	struct buf b[SECURE_SRC__MAX];
+	const char *src[SECURE_SRC__MAX];
+	int err = 0;
 	unsigned on = embeds_setting(site, st, p);
 	site_embeds_set(site, on);
-	buf_init(&b, 0);
-	embed_frame_src(on, &b);
-	if (b.err || secure_set_frame_src(buf_str(&b)))
-		log_error("embeds: the providers' hosts do not fit the CSP: no frames allowed");
-	buf_release(&b);
+	for (int i = 0; i < SECURE_SRC__MAX; i++)
+		buf_init(&b[i], 0);
+	embed_frame_src(on, &b[SECURE_SRC_FRAME]);
+	admin_slot_sources(st, p, b);
+	for (int i = 0; i < SECURE_SRC__MAX; i++) {
+		err |= b[i].err;
+		src[i] = buf_str(&b[i]);
+	}
+	if (err || secure_set_public(src))
+		log_error("csp: the providers' hosts and the declared origins do not fit the CSP: "
+			  "none allowed");
+	for (int i = 0; i < SECURE_SRC__MAX; i++)
+		buf_release(&b[i]);
 	pool_free(p);
 }
 
@@ -158,15 +168,17 @@ void admin_settings_save(struct req *rq, struct resp *rs)
 	int rc = store_begin(rq->store);
 	if (!rc)
 		rc = store_settings_put(rq->store, keys, vals, sizeof keys / sizeof keys[0]);
+	if (!rc) /* before the commit: a page rebuilt after it keeps the CSP it is made with */
+		admin_csp_apply(rq->site, rq->store);
 	if (!rc)
 		rc = store_commit(rq->store);
 	if (rc) {
 		store_rollback(rq->store);
 		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		admin_csp_apply(rq->site, rq->store);
 		http_error(rq, rs, 500, "Not saved", "The settings could not be saved.");
 		return;
 	}
-	admin_embeds_apply(rq->site, rq->store);
 	log_info("admin: %s changed the settings (embeds off: %s)", rq->user->email,
 		 *embeds_off ? embeds_off : "none");
 	admin_done(rq, rs, "/admin/settings", "settings");

@@ -125,6 +125,10 @@ static const struct route routes[] = {
 	{ HTTP_POST, "/admin/media/:id/delete", admin_media_delete, ADMIN_POST(CAP_MEDIA) | ROUTE_MEDIA },
 	{ HTTP_GET, "/admin/settings", admin_settings, ADMIN_GET(CAP_SETTINGS) },
 	{ HTTP_POST, "/admin/settings", admin_settings_save, ADMIN_POST(CAP_SETTINGS) },
+	{ HTTP_GET, "/admin/slots", admin_slots, ADMIN_GET(CAP_SETTINGS) },
+	{ HTTP_POST, "/admin/slots", admin_slots_save, ADMIN_POST(CAP_SETTINGS) },
+	{ HTTP_POST, "/admin/slots/origins", admin_slot_origin_add, ADMIN_POST(CAP_SETTINGS) },
+	{ HTTP_POST, "/admin/slots/origins/delete", admin_slot_origin_delete, ADMIN_POST(CAP_SETTINGS) },
 	{ HTTP_GET, "/media/*path", page_media, ROUTE_FILE }, /* before /:year/...: four segments too */
 	/* and /section/PATH/FEED; before /:year/...: four segments too */
 	{ HTTP_GET, "/section/*path", page_section, 0, "page before after" },

@@ -21,9 +21,10 @@ static const char usage[] =
 	"measuring; the cache is exact, so there is no other reason to).\n";
 
 /* The embed providers on (gazette.conf's, less those the admin switched
- * off) and the public pages' frame-src of exactly their hosts, handed to
- * http/ as data (it knows no provider); the admin's Settings change both
- * while serving. */
+ * off) and the public pages' CSP: frame-src of exactly their hosts, and
+ * the origins declared for ad and analytics slots in the directives they
+ * are for, handed to http/ as data (it knows neither); the admin's
+ * Settings and Slots change them while serving. */
 static int embeds_at_start(const struct site *site)
 {
 	struct store *st;
@@ -32,7 +33,7 @@ static int embeds_at_start(const struct site *site)
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return -1;
 	}
-	admin_embeds_apply(site, st);
+	admin_csp_apply(site, st);
 	store_close(st);
 	return 0;
 }

@@ -16,6 +16,8 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -569,4 +571,268 @@ int sanitize_text(const char *html, size_t n, struct buf *out)
 	buf_release(&t);
 	xmlFreeDoc(doc);
 	return err || out->err ? -1 : 0;
+}
+
+/* ---- slots: the strict allowlist (see sanitize.h) ---------------------
+ *
+ * The same parse as above, but a refusal instead of a cleaning: what an
+ * admin pastes into an ad or analytics slot either passes whole or is
+ * sent back naming what failed, so nothing she typed is silently lost
+ * and nothing she did not mean runs. */
+
+enum { SL_DATA = 8 }; /* data-* attributes allowed (ad tags carry them) */
+
+static const struct el slot_allowed[] = {
+	{ "a", 0, " href rel target " },
+	{ "br", EL_VOID, "" },
+	{ "div", SL_DATA, "" },
+	{ "em", 0, "" },
+	{ "img", EL_VOID, " src alt width height loading " },
+	{ "ins", SL_DATA, "" },
+	{ "p", 0, "" },
+	{ "script", SL_DATA, " src async defer " },
+	{ "small", 0, "" },
+	{ "span", 0, "" },
+	{ "strong", 0, "" },
+};
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static int host_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.';
+}
+
+int sanitize_origin(const char *url, char *out, size_t cap, const char **rest)
+{
+	size_t k = strncasecmp(url, "https://", 8) == 0 ? 8 : strncasecmp(url, "http://", 7) == 0 ? 7 : 0;
+	if (!k)
+		return -1;
+	const char *host = url + k, *p = host;
+	if (*p == '[') { /* an IPv6 address */
+		for (p++; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') ||
+			  (*p >= 'A' && *p <= 'F') || *p == ':' || *p == '.'; p++)
+			;
+		if (*p++ != ']')
+			return -1;
+	} else {
+		while (host_char(*p))
+			p++;
+		if (p == host || *host == '.' || *host == '-')
+			return -1;
+	}
+	if (*p == ':') {
+		const char *d = ++p;
+		long port = 0;
+		while (*p >= '0' && *p <= '9' && p - d < 5)
+			port = port * 10 + (*p++ - '0');
+		if (p == d || port < 1 || port > 65535)
+			return -1;
+	}
+	if (*p && *p != '/' && *p != '?' && *p != '#')
+		return -1;
+	size_t n = (size_t)(p - url);
+	if (n + 1 > cap)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = lower(url[i]);
+	out[n] = '\0';
+	if (rest)
+		*rest = p;
+	return (int)n;
+}
+
+/* 1 when origin is one of the words of the space-separated list. */
+static int origin_listed(const char *list, const char *origin)
+{
+	size_t n = strlen(origin);
+	for (const char *w = list; w && *w;) {
+		size_t k = strcspn(w, " ");
+		if (k == n && memcmp(w, origin, n) == 0)
+			return 1;
+		w += k;
+		w += strspn(w, " ");
+	}
+	return 0;
+}
+
+/* A path on this site: "/..." but not "//host", nothing a browser would
+ * strip or read as a backslash. */
+static int site_path_ok(const char *v)
+{
+	if (v[0] != '/' || v[1] == '/' || v[1] == '\\')
+		return 0;
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x21 || *v == '\\' || *v == 0x7f)
+			return 0;
+	return 1;
+}
+
+struct slot_walk {
+	const char *scripts, *images;
+	struct buf *out;
+	char *err;
+	size_t errlen;
+};
+
+static int refuse(struct slot_walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(struct slot_walk *w, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->err, w->errlen, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+static const struct el *slot_el(const char *name)
+{
+	for (size_t i = 0; i < sizeof slot_allowed / sizeof slot_allowed[0]; i++)
+		if (strcmp(name, slot_allowed[i].name) == 0)
+			return &slot_allowed[i];
+	return NULL;
+}
+
+static int data_name_ok(const char *name)
+{
+	if (strncmp(name, "data-", 5) != 0 || !name[5] || strlen(name) > 60)
+		return 0;
+	for (const char *c = name + 5; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' ||
+		      *c == '.'))
+			return 0;
+	return 1;
+}
+
+/* 0 when attribute name=v may stand on element e (written to out), else
+ * the refusal. */
+static int slot_attr(struct slot_walk *w, const struct el *e, const char *name, const char *v)
+{
+	const char *el = e->name;
+	char origin[320];
+	if ((name[0] == 'o' || name[0] == 'O') && (name[1] == 'n' || name[1] == 'N'))
+		return refuse(w, "the attribute %s on <%s> is not allowed: no event handlers", name, el);
+	if (strcmp(name, "style") == 0)
+		return refuse(w, "the attribute style on <%s> is not allowed: the site's policy "
+				 "forbids inline styles (use a class)", el);
+	int data = (e->flags & SL_DATA) && data_name_ok(name);
+	if (!data && !in_list(e->attrs, name) && !in_list(GLOBAL_ATTRS, name))
+		return refuse(w, "the attribute %s on <%s> is not allowed", name, el);
+	if (strcmp(el, "script") == 0 && strcmp(name, "src") == 0) {
+		if (sanitize_origin(v, origin, sizeof origin, NULL) < 0)
+			return refuse(w, "the src of <script> must be an http or https address: %s", v);
+		if (!origin_listed(w->scripts, origin))
+			return refuse(w, "the src of <script> is not from a declared script origin: "
+					 "declare %s for scripts first", origin);
+	} else if (strcmp(el, "img") == 0 && strcmp(name, "src") == 0) {
+		if (!site_path_ok(v) && (sanitize_origin(v, origin, sizeof origin, NULL) < 0 ||
+					 !origin_listed(w->images, origin)))
+			return refuse(w, "the src of <img> must be a path on this site or an address "
+					 "from a declared image origin: %s", v);
+	} else if (strcmp(name, "href") == 0) {
+		if (!site_path_ok(v) && sanitize_origin(v, origin, sizeof origin, NULL) < 0)
+			return refuse(w, "the href of <a> must be an http or https address or a path "
+					 "on this site: %s", v);
+	} else if (strcmp(name, "target") == 0 && strcmp(v, "_blank") != 0) {
+		return refuse(w, "the target of <a> may only be _blank");
+	} else if (strcmp(name, "loading") == 0 && strcmp(v, "lazy") != 0 && strcmp(v, "eager") != 0) {
+		return refuse(w, "the loading of <img> must be lazy or eager");
+	} else if (!attr_value_ok(name, v)) {
+		return refuse(w, "the value of %s on <%s> is not allowed: %s", name, el, v);
+	}
+	if (strcmp(name, "async") == 0 || strcmp(name, "defer") == 0) {
+		buf_printf(w->out, " %s", name);
+		return 0;
+	}
+	buf_printf(w->out, " %s=\"", name);
+	html_attr(w->out, v);
+	buf_putc(w->out, '"');
+	return 0;
+}
+
+static int slot_attrs(struct slot_walk *w, xmlNodePtr n, const struct el *e)
+{
+	int rc = 0, src = 0;
+	for (xmlAttrPtr a = n->properties; a && !rc; a = a->next) {
+		xmlChar *v = xmlNodeListGetString(n->doc, a->children, 1);
+		src |= strcmp((const char *)a->name, "src") == 0;
+		rc = a->ns ? refuse(w, "the attribute %s:%s on <%s> is not allowed", a->ns->prefix ?
+				    (const char *)a->ns->prefix : "", (const char *)a->name, e->name)
+			   : slot_attr(w, e, (const char *)a->name, v ? (const char *)v : "");
+		xmlFree(v);
+	}
+	if (!rc && !src && (strcmp(e->name, "script") == 0 || strcmp(e->name, "img") == 0))
+		return refuse(w, "<%s> needs a src", e->name);
+	return rc;
+}
+
+/* A script's content must be nothing but blanks: no inline code. */
+static int script_empty(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type != XML_COMMENT_NODE &&
+		    ((c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE) ||
+		     !blank((const char *)c->content)))
+			return 0;
+	return 1;
+}
+
+static int slot_emit(struct slot_walk *w, xmlNodePtr n, int depth)
+{
+	for (; n; n = n->next) {
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content)
+				html_text(w->out, (const char *)n->content);
+			continue;
+		}
+		if (n->type != XML_ELEMENT_NODE)
+			continue; /* comments, processing instructions: left out */
+		if (depth >= SANITIZE_DEPTH_MAX)
+			return refuse(w, "the HTML is nested too deeply");
+		const char *name = (const char *)n->name;
+		const struct el *e = slot_el(name);
+		if (!e)
+			return refuse(w, "the element <%s> is not allowed", name);
+		int script = strcmp(name, "script") == 0;
+		if (script && !script_empty(n))
+			return refuse(w, "inline script is not allowed: a <script> takes a src from a "
+					 "declared origin and nothing between its tags");
+		buf_printf(w->out, "<%s", name);
+		if (slot_attrs(w, n, e))
+			return 1;
+		buf_putc(w->out, '>');
+		if (e->flags & EL_VOID)
+			continue;
+		if (!script && slot_emit(w, n->children, depth + 1))
+			return 1;
+		buf_printf(w->out, "</%s>", name);
+	}
+	return 0;
+}
+
+int sanitize_slot(const char *html, size_t n, const char *script_origins, const char *img_origins,
+		  struct buf *out, char *err, size_t errlen)
+{
+	xmlDocPtr doc;
+	struct slot_walk w = { script_origins, img_origins, out, err, errlen };
+	if (errlen)
+		err[0] = '\0';
+	if (parse(html, n, &doc))
+		return -1;
+	if (!doc)
+		return 0;
+	/* what the parser moved into <head> comes first, judged the same way */
+	int rc = 0;
+	xmlNodePtr root = xmlDocGetRootElement(doc), body = body_of(doc);
+	for (xmlNodePtr c = root ? root->children : NULL; !rc && c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "head") == 0)
+			rc = slot_emit(&w, c->children, 0);
+	if (!rc && body)
+		rc = slot_emit(&w, body->children, 0);
+	xmlFreeDoc(doc);
+	return rc ? 1 : out->err ? -1 : 0;
 }

@@ -40,4 +40,32 @@ int sanitize_text(const char *html, size_t n, struct buf *out);
  * browser reads it (tabs and newlines ignored, leading spaces trimmed). */
 int sanitize_url_ok(const char *url);
 
+/*
+ * The strict allowlist of the ad and analytics slots (docs/slots.md):
+ * it refuses instead of cleaning. Allowed: div, span, p, a[href: http(s)
+ * or a path on this site, rel, target=_blank], img[src: a path on this
+ * site or http(s) from an image origin; alt, width, height, loading],
+ * ins and div with data-* attributes, br, em, strong, small, and
+ * <script src> (async, defer, data-*) with src from a script origin and
+ * no body; class, title, lang and dir everywhere; HTML comments are
+ * left out. script_origins and img_origins are space-separated lists of
+ * declared origins ("https://a.example https://b.example:8443"), as
+ * sanitize_origin writes them.
+ *
+ * 0 with the slot's HTML re-emitted from the parsed tree into out; 1
+ * when refused, with err naming the first offending element or
+ * attribute ("the attribute onclick on <img> is not allowed"); -1 when
+ * the parser fails or out is full.
+ */
+int sanitize_slot(const char *html, size_t n, const char *script_origins, const char *img_origins,
+		  struct buf *out, char *err, size_t errlen);
+
+/* The origin of an absolute http(s) URL, "scheme://host[:port]" with
+ * scheme and host in lower case, into out: its length, or -1 when url
+ * is not one (another scheme, no host, user info, a backslash, a port
+ * out of range, a host with characters no DNS name or address has).
+ * *rest (when not NULL) points where the origin ends in url: "", or a
+ * '/', '?' or '#'. */
+int sanitize_origin(const char *url, char *out, size_t cap, const char **rest);
+
 #endif

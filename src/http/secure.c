@@ -78,33 +78,61 @@ int secure_is_admin(const char *path)
 	       (path[6] == '\0' || path[6] == '/' || path[6] == '?');
 }
 
+#define CSP_TAIL "object-src 'none'; base-uri 'self'; form-action 'self'; "
 #define CSP_COMMON "default-src 'self'; img-src 'self' data: https:; style-src 'self'; " \
-		   "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-
-#define CSP_PUBLIC(frames) CSP_COMMON "frame-src " frames "; frame-ancestors 'self'"
+		   "script-src 'self'; " CSP_TAIL
+#define CSP_NONE CSP_COMMON "frame-src 'none'; frame-ancestors 'self'"
 
 /* The public policy in force: a string that is never freed once set, so
  * a worker that read the pointer may use it however long it takes. Each
- * policy ever set stays on `csp_kept` (an admin switching providers is
- * rare, and the same policy set again is found there, not made again). */
+ * policy ever set stays on `csp_kept` (an admin changing providers or
+ * origins is rare, and the same policy set again is found there, not
+ * made again). */
 struct csp_kept {
 	struct csp_kept *next;
 	char text[];
 };
 static struct csp_kept *csp_kept;
 static pthread_mutex_t csp_lock = PTHREAD_MUTEX_INITIALIZER;
-static _Atomic(const char *) csp_public = CSP_PUBLIC("'none'");
+static _Atomic(const char *) csp_public = CSP_NONE;
 
-int secure_set_frame_src(const char *sources)
+static int source_ok(const char *s)
 {
-	char text[1024];
-	int rc = 0;
-	for (const char *c = sources; *c; c++)
+	for (const char *c = s; *c; c++)
 		if (*c < 0x20 || *c > 0x7E || *c == ';' || *c == ',' || *c == '"')
+			return 0;
+	return 1;
+}
+
+/* " " followed by s, or "" for none. */
+static const char *more(const char *s)
+{
+	return s && *s ? " " : "";
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+int secure_set_public(const char *const src[SECURE_SRC__MAX])
+{
+	char text[8192];
+	int rc = 0;
+	for (int i = 0; i < SECURE_SRC__MAX; i++)
+		if (src[i] && !source_ok(src[i]))
 			rc = -1;
-	int n = rc ? -1 : snprintf(text, sizeof text, CSP_PUBLIC("%s"), sources);
+	const char *script = or_empty(src[SECURE_SRC_SCRIPT]), *img = or_empty(src[SECURE_SRC_IMG]),
+		   *connect = or_empty(src[SECURE_SRC_CONNECT]), *frame = or_empty(src[SECURE_SRC_FRAME]);
+	int n = rc ? -1
+		   : snprintf(text, sizeof text,
+			      "default-src 'self'; img-src 'self' data: https:%s%s; style-src 'self'; "
+			      "script-src 'self'%s%s; %s%s%s" CSP_TAIL "frame-src %s; "
+			      "frame-ancestors 'self'",
+			      more(img), img, more(script), script, *connect ? "connect-src 'self' " : "",
+			      connect, *connect ? "; " : "", *frame ? frame : "'none'");
 	if (n < 0 || (size_t)n >= sizeof text) {
-		snprintf(text, sizeof text, CSP_PUBLIC("'none'"));
+		snprintf(text, sizeof text, CSP_NONE);
 		rc = -1;
 	}
 	pthread_mutex_lock(&csp_lock);

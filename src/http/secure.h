@@ -31,17 +31,23 @@ int secure_https(const struct site *site, const char *peer, const char *proto);
 int secure_is_admin(const char *path);
 
 /* The Content-Security-Policy for a path: no inline script anywhere, and
- * frame-ancestors 'none' for the admin. Public pages carry a frame-src of
- * the sources secure_set_frame_src was given ('none' until then). */
+ * frame-ancestors 'none' for the admin, whose policy is fixed. Public
+ * pages carry the sources secure_set_public was given ('self' only, and
+ * frame-src 'none', until then). */
 const char *secure_csp(const char *path);
 
-/* The public pages' frame-src: the enabled embed providers' hosts,
- * space-separated (the application computes them: http/ knows no
- * provider). Called before serving and whenever an admin switches a
- * provider, while requests run: a policy once in force is never freed.
- * -1, with 'none' in force, for a list with characters a CSP source
- * cannot hold or one too long. */
-int secure_set_frame_src(const char *sources);
+/* The public pages' extra sources, one space-separated list per
+ * directive (NULL or "" for none): script-src and img-src get them after
+ * their own, connect-src is written only when it has some, frame-src is
+ * 'none' without any. The application computes them (the enabled embed
+ * providers' player hosts, the origins an admin declared for ad and
+ * analytics slots: http/ knows neither). Called before serving and after
+ * every change while requests run: a policy once in force is never
+ * freed. -1, with no extra source at all in force, for a list with
+ * characters a CSP source cannot hold or a policy too long. */
+enum secure_src { SECURE_SRC_SCRIPT, SECURE_SRC_IMG, SECURE_SRC_CONNECT, SECURE_SRC_FRAME,
+		  SECURE_SRC__MAX };
+int secure_set_public(const char *const src[SECURE_SRC__MAX]);
 
 #define SECURE_HSTS "max-age=31536000"
 

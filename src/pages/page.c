@@ -10,6 +10,9 @@
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../content/sitepage.h"
+#include "../content/slot.h"
+#include "../http/secure.h"
+#include "../store/store_slots.h"
 #include "../store/store_menu.h"
 #include "../store/store_redirect.h"
 #include "../util/log.h"
@@ -163,6 +166,37 @@ static struct tv *menu_tv(struct req *rq, enum menu_name m, const char *canonica
 	return tv_count(list) ? list : NULL;
 }
 
+/* The slots every public page shows ("slots": top, sidebar, footer; kept
+ * as sanitize_slot re-emitted them): an empty one is absent, so the theme
+ * writes no markup for it. None on the admin's pages. */
+static void slots_put(struct req *rq, struct tv *ctx)
+{
+	struct tv *o = tv_obj(rq->pool);
+	const char *html;
+	for (int i = 0; rq->store && !secure_is_admin(rq->path) && i < SLOT__MAX; i++)
+		if (i != SLOT_IN_ARTICLE &&
+		    store_slot_html(rq->store, rq->pool, slot_keys[i], &html) == STORE_OK && *html)
+			tv_put_html(o, slot_tpl_keys[i], html);
+	tv_put(ctx, "slots", o);
+}
+
+const char *page_in_article(struct req *rq, const char *body)
+{
+	const char *html = NULL, *para = NULL;
+	if (!body || !rq->store || secure_is_admin(rq->path) ||
+	    store_slot_html(rq->store, rq->pool, slot_keys[SLOT_IN_ARTICLE], &html) != STORE_OK ||
+	    !*html)
+		return body;
+	if (store_setting_get(rq->store, rq->pool, SLOT_PARAGRAPH_KEY, &para) != STORE_OK)
+		para = NULL;
+	struct buf b;
+	buf_init(&b, 0);
+	slot_insert(&b, body, html, slot_paragraph(para));
+	const char *out = b.err ? body : pool_strdup(rq->pool, buf_str(&b));
+	buf_release(&b);
+	return out;
+}
+
 static struct tv *ctx_common(struct req *rq, const char *title, const char *description,
 			     const char *canonical_path)
 {
@@ -207,6 +241,7 @@ static struct tv *ctx_common(struct req *rq, const char *title, const char *desc
 			}
 		}
 	tv_put(ctx, "nav", nav);
+	slots_put(rq, ctx);
 	tv_put_str(ctx, "css_url", rq->site->css_url);
 	tv_put_str(ctx, "page_title",
 		   title ? pool_cat(p, title, " – ", cfg->site_name, NULL) : cfg->site_name);

@@ -130,8 +130,8 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
 	put_extra(p, so, s, &x, &rq->site->zone);
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
-	tv_put_html(so, "body_html", body);
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);
+	tv_put_html(so, "body_html", page_in_article(rq, body));
 	tv_put(so, "tags", tags_tv(p, s));
 	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
 	tv_put(ctx, "story", so);

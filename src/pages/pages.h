@@ -124,6 +124,10 @@ void story_card_picture(struct pool *p, struct tv *o, const struct story *s, con
 /* A story's stored HTML as served: facades of providers not in `enabled`
  * (embed.h; the site's `embeds`, or 0 for a feed) become their links. */
 const char *page_body_html(struct pool *p, const char *html, unsigned enabled);
+/* A story's body with the in-article slot (content/slot.h) after the
+ * paragraph the admin chose, or at its end; the body itself when the slot
+ * is empty or the page is the admin's (a preview). */
+const char *page_in_article(struct req *rq, const char *body);
 /* ?page=N from the query: 1 when absent, 0 when not a page number. */
 unsigned long long page_number(const struct req *rq);
 

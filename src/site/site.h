@@ -63,7 +63,7 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen);
 
 /* The embed providers on now (a mask over embed_providers[]), and the one
  * field of a serving site that changes: set when the admin's Settings
- * switch a provider (admin_embeds_apply). */
+ * switch a provider (admin_csp_apply). */
 unsigned site_embeds(const struct site *s);
 void site_embeds_set(const struct site *s, unsigned mask);
 void site_release(struct site *s);

@@ -454,6 +454,17 @@ static const char *const schema_migrations[] = {
 	 * counts. */
 	"CREATE TABLE reads_top(rank INTEGER PRIMARY KEY, story_id INTEGER NOT NULL,"
 	" count INTEGER NOT NULL);",
+	/* Ad and analytics slots (issue 15, h-slots, store_slots.h): the
+	 * origins an admin declared for the public pages' CSP (uses: bits
+	 * 1 script, 2 image, 4 connect, 8 frame) and the audit log of every
+	 * change to slots or origins, with who made it. The slots' HTML is in
+	 * settings (slot_top, slot_in_article, slot_sidebar, slot_footer,
+	 * slot_paragraph). */
+	"CREATE TABLE slot_origins(origin TEXT PRIMARY KEY,"
+	" uses INTEGER NOT NULL CHECK(uses BETWEEN 1 AND 15), added_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	" user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+	" action TEXT NOT NULL, detail TEXT NOT NULL);",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -17,13 +17,15 @@ function launch() {
 
 // A page of a new context; errors thrown by the page's scripts go to `errors`.
 // bypassCSP: to inject a checker's script (axe) into our pages; javaScriptEnabled
-// false: a reader without JavaScript.
+// false: a reader without JavaScript; allowPorts: other local test servers
+// (an ad server's origin) the page may reach too.
 async function newPage(browser, srv, { width = 1280, height = 900, errors = null, bypassCSP = false,
-  javaScriptEnabled = true } = {}) {
+  javaScriptEnabled = true, allowPorts = [] } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, bypassCSP, javaScriptEnabled });
+  const ports = [srv.port, ...allowPorts].map(String);
   await context.route(/.*/, (route) => {
     const u = new URL(route.request().url());
-    if (u.protocol === 'data:' || (u.hostname === h.HOST && String(u.port) === String(srv.port))) return route.continue();
+    if (u.protocol === 'data:' || (u.hostname === h.HOST && ports.includes(String(u.port)))) return route.continue();
     return route.abort();
   });
   const page = await context.newPage();
