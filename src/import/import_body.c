@@ -13,6 +13,7 @@
 #include "import_int.h"
 #include "shortcodes.h"
 #include "wpautop.h"
+#include "wxr.h"
 #include "../content/sanitize.h"
 #include "../util/pool.h"
 #include "../util/str.h"
@@ -199,6 +200,24 @@ int import_body_convert(struct imp *im, const char *content, struct buf *html)
 	return rc ? -1 : 0;
 }
 
+int import_body_item(struct imp *im, struct pool *p, const struct wxr_item *it, const char **html,
+		     const char **text)
+{
+	struct buf h, t;
+	buf_init(&h, 0);
+	buf_init(&t, 0);
+	int rc = import_body_convert(im, it->content, &h) || sanitize_text(buf_str(&h), h.len, &t);
+	if (rc)
+		import_warn(im, "%s %s: the body could not be converted; imported empty",
+			    *it->post_type ? it->post_type : "post",
+			    it->post_id);
+	*html = rc ? "" : pool_strdup(p, buf_str(&h));
+	*text = rc ? "" : pool_strdup(p, buf_str(&t));
+	buf_release(&h);
+	buf_release(&t);
+	return rc ? -1 : 0;
+}
+
 /* sanitize_text, without the parser for text that has no markup. */
 int import_body_text(const char *s, struct buf *out)
 {
@@ -208,6 +227,15 @@ int import_body_text(const char *s, struct buf *out)
 	str_trim(&s, &n, str_is_xml_space);
 	buf_add(out, s, n);
 	return out->err ? -1 : 0;
+}
+
+const char *import_title_text(struct pool *p, const char *title)
+{
+	struct buf t;
+	buf_init(&t, 0);
+	const char *out = import_body_text(title, &t) ? title : pool_strdup(p, buf_str(&t));
+	buf_release(&t);
+	return out;
 }
 
 /* The first EXCERPT_CHARS of text, cut at a word, with an ellipsis. */

@@ -233,7 +233,8 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 void page_home(struct req *rq, struct resp *rs)
 {
 	struct listing l = { .path = "/" };
-	render_listing(rq, rs, &l);
+	if (!page_wp_home_query(rq, rs))
+		render_listing(rq, rs, &l);
 }
 
 static void not_found(struct req *rq, struct resp *rs, int rc, const char *what)

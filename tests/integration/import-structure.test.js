@@ -1,0 +1,109 @@
+'use strict';
+// A WordPress site's structure on import (issue 15): pages become static pages with their
+// hierarchy and old addresses; a post in several categories is listed in each section;
+// child categories become child sections; tags differing in case become one; a <guid>
+// never takes another post's /?p= address; the summary counts the redirects written.
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const h = require('./helpers');
+const w = require('./import-helpers');
+
+after(() => h.cleanupSites());
+
+const cd = (s) => `<![CDATA[${s}]]>`;
+const BASE = 'https://old.example';
+
+// A page item: its link is its WordPress path under the old site.
+function page({ id, slug, title, parent = 0, wpPath, status = 'publish', content = 'Page text.' }) {
+  return w.post({ id, slug, title, status, date: '2023-01-01 10:00:00', content, type: 'page' })
+    .replace(/<link>[^<]*<\/link>/, `<link>${BASE}/${wpPath || slug}/</link>`)
+    .replace(/<guid[^>]*>[^<]*<\/guid>/, `<guid isPermaLink="false">${BASE}/?page_id=${id}</guid>`)
+    .replace('</item>', `<wp:post_parent>${parent}</wp:post_parent></item>`);
+}
+
+const cat = (id, slug, name, parent = '') =>
+  `<wp:category><wp:term_id>${id}</wp:term_id><wp:category_nicename>${cd(slug)}</wp:category_nicename>` +
+  `<wp:category_parent>${cd(parent)}</wp:category_parent><wp:cat_name>${cd(name)}</wp:cat_name></wp:category>\n`;
+const inCat = (slug, name) => `<category domain="category" nicename="${slug}">${cd(name)}</category>`;
+const inTag = (slug, name) => `<category domain="post_tag" nicename="${slug}">${cd(name)}</category>`;
+
+function structureSite() {
+  const channel = cat(2, 'news', 'News') + cat(3, 'local', 'Local', 'news') + cat(4, 'sport', 'Sport') +
+    cat(5, 'culture', 'Culture');
+  const items = [
+    // a grandchild before its ancestors: placed once they are known
+    page({ id: 12, slug: 'history', title: 'History', parent: 11, wpPath: 'about/team/history' }),
+    page({ id: 10, slug: 'about', title: 'About us' }),
+    page({ id: 11, slug: 'team', title: 'The <em>team</em>', parent: 10, wpPath: 'about/team' }),
+    page({ id: 13, slug: 'search', title: 'Search tips' }),
+    page({ id: 14, slug: 'draft-page', title: 'Draft page', status: 'draft' }),
+    w.post({ id: 20, slug: 'multi', title: 'Filed twice', date: '2024-05-01 09:00:00', content: 'Multi body.',
+      terms: inCat('local', 'Local') + inCat('sport', 'Sport') + inTag('Election', 'Election') }),
+    w.post({ id: 21, slug: 'single', title: 'Filed once', date: '2024-05-02 09:00:00', content: 'Single body.',
+      terms: inCat('culture', 'Culture') + inTag('election', 'election') + inTag('ELECTION', 'ELECTION') }),
+    // a later post whose guid names post 20's old id: it must not take /?p=20
+    w.post({ id: 22, slug: 'copied', title: 'Copied', date: '2024-05-03 09:00:00', content: 'Copied body.' })
+      .replace(/<guid[^>]*>[^<]*<\/guid>/, `<guid isPermaLink="false">${BASE}/?p=20</guid>`),
+  ];
+  return w.wrap(channel + items.join(''));
+}
+
+describe('import: a WordPress site\'s structure', () => {
+  let dir, srv, report, q;
+  before(async () => {
+    dir = h.makeSite({ demo: false });
+    const file = path.join(h.tmpDir(), 'structure.xml');
+    fs.writeFileSync(file, structureSite());
+    const r = h.gzRun(['import', 'wordpress', file, '--site', dir], { timeout: 60000 });
+    assert.equal(r.status, 0, `import failed: ${r.stderr}`);
+    report = r.stdout;
+    const db = path.join(dir, 'gazette.db');
+    q = (sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const moved = async (from, to) => {
+    const r = await h.get(srv.url, from);
+    assert.equal(r.status, 301, `${from} answers 301 (got ${r.status})`);
+    assert.equal(r.headers.location, to, `${from} -> ${to}`);
+    const r2 = await h.get(srv.url, to);
+    assert.equal(r2.status, 200, `${to} answers 200`);
+    return r2;
+  };
+
+  test('pages become static pages, one level deep, never stories', async () => {
+    assert.equal(q("SELECT count(*) FROM stories WHERE slug IN ('about', 'team', 'history', 'search', 'draft-page')"), '0');
+    assert.equal(q('SELECT path FROM pages ORDER BY path'),
+      ['about', 'about/history', 'about/team', 'draft-page', 'search-page'].join('\n'));
+    assert.equal(q("SELECT status FROM pages WHERE path = 'draft-page'"), '0');
+    assert.match(report, /pages: 5 \(published: 4, draft: 1\)/);
+    const about = await h.get(srv.url, '/about');
+    assert.equal(about.status, 200);
+    assert.ok(h.textOf(about.body).includes('Page text.'));
+    const team = await h.get(srv.url, '/about/team');
+    assert.equal(team.status, 200);
+    assert.ok(!team.body.includes('&lt;em&gt;'), 'no literal tag in the title');
+    assert.match(team.body, /<title>The team\b/);
+    const home = await h.get(srv.url, '/');
+    for (const t of ['About us', 'Search tips', 'History']) assert.ok(!h.textOf(home.body).includes(t), `${t} not on the home page`);
+    const feed = await h.get(srv.url, '/feed');
+    assert.ok(!feed.body.includes('About us'), 'no page in the feed');
+  });
+
+  test('a page\'s old addresses answer 301: /slug/, /parent/child/, ?page_id=N', async () => {
+    assert.equal((await h.get(srv.url, '/about/')).status, 200, 'the same address, with its slash');
+    await moved('/?page_id=10', '/about');
+    await moved('/?page_id=11', '/about/team');
+    await moved('/team/', '/about/team');
+    await moved('/about/team/history/', '/about/history');
+    await moved('/history/', '/about/history');
+    await moved('/?page_id=12', '/about/history');
+    await moved('/?page_id=13', '/search-page');
+    const draft = await h.get(srv.url, '/?page_id=14');
+    assert.equal(draft.status, 404, 'a draft page has no public address');
+  });
+});
