@@ -24,10 +24,12 @@
 #include "../content/publish.h"
 #include "../content/readtime.h"
 #include "../content/sanitize.h"
+#include "../content/section.h"
 #include "../content/slug.h"
 #include "../store/store.h"
 #include "../store/store_import.h"
 #include "../store/store_redirect.h"
+#include "../store/store_section.h"
 #include "../util/pool.h"
 #include "../util/num.h"
 
@@ -326,16 +328,24 @@ static int on_category(struct imp *im, struct pool *p, const struct wxr_term *t)
 	}
 	const char *slug = import_slug(p, t->slug, t->name);
 	if (store_import_map_get(im->st, p, im->source, "section", t->slug, &id, NULL) != STORE_OK) {
+		/* a child category becomes a child section (WordPress lists
+		 * parents first); a section already there keeps its place */
 		struct section sec;
+		struct term_info *up = *t->parent ? cat_find(im, t->parent) : NULL;
+		const char *name = *t->name ? t->name : slug;
 		int existed = store_section_by_slug(im->st, p, slug, &sec) == STORE_OK;
-		if (store_section_put(im->st, *t->name ? t->name : slug, slug, 100, &id) ||
+		int rc = existed ? (id = sec.id, STORE_OK)
+				 : store_section_create(im->st, name, slug, "", up ? up->section_id : 0, &id);
+		if (rc == STORE_INVALID) /* the path would be too long: at the top */
+			rc = store_section_create(im->st, name, slug, "", 0, &id);
+		if (rc || store_section_get(im->st, p, id, &sec) ||
 		    store_import_map_put(im->st, im->source, "section", t->slug, id, ""))
 			return import_store_failed(im, "section");
 		if (!existed) {
 			im->count[N_SECTIONS]++;
 			im->changed = 1;
 		}
-		const char *to = pool_printf(p, "/section/%s", slug);
+		const char *to = section_url(p, sec.path);
 		const char *old = pool_printf(p, "/category/%s/", cat_path(im, p, t->slug));
 		if (import_redirect(im, p, old, to) ||
 		    import_redirect(im, p, pool_printf(p, "%sfeed/", old), pool_printf(p, "%s/feed", to)) ||
@@ -423,12 +433,30 @@ int import_status(struct imp *im, const struct wxr_item *it, enum story_status *
 	return 0;
 }
 
+/* The sections of an item besides its first (a post in several
+ * categories is listed in each). */
+struct more_sections {
+	long long *v;
+	size_t n;
+};
+
+static void more_add(struct more_sections *m, const struct story *s, long long id)
+{
+	for (size_t k = 0; k < m->n; k++)
+		if (m->v[k] == id)
+			return;
+	if (id != s->section.id)
+		m->v[m->n++] = id;
+}
+
 /* Section, tags and the hash input for an item's terms. */
 static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it, struct story *s,
-		      struct buf *hashin)
+		      struct more_sections *more, struct buf *hashin)
 {
 	s->tags = pool_alloc(p, (it->nterms + 1) * sizeof *s->tags);
 	s->ntags = 0;
+	more->v = pool_alloc(p, (it->nterms + 1) * sizeof *more->v);
+	more->n = 0;
 	for (size_t i = 0; i < it->nterms; i++) {
 		const struct wxr_item_term *t = &it->terms[i];
 		buf_printf(hashin, "%s:%s,", t->domain, t->nicename);
@@ -446,11 +474,11 @@ static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it,
 			}
 			if (!ti->section_id)
 				continue; /* uncategorized */
-			if (!s->section.id) {
+			if (!s->section.id)
 				s->section.id = ti->section_id;
-				continue;
-			}
-			im->count[N_EXTRA_CATS]++;
+			else
+				more_add(more, s, ti->section_id);
+			continue;
 		} else if (strcmp(t->domain, "post_tag") != 0) {
 			im->count[N_CUSTOM_TERMS]++;
 		}
@@ -620,7 +648,8 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	buf_printf(&hashin, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f", it->title,
 		   it->content, it->excerpt, it->status, it->post_date_gmt, it->post_date,
 		   it->post_name, it->creator, it->comment_status);
-	if (item_terms(im, p, it, &s, &hashin)) {
+	struct more_sections more;
+	if (item_terms(im, p, it, &s, &more, &hashin)) {
 		buf_release(&hashin);
 		return -1;
 	}
@@ -686,8 +715,10 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		import_names_add(&im->post_status, story_status_name(s.status));
 	}
 	im->changed = 1;
-	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
+	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash) ||
+	    store_import_story_sections(im->st, id, more.v, more.n))
 		return import_store_failed(im, "import map");
+	im->count[N_EXTRA_CATS] += more.n > 0;
 	if (import_pictures_featured(im, p, it, id))
 		return -1;
 	if (!known && import_sticky_pin(im, it, &s, id))

@@ -29,6 +29,9 @@ static const char SQL_STORY_UPDATE[] =
 	" section_id = NULLIF(?7, 0), author_id = ?8, status = ?9, published_at = ?10,"
 	" updated_at = ?11, reading_minutes = ?12, comments_open = ?13,"
 	" version = version + 1 WHERE id = ?1";
+static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
+static const char SQL_SECTION_ADD[] =
+	"INSERT OR IGNORE INTO story_sections(story_id, section_id) VALUES(?1, ?2)";
 static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links FROM users"
 	" ORDER BY id";
@@ -134,6 +137,23 @@ int store_import_story_update(struct store *st, const struct story *x)
 		return STORE_ERROR;
 	return store_touchf(st, "story:%lld", x->id) || store_touch(st, "list:home") ? STORE_ERROR
 										       : STORE_OK;
+}
+
+int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
+				size_t n)
+{
+	if (exec_id(st, SQL_SECTIONS_DEL, story_id, "story sections"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, SQL_SECTION_ADD);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, story_id);
+		sqlite3_bind_int64(s, 2, ids[i]);
+		if (exec_step(st, s, "story section") || store_touchf(st, "section:%lld", ids[i]))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 int store_import_touch_all(struct store *st)

@@ -40,6 +40,12 @@ int store_import_story_image(struct store *st, long long story_id, const char *p
 			     int height, long long bytes, long long media_id);
 /* Replaces a story's fields and tags (id from s->id), logging it. */
 int store_import_story_update(struct store *st, const struct story *s);
+/* Sets the sections story_id is listed in besides its own (a WordPress
+ * post filed in several categories): its section lists, feeds and
+ * front-page blocks show it, its address and breadcrumb stay its own
+ * section's. Logs section:ID of each. */
+int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
+				size_t n);
 /* Logs "site": every cached page may have changed. */
 int store_import_touch_all(struct store *st);
 

@@ -43,6 +43,9 @@ static const char SQL_SLUG_USED[] = "SELECT 1 FROM stories WHERE slug = ?1 AND i
 static const char SQL_TOUCH_INFO[] = "SELECT COALESCE(section_id, 0), author_id, status"
 				     " FROM stories WHERE id = ?1";
 static const char SQL_TAG_IDS[] = "SELECT tag_id FROM story_tags WHERE story_id = ?1";
+/* the sections a story is listed in besides its own (story_sections) */
+static const char SQL_MORE_SECTION_IDS[] =
+	"SELECT section_id FROM story_sections WHERE story_id = ?1";
 static const char SQL_COAUTHOR_IDS[] =
 	"SELECT user_id FROM story_coauthors WHERE story_id = ?1 ORDER BY position";
 static const char SQL_COAUTHORS_DEL[] = "DELETE FROM story_coauthors WHERE story_id = ?1";
@@ -247,8 +250,11 @@ static int touch_published(struct store *st, long long id)
 	    (section && store_touchf(st, "section:%lld", section)) ||
 	    store_touchf(st, "author:%lld", author))
 		return STORE_ERROR;
-	/* its tags' pages, and its co-authors' (which list it too) */
-	return touch_each(st, SQL_TAG_IDS, id, "tag") || touch_each(st, SQL_COAUTHOR_IDS, id, "author")
+	/* its tags' pages, its co-authors' and its other sections' (which
+	 * list it too) */
+	return touch_each(st, SQL_TAG_IDS, id, "tag") ||
+			       touch_each(st, SQL_COAUTHOR_IDS, id, "author") ||
+			       touch_each(st, SQL_MORE_SECTION_IDS, id, "section")
 		       ? STORE_ERROR
 		       : STORE_OK;
 }

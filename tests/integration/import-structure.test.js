@@ -106,4 +106,39 @@ describe('import: a WordPress site\'s structure', () => {
     const draft = await h.get(srv.url, '/?page_id=14');
     assert.equal(draft.status, 404, 'a draft page has no public address');
   });
+
+  test('a post in several categories is listed in each section, its address its first one\'s', async () => {
+    const story = await h.get(srv.url, '/2024/05/01/multi');
+    assert.equal(story.status, 200);
+    assert.ok(story.body.includes('href="/section/news/local"'), 'breadcrumb: its first category');
+    for (const sec of ['/section/news/local', '/section/news', '/section/sport']) {
+      const r = await h.get(srv.url, sec);
+      assert.equal(r.status, 200, sec);
+      assert.ok(r.body.includes('href="/2024/05/01/multi"'), `listed in ${sec}`);
+      const feed = await h.get(srv.url, `${sec}/feed`);
+      assert.ok(feed.body.includes('/2024/05/01/multi'), `in the feed of ${sec}`);
+    }
+    const culture = await h.get(srv.url, '/section/culture');
+    assert.ok(!culture.body.includes('/2024/05/01/multi'), 'not in a section it was not filed in');
+    assert.equal(q("SELECT count(*) FROM tags WHERE slug = 'sport'"), '0', 'a second category is no tag');
+    assert.match(report, /posts listed in more than one section: 1/);
+  });
+
+  test('a second section is kept when the story moves, and follows its section\'s moves', () => {
+    const id = q("SELECT id FROM stories WHERE slug = 'multi'");
+    const sport = q("SELECT id FROM sections WHERE slug = 'sport'");
+    const culture = q("SELECT id FROM sections WHERE slug = 'culture'");
+    q(`UPDATE stories SET section_id = ${culture} WHERE id = ${id}`);
+    assert.equal(q(`SELECT count(*) FROM section_stories WHERE story_id = ${id} AND section_id = ${sport}`), '1');
+    q(`UPDATE sections SET parent_id = ${culture}, path = 'culture/sport' WHERE id = ${sport}`);
+    assert.equal(q(`SELECT group_concat(section_id) FROM (SELECT section_id FROM section_stories WHERE story_id = ${id} ORDER BY section_id)`),
+      [culture, sport].map(Number).sort((a, b) => a - b).join(','), 'culture (its own and sport\'s parent), sport');
+  });
+
+  test('child categories become child sections; /category/a/b/ goes to the child', async () => {
+    assert.equal(q("SELECT path FROM sections WHERE slug = 'local'"), 'news/local');
+    await moved('/category/news/local/', '/section/news/local');
+    await moved('/category/news/local/feed/', '/section/news/local/feed');
+    await moved('/?cat=3', '/section/news/local');
+  });
 });

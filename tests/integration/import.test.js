@@ -278,7 +278,7 @@ describe('gazette import wordpress: real-world content', () => {
     assert.match(report, /sticky posts .*: 1/);
     assert.match(report, /other post types: 1 \(nav_menu_item: 1\)/);
     assert.match(report, /custom taxonomy terms kept as tags: 1/);
-    assert.equal(q("SELECT new_path FROM redirects WHERE old_path = '/category/news/local/'"), '/section/local');
+    assert.equal(q("SELECT new_path FROM redirects WHERE old_path = '/category/news/local/'"), '/section/news/local');
     assert.equal(q("SELECT count(*) FROM tags WHERE slug = 'thriller'"), '1');
   });
 
