@@ -122,26 +122,42 @@ const char *import_old_path(struct imp *im, struct pool *p, const char *url)
 	return NULL;
 }
 
-int import_redirect(struct imp *im, struct pool *p, const char *from, const char *to)
+/* Writes from -> to; with weak, only when from has no redirect yet. */
+static int redirect_one(struct imp *im, struct pool *p, const char *from, const char *to, int weak)
+{
+	const char *was;
+	if (weak && store_redirect_get(im->st, p, from, &was) == STORE_OK)
+		return 0;
+	return store_redirect_put(im->st, from, to) ? import_store_failed(im, "redirect") : 0;
+}
+
+static int redirect_pair(struct imp *im, struct pool *p, const char *from, const char *to, int weak)
 {
 	if (!from || !*from || from[0] != '/' || strcmp(from, to) == 0 || strlen(from) > 2000)
 		return 0;
 	size_t tl = strlen(to);
 	if (strncmp(from, to, tl) == 0 && strcmp(from + tl, "/") == 0)
 		return 0; /* the router already serves the trailing-slash form */
-	if (store_redirect_put(im->st, from, to))
-		return import_store_failed(im, "redirect");
-	im->count[N_REDIRECTS]++;
+	if (redirect_one(im, p, from, to, weak))
+		return -1;
 	size_t n = strlen(from);
 	if (strchr(from, '?') || n < 2)
 		return 0;
 	const char *alt = from[n - 1] == '/' ? pool_strndup(p, from, n - 1) : pool_printf(p, "%s/", from);
-	if (strcmp(alt, to) == 0)
-		return 0;
-	if (store_redirect_put(im->st, alt, to))
-		return import_store_failed(im, "redirect");
-	im->count[N_REDIRECTS]++;
-	return 0;
+	return strcmp(alt, to) == 0 ? 0 : redirect_one(im, p, alt, to, weak);
+}
+
+int import_redirect(struct imp *im, struct pool *p, const char *from, const char *to)
+{
+	return redirect_pair(im, p, from, to, 0);
+}
+
+/* A redirect that never takes an address another item owns: an item's
+ * <guid> may name another post's /?p=N (a copied or re-imported post),
+ * whose own redirect, written before or after, wins. */
+static int redirect_weak(struct imp *im, struct pool *p, const char *from, const char *to)
+{
+	return redirect_pair(im, p, from, to, 1);
 }
 
 const char *import_hash(struct pool *p, const char *const *parts, size_t n)
@@ -365,9 +381,17 @@ static int tag_id(struct imp *im, struct pool *p, const char *wp_slug, const cha
 	if (store_import_map_get(im->st, p, im->source, "tag", wp_slug, id, NULL) == STORE_OK)
 		return 0;
 	struct tag t;
-	int existed = store_tag_by_slug(im->st, p, slug, &t) == STORE_OK;
-	if (store_tag_put(im->st, *name ? name : slug, slug, id) ||
-	    store_import_map_put(im->st, im->source, "tag", wp_slug, *id, ""))
+	/* tags that differ only in case ("Election", "election") are one
+	 * tag, the first spelling met; the others' addresses lead to it */
+	int rc = *name ? store_import_tag_by_name(im->st, p, name, &t) : STORE_NOTFOUND;
+	int existed = rc == STORE_OK;
+	if (existed)
+		*id = t.id, slug = t.slug;
+	else if (rc == STORE_NOTFOUND) {
+		existed = store_tag_by_slug(im->st, p, slug, &t) == STORE_OK;
+		rc = store_tag_put(im->st, *name ? name : slug, slug, id);
+	}
+	if (rc || store_import_map_put(im->st, im->source, "tag", wp_slug, *id, ""))
 		return import_store_failed(im, "tag");
 	if (!existed) {
 		im->count[N_TAGS]++;
@@ -600,7 +624,7 @@ static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item
 	const char *guid = import_old_path(im, p, it->guid);
 	const char *q = pool_printf(p, "/?p=%s", it->post_id);
 	if (import_redirect(im, p, link, to) || import_redirect(im, p, q, to) ||
-	    (guid && strchr(guid, '?') && import_redirect(im, p, guid, to)))
+	    (guid && strchr(guid, '?') && redirect_weak(im, p, guid, to)))
 		return -1;
 	if (link && strchr(link, '?') == NULL) {
 		size_t n = strlen(link);
@@ -847,6 +871,7 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	if (o->media_dir)
 		import_media_clean_stale(o->media_dir);
 	char xerr[400];
+	long long redirects0 = 0;
 	struct wxr_handler h1 = { &im, p1_channel, NULL, NULL, p1_item, NULL };
 	double t0 = import_now();
 	int rc = wxr_read_file(path, &h1, xerr, sizeof xerr);
@@ -857,10 +882,18 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		if (store_begin(st)) {
 			import_store_failed(&im, "begin");
 			rc = WXR_ERROR;
+		} else if (store_import_redirect_count(st, &redirects0)) {
+			import_store_failed(&im, "redirects");
+			rc = WXR_ERROR;
 		} else
 			rc = wxr_read_file(path, &h2, xerr, sizeof xerr);
 		if (rc == WXR_OK && import_pages_finish(&im))
 			rc = WXR_ERROR;
+		/* the summary counts the rows written, not the calls made (a
+		 * path written twice, a redirect already there) */
+		long long redirects1 = 0;
+		if (rc == WXR_OK && store_import_redirect_count(st, &redirects1) == 0)
+			im.count[N_REDIRECTS] = (size_t)(redirects1 > redirects0 ? redirects1 - redirects0 : 0);
 	}
 	if (rc == WXR_ERROR && !im.failed)
 		snprintf(err, errlen, "%s:%s", path, xerr);

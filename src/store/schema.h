@@ -471,6 +471,10 @@ static const char *const schema_migrations[] = {
 	" JOIN sections a ON a.id = d.id OR (a.path != ''"
 	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
 	" WHERE s.id = OLD.story_id; END;",
+	/* Tags by name whatever the case (issue 15, h-wpin,
+	 * store_import_tag_by_name): WordPress tags that differ only in case
+	 * ("Election", "election") become one tag on import. */
+	"CREATE INDEX tags_name_nocase ON tags(name COLLATE NOCASE);",
 	/* New migrations go here, at the end, one string each. */
 };
 

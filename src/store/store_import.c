@@ -32,6 +32,9 @@ static const char SQL_STORY_UPDATE[] =
 static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
 static const char SQL_SECTION_ADD[] =
 	"INSERT OR IGNORE INTO story_sections(story_id, section_id) VALUES(?1, ?2)";
+static const char SQL_TAG_BY_NAME[] =
+	"SELECT id, name, slug FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
+static const char SQL_REDIRECT_COUNT[] = "SELECT count(*) FROM redirects";
 static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links FROM users"
 	" ORDER BY id";
@@ -154,6 +157,20 @@ int store_import_story_sections(struct store *st, long long story_id, const long
 			return STORE_ERROR;
 	}
 	return STORE_OK;
+}
+
+int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out)
+{
+	sqlite3_stmt *s = stmt(st, SQL_TAG_BY_NAME);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, name);
+	return one(st, p, s, row_tag, out);
+}
+
+int store_import_redirect_count(struct store *st, long long *n)
+{
+	return int_row(st, SQL_REDIRECT_COUNT, 0, n, "redirect count");
 }
 
 int store_import_touch_all(struct store *st)

@@ -46,6 +46,12 @@ int store_import_story_update(struct store *st, const struct story *s);
  * section's. Logs section:ID of each. */
 int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
 				size_t n);
+/* The oldest tag named name, whatever the case of its ASCII letters:
+ * STORE_OK, STORE_NOTFOUND. */
+int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out);
+/* How many redirects the site has (the import's summary counts those
+ * it added). */
+int store_import_redirect_count(struct store *st, long long *n);
 /* Logs "site": every cached page may have changed. */
 int store_import_touch_all(struct store *st);
 

@@ -41,9 +41,9 @@ function structureSite() {
     page({ id: 13, slug: 'search', title: 'Search tips' }),
     page({ id: 14, slug: 'draft-page', title: 'Draft page', status: 'draft' }),
     w.post({ id: 20, slug: 'multi', title: 'Filed twice', date: '2024-05-01 09:00:00', content: 'Multi body.',
-      terms: inCat('local', 'Local') + inCat('sport', 'Sport') + inTag('Election', 'Election') }),
+      terms: inCat('local', 'Local') + inCat('sport', 'Sport') + inTag('election', 'Election') }),
     w.post({ id: 21, slug: 'single', title: 'Filed once', date: '2024-05-02 09:00:00', content: 'Single body.',
-      terms: inCat('culture', 'Culture') + inTag('election', 'election') + inTag('ELECTION', 'ELECTION') }),
+      terms: inCat('culture', 'Culture') + inTag('election-2', 'election') + inTag('election-3', 'ELECTION') }),
     // a later post whose guid names post 20's old id: it must not take /?p=20
     w.post({ id: 22, slug: 'copied', title: 'Copied', date: '2024-05-03 09:00:00', content: 'Copied body.' })
       .replace(/<guid[^>]*>[^<]*<\/guid>/, `<guid isPermaLink="false">${BASE}/?p=20</guid>`),
@@ -133,6 +133,38 @@ describe('import: a WordPress site\'s structure', () => {
     q(`UPDATE sections SET parent_id = ${culture}, path = 'culture/sport' WHERE id = ${sport}`);
     assert.equal(q(`SELECT group_concat(section_id) FROM (SELECT section_id FROM section_stories WHERE story_id = ${id} ORDER BY section_id)`),
       [culture, sport].map(Number).sort((a, b) => a - b).join(','), 'culture (its own and sport\'s parent), sport');
+  });
+
+  test('tags that differ only in case are one tag, the first spelling; the others\' addresses 301', async () => {
+    assert.equal(q("SELECT name || '|' || slug FROM tags WHERE name LIKE 'election'"), 'Election|election');
+    const r = await h.get(srv.url, '/tag/election');
+    assert.ok(r.body.includes('href="/2024/05/01/multi"') && r.body.includes('href="/2024/05/02/single"'), 'both stories');
+    await moved('/tag/election-2/', '/tag/election');
+    await moved('/tag/election-3/', '/tag/election');
+    await moved('/?tag=election-3', '/tag/election');
+  });
+
+  test('a later item\'s <guid> never takes another post\'s /?p=N; the summary counts the rows written', async () => {
+    await moved('/?p=20', '/2024/05/01/multi');
+    await moved('/?p=22', '/2024/05/03/copied');
+    const m = /redirects: (\d+)/.exec(report);
+    assert.ok(m, report);
+    assert.equal(m[1], q('SELECT count(*) FROM redirects'));
+  });
+
+  test('WordPress list addresses: /?s=, /page/N/, /?paged=N; an unknown /?p=N is 404', async () => {
+    let r = await h.get(srv.url, '/?s=caf%C3%A9+bar');
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/search?q=caf%C3%A9+bar');
+    r = await h.get(srv.url, '/page/2/');
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/?page=2');
+    r = await h.get(srv.url, '/?paged=3');
+    assert.equal(r.headers.location, '/?page=3');
+    for (const u of ['/?p=999', '/?page_id=999', '/?cat=999']) {
+      r = await h.get(srv.url, u);
+      assert.equal(r.status, 404, `${u} answers 404`);
+    }
   });
 
   test('child categories become child sections; /category/a/b/ goes to the child', async () => {
