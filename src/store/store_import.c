@@ -77,14 +77,21 @@ int store_import_map_put(struct store *st, const char *source, const char *kind,
 	return exec_step(st, s, "import map put");
 }
 
+/* The row sql returns for text (?1), through row into out. */
+static int one_by_text(struct store *st, struct pool *p, const char *sql, const char *text,
+		       row_fn row, void *out)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, text);
+	return one(st, p, s, row, out);
+}
+
 int store_import_user_by_email(struct store *st, struct pool *p, const char *email,
 			       struct author *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_BY_EMAIL);
-	if (!s)
-		return STORE_ERROR;
-	bind_text(s, 1, email);
-	return one(st, p, s, row_author, out);
+	return one_by_text(st, p, SQL_USER_BY_EMAIL, email, row_author, out);
 }
 
 int store_import_user_slug_taken(struct store *st, const char *slug)
@@ -161,11 +168,7 @@ int store_import_story_sections(struct store *st, long long story_id, const long
 
 int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TAG_BY_NAME);
-	if (!s)
-		return STORE_ERROR;
-	bind_text(s, 1, name);
-	return one(st, p, s, row_tag, out);
+	return one_by_text(st, p, SQL_TAG_BY_NAME, name, row_tag, out);
 }
 
 int store_import_redirect_count(struct store *st, long long *n)
