@@ -725,7 +725,11 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	struct buf ex;
 	buf_init(&ex, 0);
 	import_body_text(it->excerpt, &ex);
-	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_excerpt(p, s.body_md);
+	/* no excerpt: <!--more-->'s summary, else the opening paragraph (the
+	 * story page does not repeat an excerpt that opens the body) */
+	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_teaser(p, it->content);
+	if (!s.excerpt)
+		s.excerpt = import_body_excerpt(p, s.body_md);
 	buf_release(&ex);
 	if (known) {
 		s.id = id;

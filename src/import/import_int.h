@@ -253,6 +253,10 @@ const char *import_title_text(struct pool *p, const char *title);
  * by the sanitizer when there is any, white space trimmed. -1 on error. */
 int import_body_text(const char *s, struct buf *out);
 
+/* The summary WordPress's <!--more--> marks: the plain text of content
+ * before it; NULL when content has none (or nothing before it). */
+const char *import_body_teaser(struct pool *p, const char *content);
+
 /* An excerpt for a story without one: the first paragraph of text, cut
  * at a word past 240 bytes with an ellipsis. Allocated from p. */
 const char *import_body_excerpt(struct pool *p, const char *text);

@@ -47,6 +47,14 @@ function structureSite() {
     // a later post whose guid names post 20's old id: it must not take /?p=20
     w.post({ id: 22, slug: 'copied', title: 'Copied', date: '2024-05-03 09:00:00', content: 'Copied body.' })
       .replace(/<guid[^>]*>[^<]*<\/guid>/, `<guid isPermaLink="false">${BASE}/?p=20</guid>`),
+    w.post({ id: 23, slug: 'no-excerpt', title: 'No excerpt', date: '2024-05-04 09:00:00',
+      content: 'Opening paragraph of the post.\n\nSecond paragraph.' }),
+    w.post({ id: 24, slug: 'teaser', title: 'Teaser', date: '2024-05-05 09:00:00',
+      content: 'The teaser line.<!--more-->\n\nRest of the story.<!--nextpage-->Page two begins.' }),
+    w.post({ id: 25, slug: 'styled', title: 'The <em>big</em> &amp; <strong>bold</strong> day',
+      date: '2024-05-06 09:00:00', content: 'Styled body.' }),
+    w.post({ id: 26, slug: 'caf%c3%a9-news', title: 'Café news', date: '2024-05-07 09:00:00', content: 'Coffee.' }),
+    w.post({ id: 27, slug: '%d8%a7%d8%b1%d8%af%d9%88', title: 'اردو', date: '2024-05-08 09:00:00', content: 'Urdu.' }),
   ];
   return w.wrap(channel + items.join(''));
 }
@@ -165,6 +173,45 @@ describe('import: a WordPress site\'s structure', () => {
       r = await h.get(srv.url, u);
       assert.equal(r.status, 404, `${u} answers 404`);
     }
+  });
+
+  test('no WordPress excerpt: the opening paragraph is not repeated above the body; <!--more--> marks the summary', async () => {
+    let r = await h.get(srv.url, '/2024/05/04/no-excerpt');
+    assert.equal(r.status, 200);
+    assert.ok(!r.body.includes('class="standfirst"'), 'no standfirst');
+    assert.equal(h.textOf(r.body).split('Opening paragraph of the post.').length - 1, 1, 'the opening shown once');
+    assert.equal(q("SELECT excerpt FROM stories WHERE slug = 'teaser'"), 'The teaser line.');
+    r = await h.get(srv.url, '/2024/05/05/teaser');
+    assert.ok(!r.body.includes('class="standfirst"'), 'no standfirst');
+    const home = await h.get(srv.url, '/');
+    assert.ok(home.body.includes('The teaser line.'), 'the summary on the home page');
+    assert.ok(!home.body.includes('Rest of the story.'), 'and not what follows <!--more-->');
+  });
+
+  test('<!--nextpage--> becomes a visible page break', async () => {
+    const r = await h.get(srv.url, '/2024/05/05/teaser');
+    assert.match(r.body, /Rest of the story\.<\/p>\s*<hr>\s*<p>Page two begins\./);
+    assert.ok(!r.body.includes('nextpage'));
+  });
+
+  test('HTML in a title shows as text, never as literal tags: page, <title>, lists, feeds', async () => {
+    assert.equal(q("SELECT title FROM stories WHERE slug = 'styled'"), 'The big & bold day');
+    for (const u of ['/2024/05/06/styled', '/', '/feed', '/feed.atom', '/feed.json']) {
+      const r = await h.get(srv.url, u);
+      assert.ok(!/&lt;(em|strong)|<(em|strong)>big|\\u003cem/.test(r.body), `${u}: no literal tags`);
+      assert.ok(/The big &(amp;)? bold day|The big \\u0026 bold day/.test(r.body), `${u}: the title as text`);
+    }
+    const page = await h.get(srv.url, '/2024/05/06/styled');
+    assert.match(page.body, /<title>The big &amp; bold day/);
+  });
+
+  test('percent-encoded old addresses match in either case; Location carries percent-encoded UTF-8', async () => {
+    await moved('/2024/05/caf%c3%a9-news/', '/2024/05/07/cafe-news');
+    await moved('/2024/05/caf%C3%A9-news/', '/2024/05/07/cafe-news');
+    await moved('/caf%C3%A9-news/', '/2024/05/07/cafe-news');
+    const urdu = '/2024/05/08/%D8%A7%D8%B1%D8%AF%D9%88';
+    await moved('/?p=27', urdu);
+    await moved('/2024/05/%D8%A7%D8%B1%D8%AF%D9%88/', urdu);
   });
 
   test('child categories become child sections; /category/a/b/ goes to the child', async () => {
