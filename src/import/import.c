@@ -473,19 +473,45 @@ static void more_add(struct more_sections *m, const struct story *s, long long i
 		m->v[m->n++] = id;
 }
 
-/* Section, tags and the hash input for an item's terms. */
+/* The logins of a co-author plugin's terms (Co-Authors Plus: taxonomy
+ * "author", the term's name the user's login, its slug "cap-NAME"), in
+ * byline order. */
+struct bylines {
+	const char **login;
+	size_t n;
+};
+
+static void byline_add(struct bylines *b, const struct wxr_item_term *t)
+{
+	const char *login = *t->name ? t->name : t->nicename;
+	if (!*t->name && strncmp(login, "cap-", 4) == 0)
+		login += 4;
+	for (size_t k = 0; k < b->n; k++)
+		if (strcmp(b->login[k], login) == 0)
+			return;
+	if (*login)
+		b->login[b->n++] = login;
+}
+
+/* Section, tags, co-authors and the hash input for an item's terms. */
 static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it, struct story *s,
-		      struct more_sections *more, struct buf *hashin)
+		      struct more_sections *more, struct bylines *by, struct buf *hashin)
 {
 	s->tags = pool_alloc(p, (it->nterms + 1) * sizeof *s->tags);
 	s->ntags = 0;
 	more->v = pool_alloc(p, (it->nterms + 1) * sizeof *more->v);
 	more->n = 0;
+	by->login = pool_alloc(p, (it->nterms + 1) * sizeof *by->login);
+	by->n = 0;
 	for (size_t i = 0; i < it->nterms; i++) {
 		const struct wxr_item_term *t = &it->terms[i];
 		buf_printf(hashin, "%s:%s,", t->domain, t->nicename);
 		if (strcmp(t->domain, "post_format") == 0) {
 			import_names_add(&im->taxonomies, "post_format (ignored)");
+			continue;
+		}
+		if (strcmp(t->domain, "author") == 0) {
+			byline_add(by, t);
 			continue;
 		}
 		if (strcmp(t->domain, "category") == 0) {
@@ -673,7 +699,8 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		   it->content, it->excerpt, it->status, it->post_date_gmt, it->post_date,
 		   it->post_name, it->creator, it->comment_status);
 	struct more_sections more;
-	if (item_terms(im, p, it, &s, &more, &hashin)) {
+	struct bylines by;
+	if (item_terms(im, p, it, &s, &more, &by, &hashin)) {
 		buf_release(&hashin);
 		return -1;
 	}
@@ -693,9 +720,22 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		return import_comments(im, p, it, id);
 	}
 	/* author */
-	const char *login = *it->creator ? it->creator : "wordpress";
+	/* author: the co-author plugin's first, else WordPress's own */
+	const char *login = by.n ? by.login[0] : *it->creator ? it->creator : "wordpress";
+	long long *coauthors = pool_alloc(p, (by.n + 1) * sizeof *coauthors);
+	size_t ncoauthors = 0;
 	if (user_for(im, p, login, "", login, &s.author.id))
 		return -1;
+	for (size_t i = 1; i < by.n; i++) {
+		long long uid;
+		if (user_for(im, p, by.login[i], "", by.login[i], &uid))
+			return -1;
+		int dup = uid == s.author.id; /* two logins, one e-mail: one person */
+		for (size_t k = 0; k < ncoauthors; k++)
+			dup |= coauthors[k] == uid;
+		if (!dup)
+			coauthors[ncoauthors++] = uid;
+	}
 	s.published_at = item_date(it->post_date_gmt, it->post_date);
 	if (s.published_at < 0) {
 		s.published_at = (long long)time(NULL);
@@ -744,7 +784,8 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	}
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash) ||
-	    store_import_story_sections(im->st, id, more.v, more.n))
+	    store_import_story_sections(im->st, id, more.v, more.n) ||
+	    store_import_story_coauthors(im->st, id, coauthors, ncoauthors))
 		return import_store_failed(im, "import map");
 	im->count[N_EXTRA_CATS] += more.n > 0;
 	if (import_pictures_featured(im, p, it, id))

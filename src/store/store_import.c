@@ -166,6 +166,17 @@ int store_import_story_sections(struct store *st, long long story_id, const long
 	return STORE_OK;
 }
 
+int store_import_story_coauthors(struct store *st, long long story_id, const long long *ids,
+				 size_t n)
+{
+	if (story_coauthors_set(st, story_id, ids, n))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (store_touchf(st, "author:%lld", ids[i]))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
 int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out)
 {
 	return one_by_text(st, p, SQL_TAG_BY_NAME, name, row_tag, out);

@@ -46,6 +46,10 @@ int store_import_story_update(struct store *st, const struct story *s);
  * section's. Logs section:ID of each. */
 int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
 				size_t n);
+/* Sets a story's co-authors (after its first author), in byline order
+ * (co-author plugin terms); logs author:ID of each. */
+int store_import_story_coauthors(struct store *st, long long story_id, const long long *ids,
+				 size_t n);
 /* The oldest tag named name, whatever the case of its ASCII letters:
  * STORE_OK, STORE_NOTFOUND. */
 int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out);

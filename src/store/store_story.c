@@ -259,7 +259,7 @@ static int touch_published(struct store *st, long long id)
 		       : STORE_OK;
 }
 
-static int coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
+int story_coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
 {
 	if (exec_id(st, SQL_COAUTHORS_DEL, id, "co-authors"))
 		return STORE_ERROR;
@@ -352,7 +352,7 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	int rc = store_story_insert(st, &e->s, id);
 	if (rc)
 		return rc;
-	if (coauthors_set(st, *id, e->coauthors, e->ncoauthors))
+	if (story_coauthors_set(st, *id, e->coauthors, e->ncoauthors))
 		return STORE_ERROR;
 	for (size_t i = 0; e->s.status == STORY_PUBLISHED && i < e->ncoauthors; i++)
 		if (store_touchf(st, "author:%lld", e->coauthors[i]))
@@ -431,7 +431,7 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 		return rc;
 	}
 	if (story_tags_set(st, e->s.id, e->s.tags, e->s.ntags) ||
-	    coauthors_set(st, e->s.id, e->coauthors, e->ncoauthors) || touch_published(st, e->s.id))
+	    story_coauthors_set(st, e->s.id, e->coauthors, e->ncoauthors) || touch_published(st, e->s.id))
 		return STORE_ERROR;
 	return revision_add(st, e->s.id, user_id, changed);
 }

@@ -55,6 +55,9 @@ function structureSite() {
       date: '2024-05-06 09:00:00', content: 'Styled body.' }),
     w.post({ id: 26, slug: 'caf%c3%a9-news', title: 'Café news', date: '2024-05-07 09:00:00', content: 'Coffee.' }),
     w.post({ id: 27, slug: '%d8%a7%d8%b1%d8%af%d9%88', title: 'اردو', date: '2024-05-08 09:00:00', content: 'Urdu.' }),
+    w.post({ id: 28, slug: 'two-bylines', title: 'Two bylines', date: '2024-05-09 09:00:00', content: 'Shared.',
+      terms: `<category domain="author" nicename="cap-zed">${cd('zed')}</category>` +
+        `<category domain="author" nicename="cap-amy">${cd('amy')}</category>` }),
   ];
   return w.wrap(channel + items.join(''));
 }
@@ -212,6 +215,16 @@ describe('import: a WordPress site\'s structure', () => {
     const urdu = '/2024/05/08/%D8%A7%D8%B1%D8%AF%D9%88';
     await moved('/?p=27', urdu);
     await moved('/2024/05/%D8%A7%D8%B1%D8%AF%D9%88/', urdu);
+  });
+
+  test('co-author plugin terms become the story\'s authors, in order', async () => {
+    const r = await h.get(srv.url, '/2024/05/09/two-bylines');
+    assert.equal(r.status, 200);
+    const zed = r.body.indexOf('href="/author/zed"'), amy = r.body.indexOf('href="/author/amy"');
+    assert.ok(zed > 0 && amy > zed, 'By zed and amy, in the plugin\'s order');
+    assert.equal(q("SELECT count(*) FROM tags WHERE slug IN ('zed', 'amy', 'cap-zed', 'cap-amy')"), '0', 'no tags');
+    const amyPage = await h.get(srv.url, '/author/amy');
+    assert.ok(amyPage.body.includes('href="/2024/05/09/two-bylines"'), 'listed on the co-author\'s page');
   });
 
   test('child categories become child sections; /category/a/b/ goes to the child', async () => {
