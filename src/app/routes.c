@@ -148,6 +148,11 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
 	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
 	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
+	/* date archives (/2024, /2024/05, /2024/05/08): a static page's name
+	 * is never digits only */
+	{ HTTP_GET, "/#year", page_archive, 0, "page before after" },
+	{ HTTP_GET, "/#year/#month", page_archive, 0, "page before after" },
+	{ HTTP_GET, "/#year/#month/#day", page_archive, 0, "page before after" },
 	/* WordPress's /page/N/ (page_wp.c); "page" is no static page's name */
 	{ HTTP_GET, "/page/:n", page_wp_paged, 0, "" },
 	/* static pages (/about, /about/team): after every fixed row, which

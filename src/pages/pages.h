@@ -24,6 +24,9 @@ void page_tag(struct req *rq, struct resp *rs);
 void page_author(struct req *rq, struct resp *rs);
 void page_static(struct req *rq, struct resp *rs);
 void page_media(struct req *rq, struct resp *rs);
+/* A date archive (page_list.c): /YYYY, /YYYY/MM or /YYYY/MM/DD, the
+ * stories published then in the site's time zone, newest first. */
+void page_archive(struct req *rq, struct resp *rs);
 /* WordPress's own list addresses on an imported site (page_wp.c):
  * page_home hands it its request first; 1 when answered (a 301 to the
  * search, a page of the list or a date archive; a 404 for an id no

@@ -234,3 +234,57 @@ describe('import: a WordPress site\'s structure', () => {
     await moved('/?cat=3', '/section/news/local');
   });
 });
+
+describe('date archives (/YYYY/, /YYYY/MM/, /YYYY/MM/DD/), dated as story addresses are', () => {
+  let srv;
+  before(async () => {
+    const dir = h.makeSite({ demo: false, conf: { per_page: 2, timezone: 'Asia/Karachi' } });
+    const items = [
+      ['a', '2024-05-02 09:00:00'], ['b', '2024-05-10 09:00:00'], ['c', '2024-05-20 09:00:00'],
+      // 21:00 UTC on 31 May is 1 June in Karachi (UTC+5); its address says 31 May
+      ['late', '2024-05-31 21:00:00'], ['old', '2023-02-01 09:00:00'],
+    ].map(([slug, date], i) => w.post({ id: 40 + i, slug, title: `Story ${slug}`, date, content: `Body ${slug}.` }));
+    const file = path.join(h.tmpDir(), 'dates.xml');
+    fs.writeFileSync(file, w.wrap(items.join('')));
+    const r = h.gzRun(['import', 'wordpress', file, '--site', dir], { timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const links = (body) => [...body.matchAll(/href="(\/20\d\d\/\d\d\/\d\d\/[a-z]+)"/g)].map((m) => m[1])
+    .filter((v, i, a) => a.indexOf(v) === i);
+
+  test('a month: its stories newest first, paginated, with a heading', async () => {
+    const r = await h.get(srv.url, '/2024/05/');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<h1[^>]*>[^<]*May 2024/);
+    assert.deepEqual(links(r.body), ['/2024/05/31/late', '/2024/05/20/c']);
+    const next = /href="([^"]*page=2[^"]*)"/.exec(r.body);
+    assert.ok(next, 'a link to the next page');
+    const r2 = await h.get(srv.url, next[1].replace(/&amp;/g, '&'));
+    assert.deepEqual(links(r2.body), ['/2024/05/10/b', '/2024/05/02/a']);
+  });
+
+  test('a year and a day, as the stories\' addresses date them (UTC), whatever the site\'s zone', async () => {
+    let r = await h.get(srv.url, '/2024');
+    assert.equal(r.status, 200);
+    assert.deepEqual(links(r.body), ['/2024/05/31/late', '/2024/05/20/c']);
+    r = await h.get(srv.url, '/2024/05/31');
+    assert.match(r.body, /<h1[^>]*>[^<]*31 May 2024/);
+    assert.deepEqual(links(r.body), ['/2024/05/31/late']);
+    r = await h.get(srv.url, '/2024/06/01/');
+    assert.equal(r.status, 404, 'nothing whose address is that day');
+    r = await h.get(srv.url, '/2023/02');
+    assert.deepEqual(links(r.body), ['/2023/02/01/old']);
+  });
+
+  test('no such date, or no story then: 404; /?m= goes to the archive', async () => {
+    for (const u of ['/2024/13', '/2024/02/30', '/1969', '/2022']) {
+      assert.equal((await h.get(srv.url, u)).status, 404, u);
+    }
+    const r = await h.get(srv.url, '/?m=202405');
+    assert.equal(r.status, 301);
+    assert.equal(r.headers.location, '/2024/05');
+  });
+});
