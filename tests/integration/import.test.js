@@ -128,6 +128,15 @@ describe('gazette import wordpress: the WXR fixture', () => {
     assert.ok(seen.size > 100, `checked ${seen.size} old addresses`);
   });
 
+  test('the fixture\'s pages are static pages: at their old address, not in lists or feeds', async () => {
+    const r = await h.get(srv.url, '/about-us');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<title>About Us\b/);
+    const page = items.find((i) => i.slug === 'about-us');
+    assert.equal((await h.get(srv.url, `/?page_id=${page.id}`)).headers.location, '/about-us');
+    for (const u of ['/', '/feed']) assert.ok(!(await h.get(srv.url, u)).body.includes('About Us'), `${u} lists no page`);
+  });
+
   test('importing the same file again changes nothing', () => {
     const db = path.join(dir, 'gazette.db');
     const snap = () => execFileSync('sqlite3', [db,
