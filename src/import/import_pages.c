@@ -135,9 +135,11 @@ int import_page(struct imp *im, struct pool *p, const struct wxr_item *it)
 	if (it->ncomments)
 		import_warn(im, "page %s has %zu comments: pages take none, not imported", it->post_id,
 			    it->ncomments);
-	struct sitepage x, parent;
+	struct sitepage x, parent, was;
 	memset(&x, 0, sizeof x);
 	x.id = known ? id : 0;
+	if (known && store_sitepage_get(im->st, p, id, &was))
+		return import_store_failed(im, "page");
 	x.title = import_title_text(p, it->title);
 	if (!*x.title)
 		x.title = pool_printf(p, "Untitled %s", it->post_id);
@@ -155,6 +157,10 @@ int import_page(struct imp *im, struct pool *p, const struct wxr_item *it)
 	if (rc || store_import_map_put(im->st, im->source, "sitepage", it->post_id, id, hash))
 		return import_store_failed(im, "page");
 	im->changed = 1;
+	/* --update gave it a new name or parent: the old addresses follow */
+	if (known && strcmp(was.path, x.path) != 0 &&
+	    sitepage_redirect_moves(im->st, p, id, was.path, x.path))
+		return import_store_failed(im, "page redirects");
 	if (known)
 		im->count[N_UPDATED]++;
 	else {

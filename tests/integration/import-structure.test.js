@@ -63,7 +63,7 @@ function structureSite() {
 }
 
 describe('import: a WordPress site\'s structure', () => {
-  let dir, srv, report, q;
+  let dir, srv, report, q, redirectRows;
   before(async () => {
     dir = h.makeSite({ demo: false });
     const file = path.join(h.tmpDir(), 'structure.xml');
@@ -73,6 +73,7 @@ describe('import: a WordPress site\'s structure', () => {
     report = r.stdout;
     const db = path.join(dir, 'gazette.db');
     q = (sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
+    redirectRows = q('SELECT count(*) FROM redirects');
     srv = await h.startServer(dir);
   });
   after(async () => { if (srv) await srv.stop(); });
@@ -118,6 +119,17 @@ describe('import: a WordPress site\'s structure', () => {
     assert.equal(draft.status, 404, 'a draft page has no public address');
   });
 
+  test('--update of a renamed page: its old address and its children\'s answer 301', async () => {
+    const file = path.join(h.tmpDir(), 'renamed.xml');
+    fs.writeFileSync(file, structureSite().replace(`<wp:post_name>${cd('about')}</wp:post_name>`,
+      `<wp:post_name>${cd('about-us')}</wp:post_name>`));
+    const r = h.gzRun(['import', 'wordpress', file, '--site', dir, '--update'], { timeout: 60000 });
+    assert.equal(r.status, 0, r.stderr);
+    await moved('/about', '/about-us');
+    await moved('/about/team', '/about-us/team');
+    await moved('/?page_id=11', '/about-us/team');
+  });
+
   test('a post in several categories is listed in each section, its address its first one\'s', async () => {
     const story = await h.get(srv.url, '/2024/05/01/multi');
     assert.equal(story.status, 200);
@@ -160,7 +172,7 @@ describe('import: a WordPress site\'s structure', () => {
     await moved('/?p=22', '/2024/05/03/copied');
     const m = /redirects: (\d+)/.exec(report);
     assert.ok(m, report);
-    assert.equal(m[1], q('SELECT count(*) FROM redirects'));
+    assert.equal(m[1], redirectRows, 'the rows the import wrote');
   });
 
   test('WordPress list addresses: /?s=, /page/N/, /?paged=N; an unknown /?p=N is 404', async () => {
