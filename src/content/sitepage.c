@@ -94,7 +94,7 @@ static int parent_path(struct store *st, struct pool *p, long long id, long long
 }
 
 int sitepage_redirect_moves(struct store *st, struct pool *p, long long id, const char *from,
-			  const char *to)
+			    const char *to)
 {
 	struct sitepage *v = NULL;
 	size_t n = 0;
