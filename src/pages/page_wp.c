@@ -1,7 +1,8 @@
 /*
  * page_wp: the list addresses a WordPress site answered, for a site
  * imported from one (docs/import.md): /?s=q is a search, /page/N/ and
- * /?paged=N the home page's page N, /?m=YYYYMM[DD] a date archive. An
+ * /?paged=N the home page's page N, /?m=YYYYMM[DD] a date archive,
+ * /?feed=rss2 (or atom) the site's feed. An
  * id in the query (/?p=N, /?page_id=N, /?cat=N ...) that no imported
  * redirect names (app_match asks the store first) is no page: 404, not
  * the home page it would otherwise fall through to.
@@ -75,6 +76,10 @@ int page_wp_home_query(struct req *rq, struct resp *rs)
 					       "it named is not on this site.");
 			return 1;
 		}
+	if ((v = kv_get(&rq->query, "feed"))) { /* ?feed=rss2, ?feed=atom */
+		moved(rq, rs, strcmp(v, "atom") == 0 ? "/feed.atom" : "/feed");
+		return 1;
+	}
 	return 0;
 }
 

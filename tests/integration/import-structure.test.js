@@ -184,6 +184,10 @@ describe('import: a WordPress site\'s structure', () => {
     assert.equal(r.headers.location, '/?page=2');
     r = await h.get(srv.url, '/?paged=3');
     assert.equal(r.headers.location, '/?page=3');
+    r = await h.get(srv.url, '/?feed=rss2');
+    assert.equal(r.headers.location, '/feed');
+    r = await h.get(srv.url, '/?feed=atom');
+    assert.equal(r.headers.location, '/feed.atom');
     for (const u of ['/?p=999', '/?page_id=999', '/?cat=999']) {
       r = await h.get(srv.url, u);
       assert.equal(r.status, 404, `${u} answers 404`);
