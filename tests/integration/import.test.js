@@ -137,6 +137,21 @@ describe('gazette import wordpress: the WXR fixture', () => {
     for (const u of ['/', '/feed']) assert.ok(!(await h.get(srv.url, u)).body.includes('About Us'), `${u} lists no page`);
   });
 
+  test('a post filed in two categories is listed in both sections, its address and breadcrumb its first\'s', async () => {
+    const it = items.find((i) => i.slug === 'caspian-gas-pipeline-expansion-moves-forward');
+    assert.ok(/nicename="business"[\s\S]*nicename="world"/.test(fixture.slice(fixture.indexOf(it.link))), 'the fixture files it twice');
+    const d = it.date.slice(0, 10).split('-');
+    const url = `/${d[0]}/${d[1]}/${d[2]}/${it.slug}`;
+    const story = await h.get(srv.url, url);
+    assert.equal(story.status, 200);
+    assert.ok(story.body.includes('href="/section/business"'), 'breadcrumb: Business');
+    for (const sec of ['/section/business', '/section/world']) {
+      const r = await h.get(srv.url, sec);
+      assert.ok(r.body.includes(`href="${url}"`), `listed in ${sec}`);
+    }
+    assert.match(report, /posts listed in more than one section: 1/);
+  });
+
   test('importing the same file again changes nothing', () => {
     const db = path.join(dir, 'gazette.db');
     const snap = () => execFileSync('sqlite3', [db,
