@@ -234,7 +234,8 @@ static int on_channel(void *arg, const struct wxr_channel *c)
 		return 0;
 	if (store_import_map_put(im->st, im->source, "site", "feeds", 0, ""))
 		return import_store_failed(im, "import map"), 1;
-	return import_redirect(im, im->p, "/feed/", "/feed") || import_redirect(im, im->p, "/feed/atom/", "/feed.atom") ||
+	return import_redirect(im, im->p, "/feed/", "/feed") ||
+			       import_redirect(im, im->p, "/feed/atom/", "/feed.atom") ||
 			       import_redirect(im, im->p, "/comments/feed/", "/comments/feed")
 		       ? 1
 		       : 0;
@@ -350,8 +351,9 @@ static int on_category(struct imp *im, struct pool *p, const struct wxr_term *t)
 		struct term_info *up = *t->parent ? cat_find(im, t->parent) : NULL;
 		const char *name = *t->name ? t->name : slug;
 		int existed = store_section_by_slug(im->st, p, slug, &sec) == STORE_OK;
+		long long parent = up ? up->section_id : 0;
 		int rc = existed ? (id = sec.id, STORE_OK)
-				 : store_section_create(im->st, name, slug, "", up ? up->section_id : 0, &id);
+				 : store_section_create(im->st, name, slug, "", parent, &id);
 		if (rc == STORE_INVALID) /* the path would be too long: at the top */
 			rc = store_section_create(im->st, name, slug, "", 0, &id);
 		if (rc || store_section_get(im->st, p, id, &sec) ||
@@ -937,8 +939,9 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		/* the summary counts the rows written, not the calls made (a
 		 * path written twice, a redirect already there) */
 		long long redirects1 = 0;
-		if (rc == WXR_OK && store_import_redirect_count(st, &redirects1) == 0)
-			im.count[N_REDIRECTS] = (size_t)(redirects1 > redirects0 ? redirects1 - redirects0 : 0);
+		if (rc == WXR_OK && store_import_redirect_count(st, &redirects1) == 0 &&
+		    redirects1 > redirects0)
+			im.count[N_REDIRECTS] = (size_t)(redirects1 - redirects0);
 	}
 	if (rc == WXR_ERROR && !im.failed)
 		snprintf(err, errlen, "%s:%s", path, xerr);

@@ -157,7 +157,8 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		resp_redirect(rs, 302, l->path);
 		return;
 	}
-	if ((page > 1 || l->archive) && n == 0) { /* past the end: public, kept with the list's tags */
+	/* past the end (or an empty archive): public, kept with the list's tags */
+	if ((page > 1 || l->archive) && n == 0) {
 		page_not_found(rq, rs, "There is no such page of stories.");
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
@@ -364,11 +365,17 @@ void page_archive(struct req *rq, struct resp *rs)
 	/* in UTC, as story addresses are: /2024/05/31/ lists the stories
 	 * whose addresses begin so, whatever the site's zone */
 	const char *day = date_human(p, start, NULL);
-	const char *month = strchr(day, ' '); /* "8 May 2024" without its day */
-	const char *name = n == 3 ? day : n == 2 && month ? month + 1 : n == 2 ? day : rq->params[0];
+	const char *month = strchr(day, ' '), *name = rq->params[0]; /* "2024" */
+	if (n == 3)
+		name = day; /* "31 May 2024" */
+	else if (n == 2)
+		name = month ? month + 1 : day; /* "May 2024" */
 	struct listing l = { .kind = "Archive", .name = name, .archive = 1,
 			     .filter = { .from = start, .until = end } };
-	l.path = n == 1 ? pool_printf(p, "/%04d", y)
-		 : n == 2 ? pool_printf(p, "/%04d/%02d", y, m) : pool_printf(p, "/%04d/%02d/%02d", y, m, d);
+	l.path = pool_printf(p, "/%04d", y);
+	if (n >= 2)
+		l.path = pool_printf(p, "%s/%02d", l.path, m);
+	if (n == 3)
+		l.path = pool_printf(p, "%s/%02d", l.path, d);
 	render_listing(rq, rs, &l);
 }
