@@ -476,6 +476,33 @@ static const char *const schema_migrations[] = {
 	 * store_import_tag_by_name): WordPress tags that differ only in case
 	 * ("Election", "election") become one tag on import. */
 	"CREATE INDEX tags_name_nocase ON tags(name COLLATE NOCASE);",
+	/* A story's other sections in the sitemap (issue 15, h-wpin): a
+	 * section is listed while it holds a published story, its own or one
+	 * filed there too (story_sections), so the sitemap's counts follow
+	 * those rows and their stories' status, as sitemap_story_* do for a
+	 * story's own section. A deleted story's rows go by cascade after the
+	 * story, so its counts are taken off before (BEFORE DELETE). */
+	"CREATE TRIGGER sitemap_more_ins AFTER INSERT ON story_sections BEGIN "
+	SITEMAP_ADD("1", "NEW.section_id", "1",
+		    "EXISTS(SELECT 1 FROM stories WHERE id = NEW.story_id AND status = 3)",
+		    SITEMAP_STORY_TIME("NEW")) "END;"
+	"CREATE TRIGGER sitemap_more_del AFTER DELETE ON story_sections BEGIN "
+	SITEMAP_ADD("1", "OLD.section_id", "-1",
+		    "EXISTS(SELECT 1 FROM stories WHERE id = OLD.story_id AND status = 3)",
+		    SITEMAP_NOW) "END;"
+	"CREATE TRIGGER sitemap_more_story_upd AFTER UPDATE OF status, updated_at ON stories"
+	" WHEN OLD.status = 3 OR NEW.status = 3 BEGIN"
+	" INSERT INTO sitemap_pages SELECT 1, (section_id - 1) / " SITEMAP_IDS ","
+	" (NEW.status = 3) - (OLD.status = 3), NEW.updated_at FROM story_sections"
+	" WHERE story_id = NEW.id ON CONFLICT(kind, page)" SITEMAP_MERGE
+	" INSERT INTO sitemap_urls SELECT 1, section_id, (NEW.status = 3) - (OLD.status = 3),"
+	" NEW.updated_at FROM story_sections WHERE story_id = NEW.id ON CONFLICT(kind, id)"
+	SITEMAP_MERGE " END;"
+	"CREATE TRIGGER sitemap_more_story_del BEFORE DELETE ON stories WHEN OLD.status = 3 BEGIN"
+	" INSERT INTO sitemap_pages SELECT 1, (section_id - 1) / " SITEMAP_IDS ", -1, " SITEMAP_NOW
+	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, page)" SITEMAP_MERGE
+	" INSERT INTO sitemap_urls SELECT 1, section_id, -1, " SITEMAP_NOW
+	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, id)" SITEMAP_MERGE " END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -145,6 +145,8 @@ describe('import: a WordPress site\'s structure', () => {
     assert.ok(!culture.body.includes('/2024/05/01/multi'), 'not in a section it was not filed in');
     assert.equal(q("SELECT count(*) FROM tags WHERE slug = 'sport'"), '0', 'a second category is no tag');
     assert.match(report, /posts listed in more than one section: 1/);
+    const sitemap = await h.get(srv.url, '/sitemaps/sections-1.xml');
+    assert.ok(sitemap.body.includes('/section/sport</loc>'), 'a section holding only a second filing is in the sitemap');
   });
 
   test('a second section is kept when the story moves, and follows its section\'s moves', () => {
