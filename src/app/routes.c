@@ -152,6 +152,13 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
 	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
 	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
+	/* date archives (/2024, /2024/05, /2024/05/08): a static page's name
+	 * is never digits only */
+	{ HTTP_GET, "/#year", page_archive, 0, "page before after" },
+	{ HTTP_GET, "/#year/#month", page_archive, 0, "page before after" },
+	{ HTTP_GET, "/#year/#month/#day", page_archive, 0, "page before after" },
+	/* WordPress's /page/N/ (page_wp.c); "page" is no static page's name */
+	{ HTTP_GET, "/page/:n", page_wp_paged, 0, "" },
 	/* static pages (/about, /about/team): after every fixed row, which
 	 * they never shadow (content/sitepage.c refuses those names) */
 	{ HTTP_GET, "/:page", page_sitepage, 0, "" },
@@ -235,7 +242,7 @@ static int form_body(struct req *rq, struct resp *rs, unsigned flags)
 static int wp_query(const struct req *rq)
 {
 	static const char *const vars[] = { "p", "page_id", "cat", "tag", "author", "feed", "m",
-					    "attachment_id" };
+					    "attachment_id", "s", "paged", "name", "pagename" };
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
 		if (kv_get(&rq->query, vars[i]))
 			return 1;

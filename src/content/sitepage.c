@@ -93,10 +93,8 @@ static int parent_path(struct store *st, struct pool *p, long long id, long long
 	return rc;
 }
 
-/* Page id moved from `from` to `to`: its old address and its children's
- * answer 301 with the new ones. */
-static int redirect_moves(struct store *st, struct pool *p, long long id, const char *from,
-			  const char *to)
+int sitepage_redirect_moves(struct store *st, struct pool *p, long long id, const char *from,
+			    const char *to)
 {
 	struct sitepage *v = NULL;
 	size_t n = 0;
@@ -147,7 +145,7 @@ int sitepage_save(struct store *st, struct pool *p, long long id, const struct s
 			      .status = in->published ? SITEPAGE_PUBLISHED : SITEPAGE_DRAFT };
 	rc = store_sitepage_put(st, &x, out_id);
 	if (rc == STORE_OK && id && strcmp(cur.path, x.path) != 0)
-		rc = redirect_moves(st, p, id, cur.path, x.path);
+		rc = sitepage_redirect_moves(st, p, id, cur.path, x.path);
 	return finish(st, p, rc, msg);
 }
 

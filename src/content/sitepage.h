@@ -35,6 +35,11 @@ int sitepage_remove(struct store *st, struct pool *p, long long id, const char *
  * segment of a route (admin, feed, search, sitemap.xml, ...) or a year. */
 const char *sitepage_slug_refused(struct pool *p, const char *slug);
 
+/* Page id moved from path `from` to `to` (in the caller's transaction):
+ * its old address and its children's answer 301 with the new ones. */
+int sitepage_redirect_moves(struct store *st, struct pool *p, long long id, const char *from,
+			    const char *to);
+
 /* "/about/team" for path "about/team", each segment encoded. */
 const char *sitepage_url(struct pool *p, const char *path);
 

@@ -38,7 +38,7 @@ static const char *segment_decode(struct pool *p, const char *s, size_t n)
 	return out;
 }
 
-/* Matches path against pattern, capturing ":x" segments. A single trailing
+/* Matches path against pattern, capturing ":x" and "#x" segments. A single trailing
  * slash is ignored. Returns 1 on a match. */
 int route_match(struct req *rq, const char *pattern, const char *path)
 {
@@ -77,9 +77,12 @@ int route_match(struct req *rq, const char *pattern, const char *path)
 			rq->nparams = np;
 			return 1;
 		}
-		if (*p == ':') {
+		if (*p == ':' || *p == '#') {
 			if (se == s || np == HTTP_MAX_PARAMS)
 				return 0;
+			for (const char *d = s; *p == '#' && d < se; d++)
+				if (*d < '0' || *d > '9')
+					return 0; /* "#x": digits only */
 			const char *v = segment_decode(rq->pool, s, (size_t)(se - s));
 			if (!v)
 				return 0;

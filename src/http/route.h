@@ -5,7 +5,8 @@
  * matches a request against it once and keeps the row in the request.
  *
  * Patterns: "/tag/:slug" captures one percent-decoded segment (valid
- * UTF-8, never NUL or '/'); a last "*rest" captures the rest of the path,
+ * UTF-8, never NUL or '/'); "/#year" one of ASCII digits only; a last
+ * "*rest" captures the rest of the path,
  * segment by segment, none empty, "." or "..". A single trailing slash on
  * the path is ignored. GET rows answer HEAD too.
  */

@@ -13,6 +13,7 @@
 #include "../util/date.h"
 #include "../util/log.h"
 #include "../util/num.h"
+#include "../util/pool.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -346,6 +347,30 @@ int send_keepable(const struct resp *rs)
 	return !rs->body.err && (is_public(rs) || (rs->status == 404 && public_body(rs)));
 }
 
+/* A Location as a header may carry it: a byte past ASCII (a UTF-8 slug),
+ * a space or a control character percent-encoded (RFC 3986, upper-case
+ * hex); NULL when out of memory. */
+static const char *location_ascii(struct pool *p, const char *loc)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0, len = strlen(loc);
+	for (const unsigned char *c = (const unsigned char *)loc; *c; c++)
+		n += *c >= 0x80 || *c <= 0x20 || *c == 0x7f;
+	if (!n)
+		return loc;
+	char *out = pool_alloc(p, len + 2 * n + 1), *o = out;
+	for (const unsigned char *c = (const unsigned char *)loc; *c; c++) {
+		if (*c >= 0x80 || *c <= 0x20 || *c == 0x7f) {
+			*o++ = '%';
+			*o++ = hex[*c >> 4];
+			*o++ = hex[*c & 15];
+		} else
+			*o++ = (char)*c;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The headers of a handler's answer, security headers included. */
 static void add_headers(struct MHD_Response *r, const struct req *rq, const struct resp *rs)
 {
@@ -354,7 +379,7 @@ static void add_headers(struct MHD_Response *r, const struct req *rq, const stru
 	MHD_add_response_header(r, "Cache-Control",
 				rs->cache_control ? rs->cache_control : "private, no-store");
 	if (rs->location)
-		MHD_add_response_header(r, "Location", rs->location);
+		MHD_add_response_header(r, "Location", location_ascii(rq->pool, rs->location));
 	for (size_t i = 0; i < rs->nheaders; i++)
 		MHD_add_response_header(r, rs->headers[i].name, rs->headers[i].value);
 	add_security_headers(r, rq);

@@ -24,10 +24,12 @@
 #include "../content/publish.h"
 #include "../content/readtime.h"
 #include "../content/sanitize.h"
+#include "../content/section.h"
 #include "../content/slug.h"
 #include "../store/store.h"
 #include "../store/store_import.h"
 #include "../store/store_redirect.h"
+#include "../store/store_section.h"
 #include "../util/pool.h"
 #include "../util/num.h"
 
@@ -39,7 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int store_failed(struct imp *im, const char *what)
+int import_store_failed(struct imp *im, const char *what)
 {
 	if (!im->failed)
 		snprintf(im->err, im->errlen, "%s: %s", what, store_errmsg(im->st));
@@ -100,8 +102,7 @@ static char *pct_decode(struct pool *p, const char *s)
 	return out;
 }
 
-/* A Gazette slug from a WordPress slug (or title). "" when nothing usable. */
-static const char *make_slug(struct pool *p, const char *wp_slug, const char *fallback)
+const char *import_slug(struct pool *p, const char *wp_slug, const char *fallback)
 {
 	char out[SLUG_MAX + 1];
 	if (slug_make(pct_decode(p, wp_slug), out, sizeof out) == 0 &&
@@ -133,31 +134,45 @@ const char *import_old_path(struct imp *im, struct pool *p, const char *url)
 	return NULL;
 }
 
-/* Adds old -> new, and old without/with its trailing slash, unless equal
- * to the new path. */
-static int redirect(struct imp *im, struct pool *p, const char *from, const char *to)
+/* Writes from -> to; with weak, only when from has no redirect yet. */
+static int redirect_one(struct imp *im, struct pool *p, const char *from, const char *to, int weak)
+{
+	const char *was;
+	if (weak && store_redirect_get(im->st, p, from, &was) == STORE_OK)
+		return 0;
+	return store_redirect_put(im->st, from, to) ? import_store_failed(im, "redirect") : 0;
+}
+
+static int redirect_pair(struct imp *im, struct pool *p, const char *from, const char *to, int weak)
 {
 	if (!from || !*from || from[0] != '/' || strcmp(from, to) == 0 || strlen(from) > 2000)
 		return 0;
 	size_t tl = strlen(to);
 	if (strncmp(from, to, tl) == 0 && strcmp(from + tl, "/") == 0)
 		return 0; /* the router already serves the trailing-slash form */
-	if (store_redirect_put(im->st, from, to))
-		return store_failed(im, "redirect");
-	im->count[N_REDIRECTS]++;
+	if (redirect_one(im, p, from, to, weak))
+		return -1;
 	size_t n = strlen(from);
 	if (strchr(from, '?') || n < 2)
 		return 0;
 	const char *alt = from[n - 1] == '/' ? pool_strndup(p, from, n - 1) : pool_printf(p, "%s/", from);
-	if (strcmp(alt, to) == 0)
-		return 0;
-	if (store_redirect_put(im->st, alt, to))
-		return store_failed(im, "redirect");
-	im->count[N_REDIRECTS]++;
-	return 0;
+	return strcmp(alt, to) == 0 ? 0 : redirect_one(im, p, alt, to, weak);
 }
 
-static const char *hash_of(struct pool *p, const char *const *parts, size_t n)
+int import_redirect(struct imp *im, struct pool *p, const char *from, const char *to)
+{
+	return redirect_pair(im, p, from, to, 0);
+}
+
+/* A redirect that never takes an address another item owns: an item's
+ * <guid> may name another post's /?p=N (a copied or re-imported post),
+ * whose own redirect, written before or after, wins. */
+static int redirect_weak(struct imp *im, struct pool *p, const char *from, const char *to)
+{
+	return redirect_pair(im, p, from, to, 1);
+}
+
+const char *import_hash(struct pool *p, const char *const *parts, size_t n)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < n; i++) {
@@ -182,6 +197,8 @@ static int p1_item(void *arg, const struct wxr_item *it)
 {
 	struct imp *im = arg;
 	im->items_total++;
+	if (strcmp(it->post_type, "page") == 0)
+		return import_pages_learn(im, it) ? 1 : im->o->interrupted && *im->o->interrupted;
 	if (strcmp(it->post_type, "attachment") != 0)
 		return im->o->interrupted && *im->o->interrupted;
 	struct attach *a = import_attach_find(&im->att, it->post_id, 1);
@@ -228,9 +245,10 @@ static int on_channel(void *arg, const struct wxr_channel *c)
 	if (store_import_map_get(im->st, im->p, im->source, "site", "feeds", &id, NULL) == 0)
 		return 0;
 	if (store_import_map_put(im->st, im->source, "site", "feeds", 0, ""))
-		return store_failed(im, "import map"), 1;
-	return redirect(im, im->p, "/feed/", "/feed") || redirect(im, im->p, "/feed/atom/", "/feed.atom") ||
-			       redirect(im, im->p, "/comments/feed/", "/comments/feed")
+		return import_store_failed(im, "import map"), 1;
+	return import_redirect(im, im->p, "/feed/", "/feed") ||
+			       import_redirect(im, im->p, "/feed/atom/", "/feed.atom") ||
+			       import_redirect(im, im->p, "/comments/feed/", "/comments/feed")
 		       ? 1
 		       : 0;
 }
@@ -249,7 +267,7 @@ static int user_for(struct imp *im, struct pool *p, const char *login, const cha
 		*id = a.id;
 		im->count[N_USERS_KNOWN]++;
 	} else if (rc == STORE_NOTFOUND) {
-		const char *base = make_slug(p, login, display);
+		const char *base = import_slug(p, login, display);
 		if (!*base)
 			base = "author";
 		const char *slug = base;
@@ -257,13 +275,13 @@ static int user_for(struct imp *im, struct pool *p, const char *login, const cha
 			slug = pool_printf(p, "%s-%d", base, k);
 		if (rc < 0 || store_user_add(im->st, *display ? display : login, slug, mail, "",
 					     "author", id))
-			return store_failed(im, "user");
+			return import_store_failed(im, "user");
 		im->count[N_USERS]++;
 		im->changed = 1;
 	} else
-		return store_failed(im, "user");
+		return import_store_failed(im, "user");
 	if (store_import_map_put(im->st, im->source, "user", login, *id, ""))
-		return store_failed(im, "import map");
+		return import_store_failed(im, "import map");
 	return 0;
 }
 
@@ -278,10 +296,10 @@ static int on_author(void *arg, const struct wxr_author *a)
 	int rc = user_for(im, p, a->login, a->email, a->display_name, &id);
 	if (rc == 0 && !known && (*a->first_name || *a->last_name) &&
 	    store_import_user_names(im->st, id, a->first_name, a->last_name))
-		rc = store_failed(im, "user names");
+		rc = import_store_failed(im, "user names");
 	if (rc == 0 && !known) {
 		struct author au;
-		const char *nice = make_slug(p, a->login, NULL);
+		const char *nice = import_slug(p, a->login, NULL);
 		if (store_author_by_slug(im->st, p, nice, &au) != STORE_OK || au.id != id) {
 			/* the Gazette slug differs (taken): find ours by e-mail */
 			const char *mail = *a->email ? a->email
@@ -290,10 +308,10 @@ static int on_author(void *arg, const struct wxr_author *a)
 				au.slug = nice;
 		}
 		const char *to = pool_printf(p, "/author/%s", au.slug);
-		rc = redirect(im, p, pool_printf(p, "/author/%s/", nice), to) ||
-		     redirect(im, p, pool_printf(p, "/author/%s/feed/", nice),
+		rc = import_redirect(im, p, pool_printf(p, "/author/%s/", nice), to) ||
+		     import_redirect(im, p, pool_printf(p, "/author/%s/feed/", nice),
 			      pool_printf(p, "/author/%s/feed", au.slug)) ||
-		     (*a->id && redirect(im, p, pool_printf(p, "/?author=%s", a->id), to));
+		     (*a->id && import_redirect(im, p, pool_printf(p, "/?author=%s", a->id), to));
 	}
 	pool_free(p);
 	return rc ? 1 : 0;
@@ -337,25 +355,34 @@ static int on_category(struct imp *im, struct pool *p, const struct wxr_term *t)
 		if (store_import_map_get(im->st, p, im->source, "section", t->slug, &id, NULL) == 0)
 			return 0;
 		if (store_import_map_put(im->st, im->source, "section", t->slug, 0, ""))
-			return store_failed(im, "import map");
-		return redirect(im, p, pool_printf(p, "/category/%s/", t->slug), "/");
+			return import_store_failed(im, "import map");
+		return import_redirect(im, p, pool_printf(p, "/category/%s/", t->slug), "/");
 	}
-	const char *slug = make_slug(p, t->slug, t->name);
+	const char *slug = import_slug(p, t->slug, t->name);
 	if (store_import_map_get(im->st, p, im->source, "section", t->slug, &id, NULL) != STORE_OK) {
+		/* a child category becomes a child section (WordPress lists
+		 * parents first); a section already there keeps its place */
 		struct section sec;
+		struct term_info *up = *t->parent ? cat_find(im, t->parent) : NULL;
+		const char *name = *t->name ? t->name : slug;
 		int existed = store_section_by_slug(im->st, p, slug, &sec) == STORE_OK;
-		if (store_section_put(im->st, *t->name ? t->name : slug, slug, 100, &id) ||
+		long long parent = up ? up->section_id : 0;
+		int rc = existed ? (id = sec.id, STORE_OK)
+				 : store_section_create(im->st, name, slug, "", parent, &id);
+		if (rc == STORE_INVALID) /* the path would be too long: at the top */
+			rc = store_section_create(im->st, name, slug, "", 0, &id);
+		if (rc || store_section_get(im->st, p, id, &sec) ||
 		    store_import_map_put(im->st, im->source, "section", t->slug, id, ""))
-			return store_failed(im, "section");
+			return import_store_failed(im, "section");
 		if (!existed) {
 			im->count[N_SECTIONS]++;
 			im->changed = 1;
 		}
-		const char *to = pool_printf(p, "/section/%s", slug);
+		const char *to = section_url(p, sec.path);
 		const char *old = pool_printf(p, "/category/%s/", cat_path(im, p, t->slug));
-		if (redirect(im, p, old, to) ||
-		    redirect(im, p, pool_printf(p, "%sfeed/", old), pool_printf(p, "%s/feed", to)) ||
-		    (*t->id && redirect(im, p, pool_printf(p, "/?cat=%s", t->id), to)))
+		if (import_redirect(im, p, old, to) ||
+		    import_redirect(im, p, pool_printf(p, "%sfeed/", old), pool_printf(p, "%s/feed", to)) ||
+		    (*t->id && import_redirect(im, p, pool_printf(p, "/?cat=%s", t->id), to)))
 			return -1;
 	}
 	ti->section_id = id;
@@ -365,24 +392,32 @@ static int on_category(struct imp *im, struct pool *p, const struct wxr_term *t)
 static int tag_id(struct imp *im, struct pool *p, const char *wp_slug, const char *name,
 		  long long *id)
 {
-	const char *slug = make_slug(p, wp_slug, name);
+	const char *slug = import_slug(p, wp_slug, name);
 	if (!*slug)
 		return 1;
 	if (store_import_map_get(im->st, p, im->source, "tag", wp_slug, id, NULL) == STORE_OK)
 		return 0;
 	struct tag t;
-	int existed = store_tag_by_slug(im->st, p, slug, &t) == STORE_OK;
-	if (store_tag_put(im->st, *name ? name : slug, slug, id) ||
-	    store_import_map_put(im->st, im->source, "tag", wp_slug, *id, ""))
-		return store_failed(im, "tag");
+	/* tags that differ only in case ("Election", "election") are one
+	 * tag, the first spelling met; the others' addresses lead to it */
+	int rc = *name ? store_import_tag_by_name(im->st, p, name, &t) : STORE_NOTFOUND;
+	int existed = rc == STORE_OK;
+	if (existed)
+		*id = t.id, slug = t.slug;
+	else if (rc == STORE_NOTFOUND) {
+		existed = store_tag_by_slug(im->st, p, slug, &t) == STORE_OK;
+		rc = store_tag_put(im->st, *name ? name : slug, slug, id);
+	}
+	if (rc || store_import_map_put(im->st, im->source, "tag", wp_slug, *id, ""))
+		return import_store_failed(im, "tag");
 	if (!existed) {
 		im->count[N_TAGS]++;
 		im->changed = 1;
 	}
 	const char *to = pool_printf(p, "/tag/%s", slug);
-	if (redirect(im, p, pool_printf(p, "/tag/%s/", wp_slug), to) ||
-	    redirect(im, p, pool_printf(p, "/tag/%s/feed/", wp_slug), pool_printf(p, "%s/feed", to)) ||
-	    redirect(im, p, pool_printf(p, "/?tag=%s", wp_slug), to))
+	if (import_redirect(im, p, pool_printf(p, "/tag/%s/", wp_slug), to) ||
+	    import_redirect(im, p, pool_printf(p, "/tag/%s/feed/", wp_slug), pool_printf(p, "%s/feed", to)) ||
+	    import_redirect(im, p, pool_printf(p, "/?tag=%s", wp_slug), to))
 		return -1;
 	return 0;
 }
@@ -405,7 +440,7 @@ static int on_term(void *arg, const struct wxr_term *t)
 
 /* ---------------------------------------------------------------- pass 2: items */
 
-static int map_status(struct imp *im, const struct wxr_item *it, enum story_status *out)
+int import_status(struct imp *im, const struct wxr_item *it, enum story_status *out)
 {
 	const char *s = it->status;
 	if (strcmp(s, "publish") == 0)
@@ -439,17 +474,61 @@ static int map_status(struct imp *im, const struct wxr_item *it, enum story_stat
 	return 0;
 }
 
-/* Section, tags and the hash input for an item's terms. */
+/* The sections of an item besides its first (a post in several
+ * categories is listed in each). */
+struct more_sections {
+	long long *v;
+	size_t n;
+};
+
+static void more_add(struct more_sections *m, const struct story *s, long long id)
+{
+	for (size_t k = 0; k < m->n; k++)
+		if (m->v[k] == id)
+			return;
+	if (id != s->section.id)
+		m->v[m->n++] = id;
+}
+
+/* The logins of a co-author plugin's terms (Co-Authors Plus: taxonomy
+ * "author", the term's name the user's login, its slug "cap-NAME"), in
+ * byline order. */
+struct bylines {
+	const char **login;
+	size_t n;
+};
+
+static void byline_add(struct bylines *b, const struct wxr_item_term *t)
+{
+	const char *login = *t->name ? t->name : t->nicename;
+	if (!*t->name && strncmp(login, "cap-", 4) == 0)
+		login += 4;
+	for (size_t k = 0; k < b->n; k++)
+		if (strcmp(b->login[k], login) == 0)
+			return;
+	if (*login)
+		b->login[b->n++] = login;
+}
+
+/* Section, tags, co-authors and the hash input for an item's terms. */
 static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it, struct story *s,
-		      struct buf *hashin)
+		      struct more_sections *more, struct bylines *by, struct buf *hashin)
 {
 	s->tags = pool_alloc(p, (it->nterms + 1) * sizeof *s->tags);
 	s->ntags = 0;
+	more->v = pool_alloc(p, (it->nterms + 1) * sizeof *more->v);
+	more->n = 0;
+	by->login = pool_alloc(p, (it->nterms + 1) * sizeof *by->login);
+	by->n = 0;
 	for (size_t i = 0; i < it->nterms; i++) {
 		const struct wxr_item_term *t = &it->terms[i];
 		buf_printf(hashin, "%s:%s,", t->domain, t->nicename);
 		if (strcmp(t->domain, "post_format") == 0) {
 			import_names_add(&im->taxonomies, "post_format (ignored)");
+			continue;
+		}
+		if (strcmp(t->domain, "author") == 0) {
+			byline_add(by, t);
 			continue;
 		}
 		if (strcmp(t->domain, "category") == 0) {
@@ -462,11 +541,11 @@ static int item_terms(struct imp *im, struct pool *p, const struct wxr_item *it,
 			}
 			if (!ti->section_id)
 				continue; /* uncategorized */
-			if (!s->section.id) {
+			if (!s->section.id)
 				s->section.id = ti->section_id;
-				continue;
-			}
-			im->count[N_EXTRA_CATS]++;
+			else
+				more_add(more, s, ti->section_id);
+			continue;
 		} else if (strcmp(t->domain, "post_tag") != 0) {
 			im->count[N_CUSTOM_TERMS]++;
 		}
@@ -538,7 +617,7 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 		buf_release(&text);
 		buf_release(&chtml);
 		if (rc || store_import_map_put(im->st, im->source, "comment", c->id, id, ""))
-			return store_failed(im, "comment");
+			return import_store_failed(im, "comment");
 		import_names_add(&im->comment_status, comment_status_name(cm.status));
 		im->count[N_COMMENTS]++;
 		added++;
@@ -563,18 +642,18 @@ static int import_comments(struct imp *im, struct pool *p, const struct wxr_item
 			continue;
 		}
 		if (store_import_comment_set_parent(im->st, v[i].id, parent))
-			return store_failed(im, "comment parent");
+			return import_store_failed(im, "comment parent");
 	}
 	if (added) {
 		im->changed = 1;
 		if (store_import_story_done(im->st, story_id))
-			return store_failed(im, "comment count");
+			return import_store_failed(im, "comment count");
 	}
 	return 0;
 }
 
 static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item *it,
-			   const struct story *s, int page)
+			   const struct story *s)
 {
 	char ymd[32], ym[32];
 	time_t t = (time_t)s->published_at;
@@ -586,23 +665,21 @@ static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item
 	const char *wp = *it->post_name ? it->post_name : NULL;
 	const char *link = import_old_path(im, p, it->link);
 	const char *guid = import_old_path(im, p, it->guid);
-	const char *q = pool_printf(p, page ? "/?page_id=%s" : "/?p=%s", it->post_id);
-	if (redirect(im, p, link, to) || redirect(im, p, q, to) ||
-	    (guid && strchr(guid, '?') && redirect(im, p, guid, to)))
+	const char *q = pool_printf(p, "/?p=%s", it->post_id);
+	if (import_redirect(im, p, link, to) || import_redirect(im, p, q, to) ||
+	    (guid && strchr(guid, '?') && redirect_weak(im, p, guid, to)))
 		return -1;
 	if (link && strchr(link, '?') == NULL) {
 		size_t n = strlen(link);
 		const char *feed = pool_printf(p, "%s%sfeed/", link, n && link[n - 1] == '/' ? "" : "/");
-		if (redirect(im, p, feed, pool_printf(p, "%s/comments/feed", to)))
+		if (import_redirect(im, p, feed, pool_printf(p, "%s/comments/feed", to)))
 			return -1;
 	}
 	if (!wp)
 		return 0;
-	if (page)
-		return redirect(im, p, pool_printf(p, "/%s/", wp), to);
-	return redirect(im, p, pool_printf(p, "%s%s/", ymd, wp), to) ||
-			       redirect(im, p, pool_printf(p, "%s%s/", ym, wp), to) ||
-			       redirect(im, p, pool_printf(p, "/%s/", wp), to)
+	return import_redirect(im, p, pool_printf(p, "%s%s/", ymd, wp), to) ||
+			       import_redirect(im, p, pool_printf(p, "%s%s/", ym, wp), to) ||
+			       import_redirect(im, p, pool_printf(p, "/%s/", wp), to)
 		       ? -1
 		       : 0;
 }
@@ -611,9 +688,9 @@ static int story_redirects(struct imp *im, struct pool *p, const struct wxr_item
  * of the front page (store_front.h), the last of them; past the 8 the
  * front page holds, a warning. */
 static int import_sticky_pin(struct imp *im, const struct wxr_item *it, const struct story *s,
-			     long long id, int page)
+			     long long id)
 {
-	if (page || s->status != STORY_PUBLISHED || strcmp(it->is_sticky, "1") != 0)
+	if (s->status != STORY_PUBLISHED || strcmp(it->is_sticky, "1") != 0)
 		return 0;
 	int rc = store_front_pin(im->st, id, 0, 0, (long long)time(NULL));
 	if (rc == STORE_INVALID) {
@@ -621,29 +698,31 @@ static int import_sticky_pin(struct imp *im, const struct wxr_item *it, const st
 			    it->post_id);
 		return 0;
 	}
-	return rc ? store_failed(im, "front page pin") : 0;
+	return rc ? import_store_failed(im, "front page pin") : 0;
 }
 
-static int import_story(struct imp *im, struct pool *p, const struct wxr_item *it, int page)
+static int import_story(struct imp *im, struct pool *p, const struct wxr_item *it)
 {
 	struct story s;
 	memset(&s, 0, sizeof s);
-	if (map_status(im, it, &s.status))
+	if (import_status(im, it, &s.status))
 		return 0;
 	if (strcmp(it->is_sticky, "1") == 0)
 		im->count[N_STICKY]++;
-	const char *kind = page ? "page" : "post";
+	const char *kind = "post";
 	struct buf hashin;
 	buf_init(&hashin, 0);
 	buf_printf(&hashin, "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f", it->title,
 		   it->content, it->excerpt, it->status, it->post_date_gmt, it->post_date,
 		   it->post_name, it->creator, it->comment_status);
-	if (item_terms(im, p, it, &s, &hashin)) {
+	struct more_sections more;
+	struct bylines by;
+	if (item_terms(im, p, it, &s, &more, &by, &hashin)) {
 		buf_release(&hashin);
 		return -1;
 	}
 	const char *parts[1] = { buf_str(&hashin) };
-	const char *hash = hash_of(p, parts, 1);
+	const char *hash = import_hash(p, parts, 1);
 	buf_release(&hashin);
 	long long id = 0;
 	const char *old_hash = NULL;
@@ -658,9 +737,22 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 		return import_comments(im, p, it, id);
 	}
 	/* author */
-	const char *login = *it->creator ? it->creator : "wordpress";
+	/* author: the co-author plugin's first, else WordPress's own */
+	const char *login = by.n ? by.login[0] : *it->creator ? it->creator : "wordpress";
+	long long *coauthors = pool_alloc(p, (by.n + 1) * sizeof *coauthors);
+	size_t ncoauthors = 0;
 	if (user_for(im, p, login, "", login, &s.author.id))
 		return -1;
+	for (size_t i = 1; i < by.n; i++) {
+		long long uid;
+		if (user_for(im, p, by.login[i], "", by.login[i], &uid))
+			return -1;
+		int dup = uid == s.author.id; /* two logins, one e-mail: one person */
+		for (size_t k = 0; k < ncoauthors; k++)
+			dup |= coauthors[k] == uid;
+		if (!dup)
+			coauthors[ncoauthors++] = uid;
+	}
 	s.published_at = item_date(it->post_date_gmt, it->post_date);
 	if (s.published_at < 0) {
 		s.published_at = (long long)time(NULL);
@@ -670,7 +762,7 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	s.updated_at = mod > s.published_at ? mod : s.published_at;
 	s.comments_open = strcmp(it->comment_status, "open") == 0;
 	/* slug: WordPress' own, unique among stories */
-	const char *base = make_slug(p, it->post_name, it->title);
+	const char *base = import_slug(p, it->post_name, it->title);
 	if (!*base)
 		base = pool_printf(p, "%s-%s", kind, it->post_id);
 	s.slug = base;
@@ -678,56 +770,52 @@ static int import_story(struct imp *im, struct pool *p, const struct wxr_item *i
 	for (int k = 2; (taken = store_import_story_slug_taken(im->st, s.slug, id)) == 1; k++)
 		s.slug = pool_printf(p, "%s-%d", base, k);
 	if (taken < 0)
-		return store_failed(im, "slug");
+		return import_store_failed(im, "slug");
 	/* body, text, excerpt (the slug names the story in the report) */
 	im->post_id = it->post_id;
 	im->owner = pool_printf(p, "story: %s", s.slug);
-	struct buf html, text;
-	buf_init(&html, 0);
-	buf_init(&text, 0);
-	if (import_body_convert(im, it->content, &html) ||
-	    sanitize_text(buf_str(&html), html.len, &text)) {
-		buf_release(&html);
-		buf_release(&text);
-		import_warn(im, "post %s: the body could not be converted; imported empty", it->post_id);
-		buf_init(&html, 0);
-		buf_init(&text, 0);
-	}
-	s.title = *it->title ? it->title : pool_printf(p, "Untitled %s", it->post_id);
-	s.body_html = pool_strdup(p, buf_str(&html));
-	s.body_md = pool_strdup(p, buf_str(&text));
+	import_body_item(im, p, it, &s.body_html, &s.body_md);
+	s.title = import_title_text(p, it->title);
+	if (!*s.title)
+		s.title = pool_printf(p, "Untitled %s", it->post_id);
 	s.reading_minutes = reading_minutes(s.body_md);
 	struct buf ex;
 	buf_init(&ex, 0);
 	import_body_text(it->excerpt, &ex);
+	/* no excerpt: <!--more-->'s summary, else the opening paragraph (the
+	 * story page does not repeat an excerpt that opens the body); either
+	 * is the importer's, not the newsroom's (the export leaves it out) */
 	int excerpt_auto = ex.len == 0 && *s.body_md;
-	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_excerpt(p, s.body_md);
+	s.excerpt = ex.len ? pool_strdup(p, buf_str(&ex)) : import_body_teaser(p, it->content);
+	if (!s.excerpt)
+		s.excerpt = import_body_excerpt(p, s.body_md);
 	buf_release(&ex);
 	int off = 0, has_off = item_offset(it->post_date_gmt, it->post_date, &off);
-	buf_release(&html);
-	buf_release(&text);
 	if (known) {
 		s.id = id;
 		if (store_import_story_update(im->st, &s))
-			return store_failed(im, "story update");
+			return import_store_failed(im, "story update");
 		im->count[N_UPDATED]++;
 	} else {
 		if (store_story_insert(im->st, &s, &id))
-			return store_failed(im, "story");
-		im->count[page ? N_PAGES : N_POSTS]++;
-		import_names_add(page ? &im->page_status : &im->post_status, story_status_name(s.status));
+			return import_store_failed(im, "story");
+		im->count[N_POSTS]++;
+		import_names_add(&im->post_status, story_status_name(s.status));
 	}
 	im->changed = 1;
 	if (store_import_story_source(im->st, id, excerpt_auto, has_off, off))
-		return store_failed(im, "story source");
-	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash))
-		return store_failed(im, "import map");
+		return import_store_failed(im, "story source");
+	if (store_import_map_put(im->st, im->source, kind, it->post_id, id, hash) ||
+	    store_import_story_sections(im->st, id, more.v, more.n) ||
+	    store_import_story_coauthors(im->st, id, coauthors, ncoauthors))
+		return import_store_failed(im, "import map");
+	im->count[N_EXTRA_CATS] += more.n > 0;
 	if (import_pictures_featured(im, p, it, id))
 		return -1;
-	if (!known && import_sticky_pin(im, it, &s, id, page))
+	if (!known && import_sticky_pin(im, it, &s, id))
 		return -1;
 	im->post_id = im->owner = NULL;
-	if (s.status == STORY_PUBLISHED && story_redirects(im, p, it, &s, page))
+	if (s.status == STORY_PUBLISHED && story_redirects(im, p, it, &s))
 		return -1;
 	for (size_t i = 0; i < it->nmeta; i++)
 		if (it->meta[i].key[0] != '_')
@@ -791,9 +879,9 @@ static int import_attachment(struct imp *im, struct pool *p, const struct wxr_it
 	im->count[N_ATTACH]++;
 	im->changed = 1;
 	if (store_import_map_put(im->st, im->source, "attachment", it->post_id, 0, local ? local : url))
-		return store_failed(im, "import map");
+		return import_store_failed(im, "import map");
 	if (local && local[0] == '/' &&
-	    redirect(im, p, pool_printf(p, "/?attachment_id=%s", it->post_id), local))
+	    import_redirect(im, p, pool_printf(p, "/?attachment_id=%s", it->post_id), local))
 		return -1;
 	return 0;
 }
@@ -807,9 +895,9 @@ static int on_item(void *arg, const struct wxr_item *it)
 	int rc = 0;
 	const char *type = it->post_type;
 	if (strcmp(type, "post") == 0 || !*type)
-		rc = import_story(im, p, it, 0);
+		rc = import_story(im, p, it);
 	else if (strcmp(type, "page") == 0)
-		rc = import_story(im, p, it, 1);
+		rc = import_page(im, p, it);
 	else if (strcmp(type, "attachment") == 0)
 		rc = import_attachment(im, p, it);
 	else {
@@ -839,6 +927,7 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	buf_init(&im.copied, 0);
 	buf_init(&im.missing, 0);
 	buf_init(&im.made, 0);
+	buf_init(&im.pages_later, 0);
 	snprintf(im.nonce, sizeof im.nonce, "%08lx%08lx", (unsigned long)getpid() & 0xffffffffu,
 		 (unsigned long)time(NULL) & 0xffffffffu);
 	if (o->media_dir) { /* the site folder holds media/ and media-originals/ */
@@ -849,6 +938,7 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	if (o->media_dir)
 		import_media_clean_stale(o->media_dir);
 	char xerr[400];
+	long long redirects0 = 0;
 	struct wxr_handler h1 = { &im, p1_channel, NULL, NULL, p1_item, NULL };
 	double t0 = import_now();
 	int rc = wxr_read_file(path, &h1, xerr, sizeof xerr);
@@ -857,10 +947,21 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	if (rc == WXR_OK) {
 		struct wxr_handler h2 = { &im, on_channel, on_author, on_term, on_item, NULL };
 		if (store_begin(st)) {
-			store_failed(&im, "begin");
+			import_store_failed(&im, "begin");
+			rc = WXR_ERROR;
+		} else if (store_import_redirect_count(st, &redirects0)) {
+			import_store_failed(&im, "redirects");
 			rc = WXR_ERROR;
 		} else
 			rc = wxr_read_file(path, &h2, xerr, sizeof xerr);
+		if (rc == WXR_OK && import_pages_finish(&im))
+			rc = WXR_ERROR;
+		/* the summary counts the rows written, not the calls made (a
+		 * path written twice, a redirect already there) */
+		long long redirects1 = 0;
+		if (rc == WXR_OK && store_import_redirect_count(st, &redirects1) == 0 &&
+		    redirects1 > redirects0)
+			im.count[N_REDIRECTS] = (size_t)(redirects1 - redirects0);
 	}
 	if (rc == WXR_ERROR && !im.failed)
 		snprintf(err, errlen, "%s:%s", path, xerr);
@@ -870,7 +971,7 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 	t0 = import_now();
 	if (rc == WXR_OK && im.changed &&
 	    (publish_refresh_related(st, im.p) || store_import_touch_all(st))) {
-		store_failed(&im, "related");
+		import_store_failed(&im, "related");
 		rc = WXR_ERROR;
 	}
 	im.t_related = import_now() - t0;
@@ -880,7 +981,7 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		if (o->dry_run)
 			rc = store_rollback(st);
 		else if (store_commit(st)) {
-			store_failed(&im, "commit");
+			import_store_failed(&im, "commit");
 			rc = WXR_ERROR;
 		}
 	}
@@ -894,6 +995,8 @@ int import_wordpress(struct store *st, const char *path, const struct import_opt
 		import_pictures_discard(&im);
 	import_attach_free(&im.att);
 	import_attach_free(&im.pics);
+	import_attach_free(&im.pages);
+	buf_release(&im.pages_later);
 	buf_release(&im.missing);
 	buf_release(&im.made);
 	buf_release(&im.warnings);

@@ -13,6 +13,7 @@
 #include "import_int.h"
 #include "shortcodes.h"
 #include "wpautop.h"
+#include "wxr.h"
 #include "../content/sanitize.h"
 #include "../util/pool.h"
 #include "../util/str.h"
@@ -143,11 +144,29 @@ static void tidy_whitespace(const char *s, struct buf *o)
  * (image, gallery and cover blocks first become figures), classic content
  * gets wpautop, then shortcodes, the remaining pictures and players,
  * uploads URLs, the sanitizer, and the figures put in their places. */
+/* WordPress's <!--nextpage--> split a post into pages; Gazette shows
+ * one page, with a thematic break where a page ended. Appends content
+ * with each marker so replaced. */
+static void page_breaks(const char *content, struct buf *out)
+{
+	static const char mark[] = "<!--nextpage-->";
+	for (const char *m; (m = strstr(content, mark)); content = m + sizeof mark - 1) {
+		buf_add(out, content, (size_t)(m - content));
+		buf_puts(out, "\n\n<hr>\n\n");
+	}
+	buf_puts(out, content);
+}
+
 int import_body_convert(struct imp *im, const char *content, struct buf *html)
 {
-	struct buf a, b;
+	struct buf a, b, paged;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
+	buf_init(&paged, 0);
+	if (strstr(content, "<!--nextpage-->")) {
+		page_breaks(content, &paged);
+		content = buf_str(&paged);
+	}
 	struct placed pl = { NULL, 0, 0 };
 	if (wpautop_has_blocks(content)) {
 		import_pictures_blocks(im, &pl, content, &b);
@@ -193,9 +212,28 @@ int import_body_convert(struct imp *im, const char *content, struct buf *html)
 		t = q + 4;
 	}
 	buf_puts(html, t);
-	rc = rc || b.err || html->err;
+	rc = rc || b.err || html->err || paged.err;
 	buf_release(&a);
 	buf_release(&b);
+	buf_release(&paged);
+	return rc ? -1 : 0;
+}
+
+int import_body_item(struct imp *im, struct pool *p, const struct wxr_item *it, const char **html,
+		     const char **text)
+{
+	struct buf h, t;
+	buf_init(&h, 0);
+	buf_init(&t, 0);
+	int rc = import_body_convert(im, it->content, &h) || sanitize_text(buf_str(&h), h.len, &t);
+	if (rc)
+		import_warn(im, "%s %s: the body could not be converted; imported empty",
+			    *it->post_type ? it->post_type : "post",
+			    it->post_id);
+	*html = rc ? "" : pool_strdup(p, buf_str(&h));
+	*text = rc ? "" : pool_strdup(p, buf_str(&t));
+	buf_release(&h);
+	buf_release(&t);
 	return rc ? -1 : 0;
 }
 
@@ -208,6 +246,30 @@ int import_body_text(const char *s, struct buf *out)
 	str_trim(&s, &n, str_is_xml_space);
 	buf_add(out, s, n);
 	return out->err ? -1 : 0;
+}
+
+const char *import_title_text(struct pool *p, const char *title)
+{
+	struct buf t;
+	buf_init(&t, 0);
+	const char *out = import_body_text(title, &t) ? title : pool_strdup(p, buf_str(&t));
+	buf_release(&t);
+	return out;
+}
+
+const char *import_body_teaser(struct pool *p, const char *content)
+{
+	const char *more = strstr(content, "<!--more");
+	if (!more)
+		return NULL;
+	struct buf t;
+	buf_init(&t, 0);
+	const char *out = NULL;
+	char *head = pool_strndup(p, content, (size_t)(more - content));
+	if (import_body_text(head, &t) == 0 && t.len)
+		out = pool_strdup(p, buf_str(&t));
+	buf_release(&t);
+	return out;
 }
 
 /* The first EXCERPT_CHARS of text, cut at a word, with an ellipsis. */

@@ -14,12 +14,14 @@
 
 #include "import.h"
 #include "../util/buf.h"
+#include "../store/store.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
 struct pool;
+struct wxr_item;
 
 #define LIST_MAX 20            /* examples listed per report line */
 #define NAMES_MAX 64
@@ -77,6 +79,8 @@ struct imp {
 	struct pool *p;              /* whole-import strings (small) */
 	struct attach_table att;
 	struct attach_table pics;    /* uploads path -> library record (media_id) */
+	struct attach_table pages;   /* pass 1's pages: parent, url its <link>, alt its post_name */
+	struct buf pages_later;      /* "ID WP_ID SLUG\n": pages met before their ancestor */
 	const char *site_dir;        /* media_dir's parent: media_make writes there */
 	const char *post_id;         /* the story whose body is being converted */
 	const char *owner;           /* "story: SLUG" or "attachment ID", for the report */
@@ -118,6 +122,35 @@ static inline uint64_t import_fnv(const char *s, uint64_t h)
 /* The path of an absolute URL on the old site (query kept, fragment
  * dropped), allocated from p; NULL when the URL is elsewhere. */
 const char *import_old_path(struct imp *im, struct pool *p, const char *url);
+
+/* Notes the store's error for the summary (the first one wins); -1. */
+int import_store_failed(struct imp *im, const char *what);
+
+/* A Gazette slug from a WordPress slug (percent-encoded or not), else
+ * from fallback (a title; may be NULL); "" when nothing is usable. */
+const char *import_slug(struct pool *p, const char *wp_slug, const char *fallback);
+
+/* Adds the redirect from -> to (and from without or with its trailing
+ * slash), unless from is to or a form the router already serves; counts
+ * it. 0, or -1 on a store error. */
+int import_redirect(struct imp *im, struct pool *p, const char *from, const char *to);
+
+/* A hash of parts (an imported item's content, for --update). */
+const char *import_hash(struct pool *p, const char *const *parts, size_t n);
+
+/* The story status of an item's wp:status; -1 when the item is skipped
+ * (trash, auto-draft), counted. Private and password-protected items are
+ * drafts, with a warning. */
+int import_status(struct imp *im, const struct wxr_item *it, enum story_status *out);
+
+/* ---- import_pages.c: WordPress pages -> static pages */
+
+/* Pass 1: notes a page's parent, post name and link. -1: out of memory. */
+int import_pages_learn(struct imp *im, const struct wxr_item *it);
+/* Pass 2: writes the page (its redirects too, once its place is known). */
+int import_page(struct imp *im, struct pool *p, const struct wxr_item *it);
+/* After pass 2: moves the pages met before their ancestor inside it. */
+int import_pages_finish(struct imp *im);
 
 /* ---- import_media.c: files from --uploads, staged inside media/ */
 
@@ -206,9 +239,23 @@ void import_pictures_discard(struct imp *im);
  * to html; -1 when a step failed. */
 int import_body_convert(struct imp *im, const char *content, struct buf *html);
 
+/* The stored HTML and the plain text of item it's content (allocated
+ * from p); a body that cannot be converted is imported empty, with a
+ * warning, and -1. Set im->post_id and im->owner first. */
+int import_body_item(struct imp *im, struct pool *p, const struct wxr_item *it, const char **html,
+		     const char **text);
+
+/* A title as plain text: WordPress titles may hold HTML (<em>,
+ * <strong>, entities); Gazette's titles are text, escaped where shown. */
+const char *import_title_text(struct pool *p, const char *title);
+
 /* Plain text of a WordPress text field (comment, excerpt): markup removed
  * by the sanitizer when there is any, white space trimmed. -1 on error. */
 int import_body_text(const char *s, struct buf *out);
+
+/* The summary WordPress's <!--more--> marks: the plain text of content
+ * before it; NULL when content has none (or nothing before it). */
+const char *import_body_teaser(struct pool *p, const char *content);
 
 /* An excerpt for a story without one: the first paragraph of text, cut
  * at a word past 240 bytes with an ellipsis. Allocated from p. */

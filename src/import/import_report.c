@@ -147,7 +147,8 @@ void import_report_write(struct imp *im, struct buf *r, const char *path)
 	buf_printf(r, "  private posts imported as drafts: %zu\n  password-protected posts imported as"
 		      " drafts: %zu\n  sticky posts (published ones pinned as featured on the front page): %zu\n",
 		   c[N_PRIVATE], c[N_PASSWORD], c[N_STICKY]);
-	buf_printf(r, "  extra categories kept as tags: %zu\n  custom taxonomy terms kept as tags: %zu\n",
+	buf_printf(r, "  posts listed in more than one section: %zu\n  custom taxonomy terms kept as"
+		      " tags: %zu\n",
 		   c[N_EXTRA_CATS], c[N_CUSTOM_TERMS]);
 	buf_printf(r, "  replies whose parent is missing (shown at top level): %zu\n", c[N_ORPHANS]);
 	if (im->taxonomies.n) {

@@ -300,12 +300,49 @@ void page_error(struct req *rq, struct resp *rs, int status, const char *title,
 	page_render(rq, rs, status, "error", ctx);
 }
 
+/* path with the hex digits of its %XX escapes in upper (up) or lower
+ * case; NULL when it has none that differ. */
+static const char *hex_case(struct pool *p, const char *path, int up)
+{
+	char *out = pool_strdup(p, path);
+	int changed = 0;
+	for (char *c = out; *c; c++) {
+		if (*c != '%' || num_hex_digit(c[1]) < 0 || num_hex_digit(c[2]) < 0)
+			continue;
+		for (int k = 1; k <= 2; k++) {
+			char x = c[k];
+			if (up && x >= 'a' && x <= 'f')
+				x = (char)(x - 32);
+			else if (!up && x >= 'A' && x <= 'F')
+				x = (char)(x + 32);
+			changed |= x != c[k];
+			c[k] = x;
+		}
+		c += 2;
+	}
+	return changed ? out : NULL;
+}
+
+/* The stored redirect of path, its %XX escapes matched whatever the case
+ * of their hex digits (WordPress writes them in lower case, browsers and
+ * other sites in either). */
+static int redirect_find(struct req *rq, const char *path, const char **to)
+{
+	int rc = store_redirect_get(rq->store, rq->pool, path, to);
+	for (int up = 0; rc == STORE_NOTFOUND && up < 2; up++) {
+		const char *other = strchr(path, '%') ? hex_case(rq->pool, path, up) : NULL;
+		if (other)
+			rc = store_redirect_get(rq->store, rq->pool, other, to);
+	}
+	return rc;
+}
+
 int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char *suffix)
 {
 	const char *to;
 	if (rq->method != HTTP_GET && rq->method != HTTP_HEAD)
 		return 0;
-	if (store_redirect_get(rq->store, rq->pool, old_path, &to) != STORE_OK)
+	if (redirect_find(rq, old_path, &to) != STORE_OK)
 		return 0;
 	resp_redirect(rs, 301, *suffix ? pool_printf(rq->pool, "%s%s", to, suffix) : to);
 	rs->cache_control = "public, max-age=3600";

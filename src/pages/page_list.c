@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct listing {
 	const char *kind;         /* "Section", "Tag", "Author"; NULL for home */
@@ -24,6 +25,7 @@ struct listing {
 	struct story_filter filter;
 	struct tv *children;      /* a section's subsections, or NULL */
 	struct author *author;    /* an author page's byline, or NULL */
+	int archive;              /* a date archive: no feeds; no story, 404 */
 };
 
 /*
@@ -155,7 +157,8 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		resp_redirect(rs, 302, l->path);
 		return;
 	}
-	if (page > 1 && n == 0) { /* past the end: public, kept with the list's tags */
+	/* past the end (or an empty archive): public, kept with the list's tags */
+	if ((page > 1 || l->archive) && n == 0) {
 		page_not_found(rq, rs, "There is no such page of stories.");
 		rs->cache_control = HTTP_CACHE_PUBLIC;
 		return;
@@ -178,7 +181,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 				    : pool_printf(p, "%s?page=%llu", l->path, page);
 	struct tv *ctx = page_ctx(rq, title, l->description && *l->description ? l->description : NULL,
 				  self);
-	if (l->kind)
+	if (l->kind && !l->archive)
 		page_feeds(rq, ctx, l->path, l->name, NULL);
 	/* the home page's first page: the edited front page first */
 	struct front_view fv = { 0 };
@@ -233,7 +236,8 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 void page_home(struct req *rq, struct resp *rs)
 {
 	struct listing l = { .path = "/" };
-	render_listing(rq, rs, &l);
+	if (!page_wp_home_query(rq, rs))
+		render_listing(rq, rs, &l);
 }
 
 static void not_found(struct req *rq, struct resp *rs, int rc, const char *what)
@@ -321,5 +325,57 @@ void page_author(struct req *rq, struct resp *rs)
 	struct listing l = { .kind = "Author", .name = a.name, .description = a.bio, .author = &a,
 			     .filter = { .author_id = a.id } };
 	l.path = pool_printf(rq->pool, "/author/%s", a.slug);
+	render_listing(rq, rs, &l);
+}
+
+/* Days in month m (1-12) of year y. */
+static int month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return days[m - 1] + (m == 2 && leap);
+}
+
+/* Midnight at the start of y-m-d as if UTC (m and d may run one past
+ * their end: 13 is next year's January, month_days + 1 next month's 1st). */
+static long long civil_midnight(int y, int m, int d)
+{
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d };
+	return (long long)timegm(&tm);
+}
+
+void page_archive(struct req *rq, struct resp *rs)
+{
+	struct pool *p = rq->pool;
+	long long v[3] = { 0, 1, 1 };
+	static const size_t len[3] = { 4, 2, 2 };
+	static const long long max[3] = { 9999, 12, 31 };
+	size_t n = rq->nparams;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(rq->params[i]) != len[i] ||
+		    num_parse_i64(rq->params[i], i ? 1 : 1970, max[i], &v[i]) ||
+		    (i == 2 && v[2] > month_days((int)v[0], (int)v[1]))) {
+			page_not_found(rq, rs, "There is no such date.");
+			return;
+		}
+	int y = (int)v[0], m = (int)v[1], d = (int)v[2];
+	long long start = civil_midnight(y, m, d);
+	long long end = n == 1 ? civil_midnight(y + 1, 1, 1)
+			: n == 2 ? civil_midnight(y, m + 1, 1) : civil_midnight(y, m, d + 1);
+	/* in UTC, as story addresses are: /2024/05/31/ lists the stories
+	 * whose addresses begin so, whatever the site's zone */
+	const char *day = date_human(p, start, NULL);
+	const char *month = strchr(day, ' '), *name = rq->params[0]; /* "2024" */
+	if (n == 3)
+		name = day; /* "31 May 2024" */
+	else if (n == 2)
+		name = month ? month + 1 : day; /* "May 2024" */
+	struct listing l = { .kind = "Archive", .name = name, .archive = 1,
+			     .filter = { .from = start, .until = end } };
+	l.path = pool_printf(p, "/%04d", y);
+	if (n >= 2)
+		l.path = pool_printf(p, "%s/%02d", l.path, m);
+	if (n == 3)
+		l.path = pool_printf(p, "%s/%02d", l.path, d);
 	render_listing(rq, rs, &l);
 }

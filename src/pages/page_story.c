@@ -21,6 +21,7 @@
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
+#include "../util/str.h"
 
 #include <string.h>
 
@@ -108,6 +109,32 @@ static void put_extra(struct pool *p, struct tv *so, const struct story *s,
 	tv_put_bool(so, "has_corrections", x->ncorrections > 0);
 }
 
+/* 1 when excerpt is the opening of the body's text (an imported post's
+ * first paragraph or its <!--more--> summary): white space matches white
+ * space, and a closing ellipsis ends a cut one. The page then shows the
+ * text once, in the body. */
+static int excerpt_opens_body(const char *ex, const char *body)
+{
+	if (!ex || !*ex || !body)
+		return 0;
+	while (str_is_space(*body))
+		body++;
+	while (*ex && strcmp(ex, "…") != 0) {
+		if (str_is_space(*ex)) {
+			while (str_is_space(*ex))
+				ex++;
+			if (*ex && !str_is_space(*body))
+				return 0;
+			while (str_is_space(*body))
+				body++;
+			continue;
+		}
+		if (*ex++ != *body++)
+			return 0;
+	}
+	return 1;
+}
+
 void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		     const struct comment_form_state *form)
 {
@@ -127,6 +154,8 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	}
 	struct tv *ctx = page_ctx_story(rq, s, &x, path);
 	struct tv *so = story_summary(p, s, &rq->site->zone);
+	if (excerpt_opens_body(s->excerpt, s->body_md))
+		tv_put_str(so, "excerpt", ""); /* no standfirst repeating the body */
 	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
 	put_extra(p, so, s, &x, &rq->site->zone);
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));

@@ -24,6 +24,15 @@ void page_tag(struct req *rq, struct resp *rs);
 void page_author(struct req *rq, struct resp *rs);
 void page_static(struct req *rq, struct resp *rs);
 void page_media(struct req *rq, struct resp *rs);
+/* A date archive (page_list.c): /YYYY, /YYYY/MM or /YYYY/MM/DD, the
+ * stories published then in the site's time zone, newest first. */
+void page_archive(struct req *rq, struct resp *rs);
+/* WordPress's own list addresses on an imported site (page_wp.c):
+ * page_home hands it its request first; 1 when answered (a 301 to the
+ * search, a page of the list or a date archive; a 404 for an id no
+ * redirect names). /page/:n answers 301 with the home page's page n. */
+int page_wp_home_query(struct req *rq, struct resp *rs);
+void page_wp_paged(struct req *rq, struct resp *rs);
 /* A static page: /:slug or /:parent/:slug (page_sitepage.c). */
 void page_sitepage(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */

@@ -465,6 +465,85 @@ static const char *const schema_migrations[] = {
 	"CREATE TABLE audit_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	" user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
 	" action TEXT NOT NULL, detail TEXT NOT NULL);",
+	/* A story in several sections (issue 15, h-wpin: a WordPress post
+	 * filed in several categories, store_import.h): story_sections holds
+	 * its sections besides its own (stories.section_id, which keeps its
+	 * address and breadcrumb). section_stories, which every section list,
+	 * feed and front-page block reads, lists the story under each of them
+	 * and their ancestors: the triggers that place a story now place it
+	 * under all of its sections (INSERT OR IGNORE: a section may be
+	 * another's ancestor). */
+	"CREATE TABLE story_sections(story_id INTEGER NOT NULL REFERENCES stories(id)"
+	" ON DELETE CASCADE, section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,"
+	" PRIMARY KEY(story_id, section_id)) WITHOUT ROWID;"
+	"CREATE INDEX story_sections_section ON story_sections(section_id, story_id);"
+	"DROP TRIGGER section_stories_move;"
+	"CREATE TRIGGER section_stories_move AFTER UPDATE OF section_id ON stories"
+	" WHEN OLD.section_id IS NOT NEW.section_id BEGIN"
+	" DELETE FROM section_stories WHERE story_id = NEW.id;"
+	" INSERT OR IGNORE INTO section_stories SELECT a.id, NEW.id, NEW.status, NEW.published_at"
+	" FROM sections d JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
+	" WHERE d.id = NEW.section_id"
+	" OR d.id IN (SELECT section_id FROM story_sections WHERE story_id = NEW.id); END;"
+	"DROP TRIGGER section_stories_path;"
+	"CREATE TRIGGER section_stories_path AFTER UPDATE OF path ON sections"
+	" WHEN OLD.path IS NOT NEW.path BEGIN"
+	" DELETE FROM section_stories WHERE story_id IN"
+	" (SELECT id FROM stories WHERE section_id = NEW.id"
+	" UNION SELECT story_id FROM story_sections WHERE section_id = NEW.id);"
+	" INSERT OR IGNORE INTO section_stories SELECT a.id, s.id, s.status, s.published_at"
+	" FROM stories s JOIN sections d ON d.id = s.section_id OR d.id IN"
+	" (SELECT section_id FROM story_sections x WHERE x.story_id = s.id)"
+	" JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
+	" WHERE s.id IN (SELECT id FROM stories WHERE section_id = NEW.id"
+	" UNION SELECT story_id FROM story_sections WHERE section_id = NEW.id); END;"
+	"CREATE TRIGGER story_sections_add AFTER INSERT ON story_sections BEGIN"
+	" INSERT OR IGNORE INTO section_stories SELECT a.id, s.id, s.status, s.published_at"
+	" FROM stories s JOIN sections d ON d.id = NEW.section_id"
+	" JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
+	" WHERE s.id = NEW.story_id; END;"
+	"CREATE TRIGGER story_sections_del AFTER DELETE ON story_sections BEGIN"
+	" DELETE FROM section_stories WHERE story_id = OLD.story_id;"
+	" INSERT OR IGNORE INTO section_stories SELECT a.id, s.id, s.status, s.published_at"
+	" FROM stories s JOIN sections d ON d.id = s.section_id OR d.id IN"
+	" (SELECT section_id FROM story_sections x WHERE x.story_id = s.id)"
+	" JOIN sections a ON a.id = d.id OR (a.path != ''"
+	" AND substr(d.path, 1, length(a.path) + 1) = a.path || '/')"
+	" WHERE s.id = OLD.story_id; END;",
+	/* Tags by name whatever the case (issue 15, h-wpin,
+	 * store_import_tag_by_name): WordPress tags that differ only in case
+	 * ("Election", "election") become one tag on import. */
+	"CREATE INDEX tags_name_nocase ON tags(name COLLATE NOCASE);",
+	/* A story's other sections in the sitemap (issue 15, h-wpin): a
+	 * section is listed while it holds a published story, its own or one
+	 * filed there too (story_sections), so the sitemap's counts follow
+	 * those rows and their stories' status, as sitemap_story_* do for a
+	 * story's own section. A deleted story's rows go by cascade after the
+	 * story, so its counts are taken off before (BEFORE DELETE). */
+	"CREATE TRIGGER sitemap_more_ins AFTER INSERT ON story_sections BEGIN "
+	SITEMAP_ADD("1", "NEW.section_id", "1",
+		    "EXISTS(SELECT 1 FROM stories WHERE id = NEW.story_id AND status = 3)",
+		    SITEMAP_STORY_TIME("NEW")) "END;"
+	"CREATE TRIGGER sitemap_more_del AFTER DELETE ON story_sections BEGIN "
+	SITEMAP_ADD("1", "OLD.section_id", "-1",
+		    "EXISTS(SELECT 1 FROM stories WHERE id = OLD.story_id AND status = 3)",
+		    SITEMAP_NOW) "END;"
+	"CREATE TRIGGER sitemap_more_story_upd AFTER UPDATE OF status, updated_at ON stories"
+	" WHEN OLD.status = 3 OR NEW.status = 3 BEGIN"
+	" INSERT INTO sitemap_pages SELECT 1, (section_id - 1) / " SITEMAP_IDS ","
+	" (NEW.status = 3) - (OLD.status = 3), NEW.updated_at FROM story_sections"
+	" WHERE story_id = NEW.id ON CONFLICT(kind, page)" SITEMAP_MERGE
+	" INSERT INTO sitemap_urls SELECT 1, section_id, (NEW.status = 3) - (OLD.status = 3),"
+	" NEW.updated_at FROM story_sections WHERE story_id = NEW.id ON CONFLICT(kind, id)"
+	SITEMAP_MERGE " END;"
+	"CREATE TRIGGER sitemap_more_story_del BEFORE DELETE ON stories WHEN OLD.status = 3 BEGIN"
+	" INSERT INTO sitemap_pages SELECT 1, (section_id - 1) / " SITEMAP_IDS ", -1, " SITEMAP_NOW
+	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, page)" SITEMAP_MERGE
+	" INSERT INTO sitemap_urls SELECT 1, section_id, -1, " SITEMAP_NOW
+	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, id)" SITEMAP_MERGE " END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -103,7 +103,12 @@ struct comment {
  * descendants' too), tag or author (set exactly one id, or none).
  * section_tree: the section has descendants, whose changes its list
  * depends on. */
-struct story_filter { long long section_id, tag_id, author_id; int section_tree; };
+struct story_filter {
+	long long section_id, tag_id, author_id;
+	int section_tree;
+	/* a date archive: published in [from, until) (both 0: any time) */
+	long long from, until;
+};
 
 const char *story_status_name(enum story_status s);
 int story_status_parse(const char *name, enum story_status *out);

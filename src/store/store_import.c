@@ -29,6 +29,12 @@ static const char SQL_STORY_UPDATE[] =
 	" section_id = NULLIF(?7, 0), author_id = ?8, status = ?9, published_at = ?10,"
 	" updated_at = ?11, reading_minutes = ?12, comments_open = ?13,"
 	" version = version + 1 WHERE id = ?1";
+static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
+static const char SQL_SECTION_ADD[] =
+	"INSERT OR IGNORE INTO story_sections(story_id, section_id) VALUES(?1, ?2)";
+static const char SQL_TAG_BY_NAME[] =
+	"SELECT id, name, slug FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
+static const char SQL_REDIRECT_COUNT[] = "SELECT count(*) FROM redirects";
 static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links,"
 	" first_name, last_name FROM users ORDER BY id";
@@ -78,14 +84,21 @@ int store_import_map_put(struct store *st, const char *source, const char *kind,
 	return exec_step(st, s, "import map put");
 }
 
+/* The row sql returns for text (?1), through row into out. */
+static int one_by_text(struct store *st, struct pool *p, const char *sql, const char *text,
+		       row_fn row, void *out)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, text);
+	return one(st, p, s, row, out);
+}
+
 int store_import_user_by_email(struct store *st, struct pool *p, const char *email,
 			       struct author *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_BY_EMAIL);
-	if (!s)
-		return STORE_ERROR;
-	bind_text(s, 1, email);
-	return one(st, p, s, row_author, out);
+	return one_by_text(st, p, SQL_USER_BY_EMAIL, email, row_author, out);
 }
 
 int store_import_user_slug_taken(struct store *st, const char *slug)
@@ -141,6 +154,44 @@ int store_import_story_update(struct store *st, const struct story *x)
 		return STORE_ERROR;
 	return store_touchf(st, "story:%lld", x->id) || store_touch(st, "list:home") ? STORE_ERROR
 										       : STORE_OK;
+}
+
+int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
+				size_t n)
+{
+	if (exec_id(st, SQL_SECTIONS_DEL, story_id, "story sections"))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, SQL_SECTION_ADD);
+		if (!s)
+			return STORE_ERROR;
+		sqlite3_bind_int64(s, 1, story_id);
+		sqlite3_bind_int64(s, 2, ids[i]);
+		if (exec_step(st, s, "story section") || store_touchf(st, "section:%lld", ids[i]))
+			return STORE_ERROR;
+	}
+	return STORE_OK;
+}
+
+int store_import_story_coauthors(struct store *st, long long story_id, const long long *ids,
+				 size_t n)
+{
+	if (story_coauthors_set(st, story_id, ids, n))
+		return STORE_ERROR;
+	for (size_t i = 0; i < n; i++)
+		if (store_touchf(st, "author:%lld", ids[i]))
+			return STORE_ERROR;
+	return STORE_OK;
+}
+
+int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out)
+{
+	return one_by_text(st, p, SQL_TAG_BY_NAME, name, row_tag, out);
+}
+
+int store_import_redirect_count(struct store *st, long long *n)
+{
+	return int_row(st, SQL_REDIRECT_COUNT, 0, n, "redirect count");
 }
 
 int store_import_touch_all(struct store *st)

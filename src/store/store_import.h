@@ -50,6 +50,22 @@ int store_import_story_source(struct store *st, long long id, int excerpt_auto, 
 /* Sets an account's first and last names when it has neither (an account
  * the newsroom named keeps its names). Logs nothing: no page shows them. */
 int store_import_user_names(struct store *st, long long id, const char *first, const char *last);
+/* Sets the sections story_id is listed in besides its own (a WordPress
+ * post filed in several categories): its section lists, feeds and
+ * front-page blocks show it, its address and breadcrumb stay its own
+ * section's. Logs section:ID of each. */
+int store_import_story_sections(struct store *st, long long story_id, const long long *ids,
+				size_t n);
+/* Sets a story's co-authors (after its first author), in byline order
+ * (co-author plugin terms); logs author:ID of each. */
+int store_import_story_coauthors(struct store *st, long long story_id, const long long *ids,
+				 size_t n);
+/* The oldest tag named name, whatever the case of its ASCII letters:
+ * STORE_OK, STORE_NOTFOUND. */
+int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out);
+/* How many redirects the site has (the import's summary counts those
+ * it added). */
+int store_import_redirect_count(struct store *st, long long *n);
 /* Logs "site": every cached page may have changed. */
 int store_import_touch_all(struct store *st);
 

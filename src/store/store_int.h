@@ -192,6 +192,9 @@ void bind_story(sqlite3_stmt *s, int first, const struct story *x);
 int story_tags_get(struct store *st, struct pool *p, long long story_id, struct tag **out,
 		   size_t *n);
 int story_tags_set(struct store *st, long long story_id, const struct tag *tags, size_t n);
+/* Replaces a story's co-authors (after its first author) by ids, in
+ * byline order. */
+int story_coauthors_set(struct store *st, long long id, const long long *ids, size_t n);
 /* A story's featured image fields (store_story.c; the editor and the importer). */
 int story_image_set(struct store *st, long long id, const char *path, int width, int height,
 		    long long bytes, long long media_id);

@@ -244,7 +244,7 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
 	  LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC"),              \
 	  LIST(from, idc, " AND (published_at, " idc ") > (?4, ?5)", "ASC") }
 
-enum list_kind { LIST_ALL, LIST_SECTION, LIST_TAG, LIST_AUTHOR };
+enum list_kind { LIST_ALL, LIST_SECTION, LIST_TAG, LIST_AUTHOR, LIST_DATE };
 static const char *const list_sql[][3] = {
 	[LIST_ALL] = LISTS("stories WHERE", "id"),
 	[LIST_SECTION] = LISTS("section_stories WHERE section_id = ?3 AND", "story_id"),
@@ -253,6 +253,8 @@ static const char *const list_sql[][3] = {
 	[LIST_AUTHOR] = LISTS("(SELECT id, status, published_at FROM stories WHERE author_id = ?3"
 			      " UNION SELECT c.story_id, x.status, x.published_at FROM story_coauthors c"
 			      " JOIN stories x ON x.id = c.story_id WHERE c.user_id = ?3) WHERE", "id"),
+	/* a date archive: the home page's index, within [?6, ?7) */
+	[LIST_DATE] = LISTS("stories WHERE published_at >= ?6 AND published_at < ?7 AND", "id"),
 };
 
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
@@ -267,6 +269,8 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 		kind = LIST_TAG, id = f->tag_id;
 	else if (f && f->author_id)
 		kind = LIST_AUTHOR, id = f->author_id;
+	else if (f && f->until)
+		kind = LIST_DATE;
 	int way = at && at->dir ? (at->dir < 0 ? 1 : 2) : 0;
 	sqlite3_stmt *s = stmt(st, list_sql[kind][way]);
 	if (!s)
@@ -279,8 +283,13 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 		sqlite3_bind_int64(s, 4, at->published_at);
 		sqlite3_bind_int64(s, 5, at->id);
 	}
+	if (kind == LIST_DATE) {
+		sqlite3_bind_int64(s, 6, f->from);
+		sqlite3_bind_int64(s, 7, f->until);
+	}
 	static const char *const list_tag[] = { [LIST_ALL] = "list:home", [LIST_SECTION] = "section",
-						 [LIST_TAG] = "tag", [LIST_AUTHOR] = "author" };
+						 [LIST_TAG] = "tag", [LIST_AUTHOR] = "author",
+						 [LIST_DATE] = "list:home" };
 	if (id)
 		dep(st, "%s:%lld", list_tag[kind], id);
 	else

@@ -43,6 +43,9 @@ static const char SQL_SLUG_USED[] = "SELECT 1 FROM stories WHERE slug = ?1 AND i
 static const char SQL_TOUCH_INFO[] = "SELECT COALESCE(section_id, 0), author_id, status"
 				     " FROM stories WHERE id = ?1";
 static const char SQL_TAG_IDS[] = "SELECT tag_id FROM story_tags WHERE story_id = ?1";
+/* the sections a story is listed in besides its own (story_sections) */
+static const char SQL_MORE_SECTION_IDS[] =
+	"SELECT section_id FROM story_sections WHERE story_id = ?1";
 static const char SQL_COAUTHOR_IDS[] =
 	"SELECT user_id FROM story_coauthors WHERE story_id = ?1 ORDER BY position";
 static const char SQL_COAUTHORS_DEL[] = "DELETE FROM story_coauthors WHERE story_id = ?1";
@@ -247,13 +250,16 @@ static int touch_published(struct store *st, long long id)
 	    (section && store_touchf(st, "section:%lld", section)) ||
 	    store_touchf(st, "author:%lld", author))
 		return STORE_ERROR;
-	/* its tags' pages, and its co-authors' (which list it too) */
-	return touch_each(st, SQL_TAG_IDS, id, "tag") || touch_each(st, SQL_COAUTHOR_IDS, id, "author")
+	/* its tags' pages, its co-authors' and its other sections' (which
+	 * list it too) */
+	return touch_each(st, SQL_TAG_IDS, id, "tag") ||
+			       touch_each(st, SQL_COAUTHOR_IDS, id, "author") ||
+			       touch_each(st, SQL_MORE_SECTION_IDS, id, "section")
 		       ? STORE_ERROR
 		       : STORE_OK;
 }
 
-static int coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
+int story_coauthors_set(struct store *st, long long id, const long long *ids, size_t n)
 {
 	if (exec_id(st, SQL_COAUTHORS_DEL, id, "co-authors"))
 		return STORE_ERROR;
@@ -346,7 +352,7 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 	int rc = store_story_insert(st, &e->s, id);
 	if (rc)
 		return rc;
-	if (coauthors_set(st, *id, e->coauthors, e->ncoauthors))
+	if (story_coauthors_set(st, *id, e->coauthors, e->ncoauthors))
 		return STORE_ERROR;
 	for (size_t i = 0; e->s.status == STORY_PUBLISHED && i < e->ncoauthors; i++)
 		if (store_touchf(st, "author:%lld", e->coauthors[i]))
@@ -425,7 +431,7 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 		return rc;
 	}
 	if (story_tags_set(st, e->s.id, e->s.tags, e->s.ntags) ||
-	    coauthors_set(st, e->s.id, e->coauthors, e->ncoauthors) || touch_published(st, e->s.id))
+	    story_coauthors_set(st, e->s.id, e->coauthors, e->ncoauthors) || touch_published(st, e->s.id))
 		return STORE_ERROR;
 	return revision_add(st, e->s.id, user_id, changed);
 }

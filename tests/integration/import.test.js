@@ -62,9 +62,11 @@ describe('gazette import wordpress: the WXR fixture', () => {
   test('statuses, authors and counts in the database', () => {
     const db = path.join(dir, 'gazette.db');
     const q = (sql) => execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
-    assert.equal(q('SELECT count(*) FROM stories'), '33');
-    assert.equal(q('SELECT count(*) FROM stories WHERE status = 3'), '32');
-    assert.equal(q("SELECT status FROM stories WHERE slug = 'privacy-policy'"), '0');
+    // pages are static pages (issue 15), not stories
+    assert.equal(q('SELECT count(*) FROM stories'), '31');
+    assert.equal(q('SELECT count(*) FROM stories WHERE status = 3'), '31');
+    assert.equal(q('SELECT count(*) FROM pages'), '2');
+    assert.equal(q("SELECT status FROM pages WHERE slug = 'privacy-policy'"), '0');
     assert.equal(q('SELECT count(*) FROM comments WHERE status = 1'), '50');
     assert.equal(q("SELECT name || '|' || (pass_hash IS NULL) FROM users"), 'Gazette Desk|1');
   });
@@ -124,6 +126,30 @@ describe('gazette import wordpress: the WXR fixture', () => {
       assert.equal(r2.status, 200, `${old} -> ${to} answers 200 (got ${r2.status})`);
     }
     assert.ok(seen.size > 100, `checked ${seen.size} old addresses`);
+  });
+
+  test('the fixture\'s pages are static pages: at their old address, not in lists or feeds', async () => {
+    const r = await h.get(srv.url, '/about-us');
+    assert.equal(r.status, 200);
+    assert.match(r.body, /<title>About Us\b/);
+    const page = items.find((i) => i.slug === 'about-us');
+    assert.equal((await h.get(srv.url, `/?page_id=${page.id}`)).headers.location, '/about-us');
+    for (const u of ['/', '/feed']) assert.ok(!(await h.get(srv.url, u)).body.includes('About Us'), `${u} lists no page`);
+  });
+
+  test('a post filed in two categories is listed in both sections, its address and breadcrumb its first\'s', async () => {
+    const it = items.find((i) => i.slug === 'caspian-gas-pipeline-expansion-moves-forward');
+    assert.ok(/nicename="business"[\s\S]*nicename="world"/.test(fixture.slice(fixture.indexOf(it.link))), 'the fixture files it twice');
+    const d = it.date.slice(0, 10).split('-');
+    const url = `/${d[0]}/${d[1]}/${d[2]}/${it.slug}`;
+    const story = await h.get(srv.url, url);
+    assert.equal(story.status, 200);
+    assert.ok(story.body.includes('href="/section/business"'), 'breadcrumb: Business');
+    for (const sec of ['/section/business', '/section/world']) {
+      const r = await h.get(srv.url, sec);
+      assert.ok(r.body.includes(`href="${url}"`), `listed in ${sec}`);
+    }
+    assert.match(report, /posts listed in more than one section: 1/);
   });
 
   test('importing the same file again changes nothing', () => {
@@ -276,7 +302,7 @@ describe('gazette import wordpress: real-world content', () => {
     assert.match(report, /sticky posts .*: 1/);
     assert.match(report, /other post types: 1 \(nav_menu_item: 1\)/);
     assert.match(report, /custom taxonomy terms kept as tags: 1/);
-    assert.equal(q("SELECT new_path FROM redirects WHERE old_path = '/category/news/local/'"), '/section/local');
+    assert.equal(q("SELECT new_path FROM redirects WHERE old_path = '/category/news/local/'"), '/section/news/local');
     assert.equal(q("SELECT count(*) FROM tags WHERE slug = 'thriller'"), '1');
   });
 
@@ -339,7 +365,7 @@ describe('gazette export', () => {
     assert.equal(r.status, 0, r.stderr);
     const A = w.canonical(JSON.parse(h.gz(['export', 'json', '--site', a], { maxBuffer: 1 << 28 })));
     const B = w.canonical(JSON.parse(h.gz(['export', 'json', '--site', b], { maxBuffer: 1 << 28 })));
-    assert.equal(Object.keys(A).length, 39);
+    assert.equal(Object.keys(A).length, 37); // the fixture's 2 pages are static pages
     assert.deepEqual(B, A);
   });
 
