@@ -12,6 +12,7 @@
 #include "../content/sitepage.h"
 #include "../store/store_menu.h"
 #include "../store/store_redirect.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -19,6 +20,17 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+const char *page_t(const struct req *rq, const char *key)
+{
+	const char *v = locale_get(&rq->site->locale, key);
+	return v ? v : key;
+}
+
+const char *page_t_count(const struct req *rq, const char *key, long long n)
+{
+	return locale_count(&rq->site->locale, rq->pool, key, n);
+}
 
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
 {

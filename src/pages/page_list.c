@@ -214,7 +214,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		tv_put(ctx, "pagination", pagination(p, l->path, page, cursor, v, n, older));
 	if (l->kind) {
 		struct tv *lo = tv_obj(p);
-		tv_put_str(lo, "kind", l->kind);
+		tv_put_str(lo, "kind", page_t(rq, pool_cat(p, "kind_", pool_lower(p, l->kind), NULL)));
 		tv_put_str(lo, "name", l->name);
 		if (l->description && *l->description)
 			tv_put_str(lo, "description", l->description);

@@ -18,6 +18,7 @@
 #include "../site/site.h"
 #include "../store/store_search.h"
 #include "../util/log.h"
+#include "../util/locale.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -72,12 +73,14 @@ static struct tv *pages_tv(struct pool *p, const char *words, unsigned long long
 	return o;
 }
 
-static const char *total_label(struct pool *p, size_t total)
+static const char *total_label(struct req *rq, size_t total)
 {
-	if (total > STORE_SEARCH_RANKED)
-		return pool_printf(p, "more than %d,%03d results", STORE_SEARCH_RANKED / 1000,
-				   STORE_SEARCH_RANKED % 1000);
-	return total == 1 ? "1 result" : pool_printf(p, "%zu results", total);
+	if (total > STORE_SEARCH_RANKED) {
+		const char *n = pool_printf(rq->pool, "%d,%03d", STORE_SEARCH_RANKED / 1000,
+					    STORE_SEARCH_RANKED % 1000);
+		return locale_fill(rq->pool, page_t(rq, "result_count_many"), n);
+	}
+	return page_t_count(rq, "result_count", (long long)total);
 }
 
 static long long words_in(const char *words)
@@ -179,7 +182,7 @@ void page_search(struct req *rq, struct resp *rs)
 	}
 	tv_put_str(search, "words", used);
 	tv_put_int(search, "total", (long long)total);
-	tv_put_str(search, "total_label", total_label(p, total));
+	tv_put_str(search, "total_label", total_label(rq, total));
 	tv_put_bool(search, "truncated", q.truncated);
 	const char *left = left_out(p, w, used);
 	if (*left) {

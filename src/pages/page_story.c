@@ -36,13 +36,6 @@ static struct tv *tags_tv(struct pool *p, const struct story *s)
 	return list;
 }
 
-static const char *count_label(struct pool *p, int n)
-{
-	if (n == 0)
-		return "No comments";
-	return n == 1 ? "1 comment" : pool_printf(p, "%d comments", n);
-}
-
 static struct tv *related_tv(struct req *rq, const struct story *s)
 {
 	struct tv *list = tv_list(rq->pool);
@@ -88,9 +81,10 @@ static int lead_figure(struct pool *p, struct tv *so, const struct story *s)
 /* The byline's authors, "Updated <time>" when an editor marked it so, and
  * the corrections at the story's end (docs/theme-contract.md: story.authors,
  * updated_*, corrections). */
-static void put_extra(struct pool *p, struct tv *so, const struct story *s,
+static void put_extra(struct req *rq, struct tv *so, const struct story *s,
 		      const struct story_extra *x, const struct tz *z)
 {
+	struct pool *p = rq->pool;
 	if (x->revised_at > s->published_at) {
 		tv_put_str(so, "updated_iso", date_iso(p, x->revised_at, z));
 		tv_put_str(so, "updated_human", date_human_time(p, x->revised_at, z));
@@ -98,10 +92,11 @@ static void put_extra(struct pool *p, struct tv *so, const struct story *s,
 	/* the byline: "A", "A and B", "A, B and C", each linked */
 	struct tv *authors = tv_list(p);
 	size_t na = 1 + x->ncoauthors;
+	const char *and = pool_cat(p, " ", page_t(rq, "and"), " ", NULL);
 	for (size_t i = 0; i < na; i++) {
 		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;
 		struct tv *o = tv_obj(p);
-		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? " and " : ", ");
+		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? and : ", ");
 		tv_put_str(o, "name", a->name);
 		tv_put_str(o, "url", page_path(p, "/author/", a->slug));
 		tv_append(authors, o);
@@ -139,12 +134,12 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 	struct tv *ctx = page_ctx_story(rq, s, &x, path);
 	struct tv *so = story_summary(p, s, &rq->site->zone);
 	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
-	put_extra(p, so, s, &x, &rq->site->zone);
+	put_extra(rq, so, s, &x, &rq->site->zone);
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
 	tv_put_html(so, "body_html", body);
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);
 	tv_put(so, "tags", tags_tv(p, s));
-	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
+	tv_put_str(so, "comment_count_label", page_t_count(rq, "comment_count", s->comment_count));
 	tv_put(ctx, "story", so);
 	struct tv *related = related_tv(rq, s);
 	tv_put(ctx, "related", related);

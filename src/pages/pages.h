@@ -77,6 +77,11 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 long long page_story_modified(const struct story *s, const struct story_extra *x);
 /* The /corrections page (page_corrections.c). */
 void page_corrections(struct req *rq, struct resp *rs);
+/* The site's word for key (its locale, util/locale.h: what templates
+ * show as {{t.key}}); the key itself when no locale has it. page_t_count
+ * is locale_count: key_zero/_one/_other with {n} replaced. */
+const char *page_t(const struct req *rq, const char *key);
+const char *page_t_count(const struct req *rq, const char *key, long long n);
 /* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */
 const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */

@@ -424,6 +424,10 @@ static const char *const schema_migrations[] = {
 	 * reader data at all. */
 	"CREATE TABLE story_reads(story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,"
 	" hour INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(hour, story_id)) WITHOUT ROWID;",
+	/* A story's own language (issue 15, docs/languages.md): a BCP 47 tag
+	 * (checked by the editor's form, locale_tag_ok), '' for the site's
+	 * `language`; the story page sets lang and dir on its article. */
+	"ALTER TABLE stories ADD COLUMN lang TEXT NOT NULL DEFAULT '';",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -72,6 +72,7 @@ struct story {
 	 * size, alt, caption, credit, focal point, variants; no file name),
 	 * NULL when it has none or the record is gone */
 	const struct media_record *media;
+	const char *lang;                     /* its own BCP 47 language, "" the site's */
 };
 
 enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };

@@ -244,6 +244,7 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	x->author.email = "";
 	x->author.photo = x->author.links = "";
 	row_story_picture(p, s, 17, x);
+	x->lang = col_text(p, s, 32);
 	if (sqlite3_column_count(s) > STORY_NCOLS + 1) {
 		x->body_md = col_text(p, s, STORY_NCOLS);
 		x->body_html = col_text(p, s, STORY_NCOLS + 1);

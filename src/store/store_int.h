@@ -120,8 +120,8 @@ int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, co
 	"s.id, s.slug, s.title, s.excerpt, s.status, s.published_at, s.updated_at," \
 	" s.reading_minutes, s.comment_count, s.comments_open," \
 	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
-	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS
-#define STORY_NCOLS 32
+	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS ", s.lang"
+#define STORY_NCOLS 33
 #define STORY_JOINS \
 	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id" \
 	STORY_PICTURE_JOIN
