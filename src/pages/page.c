@@ -32,6 +32,12 @@ const char *page_t_count(const struct req *rq, const char *key, long long n)
 	return locale_count(&rq->site->locale, rq->pool, key, n);
 }
 
+void page_put_lang(struct tv *o, const char *lang)
+{
+	tv_put_str(o, "lang", lang ? lang : "");
+	tv_put_str(o, "dir", lang && *lang ? page_text_dir(lang) : "");
+}
+
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
 {
 	struct tv *o = tv_obj(p);
@@ -48,6 +54,7 @@ struct tv *story_summary(struct pool *p, const struct story *s, const struct tz 
 	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
+	page_put_lang(o, s->lang);
 	return o;
 }
 

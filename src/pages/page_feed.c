@@ -72,6 +72,7 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	const char *url = absolute(rq, story_path(p, s));
 	e->url = url;
 	e->title = s->title;
+	e->lang = s->lang;
 	e->summary = s->excerpt;
 	e->content_html = page_body_html(p, s->body_html, 0); /* no script in a feed reader: links */
 	e->content_html = figure_feed_html(p, e->content_html, rq->site->cfg.base_url);

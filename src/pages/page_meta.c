@@ -184,7 +184,7 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const str
 	jkey(&b, "datePublished", date_iso(p, s->published_at, &rq->site->zone));
 	jkey(&b, "dateModified", date_iso(p, page_story_modified(s, x), &rq->site->zone));
 	jsonld_corrections(&b, rq, x);
-	jkey(&b, "inLanguage", cfg->lang);
+	jkey(&b, "inLanguage", s->lang && *s->lang ? s->lang : cfg->lang);
 	buf_puts(&b, ",\"author\":[");
 	for (size_t i = 0; i <= x->ncoauthors; i++) { /* the whole byline, in order */
 		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;

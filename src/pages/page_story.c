@@ -49,6 +49,7 @@ static struct tv *related_tv(struct req *rq, const struct story *s)
 		struct tv *o = tv_obj(rq->pool);
 		tv_put_str(o, "title", v[i].title);
 		tv_put_str(o, "url", story_path(rq->pool, &v[i]));
+		page_put_lang(o, v[i].lang);
 		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at, &rq->site->zone));
 		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at, &rq->site->zone));
 		story_card_picture(rq->pool, o, &v[i], CARD_SIZES_THUMB, CARD_THUMB_WIDTH, 0);

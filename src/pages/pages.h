@@ -82,6 +82,9 @@ void page_corrections(struct req *rq, struct resp *rs);
  * is locale_count: key_zero/_one/_other with {n} replaced. */
 const char *page_t(const struct req *rq, const char *key);
 const char *page_t_count(const struct req *rq, const char *key, long long n);
+/* A story's own language into o as "lang" and "dir" ("" both when it has
+ * none: always put, so a card inside a page never finds an outer one). */
+void page_put_lang(struct tv *o, const char *lang);
 /* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */
 const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */
