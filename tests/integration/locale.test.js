@@ -74,6 +74,20 @@ describe('the site language picks the locale', () => {
     });
   });
 
+  test('a comment that comes back shows the server\'s messages in Urdu, with what the reader typed', async () => {
+    await withSite({ language: 'ur', comment_min_seconds: 0 }, async (url) => {
+      const hid = await h.freshHidden(url, SEED);
+      const r = await h.postForm(url, '/comments', { ...hid, gz_website: '', comment: '',
+        author: 'قاری', email: 'reader@example.com', url: 'ftp://example.org/' });
+      assert.equal(r.status, 422);
+      assert.match(r.body, /<p class="field-error" id="comment-error">براہ کرم اپنا تبصرہ لکھیں!<\/p>/);
+      assert.match(r.body, /<p class="field-error" id="url-error">براہ کرم ویب سائٹ کا ایسا پتہ لکھیں جو http:\/\/ یا https:\/\/ سے شروع ہو۔<\/p>/);
+      assert.match(r.body, /<div class="form-errors" role="alert"><ul><li>براہ کرم اپنا تبصرہ لکھیں!<\/li>/);
+      assert.match(r.body, /id="author" name="author" type="text" value="قاری"/);
+      assert.ok(!r.body.includes('Please enter'), 'no English message');
+    });
+  });
+
   test('language = az: Azerbaijani words and month names, left to right', async () => {
     await withSite({ language: 'az' }, async (url) => {
       const story = await h.get(url, SEED);
