@@ -257,6 +257,15 @@ void page_render(struct req *rq, struct resp *rs, int status, const char *name, 
 void page_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message)
 {
+	/* in another language: its words for the status, when it has them
+	 * (the English callers' messages are more precise than a locale's) */
+	if (rq->site->locale.file_lang[0]) {
+		const char *k = pool_printf(rq->pool, "error_%d_", status);
+		const char *t = locale_get(&rq->site->locale, pool_cat(rq->pool, k, "title", NULL)),
+			   *m = locale_get(&rq->site->locale, pool_cat(rq->pool, k, "message", NULL));
+		if (t && m)
+			title = t, message = m;
+	}
 	struct tv *ctx = page_ctx(rq, title, NULL, NULL);
 	struct tv *e = tv_obj(rq->pool);
 	tv_put_int(e, "status", status);

@@ -70,6 +70,9 @@ describe('the site language picks the locale', () => {
       const missing = await h.get(url, '/no-such-page-here');
       assert.equal(missing.status, 404);
       assert.match(missing.body, /<p class="error-status">خرابی 404<\/p>/);
+      assert.match(missing.body, /<h1 class="error-title">صفحہ نہیں ملا<\/h1>/);
+      assert.match(missing.body, /<p class="error-message">اس پتے پر کچھ نہیں ہے۔<\/p>/);
+      assert.match(missing.body, /<title>صفحہ نہیں ملا – /);
       assert.match(missing.body, /<html lang="ur" dir="rtl">/);
     });
   });
