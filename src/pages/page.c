@@ -38,6 +38,14 @@ void page_put_lang(struct tv *o, const char *lang)
 	tv_put_str(o, "dir", lang && *lang ? page_text_dir(lang) : "");
 }
 
+const char *page_title_n(struct req *rq, const char *title, unsigned long long page)
+{
+	if (page <= 1)
+		return title;
+	const char *n = pool_printf(rq->pool, "%llu", page);
+	return pool_cat(rq->pool, title, " ", locale_fill(rq->pool, page_t(rq, "title_page"), n), NULL);
+}
+
 struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
 {
 	struct tv *o = tv_obj(p);

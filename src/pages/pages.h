@@ -82,6 +82,8 @@ void page_corrections(struct req *rq, struct resp *rs);
  * is locale_count: key_zero/_one/_other with {n} replaced. */
 const char *page_t(const struct req *rq, const char *key);
 const char *page_t_count(const struct req *rq, const char *key, long long n);
+/* title, and on page 2 on "title (page 2)" in the site's words. */
+const char *page_title_n(struct req *rq, const char *title, unsigned long long page);
 /* A story's own language into o as "lang" and "dir" ("" both when it has
  * none: always put, so a card inside a page never finds an outer one). */
 void page_put_lang(struct tv *o, const char *lang);

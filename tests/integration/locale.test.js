@@ -65,6 +65,10 @@ describe('the site language picks the locale', () => {
         for (const en of ENGLISH) assert.ok(!body.includes(en), `English "${en}" on an Urdu page`);
       const section = await h.get(url, '/section/world');
       assert.match(section.body, /<p class="list-kind">شعبہ<\/p>/);
+      assert.match((await h.get(url, '/tag/pakistan')).body, /<title>ٹیگ: Pakistan – /);
+      const latest2 = await h.get(url, '/?page=2');
+      assert.match(latest2.body, /<title>تازہ ترین خبریں \(صفحہ 2\) – /);
+      assert.match((await h.get(url, '/corrections')).body, /<title>تصحیحات – /);
       const search = await h.get(url, '/search?q=zzzznothing');
       assert.match(search.body, /<h2 id="none-h">کوئی خبر نہیں ملی<\/h2>/);
       const missing = await h.get(url, '/no-such-page-here');
@@ -176,6 +180,8 @@ describe('a story in its own language', () => {
     const page = await h.get(srv.url, p);
     assert.equal(article(page.body), '<article class="story" lang="ur" dir="rtl">');
     assert.equal((await a.editorValues(ed, id)).lang, 'ur');
+    const news = (await h.get(srv.url, '/news-sitemap.xml')).body; // the last 48 hours: this story
+    assert.match(news, new RegExp(`<loc>[^<]*${p}</loc><news:news><news:publication><news:name>[^<]*</news:name><news:language>ur</news:language>`));
     const values = await a.editorValues(ed, id); // back to the site's language
     const r = await ed.post(`/admin/stories/${id}/publish`, { ...values, lang: '' });
     assert.equal(r.status, 303);
