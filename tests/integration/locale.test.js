@@ -19,7 +19,7 @@ const SEED = h.SEED_PATH;               // English demo story of 5 July 2024, wi
 const UR_PATH = '/2024/05/20/lahore-book-fair-young-readers';
 const AZ_PATH = '/2024/05/18/sheki-silk-festival-visitors';
 const ENGLISH = ['Skip to content', 'back to top', 'Related Articles', 'Post Comment', 'Leave a Reply',
-  'Please enter your comment!', 'Please enter your name here', 'min read', '>By ', 'July'];
+  'Please enter your comment!', 'Please enter your name here', 'min read', '>By ', 'July', '>Reply<'];
 
 function sql(dir, query) {
   const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
@@ -59,6 +59,8 @@ describe('the site language picks the locale', () => {
       assert.match(story.body, /data-missing="براہ کرم اپنا تبصرہ لکھیں!"/);
       assert.match(story.body, /data-missing="براہ کرم یہاں اپنا نام لکھیں"/);
       assert.match(story.body, /value="تبصرہ شائع کریں"/);
+      // the stored comment thread (rendered at init in English) is rendered again in Urdu
+      assert.match(story.body, /class="comment-reply-link" href="[^"]*" aria-label="جواب برائے [^"]*">جواب<\/a>/);
       assert.match(story.body, /<h2 id="comments-h" class="comments-title">\d+ تبصرے<\/h2>/);
       assert.match(story.body, /<time datetime="2024-07-05T09:30:00Z">5 جولائی 2024، 09:30<\/time>|<time datetime="2024-07-05T09:30:00Z">5 جولائی 2024, 09:30<\/time>/);
       for (const body of [home.body, story.body])
