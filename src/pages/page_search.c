@@ -154,16 +154,15 @@ void page_search(struct req *rq, struct resp *rs)
 	buf_release(&match);
 	buf_release(&words);
 	if (e == SEARCH_QTOOLONG) {
-		tv_put_str(search, "error", "That search is too long: please use at most 2,000 "
-					    "characters.");
-		show(rq, rs, 400, "Search too long", "", NULL, search);
+		tv_put_str(search, "error", page_t(rq, "search_too_long"));
+		show(rq, rs, 400, page_t(rq, "search_too_long_title"), "", NULL, search);
 		return;
 	}
 	if (e == SEARCH_QEMPTY) {
 		tv_put_bool(search, "prompt", 1);
 		if (*input)
-			tv_put_str(search, "error", "There were no words to search for in that.");
-		show(rq, rs, 200, "Search", input, NULL, search);
+			tv_put_str(search, "error", page_t(rq, "search_no_words"));
+		show(rq, rs, 200, page_t(rq, "search"), input, NULL, search);
 		return;
 	}
 	size_t per = (size_t)rq->site->cfg.per_page, n = 0, total = 0;
@@ -195,7 +194,7 @@ void page_search(struct req *rq, struct resp *rs)
 						   strchr(search_path(p, w, 1), '=') + 1));
 	if (pages > 1)
 		tv_put(search, "pagination", pages_tv(p, w, page, pages));
-	const char *title = page > 1 ? pool_printf(p, "Search results for “%s” (page %llu)", used, page)
-				     : pool_printf(p, "Search results for “%s”", used);
+	const char *title =
+		page_title_n(rq, locale_fill(p, page_t(rq, "search_results_title"), used), page);
 	show(rq, rs, 200, title, input, w, search);
 }

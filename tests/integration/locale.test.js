@@ -73,6 +73,8 @@ describe('the site language picks the locale', () => {
       assert.match((await h.get(url, '/corrections')).body, /<title>تصحیحات – /);
       const search = await h.get(url, '/search?q=zzzznothing');
       assert.match(search.body, /<h2 id="none-h">کوئی خبر نہیں ملی<\/h2>/);
+      assert.match(search.body, /<title>“zzzznothing” کے لیے تلاش کے نتائج – /);
+      assert.match((await h.get(url, '/search?q=' + '%2B'.repeat(3))).body, /<p class="search-error" role="alert">اس میں تلاش کے لیے کوئی لفظ نہیں تھا۔<\/p>/);
       const missing = await h.get(url, '/no-such-page-here');
       assert.equal(missing.status, 404);
       assert.match(missing.body, /<p class="error-status">خرابی 404<\/p>/);
