@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -203,7 +204,8 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 			    (const char *const *)s->locale.vals, s->locale.n))
 		goto fail;
 	s->zone.months = s->locale.month; /* dates in the site's language */
-	if (strcmp(s->cfg.lang, "en") && !s->locale.file_lang[0])
+	size_t primary = strcspn(s->cfg.lang, "-");
+	if (!s->locale.file_lang[0] && !(primary == 2 && strncasecmp(s->cfg.lang, "en", 2) == 0))
 		log_error("no locale file for language \"%s\" (theme locale/%s.conf): "
 			  "pages show English words (docs/languages.md)", s->cfg.lang, s->cfg.lang);
 	/* a story.html written before threads were stored shows no comments */
