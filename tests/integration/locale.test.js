@@ -85,6 +85,14 @@ describe('the site language picks the locale', () => {
     });
   });
 
+  test('the admin stays in English, marked so, on an Urdu site', async () => {
+    await withSite({ language: 'ur' }, async (url) => {
+      const r = await h.get(url, '/admin/sign-in');
+      assert.equal(r.status, 200);
+      assert.match(r.body, /<html lang="en" dir="ltr">/);
+    });
+  });
+
   test('a comment that comes back shows the server\'s messages in Urdu, with what the reader typed', async () => {
     await withSite({ language: 'ur', comment_min_seconds: 0 }, async (url) => {
       const hid = await h.freshHidden(url, SEED);
