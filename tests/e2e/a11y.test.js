@@ -133,6 +133,17 @@ test('Urdu: the Urdu story on this English site; the front page, a static page a
     for (const p of ['/', '/about', UR_STORY]) assert.deepEqual(await violations(p, urPage, urSrv.url), [], p);
     assert.equal(await urPage.evaluate(() => getComputedStyle(document.body).direction), 'rtl');
     assert.equal(await vnuErrors(urSrv.url, ['/', '/about', UR_STORY]), '');
+    // the stylesheet mirrors: a reply's rule on the right, nothing wider than a phone
+    await urPage.setViewportSize({ width: 390, height: 800 });
+    await urPage.goto(urSrv.url + h.SEED_PATH);
+    assert.deepEqual(await urPage.$eval('ol.children', (el) => {
+      const cs = getComputedStyle(el);
+      return [cs.borderRightWidth, cs.borderLeftWidth, cs.marginRight !== '0px', cs.marginLeft];
+    }), ['2px', '0px', true, '0px']);
+    for (const p of ['/', UR_STORY, h.SEED_PATH]) {
+      await urPage.goto(urSrv.url + p);
+      assert.ok(await urPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${p}: no sideways scroll at 390 px`);
+    }
   } finally {
     await urPage.context().close();
     await urSrv.stop();
