@@ -18,6 +18,7 @@
 #include "../site/site.h"
 #include "../store/store_byline.h"
 #include "../store/store_media.h"
+#include "../util/locale.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -260,5 +261,5 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 	if (ld)
 		tv_put_html(ctx, "jsonld", ld); /* json_string output: see the top */
 	page_feeds(rq, ctx, pool_cat(p, path, "/comments", NULL),
-		   pool_cat(p, "Comments on ", s->title, NULL), NULL);
+		   locale_fill(p, page_t(rq, "feed_comments_on"), s->title), NULL);
 }

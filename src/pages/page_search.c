@@ -122,7 +122,7 @@ static void show(struct req *rq, struct resp *rs, int status, const char *title,
 	const char *canonical = words ? search_path(p, words, 1) : "/search";
 	struct tv *ctx = page_ctx(rq, title, NULL, canonical);
 	if (words) /* the search's own feeds: /search/feed?q=WORDS */
-		page_feeds(rq, ctx, "/search", pool_printf(p, "Search: %s", words),
+		page_feeds(rq, ctx, "/search", locale_fill(p, page_t(rq, "feed_search"), words),
 			   strchr(canonical, '?') + 1);
 	tv_put_str(ctx, "search_q", input);
 	tv_put_str(ctx, "robots", "noindex, follow");

@@ -59,6 +59,7 @@ describe('the site language picks the locale', () => {
       assert.match(story.body, /data-missing="براہ کرم اپنا تبصرہ لکھیں!"/);
       assert.match(story.body, /data-missing="براہ کرم یہاں اپنا نام لکھیں"/);
       assert.match(story.body, /value="تبصرہ شائع کریں"/);
+      assert.match(story.body, /<link rel="alternate" type="application\/rss\+xml" title="[^"]+ پر تبصرے \(RSS\)" href="[^"]+\/comments\/feed">/);
       // the stored comment thread (rendered at init in English) is rendered again in Urdu
       assert.match(story.body, /class="comment-reply-link" href="[^"]*" aria-label="جواب برائے [^"]*">جواب<\/a>/);
       assert.match(story.body, /<h2 id="comments-h" class="comments-title">\d+ تبصرے<\/h2>/);
