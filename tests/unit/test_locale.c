@@ -4,8 +4,10 @@
  * language's file, a key only English has), the primary subtag's file for
  * a longer tag, counts, refused files and tags; {{t.key}} through
  * tpl_set_strings (escaped, hidden by a context key, in tpl_reach_hash);
- * date_human with the shipped Urdu and Azerbaijani month names.
+ * date_human with the shipped Urdu and Azerbaijani month names; a staff
+ * comment's badge in the site's words.
  */
+#include "../../src/comments/comment_reply.h"
 #include "../../src/render/template.h"
 #include "../../src/util/date.h"
 #include "../../src/util/locale.h"
@@ -142,6 +144,19 @@ static void test_shipped_months(void)
 	locale_release(&az);
 }
 
+static void test_badges(void)
+{
+	char err[300];
+	struct locale ur;
+	CHECK(locale_load(&ur, "ur", NULL, "themes/default", err, sizeof err) == 0);
+	CHECK_STR(comment_badge(&ur, "editor", 0), "مدیر");
+	CHECK_STR(comment_badge(&ur, "author", 1), "اس خبر کے مصنف");
+	CHECK_STR(comment_badge(&ur, "nobody-knows", 0), "عملہ");
+	CHECK_STR(comment_badge(NULL, "editor", 0), "Editor");
+	CHECK(comment_badge(&ur, "", 0) == NULL); /* a reader's comment */
+	locale_release(&ur);
+}
+
 int main(void)
 {
 	snprintf(tmp, sizeof tmp, "/tmp/gz-locale-XXXXXX");
@@ -154,6 +169,7 @@ int main(void)
 	RUN(test_tags);
 	RUN(test_template_strings);
 	RUN(test_shipped_months);
+	RUN(test_badges);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
 	if (system(cmd) != 0)
