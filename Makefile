@@ -47,6 +47,7 @@ test:
 	$(MAKE) gazette unit
 	./tests/lint/banned.sh
 	./tests/lint/themes.sh
+	node tests/lint/locale.js
 	node tests/lint/deps.js
 	node tests/lint/sql-once.js
 	./tests/run.sh

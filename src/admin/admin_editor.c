@@ -42,6 +42,7 @@
 #include "../store/store_redirect.h"
 #include "../store/store_story.h"
 #include "../store/store_user.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -54,7 +55,7 @@
 #include <time.h>
 
 enum ef { EF_TITLE, EF_SLUG, EF_EXCERPT, EF_BODY, EF_SECTION, EF_TAGS, EF_AUTHOR, EF_WHEN,
-	  EF_VERSION, EF_IMAGE, EF_MEDIA, EF__MAX };
+	  EF_VERSION, EF_IMAGE, EF_MEDIA, EF_LANG, EF__MAX };
 
 static const struct field_spec fields[EF__MAX] = {
 	[EF_TITLE] = { "title", 300, 1, "Please give the story a title.",
@@ -81,6 +82,10 @@ static const struct field_spec fields[EF__MAX] = {
 	/* or a media library item by its number (admin_media.c) */
 	[EF_MEDIA] = { "featured_media", 20, 0, NULL, "Give a library item's number.", field_uint,
 		       "Give a library item's number (see Media)." },
+	/* the story's own language (docs/languages.md); empty: the site's */
+	[EF_LANG] = { "lang", 100, 0, NULL, "The language is too long: give a tag such as ur or az.",
+		      locale_tag_ok,
+		      "Give the language as a BCP 47 tag such as en, ur or az-Latn (empty: the site's)." },
 };
 
 enum action { ACT_SAVE, ACT_SUBMIT, ACT_PUBLISH, ACT_UNPUBLISH, ACT_PREVIEW };
@@ -132,6 +137,7 @@ static void from_story(struct req *rq, struct editor *ed, const struct story_edi
 	ed->val[EF_WHEN] = admin_datetime_input(p, e->s.published_at, &rq->site->zone);
 	ed->val[EF_VERSION] = pool_printf(p, "%lld", e->version);
 	ed->val[EF_MEDIA] = e->featured_media_id ? pool_printf(p, "%lld", e->featured_media_id) : "";
+	ed->val[EF_LANG] = e->s.lang ? e->s.lang : "";
 	ed->comments_open = e->s.comments_open;
 	for (size_t i = 0; i < STORY_COAUTHORS_MAX; i++)
 		ed->co[i] = i < e->ncoauthors ? pool_printf(p, "%lld", e->coauthors[i]) : "";
@@ -222,11 +228,11 @@ static void show(struct req *rq, struct resp *rs, int status, const struct edito
 	struct tv *f = tv_obj(p);
 	static const char *const keys[EF__MAX] = { "title", "slug", "excerpt", "body", "section",
 						   "tags", "author", "published_at", "version",
-						   "featured_image", "featured_media" };
+						   "featured_image", "featured_media", "lang" };
 	static const char *const ekeys[EF__MAX] = { "error_title", "error_slug", "error_excerpt",
 						    "error_body", "error_section", "error_tags",
 						    "error_author", "error_published_at", NULL,
-						    "error_image", "error_media" };
+						    "error_image", "error_media", "error_lang" };
 	for (int i = 0; i < EF__MAX; i++) {
 		tv_put_str(f, keys[i], ed->val[i] ? ed->val[i] : "");
 		if (ed->err[i] && ekeys[i])
@@ -467,6 +473,7 @@ static void build(struct req *rq, const struct story_edit *old, struct editor *e
 	e->s.title = ed->val[EF_TITLE];
 	e->s.excerpt = ed->val[EF_EXCERPT];
 	e->s.body_md = ed->val[EF_BODY];
+	e->s.lang = ed->val[EF_LANG];
 	int typed = *ed->val[EF_SLUG] != '\0';
 	const char *want = typed ? ed->val[EF_SLUG] : old ? old->s.slug : ed->val[EF_TITLE];
 	if (!ed->err[EF_SLUG])
@@ -550,6 +557,7 @@ static const char *changes(struct pool *p, const struct story_edit *old, const s
 	CH(strcmp(a->slug, n->slug), "slug");
 	CH(strcmp(a->excerpt, n->excerpt), "excerpt");
 	CH(strcmp(a->body_md, n->body_md), "body");
+	CH(strcmp(a->lang ? a->lang : "", n->lang ? n->lang : ""), "language");
 	CH(a->section.id != n->section.id, "section");
 	CH(tags_differ(a, n), "tags");
 	CH(a->author.id != n->author.id, "author");

@@ -23,6 +23,7 @@
 #include "../store/store_import.h"
 #include "../store/store_media.h"
 #include "../util/buf.h"
+#include "../util/locale.h"
 #include "../util/pool.h"
 
 #include <dirent.h>
@@ -280,6 +281,9 @@ static int add_story(struct loader *l, const char *path)
 	s.title = doc_get(&d, "title");
 	s.slug = doc_get(&d, "slug");
 	s.excerpt = doc_get(&d, "excerpt");
+	s.lang = doc_get(&d, "lang"); /* optional: a story in another language */
+	if (s.lang && !locale_tag_ok(s.lang))
+		return failf(l, path, "lang: expected a BCP 47 tag such as ur or az");
 	if (!(s.body_md = photo_refs(l, path, d.body)))
 		return -1;
 	const char *featured = l->photos ? doc_get(&d, "featured") : NULL;

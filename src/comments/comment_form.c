@@ -29,6 +29,7 @@
 #include "../render/template.h"
 #include "../site/site.h"
 #include "../store/store_stamp.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -156,6 +157,40 @@ static const char *stamp_spent(struct req *rq, const char *key)
 	return spent > 0 ? STAMP_SPENT : NULL;
 }
 
+/* The reader's messages by their locale key (the theme's locale files):
+ * the checks keep writing English, and the form shows the site's words. */
+static const struct {
+	const char *en, *key;
+} said[] = {
+	{ "Please enter your comment!", "comment_missing" },
+	{ "Your comment is too long: the limit is 65,525 bytes.", "comment_too_long" },
+	{ "Please enter your name here", "name_missing" },
+	{ "Your name is too long: the limit is 245 bytes.", "name_too_long" },
+	{ "Please enter your email address here", "email_required" },
+	{ "Your email address is too long: the limit is 100 bytes.", "email_too_long" },
+	{ "Please enter a valid email address.", "email_missing" },
+	{ "Your website address is too long: the limit is 200 bytes.", "url_too_long" },
+	{ "Please enter a website address starting with http:// or https://.", "url_invalid" },
+	{ "The comment you replied to is not available.", "reply_unavailable" },
+	{ "Replies cannot be nested any deeper here; please reply further up the thread.",
+	  "reply_too_deep" },
+	{ "The form could not be verified. Please send your comment again.", "form_unverified" },
+	{ "You sent the form very quickly. Please wait a moment and send it again.",
+	  "form_too_quick" },
+	{ "This form has expired. Please send your comment again.", "form_expired" },
+	{ STAMP_SPENT, "form_spent" },
+};
+
+static const char *in_site_words(const struct req *rq, const char *msg)
+{
+	for (size_t i = 0; i < sizeof said / sizeof said[0]; i++)
+		if (strcmp(msg, said[i].en) == 0) {
+			const char *w = locale_get(&rq->site->locale, said[i].key);
+			return w ? w : msg;
+		}
+	return msg;
+}
+
 struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct comment_rules *r,
 			   const struct comment_form_state *st, struct cache_live *live)
 {
@@ -185,7 +220,7 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct c
 	}
 	if (st->general_error) {
 		struct tv *e = tv_obj(p);
-		tv_put_str(e, "message", st->general_error);
+		tv_put_str(e, "message", in_site_words(rq, st->general_error));
 		tv_append(errors, e);
 	}
 	for (int i = 0; i < CF__MAX; i++) {
@@ -193,10 +228,11 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct c
 			tv_put_str(f, keys[i], st->value[i] ? st->value[i] : "");
 		if (st->error[i]) {
 			struct tv *e = tv_obj(p);
-			tv_put_str(e, "message", st->error[i]);
+			const char *msg = in_site_words(rq, st->error[i]);
+			tv_put_str(e, "message", msg);
 			tv_append(errors, e);
 			if (ekeys[i])
-				tv_put_str(f, ekeys[i], st->error[i]);
+				tv_put_str(f, ekeys[i], msg);
 		}
 	}
 	tv_put_bool(f, "has_errors", tv_count(errors) > 0);

@@ -18,6 +18,7 @@
 #include "../site/site.h"
 #include "../store/store_moderation.h"
 #include "../store/store_user.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -55,18 +56,23 @@ const char *comment_reply_message(enum reply_check r)
 	return NULL;
 }
 
-const char *comment_badge(const char *role_name, int story_author)
+const char *comment_badge(const struct locale *l, const char *role_name, int story_author)
 {
-	static const char *const labels[ROLE__MAX] = {
-		[ROLE_CONTRIBUTOR] = "Contributor", [ROLE_AUTHOR] = "Author",
-		[ROLE_EDITOR] = "Editor", [ROLE_ADMIN] = "Admin",
+	static const char *const labels[ROLE__MAX][2] = {
+		[ROLE_CONTRIBUTOR] = { "Contributor", "badge_contributor" },
+		[ROLE_AUTHOR] = { "Author", "badge_author" },
+		[ROLE_EDITOR] = { "Editor", "badge_editor" },
+		[ROLE_ADMIN] = { "Admin", "badge_admin" },
 	};
+	static const char *const story_author_label[2] = { "Author of this story", "badge_story_author" };
+	static const char *const staff[2] = { "Staff", "badge_staff" };
 	enum role r;
 	if (!role_name || !*role_name)
 		return NULL;
-	if (story_author)
-		return "Author of this story";
-	return role_parse(role_name, &r) == 0 ? labels[r] : "Staff";
+	const char *const *b = story_author ? story_author_label
+			       : role_parse(role_name, &r) == 0 ? labels[r] : staff;
+	const char *w = locale_get(l, b[1]);
+	return w ? w : b[0];
 }
 
 int comment_staff_form(struct req *rq, const struct story *s, struct tv *form)
@@ -75,7 +81,8 @@ int comment_staff_form(struct req *rq, const struct story *s, struct tv *form)
 		return 0;
 	struct tv *o = tv_obj(rq->pool);
 	tv_put_str(o, "name", rq->user->name);
-	tv_put_str(o, "badge", comment_badge(role_name(rq->user->role), rq->user->id == s->author.id));
+	tv_put_str(o, "badge", comment_badge(&rq->site->locale, role_name(rq->user->role),
+					     rq->user->id == s->author.id));
 	tv_put_str(o, "csrf", rq->csrf);
 	tv_put(form, "staff", o);
 	return 1;

@@ -36,8 +36,10 @@ enum reply_check comment_reply_check(struct store *st, struct pool *p, int max_d
 const char *comment_reply_message(enum reply_check r);
 
 /* The thread's badge for a comment written by an account of role
- * role_name ("" for a reader: NULL, no badge). */
-const char *comment_badge(const char *role_name, int story_author);
+ * role_name ("" for a reader: NULL, no badge), in the words of locale l
+ * (badge_editor...; English when l is NULL or lacks the key). */
+struct locale;
+const char *comment_badge(const struct locale *l, const char *role_name, int story_author);
 
 /* The story page's form for a signed-in staff member: adds form.staff
  * {name, badge, csrf} and returns 1; 0 (nothing added) for anyone else. */

@@ -40,9 +40,10 @@ static struct node *find(struct node *nodes, size_t n, long long id)
 	return bsearch(&key, nodes, n, sizeof *nodes, by_id);
 }
 
-static struct tv *comment_tv(struct pool *p, const struct tz *z, const char *story_url,
+static struct tv *comment_tv(struct pool *p, const struct site *site, const char *story_url,
 			     const struct comment *c, int depth, int can_reply, long long held_id)
 {
+	const struct tz *z = &site->zone;
 	struct tv *o = tv_obj(p);
 	const char *html = c->body_html;
 	if (!html || !*html) { /* a row from before HTML was stored */
@@ -67,7 +68,7 @@ static struct tv *comment_tv(struct pool *p, const struct tz *z, const char *sto
 	tv_put_str(o, "reply_url", pool_cat(p, story_url, "?replytocom=", id, "#respond", NULL));
 	/* a staff member's comment (comment_reply.h); "" keeps a reply from
 	 * finding its parent's badge */
-	const char *badge = comment_badge(c->user_role, c->by_story_author);
+	const char *badge = comment_badge(&site->locale, c->user_role, c->by_story_author);
 	tv_put_str(o, "badge", badge ? badge : "");
 	tv_put_bool(o, "by_user", c->user_id != 0);
 	tv_put_bool(o, "by_story_author", c->by_story_author);
@@ -101,7 +102,7 @@ static struct tv *thread_tv(const struct site *site, struct pool *p, const char 
 		int depth = parent ? parent->depth + 1 : 1;
 		if (depth > max_depth)
 			depth = max_depth;
-		struct tv *o = comment_tv(p, &site->zone, story_url, &v[i], depth,
+		struct tv *o = comment_tv(p, site, story_url, &v[i], depth,
 					  depth < max_depth, held_id);
 		struct tv *replies = tv_list(p);
 		tv_put(o, "replies", replies);

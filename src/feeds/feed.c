@@ -150,7 +150,12 @@ static void atom_link(struct buf *b, const char *rel, const char *type, const ch
 
 static void atom_entry(struct buf *b, const struct feed_entry *e, const struct tz *z)
 {
-	buf_puts(b, "<entry>\n");
+	if (e->lang && *e->lang) {
+		buf_puts(b, "<entry xml:lang=\"");
+		xml_text(b, e->lang);
+		buf_puts(b, "\">\n");
+	} else
+		buf_puts(b, "<entry>\n");
 	el(b, "title", e->title);
 	el(b, "id", e->url);
 	atom_link(b, "alternate", "text/html", e->url, 0);
@@ -214,6 +219,8 @@ static void json_item(struct buf *b, const struct feed_entry *e, const struct tz
 	json_string(b, e->url);
 	jkey(b, "url", e->url);
 	jkey(b, "title", e->title);
+	if (e->lang && *e->lang)
+		jkey(b, "language", e->lang);
 	if (e->content_html)
 		jkey(b, "content_html", e->content_html);
 	else

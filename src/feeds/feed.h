@@ -33,6 +33,7 @@ struct feed_entry {
 	size_t ncategories;
 	struct feed_image image;  /* url NULL: none */
 	const char *comments_url; /* absolute, or NULL */
+	const char *lang;         /* its own language (BCP 47); NULL or "": the feed's */
 };
 
 struct feed {

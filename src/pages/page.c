@@ -15,6 +15,7 @@
 #include "../store/store_slots.h"
 #include "../store/store_menu.h"
 #include "../store/store_redirect.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -23,7 +24,7 @@
 #include <string.h>
 #include <time.h>
 
-struct tv *byline_authors(struct pool *p, const struct author *first,
+struct tv *byline_authors(struct pool *p, const char *and, const struct author *first,
 			  const struct author *rest, size_t nrest)
 {
 	struct tv *authors = tv_list(p);
@@ -31,7 +32,7 @@ struct tv *byline_authors(struct pool *p, const struct author *first,
 	for (size_t i = 0; i < na; i++) {
 		const struct author *a = i ? &rest[i - 1] : first;
 		struct tv *o = tv_obj(p);
-		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? " and " : ", ");
+		tv_put_str(o, "sep", i == 0 ? "" : i == na - 1 ? and : ", ");
 		tv_put_str(o, "name", a->name);
 		tv_put_str(o, "url", page_path(p, "/author/", a->slug));
 		tv_append(authors, o);
@@ -39,8 +40,40 @@ struct tv *byline_authors(struct pool *p, const struct author *first,
 	return authors;
 }
 
-struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z)
+const char *page_t(const struct req *rq, const char *key)
 {
+	const char *v = locale_get(&rq->site->locale, key);
+	return v ? v : key;
+}
+
+const char *page_t_count(const struct req *rq, const char *key, long long n)
+{
+	return locale_count(&rq->site->locale, rq->pool, key, n);
+}
+
+void page_put_lang(struct tv *o, const char *lang)
+{
+	tv_put_str(o, "lang", lang ? lang : "");
+	tv_put_str(o, "dir", lang && *lang ? page_text_dir(lang) : "");
+}
+
+const char *page_title_n(struct req *rq, const char *title, unsigned long long page)
+{
+	if (page <= 1)
+		return title;
+	const char *n = pool_printf(rq->pool, "%llu", page);
+	return pool_cat(rq->pool, title, " ", locale_fill(rq->pool, page_t(rq, "title_page"), n), NULL);
+}
+
+const char *page_and(struct req *rq)
+{
+	return pool_cat(rq->pool, " ", page_t(rq, "and"), " ", NULL);
+}
+
+struct tv *story_summary(struct req *rq, const struct story *s)
+{
+	struct pool *p = rq->pool;
+	const struct tz *z = &rq->site->zone;
 	struct tv *o = tv_obj(p);
 	tv_put_str(o, "title", s->title);
 	tv_put_str(o, "url", story_path(p, s));
@@ -53,9 +86,10 @@ struct tv *story_summary(struct pool *p, const struct story *s, const struct tz 
 	}
 	tv_put_str(o, "author_name", s->author.name);
 	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
-	tv_put(o, "authors", byline_authors(p, &s->author, s->coauthors, s->coauthors ? s->ncoauthors : 0));
+	tv_put(o, "authors", byline_authors(p, page_and(rq), &s->author, s->coauthors, s->coauthors ? s->ncoauthors : 0));
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
+	page_put_lang(o, s->lang);
 	return o;
 }
 
@@ -290,6 +324,15 @@ void page_render(struct req *rq, struct resp *rs, int status, const char *name, 
 void page_error(struct req *rq, struct resp *rs, int status, const char *title,
 		const char *message)
 {
+	/* in another language: its words for the status, when it has them
+	 * (the English callers' messages are more precise than a locale's) */
+	if (rq->site->locale.file_lang[0]) {
+		const char *k = pool_printf(rq->pool, "error_%d_", status);
+		const char *t = locale_get(&rq->site->locale, pool_cat(rq->pool, k, "title", NULL)),
+			   *m = locale_get(&rq->site->locale, pool_cat(rq->pool, k, "message", NULL));
+		if (t && m)
+			title = t, message = m;
+	}
 	struct tv *ctx = page_ctx(rq, title, NULL, NULL);
 	struct tv *e = tv_obj(rq->pool);
 	tv_put_int(e, "status", status);

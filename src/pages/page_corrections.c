@@ -51,8 +51,7 @@ void page_corrections(struct req *rq, struct resp *rs)
 	if (more)
 		n = CORRECTIONS_PER_PAGE;
 	const char *self = page == 1 ? "/corrections" : pool_printf(p, "/corrections?page=%llu", page);
-	struct tv *ctx = page_ctx(rq, page == 1 ? "Corrections"
-						: pool_printf(p, "Corrections (page %llu)", page),
+	struct tv *ctx = page_ctx(rq, page_title_n(rq, page_t(rq, "corrections"), page),
 				  "Corrections to our stories, newest first.", self);
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < n; i++)

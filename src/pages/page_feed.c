@@ -20,6 +20,7 @@
 #include "../store/store_feeds.h"
 #include "../content/image.h"
 #include "../store/store_search.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/num.h"
 #include "../util/pool.h"
@@ -72,6 +73,7 @@ static void story_entry(struct req *rq, const struct story *s, struct feed_entry
 	const char *url = absolute(rq, story_path(p, s));
 	e->url = url;
 	e->title = s->title;
+	e->lang = s->lang;
 	e->summary = s->excerpt;
 	e->content_html = page_body_html(p, s->body_html, 0); /* no script in a feed reader: links */
 	e->content_html = figure_feed_html(p, e->content_html, rq->site->cfg.base_url);
@@ -235,7 +237,7 @@ void feed_search(struct req *rq, struct resp *rs)
 	buf_release(&qs);
 	struct feed f = {
 		.format = fmt,
-		.title = titled(rq, pool_printf(rq->pool, "Search: %s", w)),
+		.title = titled(rq, locale_fill(rq->pool, page_t(rq, "feed_search"), w)),
 		.description = pool_printf(rq->pool, "Stories matching “%s”", w),
 		.home_url = absolute(rq, pool_printf(rq->pool, "/search?q=%s", enc)),
 		.self_url = absolute(rq, pool_printf(rq->pool, "/search/%s?q=%s",
@@ -278,8 +280,8 @@ static void comments_feed(struct req *rq, struct resp *rs, enum feed_format fmt,
 	const char *base = story ? pool_printf(rq->pool, "%s/comments", home) : "/comments";
 	struct feed f = {
 		.format = fmt,
-		.title = story ? titled(rq, pool_printf(rq->pool, "Comments on %s", story->title))
-			       : titled(rq, "Comments"),
+		.title = story ? titled(rq, locale_fill(rq->pool, page_t(rq, "feed_comments_on"), story->title))
+			       : titled(rq, page_t(rq, "comments")),
 		.description = story ? pool_printf(rq->pool, "Readers' comments on %s", story->title)
 				     : "The latest comments from readers",
 		.home_url = absolute(rq, story ? pool_printf(rq->pool, "%s#comments", home) : home),

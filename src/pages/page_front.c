@@ -37,10 +37,10 @@ static void ttl_upto(int *ttl, long long expires_at, long long now)
 		*ttl = t;
 }
 
-static struct tv *card(struct pool *p, const struct tz *z, const struct story *s, int lead)
+static struct tv *card(struct req *rq, const struct story *s, int lead)
 {
-	struct tv *o = story_summary(p, s, z);
-	story_card_picture(p, o, s, lead ? CARD_SIZES_LEAD : CARD_SIZES_GRID,
+	struct tv *o = story_summary(rq, s);
+	story_card_picture(rq->pool, o, s, lead ? CARD_SIZES_LEAD : CARD_SIZES_GRID,
 			   lead ? CARD_LEAD_MAX_WIDTH : CARD_MAX_WIDTH, lead ? FIGURE_LEAD : 0);
 	return o;
 }
@@ -60,9 +60,9 @@ static int pins_put(struct req *rq, struct tv *ctx, struct front_view *fv, long 
 			continue;
 		fv->shown[fv->nshown++] = v[i].story.id;
 		if (v[i].lead)
-			tv_put(ctx, "lead", card(p, &rq->site->zone, &v[i].story, 1));
+			tv_put(ctx, "lead", card(rq, &v[i].story, 1));
 		else
-			tv_append(featured, card(p, &rq->site->zone, &v[i].story, 0));
+			tv_append(featured, card(rq, &v[i].story, 0));
 	}
 	if (tv_count(featured))
 		tv_put(ctx, "featured", featured);
@@ -108,7 +108,7 @@ static int blocks_put(struct req *rq, struct tv *ctx)
 		tv_put_str(o, "name", v[i].section.name);
 		tv_put_str(o, "url", section_url(p, v[i].section.path));
 		for (size_t j = 0; j < ns; j++) {
-			struct tv *c = story_summary(p, &s[j], &rq->site->zone);
+			struct tv *c = story_summary(rq, &s[j]);
 			story_card_picture(p, c, &s[j], CARD_SIZES_LIST, CARD_MAX_WIDTH, 0);
 			tv_append(stories, c);
 		}
@@ -135,7 +135,7 @@ static int most_read_put(struct req *rq, struct tv *ctx, struct front_view *fv, 
 		return 0;
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < n; i++)
-		tv_append(list, story_summary(p, &v[i], &rq->site->zone));
+		tv_append(list, story_summary(rq, &v[i]));
 	tv_put(ctx, "most_read", list);
 	tv_put_bool(ctx, "has_most_read", 1);
 	ttl_upto(&fv->ttl, (now / 3600 + 1) * 3600, now);

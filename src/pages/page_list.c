@@ -167,14 +167,14 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	 * story its cursor named */
 	int older = at.dir > 0 || more;
 	/* "Tag: Energy", so a tag and a section of one name keep unique titles */
+	const char *kind =
+		l->kind ? page_t(rq, pool_cat(p, "kind_", pool_lower(p, l->kind), NULL)) : NULL;
 	const char *title = l->kind ? (strcmp(l->kind, "Section") == 0
 					       ? l->name
-					       : pool_printf(p, "%s: %s", l->kind, l->name))
+					       : pool_cat(p, kind, ": ", l->name, NULL))
 				    : NULL;
-	if (title && page > 1)
-		title = pool_printf(p, "%s (page %llu)", title, page);
-	else if (!title && page > 1)
-		title = pool_printf(p, "Latest stories (page %llu)", page);
+	if (page > 1)
+		title = page_title_n(rq, title ? title : page_t(rq, "latest_stories"), page);
 	const char *self = page == 1 ? l->path
 			   : cursor ? pool_printf(p, "%s?page=%llu&%s=%lld.%lld", l->path, page,
 						  at.dir < 0 ? "before" : "after", at.published_at, at.id)
@@ -194,7 +194,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 	for (size_t i = 0; i < n; i++) {
 		if (page_front_shown(&fv, v[i].id))
 			continue; /* pinned above */
-		struct tv *o = story_summary(p, &v[i], &rq->site->zone);
+		struct tv *o = story_summary(rq, &v[i]);
 		/* the home page's first card is its lead (unless one is
 		 * pinned): wide, and the one picture fetched first; every
 		 * other card's waits (lazy) */
@@ -217,7 +217,7 @@ static void render_listing(struct req *rq, struct resp *rs, const struct listing
 		tv_put(ctx, "pagination", pagination(p, l->path, page, cursor, v, n, older));
 	if (l->kind) {
 		struct tv *lo = tv_obj(p);
-		tv_put_str(lo, "kind", l->kind);
+		tv_put_str(lo, "kind", kind);
 		tv_put_str(lo, "name", l->name);
 		if (l->description && *l->description)
 			tv_put_str(lo, "description", l->description);

@@ -18,6 +18,7 @@
 #include "../site/site.h"
 #include "../store/store_byline.h"
 #include "../store/store_media.h"
+#include "../util/locale.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -184,7 +185,7 @@ static const char *story_jsonld(struct req *rq, const struct story *s, const str
 	jkey(&b, "datePublished", date_iso(p, s->published_at, &rq->site->zone));
 	jkey(&b, "dateModified", date_iso(p, page_story_modified(s), &rq->site->zone));
 	jsonld_corrections(&b, rq, x);
-	jkey(&b, "inLanguage", cfg->lang);
+	jkey(&b, "inLanguage", s->lang && *s->lang ? s->lang : cfg->lang);
 	buf_puts(&b, ",\"author\":[");
 	for (size_t i = 0; i <= x->ncoauthors; i++) { /* the whole byline, in order */
 		const struct author *a = i ? &x->coauthors[i - 1] : &s->author;
@@ -260,5 +261,5 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 	if (ld)
 		tv_put_html(ctx, "jsonld", ld); /* json_string output: see the top */
 	page_feeds(rq, ctx, pool_cat(p, path, "/comments", NULL),
-		   pool_cat(p, "Comments on ", s->title, NULL), NULL);
+		   locale_fill(p, page_t(rq, "feed_comments_on"), s->title), NULL);
 }

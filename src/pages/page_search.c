@@ -18,6 +18,7 @@
 #include "../site/site.h"
 #include "../store/store_search.h"
 #include "../util/log.h"
+#include "../util/locale.h"
 #include "../util/pool.h"
 
 #include <string.h>
@@ -45,12 +46,12 @@ static const char *search_path(struct pool *p, const char *words, unsigned long 
 	return r;
 }
 
-static struct tv *results_tv(struct pool *p, const struct tz *z, const struct search_hit *hits,
-			     size_t n)
+static struct tv *results_tv(struct req *rq, const struct search_hit *hits, size_t n)
 {
+	struct pool *p = rq->pool;
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < n; i++) {
-		struct tv *o = story_summary(p, &hits[i].story, z);
+		struct tv *o = story_summary(rq, &hits[i].story);
 		story_card_picture(p, o, &hits[i].story, CARD_SIZES_LIST, CARD_MAX_WIDTH, 0);
 		tv_put_html(o, "title_html", marked_html(p, hits[i].title_marked));
 		tv_put_html(o, "snippet_html", marked_html(p, hits[i].snippet_marked));
@@ -72,12 +73,14 @@ static struct tv *pages_tv(struct pool *p, const char *words, unsigned long long
 	return o;
 }
 
-static const char *total_label(struct pool *p, size_t total)
+static const char *total_label(struct req *rq, size_t total)
 {
-	if (total > STORE_SEARCH_RANKED)
-		return pool_printf(p, "more than %d,%03d results", STORE_SEARCH_RANKED / 1000,
-				   STORE_SEARCH_RANKED % 1000);
-	return total == 1 ? "1 result" : pool_printf(p, "%zu results", total);
+	if (total > STORE_SEARCH_RANKED) {
+		const char *n = pool_printf(rq->pool, "%d,%03d", STORE_SEARCH_RANKED / 1000,
+					    STORE_SEARCH_RANKED % 1000);
+		return locale_fill(rq->pool, page_t(rq, "result_count_many"), n);
+	}
+	return page_t_count(rq, "result_count", (long long)total);
 }
 
 static long long words_in(const char *words)
@@ -119,7 +122,7 @@ static void show(struct req *rq, struct resp *rs, int status, const char *title,
 	const char *canonical = words ? search_path(p, words, 1) : "/search";
 	struct tv *ctx = page_ctx(rq, title, NULL, canonical);
 	if (words) /* the search's own feeds: /search/feed?q=WORDS */
-		page_feeds(rq, ctx, "/search", pool_printf(p, "Search: %s", words),
+		page_feeds(rq, ctx, "/search", locale_fill(p, page_t(rq, "feed_search"), words),
 			   strchr(canonical, '?') + 1);
 	tv_put_str(ctx, "search_q", input);
 	tv_put_str(ctx, "robots", "noindex, follow");
@@ -151,16 +154,15 @@ void page_search(struct req *rq, struct resp *rs)
 	buf_release(&match);
 	buf_release(&words);
 	if (e == SEARCH_QTOOLONG) {
-		tv_put_str(search, "error", "That search is too long: please use at most 2,000 "
-					    "characters.");
-		show(rq, rs, 400, "Search too long", "", NULL, search);
+		tv_put_str(search, "error", page_t(rq, "search_too_long"));
+		show(rq, rs, 400, page_t(rq, "search_too_long_title"), "", NULL, search);
 		return;
 	}
 	if (e == SEARCH_QEMPTY) {
 		tv_put_bool(search, "prompt", 1);
 		if (*input)
-			tv_put_str(search, "error", "There were no words to search for in that.");
-		show(rq, rs, 200, "Search", input, NULL, search);
+			tv_put_str(search, "error", page_t(rq, "search_no_words"));
+		show(rq, rs, 200, page_t(rq, "search"), input, NULL, search);
 		return;
 	}
 	size_t per = (size_t)rq->site->cfg.per_page, n = 0, total = 0;
@@ -179,20 +181,20 @@ void page_search(struct req *rq, struct resp *rs)
 	}
 	tv_put_str(search, "words", used);
 	tv_put_int(search, "total", (long long)total);
-	tv_put_str(search, "total_label", total_label(p, total));
+	tv_put_str(search, "total_label", total_label(rq, total));
 	tv_put_bool(search, "truncated", q.truncated);
 	const char *left = left_out(p, w, used);
 	if (*left) {
 		tv_put_str(search, "left_out", left);
 		tv_put_int(search, "max_terms", words_in(used));
 	}
-	tv_put(search, "results", results_tv(p, &rq->site->zone, hits, n));
+	tv_put(search, "results", results_tv(rq, hits, n));
 	tv_put_bool(search, "none", total == 0);
 	tv_put_str(search, "feed_url", pool_printf(p, "/search/feed?q=%s",
 						   strchr(search_path(p, w, 1), '=') + 1));
 	if (pages > 1)
 		tv_put(search, "pagination", pages_tv(p, w, page, pages));
-	const char *title = page > 1 ? pool_printf(p, "Search results for “%s” (page %llu)", used, page)
-				     : pool_printf(p, "Search results for “%s”", used);
+	const char *title =
+		page_title_n(rq, locale_fill(p, page_t(rq, "search_results_title"), used), page);
 	show(rq, rs, 200, title, input, w, search);
 }

@@ -198,7 +198,7 @@ void sitemap_news(struct req *rq, struct resp *rs)
 		buf_puts(b, "</loc><news:news><news:publication><news:name>");
 		xml_text(b, cfg->site_name);
 		buf_puts(b, "</news:name><news:language>");
-		xml_text(b, cfg->lang);
+		xml_text(b, v[i].lang && *v[i].lang ? v[i].lang : cfg->lang);
 		buf_puts(b, "</news:language></news:publication><news:publication_date>");
 		xml_iso(b, rq->pool, v[i].published_at);
 		buf_puts(b, "</news:publication_date><news:title>");

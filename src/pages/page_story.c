@@ -37,13 +37,6 @@ static struct tv *tags_tv(struct pool *p, const struct story *s)
 	return list;
 }
 
-static const char *count_label(struct pool *p, int n)
-{
-	if (n == 0)
-		return "No comments";
-	return n == 1 ? "1 comment" : pool_printf(p, "%d comments", n);
-}
-
 static struct tv *related_tv(struct req *rq, const struct story *s)
 {
 	struct tv *list = tv_list(rq->pool);
@@ -57,6 +50,7 @@ static struct tv *related_tv(struct req *rq, const struct story *s)
 		struct tv *o = tv_obj(rq->pool);
 		tv_put_str(o, "title", v[i].title);
 		tv_put_str(o, "url", story_path(rq->pool, &v[i]));
+		page_put_lang(o, v[i].lang);
 		tv_put_str(o, "date_iso", date_iso(rq->pool, v[i].published_at, &rq->site->zone));
 		tv_put_str(o, "date_human", date_human(rq->pool, v[i].published_at, &rq->site->zone));
 		story_card_picture(rq->pool, o, &v[i], CARD_SIZES_THUMB, CARD_THUMB_WIDTH, 0);
@@ -89,14 +83,15 @@ static int lead_figure(struct pool *p, struct tv *so, const struct story *s)
 /* The byline's authors, "Updated <time>" when an editor marked it so, and
  * the corrections at the story's end (docs/theme-contract.md: story.authors,
  * updated_*, corrections). */
-static void put_extra(struct pool *p, struct tv *so, const struct story *s,
+static void put_extra(struct req *rq, struct tv *so, const struct story *s,
 		      const struct story_extra *x, const struct tz *z)
 {
+	struct pool *p = rq->pool;
 	if (x->revised_at > s->published_at) {
 		tv_put_str(so, "updated_iso", date_iso(p, x->revised_at, z));
 		tv_put_str(so, "updated_human", date_human_time(p, x->revised_at, z));
 	}
-	tv_put(so, "authors", byline_authors(p, &s->author, x->coauthors, x->ncoauthors));
+	tv_put(so, "authors", byline_authors(p, page_and(rq), &s->author, x->coauthors, x->ncoauthors));
 	struct tv *list = tv_list(p);
 	for (size_t i = 0; i < x->ncorrections; i++) {
 		struct tv *o = tv_obj(p);
@@ -153,16 +148,16 @@ void page_story_show(struct req *rq, struct resp *rs, const struct story *s,
 		return;
 	}
 	struct tv *ctx = page_ctx_story(rq, s, &x, path);
-	struct tv *so = story_summary(p, s, &rq->site->zone);
+	struct tv *so = story_summary(rq, s);
 	if (excerpt_opens_body(s->excerpt, s->body_md))
 		tv_put_str(so, "excerpt", ""); /* no standfirst repeating the body */
 	tv_put_str(so, "datetime_human", date_human_time(p, s->published_at, &rq->site->zone));
-	put_extra(p, so, s, &x, &rq->site->zone);
+	put_extra(rq, so, s, &x, &rq->site->zone);
 	const char *body = page_body_html(p, s->body_html, site_embeds(rq->site));
 	tv_put_bool(so, "has_embeds", body && strstr(body, EMBED_MARK) != NULL);
 	tv_put_html(so, "body_html", page_in_article(rq, body));
 	tv_put(so, "tags", tags_tv(p, s));
-	tv_put_str(so, "comment_count_label", count_label(p, s->comment_count));
+	tv_put_str(so, "comment_count_label", page_t_count(rq, "comment_count", s->comment_count));
 	tv_put(ctx, "story", so);
 	struct tv *related = related_tv(rq, s);
 	tv_put(ctx, "related", related);

@@ -86,6 +86,16 @@ void page_meta_story(struct req *rq, struct tv *ctx, const struct story *s,
 long long page_story_modified(const struct story *s);
 /* The /corrections page (page_corrections.c). */
 void page_corrections(struct req *rq, struct resp *rs);
+/* The site's word for key (its locale, util/locale.h: what templates
+ * show as {{t.key}}); the key itself when no locale has it. page_t_count
+ * is locale_count: key_zero/_one/_other with {n} replaced. */
+const char *page_t(const struct req *rq, const char *key);
+const char *page_t_count(const struct req *rq, const char *key, long long n);
+/* title, and on page 2 on "title (page 2)" in the site's words. */
+const char *page_title_n(struct req *rq, const char *title, unsigned long long page);
+/* A story's own language into o as "lang" and "dir" ("" both when it has
+ * none: always put, so a card inside a page never finds an outer one). */
+void page_put_lang(struct tv *o, const char *lang);
 /* "rtl" for right-to-left languages (ar, fa, he, ur, ...), else "ltr". */
 const char *page_text_dir(const char *lang);
 /* Renders template `name` with ctx into rs (500 page if rendering fails). */
@@ -100,9 +110,11 @@ int page_moved(struct req *rq, struct resp *rs, const char *old_path, const char
 
 /* The byline's authors, "A", "A and B", "A, B and C", each linked: a list
  * of {sep, name, url} (story.authors, a summary's authors). */
-struct tv *byline_authors(struct pool *p, const struct author *first,
+struct tv *byline_authors(struct pool *p, const char *and, const struct author *first,
 			  const struct author *rest, size_t nrest);
-struct tv *story_summary(struct pool *p, const struct story *s, const struct tz *z);
+/* " and " in the site's language, as byline_authors takes it. */
+const char *page_and(struct req *rq);
+struct tv *story_summary(struct req *rq, const struct story *s);
 /* A menu item's address (NULL when its target is gone or not public) and
  * the text it shows: its label, or its target's own name. */
 struct menu_item;

@@ -439,6 +439,9 @@ struct tpl {
 struct tpl_set {
 	struct tpl *v;
 	size_t n, cap;
+	struct pool *gpool;      /* owns globals (tpl_set_strings) */
+	struct tv *globals;      /* below every render's context; NULL none */
+	unsigned long long ghash; /* of the strings, folded into tpl_reach_hash */
 };
 
 struct tpl_set *tpl_set_new(void)
@@ -452,6 +455,8 @@ void tpl_set_free(struct tpl_set *set)
 		return;
 	for (size_t i = 0; i < set->n; i++)
 		pool_free(set->v[i].pool);
+	if (set->gpool)
+		pool_free(set->gpool);
 	free(set->v);
 	free(set);
 }
@@ -582,7 +587,35 @@ unsigned long long tpl_reach_hash(const struct tpl_set *set, const char *name)
 	if (!t)
 		return 0;
 	reach_tpl(&r, t);
-	return r.h;
+	return (r.h ^ set->ghash) * 1099511628211ULL;
+}
+
+static unsigned long long fnv(unsigned long long h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (h ^ 0xff) * 1099511628211ULL; /* "ab","c" differs from "a","bc" */
+}
+
+int tpl_set_strings(struct tpl_set *set, const char *name, const char *const *keys,
+		    const char *const *vals, size_t n)
+{
+	if (!set || !name)
+		return -1;
+	struct pool *p = pool_new();
+	struct tv *g = tv_obj(p), *o = tv_obj(p);
+	unsigned long long h = fnv(14695981039346656037ULL, name);
+	for (size_t i = 0; i < n; i++) {
+		tv_put_str(o, pool_strdup(p, keys[i]), pool_strdup(p, vals[i]));
+		h = fnv(fnv(h, keys[i]), vals[i]);
+	}
+	tv_put(g, pool_strdup(p, name), o);
+	if (set->gpool)
+		pool_free(set->gpool);
+	set->gpool = p;
+	set->globals = g;
+	set->ghash = h;
+	return 0;
 }
 
 int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,
@@ -876,7 +909,8 @@ int tpl_render(const struct tpl_set *set, const char *name,
 	if (!t)
 		return -1;
 	struct render r = { set, out, 0, 0 };
-	struct frame root = { ctx, NULL };
+	struct frame base = { set->globals, NULL }; /* the theme's strings */
+	struct frame root = { ctx, set->globals ? &base : NULL };
 	render_nodes(&r, t->root, &root);
 	return out->err || r.steps > TPL_MAX_STEPS ? -1 : 0;
 }

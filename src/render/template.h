@@ -85,6 +85,14 @@ struct tpl_set *tpl_set_new(void);
 int tpl_set_add_string(struct tpl_set *set, const char *name, const char *text,
 		       char *err, size_t errlen);
 
+/* Strings every render of the set sees as {{name.key}} (the locale's
+ * "t"), looked up below the render's context, so a context key `name`
+ * hides them. The n keys and values are copied; a later call replaces
+ * them all. They count in tpl_reach_hash: a stored render made with other
+ * words is stale. 0 ok. Not thread-safe, like tpl_set_add_string. */
+int tpl_set_strings(struct tpl_set *set, const char *name, const char *const *keys,
+		    const char *const *vals, size_t n);
+
 /* 1 when the set holds a template of that name. */
 int tpl_has(const struct tpl_set *set, const char *name);
 /* A 64-bit hash of the source text of template `name` and of every

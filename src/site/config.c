@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "../content/embed.h"
+#include "../util/locale.h"
 #include "../util/num.h"
 #include "../util/str.h"
 #include "../util/tz.h"
@@ -42,11 +43,23 @@ static int zone_ok(const char *val, char *msg, size_t msglen)
 	return rc;
 }
 
+static int lang_ok(const char *val, char *msg, size_t msglen)
+{
+	if (locale_tag_ok(val))
+		return 0;
+	snprintf(msg, msglen, "language must be a BCP 47 tag such as en, ur or az");
+	return -1;
+}
+
+/* A row without help is an older name, read but never written. */
 static const struct ckey keys[] = {
 	S(site_name, "the name in the masthead and page titles"),
 	S(tagline, "a line under the masthead"),
 	S(base_url, "public URL of the site, without a trailing slash"),
-	S(lang, "language of the content (BCP 47)"),
+	{ "language", C_STR, offsetof(struct config, lang), sizeof(((struct config *)0)->lang), 0, 0,
+	  "language of the site (BCP 47: en, ur, az...): its words come from the theme's "
+	  "locale/LANGUAGE.conf (docs/languages.md), right-to-left for ur, ar, fa, he...", lang_ok },
+	SC(lang, lang_ok, NULL), /* the name before issue 15 */
 	SC(timezone, zone_ok, "time zone of every date and time shown to readers and editors, an IANA name "
 	   "from the system's zoneinfo (e.g. Europe/Berlin; stored times stay UTC)"),
 	S(listen, "address:port that `gazette serve` binds by default"),
@@ -193,6 +206,8 @@ int config_write(const struct config *c, const char *path, char *err, size_t err
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const struct ckey *k = &keys[i];
 		const char *field = (const char *)c + k->off;
+		if (!k->help)
+			continue;
 		fprintf(f, "\n# %s\n", k->help);
 		if (k->type == C_STR)
 			fprintf(f, "%s = %s\n", k->name, field);

@@ -12,6 +12,7 @@
 #include "../store/store.h"
 #include "../cache/cache.h"
 #include "../stats/reads.h"
+#include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/pool.h"
 #include "../util/ratelimit.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,8 +198,16 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 		return -1;
 	snprintf(site_theme, sizeof site_theme, "%s/theme", dir);
 	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
-	if (tpl_set_load(&s->tpl, site_theme, def_theme, err, errlen))
+	if (tpl_set_load(&s->tpl, site_theme, def_theme, err, errlen) ||
+	    locale_load(&s->locale, s->cfg.lang, site_theme, def_theme, err, errlen) ||
+	    tpl_set_strings(s->tpl, "t", (const char *const *)s->locale.keys,
+			    (const char *const *)s->locale.vals, s->locale.n))
 		goto fail;
+	s->zone.months = s->locale.month; /* dates in the site's language */
+	size_t primary = strcspn(s->cfg.lang, "-");
+	if (!s->locale.file_lang[0] && !(primary == 2 && strncasecmp(s->cfg.lang, "en", 2) == 0))
+		log_error("no locale file for language \"%s\" (theme locale/%s.conf): "
+			  "pages show English words (docs/languages.md)", s->cfg.lang, s->cfg.lang);
 	/* a story.html written before threads were stored shows no comments */
 	if (tpl_has(s->tpl, "story") && !tpl_reach_uses(s->tpl, "story", "comments_html"))
 		log_error("%s/story.html never shows comments_html: story pages will show no "
@@ -232,6 +242,8 @@ void site_release(struct site *s)
 	cache_free(s->cache);
 	s->cache = NULL;
 	tz_release(&s->zone);
+	if (s->locale.pool)
+		locale_release(&s->locale);
 	reads_free(s->reads);
 	s->reads = NULL;
 	sodium_memzero(s->secret, sizeof s->secret);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "../util/locale.h"
 #include "../util/tz.h"
 
 struct tpl_set;
@@ -36,6 +37,7 @@ struct site {
 	struct config cfg;
 	struct tz zone;           /* cfg.timezone, loaded: every date shown to people */
 	struct tpl_set *tpl;
+	struct locale locale;     /* cfg.lang's words: templates' {{t.key}}, month names, counts */
 	unsigned char secret[32];
 	struct static_file statics[SITE_STATIC_MAX];
 	size_t nstatics;

@@ -544,6 +544,10 @@ static const char *const schema_migrations[] = {
 	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, page)" SITEMAP_MERGE
 	" INSERT INTO sitemap_urls SELECT 1, section_id, -1, " SITEMAP_NOW
 	" FROM story_sections WHERE story_id = OLD.id ON CONFLICT(kind, id)" SITEMAP_MERGE " END;",
+	/* A story's own language (issue 15, docs/languages.md): a BCP 47 tag
+	 * (checked by the editor's form, locale_tag_ok), '' for the site's
+	 * `language`; the story page sets lang and dir on its article. */
+	"ALTER TABLE stories ADD COLUMN lang TEXT NOT NULL DEFAULT '';",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -81,6 +81,7 @@ struct story {
 	 * the admin's story_edit reads until store_story_extra) */
 	const struct author *coauthors;
 	size_t ncoauthors;
+	const char *lang;                     /* its own BCP 47 language, "" the site's */
 };
 
 enum comment_status { COMMENT_PENDING, COMMENT_APPROVED, COMMENT_SPAM, COMMENT_TRASH, COMMENT__MAX };

@@ -248,6 +248,7 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	x->ncoauthors = (size_t)sqlite3_column_int64(s, 33);
 	x->has_corrections = sqlite3_column_int(s, 34);
 	x->coauthors = NULL;
+	x->lang = col_text(p, s, 35);
 	if (sqlite3_column_count(s) > STORY_NCOLS + 1) {
 		x->body_md = col_text(p, s, STORY_NCOLS);
 		x->body_html = col_text(p, s, STORY_NCOLS + 1);

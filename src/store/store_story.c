@@ -30,8 +30,8 @@ static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_htm
 static const char SQL_INSERT[] =
 	"INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,"
 	" author_id, status, published_at, created_at, updated_at, reading_minutes,"
-	" comments_open) VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8, ?9,"
-	" ?10, ?10, ?11, ?12)";
+	" comments_open, lang) VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8, ?9,"
+	" ?10, ?10, ?11, ?12, ?13)";
 static const char SQL_TAGS[] = "SELECT t.id, t.name, t.slug FROM story_tags st"
 			       " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
 			       " ORDER BY st.position";
@@ -56,7 +56,8 @@ static const char SQL_UPDATE[] =
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
 	" updated_at = ?12, reading_minutes = ?13, comments_open = ?14, featured_image = ?15,"
 	" featured_width = ?16, featured_height = ?17, featured_bytes = ?18,"
-	" featured_media_id = NULLIF(?19, 0), version = version + 1 WHERE id = ?1 AND version = ?2";
+	" featured_media_id = NULLIF(?19, 0), lang = ?20, version = version + 1"
+	" WHERE id = ?1 AND version = ?2";
 static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, featured_width = ?3,"
 				    " featured_height = ?4, featured_bytes = ?5,"
 				    " featured_media_id = NULLIF(?6, 0) WHERE id = ?1";
@@ -314,6 +315,7 @@ int store_story_insert(struct store *st, const struct story *x, long long *id)
 	if (!s)
 		return STORE_ERROR;
 	bind_story(s, 1, x);
+	bind_text(s, 13, x->lang);
 	int rc = sqlite3_step(s);
 	done(s);
 	if (rc == SQLITE_CONSTRAINT) {
@@ -400,6 +402,7 @@ static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
 	sqlite3_bind_int(s, 17, e->featured_height);
 	sqlite3_bind_int64(s, 18, e->featured_bytes);
 	sqlite3_bind_int64(s, 19, e->featured_media_id);
+	bind_text(s, 20, x->lang);
 }
 
 int store_story_update(struct store *st, const struct story_edit *e, long long user_id,

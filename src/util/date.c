@@ -59,13 +59,14 @@ static const char *human(struct pool *p, long long t, const struct tz *z, int wi
 {
 	struct tm tm;
 	char day[3] = { 0 }, year[5] = { 0 }, hm[6] = { 0 };
+	const char *const *mon = z && z->months ? z->months : months;
 	date_local(t, z, &tm);
 	put_digits(day, tm.tm_mday, tm.tm_mday < 10 ? 1 : 2);
 	put_digits(year, (tm.tm_year + 1900) % 10000, 4);
 	if (!with_time)
-		return pool_cat(p, day, " ", months[tm.tm_mon], " ", year, NULL);
+		return pool_cat(p, day, " ", mon[tm.tm_mon], " ", year, NULL);
 	put_digits(hm, tm.tm_hour, 2), hm[2] = ':', put_digits(hm + 3, tm.tm_min, 2);
-	return pool_cat(p, day, " ", months[tm.tm_mon], " ", year, ", ", hm, NULL);
+	return pool_cat(p, day, " ", mon[tm.tm_mon], " ", year, ", ", hm, NULL);
 }
 
 const char *date_human(struct pool *p, long long t, const struct tz *z)

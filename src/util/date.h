@@ -10,7 +10,8 @@
 struct pool;
 struct tz;
 /* "2024-07-05T09:30:00Z" in UTC, "2024-07-05T11:30:00+02:00" in a zone
- * then two hours ahead; "5 July 2024"; "5 July 2024, 11:30" (local). */
+ * then two hours ahead; "5 July 2024"; "5 July 2024, 11:30" (local), with
+ * the month names of z->months (the site's language) when set. */
 const char *date_iso(struct pool *p, long long t, const struct tz *z);
 /* date_iso into out (at most 25 characters and a NUL). */
 void date_iso_into(char out[26], long long t, const struct tz *z);

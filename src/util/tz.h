@@ -25,6 +25,11 @@ struct tz {
 	int has_rule;     /* after at[n-1]: std_off, or dst_off between start and end */
 	int std_off, dst_off;
 	struct tz_rule start, end;
+	/* the month names dates shown in this zone are written with: the
+	 * site's locale (util/locale.h), set by site_open; NULL is English.
+	 * Kept here because every date shown to people already takes the
+	 * site's zone (date.h), so no caller has to pass a second value. */
+	const char *const *months;
 };
 
 /* The zone directory tz_load reads by default. */

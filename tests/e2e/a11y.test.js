@@ -4,11 +4,17 @@
 // gap), the seed story with its comments and form, the home page and the
 // demo's photo story (featured image, figures, a gallery and its
 // full-size views; issue 14), static pages and the masthead's and
-// footer's menus (issue 15) have no accessibility violation. The pages are loaded with the CSP bypassed
-// only so that the checker's own script can run in them.
+// footer's menus (issue 15) have no accessibility violation; and in Urdu
+// (issue 15, right to left): the Urdu demo story on an English site, and
+// the front page, a static page and the Urdu story of a site whose
+// language is Urdu give no axe violation and no Nu HTML Checker (vnu)
+// error. The pages are loaded with the CSP bypassed only so that the
+// checker's own script can run in them.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
 const b = require('./browser');
@@ -37,10 +43,10 @@ after(async () => {
   h.cleanupSites();
 });
 
-async function violations(p) {
-  await page.goto(srv.url + p);
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
+async function violations(p, pg = page, base = srv.url) {
+  await pg.goto(base + p);
+  await pg.addScriptTag({ path: AXE });
+  return pg.evaluate(async () => {
     const r = await window.axe.run(document);
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
@@ -93,4 +99,53 @@ test('a static page, one inside it, and pages with a header menu (a submenu) and
   }
   assert.equal(await page.$$eval('nav.sections .submenu a', (els) => els.map((e) => e.textContent).join()), 'Our team');
   assert.equal(await page.$$eval('nav.footer-menu a', (els) => els.map((e) => e.textContent).join()), 'Imprint');
+});
+
+// The Nu HTML Checker's errors for the pages at paths of base ("" when none).
+async function vnuErrors(base, paths) {
+  const vnu = path.join(h.ROOT, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+  assert.ok(fs.existsSync(vnu), 'npm ci installs vnu-jar');
+  const tmp = h.tmpDir();
+  const files = [];
+  for (const [i, p] of paths.entries()) {
+    const r = await h.get(base, p);
+    assert.equal(r.status, 200, p);
+    files.push(path.join(tmp, `page-${i}.html`));
+    fs.writeFileSync(files[i], r.body);
+  }
+  const v = spawnSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', ...files], { encoding: 'utf8', timeout: 120000 });
+  return v.status === 0 ? '' : v.stderr + v.stdout;
+}
+
+const UR_STORY = '/2024/05/20/lahore-book-fair-young-readers';
+
+test('Urdu: the Urdu story on this English site; the front page, a static page and the Urdu story of a site in Urdu (rtl): no axe violation, no vnu error', T, async () => {
+  assert.deepEqual(await violations(UR_STORY), [], 'the Urdu story on an English site');
+  assert.equal(await page.$eval('article.story', (el) => `${el.lang} ${el.dir} ${getComputedStyle(el).direction}`), 'ur rtl rtl');
+  assert.equal(await vnuErrors(srv.url, [UR_STORY]), '');
+  const urSrv = await h.startServer(a.makeNewsroom({ conf: { language: 'ur' } }));
+  const urPage = await b.newPage(browser, urSrv, { bypassCSP: true });
+  try {
+    const ed = await a.signedIn(urSrv.url, 'editor');
+    const r = await ed.post('/admin/pages', { title: 'ہمارے بارے میں', slug: 'about', status: 'published',
+      body: 'ہم ایک آزاد اخبار ہیں۔\n\n## رابطہ\n\nہمیں خط لکھیں۔' });
+    assert.equal(r.status, 303);
+    for (const p of ['/', '/about', UR_STORY]) assert.deepEqual(await violations(p, urPage, urSrv.url), [], p);
+    assert.equal(await urPage.evaluate(() => getComputedStyle(document.body).direction), 'rtl');
+    assert.equal(await vnuErrors(urSrv.url, ['/', '/about', UR_STORY]), '');
+    // the stylesheet mirrors: a reply's rule on the right, nothing wider than a phone
+    await urPage.setViewportSize({ width: 390, height: 800 });
+    await urPage.goto(urSrv.url + h.SEED_PATH);
+    assert.deepEqual(await urPage.$eval('ol.children', (el) => {
+      const cs = getComputedStyle(el);
+      return [cs.borderRightWidth, cs.borderLeftWidth, cs.marginRight !== '0px', cs.marginLeft];
+    }), ['2px', '0px', true, '0px']);
+    for (const p of ['/', UR_STORY, h.SEED_PATH]) {
+      await urPage.goto(urSrv.url + p);
+      assert.ok(await urPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), `${p}: no sideways scroll at 390 px`);
+    }
+  } finally {
+    await urPage.context().close();
+    await urSrv.stop();
+  }
 });
