@@ -134,12 +134,13 @@ int scheduler_flush_reads(struct store *st, const struct site *site, long long n
 	if (store_begin(st))
 		return -1;
 	size_t n = reads_take(site->reads, flush_one, &f);
-	/* new counts, or the window slid by an hour: rank again */
-	int rank = n || atomic_load(&ranked_hour) != hour;
+	/* new counts, or the window slid by an hour: rank again, and drop
+	 * the pages showing Most read only if its order changed */
+	int rank = n || atomic_load(&ranked_hour) != hour, changed = 0;
 	if (!f.rc && rank)
-		f.rc = store_reads_rank(st, hour - (SCHEDULER_READS_WINDOW - 1));
-	if (!f.rc && rank)
-		f.rc = store_reads_touch(st); /* the Most read list may change */
+		f.rc = store_reads_rank(st, hour - (SCHEDULER_READS_WINDOW - 1), &changed);
+	if (!f.rc && changed)
+		f.rc = store_reads_touch(st);
 	if (!f.rc)
 		f.rc = store_reads_purge(st, now / 3600 - SCHEDULER_READS_HOURS);
 	if (!f.rc)

@@ -6,12 +6,17 @@
 #include "store_reads.h"
 #include "store_int.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static const char SQL_ADD[] =
 	"INSERT INTO story_reads(story_id, hour, count) SELECT id, ?2, ?3 FROM stories"
 	" WHERE slug = ?1 AND status = 3"
 	" ON CONFLICT(hour, story_id) DO UPDATE SET count = count + excluded.count";
 static const char SQL_PURGE[] = "DELETE FROM story_reads WHERE hour < ?1";
 static const char SQL_UNRANK[] = "DELETE FROM reads_top";
+static const char SQL_RANKED[] =
+	"SELECT coalesce(group_concat(story_id, ','), '') FROM (SELECT story_id FROM reads_top ORDER BY rank)";
 static const char SQL_RANK[] =
 	"INSERT INTO reads_top(rank, story_id, count) SELECT row_number() OVER"
 	" (ORDER BY r.n DESC, s.published_at DESC, s.id DESC), s.id, r.n"
@@ -44,14 +49,32 @@ int store_reads_purge(struct store *st, long long hour)
 	return exec_id(st, SQL_PURGE, hour, "reads purge");
 }
 
-int store_reads_rank(struct store *st, long long since_hour)
+/* The ranking as text ("12,7,30"), pool-less: into out, cut at outlen. */
+static int ranked(struct store *st, char *out, size_t outlen)
 {
-	sqlite3_stmt *s = stmt(st, SQL_UNRANK);
-	if (!s || exec_step(st, s, "reads rank") || !(s = stmt(st, SQL_RANK)))
+	sqlite3_stmt *s = stmt(st, SQL_RANKED);
+	if (!s)
+		return STORE_ERROR;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+	done(s);
+	return rc == SQLITE_ROW ? STORE_OK : fail(st, "reads ranked");
+}
+
+int store_reads_rank(struct store *st, long long since_hour, int *changed)
+{
+	char before[STORE_READS_RANKED * 21 + 1], after[sizeof before];
+	sqlite3_stmt *s;
+	if (ranked(st, before, sizeof before) || !(s = stmt(st, SQL_UNRANK)) ||
+	    exec_step(st, s, "reads rank") || !(s = stmt(st, SQL_RANK)))
 		return STORE_ERROR;
 	sqlite3_bind_int64(s, 1, since_hour);
 	sqlite3_bind_int64(s, 2, STORE_READS_RANKED);
-	return exec_step(st, s, "reads rank");
+	if (exec_step(st, s, "reads rank") || ranked(st, after, sizeof after))
+		return STORE_ERROR;
+	*changed = strcmp(before, after) != 0;
+	return STORE_OK;
 }
 
 int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n)

@@ -22,7 +22,9 @@ int store_reads_purge(struct store *st, long long hour);
  * store_reads_top: the scheduler does it at each flush, so no reader's
  * request sums a day of counts. In the caller's transaction. */
 #define STORE_READS_RANKED 50
-int store_reads_rank(struct store *st, long long since_hour);
+/* *changed: 1 when the order of the ranked stories is not what it was
+ * (only then has "Most read" anything new to show). */
+int store_reads_rank(struct store *st, long long since_hour, int *changed);
 /* The ranked stories still published, most read first, at most limit, as
  * summaries; reports "reads" and the stories' tags. */
 int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n);

@@ -158,9 +158,11 @@ static long long story(struct store *st, long long author, const char *slug, enu
 	return id;
 }
 
+static int changed;
+
 static int rank(struct store *st, long long since)
 {
-	if (store_begin(st) || store_reads_rank(st, since))
+	if (store_begin(st) || store_reads_rank(st, since, &changed))
 		return STORE_ERROR;
 	return store_commit(st);
 }
@@ -190,7 +192,8 @@ static void stored(void)
 	size_t n;
 	struct seen s = { 0 };
 	CHECK(store_reads_top(st, p, 5, &v, &n) == STORE_OK && n == 0); /* not ranked yet */
-	CHECK(rank(st, h - 23) == STORE_OK);
+	CHECK(rank(st, h - 23) == STORE_OK && changed);
+	CHECK(rank(st, h - 23) == STORE_OK && !changed); /* the same order: nothing new */
 	store_set_recorder(st, record, &s);
 	CHECK(store_reads_top(st, p, 5, &v, &n) == STORE_OK);
 	store_set_recorder(st, NULL, NULL);
