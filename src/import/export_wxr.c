@@ -466,6 +466,13 @@ static int item(struct wxr *w, struct pool *p, const struct export_story *x)
 		    s.status == STORY_PUBLISHED && is_sticky(w, s.id));
 	if (s.section.id)
 		term(b, "category", s.section.slug, s.section.name);
+	/* the other categories it was filed in: listed in those sections too */
+	struct section *more;
+	size_t nmore;
+	if (store_export_story_sections(w->st, p, s.id, &more, &nmore))
+		return -1;
+	for (size_t i = 0; i < nmore; i++)
+		term(b, "category", more[i].slug, more[i].name);
 	for (size_t i = 0; i < s.ntags; i++)
 		term(b, "post_tag", s.tags[i].slug, s.tags[i].name);
 	if (s.ncoauthors) {

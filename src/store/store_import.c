@@ -39,6 +39,9 @@ static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links,"
 	" first_name, last_name FROM users ORDER BY id";
 static const char SQL_TAGS[] = "SELECT id, name, slug FROM tags ORDER BY id";
+static const char SQL_MORE_SECTIONS[] =
+	"SELECT " SECTION_COLS " FROM sections WHERE id IN"
+	" (SELECT section_id FROM story_sections WHERE story_id = ?1) ORDER BY id";
 static const char SQL_STORIES[] =
 	"SELECT id, excerpt_auto, date_offset IS NOT NULL, COALESCE(date_offset, 0) FROM stories"
 	" ORDER BY id";
@@ -231,6 +234,16 @@ int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t
 {
 	sqlite3_stmt *s = stmt(st, SQL_TAGS);
 	return s ? collect(st, p, s, sizeof **out, row_tag, (void **)out, n) : STORE_ERROR;
+}
+
+int store_export_story_sections(struct store *st, struct pool *p, long long story_id,
+				struct section **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_MORE_SECTIONS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, story_id);
+	return collect(st, p, s, sizeof **out, row_section, (void **)out, n);
 }
 
 static void row_export_story(struct pool *p, sqlite3_stmt *s, void *e)

@@ -84,6 +84,9 @@ struct export_user {
 };
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n);
 int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t *n);
+/* The sections a story is listed in besides its own (story_sections). */
+int store_export_story_sections(struct store *st, struct pool *p, long long story_id,
+				struct section **out, size_t *n);
 /* Every story (any status), oldest id first, with what store_import_story_source
  * kept of its source. */
 struct export_story {

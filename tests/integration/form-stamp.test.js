@@ -126,7 +126,7 @@ describe('a story whose comments are closed', () => {
     await load(srv);
     // a change made behind the server's back, with nothing in the change log:
     // a cached page does not show it, a page built again would
-    const r = spawnSync('sqlite3', [path.join(dir, 'gazette.db'),
+    const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(dir, 'gazette.db'),
       "UPDATE stories SET title = 'Changed behind the cache' WHERE slug = '" + h.SEED_SLUG + "'"], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     await sleep(1200);

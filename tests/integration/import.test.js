@@ -360,6 +360,10 @@ describe('gazette export', () => {
     const file = path.join(h.tmpDir(), 'export.xml');
     fs.writeFileSync(file, xml);
     execFileSync('xmllint', ['--noout', file]);
+    // a post filed in two categories goes back out filed in both
+    const item = xml.slice(xml.indexOf('<wp:post_name><![CDATA[caspian-gas-pipeline-expansion-moves-forward]]>'));
+    const cats = [...item.slice(0, item.indexOf('</item>')).matchAll(/<category domain="category" nicename="([^"]+)"/g)].map((m) => m[1]);
+    assert.deepEqual(cats.sort(), ['business', 'world']);
     const b = h.makeSite({ demo: false });
     const r = importFile(b, file);
     assert.equal(r.status, 0, r.stderr);
