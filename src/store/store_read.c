@@ -233,12 +233,15 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
  * page's and an author's on stories, a section's on section_stories (its
  * descendants' stories too), a tag's on story_tags. A page after the first
  * few is found from a cursor, the (published_at, id) of a story next to
- * it, so any page costs an index seek plus its own rows.
+ * it, so any page costs an index seek plus its own rows. The page's few
+ * rows are put newest first in C (newest_first): an ORDER BY on the
+ * joined rows had SQLite copy every column through a sorter, 9% of an
+ * uncached front page's instructions.
  */
 #define LIST(from, idc, cursor, dir)                                                   \
 	"SELECT " STORY_COLS " FROM (SELECT " idc " AS id FROM " from " status = 3" cursor  \
 	" ORDER BY published_at " dir ", " idc " " dir " LIMIT ?1 OFFSET ?2) k"              \
-	" JOIN stories s ON s.id = k.id" STORY_JOINS NEWEST_FIRST
+	" JOIN stories s ON s.id = k.id" STORY_JOINS
 #define LISTS(from, idc)                                                                \
 	{ LIST(from, idc, "", "DESC"),                                                     \
 	  LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC"),              \
@@ -256,6 +259,15 @@ static const char *const list_sql[][3] = {
 	/* a date archive: the home page's index, within [?6, ?7) */
 	[LIST_DATE] = LISTS("stories WHERE published_at >= ?6 AND published_at < ?7 AND", "id"),
 };
+
+/* NEWEST_FIRST's order: published_at, then id, both descending. */
+static int newest_first(const void *a, const void *b)
+{
+	const struct story *x = a, *y = b;
+	if (x->published_at != y->published_at)
+		return x->published_at < y->published_at ? 1 : -1;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
 
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
 		       const struct list_cursor *at, size_t offset, size_t limit,
@@ -299,6 +311,8 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 		return STORE_ERROR;
 	}
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
+	if (rc == STORE_OK)
+		qsort(*out, *n, sizeof **out, newest_first);
 	*more = rc == STORE_OK && *n > limit;
 	if (*more && way == 2) { /* newest first: the extra row is the first */
 		memmove(*out, *out + 1, limit * sizeof **out);
