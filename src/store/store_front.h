@@ -24,6 +24,7 @@ struct front_pin {
 	struct story story;    /* its summary columns; status as stored */
 	int lead;              /* 1: the lead story, else featured */
 	long long expires_at;  /* 0: never */
+	int place;             /* the editors' order among the featured */
 };
 
 struct front_banner {
