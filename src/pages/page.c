@@ -86,7 +86,8 @@ struct tv *story_summary(struct req *rq, const struct story *s)
 	}
 	tv_put_str(o, "author_name", s->author.name);
 	tv_put_str(o, "author_url", page_path(p, "/author/", s->author.slug));
-	tv_put(o, "authors", byline_authors(p, s->coauthors ? page_and(rq) : "", &s->author, s->coauthors, s->coauthors ? s->ncoauthors : 0));
+	size_t nco = s->coauthors ? s->ncoauthors : 0;
+	tv_put(o, "authors", byline_authors(p, nco ? page_and(rq) : "", &s->author, s->coauthors, nco));
 	tv_put_int(o, "reading_minutes", s->reading_minutes);
 	tv_put_int(o, "comment_count", s->comment_count);
 	page_put_lang(o, s->lang);
