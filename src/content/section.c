@@ -22,6 +22,10 @@ const char *section_url(struct pool *p, const char *path)
 
 const char *path_url(struct pool *p, const char *prefix, const char *path)
 {
+	static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/";
+	size_t n = path ? strlen(path) : 0;
+	if (n && path[n - 1] != '/' && strspn(path, plain) == n) /* most: nothing to escape */
+		return pool_cat(p, prefix, "/", path, NULL);
 	struct buf b;
 	buf_init(&b, 4096);
 	buf_puts(&b, prefix);

@@ -66,13 +66,23 @@ static void pct(struct buf *b, unsigned char c)
 	buf_add(b, t, 3);
 }
 
+size_t url_plain_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (p && *p && unreserved(*p))
+		p++;
+	return s ? (size_t)((const char *)p - s) : 0;
+}
+
 void url_path(struct buf *b, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (unreserved(*p))
-			buf_putc(b, (char)*p);
-		else
-			pct(b, *p);
+	while (s && *s) { /* runs of unreserved bytes copied at once */
+		size_t n = url_plain_len(s);
+		buf_add(b, s, n);
+		if (!s[n])
+			break;
+		pct(b, (unsigned char)s[n]);
+		s += n + 1;
 	}
 }
 

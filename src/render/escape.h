@@ -20,6 +20,8 @@ void html_attr(struct buf *b, const char *s);
 void html_raw(struct buf *b, const char *s);
 /* One path segment: everything but unreserved characters percent-encoded. */
 void url_path(struct buf *b, const char *s);
+/* How many bytes s opens with that url_path leaves as they are. */
+size_t url_plain_len(const char *s);
 /* A query-string value (application/x-www-form-urlencoded, space as +). */
 void url_query(struct buf *b, const char *s);
 /* A JSON string including its quotes; < > & escaped too, so the result is

@@ -11,6 +11,8 @@
 
 const char *page_path(struct pool *p, const char *prefix, const char *slug)
 {
+	if (slug && !slug[url_plain_len(slug)]) /* a slug needing no escape: most */
+		return pool_cat(p, prefix, slug, NULL);
 	struct buf b;
 	buf_init(&b, 4096);
 	buf_puts(&b, prefix);
