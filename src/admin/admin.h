@@ -156,6 +156,14 @@ void admin_settings_save(struct req *rq, struct resp *rs);
  * the site's providers (site_embeds_set) and the public CSP
  * (secure_set_public). At start and after each change of either. */
 void admin_csp_apply(const struct site *site, struct store *st);
+/* Runs fn in one transaction; 0, or -1 with a 500 answered. With csp,
+ * the public policy the change makes is put in force before the commit
+ * (admin_csp_apply, reading inside the transaction): a cached page keeps
+ * the CSP of its prebuilt response, so a page rebuilt once the commit is
+ * seen must be built under the new one. A failed commit puts the old one
+ * back. */
+int admin_csp_txn(struct req *rq, struct resp *rs, int (*fn)(struct req *rq, void *arg), void *arg,
+		  int csp);
 
 /* admin_slots.c: ad and analytics slots, declared origins, the audit log
  * (CAP_SETTINGS) */

@@ -86,6 +86,32 @@ void admin_csp_apply(const struct site *site, struct store *st)
 	pool_free(p);
 }
 
+/* Runs fn in one transaction; 0, or -1 with a 500 answered. With csp,
+ * the public policy the change makes is put in force before the commit
+ * (read inside the transaction): a page rebuilt once the commit's "site"
+ * tag is seen must be built under it, since a cached page keeps the CSP
+ * of its prebuilt response. A failed commit puts the old one back. */
+int admin_csp_txn(struct req *rq, struct resp *rs, int (*fn)(struct req *rq, void *arg), void *arg,
+		  int csp)
+{
+	int rc = store_begin(rq->store);
+	if (!rc)
+		rc = fn(rq, arg);
+	if (!rc && csp)
+		admin_csp_apply(rq->site, rq->store);
+	if (!rc)
+		rc = store_commit(rq->store);
+	if (rc) {
+		store_rollback(rq->store);
+		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
+		if (csp)
+			admin_csp_apply(rq->site, rq->store);
+		http_error(rq, rs, 500, "Not saved", "The change could not be saved.");
+		return -1;
+	}
+	return 0;
+}
+
 static void page(struct req *rq, struct resp *rs, int status, const struct comment_rules *r,
 		 unsigned embeds_on, const char *const *errs)
 {
@@ -124,6 +150,18 @@ void admin_settings(struct req *rq, struct resp *rs)
 	const char *errs[SF__MAX] = { 0 };
 	comment_rules_load(rq->store, rq->pool, &r);
 	page(rq, rs, 200, &r, embeds_setting(rq->site, rq->store, rq->pool), errs);
+}
+
+struct settings_put {
+	const char *const *keys;
+	const char *const *vals;
+	size_t n;
+};
+
+static int settings_put(struct req *rq, void *arg)
+{
+	const struct settings_put *s = arg;
+	return store_settings_put(rq->store, s->keys, s->vals, s->n);
 }
 
 void admin_settings_save(struct req *rq, struct resp *rs)
@@ -165,20 +203,9 @@ void admin_settings_save(struct req *rq, struct resp *rs)
 	const char *vals[] = { r.closed ? "1" : "0", pool_printf(rq->pool, "%d", r.close_days),
 			       pool_printf(rq->pool, "%d", r.max_links), r.hold_words,
 			       r.reject_words, r.require_2fa ? "1" : "0", embeds_off };
-	int rc = store_begin(rq->store);
-	if (!rc)
-		rc = store_settings_put(rq->store, keys, vals, sizeof keys / sizeof keys[0]);
-	if (!rc) /* before the commit: a page rebuilt after it keeps the CSP it is made with */
-		admin_csp_apply(rq->site, rq->store);
-	if (!rc)
-		rc = store_commit(rq->store);
-	if (rc) {
-		store_rollback(rq->store);
-		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
-		admin_csp_apply(rq->site, rq->store);
-		http_error(rq, rs, 500, "Not saved", "The settings could not be saved.");
+	struct settings_put put = { keys, vals, sizeof keys / sizeof keys[0] };
+	if (admin_csp_txn(rq, rs, settings_put, &put, 1))
 		return;
-	}
 	log_info("admin: %s changed the settings (embeds off: %s)", rq->user->email,
 		 *embeds_off ? embeds_off : "none");
 	admin_done(rq, rs, "/admin/settings", "settings");

@@ -173,32 +173,6 @@ void admin_slots(struct req *rq, struct resp *rs)
 	slots_page(rq, rs, 200, NULL);
 }
 
-/* Runs fn in one transaction; 0, or -1 with a 500 answered. With csp,
- * the public policy the change makes is put in force before the commit
- * (read inside the transaction): a page rebuilt once the commit's "site"
- * tag is seen must be built under it, since a cached page keeps the CSP
- * of its prebuilt response. A failed commit puts the old one back. */
-static int in_txn(struct req *rq, struct resp *rs, int (*fn)(struct req *rq, void *arg), void *arg,
-		  int csp)
-{
-	int rc = store_begin(rq->store);
-	if (!rc)
-		rc = fn(rq, arg);
-	if (!rc && csp)
-		admin_csp_apply(rq->site, rq->store);
-	if (!rc)
-		rc = store_commit(rq->store);
-	if (rc) {
-		store_rollback(rq->store);
-		log_error("%s: %s", rq->uri, store_errmsg(rq->store));
-		if (csp)
-			admin_csp_apply(rq->site, rq->store);
-		http_error(rq, rs, 500, "Not saved", "The change could not be saved.");
-		return -1;
-	}
-	return 0;
-}
-
 /* The slots' save: the settings that changed, each with its audit row. */
 struct slots_change {
 	const char *keys[SLOT__MAX + 1], *vals[SLOT__MAX + 1], *details[SLOT__MAX + 1];
@@ -292,7 +266,7 @@ void admin_slots_save(struct req *rq, struct resp *rs)
 		c.details[c.n] = pool_printf(p, "in-article: after paragraph %llu", para);
 		c.n++;
 	}
-	if (c.n && in_txn(rq, rs, save_slots, &c, 0))
+	if (c.n && admin_csp_txn(rq, rs, save_slots, &c, 0))
 		return;
 	for (size_t i = 0; i < c.n; i++)
 		log_info("admin: %s changed the slots (%s)", rq->user->email, c.keys[i]);
@@ -347,7 +321,7 @@ void admin_slot_origin_add(struct req *rq, struct resp *rs)
 		}
 	struct origin_change c = { origin, f.uses,
 				   pool_printf(p, "%s (%s)", origin, uses_text(p, f.uses)) };
-	if (in_txn(rq, rs, save_origin, &c, 1))
+	if (admin_csp_txn(rq, rs, save_origin, &c, 1))
 		return;
 	log_info("admin: %s declared %s", rq->user->email, c.detail);
 	admin_done(rq, rs, "/admin/slots", "origin-added");
@@ -402,7 +376,7 @@ void admin_slot_origin_delete(struct req *rq, struct resp *rs)
 	}
 	struct origin_change c = { v[k].origin, 0,
 				   pool_printf(p, "%s (%s)", v[k].origin, uses_text(p, v[k].uses)) };
-	if (in_txn(rq, rs, save_origin, &c, 1))
+	if (admin_csp_txn(rq, rs, save_origin, &c, 1))
 		return;
 	log_info("admin: %s removed the origin %s", rq->user->email, c.detail);
 	admin_done(rq, rs, "/admin/slots", "origin-removed");
