@@ -23,20 +23,13 @@
 #include "../src/content/sanitize.h"
 #include "../src/content/slot.h"
 #include "../src/util/utf8.h"
+#include "tags.h"
 
 static const char SCRIPTS[] = "https://ads.example.net http://127.0.0.1:8081";
 static const char IMAGES[] = "http://pixels.example.org:8080";
 
 static const char *const OK_TAGS[] = { "a", "br", "div", "em", "img", "ins", "p",
 				       "script", "small", "span", "strong", NULL };
-
-static int tag_ok(const char *name, size_t n)
-{
-	for (int i = 0; OK_TAGS[i]; i++)
-		if (strlen(OK_TAGS[i]) == n && memcmp(OK_TAGS[i], name, n) == 0)
-			return 1;
-	return 0;
-}
 
 /* 1 when the quoted value at v (up to its '"') starts with one of the
  * origins of list, followed by the end, '/', '?' or '#'. */
@@ -57,7 +50,7 @@ static void check(const char *s)
 	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
 		const char *q = p + 1 + (p[1] == '/');
 		size_t n = strspn(q, "abcdefghijklmnopqrstuvwxyz");
-		if (!tag_ok(q, n))
+		if (!tag_in(OK_TAGS, q, n))
 			abort(); /* a '<' in text is always escaped, so this is a tag */
 		const char *end = strchr(q, '>');
 		if (!end)
@@ -65,10 +58,8 @@ static void check(const char *s)
 		int script = n == 6 && !memcmp(q, "script", 6) && p[1] != '/';
 		int img = n == 3 && !memcmp(q, "img", 3);
 		int src = 0;
-		for (const char *a = q + n; a < end; a++) {
-			if (*a != ' ')
-				continue;
-			const char *name = a + 1;
+		const char *a = q + n, *name;
+		while ((name = attr_next(&a, &end))) {
 			if (strncasecmp(name, "on", 2) == 0 || strncasecmp(name, "style", 5) == 0 ||
 			    strncasecmp(name, "id=", 3) == 0)
 				abort();
@@ -84,18 +75,6 @@ static void check(const char *s)
 			    strncasecmp(name + 6, "http://", 7) != 0 &&
 			    strncasecmp(name + 6, "https://", 8) != 0)
 				abort();
-			size_t nl = strcspn(name, "= >");
-			if (name[nl] == '=') { /* skip the quoted value (a bare "async" has none) */
-				if (name[nl + 1] != '"')
-					abort();
-				const char *qe = strchr(name + nl + 2, '"');
-				if (!qe)
-					abort();
-				a = qe;
-				end = strchr(qe, '>');
-				if (!end)
-					abort();
-			}
 		}
 		if ((script || img) && !src)
 			abort();
