@@ -57,10 +57,11 @@ static int ranked(struct store *st, char *out, size_t outlen)
 	if (!s)
 		return STORE_ERROR;
 	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+	const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (v)
+		snprintf(out, outlen, "%s", v);
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "reads ranked");
+	return v ? STORE_OK : fail(st, "reads ranked"); /* no row, or no memory for its text */
 }
 
 int store_reads_rank(struct store *st, long long since_hour, int *changed)
