@@ -23,10 +23,7 @@ before(async () => {
   assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
   browser = await b.launch();
   page = await b.newPage(browser, srv, { width: WIDTH, height: 844 });
-  await page.goto(srv.url + '/admin/sign-in');
-  await page.fill('#email', a.email('admin'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signIn(page, srv, '/admin/sign-in', a.email('admin'));
 });
 
 after(async () => {

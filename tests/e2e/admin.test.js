@@ -33,9 +33,7 @@ afterEach(() => assert.deepEqual(pageErrors.splice(0), [], 'no JavaScript errors
 test('sign in, write and publish a story, approve a comment', T, async () => {
   await page.goto(srv.url + '/admin/stories');
   assert.match(page.url(), /\/admin\/sign-in\?next=/, 'sent to sign in');
-  await page.fill('#email', a.email('editor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signInForm(page, a.email('editor'));
   assert.match(page.url(), /\/admin\/stories$/);
   assert.ok(await page.isVisible('text=Test Editor'));
 

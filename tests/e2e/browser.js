@@ -4,6 +4,7 @@
 // the test server only: every other request is aborted.
 const { chromium } = require('playwright-core');
 const h = require('../integration/helpers');
+const { PASSWORD } = require('../integration/admin-helpers');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -33,4 +34,18 @@ async function newPage(browser, srv, { width = 1280, height = 900, errors = null
   return page;
 }
 
-module.exports = { launch, newPage };
+// Signs in with the sign-in form on the page it shows (a staff page sends a
+// signed-out reader there), as the account with this e-mail.
+async function signInForm(page, email) {
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+}
+
+// Opens path (an admin page, or /admin/sign-in) and signs in there.
+async function signIn(page, srv, path, email) {
+  await page.goto(srv.url + path);
+  await signInForm(page, email);
+}
+
+module.exports = { launch, newPage, signIn, signInForm };

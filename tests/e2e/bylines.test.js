@@ -26,10 +26,7 @@ before(async () => {
   storyPath = await a.publicPath(ed, id);
   browser = await b.launch();
   page = await b.newPage(browser, srv, { width: 1366, height: 900, bypassCSP: true });
-  await page.goto(srv.url + '/admin/stories');
-  await page.fill('#email', a.email('editor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signIn(page, srv, '/admin/stories', a.email('editor'));
 });
 
 after(async () => {

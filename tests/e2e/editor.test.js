@@ -39,10 +39,7 @@ afterEach(() => {
 });
 
 async function signIn() {
-  await page.goto(srv.url + '/admin/stories');
-  await page.fill('#email', a.email('editor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signIn(page, srv, '/admin/stories', a.email('editor'));
 }
 
 // The page is no wider than the window at each width.
@@ -106,9 +103,7 @@ test('a save after the session ended comes back after signing in again', T, asyn
   await Promise.all([page.waitForNavigation(), page.click('#save')]);
   assert.match(page.url(), /\/admin\/sign-in\?/);
   assert.ok(await page.isVisible('text=Your session has ended'));
-  await page.fill('#email', a.email('editor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signInForm(page, a.email('editor'));
   assert.match(page.url(), /\/admin\/stories\/new\?draft=[0-9a-f]{64}$/);
   assert.equal(await page.inputValue('#title'), 'Written across a session');
   assert.equal(await page.inputValue('#body'), 'First line.\nSecond line, typed while the session ran out.');

@@ -42,10 +42,7 @@ async function violations(page, p) {
 }
 
 test('an editor edits the front page with its forms', T, async () => {
-  await ed.goto(srv.url + '/admin/front');
-  await ed.fill('#email', a.email('editor'));
-  await ed.fill('#password', a.PASSWORD);
-  await Promise.all([ed.waitForNavigation(), ed.click('#sign-in')]);
+  await b.signIn(ed, srv, '/admin/front', a.email('editor'));
   await ed.goto(srv.url + '/admin/front');
   const lead = demo[demo.length - 1]; // the oldest story on the page
   await ed.fill('#pin-story', srv.url + lead.path);

@@ -37,10 +37,7 @@ afterEach(() => {
 });
 
 test('upload through the file input, edit caption and credit, see it in the grid at 390 and 1366 px', T, async () => {
-  await page.goto(srv.url + '/admin/media');
-  await page.fill('#email', a.email('contributor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await b.signIn(page, srv, '/admin/media', a.email('contributor'));
   assert.ok(page.url().endsWith('/admin/media'), page.url());
   assert.ok(await page.isVisible('#drop-hint'), 'with JavaScript, the form offers drag and drop');
   await page.setInputFiles('#media-files', [

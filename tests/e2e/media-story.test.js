@@ -11,7 +11,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
-const { launch, newPage } = require('./browser');
+const { launch, newPage, signIn } = require('./browser');
 
 const T = { timeout: 120000 };
 const YT = 'https://www.youtube.com/watch?v=dQw4w9WgXcQ';
@@ -31,10 +31,7 @@ after(async () => {
 test('the editor uploads, captions, places and publishes a picture', T, async () => {
   const errors = [];
   const page = await newPage(browser, srv, { width: 1366, height: 900, errors });
-  await page.goto(srv.url + '/admin/media');
-  await page.fill('#email', a.email('editor'));
-  await page.fill('#password', a.PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await signIn(page, srv, '/admin/media', a.email('editor'));
   await page.setInputFiles('#media-files', [{ name: 'quay.png', mimeType: 'image/png', buffer: a.png(2400, 1600) }]);
   await Promise.all([page.waitForNavigation(), page.click('#media-upload button[type=submit]')]);
   await Promise.all([page.waitForNavigation(), page.click('#upload-added a')]);

@@ -47,10 +47,7 @@ before(async () => {
   storyPath = h.SEED_PATH;
   browser = await b.launch();
   admin = await b.newPage(browser, srv, { allowPorts: [adsPort] });
-  await admin.goto(srv.url + '/admin/slots');
-  await admin.fill('#email', a.email('admin'));
-  await admin.fill('#password', a.PASSWORD);
-  await Promise.all([admin.waitForNavigation(), admin.click('#sign-in')]);
+  await b.signIn(admin, srv, '/admin/slots', a.email('admin'));
 });
 
 after(async () => {

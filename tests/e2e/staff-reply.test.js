@@ -18,10 +18,7 @@ before(async () => {
   browser = await b.launch();
   staff = await b.newPage(browser, srv, { errors: pageErrors });
   reader = await b.newPage(browser, srv, { errors: pageErrors });
-  await staff.goto(srv.url + '/admin/sign-in');
-  await staff.fill('#email', a.email('editor'));
-  await staff.fill('#password', a.PASSWORD);
-  await Promise.all([staff.waitForNavigation(), staff.click('#sign-in')]);
+  await b.signIn(staff, srv, '/admin/sign-in', a.email('editor'));
 });
 
 after(async () => {
