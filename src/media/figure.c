@@ -40,7 +40,9 @@ static void variant_url(struct buf *out, const char *hash, int width, enum media
 {
 	html_raw(out, "/media/");
 	html_attr(out, hash);
-	buf_printf(out, "-%d.", width);
+	buf_putc(out, '-');
+	buf_put_int(out, width);
+	buf_putc(out, '.');
 	html_raw(out, media_format_ext(f));
 }
 
@@ -62,7 +64,9 @@ static void srcset(struct buf *out, const char *hash, const struct media_made *m
 			html_raw(out, ", ");
 		variant_url(out, hash, mm->v[i].width, f);
 		long long d = ((long long)mm->v[i].width * pc->num + pc->den / 2) / pc->den;
-		buf_printf(out, " %lldw", d > 0 ? d : 1);
+		buf_putc(out, ' ');
+		buf_put_int(out, d > 0 ? d : 1);
+		buf_putc(out, 'w');
 	}
 }
 
@@ -91,8 +95,13 @@ static struct pic whole(const struct media_record *m, const struct media_made *m
  * loading (the lead eager and first, every other one lazy). */
 static void img_end(struct buf *out, int w, int h, const char *alt, unsigned flags)
 {
-	if (w > 0 && h > 0)
-		buf_printf(out, " width=\"%d\" height=\"%d\"", w, h);
+	if (w > 0 && h > 0) {
+		html_raw(out, " width=\"");
+		buf_put_int(out, w);
+		html_raw(out, "\" height=\"");
+		buf_put_int(out, h);
+		buf_putc(out, '"');
+	}
 	html_raw(out, " alt=\"");
 	html_attr(out, alt);
 	html_raw(out, "\" decoding=\"async\"");
@@ -105,9 +114,14 @@ static void img_tag(struct buf *out, const struct media_record *m, const struct 
 	enum media_format f = img_format(mm);
 	html_raw(out, "<img");
 	if (pc->cls) {
-		buf_printf(out, " class=\"%s", pc->cls);
-		if (pc->fx >= 0)
-			buf_printf(out, " fx-%d fy-%d", pc->fx, pc->fy);
+		html_raw(out, " class=\"");
+		html_raw(out, pc->cls);
+		if (pc->fx >= 0) {
+			html_raw(out, " fx-");
+			buf_put_int(out, pc->fx);
+			html_raw(out, " fy-");
+			buf_put_int(out, pc->fy);
+		}
 		html_raw(out, "\"");
 	}
 	html_raw(out, " src=\"");
@@ -128,7 +142,9 @@ static void picture(struct buf *out, const struct media_record *m, const struct 
 		enum media_format f = source_order[i];
 		if (!has_format(mm, f) || f == img_format(mm))
 			continue;
-		buf_printf(out, "<source type=\"%s\" srcset=\"", media_format_mime(f));
+		html_raw(out, "<source type=\"");
+		html_raw(out, media_format_mime(f));
+		html_raw(out, "\" srcset=\"");
 		srcset(out, m->hash, mm, pc, f);
 		html_raw(out, "\" sizes=\"");
 		html_attr(out, sizes);

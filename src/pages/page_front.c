@@ -98,8 +98,7 @@ static int blocks_put(struct req *rq, struct tv *ctx)
 		struct story_filter f = { .section_id = v[i].section.id, .section_tree = 1 };
 		struct story *s = NULL;
 		size_t ns = 0;
-		int more = 0;
-		if (store_stories_list(rq->store, p, &f, NULL, 0, (size_t)v[i].count, &s, &ns, &more))
+		if (store_stories_list(rq->store, p, &f, NULL, 0, (size_t)v[i].count, &s, &ns, NULL))
 			return -1;
 		if (!ns)
 			continue;
@@ -134,8 +133,13 @@ static int most_read_put(struct req *rq, struct tv *ctx, struct front_view *fv, 
 	if (!n)
 		return 0;
 	struct tv *list = tv_list(p);
-	for (size_t i = 0; i < n; i++)
-		tv_append(list, story_summary(rq, &v[i]));
+	for (size_t i = 0; i < n; i++) {
+		struct tv *o = tv_obj(p);
+		tv_put_str(o, "title", v[i].title);
+		tv_put_str(o, "url", story_path(p, &v[i]));
+		page_put_lang(o, v[i].lang);
+		tv_append(list, o);
+	}
 	tv_put(ctx, "most_read", list);
 	tv_put_bool(ctx, "has_most_read", 1);
 	ttl_upto(&fv->ttl, (now / 3600 + 1) * 3600, now);

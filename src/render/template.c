@@ -49,9 +49,24 @@ struct tv {
 	const char *s;          /* TV_STR, TV_HTML */
 	long long n;            /* TV_INT, TV_BOOL */
 	struct pool *pool;      /* TV_OBJ, TV_LIST: where new items come from */
-	struct tv_item *head, *tail;
+	struct tv_item *head, *tail; /* an object's newest key first */
 	size_t count;
+	const struct tv_item **index; /* a fixed object's keys in key_cmp order, or NULL */
+	unsigned long long keys; /* an object's key_bits, or'ed: which keys it cannot have */
 };
+
+/* Two of 64 bits for a key: an object whose mask lacks either has no such
+ * key, and the lookup skips it. A card's template asks for keys the card
+ * lacks ({{#picture_html}}, the locale's {{t.x}}) and would otherwise
+ * walk every frame's keys up to the root. */
+static unsigned long long key_bits(const char *key, size_t klen)
+{
+	if (!klen)
+		return 1;
+	unsigned a = (unsigned)klen * 7u + (unsigned char)key[0];
+	unsigned b = (unsigned char)key[klen - 1] * 13u + (unsigned char)key[klen / 2];
+	return (1ull << (a & 63)) | (1ull << (b & 63));
+}
 
 static struct tv *tv_new(struct pool *p, enum tv_kind kind)
 {
@@ -99,19 +114,24 @@ static void tv_link(struct tv *c, const char *key, struct tv *v)
 	c->count++;
 }
 
+/* Objects are only ever looked up, never walked, so a put goes in front
+ * without a search: the lookup meets the newest value of a key first,
+ * which is what replacing it would give. A page puts thousands of keys. */
 void tv_put(struct tv *obj, const char *key, struct tv *v)
 {
 	assert(obj && obj->kind == TV_OBJ && key);
-	if (!obj || obj->kind != TV_OBJ || !key || !v)
+	if (!obj || obj->kind != TV_OBJ || !key || !v || obj->index)
 		return;
-	size_t klen = strlen(key);
-	for (struct tv_item *it = obj->head; it; it = it->next) {
-		if (it->klen == klen && memcmp(it->key, key, klen) == 0) {
-			it->v = v;
-			return;
-		}
-	}
-	tv_link(obj, key, v);
+	struct tv_item *it = pool_alloc(obj->pool, sizeof(*it));
+	it->key = key;
+	it->klen = strlen(key);
+	it->v = v;
+	it->next = obj->head;
+	obj->head = it;
+	obj->keys |= key_bits(key, it->klen);
+	if (!obj->tail)
+		obj->tail = it;
+	obj->count++;
 }
 
 void tv_put_str(struct tv *obj, const char *key, const char *s)
@@ -156,6 +176,46 @@ size_t tv_count(const struct tv *list)
 	return list ? list->count : 0;
 }
 
+/* The order of a fixed object's index: by length, then bytes. */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return memcmp(a, b, alen);
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const struct tv_item *x = *(const struct tv_item *const *)a,
+			     *y = *(const struct tv_item *const *)b;
+	return key_cmp(x->key, x->klen, y->key, y->klen);
+}
+
+/* Fixes obj: no more puts, and lookups binary-search its keys (a locale's
+ * 140 strings). A key put twice keeps its newest value, as lookups do. 0
+ * ok, -1 out of memory (obj still works, unindexed). */
+static int tv_fix(struct tv *obj)
+{
+	const struct tv_item **v = malloc((obj->count ? obj->count : 1) * sizeof *v);
+	if (!v)
+		return -1;
+	size_t n = 0;
+	for (const struct tv_item *it = obj->head; it; it = it->next) {
+		size_t i = 0;
+		while (i < n && key_cmp(v[i]->key, v[i]->klen, it->key, it->klen) != 0)
+			i++;
+		if (i == n) /* the first met is the newest */
+			v[n++] = it;
+	}
+	qsort(v, n, sizeof *v, item_cmp);
+	struct tv_item **copy = pool_alloc(obj->pool, (n ? n : 1) * sizeof *copy);
+	memcpy(copy, v, n * sizeof *v);
+	free(v);
+	obj->index = (const struct tv_item **)copy;
+	obj->count = n;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Node tree and parser                                               */
 /* ------------------------------------------------------------------ */
@@ -167,6 +227,8 @@ struct node {
 	int line;            /* where the tag starts, for error messages */
 	const char *str;     /* text bytes, or the NUL-terminated tag name */
 	size_t len;
+	size_t seg;          /* a tag name's first segment: up to its first '.' */
+	unsigned long long bits; /* key_bits of that segment */
 	struct node *child;  /* body of a section */
 	struct node *next;
 };
@@ -330,6 +392,8 @@ static struct node *node_new(struct parser *p, enum node_kind kind,
 	nd->line = line;
 	nd->str = kind == N_TEXT ? s : pool_strndup(p->pool, s, n);
 	nd->len = n;
+	nd->seg = kind == N_TEXT ? n : strcspn(nd->str, ".");
+	nd->bits = key_bits(nd->str, nd->seg);
 	return nd;
 }
 
@@ -610,6 +674,7 @@ int tpl_set_strings(struct tpl_set *set, const char *name, const char *const *ke
 		h = fnv(fnv(h, keys[i]), vals[i]);
 	}
 	tv_put(g, pool_strdup(p, name), o);
+	(void)tv_fix(o);
 	if (set->gpool)
 		pool_free(set->gpool);
 	set->gpool = p;
@@ -763,10 +828,25 @@ struct render {
 };
 
 static const struct tv *obj_get(const struct tv *o, const char *key,
-				size_t klen)
+				size_t klen, unsigned long long bits)
 {
-	if (!o || o->kind != TV_OBJ)
+	if (!o || o->kind != TV_OBJ || (o->keys & bits) != bits)
 		return NULL;
+	if (o->index) {
+		size_t lo = 0, hi = o->count;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct tv_item *it = o->index[mid];
+			int c = key_cmp(it->key, it->klen, key, klen);
+			if (c == 0)
+				return it->v;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (const struct tv_item *it = o->head; it; it = it->next)
 		if (it->klen == klen && it->key[0] == key[0] && memcmp(it->key, key, klen) == 0)
 			return it->v;
@@ -776,20 +856,20 @@ static const struct tv *obj_get(const struct tv *o, const char *key,
 /* Mustache resolution: the first segment is searched from the innermost
  * frame outward; the rest descend from where it was found, without going
  * back to the stack, so "a.b" never picks up an unrelated outer "b". */
-static const struct tv *ctx_lookup(const struct frame *f, const char *name)
+static const struct tv *ctx_lookup(const struct frame *f, const struct node *nd)
 {
 	const struct tv *v = NULL;
-	size_t seg;
+	const char *name = nd->str;
+	size_t seg = nd->seg;
 
 	if (name[0] == '.' && name[1] == '\0')
 		return f->v;
-	seg = strcspn(name, ".");
 	for (; f && !v; f = f->up)
-		v = obj_get(f->v, name, seg);
+		v = obj_get(f->v, name, seg, nd->bits);
 	while (v && name[seg] == '.') {
 		name += seg + 1;
 		seg = strcspn(name, ".");
-		v = obj_get(v, name, seg);
+		v = obj_get(v, name, seg, key_bits(name, seg));
 	}
 	return v;
 }
@@ -848,7 +928,7 @@ static void render_nodes(struct render *r, const struct node *nd,
 static void render_section(struct render *r, const struct node *nd,
 			   const struct frame *f)
 {
-	const struct tv *v = ctx_lookup(f, nd->str);
+	const struct tv *v = ctx_lookup(f, nd);
 	if (!tv_truthy(v))
 		return;
 	if (v->kind == TV_LIST) {
@@ -886,13 +966,13 @@ static void render_nodes(struct render *r, const struct node *nd,
 			buf_add(r->out, nd->str, nd->len);
 			break;
 		case N_VAR:
-			value_write(r->out, ctx_lookup(f, nd->str));
+			value_write(r->out, ctx_lookup(f, nd));
 			break;
 		case N_SECTION:
 			render_section(r, nd, f);
 			break;
 		case N_INVERTED:
-			if (!tv_truthy(ctx_lookup(f, nd->str)))
+			if (!tv_truthy(ctx_lookup(f, nd)))
 				render_nodes(r, nd->child, f);
 			break;
 		case N_PARTIAL:

@@ -61,7 +61,7 @@ void tv_put_int(struct tv *obj, const char *key, long long n);
 void tv_put_bool(struct tv *obj, const char *key, int b);
 /* Add an item at the end of a list. */
 void tv_append(struct tv *list, struct tv *item);
-/* Items in a list (keys in an object); 0 for NULL or a scalar. */
+/* Items in a list (puts to an object); 0 for NULL or a scalar. */
 size_t tv_count(const struct tv *list);
 
 /* ---- Template sets ---- */

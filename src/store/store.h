@@ -156,7 +156,8 @@ struct list_cursor { long long published_at, id; int dir; };
 /* Published stories, newest first, with section and author (no tags, no
  * body), from the cursor `at` (NULL: the newest) and `offset` stories on.
  * *more is 1 when stories follow the page in the cursor's direction:
- * older ones, or for dir 1 newer ones. */
+ * older ones, or for dir 1 newer ones; more NULL: the caller shows no
+ * next page, and the one row that would tell is not read. */
 int store_stories_list(struct store *st, struct pool *p, const struct story_filter *f,
 		       const struct list_cursor *at, size_t offset, size_t limit,
 		       struct story **out, size_t *n, int *more);

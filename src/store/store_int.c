@@ -255,6 +255,20 @@ void row_story(struct pool *p, sqlite3_stmt *s, void *e)
 	}
 }
 
+void row_story_link(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct story *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->slug = col_text(p, s, 1);
+	x->title = col_text(p, s, 2);
+	x->published_at = sqlite3_column_int64(s, 3);
+	x->lang = col_text(p, s, 4);
+	x->status = STORY_PUBLISHED;
+	x->excerpt = x->section.name = x->section.path = x->section.slug = "";
+	x->section.description = x->author.name = x->author.slug = x->author.bio = "";
+	x->author.email = x->author.photo = x->author.links = "";
+}
+
 void row_section(struct pool *p, sqlite3_stmt *s, void *e)
 {
 	struct section *x = e;

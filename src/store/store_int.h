@@ -149,6 +149,9 @@ void row_story_picture(struct pool *p, sqlite3_stmt *s, int first, struct story 
 #define IS_PUBLISHED " s.status = 3"
 #define NEWEST_FIRST " ORDER BY s.published_at DESC, s.id DESC"
 void row_story(struct pool *p, sqlite3_stmt *s, void *e);
+/* A published story as a link: columns s.id, s.slug, s.title,
+ * s.published_at, s.lang; every other text "" and number 0. */
+void row_story_link(struct pool *p, sqlite3_stmt *s, void *e);
 
 /* A section's columns and row, a byline's (row_author reads the first
  * five, id to bio, when that is all the query has, and first_name,

@@ -287,7 +287,8 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	sqlite3_stmt *s = stmt(st, list_sql[kind][way]);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit + 1); /* one more: is there a next page? */
+	/* one more: is there a next page? */
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit + (more != NULL));
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
 	if (id)
 		sqlite3_bind_int64(s, 3, id);
@@ -313,11 +314,13 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)
 		qsort(*out, *n, sizeof **out, newest_first);
-	*more = rc == STORE_OK && *n > limit;
-	if (*more && way == 2) { /* newest first: the extra row is the first */
+	int next = rc == STORE_OK && *n > limit;
+	if (more)
+		*more = next;
+	if (next && way == 2) { /* newest first: the extra row is the first */
 		memmove(*out, *out + 1, limit * sizeof **out);
 		*n = limit;
-	} else if (*more) {
+	} else if (next) {
 		*n = limit;
 	}
 	if (rc == STORE_OK)

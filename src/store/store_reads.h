@@ -26,7 +26,7 @@ int store_reads_purge(struct store *st, long long hour);
  * (only then has "Most read" anything new to show). */
 int store_reads_rank(struct store *st, long long since_hour, int *changed);
 /* The ranked stories still published, most read first, at most limit, as
- * summaries; reports "reads" and the stories' tags. */
+ * links (row_story_link's fields); reports "reads" and the stories' tags. */
 int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n);
 
 #endif

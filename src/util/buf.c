@@ -89,6 +89,18 @@ void buf_putc(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+void buf_put_int(struct buf *b, long long n)
+{
+	char d[24], *e = d + sizeof d, *o = e;
+	unsigned long long u = n < 0 ? 0ull - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--o = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		*--o = '-';
+	buf_add(b, o, (size_t)(e - o));
+}
+
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -38,6 +38,9 @@ char *buf_detach(struct buf *b, size_t *len);
 void buf_add(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
+/* n in decimal: what buf_printf(b, "%lld", n) writes, without vsnprintf
+ * (a picture's srcset writes a dozen numbers). */
+void buf_put_int(struct buf *b, long long n);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);

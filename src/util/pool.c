@@ -63,7 +63,8 @@ void pool_free(struct pool *p)
 	free(p);
 }
 
-void *pool_alloc(struct pool *p, size_t n)
+/* n bytes, not zeroed: for what the caller fills at once (strings). */
+static void *pool_take(struct pool *p, size_t n)
 {
 	n = (n + POOL_ALIGN - 1) & ~(size_t)(POOL_ALIGN - 1);
 	if (n == 0)
@@ -88,13 +89,17 @@ void *pool_alloc(struct pool *p, size_t n)
 	}
 	void *r = b->data + b->used;
 	b->used += n;
-	memset(r, 0, n);
 	return r;
+}
+
+void *pool_alloc(struct pool *p, size_t n)
+{
+	return memset(pool_take(p, n), 0, n);
 }
 
 char *pool_strndup(struct pool *p, const char *s, size_t n)
 {
-	char *r = pool_alloc(p, n + 1);
+	char *r = pool_take(p, n + 1);
 	memcpy(r, s, n);
 	r[n] = '\0';
 	return r;
@@ -114,7 +119,7 @@ char *pool_printf(struct pool *p, const char *fmt, ...)
 	va_end(cp);
 	if (n < 0)
 		n = 0;
-	char *r = pool_alloc(p, (size_t)n + 1);
+	char *r = pool_take(p, (size_t)n + 1);
 	vsnprintf(r, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return r;
@@ -128,7 +133,7 @@ char *pool_cat(struct pool *p, ...)
 	for (const char *s; (s = va_arg(ap, const char *));)
 		n += strlen(s);
 	va_end(ap);
-	char *r = pool_alloc(p, n + 1), *o = r;
+	char *r = pool_take(p, n + 1), *o = r;
 	va_start(ap, p);
 	for (const char *s; (s = va_arg(ap, const char *));) {
 		size_t k = strlen(s);

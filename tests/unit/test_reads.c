@@ -199,6 +199,9 @@ static void stored(void)
 	store_set_recorder(st, NULL, NULL);
 	CHECK(s.reads);
 	CHECK(n == 2 && v[0].id == a && v[1].id == b);
+	/* links: what a story's address and title need */
+	CHECK(strcmp(v[0].slug, "old-one") == 0 && strcmp(v[1].slug, "new-one") == 0);
+	CHECK(*v[0].title && v[0].published_at == 1000 && v[0].status == STORY_PUBLISHED);
 	/* with the old hour, the newer story leads; the purge drops it */
 	CHECK(rank(st, h - 40) == STORE_OK);
 	CHECK(store_reads_top(st, p, 5, &v, &n) == STORE_OK);
