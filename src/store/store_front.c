@@ -20,10 +20,11 @@
 /* The few pins drive the join: read as a bounded subquery, so that
  * SQLite, which has no statistics for the table, neither scans every
  * story nor builds a Bloom filter over them for it; put in order in C
- * (by_place), not by copying every column through SQLite's sorter. */
+ * (by_place), not by copying every column through SQLite's sorter; CROSS
+ * JOIN reads it as a co-routine, not a temporary table (store_read.c). */
 static const char SQL_PINS[] = "SELECT " STORY_COLS ", fp.lead, fp.expires_at, fp.place FROM"
 			       " (SELECT * FROM front_pins fp WHERE" LIVE("fp") " LIMIT 256) fp"
-			       " JOIN stories s ON s.id = fp.story_id" STORY_JOINS;
+			       " CROSS JOIN stories s ON s.id = fp.story_id" STORY_JOINS;
 static const char SQL_BANNER[] = "SELECT b.text, b.url, b.expires_at FROM front_banner b"
 				 " WHERE" LIVE("b");
 static const char SQL_BLOCKS[] = "SELECT " SECTION_COLS ", count FROM front_blocks"

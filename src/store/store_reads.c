@@ -29,7 +29,7 @@ static const char SQL_TOP[] =
 	"SELECT s.id, s.slug, s.title, s.published_at, s.lang FROM (SELECT t.rank, t.story_id FROM reads_top t"
 	" WHERE (SELECT x.status FROM stories x WHERE x.id = t.story_id) = 3" /* a lookup each: */
 	" ORDER BY t.rank LIMIT ?1) r" /* a join here had SQLite build a Bloom filter of every story */
-	" JOIN stories s ON s.id = r.story_id ORDER BY r.rank";
+	" CROSS JOIN stories s ON s.id = r.story_id ORDER BY r.rank"; /* a co-routine */
 
 int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
 {
