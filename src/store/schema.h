@@ -548,6 +548,34 @@ static const char *const schema_migrations[] = {
 	 * (checked by the editor's form, locale_tag_ok), '' for the site's
 	 * `language`; the story page sets lang and dir on its article. */
 	"ALTER TABLE stories ADD COLUMN lang TEXT NOT NULL DEFAULT '';",
+	/* A story's co-author count and whether it has a correction, kept on
+	 * the story row by triggers (however the rows come and go: the
+	 * editor, the importer, a deleted user's cascade): every list row
+	 * read them through two correlated subqueries, two index searches
+	 * per card. */
+	"ALTER TABLE stories ADD COLUMN coauthor_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE stories ADD COLUMN corrected INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE stories SET"
+	" coauthor_count = (SELECT count(*) FROM story_coauthors WHERE story_id = stories.id),"
+	" corrected = EXISTS(SELECT 1 FROM corrections WHERE story_id = stories.id);"
+#define RECOUNT_COAUTHORS(row)                                                            \
+	" UPDATE stories SET coauthor_count = (SELECT count(*) FROM story_coauthors"          \
+	" WHERE story_id = " row ".story_id) WHERE id = " row ".story_id;"
+#define RECHECK_CORRECTED(row)                                                            \
+	" UPDATE stories SET corrected = EXISTS(SELECT 1 FROM corrections"                   \
+	" WHERE story_id = " row ".story_id) WHERE id = " row ".story_id;"
+	"CREATE TRIGGER coauthor_count_ins AFTER INSERT ON story_coauthors BEGIN"
+	RECOUNT_COAUTHORS("NEW") " END;"
+	"CREATE TRIGGER coauthor_count_del AFTER DELETE ON story_coauthors BEGIN"
+	RECOUNT_COAUTHORS("OLD") " END;"
+	"CREATE TRIGGER coauthor_count_upd AFTER UPDATE OF story_id ON story_coauthors BEGIN"
+	RECOUNT_COAUTHORS("OLD") RECOUNT_COAUTHORS("NEW") " END;"
+	"CREATE TRIGGER corrected_ins AFTER INSERT ON corrections BEGIN"
+	RECHECK_CORRECTED("NEW") " END;"
+	"CREATE TRIGGER corrected_del AFTER DELETE ON corrections BEGIN"
+	RECHECK_CORRECTED("OLD") " END;"
+	"CREATE TRIGGER corrected_upd AFTER UPDATE OF story_id ON corrections BEGIN"
+	RECHECK_CORRECTED("OLD") RECHECK_CORRECTED("NEW") " END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -127,8 +127,7 @@ int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, co
 	" s.reading_minutes, s.comment_count, s.comments_open," \
 	" COALESCE(sec.id, 0), COALESCE(sec.name, ''), COALESCE(sec.path, '')," \
 	" u.id, u.name, u.slug, u.bio, " STORY_PICTURE_COLS ", s.revised_at," \
-	" (SELECT count(*) FROM story_coauthors ca WHERE ca.story_id = s.id)," \
-	" EXISTS(SELECT 1 FROM corrections co WHERE co.story_id = s.id), s.lang"
+	" s.coauthor_count, s.corrected, s.lang"
 #define STORY_NCOLS 36
 #define STORY_JOINS \
 	" JOIN users u ON u.id = s.author_id LEFT JOIN sections sec ON sec.id = s.section_id" \

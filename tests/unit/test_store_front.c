@@ -7,7 +7,9 @@
  */
 #include "t.h"
 #include "../../src/store/store.h"
+#include "../../src/store/store_byline.h"
 #include "../../src/store/store_front.h"
+#include "../../src/store/store_import.h"
 #include "../../src/util/pool.h"
 
 #include <stdlib.h>
@@ -192,8 +194,59 @@ static void pins_and_banner_and_blocks(void)
 	CHECK(system(path) == 0);
 }
 
+/* The story row's co-author count and correction mark (kept by triggers,
+ * read by every card) follow the co-bylines and corrections written. */
+static struct story *newest(struct store *st, struct pool *p)
+{
+	struct story *v;
+	size_t n;
+	CHECK(store_stories_list(st, p, NULL, NULL, 0, 1, &v, &n, NULL) == STORE_OK && n == 1);
+	return v;
+}
+
+static void coauthors(struct store *st, long long id, const long long *ids, size_t n)
+{
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_import_story_coauthors(st, id, ids, n) == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+}
+
+static void card_marks(void)
+{
+	char dir[] = "/tmp/gz-marks-XXXXXX", path[64], err[256];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof path, "%s/gazette.db", dir);
+	struct store *st;
+	CHECK(store_open(&st, path, err, sizeof err) == 0);
+	struct pool *p = pool_new();
+	long long ann, bo, cy, fix;
+	CHECK(store_user_add(st, "Ann", "ann", "ann@example.test", "", "author", &ann) == 0);
+	CHECK(store_user_add(st, "Bo", "bo", "bo@example.test", "", "author", &bo) == 0);
+	CHECK(store_user_add(st, "Cy", "cy", "cy@example.test", "", "author", &cy) == 0);
+	long long id = story(st, ann, 1, STORY_PUBLISHED);
+	struct story *s = newest(st, p);
+	CHECK(s->ncoauthors == 0 && !s->has_corrections);
+	coauthors(st, id, (long long[]){ bo, cy }, 2);
+	s = newest(st, p);
+	CHECK(s->ncoauthors == 2 && s->coauthors && strcmp(s->coauthors[1].name, "Cy") == 0);
+	coauthors(st, id, (long long[]){ cy }, 1);
+	s = newest(st, p);
+	CHECK(s->ncoauthors == 1 && strcmp(s->coauthors[0].name, "Cy") == 0);
+	coauthors(st, id, NULL, 0);
+	CHECK(newest(st, p)->ncoauthors == 0);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_correction_add(st, id, "The minister was misnamed.", ann, NOW, &fix) == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(newest(st, p)->has_corrections);
+	pool_free(p);
+	store_close(st);
+	snprintf(path, sizeof path, "rm -rf %s", dir);
+	CHECK(system(path) == 0);
+}
+
 int main(void)
 {
 	RUN(pins_and_banner_and_blocks);
+	RUN(card_marks);
 	return T_DONE();
 }
