@@ -69,7 +69,7 @@ int buf_reserve(struct buf *b, size_t n)
 	return buf_grow(b, n);
 }
 
-void buf_add(struct buf *b, const void *p, size_t n)
+void buf_add_grow(struct buf *b, const void *p, size_t n)
 {
 	if (buf_grow(b, n))
 		return;

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *s;      /* always NUL-terminated once anything was added */
@@ -35,7 +36,20 @@ void buf_reset(struct buf *b);
 /* Hand the string to the caller (malloc'd, never NULL unless err); b is emptied. */
 char *buf_detach(struct buf *b, size_t *len);
 
-void buf_add(struct buf *b, const void *p, size_t n);
+/* Appends n bytes; past max or out of memory, nothing and err set. The
+ * common case, room already there, is inline: a page is thousands of
+ * small appends. */
+void buf_add_grow(struct buf *b, const void *p, size_t n);
+static inline void buf_add(struct buf *b, const void *p, size_t n)
+{
+	if (b->cap - b->len > n && n <= b->max - b->len && !b->err) {
+		memcpy(b->s + b->len, p, n);
+		b->len += n;
+		b->s[b->len] = '\0';
+	} else {
+		buf_add_grow(b, p, n);
+	}
+}
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 /* n in decimal: what buf_printf(b, "%lld", n) writes, without vsnprintf
