@@ -6,6 +6,7 @@
  * drops cached pages) appear together.
  */
 #include "scheduler.h"
+#include "../backup/backup.h"
 #include "../content/publish.h"
 #include "../store/store.h"
 #include "../site/site.h"
@@ -191,6 +192,21 @@ int scheduler_refresh_related(struct store *st)
 	return rc ? -1 : 1;
 }
 
+/* The day's backup once its UTC date has none (backup.h), on this
+ * thread: a large site's backup delays the other duties, never a reader. */
+static void daily_backup(const struct site *site)
+{
+	char name[600], err[1024];
+	if (!site->cfg.backup_dir[0])
+		return;
+	int rc = backup_daily(site->dir, site->db_path, site->cfg.backup_dir, site->cfg.backup_keep,
+			      (long long)time(NULL), name, sizeof name, err, sizeof err);
+	if (rc < 0)
+		log_error("scheduler: backup: %s", err);
+	else if (rc > 0)
+		log_info("scheduler: backup %s written", name);
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -219,6 +235,7 @@ static void *loop(void *arg)
 			;
 		if (r < 0)
 			log_error("scheduler: related lists: %s", store_errmsg(st));
+		daily_backup(s->site);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += s->site->cfg.schedule_interval;

@@ -8,7 +8,9 @@
  * the comment threads left stale (store_thread.h):
  * at start those of another theme or nesting limit; and it adds the story
  * reads counted in memory (stats/reads.h) to the hourly totals behind
- * "Most read" (store_reads.h). It has its own database connection.
+ * "Most read" (store_reads.h). With backup_dir set it writes the day's
+ * backup once its UTC date has none, keeping the newest backup_keep
+ * (backup.h). It has its own database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H

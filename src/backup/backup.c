@@ -150,13 +150,14 @@ static int sum_all(struct list *l, const char *site_dir, const char *db_copy,
 	return 0;
 }
 
-static struct archive_entry *file_entry(const char *path, long long size, time_t mtime)
+static struct archive_entry *file_entry(const char *path, long long size, time_t mtime,
+				       mode_t perm)
 {
 	struct archive_entry *ae = archive_entry_new();
 	archive_entry_set_pathname(ae, path);
 	archive_entry_set_size(ae, size);
 	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0644);
+	archive_entry_set_perm(ae, perm & 0777);
 	archive_entry_set_mtime(ae, mtime, 0);
 	return ae;
 }
@@ -173,8 +174,9 @@ static int write_member(struct archive *a, const struct manifest_entry *e, const
 		return -1;
 	}
 	struct stat sb;
-	struct archive_entry *ae = file_entry(e->path, e->size,
-					      fstat(fd, &sb) ? time(NULL) : sb.st_mtime);
+	int known = fstat(fd, &sb) == 0;
+	struct archive_entry *ae = file_entry(e->path, e->size, known ? sb.st_mtime : time(NULL),
+					      known ? sb.st_mode : 0644);
 	int rc = archive_write_header(a, ae) == ARCHIVE_OK ? 0 : -1;
 	archive_entry_free(ae);
 	unsigned char sum[32];
@@ -204,7 +206,7 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 			 archive_write_open_fd(a, fd) != ARCHIVE_OK
 		     ? -1 : 0;
 	if (rc == 0) {
-		struct archive_entry *ae = file_entry(MANIFEST_NAME, (long long)text.len, time(NULL));
+		struct archive_entry *ae = file_entry(MANIFEST_NAME, (long long)text.len, time(NULL), 0644);
 		rc = archive_write_header(a, ae) != ARCHIVE_OK ||
 				     archive_write_data(a, text.s, text.len) != (la_ssize_t)text.len
 			     ? -1 : 0;

@@ -93,13 +93,19 @@ static int make_parents(struct pool *p, const char *root, const char *rel)
 	return 0;
 }
 
-static int open_out(struct pool *p, const char *root, const char *rel)
+/* A member's file, with the permissions it had (never set-id or sticky;
+ * always readable and writable by its owner). */
+static int open_out(struct pool *p, const char *root, const char *rel, mode_t perm)
 {
 	if (make_parents(p, root, rel))
 		return -1;
-	int mode = !strcmp(rel, "gazette.db") || !strcmp(rel, "gazette.conf") ? 0640 : 0644;
-	return open(pool_printf(p, "%s/%s", root, rel),
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	int fd = open(pool_printf(p, "%s/%s", root, rel),
+		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd >= 0 && fchmod(fd, (perm & 0777) | 0600)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* One member's data: summed, written to fd when fd >= 0. */
@@ -158,7 +164,7 @@ static int check_members(struct archive *a, const struct manifest *m, const char
 		else if (!archive_entry_size_is_set(ae) || archive_entry_size(ae) != e->size)
 			why = "its size differs from the manifest's";
 		int fd = -1;
-		if (!why && into && (fd = open_out(p, into, e->path)) < 0)
+		if (!why && into && (fd = open_out(p, into, e->path, archive_entry_perm(ae))) < 0)
 			why = strerror(errno);
 		if (!why)
 			why = read_member(a, e, fd, chunk);
