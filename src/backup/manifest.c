@@ -83,8 +83,13 @@ static int parse_line(struct pool *p, const char *s, size_t n, struct manifest_e
 	}
 	const char *path = h + 2 * MANIFEST_SUM_BYTES + 1;
 	size_t plen = n - (size_t)(path - s);
-	if (memchr(path, '\0', plen) || !manifest_path_ok(path, plen)) {
-		*why = "a path outside the site's folders";
+	if (!manifest_path_ok(path, plen)) {
+		/* the name, printable, for the message */
+		char *shown = pool_strndup(p, path, plen < 200 ? plen : 200);
+		for (char *c = shown; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		*why = pool_printf(p, "%s: not a path inside the site's folders", shown);
 		return -1;
 	}
 	e->path = pool_strndup(p, path, plen);
