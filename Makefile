@@ -143,3 +143,4 @@ bench: gazette
 	bench/media-serve.sh
 	bench/media-load.sh
 	bench/front.sh
+	bench/backup.sh
