@@ -237,6 +237,15 @@ describe('gazette backup and restore', () => {
     }
   });
 
+  test('backup_dir may not be a folder the site serves or backs up', () => {
+    for (const bad of ['media/backups', './theme', '../elsewhere']) {
+      const dir = h.makeSite({ demo: false, conf: { backup_dir: bad } });
+      const r = h.gzRun(['serve', '--site', dir, '--listen', '127.0.0.1:1'], { timeout: 10000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /gazette\.conf:\d+: backup_dir/);
+    }
+  });
+
   // A restore that must be refused: the message names the member, and the
   // target folder is not made (nor a temporary sibling left).
   function refused(file, re) {
