@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <locale.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +203,16 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 	struct buf text = BUF_INIT;
 	manifest_write(m, &text);
 	struct archive *a = archive_write_new();
+	/* Names are UTF-8 (manifest_path_ok) and libarchive converts them
+	 * through the thread's locale, "C" in the server: this thread reads
+	 * them as UTF-8 while it writes. Where C.UTF-8 cannot be loaded (a
+	 * server confined to its folder), they go in as raw bytes marked
+	 * hdrcharset=BINARY (GNU tar lists them, with a warning). */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t was = utf8 ? uselocale(utf8) : (locale_t)0;
 	int rc = text.err || archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+			 (!utf8 && archive_write_set_format_option(a, "pax", "hdrcharset",
+								   "BINARY") != ARCHIVE_OK) ||
 			 archive_write_open_fd(a, fd) != ARCHIVE_OK
 		     ? -1 : 0;
 	if (rc == 0) {
@@ -223,6 +233,10 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 		rc = -1;
 	}
 	archive_write_free(a);
+	if (utf8) {
+		uselocale(was);
+		freelocale(utf8);
+	}
 	buf_release(&text);
 	return rc;
 }

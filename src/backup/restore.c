@@ -23,6 +23,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A member's name: UTF-8 from a pax header whatever the locale, else
+ * the header's bytes (ustar, or hdrcharset=BINARY); "" for none. */
+static const char *member_name(struct archive_entry *ae)
+{
+	const char *s = archive_entry_pathname_utf8(ae);
+	if (!s)
+		s = archive_entry_pathname(ae);
+	return s ? s : "";
+}
+
 /* The printable form of a name from an archive, for a message. */
 static const char *shown(struct pool *p, const char *s)
 {
@@ -51,8 +61,7 @@ static int read_manifest(struct archive *a, struct pool *p, struct manifest *m, 
 {
 	struct archive_entry *ae;
 	int r = archive_read_next_header(a, &ae);
-	if (r != ARCHIVE_OK || strcmp(archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "",
-				      MANIFEST_NAME) ||
+	if (r != ARCHIVE_OK || strcmp(member_name(ae), MANIFEST_NAME) ||
 	    archive_entry_filetype(ae) != AE_IFREG || !archive_entry_size_is_set(ae) ||
 	    archive_entry_size(ae) <= 0 || archive_entry_size(ae) > MANIFEST_MAX_BYTES) {
 		snprintf(err, errlen, MANIFEST_NAME ": %s",
@@ -151,7 +160,7 @@ static int check_members(struct archive *a, const struct manifest *m, const char
 				 r == ARCHIVE_EOF ? "" : archive_error_string(a));
 			return -1;
 		}
-		const char *name = archive_entry_pathname(ae) ? archive_entry_pathname(ae) : "";
+		const char *name = member_name(ae);
 		const struct manifest_entry *e = i < m->n ? &m->e[i] : NULL;
 		const char *why = NULL;
 		if (!e || strcmp(name, e->path))

@@ -18,21 +18,29 @@ const h = require('./helpers');
 after(() => h.cleanupSites());
 
 const MARK = 'Restored-theme marker 5b1e';
+const UNICODE = 'caf\u00e9 \u00fcber \u0686\u0627\u06cc.txt';
 
 // ---------------------------------------------------------------- tar, by hand
 
-// The members of a tar (ustar, or pax with its 'x' headers skipped):
-// [{name, type, size, dataAt}] with dataAt the offset of the data.
+// The members of a tar (ustar, or pax: an 'x' header's path= names the
+// next member): [{name, type, size, dataAt}] with dataAt the data's offset.
 function tarMembers(buf) {
   const out = [];
   let at = 0;
+  let paxPath = null;
   while (at + 512 <= buf.length) {
     const hdr = buf.subarray(at, at + 512);
     if (hdr.every((b) => b === 0)) break;
-    const str = (o, n) => hdr.subarray(o, o + n).toString('latin1').replace(/\0.*$/s, '');
+    const str = (o, n) => hdr.subarray(o, o + n).toString('utf8').replace(/\0.*$/s, '');
     const size = parseInt(str(124, 12).trim() || '0', 8);
     const type = str(156, 1) || '0';
-    if (type !== 'x' && type !== 'g') out.push({ name: str(0, 100), type, size, dataAt: at + 512 });
+    if (type === 'x') {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(buf.subarray(at + 512, at + 512 + size).toString('utf8'));
+      paxPath = m ? m[1] : null;
+    } else if (type !== 'g') {
+      out.push({ name: paxPath || str(0, 100), type, size, dataAt: at + 512 });
+      paxPath = null;
+    }
     at += 512 + Math.ceil(size / 512) * 512;
   }
   return out;
@@ -145,6 +153,9 @@ describe('gazette backup and restore', () => {
     fs.mkdirSync(path.join(site, 'theme'), { recursive: true });
     const foot = fs.readFileSync(path.join(h.ROOT, 'themes', 'default', 'foot.html'), 'utf8');
     fs.writeFileSync(path.join(site, 'theme', 'foot.html'), foot.replace('</footer>', `<p>${MARK}</p>\n</footer>`));
+    // a file name beyond ASCII, in a folder as an import leaves them
+    fs.mkdirSync(path.join(site, 'media', '2019', '04'), { recursive: true });
+    fs.writeFileSync(path.join(site, 'media', '2019', '04', UNICODE), 'caf\u00e9 bytes');
     original = await h.startServer(site);
   });
   after(async () => { if (original) await original.stop(); });
@@ -217,6 +228,8 @@ describe('gazette backup and restore', () => {
       for (const k of ['front', 'media', 'section', 'tag', 'author', 'sitemap.xml', 'feed'])
         assert.ok([...kinds].some((x) => x.startsWith(k)), `crawled a ${k} URL (${[...kinds].join(' ')})`);
       assert.ok(fetched >= 50, `${fetched} URLs compared`);
+      const uni = path.join('media', '2019', '04', UNICODE);
+      assert.equal(fs.readFileSync(path.join(restoredDir, uni), 'utf8'), 'caf\u00e9 bytes');
       const front = await h.get(restored.url, '/');
       assert.ok(front.body.includes(MARK), 'the theme override came back');
 
@@ -232,6 +245,7 @@ describe('gazette backup and restore', () => {
       const rr = h.gzRun(['restore', path.join(bdir, `gazette-${today}.tar`), '--site', again]);
       assert.equal(rr.status, 0, rr.stderr);
       assert.ok(fs.readFileSync(path.join(again, 'theme', 'foot.html'), 'utf8').includes(MARK));
+      assert.equal(fs.readFileSync(path.join(again, uni), 'utf8'), 'caf\u00e9 bytes');
     } finally {
       await restored.stop();
     }
