@@ -45,7 +45,18 @@ struct list {
 	struct pool *p;
 	struct manifest m;
 	size_t cap;
+	struct stat own[2];   /* the archive and the database copy being made */
+	int nown;
 };
+
+/* 1 when sb is a file this backup is writing (OUT given inside media/). */
+static int own_file(const struct list *l, const struct stat *sb)
+{
+	for (int i = 0; i < l->nown; i++)
+		if (l->own[i].st_dev == sb->st_dev && l->own[i].st_ino == sb->st_ino)
+			return 1;
+	return 0;
+}
 
 static void list_add(struct list *l, const char *path, long long size)
 {
@@ -82,7 +93,7 @@ static int walk(struct list *l, const char *site_dir, const char *rel, int depth
 			continue; /* gone since readdir */
 		if (S_ISDIR(sb.st_mode) && depth < WALK_DEPTH)
 			rc = walk(l, site_dir, sub, depth + 1, err, errlen);
-		else if (S_ISREG(sb.st_mode)) {
+		else if (S_ISREG(sb.st_mode) && !own_file(l, &sb)) {
 			if (!manifest_path_ok(sub, strlen(sub))) {
 				snprintf(err, errlen, "%s/%s: a name a backup cannot hold (a control "
 					 "character or backslash): rename it", site_dir, sub);
@@ -247,6 +258,8 @@ static int gather(struct list *l, const char *site_dir, const char *db_path,
 {
 	if (store_backup_copy(db_path, db_copy, err, errlen))
 		return -1;
+	if (stat(db_copy, &l->own[l->nown]) == 0)
+		l->nown++;
 	list_add(l, "gazette.db", 0);
 	struct stat sb;
 	const char *conf = pool_printf(l->p, "%s/gazette.conf", site_dir);
@@ -281,6 +294,8 @@ int backup_make(const char *site_dir, const char *db_path, const char *out,
 		pool_free(l.p);
 		return -1;
 	}
+	if (fstat(fd, &l.own[0]) == 0)
+		l.nown = 1;
 	unsigned char *chunk = pool_alloc(l.p, BACKUP_CHUNK);
 	int rc = gather(&l, site_dir, db_path, db_copy, chunk, err, errlen);
 	if (rc == 0)

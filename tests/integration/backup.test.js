@@ -208,6 +208,15 @@ describe('gazette backup and restore', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, /exists already: not replaced/);
     assert.ok(fs.readFileSync(archive).equals(before));
+    // an OUT inside a folder it backs up does not take itself in
+    const inside = path.join(site, 'media', 'self.tar');
+    const r2 = h.gzRun(['backup', '--site', site, inside]);
+    try {
+      assert.equal(r2.status, 0, r2.stderr);
+      assert.ok(!tarMembers(fs.readFileSync(inside)).some((m) => m.name.includes('self.tar')));
+    } finally {
+      fs.rmSync(inside, { force: true });
+    }
   });
 
   test('the restored site serves every public URL with the same bytes', async () => {
