@@ -260,6 +260,23 @@ describe('gazette backup and restore', () => {
     }
   });
 
+  test('usage: --help, the command list, missing operands', () => {
+    assert.match(h.gzRun(['--help']).stdout, /backup\s+write the site to a checked tar archive/);
+    assert.match(h.gzRun(['--help']).stdout, /restore\s+check a backup archive/);
+    const b = h.gzRun(['backup', '--help']);
+    assert.equal(b.status, 0);
+    assert.match(b.stdout, /usage: gazette backup --site DIR OUT\.tar/);
+    const r = h.gzRun(['restore', '--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /usage: gazette restore ARCHIVE\.tar --site NEWDIR/);
+    assert.equal(h.gzRun(['backup', '--site', site]).status, 2);
+    assert.equal(h.gzRun(['restore', archive]).status, 2);
+    const none = h.gzRun(['backup', '--site', path.join(work, 'nosite'), path.join(work, 'x.tar')]);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no site database/);
+    assert.ok(!fs.existsSync(path.join(work, 'x.tar')));
+  });
+
   test('backup_dir may not be a folder the site serves or backs up', () => {
     for (const bad of ['media/backups', './theme', '../elsewhere']) {
       const dir = h.makeSite({ demo: false, conf: { backup_dir: bad } });
