@@ -6,6 +6,7 @@
  * drops cached pages) appear together.
  */
 #include "scheduler.h"
+#include "../backup/backup.h"
 #include "../content/publish.h"
 #include "../store/store.h"
 #include "../site/site.h"
@@ -31,6 +32,7 @@ struct scheduler {
 	pthread_cond_t wake;
 	int stop;
 	int poked;   /* scheduler_wake: work is waiting */
+	long long backup_after; /* a failed daily backup is tried again from then */
 };
 
 /* The process's running scheduler, for scheduler_wake. */
@@ -191,6 +193,26 @@ int scheduler_refresh_related(struct store *st)
 	return rc ? -1 : 1;
 }
 
+/* The day's backup once its UTC date has none (backup.h), on this
+ * thread: a large site's backup delays the other duties, never a reader.
+ * One that failed (a full disk) is tried again an hour later, not at
+ * every run. */
+static void daily_backup(struct scheduler *s)
+{
+	const struct site *site = s->site;
+	char name[600], err[1024];
+	long long now = (long long)time(NULL);
+	if (!site->cfg.backup_dir[0] || now < s->backup_after)
+		return;
+	int rc = backup_daily(site->dir, site->db_path, site->cfg.backup_dir, site->cfg.backup_keep,
+			      now, name, sizeof name, err, sizeof err);
+	if (rc < 0) {
+		log_error("scheduler: backup: %s (trying again in an hour)", err);
+		s->backup_after = now + SCHEDULER_BACKUP_RETRY;
+	} else if (rc > 0)
+		log_info("scheduler: backup %s written", name);
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -219,6 +241,7 @@ static void *loop(void *arg)
 			;
 		if (r < 0)
 			log_error("scheduler: related lists: %s", store_errmsg(st));
+		daily_backup(s);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += s->site->cfg.schedule_interval;

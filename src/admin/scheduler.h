@@ -8,7 +8,9 @@
  * the comment threads left stale (store_thread.h):
  * at start those of another theme or nesting limit; and it adds the story
  * reads counted in memory (stats/reads.h) to the hourly totals behind
- * "Most read" (store_reads.h). It has its own database connection.
+ * "Most read" (store_reads.h). With backup_dir set it writes the day's
+ * backup once its UTC date has none, keeping the newest backup_keep
+ * (backup.h). It has its own database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H
@@ -22,6 +24,7 @@ struct store;
 #define SCHEDULER_THREAD_BATCH 64   /* comment threads per transaction */
 #define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
 #define SCHEDULER_READS_WINDOW 24   /* Most read: this hour and the 23 before */
+#define SCHEDULER_BACKUP_RETRY 3600 /* seconds before a failed daily backup is tried again */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.

@@ -21,6 +21,8 @@ int cli_user_create(struct store *st, const char *site_name, const char *name, c
 		    const char *role, const char *password, char *err, size_t errlen);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
 int cmd_threads(int argc, char **argv);
 int cmd_media(int argc, char **argv);
 /* Renders the site's stale comment threads (cmd_threads.c): *rendered of

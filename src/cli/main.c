@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	{ "section", cmd_section, "add, list, rename and delete the masthead's sections" },
 	{ "import", cmd_import, "import a WordPress export (WXR) with comments and redirects" },
 	{ "export", cmd_export, "write the site as WordPress WXR or as one JSON document" },
+	{ "backup", cmd_backup, "write the site to a checked tar archive while it serves" },
+	{ "restore", cmd_restore, "check a backup archive, then unpack it into a new site folder" },
 	{ "media", cmd_media, "add pictures to the media library (variants made) and list it" },
 	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },
 };

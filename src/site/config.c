@@ -51,6 +51,26 @@ static int lang_ok(const char *val, char *msg, size_t msglen)
 	return -1;
 }
 
+/* Not below a folder the site serves or a backup holds (nor above it). */
+static int backup_dir_ok(const char *val, char *msg, size_t msglen)
+{
+	static const char *const inside[] = { "media", "media-originals", "theme" };
+	for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+		size_t n = strlen(inside[i]);
+		const char *v = val[0] == '.' && val[1] == '/' ? val + 2 : val;
+		if (!strncmp(v, inside[i], n) && (v[n] == '\0' || v[n] == '/')) {
+			snprintf(msg, msglen, "backup_dir must not be inside %s/ (it is served or "
+				 "backed up)", inside[i]);
+			return -1;
+		}
+	}
+	if (val[0] != '/' && strstr(val, "..")) {
+		snprintf(msg, msglen, "backup_dir: a relative path stays inside the site folder (no ..)");
+		return -1;
+	}
+	return 0;
+}
+
 /* A row without help is an older name, read but never written. */
 static const struct ckey keys[] = {
 	S(site_name, "the name in the masthead and page titles"),
@@ -93,6 +113,10 @@ static const struct ckey keys[] = {
 	SC(embeds_off, embeds_ok, "embed providers switched off, separated by spaces: their URLs stay plain links "
 	   "(youtube vimeo twitter instagram facebook tiktok soundcloud spotify datawrapper flourish googlemaps; "
 	   "docs/embeds.md)"),
+	SC(backup_dir, backup_dir_ok, "folder where the server writes a backup of the site each day, "
+	  "gazette-YYYY-MM-DD.tar (UTC date; empty: no daily backup). A relative path is "
+	  "inside the site folder, the only place a server started as root can reach (docs/backup.md)"),
+	I(backup_keep, 1, 3650, "daily backups kept in backup_dir: the newest, older ones are deleted"),
 };
 
 void config_defaults(struct config *c)
@@ -118,6 +142,7 @@ void config_defaults(struct config *c)
 	c->body_limit = 1L << 20;
 	c->upload_limit = 5L << 20;
 	c->media_upload_limit = 200L << 20;
+	c->backup_keep = 7;
 	c->body_min_rate = 2048;
 	c->body_memory = 32L << 20;
 	c->feed_items = 20;

@@ -44,6 +44,8 @@ struct config {
 	int session_lifetime;    /* seconds a session lasts at most */
 	int schedule_interval;   /* seconds between the scheduler's runs */
 	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
+	char backup_dir[256];    /* folder of the daily backups ("" none; relative: in the site folder) */
+	int backup_keep;         /* daily backups kept, the newest */
 };
 
 void config_defaults(struct config *c);

@@ -1,0 +1,361 @@
+'use strict';
+// Backups and restore (issue 17): `gazette backup` while the site serves a
+// load of readers (no request fails), `gazette restore` into a new folder,
+// and the restored site serving every public URL with the same bytes as the
+// original (front, stories, sections, tags, authors, feeds, sitemaps,
+// media, the theme override). Then what a restore must refuse before it
+// writes anything (a truncated archive, one altered byte, a member outside
+// the site, a link), an existing OUT, and the daily backup the scheduler
+// makes (backup_dir, backup_keep) with its pruning.
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+const h = require('./helpers');
+
+after(() => h.cleanupSites());
+
+const MARK = 'Restored-theme marker 5b1e';
+const UNICODE = 'caf\u00e9 \u00fcber \u0686\u0627\u06cc.txt';
+
+// ---------------------------------------------------------------- tar, by hand
+
+// The members of a tar (ustar, or pax: an 'x' header's path= names the
+// next member): [{name, type, size, dataAt}] with dataAt the data's offset.
+function tarMembers(buf) {
+  const out = [];
+  let at = 0;
+  let paxPath = null;
+  while (at + 512 <= buf.length) {
+    const hdr = buf.subarray(at, at + 512);
+    if (hdr.every((b) => b === 0)) break;
+    const str = (o, n) => hdr.subarray(o, o + n).toString('utf8').replace(/\0.*$/s, '');
+    const size = parseInt(str(124, 12).trim() || '0', 8);
+    const type = str(156, 1) || '0';
+    if (type === 'x') {
+      const m = /(?:^|\n)\d+ path=([^\n]*)\n/.exec(buf.subarray(at + 512, at + 512 + size).toString('utf8'));
+      paxPath = m ? m[1] : null;
+    } else if (type !== 'g') {
+      out.push({ name: paxPath || str(0, 100), type, size, dataAt: at + 512 });
+      paxPath = null;
+    }
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+// A ustar archive of members [{name, data, type = '0', link}].
+function makeTar(members) {
+  const blocks = [];
+  for (const m of members) {
+    const data = Buffer.from(m.data || '');
+    const hdr = Buffer.alloc(512);
+    hdr.write(m.name, 0, 100, 'utf8');
+    hdr.write('0000644\0', 100);
+    hdr.write('0000000\0', 108);
+    hdr.write('0000000\0', 116);
+    hdr.write(data.length.toString(8).padStart(11, '0') + '\0', 124);
+    hdr.write('00000000000\0', 136);
+    hdr.write('        ', 148);
+    hdr.write(m.type || '0', 156);
+    if (m.link) hdr.write(m.link, 157, 100);
+    hdr.write('ustar\0' + '00', 257);
+    let sum = 0;
+    for (const b of hdr) sum += b;
+    hdr.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+    blocks.push(hdr, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+function manifestOf(members) {
+  const sorted = [...members].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return 'gazette-backup 1\n' +
+    sorted.map((m) => `${Buffer.from(m.data).length} ${sha(Buffer.from(m.data))} ${m.name}\n`).join('');
+}
+
+// ---------------------------------------------------------------- crawling
+
+// Same-site paths a page or feed names: href, src, srcset, <loc>, <link>.
+function pathsIn(body) {
+  const out = new Set();
+  const add = (u) => {
+    let p = h.htmlUnescape(u.trim());
+    const abs = /^https?:\/\/[^/]+(\/.*)$/.exec(p);
+    if (abs) p = abs[1];
+    if (!p.startsWith('/') || p.startsWith('//')) return;
+    p = p.replace(/#.*$/, '');
+    if (/^\/(admin|search|comment)/.test(p)) return; // not the public reading pages
+    out.add(p);
+  };
+  for (const m of body.matchAll(/\b(?:href|src)="([^"]*)"/g)) add(m[1]);
+  for (const m of body.matchAll(/\bsrcset="([^"]*)"/g)) m[1].split(',').forEach((s) => add(s.trim().split(/\s+/)[0]));
+  for (const m of body.matchAll(/<(?:loc|link|id|url)>([^<]*)<\/(?:loc|link|id|url)>/g)) add(m[1]);
+  for (const m of body.matchAll(/"(?:url|home_page_url|feed_url|image)":\s*"([^"]*)"/g)) add(m[1].replace(/\\\//g, '/'));
+  return out;
+}
+
+// What differs between two sites serving the same data by design, taken
+// out before the bytes are compared:
+//  - the comment form's stamp gz_ts (the time in milliseconds, signed):
+//    made when the page is;
+//  - the "Most read" list, whose ranks come from reads each server counts
+//    itself (the crawl reads the original while the backup is made).
+// Nothing else may differ: every other byte of every page, feed and file
+// must be the same.
+function stripTimeDependent(body) {
+  return body
+    .replace(/(<input type="hidden" name="gz_ts" value=")[^"]*"/g, '$1"')
+    .replace(/<(section|aside|div)[^>]*class="[^"]*most-read[^"]*"[\s\S]*?<\/\1>/g, '<$1 most-read/>');
+}
+
+async function crawl(a, b, limit) {
+  const seen = new Set(['/', '/sitemap.xml', '/feed', '/feed.json', '/atom.xml', '/robots.txt']);
+  const queue = [...seen];
+  const kinds = new Set();
+  const diffs = [];
+  let fetched = 0;
+  while (queue.length && fetched < limit) {
+    const p = queue.shift();
+    const [ra, rb] = await Promise.all([h.get(a, p), h.get(b, p)]);
+    fetched++;
+    kinds.add(p.split('/')[1].replace(/\?.*$/, '') || 'front');
+    assert.equal(rb.status, ra.status, `${p}: status ${ra.status} on the original, ${rb.status} restored`);
+    const type = String(ra.headers['content-type'] || '');
+    const text = /text|xml|json|javascript/.test(type);
+    const same = text ? stripTimeDependent(ra.body) === stripTimeDependent(rb.body) : ra.raw.equals(rb.raw);
+    if (!same) diffs.push(p);
+
+    if (ra.status === 200 && text) {
+      for (const q of pathsIn(ra.body)) {
+        if (!seen.has(q)) { seen.add(q); queue.push(q); }
+      }
+    }
+  }
+  return { fetched, kinds, diffs };
+}
+
+// ---------------------------------------------------------------- the tests
+
+describe('gazette backup and restore', () => {
+  let site, work, archive, original, restoredDir;
+
+  before(async () => {
+    site = h.makeSite({ photos: true, conf: { backup_dir: 'backups', backup_keep: 2 } });
+    work = h.tmpDir();
+    archive = path.join(work, 'site.tar');
+    restoredDir = path.join(work, 'restored');
+    // a theme override: the restored site must serve it
+    fs.mkdirSync(path.join(site, 'theme'), { recursive: true });
+    const foot = fs.readFileSync(path.join(h.ROOT, 'themes', 'default', 'foot.html'), 'utf8');
+    fs.writeFileSync(path.join(site, 'theme', 'foot.html'), foot.replace('</footer>', `<p>${MARK}</p>\n</footer>`));
+    // a file name beyond ASCII, in a folder as an import leaves them
+    fs.mkdirSync(path.join(site, 'media', '2019', '04'), { recursive: true });
+    fs.writeFileSync(path.join(site, 'media', '2019', '04', UNICODE), 'caf\u00e9 bytes');
+    original = await h.startServer(site);
+  });
+  after(async () => { if (original) await original.stop(); });
+
+  test('a backup taken under a load of readers fails no request', async () => {
+    const proc = spawn(h.GAZETTE, ['backup', '--site', site, archive], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    proc.stdout.on('data', (d) => { out += d; });
+    proc.stderr.on('data', (d) => { out += d; });
+    const exited = new Promise((res) => proc.on('exit', (code) => res(code)));
+    let running = true;
+    exited.then(() => { running = false; });
+    const results = { ok: 0, bad: [] };
+    const reader = async (p) => {
+      do {
+        try {
+          const r = await h.get(original.url, p);
+          if (r.status === 200 && r.body.length > 0) results.ok++;
+          else results.bad.push(`${p}: ${r.status}`);
+        } catch (e) {
+          results.bad.push(`${p}: ${e.message}`);
+        }
+      } while (running);
+    };
+    const paths = [h.SEED_PATH, '/', '/sitemap.xml', '/feed'];
+    await Promise.all([...Array(8)].map((_, i) => reader(paths[i % paths.length])));
+    assert.equal(await exited, 0, out);
+    assert.deepEqual(results.bad, []);
+    assert.ok(results.ok >= 8, `${results.ok} requests`);
+    assert.match(out, /^backed up .*site\.tar: \d+ files/m);
+    assert.ok(!fs.existsSync(archive + '.tmp') && !fs.existsSync(archive + '.tmp.db'), 'no temporary file left');
+
+    const members = tarMembers(fs.readFileSync(archive));
+    const names = members.map((m) => m.name);
+    assert.equal(names[0], 'MANIFEST');
+    for (const want of ['gazette.db', 'gazette.conf', 'theme/foot.html']) assert.ok(names.includes(want), want);
+    assert.ok(names.some((n) => n.startsWith('media/')) && names.some((n) => n.startsWith('media-originals/')));
+    assert.ok(!names.some((n) => n.startsWith('backups')), 'the backups folder is not backed up');
+    const manifest = fs.readFileSync(archive).subarray(members[0].dataAt, members[0].dataAt + members[0].size).toString();
+    const lines = manifest.trim().split('\n');
+    assert.equal(lines[0], 'gazette-backup 1');
+    assert.deepEqual(lines.slice(1).map((l) => l.split(' ').slice(2).join(' ')), names.slice(1));
+    const conf = fs.readFileSync(path.join(site, 'gazette.conf'));
+    assert.ok(lines.includes(`${conf.length} ${sha(conf)} gazette.conf`), 'gazette.conf size and sum');
+  });
+
+  test('an existing OUT is refused and left as it was', () => {
+    const before = fs.readFileSync(archive);
+    const r = h.gzRun(['backup', '--site', site, archive]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /exists already: not replaced/);
+    assert.ok(fs.readFileSync(archive).equals(before));
+    // an OUT inside a folder it backs up does not take itself in
+    const inside = path.join(site, 'media', 'self.tar');
+    const r2 = h.gzRun(['backup', '--site', site, inside]);
+    try {
+      assert.equal(r2.status, 0, r2.stderr);
+      assert.ok(!tarMembers(fs.readFileSync(inside)).some((m) => m.name.includes('self.tar')));
+    } finally {
+      fs.rmSync(inside, { force: true });
+    }
+  });
+
+  test('the restored site serves every public URL with the same bytes', async () => {
+    const r = h.gzRun(['restore', archive, '--site', restoredDir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^restored .*restored: \d+ files/m);
+    assert.deepEqual(fs.readdirSync(work).sort(), ['restored', 'site.tar'], 'no temporary sibling left');
+    // the daily backup's pruning, on the restored site's first scheduler run:
+    // three older archives and a file that is not one of them
+    const bdir = path.join(restoredDir, 'backups');
+    fs.mkdirSync(bdir);
+    for (const d of ['2020-01-01', '2020-01-02', '2020-01-03']) fs.writeFileSync(path.join(bdir, `gazette-${d}.tar`), 'old');
+    fs.writeFileSync(path.join(bdir, 'notes.txt'), 'keep me');
+    const restored = await h.startServer(restoredDir);
+    try {
+      const { fetched, kinds, diffs } = await crawl(original.url, restored.url, 400);
+      assert.deepEqual(diffs, [], 'URLs whose bytes differ');
+      for (const k of ['front', 'media', 'section', 'tag', 'author', 'sitemap.xml', 'feed'])
+        assert.ok([...kinds].some((x) => x.startsWith(k)), `crawled a ${k} URL (${[...kinds].join(' ')})`);
+      assert.ok(fetched >= 50, `${fetched} URLs compared`);
+      const uni = path.join('media', '2019', '04', UNICODE);
+      assert.equal(fs.readFileSync(path.join(restoredDir, uni), 'utf8'), 'caf\u00e9 bytes');
+      const front = await h.get(restored.url, '/');
+      assert.ok(front.body.includes(MARK), 'the theme override came back');
+
+      // scheduled: today's archive written, the newest two daily archives kept
+      const today = new Date().toISOString().slice(0, 10);
+      const deadline = Date.now() + 20000;
+      while (!restored.output().includes('scheduler: backup') && Date.now() < deadline)
+        await new Promise((res) => setTimeout(res, 100));
+      assert.match(restored.output(), new RegExp(`scheduler: backup \\S*gazette-${today}\\.tar written`));
+      assert.deepEqual(fs.readdirSync(bdir).sort(), [`gazette-2020-01-03.tar`, `gazette-${today}.tar`, 'notes.txt']);
+      // and it is a whole archive
+      const again = path.join(work, 'from-daily');
+      const rr = h.gzRun(['restore', path.join(bdir, `gazette-${today}.tar`), '--site', again]);
+      assert.equal(rr.status, 0, rr.stderr);
+      assert.ok(fs.readFileSync(path.join(again, 'theme', 'foot.html'), 'utf8').includes(MARK));
+      assert.equal(fs.readFileSync(path.join(again, uni), 'utf8'), 'caf\u00e9 bytes');
+    } finally {
+      await restored.stop();
+    }
+  });
+
+  test('usage: --help, the command list, missing operands', () => {
+    assert.match(h.gzRun(['--help']).stdout, /backup\s+write the site to a checked tar archive/);
+    assert.match(h.gzRun(['--help']).stdout, /restore\s+check a backup archive/);
+    const b = h.gzRun(['backup', '--help']);
+    assert.equal(b.status, 0);
+    assert.match(b.stdout, /usage: gazette backup --site DIR OUT\.tar/);
+    const r = h.gzRun(['restore', '--help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /usage: gazette restore ARCHIVE\.tar --site NEWDIR/);
+    assert.equal(h.gzRun(['backup', '--site', site]).status, 2);
+    assert.equal(h.gzRun(['restore', archive]).status, 2);
+    const none = h.gzRun(['backup', '--site', path.join(work, 'nosite'), path.join(work, 'x.tar')]);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no site database/);
+    assert.ok(!fs.existsSync(path.join(work, 'x.tar')));
+  });
+
+  test('backup_dir may not be a folder the site serves or backs up', () => {
+    for (const bad of ['media/backups', './theme', '../elsewhere']) {
+      const dir = h.makeSite({ demo: false, conf: { backup_dir: bad } });
+      const r = h.gzRun(['serve', '--site', dir, '--listen', '127.0.0.1:1'], { timeout: 10000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /gazette\.conf:\d+: backup_dir/);
+    }
+  });
+
+  // A restore that must be refused: the message names the member, and the
+  // target folder is not made (nor a temporary sibling left).
+  function refused(file, re) {
+    const parent = h.tmpDir();
+    const target = path.join(parent, 'newsite');
+    const r = h.gzRun(['restore', file, '--site', target]);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, re);
+    assert.ok(!fs.existsSync(target), 'NEWDIR was created');
+    assert.deepEqual(fs.readdirSync(parent), [], 'something was written beside NEWDIR');
+    return r.stderr;
+  }
+
+  test('a truncated archive is refused with the member it ends in', () => {
+    const buf = fs.readFileSync(archive);
+    const members = tarMembers(buf);
+    const cut = members.find((m) => m.name.startsWith('media/') && m.size > 2000);
+    const file = path.join(work, 'truncated.tar');
+    fs.writeFileSync(file, buf.subarray(0, cut.dataAt + 1000));
+    refused(file, new RegExp(`^gazette restore: ${cut.name.replace(/\./g, '\\.')}: truncated`, 'm'));
+    // cut at a member's start: the missing member is named
+    const next = members[members.indexOf(cut) + 1];
+    fs.writeFileSync(file, buf.subarray(0, next.dataAt - 512));
+    refused(file, new RegExp(`^gazette restore: ${next.name.replace(/\./g, '\\.')}: missing`, 'm'));
+  });
+
+  test('one altered byte is refused with its member', () => {
+    const buf = Buffer.from(fs.readFileSync(archive));
+    const m = tarMembers(buf).find((x) => x.name.startsWith('media-originals/'));
+    buf[m.dataAt + Math.floor(m.size / 2)] ^= 0x01;
+    const file = path.join(work, 'altered.tar');
+    fs.writeFileSync(file, buf);
+    refused(file, new RegExp(`${m.name.replace(/\./g, '\\.')}: its SHA-256 sum differs`));
+    // and in the manifest itself: a sum changed to match an altered file
+    const db = Buffer.from('not the database');
+    const ok = [{ name: 'gazette.db', data: db }];
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf(ok).replace(sha(db), sha(Buffer.from('x'))) }, ...ok]));
+    refused(file, /gazette\.db: its SHA-256 sum differs/);
+  });
+
+  test('members outside the site, links and strays are refused before anything is written', () => {
+    const file = path.join(work, 'crafted.tar');
+    const db = { name: 'gazette.db', data: 'db' };
+    // a manifest naming a path outside the site, sums all correct
+    const evil = { name: '../evil.txt', data: 'gotcha' };
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf([db, evil]) }, evil, db]));
+    refused(file, /MANIFEST: line \d: \.\.\/evil\.txt: not a path inside the site's folders/);
+    assert.ok(!fs.existsSync(path.join(work, '..', 'evil.txt')));
+    const abs = { name: '/tmp/evil.txt', data: 'gotcha' };
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf([db, abs]) }, abs, db]));
+    refused(file, /\/tmp\/evil\.txt: not a path inside/);
+    // a member the manifest does not name
+    const ok = [db, { name: 'media/a.jpg', data: 'jpeg' }];
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf(ok) }, db, { name: 'media/../../evil', data: 'jpeg' }]));
+    refused(file, /media\/\.\.\/\.\.\/evil: not the member the manifest names next \(media\/a\.jpg\)/);
+    // a symbolic link where the manifest has a file
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf(ok) }, db, { name: 'media/a.jpg', type: '2', link: '/etc/passwd' }]));
+    refused(file, /media\/a\.jpg: not a regular file/);
+    // an extra member after the manifest's last
+    fs.writeFileSync(file, makeTar([{ name: 'MANIFEST', data: manifestOf(ok) }, ...ok, { name: 'theme/x.html', data: 'x' }]));
+    refused(file, /theme\/x\.html: not in the manifest/);
+    // no manifest first: not a Gazette backup
+    fs.writeFileSync(file, makeTar(ok));
+    refused(file, /MANIFEST: the first member is not the manifest/);
+    // a folder that is not empty is refused too, and left alone
+    const full = h.tmpDir();
+    fs.writeFileSync(path.join(full, 'keep.txt'), 'mine');
+    const r = h.gzRun(['restore', archive, '--site', full]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /is not an empty folder/);
+    assert.deepEqual(fs.readdirSync(full), ['keep.txt']);
+  });
+});
