@@ -72,12 +72,6 @@ EOF
 		printf '.fi\n.RE\n'
 	done < "$tmp/commands"
 	cat <<'EOF'
-.SH SIGNALS
-.TP
-.BR SIGINT ", " SIGTERM
-.B gazette serve
-stops accepting connections, finishes the requests in flight and closes
-the database.
 .SH ENVIRONMENT
 .TP
 .B GAZETTE_DATA
