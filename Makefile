@@ -2,6 +2,9 @@
 #   make          build ./gazette
 #   make run      install dependencies, build, create ./demo-site, serve it
 #   make test     unit, integration and browser tests
+#   make install  PREFIX=/usr/local DESTDIR=: binary, default theme, demo, man
+#                 pages, systemd unit (make uninstall takes them away)
+#   make deb      a Debian package in build/deb/ (dpkg-buildpackage, debhelper)
 PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbrotlienc libseccomp vips libarchive
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -54,9 +57,61 @@ test:
 
 clean:
 	rm -f gazette $(OBJS) $(UNIT)
-	rm -rf $(ASAN_DIR) $(FUZZ_DIR)
+	rm -rf $(ASAN_DIR) $(FUZZ_DIR) build
 
 .PHONY: all unit deps run test clean
+
+# ---- install and package (issue 17). See docs/install.md.
+# DATADIR is compiled in as the last place the binary looks for its theme
+# and demo (src/site/site.c); build/datadir remembers the value the objects
+# were built with, so a new PREFIX rebuilds site.o alone.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/gazette
+MANDIR  ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SITEDIR ?= /var/lib/gazette
+
+build/datadir: FORCE
+	@mkdir -p build
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+
+src/site/site.o: build/datadir
+src/site/site.o: CFLAGS += -DGAZETTE_DATADIR='"$(DATADIR)"'
+
+# The man pages are made from the binary's own help and gazette.conf's
+# key table (scripts/man.sh), so they cannot drift from the code.
+man: gazette
+	./scripts/man.sh ./gazette build/man
+
+install: gazette man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR)
+	install -m 755 gazette $(DESTDIR)$(BINDIR)/gazette
+	find themes/default demo -type f | while read -r f; do \
+		install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; done
+	install -m 644 build/man/gazette.1 $(DESTDIR)$(MANDIR)/man1/gazette.1
+	install -m 644 build/man/gazette.conf.5 $(DESTDIR)$(MANDIR)/man5/gazette.conf.5
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SITEDIR@|$(SITEDIR)|g' dist/gazette.service.in \
+		> $(DESTDIR)$(UNITDIR)/gazette.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/gazette.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gazette $(DESTDIR)$(MANDIR)/man1/gazette.1 \
+		$(DESTDIR)$(MANDIR)/man5/gazette.conf.5 $(DESTDIR)$(UNITDIR)/gazette.service
+	rm -rf $(DESTDIR)$(DATADIR)
+
+# The package is built in a copy of the tree under build/deb (dpkg-buildpackage
+# writes the .deb to the parent folder), with this tree's objects so only
+# site.o (DATADIR=/usr/share/gazette) is compiled again.
+DEB_TREE := build/deb/gazette
+deb: gazette
+	rm -rf build/deb && mkdir -p $(DEB_TREE)
+	tar -cf - Makefile README.md src themes demo scripts dist debian gazette | tar -xpf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -b -nc -us -uc
+	ls build/deb/*.deb
+
+.PHONY: man install uninstall deb FORCE
 
 # ---- hostile input (issue 7): sanitizers, fuzzing, soak. See docs/hardening.md.
 #   make asan        ./build-asan/gazette and unit tests with ASan+UBSan (LeakSanitizer on)

@@ -49,23 +49,34 @@ static int is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* dir (a buffer of PATH_MAX) with rel appended, when that holds the
+ * default theme; else dir as it was and 0. */
+static int data_dir_at(char *dir, size_t end, const char *rel)
+{
+	if (end + strlen(rel) + sizeof "/themes/default" > PATH_MAX)
+		return 0;
+	snprintf(dir + end, PATH_MAX - end, "%s/themes/default", rel);
+	int found = is_dir(dir);
+	snprintf(dir + end, PATH_MAX - end, "%s", found ? rel : "");
+	return found;
+}
+
 const char *site_data_dir(void)
 {
 	static char dir[PATH_MAX];
 	const char *env = getenv("GAZETTE_DATA");
 	if (env && *env)
 		return env;
-	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 32);
+	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
 	if (n > 0) {
 		dir[n] = '\0';
 		char *slash = strrchr(dir, '/');
-		if (slash) {
-			memcpy(slash, "/themes/default", sizeof "/themes/default");
-			if (is_dir(dir)) {
-				*slash = '\0';
-				return dir;
-			}
-		}
+		/* the source tree (./gazette beside themes/), then an installed
+		 * PREFIX/bin/gazette beside PREFIX/share/gazette, wherever
+		 * PREFIX was moved to (a DESTDIR, an unpacked package) */
+		if (slash && (data_dir_at(dir, (size_t)(slash - dir), "") ||
+			      data_dir_at(dir, (size_t)(slash - dir), "/../share/gazette")))
+			return dir;
 	}
 	return GAZETTE_DATADIR;
 }

@@ -56,7 +56,9 @@ struct site {
 };
 
 /* Where the default theme and demo content live: $GAZETTE_DATA, else the
- * folder of the running binary, else the compile-time GAZETTE_DATADIR. */
+ * folder of the running binary (the source tree), else ../share/gazette
+ * from it (an installed PREFIX/bin/gazette, wherever PREFIX was unpacked),
+ * else the compile-time GAZETTE_DATADIR (make's DATADIR). */
 const char *site_data_dir(void);
 
 /* Opens the site in dir: reads gazette.conf, loads the theme (site's

@@ -85,13 +85,15 @@ function tmpDir() {
 // the "listening on http://127.0.0.1:PORT" line on stderr.
 // Returns {url, port, proc, output(), exited(), stop()}; stop() sends SIGTERM and
 // resolves with {code, signal} once the process has exited.
-async function startServer(dir, { timeoutMs = 10000, extraArgs = [] } = {}) {
+// command(listen) may give the whole command line instead ([program, ...args]:
+// another binary, or one run through a wrapper), env the environment.
+async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = null, env = process.env } = {}) {
   requireBinary();
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return await spawnServer(dir, port, timeoutMs, extraArgs);
+      return await spawnServer(dir, port, timeoutMs, extraArgs, command, env);
     } catch (e) {
       lastErr = e;
       if (!e.retryable) throw e;
@@ -100,11 +102,14 @@ async function startServer(dir, { timeoutMs = 10000, extraArgs = [] } = {}) {
   throw lastErr;
 }
 
-function spawnServer(dir, port, timeoutMs, extraArgs) {
+function spawnServer(dir, port, timeoutMs, extraArgs, command, env) {
   return new Promise((resolve, reject) => {
     const listen = `${HOST}:${port}`;
-    const proc = spawn(GAZETTE, ['serve', '--site', dir, '--listen', listen, ...extraArgs], {
+    const [prog, ...args] = command ? command(listen)
+      : [GAZETTE, 'serve', '--site', dir, '--listen', listen, ...extraArgs];
+    const proc = spawn(prog, args, {
       cwd: ROOT,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
