@@ -20,6 +20,7 @@
 #include "../util/ratelimit.h"
 #include "../util/log.h"
 #include "../site/site.h"
+#include "../stats/metrics.h"
 #include "../stats/reads.h"
 
 #include <string.h>
@@ -34,6 +35,9 @@ enum route_flag {
 	/* a file from disk or memory (/media/, /static/): not kept in the page
 	 * cache and read without a database snapshot (nothing to read) */
 	ROUTE_FILE = 1 << 3,
+	/* an operators' endpoint (/metrics, /healthz, /readyz): like a file,
+	 * never cached and read without a snapshot (readyz begins a write) */
+	ROUTE_OPS = 1 << 4,
 	/* counted against the client address's search_rate_per_minute; checked
 	 * by app_limit, which the server calls before the page cache */
 	ROUTE_RATE_SEARCH = 1 << 7,
@@ -152,6 +156,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
 	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
 	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
+	{ HTTP_GET, "/metrics", page_metrics, ROUTE_OPS, "" },
+	{ HTTP_GET, "/healthz", page_healthz, ROUTE_OPS, "" },
+	{ HTTP_GET, "/readyz", page_readyz, ROUTE_OPS, "" },
 	/* date archives (/2024, /2024/05, /2024/05/08): a static page's name
 	 * is never digits only */
 	{ HTTP_GET, "/#year", page_archive, 0, "page before after" },
@@ -268,7 +275,7 @@ static const char *app_cache_key(struct req *rq)
 	if (kv_get(&rq->query, "before") || kv_get(&rq->query, "after"))
 		return NULL;
 	const struct route *r = route_of(rq);
-	if (r && (r->flags & ROUTE_FILE))
+	if (r && (r->flags & (ROUTE_FILE | ROUTE_OPS)))
 		return NULL;
 	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
 		return rq->uri;
@@ -368,7 +375,7 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 		refused(rq, rs, &v);
 		return NULL;
 	}
-	rq->no_snapshot = (r->flags & ROUTE_FILE) != 0;
+	rq->no_snapshot = (r->flags & (ROUTE_FILE | ROUTE_OPS)) != 0;
 	return r->handler;
 }
 
@@ -410,8 +417,31 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 	return 0;
 }
 
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Each request once answered, counted by its row (stats/metrics.h). A
+ * cached hit was never matched: matched now, once, for its label. */
+static void app_done(struct req *rq, long long ns, long long db_ns)
+{
+	const struct route *r = route_of(rq);
+	metrics_request(r ? (size_t)(r - routes) : NROUTES, rq->status_sent, ns, db_ns);
+}
+
+/* The labels of /metrics' request counts: each row's method and pattern. */
+static void name_routes(void)
+{
+	static const char *method[NROUTES], *pattern[NROUTES];
+	static const char *const names[HTTP_METHOD__MAX] = { "GET", "HEAD", "POST", "OTHER" };
+	for (size_t i = 0; i < NROUTES; i++) {
+		method[i] = names[routes[i].method];
+		pattern[i] = routes[i].pattern;
+	}
+	metrics_routes(method, pattern, NROUTES);
+}
+
 static void *app_start(struct site *site)
 {
+	name_routes();
 	return scheduler_start(site); /* publishes on time (admin/scheduler.h) */
 }
 
@@ -426,6 +456,7 @@ const struct http_app app_gazette = {
 	.limit = app_limit,
 	.cache_key = app_cache_key,
 	.error = page_error,
+	.done = app_done,
 	.start = app_start,
 	.stop = app_stop,
 };

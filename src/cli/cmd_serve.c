@@ -10,7 +10,11 @@
 #include "../admin/admin.h"
 #include "../store/store.h"
 
+#include "../util/log.h"
+
+#include <errno.h>
 #include <getopt.h>
+#include <string.h>
 #include <stdio.h>
 
 static const char usage[] =
@@ -79,6 +83,13 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (sandbox_prepare(&site, err, sizeof err)) { /* user check, site folder, chdir */
 		fprintf(stderr, "gazette serve: %s\n", err);
+		site_release(&site);
+		return 1;
+	}
+	if (log_access_open(site.cfg.access_log,
+			    strcmp(site.cfg.log_format, "json") == 0 ? LOG_JSON : LOG_COMBINED)) {
+		fprintf(stderr, "gazette serve: access_log %s: %s\n", site.cfg.access_log,
+			strerror(errno));
 		site_release(&site);
 		return 1;
 	}

@@ -42,9 +42,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <malloc.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 
 #define URI_MAX 8192
+#define REQUEST_ID_MAX 64
 #define HEADERS_MAX (16 * 1024)
 
 struct reqstate {
@@ -55,7 +58,45 @@ struct reqstate {
 	int has_body;        /* a body was announced and is being read */
 	int answered;        /* refused at the head: the body is never read */
 	struct req matched;  /* the head's route match, kept for the dispatch */
+	long long start_ns;  /* its first byte (http_now_ns) */
+	char id[REQUEST_ID_MAX + 1]; /* its X-Request-Id */
 };
+
+long long http_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A proxy's X-Request-Id is kept when it is 1 to 64 of [A-Za-z0-9._-]
+ * (haproxy's unique-id, a UUID); anything else is replaced by ours, 16
+ * hex digits from a per-thread generator seeded from getrandom: ids need
+ * to be unique, not secret. */
+static int request_id_sane(const char *v)
+{
+	size_t n = 0;
+	for (; v[n]; n++)
+		if (n >= REQUEST_ID_MAX ||
+		    !(isalnum((unsigned char)v[n]) || v[n] == '-' || v[n] == '_' || v[n] == '.'))
+			return 0;
+	return n > 0;
+}
+
+static void request_id_make(struct reqstate *st, const char *given)
+{
+	static _Thread_local unsigned long long x;
+	if (given && request_id_sane(given)) {
+		memcpy(st->id, given, strlen(given) + 1);
+		return;
+	}
+	while (!x && getrandom(&x, sizeof x, 0) != sizeof x)
+		x = (unsigned long long)http_now_ns() ^ (unsigned long long)(uintptr_t)&x;
+	x ^= x << 13; /* xorshift64 */
+	x ^= x >> 7;
+	x ^= x << 17;
+	snprintf(st->id, sizeof st->id, "%016llx", x);
+}
 
 /* The route match lives in the request; a request whose head was decided
  * before its body keeps the one match for its dispatch (same pool). */
@@ -159,6 +200,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 		return NULL;
 	rs->pool = pool_new();
 	rs->uri = pool_strdup(rs->pool, uri ? uri : "");
+	rs->start_ns = http_now_ns();
 	body_init(&rs->body, ".", 0);
 	return rs;
 }
@@ -234,6 +276,8 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 		    struct reqstate *st, const char *method, const char *version)
 {
 	rq->pool = st->pool;
+	rq->request_id = st->id;
+	rq->start_ns = st->start_ns;
 	rq->method = method_of(method);
 	rq->uri = st->uri;
 	const char *peer = client_ip(st->pool, con);
@@ -333,6 +377,16 @@ static int method_refused(struct req *rq, struct resp *rs)
 	return 1;
 }
 
+/* An answer queued (or refused): the application counts it, with the
+ * time this call spent in the database since db0 (store_time_ns). */
+static enum MHD_Result answered(struct req *rq, enum MHD_Result ret, long long db0)
+{
+	if (app->done && rq->status_sent)
+		app->done(rq, http_now_ns() - rq->start_ns, store_time_ns() - db0);
+	log_set_request(NULL);
+	return ret;
+}
+
 #define BODY_LINGER (1u << 20) /* bytes over its limit a body may be read to be dropped */
 
 /* The first call for a request that announced a body: decides from the
@@ -345,6 +399,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	struct req rq = { .site = site };
 	struct resp rs = { 0 };
 	size_t limit = (size_t)site->cfg.body_limit;
+	long long db0 = store_time_ns();
 	struct worker *w = worker_fresh(site);
 	buf_init(&rs.body, 0);
 	rq.store = w ? w->store : NULL;
@@ -387,7 +442,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	st->answered = 1;
 	enum MHD_Result ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
-	return ret;
+	return answered(&rq, ret, db0);
 }
 
 static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
@@ -430,10 +485,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
+		request_id_make(st, http_header(con, "X-Request-Id"));
+		log_set_request(st->id);
 		deadline_met(con);
 		size_t announced = announced_body(con);
 		st->body.limit = (size_t)site->cfg.body_limit;
-		return announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
+		enum MHD_Result r =
+			announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
+		log_set_request(NULL);
+		return r;
 	}
 	if (st->answered) { /* MHD reads no body after an early answer */
 		*upload_data_size = 0;
@@ -450,6 +510,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
 	enum MHD_Result ret;
+	long long db0 = store_time_ns();
+	log_set_request(st->id);
 	buf_init(&rs.body, 0);
 	rq.site = site;
 	struct worker *w = worker_fresh(site);
@@ -457,13 +519,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
-		return ret;
+		return answered(&rq, ret, db0);
 	}
 	match_carry(&rq, &st->matched);
 	if (app->limit(&rq, &rs)) { /* before the cache: a cached search counts too */
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
-		return ret;
+		return answered(&rq, ret, db0);
 	}
 	/* GET and HEAD, keyed by what the page reads ("?r=<random>" is no new
 	 * page), unless the application says this asker's page is their own */
@@ -478,7 +540,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	unsigned accept = cache_accept(http_header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	if (cacheable && cache_get(site->cache, key, accept, w->slot, &hit)) {
 		buf_release(&rs.body);
-		return send_hit(con, method, &rq, &hit);
+		return answered(&rq, send_hit(con, method, &rq, &hit), db0);
 	}
 	struct cache_deps deps;
 	if (cacheable) {
@@ -495,11 +557,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		      rs.content_type ? rs.content_type : "text/html; charset=utf-8",
 		      rs.cache_control, &deps, rs.cache_ttl, &rs.live, accept, w->slot, &hit)) {
 		buf_release(&rs.body);
-		return send_hit(con, method, &rq, &hit);
+		return answered(&rq, send_hit(con, method, &rq, &hit), db0);
 	}
 	ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
-	return ret;
+	return answered(&rq, ret, db0);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -545,6 +607,7 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	struct deadline *dl =
@@ -584,7 +647,11 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
 		 di ? di->port : ntohs(sa.sin_port));
 	int sig = 0;
-	sigwait(&sigs, &sig);
+	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP) {
+		log_info("SIGHUP: reloading");
+		if (app->reload)
+			app->reload(site);
+	}
 	log_info("signal %d: finishing requests in flight and stopping", sig);
 	MHD_stop_daemon(d);
 	deadline_free(dl);

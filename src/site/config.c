@@ -7,6 +7,7 @@
 #include "../util/num.h"
 #include "../util/str.h"
 #include "../util/tz.h"
+#include "../util/ipnet.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +42,19 @@ static int zone_ok(const char *val, char *msg, size_t msglen)
 	int rc = tz_load(&z, val, NULL, msg, msglen);
 	tz_release(&z);
 	return rc;
+}
+
+static int nets_ok(const char *val, char *msg, size_t msglen)
+{
+	return ipnet_check(val, msg, msglen);
+}
+
+static int format_ok(const char *val, char *msg, size_t msglen)
+{
+	if (strcmp(val, "combined") == 0 || strcmp(val, "json") == 0)
+		return 0;
+	snprintf(msg, msglen, "log_format must be combined or json");
+	return -1;
 }
 
 static int lang_ok(const char *val, char *msg, size_t msglen)
@@ -93,6 +107,12 @@ static const struct ckey keys[] = {
 	SC(embeds_off, embeds_ok, "embed providers switched off, separated by spaces: their URLs stay plain links "
 	   "(youtube vimeo twitter instagram facebook tiktok soundcloud spotify datawrapper flourish googlemaps; "
 	   "docs/embeds.md)"),
+	SC(metrics_allow, nets_ok, "addresses and networks that may read /metrics, separated by spaces "
+	   "(e.g. 127.0.0.0/8 ::1 10.0.0.0/8); others get 404"),
+	SC(log_format, format_ok, "access log lines: combined (Apache's, with the request id and seconds "
+	   "appended) or json (one object a line)"),
+	S(access_log, "file the access log is appended to (relative: to the site folder; reopened on "
+	  "SIGHUP, for logrotate); empty: standard output"),
 };
 
 void config_defaults(struct config *c)
@@ -127,6 +147,8 @@ void config_defaults(struct config *c)
 	c->session_idle = 8 * 3600;
 	c->session_lifetime = 7 * 86400;
 	c->schedule_interval = 15;
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.0/8 ::1");
+	snprintf(c->log_format, sizeof c->log_format, "combined");
 }
 
 static int set_key(struct config *c, const struct ckey *k, const char *val, char *err,

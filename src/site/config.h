@@ -44,6 +44,9 @@ struct config {
 	int session_lifetime;    /* seconds a session lasts at most */
 	int schedule_interval;   /* seconds between the scheduler's runs */
 	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
+	char metrics_allow[256]; /* networks /metrics answers (util/ipnet.h) */
+	char log_format[16];     /* "combined" or "json": the access log's lines */
+	char access_log[256];    /* file of access lines; "" standard output */
 };
 
 void config_defaults(struct config *c);
