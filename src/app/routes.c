@@ -20,9 +20,12 @@
 #include "../util/ratelimit.h"
 #include "../util/log.h"
 #include "../site/site.h"
+#include "../cache/cache.h"
 #include "../stats/metrics.h"
 #include "../stats/reads.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -439,6 +442,37 @@ static void name_routes(void)
 	metrics_routes(method, pattern, NROUTES);
 }
 
+/* SIGHUP (http_app.reload): gazette.conf and the theme read again, the
+ * access log reopened (logrotate), the page cache emptied so no page of
+ * the old theme or settings is served again. A bad gazette.conf or theme
+ * leaves everything as it was, the log reopened all the same. */
+static struct site *app_reload(const struct site *cur)
+{
+	char err[512];
+	struct site *s = malloc(sizeof *s);
+	if (!s || site_reload(cur, s, err, sizeof err)) {
+		log_error("reload: %s: serving on with the settings and theme loaded before",
+			  s ? err : "out of memory");
+		free(s);
+		metrics_count(METRIC_RELOAD_FAILURES);
+		if (site_access_log_open(cur))
+			log_error("reload: access_log %s: %s", cur->cfg.access_log, strerror(errno));
+		return NULL;
+	}
+	if (site_access_log_open(s))
+		log_error("reload: access_log %s: %s", s->cfg.access_log, strerror(errno));
+	cache_drop_all(s->cache);
+	metrics_count(METRIC_RELOADS);
+	log_info("reload: gazette.conf and the theme reloaded; the page cache emptied");
+	return s;
+}
+
+static void app_retire(struct site *old)
+{
+	site_release(old);
+	free(old);
+}
+
 static void *app_start(struct site *site)
 {
 	name_routes();
@@ -457,6 +491,8 @@ const struct http_app app_gazette = {
 	.cache_key = app_cache_key,
 	.error = page_error,
 	.done = app_done,
+	.reload = app_reload,
+	.retire = app_retire,
 	.start = app_start,
 	.stop = app_stop,
 };

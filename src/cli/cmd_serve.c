@@ -10,7 +10,6 @@
 #include "../admin/admin.h"
 #include "../store/store.h"
 
-#include "../util/log.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -86,8 +85,7 @@ int cmd_serve(int argc, char **argv)
 		site_release(&site);
 		return 1;
 	}
-	if (log_access_open(site.cfg.access_log,
-			    strcmp(site.cfg.log_format, "json") == 0 ? LOG_JSON : LOG_COMBINED)) {
+	if (site_access_log_open(&site)) {
 		fprintf(stderr, "gazette serve: access_log %s: %s\n", site.cfg.access_log,
 			strerror(errno));
 		site_release(&site);

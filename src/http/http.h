@@ -133,9 +133,12 @@ struct http_app {
 	/* Each request once answered (rq->status_sent), after ns since it
 	 * arrived, db_ns of which in database statements (metrics). */
 	void (*done)(struct req *rq, long long ns, long long db_ns);
-	/* SIGHUP: reload what can change while serving (site->... swapped
-	 * by the application). */
-	void (*reload)(struct site *site);
+	/* SIGHUP: a new generation of the site (settings and theme read
+	 * again), or NULL to keep serving cur; requests that began on cur
+	 * finish on it, and it is then handed to retire (never the site
+	 * http_serve was given, which stays the caller's). */
+	struct site *(*reload)(const struct site *cur);
+	void (*retire)(struct site *old);
 	/* Once listening and sandboxed, and after the last request. */
 	void *(*start)(struct site *site);
 	void (*stop)(void *started);
@@ -144,7 +147,8 @@ struct http_app {
 /* A monotonic clock in nanoseconds (request timing). */
 long long http_now_ns(void);
 
-/* Serves the site until SIGINT/SIGTERM (server.c). 0 on a clean stop. */
+/* Serves the site until SIGINT/SIGTERM (server.c), reloading it on
+ * SIGHUP (http_app.reload). 0 on a clean stop. */
 int http_serve(struct site *site, const struct http_app *app, const char *listen, char *err,
 	       size_t errlen);
 

@@ -42,6 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/random.h>
 #include <sys/mman.h>
@@ -50,8 +51,40 @@
 #define REQUEST_ID_MAX 64
 #define HEADERS_MAX (16 * 1024)
 
+/*
+ * Generations of the site (SIGHUP): each request takes the current one
+ * when it starts and keeps it to its end, so a reload never changes the
+ * settings or theme under a page being built. A reload makes a new one
+ * current; the old is retired by the main thread once no request holds
+ * it. Taking one is an increment and a check that it is still current
+ * (gen_take), so a request never holds a generation whose site is gone;
+ * the structs themselves live until http_serve returns.
+ */
+struct gen {
+	struct site *site;
+	_Atomic long refs;
+	int made;               /* by a reload: handed to app->retire */
+	int retired;
+	struct gen *next;       /* every generation (the main thread's list) */
+};
+
+static struct gen *_Atomic current;
+static struct gen *gens;
+
+static struct gen *gen_take(void)
+{
+	for (;;) {
+		struct gen *g = atomic_load(&current);
+		atomic_fetch_add(&g->refs, 1);
+		if (g == atomic_load(&current))
+			return g;
+		atomic_fetch_sub(&g->refs, 1);
+	}
+}
+
 struct reqstate {
 	struct pool *pool;
+	struct gen *gen;     /* the site generation it is answered with */
 	const char *uri;
 	struct body body;    /* its limit is the route's (http_app.head) */
 	int started;
@@ -212,6 +245,8 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	deadline_restart(con); /* the next request's headers are due in time */
 	if (!rs)
 		return;
+	if (rs->gen)
+		atomic_fetch_sub(&rs->gen->refs, 1);
 	body_release(&rs->body);
 	pool_free(rs->pool);
 	free(rs);
@@ -479,16 +514,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	const struct site *site = cls;
 	struct reqstate *st = *con_cls;
 	if (!st)
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
+		st->gen = gen_take();
 		request_id_make(st, http_header(con, "X-Request-Id"));
 		log_set_request(st->id);
 		deadline_met(con);
 		size_t announced = announced_body(con);
+		const struct site *site = st->gen->site;
 		st->body.limit = (size_t)site->cfg.body_limit;
 		enum MHD_Result r =
 			announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
@@ -507,6 +543,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	if (st->has_body)
 		deadline_body_done(con);
+	const struct site *site = st->gen->site;
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
 	enum MHD_Result ret;
@@ -596,13 +633,92 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, s
 	return 0;
 }
 
+/* SIGHUP: the application's new generation made current, the old one
+ * retired. */
+static void reload(void)
+{
+	struct gen *old = atomic_load(&current), *g = calloc(1, sizeof *g);
+	if (!g)
+		return;
+	g->site = app->reload ? app->reload(old->site) : NULL;
+	if (!g->site) {
+		free(g);
+		return;
+	}
+	g->made = 1;
+	g->next = gens;
+	gens = g;
+	atomic_store(&current, g);
+	old->retired = 1;
+}
+
+/* Hands retired generations no request holds to the application: 1 when
+ * some are still held. */
+static int reap(void)
+{
+	int held = 0;
+	for (struct gen *g = gens; g; g = g->next) {
+		if (!g->retired || !g->made || !g->site)
+			continue;
+		if (atomic_load(&g->refs) == 0) {
+			app->retire(g->site);
+			g->site = NULL;
+		} else
+			held = 1;
+	}
+	return held;
+}
+
+/* Waits for SIGINT or SIGTERM, reloading on each SIGHUP; while a retired
+ * generation is still held, looks again every 50 ms. */
+static int wait_signals(const sigset_t *sigs)
+{
+	int sig = 0, held = 0;
+	for (;;) {
+		if (held) {
+			struct timespec tick = { 0, 50 * 1000 * 1000 };
+			sig = sigtimedwait(sigs, NULL, &tick);
+		} else if (sigwait(sigs, &sig) != 0)
+			sig = -1;
+		if (sig == SIGINT || sig == SIGTERM)
+			return sig;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: reloading gazette.conf and the theme, reopening the access log");
+			reload();
+		}
+		held = reap();
+	}
+}
+
+/* After the last request: every generation a reload made, freed. */
+static void gens_free(void)
+{
+	while (gens) {
+		struct gen *g = gens;
+		gens = g->next;
+		if (g->made && g->site)
+			app->retire(g->site);
+		free(g);
+	}
+}
+
 int http_serve(struct site *site, const struct http_app *application, const char *listen,
 	       char *err, size_t errlen)
 {
 	app = application;
-	struct sockaddr_in sa;
-	if (parse_listen(listen, &sa, err, errlen))
+	struct gen *first = calloc(1, sizeof *first);
+	if (!first) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
+	first->site = site;
+	gens = first;
+	atomic_store(&current, first);
+	struct sockaddr_in sa;
+	if (parse_listen(listen, &sa, err, errlen)) {
+		gens_free();
+		return -1;
+	}
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -618,7 +734,7 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	cache_set_wire_free(site->cache, send_free_wire);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, site,
+		on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)site->cfg.threads,
@@ -635,27 +751,25 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", listen);
 		deadline_free(dl);
+		gens_free();
 		return -1;
 	}
 	if (sandbox_enter(site, err, errlen)) { /* drop root, then seccomp */
 		MHD_stop_daemon(d);
 		deadline_free(dl);
+		gens_free();
 		return -1;
 	}
 	void *started = app->start ? app->start(site) : NULL;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
 		 di ? di->port : ntohs(sa.sin_port));
-	int sig = 0;
-	while (sigwait(&sigs, &sig) == 0 && sig == SIGHUP) {
-		log_info("SIGHUP: reloading");
-		if (app->reload)
-			app->reload(site);
-	}
+	int sig = wait_signals(&sigs);
 	log_info("signal %d: finishing requests in flight and stopping", sig);
 	MHD_stop_daemon(d);
 	deadline_free(dl);
 	if (app->stop)
 		app->stop(started);
+	gens_free();
 	return 0;
 }

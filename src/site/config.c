@@ -217,6 +217,43 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* Settings read once when serving starts (the listening socket, threads,
+ * the sandbox, the structures sized by them): a reload keeps their old
+ * values and names them. */
+static const char *const restart_keys[] = {
+	"listen", "threads", "conn_timeout", "per_ip_connections", "body_min_rate", "body_memory",
+	"cache_size", "user", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
+	"schedule_interval", "embeds_off",
+};
+
+static const struct ckey *key_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+size_t config_keep_restart(struct config *c, const struct config *old, char *names, size_t len)
+{
+	size_t n = 0, used = 0;
+	if (len)
+		names[0] = '\0';
+	for (size_t i = 0; i < sizeof restart_keys / sizeof restart_keys[0]; i++) {
+		const struct ckey *k = key_named(restart_keys[i]);
+		size_t size = k->type == C_STR ? k->size : k->type == C_INT ? sizeof(int) : sizeof(long);
+		char *field = (char *)c + k->off;
+		const char *was = (const char *)old + k->off;
+		if (k->type == C_STR ? strcmp(field, was) == 0 : memcmp(field, was, size) == 0)
+			continue;
+		memcpy(field, was, size);
+		if (used < len)
+			used += (size_t)snprintf(names + used, len - used, "%s%s", n ? ", " : "", k->name);
+		n++;
+	}
+	return n;
+}
+
 int config_write(const struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "wx");

@@ -52,6 +52,10 @@ struct config {
 void config_defaults(struct config *c);
 /* Reads path over the defaults. 0 ok; -1 with "path:line: message" in err. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* After a reload into c: the settings that only take effect at start
+ * and differ from old get old's values back, and their names ("listen,
+ * threads") go to names. Returns how many. */
+size_t config_keep_restart(struct config *c, const struct config *old, char *names, size_t len);
 /* Writes a commented config file holding c's values; 0 ok. */
 int config_write(const struct config *c, const char *path, char *err, size_t errlen);
 
