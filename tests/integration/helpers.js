@@ -85,13 +85,15 @@ function tmpDir() {
 // the "listening on http://127.0.0.1:PORT" line on stderr.
 // Returns {url, port, proc, output(), exited(), stop()}; stop() sends SIGTERM and
 // resolves with {code, signal} once the process has exited.
-async function startServer(dir, { timeoutMs = 10000, extraArgs = [] } = {}) {
+// user: { uid, gid } to run the server as (a test running as root that
+// needs a server which does not confine itself to the site folder).
+async function startServer(dir, { timeoutMs = 10000, extraArgs = [], user = null } = {}) {
   requireBinary();
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return await spawnServer(dir, port, timeoutMs, extraArgs);
+      return await spawnServer(dir, port, timeoutMs, extraArgs, user);
     } catch (e) {
       lastErr = e;
       if (!e.retryable) throw e;
@@ -100,12 +102,13 @@ async function startServer(dir, { timeoutMs = 10000, extraArgs = [] } = {}) {
   throw lastErr;
 }
 
-function spawnServer(dir, port, timeoutMs, extraArgs) {
+function spawnServer(dir, port, timeoutMs, extraArgs, user) {
   return new Promise((resolve, reject) => {
     const listen = `${HOST}:${port}`;
     const proc = spawn(GAZETTE, ['serve', '--site', dir, '--listen', listen, ...extraArgs], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user || {}),
     });
     let out = '';
     let ready = false;
