@@ -14,7 +14,6 @@
 #include "../util/log.h"
 
 #include <sys/statvfs.h>
-#include <time.h>
 
 #ifndef GAZETTE_VERSION
 #define GAZETTE_VERSION "dev"
@@ -35,20 +34,17 @@ static void text(struct resp *rs, int status, const char *body)
 
 void page_metrics(struct req *rq, struct resp *rs)
 {
-	static double started;
 	if (!ipnet_match(rq->site->cfg.metrics_allow, rq->client_ip)) {
 		page_not_found(rq, rs, "Sorry, there is no page at this address.");
 		return;
 	}
-	if (!started)
-		started = (double)time(NULL); /* first scrape: near enough for a restart's mark */
 	struct cache_stats cs;
 	cache_stats(rq->site->cache, &cs);
 	struct metrics_gauges g = {
 		.cache_hits = cs.hits, .cache_misses = cs.misses, .cache_evictions = cs.evictions,
 		.cache_fills = cs.fills, .cache_bytes = cs.bytes, .cache_entries = cs.entries,
 		.cache_invalidations = cs.invalidations, .comment_queue = comment_queue_depth(),
-		.version = GAZETTE_VERSION, .started = started,
+		.version = GAZETTE_VERSION,
 	};
 	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	rs->cache_control = "no-store";

@@ -261,7 +261,8 @@ int config_write(const struct config *c, const char *path, char *err, size_t err
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change.\n", f);
+	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change,\n"
+	      "# or send it SIGHUP: it names in its log the settings that need a restart.\n", f);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const struct ckey *k = &keys[i];
 		const char *field = (const char *)c + k->off;

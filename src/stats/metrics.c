@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 static const struct {
 	const char *name, *label; /* label: `name{label}` shares name's HELP and TYPE */
@@ -64,9 +65,11 @@ struct row {
 static struct row rows[NROWS];
 static const char *const *row_method, *const *row_pattern;
 static size_t nrows;
+static double started; /* when serving began (metrics_routes) */
 
 void metrics_routes(const char *const *method, const char *const *pattern, size_t n)
 {
+	started = (double)time(NULL);
 	row_method = method;
 	row_pattern = pattern;
 	nrows = n < METRICS_ROUTES_MAX ? n : METRICS_ROUTES_MAX;
@@ -228,7 +231,7 @@ static void render_gauges(struct buf *out, const struct metrics_gauges *g)
 	one(out, "gazette_comment_queue_depth", "gauge",
 	    "Comments waiting for their group commit.", (unsigned long long)(g->comment_queue > 0 ? g->comment_queue : 0));
 	head(out, "gazette_start_time_seconds", "gauge", "When the server started, Unix time.");
-	buf_printf(out, "gazette_start_time_seconds %.3f\n", g->started);
+	buf_printf(out, "gazette_start_time_seconds %.0f\n", started);
 	head(out, "gazette_build_info", "gauge", "The running build: always 1.");
 	buf_puts(out, "gazette_build_info{version=\"");
 	label_value(out, g->version ? g->version : "");

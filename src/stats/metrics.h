@@ -42,7 +42,8 @@ enum metric {
 
 void metrics_count(enum metric m);
 
-/* Names the route table's rows: method[i] and pattern[i] label row i
+/* When serving starts: names the route table's rows (and marks the
+ * start time reported): method[i] and pattern[i] label row i
  * (strings that outlive the process's serving). Rows past
  * METRICS_ROUTES_MAX are counted as "no route". */
 void metrics_routes(const char *const *method, const char *const *pattern, size_t n);
@@ -58,7 +59,6 @@ struct metrics_gauges {
 	unsigned long long cache_bytes, cache_entries, cache_invalidations;
 	long comment_queue;       /* comments waiting for their group commit */
 	const char *version;
-	double started;           /* process start, Unix seconds */
 };
 
 /* Appends every metric in the text exposition format. */
