@@ -25,6 +25,7 @@
 #include "../stats/reads.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -424,8 +425,12 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 
 /* Each request once answered, counted by its row (stats/metrics.h). A
  * cached hit was never matched: matched now, once, for its label. */
+static void name_routes(void);
+static pthread_once_t routes_named = PTHREAD_ONCE_INIT;
+
 static void app_done(struct req *rq, long long ns, long long db_ns)
 {
+	pthread_once(&routes_named, name_routes); /* requests may come before app_start */
 	const struct route *r = route_of(rq);
 	metrics_request(r ? (size_t)(r - routes) : NROUTES, rq->status_sent, ns, db_ns);
 }
@@ -475,7 +480,7 @@ static void app_retire(struct site *old)
 
 static void *app_start(struct site *site)
 {
-	name_routes();
+	pthread_once(&routes_named, name_routes);
 	return scheduler_start(site); /* publishes on time (admin/scheduler.h) */
 }
 

@@ -146,6 +146,10 @@ static void match_carry(struct req *to, const struct req *from)
  * last saw on it (a change means another connection committed). */
 struct worker {
 	struct store *store;
+	/* the generation its connection's hooks (site.on_store: the comment
+	 * thread builder) point at: set again when a request of another
+	 * one comes, so they never point at a retired site while in use */
+	const struct site *site;
 	long long data_version;
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
@@ -195,6 +199,7 @@ static struct worker *worker_get(const struct site *site)
 			return NULL;
 		}
 		w->data_version = -1;
+		w->site = site;
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
 	}
@@ -209,6 +214,11 @@ static struct worker *worker_fresh(const struct site *site)
 		pthread_setspecific(worker_key, NULL);
 		worker_free(w);
 		w = worker_get(site);
+	}
+	if (w && w->site != site) {
+		if (site->tpl && site->on_store)
+			site->on_store(site, w->store);
+		w->site = site;
 	}
 	return w;
 }
