@@ -148,8 +148,10 @@ struct worker {
 	struct store *store;
 	/* the generation its connection's hooks (site.on_store: the comment
 	 * thread builder) point at: set again when a request of another
-	 * one comes, so they never point at a retired site while in use */
-	const struct site *site;
+	 * one comes, so they never point at a retired site while in use
+	 * (generations are never freed while serving: no two share an
+	 * address, as two sites might) */
+	const struct gen *gen;
 	long long data_version;
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
@@ -199,7 +201,6 @@ static struct worker *worker_get(const struct site *site)
 			return NULL;
 		}
 		w->data_version = -1;
-		w->site = site;
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
 	}
@@ -207,18 +208,19 @@ static struct worker *worker_get(const struct site *site)
 }
 
 /* This worker's state, reopened when its database became writable again. */
-static struct worker *worker_fresh(const struct site *site)
+static struct worker *worker_fresh(const struct gen *g)
 {
+	const struct site *site = g->site;
 	struct worker *w = worker_get(site);
 	if (w && store_stale_readonly(w->store, site->db_path)) {
 		pthread_setspecific(worker_key, NULL);
 		worker_free(w);
 		w = worker_get(site);
 	}
-	if (w && w->site != site) {
-		if (site->tpl && site->on_store)
+	if (w && w->gen != g) {
+		if (w->gen && site->tpl && site->on_store) /* a new one was attached at open */
 			site->on_store(site, w->store);
-		w->site = site;
+		w->gen = g;
 	}
 	return w;
 }
@@ -445,7 +447,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	struct resp rs = { 0 };
 	size_t limit = (size_t)site->cfg.body_limit;
 	long long db0 = store_time_ns();
-	struct worker *w = worker_fresh(site);
+	struct worker *w = worker_fresh(st->gen);
 	buf_init(&rs.body, 0);
 	rq.store = w ? w->store : NULL;
 	int refused = req_init(&rq, &rs, con, st, method, version) != 0 || method_refused(&rq, &rs);
@@ -561,7 +563,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	log_set_request(st->id);
 	buf_init(&rs.body, 0);
 	rq.site = site;
-	struct worker *w = worker_fresh(site);
+	struct worker *w = worker_fresh(st->gen);
 	rq.store = w ? w->store : NULL;
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = send_resp(con, method, &rq, &rs);
