@@ -7,6 +7,7 @@
 #include "pages.h"
 #include "../cache/cache.h"
 #include "../comments/comment_queue.h"
+#include "../http/body.h"
 #include "../site/site.h"
 #include "../stats/metrics.h"
 #include "../store/store_health.h"
@@ -44,6 +45,7 @@ void page_metrics(struct req *rq, struct resp *rs)
 		.cache_hits = cs.hits, .cache_misses = cs.misses, .cache_evictions = cs.evictions,
 		.cache_fills = cs.fills, .cache_bytes = cs.bytes, .cache_entries = cs.entries,
 		.cache_invalidations = cs.invalidations, .comment_queue = comment_queue_depth(),
+		.body_bytes = body_reserved(),
 		.version = GAZETTE_VERSION,
 	};
 	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";

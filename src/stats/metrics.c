@@ -230,6 +230,8 @@ static void render_gauges(struct buf *out, const struct metrics_gauges *g)
 	one(out, "gazette_cache_entries", "gauge", "Pages the page cache holds.", g->cache_entries);
 	one(out, "gazette_comment_queue_depth", "gauge",
 	    "Comments waiting for their group commit.", (unsigned long long)(g->comment_queue > 0 ? g->comment_queue : 0));
+	one(out, "gazette_request_body_bytes", "gauge",
+	    "Bytes of memory request bodies in flight hold (bounded by body_memory).", g->body_bytes);
 	head(out, "gazette_start_time_seconds", "gauge", "When the server started, Unix time.");
 	buf_printf(out, "gazette_start_time_seconds %.0f\n", started);
 	head(out, "gazette_build_info", "gauge", "The running build: always 1.");

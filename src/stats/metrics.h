@@ -58,6 +58,7 @@ struct metrics_gauges {
 	unsigned long long cache_hits, cache_misses, cache_evictions, cache_fills;
 	unsigned long long cache_bytes, cache_entries, cache_invalidations;
 	long comment_queue;       /* comments waiting for their group commit */
+	unsigned long long body_bytes; /* request bodies in flight: bytes reserved */
 	const char *version;
 };
 

@@ -69,7 +69,8 @@ describe('/metrics', () => {
     assert.equal(moved(HELD), 1);
     assert.ok(moved('gazette_cache_hits_total') >= 3, 'the home page thrice from the cache');
     assert.ok(after_.get('gazette_build_info{version="' + /version="([^"]*)"/.exec(text)[1] + '"}') === 1);
-    assert.ok(after_.has('gazette_comment_queue_depth'));
+    assert.equal(after_.get('gazette_comment_queue_depth'), 0, 'no comment waiting once answered');
+    assert.equal(after_.get('gazette_request_body_bytes'), 0, 'no body in flight once answered');
     assert.ok(after_.has('gazette_scheduler_runs_total'));
     assert.ok(after_.get('gazette_db_seconds_total{method="POST",route="/comments"}') > 0, 'a comment post spends time in the database');
 

@@ -16,7 +16,7 @@ static char *render(void)
 	static struct buf b;
 	buf_release(&b);
 	buf_init(&b, 1 << 20);
-	struct metrics_gauges g = { .cache_hits = 7, .cache_bytes = 1234, .comment_queue = 2,
+	struct metrics_gauges g = { .cache_hits = 7, .cache_bytes = 1234, .comment_queue = 2, .body_bytes = 65536,
 				    .version = "1.2\"3" };
 	metrics_render(&b, &g);
 	return (char *)buf_str(&b);
@@ -58,6 +58,7 @@ static void test_counters_and_gauges(void)
 	CHECK_CONTAINS(t, "gazette_cache_hits_total 7\n");
 	CHECK_CONTAINS(t, "gazette_cache_bytes 1234\n");
 	CHECK_CONTAINS(t, "gazette_comment_queue_depth 2\n");
+	CHECK_CONTAINS(t, "gazette_request_body_bytes 65536\n");
 	CHECK_CONTAINS(t, "gazette_build_info{version=\"1.2\\\"3\"} 1\n");
 	/* one HELP per family, even when a family has several rows */
 	const char *p = strstr(t, "# HELP gazette_comment_posts_total");
