@@ -428,11 +428,48 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 static void name_routes(void);
 static pthread_once_t routes_named = PTHREAD_ONCE_INIT;
 
+/* The row of a request the page cache answered, which was never
+ * matched: remembered per thread by method and path (a direct-mapped
+ * table), so a hit pays a hash and a compare rather than a walk of the
+ * table. Rows depend on nothing else. */
+#define ROW_MEMO 64
+#define ROW_MEMO_PATH 96
+
+struct row_memo {
+	unsigned h;
+	unsigned short row;
+	char path[ROW_MEMO_PATH];
+};
+
+static size_t row_of_hit(struct req *rq)
+{
+	static _Thread_local struct row_memo memo[ROW_MEMO];
+	size_t len = strlen(rq->path);
+	unsigned h = 2166136261u ^ (unsigned)rq->method; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)rq->path[i]) * 16777619u;
+	struct row_memo *m = &memo[h % ROW_MEMO];
+	if (len < ROW_MEMO_PATH && m->path[0] && m->h == h && strcmp(m->path, rq->path) == 0)
+		return m->row;
+	const struct route *r = route_of(rq);
+	size_t row = r ? (size_t)(r - routes) : NROUTES;
+	if (len < ROW_MEMO_PATH) {
+		m->h = h;
+		m->row = (unsigned short)row;
+		memcpy(m->path, rq->path, len + 1);
+	}
+	return row;
+}
+
 static void app_done(struct req *rq, long long ns, long long db_ns)
 {
 	pthread_once(&routes_named, name_routes); /* requests may come before app_start */
-	const struct route *r = route_of(rq);
-	metrics_request(r ? (size_t)(r - routes) : NROUTES, rq->status_sent, ns, db_ns);
+	size_t row;
+	if (rq->route_found)
+		row = rq->route ? (size_t)(rq->route - routes) : NROUTES;
+	else
+		row = row_of_hit(rq);
+	metrics_request(row, rq->status_sent, ns, db_ns);
 }
 
 /* The labels of /metrics' request counts: each row's method and pattern. */
