@@ -5,6 +5,7 @@
  * gets a second form carrying a signed, five-minute ticket instead of a
  * session, so no half-signed-in session ever exists.
  */
+#include "../stats/metrics.h"
 #include "admin.h"
 #include "../auth/password.h"
 #include "../auth/session.h"
@@ -75,6 +76,7 @@ static int throttled(struct req *rq, struct resp *rs, const struct throttle_keys
 		resp_header(rs, "Retry-After", "10");
 		return 1;
 	}
+	metrics_count(METRIC_SIGNIN_THROTTLED);
 	resp_header(rs, "Retry-After", pool_printf(rq->pool, "%lld", wait));
 	show_form(rq, rs, 429, email,
 		  pool_printf(rq->pool,
@@ -119,6 +121,7 @@ void admin_signin_post(struct req *rq, struct resp *rs)
 	int ok = password_verify(found ? u.pass_hash : NULL, pw ? pw : "");
 	if (!ok || u.disabled || u.role == ROLE_NONE) {
 		throttle_failed(rq->store, &k);
+		metrics_count(METRIC_SIGNIN_FAILED);
 		show_form(rq, rs, 403, email, "The email address or password is incorrect.", NULL);
 		return;
 	}
@@ -170,6 +173,7 @@ void admin_signin_code(struct req *rq, struct resp *rs)
 	}
 	if (!ok) {
 		throttle_failed(rq->store, &k);
+		metrics_count(METRIC_SIGNIN_CODE_FAILED);
 		show_form(rq, rs, 403, u.email, "That code is not right. Try the current code.", ticket);
 		return;
 	}

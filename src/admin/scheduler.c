@@ -10,6 +10,7 @@
 #include "../content/publish.h"
 #include "../store/store.h"
 #include "../site/site.h"
+#include "../stats/metrics.h"
 #include "../stats/reads.h"
 #include "../store/store_moderation.h"
 #include "../store/store_reads.h"
@@ -242,6 +243,7 @@ static void *loop(void *arg)
 		if (r < 0)
 			log_error("scheduler: related lists: %s", store_errmsg(st));
 		daily_backup(s);
+		metrics_count(METRIC_SCHEDULER_RUNS);
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += s->site->cfg.schedule_interval;

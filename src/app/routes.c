@@ -20,8 +20,13 @@
 #include "../util/ratelimit.h"
 #include "../util/log.h"
 #include "../site/site.h"
+#include "../cache/cache.h"
+#include "../stats/metrics.h"
 #include "../stats/reads.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -34,6 +39,9 @@ enum route_flag {
 	/* a file from disk or memory (/media/, /static/): not kept in the page
 	 * cache and read without a database snapshot (nothing to read) */
 	ROUTE_FILE = 1 << 3,
+	/* an operators' endpoint (/metrics, /healthz, /readyz): like a file,
+	 * never cached and read without a snapshot (readyz begins a write) */
+	ROUTE_OPS = 1 << 4,
 	/* counted against the client address's search_rate_per_minute; checked
 	 * by app_limit, which the server calls before the page cache */
 	ROUTE_RATE_SEARCH = 1 << 7,
@@ -152,6 +160,9 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/sitemaps/:name", sitemap_page, 0, "" },
 	{ HTTP_GET, "/news-sitemap.xml", sitemap_news, 0, "" },
 	{ HTTP_GET, "/robots.txt", robots_txt, 0, "" },
+	{ HTTP_GET, "/metrics", page_metrics, ROUTE_OPS, "" },
+	{ HTTP_GET, "/healthz", page_healthz, ROUTE_OPS, "" },
+	{ HTTP_GET, "/readyz", page_readyz, ROUTE_OPS, "" },
 	/* date archives (/2024, /2024/05, /2024/05/08): a static page's name
 	 * is never digits only */
 	{ HTTP_GET, "/#year", page_archive, 0, "page before after" },
@@ -268,7 +279,7 @@ static const char *app_cache_key(struct req *rq)
 	if (kv_get(&rq->query, "before") || kv_get(&rq->query, "after"))
 		return NULL;
 	const struct route *r = route_of(rq);
-	if (r && (r->flags & ROUTE_FILE))
+	if (r && (r->flags & (ROUTE_FILE | ROUTE_OPS)))
 		return NULL;
 	if (!strchr(rq->uri, '?') || wp_query(rq)) /* WordPress's may name a redirect */
 		return rq->uri;
@@ -368,7 +379,7 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 		refused(rq, rs, &v);
 		return NULL;
 	}
-	rq->no_snapshot = (r->flags & ROUTE_FILE) != 0;
+	rq->no_snapshot = (r->flags & (ROUTE_FILE | ROUTE_OPS)) != 0;
 	return r->handler;
 }
 
@@ -410,8 +421,103 @@ static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *l
 	return 0;
 }
 
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Each request once answered, counted by its row (stats/metrics.h). A
+ * cached hit was never matched: matched now, once, for its label. */
+static void name_routes(void);
+static pthread_once_t routes_named = PTHREAD_ONCE_INIT;
+
+/* The row of a request the page cache answered, which was never
+ * matched: remembered per thread by method and path (a direct-mapped
+ * table), so a hit pays a hash and a compare rather than a walk of the
+ * table. Rows depend on nothing else. */
+#define ROW_MEMO 64
+#define ROW_MEMO_PATH 96
+
+struct row_memo {
+	unsigned h;
+	unsigned short row;
+	char path[ROW_MEMO_PATH];
+};
+
+static size_t row_of_hit(struct req *rq)
+{
+	static _Thread_local struct row_memo memo[ROW_MEMO];
+	size_t len = strlen(rq->path);
+	unsigned h = 2166136261u ^ (unsigned)rq->method; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)rq->path[i]) * 16777619u;
+	struct row_memo *m = &memo[h % ROW_MEMO];
+	if (len < ROW_MEMO_PATH && m->path[0] && m->h == h && strcmp(m->path, rq->path) == 0)
+		return m->row;
+	const struct route *r = route_of(rq);
+	size_t row = r ? (size_t)(r - routes) : NROUTES;
+	if (len < ROW_MEMO_PATH) {
+		m->h = h;
+		m->row = (unsigned short)row;
+		memcpy(m->path, rq->path, len + 1);
+	}
+	return row;
+}
+
+static void app_done(struct req *rq, long long ns, long long db_ns)
+{
+	pthread_once(&routes_named, name_routes); /* requests may come before app_start */
+	size_t row;
+	if (rq->route_found)
+		row = rq->route ? (size_t)(rq->route - routes) : NROUTES;
+	else
+		row = row_of_hit(rq);
+	metrics_request(row, rq->status_sent, ns, db_ns);
+}
+
+/* The labels of /metrics' request counts: each row's method and pattern. */
+static void name_routes(void)
+{
+	static const char *method[NROUTES], *pattern[NROUTES];
+	static const char *const names[HTTP_METHOD__MAX] = { "GET", "HEAD", "POST", "OTHER" };
+	for (size_t i = 0; i < NROUTES; i++) {
+		method[i] = names[routes[i].method];
+		pattern[i] = routes[i].pattern;
+	}
+	metrics_routes(method, pattern, NROUTES);
+}
+
+/* SIGHUP (http_app.reload): gazette.conf and the theme read again, the
+ * access log reopened (logrotate), the page cache emptied so no page of
+ * the old theme or settings is served again. A bad gazette.conf or theme
+ * leaves everything as it was, the log reopened all the same. */
+static struct site *app_reload(const struct site *cur)
+{
+	char err[512];
+	struct site *s = malloc(sizeof *s);
+	if (!s || site_reload(cur, s, err, sizeof err)) {
+		log_error("reload: %s: serving on with the settings and theme loaded before",
+			  s ? err : "out of memory");
+		free(s);
+		metrics_count(METRIC_RELOAD_FAILURES);
+		if (site_access_log_open(cur))
+			log_error("reload: access_log %s: %s", cur->cfg.access_log, strerror(errno));
+		return NULL;
+	}
+	if (site_access_log_open(s))
+		log_error("reload: access_log %s: %s", s->cfg.access_log, strerror(errno));
+	cache_drop_all(s->cache);
+	metrics_count(METRIC_RELOADS);
+	log_info("reload: gazette.conf and the theme reloaded; the page cache emptied");
+	return s;
+}
+
+static void app_retire(struct site *old)
+{
+	site_release(old);
+	free(old);
+}
+
 static void *app_start(struct site *site)
 {
+	pthread_once(&routes_named, name_routes);
 	return scheduler_start(site); /* publishes on time (admin/scheduler.h) */
 }
 
@@ -426,6 +532,9 @@ const struct http_app app_gazette = {
 	.limit = app_limit,
 	.cache_key = app_cache_key,
 	.error = page_error,
+	.done = app_done,
+	.reload = app_reload,
+	.retire = app_retire,
 	.start = app_start,
 	.stop = app_stop,
 };

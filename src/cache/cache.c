@@ -47,6 +47,7 @@ struct entry {
 	char *content_type, *cache_control;
 	int status;                        /* 200, or 404 for a known absence */
 	long long last_modified, fill_seq, expires; /* expires 0: never */
+	unsigned long long epoch;     /* the cache's epoch when its build began */
 	char last_modified_http[32];
 	unsigned *deps;
 	size_t ndeps, bytes;
@@ -70,6 +71,7 @@ struct cache {
 	unsigned site_hash;
 	struct cache_stats stats;
 	_Atomic unsigned long long invalidations;
+	_Atomic unsigned long long epoch; /* cache_drop_all: older entries are stale */
 	void (*free_wire)(void *wire);
 };
 
@@ -185,6 +187,13 @@ void cache_deps_begin(struct cache *c, struct cache_deps *d)
 	d->n = 0;
 	d->overflow = 0;
 	d->start_seq = c ? atomic_load(&c->applied_seq) : -1;
+	d->epoch = c ? atomic_load(&c->epoch) : 0;
+}
+
+void cache_drop_all(struct cache *c)
+{
+	if (c)
+		atomic_fetch_add(&c->epoch, 1);
 }
 
 void cache_deps_add(void *arg, const char *tag)
@@ -310,7 +319,7 @@ int cache_get(struct cache *c, const char *key, unsigned accept, unsigned slot,
 	unsigned h = hash_str(key);
 	pthread_mutex_lock(&c->lock);
 	struct entry *e = map_find(c, key, h);
-	if (e && (!fresh(c, e->deps, e->ndeps, e->fill_seq) ||
+	if (e && (!fresh(c, e->deps, e->ndeps, e->fill_seq) || e->epoch != atomic_load(&c->epoch) ||
 		  (e->expires && (long long)time(NULL) >= e->expires))) {
 		map_remove(c, e);
 		e = NULL;
@@ -659,6 +668,7 @@ int cache_put(struct cache *c, const char *key, int status, const char *body, si
 	      struct cache_hit *hit)
 {
 	if (!cache_enabled(c) || (status != 200 && status != 404) || d->overflow || len > ENTRY_MAX || d->start_seq < 0 ||
+	    d->epoch != atomic_load(&c->epoch) ||
 	    !fresh(c, d->hash, d->n, d->start_seq))
 		return 0;
 	if (live && live->fn && live_offset(body, len, live) < 0)
@@ -667,6 +677,7 @@ int cache_put(struct cache *c, const char *key, int status, const char *body, si
 	if (!e)
 		return 0;
 	e->owner = c;
+	e->epoch = d->epoch;
 	e->status = status;
 	e->expires = ttl > 0 ? e->last_modified + ttl : 0;
 	pthread_mutex_lock(&c->lock);

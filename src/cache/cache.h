@@ -30,6 +30,7 @@ struct cache_deps {
 	size_t n;
 	int overflow;          /* too many: the response is not cached */
 	long long start_seq;   /* change-log position when the request began */
+	unsigned long long epoch; /* the cache's epoch then (cache_drop_all) */
 };
 
 struct cache_stats {
@@ -46,6 +47,10 @@ int cache_enabled(const struct cache *c);
  * this process wrote. 0 ok, -1 on a store error (the cache then drops
  * everything, to stay correct). */
 int cache_sync(struct cache *c, struct store *st);
+
+/* Makes every page kept stale, and every page whose build began before
+ * this call unkeepable (a reload of the settings or the theme). */
+void cache_drop_all(struct cache *c);
 
 /* Starts collecting dependencies for one request. */
 void cache_deps_begin(struct cache *c, struct cache_deps *d);

@@ -10,7 +10,10 @@
 #include "../admin/admin.h"
 #include "../store/store.h"
 
+
+#include <errno.h>
 #include <getopt.h>
+#include <string.h>
 #include <stdio.h>
 
 static const char usage[] =
@@ -79,6 +82,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (sandbox_prepare(&site, err, sizeof err)) { /* user check, site folder, chdir */
 		fprintf(stderr, "gazette serve: %s\n", err);
+		site_release(&site);
+		return 1;
+	}
+	if (site_access_log_open(&site)) {
+		fprintf(stderr, "gazette serve: access_log %s: %s\n", site.cfg.access_log,
+			strerror(errno));
 		site_release(&site);
 		return 1;
 	}

@@ -19,6 +19,7 @@
  * store one comment. Staff posts carry the session's CSRF token instead
  * and spend nothing (comment_reply.c).
  */
+#include "../stats/metrics.h"
 #include "comment_form.h"
 #include "comment_text.h"
 #include "comment_reply.h"
@@ -273,6 +274,7 @@ static int load_story(struct req *rq, struct resp *rs, struct story *s,
 	comment_rules_load(rq->store, rq->pool, rules);
 	if (!s->comments_open || !rq->site->cfg.comments_open ||
 	    comment_rules_closed(rules, s, (long long)time(NULL))) {
+		metrics_count(METRIC_COMMENT_CLOSED);
 		http_error(rq, rs, 403, "Comments are closed", "Comments are closed on this story.");
 		return -1;
 	}
@@ -351,6 +353,20 @@ static void redirect_to_comment(struct req *rq, struct resp *rs, const struct st
 					   path, id, hash, id));
 }
 
+/* A reader's post that reached the queue, counted by what became of it. */
+static void count_stored(enum cq_result r, const struct comment *c)
+{
+	static const enum metric by_result[] = {
+		[CQ_DUPLICATE] = METRIC_COMMENT_DUPLICATE, [CQ_STAMP_SPENT] = METRIC_COMMENT_INVALID,
+		[CQ_ERROR] = METRIC_COMMENT_ERROR,
+	};
+	if (r == CQ_STORED)
+		metrics_count(c->status == COMMENT_APPROVED ? METRIC_COMMENT_APPROVED
+							    : METRIC_COMMENT_HELD);
+	else
+		metrics_count(by_result[r]);
+}
+
 int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 		   struct comment_form_state *st)
 {
@@ -364,6 +380,7 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 	const char *hp = kv_get(&rq->form, "gz_website");
 	if (hp && *hp) {
 		log_info("comment: honeypot filled from %s", rq->client_ip);
+		metrics_count(METRIC_COMMENT_SPAM);
 		http_error(rq, rs, 400, "Comment not accepted", "Your comment could not be accepted.");
 		return COMMENT_ANSWERED;
 	}
@@ -383,12 +400,14 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 	    !(st->general_error = stamp_problem(rq, s->id, ts, &shown)))
 		st->general_error = stamp_spent(rq, key = stamp_key(rq, ts));
 	if (nerr || st->general_error) {
+		metrics_count(METRIC_COMMENT_INVALID);
 		if (st->general_error == STAMP_SPENT)
 			st->stamp_after = shown;
 		return COMMENT_SHOW_FORM;
 	}
 	unsigned retry = 0;
 	if (ratelimit_take(rq->site->comment_rl, rq->client_key, (double)time(NULL), &retry)) {
+		metrics_count(METRIC_COMMENT_RATE);
 		rate_limited(rq, rs, retry);
 		return COMMENT_ANSWERED;
 	}
@@ -399,11 +418,13 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 			     .ip = rq->client_ip, .user_agent = rq->user_agent };
 	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
 		log_info("comment: refused by the word list from %s", rq->client_ip);
+		metrics_count(METRIC_COMMENT_WORDS);
 		http_error(rq, rs, 403, "Comment not accepted", "Your comment could not be accepted.");
 		return COMMENT_ANSWERED;
 	}
 	long long id;
 	enum cq_result r = store_comment(rq, &c, &rules, key, shown, &id);
+	count_stored(r, &c);
 	if (r == CQ_STAMP_SPENT) { /* another post with it was stored first */
 		st->general_error = STAMP_SPENT;
 		st->stamp_after = shown;

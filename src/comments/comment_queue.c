@@ -19,6 +19,7 @@
 #include "../util/log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 struct item {
 	struct item *next;
@@ -35,6 +36,7 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t written = PTHREAD_COND_INITIALIZER;
 static struct item *queue_head, **queue_tail = &queue_head;
 static int writing;
+static _Atomic long depth; /* posts queued or being written (comment_queue_depth) */
 
 #define PURGE_MIN 64 /* expired stamps a batch may delete, plus 2 per post */
 
@@ -100,6 +102,7 @@ enum cq_result comment_queue_insert(struct store *st, struct comment *c,
 				    void *judge_arg, long long *id)
 {
 	struct item me = { .c = c, .stamp = stamp, .judge = judge, .judge_arg = judge_arg };
+	depth++;
 	pthread_mutex_lock(&lock);
 	*queue_tail = &me;
 	queue_tail = &me.next;
@@ -123,7 +126,13 @@ enum cq_result comment_queue_insert(struct store *st, struct comment *c,
 		pthread_cond_broadcast(&written);
 	}
 	pthread_mutex_unlock(&lock);
+	depth--;
 	if (me.result == CQ_STORED)
 		*id = me.id;
 	return me.result;
+}
+
+long comment_queue_depth(void)
+{
+	return depth;
 }

@@ -32,4 +32,7 @@ enum cq_result comment_queue_insert(struct store *st, struct comment *c,
 				    const struct cq_stamp *stamp, cq_judge_fn judge,
 				    void *judge_arg, long long *id);
 
+/* Posts waiting for, or in, a group commit now (for /metrics). */
+long comment_queue_depth(void);
+
 #endif

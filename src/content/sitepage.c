@@ -21,6 +21,7 @@ static const char *const taken[] = {
 	"admin", "feed", "feed.atom", "feed.json", "search", "section", "tag", "author", "media",
 	"comments", "static", "sitemap.xml", "sitemaps", "news-sitemap.xml", "robots.txt",
 	"favicon.ico", "corrections", "category", "page", "wp-admin", "wp-content", "wp-login.php",
+	"metrics", "healthz", "readyz",
 };
 
 const char *sitepage_slug_refused(struct pool *p, const char *slug)

@@ -133,3 +133,8 @@ void body_release(struct body *b)
 	b->map = NULL;
 	b->fd = -1;
 }
+
+size_t body_reserved(void)
+{
+	return atomic_load(&reserved_total);
+}

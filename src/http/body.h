@@ -48,5 +48,7 @@ const char *body_bytes(struct body *b, size_t *len);
 int body_spilled(const struct body *b);
 /* Frees the memory, the file and the reservation. */
 void body_release(struct body *b);
+/* Bytes all bodies in flight have reserved now (against body_memory). */
+size_t body_reserved(void);
 
 #endif

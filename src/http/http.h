@@ -65,6 +65,9 @@ struct req {
 	const struct user *user;      /* signed-in account (ROUTE_LOGIN routes), else NULL */
 	const char *session_id;       /* its session's stored id (hash of the token) */
 	const char *csrf;             /* its session's CSRF token, for forms */
+	const char *request_id;       /* X-Request-Id: a proxy's sane one, else ours */
+	long long start_ns;           /* its arrival (http_now_ns) */
+	int status_sent;              /* the status answered, once sent */
 };
 
 struct header { const char *name, *value; };
@@ -127,12 +130,25 @@ struct http_app {
 	/* The error page for status (the theme's, for Gazette). */
 	void (*error)(struct req *rq, struct resp *rs, int status, const char *title,
 		      const char *message);
+	/* Each request once answered (rq->status_sent), after ns since it
+	 * arrived, db_ns of which in database statements (metrics). */
+	void (*done)(struct req *rq, long long ns, long long db_ns);
+	/* SIGHUP: a new generation of the site (settings and theme read
+	 * again), or NULL to keep serving cur; requests that began on cur
+	 * finish on it, and it is then handed to retire (never the site
+	 * http_serve was given, which stays the caller's). */
+	struct site *(*reload)(const struct site *cur);
+	void (*retire)(struct site *old);
 	/* Once listening and sandboxed, and after the last request. */
 	void *(*start)(struct site *site);
 	void (*stop)(void *started);
 };
 
-/* Serves the site until SIGINT/SIGTERM (server.c). 0 on a clean stop. */
+/* A monotonic clock in nanoseconds (request timing). */
+long long http_now_ns(void);
+
+/* Serves the site until SIGINT/SIGTERM (server.c), reloading it on
+ * SIGHUP (http_app.reload). 0 on a clean stop. */
 int http_serve(struct site *site, const struct http_app *app, const char *listen, char *err,
 	       size_t errlen);
 

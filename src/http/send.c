@@ -35,8 +35,21 @@ static void add_security_headers(struct MHD_Response *r, const struct req *rq)
 	MHD_add_response_header(r, "X-Frame-Options",
 				secure_is_admin(rq->path) ? "DENY" : "SAMEORIGIN");
 	MHD_add_response_header(r, "Content-Security-Policy", secure_csp(rq->path));
+	if (rq->request_id)
+		MHD_add_response_header(r, "X-Request-Id", rq->request_id);
 	if (rq->https)
 		MHD_add_response_header(r, "Strict-Transport-Security", SECURE_HSTS);
+}
+
+/* An answer queued: its status kept for the server (metrics), and its
+ * access log line. */
+static void sent(struct req *rq, const char *method, int status, unsigned long long bytes)
+{
+	rq->status_sent = status;
+	struct log_request l = { rq->client_ip, method, rq->uri, rq->referer, rq->user_agent,
+				 rq->request_id, status, bytes,
+				 (double)(http_now_ns() - rq->start_ns) / 1e9 };
+	log_access(&l);
 }
 
 /* The current time as an HTTP date. */
@@ -84,11 +97,14 @@ static void add_validators(struct MHD_Response *r, const char *etag, const char 
 		MHD_add_response_header(r, "Content-Encoding", encoding_name[enc]);
 }
 
-/* What a worker keeps in its wire slot of a cached variant: the response
- * it built, and for a page with a live field the time bucket whose text
- * the response carries. */
+/* What a worker keeps in its wire slot of a cached variant: the page's
+ * bytes mapped once (struct mapping), and for a page with a live field
+ * the time bucket whose text the mapping carries. Each request gets its
+ * own light response on the mapping, because its headers are its own
+ * (X-Request-Id). */
+struct mapping;
 struct wire {
-	struct MHD_Response *r;
+	struct mapping *m;
 	long long bucket;
 };
 
@@ -101,13 +117,6 @@ static long long live_bucket(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000) / LIVE_BUCKET_MS;
-}
-
-void send_free_wire(void *p)
-{
-	struct wire *w = p;
-	MHD_destroy_response(w->r);
-	free(w);
 }
 
 static void release_hit(void *ref)
@@ -163,12 +172,15 @@ static int live_not_modified(struct MHD_Connection *con, const char *etag, int k
 	return 0;
 }
 
-/* Sends a cached response, or 304 when the client has it. */
-struct mapping { void *at; size_t len; int mapped; };
+/* A cached page's bytes, mapped: shared by the responses on it (refs),
+ * freed with the last. */
+struct mapping { void *at; size_t len; int mapped; _Atomic int refs; };
 
 static void unmap(void *cls)
 {
 	struct mapping *m = cls;
+	if (--m->refs > 0)
+		return;
 	if (m->mapped)
 		munmap(m->at, m->len);
 	else
@@ -176,15 +188,22 @@ static void unmap(void *cls)
 	free(m);
 }
 
-/* A response for a cached variant. The page is mapped from its sealed
- * memfd, not sent from the descriptor: MHD then writes headers and body
- * with one sendmsg, in full segments, where a file response costs a send()
- * of the headers, pushed alone, and a sendfile. The mapping outlives the
- * cache entry if need be: it goes with the response. A page with a live
- * field is mapped privately and the field's text for `bucket` written
- * over it: the kernel copies only the memory pages written. */
-static struct MHD_Response *hit_response(const struct req *rq, const struct cache_hit *hit,
-					 long long bucket)
+void send_free_wire(void *p)
+{
+	struct wire *w = p;
+	unmap(w->m);
+	free(w);
+}
+
+/* A cached variant's bytes (one reference held by the caller). The page
+ * is mapped from its sealed memfd, not sent from the descriptor: MHD then
+ * writes headers and body with one sendmsg, in full segments, where a
+ * file response costs a send() of the headers, pushed alone, and a
+ * sendfile. A page with a live field is mapped privately and the field's
+ * text for `bucket` written over it: the kernel copies only the memory
+ * pages written. */
+static struct mapping *hit_mapping(const struct req *rq, const struct cache_hit *hit,
+				   long long bucket)
 {
 	struct mapping *m = malloc(sizeof *m);
 	char text[128];
@@ -195,6 +214,7 @@ static struct MHD_Response *hit_response(const struct req *rq, const struct cach
 	int live = hit->live_fn != NULL;
 	m->len = hit->len ? hit->len : 1;
 	m->mapped = hit->fd >= 0;
+	m->refs = 1;
 	if (m->mapped) {
 		m->at = mmap(NULL, m->len, live ? PROT_READ | PROT_WRITE : PROT_READ,
 			     live ? MAP_PRIVATE : MAP_SHARED, hit->fd, 0);
@@ -215,35 +235,56 @@ static struct MHD_Response *hit_response(const struct req *rq, const struct cach
 		}
 		cache_live_patch(hit, m->at, text);
 	}
+	return m;
+}
+
+/* A response on m's bytes (it takes a reference: the mapping outlives the
+ * cache entry if need be). */
+static struct MHD_Response *mapping_response(struct mapping *m, size_t len)
+{
+	m->refs++;
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer_with_free_callback_cls(hit->len, m->at, unmap, m);
+		MHD_create_response_from_buffer_with_free_callback_cls(len, m->at, unmap, m);
 	if (!r)
 		unmap(m);
 	return r;
 }
 
-/* This thread's own response for the hit's variant, built once (once per
- * time bucket for a live page): no header added per request, and no other
- * thread takes its lock. NULL when it cannot be built. */
+static struct MHD_Response *hit_response(const struct req *rq, const struct cache_hit *hit,
+					 long long bucket)
+{
+	struct mapping *m = hit_mapping(rq, hit, bucket);
+	if (!m)
+		return NULL;
+	struct MHD_Response *r = mapping_response(m, hit->len);
+	unmap(m);
+	return r;
+}
+
+/* A response on this thread's mapping of the hit's variant, mapped once
+ * (once per time bucket for a live page): no other thread takes its
+ * lock. NULL when it cannot be made. */
 static struct MHD_Response *wire_response(const struct req *rq, const struct cache_hit *hit,
 					  long long bucket)
 {
 	struct wire *w = *hit->wire;
-	if (w && w->bucket == bucket)
-		return w->r;
-	struct MHD_Response *r = hit_response(rq, hit, bucket);
-	if (!r)
-		return NULL;
-	hit_headers(r, hit, rq, bucket);
-	if (!w && !(w = malloc(sizeof *w))) {
-		MHD_destroy_response(r);
-		return NULL;
+	if (!w || w->bucket != bucket) {
+		struct mapping *m = hit_mapping(rq, hit, bucket);
+		if (!m)
+			return NULL;
+		if (!w && !(w = malloc(sizeof *w))) {
+			unmap(m);
+			return NULL;
+		}
+		if (*hit->wire)
+			unmap(w->m); /* freed when its last send ends */
+		w->m = m;
+		w->bucket = bucket;
+		*hit->wire = w;
 	}
-	if (*hit->wire)
-		MHD_destroy_response(w->r); /* freed when its last send ends */
-	w->r = r;
-	w->bucket = bucket;
-	*hit->wire = w;
+	struct MHD_Response *r = mapping_response(w->m, hit->len);
+	if (r)
+		hit_headers(r, hit, rq, bucket);
 	return r;
 }
 
@@ -260,9 +301,9 @@ enum MHD_Result send_hit(struct MHD_Connection *con, const char *method, struct 
 	else if (hit->wire && (hit->fd >= 0 || hit->live_fn) && !rq->https &&
 		 (r = wire_response(rq, hit, bucket))) {
 		ret = MHD_queue_response(con, (unsigned)status, r);
+		MHD_destroy_response(r);
 		cache_release(hit->ref);
-		log_access(rq->client_ip, method, rq->uri, status, hit->len, rq->referer,
-			   rq->user_agent);
+		sent(rq, method, status, hit->len);
 		return ret;
 	}
 	if (status != 304 && hit->live_fn) {
@@ -286,8 +327,7 @@ enum MHD_Result send_hit(struct MHD_Connection *con, const char *method, struct 
 	hit_headers(r, hit, rq, status == 304 ? -1 : bucket);
 	ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, status, status != 304 ? hit->len : 0,
-		   rq->referer, rq->user_agent);
+	sent(rq, method, status, status != 304 ? hit->len : 0);
 	return ret;
 }
 
@@ -386,16 +426,16 @@ static void add_headers(struct MHD_Response *r, const struct req *rq, const stru
 }
 
 /*
- * Ready responses for files whose content never changes (http_file_ready):
- * each server thread keeps a small direct-mapped table by path, each entry
- * an MHD response on the open file with every header set, queued again
- * for each request (MHD keeps a reference per connection and sends from
- * the descriptor with sendfile at each connection's own offset). Per
- * thread, so no lock is taken on the way; an entry is used only while the
- * file's inode, mtime and size (from the handler's lstat) and the security
- * headers (the CSP in force, HTTPS) are those it was made with, else it is
- * made again. READY_SLOTS descriptors per thread at most stay open; a
- * thread's table goes with it (ready_free).
+ * Ready files whose content never changes (http_file_ready): each server
+ * thread keeps a small direct-mapped table by path, each entry the file
+ * kept open, so a request for it costs a dup(2) and a response made on
+ * that descriptor (MHD sends from it with sendfile at the connection's
+ * own offset), not an open and an fstat. The response is each request's
+ * own: its headers carry the request's id. Per thread, so no lock is
+ * taken on the way; an entry is used only while the file's inode, mtime
+ * and size (from the handler's lstat) are those it was opened with, else
+ * it is opened again. READY_SLOTS descriptors per thread at most stay
+ * open; a thread's table goes with it (ready_free).
  */
 #define READY_SLOTS 64
 
@@ -403,9 +443,7 @@ struct ready {
 	char *path;
 	long long ino, mtime;
 	size_t size;
-	const char *csp;
-	int https;
-	struct MHD_Response *r;
+	int fd; /* 0: the slot is empty */
 };
 
 static pthread_key_t ready_key;
@@ -415,8 +453,8 @@ static void ready_free(void *table)
 {
 	struct ready *t = table;
 	for (size_t i = 0; i < READY_SLOTS; i++)
-		if (t[i].r) {
-			MHD_destroy_response(t[i].r);
+		if (t[i].fd > 0) {
+			close(t[i].fd);
 			free(t[i].path);
 		}
 	free(t);
@@ -445,27 +483,38 @@ static struct ready *ready_slot(const char *path)
 	return &t[h % READY_SLOTS];
 }
 
-static int ready_fits(const struct ready *e, const struct resp *rs, const char *csp, int https)
+static int ready_fits(const struct ready *e, const struct resp *rs)
 {
-	return e && e->r && e->ino == rs->file_ino && e->mtime == rs->file_mtime &&
-	       e->size == rs->file_len && e->csp == csp && e->https == https &&
-	       strcmp(e->path, rs->file_path) == 0;
+	return e && e->fd > 0 && e->ino == rs->file_ino && e->mtime == rs->file_mtime &&
+	       e->size == rs->file_len && strcmp(e->path, rs->file_path) == 0;
+}
+
+/* Queues a 200 on a descriptor of its own for the file fd. */
+static enum MHD_Result ready_queue(struct MHD_Connection *con, const char *method,
+				   struct req *rq, struct resp *rs, int fd)
+{
+	struct MHD_Response *r = MHD_create_response_from_fd64(rs->file_len, fd);
+	if (!r) {
+		close(fd);
+		return MHD_NO;
+	}
+	add_headers(r, rq, rs);
+	enum MHD_Result ret = MHD_queue_response(con, 200, r);
+	MHD_destroy_response(r);
+	sent(rq, method, 200, rs->file_len);
+	return ret;
 }
 
 static enum MHD_Result send_ready(struct MHD_Connection *con, const char *method,
 				  struct req *rq, struct resp *rs)
 {
-	const char *csp = secure_csp(rq->path);
 	struct ready *e = ready_slot(rs->file_path);
 	enum MHD_Result ret;
-	if (ready_fits(e, rs, csp, rq->https)) {
-		ret = MHD_queue_response(con, 200, e->r);
-		log_access(rq->client_ip, method, rq->uri, 200, rs->file_len, rq->referer,
-			   rq->user_agent);
-		return ret;
-	}
+	int fd;
+	if (ready_fits(e, rs) && (fd = dup(e->fd)) >= 0)
+		return ready_queue(con, method, rq, rs, fd);
 	struct stat sb;
-	int fd = open(rs->file_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(rs->file_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || fstat(fd, &sb) != 0 || (long long)sb.st_ino != rs->file_ino ||
 	    (long long)sb.st_mtime != rs->file_mtime || (size_t)sb.st_size != rs->file_len) {
 		if (fd >= 0) /* changed since the handler looked: it is not that file */
@@ -480,28 +529,22 @@ static enum MHD_Result send_ready(struct MHD_Connection *con, const char *method
 		add_security_headers(r, rq);
 		ret = MHD_queue_response(con, 404, r);
 		MHD_destroy_response(r);
-		log_access(rq->client_ip, method, rq->uri, 404, sizeof gone - 1, rq->referer,
-			   rq->user_agent);
+		sent(rq, method, 404, sizeof gone - 1);
 		return ret;
 	}
-	struct MHD_Response *r = MHD_create_response_from_fd64(rs->file_len, fd);
-	if (!r) {
-		close(fd);
-		return MHD_NO;
-	}
-	add_headers(r, rq, rs);
-	ret = MHD_queue_response(con, 200, r);
 	char *path = e ? strdup(rs->file_path) : NULL;
-	if (path) { /* kept for this thread's next request for it */
-		if (e->r) /* connections still sending it hold their own reference */
-			MHD_destroy_response(e->r);
+	int kept = path ? dup(fd) : -1;
+	if (kept > 0) { /* kept for this thread's next request for it */
+		if (e->fd > 0)
+			close(e->fd);
 		free(e->path);
-		*e = (struct ready){ path, rs->file_ino, rs->file_mtime, rs->file_len, csp,
-				     rq->https, r };
-	} else
-		MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, 200, rs->file_len, rq->referer, rq->user_agent);
-	return ret;
+		*e = (struct ready){ path, rs->file_ino, rs->file_mtime, rs->file_len, kept };
+	} else {
+		if (kept == 0)
+			close(kept);
+		free(path);
+	}
+	return ready_queue(con, method, rq, rs, fd);
 }
 
 enum MHD_Result send_resp(struct MHD_Connection *con, const char *method, struct req *rq,
@@ -537,6 +580,6 @@ enum MHD_Result send_resp(struct MHD_Connection *con, const char *method, struct
 	add_headers(r, rq, rs);
 	enum MHD_Result ret = MHD_queue_response(con, (unsigned)status, r);
 	MHD_destroy_response(r);
-	log_access(rq->client_ip, method, rq->uri, status, len, rq->referer, rq->user_agent);
+	sent(rq, method, status, len);
 	return ret;
 }

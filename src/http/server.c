@@ -42,20 +42,94 @@
 #include <time.h>
 #include <unistd.h>
 #include <malloc.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <sys/random.h>
 #include <sys/mman.h>
 
 #define URI_MAX 8192
+#define REQUEST_ID_MAX 64
 #define HEADERS_MAX (16 * 1024)
+
+/*
+ * Generations of the site (SIGHUP): each request takes the current one
+ * when it starts and keeps it to its end, so a reload never changes the
+ * settings or theme under a page being built. A reload makes a new one
+ * current; the old is retired by the main thread once no request holds
+ * it. Taking one is an increment and a check that it is still current
+ * (gen_take), so a request never holds a generation whose site is gone;
+ * the structs themselves live until http_serve returns.
+ */
+struct gen {
+	struct site *site;
+	_Atomic long refs;
+	int made;               /* by a reload: handed to app->retire */
+	int retired;
+	struct gen *next;       /* every generation (the main thread's list) */
+};
+
+static struct gen *_Atomic current;
+static struct gen *gens;
+
+static struct gen *gen_take(void)
+{
+	for (;;) {
+		struct gen *g = atomic_load(&current);
+		atomic_fetch_add(&g->refs, 1);
+		if (g == atomic_load(&current))
+			return g;
+		atomic_fetch_sub(&g->refs, 1);
+	}
+}
 
 struct reqstate {
 	struct pool *pool;
+	struct gen *gen;     /* the site generation it is answered with */
 	const char *uri;
 	struct body body;    /* its limit is the route's (http_app.head) */
 	int started;
 	int has_body;        /* a body was announced and is being read */
 	int answered;        /* refused at the head: the body is never read */
 	struct req matched;  /* the head's route match, kept for the dispatch */
+	long long start_ns;  /* its first byte (http_now_ns) */
+	char id[REQUEST_ID_MAX + 1]; /* its X-Request-Id */
 };
+
+long long http_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* A proxy's X-Request-Id is kept when it is 1 to 64 of [A-Za-z0-9._-]
+ * (haproxy's unique-id, a UUID); anything else is replaced by ours, 16
+ * hex digits from a per-thread generator seeded from getrandom: ids need
+ * to be unique, not secret. */
+static int request_id_sane(const char *v)
+{
+	size_t n = 0;
+	for (; v[n]; n++)
+		if (n >= REQUEST_ID_MAX ||
+		    !(isalnum((unsigned char)v[n]) || v[n] == '-' || v[n] == '_' || v[n] == '.'))
+			return 0;
+	return n > 0;
+}
+
+static void request_id_make(struct reqstate *st, const char *given)
+{
+	static _Thread_local unsigned long long x;
+	if (given && request_id_sane(given)) {
+		memcpy(st->id, given, strlen(given) + 1);
+		return;
+	}
+	while (!x && getrandom(&x, sizeof x, 0) != sizeof x)
+		x = (unsigned long long)http_now_ns() ^ (unsigned long long)(uintptr_t)&x;
+	x ^= x << 13; /* xorshift64 */
+	x ^= x >> 7;
+	x ^= x << 17;
+	snprintf(st->id, sizeof st->id, "%016llx", x);
+}
 
 /* The route match lives in the request; a request whose head was decided
  * before its body keeps the one match for its dispatch (same pool). */
@@ -72,6 +146,12 @@ static void match_carry(struct req *to, const struct req *from)
  * last saw on it (a change means another connection committed). */
 struct worker {
 	struct store *store;
+	/* the generation its connection's hooks (site.on_store: the comment
+	 * thread builder) point at: set again when a request of another
+	 * one comes, so they never point at a retired site while in use
+	 * (generations are never freed while serving: no two share an
+	 * address, as two sites might) */
+	const struct gen *gen;
 	long long data_version;
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
@@ -128,13 +208,19 @@ static struct worker *worker_get(const struct site *site)
 }
 
 /* This worker's state, reopened when its database became writable again. */
-static struct worker *worker_fresh(const struct site *site)
+static struct worker *worker_fresh(const struct gen *g)
 {
+	const struct site *site = g->site;
 	struct worker *w = worker_get(site);
 	if (w && store_stale_readonly(w->store, site->db_path)) {
 		pthread_setspecific(worker_key, NULL);
 		worker_free(w);
 		w = worker_get(site);
+	}
+	if (w && w->gen != g) {
+		if (w->gen && site->tpl && site->on_store) /* a new one was attached at open */
+			site->on_store(site, w->store);
+		w->gen = g;
 	}
 	return w;
 }
@@ -159,6 +245,7 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *con)
 		return NULL;
 	rs->pool = pool_new();
 	rs->uri = pool_strdup(rs->pool, uri ? uri : "");
+	rs->start_ns = http_now_ns();
 	body_init(&rs->body, ".", 0);
 	return rs;
 }
@@ -170,6 +257,8 @@ static void completed(void *cls, struct MHD_Connection *con, void **con_cls,
 	deadline_restart(con); /* the next request's headers are due in time */
 	if (!rs)
 		return;
+	if (rs->gen)
+		atomic_fetch_sub(&rs->gen->refs, 1);
 	body_release(&rs->body);
 	pool_free(rs->pool);
 	free(rs);
@@ -234,6 +323,8 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 		    struct reqstate *st, const char *method, const char *version)
 {
 	rq->pool = st->pool;
+	rq->request_id = st->id;
+	rq->start_ns = st->start_ns;
 	rq->method = method_of(method);
 	rq->uri = st->uri;
 	const char *peer = client_ip(st->pool, con);
@@ -333,6 +424,16 @@ static int method_refused(struct req *rq, struct resp *rs)
 	return 1;
 }
 
+/* An answer queued (or refused): the application counts it, with the
+ * time this call spent in the database since db0 (store_time_ns). */
+static enum MHD_Result answered(struct req *rq, enum MHD_Result ret, long long db0)
+{
+	if (app->done && rq->status_sent)
+		app->done(rq, http_now_ns() - rq->start_ns, store_time_ns() - db0);
+	log_set_request(NULL);
+	return ret;
+}
+
 #define BODY_LINGER (1u << 20) /* bytes over its limit a body may be read to be dropped */
 
 /* The first call for a request that announced a body: decides from the
@@ -345,7 +446,8 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	struct req rq = { .site = site };
 	struct resp rs = { 0 };
 	size_t limit = (size_t)site->cfg.body_limit;
-	struct worker *w = worker_fresh(site);
+	long long db0 = store_time_ns();
+	struct worker *w = worker_fresh(st->gen);
 	buf_init(&rs.body, 0);
 	rq.store = w ? w->store : NULL;
 	int refused = req_init(&rq, &rs, con, st, method, version) != 0 || method_refused(&rq, &rs);
@@ -387,7 +489,7 @@ static enum MHD_Result on_head(const struct site *site, struct MHD_Connection *c
 	st->answered = 1;
 	enum MHD_Result ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
-	return ret;
+	return answered(&rq, ret, db0);
 }
 
 static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
@@ -424,16 +526,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	const struct site *site = cls;
 	struct reqstate *st = *con_cls;
 	if (!st)
 		return MHD_NO;
 	if (!st->started) {
 		st->started = 1;
+		st->gen = gen_take();
+		request_id_make(st, http_header(con, "X-Request-Id"));
+		log_set_request(st->id);
 		deadline_met(con);
 		size_t announced = announced_body(con);
+		const struct site *site = st->gen->site;
 		st->body.limit = (size_t)site->cfg.body_limit;
-		return announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
+		enum MHD_Result r =
+			announced ? on_head(site, con, st, method, version, announced) : MHD_YES;
+		log_set_request(NULL);
+		return r;
 	}
 	if (st->answered) { /* MHD reads no body after an early answer */
 		*upload_data_size = 0;
@@ -447,23 +555,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	if (st->has_body)
 		deadline_body_done(con);
+	const struct site *site = st->gen->site;
 	struct req rq = { 0 };
 	struct resp rs = { 0 };
 	enum MHD_Result ret;
+	long long db0 = store_time_ns();
+	log_set_request(st->id);
 	buf_init(&rs.body, 0);
 	rq.site = site;
-	struct worker *w = worker_fresh(site);
+	struct worker *w = worker_fresh(st->gen);
 	rq.store = w ? w->store : NULL;
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
-		return ret;
+		return answered(&rq, ret, db0);
 	}
 	match_carry(&rq, &st->matched);
 	if (app->limit(&rq, &rs)) { /* before the cache: a cached search counts too */
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
-		return ret;
+		return answered(&rq, ret, db0);
 	}
 	/* GET and HEAD, keyed by what the page reads ("?r=<random>" is no new
 	 * page), unless the application says this asker's page is their own */
@@ -478,7 +589,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	unsigned accept = cache_accept(http_header(con, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 	if (cacheable && cache_get(site->cache, key, accept, w->slot, &hit)) {
 		buf_release(&rs.body);
-		return send_hit(con, method, &rq, &hit);
+		return answered(&rq, send_hit(con, method, &rq, &hit), db0);
 	}
 	struct cache_deps deps;
 	if (cacheable) {
@@ -495,11 +606,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		      rs.content_type ? rs.content_type : "text/html; charset=utf-8",
 		      rs.cache_control, &deps, rs.cache_ttl, &rs.live, accept, w->slot, &hit)) {
 		buf_release(&rs.body);
-		return send_hit(con, method, &rq, &hit);
+		return answered(&rq, send_hit(con, method, &rq, &hit), db0);
 	}
 	ret = send_resp(con, method, &rq, &rs);
 	buf_release(&rs.body);
-	return ret;
+	return answered(&rq, ret, db0);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -534,17 +645,97 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, char *err, s
 	return 0;
 }
 
+/* SIGHUP: the application's new generation made current, the old one
+ * retired. */
+static void reload(void)
+{
+	struct gen *old = atomic_load(&current), *g = calloc(1, sizeof *g);
+	if (!g)
+		return;
+	g->site = app->reload ? app->reload(old->site) : NULL;
+	if (!g->site) {
+		free(g);
+		return;
+	}
+	g->made = 1;
+	g->next = gens;
+	gens = g;
+	atomic_store(&current, g);
+	old->retired = 1;
+}
+
+/* Hands retired generations no request holds to the application: 1 when
+ * some are still held. */
+static int reap(void)
+{
+	int held = 0;
+	for (struct gen *g = gens; g; g = g->next) {
+		if (!g->retired || !g->made || !g->site)
+			continue;
+		if (atomic_load(&g->refs) == 0) {
+			app->retire(g->site);
+			g->site = NULL;
+		} else
+			held = 1;
+	}
+	return held;
+}
+
+/* Waits for SIGINT or SIGTERM, reloading on each SIGHUP; while a retired
+ * generation is still held, looks again every 50 ms. */
+static int wait_signals(const sigset_t *sigs)
+{
+	int sig = 0, held = 0;
+	for (;;) {
+		if (held) {
+			struct timespec tick = { 0, 50 * 1000 * 1000 };
+			sig = sigtimedwait(sigs, NULL, &tick);
+		} else if (sigwait(sigs, &sig) != 0)
+			sig = -1;
+		if (sig == SIGINT || sig == SIGTERM)
+			return sig;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: reloading gazette.conf and the theme, reopening the access log");
+			reload();
+		}
+		held = reap();
+	}
+}
+
+/* After the last request: every generation a reload made, freed. */
+static void gens_free(void)
+{
+	while (gens) {
+		struct gen *g = gens;
+		gens = g->next;
+		if (g->made && g->site)
+			app->retire(g->site);
+		free(g);
+	}
+}
+
 int http_serve(struct site *site, const struct http_app *application, const char *listen,
 	       char *err, size_t errlen)
 {
 	app = application;
-	struct sockaddr_in sa;
-	if (parse_listen(listen, &sa, err, errlen))
+	struct gen *first = calloc(1, sizeof *first);
+	if (!first) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
+	}
+	first->site = site;
+	gens = first;
+	atomic_store(&current, first);
+	struct sockaddr_in sa;
+	if (parse_listen(listen, &sa, err, errlen)) {
+		gens_free();
+		return -1;
+	}
 	sigset_t sigs;
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL); /* workers inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	struct deadline *dl =
@@ -555,7 +746,7 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	cache_set_wire_free(site->cache, send_free_wire);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-		on_request, site,
+		on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)site->cfg.threads,
@@ -572,23 +763,25 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	if (!d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", listen);
 		deadline_free(dl);
+		gens_free();
 		return -1;
 	}
 	if (sandbox_enter(site, err, errlen)) { /* drop root, then seccomp */
 		MHD_stop_daemon(d);
 		deadline_free(dl);
+		gens_free();
 		return -1;
 	}
 	void *started = app->start ? app->start(site) : NULL;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
 		 di ? di->port : ntohs(sa.sin_port));
-	int sig = 0;
-	sigwait(&sigs, &sig);
+	int sig = wait_signals(&sigs);
 	log_info("signal %d: finishing requests in flight and stopping", sig);
 	MHD_stop_daemon(d);
 	deadline_free(dl);
 	if (app->stop)
 		app->stop(started);
+	gens_free();
 	return 0;
 }

@@ -35,6 +35,13 @@ int page_wp_home_query(struct req *rq, struct resp *rs);
 void page_wp_paged(struct req *rq, struct resp *rs);
 /* A static page: /:slug or /:parent/:slug (page_sitepage.c). */
 void page_sitepage(struct req *rq, struct resp *rs);
+/* The operators' endpoints (page_ops.c): /metrics in the Prometheus
+ * text format for addresses in metrics_allow (404 for others), /healthz
+ * (the process answers: 200 "ok") and /readyz (200 "ready", or 503 naming
+ * the failed check: database, migrations, disk). */
+void page_metrics(struct req *rq, struct resp *rs);
+void page_healthz(struct req *rq, struct resp *rs);
+void page_readyz(struct req *rq, struct resp *rs);
 /* Search, feeds and sitemaps (page_search.c, page_feed.c, page_sitemap.c). */
 void page_search(struct req *rq, struct resp *rs);
 void feed_site(struct req *rq, struct resp *rs);

@@ -7,6 +7,7 @@
 #include "../util/num.h"
 #include "../util/str.h"
 #include "../util/tz.h"
+#include "../util/ipnet.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +42,19 @@ static int zone_ok(const char *val, char *msg, size_t msglen)
 	int rc = tz_load(&z, val, NULL, msg, msglen);
 	tz_release(&z);
 	return rc;
+}
+
+static int nets_ok(const char *val, char *msg, size_t msglen)
+{
+	return ipnet_check(val, msg, msglen);
+}
+
+static int format_ok(const char *val, char *msg, size_t msglen)
+{
+	if (strcmp(val, "combined") == 0 || strcmp(val, "json") == 0)
+		return 0;
+	snprintf(msg, msglen, "log_format must be combined or json");
+	return -1;
 }
 
 static int lang_ok(const char *val, char *msg, size_t msglen)
@@ -117,6 +131,12 @@ static const struct ckey keys[] = {
 	  "gazette-YYYY-MM-DD.tar (UTC date; empty: no daily backup). A relative path is "
 	  "inside the site folder, the only place a server started as root can reach (docs/backup.md)"),
 	I(backup_keep, 1, 3650, "daily backups kept in backup_dir: the newest, older ones are deleted"),
+	SC(metrics_allow, nets_ok, "addresses and networks that may read /metrics, separated by spaces "
+	   "(e.g. 127.0.0.0/8 ::1 10.0.0.0/8); others get 404"),
+	SC(log_format, format_ok, "access log lines: combined (Apache's, with the request id and seconds "
+	   "appended) or json (one object a line)"),
+	S(access_log, "file the access log is appended to (relative: to the site folder; reopened on "
+	  "SIGHUP, for logrotate); empty: standard output"),
 };
 
 void config_defaults(struct config *c)
@@ -152,6 +172,8 @@ void config_defaults(struct config *c)
 	c->session_idle = 8 * 3600;
 	c->session_lifetime = 7 * 86400;
 	c->schedule_interval = 15;
+	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.0/8 ::1");
+	snprintf(c->log_format, sizeof c->log_format, "combined");
 }
 
 static int set_key(struct config *c, const struct ckey *k, const char *val, char *err,
@@ -220,6 +242,43 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
+/* Settings read once when serving starts (the listening socket, threads,
+ * the sandbox, the structures sized by them): a reload keeps their old
+ * values and names them. */
+static const char *const restart_keys[] = {
+	"listen", "threads", "conn_timeout", "per_ip_connections", "body_min_rate", "body_memory",
+	"cache_size", "user", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
+	"schedule_interval", "embeds_off",
+};
+
+static const struct ckey *key_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+size_t config_keep_restart(struct config *c, const struct config *old, char *names, size_t len)
+{
+	size_t n = 0, used = 0;
+	if (len)
+		names[0] = '\0';
+	for (size_t i = 0; i < sizeof restart_keys / sizeof restart_keys[0]; i++) {
+		const struct ckey *k = key_named(restart_keys[i]);
+		size_t size = k->type == C_STR ? k->size : k->type == C_INT ? sizeof(int) : sizeof(long);
+		char *field = (char *)c + k->off;
+		const char *was = (const char *)old + k->off;
+		if (k->type == C_STR ? strcmp(field, was) == 0 : memcmp(field, was, size) == 0)
+			continue;
+		memcpy(field, was, size);
+		if (used < len)
+			used += (size_t)snprintf(names + used, len - used, "%s%s", n ? ", " : "", k->name);
+		n++;
+	}
+	return n;
+}
+
 int config_write(const struct config *c, const char *path, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "wx");
@@ -227,7 +286,8 @@ int config_write(const struct config *c, const char *path, char *err, size_t err
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change.\n", f);
+	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change,\n"
+	      "# or send it SIGHUP: it names in its log the settings that need a restart.\n", f);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		const struct ckey *k = &keys[i];
 		const char *field = (const char *)c + k->off;

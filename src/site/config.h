@@ -46,11 +46,18 @@ struct config {
 	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
 	char backup_dir[256];    /* folder of the daily backups ("" none; relative: in the site folder) */
 	int backup_keep;         /* daily backups kept, the newest */
+	char metrics_allow[256]; /* networks /metrics answers (util/ipnet.h) */
+	char log_format[16];     /* "combined" or "json": the access log's lines */
+	char access_log[256];    /* file of access lines; "" standard output */
 };
 
 void config_defaults(struct config *c);
 /* Reads path over the defaults. 0 ok; -1 with "path:line: message" in err. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* After a reload into c: the settings that only take effect at start
+ * and differ from old get old's values back, and their names ("listen,
+ * threads") go to names. Returns how many. */
+size_t config_keep_restart(struct config *c, const struct config *old, char *names, size_t len);
 /* Writes a commented config file holding c's values; 0 ok. */
 int config_write(const struct config *c, const char *path, char *err, size_t errlen);
 

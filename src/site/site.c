@@ -67,6 +67,8 @@ const char *site_data_dir(void)
 	const char *env = getenv("GAZETTE_DATA");
 	if (env && *env)
 		return env;
+	if (dir[0]) /* found at start: a reload under the sandbox may not see /proc */
+		return dir;
 	ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
 	if (n > 0) {
 		dir[n] = '\0';
@@ -78,7 +80,8 @@ const char *site_data_dir(void)
 			      data_dir_at(dir, (size_t)(slash - dir), "/../share/gazette")))
 			return dir;
 	}
-	return GAZETTE_DATADIR;
+	snprintf(dir, sizeof dir, "%s", GAZETTE_DATADIR);
+	return dir;
 }
 
 /* Reads a whole file (max 4 MiB) into malloc'd memory. */
@@ -246,18 +249,49 @@ void site_release(struct site *s)
 	for (size_t i = 0; i < s->nstatics; i++)
 		free(s->statics[i].data);
 	s->nstatics = 0;
-	ratelimit_free(s->comment_rl);
-	s->comment_rl = NULL;
-	ratelimit_free(s->search_rl);
-	s->search_rl = NULL;
-	cache_free(s->cache);
+	if (!s->borrowed) {
+		ratelimit_free(s->comment_rl);
+		cache_free(s->cache);
+		reads_free(s->reads);
+		ratelimit_free(s->search_rl);
+	}
+	s->comment_rl = s->search_rl = NULL;
 	s->cache = NULL;
+	s->reads = NULL;
 	tz_release(&s->zone);
 	if (s->locale.pool)
 		locale_release(&s->locale);
-	reads_free(s->reads);
-	s->reads = NULL;
 	sodium_memzero(s->secret, sizeof s->secret);
+}
+
+int site_access_log_open(const struct site *s)
+{
+	return log_access_open(s->cfg.access_log,
+			       strcmp(s->cfg.log_format, "json") == 0 ? LOG_JSON : LOG_COMBINED);
+}
+
+int site_reload(const struct site *old, struct site *s, char *err, size_t errlen)
+{
+	if (site_open(s, old->dir, err, errlen))
+		return -1;
+	char names[256];
+	if (config_keep_restart(&s->cfg, &old->cfg, names, sizeof names))
+		log_info("reload: %s changed in gazette.conf: needs a restart (kept as they were)",
+			 names);
+	ratelimit_free(s->comment_rl);
+	ratelimit_free(s->search_rl);
+	cache_free(s->cache);
+	reads_free(s->reads);
+	s->comment_rl = old->comment_rl;
+	s->search_rl = old->search_rl;
+	s->cache = old->cache;
+	s->reads = old->reads;
+	s->borrowed = 1;
+	s->on_store = old->on_store;
+	s->embeds = old->embeds;
+	atomic_store(&s->embeds_on, site_embeds(old));
+	snprintf(s->db_path, sizeof s->db_path, "%s", old->db_path);
+	return 0;
 }
 
 void site_sign(const struct site *s, const char *msg, char *hex, size_t hexlen)

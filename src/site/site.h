@@ -53,6 +53,9 @@ struct site {
 	/* called with each new connection of a site with a theme: the
 	 * application's (the comment thread builder, set by cli_site_open) */
 	void (*on_store)(const struct site *s, struct store *st);
+	/* a reload's (site_reload): the rate limiters, page cache and reads
+	 * are the first site's, which frees them */
+	int borrowed;
 };
 
 /* Where the default theme and demo content live: $GAZETTE_DATA, else the
@@ -71,6 +74,15 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen);
 unsigned site_embeds(const struct site *s);
 void site_embeds_set(const struct site *s, unsigned mask);
 void site_release(struct site *s);
+/* Opens (or reopens, after a rotation) the access log the settings name,
+ * in their log_format. 0, or -1 with errno (util/log.h). */
+int site_access_log_open(const struct site *s);
+/* A new generation of a serving site (SIGHUP): gazette.conf and the
+ * theme read again from old's folder into *s, sharing old's page cache,
+ * rate limiters and read counts; settings that only take effect at start
+ * keep old's values and are logged as needing a restart. 0, or -1 with
+ * err (old stays in force). Free it with site_release. */
+int site_reload(const struct site *old, struct site *s, char *err, size_t errlen);
 /* A new connection to the site's database (the caller closes it). */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
 const struct static_file *site_static(const struct site *s, const char *name);

@@ -123,6 +123,9 @@ int role_parse(const char *name, enum role *out);
  * busy timeout, applies pending migrations. */
 int store_open(struct store **out, const char *path, char *err, size_t errlen);
 void store_close(struct store *st);
+/* Nanoseconds this thread's connections have spent in statements so far
+ * (a request's database time is the difference across it). */
+long long store_time_ns(void);
 const char *store_errmsg(const struct store *st);
 
 int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front */

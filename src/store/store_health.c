@@ -6,6 +6,7 @@
 #include "store_health.h"
 #include "store_int.h"
 
+#include <stdio.h>
 #include <unistd.h>
 
 int store_stale_readonly(struct store *st, const char *path)
@@ -13,4 +14,27 @@ int store_stale_readonly(struct store *st, const char *path)
 	if (!st || sqlite3_db_readonly(st->db, "main") != 1)
 		return 0;
 	return access(path, W_OK) == 0;
+}
+
+/* A file the kernel would let us write: access(2) refuses an immutable
+ * file even to root, and a read-only one to everyone else. */
+static int writable(const char *path, const char *suffix)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s%s", path, suffix);
+	return access(p, W_OK) == 0 || access(p, F_OK) != 0;
+}
+
+enum store_ready store_ready(struct store *st, const char *path)
+{
+	int have, want;
+	if (store_schema(st, &have, &want) != STORE_OK)
+		return STORE_READY_WRITE;
+	if (have != want)
+		return STORE_READY_SCHEMA;
+	if (sqlite3_db_readonly(st->db, "main") != 0 || !writable(path, "") ||
+	    !writable(path, "-wal") || store_begin(st) != STORE_OK)
+		return STORE_READY_WRITE;
+	store_rollback(st);
+	return STORE_READY_OK;
 }

@@ -15,4 +15,15 @@ struct store;
  * written now (the caller should close and reopen it); else 0. */
 int store_stale_readonly(struct store *st, const char *path);
 
+/* Whether the site can serve: its database takes a write (the file and
+ * its journal writable, a write transaction begun and rolled back) and
+ * its schema is this binary's. STORE_READY_OK, or what failed. Must not
+ * be called inside a transaction. */
+enum store_ready { STORE_READY_OK, STORE_READY_WRITE, STORE_READY_SCHEMA };
+enum store_ready store_ready(struct store *st, const char *path);
+
+/* The database's schema version (PRAGMA user_version) in *have and this
+ * binary's in *want. STORE_OK, or STORE_ERROR. */
+int store_schema(struct store *st, int *have, int *want);
+
 #endif

@@ -6,8 +6,12 @@
  */
 #include "log.h"
 #include "date.h"
+#include "utf8.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <time.h>
 #include <string.h>
@@ -84,6 +88,13 @@ static void write_line(int fd, struct line *l)
 /* Messages carry client text (an e-mail typed at sign-in, a path, a
  * header) in their arguments: the whole message goes through put_client,
  * so no argument can start a line of its own. */
+static _Thread_local const char *request_id;
+
+void log_set_request(const char *id)
+{
+	request_id = id;
+}
+
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	char t[32], msg[sizeof ((struct line *)0)->s];
@@ -98,6 +109,11 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	puts_(&l, level);
 	puts_(&l, ": ");
 	put_client(&l, msg, 0);
+	if (request_id) {
+		puts_(&l, " [req ");
+		put_client(&l, request_id, ESC_QUOTE | ESC_SPACE);
+		puts_(&l, "]");
+	}
 	write_line(2, &l);
 }
 
@@ -128,26 +144,136 @@ static void put_quoted(struct line *l, const char *s)
 	put(l, "\"", 1);
 }
 
-void log_access(const char *ip, const char *method, const char *uri, int status,
-		unsigned long long bytes, const char *referer, const char *agent)
+/* The access log's descriptor and format. A reopen dup2()s the new file
+ * over the same descriptor number: a write in flight lands in the old
+ * file or the new, never in a descriptor closed under it. */
+static _Atomic int access_fd = -1; /* -1: standard output */
+static _Atomic int access_format = LOG_COMBINED;
+
+int log_access_open(const char *path, enum log_format format)
+{
+	access_format = format;
+	if (!path || !*path)
+		return 0;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+	if (fd < 0)
+		return -1;
+	int old = access_fd;
+	if (old < 0) {
+		access_fd = fd;
+		return 0;
+	}
+	int rc = dup3(fd, old, O_CLOEXEC) < 0 ? -1 : 0;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* A JSON string: quote, backslash and control bytes escaped, and every
+ * byte past ASCII too when the text is not valid UTF-8 (a client's bytes
+ * read as Latin-1), so each line parses. */
+static void put_json(struct line *l, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s) {
+		puts_(l, "null");
+		return;
+	}
+	int raw8 = utf8_valid(s, strlen(s));
+	put(l, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			char e[2] = { '\\', (char)*p };
+			put(l, e, 2);
+		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !raw8)) {
+			char e[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+			put(l, e, 6);
+		} else
+			put(l, (const char *)p, 1);
+	}
+	put(l, "\"", 1);
+}
+
+/* Seconds with six decimals, by hand like put_num. */
+static void put_seconds(struct line *l, double s)
+{
+	unsigned long long us = s > 0 ? (unsigned long long)(s * 1e6 + 0.5) : 0;
+	char frac[7];
+	put_num(l, us / 1000000);
+	for (int i = 5; i >= 0; i--, us /= 10)
+		frac[i] = (char)('0' + us % 10);
+	frac[6] = '.';
+	put(l, frac + 6, 1);
+	put(l, frac, 6);
+}
+
+/* ,"key": then the value's text */
+static void json_key(struct line *l, const char *key)
+{
+	puts_(l, ",\"");
+	puts_(l, key);
+	puts_(l, "\":");
+}
+
+static void access_json(struct line *l, const struct log_request *r)
+{
+	static _Thread_local struct date_memo memo;
+	const struct { const char *key, *val; } head[] = {
+		{ "id", r->id }, { "ip", r->ip }, { "method", r->method }, { "path", r->uri },
+	}, tail[] = { { "referer", r->referer }, { "agent", r->agent } };
+	puts_(l, "{\"time\":\"");
+	puts_(l, date_now(&memo, "%Y-%m-%dT%H:%M:%SZ", 0));
+	puts_(l, "\"");
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
+		json_key(l, head[i].key);
+		put_json(l, head[i].val);
+	}
+	json_key(l, "status");
+	put_num(l, r->status > 0 ? (unsigned long long)r->status : 0);
+	json_key(l, "bytes");
+	put_num(l, r->bytes);
+	json_key(l, "duration");
+	put_seconds(l, r->seconds);
+	for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) {
+		json_key(l, tail[i].key);
+		put_json(l, tail[i].val);
+	}
+	puts_(l, "}");
+}
+
+static void access_combined(struct line *l, const struct log_request *r)
 {
 	static _Thread_local struct date_memo memo;
 	const char *t = date_now(&memo, "[%d/%b/%Y:%H:%M:%S %z]", 1);
+	puts_(l, r->ip ? r->ip : "-");
+	puts_(l, " - - ");
+	puts_(l, t);
+	puts_(l, " \"");
+	puts_(l, r->method ? r->method : "-");
+	put(l, " ", 1);
+	put_client(l, r->uri ? r->uri : "-", ESC_QUOTE | ESC_SPACE);
+	puts_(l, " HTTP/1.1\" ");
+	put_num(l, r->status > 0 ? (unsigned long long)r->status : 0);
+	put(l, " ", 1);
+	put_num(l, r->bytes);
+	put(l, " ", 1);
+	put_quoted(l, r->referer);
+	put(l, " ", 1);
+	put_quoted(l, r->agent);
+	put(l, " ", 1);
+	put_client(l, r->id ? r->id : "-", ESC_QUOTE | ESC_SPACE);
+	put(l, " ", 1);
+	put_seconds(l, r->seconds);
+}
+
+void log_access(const struct log_request *r)
+{
 	struct line l = { .n = 0 };
-	puts_(&l, ip ? ip : "-");
-	puts_(&l, " - - ");
-	puts_(&l, t);
-	puts_(&l, " \"");
-	puts_(&l, method ? method : "-");
-	put(&l, " ", 1);
-	put_client(&l, uri ? uri : "-", ESC_QUOTE | ESC_SPACE);
-	puts_(&l, " HTTP/1.1\" ");
-	put_num(&l, status > 0 ? (unsigned long long)status : 0);
-	put(&l, " ", 1);
-	put_num(&l, bytes);
-	put(&l, " ", 1);
-	put_quoted(&l, referer);
-	put(&l, " ", 1);
-	put_quoted(&l, agent);
-	write_line(1, &l);
+	if (access_format == LOG_JSON)
+		access_json(&l, r);
+	else
+		access_combined(&l, r);
+	int fd = access_fd;
+	write_line(fd < 0 ? 1 : fd, &l);
 }

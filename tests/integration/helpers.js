@@ -86,14 +86,16 @@ function tmpDir() {
 // Returns {url, port, proc, output(), exited(), stop()}; stop() sends SIGTERM and
 // resolves with {code, signal} once the process has exited.
 // command(listen) may give the whole command line instead ([program, ...args]:
-// another binary, or one run through a wrapper), env the environment.
-async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = null, env = process.env } = {}) {
+// another binary, or one run through a wrapper), env the environment;
+// user: { uid, gid } to run the server as (a test running as root that
+// needs a server which does not confine itself to the site folder).
+async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = null, env = process.env, user = null } = {}) {
   requireBinary();
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     try {
-      return await spawnServer(dir, port, timeoutMs, extraArgs, command, env);
+      return await spawnServer(dir, port, timeoutMs, extraArgs, command, env, user);
     } catch (e) {
       lastErr = e;
       if (!e.retryable) throw e;
@@ -102,7 +104,7 @@ async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = n
   throw lastErr;
 }
 
-function spawnServer(dir, port, timeoutMs, extraArgs, command, env) {
+function spawnServer(dir, port, timeoutMs, extraArgs, command, env, user) {
   return new Promise((resolve, reject) => {
     const listen = `${HOST}:${port}`;
     const [prog, ...args] = command ? command(listen)
@@ -111,6 +113,7 @@ function spawnServer(dir, port, timeoutMs, extraArgs, command, env) {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(user || {}),
     });
     let out = '';
     let ready = false;

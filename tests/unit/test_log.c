@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* What log_access wrote to standard output, or with `email` set what a
@@ -24,7 +25,8 @@ static char *logged_as(const char *uri, const char *referer, const char *agent, 
 	if (email)
 		log_info("sign-in: wrong password for \"%s\" from %s", email, uri);
 	else
-		log_access("203.0.113.9", "GET", uri, 200, 1234, referer, agent);
+		log_access(&(struct log_request){ "203.0.113.9", "GET", uri, referer, agent,
+						  "r-1", 200, 1234, 0.0012345 });
 	CHECK(dup2(saved, out_fd) == out_fd);
 	close(saved);
 	ssize_t n = pread(fd, out, sizeof out - 1, 0);
@@ -67,14 +69,41 @@ static void hostile_bytes_are_escaped(void)
 	CHECK_CONTAINS(l, "203.0.113.9 - - [");
 	CHECK_CONTAINS(l, "\"GET /search?q=a\\x20b\\x0a203.0.113.1\\x20-\\x20-\\x20[forged]\\x22\\x5c HTTP/1.1\" 200 1234 ");
 	CHECK_CONTAINS(l, "\"https://e.example/\\x22x\\x22\"");
-	CHECK_CONTAINS(l, "\"Agent\\x0d\\x0a\\x01 ünïcode\"\n");
+	CHECK_CONTAINS(l, "\"Agent\\x0d\\x0a\\x01 ünïcode\" r-1 0.001235\n");
 	CHECK(count_lines(l) == 1);
 	l = logged("/plain/path", NULL, NULL);
-	CHECK_CONTAINS(l, "\"GET /plain/path HTTP/1.1\" 200 1234 \"-\" \"-\"\n");
+	CHECK_CONTAINS(l, "\"GET /plain/path HTTP/1.1\" 200 1234 \"-\" \"-\" r-1 0.001235\n");
+}
+
+/* JSON lines: one object a line, every client byte escaped so it parses
+ * (bytes that are not UTF-8 as \u00XX), null for what is missing. */
+static void json_lines(void)
+{
+	CHECK(log_access_open(NULL, LOG_JSON) == 0);
+	char *l = logged("/q?\"x\\y\n\x01\xff", NULL, "Agent \"ü\"");
+	CHECK(count_lines(l) == 1);
+	CHECK_CONTAINS(l, "\"id\":\"r-1\",\"ip\":\"203.0.113.9\",\"method\":\"GET\","
+			  "\"path\":\"/q?\\\"x\\\\y\\u000a\\u0001\\u00ff\",\"status\":200,\"bytes\":1234,"
+			  "\"duration\":0.001235,\"referer\":null,\"agent\":\"Agent \\\"ü\\\"\"}\n");
+	CHECK(strncmp(l, "{\"time\":\"", 9) == 0);
+	CHECK(log_access_open(NULL, LOG_COMBINED) == 0);
+}
+
+/* A request's id ends the error and info lines logged while it is answered. */
+static void request_id_in_messages(void)
+{
+	log_set_request("abc-123");
+	char *l = logged_as("192.0.2.1", NULL, NULL, "x");
+	log_set_request(NULL);
+	CHECK_CONTAINS(l, "from 192.0.2.1 [req abc-123]\n");
+	l = logged_as("192.0.2.1", NULL, NULL, "x");
+	CHECK_CONTAINS(l, "from 192.0.2.1\n");
 }
 
 int main(void)
 {
+	RUN(json_lines);
+	RUN(request_id_in_messages);
 	RUN(hostile_bytes_are_escaped);
 	RUN(message_arguments_are_escaped);
 	return T_DONE();

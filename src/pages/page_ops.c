@@ -1,0 +1,87 @@
+/*
+ * page_ops: what operators and their tools ask of a running site
+ * (pages.h): /metrics for Prometheus, /healthz and /readyz for a load
+ * balancer or systemd. None is cached or read in a snapshot (the route
+ * table's ROUTE_OPS), so each answer is the state of the moment.
+ */
+#include "pages.h"
+#include "../cache/cache.h"
+#include "../comments/comment_queue.h"
+#include "../http/body.h"
+#include "../site/site.h"
+#include "../stats/metrics.h"
+#include "../store/store_health.h"
+#include "../util/ipnet.h"
+#include "../util/log.h"
+
+#include <sys/statvfs.h>
+
+#ifndef GAZETTE_VERSION
+#define GAZETTE_VERSION "dev"
+#endif
+
+/* /readyz fails when the site folder's file system has less than this
+ * free for the server's user: SQLite, uploads and bodies past 64 KB need
+ * room, and a full disk fails writes half-way. */
+#define READY_DISK_MIN (64LL << 20)
+
+static void text(struct resp *rs, int status, const char *body)
+{
+	rs->status = status;
+	rs->content_type = "text/plain; charset=utf-8";
+	rs->cache_control = "no-store";
+	buf_puts(&rs->body, body);
+}
+
+void page_metrics(struct req *rq, struct resp *rs)
+{
+	if (!ipnet_match(rq->site->cfg.metrics_allow, rq->client_ip)) {
+		page_not_found(rq, rs, "Sorry, there is no page at this address.");
+		return;
+	}
+	struct cache_stats cs;
+	cache_stats(rq->site->cache, &cs);
+	struct metrics_gauges g = {
+		.cache_hits = cs.hits, .cache_misses = cs.misses, .cache_evictions = cs.evictions,
+		.cache_fills = cs.fills, .cache_bytes = cs.bytes, .cache_entries = cs.entries,
+		.cache_invalidations = cs.invalidations, .comment_queue = comment_queue_depth(),
+		.body_bytes = body_reserved(),
+		.version = GAZETTE_VERSION,
+	};
+	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	rs->cache_control = "no-store";
+	metrics_render(&rs->body, &g);
+}
+
+void page_healthz(struct req *rq, struct resp *rs)
+{
+	text(rs, 200, "ok\n");
+}
+
+/* The first check that fails, or NULL. */
+static const char *not_ready(struct req *rq)
+{
+	switch (store_ready(rq->store, rq->site->db_path)) {
+	case STORE_READY_WRITE: return "database: not writable";
+	case STORE_READY_SCHEMA: return "migrations: the database schema is not this binary's";
+	case STORE_READY_OK: break;
+	}
+	struct statvfs sv;
+	if (statvfs(rq->site->dir, &sv) != 0)
+		return "disk: cannot read the site folder's file system";
+	if ((long long)sv.f_bavail * (long long)sv.f_frsize < READY_DISK_MIN)
+		return "disk: less than 64 MB free for the site folder";
+	return NULL;
+}
+
+void page_readyz(struct req *rq, struct resp *rs)
+{
+	const char *why = not_ready(rq);
+	if (!why) {
+		text(rs, 200, "ready\n");
+		return;
+	}
+	log_error("readyz: %s", why);
+	text(rs, 503, why);
+	buf_putc(&rs->body, '\n');
+}

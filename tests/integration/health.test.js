@@ -1,0 +1,77 @@
+'use strict';
+// /healthz and /readyz (issue 17): the process answers; the site is ready
+// when its database takes a write, its schema is this binary's and its
+// disk has room, else 503 naming the check that failed. Never cached.
+const { test, describe, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const h = require('./helpers');
+
+const isRoot = process.getuid && process.getuid() === 0;
+
+function sql(db, text) {
+  const r = spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+describe('health endpoints', () => {
+  let dir, srv, db;
+  before(async () => {
+    // one worker: its connection, opened by the first request, is the one
+    // asked (a connection opened on a schema it does not know refuses to
+    // open at all: a plain 503, the check unnamed)
+    dir = h.makeSite({ demo: false, conf: { threads: 1 } });
+    db = path.join(dir, 'gazette.db');
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
+
+  test('healthz and readyz answer 200, uncached, on a healthy site', async () => {
+    const a = await h.get(srv.url, '/healthz');
+    assert.equal(a.status, 200);
+    assert.equal(a.body, 'ok\n');
+    assert.equal(a.headers['cache-control'], 'no-store');
+    for (let i = 0; i < 2; i++) {
+      const r = await h.get(srv.url, '/readyz');
+      assert.equal(r.status, 200);
+      assert.equal(r.body, 'ready\n');
+      assert.equal(r.headers['cache-control'], 'no-store');
+      assert.equal(r.headers.etag, undefined, 'not a cached page');
+    }
+  });
+
+  test('readyz: 503 naming migrations when the schema is behind, 200 again once current', async () => {
+    const version = Number(sql(db, 'PRAGMA user_version'));
+    assert.ok(version > 1);
+    sql(db, `PRAGMA user_version = ${version - 1}`);
+    try {
+      const r = await h.get(srv.url, '/readyz');
+      assert.equal(r.status, 503);
+      assert.match(r.body, /^migrations: /);
+      assert.equal((await h.get(srv.url, '/healthz')).status, 200, 'the process is still up');
+    } finally {
+      sql(db, `PRAGMA user_version = ${version}`);
+    }
+    assert.equal((await h.get(srv.url, '/readyz')).status, 200);
+  });
+
+  test('readyz: 503 naming the database when its file cannot be written', async (t) => {
+    if (!isRoot) { t.skip('needs root for chattr +i'); return; }
+    const files = [db, `${db}-wal`].filter((f) => fs.existsSync(f));
+    if (spawnSync('chattr', ['+i', ...files]).status !== 0) { t.skip('this file system has no immutable flag'); return; }
+    try {
+      const r = await h.get(srv.url, '/readyz');
+      assert.equal(r.status, 503);
+      assert.match(r.body, /^database: not writable/);
+      const logged = new RegExp(`gazette error: readyz: database: not writable \\[req ${r.headers['x-request-id']}\\]`);
+      for (let i = 0; i < 50 && !logged.test(srv.output()); i++) await new Promise((res) => setTimeout(res, 20));
+      assert.match(srv.output(), logged, 'the error line carries the request id');
+    } finally {
+      spawnSync('chattr', ['-i', ...files]);
+    }
+    assert.equal((await h.get(srv.url, '/readyz')).status, 200);
+  });
+});

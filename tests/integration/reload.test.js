@@ -1,0 +1,138 @@
+'use strict';
+// SIGHUP (issue 17): ten reloads while readers keep asking, and not one
+// request fails; a changed setting and a changed template are served
+// after; a setting read only at start is named as needing a restart; the
+// access log is reopened after logrotate renames it; JSON access lines
+// parse one by one and carry the X-Request-Id each response had.
+const { test, describe, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const http = require('node:http');
+const h = require('./helpers');
+
+const isRoot = process.getuid && process.getuid() === 0;
+const NOBODY = { uid: 65534, gid: 65534 };
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+async function until(what, fn, ms = 5000) {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (fn()) return;
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+// Readers on keep-alive connections until stop(): {ok, errors: [...]}.
+function load(base, paths, conns) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
+  const u = new URL(base);
+  const res = { ok: 0, errors: [] };
+  let running = true;
+  const one = (p) => new Promise((resolve) => {
+    const req = http.get({ host: u.hostname, port: u.port, path: p, agent }, (r) => {
+      r.resume();
+      r.on('end', () => {
+        if (r.statusCode === 200) res.ok++;
+        else res.errors.push(`${p}: ${r.statusCode}`);
+        resolve();
+      });
+    });
+    req.on('error', (e) => { res.errors.push(`${p}: ${e.message}`); resolve(); });
+  });
+  const loops = Array.from({ length: conns }, async (_, i) => {
+    for (let n = i; running; n++) await one(paths[n % paths.length]);
+  });
+  return { res, async stop() { running = false; await Promise.all(loops); agent.destroy(); return res; } };
+}
+
+const reloadsDone = (srv) => (srv.output().match(/reload: gazette\.conf and the theme reloaded/g) || []).length;
+
+describe('SIGHUP reload', () => {
+  let dir, srv;
+  before(async () => {
+    dir = h.makeSite({ demo: true, conf: { access_log: 'access.log', log_format: 'json' } });
+    if (isRoot) {
+      // started as root the server confines itself to the site folder,
+      // where the default theme cannot be read again: serve as a user
+      fs.chmodSync(path.dirname(dir), 0o755);
+      for (const f of [dir, ...fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f))])
+        fs.chownSync(f, NOBODY.uid, NOBODY.gid);
+    }
+    srv = await h.startServer(dir, { user: isRoot ? NOBODY : null });
+  });
+  after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
+
+  test('ten reloads under load: no request fails; the new setting and template are served', { timeout: 60000 }, async () => {
+    const css = /href="(\/static\/style\.css[^"]*)"/.exec((await h.get(srv.url, '/')).body)[1];
+    const gen = load(srv.url, ['/', h.SEED_PATH, css, '/tag/pakistan', '/healthz'], 12);
+    await sleep(300);
+    const conf = path.join(dir, 'gazette.conf');
+    for (let i = 0; i < 10; i++) {
+      if (i === 5) {
+        fs.appendFileSync(conf, 'site_name = The Reloaded Gazette\nthreads = 7\n');
+        fs.mkdirSync(path.join(dir, 'theme'), { recursive: true });
+        const foot = fs.readFileSync(path.join(h.ROOT, 'themes/default/foot.html'), 'utf8')
+          .replace('<footer class="site-footer">', '<footer class="site-footer"><p class="edition">Second edition</p>');
+        fs.writeFileSync(path.join(dir, 'theme', 'foot.html'), foot);
+      }
+      srv.proc.kill('SIGHUP');
+      await until(`reload ${i + 1}`, () => reloadsDone(srv) >= i + 1);
+      await sleep(100);
+    }
+    const res = await gen.stop();
+    assert.deepEqual(res.errors, [], 'no request failed across the reloads');
+    assert.ok(res.ok > 100, `readers kept being served (${res.ok} answers)`);
+    console.log(`${res.ok} answers across ten reloads`);
+    const home = await h.get(srv.url, '/');
+    assert.match(home.body, /<title>[^<]*The Reloaded Gazette/);
+    assert.match(home.body, /<p class="edition">Second edition<\/p>/);
+    assert.match(srv.output(), /reload: threads changed in gazette\.conf: needs a restart/);
+    const m = await h.get(srv.url, '/metrics');
+    assert.match(m.body, /\ngazette_reloads_total\{result="ok"\} 10\n/);
+    assert.equal(srv.exited(), null, 'still serving');
+  });
+
+  test('a bad gazette.conf is refused and the running settings stay', async () => {
+    const conf = path.join(dir, 'gazette.conf');
+    const good = fs.readFileSync(conf, 'utf8');
+    fs.appendFileSync(conf, 'per_page = many\n');
+    try {
+      srv.proc.kill('SIGHUP');
+      await until('the refusal', () => /reload: .*per_page must be a whole number.*serving on/.test(srv.output()));
+    } finally {
+      fs.writeFileSync(conf, good);
+    }
+    const home = await h.get(srv.url, '/');
+    assert.equal(home.status, 200);
+    assert.match(home.body, /The Reloaded Gazette/);
+  });
+
+  test('the access log: JSON lines with the request id, reopened after a rename', async () => {
+    const log = path.join(dir, 'access.log');
+    const ids = [];
+    const ask = async () => { const r = await h.get(srv.url, '/?from=log-test'); ids.push(r.headers['x-request-id']); };
+    await ask();
+    await until('the first line', () => fs.readFileSync(log, 'utf8').includes(ids[0]));
+    fs.renameSync(log, `${log}.1`); // what logrotate does
+    await ask(); // still written to the renamed file
+    const n = reloadsDone(srv);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) > n);
+    await ask();
+    await until('the new file', () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(ids[2]));
+    const old = fs.readFileSync(`${log}.1`, 'utf8');
+    const now = fs.readFileSync(log, 'utf8');
+    assert.ok(old.includes(ids[0]) && old.includes(ids[1]), 'lines before the reopen stay in the rotated file');
+    assert.ok(!old.includes(ids[2]) && !now.includes(ids[1]), 'each line in one file only');
+    for (const text of [old, now]) {
+      for (const line of text.split('\n').filter(Boolean)) {
+        const o = JSON.parse(line);
+        assert.deepEqual(Object.keys(o), ['time', 'id', 'ip', 'method', 'path', 'status', 'bytes', 'duration', 'referer', 'agent']);
+        assert.match(o.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        assert.equal(typeof o.duration, 'number');
+      }
+    }
+    const mine = now.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.id === ids[2]);
+    assert.equal(mine.path, '/?from=log-test');
+    assert.equal(mine.status, 200);
+    assert.equal(mine.ip, '127.0.0.1');
+  });
+});
