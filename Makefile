@@ -2,7 +2,7 @@
 #   make          build ./gazette
 #   make run      install dependencies, build, create ./demo-site, serve it
 #   make test     unit, integration and browser tests
-PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbrotlienc libseccomp vips
+PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbrotlienc libseccomp vips libcurl
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wformat-security -Wshadow -Wno-unused-parameter -Wno-format-truncation \

@@ -7,6 +7,7 @@
  */
 #include "scheduler.h"
 #include "../content/publish.h"
+#include "../mail/mail.h"
 #include "../store/store.h"
 #include "../site/site.h"
 #include "../stats/reads.h"
@@ -191,6 +192,29 @@ int scheduler_refresh_related(struct store *st)
 	return rc ? -1 : 1;
 }
 
+static long long mono_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec;
+}
+
+/* One run of the newsroom's clock (every schedule_interval, or woken). */
+static void work(struct scheduler *s, struct store *st)
+{
+	size_t n;
+	if (scheduler_run(st, s->site, (long long)time(NULL), &n))
+		log_error("scheduler: %s", store_errmsg(st));
+	if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+		log_error("scheduler: story reads: %s", store_errmsg(st));
+	build_threads(s, st);
+	int r;
+	for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
+		;
+	if (r < 0)
+		log_error("scheduler: related lists: %s", store_errmsg(st));
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -206,26 +230,30 @@ static void *loop(void *arg)
 		store_rollback(st);
 	}
 	pthread_mutex_lock(&s->lock);
+	long long mail_at = 0, work_at = 0; /* monotonic seconds of the next runs */
+	int woken = 0;
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->lock);
-		size_t n;
-		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
-			log_error("scheduler: %s", store_errmsg(st));
-		if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
-			log_error("scheduler: story reads: %s", store_errmsg(st));
-		build_threads(s, st);
-		int r;
-		for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
-			;
-		if (r < 0)
-			log_error("scheduler: related lists: %s", store_errmsg(st));
+		long long mono = mono_seconds();
+		if (mono >= work_at || woken) {
+			work(s, st);
+			work_at = mono + s->site->cfg.schedule_interval;
+		}
+		/* mail on its own clock (mail_interval): made and sent here,
+		 * never by a request, so a dead relay delays only mail */
+		if (mono >= mail_at) {
+			mail_run(st, s->site, (long long)time(NULL));
+			mail_at = mono_seconds() + s->site->cfg.mail_interval;
+		}
+		long long next = work_at < mail_at ? work_at : mail_at;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s->site->cfg.schedule_interval;
+		until.tv_sec += next > mono_seconds() ? next - mono_seconds() : 0;
 		pthread_mutex_lock(&s->lock);
 		while (!s->stop && !s->poked &&
 		       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
 			;
+		woken = s->poked;
 		s->poked = 0;
 	}
 	pthread_mutex_unlock(&s->lock);

@@ -8,7 +8,8 @@
  * the comment threads left stale (store_thread.h):
  * at start those of another theme or nesting limit; and it adds the story
  * reads counted in memory (stats/reads.h) to the hourly totals behind
- * "Most read" (store_reads.h). It has its own database connection.
+ * "Most read" (store_reads.h). On its own clock (`mail_interval`) it makes
+ * and sends the e-mails (mail/mail.h). It has its own database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H

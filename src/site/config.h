@@ -44,6 +44,15 @@ struct config {
 	int session_lifetime;    /* seconds a session lasts at most */
 	int schedule_interval;   /* seconds between the scheduler's runs */
 	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
+	/* mail (docs/mail.md): the relay, "" sends nothing (mail stays queued) */
+	char smtp_url[256];      /* smtp://host:port or smtps://host:port */
+	char smtp_user[128];
+	char smtp_password[128];
+	char smtp_password_file[256]; /* read at start; relative to the site folder */
+	char smtp_from[256];     /* the From address, e.g. newsroom@example.org */
+	char smtp_starttls[16];  /* required, optional or off (smtp:// only) */
+	int mail_interval;       /* seconds between the scheduler's mail runs; the retry base */
+	int mail_max_attempts;   /* attempts before a message is given up */
 };
 
 void config_defaults(struct config *c);

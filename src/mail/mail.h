@@ -1,0 +1,38 @@
+/*
+ * mail: the e-mails a newsroom expects (docs/mail.md), made and sent by
+ * the scheduler's thread, never by a request. A request's transaction
+ * only leaves rows behind (triggers write mail_events, store_mail.h);
+ * mail_run turns each event into messages (or digest lines) in one
+ * transaction, then sends what is due through the relay, one message at
+ * a time outside any transaction, so a relay that is down delays mail and
+ * nothing else. A failed message is tried again after mail_interval
+ * seconds, doubled per attempt (at most MAIL_BACKOFF_MAX), until
+ * mail_max_attempts.
+ *
+ *   review   a story put up for review: editors and admins
+ *   held     a comment held for moderation: whoever may moderate it, with
+ *            signed approve and spam links (mail_link.h)
+ *   reply    an approved reply: the parent's commenter, when subscribed
+ *            and confirmed, with RFC 8058 List-Unsubscribe
+ *   confirm  a reply subscription asked for: the double opt-in link
+ * Staff who chose the daily digest get one message a day listing them.
+ */
+#ifndef GZ_MAIL_H
+#define GZ_MAIL_H
+
+struct site;
+struct store;
+
+#define MAIL_BACKOFF_MAX (6 * 3600)
+#define MAIL_EVENTS_BATCH 100
+#define MAIL_SEND_BATCH 50
+#define MAIL_DIGEST_EVERY 86400
+
+/* One run at now: events into messages, digests due, then sending (when
+ * the site has a relay). 0, or -1 with the reason logged. */
+int mail_run(struct store *st, const struct site *site, long long now);
+
+/* The From address: smtp_from, else gazette@ the host of base_url. */
+const char *mail_from(const struct site *site, char *out, unsigned size);
+
+#endif
