@@ -138,6 +138,10 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/corrections", page_corrections, 0, "page" },
 	{ HTTP_GET, "/static/:file", page_static, ROUTE_FILE, "" },
 	{ HTTP_POST, "/comments", page_comment_post, ROUTE_FORM },
+	/* signed links from e-mails: the signature is the authority, no
+	 * session or CSRF token (a mail client's one-click POST has none) */
+	{ HTTP_GET, "/mail/:action/:id", page_mail_form, 0, "x s" },
+	{ HTTP_POST, "/mail/:action/:id", page_mail_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
 	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH, "q page" },
 	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH, "q" },

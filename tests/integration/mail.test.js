@@ -67,3 +67,72 @@ test('a story submitted for review mails the editors with proper headers, not it
   assert.deepEqual(rows.map((r) => [r.recipient, r.attempts, r.sent]).sort(),
     [[a.email('admin'), 1, 1], [a.email('editor'), 1, 1]]);
 });
+
+async function postComment(fields) {
+  const hid = await h.freshHidden(srv.url);
+  const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', url: '', ...fields });
+  assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+  const m = /unapproved=(\d+)|#comment-(\d+)/.exec(r.headers.location);
+  return Number(m[1] || m[2]);
+}
+
+// The signed link of kind in a message's body: path and query.
+function linkIn(m, kind) {
+  const u = new RegExp(`http://127\\.0\\.0\\.1:1(/mail/${kind}/\\d+\\?x=\\d+&s=[0-9a-f]{64})`).exec(m.body);
+  assert.ok(u, `no ${kind} link in:\n${m.body}`);
+  return u[1];
+}
+
+function formOf(html) {
+  const v = h.formValues(html, 'mail-action').values;
+  return { x: v.x, s: v.s };
+}
+
+test('a held comment mails its moderators signed links: GET asks, POST approves once', async () => {
+  const id = await postComment({ author: 'Held Reader', email: 'held@reader.test', comment: 'A first comment, held for moderation.' });
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
+  const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('A first comment, held'));
+  assert.match(m.body, /From: Held Reader <held@reader\.test>/);
+  const approve = linkIn(m, 'approve');
+  assert.ok(approve.startsWith(`/mail/approve/${id}?`));
+  linkIn(m, 'spam');
+  // a GET (a mail scanner following the link) changes nothing
+  const page = await h.get(srv.url, approve);
+  assert.equal(page.status, 200);
+  assert.match(h.textOf(page.body), /Approve this comment\?/);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
+  // a forged signature or another comment's id is refused
+  const forged = approve.replace(/s=([0-9a-f])/, (_, c) => `s=${c === '0' ? '1' : '0'}`);
+  assert.equal((await h.get(srv.url, forged)).status, 404);
+  assert.equal((await h.postForm(srv.url, approve.replace(`/${id}?`, `/${id + 1}?`).split('?')[0], formOf(page.body))).status, 404);
+  const r = await h.postForm(srv.url, `/mail/approve/${id}`, formOf(page.body));
+  assert.equal(r.status, 200, h.textOf(r.body).slice(0, 300));
+  assert.match(h.textOf(r.body), /The comment is approved/);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
+  // used once: the same link again, or its spam twin after approval, is refused
+  assert.equal((await h.postForm(srv.url, `/mail/approve/${id}`, formOf(page.body))).status, 409);
+  const spam = linkIn(m, 'spam');
+  const spamPage = await h.get(srv.url, spam);
+  assert.equal((await h.postForm(srv.url, `/mail/spam/${id}`, formOf(spamPage.body))).status, 409);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
+});
+
+test('a dead relay leaves mail queued, counts attempts and sends it when the relay comes back', async () => {
+  const port = sink.port;
+  await sink.stop();
+  const contributor = await a.signedIn(srv.url, 'contributor');
+  const id = await a.writeStory(contributor, { title: 'Relay down', body: 'Queued.' }, 'submit');
+  const q = `SELECT attempts, sent_at, last_error FROM mail_queue WHERE body LIKE '%/admin/stories/${id}=0D%' OR body LIKE '%/admin/stories/${id}%' ORDER BY id LIMIT 1`;
+  const failed = await until(() => { const r = sql(q)[0]; return r && r.attempts >= 2 ? r : null; });
+  assert.equal(failed.sent_at, null);
+  assert.ok(failed.last_error.length > 0);
+  // the site answers readers meanwhile
+  assert.equal((await h.get(srv.url, '/')).status, 200);
+  const before = sink.messages.length;
+  await sink.start(port);
+  const m = await sink.waitFor((x) => x.body.includes(`/admin/stories/${id}\n`), 20000);
+  assert.ok(sink.messages.length > before && m);
+  const sent = await until(() => { const r = sql(q)[0]; return r.sent_at ? r : null; });
+  assert.ok(sent.attempts >= 3, `attempts ${sent.attempts}`);
+  assert.equal(sent.last_error, '');
+});
