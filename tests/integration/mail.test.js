@@ -136,3 +136,48 @@ test('a dead relay leaves mail queued, counts attempts and sends it when the rel
   assert.ok(sent.attempts >= 3, `attempts ${sent.attempts}`);
   assert.equal(sent.last_error, '');
 });
+
+test('"E-mail me replies": confirmed by a link first, then replies mail with a one-click unsubscribe', async () => {
+  const page = await h.get(srv.url, h.SEED_PATH);
+  assert.match(page.body, /<input id="gz_notify" name="gz_notify" type="checkbox" value="1">/);
+  const mine = await postComment({ author: 'Subscriber', email: 'sub@reader.test', comment: 'Tell me when someone answers.', gz_notify: '1' });
+  const conf = await sink.waitFor((x) => x.to.includes('sub@reader.test'));
+  assert.match(conf.body, /Confirm it:/);
+  const confirm = linkIn(conf, 'confirm');
+  h.approve(dir, mine);
+  // a reply before the reader confirmed: no mail (double opt-in)
+  const early = await postComment({ author: 'Early', email: 'early@reader.test', comment: 'An early answer.', comment_parent: String(mine) });
+  h.approve(dir, early);
+  await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
+  await sleep(1200);
+  assert.equal(sink.messages.filter((x) => x.to.includes('sub@reader.test')).length, 1);
+  // confirmed through the page's button, once
+  const cpage = await h.get(srv.url, confirm);
+  assert.equal(cpage.status, 200);
+  assert.equal(sql(`SELECT confirmed_at FROM mail_subscriptions WHERE comment_id = ${mine}`)[0].confirmed_at, null);
+  const id = /\/mail\/confirm\/(\d+)/.exec(confirm)[1];
+  assert.equal((await h.postForm(srv.url, `/mail/confirm/${id}`, formOf(cpage.body))).status, 200);
+  assert.equal((await h.postForm(srv.url, `/mail/confirm/${id}`, formOf(cpage.body))).status, 409);
+  // an approved reply now mails the subscriber
+  const reply = await postComment({ author: 'Answerer', email: 'answer@reader.test', comment: 'Here is my answer to you.', comment_parent: String(mine) });
+  h.approve(dir, reply);
+  const m = await sink.waitFor((x) => x.to.includes('sub@reader.test') && x.body.includes('Here is my answer'));
+  assert.match(m.body, /Answerer replied to your comment/);
+  assert.ok(!sink.messages.some((x) => x.body.includes('An early answer')));
+  const unsub = /^<http:\/\/127\.0\.0\.1:1(\/mail\/unsubscribe\/\d+\?x=0&s=[0-9a-f]{64})>$/.exec(m.headers['list-unsubscribe']);
+  assert.ok(unsub, m.headers['list-unsubscribe']);
+  assert.equal(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+  // GET shows a button; the RFC 8058 one-click POST stops the mail
+  const upage = await h.get(srv.url, unsub[1]);
+  assert.equal(upage.status, 200);
+  assert.match(h.textOf(upage.body), /Stop e-mails about replies\?/);
+  const r = await h.request(srv.url, unsub[1], { method: 'POST', body: 'List-Unsubscribe=One-Click',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 200, h.textOf(r.body).slice(0, 200));
+  assert.ok(sql(`SELECT stopped_at FROM mail_subscriptions WHERE comment_id = ${mine}`)[0].stopped_at > 0);
+  const late = await postComment({ author: 'Late', email: 'late@reader.test', comment: 'A late answer.', comment_parent: String(mine) });
+  h.approve(dir, late);
+  await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
+  await sleep(1200);
+  assert.ok(!sink.messages.some((x) => x.body.includes('A late answer')));
+});
