@@ -93,6 +93,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/admin/account", admin_account, ADMIN_GET(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/profile", admin_account_profile, ADMIN_POST(CAP_ADMIN) | ROUTE_UPLOAD },
 	{ HTTP_POST, "/admin/account/password", admin_account_password, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_POST, "/admin/account/mail", admin_account_mail, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_GET, "/admin/front", admin_front, ADMIN_GET(CAP_FRONT) },
 	{ HTTP_POST, "/admin/front/pin", admin_front_pin, ADMIN_POST(CAP_FRONT) },

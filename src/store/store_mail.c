@@ -23,6 +23,7 @@ static const char SQL_STAFF[] =
 	"SELECT id, name, email, role, mail_digest, mail_digest_at FROM users"
 	" WHERE disabled = 0 ORDER BY id";
 static const char SQL_DIGEST_SET[] = "UPDATE users SET mail_digest = ?2 WHERE id = ?1";
+static const char SQL_DIGEST_OF[] = "SELECT mail_digest FROM users WHERE id = ?1";
 static const char SQL_DIGEST_ADD[] =
 	"INSERT INTO mail_digest(user_id, line, created_at) VALUES(?1, ?2, ?3)";
 static const char SQL_DIGEST_LINES[] =
@@ -154,6 +155,14 @@ int store_mail_staff(struct store *st, struct pool *p, struct mail_person **out,
 int store_mail_digest_set(struct store *st, long long user_id, int digest)
 {
 	return id_at(st, SQL_DIGEST_SET, user_id, digest, "mail digest set");
+}
+
+int store_mail_digest_of(struct store *st, long long user_id, int *digest)
+{
+	long long v = 0;
+	int rc = int_row(st, SQL_DIGEST_OF, user_id, &v, "mail digest of");
+	*digest = v == 1;
+	return rc;
 }
 
 int store_mail_digest_add(struct store *st, long long user_id, const char *line, long long now)

@@ -58,6 +58,8 @@ int store_mail_unsent(struct store *st, long long *n);
 /* Enabled staff accounts (every role), by id. */
 int store_mail_staff(struct store *st, struct pool *p, struct mail_person **out, size_t *n);
 int store_mail_digest_set(struct store *st, long long user_id, int digest);
+/* user_id's choice: 1 daily digest, 0 a mail per event. */
+int store_mail_digest_of(struct store *st, long long user_id, int *digest);
 int store_mail_digest_add(struct store *st, long long user_id, const char *line, long long now);
 /* The digest lines of user_id, oldest first (then deleted by
  * store_mail_digest_taken with the time it was made). */

@@ -181,3 +181,29 @@ test('"E-mail me replies": confirmed by a link first, then replies mail with a o
   await sleep(1200);
   assert.ok(!sink.messages.some((x) => x.body.includes('A late answer')));
 });
+
+test('an editor who chose the daily digest gets one digest, not a mail per event', async () => {
+  const editor = await a.signedIn(srv.url, 'editor');
+  const acct = await editor.get('/admin/account');
+  assert.match(acct.body, /<input id="mail-each" name="mail" type="radio" value="each" checked>/);
+  assert.equal((await editor.post('/admin/account/mail', { mail: 'weekly' })).status, 422);
+  const r = await editor.post('/admin/account/mail', { mail: 'digest' });
+  assert.equal(r.status, 303);
+  assert.match((await editor.get('/admin/account')).body, /value="digest" checked>/);
+  const before = sink.messages.length;
+  const id = await postComment({ author: 'Digest Reader', email: 'digest@reader.test', comment: 'For the digest.' });
+  const adminMail = await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('For the digest.'));
+  assert.ok(adminMail);
+  const digest = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on'));
+  assert.match(digest.body, /Comment held on ".*" from Digest Reader/);
+  assert.ok(!sink.messages.slice(before).some((x) => x.to.includes(a.email('editor')) && x.body.includes('For the digest.')));
+  // a second event within the day waits for tomorrow's digest
+  await postComment({ author: 'Second Reader', email: 'second@reader.test', comment: 'Second for the digest.' });
+  await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('Second for the digest.'));
+  await sleep(1200);
+  assert.equal(sink.messages.filter((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on')).length, 1);
+  const lines = sql(`SELECT line FROM mail_digest WHERE user_id = (SELECT id FROM users WHERE email = '${a.email('editor')}')`);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0].line, /Second Reader/);
+  assert.ok(id > 0);
+});
