@@ -240,6 +240,8 @@ static int make_messages(struct store *st, const struct site *site, struct pool 
 	if (!rc)
 		rc = digests(st, site, p, now);
 	if (!rc)
+		rc = store_mail_purge(st, now - MAIL_KEEP_DAYS * 86400LL);
+	if (!rc)
 		rc = store_commit(st);
 	if (rc) {
 		log_error("mail: %s", store_errmsg(st));

@@ -27,6 +27,7 @@ struct store;
 #define MAIL_EVENTS_BATCH 100
 #define MAIL_SEND_BATCH 50
 #define MAIL_DIGEST_EVERY 86400
+#define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
 
 /* One run at now: events into messages, digests due, then sending (when
  * the site has a relay). 0, or -1 with the reason logged. */

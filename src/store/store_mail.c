@@ -18,6 +18,7 @@ static const char SQL_SENT[] =
 	"UPDATE mail_queue SET sent_at = ?2, attempts = attempts + 1, last_error = '' WHERE id = ?1";
 static const char SQL_FAILED[] =
 	"UPDATE mail_queue SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1";
+static const char SQL_PURGE[] = "DELETE FROM mail_queue WHERE sent_at < ?1";
 static const char SQL_UNSENT[] = "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL";
 static const char SQL_STAFF[] =
 	"SELECT id, name, email, role, mail_digest, mail_digest_at FROM users"
@@ -127,6 +128,11 @@ int store_mail_failed(struct store *st, long long id, long long next_at, const c
 	sqlite3_bind_int64(s, 2, next_at);
 	bind_text(s, 3, err);
 	return exec_step(st, s, "mail failed");
+}
+
+int store_mail_purge(struct store *st, long long before)
+{
+	return exec_id(st, SQL_PURGE, before, "mail purge");
 }
 
 int store_mail_unsent(struct store *st, long long *n)

@@ -52,6 +52,9 @@ int store_mail_due(struct store *st, struct pool *p, long long now, size_t limit
 int store_mail_sent(struct store *st, long long id, long long now);
 /* One more failed attempt: tried again at next_at, err remembered. */
 int store_mail_failed(struct store *st, long long id, long long next_at, const char *err);
+/* Deletes messages sent before `before` (given-up ones stay, with their
+ * last error, for the operator to see). */
+int store_mail_purge(struct store *st, long long before);
 /* Unsent messages (the queue's depth). */
 int store_mail_unsent(struct store *st, long long *n);
 
