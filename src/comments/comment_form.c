@@ -237,6 +237,7 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct c
 	}
 	tv_put_bool(f, "has_errors", tv_count(errors) > 0);
 	tv_put_bool(f, "notify", st->notify);
+	tv_put_bool(f, "mail", *rq->site->cfg.smtp_url != '\0'); /* the opt-in box */
 	tv_put(f, "errors", errors);
 	tv_put_int(f, "comment_parent", st->parent_id);
 	if (st->parent_id > 0) {
@@ -378,7 +379,7 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 	if (!st->error[CF_PARENT] && *fv[CF_PARENT].val)
 		num_parse_u64(fv[CF_PARENT].val, 1ULL << 62, &parent);
 	st->parent_id = (long long)parent;
-	st->notify = kv_get(&rq->form, "gz_notify") != NULL;
+	st->notify = *rq->site->cfg.smtp_url && kv_get(&rq->form, "gz_notify") != NULL;
 	const char *ts = kv_get(&rq->form, "gz_ts"), *key = NULL;
 	long long shown = -1;
 	if (nerr == 0 && !(st->general_error = parent_problem(rq, s, st->parent_id)) &&

@@ -233,7 +233,10 @@ static int make_messages(struct store *st, const struct site *site, struct pool 
 	if (!rc)
 		rc = store_mail_events(st, p, MAIL_EVENTS_BATCH, &ev, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = event_mail(st, site, p, &ev[i], now);
+		/* no relay (smtp_url empty): nothing is made, so setting one
+		 * later does not send a backlog of stale notices */
+		if (site->mail)
+			rc = event_mail(st, site, p, &ev[i], now);
 		if (!rc)
 			rc = store_mail_event_done(st, ev[i].id);
 	}

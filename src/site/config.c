@@ -119,7 +119,7 @@ static const struct ckey keys[] = {
 	   "(youtube vimeo twitter instagram facebook tiktok soundcloud spotify datawrapper flourish googlemaps; "
 	   "docs/embeds.md)"),
 	SC(smtp_url, smtp_url_ok, "mail relay, smtp://HOST:PORT (STARTTLS per smtp_starttls) or smtps://HOST:PORT "
-	   "(TLS from the start); empty: no mail is sent, it stays queued (docs/mail.md)"),
+	   "(TLS from the start); empty: no mail is made at all (docs/mail.md)"),
 	S(smtp_user, "user name for the relay's AUTH (empty: no AUTH)"),
 	S(smtp_password, "password for the relay's AUTH (or smtp_password_file)"),
 	S(smtp_password_file, "file holding the relay password (first line), read at start; relative to the site folder"),

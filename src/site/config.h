@@ -44,7 +44,7 @@ struct config {
 	int session_lifetime;    /* seconds a session lasts at most */
 	int schedule_interval;   /* seconds between the scheduler's runs */
 	char embeds_off[256];    /* embed providers switched off, e.g. "tiktok facebook" */
-	/* mail (docs/mail.md): the relay, "" sends nothing (mail stays queued) */
+	/* mail (docs/mail.md): the relay; "" makes no mail at all */
 	char smtp_url[256];      /* smtp://host:port or smtps://host:port */
 	char smtp_user[128];
 	char smtp_password[128];

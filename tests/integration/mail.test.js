@@ -207,3 +207,32 @@ test('an editor who chose the daily digest gets one digest, not a mail per event
   assert.match(lines[0].line, /Second Reader/);
   assert.ok(id > 0);
 });
+
+test('smtp_starttls = required never sends in clear; no smtp_url makes no mail and shows no opt-in box', async () => {
+  const strict = a.makeNewsroom({ conf: { smtp_url: `smtp://127.0.0.1:${sink.port}`, smtp_starttls: 'required', mail_interval: 1 } });
+  let s2 = await h.startServer(strict);
+  const before = sink.messages.length;
+  try {
+    const contributor = await a.signedIn(s2.url, 'contributor');
+    await a.writeStory(contributor, { title: 'Not in clear', body: 'x' }, 'submit');
+    const q = (sqlQuery) => { const r = spawnSync('sqlite3', ['-json', path.join(strict, 'gazette.db'), sqlQuery], { encoding: 'utf8' }); return r.stdout.trim() ? JSON.parse(r.stdout) : []; };
+    const row = await until(() => q('SELECT attempts, last_error FROM mail_queue WHERE attempts > 0 LIMIT 1')[0]);
+    assert.match(row.last_error, /STARTTLS|SSL|TLS/i);
+    assert.equal(q('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NOT NULL')[0].n, 0);
+    assert.ok(!sink.messages.slice(before).some((x) => x.body.includes('Not in clear')));
+  } finally { await s2.stop(); }
+  const plain = h.makeSite({ conf: { mail_interval: 1, comment_min_seconds: 0 } });
+  s2 = await h.startServer(plain);
+  try {
+    const page = await h.get(s2.url, h.SEED_PATH);
+    assert.equal(page.status, 200);
+    assert.ok(!page.body.includes('gz_notify'));
+    const hid = await h.freshHidden(s2.url);
+    const r = await h.postForm(s2.url, '/comments', { ...hid, gz_website: '', url: '', author: 'Nobody', email: 'n@reader.test', comment: 'No mail here.', gz_notify: '1' });
+    assert.equal(r.status, 303);
+    const q = (sqlQuery) => JSON.parse(spawnSync('sqlite3', ['-json', path.join(plain, 'gazette.db'), sqlQuery], { encoding: 'utf8' }).stdout || '[]');
+    await until(() => q('SELECT count(*) AS n FROM mail_events')[0].n === 0);
+    assert.equal(q('SELECT count(*) AS n FROM mail_queue')[0].n, 0);
+    assert.equal(q('SELECT count(*) AS n FROM mail_subscriptions')[0].n, 0);
+  } finally { await s2.stop(); }
+});
