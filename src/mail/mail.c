@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 const char *mail_from(const struct site *site, char *out, unsigned size)
 {
@@ -270,7 +271,8 @@ static int send_due(struct store *st, const struct site *site, struct pool *p, l
 	mail_from(site, from, sizeof from);
 	if (store_mail_due(st, p, now, MAIL_SEND_BATCH, &v, &n))
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	time_t start = time(NULL);
+	for (size_t i = 0; i < n && time(NULL) - start < MAIL_RUN_SECONDS; i++) {
 		char err[256];
 		int ok = mail_relay_send(site->mail, from, v[i].recipient, v[i].headers, v[i].body, err,
 					 sizeof err) == 0;

@@ -26,6 +26,9 @@ struct store;
 #define MAIL_BACKOFF_MAX (6 * 3600)
 #define MAIL_EVENTS_BATCH 100
 #define MAIL_SEND_BATCH 50
+/* seconds of sending per run at most: the same thread publishes scheduled
+ * stories, which a slow relay must not hold up for long */
+#define MAIL_RUN_SECONDS 10
 #define MAIL_DIGEST_EVERY 86400
 #define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
 

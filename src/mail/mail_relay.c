@@ -16,7 +16,7 @@
 
 #define CA_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 #define CONNECT_SECONDS 10L
-#define SEND_SECONDS 60L
+#define SEND_SECONDS 30L
 
 struct mail_relay {
 	char url[256], user[128], password[128];
