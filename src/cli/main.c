@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "import", cmd_import, "import a WordPress export (WXR) with comments and redirects" },
 	{ "export", cmd_export, "write the site as WordPress WXR or as one JSON document" },
 	{ "media", cmd_media, "add pictures to the media library (variants made) and list it" },
+	{ "mail", cmd_mail, "send a test message through the SMTP relay of gazette.conf" },
 	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },
 };
 

@@ -300,6 +300,26 @@ static int send_due(struct store *st, const struct site *site, struct pool *p, l
 	return 0;
 }
 
+int mail_send_test(const struct site *site, const char *to, long long now, char *err,
+		   size_t errlen)
+{
+	char from[256];
+	mail_from(site, from, sizeof from);
+	struct mail_msg m = { site->cfg.site_name, from, to, "Test message from Gazette",
+			      "This is a test message: the relay in gazette.conf works.\n", NULL, now };
+	struct buf h = BUF_INIT, b = BUF_INIT;
+	int rc = mail_msg_format(&m, &h, &b, err, errlen);
+	if (!rc && !site->mail) {
+		snprintf(err, errlen, "smtp_url is not set in gazette.conf");
+		rc = -1;
+	}
+	if (!rc)
+		rc = mail_relay_send(site->mail, from, to, buf_str(&h), buf_str(&b), err, errlen);
+	buf_release(&h);
+	buf_release(&b);
+	return rc;
+}
+
 int mail_run(struct store *st, const struct site *site, long long now)
 {
 	struct pool *p = pool_new();

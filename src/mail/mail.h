@@ -36,6 +36,11 @@ struct store;
  * the site has a relay). 0, or -1 with the reason logged. */
 int mail_run(struct store *st, const struct site *site, long long now);
 
+/* Sends a test message to `to` now, through site->mail, bypassing the
+ * queue (`gazette mail test`). 0, or -1 with the reason in err. */
+int mail_send_test(const struct site *site, const char *to, long long now, char *err,
+		   size_t errlen);
+
 /* The From address: smtp_from, else gazette@ the host of base_url. */
 const char *mail_from(const struct site *site, char *out, unsigned size);
 

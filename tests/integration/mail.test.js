@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawnSync, execFile } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 const { SmtpSink } = require('./smtp-sink');
@@ -235,4 +235,28 @@ test('smtp_starttls = required never sends in clear; no smtp_url makes no mail a
     assert.equal(q('SELECT count(*) AS n FROM mail_queue')[0].n, 0);
     assert.equal(q('SELECT count(*) AS n FROM mail_subscriptions')[0].n, 0);
   } finally { await s2.stop(); }
+});
+
+// the CLI runs beside this process's sink: spawned without blocking it
+function gzAsync(args) {
+  return new Promise((resolve) => execFile(h.GAZETTE, args, { cwd: h.ROOT, encoding: 'utf8', timeout: 30000 },
+    (err, stdout, stderr) => resolve({ status: err ? err.code : 0, stdout, stderr })));
+}
+
+test('gazette mail test sends one message through the relay now, or says why not', async () => {
+  const ok = await gzAsync(['mail', '--site', dir, 'test', 'operator@gazette.test']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /sent a test message to operator@gazette\.test/);
+  const m = await sink.waitFor((x) => x.to.includes('operator@gazette.test'));
+  assert.equal(m.headers.subject, 'Test message from Gazette');
+  const bad = await gzAsync(['mail', '--site', dir, 'test', 'not an address']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /not sent: not a usable address/);
+  const port = sink.port;
+  await sink.stop();
+  try {
+    const down = await gzAsync(['mail', '--site', dir, 'test', 'operator@gazette.test']);
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /not sent: .*(connect|Connection refused)/i);
+  } finally { await sink.start(port); }
 });
