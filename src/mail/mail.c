@@ -43,7 +43,7 @@ struct note {
 	long long skip_user;     /* staff: not this account (who caused it) */
 };
 
-static int enqueue(struct store *st, const struct site *site, struct pool *p, const char *to,
+static int enqueue(struct store *st, const struct site *site, const char *to,
 		   const struct note *n, const char *subject, const char *body, long long now)
 {
 	char from[256], err[200];
@@ -57,7 +57,6 @@ static int enqueue(struct store *st, const struct site *site, struct pool *p, co
 		rc = store_mail_enqueue(st, to, buf_str(&h), buf_str(&b), now);
 	buf_release(&h);
 	buf_release(&b);
-	(void)p;
 	return rc;
 }
 
@@ -74,7 +73,7 @@ static int for_staff(struct store *st, const struct site *site, struct pool *p,
 		if (!wants || v[i].id == n->skip_user)
 			continue;
 		rc = v[i].digest ? store_mail_digest_add(st, v[i].id, n->line, now)
-				 : enqueue(st, site, p, v[i].email, n, n->subject, n->body, now);
+				 : enqueue(st, site, v[i].email, n, n->subject, n->body, now);
 	}
 	return rc;
 }
@@ -194,7 +193,7 @@ static int event_mail(struct store *st, const struct site *site, struct pool *p,
 		return STORE_OK;
 	if (rc)
 		return rc;
-	return n.to ? enqueue(st, site, p, n.to, &n, n.subject, n.body, now)
+	return n.to ? enqueue(st, site, n.to, &n, n.subject, n.body, now)
 		    : for_staff(st, site, p, &n, now);
 }
 
@@ -218,7 +217,7 @@ static int digests(struct store *st, const struct site *site, struct pool *p, lo
 			buf_printf(&b, "\n- %s\n", lines[j]);
 		const char *subject = pool_printf(p, "[%s] Daily digest: %zu %s", site->cfg.site_name,
 						  nl, nl == 1 ? "item" : "items");
-		rc = enqueue(st, site, p, v[i].email, NULL, subject, buf_str(&b), now);
+		rc = enqueue(st, site, v[i].email, NULL, subject, buf_str(&b), now);
 		buf_release(&b);
 		if (!rc)
 			rc = store_mail_digest_taken(st, v[i].id, now);
@@ -269,8 +268,10 @@ static int send_due(struct store *st, const struct site *site, struct pool *p, l
 	size_t n;
 	char from[256];
 	mail_from(site, from, sizeof from);
-	if (store_mail_due(st, p, now, MAIL_SEND_BATCH, &v, &n))
+	if (store_mail_due(st, p, now, MAIL_SEND_BATCH, &v, &n)) {
+		log_error("mail: %s", store_errmsg(st));
 		return -1;
+	}
 	time_t start = time(NULL);
 	for (size_t i = 0; i < n && time(NULL) - start < MAIL_RUN_SECONDS; i++) {
 		char err[256];
@@ -291,6 +292,7 @@ static int send_due(struct store *st, const struct site *site, struct pool *p, l
 		if (!rc)
 			rc = store_commit(st);
 		if (rc) {
+			log_error("mail: message %lld: %s", v[i].id, store_errmsg(st));
 			store_rollback(st);
 			return -1;
 		}

@@ -106,10 +106,15 @@ void page_mail_form(struct req *rq, struct resp *rs)
 static int act(struct req *rq, const struct link *l, long long now)
 {
 	struct store *st = rq->store;
-	if (!strcmp(l->a->name, "confirm"))
-		return store_mail_sub_confirm(st, l->id, now);
-	if (!strcmp(l->a->name, "unsubscribe"))
-		return store_mail_sub_stop(st, l->id, now);
+	struct mail_sub sub;
+	int is_confirm = !strcmp(l->a->name, "confirm");
+	if (is_confirm || !strcmp(l->a->name, "unsubscribe")) {
+		int rc = store_mail_sub_get(st, rq->pool, l->id, &sub); /* gone with its comment? */
+		if (rc)
+			return rc;
+		return is_confirm ? store_mail_sub_confirm(st, l->id, now)
+				  : store_mail_sub_stop(st, l->id, now);
+	}
 	struct mod_comment c;
 	int rc = store_mod_get(st, rq->pool, l->id, &c);
 	if (rc)
