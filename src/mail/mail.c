@@ -154,14 +154,20 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 	return STORE_OK;
 }
 
+/* Anyone can type any address in the comment form: one confirmation
+ * request per address per MAIL_CONFIRM_GAP, so the form cannot be used
+ * to flood someone with them (a later ask waits unconfirmed). */
 static int note_confirm(struct store *st, const struct site *site, struct pool *p, long long id,
-			struct note *n)
+			long long now, struct note *n)
 {
 	struct mail_sub sub;
+	long long asked = 0;
 	int rc = store_mail_sub_get(st, p, id, &sub);
+	if (!rc)
+		rc = store_mail_sub_recent(st, sub.email, now - MAIL_CONFIRM_GAP, id, &asked);
 	if (rc)
 		return rc;
-	if (sub.confirmed_at)
+	if (sub.confirmed_at || asked)
 		return STORE_NOTFOUND;
 	n->to = sub.email;
 	n->subject = pool_printf(p, "[%s] Confirm: e-mail me replies", site->cfg.site_name);
@@ -186,7 +192,7 @@ static int event_mail(struct store *st, const struct site *site, struct pool *p,
 	else if (!strcmp(e->kind, "reply"))
 		rc = note_reply(st, site, p, e->ref_id, &n);
 	else if (!strcmp(e->kind, "confirm"))
-		rc = note_confirm(st, site, p, e->ref_id, &n);
+		rc = note_confirm(st, site, p, e->ref_id, now, &n);
 	else
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND)

@@ -31,6 +31,7 @@ struct store;
 #define MAIL_RUN_SECONDS 10
 #define MAIL_DIGEST_EVERY 86400
 #define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
+#define MAIL_CONFIRM_GAP 3600 /* seconds between confirmation requests to one address */
 
 /* One run at now: events into messages, digests due, then sending (when
  * the site has a relay). 0, or -1 with the reason logged. */

@@ -39,6 +39,9 @@ static const char SQL_SUBSCRIBE[] =
 	" COALESCE(stopped_at, 0) FROM mail_subscriptions"
 static const char SQL_SUB_GET[] = SUB_COLS " WHERE id = ?1";
 static const char SQL_SUB_OF[] = SUB_COLS " WHERE comment_id = ?1";
+static const char SQL_SUB_RECENT[] =
+	"SELECT count(*) FROM mail_subscriptions WHERE email = ?1 COLLATE NOCASE"
+	" AND created_at >= ?2 AND id < ?3";
 static const char SQL_SUB_CONFIRM[] =
 	"UPDATE mail_subscriptions SET confirmed_at = ?2 WHERE id = ?1 AND confirmed_at IS NULL";
 static const char SQL_SUB_STOP[] =
@@ -258,6 +261,21 @@ int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct ma
 int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out)
 {
 	return sub_by(st, p, SQL_SUB_OF, comment_id, out);
+}
+
+int store_mail_sub_recent(struct store *st, const char *email, long long since,
+			  long long before_id, long long *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SUB_RECENT);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, before_id);
+	int rc = one_result(st, sqlite3_step(s), "mail subscriptions recent");
+	*n = rc == STORE_OK ? sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	return rc;
 }
 
 int store_mail_sub_confirm(struct store *st, long long id, long long now)

@@ -80,6 +80,10 @@ int store_mail_subscribe(struct store *st, long long comment_id, const char *ema
 int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct mail_sub *out);
 /* The subscription on comment_id: STORE_NOTFOUND when none. */
 int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out);
+/* Subscriptions asked for at email (any case) since `since`, before
+ * (an id lower than) before_id: how many. */
+int store_mail_sub_recent(struct store *st, const char *email, long long since,
+			  long long before_id, long long *n);
 int store_mail_sub_confirm(struct store *st, long long id, long long now);
 int store_mail_sub_stop(struct store *st, long long id, long long now);
 
