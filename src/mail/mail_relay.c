@@ -72,15 +72,20 @@ static void resolve_now(struct mail_relay *r)
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *ai = NULL;
 	if (host[0] == '[' || getaddrinfo(host, port, &hints, &ai) || !ai) /* [v6]: a literal */
 		goto out;
-	char addr[INET6_ADDRSTRLEN], line[512];
-	const void *a = ai->ai_family == AF_INET6
-				? (const void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr
-				: (const void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr;
-	if (inet_ntop(ai->ai_family, a, addr, sizeof addr)) {
-		snprintf(line, sizeof line, ai->ai_family == AF_INET6 ? "%s:%s:[%s]" : "%s:%s:%s",
-			 host, port, addr);
-		r->resolve = curl_slist_append(NULL, line);
+	/* every address, for libcurl to try in turn: "host:port:a1,a2,[v6]" */
+	char line[1024];
+	int len = snprintf(line, sizeof line, "%s:%s:", host, port), n = 0;
+	for (struct addrinfo *x = ai; x && len < (int)sizeof line - 64; x = x->ai_next) {
+		char addr[INET6_ADDRSTRLEN];
+		int v6 = x->ai_family == AF_INET6;
+		const void *a = v6 ? (const void *)&((struct sockaddr_in6 *)x->ai_addr)->sin6_addr
+				   : (const void *)&((struct sockaddr_in *)x->ai_addr)->sin_addr;
+		if ((v6 || x->ai_family == AF_INET) && inet_ntop(x->ai_family, a, addr, sizeof addr))
+			len += snprintf(line + len, sizeof line - (size_t)len, v6 ? "%s[%s]" : "%s%s",
+					n++ ? "," : "", addr);
 	}
+	if (n)
+		r->resolve = curl_slist_append(NULL, line);
 	freeaddrinfo(ai);
 out:
 	curl_free(host);
