@@ -122,6 +122,13 @@ static int note_held(struct store *st, const struct site *site, struct pool *p, 
 	return STORE_OK;
 }
 
+/* A reader's words in the site's language (English underneath). */
+static const char *word(const struct site *site, const char *key)
+{
+	const char *w = locale_get(&site->locale, key);
+	return w ? w : key;
+}
+
 static const char *story_url(struct pool *p, const struct site *site, const struct mod_comment *c)
 {
 	struct story s = { .slug = c->story_slug, .published_at = c->story_published_at };
@@ -146,17 +153,15 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 		return STORE_NOTFOUND; /* not (or no longer) wanted, or their own reply */
 	n->to = sub.email;
 	n->unsubscribe = mail_link(p, site, "unsubscribe", sub.id, 0);
-	n->subject = pool_printf(p, "[%s] New reply on \"%s\"", site->cfg.site_name, c.story_title);
-	n->body = pool_printf(p,
-		"%s replied to your comment on \"%s\":\n\n%s\n\nRead it: %s\n\n"
-		"To stop these e-mails: %s\n",
-		c.c.author, c.story_title, c.c.body, story_url(p, site, &c), n->unsubscribe);
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+				 locale_fill(p, word(site, "mail_reply_subject"), c.story_title));
+	n->body = pool_printf(p, "%s\n\n%s\n\n%s %s\n\n%s %s\n",
+			      locale_fill(p, word(site, "mail_reply_intro"), c.c.author), c.c.body,
+			      word(site, "mail_reply_read"), story_url(p, site, &c),
+			      word(site, "mail_reply_stop"), n->unsubscribe);
 	return STORE_OK;
 }
 
-/* Anyone can type any address in the comment form: one confirmation
- * request per address per MAIL_CONFIRM_GAP, so the form cannot be used
- * to flood someone with them (a later ask waits unconfirmed). */
 static int note_confirm(struct store *st, const struct site *site, struct pool *p, long long id,
 			long long now, struct note *n)
 {
@@ -170,12 +175,10 @@ static int note_confirm(struct store *st, const struct site *site, struct pool *
 	if (sub.confirmed_at || asked)
 		return STORE_NOTFOUND;
 	n->to = sub.email;
-	n->subject = pool_printf(p, "[%s] Confirm: e-mail me replies", site->cfg.site_name);
-	n->body = pool_printf(p,
-		"You asked %s to e-mail you replies to your comment.\n\n"
-		"Confirm it: %s\n\n"
-		"Nothing is sent until you do. If you did not ask, ignore this message.\n",
-		site->cfg.site_name, mail_link(p, site, "confirm", id, 0));
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name, word(site, "mail_confirm_subject"));
+	n->body = pool_printf(p, "%s\n\n%s %s\n\n%s\n", word(site, "mail_confirm_intro"),
+			      word(site, "mail_confirm_link"), mail_link(p, site, "confirm", id, 0),
+			      word(site, "mail_confirm_note"));
 	return STORE_OK;
 }
 
