@@ -23,6 +23,7 @@ static const struct { const char *key, *text; } notices[] = {
 	{ "saved", "Story saved." },
 	{ "unchanged", "Nothing to save: the story is as it was." },
 	{ "submitted", "Story submitted for review. An editor will publish it." },
+	{ "mail", "Your e-mail choice is saved." },
 	{ "published", "Story published." },
 	{ "scheduled", "Story scheduled: it will be published at its publication time." },
 	{ "unpublished", "Story unpublished: it is a draft again." },

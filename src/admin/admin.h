@@ -74,6 +74,8 @@ void admin_user_add(struct req *rq, struct resp *rs);
 void admin_user_change(struct req *rq, struct resp *rs);
 void admin_account(struct req *rq, struct resp *rs);
 void admin_account_password(struct req *rq, struct resp *rs);
+/* POST /admin/account/mail: mail=each or mail=digest (mail/mail.h). */
+void admin_account_mail(struct req *rq, struct resp *rs);
 void admin_account_2fa(struct req *rq, struct resp *rs);
 
 /* admin_sections.c */

@@ -14,6 +14,7 @@
 #include "../render/escape.h"
 #include "../render/template.h"
 #include "../site/site.h"
+#include "../store/store_mail.h"
 #include "../store/store_session.h"
 #include "../store/store_user.h"
 #include "../util/log.h"
@@ -189,6 +190,9 @@ static void account_page(struct req *rq, struct resp *rs, int status, const char
 	struct tv *ctx = admin_ctx(rq, "Your account", "/admin/account");
 	const struct user *u = rq->user;
 	tv_put_bool(ctx, "two_factor", *u->totp_secret != '\0');
+	int digest = 0;
+	store_mail_digest_of(rq->store, u->id, &digest); /* unread: a mail per event */
+	tv_put_bool(ctx, "mail_digest", digest);
 	struct author me;
 	if (store_user_profile(rq->store, p, u->id, &me) == STORE_OK)
 		admin_profile_put(rq, ctx, &me, "/admin/account/profile", NULL);
@@ -218,6 +222,23 @@ void admin_account(struct req *rq, struct resp *rs)
 	char secret[TOTP_SECRET_B32];
 	totp_secret_new(secret);
 	account_page(rq, rs, 200, NULL, *rq->user->totp_secret ? NULL : secret, NULL);
+}
+
+/* The account's e-mail choice (mail/mail.h): a mail per event, or one
+ * daily digest. */
+void admin_account_mail(struct req *rq, struct resp *rs)
+{
+	const char *v = kv_get(&rq->form, "mail");
+	if (!v || (strcmp(v, "each") && strcmp(v, "digest"))) {
+		account_page(rq, rs, 422, "Choose one mail per event or a daily digest.", NULL, NULL);
+		return;
+	}
+	if (store_mail_digest_set(rq->store, rq->user->id, !strcmp(v, "digest"))) {
+		http_error(rq, rs, 500, "Not saved", "Your e-mail choice could not be saved.");
+		return;
+	}
+	log_info("admin: %s chose %s e-mail", rq->user->email, v);
+	admin_done(rq, rs, "/admin/account", "mail");
 }
 
 void admin_account_password(struct req *rq, struct resp *rs)

@@ -8,6 +8,7 @@
 #include "scheduler.h"
 #include "../backup/backup.h"
 #include "../content/publish.h"
+#include "../mail/mail.h"
 #include "../store/store.h"
 #include "../site/site.h"
 #include "../stats/metrics.h"
@@ -214,6 +215,31 @@ static void daily_backup(struct scheduler *s)
 		log_info("scheduler: backup %s written", name);
 }
 
+static long long mono_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec;
+}
+
+/* One run of the newsroom's clock (every schedule_interval, or woken). */
+static void work(struct scheduler *s, struct store *st)
+{
+	size_t n;
+	if (scheduler_run(st, s->site, (long long)time(NULL), &n))
+		log_error("scheduler: %s", store_errmsg(st));
+	if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+		log_error("scheduler: story reads: %s", store_errmsg(st));
+	build_threads(s, st);
+	int r;
+	for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
+		;
+	if (r < 0)
+		log_error("scheduler: related lists: %s", store_errmsg(st));
+	daily_backup(s);
+	metrics_count(METRIC_SCHEDULER_RUNS);
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
@@ -229,28 +255,30 @@ static void *loop(void *arg)
 		store_rollback(st);
 	}
 	pthread_mutex_lock(&s->lock);
+	long long mail_at = 0, work_at = 0; /* monotonic seconds of the next runs */
+	int woken = 0;
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->lock);
-		size_t n;
-		if (scheduler_run(st, s->site, (long long)time(NULL), &n))
-			log_error("scheduler: %s", store_errmsg(st));
-		if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
-			log_error("scheduler: story reads: %s", store_errmsg(st));
-		build_threads(s, st);
-		int r;
-		for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
-			;
-		if (r < 0)
-			log_error("scheduler: related lists: %s", store_errmsg(st));
-		daily_backup(s);
-		metrics_count(METRIC_SCHEDULER_RUNS);
+		long long mono = mono_seconds();
+		if (mono >= work_at || woken) {
+			work(s, st);
+			work_at = mono + s->site->cfg.schedule_interval;
+		}
+		/* mail on its own clock (mail_interval): made and sent here,
+		 * never by a request, so a dead relay delays only mail */
+		if (mono >= mail_at) {
+			mail_run(st, s->site, (long long)time(NULL));
+			mail_at = mono_seconds() + s->site->cfg.mail_interval;
+		}
+		long long next = work_at < mail_at ? work_at : mail_at;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += s->site->cfg.schedule_interval;
+		until.tv_sec += next > mono_seconds() ? next - mono_seconds() : 0;
 		pthread_mutex_lock(&s->lock);
 		while (!s->stop && !s->poked &&
 		       pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
 			;
+		woken = s->poked;
 		s->poked = 0;
 	}
 	pthread_mutex_unlock(&s->lock);

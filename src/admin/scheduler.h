@@ -10,7 +10,8 @@
  * reads counted in memory (stats/reads.h) to the hourly totals behind
  * "Most read" (store_reads.h). With backup_dir set it writes the day's
  * backup once its UTC date has none, keeping the newest backup_keep
- * (backup.h). It has its own database connection.
+ * (backup.h). On its own clock (`mail_interval`) it makes and sends the
+ * e-mails (mail/mail.h). It has its own database connection.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H

@@ -101,6 +101,7 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/admin/account", admin_account, ADMIN_GET(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/profile", admin_account_profile, ADMIN_POST(CAP_ADMIN) | ROUTE_UPLOAD },
 	{ HTTP_POST, "/admin/account/password", admin_account_password, ADMIN_POST(CAP_ADMIN) },
+	{ HTTP_POST, "/admin/account/mail", admin_account_mail, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_POST, "/admin/account/2fa", admin_account_2fa, ADMIN_POST(CAP_ADMIN) },
 	{ HTTP_GET, "/admin/front", admin_front, ADMIN_GET(CAP_FRONT) },
 	{ HTTP_POST, "/admin/front/pin", admin_front_pin, ADMIN_POST(CAP_FRONT) },
@@ -146,6 +147,10 @@ static const struct route routes[] = {
 	{ HTTP_GET, "/corrections", page_corrections, 0, "page" },
 	{ HTTP_GET, "/static/:file", page_static, ROUTE_FILE, "" },
 	{ HTTP_POST, "/comments", page_comment_post, ROUTE_FORM },
+	/* signed links from e-mails: the signature is the authority, no
+	 * session or CSRF token (a mail client's one-click POST has none) */
+	{ HTTP_GET, "/mail/:action/:id", page_mail_form, 0, "x s" },
+	{ HTTP_POST, "/mail/:action/:id", page_mail_post, ROUTE_FORM },
 	/* found and followed: search, feeds (PATH/feed, feed.atom, feed.json), sitemaps */
 	{ HTTP_GET, "/search", page_search, ROUTE_RATE_SEARCH, "q page" },
 	{ HTTP_GET, "/search/:feed", feed_search, ROUTE_RATE_SEARCH, "q" },

@@ -7,6 +7,7 @@
 #include "../site/site.h"
 #include "../cache/cache.h"
 #include "../http/sandbox.h"
+#include "../mail/mail_relay.h"
 #include "../admin/admin.h"
 #include "../store/store.h"
 
@@ -80,8 +81,12 @@ int cmd_serve(int argc, char **argv)
 		cache_free(site.cache);
 		site.cache = cache_new(0);
 	}
-	if (sandbox_prepare(&site, err, sizeof err)) { /* user check, site folder, chdir */
+	/* the relay's password, address and CA bundle, while the file system
+	 * and the resolver are still there (mail/mail_relay.h) */
+	if (mail_relay_open(&site.cfg, site.dir, &site.mail, err, sizeof err) ||
+	    sandbox_prepare(&site, err, sizeof err)) { /* user check, site folder, chdir */
 		fprintf(stderr, "gazette serve: %s\n", err);
+		mail_relay_free(site.mail);
 		site_release(&site);
 		return 1;
 	}
@@ -94,6 +99,8 @@ int cmd_serve(int argc, char **argv)
 	int rc = http_serve(&site, &app_gazette, listen ? listen : site.cfg.listen, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "gazette serve: %s\n", err);
+	mail_relay_free(site.mail);
+	site.mail = NULL;
 	site_release(&site);
 	return rc ? 1 : 0;
 }

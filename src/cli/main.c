@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "backup", cmd_backup, "write the site to a checked tar archive while it serves" },
 	{ "restore", cmd_restore, "check a backup archive, then unpack it into a new site folder" },
 	{ "media", cmd_media, "add pictures to the media library (variants made) and list it" },
+	{ "mail", cmd_mail, "send a test message through the SMTP relay of gazette.conf" },
 	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },
 };
 

@@ -237,6 +237,8 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct c
 		}
 	}
 	tv_put_bool(f, "has_errors", tv_count(errors) > 0);
+	tv_put_bool(f, "notify", st->notify);
+	tv_put_bool(f, "mail", *rq->site->cfg.smtp_url != '\0'); /* the opt-in box */
 	tv_put(f, "errors", errors);
 	tv_put_int(f, "comment_parent", st->parent_id);
 	if (st->parent_id > 0) {
@@ -394,6 +396,7 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 	if (!st->error[CF_PARENT] && *fv[CF_PARENT].val)
 		num_parse_u64(fv[CF_PARENT].val, 1ULL << 62, &parent);
 	st->parent_id = (long long)parent;
+	st->notify = *rq->site->cfg.smtp_url && kv_get(&rq->form, "gz_notify") != NULL;
 	const char *ts = kv_get(&rq->form, "gz_ts"), *key = NULL;
 	long long shown = -1;
 	if (nerr == 0 && !(st->general_error = parent_problem(rq, s, st->parent_id)) &&
@@ -415,7 +418,8 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 			     .author = st->value[CF_AUTHOR], .email = st->value[CF_EMAIL],
 			     .url = st->value[CF_URL], .body = st->value[CF_COMMENT],
 			     .body_html = comment_text_html_str(rq->pool, st->value[CF_COMMENT]),
-			     .ip = rq->client_ip, .user_agent = rq->user_agent };
+			     .ip = rq->client_ip, .user_agent = rq->user_agent,
+			     .notify = st->notify };
 	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
 		log_info("comment: refused by the word list from %s", rq->client_ip);
 		metrics_count(METRIC_COMMENT_WORDS);

@@ -22,6 +22,7 @@ struct comment_form_state {
 	long long parent_id;
 	long long held_id;           /* the reader's own held comment to show */
 	long long stamp_after;       /* the new stamp is later than this one (ms) */
+	int notify;                  /* "E-mail me replies" ticked */
 };
 
 /* What a submitted form came to (comment_submit, comment_staff_post). */

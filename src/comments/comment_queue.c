@@ -15,6 +15,7 @@
  * beyond the stamps of one comment_form_max_age.
  */
 #include "comment_queue.h"
+#include "../store/store_mail.h"
 #include "../store/store_stamp.h"
 #include "../util/log.h"
 
@@ -83,6 +84,11 @@ static void write_batch(struct store *st, struct item *batch)
 			continue;
 		it->c->status = it->judge(st, it->c, it->judge_arg);
 		if (store_comment_insert(st, it->c, &it->id) != STORE_OK)
+			failed = 1;
+		/* the reply subscription with its comment (its trigger queues
+		 * the confirmation mail, mail/mail.h) */
+		else if (it->c->notify &&
+			 store_mail_subscribe(st, it->id, it->c->email, it->c->created_at) != STORE_OK)
 			failed = 1;
 	}
 	if (!failed && purge_stamps(st, batch))

@@ -57,6 +57,10 @@ void sitemap_index(struct req *rq, struct resp *rs);
 void sitemap_page(struct req *rq, struct resp *rs);
 void sitemap_news(struct req *rq, struct resp *rs);
 void robots_txt(struct req *rq, struct resp *rs);
+/* A signed link from an e-mail (page_mail.c): GET shows its button, POST
+ * acts (approve, spam, confirm, unsubscribe). */
+void page_mail_form(struct req *rq, struct resp *rs);
+void page_mail_post(struct req *rq, struct resp *rs);
 
 /* The story page with the comment form in the given state; used by the
  * GET handler and by the comment handler to re-show a form with errors. */

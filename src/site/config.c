@@ -85,6 +85,31 @@ static int backup_dir_ok(const char *val, char *msg, size_t msglen)
 	return 0;
 }
 
+static int smtp_url_ok(const char *val, char *msg, size_t msglen)
+{
+	if (!*val || !strncmp(val, "smtp://", 7) || !strncmp(val, "smtps://", 8))
+		return 0;
+	snprintf(msg, msglen, "smtp_url must start with smtp:// or smtps:// (or be empty)");
+	return -1;
+}
+
+static int starttls_ok(const char *val, char *msg, size_t msglen)
+{
+	if (!strcmp(val, "required") || !strcmp(val, "optional") || !strcmp(val, "off"))
+		return 0;
+	snprintf(msg, msglen, "smtp_starttls must be required, optional or off");
+	return -1;
+}
+
+/* A header value must not carry a line break (header injection). */
+static int one_line_ok(const char *val, char *msg, size_t msglen)
+{
+	if (!*val || (strchr(val, '@') && !strpbrk(val, "\r\n<>\" \t")))
+		return 0;
+	snprintf(msg, msglen, "smtp_from must be a plain address such as newsroom@example.org");
+	return -1;
+}
+
 /* A row without help is an older name, read but never written. */
 static const struct ckey keys[] = {
 	S(site_name, "the name in the masthead and page titles"),
@@ -137,6 +162,15 @@ static const struct ckey keys[] = {
 	   "appended) or json (one object a line)"),
 	S(access_log, "file the access log is appended to (relative: to the site folder; reopened on "
 	  "SIGHUP, for logrotate); empty: standard output"),
+	SC(smtp_url, smtp_url_ok, "mail relay, smtp://HOST:PORT (STARTTLS per smtp_starttls) or smtps://HOST:PORT "
+	   "(TLS from the start); empty: no mail is made at all (docs/mail.md)"),
+	S(smtp_user, "user name for the relay's AUTH (empty: no AUTH)"),
+	S(smtp_password, "password for the relay's AUTH (or smtp_password_file)"),
+	S(smtp_password_file, "file holding the relay password (first line), read at start; relative to the site folder"),
+	SC(smtp_from, one_line_ok, "address mail is sent from (empty: gazette@ and the host of base_url)"),
+	SC(smtp_starttls, starttls_ok, "STARTTLS on smtp://: required, optional or off"),
+	I(mail_interval, 1, 3600, "seconds between the scheduler's mail runs; a failed message waits this, doubled per attempt (at most 6 hours)"),
+	I(mail_max_attempts, 1, 100, "attempts before a message is given up (it stays in mail_queue with its last error)"),
 };
 
 void config_defaults(struct config *c)
@@ -174,6 +208,9 @@ void config_defaults(struct config *c)
 	c->schedule_interval = 15;
 	snprintf(c->metrics_allow, sizeof c->metrics_allow, "127.0.0.0/8 ::1");
 	snprintf(c->log_format, sizeof c->log_format, "combined");
+	snprintf(c->smtp_starttls, sizeof c->smtp_starttls, "required");
+	c->mail_interval = 30;
+	c->mail_max_attempts = 12;
 }
 
 static int set_key(struct config *c, const struct ckey *k, const char *val, char *err,

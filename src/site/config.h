@@ -49,6 +49,15 @@ struct config {
 	char metrics_allow[256]; /* networks /metrics answers (util/ipnet.h) */
 	char log_format[16];     /* "combined" or "json": the access log's lines */
 	char access_log[256];    /* file of access lines; "" standard output */
+	/* mail (docs/mail.md): the relay; "" makes no mail at all */
+	char smtp_url[256];      /* smtp://host:port or smtps://host:port */
+	char smtp_user[128];
+	char smtp_password[128];
+	char smtp_password_file[256]; /* read at start; relative to the site folder */
+	char smtp_from[256];     /* the From address, e.g. newsroom@example.org */
+	char smtp_starttls[16];  /* required, optional or off (smtp:// only) */
+	int mail_interval;       /* seconds between the scheduler's mail runs; the retry base */
+	int mail_max_attempts;   /* attempts before a message is given up */
 };
 
 void config_defaults(struct config *c);

@@ -20,6 +20,7 @@ struct store;
 struct ratelimit;
 struct cache;
 struct reads;
+struct mail_relay;
 
 struct static_file {
 	char name[64];
@@ -46,6 +47,9 @@ struct site {
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
 	struct reads *reads;     /* story reads not yet in the database (stats/reads.h) */
+	/* the SMTP relay (mail/mail_relay.h), prepared by `serve` before the
+	 * sandbox; NULL: mail stays queued */
+	struct mail_relay *mail;
 	unsigned embeds;         /* embed providers gazette.conf allows, a mask over embed_providers[] */
 	/* the providers on now: gazette.conf's, less those an admin switched
 	 * off in Settings (site_embeds_set); read with site_embeds */

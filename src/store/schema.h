@@ -576,6 +576,52 @@ static const char *const schema_migrations[] = {
 	RECHECK_CORRECTED("OLD") " END;"
 	"CREATE TRIGGER corrected_upd AFTER UPDATE OF story_id ON corrections BEGIN"
 	RECHECK_CORRECTED("OLD") RECHECK_CORRECTED("NEW") " END;",
+	/* Mail (issue 17, h-mail; docs/mail.md): the outgoing queue the
+	 * scheduler sends from (attempts, next attempt, last error); the
+	 * events that call for mail, written by triggers in the transaction
+	 * that makes them (a story put up for review, a comment held, an
+	 * approved reply, a reply subscription asked for), so a request never
+	 * builds or sends mail; readers' reply subscriptions (double opt-in:
+	 * confirmed_at), signed links used once, staff's choice of one mail
+	 * per event (0) or a daily digest (1) and its lines. Rows older than a
+	 * day (an import) raise no event. */
+	"CREATE TABLE mail_queue(id INTEGER PRIMARY KEY, recipient TEXT NOT NULL,"
+	" headers TEXT NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, sent_at INTEGER,"
+	" last_error TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;"
+	"CREATE TABLE mail_events(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" ref_id INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE TABLE mail_subscriptions(id INTEGER PRIMARY KEY,"
+	" comment_id INTEGER NOT NULL UNIQUE REFERENCES comments(id) ON DELETE CASCADE,"
+	" email TEXT NOT NULL, created_at INTEGER NOT NULL, confirmed_at INTEGER,"
+	" stopped_at INTEGER);"
+	"CREATE TABLE mail_links_used(key TEXT PRIMARY KEY, used_at INTEGER NOT NULL);"
+	"CREATE TABLE mail_digest(id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL"
+	" REFERENCES users(id) ON DELETE CASCADE, line TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"ALTER TABLE users ADD COLUMN mail_digest INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE users ADD COLUMN mail_digest_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE TRIGGER mail_story_review_ins AFTER INSERT ON stories WHEN NEW.status = 1"
+	" AND NEW.updated_at > " SITEMAP_NOW " - 86400 BEGIN"
+	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES('review', NEW.id, " SITEMAP_NOW ");"
+	" END;"
+	"CREATE TRIGGER mail_story_review_upd AFTER UPDATE OF status ON stories"
+	" WHEN NEW.status = 1 AND OLD.status <> 1 BEGIN"
+	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES('review', NEW.id, " SITEMAP_NOW ");"
+	" END;"
+	"CREATE TRIGGER mail_comment_ins AFTER INSERT ON comments"
+	" WHEN NEW.created_at > " SITEMAP_NOW " - 86400 AND (NEW.status = 0"
+	" OR (NEW.status = 1 AND NEW.parent_id <> 0)) BEGIN"
+	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES("
+	" CASE NEW.status WHEN 0 THEN 'held' ELSE 'reply' END, NEW.id, " SITEMAP_NOW ");"
+	" END;"
+	"CREATE TRIGGER mail_comment_approved AFTER UPDATE OF status ON comments"
+	" WHEN NEW.status = 1 AND OLD.status <> 1 AND NEW.parent_id <> 0 BEGIN"
+	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES('reply', NEW.id, " SITEMAP_NOW ");"
+	" END;"
+	"CREATE TRIGGER mail_subscribe AFTER INSERT ON mail_subscriptions BEGIN"
+	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES('confirm', NEW.id, " SITEMAP_NOW ");"
+	" END;",
 	/* New migrations go here, at the end, one string each. */
 };
 

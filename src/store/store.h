@@ -98,6 +98,10 @@ struct comment {
 	long long user_id;
 	const char *user_role;
 	int by_story_author;
+	/* a reader asked for replies by e-mail ("E-mail me replies"): the
+	 * comment's insert asks for a subscription (store_mail.h), confirmed
+	 * by a link before anything is sent */
+	int notify;
 };
 
 /* Which stories a list shows: all published, or those of one section (its

@@ -1,0 +1,48 @@
+/*
+ * mail: the e-mails a newsroom expects (docs/mail.md), made and sent by
+ * the scheduler's thread, never by a request. A request's transaction
+ * only leaves rows behind (triggers write mail_events, store_mail.h);
+ * mail_run turns each event into messages (or digest lines) in one
+ * transaction, then sends what is due through the relay, one message at
+ * a time outside any transaction, so a relay that is down delays mail and
+ * nothing else. A failed message is tried again after mail_interval
+ * seconds, doubled per attempt (at most MAIL_BACKOFF_MAX), until
+ * mail_max_attempts.
+ *
+ *   review   a story put up for review: editors and admins
+ *   held     a comment held for moderation: whoever may moderate it, with
+ *            signed approve and spam links (mail_link.h)
+ *   reply    an approved reply: the parent's commenter, when subscribed
+ *            and confirmed, with RFC 8058 List-Unsubscribe
+ *   confirm  a reply subscription asked for: the double opt-in link
+ * Staff who chose the daily digest get one message a day listing them.
+ */
+#ifndef GZ_MAIL_H
+#define GZ_MAIL_H
+
+struct site;
+struct store;
+
+#define MAIL_BACKOFF_MAX (6 * 3600)
+#define MAIL_EVENTS_BATCH 100
+#define MAIL_SEND_BATCH 50
+/* seconds of sending per run at most: the same thread publishes scheduled
+ * stories, which a slow relay must not hold up for long */
+#define MAIL_RUN_SECONDS 10
+#define MAIL_DIGEST_EVERY 86400
+#define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
+#define MAIL_CONFIRM_GAP 3600 /* seconds between confirmation requests to one address */
+
+/* One run at now: events into messages, digests due, then sending (when
+ * the site has a relay). 0, or -1 with the reason logged. */
+int mail_run(struct store *st, const struct site *site, long long now);
+
+/* Sends a test message to `to` now, through site->mail, bypassing the
+ * queue (`gazette mail test`). 0, or -1 with the reason in err. */
+int mail_send_test(const struct site *site, const char *to, long long now, char *err,
+		   size_t errlen);
+
+/* The From address: smtp_from, else gazette@ the host of base_url. */
+const char *mail_from(const struct site *site, char *out, unsigned size);
+
+#endif

@@ -1,0 +1,302 @@
+/*
+ * store_mail: the mail queue, events, subscriptions and one-time links
+ * (see store_mail.h).
+ */
+#include "store_mail.h"
+#include "store_int.h"
+
+static const char SQL_EVENTS[] =
+	"SELECT id, kind, ref_id FROM mail_events ORDER BY id LIMIT ?1";
+static const char SQL_EVENT_DONE[] = "DELETE FROM mail_events WHERE id = ?1";
+static const char SQL_ENQUEUE[] =
+	"INSERT INTO mail_queue(recipient, headers, body, created_at, next_at)"
+	" VALUES(?1, ?2, ?3, ?4, ?4)";
+static const char SQL_DUE[] =
+	"SELECT id, recipient, headers, body, attempts FROM mail_queue"
+	" WHERE sent_at IS NULL AND next_at <= ?1 ORDER BY next_at, id LIMIT ?2";
+static const char SQL_SENT[] =
+	"UPDATE mail_queue SET sent_at = ?2, attempts = attempts + 1, last_error = '' WHERE id = ?1";
+static const char SQL_FAILED[] =
+	"UPDATE mail_queue SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1";
+static const char SQL_PURGE[] = "DELETE FROM mail_queue WHERE sent_at < ?1";
+static const char SQL_UNSENT[] = "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL";
+static const char SQL_STAFF[] =
+	"SELECT id, name, email, role, mail_digest, mail_digest_at FROM users"
+	" WHERE disabled = 0 ORDER BY id";
+static const char SQL_DIGEST_SET[] = "UPDATE users SET mail_digest = ?2 WHERE id = ?1";
+static const char SQL_DIGEST_OF[] = "SELECT mail_digest FROM users WHERE id = ?1";
+static const char SQL_DIGEST_ADD[] =
+	"INSERT INTO mail_digest(user_id, line, created_at) VALUES(?1, ?2, ?3)";
+static const char SQL_DIGEST_LINES[] =
+	"SELECT line FROM mail_digest WHERE user_id = ?1 ORDER BY id";
+static const char SQL_DIGEST_DROP[] = "DELETE FROM mail_digest WHERE user_id = ?1";
+static const char SQL_DIGEST_AT[] = "UPDATE users SET mail_digest_at = ?2 WHERE id = ?1";
+static const char SQL_STORY[] = "SELECT title, author_id FROM stories WHERE id = ?1";
+static const char SQL_SUBSCRIBE[] =
+	"INSERT INTO mail_subscriptions(comment_id, email, created_at) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT(comment_id) DO NOTHING";
+#define SUB_COLS "SELECT id, comment_id, email, COALESCE(confirmed_at, 0)," \
+	" COALESCE(stopped_at, 0) FROM mail_subscriptions"
+static const char SQL_SUB_GET[] = SUB_COLS " WHERE id = ?1";
+static const char SQL_SUB_OF[] = SUB_COLS " WHERE comment_id = ?1";
+static const char SQL_SUB_RECENT[] =
+	"SELECT count(*) FROM mail_subscriptions WHERE email = ?1 COLLATE NOCASE"
+	" AND created_at >= ?2 AND id < ?3";
+static const char SQL_SUB_CONFIRM[] =
+	"UPDATE mail_subscriptions SET confirmed_at = ?2 WHERE id = ?1 AND confirmed_at IS NULL";
+static const char SQL_SUB_STOP[] =
+	"UPDATE mail_subscriptions SET stopped_at = ?2 WHERE id = ?1 AND stopped_at IS NULL";
+static const char SQL_LINK_USE[] =
+	"INSERT INTO mail_links_used(key, used_at) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING";
+
+static void row_event(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct mail_event *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->kind = col_text(p, s, 1);
+	x->ref_id = sqlite3_column_int64(s, 2);
+}
+
+int store_mail_events(struct store *st, struct pool *p, size_t limit, struct mail_event **out,
+		      size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_EVENTS);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, (long long)limit);
+	return collect(st, p, s, sizeof **out, row_event, (void **)out, n);
+}
+
+int store_mail_event_done(struct store *st, long long id)
+{
+	return exec_id(st, SQL_EVENT_DONE, id, "mail event done");
+}
+
+int store_mail_enqueue(struct store *st, const char *recipient, const char *headers,
+		       const char *body, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_ENQUEUE);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, recipient);
+	bind_text(s, 2, headers);
+	bind_text(s, 3, body);
+	sqlite3_bind_int64(s, 4, now);
+	return exec_step(st, s, "mail enqueue");
+}
+
+static void row_item(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct mail_item *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->recipient = col_text(p, s, 1);
+	x->headers = col_text(p, s, 2);
+	x->body = col_text(p, s, 3);
+	x->attempts = sqlite3_column_int(s, 4);
+}
+
+int store_mail_due(struct store *st, struct pool *p, long long now, size_t limit,
+		   struct mail_item **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_DUE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, (long long)limit);
+	return collect(st, p, s, sizeof **out, row_item, (void **)out, n);
+}
+
+/* sql with ?1 id, ?2 a time */
+static int id_at(struct store *st, const char *sql, long long id, long long at, const char *what)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, at);
+	return exec_step(st, s, what);
+}
+
+int store_mail_sent(struct store *st, long long id, long long now)
+{
+	return id_at(st, SQL_SENT, id, now, "mail sent");
+}
+
+int store_mail_failed(struct store *st, long long id, long long next_at, const char *err)
+{
+	sqlite3_stmt *s = stmt(st, SQL_FAILED);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, next_at);
+	bind_text(s, 3, err);
+	return exec_step(st, s, "mail failed");
+}
+
+int store_mail_purge(struct store *st, long long before)
+{
+	return exec_id(st, SQL_PURGE, before, "mail purge");
+}
+
+int store_mail_unsent(struct store *st, long long *n)
+{
+	return int_row(st, SQL_UNSENT, 0, n, "mail unsent");
+}
+
+static void row_person(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct mail_person *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->name = col_text(p, s, 1);
+	x->email = col_text(p, s, 2);
+	if (role_parse((const char *)sqlite3_column_text(s, 3), &x->role))
+		x->role = ROLE_NONE;
+	x->digest = sqlite3_column_int(s, 4);
+	x->digest_at = sqlite3_column_int64(s, 5);
+}
+
+int store_mail_staff(struct store *st, struct pool *p, struct mail_person **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STAFF);
+	return s ? collect(st, p, s, sizeof **out, row_person, (void **)out, n) : STORE_ERROR;
+}
+
+int store_mail_digest_set(struct store *st, long long user_id, int digest)
+{
+	return id_at(st, SQL_DIGEST_SET, user_id, digest, "mail digest set");
+}
+
+int store_mail_digest_of(struct store *st, long long user_id, int *digest)
+{
+	long long v = 0;
+	int rc = int_row(st, SQL_DIGEST_OF, user_id, &v, "mail digest of");
+	*digest = v == 1;
+	return rc;
+}
+
+int store_mail_digest_add(struct store *st, long long user_id, const char *line, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_DIGEST_ADD);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, user_id);
+	bind_text(s, 2, line);
+	sqlite3_bind_int64(s, 3, now);
+	return exec_step(st, s, "mail digest add");
+}
+
+static void row_line(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	*(const char **)e = col_text(p, s, 0);
+}
+
+int store_mail_digest_lines(struct store *st, struct pool *p, long long user_id,
+			    const char ***out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_DIGEST_LINES);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, user_id);
+	return collect(st, p, s, sizeof **out, row_line, (void **)out, n);
+}
+
+int store_mail_digest_taken(struct store *st, long long user_id, long long now)
+{
+	int rc = exec_id(st, SQL_DIGEST_DROP, user_id, "mail digest drop");
+	return rc ? rc : id_at(st, SQL_DIGEST_AT, user_id, now, "mail digest at");
+}
+
+int store_mail_story(struct store *st, struct pool *p, long long id, const char **title,
+		     long long *author_id)
+{
+	sqlite3_stmt *s = stmt(st, SQL_STORY);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	int rc = one_result(st, sqlite3_step(s), "mail story");
+	if (rc == STORE_OK) {
+		*title = col_text(p, s, 0);
+		*author_id = sqlite3_column_int64(s, 1);
+	}
+	done(s);
+	return rc;
+}
+
+int store_mail_subscribe(struct store *st, long long comment_id, const char *email, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SUBSCRIBE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, comment_id);
+	bind_text(s, 2, email);
+	sqlite3_bind_int64(s, 3, now);
+	return exec_step(st, s, "mail subscribe");
+}
+
+static void row_sub(struct pool *p, sqlite3_stmt *s, void *e)
+{
+	struct mail_sub *x = e;
+	x->id = sqlite3_column_int64(s, 0);
+	x->comment_id = sqlite3_column_int64(s, 1);
+	x->email = col_text(p, s, 2);
+	x->confirmed_at = sqlite3_column_int64(s, 3);
+	x->stopped_at = sqlite3_column_int64(s, 4);
+}
+
+static int sub_by(struct store *st, struct pool *p, const char *sql, long long id,
+		  struct mail_sub *out)
+{
+	sqlite3_stmt *s = stmt(st, sql);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, id);
+	return one(st, p, s, row_sub, out);
+}
+
+int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct mail_sub *out)
+{
+	return sub_by(st, p, SQL_SUB_GET, id, out);
+}
+
+int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out)
+{
+	return sub_by(st, p, SQL_SUB_OF, comment_id, out);
+}
+
+int store_mail_sub_recent(struct store *st, const char *email, long long since,
+			  long long before_id, long long *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SUB_RECENT);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, before_id);
+	int rc = one_result(st, sqlite3_step(s), "mail subscriptions recent");
+	*n = rc == STORE_OK ? sqlite3_column_int64(s, 0) : 0;
+	done(s);
+	return rc;
+}
+
+int store_mail_sub_confirm(struct store *st, long long id, long long now)
+{
+	return id_at(st, SQL_SUB_CONFIRM, id, now, "mail subscription confirm");
+}
+
+int store_mail_sub_stop(struct store *st, long long id, long long now)
+{
+	return id_at(st, SQL_SUB_STOP, id, now, "mail subscription stop");
+}
+
+int store_mail_link_use(struct store *st, const char *key, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_LINK_USE);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, key);
+	sqlite3_bind_int64(s, 2, now);
+	int rc = exec_step(st, s, "mail link use");
+	if (rc)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
+}

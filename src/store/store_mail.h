@@ -1,0 +1,94 @@
+/*
+ * store_mail: the mail tables (docs/mail.md). Triggers write mail_events
+ * in the transaction of whatever calls for mail; the scheduler reads them
+ * (store_mail_events), turns each into queued messages or digest lines
+ * and deletes it, all in one transaction, then sends what is due from
+ * mail_queue. Nothing here writes to the change log: no page shows mail.
+ */
+#ifndef GZ_STORE_MAIL_H
+#define GZ_STORE_MAIL_H
+
+#include "store.h"
+
+struct mail_event {
+	long long id;
+	const char *kind;  /* "review", "held", "reply", "confirm" */
+	long long ref_id;  /* a story, a comment, a comment, a subscription */
+};
+
+struct mail_item {
+	long long id;
+	const char *recipient, *headers, *body;
+	int attempts;
+};
+
+/* A staff account mail may go to: enabled, with its digest choice. */
+struct mail_person {
+	long long id;
+	const char *name, *email;
+	enum role role;
+	int digest;            /* 1: a daily digest instead of a mail per event */
+	long long digest_at;   /* when its last digest was made */
+};
+
+/* A reader's subscription to the replies to one comment. */
+struct mail_sub {
+	long long id, comment_id;
+	const char *email;
+	long long confirmed_at, stopped_at; /* 0: not (yet) */
+};
+
+/* The oldest events, at most limit. */
+int store_mail_events(struct store *st, struct pool *p, size_t limit, struct mail_event **out,
+		      size_t *n);
+int store_mail_event_done(struct store *st, long long id);
+/* Queues a message (headers: CRLF-separated lines; body: its encoded
+ * text), due now. */
+int store_mail_enqueue(struct store *st, const char *recipient, const char *headers,
+		       const char *body, long long now);
+/* Unsent messages due at now, oldest first, at most limit. */
+int store_mail_due(struct store *st, struct pool *p, long long now, size_t limit,
+		   struct mail_item **out, size_t *n);
+int store_mail_sent(struct store *st, long long id, long long now);
+/* One more failed attempt: tried again at next_at, err remembered. */
+int store_mail_failed(struct store *st, long long id, long long next_at, const char *err);
+/* Deletes messages sent before `before` (given-up ones stay, with their
+ * last error, for the operator to see). */
+int store_mail_purge(struct store *st, long long before);
+/* Unsent messages (the queue's depth). */
+int store_mail_unsent(struct store *st, long long *n);
+
+/* Enabled staff accounts (every role), by id. */
+int store_mail_staff(struct store *st, struct pool *p, struct mail_person **out, size_t *n);
+int store_mail_digest_set(struct store *st, long long user_id, int digest);
+/* user_id's choice: 1 daily digest, 0 a mail per event. */
+int store_mail_digest_of(struct store *st, long long user_id, int *digest);
+int store_mail_digest_add(struct store *st, long long user_id, const char *line, long long now);
+/* The digest lines of user_id, oldest first (then deleted by
+ * store_mail_digest_taken with the time it was made). */
+int store_mail_digest_lines(struct store *st, struct pool *p, long long user_id,
+			    const char ***out, size_t *n);
+int store_mail_digest_taken(struct store *st, long long user_id, long long now);
+
+/* A story's title and author. */
+int store_mail_story(struct store *st, struct pool *p, long long id, const char **title,
+		     long long *author_id);
+
+/* Asks for replies to comment_id at email (a new subscription raises a
+ * "confirm" event); a second ask changes nothing. */
+int store_mail_subscribe(struct store *st, long long comment_id, const char *email, long long now);
+int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct mail_sub *out);
+/* The subscription on comment_id: STORE_NOTFOUND when none. */
+int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out);
+/* Subscriptions asked for at email (any case) since `since`, before
+ * (an id lower than) before_id: how many. */
+int store_mail_sub_recent(struct store *st, const char *email, long long since,
+			  long long before_id, long long *n);
+int store_mail_sub_confirm(struct store *st, long long id, long long now);
+int store_mail_sub_stop(struct store *st, long long id, long long now);
+
+/* Spends a one-time link's key: STORE_OK the first time, STORE_CONFLICT
+ * after. */
+int store_mail_link_use(struct store *st, const char *key, long long now);
+
+#endif

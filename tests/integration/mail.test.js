@@ -1,0 +1,270 @@
+'use strict';
+// E-mails (issue 17, docs/mail.md): one server and one SMTP sink
+// (smtp-sink.js) for the whole file, the scheduler's mail run every second.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawnSync, execFile } = require('node:child_process');
+const h = require('./helpers');
+const a = require('./admin-helpers');
+const { SmtpSink } = require('./smtp-sink');
+
+let sink, srv, dir;
+
+function sql(query) {
+  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+}
+
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+async function until(fn, ms = 15000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(100);
+  }
+}
+
+before(async () => {
+  sink = new SmtpSink();
+  const port = await sink.start();
+  dir = a.makeNewsroom({ conf: {
+    smtp_url: `smtp://127.0.0.1:${port}`, smtp_starttls: 'off', smtp_from: 'newsroom@gazette.test',
+    mail_interval: 1, base_url: 'http://127.0.0.1:1',
+    language: 'az', // readers' /mail/ pages speak the site's language
+  } });
+  srv = await h.startServer(dir);
+});
+
+after(async () => {
+  if (srv) await srv.stop();
+  if (sink) await sink.stop();
+  h.cleanupSites();
+});
+
+test('a story submitted for review mails the editors with proper headers, not its author', async () => {
+  const contributor = await a.signedIn(srv.url, 'contributor');
+  const id = await a.writeStory(contributor, { title: 'Şəhər şurası: büdcə', body: 'The council met.' }, 'submit');
+  const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('submitted for review'));
+  assert.equal(m.from, 'newsroom@gazette.test');
+  assert.equal(m.headers.to, `<${a.email('editor')}>`);
+  assert.match(m.headers.from, /<newsroom@gazette\.test>$/);
+  assert.match(m.headers['message-id'], /^<[0-9a-f]{32}@gazette\.test>$/);
+  assert.match(m.headers.date, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  assert.equal(m.headers['mime-version'], '1.0');
+  assert.equal(m.headers['content-type'], 'text/plain; charset=utf-8');
+  // a non-ASCII subject travels as RFC 2047 words and decodes to the title
+  assert.match(m.headers.subject, /^=\?UTF-8\?B\?/);
+  const subject = m.headers.subject.split(/\s+/).map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)[1], 'base64')).reduce((x, y) => Buffer.concat([x, y]));
+  assert.equal(subject.toString('utf8'), '[The Gazette] Awaiting review: Şəhər şurası: büdcə');
+  assert.match(m.body, new RegExp(`/admin/stories/${id}\\n`));
+  await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes(`/admin/stories/${id}\n`));
+  await sleep(1500); // one more run: nothing for the author or the contributor
+  assert.ok(!sink.messages.some((x) => x.to.includes(a.email('author')) || x.to.includes(a.email('contributor'))));
+  const rows = sql('SELECT recipient, attempts, sent_at IS NOT NULL AS sent FROM mail_queue ORDER BY id');
+  assert.deepEqual(rows.map((r) => [r.recipient, r.attempts, r.sent]).sort(),
+    [[a.email('admin'), 1, 1], [a.email('editor'), 1, 1]]);
+});
+
+async function postComment(fields) {
+  const hid = await h.freshHidden(srv.url);
+  const r = await h.postForm(srv.url, '/comments', { ...hid, gz_website: '', url: '', ...fields });
+  assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+  const m = /unapproved=(\d+)|#comment-(\d+)/.exec(r.headers.location);
+  return Number(m[1] || m[2]);
+}
+
+// The signed link of kind in a message's body: path and query.
+function linkIn(m, kind) {
+  const u = new RegExp(`http://127\\.0\\.0\\.1:1(/mail/${kind}/\\d+\\?x=\\d+&s=[0-9a-f]{64})`).exec(m.body);
+  assert.ok(u, `no ${kind} link in:\n${m.body}`);
+  return u[1];
+}
+
+function formOf(html) {
+  const v = h.formValues(html, 'mail-action').values;
+  return { x: v.x, s: v.s };
+}
+
+test('a held comment mails its moderators signed links: GET asks, POST approves once', async () => {
+  const id = await postComment({ author: 'Held Reader', email: 'held@reader.test', comment: 'A first comment, held for moderation.' });
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
+  const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('A first comment, held'));
+  assert.match(m.body, /From: Held Reader <held@reader\.test>/);
+  const approve = linkIn(m, 'approve');
+  assert.ok(approve.startsWith(`/mail/approve/${id}?`));
+  linkIn(m, 'spam');
+  // a GET (a mail scanner following the link) changes nothing
+  const page = await h.get(srv.url, approve);
+  assert.equal(page.status, 200);
+  assert.match(h.textOf(page.body), /Approve this comment\?/);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
+  // a forged signature or another comment's id is refused
+  const forged = approve.replace(/s=([0-9a-f])/, (_, c) => `s=${c === '0' ? '1' : '0'}`);
+  assert.equal((await h.get(srv.url, forged)).status, 404);
+  assert.equal((await h.postForm(srv.url, approve.replace(`/${id}?`, `/${id + 1}?`).split('?')[0], formOf(page.body))).status, 404);
+  const r = await h.postForm(srv.url, `/mail/approve/${id}`, formOf(page.body));
+  assert.equal(r.status, 200, h.textOf(r.body).slice(0, 300));
+  assert.match(h.textOf(r.body), /The comment is approved/);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
+  // used once: the same link again, or its spam twin after approval, is refused
+  assert.equal((await h.postForm(srv.url, `/mail/approve/${id}`, formOf(page.body))).status, 409);
+  const spam = linkIn(m, 'spam');
+  const spamPage = await h.get(srv.url, spam);
+  assert.equal((await h.postForm(srv.url, `/mail/spam/${id}`, formOf(spamPage.body))).status, 409);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
+});
+
+test('a dead relay leaves mail queued, counts attempts and sends it when the relay comes back', async () => {
+  const port = sink.port;
+  await sink.stop();
+  const contributor = await a.signedIn(srv.url, 'contributor');
+  const id = await a.writeStory(contributor, { title: 'Relay down', body: 'Queued.' }, 'submit');
+  const q = `SELECT attempts, sent_at, last_error FROM mail_queue WHERE body LIKE '%/admin/stories/${id}=0D%' OR body LIKE '%/admin/stories/${id}%' ORDER BY id LIMIT 1`;
+  const failed = await until(() => { const r = sql(q)[0]; return r && r.attempts >= 2 ? r : null; });
+  assert.equal(failed.sent_at, null);
+  assert.ok(failed.last_error.length > 0);
+  // the site answers readers meanwhile
+  assert.equal((await h.get(srv.url, '/')).status, 200);
+  const before = sink.messages.length;
+  await sink.start(port);
+  const m = await sink.waitFor((x) => x.body.includes(`/admin/stories/${id}\n`), 20000);
+  assert.ok(sink.messages.length > before && m);
+  const sent = await until(() => { const r = sql(q)[0]; return r.sent_at ? r : null; });
+  assert.ok(sent.attempts >= 3, `attempts ${sent.attempts}`);
+  assert.equal(sent.last_error, '');
+});
+
+test('"E-mail me replies": confirmed by a link first, then replies mail with a one-click unsubscribe', async () => {
+  const page = await h.get(srv.url, h.SEED_PATH);
+  assert.match(page.body, /<input id="gz_notify" name="gz_notify" type="checkbox" value="1">/);
+  const mine = await postComment({ author: 'Subscriber', email: 'sub@reader.test', comment: 'Tell me when someone answers.', gz_notify: '1' });
+  // a second ask for the same address within the hour sends no second request
+  await postComment({ author: 'Subscriber', email: 'SUB@reader.test', comment: 'And this one too, please.', gz_notify: '1' });
+  const conf = await sink.waitFor((x) => x.to.includes('sub@reader.test'));
+  assert.match(conf.body, /^Şərhinizə yazılan cavabları e-poçtla almaq istədiniz\.\n\nTəsdiq etmək üçün: http/); // the site's language
+  await until(() => sql("SELECT count(*) AS n FROM mail_events WHERE kind = 'confirm'")[0].n === 0);
+  assert.equal(sql("SELECT count(*) AS n FROM mail_subscriptions WHERE email LIKE 'sub@reader.test'")[0].n, 2);
+  const confirm = linkIn(conf, 'confirm');
+  h.approve(dir, mine);
+  // a reply before the reader confirmed: no mail (double opt-in)
+  const early = await postComment({ author: 'Early', email: 'early@reader.test', comment: 'An early answer.', comment_parent: String(mine) });
+  h.approve(dir, early);
+  await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
+  await sleep(1200);
+  assert.equal(sink.messages.filter((x) => x.to.some((t) => t.toLowerCase() === 'sub@reader.test')).length, 1);
+  // confirmed through the page's button, once
+  const cpage = await h.get(srv.url, confirm);
+  assert.equal(cpage.status, 200);
+  assert.equal(sql(`SELECT confirmed_at FROM mail_subscriptions WHERE comment_id = ${mine}`)[0].confirmed_at, null);
+  const id = /\/mail\/confirm\/(\d+)/.exec(confirm)[1];
+  assert.equal((await h.postForm(srv.url, `/mail/confirm/${id}`, formOf(cpage.body))).status, 200);
+  const again = await h.postForm(srv.url, `/mail/confirm/${id}`, formOf(cpage.body));
+  assert.equal(again.status, 409);
+  assert.match(h.textOf(again.body), /Bu link artıq istifadə olunub/);
+  // an approved reply now mails the subscriber
+  const reply = await postComment({ author: 'Answerer', email: 'answer@reader.test', comment: 'Here is my answer to you.', comment_parent: String(mine) });
+  h.approve(dir, reply);
+  const m = await sink.waitFor((x) => x.to.includes('sub@reader.test') && x.body.includes('Here is my answer'));
+  assert.match(m.body, /^Answerer şərhinizə cavab yazdı:\n\nHere is my answer to you\./);
+  assert.ok(!sink.messages.some((x) => x.body.includes('An early answer')));
+  const unsub = /^<http:\/\/127\.0\.0\.1:1(\/mail\/unsubscribe\/\d+\?x=0&s=[0-9a-f]{64})>$/.exec(m.headers['list-unsubscribe']);
+  assert.ok(unsub, m.headers['list-unsubscribe']);
+  assert.equal(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+  // GET shows a button; the RFC 8058 one-click POST stops the mail
+  const upage = await h.get(srv.url, unsub[1]);
+  assert.equal(upage.status, 200);
+  assert.match(h.textOf(upage.body), /Cavablar barədə e-poçtlar dayandırılsın\?/);
+  assert.match(upage.body, /<button type="submit">Abunəlikdən çıx<\/button>/);
+  const r = await h.request(srv.url, unsub[1], { method: 'POST', body: 'List-Unsubscribe=One-Click',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(r.status, 200, h.textOf(r.body).slice(0, 200));
+  assert.ok(sql(`SELECT stopped_at FROM mail_subscriptions WHERE comment_id = ${mine}`)[0].stopped_at > 0);
+  const late = await postComment({ author: 'Late', email: 'late@reader.test', comment: 'A late answer.', comment_parent: String(mine) });
+  h.approve(dir, late);
+  await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
+  await sleep(1200);
+  assert.ok(!sink.messages.some((x) => x.body.includes('A late answer')));
+});
+
+test('an editor who chose the daily digest gets one digest, not a mail per event', async () => {
+  const editor = await a.signedIn(srv.url, 'editor');
+  const acct = await editor.get('/admin/account');
+  assert.match(acct.body, /<input id="mail-each" name="mail" type="radio" value="each" checked>/);
+  assert.equal((await editor.post('/admin/account/mail', { mail: 'weekly' })).status, 422);
+  const r = await editor.post('/admin/account/mail', { mail: 'digest' });
+  assert.equal(r.status, 303);
+  assert.match((await editor.get('/admin/account')).body, /value="digest" checked>/);
+  const before = sink.messages.length;
+  const id = await postComment({ author: 'Digest Reader', email: 'digest@reader.test', comment: 'For the digest.' });
+  const adminMail = await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('For the digest.'));
+  assert.ok(adminMail);
+  const digest = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on'));
+  assert.match(digest.body, /Comment held on ".*" from Digest Reader/);
+  assert.ok(!sink.messages.slice(before).some((x) => x.to.includes(a.email('editor')) && x.body.includes('For the digest.')));
+  // a second event within the day waits for tomorrow's digest
+  await postComment({ author: 'Second Reader', email: 'second@reader.test', comment: 'Second for the digest.' });
+  await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('Second for the digest.'));
+  await sleep(1200);
+  assert.equal(sink.messages.filter((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on')).length, 1);
+  const lines = sql(`SELECT line FROM mail_digest WHERE user_id = (SELECT id FROM users WHERE email = '${a.email('editor')}')`);
+  assert.equal(lines.length, 1);
+  assert.match(lines[0].line, /Second Reader/);
+  assert.ok(id > 0);
+});
+
+test('smtp_starttls = required never sends in clear; no smtp_url makes no mail and shows no opt-in box', async () => {
+  const strict = a.makeNewsroom({ conf: { smtp_url: `smtp://127.0.0.1:${sink.port}`, smtp_starttls: 'required', mail_interval: 1 } });
+  let s2 = await h.startServer(strict);
+  const before = sink.messages.length;
+  try {
+    const contributor = await a.signedIn(s2.url, 'contributor');
+    await a.writeStory(contributor, { title: 'Not in clear', body: 'x' }, 'submit');
+    const q = (sqlQuery) => { const r = spawnSync('sqlite3', ['-json', path.join(strict, 'gazette.db'), sqlQuery], { encoding: 'utf8' }); return r.stdout.trim() ? JSON.parse(r.stdout) : []; };
+    const row = await until(() => q('SELECT attempts, last_error FROM mail_queue WHERE attempts > 0 LIMIT 1')[0]);
+    assert.match(row.last_error, /STARTTLS|SSL|TLS/i);
+    assert.equal(q('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NOT NULL')[0].n, 0);
+    assert.ok(!sink.messages.slice(before).some((x) => x.body.includes('Not in clear')));
+  } finally { await s2.stop(); }
+  const plain = h.makeSite({ conf: { mail_interval: 1, comment_min_seconds: 0 } });
+  s2 = await h.startServer(plain);
+  try {
+    const page = await h.get(s2.url, h.SEED_PATH);
+    assert.equal(page.status, 200);
+    assert.ok(!page.body.includes('gz_notify'));
+    const hid = await h.freshHidden(s2.url);
+    const r = await h.postForm(s2.url, '/comments', { ...hid, gz_website: '', url: '', author: 'Nobody', email: 'n@reader.test', comment: 'No mail here.', gz_notify: '1' });
+    assert.equal(r.status, 303);
+    const q = (sqlQuery) => JSON.parse(spawnSync('sqlite3', ['-json', path.join(plain, 'gazette.db'), sqlQuery], { encoding: 'utf8' }).stdout || '[]');
+    await until(() => q('SELECT count(*) AS n FROM mail_events')[0].n === 0);
+    assert.equal(q('SELECT count(*) AS n FROM mail_queue')[0].n, 0);
+    assert.equal(q('SELECT count(*) AS n FROM mail_subscriptions')[0].n, 0);
+  } finally { await s2.stop(); }
+});
+
+// the CLI runs beside this process's sink: spawned without blocking it
+function gzAsync(args) {
+  return new Promise((resolve) => execFile(h.GAZETTE, args, { cwd: h.ROOT, encoding: 'utf8', timeout: 30000 },
+    (err, stdout, stderr) => resolve({ status: err ? err.code : 0, stdout, stderr })));
+}
+
+test('gazette mail test sends one message through the relay now, or says why not', async () => {
+  const ok = await gzAsync(['mail', '--site', dir, 'test', 'operator@gazette.test']);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stdout, /sent a test message to operator@gazette\.test/);
+  const m = await sink.waitFor((x) => x.to.includes('operator@gazette.test'));
+  assert.equal(m.headers.subject, 'Test message from Gazette');
+  const bad = await gzAsync(['mail', '--site', dir, 'test', 'not an address']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /not sent: not a usable address/);
+  const port = sink.port;
+  await sink.stop();
+  try {
+    const down = await gzAsync(['mail', '--site', dir, 'test', 'operator@gazette.test']);
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /not sent: .*(connect|Connection refused)/i);
+  } finally { await sink.start(port); }
+});
