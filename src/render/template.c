@@ -229,6 +229,7 @@ struct node {
 	size_t len;
 	size_t seg;          /* a tag name's first segment: up to its first '.' */
 	unsigned long long bits; /* key_bits of that segment */
+	size_t target;       /* a partial's template: its index in the set + 1, 0 none */
 	struct node *child;  /* body of a section */
 	struct node *next;
 };
@@ -561,6 +562,27 @@ static int set_reserve(struct tpl_set *set)
 	return 0;
 }
 
+/* Points every partial tag at its template (or at none), so a render
+ * never searches the set by name: a front page renders a thousand
+ * partials. Run after each change to the set: a template may name one
+ * added later. */
+static void link_nodes(const struct tpl_set *set, struct node *nd)
+{
+	for (; nd; nd = nd->next) {
+		if (nd->kind == N_PARTIAL) {
+			size_t i = set_index(set, nd->str);
+			nd->target = i < set->n ? i + 1 : 0;
+		}
+		link_nodes(set, nd->child);
+	}
+}
+
+static void set_link(struct tpl_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		link_nodes(set, set->v[i].root);
+}
+
 /* Parse first, then swap in: a template with an error never replaces a
  * good one. */
 static int set_add(struct tpl_set *set, const char *name, const char *text,
@@ -592,6 +614,7 @@ static int set_add(struct tpl_set *set, const char *name, const char *text,
 	for (size_t k = 0; k < len; k++)
 		h = (h ^ (unsigned char)text[k]) * 1099511628211ULL;
 	set->v[i] = (struct tpl){ pool_strdup(pool, name), pool, root, h };
+	set_link(set);
 	return 0;
 }
 
@@ -947,7 +970,7 @@ static void render_section(struct render *r, const struct node *nd,
 static void render_partial(struct render *r, const struct node *nd,
 			   const struct frame *f)
 {
-	const struct tpl *t = set_find(r->set, nd->str);
+	const struct tpl *t = nd->target ? &r->set->v[nd->target - 1] : NULL;
 	if (!t || r->depth >= TPL_MAX_PARTIAL_DEPTH)
 		return;
 	r->depth++;

@@ -218,6 +218,13 @@ static void test_partials(void)
 	CHECK(tpl_has(set, "item"));
 	CHECK(!tpl_has(set, "nosuch"));
 	CHECK(tv_count(items) == 2 && tv_count(ctx) == 2 && !tv_count(NULL));
+	/* a partial named before its template exists, then replaced: the
+	 * tag follows the set, whatever order templates come in */
+	char err[256];
+	CHECK(tpl_set_add_string(set, "nosuch", "[{{name}}]", err, sizeof err) == 0);
+	check_render(set, "page", ctx, 0, "<li>x&lt;y</li><li>z</li>[top].");
+	CHECK(tpl_set_add_string(set, "item", "({{name}})", err, sizeof err) == 0);
+	check_render(set, "page", ctx, 0, "(x&lt;y)(z)[top].");
 	tpl_set_free(set);
 	pool_free(p);
 }
