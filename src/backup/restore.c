@@ -110,7 +110,7 @@ static int open_out(struct pool *p, const char *root, const char *rel, mode_t pe
 		return -1;
 	int fd = open(pool_printf(p, "%s/%s", root, rel),
 		      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0 && fchmod(fd, (perm & 0777) | 0600)) {
+	if (fd >= 0 && fchmod(fd, (perm & 0755) | 0600)) {
 		close(fd);
 		return -1;
 	}

@@ -86,8 +86,9 @@ static void write_batch(struct store *st, struct item *batch)
 		if (store_comment_insert(st, it->c, &it->id) != STORE_OK)
 			failed = 1;
 		/* the reply subscription with its comment (its trigger queues
-		 * the confirmation mail, mail/mail.h) */
-		else if (it->c->notify &&
+		 * the confirmation mail, mail/mail.h); none for spam, or the
+		 * site would mail whatever address a spammer typed */
+		else if (it->c->notify && it->c->status != COMMENT_SPAM &&
 			 store_mail_subscribe(st, it->id, it->c->email, it->c->created_at) != STORE_OK)
 			failed = 1;
 	}

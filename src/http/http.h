@@ -56,6 +56,7 @@ struct req {
 				       * snapshot is begun for it */
 	int route_found, route_path_known;
 	const char *client_ip;        /* decided once: see http/secure.h */
+	int forwarded;                /* came through a proxy: X-Forwarded-For, Forwarded or X-Real-IP */
 	const char *client_key;       /* what limits count it as (an IPv6 /64) */
 	int https;                    /* reached us over HTTPS (secure_https) */
 	const char *user_agent, *referer;

@@ -328,7 +328,9 @@ static int req_init(struct req *rq, struct resp *rs, struct MHD_Connection *con,
 	rq->method = method_of(method);
 	rq->uri = st->uri;
 	const char *peer = client_ip(st->pool, con);
-	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, http_header(con, "X-Forwarded-For"));
+	const char *xff = http_header(con, "X-Forwarded-For");
+	rq->client_ip = secure_client_ip(st->pool, rq->site, peer, xff);
+	rq->forwarded = xff || http_header(con, "Forwarded") || http_header(con, "X-Real-IP");
 	rq->client_key = secure_client_key(st->pool, rq->client_ip);
 	rq->https = secure_https(rq->site, peer, http_header(con, "X-Forwarded-Proto"));
 	rq->user_agent = http_header(con, MHD_HTTP_HEADER_USER_AGENT);

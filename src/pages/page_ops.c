@@ -35,7 +35,9 @@ static void text(struct resp *rs, int status, const char *body)
 
 void page_metrics(struct req *rq, struct resp *rs)
 {
-	if (!ipnet_match(rq->site->cfg.metrics_allow, rq->client_ip)) {
+	/* a reverse proxy on this host would make every reader loopback: a
+	 * request it forwarded is never a scraper's */
+	if (rq->forwarded || !ipnet_match(rq->site->cfg.metrics_allow, rq->client_ip)) {
 		page_not_found(rq, rs, "Sorry, there is no page at this address.");
 		return;
 	}

@@ -65,13 +65,41 @@ static int lang_ok(const char *val, char *msg, size_t msglen)
 	return -1;
 }
 
+/* A file the server opens as root before it confines itself (the access
+ * log, the relay's password): inside the site folder, so a gazette.conf
+ * from a restored archive names no file elsewhere. */
+static int site_file_ok(const char *key, const char *val, char *msg, size_t msglen)
+{
+	if (!*val || (val[0] != '/' && !strstr(val, "..")))
+		return 0;
+	snprintf(msg, msglen, "%s: a path relative to the site folder, without .. (link to a "
+		 "file elsewhere if need be)", key);
+	return -1;
+}
+
+static int access_log_ok(const char *val, char *msg, size_t msglen)
+{
+	return site_file_ok("access_log", val, msg, msglen);
+}
+
+static int password_file_ok(const char *val, char *msg, size_t msglen)
+{
+	return site_file_ok("smtp_password_file", val, msg, msglen);
+}
+
 /* Not below a folder the site serves or a backup holds (nor above it). */
 static int backup_dir_ok(const char *val, char *msg, size_t msglen)
 {
+	if (strstr(val, "//") || strstr(val, "/./")) {
+		snprintf(msg, msglen, "backup_dir: write the path without // or /./");
+		return -1;
+	}
 	static const char *const inside[] = { "media", "media-originals", "theme" };
 	for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
 		size_t n = strlen(inside[i]);
-		const char *v = val[0] == '.' && val[1] == '/' ? val + 2 : val;
+		const char *v = val;
+		while (v[0] == '.' && v[1] == '/')
+			v += 2;
 		if (!strncmp(v, inside[i], n) && (v[n] == '\0' || v[n] == '/')) {
 			snprintf(msg, msglen, "backup_dir must not be inside %s/ (it is served or "
 				 "backed up)", inside[i]);
@@ -160,13 +188,13 @@ static const struct ckey keys[] = {
 	   "(e.g. 127.0.0.0/8 ::1 10.0.0.0/8); others get 404"),
 	SC(log_format, format_ok, "access log lines: combined (Apache's, with the request id and seconds "
 	   "appended) or json (one object a line)"),
-	S(access_log, "file the access log is appended to (relative: to the site folder; reopened on "
+	SC(access_log, access_log_ok, "file the access log is appended to (relative to the site folder; reopened on "
 	  "SIGHUP, for logrotate); empty: standard output"),
 	SC(smtp_url, smtp_url_ok, "mail relay, smtp://HOST:PORT (STARTTLS per smtp_starttls) or smtps://HOST:PORT "
 	   "(TLS from the start); empty: no mail is made at all (docs/mail.md)"),
 	S(smtp_user, "user name for the relay's AUTH (empty: no AUTH)"),
 	S(smtp_password, "password for the relay's AUTH (or smtp_password_file)"),
-	S(smtp_password_file, "file holding the relay password (first line), read at start; relative to the site folder"),
+	SC(smtp_password_file, password_file_ok, "file holding the relay password (first line), read at start; relative to the site folder"),
 	SC(smtp_from, one_line_ok, "address mail is sent from (empty: gazette@ and the host of base_url)"),
 	SC(smtp_starttls, starttls_ok, "STARTTLS on smtp://: required, optional or off"),
 	I(mail_interval, 1, 3600, "seconds between the scheduler's mail runs; a failed message waits this, doubled per attempt (at most 6 hours)"),
@@ -286,6 +314,9 @@ static const char *const restart_keys[] = {
 	"listen", "threads", "conn_timeout", "per_ip_connections", "body_min_rate", "body_memory",
 	"cache_size", "user", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
 	"schedule_interval", "embeds_off",
+	/* the scheduler thread keeps the settings it started with */
+	"smtp_url", "smtp_user", "smtp_password", "smtp_password_file", "smtp_from",
+	"smtp_starttls", "mail_interval", "mail_max_attempts", "backup_dir", "backup_keep",
 };
 
 static const struct ckey *key_named(const char *name)

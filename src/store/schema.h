@@ -592,7 +592,7 @@ static const char *const schema_migrations[] = {
 	"CREATE INDEX mail_queue_due ON mail_queue(next_at) WHERE sent_at IS NULL;"
 	"CREATE TABLE mail_events(id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
 	" ref_id INTEGER NOT NULL, created_at INTEGER NOT NULL);"
-	"CREATE TABLE mail_subscriptions(id INTEGER PRIMARY KEY,"
+	"CREATE TABLE mail_subscriptions(id INTEGER PRIMARY KEY AUTOINCREMENT," /* a signed link never names a later row */
 	" comment_id INTEGER NOT NULL UNIQUE REFERENCES comments(id) ON DELETE CASCADE,"
 	" email TEXT NOT NULL, created_at INTEGER NOT NULL, confirmed_at INTEGER,"
 	" stopped_at INTEGER);"

@@ -3,8 +3,11 @@
  */
 #include "store_backup.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,10 +30,14 @@ static int copy_pages(sqlite3_backup *b)
 int store_backup_copy(const char *src, const char *dest, char *err, size_t errlen)
 {
 	sqlite3 *from = NULL, *to = NULL;
-	if (access(dest, F_OK) == 0) {
-		snprintf(err, errlen, "%s exists already", dest);
+	/* made here, new, private and not through a link: it holds the
+	 * site's secret and password hashes until it is archived */
+	int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", dest, errno == EEXIST ? "exists already" : strerror(errno));
 		return -1;
 	}
+	close(fd);
 	int rc = sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		sqlite3_busy_timeout(from, 5000);
@@ -41,7 +48,7 @@ int store_backup_copy(const char *src, const char *dest, char *err, size_t errle
 	const char *who = src;
 	if (rc == SQLITE_OK) {
 		who = dest;
-		rc = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		rc = sqlite3_open_v2(dest, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
 					   SQLITE_OPEN_NOMUTEX, NULL);
 	}
 	if (rc == SQLITE_OK) {

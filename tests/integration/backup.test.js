@@ -278,11 +278,23 @@ describe('gazette backup and restore', () => {
   });
 
   test('backup_dir may not be a folder the site serves or backs up', () => {
-    for (const bad of ['media/backups', './theme', '../elsewhere']) {
+    for (const bad of ['media/backups', './theme', '././media', 'x//media', '../elsewhere']) {
       const dir = h.makeSite({ demo: false, conf: { backup_dir: bad } });
       const r = h.gzRun(['serve', '--site', dir, '--listen', '127.0.0.1:1'], { timeout: 10000 });
       assert.equal(r.status, 1, r.stderr);
       assert.match(r.stderr, /gazette\.conf:\d+: backup_dir/);
+    }
+  });
+
+  // A restored gazette.conf names no file outside the site for the server
+  // to open as root before it confines itself.
+  test('access_log and smtp_password_file stay inside the site folder', () => {
+    for (const [key, bad] of [['access_log', '/etc/cron.d/x'], ['access_log', 'logs/../../x'],
+                              ['smtp_password_file', '/etc/shadow']]) {
+      const dir = h.makeSite({ demo: false, conf: { [key]: bad } });
+      const r = h.gzRun(['serve', '--site', dir, '--listen', '127.0.0.1:1'], { timeout: 10000 });
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, new RegExp(`gazette\\.conf:\\d+: ${key}`));
     }
   });
 

@@ -94,6 +94,10 @@ describe('/metrics', () => {
     assert.equal(r.status, 404);
     assert.doesNotMatch(r.body, /gazette_http_requests_total/);
     assert.equal((await h.get(srv.url, '/metrics')).status, 200, 'loopback still may');
+    // through a proxy, even one forwarding for a loopback address: a reverse
+    // proxy on the same host makes every reader look local
+    for (const headers of [{ 'X-Forwarded-For': '127.0.0.1' }, { Forwarded: 'for=127.0.0.1' }, { 'X-Real-IP': '127.0.0.1' }])
+      assert.equal((await h.get(srv.url, '/metrics', { headers })).status, 404, JSON.stringify(headers));
   });
 
   test('X-Request-Id: on every response, in its access line; a sane one from a proxy is kept', async () => {
