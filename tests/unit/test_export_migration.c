@@ -8,6 +8,7 @@
  * anything else) takes the mark away.
  */
 #include "t.h"
+#include "t_sqlite.h"
 #include "../../src/store/schema.h"
 
 #include <sqlite3.h>
@@ -27,12 +28,7 @@ static int exec(const char *sql)
 
 static long long num(const char *sql)
 {
-	sqlite3_stmt *s;
-	long long v = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
+	return t_sql_int(db, sql);
 }
 
 /* id, imported?, excerpt, body_md */

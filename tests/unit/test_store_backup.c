@@ -7,6 +7,7 @@
  * database at one moment.
  */
 #include "t.h"
+#include "t_sqlite.h"
 #include "../../src/store/store_backup.h"
 
 #include <pthread.h>
@@ -46,16 +47,6 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-static long long one(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s;
-	long long v = -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void test_copy_under_writes(void)
 {
 	sqlite3 *db = open_db(src);
@@ -89,9 +80,9 @@ static void test_copy_under_writes(void)
 		snprintf(check, sizeof check, "%s", (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	CHECK_STR(check, "ok");
-	long long rows = one(copy, "SELECT count(*) FROM t");
+	long long rows = t_sql_int(copy, "SELECT count(*) FROM t");
 	CHECK(rows >= 6000 && rows % 2 == 0);
-	CHECK(one(copy, "SELECT sum(v) FROM t") == 0);
+	CHECK(t_sql_int(copy, "SELECT sum(v) FROM t") == 0);
 	sqlite3_close(copy);
 	/* one self-contained file: no WAL beside the copy */
 	char wal[140];
