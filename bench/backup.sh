@@ -36,12 +36,12 @@ curl -fs -o /dev/null "$url" || { echo "no story page at $url" >&2; exit 1; }
 wrk -t2 -c"$CONNS" -d2s "$url" >/dev/null # warm: the page is cached from here on
 echo "page: $story; wrk -t2 -c$CONNS -d${SECS}s --latency"
 
-printf '%-8s %-16s %12s %10s\n' run backup req/s p99_ms
+printf '%-8s %-16s %12s %10s %8s\n' run backup req/s p99_ms at_s
 : >"$WORK/idle"; : >"$WORK/busy"
 for r in $(seq "$ROUNDS"); do
 	read -r rps p99 < <(wrk_rate "$url" "$CONNS" "$SECS")
 	echo "$p99" >>"$WORK/idle"
-	printf '%-8s %-16s %12s %10s\n' "$r" "no" "$rps" "$p99"
+	printf '%-8s %-16s %12s %10s %8s\n' "$r" "no" "$rps" "$p99" -
 done
 
 start=$(date +%s.%N)
@@ -50,9 +50,10 @@ bpid=$!
 r=0
 while kill -0 "$bpid" 2>/dev/null; do
 	r=$((r + 1))
+	at=$(printf '%.0f' "$(echo "$(date +%s.%N) - $start" | bc)")
 	read -r rps p99 < <(wrk_rate "$url" "$CONNS" "$SECS")
 	echo "$p99" >>"$WORK/busy"
-	printf '%-8s %-16s %12s %10s\n' "$r" "running" "$rps" "$p99"
+	printf '%-8s %-16s %12s %10s %8s\n' "$r" "running" "$rps" "$p99" "$at"
 done
 wait "$bpid" || { cat "$WORK/backup.out" >&2; exit 1; }
 secs=$(echo "$(date +%s.%N) - $start" | bc)

@@ -39,6 +39,37 @@ static void pause_chunk(void)
 	nanosleep(&ts, NULL);
 }
 
+/* Where members go: the archive, and its file written out steadily. The
+ * kernel would otherwise gather a whole archive's worth of dirty pages and
+ * write them in bursts (and the final fsync as one), stalling the disk the
+ * site's database commits to. So each BACKUP_FLUSH bytes the archive has
+ * grown are sent to the disk at once, the window before them is waited
+ * for, and those pages are dropped from the page cache, which keeps the
+ * pictures and pages readers need. */
+struct sink {
+	struct archive *a;
+	int fd;
+	off_t started;   /* written out from here on, not yet waited for */
+	off_t synced;    /* on the disk and dropped up to here */
+};
+
+static void sink_flow(struct sink *o)
+{
+	off_t at = lseek(o->fd, 0, SEEK_CUR);
+	if (at < 0 || at - o->started < BACKUP_FLUSH)
+		return;
+	/* errors only lose the smoothing: the final fsync still checks */
+	(void)sync_file_range(o->fd, o->started, at - o->started, SYNC_FILE_RANGE_WRITE);
+	if (o->started > o->synced) {
+		(void)sync_file_range(o->fd, o->synced, o->started - o->synced,
+				      SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+					      SYNC_FILE_RANGE_WAIT_AFTER);
+		(void)posix_fadvise(o->fd, o->synced, o->started - o->synced, POSIX_FADV_DONTNEED);
+		o->synced = o->started;
+	}
+	o->started = at;
+}
+
 /* ---------------------------------------------------------------- making */
 
 struct list {
@@ -106,9 +137,9 @@ static int walk(struct list *l, const char *site_dir, const char *rel, int depth
 	return rc;
 }
 
-/* Reads fd to its end, summing it and handing each chunk to a (when not
- * NULL); *size gets the bytes read. 0 ok; -1 with err. */
-static int stream(int fd, unsigned char *chunk, struct archive *a, unsigned char sum[32],
+/* Reads fd to its end, summing it and handing each chunk to the sink o
+ * (when not NULL); *size gets the bytes read. 0 ok; -1 with err. */
+static int stream(int fd, unsigned char *chunk, struct sink *o, unsigned char sum[32],
 		  long long *size, char *err, size_t errlen)
 {
 	crypto_hash_sha256_state h;
@@ -125,10 +156,12 @@ static int stream(int fd, unsigned char *chunk, struct archive *a, unsigned char
 		if (n == 0)
 			break;
 		crypto_hash_sha256_update(&h, chunk, (size_t)n);
-		if (a && archive_write_data(a, chunk, (size_t)n) != n) {
-			snprintf(err, errlen, "%s", archive_error_string(a));
+		if (o && archive_write_data(o->a, chunk, (size_t)n) != n) {
+			snprintf(err, errlen, "%s", archive_error_string(o->a));
 			return -1;
 		}
+		if (o)
+			sink_flow(o);
 		*size += n;
 		pause_chunk();
 	}
@@ -176,7 +209,7 @@ static struct archive_entry *file_entry(const char *path, long long size, time_t
 
 /* One member: its header, then the file streamed and checked against
  * what the manifest says (a file that changed since fails the backup). */
-static int write_member(struct archive *a, const struct manifest_entry *e, const char *src,
+static int write_member(struct sink *o, const struct manifest_entry *e, const char *src,
 			unsigned char *chunk, char *err, size_t errlen)
 {
 	int fd = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -189,14 +222,14 @@ static int write_member(struct archive *a, const struct manifest_entry *e, const
 	int known = fstat(fd, &sb) == 0;
 	struct archive_entry *ae = file_entry(e->path, e->size, known ? sb.st_mtime : time(NULL),
 					      known ? sb.st_mode : 0644);
-	int rc = archive_write_header(a, ae) == ARCHIVE_OK ? 0 : -1;
+	int rc = archive_write_header(o->a, ae) == ARCHIVE_OK ? 0 : -1;
 	archive_entry_free(ae);
 	unsigned char sum[32];
 	long long size;
 	char why[256] = "";
 	if (rc)
-		snprintf(why, sizeof why, "%s", archive_error_string(a));
-	else if ((rc = stream(fd, chunk, a, sum, &size, why, sizeof why)) == 0 &&
+		snprintf(why, sizeof why, "%s", archive_error_string(o->a));
+	else if ((rc = stream(fd, chunk, o, sum, &size, why, sizeof why)) == 0 &&
 		 (size != e->size || memcmp(sum, e->sum, sizeof sum))) {
 		snprintf(why, sizeof why, "changed during the backup (run it again)");
 		rc = -1;
@@ -214,6 +247,7 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 	struct buf text = BUF_INIT;
 	manifest_write(m, &text);
 	struct archive *a = archive_write_new();
+	struct sink o = { .a = a, .fd = fd };
 	/* Names are UTF-8 (manifest_path_ok) and libarchive converts them
 	 * through the thread's locale, "C" in the server: this thread reads
 	 * them as UTF-8 while it writes. Where C.UTF-8 cannot be loaded (a
@@ -221,7 +255,11 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 	 * hdrcharset=BINARY (GNU tar lists them, with a warning). */
 	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	locale_t was = utf8 ? uselocale(utf8) : (locale_t)0;
+	/* 64 kB writes (libarchive's default is 10 kB), the last block not
+	 * padded beyond the tar format's own 512-byte records */
 	int rc = text.err || archive_write_set_format_pax_restricted(a) != ARCHIVE_OK ||
+		 archive_write_set_bytes_per_block(a, BACKUP_BLOCK) != ARCHIVE_OK ||
+		 archive_write_set_bytes_in_last_block(a, 1) != ARCHIVE_OK ||
 			 (!utf8 && archive_write_set_format_option(a, "pax", "hdrcharset",
 								   "BINARY") != ARCHIVE_OK) ||
 			 archive_write_open_fd(a, fd) != ARCHIVE_OK
@@ -237,7 +275,7 @@ static int write_archive(int fd, const struct manifest *m, const char *site_dir,
 		snprintf(err, errlen, "writing the archive: %s",
 			 text.err ? "manifest too long" : archive_error_string(a));
 	for (size_t i = 0; rc == 0 && i < m->n; i++)
-		rc = write_member(a, &m->e[i], source(p, site_dir, db_copy, m->e[i].path), chunk, err,
+		rc = write_member(&o, &m->e[i], source(p, site_dir, db_copy, m->e[i].path), chunk, err,
 				  errlen);
 	if (rc == 0 && archive_write_close(a) != ARCHIVE_OK) {
 		snprintf(err, errlen, "writing the archive: %s", archive_error_string(a));

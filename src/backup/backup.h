@@ -25,6 +25,8 @@
 
 #define BACKUP_CHUNK (256 * 1024)   /* bytes read at a time */
 #define BACKUP_PAUSE_US 500         /* pause after each chunk: readers come first */
+#define BACKUP_BLOCK (64 * 1024)    /* bytes the archive is written in at a time */
+#define BACKUP_FLUSH (8 << 20)      /* archive bytes sent to the disk at a time (backup.c) */
 
 struct backup_stats {
 	size_t files;       /* members besides MANIFEST */
