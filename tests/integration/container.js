@@ -6,8 +6,9 @@
 // boots it with systemd as PID 1, in
 // - a private mount namespace (the overlay, and a tmpfs on /run where nspawn
 //   keeps its state): every mount goes with it;
-// - a new PID namespace whose first process is nspawn (unshare --kill-child):
-//   if the test dies, the kernel kills the container with it;
+// - a new PID namespace whose first process is nspawn (unshare --kill-child,
+//   itself under setpriv --pdeathsig): if the test dies, even by SIGKILL, the
+//   kernel kills the container with it;
 // - a private network (--private-network): the container's 127.0.0.1:8080 is
 //   its own, nothing on the machine is reached or taken;
 // - a cgroup of its own (gazette-nspawn-PID under ours in the systemd
@@ -60,6 +61,13 @@ async function boot(work, files = {}) {
   const ov = path.join(work, 'machine');
   fs.mkdirSync(ov);
   const cgroups = cgroupDirs(`gazette-nspawn-${process.pid}`);
+  // those of a test killed outright (SIGKILL: its container went with it)
+  for (const parent of cgroups.map((d) => path.dirname(d))) {
+    for (const e of fs.readdirSync(parent)) {
+      const m = e.match(/^gazette-nspawn-(\d+)$/);
+      if (m && !fs.existsSync(`/proc/${m[1]}`)) removeCgroup(path.join(parent, e));
+    }
+  }
   for (const d of cgroups) fs.mkdirSync(d);
   const copies = Object.entries(files)
     .map(([name, from]) => `cp '${from}' "$ov/root/${name}"`).join('\n');
@@ -74,7 +82,7 @@ rm -f "$ov/root/usr/sbin/policy-rc.d"
 ${copies}
 exec systemd-nspawn --quiet -D "$ov/root" --register=no --keep-unit --private-network \\
   --boot --console=pipe -- systemd.unit=basic.target`;
-  const proc = spawn('unshare', ['--mount', '--propagation', 'private', '--pid', '--fork',
+  const proc = spawn('setpriv', ['--pdeathsig', 'KILL', 'unshare', '--mount', '--propagation', 'private', '--pid', '--fork',
     '--kill-child', '--mount-proc', 'sh', '-c', script, 'sh', ov, ...cgroups],
   { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH } });
   let out = '';
@@ -82,6 +90,13 @@ exec systemd-nspawn --quiet -D "$ov/root" --register=no --keep-unit --private-ne
   proc.stderr.on('data', (d) => { out += d; });
   const exited = new Promise((res) => proc.on('exit', res));
   let gone = false;
+  // a test that ends without stop() (a timeout): the cgroups still go
+  const onExit = () => {
+    proc.kill('SIGKILL');
+    spawnSync('sleep', ['0.5']);
+    for (const d of cgroups) { try { removeCgroup(d); } catch { /* still busy */ } }
+  };
+  process.on('exit', onExit);
   exited.then(() => { gone = true; });
 
   // unshare -> systemd-nspawn -> the container's systemd
@@ -103,6 +118,7 @@ exec systemd-nspawn --quiet -D "$ov/root" --register=no --keep-unit --private-ne
       proc.kill('SIGKILL'); /* unshare --kill-child: the namespace's processes with it */
       await exited;
     }
+    process.off('exit', onExit);
     for (const d of cgroups) removeCgroup(d);
   }
 
