@@ -11,13 +11,18 @@
 //   (dpkg-deb -x) its binary serves a site; installed with dpkg -i in a throwaway
 //   root (an overlay of / on a tmpfs in a private mount namespace, never the machine)
 //   it creates the gazette user and the site in /var/lib/gazette, enables
-//   gazette.service, and the unit's own command, run as that user, answers.
+//   gazette.service, and the unit's own command, run as that user, answers;
+// - under a real systemd (a container booted by systemd-nspawn, container.js)
+//   dpkg -i starts gazette.service, which answers / and /readyz, reloads a
+//   setting on `systemctl reload` in the same process, scores under 2.0 in
+//   `systemd-analyze security` and stops cleanly on `systemctl stop`.
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const h = require('./helpers');
+const container = require('./container');
 
 after(() => h.cleanupSites());
 
@@ -141,7 +146,7 @@ test('the unit verifies and systemd-analyze security scores it under 2.0', () =>
   for (const d of ['ProtectSystem=strict', 'ProtectHome=yes', 'NoNewPrivileges=yes', 'PrivateTmp=yes',
     'PrivateDevices=yes', 'ProtectKernelTunables=yes', 'ProtectKernelModules=yes',
     'ProtectKernelLogs=yes', 'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',
-    'SystemCallFilter=@system-service', 'User=gazette', 'ReadWritePaths=/var/lib/gazette',
+    'SystemCallFilter=@system-service', 'SystemCallFilter=seccomp', 'User=gazette', 'ReadWritePaths=/var/lib/gazette',
     'ExecReload=/bin/kill -HUP $MAINPID', 'Restart=on-failure']) {
     assert.ok(unit.split('\n').includes(d), d);
   }
@@ -283,4 +288,85 @@ exec chroot --userspec=gazette:gazette ${m} $cmd --listen "$1"`;
     await srv.stop();
   }
   assert.equal(machine(), before, 'the machine itself has the same users and /var/lib');
+});
+
+// The package under a real systemd: a container booted with systemd as PID 1
+// (container.js: an overlay of / booted by systemd-nspawn, private network,
+// nothing left behind). dpkg -i there enables and starts gazette.service as
+// on a real machine; it answers, reloads on `systemctl reload` with the same
+// process, stops cleanly on `systemctl stop`, and `systemd-analyze security`
+// scores the loaded unit from inside.
+test('under a booted systemd, the package starts gazette.service, which serves, reloads and stops', async (t) => {
+  assert.ok(deb, 'the package was built');
+  if (process.getuid() !== 0) {
+    t.skip('booting a container needs root');
+    return;
+  }
+  const nspawn = spawnSync('systemd-nspawn', ['--version'], { encoding: 'utf8' });
+  assert.equal(nspawn.status, 0, 'systemd-nspawn (Debian\'s systemd-container: scripts/install-deps.sh --test)');
+  const before = `${spawnSync('id', ['gazette']).status} ${fs.existsSync('/var/lib/gazette')}`;
+  const t0 = Date.now();
+  const box = await container.boot(work, { 'gazette.deb': deb });
+  t.diagnostic(`booted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    const sh = (cmd) => box.run('sh', '-c', cmd);
+    const ok = (cmd) => {
+      const r = sh(cmd);
+      assert.equal(r.status, 0, `${cmd}:\n${r.stdout}${r.stderr}`);
+      return r.stdout;
+    };
+    const journal = () => sh('journalctl -u gazette -o cat --no-pager').stdout;
+    // status and body of a page, asked inside (the container's own loopback)
+    const page = (p) => {
+      const r = sh(`curl -s -w '\\n%{http_code}' http://127.0.0.1:8080${p}`);
+      const i = r.stdout.lastIndexOf('\n');
+      return { status: Number(r.stdout.slice(i + 1)), body: r.stdout.slice(0, i) };
+    };
+    const serving = async () => {
+      for (let i = 0; i < 100; i++) {
+        if (page('/healthz').status === 200) return;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.fail(`gazette.service does not answer:\n${sh('systemctl status gazette --no-pager').stdout}${journal()}`);
+    };
+
+    ok('dpkg -i /gazette.deb');
+    assert.equal(ok('systemctl is-enabled gazette').trim(), 'enabled');
+    assert.equal(sh('systemctl is-active gazette').stdout.trim(), 'active', journal());
+    await serving();
+    const home = page('/');
+    assert.equal(home.status, 200);
+    assert.ok(h.htmlUnescape(home.body).includes('The Gazette'), 'the new site\'s front page');
+    const ready = page('/readyz');
+    assert.equal(ready.status, 200, ready.body);
+    const pid = ok('systemctl show -P MainPID gazette').trim();
+    assert.equal(ok(`stat -c %U /proc/${pid}`).trim(), 'gazette', 'served by the gazette user');
+
+    // reload: a changed setting served by the same process
+    ok('echo "site_name = The Reloaded Gazette" >> /var/lib/gazette/gazette.conf');
+    ok('systemctl reload gazette');
+    for (let i = 0; i < 50 && !/reload: gazette\.conf and the theme reloaded/.test(journal()); i++) {
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.match(journal(), /reload: gazette\.conf and the theme reloaded/);
+    assert.equal(ok('systemctl show -P MainPID gazette').trim(), pid, 'the same process');
+    assert.match(page('/').body, /<title>[^<]*The Reloaded Gazette/);
+
+    const sec = ok('systemd-analyze security --no-pager gazette');
+    const score = sec.match(/Overall exposure level for gazette\.service: ([0-9.]+) (\S+)/);
+    assert.ok(score, sec.slice(-500));
+    t.diagnostic(`systemd-analyze security gazette (inside, the running unit): ${score[1]} ${score[2]}`);
+    assert.ok(Number(score[1]) < 2.0, `exposure ${score[1]}`);
+
+    ok('systemctl stop gazette');
+    assert.equal(sh('systemctl is-active gazette').stdout.trim(), 'inactive', 'stopped, not failed');
+    assert.equal(page('/').status, 0, 'nothing listens any more');
+    assert.match(journal(), /signal 15: finishing requests in flight and stopping/);
+  } finally {
+    await box.stop();
+  }
+  assert.equal(`${spawnSync('id', ['gazette']).status} ${fs.existsSync('/var/lib/gazette')}`, before,
+    'the machine itself has the same users and /var/lib');
+  const mounts = fs.readFileSync('/proc/self/mountinfo', 'utf8');
+  assert.ok(!mounts.includes(work), 'no mount left behind');
 });
