@@ -13,12 +13,9 @@
 #include "../store/store_health.h"
 #include "../util/ipnet.h"
 #include "../util/log.h"
+#include "../util/version.h"
 
 #include <sys/statvfs.h>
-
-#ifndef GAZETTE_VERSION
-#define GAZETTE_VERSION "dev"
-#endif
 
 /* /readyz fails when the site folder's file system has less than this
  * free for the server's user: SQLite, uploads and bodies past 64 KB need
@@ -48,7 +45,7 @@ void page_metrics(struct req *rq, struct resp *rs)
 		.cache_fills = cs.fills, .cache_bytes = cs.bytes, .cache_entries = cs.entries,
 		.cache_invalidations = cs.invalidations, .comment_queue = comment_queue_depth(),
 		.body_bytes = body_reserved(),
-		.version = GAZETTE_VERSION,
+		.version = gazette_version(),
 	};
 	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";
 	rs->cache_control = "no-store";
