@@ -3,7 +3,8 @@
 // request fails; a changed setting and a changed template are served
 // after; a setting read only at start is named as needing a restart; the
 // access log is reopened after logrotate renames it; JSON access lines
-// parse one by one and carry the X-Request-Id each response had.
+// parse one by one and carry the X-Request-Id each response had, a huge
+// header's among them (cut).
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -130,6 +131,17 @@ describe('SIGHUP reload', () => {
         assert.equal(typeof o.duration, 'number');
       }
     }
+    // a 20 kB User-Agent (refused: the headers are too large) and a long
+    // Referer are cut in the line, which still parses; the next one logs
+    const huge = await h.get(srv.url, '/?from=huge', { headers: { 'User-Agent': 'A'.repeat(20000), Referer: `https://e.example/${'ü'.repeat(3000)}` } });
+    await ask();
+    await until('the line after the huge one', () => fs.readFileSync(log, 'utf8').includes(ids[3]));
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const big = lines.find((o) => o.id === huge.headers['x-request-id']);
+    assert.equal(big.path, '/?from=huge');
+    assert.equal(big.agent, `${'A'.repeat(1024)}...[cut]`);
+    assert.match(big.referer, /^https:\/\/e\.example\/ü+\.\.\.\[cut\]$/);
+    assert.ok(lines.some((o) => o.id === ids[3]), 'the line after it is logged');
     const mine = now.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.id === ids[2]);
     assert.equal(mine.path, '/?from=log-test');
     assert.equal(mine.status, 200);
