@@ -12,6 +12,7 @@
 #include "../store/store.h"
 #include "../cache/cache.h"
 #include "../stats/reads.h"
+#include "../util/fileio.h"
 #include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/pool.h"
@@ -87,7 +88,7 @@ const char *site_data_dir(void)
 /* Reads a whole file (max 4 MiB) into malloc'd memory. */
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fileio_fopen(path);
 	if (!f)
 		return NULL;
 	char *data = NULL;
@@ -133,6 +134,20 @@ static int load_statics(struct site *s, const char *site_theme, const char *def_
 	}
 	const struct static_file *css = site_static(s, "style.css");
 	snprintf(s->css_url, sizeof s->css_url, "/static/style.css?v=%s", css->etag);
+	return 0;
+}
+
+int site_keep_dirs(char *err, size_t errlen)
+{
+	char def_theme[PATH_MAX];
+	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
+	const char *dirs[] = { def_theme, TZ_DIR };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (fileio_keep_dir(dirs[i]) && !(i == 1 && errno == ENOENT)) { /* UTC needs no zoneinfo */
+			snprintf(err, errlen, "%s: %s (needed by a reload once confined to the site "
+				 "folder; GAZETTE_DATA must be an absolute path)", dirs[i], strerror(errno));
+			return -1;
+		}
 	return 0;
 }
 

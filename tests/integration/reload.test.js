@@ -51,8 +51,7 @@ describe('SIGHUP reload', () => {
   before(async () => {
     dir = h.makeSite({ demo: true, conf: { access_log: 'access.log', log_format: 'json' } });
     if (isRoot) {
-      // started as root the server confines itself to the site folder,
-      // where the default theme cannot be read again: serve as a user
+      // a server started as a user (as root: the describe at the end)
       fs.chmodSync(path.dirname(dir), 0o755);
       for (const f of [dir, ...fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f))])
         fs.chownSync(f, NOBODY.uid, NOBODY.gid);
@@ -146,5 +145,36 @@ describe('SIGHUP reload', () => {
     assert.equal(mine.path, '/?from=log-test');
     assert.equal(mine.status, 200);
     assert.equal(mine.ip, '127.0.0.1');
+  });
+});
+
+// Started as root the server confines itself to the site folder; the
+// default theme and the zoneinfo it opened before stay readable, so a
+// SIGHUP reloads gazette.conf (a new site name and time zone) and a theme
+// override all the same.
+describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }, () => {
+  let dir, srv;
+  before(async () => {
+    dir = h.makeSite({ demo: true });
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
+
+  test('gazette.conf, the time zone and a theme override are reloaded', async () => {
+    const before_ = await h.get(srv.url, '/');
+    assert.match(before_.body, /<time datetime="2024-07-05T09:30:00Z">/);
+    assert.match(srv.output(), /running as user nobody/);
+    fs.appendFileSync(path.join(dir, 'gazette.conf'), 'site_name = The Rooted Gazette\ntimezone = Asia/Kolkata\n');
+    fs.mkdirSync(path.join(dir, 'theme'), { recursive: true });
+    const foot = fs.readFileSync(path.join(h.ROOT, 'themes/default/foot.html'), 'utf8')
+      .replace('<footer class="site-footer">', '<footer class="site-footer"><p class="edition">Root edition</p>');
+    fs.writeFileSync(path.join(dir, 'theme', 'foot.html'), foot);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) === 1);
+    const home = await h.get(srv.url, '/');
+    assert.match(home.body, /<title>[^<]*The Rooted Gazette/);
+    assert.match(home.body, /<time datetime="2024-07-05T15:00:00\+05:30">/);
+    assert.match(home.body, /<p class="edition">Root edition<\/p>/);
+    assert.doesNotMatch(srv.output(), /reload: .*serving on with the settings and theme loaded before/);
   });
 });
