@@ -595,7 +595,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	struct cache_deps deps;
 	if (cacheable) {
-		cache_deps_begin(site->cache, &deps);
+		cache_deps_begin(site->cache, &deps, site->cache_epoch);
 		store_set_recorder(rq.store, cache_deps_add, &deps);
 	}
 	dispatch(&rq, &rs, st);

@@ -46,6 +46,10 @@ struct site {
 	struct ratelimit *comment_rl;
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
+	/* the cache's epoch this generation was made for (cache_drop_all by
+	 * its reload; 0 at start): pages it builds after a later drop are
+	 * not kept */
+	unsigned long long cache_epoch;
 	struct reads *reads;     /* story reads not yet in the database (stats/reads.h) */
 	/* the SMTP relay (mail/mail_relay.h), prepared by `serve` before the
 	 * sandbox; NULL: mail stays queued */
