@@ -302,6 +302,7 @@ int site_reload(const struct site *old, struct site *s, char *err, size_t errlen
 	s->cache = old->cache;
 	s->reads = old->reads;
 	s->borrowed = 1;
+	s->mail = old->mail; /* prepared before the sandbox; `serve` frees it */
 	s->on_store = old->on_store;
 	s->embeds = old->embeds;
 	atomic_store(&s->embeds_on, site_embeds(old));

@@ -155,7 +155,7 @@ describe('SIGHUP reload', () => {
 describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }, () => {
   let dir, srv;
   before(async () => {
-    dir = h.makeSite({ demo: true });
+    dir = h.makeSite({ demo: true, conf: { schedule_interval: 1 } });
     srv = await h.startServer(dir);
   });
   after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
@@ -176,5 +176,26 @@ describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }
     assert.match(home.body, /<time datetime="2024-07-05T15:00:00\+05:30">/);
     assert.match(home.body, /<p class="edition">Root edition<\/p>/);
     assert.doesNotMatch(srv.output(), /reload: .*serving on with the settings and theme loaded before/);
+  });
+
+  // the scheduler takes the current generation at each run: backups
+  // switched on by a reload are made without a restart
+  test('the scheduler uses backup_dir and backup_keep set by a reload', async () => {
+    const backups = path.join(dir, 'backups');
+    assert.ok(!fs.existsSync(backups));
+    fs.mkdirSync(backups);
+    fs.chownSync(backups, NOBODY.uid, NOBODY.gid);
+    // three older backups: backup_keep = 2 leaves the new one and the newest of these
+    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03'])
+      fs.writeFileSync(path.join(backups, `gazette-${day}.tar`), 'old');
+    fs.appendFileSync(path.join(dir, 'gazette.conf'), 'backup_dir = backups\nbackup_keep = 2\n');
+    const n = reloadsDone(srv);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) > n);
+    await until('the backup', () => /scheduler: backup .* written/.test(srv.output()), 10000);
+    const names = fs.readdirSync(backups).filter((f) => f.endsWith('.tar')).sort();
+    assert.equal(names.length, 2, names.join(' '));
+    assert.equal(names[0], 'gazette-2026-01-03.tar');
+    assert.doesNotMatch(srv.output(), /needs a restart/);
   });
 });
