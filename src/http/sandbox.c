@@ -121,8 +121,9 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 	if (geteuid() == 0) {
 		uid_t uid;
 		gid_t gid;
-		if (lookup_user(site, &uid, &gid, err, errlen) || site_keep_dirs(err, errlen))
+		if (lookup_user(site, &uid, &gid, err, errlen))
 			return -1;
+		site_keep_dirs();
 		int fd = open(site->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || fchown(fd, uid, gid) ||
 		    give_tree(fd, 0, uid, gid, "gazette.conf")) {

@@ -137,18 +137,15 @@ static int load_statics(struct site *s, const char *site_theme, const char *def_
 	return 0;
 }
 
-int site_keep_dirs(char *err, size_t errlen)
+void site_keep_dirs(void)
 {
 	char def_theme[PATH_MAX];
 	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
 	const char *dirs[] = { def_theme, TZ_DIR };
 	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
-		if (fileio_keep_dir(dirs[i]) && !(i == 1 && errno == ENOENT)) { /* UTC needs no zoneinfo */
-			snprintf(err, errlen, "%s: %s (needed by a reload once confined to the site "
-				 "folder; GAZETTE_DATA must be an absolute path)", dirs[i], strerror(errno));
-			return -1;
-		}
-	return 0;
+		if (fileio_keep_dir(dirs[i]) && !(i == 1 && errno == ENOENT)) /* UTC needs no zoneinfo */
+			log_error("%s: %s: a reload inside the site folder will not read it (an "
+				  "absolute GAZETTE_DATA is needed)", dirs[i], strerror(errno));
 }
 
 const struct static_file *site_static(const struct site *s, const char *name)

@@ -74,8 +74,9 @@ const char *site_data_dir(void);
 
 /* Keeps the default theme and the system's zoneinfo open (util/fileio.h)
  * so that a reload still reads them once `serve`, started as root, has
- * confined itself to the site folder (http/sandbox.c). 0, or -1 with err. */
-int site_keep_dirs(char *err, size_t errlen);
+ * confined itself to the site folder (http/sandbox.c). One that cannot be
+ * kept is logged: serving goes on, and a reload that needs it is refused. */
+void site_keep_dirs(void);
 
 /* Opens the site in dir: reads gazette.conf, loads the theme (site's
  * theme/ over the default), static files and the secret. 0 ok. */
