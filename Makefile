@@ -79,6 +79,19 @@ build/datadir: FORCE
 src/site/site.o: build/datadir
 src/site/site.o: CFLAGS += -DGAZETTE_DATADIR='"$(DATADIR)"'
 
+# VERSION (gazette --version, /metrics' gazette_build_info): git describe
+# in a git checkout, else the top of debian/changelog (a release tarball,
+# the package's build tree); build/version rebuilds src/util/version.o
+# alone when it changes.
+VERSION ?= $(or $(shell git describe --always --dirty 2>/dev/null),$(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null),unknown)
+
+build/version: FORCE
+	@mkdir -p build
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+
+src/util/version.o: build/version
+src/util/version.o: CFLAGS += -DGAZETTE_VERSION='"$(VERSION)"'
+
 # The man pages are made from the binary's own help and gazette.conf's
 # key table (scripts/man.sh), so they cannot drift from the code.
 man: gazette

@@ -41,6 +41,8 @@ gazette \\- $(printf '%s\n' "$tagline" | roff)
 .br
 .B gazette \\-\\-help
 .br
+.B gazette \\-\\-version
+.br
 .B gazette
 .I COMMAND
 .B \\-\\-help

@@ -8,6 +8,7 @@
 #include "scheduler.h"
 #include "../backup/backup.h"
 #include "../content/publish.h"
+#include "../http/http.h"
 #include "../mail/mail.h"
 #include "../store/store.h"
 #include "../site/site.h"
@@ -28,7 +29,9 @@
 #include <time.h>
 
 struct scheduler {
-	const struct site *site;
+	const struct site *site;  /* the one it started with (no server: the only one) */
+	/* the generation its connection's hooks (site.on_store) point at */
+	const void *gen;
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -199,9 +202,8 @@ int scheduler_refresh_related(struct store *st)
  * thread: a large site's backup delays the other duties, never a reader.
  * One that failed (a full disk) is tried again an hour later, not at
  * every run. */
-static void daily_backup(struct scheduler *s)
+static void daily_backup(struct scheduler *s, const struct site *site)
 {
-	const struct site *site = s->site;
 	char name[600], err[1024];
 	long long now = (long long)time(NULL);
 	if (!site->cfg.backup_dir[0] || now < s->backup_after)
@@ -222,13 +224,31 @@ static long long mono_seconds(void)
 	return (long long)t.tv_sec;
 }
 
+/* The site generation current now, held for one run (as a request holds
+ * it, so a reload's settings reach the scheduler at its next run and the
+ * one it uses is never retired under it), with the connection's hooks
+ * pointed at it; *ref goes to http_site_release. Without a server, the
+ * site it started with. */
+static const struct site *site_hold(struct scheduler *s, struct store *st, const void **ref)
+{
+	const struct site *site = http_site_hold(ref);
+	if (!site)
+		return s->site;
+	if (*ref != s->gen) { /* its connection was opened with s->site */
+		if ((s->gen || site != s->site) && site->tpl && site->on_store)
+			site->on_store(site, st);
+		s->gen = *ref;
+	}
+	return site;
+}
+
 /* One run of the newsroom's clock (every schedule_interval, or woken). */
-static void work(struct scheduler *s, struct store *st)
+static void work(struct scheduler *s, struct store *st, const struct site *site)
 {
 	size_t n;
-	if (scheduler_run(st, s->site, (long long)time(NULL), &n))
+	if (scheduler_run(st, site, (long long)time(NULL), &n))
 		log_error("scheduler: %s", store_errmsg(st));
-	if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+	if (scheduler_flush_reads(st, site, (long long)time(NULL)))
 		log_error("scheduler: story reads: %s", store_errmsg(st));
 	build_threads(s, st);
 	int r;
@@ -236,7 +256,7 @@ static void work(struct scheduler *s, struct store *st)
 		;
 	if (r < 0)
 		log_error("scheduler: related lists: %s", store_errmsg(st));
-	daily_backup(s);
+	daily_backup(s, site);
 	metrics_count(METRIC_SCHEDULER_RUNS);
 }
 
@@ -260,16 +280,19 @@ static void *loop(void *arg)
 	while (!s->stop) {
 		pthread_mutex_unlock(&s->lock);
 		long long mono = mono_seconds();
+		const void *ref;
+		const struct site *site = site_hold(s, st, &ref);
 		if (mono >= work_at || woken) {
-			work(s, st);
-			work_at = mono + s->site->cfg.schedule_interval;
+			work(s, st, site);
+			work_at = mono + site->cfg.schedule_interval;
 		}
 		/* mail on its own clock (mail_interval): made and sent here,
 		 * never by a request, so a dead relay delays only mail */
 		if (mono >= mail_at) {
-			mail_run(st, s->site, (long long)time(NULL));
-			mail_at = mono_seconds() + s->site->cfg.mail_interval;
+			mail_run(st, site, (long long)time(NULL));
+			mail_at = mono_seconds() + site->cfg.mail_interval;
 		}
+		http_site_release(ref);
 		long long next = work_at < mail_at ? work_at : mail_at;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -282,9 +305,13 @@ static void *loop(void *arg)
 		s->poked = 0;
 	}
 	pthread_mutex_unlock(&s->lock);
-	/* the reads counted since the last run, kept across a restart */
-	if (scheduler_flush_reads(st, s->site, (long long)time(NULL)))
+	/* the reads counted since the last run, kept across a restart (every
+	 * generation shares the first one's counts) */
+	const void *ref;
+	const struct site *site = site_hold(s, st, &ref);
+	if (scheduler_flush_reads(st, site, (long long)time(NULL)))
 		log_error("scheduler: story reads: %s", store_errmsg(st));
+	http_site_release(ref);
 	store_close(st);
 	return NULL;
 }

@@ -508,7 +508,7 @@ static struct site *app_reload(const struct site *cur)
 	}
 	if (site_access_log_open(s))
 		log_error("reload: access_log %s: %s", s->cfg.access_log, strerror(errno));
-	cache_drop_all(s->cache);
+	s->cache_epoch = cache_drop_all(s->cache);
 	metrics_count(METRIC_RELOADS);
 	log_info("reload: gazette.conf and the theme reloaded; the page cache emptied");
 	return s;

@@ -182,18 +182,17 @@ int cache_sync(struct cache *c, struct store *st)
 	return rc;
 }
 
-void cache_deps_begin(struct cache *c, struct cache_deps *d)
+void cache_deps_begin(struct cache *c, struct cache_deps *d, unsigned long long made_for)
 {
 	d->n = 0;
 	d->overflow = 0;
 	d->start_seq = c ? atomic_load(&c->applied_seq) : -1;
-	d->epoch = c ? atomic_load(&c->epoch) : 0;
+	d->epoch = made_for;
 }
 
-void cache_drop_all(struct cache *c)
+unsigned long long cache_drop_all(struct cache *c)
 {
-	if (c)
-		atomic_fetch_add(&c->epoch, 1);
+	return c ? atomic_fetch_add(&c->epoch, 1) + 1 : 0;
 }
 
 void cache_deps_add(void *arg, const char *tag)

@@ -30,7 +30,7 @@ struct cache_deps {
 	size_t n;
 	int overflow;          /* too many: the response is not cached */
 	long long start_seq;   /* change-log position when the request began */
-	unsigned long long epoch; /* the cache's epoch then (cache_drop_all) */
+	unsigned long long epoch; /* the epoch its site generation was made for */
 };
 
 struct cache_stats {
@@ -48,12 +48,18 @@ int cache_enabled(const struct cache *c);
  * everything, to stay correct). */
 int cache_sync(struct cache *c, struct store *st);
 
-/* Makes every page kept stale, and every page whose build began before
- * this call unkeepable (a reload of the settings or the theme). */
-void cache_drop_all(struct cache *c);
+/* Makes every page kept stale, and every page built by a site generation
+ * made before this call unkeepable (a reload of the settings or the
+ * theme): returns the new epoch, which the new generation remembers
+ * (site.cache_epoch; a new cache's is 0). */
+unsigned long long cache_drop_all(struct cache *c);
 
-/* Starts collecting dependencies for one request. */
-void cache_deps_begin(struct cache *c, struct cache_deps *d);
+/* Starts collecting dependencies for one request, answered by a site
+ * generation made for epoch `made_for`: cache_put refuses the page once
+ * the cache's epoch is past it, even when the request began after the
+ * drop (a reload drops before its generation becomes current, so a
+ * request may still take the old one then). */
+void cache_deps_begin(struct cache *c, struct cache_deps *d, unsigned long long made_for);
 /* Store recorder (see store_set_recorder): adds one tag. */
 void cache_deps_add(void *deps, const char *tag);
 

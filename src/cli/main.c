@@ -3,6 +3,7 @@
  * binary can do; `gazette --help` prints it.
  */
 #include "cli.h"
+#include "../util/version.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,8 @@ static void usage(FILE *f)
 	      "Gazette: a news-publishing engine in one small binary.\n\ncommands:\n", f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nRun `gazette COMMAND --help` for a command's options.\n", f);
+	fputs("\nRun `gazette COMMAND --help` for a command's options, `gazette --version` for\n"
+	      "the version of this build.\n", f);
 }
 
 int main(int argc, char **argv)
@@ -46,6 +48,10 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("gazette %s\n", gazette_version());
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

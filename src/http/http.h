@@ -148,6 +148,13 @@ struct http_app {
 /* A monotonic clock in nanoseconds (request timing). */
 long long http_now_ns(void);
 
+/* The site generation current now, held as a request holds it (a reload
+ * retires it only once released): for work outside requests, such as the
+ * scheduler's runs. *ref identifies the generation (never reused while
+ * serving) and goes to http_site_release. NULL when not serving. */
+const struct site *http_site_hold(const void **ref);
+void http_site_release(const void *ref);
+
 /* Serves the site until SIGINT/SIGTERM (server.c), reloading it on
  * SIGHUP (http_app.reload). 0 on a clean stop. */
 int http_serve(struct site *site, const struct http_app *app, const char *listen, char *err,

@@ -8,7 +8,10 @@
  * keeps only relative paths, so nothing depends on who can walk the path
  * to the folder (SQLite makes paths absolute and resolves each component),
  * and a compromised worker sees nothing but the site. Everything outside
- * it (theme, static files, settings, secret) was read at start. Anything
+ * it (theme, static files, settings, secret) was read at start; the
+ * default theme's folder and the zoneinfo stay open for a reload
+ * (site_keep_dirs, util/fileio.h: read-only, ".." refused), a
+ * deliberate window out of the chroot for the unprivileged user. Anything
  * not on the allowlist fails with EPERM rather than killing the process (a missed
  * rare call degrades one request, not the site); exec kills it.
  * GAZETTE_SECCOMP_TRAP=1 makes a refused call print its number instead.
@@ -120,6 +123,7 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 		gid_t gid;
 		if (lookup_user(site, &uid, &gid, err, errlen))
 			return -1;
+		site_keep_dirs();
 		int fd = open(site->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || fchown(fd, uid, gid) ||
 		    give_tree(fd, 0, uid, gid, "gazette.conf")) {

@@ -82,6 +82,22 @@ static struct gen *gen_take(void)
 	}
 }
 
+const struct site *http_site_hold(const void **ref)
+{
+	*ref = NULL;
+	if (!atomic_load(&current))
+		return NULL;
+	struct gen *g = gen_take();
+	*ref = g;
+	return g->site;
+}
+
+void http_site_release(const void *ref)
+{
+	if (ref)
+		atomic_fetch_sub(&((struct gen *)ref)->refs, 1);
+}
+
 struct reqstate {
 	struct pool *pool;
 	struct gen *gen;     /* the site generation it is answered with */
@@ -595,7 +611,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	}
 	struct cache_deps deps;
 	if (cacheable) {
-		cache_deps_begin(site->cache, &deps);
+		cache_deps_begin(site->cache, &deps, site->cache_epoch);
 		store_set_recorder(rq.store, cache_deps_add, &deps);
 	}
 	dispatch(&rq, &rs, st);
@@ -704,9 +720,11 @@ static int wait_signals(const sigset_t *sigs)
 	}
 }
 
-/* After the last request: every generation a reload made, freed. */
+/* After the last request (and the application's stop): every generation
+ * a reload made, freed. */
 static void gens_free(void)
 {
+	atomic_store(&current, NULL);
 	while (gens) {
 		struct gen *g = gens;
 		gens = g->next;

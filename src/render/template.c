@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "../util/fileio.h"
 #include "../util/str.h"
 
 /* ------------------------------------------------------------------ */
@@ -741,7 +742,7 @@ static int load_file(struct tpl_set *set, const char *path, const char *name,
 	struct stat st;
 	char *text = NULL;
 	int rc = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = fileio_open(path, O_RDONLY);
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -781,7 +782,7 @@ static char *entry_name(const char *file, char *name, size_t size)
 static int load_dir(struct tpl_set *set, const char *dir, int must_exist,
 		    char *err, size_t errlen)
 {
-	DIR *d = opendir(dir);
+	DIR *d = fileio_opendir(dir);
 	if (!d) {
 		if (!must_exist && errno == ENOENT)
 			return 0;

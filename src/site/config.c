@@ -313,10 +313,11 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 static const char *const restart_keys[] = {
 	"listen", "threads", "conn_timeout", "per_ip_connections", "body_min_rate", "body_memory",
 	"cache_size", "user", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
-	"schedule_interval", "embeds_off",
-	/* the scheduler thread keeps the settings it started with */
-	"smtp_url", "smtp_user", "smtp_password", "smtp_password_file", "smtp_from",
-	"smtp_starttls", "mail_interval", "mail_max_attempts", "backup_dir", "backup_keep",
+	"embeds_off",
+	/* the relay is prepared before the sandbox (mail/mail_relay.h: its
+	 * address resolved, its password file read); the scheduler takes the
+	 * other mail and backup settings from the current generation */
+	"smtp_url", "smtp_user", "smtp_password", "smtp_password_file", "smtp_starttls",
 };
 
 static const struct ckey *key_named(const char *name)

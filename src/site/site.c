@@ -12,6 +12,7 @@
 #include "../store/store.h"
 #include "../cache/cache.h"
 #include "../stats/reads.h"
+#include "../util/fileio.h"
 #include "../util/locale.h"
 #include "../util/log.h"
 #include "../util/pool.h"
@@ -87,7 +88,7 @@ const char *site_data_dir(void)
 /* Reads a whole file (max 4 MiB) into malloc'd memory. */
 static char *read_file(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fileio_fopen(path);
 	if (!f)
 		return NULL;
 	char *data = NULL;
@@ -134,6 +135,17 @@ static int load_statics(struct site *s, const char *site_theme, const char *def_
 	const struct static_file *css = site_static(s, "style.css");
 	snprintf(s->css_url, sizeof s->css_url, "/static/style.css?v=%s", css->etag);
 	return 0;
+}
+
+void site_keep_dirs(void)
+{
+	char def_theme[PATH_MAX];
+	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
+	const char *dirs[] = { def_theme, TZ_DIR };
+	for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+		if (fileio_keep_dir(dirs[i]) && !(i == 1 && errno == ENOENT)) /* UTC needs no zoneinfo */
+			log_error("%s: %s: a reload inside the site folder will not read it (an "
+				  "absolute GAZETTE_DATA is needed)", dirs[i], strerror(errno));
 }
 
 const struct static_file *site_static(const struct site *s, const char *name)
@@ -287,6 +299,7 @@ int site_reload(const struct site *old, struct site *s, char *err, size_t errlen
 	s->cache = old->cache;
 	s->reads = old->reads;
 	s->borrowed = 1;
+	s->mail = old->mail; /* prepared before the sandbox; `serve` frees it */
 	s->on_store = old->on_store;
 	s->embeds = old->embeds;
 	atomic_store(&s->embeds_on, site_embeds(old));

@@ -46,6 +46,10 @@ struct site {
 	struct ratelimit *comment_rl;
 	struct ratelimit *search_rl; /* routes flagged ROUTE_RATE_SEARCH (src/app/routes.c) */
 	struct cache *cache;     /* rendered pages; disabled when cache_size = 0 */
+	/* the cache's epoch this generation was made for (cache_drop_all by
+	 * its reload; 0 at start): pages it builds after a later drop are
+	 * not kept */
+	unsigned long long cache_epoch;
 	struct reads *reads;     /* story reads not yet in the database (stats/reads.h) */
 	/* the SMTP relay (mail/mail_relay.h), prepared by `serve` before the
 	 * sandbox; NULL: mail stays queued */
@@ -67,6 +71,12 @@ struct site {
  * from it (an installed PREFIX/bin/gazette, wherever PREFIX was unpacked),
  * else the compile-time GAZETTE_DATADIR (make's DATADIR). */
 const char *site_data_dir(void);
+
+/* Keeps the default theme and the system's zoneinfo open (util/fileio.h)
+ * so that a reload still reads them once `serve`, started as root, has
+ * confined itself to the site folder (http/sandbox.c). One that cannot be
+ * kept is logged: serving goes on, and a reload that needs it is refused. */
+void site_keep_dirs(void);
 
 /* Opens the site in dir: reads gazette.conf, loads the theme (site's
  * theme/ over the default), static files and the secret. 0 ok. */

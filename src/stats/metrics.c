@@ -34,6 +34,8 @@ static const struct {
 	[METRIC_RELOADS] = { "gazette_reloads_total", "result=\"ok\"",
 			     "SIGHUP reloads of gazette.conf and the theme." },
 	[METRIC_RELOAD_FAILURES] = { "gazette_reloads_total", "result=\"failed\"" },
+	[METRIC_READY_CHECKS] = { "gazette_readyz_checks_total", NULL,
+				  "Checks /readyz ran (a write, the schema, the disk): at most one a second." },
 };
 
 static _Atomic unsigned long long counts[METRIC__MAX];

@@ -35,6 +35,7 @@ enum metric {
 	METRIC_SCHEDULER_RUNS,      /* the scheduler's passes */
 	METRIC_RELOADS,             /* SIGHUP reloads that took effect */
 	METRIC_RELOAD_FAILURES,     /* SIGHUP reloads refused (a bad gazette.conf or theme) */
+	METRIC_READY_CHECKS,        /* /readyz checks run (at most one a second) */
 	METRIC__MAX
 };
 

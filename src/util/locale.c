@@ -4,6 +4,7 @@
  * lookup never has to know about fallbacks.
  */
 #include "locale.h"
+#include "fileio.h"
 #include "pool.h"
 #include "str.h"
 #include "utf8.h"
@@ -67,7 +68,7 @@ static int read_layer(struct locale *l, const char *dir, const char *lang, char 
 	char path[4096], line[LOCALE_MAX_VALUE + 200];
 	if (!dir || (size_t)snprintf(path, sizeof path, "%s/locale/%s.conf", dir, lang) >= sizeof path)
 		return 0;
-	FILE *f = fopen(path, "r");
+	FILE *f = fileio_fopen(path);
 	if (!f) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0;

@@ -46,13 +46,34 @@ static void put_num(struct line *l, unsigned long long v)
 	put(l, p, (size_t)(e - p));
 }
 
+/* A field a client chose shows at most LOG_FIELD_MAX bytes of its escaped
+ * text, cut between characters (never inside a UTF-8 sequence or an
+ * escape) and marked with LOG_CUT, so a huge User-Agent, Referer or path
+ * leaves the line whole: the five such fields at their longest fit in
+ * struct line with room to spare. */
+#define LOG_FIELD_MAX 1024
+#define LOG_CUT "...[cut]"
+
+/* Bytes of the character at p as it came: 1, or a UTF-8 lead byte and
+ * the continuation bytes after it (whether or not they form a valid
+ * sequence, so a cut never splits them). */
+static size_t char_len(const unsigned char *p)
+{
+	size_t n = 1;
+	if (*p >= 0xc0)
+		while (n < 4 && p[n] >= 0x80 && p[n] < 0xc0)
+			n++;
+	return n;
+}
+
 /* THE routine through which text a client chose reaches a log line:
  * control bytes always become \xHH, and so do the classes in `also`
  * (ESC_QUOTE: '"' and '\\', in a quoted field; ESC_SPACE: ' ', in the
- * request target). Runs without such a byte are copied whole. */
+ * request target). Runs without such a byte are copied whole; past max
+ * bytes the text is cut (LOG_CUT). */
 enum { ESC_CONTROL = 1, ESC_QUOTE = 2, ESC_SPACE = 4 };
 
-static void put_client(struct line *l, const char *s, unsigned also)
+static void put_client(struct line *l, const char *s, unsigned also, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
 	static const unsigned char esc[256] = {
@@ -61,13 +82,23 @@ static void put_client(struct line *l, const char *s, unsigned also)
 	};
 	also |= ESC_CONTROL;
 	const unsigned char *p = (const unsigned char *)s, *run = p;
-	for (; *p; p++) {
-		if (!(esc[*p] & also))
-			continue;
-		put(l, (const char *)run, (size_t)(p - run));
-		char e[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
-		put(l, e, 4);
-		run = p + 1;
+	size_t used = 0;
+	while (*p) {
+		int escape = (esc[*p] & also) != 0;
+		size_t in = escape ? 1 : char_len(p), out = escape ? 4 : in;
+		if (used + out > max) {
+			put(l, (const char *)run, (size_t)(p - run));
+			puts_(l, LOG_CUT);
+			return;
+		}
+		used += out;
+		if (escape) {
+			put(l, (const char *)run, (size_t)(p - run));
+			char e[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			put(l, e, 4);
+			run = p + 1;
+		}
+		p += in;
 	}
 	put(l, (const char *)run, (size_t)(p - run));
 }
@@ -108,10 +139,10 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	puts_(&l, " gazette ");
 	puts_(&l, level);
 	puts_(&l, ": ");
-	put_client(&l, msg, 0);
+	put_client(&l, msg, 0, sizeof l.s);
 	if (request_id) {
 		puts_(&l, " [req ");
-		put_client(&l, request_id, ESC_QUOTE | ESC_SPACE);
+		put_client(&l, request_id, ESC_QUOTE | ESC_SPACE, LOG_FIELD_MAX);
 		puts_(&l, "]");
 	}
 	write_line(2, &l);
@@ -140,7 +171,7 @@ static void put_quoted(struct line *l, const char *s)
 		return;
 	}
 	put(l, "\"", 1);
-	put_client(l, s, ESC_QUOTE);
+	put_client(l, s, ESC_QUOTE, LOG_FIELD_MAX);
 	put(l, "\"", 1);
 }
 
@@ -172,7 +203,8 @@ int log_access_open(const char *path, enum log_format format)
 
 /* A JSON string: quote, backslash and control bytes escaped, and every
  * byte past ASCII too when the text is not valid UTF-8 (a client's bytes
- * read as Latin-1), so each line parses. */
+ * read as Latin-1), so each line parses; cut past LOG_FIELD_MAX bytes as
+ * put_client cuts. */
 static void put_json(struct line *l, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -181,16 +213,26 @@ static void put_json(struct line *l, const char *s)
 		return;
 	}
 	int raw8 = utf8_valid(s, strlen(s));
+	size_t used = 0;
 	put(l, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int quote = *p == '"' || *p == '\\';
+		int escape = *p < 0x20 || *p == 0x7f || (*p >= 0x80 && !raw8);
+		size_t in = quote || escape ? 1 : char_len(p), out = quote ? 2 : escape ? 6 : in;
+		if (used + out > LOG_FIELD_MAX) {
+			puts_(l, LOG_CUT);
+			break;
+		}
+		used += out;
+		if (quote) {
 			char e[2] = { '\\', (char)*p };
 			put(l, e, 2);
-		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !raw8)) {
+		} else if (escape) {
 			char e[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
 			put(l, e, 6);
 		} else
-			put(l, (const char *)p, 1);
+			put(l, (const char *)p, in);
+		p += in;
 	}
 	put(l, "\"", 1);
 }
@@ -250,9 +292,9 @@ static void access_combined(struct line *l, const struct log_request *r)
 	puts_(l, " - - ");
 	puts_(l, t);
 	puts_(l, " \"");
-	puts_(l, r->method ? r->method : "-");
+	put_client(l, r->method ? r->method : "-", ESC_QUOTE | ESC_SPACE, LOG_FIELD_MAX);
 	put(l, " ", 1);
-	put_client(l, r->uri ? r->uri : "-", ESC_QUOTE | ESC_SPACE);
+	put_client(l, r->uri ? r->uri : "-", ESC_QUOTE | ESC_SPACE, LOG_FIELD_MAX);
 	puts_(l, " HTTP/1.1\" ");
 	put_num(l, r->status > 0 ? (unsigned long long)r->status : 0);
 	put(l, " ", 1);
@@ -262,7 +304,7 @@ static void access_combined(struct line *l, const struct log_request *r)
 	put(l, " ", 1);
 	put_quoted(l, r->agent);
 	put(l, " ", 1);
-	put_client(l, r->id ? r->id : "-", ESC_QUOTE | ESC_SPACE);
+	put_client(l, r->id ? r->id : "-", ESC_QUOTE | ESC_SPACE, LOG_FIELD_MAX);
 	put(l, " ", 1);
 	put_seconds(l, r->seconds);
 }

@@ -6,6 +6,7 @@
  * every current zone uses is understood.
  */
 #include "tz.h"
+#include "fileio.h"
 #include "num.h"
 #include "str.h"
 
@@ -222,7 +223,7 @@ int tz_load(struct tz *z, const char *name, const char *dir, char *err, size_t e
 		return bad(z, err, errlen, name, "not a zone name (like Europe/Berlin or UTC)");
 	char path[600];
 	snprintf(path, sizeof path, "%s/%s", dir ? dir : TZ_DIR, name);
-	FILE *f = fopen(path, "rb");
+	FILE *f = fileio_fopen(path);
 	if (!f)
 		return bad(z, err, errlen, name,
 			   errno == ENOENT ? "no such zone in the system's zoneinfo (" TZ_DIR ")"

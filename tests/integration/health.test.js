@@ -1,15 +1,21 @@
 'use strict';
 // /healthz and /readyz (issue 17): the process answers; the site is ready
 // when its database takes a write, its schema is this binary's and its
-// disk has room, else 503 naming the check that failed. Never cached.
+// disk has room, else 503 naming the check that failed. Never cached by
+// the page cache; its answer is kept one second, so a flood of /readyz
+// runs about one check a second while a writer commits.
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawnSync, execFile } = require('node:child_process');
 const h = require('./helpers');
 
 const isRoot = process.getuid && process.getuid() === 0;
+
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+// past the second /readyz keeps its answer
+const fresh = () => sleep(1050);
 
 function sql(db, text) {
   const r = spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
@@ -48,6 +54,7 @@ describe('health endpoints', () => {
     assert.ok(version > 1);
     sql(db, `PRAGMA user_version = ${version - 1}`);
     try {
+      await fresh();
       const r = await h.get(srv.url, '/readyz');
       assert.equal(r.status, 503);
       assert.match(r.body, /^migrations: /);
@@ -55,6 +62,7 @@ describe('health endpoints', () => {
     } finally {
       sql(db, `PRAGMA user_version = ${version}`);
     }
+    await fresh();
     assert.equal((await h.get(srv.url, '/readyz')).status, 200);
   });
 
@@ -63,6 +71,7 @@ describe('health endpoints', () => {
     const files = [db, `${db}-wal`].filter((f) => fs.existsSync(f));
     if (spawnSync('chattr', ['+i', ...files]).status !== 0) { t.skip('this file system has no immutable flag'); return; }
     try {
+      await fresh();
       const r = await h.get(srv.url, '/readyz');
       assert.equal(r.status, 503);
       assert.match(r.body, /^database: not writable/);
@@ -72,6 +81,31 @@ describe('health endpoints', () => {
     } finally {
       spawnSync('chattr', ['-i', ...files]);
     }
+    await fresh();
     assert.equal((await h.get(srv.url, '/readyz')).status, 200);
+  });
+
+  test('readyz: a flood runs about one check a second, while a writer commits', async () => {
+    const checks = async () => Number(/\ngazette_readyz_checks_total (\d+)\n/.exec((await h.get(srv.url, '/metrics')).body)[1]);
+    const before_ = await checks();
+    let writing = true, commits = 0;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        await new Promise((res, rej) => execFile('sqlite3', [db, `PRAGMA busy_timeout = 5000; INSERT OR REPLACE INTO settings(key, value) VALUES ('readyz-test', '${i}')`], (e) => (e ? rej(e) : res())));
+        commits++;
+      }
+    })();
+    const t0 = Date.now();
+    const statuses = [];
+    while (Date.now() - t0 < 2000)
+      statuses.push(...(await Promise.all(Array.from({ length: 20 }, () => h.get(srv.url, '/readyz')))).map((r) => r.status));
+    const seconds = (Date.now() - t0) / 1000;
+    writing = false;
+    await writer;
+    const ran = (await checks()) - before_;
+    assert.ok(statuses.length >= 100, `a flood (${statuses.length} requests)`);
+    assert.deepEqual([...new Set(statuses)], [200]);
+    assert.ok(commits > 0, 'the writer committed meanwhile');
+    assert.ok(ran >= 1 && ran <= Math.ceil(seconds) + 1, `${ran} checks for ${statuses.length} requests in ${seconds} s`);
   });
 });

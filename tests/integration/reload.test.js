@@ -3,7 +3,8 @@
 // request fails; a changed setting and a changed template are served
 // after; a setting read only at start is named as needing a restart; the
 // access log is reopened after logrotate renames it; JSON access lines
-// parse one by one and carry the X-Request-Id each response had.
+// parse one by one and carry the X-Request-Id each response had, a huge
+// header's among them (cut).
 const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -50,8 +51,7 @@ describe('SIGHUP reload', () => {
   before(async () => {
     dir = h.makeSite({ demo: true, conf: { access_log: 'access.log', log_format: 'json' } });
     if (isRoot) {
-      // started as root the server confines itself to the site folder,
-      // where the default theme cannot be read again: serve as a user
+      // a server started as a user (as root: the describe at the end)
       fs.chmodSync(path.dirname(dir), 0o755);
       for (const f of [dir, ...fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, f))])
         fs.chownSync(f, NOBODY.uid, NOBODY.gid);
@@ -130,9 +130,72 @@ describe('SIGHUP reload', () => {
         assert.equal(typeof o.duration, 'number');
       }
     }
+    // a 20 kB User-Agent (refused: the headers are too large) and a long
+    // Referer are cut in the line, which still parses; the next one logs
+    const huge = await h.get(srv.url, '/?from=huge', { headers: { 'User-Agent': 'A'.repeat(20000), Referer: `https://e.example/${'ü'.repeat(3000)}` } });
+    await ask();
+    await until('the line after the huge one', () => fs.readFileSync(log, 'utf8').includes(ids[3]));
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const big = lines.find((o) => o.id === huge.headers['x-request-id']);
+    assert.equal(big.path, '/?from=huge');
+    assert.equal(big.agent, `${'A'.repeat(1024)}...[cut]`);
+    assert.match(big.referer, /^https:\/\/e\.example\/ü+\.\.\.\[cut\]$/);
+    assert.ok(lines.some((o) => o.id === ids[3]), 'the line after it is logged');
     const mine = now.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((o) => o.id === ids[2]);
     assert.equal(mine.path, '/?from=log-test');
     assert.equal(mine.status, 200);
     assert.equal(mine.ip, '127.0.0.1');
+  });
+});
+
+// Started as root the server confines itself to the site folder; the
+// default theme and the zoneinfo it opened before stay readable, so a
+// SIGHUP reloads gazette.conf (a new site name and time zone) and a theme
+// override all the same.
+describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }, () => {
+  let dir, srv;
+  before(async () => {
+    dir = h.makeSite({ demo: true, conf: { schedule_interval: 1 } });
+    srv = await h.startServer(dir);
+  });
+  after(async () => { if (srv) await srv.stop(); h.cleanupSites(); });
+
+  test('gazette.conf, the time zone and a theme override are reloaded', async () => {
+    const before_ = await h.get(srv.url, '/');
+    assert.match(before_.body, /<time datetime="2024-07-05T09:30:00Z">/);
+    assert.match(srv.output(), /running as user nobody/);
+    fs.appendFileSync(path.join(dir, 'gazette.conf'), 'site_name = The Rooted Gazette\ntimezone = Asia/Kolkata\n');
+    fs.mkdirSync(path.join(dir, 'theme'), { recursive: true });
+    const foot = fs.readFileSync(path.join(h.ROOT, 'themes/default/foot.html'), 'utf8')
+      .replace('<footer class="site-footer">', '<footer class="site-footer"><p class="edition">Root edition</p>');
+    fs.writeFileSync(path.join(dir, 'theme', 'foot.html'), foot);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) === 1);
+    const home = await h.get(srv.url, '/');
+    assert.match(home.body, /<title>[^<]*The Rooted Gazette/);
+    assert.match(home.body, /<time datetime="2024-07-05T15:00:00\+05:30">/);
+    assert.match(home.body, /<p class="edition">Root edition<\/p>/);
+    assert.doesNotMatch(srv.output(), /reload: .*serving on with the settings and theme loaded before/);
+  });
+
+  // the scheduler takes the current generation at each run: backups
+  // switched on by a reload are made without a restart
+  test('the scheduler uses backup_dir and backup_keep set by a reload', async () => {
+    const backups = path.join(dir, 'backups');
+    assert.ok(!fs.existsSync(backups));
+    fs.mkdirSync(backups);
+    fs.chownSync(backups, NOBODY.uid, NOBODY.gid);
+    // three older backups: backup_keep = 2 leaves the new one and the newest of these
+    for (const day of ['2026-01-01', '2026-01-02', '2026-01-03'])
+      fs.writeFileSync(path.join(backups, `gazette-${day}.tar`), 'old');
+    fs.appendFileSync(path.join(dir, 'gazette.conf'), 'backup_dir = backups\nbackup_keep = 2\n');
+    const n = reloadsDone(srv);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) > n);
+    await until('the backup', () => /scheduler: backup .* written/.test(srv.output()), 10000);
+    const names = fs.readdirSync(backups).filter((f) => f.endsWith('.tar')).sort();
+    assert.equal(names.length, 2, names.join(' '));
+    assert.equal(names[0], 'gazette-2026-01-03.tar');
+    assert.doesNotMatch(srv.output(), /needs a restart/);
   });
 });

@@ -6,6 +6,7 @@
  */
 #include "t.h"
 #include "../../src/util/log.h"
+#include "../../src/util/utf8.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -89,6 +90,46 @@ static void json_lines(void)
 	CHECK(log_access_open(NULL, LOG_COMBINED) == 0);
 }
 
+/* s filled with n copies of the bytes of unit (a static buffer each). */
+static char *repeat(char *s, const char *unit, size_t n)
+{
+	size_t u = strlen(unit);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + i * u, unit, u);
+	s[n * u] = '\0';
+	return s;
+}
+
+/* A 20 kB User-Agent, a Referer of 9 kB of two-byte characters and a long
+ * path of control bytes: each field is cut at 1024 bytes of its text, on
+ * a character's boundary, and marked, so the line is whole in both
+ * formats (its end is there, it is valid UTF-8, the JSON closes). */
+static void huge_fields_are_cut(void)
+{
+	static char agent[20001], referer[9001], uri[6001];
+	repeat(agent, "A", 20000);
+	repeat(referer, "\xc3\xbc", 4500); /* ü */
+	repeat(uri, "/\x01", 3000);
+	char *l = logged(uri, referer, agent);
+	size_t n = strlen(l);
+	CHECK(count_lines(l) == 1 && n < 8192 && utf8_valid(l, n));
+	CHECK_CONTAINS(l, "\\x01/...[cut] HTTP/1.1\" 200 1234 \"");
+	CHECK_CONTAINS(l, "\xc3\xbc...[cut]\" \"AAAA");
+	CHECK_CONTAINS(l, "AAAA...[cut]\" r-1 0.001235\n");
+	const char *a = strstr(l, "\" \"AAAA") + 3;
+	CHECK(strstr(a, "...[cut]") - a == 1024);
+	CHECK(log_access_open(NULL, LOG_JSON) == 0);
+	l = logged(uri, referer, agent);
+	n = strlen(l);
+	CHECK(count_lines(l) == 1 && n < 8192 && utf8_valid(l, n));
+	CHECK_CONTAINS(l, "\\u0001/...[cut]\",\"status\":200,");
+	CHECK_CONTAINS(l, "\xc3\xbc...[cut]\",\"agent\":\"AAAA");
+	CHECK_CONTAINS(l, "AAAA...[cut]\"}\n");
+	a = strstr(l, "\"agent\":\"") + 9;
+	CHECK(strstr(a, "...[cut]") - a == 1024);
+	CHECK(log_access_open(NULL, LOG_COMBINED) == 0);
+}
+
 /* A request's id ends the error and info lines logged while it is answered. */
 static void request_id_in_messages(void)
 {
@@ -103,6 +144,7 @@ static void request_id_in_messages(void)
 int main(void)
 {
 	RUN(json_lines);
+	RUN(huge_fields_are_cut);
 	RUN(request_id_in_messages);
 	RUN(hostile_bytes_are_escaped);
 	RUN(message_arguments_are_escaped);
