@@ -104,7 +104,10 @@ static int note_held(struct store *st, const struct site *site, struct pool *p, 
 		return rc;
 	if (c.c.status != COMMENT_PENDING)
 		return STORE_NOTFOUND; /* moderated already */
-	long long until = now + MAIL_LINK_DAYS * 86400LL;
+	long long until = now + MAIL_LINK_DAYS * 86400LL, key;
+	rc = store_mail_comment_key(st, id, &key);
+	if (rc)
+		return rc;
 	const char *queue = pool_printf(p, "%s/admin/comments?status=pending", site->cfg.base_url);
 	n->cap = CAP_COMMENT_ALL;
 	n->story_author = c.story_author_id;
@@ -115,7 +118,7 @@ static int note_held(struct store *st, const struct site *site, struct pool *p, 
 		"Approve it: %s\nMark it as spam: %s\n(each link works once, for %d days)\n\n"
 		"All comments waiting: %s\n",
 		c.story_title, c.c.author, c.c.email, c.c.body,
-		mail_link(p, site, "approve", id, until), mail_link(p, site, "spam", id, until),
+		mail_link(p, site, "approve", key, until), mail_link(p, site, "spam", key, until),
 		MAIL_LINK_DAYS, queue);
 	n->line = pool_printf(p, "Comment held on \"%s\" from %s\n  %s", c.story_title, c.c.author,
 			      queue);
@@ -136,7 +139,7 @@ static const char *story_url(struct pool *p, const struct site *site, const stru
 }
 
 static int note_reply(struct store *st, const struct site *site, struct pool *p, long long id,
-		      struct note *n)
+		      long long now, struct note *n)
 {
 	struct mod_comment c, parent;
 	struct mail_sub sub;
@@ -151,6 +154,9 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 		return rc;
 	if (!sub.confirmed_at || sub.stopped_at || !strcasecmp(sub.email, c.c.email))
 		return STORE_NOTFOUND; /* not (or no longer) wanted, or their own reply */
+	rc = store_mail_replied(st, id, now);
+	if (rc)
+		return rc == STORE_CONFLICT ? STORE_NOTFOUND : rc; /* mailed when first approved */
 	n->to = sub.email;
 	n->unsubscribe = mail_link(p, site, "unsubscribe", sub.id, 0);
 	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
@@ -162,24 +168,43 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 	return STORE_OK;
 }
 
-static int note_confirm(struct store *st, const struct site *site, struct pool *p, long long id,
-			long long now, struct note *n)
+/* One confirmation mail to an address: a link for each subscription
+ * asked for there since the last (the newest MAIL_CONFIRM_LINKS; more in
+ * so short a time is someone else typing the address). */
+static int confirm_mail(struct store *st, const struct site *site, struct pool *p,
+		       const char *email, long long now)
 {
-	struct mail_sub sub;
-	long long asked = 0;
-	int rc = store_mail_sub_get(st, p, id, &sub);
-	if (!rc)
-		rc = store_mail_sub_recent(st, sub.email, now - MAIL_CONFIRM_GAP, id, &asked);
-	if (rc)
+	struct mail_sub *v;
+	size_t k;
+	int rc = store_mail_sub_waiting(st, p, email, MAIL_CONFIRM_LINKS, &v, &k);
+	if (rc || !k)
 		return rc;
-	if (sub.confirmed_at || asked)
-		return STORE_NOTFOUND;
-	n->to = sub.email;
-	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name, word(site, "mail_confirm_subject"));
-	n->body = pool_printf(p, "%s\n\n%s %s\n\n%s\n", word(site, "mail_confirm_intro"),
-			      word(site, "mail_confirm_link"), mail_link(p, site, "confirm", id, 0),
-			      word(site, "mail_confirm_note"));
-	return STORE_OK;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s\n\n", word(site, "mail_confirm_intro"));
+	for (size_t i = 0; i < k; i++)
+		buf_printf(&b, "%s %s\n\n", word(site, "mail_confirm_link"),
+			   mail_link(p, site, "confirm", v[i].id, 0));
+	buf_printf(&b, "%s\n", word(site, "mail_confirm_note"));
+	const char *subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+					  word(site, "mail_confirm_subject"));
+	rc = enqueue(st, site, v[k - 1].email, NULL, subject, buf_str(&b), now);
+	buf_release(&b);
+	return rc ? rc : store_mail_sub_mailed(st, email, now);
+}
+
+/* Confirmations due: at most one mail per address per MAIL_CONFIRM_GAP,
+ * so a reader who asks again gets theirs a few minutes later, never
+ * none, and nobody can make an address a mail bomb's target. */
+static int confirmations(struct store *st, const struct site *site, struct pool *p,
+			 long long now)
+{
+	const char **to;
+	size_t k;
+	int rc = store_mail_confirm_due(st, p, now - MAIL_CONFIRM_GAP, now - MAIL_CONFIRM_WITHIN,
+					MAIL_EVENTS_BATCH, &to, &k);
+	for (size_t i = 0; !rc && i < k; i++)
+		rc = confirm_mail(st, site, p, to[i], now);
+	return rc;
 }
 
 /* One event into messages or digest lines (a vanished row: nothing). */
@@ -193,9 +218,7 @@ static int event_mail(struct store *st, const struct site *site, struct pool *p,
 	else if (!strcmp(e->kind, "held"))
 		rc = note_held(st, site, p, e->ref_id, now, &n);
 	else if (!strcmp(e->kind, "reply"))
-		rc = note_reply(st, site, p, e->ref_id, &n);
-	else if (!strcmp(e->kind, "confirm"))
-		rc = note_confirm(st, site, p, e->ref_id, now, &n);
+		rc = note_reply(st, site, p, e->ref_id, now, &n);
 	else
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND)
@@ -249,6 +272,8 @@ static int make_messages(struct store *st, const struct site *site, struct pool 
 		if (!rc)
 			rc = store_mail_event_done(st, ev[i].id);
 	}
+	if (!rc && site->mail)
+		rc = confirmations(st, site, p, now);
 	if (!rc)
 		rc = digests(st, site, p, now);
 	if (!rc)

@@ -1,6 +1,8 @@
 /*
  * page_mail: the signed links e-mails carry (mail/mail_link.h):
- *   /mail/approve/ID, /mail/spam/ID   a held comment (moderators' mail)
+ *   /mail/approve/KEY, /mail/spam/KEY a held comment (moderators' mail; KEY
+ *                                     names the comment, never a later one:
+ *                                     store_mail_comment_key)
  *   /mail/confirm/ID                  a reader's reply subscription (double opt-in)
  *   /mail/unsubscribe/ID              stop it (RFC 8058 one-click)
  * The one design decision: a GET only shows a page with a button (mail
@@ -130,12 +132,15 @@ static int act(struct req *rq, const struct link *l, long long now)
 				  : store_mail_sub_stop(st, l->id, now);
 	}
 	struct mod_comment c;
-	int rc = store_mod_get(st, rq->pool, l->id, &c);
+	long long id = 0;
+	int rc = store_mail_comment_of(st, l->id, &id); /* the link names this comment's key */
+	if (!rc)
+		rc = store_mod_get(st, rq->pool, id, &c);
 	if (rc)
 		return rc;
 	if (c.c.status != COMMENT_PENDING)
 		return STORE_CONFLICT;
-	return store_mod_set_status(st, l->id,
+	return store_mod_set_status(st, id,
 				    !strcmp(l->a->name, "approve") ? COMMENT_APPROVED : COMMENT_SPAM, now);
 }
 
