@@ -78,6 +78,19 @@ static int for_staff(struct store *st, const struct site *site, struct pool *p,
 	return rc;
 }
 
+/* Words in the site's language (en.conf underneath: never missing). */
+static const char *word(const struct site *site, const char *key)
+{
+	const char *w = locale_get(&site->locale, key);
+	return w ? w : key;
+}
+
+/* The words of key with {n} filled. */
+static const char *fill(struct pool *p, const struct site *site, const char *key, const char *n)
+{
+	return locale_fill(p, word(site, key), n);
+}
+
 static int note_review(struct store *st, const struct site *site, struct pool *p, long long id,
 		       struct note *n)
 {
@@ -88,10 +101,11 @@ static int note_review(struct store *st, const struct site *site, struct pool *p
 	const char *url = pool_printf(p, "%s/admin/stories/%lld", site->cfg.base_url, id);
 	n->cap = CAP_STORY_OTHERS;
 	n->skip_user = n->story_author;
-	n->subject = pool_printf(p, "[%s] Awaiting review: %s", site->cfg.site_name, title);
-	n->body = pool_printf(p, "A story was submitted for review:\n\n  %s\n\nReview it: %s\n",
-			      title, url);
-	n->line = pool_printf(p, "Awaiting review: %s\n  %s", title, url);
+	const char *what = fill(p, site, "mail_review_subject", title);
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name, what);
+	n->body = pool_printf(p, "%s\n\n  %s\n\n%s %s\n", word(site, "mail_review_intro"), title,
+			      word(site, "mail_review_link"), url);
+	n->line = pool_printf(p, "%s\n  %s", what, url);
 	return STORE_OK;
 }
 
@@ -111,25 +125,18 @@ static int note_held(struct store *st, const struct site *site, struct pool *p, 
 	const char *queue = pool_printf(p, "%s/admin/comments?status=pending", site->cfg.base_url);
 	n->cap = CAP_COMMENT_ALL;
 	n->story_author = c.story_author_id;
-	n->subject = pool_printf(p, "[%s] Comment held: %s", site->cfg.site_name, c.story_title);
-	n->body = pool_printf(p,
-		"A comment on \"%s\" is waiting for moderation.\n\n"
-		"From: %s <%s>\n\n%s\n\n"
-		"Approve it: %s\nMark it as spam: %s\n(each link works once, for %d days)\n\n"
-		"All comments waiting: %s\n",
-		c.story_title, c.c.author, c.c.email, c.c.body,
-		mail_link(p, site, "approve", key, until), mail_link(p, site, "spam", key, until),
-		MAIL_LINK_DAYS, queue);
-	n->line = pool_printf(p, "Comment held on \"%s\" from %s\n  %s", c.story_title, c.c.author,
-			      queue);
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+				 fill(p, site, "mail_held_subject", c.story_title));
+	n->body = pool_printf(p, "%s\n\n%s %s <%s>\n\n%s\n\n%s %s\n%s %s\n%s\n\n%s %s\n",
+		fill(p, site, "mail_held_intro", c.story_title), word(site, "mail_held_from"),
+		c.c.author, c.c.email, c.c.body,
+		word(site, "mail_held_approve"), mail_link(p, site, "approve", key, until),
+		word(site, "mail_held_spam"), mail_link(p, site, "spam", key, until),
+		fill(p, site, "mail_held_note", pool_lld(p, MAIL_LINK_DAYS)),
+		word(site, "mail_held_queue"), queue);
+	n->line = pool_printf(p, "%s %s\n  %s", fill(p, site, "mail_held_line", c.story_title),
+			      fill(p, site, "mail_held_by", c.c.author), queue);
 	return STORE_OK;
-}
-
-/* A reader's words in the site's language (English underneath). */
-static const char *word(const struct site *site, const char *key)
-{
-	const char *w = locale_get(&site->locale, key);
-	return w ? w : key;
 }
 
 static const char *story_url(struct pool *p, const struct site *site, const struct mod_comment *c)
@@ -160,9 +167,9 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 	n->to = sub.email;
 	n->unsubscribe = mail_link(p, site, "unsubscribe", sub.id, 0);
 	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
-				 locale_fill(p, word(site, "mail_reply_subject"), c.story_title));
+				 fill(p, site, "mail_reply_subject", c.story_title));
 	n->body = pool_printf(p, "%s\n\n%s\n\n%s %s\n\n%s %s\n",
-			      locale_fill(p, word(site, "mail_reply_intro"), c.c.author), c.c.body,
+			      fill(p, site, "mail_reply_intro", c.c.author), c.c.body,
 			      word(site, "mail_reply_read"), story_url(p, site, &c),
 			      word(site, "mail_reply_stop"), n->unsubscribe);
 	return STORE_OK;
@@ -244,11 +251,12 @@ static int digests(struct store *st, const struct site *site, struct pool *p, lo
 		if (rc || !nl)
 			continue;
 		struct buf b = BUF_INIT;
-		buf_printf(&b, "What happened at %s since the last digest:\n", site->cfg.site_name);
+		buf_printf(&b, "%s\n", fill(p, site, "mail_digest_intro", site->cfg.site_name));
 		for (size_t j = 0; j < nl; j++)
 			buf_printf(&b, "\n- %s\n", lines[j]);
-		const char *subject = pool_printf(p, "[%s] Daily digest: %zu %s", site->cfg.site_name,
-						  nl, nl == 1 ? "item" : "items");
+		const char *items = locale_count(&site->locale, p, "mail_digest_items", (long long)nl);
+		const char *subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+						  fill(p, site, "mail_digest_subject", items));
 		rc = enqueue(st, site, v[i].email, NULL, subject, buf_str(&b), now);
 		buf_release(&b);
 		if (!rc)

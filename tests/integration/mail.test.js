@@ -34,7 +34,7 @@ before(async () => {
   dir = a.makeNewsroom({ conf: {
     smtp_url: `smtp://127.0.0.1:${port}`, smtp_starttls: 'off', smtp_from: 'newsroom@gazette.test',
     mail_interval: 1, base_url: 'http://127.0.0.1:1',
-    language: 'az', // readers' /mail/ pages speak the site's language
+    language: 'az', // mail and the /mail/ pages speak the site's language, staff's as readers'
   } });
   srv = await h.startServer(dir);
 });
@@ -45,10 +45,16 @@ after(async () => {
   h.cleanupSites();
 });
 
+// A subject's RFC 2047 words decoded.
+function subjectOf(m) {
+  return m.headers.subject.split(/\s+/).map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)[1], 'base64'))
+    .reduce((x, y) => Buffer.concat([x, y])).toString('utf8');
+}
+
 test('a story submitted for review mails the editors with proper headers, not its author', async () => {
   const contributor = await a.signedIn(srv.url, 'contributor');
   const id = await a.writeStory(contributor, { title: 'Şəhər şurası: büdcə', body: 'The council met.' }, 'submit');
-  const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('submitted for review'));
+  const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('yoxlanışa göndərildi'));
   assert.equal(m.from, 'newsroom@gazette.test');
   assert.equal(m.headers.to, `<${a.email('editor')}>`);
   assert.match(m.headers.from, /<newsroom@gazette\.test>$/);
@@ -58,9 +64,8 @@ test('a story submitted for review mails the editors with proper headers, not it
   assert.equal(m.headers['content-type'], 'text/plain; charset=utf-8');
   // a non-ASCII subject travels as RFC 2047 words and decodes to the title
   assert.match(m.headers.subject, /^=\?UTF-8\?B\?/);
-  const subject = m.headers.subject.split(/\s+/).map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)[1], 'base64')).reduce((x, y) => Buffer.concat([x, y]));
-  assert.equal(subject.toString('utf8'), '[The Gazette] Awaiting review: Şəhər şurası: büdcə');
-  assert.match(m.body, new RegExp(`/admin/stories/${id}\\n`));
+  assert.equal(subjectOf(m), '[The Gazette] Yoxlanış gözləyir: Şəhər şurası: büdcə'); // the site's language
+  assert.equal(m.body, `Bir yazı yoxlanışa göndərildi:\n\n  Şəhər şurası: büdcə\n\nYoxlayın: http://127.0.0.1:1/admin/stories/${id}\n`);
   await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes(`/admin/stories/${id}\n`));
   await sleep(1500); // one more run: nothing for the author or the contributor
   assert.ok(!sink.messages.some((x) => x.to.includes(a.email('author')) || x.to.includes(a.email('contributor'))));
@@ -98,7 +103,8 @@ test('a held comment mails its moderators signed links: GET asks, POST approves 
   const id = await postComment({ author: 'Held Reader', email: 'held@reader.test', comment: 'A first comment, held for moderation.' });
   assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
   const m = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('A first comment, held'));
-  assert.match(m.body, /From: Held Reader <held@reader\.test>/);
+  assert.match(m.body, /^"[^"\n]+" yazısına bir şərh moderasiya gözləyir\.\n\nGöndərən: Held Reader <held@reader\.test>\n/);
+  assert.match(m.body, /\nTəsdiq edin: http[^\n]+\nSpam kimi qeyd edin: http[^\n]+\n\(hər link bir dəfə, 14 gün ərzində işləyir\)\n\nGözləyən bütün şərhlər: http/);
   const approve = linkIn(m, 'approve');
   const key = keyOf(id);
   assert.ok(approve.startsWith(`/mail/approve/${key}?`));
@@ -106,7 +112,8 @@ test('a held comment mails its moderators signed links: GET asks, POST approves 
   // a GET (a mail scanner following the link) changes nothing
   const page = await h.get(srv.url, approve);
   assert.equal(page.status, 200);
-  assert.match(h.textOf(page.body), /Approve this comment\?/);
+  assert.match(h.textOf(page.body), /Bu şərh təsdiq edilsin\? Şərh yazının altında görünəcək\./);
+  assert.match(page.body, /<button type="submit">Təsdiq et<\/button>/);
   assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
   // a forged signature or another comment's id is refused
   const forged = approve.replace(/s=([0-9a-f])/, (_, c) => `s=${c === '0' ? '1' : '0'}`);
@@ -114,12 +121,13 @@ test('a held comment mails its moderators signed links: GET asks, POST approves 
   assert.equal((await h.postForm(srv.url, approve.replace(`/${key}?`, `/${key + 1}?`).split('?')[0], formOf(page.body))).status, 404);
   const r = await h.postForm(srv.url, `/mail/approve/${key}`, formOf(page.body));
   assert.equal(r.status, 200, h.textOf(r.body).slice(0, 300));
-  assert.match(h.textOf(r.body), /The comment is approved/);
+  assert.match(h.textOf(r.body), /Şərh təsdiq edildi\./);
   assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
   // used once: the same link again, or its spam twin after approval, is refused
   assert.equal((await h.postForm(srv.url, `/mail/approve/${key}`, formOf(page.body))).status, 409);
   const spam = linkIn(m, 'spam');
   const spamPage = await h.get(srv.url, spam);
+  assert.match(h.textOf(spamPage.body), /Bu şərh spam kimi qeyd edilsin\?/);
   assert.equal((await h.postForm(srv.url, `/mail/spam/${key}`, formOf(spamPage.body))).status, 409);
   assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
 });
@@ -140,6 +148,7 @@ test('a held comment\'s links name that comment: deleted, the next comment that 
   assert.equal(next, id); // SQLite gave the highest id again
   const r = await postLink(approve);
   assert.equal(r.status, 404, h.textOf(r.body).slice(0, 300));
+  assert.match(h.textOf(r.body), /Artıq mövcud deyil: heç nə dəyişdirilmədi\./);
   assert.equal((await postLink(linkIn(m, 'spam'))).status, 404);
   assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
   // the new comment's own mail carries links that work
@@ -259,14 +268,15 @@ test('an editor who chose the daily digest gets one digest, not a mail per event
   const id = await postComment({ author: 'Digest Reader', email: 'digest@reader.test', comment: 'For the digest.' });
   const adminMail = await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('For the digest.'));
   assert.ok(adminMail);
-  const digest = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on'));
-  assert.match(digest.body, /Comment held on ".*" from Digest Reader/);
+  const digest = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('Sonuncu xülasədən bəri'));
+  assert.equal(subjectOf(digest), '[The Gazette] Gündəlik xülasə: 1 qeyd');
+  assert.match(digest.body, /^Sonuncu xülasədən bəri The Gazette saytında baş verənlər:\n\n- ".*" yazısına şərh moderasiya gözləyir göndərən: Digest Reader\n  http/);
   assert.ok(!sink.messages.slice(before).some((x) => x.to.includes(a.email('editor')) && x.body.includes('For the digest.')));
   // a second event within the day waits for tomorrow's digest
   await postComment({ author: 'Second Reader', email: 'second@reader.test', comment: 'Second for the digest.' });
   await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes('Second for the digest.'));
   await sleep(1200);
-  assert.equal(sink.messages.filter((x) => x.to.includes(a.email('editor')) && x.body.includes('Comment held on')).length, 1);
+  assert.equal(sink.messages.filter((x) => x.to.includes(a.email('editor')) && x.body.includes('Sonuncu xülasədən bəri')).length, 1);
   const lines = sql(`SELECT line FROM mail_digest WHERE user_id = (SELECT id FROM users WHERE email = '${a.email('editor')}')`);
   assert.equal(lines.length, 1);
   assert.match(lines[0].line, /Second Reader/);
