@@ -7,7 +7,7 @@ const path = require('node:path');
 const { spawnSync, execFile } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
-const { SmtpSink } = require('./smtp-sink');
+const { SmtpSink, parseMessage } = require('./smtp-sink');
 
 let sink, srv, dir;
 
@@ -284,14 +284,17 @@ test('an editor who chose the daily digest gets one digest, not a mail per event
 });
 
 test('smtp_starttls = required never sends in clear; no smtp_url makes no mail and shows no opt-in box', async () => {
-  const strict = a.makeNewsroom({ conf: { smtp_url: `smtp://127.0.0.1:${sink.port}`, smtp_starttls: 'required', mail_interval: 1 } });
+  const strict = a.makeNewsroom({ conf: { smtp_url: `smtp://127.0.0.1:${sink.port}`, smtp_starttls: 'required', mail_interval: 1, language: 'ur' } });
   let s2 = await h.startServer(strict);
   const before = sink.messages.length;
   try {
     const contributor = await a.signedIn(s2.url, 'contributor');
     await a.writeStory(contributor, { title: 'Not in clear', body: 'x' }, 'submit');
     const q = (sqlQuery) => { const r = spawnSync('sqlite3', ['-json', path.join(strict, 'gazette.db'), sqlQuery], { encoding: 'utf8' }); return r.stdout.trim() ? JSON.parse(r.stdout) : []; };
-    const row = await until(() => q('SELECT attempts, last_error FROM mail_queue WHERE attempts > 0 LIMIT 1')[0]);
+    const row = await until(() => q('SELECT attempts, last_error, headers, body FROM mail_queue WHERE attempts > 0 LIMIT 1')[0]);
+    // queued in the site's language (Urdu here)
+    const queued = parseMessage(`${row.headers}\r\n${row.body}`);
+    assert.match(queued.body, /^ایک خبر جائزے کے لیے بھیجی گئی ہے:\n\n  Not in clear\n\nجائزہ لیں: http/);
     assert.match(row.last_error, /STARTTLS|SSL|TLS/i);
     assert.equal(q('SELECT count(*) AS n FROM mail_queue WHERE sent_at IS NOT NULL')[0].n, 0);
     assert.ok(!sink.messages.slice(before).some((x) => x.body.includes('Not in clear')));
