@@ -78,6 +78,19 @@ static int for_staff(struct store *st, const struct site *site, struct pool *p,
 	return rc;
 }
 
+/* Words in the site's language (en.conf underneath: never missing). */
+static const char *word(const struct site *site, const char *key)
+{
+	const char *w = locale_get(&site->locale, key);
+	return w ? w : key;
+}
+
+/* The words of key with {n} filled. */
+static const char *fill(struct pool *p, const struct site *site, const char *key, const char *n)
+{
+	return locale_fill(p, word(site, key), n);
+}
+
 static int note_review(struct store *st, const struct site *site, struct pool *p, long long id,
 		       struct note *n)
 {
@@ -88,10 +101,11 @@ static int note_review(struct store *st, const struct site *site, struct pool *p
 	const char *url = pool_printf(p, "%s/admin/stories/%lld", site->cfg.base_url, id);
 	n->cap = CAP_STORY_OTHERS;
 	n->skip_user = n->story_author;
-	n->subject = pool_printf(p, "[%s] Awaiting review: %s", site->cfg.site_name, title);
-	n->body = pool_printf(p, "A story was submitted for review:\n\n  %s\n\nReview it: %s\n",
-			      title, url);
-	n->line = pool_printf(p, "Awaiting review: %s\n  %s", title, url);
+	const char *what = fill(p, site, "mail_review_subject", title);
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name, what);
+	n->body = pool_printf(p, "%s\n\n  %s\n\n%s %s\n", word(site, "mail_review_intro"), title,
+			      word(site, "mail_review_link"), url);
+	n->line = pool_printf(p, "%s\n  %s", what, url);
 	return STORE_OK;
 }
 
@@ -104,29 +118,25 @@ static int note_held(struct store *st, const struct site *site, struct pool *p, 
 		return rc;
 	if (c.c.status != COMMENT_PENDING)
 		return STORE_NOTFOUND; /* moderated already */
-	long long until = now + MAIL_LINK_DAYS * 86400LL;
+	long long until = now + MAIL_LINK_DAYS * 86400LL, key;
+	rc = store_mail_comment_key(st, id, &key);
+	if (rc)
+		return rc;
 	const char *queue = pool_printf(p, "%s/admin/comments?status=pending", site->cfg.base_url);
 	n->cap = CAP_COMMENT_ALL;
 	n->story_author = c.story_author_id;
-	n->subject = pool_printf(p, "[%s] Comment held: %s", site->cfg.site_name, c.story_title);
-	n->body = pool_printf(p,
-		"A comment on \"%s\" is waiting for moderation.\n\n"
-		"From: %s <%s>\n\n%s\n\n"
-		"Approve it: %s\nMark it as spam: %s\n(each link works once, for %d days)\n\n"
-		"All comments waiting: %s\n",
-		c.story_title, c.c.author, c.c.email, c.c.body,
-		mail_link(p, site, "approve", id, until), mail_link(p, site, "spam", id, until),
-		MAIL_LINK_DAYS, queue);
-	n->line = pool_printf(p, "Comment held on \"%s\" from %s\n  %s", c.story_title, c.c.author,
-			      queue);
+	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+				 fill(p, site, "mail_held_subject", c.story_title));
+	n->body = pool_printf(p, "%s\n\n%s %s <%s>\n\n%s\n\n%s %s\n%s %s\n%s\n\n%s %s\n",
+		fill(p, site, "mail_held_intro", c.story_title), word(site, "mail_held_from"),
+		c.c.author, c.c.email, c.c.body,
+		word(site, "mail_held_approve"), mail_link(p, site, "approve", key, until),
+		word(site, "mail_held_spam"), mail_link(p, site, "spam", key, until),
+		fill(p, site, "mail_held_note", pool_lld(p, MAIL_LINK_DAYS)),
+		word(site, "mail_held_queue"), queue);
+	n->line = pool_printf(p, "%s %s\n  %s", fill(p, site, "mail_held_line", c.story_title),
+			      fill(p, site, "mail_held_by", c.c.author), queue);
 	return STORE_OK;
-}
-
-/* A reader's words in the site's language (English underneath). */
-static const char *word(const struct site *site, const char *key)
-{
-	const char *w = locale_get(&site->locale, key);
-	return w ? w : key;
 }
 
 static const char *story_url(struct pool *p, const struct site *site, const struct mod_comment *c)
@@ -136,7 +146,7 @@ static const char *story_url(struct pool *p, const struct site *site, const stru
 }
 
 static int note_reply(struct store *st, const struct site *site, struct pool *p, long long id,
-		      struct note *n)
+		      long long now, struct note *n)
 {
 	struct mod_comment c, parent;
 	struct mail_sub sub;
@@ -151,35 +161,57 @@ static int note_reply(struct store *st, const struct site *site, struct pool *p,
 		return rc;
 	if (!sub.confirmed_at || sub.stopped_at || !strcasecmp(sub.email, c.c.email))
 		return STORE_NOTFOUND; /* not (or no longer) wanted, or their own reply */
+	rc = store_mail_replied(st, id, now);
+	if (rc)
+		return rc == STORE_CONFLICT ? STORE_NOTFOUND : rc; /* mailed when first approved */
 	n->to = sub.email;
 	n->unsubscribe = mail_link(p, site, "unsubscribe", sub.id, 0);
 	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
-				 locale_fill(p, word(site, "mail_reply_subject"), c.story_title));
+				 fill(p, site, "mail_reply_subject", c.story_title));
 	n->body = pool_printf(p, "%s\n\n%s\n\n%s %s\n\n%s %s\n",
-			      locale_fill(p, word(site, "mail_reply_intro"), c.c.author), c.c.body,
+			      fill(p, site, "mail_reply_intro", c.c.author), c.c.body,
 			      word(site, "mail_reply_read"), story_url(p, site, &c),
 			      word(site, "mail_reply_stop"), n->unsubscribe);
 	return STORE_OK;
 }
 
-static int note_confirm(struct store *st, const struct site *site, struct pool *p, long long id,
-			long long now, struct note *n)
+/* One confirmation mail to an address: a link for each subscription
+ * asked for there since the last (the newest MAIL_CONFIRM_LINKS; more in
+ * so short a time is someone else typing the address). */
+static int confirm_mail(struct store *st, const struct site *site, struct pool *p,
+		       const char *email, long long now)
 {
-	struct mail_sub sub;
-	long long asked = 0;
-	int rc = store_mail_sub_get(st, p, id, &sub);
-	if (!rc)
-		rc = store_mail_sub_recent(st, sub.email, now - MAIL_CONFIRM_GAP, id, &asked);
-	if (rc)
+	struct mail_sub *v;
+	size_t k;
+	int rc = store_mail_sub_waiting(st, p, email, MAIL_CONFIRM_LINKS, &v, &k);
+	if (rc || !k)
 		return rc;
-	if (sub.confirmed_at || asked)
-		return STORE_NOTFOUND;
-	n->to = sub.email;
-	n->subject = pool_printf(p, "[%s] %s", site->cfg.site_name, word(site, "mail_confirm_subject"));
-	n->body = pool_printf(p, "%s\n\n%s %s\n\n%s\n", word(site, "mail_confirm_intro"),
-			      word(site, "mail_confirm_link"), mail_link(p, site, "confirm", id, 0),
-			      word(site, "mail_confirm_note"));
-	return STORE_OK;
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "%s\n\n", word(site, "mail_confirm_intro"));
+	for (size_t i = 0; i < k; i++)
+		buf_printf(&b, "%s %s\n\n", word(site, "mail_confirm_link"),
+			   mail_link(p, site, "confirm", v[i].id, 0));
+	buf_printf(&b, "%s\n", word(site, "mail_confirm_note"));
+	const char *subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+					  word(site, "mail_confirm_subject"));
+	rc = enqueue(st, site, v[k - 1].email, NULL, subject, buf_str(&b), now);
+	buf_release(&b);
+	return rc ? rc : store_mail_sub_mailed(st, email, now);
+}
+
+/* Confirmations due: at most one mail per address per MAIL_CONFIRM_GAP,
+ * so a reader who asks again gets theirs a few minutes later, never
+ * none, and nobody can make an address a mail bomb's target. */
+static int confirmations(struct store *st, const struct site *site, struct pool *p,
+			 long long now)
+{
+	const char **to;
+	size_t k;
+	int rc = store_mail_confirm_due(st, p, now - MAIL_CONFIRM_GAP, now - MAIL_CONFIRM_WITHIN,
+					MAIL_EVENTS_BATCH, &to, &k);
+	for (size_t i = 0; !rc && i < k; i++)
+		rc = confirm_mail(st, site, p, to[i], now);
+	return rc;
 }
 
 /* One event into messages or digest lines (a vanished row: nothing). */
@@ -193,9 +225,7 @@ static int event_mail(struct store *st, const struct site *site, struct pool *p,
 	else if (!strcmp(e->kind, "held"))
 		rc = note_held(st, site, p, e->ref_id, now, &n);
 	else if (!strcmp(e->kind, "reply"))
-		rc = note_reply(st, site, p, e->ref_id, &n);
-	else if (!strcmp(e->kind, "confirm"))
-		rc = note_confirm(st, site, p, e->ref_id, now, &n);
+		rc = note_reply(st, site, p, e->ref_id, now, &n);
 	else
 		rc = STORE_NOTFOUND;
 	if (rc == STORE_NOTFOUND)
@@ -221,11 +251,12 @@ static int digests(struct store *st, const struct site *site, struct pool *p, lo
 		if (rc || !nl)
 			continue;
 		struct buf b = BUF_INIT;
-		buf_printf(&b, "What happened at %s since the last digest:\n", site->cfg.site_name);
+		buf_printf(&b, "%s\n", fill(p, site, "mail_digest_intro", site->cfg.site_name));
 		for (size_t j = 0; j < nl; j++)
 			buf_printf(&b, "\n- %s\n", lines[j]);
-		const char *subject = pool_printf(p, "[%s] Daily digest: %zu %s", site->cfg.site_name,
-						  nl, nl == 1 ? "item" : "items");
+		const char *items = locale_count(&site->locale, p, "mail_digest_items", (long long)nl);
+		const char *subject = pool_printf(p, "[%s] %s", site->cfg.site_name,
+						  fill(p, site, "mail_digest_subject", items));
 		rc = enqueue(st, site, v[i].email, NULL, subject, buf_str(&b), now);
 		buf_release(&b);
 		if (!rc)
@@ -249,6 +280,8 @@ static int make_messages(struct store *st, const struct site *site, struct pool 
 		if (!rc)
 			rc = store_mail_event_done(st, ev[i].id);
 	}
+	if (!rc && site->mail)
+		rc = confirmations(st, site, p, now);
 	if (!rc)
 		rc = digests(st, site, p, now);
 	if (!rc)

@@ -12,9 +12,12 @@
  *   review   a story put up for review: editors and admins
  *   held     a comment held for moderation: whoever may moderate it, with
  *            signed approve and spam links (mail_link.h)
- *   reply    an approved reply: the parent's commenter, when subscribed
- *            and confirmed, with RFC 8058 List-Unsubscribe
- *   confirm  a reply subscription asked for: the double opt-in link
+ *   reply    an approved reply (once, however often re-approved): the
+ *            parent's commenter, when subscribed and confirmed, with RFC
+ *            8058 List-Unsubscribe
+ * and, found by the subscriptions themselves rather than an event, the
+ * double opt-in links of reply subscriptions asked for: one mail per
+ * address per MAIL_CONFIRM_GAP with a link for each asked meanwhile.
  * Staff who chose the daily digest get one message a day listing them.
  */
 #ifndef GZ_MAIL_H
@@ -31,7 +34,9 @@ struct store;
 #define MAIL_RUN_SECONDS 10
 #define MAIL_DIGEST_EVERY 86400
 #define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
-#define MAIL_CONFIRM_GAP 3600 /* seconds between confirmation requests to one address */
+#define MAIL_CONFIRM_GAP 300  /* seconds between confirmation mails to one address */
+#define MAIL_CONFIRM_WITHIN 86400 /* a subscription not mailed within this stays so */
+#define MAIL_CONFIRM_LINKS 10 /* links in one confirmation mail at most */
 
 /* One run at now: events into messages, digests due, then sending (when
  * the site has a relay). 0, or -1 with the reason logged. */

@@ -1,6 +1,8 @@
 /*
  * page_mail: the signed links e-mails carry (mail/mail_link.h):
- *   /mail/approve/ID, /mail/spam/ID   a held comment (moderators' mail)
+ *   /mail/approve/KEY, /mail/spam/KEY a held comment (moderators' mail; KEY
+ *                                     names the comment, never a later one:
+ *                                     store_mail_comment_key)
  *   /mail/confirm/ID                  a reader's reply subscription (double opt-in)
  *   /mail/unsubscribe/ID              stop it (RFC 8058 one-click)
  * The one design decision: a GET only shows a page with a button (mail
@@ -24,35 +26,32 @@
 #include <string.h>
 #include <time.h>
 
-/* words: the locale's key prefix of a reader's page (the theme's
- * locale/LANG.conf: mail_confirm_title ...); the moderators' pages are
- * in English, as the admin is. */
+/* words: the locale's key prefix of the action's page (the theme's
+ * locale/LANG.conf: mail_approve_title, _ask, _button, _done), in the
+ * site's language, moderators' pages as readers'. */
 struct mail_action {
-	const char *name, *words, *title, *ask, *button, *done;
+	const char *name, *words;
 	int once;
 };
 
 static const struct mail_action actions[] = {
-	{ "approve", NULL, "Approve this comment?", "The comment will appear under its story.",
-	  "Approve", "The comment is approved.", 1 },
-	{ "spam", NULL, "Mark this comment as spam?", "It will not appear, and goes with the spam.",
-	  "Mark as spam", "The comment is marked as spam.", 1 },
-	{ "confirm", "mail_confirm", NULL, NULL, NULL, NULL, 1 },
-	{ "unsubscribe", "mail_unsubscribe", NULL, NULL, NULL, NULL, 0 },
+	{ "approve", "mail_approve", 1 },
+	{ "spam", "mail_spam", 1 },
+	{ "confirm", "mail_confirm", 1 },
+	{ "unsubscribe", "mail_unsubscribe", 0 },
 };
 
-/* The site's words for key (English in en.conf underneath), or en. */
-static const char *word(const struct req *rq, const char *key, const char *en)
+/* The site's words for key (en.conf underneath: never missing). */
+static const char *word(const struct req *rq, const char *key)
 {
-	const char *w = key ? locale_get(&rq->site->locale, key) : NULL;
-	return w ? w : en ? en : "";
+	const char *w = locale_get(&rq->site->locale, key);
+	return w ? w : key;
 }
 
 /* One of an action's texts: part "title", "ask", "button" or "done". */
-static const char *text(const struct req *rq, const struct mail_action *a, const char *part,
-			const char *en)
+static const char *text(const struct req *rq, const struct mail_action *a, const char *part)
 {
-	return word(rq, a->words ? pool_printf(rq->pool, "%s_%s", a->words, part) : NULL, en);
+	return word(rq, pool_printf(rq->pool, "%s_%s", a->words, part));
 }
 
 struct link {
@@ -79,8 +78,8 @@ static int read_link(struct req *rq, struct resp *rs, struct link *l)
 	    num_parse_u64(x, 1ULL << 62, &expiry) ||
 	    !mail_link_ok(rq->site, l->a->name, (long long)id, (long long)expiry, s,
 			  (long long)time(NULL))) {
-		http_error(rq, rs, 404, word(rq, "mail_link_bad_title", NULL),
-			   word(rq, "mail_link_bad", NULL));
+		http_error(rq, rs, 404, word(rq, "mail_link_bad_title"),
+			   word(rq, "mail_link_bad"));
 		return -1;
 	}
 	l->id = (long long)id;
@@ -100,7 +99,7 @@ static void show(struct req *rq, struct resp *rs, int status, const struct link 
 		tv_put_str(m, "action_url", pool_printf(rq->pool, "/mail/%s/%lld", l->a->name, l->id));
 		tv_put_str(m, "x", pool_lld(rq->pool, l->expiry));
 		tv_put_str(m, "s", l->sig);
-		tv_put_str(m, "button", text(rq, l->a, "button", l->a->button));
+		tv_put_str(m, "button", text(rq, l->a, "button"));
 	}
 	tv_put(ctx, "mail", m);
 	rs->cache_control = "private, no-store";
@@ -111,8 +110,7 @@ void page_mail_form(struct req *rq, struct resp *rs)
 {
 	struct link l;
 	if (read_link(rq, rs, &l) == 0)
-		show(rq, rs, 200, &l, text(rq, l.a, "title", l.a->title),
-		     text(rq, l.a, "ask", l.a->ask), 1);
+		show(rq, rs, 200, &l, text(rq, l.a, "title"), text(rq, l.a, "ask"), 1);
 }
 
 /* The action on its row, in the caller's transaction: STORE_OK, or
@@ -130,12 +128,15 @@ static int act(struct req *rq, const struct link *l, long long now)
 				  : store_mail_sub_stop(st, l->id, now);
 	}
 	struct mod_comment c;
-	int rc = store_mod_get(st, rq->pool, l->id, &c);
+	long long id = 0;
+	int rc = store_mail_comment_of(st, l->id, &id); /* the link names this comment's key */
+	if (!rc)
+		rc = store_mod_get(st, rq->pool, id, &c);
 	if (rc)
 		return rc;
 	if (c.c.status != COMMENT_PENDING)
 		return STORE_CONFLICT;
-	return store_mod_set_status(st, l->id,
+	return store_mod_set_status(st, id,
 				    !strcmp(l->a->name, "approve") ? COMMENT_APPROVED : COMMENT_SPAM, now);
 }
 
@@ -155,10 +156,10 @@ void page_mail_post(struct req *rq, struct resp *rs)
 	if (rc) {
 		store_rollback(rq->store);
 		if (rc == STORE_CONFLICT)
-			show(rq, rs, 409, &l, word(rq, "mail_link_used_title", NULL),
-			     word(rq, "mail_link_used", NULL), 0);
+			show(rq, rs, 409, &l, word(rq, "mail_link_used_title"), word(rq, "mail_link_used"),
+			     0);
 		else if (rc == STORE_NOTFOUND)
-			http_error(rq, rs, 404, "Not found", "It is gone: nothing was changed.");
+			show(rq, rs, 404, &l, word(rq, "mail_gone_title"), word(rq, "mail_gone"), 0);
 		else {
 			log_error("%s: %s", rq->uri, store_errmsg(rq->store));
 			http_error(rq, rs, 500, "Not changed", "Nothing was changed. Please try again.");
@@ -166,5 +167,5 @@ void page_mail_post(struct req *rq, struct resp *rs)
 		return;
 	}
 	log_info("mail link: %s %lld", l.a->name, l.id);
-	show(rq, rs, 200, &l, text(rq, l.a, "done", l.a->done), "", 0);
+	show(rq, rs, 200, &l, text(rq, l.a, "done"), "", 0);
 }

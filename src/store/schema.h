@@ -622,6 +622,27 @@ static const char *const schema_migrations[] = {
 	"CREATE TRIGGER mail_subscribe AFTER INSERT ON mail_subscriptions BEGIN"
 	" INSERT INTO mail_events(kind, ref_id, created_at) VALUES('confirm', NEW.id, " SITEMAP_NOW ");"
 	" END;",
+	/* Mail, second pass (issue 17, h-mail2; docs/mail.md). mail_comments:
+	 * what mail knows of a comment. Its id is what a held comment's
+	 * approve and spam links name: AUTOINCREMENT (never reused, starting
+	 * above every comment id so a link signed before this names no row)
+	 * and gone with its comment, so a link made for a deleted comment
+	 * cannot act on a later one that takes its id. replied_at: the reply
+	 * notice was made (once per reply, however often it is re-approved).
+	 * mailed_at: a subscription's confirmation was mailed (one mail per
+	 * address per MAIL_CONFIRM_GAP; those asked for meanwhile wait for
+	 * the next). Subscriptions from before count as mailed. */
+	"CREATE TABLE mail_comments(id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" comment_id INTEGER NOT NULL UNIQUE REFERENCES comments(id) ON DELETE CASCADE,"
+	" replied_at INTEGER);"
+	"INSERT INTO sqlite_sequence(name, seq)"
+	" SELECT 'mail_comments', COALESCE(max(id), 0) FROM comments;"
+	"ALTER TABLE mail_subscriptions ADD COLUMN mailed_at INTEGER;"
+	"UPDATE mail_subscriptions SET mailed_at = created_at;"
+	"DROP TRIGGER mail_subscribe;" /* confirmations are found by mailed_at */
+	"CREATE INDEX mail_subscriptions_unmailed ON mail_subscriptions(created_at)"
+	" WHERE mailed_at IS NULL;"
+	"CREATE INDEX mail_subscriptions_email ON mail_subscriptions(email COLLATE NOCASE, mailed_at);",
 	/* New migrations go here, at the end, one string each. */
 };
 

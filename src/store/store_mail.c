@@ -39,9 +39,26 @@ static const char SQL_SUBSCRIBE[] =
 	" COALESCE(stopped_at, 0) FROM mail_subscriptions"
 static const char SQL_SUB_GET[] = SUB_COLS " WHERE id = ?1";
 static const char SQL_SUB_OF[] = SUB_COLS " WHERE comment_id = ?1";
-static const char SQL_SUB_RECENT[] =
-	"SELECT count(*) FROM mail_subscriptions WHERE email = ?1 COLLATE NOCASE"
-	" AND created_at >= ?2 AND id < ?3";
+/* addresses with a confirmation to mail: asked for since ?2, none mailed
+ * to the address since ?1 */
+static const char SQL_CONFIRM_DUE[] =
+	"SELECT min(email) FROM mail_subscriptions s WHERE mailed_at IS NULL AND created_at >= ?2"
+	" AND confirmed_at IS NULL AND stopped_at IS NULL AND NOT EXISTS(SELECT 1 FROM"
+	" mail_subscriptions t WHERE t.email = s.email COLLATE NOCASE AND t.mailed_at >= ?1)"
+	" GROUP BY lower(email) LIMIT ?3";
+static const char SQL_SUB_WAITING[] =
+	"SELECT * FROM (" SUB_COLS " WHERE email = ?1 COLLATE NOCASE AND mailed_at IS NULL"
+	" AND confirmed_at IS NULL AND stopped_at IS NULL ORDER BY id DESC LIMIT ?2) ORDER BY id";
+static const char SQL_SUB_MAILED[] =
+	"UPDATE mail_subscriptions SET mailed_at = ?2 WHERE email = ?1 COLLATE NOCASE"
+	" AND mailed_at IS NULL";
+static const char SQL_COMMENT_KEEP[] =
+	"INSERT INTO mail_comments(comment_id) VALUES(?1) ON CONFLICT(comment_id) DO NOTHING";
+static const char SQL_COMMENT_KEY[] = "SELECT id FROM mail_comments WHERE comment_id = ?1";
+static const char SQL_COMMENT_OF[] = "SELECT comment_id FROM mail_comments WHERE id = ?1";
+static const char SQL_REPLIED[] =
+	"INSERT INTO mail_comments(comment_id, replied_at) VALUES(?1, ?2)"
+	" ON CONFLICT(comment_id) DO UPDATE SET replied_at = ?2 WHERE replied_at IS NULL";
 static const char SQL_SUB_CONFIRM[] =
 	"UPDATE mail_subscriptions SET confirmed_at = ?2 WHERE id = ?1 AND confirmed_at IS NULL";
 static const char SQL_SUB_STOP[] =
@@ -263,19 +280,37 @@ int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, st
 	return sub_by(st, p, SQL_SUB_OF, comment_id, out);
 }
 
-int store_mail_sub_recent(struct store *st, const char *email, long long since,
-			  long long before_id, long long *n)
+int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_since,
+			   long long asked_since, size_t limit, const char ***out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SUB_RECENT);
+	sqlite3_stmt *s = stmt(st, SQL_CONFIRM_DUE);
+	if (!s)
+		return STORE_ERROR;
+	sqlite3_bind_int64(s, 1, mailed_since);
+	sqlite3_bind_int64(s, 2, asked_since);
+	sqlite3_bind_int64(s, 3, (long long)limit);
+	return collect(st, p, s, sizeof **out, row_line, (void **)out, n);
+}
+
+int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, size_t limit,
+			   struct mail_sub **out, size_t *n)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SUB_WAITING);
 	if (!s)
 		return STORE_ERROR;
 	bind_text(s, 1, email);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, before_id);
-	int rc = one_result(st, sqlite3_step(s), "mail subscriptions recent");
-	*n = rc == STORE_OK ? sqlite3_column_int64(s, 0) : 0;
-	done(s);
-	return rc;
+	sqlite3_bind_int64(s, 2, (long long)limit);
+	return collect(st, p, s, sizeof **out, row_sub, (void **)out, n);
+}
+
+int store_mail_sub_mailed(struct store *st, const char *email, long long now)
+{
+	sqlite3_stmt *s = stmt(st, SQL_SUB_MAILED);
+	if (!s)
+		return STORE_ERROR;
+	bind_text(s, 1, email);
+	sqlite3_bind_int64(s, 2, now);
+	return exec_step(st, s, "mail subscriptions mailed");
 }
 
 int store_mail_sub_confirm(struct store *st, long long id, long long now)
@@ -296,6 +331,25 @@ int store_mail_link_use(struct store *st, const char *key, long long now)
 	bind_text(s, 1, key);
 	sqlite3_bind_int64(s, 2, now);
 	int rc = exec_step(st, s, "mail link use");
+	if (rc)
+		return rc;
+	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
+int store_mail_comment_key(struct store *st, long long comment_id, long long *key)
+{
+	int rc = exec_id(st, SQL_COMMENT_KEEP, comment_id, "mail comment keep");
+	return rc ? rc : int_row(st, SQL_COMMENT_KEY, comment_id, key, "mail comment key");
+}
+
+int store_mail_comment_of(struct store *st, long long key, long long *comment_id)
+{
+	return int_row_or_none(st, SQL_COMMENT_OF, key, comment_id, "mail comment of");
+}
+
+int store_mail_replied(struct store *st, long long comment_id, long long now)
+{
+	int rc = id_at(st, SQL_REPLIED, comment_id, now, "mail replied");
 	if (rc)
 		return rc;
 	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;

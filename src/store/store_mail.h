@@ -12,8 +12,8 @@
 
 struct mail_event {
 	long long id;
-	const char *kind;  /* "review", "held", "reply", "confirm" */
-	long long ref_id;  /* a story, a comment, a comment, a subscription */
+	const char *kind;  /* "review", "held", "reply" */
+	long long ref_id;  /* a story, a comment, a comment */
 };
 
 struct mail_item {
@@ -74,18 +74,34 @@ int store_mail_digest_taken(struct store *st, long long user_id, long long now);
 int store_mail_story(struct store *st, struct pool *p, long long id, const char **title,
 		     long long *author_id);
 
-/* Asks for replies to comment_id at email (a new subscription raises a
- * "confirm" event); a second ask changes nothing. */
+/* Asks for replies to comment_id at email (its confirmation is mailed
+ * by the scheduler: store_mail_confirm_due); a second ask changes nothing. */
 int store_mail_subscribe(struct store *st, long long comment_id, const char *email, long long now);
 int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct mail_sub *out);
 /* The subscription on comment_id: STORE_NOTFOUND when none. */
 int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out);
-/* Subscriptions asked for at email (any case) since `since`, before
- * (an id lower than) before_id: how many. */
-int store_mail_sub_recent(struct store *st, const char *email, long long since,
-			  long long before_id, long long *n);
+/* Addresses (one spelling each) with a subscription asked for since
+ * asked_since and not confirmed, stopped or mailed yet, and no
+ * confirmation mailed to them since mailed_since: at most limit. */
+int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_since,
+			   long long asked_since, size_t limit, const char ***out, size_t *n);
+/* The newest limit of those subscriptions at email (any case), oldest
+ * first. */
+int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, size_t limit,
+			   struct mail_sub **out, size_t *n);
+/* Every unmailed subscription at email (any case) counts as mailed at now. */
+int store_mail_sub_mailed(struct store *st, const char *email, long long now);
 int store_mail_sub_confirm(struct store *st, long long id, long long now);
 int store_mail_sub_stop(struct store *st, long long id, long long now);
+
+/* The key a held comment's approve and spam links name (made the first
+ * time): never another comment's, and gone with the comment. */
+int store_mail_comment_key(struct store *st, long long comment_id, long long *key);
+/* The comment a key names: STORE_NOTFOUND when it is gone. */
+int store_mail_comment_of(struct store *st, long long key, long long *comment_id);
+/* Notes that comment_id's reply notice is made: STORE_OK the first time,
+ * STORE_CONFLICT after (a re-approved reply mails nobody again). */
+int store_mail_replied(struct store *st, long long comment_id, long long now);
 
 /* Spends a one-time link's key: STORE_OK the first time, STORE_CONFLICT
  * after. */
