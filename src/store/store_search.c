@@ -80,7 +80,7 @@ static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts
 	struct rank_data *d = api->xGetAuxdata(fts, 0);
 	if (d)
 		return d;
-	sqlite3_int64 rows = 0, tokens = 0;
+	long long rows = 0, tokens = 0;
 	int n = api->xPhraseCount(fts);
 	if (n > STORE_SEARCH_TERMS || sqlite3_value_bytes(dfs) != n * (int)sizeof(double) ||
 	    api->xRowCount(fts, &rows) || api->xColumnTotalSize(fts, -1, &tokens))
@@ -136,10 +136,10 @@ static int rank_ready(struct store *st)
 	if (st->search_rank)
 		return STORE_OK;
 	fts5_api *api = NULL;
-	sqlite3_stmt *s = stmt(st, SQL_FTS5_API);
+	dbq *s = stmt(st, SQL_FTS5_API);
 	if (s) {
 		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-		sqlite3_step(s);
+		q_step(s);
 		done(s);
 	}
 	if (!api || api->iVersion < 2 ||
@@ -164,15 +164,15 @@ struct term {
  * of published stories, oldest and newest). */
 static int term_df(struct store *st, struct term *t, const long long span[2])
 {
-	sqlite3_stmt *s = stmt(st, SQL_PROBE);
+	dbq *s = stmt(st, SQL_PROBE);
 	if (!s)
 		return STORE_ERROR;
 	sqlite3_bind_text(s, 1, t->phrase, (int)t->len, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	long long n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	long long oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int rc = q_step(s);
+	long long n = rc == DB_ROW ? q_col_int(s, 0) : 0;
+	long long oldest = rc == DB_ROW ? q_col_int(s, 1) : 0;
 	done(s);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return fail(st, "search probe");
 	t->df = (double)n;
 	if (n >= PROBE && span[1] >= oldest && oldest > span[0])
@@ -234,33 +234,33 @@ static size_t keep_rarest(struct term *t, size_t n)
 	return m;
 }
 
-static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_hit(struct pool *p, dbq *s, void *e)
 {
 	struct search_hit *h = e;
 	row_story(p, s, &h->story);
 	h->story.body_md = h->story.body_html = NULL; /* columns STORY_NCOLS+ are ours */
-	h->title_marked = col_text(p, s, STORY_NCOLS);
-	const char *excerpt = col_text(p, s, STORY_NCOLS + 1);
-	const char *body = col_text(p, s, STORY_NCOLS + 2);
+	h->title_marked = q_col_text(p, s, STORY_NCOLS);
+	const char *excerpt = q_col_text(p, s, STORY_NCOLS + 1);
+	const char *body = q_col_text(p, s, STORY_NCOLS + 2);
 	/* the passage with a match in it; the excerpt when neither has one */
 	if (strchr(body, STORE_MARK_OPEN) && !strchr(excerpt, STORE_MARK_OPEN))
 		h->snippet_marked = body;
 	else
 		h->snippet_marked = excerpt[0] ? excerpt : body;
-	h->ranked = (size_t)sqlite3_column_int64(s, STORY_NCOLS + 3);
+	h->ranked = (size_t)q_col_int(s, STORY_NCOLS + 3);
 }
 
 /* The ids of the oldest and newest published stories (0, 0: none). */
 static int id_span(struct store *st, long long span[2])
 {
-	sqlite3_stmt *s = stmt(st, SQL_SPAN);
+	dbq *s = stmt(st, SQL_SPAN);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	span[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	span[1] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int rc = q_step(s);
+	span[0] = rc == DB_ROW ? q_col_int(s, 0) : 0;
+	span[1] = rc == DB_ROW ? q_col_int(s, 1) : 0;
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search span");
+	return rc == DB_ROW ? STORE_OK : fail(st, "search span");
 }
 
 /* The words of t[0..n) as an FTS5 AND (quoted) or for display (bare). */
@@ -284,14 +284,14 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 /* How many stories match (at most STORE_SEARCH_RANKED + 1). */
 static int count_matches(struct store *st, const char *match, size_t *total)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNT);
+	dbq *s = stmt(st, SQL_COUNT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, match);
-	int rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	q_text(s, 1, match);
+	int rc = q_step(s);
+	*total = rc == DB_ROW ? (size_t)q_col_int(s, 0) : 0;
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search count");
+	return rc == DB_ROW ? STORE_OK : fail(st, "search count");
 }
 
 int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
@@ -319,12 +319,12 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
 	const char *kept = join_terms(p, t, nt, 1);
-	sqlite3_stmt *s = stmt(st, SQL_SEARCH);
+	dbq *s = stmt(st, SQL_SEARCH);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, kept);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
+	q_text(s, 1, kept);
+	q_int(s, 2, (long long)limit);
+	q_int(s, 3, (long long)offset);
 	sqlite3_bind_blob(s, 4, df, (int)(nt * sizeof *df), SQLITE_TRANSIENT);
 	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
