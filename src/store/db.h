@@ -22,6 +22,8 @@
  *   q_int(s, i, long long v)    binds ?i; q_double, q_null likewise
  *   q_text(s, i, const char *v) binds ?i to v ("" for NULL), which must
  *                               live until the statement is reset
+ *   q_text_n(s, i, v, n)        binds ?i to a copy of v's first n bytes
+ *   q_blob(s, i, v, n)          binds ?i to a copy of n bytes as a blob
  *   q_step(s)                   DB_ROW, DB_DONE, DB_CONSTRAINT (a unique or
  *                               check constraint refused the write) or
  *                               another value for any other error

@@ -37,6 +37,16 @@ static inline void q_text(dbq *s, int i, const char *v)
 	sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+static inline void q_text_n(dbq *s, int i, const char *v, size_t n)
+{
+	sqlite3_bind_text(s, i, v, (int)n, SQLITE_TRANSIENT);
+}
+
+static inline void q_blob(dbq *s, int i, const void *v, size_t n)
+{
+	sqlite3_bind_blob(s, i, v, (int)n, SQLITE_TRANSIENT);
+}
+
 static inline int q_step(dbq *s)
 {
 	return sqlite3_step(s);

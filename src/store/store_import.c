@@ -31,7 +31,7 @@ static const char SQL_STORY_UPDATE[] =
 	" version = version + 1 WHERE id = ?1";
 static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
 static const char SQL_SECTION_ADD[] =
-	"INSERT OR IGNORE INTO story_sections(story_id, section_id) VALUES(?1, ?2)";
+	"INSERT INTO story_sections(story_id, section_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_TAG_BY_NAME[] =
 	"SELECT id, name, slug FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
 static const char SQL_REDIRECT_COUNT[] = "SELECT count(*) FROM redirects";

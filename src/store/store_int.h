@@ -1,9 +1,10 @@
 /*
  * store_int: what the store's files share, and nothing outside store/ may
- * include. They speak the engine-neutral statement API of db.h. Each store_*.c file keeps its SQL in its own static
- * strings; stmt() prepares a statement the first time its text is used on
- * a connection and caches it by the text's address, so the serving path
- * never parses SQL twice and a new file of queries needs no registration.
+ * include. They speak the engine-neutral statement API of db.h. Each
+ * store_*.c file keeps its SQL in its own static strings; stmt() prepares
+ * a statement the first time its text is used on a connection and caches
+ * it by the text's address, so the serving path never parses SQL twice
+ * and a new file of queries needs no registration.
  */
 #ifndef GZ_STORE_INT_H
 #define GZ_STORE_INT_H
@@ -106,6 +107,10 @@ int upsert_named(struct store *st, const char *put_sql, const char *id_sql, cons
 /* Opens a deferred transaction: a read's snapshot is taken at its first
  * statement (store_open.c). */
 int begin_deferred(struct store *st);
+
+/* Registers store_search.c's rank function on the connection, once
+ * (store_search_rank.c). */
+int search_rank_ready(struct store *st);
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

@@ -19,10 +19,11 @@ static const char SQL_MENU[] = "SELECT m.id, COALESCE(m.parent_id, 0), m.menu, m
 	" m.position), m.parent_id IS NOT NULL, m.position, m.id";
 static const char SQL_ADD[] = "INSERT INTO menu_items(menu, parent_id, position, label, kind,"
 	" target_id, url) VALUES(?1, NULLIF(?2, 0), (SELECT COALESCE(max(position), 0) + 1 FROM"
-	" menu_items WHERE menu = ?1 AND parent_id IS NULLIF(?2, 0)), ?3, ?4, ?5, ?6) RETURNING id";
+	" menu_items WHERE menu = ?1 AND parent_id IS NOT DISTINCT FROM NULLIF(?2, 0)),"
+	" ?3, ?4, ?5, ?6) RETURNING id";
 /* the sibling next to ?1 in direction ?2 (-1 up, +1 down) swaps places */
 static const char SQL_NEIGHBOUR[] = "SELECT n.id, n.position, m.position FROM menu_items m"
-	" JOIN menu_items n ON n.menu = m.menu AND n.parent_id IS m.parent_id"
+	" JOIN menu_items n ON n.menu = m.menu AND n.parent_id IS NOT DISTINCT FROM m.parent_id"
 	" AND (?2 < 0 AND n.position < m.position OR ?2 > 0 AND n.position > m.position)"
 	" WHERE m.id = ?1 ORDER BY n.position * ?2 LIMIT 1";
 static const char SQL_PLACE[] = "UPDATE menu_items SET position = ?2 WHERE id = ?1";

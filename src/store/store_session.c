@@ -12,7 +12,7 @@ static const char SQL_PUT[] =
 static const char SQL_GET[] = "SELECT id, user_id, created_at, seen_at FROM sessions WHERE id = ?1";
 static const char SQL_SEEN[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = ?1";
-static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2";
+static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1 AND id IS DISTINCT FROM ?2";
 static const char SQL_PURGE[] = "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2";
 static const char SQL_FAIL_GET[] = "SELECT count, last_at FROM sign_in_failures WHERE key = ?1";
 static const char SQL_FAIL_ADD[] =

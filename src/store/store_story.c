@@ -50,7 +50,8 @@ static const char SQL_COAUTHOR_IDS[] =
 	"SELECT user_id FROM story_coauthors WHERE story_id = ?1 ORDER BY position";
 static const char SQL_COAUTHORS_DEL[] = "DELETE FROM story_coauthors WHERE story_id = ?1";
 static const char SQL_COAUTHOR_ADD[] =
-	"INSERT OR IGNORE INTO story_coauthors(story_id, user_id, position) VALUES(?1, ?2, ?3)";
+	"INSERT INTO story_coauthors(story_id, user_id, position) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT DO NOTHING";
 static const char SQL_UPDATE[] =
 	"UPDATE stories SET slug = ?3, title = ?4, excerpt = ?5, body_md = ?6, body_html = ?7,"
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
@@ -63,7 +64,7 @@ static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, fea
 				    " featured_media_id = NULLIF(?6, 0) WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
 static const char SQL_TAG_ADD[] =
-	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
+	"INSERT INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING";
 static const char SQL_REV_ADD[] =
 	"INSERT INTO revisions(story_id, user_id, created_at, version, title, slug, excerpt,"
 	" body_md, status, published_at, changed)"

@@ -9,7 +9,8 @@
 
 static const char SQL_GET[] = "SELECT variant, html FROM comment_threads WHERE story_id = ?1";
 static const char SQL_PUT[] =
-	"INSERT OR REPLACE INTO comment_threads(story_id, variant, html) VALUES(?1, ?2, ?3)";
+	"INSERT INTO comment_threads(story_id, variant, html) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT(story_id) DO UPDATE SET variant = excluded.variant, html = excluded.html";
 static const char SQL_UNMARK[] = "DELETE FROM comment_threads_stale WHERE story_id = ?1";
 static const char SQL_NEWEST[] =
 	"SELECT story_id FROM comment_threads_stale WHERE n > ?2 ORDER BY n DESC LIMIT ?1";

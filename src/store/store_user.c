@@ -25,7 +25,8 @@ static const char SQL_SET_TOTP[] = "UPDATE users SET totp_secret = ?2 WHERE id =
 static const char SQL_TOTP_STEP[] =
 	"UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2";
 static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
-static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
+static const char SQL_CODE_ADD[] =
+	"INSERT INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
 static const char SQL_PROFILE[] =
 	"SELECT " AUTHOR_COLS ", first_name, last_name FROM users WHERE id = ?1";
