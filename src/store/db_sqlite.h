@@ -6,6 +6,7 @@
 #ifndef GZ_STORE_DB_SQLITE_H
 #define GZ_STORE_DB_SQLITE_H
 
+#include "db.h"
 #include "../util/pool.h"
 
 #include <sqlite3.h>
