@@ -35,6 +35,8 @@
  *                               step or reset (NULL for NULL)
  *   q_ncols(s), q_nparams(s)    how many columns / parameters
  *   q_reset(s)                  resets it and clears its bindings
+ *   db_prepare(c, sql, &s)      prepares sql for the connection's life: 0,
+ *                               or -1 with db_errmsg(c) saying why
  *   db_changes(c)               rows the last write changed
  *   db_in_txn(c)                nonzero inside an open transaction
  *   db_readonly(c)              1 read-only, 0 writable, -1 unknown

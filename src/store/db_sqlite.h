@@ -18,6 +18,19 @@ _Static_assert(DB_ROW == SQLITE_ROW && DB_DONE == SQLITE_DONE &&
 typedef sqlite3_stmt dbq;
 typedef sqlite3 dbc;
 
+/* Prepares sql for the life of the connection: 0, or -1 (db_errmsg). */
+static inline int db_prepare(dbc *c, const char *sql, dbq **out)
+{
+	return sqlite3_prepare_v3(c, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+static inline const char *db_errmsg(dbc *c)
+{
+	return sqlite3_errmsg(c);
+}
+
 static inline void q_int(dbq *s, int i, long long v)
 {
 	sqlite3_bind_int64(s, i, v);

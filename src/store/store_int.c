@@ -17,7 +17,7 @@ const char *store_errmsg(const struct store *st)
 
 int fail(struct store *st, const char *what)
 {
-	snprintf(st->err, sizeof st->err, "%s: %s", what, sqlite3_errmsg(st->db));
+	snprintf(st->err, sizeof st->err, "%s: %s", what, db_errmsg(st->db));
 	return STORE_ERROR;
 }
 
@@ -31,8 +31,7 @@ dbq *stmt(struct store *st, const char *sql)
 		if (st->cache[k].sql)
 			continue;
 		dbq *s;
-		if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) !=
-		    SQLITE_OK) {
+		if (db_prepare(st->db, sql, &s)) {
 			fail(st, sql);
 			return NULL;
 		}

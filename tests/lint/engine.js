@@ -16,7 +16,6 @@ const src = path.join(root, 'src');
 // The SQLite engine's own files, and why each needs SQLite itself.
 const ENGINE = {
   'store/db_sqlite.h': 'the statement API, inline',
-  'store/store_int.c': 'prepares statements, reads the error message',
   'store/store_open.c': 'opens the connection: pragmas, migrations, trace hooks, transactions',
   'store/store_backup.c': 'the online backup API',
   'store/store_search_rank.c': 'gz_rank, an FTS5 auxiliary function',
