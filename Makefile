@@ -53,6 +53,7 @@ test:
 	node tests/lint/locale.js
 	node tests/lint/deps.js
 	node tests/lint/sql-once.js
+	node tests/lint/engine.js
 	./tests/run.sh
 
 clean:

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char SQL_TOUCH[] = "INSERT INTO changes(tag, at) VALUES(?1, ?2)";
+static const char SQL_TOUCH[] = "INSERT INTO changes(tag, at) VALUES(?1, ?2) RETURNING seq";
 static const char SQL_SINCE[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
 static const char SQL_HEAD[] = "SELECT COALESCE(max(seq), 0) FROM changes";
 static const char SQL_TAIL[] = "SELECT COALESCE(min(seq), 0) FROM changes";
@@ -25,25 +25,26 @@ static const char SQL_PURGE[] = "DELETE FROM changes WHERE at < ?1";
 
 int store_touch(struct store *st, const char *tag)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TOUCH);
+	dbq *s = stmt(st, SQL_TOUCH);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, tag);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)time(NULL));
-	int rc = exec_step(st, s, "change log");
+	q_text(s, 1, tag);
+	q_int(s, 2, (long long)time(NULL));
+	long long seq = 0;
+	int rc = insert_id(st, s, &seq, "change log") ? STORE_ERROR : STORE_OK;
 	if (rc == STORE_OK)
 		st->touched = st->txn_touched = 1;
-	if (rc == STORE_OK && sqlite3_get_autocommit(st->db)) {
+	if (rc == STORE_OK && !db_in_txn(st->db)) {
 		signal_bump(st); /* no transaction: the change is committed already */
 		st->txn_touched = 0;
 	}
 	/* keep the log short: a server that was away a day rereads nothing
 	 * old, it drops its whole cache instead (see cache.c) */
-	if (rc == STORE_OK && (sqlite3_last_insert_rowid(st->db) & 1023) == 0) {
+	if (rc == STORE_OK && (seq & 1023) == 0) {
 		s = stmt(st, SQL_PURGE);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL) - CHANGES_KEEP_SECONDS);
+		q_int(s, 1, (long long)time(NULL) - CHANGES_KEEP_SECONDS);
 		rc = exec_step(st, s, "change log purge");
 	}
 	return rc;
@@ -62,19 +63,19 @@ int store_touchf(struct store *st, const char *fmt, ...)
 int store_changes_since(struct store *st, long long *seq, size_t limit,
 			void (*fn)(void *arg, long long seq, const char *tag), void *arg)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SINCE);
+	dbq *s = stmt(st, SQL_SINCE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, *seq);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+	q_int(s, 1, *seq);
+	q_int(s, 2, (long long)limit);
 	int rc, n = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(s, 0);
-		fn(arg, *seq, (const char *)sqlite3_column_text(s, 1));
+	while ((rc = q_step(s)) == DB_ROW) {
+		*seq = q_col_int(s, 0);
+		fn(arg, *seq, q_col_str(s, 1));
 		n++;
 	}
 	done(s);
-	return rc == SQLITE_DONE ? n : fail(st, "change log");
+	return rc == DB_DONE ? n : fail(st, "change log");
 }
 
 int store_changes_head(struct store *st, long long *seq)

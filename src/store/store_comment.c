@@ -16,7 +16,7 @@
 static const char SQL_INSERT[] =
 	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
 	" created_at, ip, user_agent, body_html, status_at, user_id, user_role)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id";
 static const char SQL_GET[] = "SELECT " COMMENT_COLS " FROM comments c WHERE c.id = ?1";
 static const char SQL_SET_STATUS[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
 static const char SQL_RECOUNT[] =
@@ -55,27 +55,24 @@ int comments_recount(struct store *st, long long story_id)
 int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
 		       long long status_at, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_INSERT);
+	dbq *s = stmt(st, SQL_INSERT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, c->story_id);
-	sqlite3_bind_int64(s, 2, c->parent_id);
-	bind_text(s, 3, c->author);
-	bind_text(s, 4, c->email);
-	bind_text(s, 5, c->url);
-	bind_text(s, 6, c->body);
-	sqlite3_bind_int(s, 7, (int)c->status);
-	sqlite3_bind_int64(s, 8, created_at);
-	bind_text(s, 9, c->ip);
-	bind_text(s, 10, c->user_agent);
-	bind_text(s, 11, c->body_html);
-	sqlite3_bind_int64(s, 12, status_at);
-	sqlite3_bind_int64(s, 13, c->user_id);
-	bind_text(s, 14, c->user_role);
-	if (exec_step(st, s, "comment insert"))
-		return STORE_ERROR;
-	*id = sqlite3_last_insert_rowid(st->db);
-	return STORE_OK;
+	q_int(s, 1, c->story_id);
+	q_int(s, 2, c->parent_id);
+	q_text(s, 3, c->author);
+	q_text(s, 4, c->email);
+	q_text(s, 5, c->url);
+	q_text(s, 6, c->body);
+	q_int(s, 7, (int)c->status);
+	q_int(s, 8, created_at);
+	q_text(s, 9, c->ip);
+	q_text(s, 10, c->user_agent);
+	q_text(s, 11, c->body_html);
+	q_int(s, 12, status_at);
+	q_int(s, 13, c->user_id);
+	q_text(s, 14, c->user_role);
+	return insert_id(st, s, id, "comment insert") ? STORE_ERROR : STORE_OK;
 }
 
 int store_comment_insert(struct store *st, const struct comment *c, long long *id)
@@ -88,10 +85,10 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	int rc = one(st, p, s, row_comment, out);
 	if (rc == STORE_OK)
 		dep(st, "story:%lld", out->story_id);
@@ -100,22 +97,22 @@ int store_comment_get(struct store *st, struct pool *p, long long id, struct com
 
 int store_comment_set_status(struct store *st, long long id, enum comment_status status)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_STATUS);
+	dbq *s = stmt(st, SQL_SET_STATUS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, (int)status);
+	q_int(s, 1, id);
+	q_int(s, 2, (int)status);
 	if (exec_step(st, s, "comment status"))
 		return STORE_ERROR;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	long long story_id = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		story_id = sqlite3_column_int64(s, 1);
+	if (q_step(s) == DB_ROW)
+		story_id = q_col_int(s, 1);
 	done(s);
 	/* a held comment is shown only to its author, uncached: no page changes
 	 * unless it enters or leaves the approved set, but recount anyway */
@@ -125,46 +122,46 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DUP);
+	dbq *s = stmt(st, SQL_DUP);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	bind_text(s, 2, author);
-	bind_text(s, 3, email);
-	bind_text(s, 4, body);
+	q_int(s, 1, story_id);
+	q_text(s, 2, author);
+	q_text(s, 3, email);
+	q_text(s, 4, body);
 	return exists(st, s);
 }
 
 int store_commenter_is_known(struct store *st, const char *author, const char *email)
 {
-	sqlite3_stmt *s = stmt(st, SQL_KNOWN);
+	dbq *s = stmt(st, SQL_KNOWN);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, author);
-	bind_text(s, 2, email);
+	q_text(s, 1, author);
+	q_text(s, 2, email);
 	return exists(st, s);
 }
 
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
 			struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, status < 0 ? SQL_LIST : SQL_LIST_STATUS);
+	dbq *s = stmt(st, status < 0 ? SQL_LIST : SQL_LIST_STATUS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	q_int(s, 1, (long long)limit);
 	if (status >= 0)
-		sqlite3_bind_int(s, 2, status);
+		q_int(s, 2, status);
 	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
 }
 
 int store_comments_for_story(struct store *st, struct pool *p, long long story_id,
 			     long long extra_id, struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FOR_STORY);
+	dbq *s = stmt(st, SQL_FOR_STORY);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	sqlite3_bind_int64(s, 2, extra_id > 0 ? extra_id : -1);
+	q_int(s, 1, story_id);
+	q_int(s, 2, extra_id > 0 ? extra_id : -1);
 	dep(st, "story:%lld", story_id);
 	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
 }

@@ -31,11 +31,11 @@ static const char SQL_DROP[] = "DELETE FROM editor_drafts WHERE user_id = ?1 AND
 
 static int by_two(struct store *st, const char *sql, long long a, long long b)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
+	q_int(s, 1, a);
+	q_int(s, 2, b);
 	return exec_step(st, s, "drafts");
 }
 
@@ -45,76 +45,76 @@ int store_draft_put(struct store *st, const struct draft *d, long long now)
 		return STORE_ERROR;
 	if (d->kind == DRAFT_AUTOSAVE && by_two(st, SQL_DROP_AUTOSAVE, d->user_id, d->story_id))
 		return STORE_ERROR;
-	sqlite3_stmt *s = stmt(st, SQL_PUT);
+	dbq *s = stmt(st, SQL_PUT);
 	if (!s)
 		return STORE_ERROR;
 	const char *text[] = { d->title, d->slug, d->excerpt, d->body, d->section,
 			       d->tags, d->author, d->published_at };
-	bind_text(s, 1, d->token);
-	sqlite3_bind_int64(s, 2, d->user_id);
-	sqlite3_bind_int64(s, 3, d->story_id);
-	sqlite3_bind_int(s, 4, (int)d->kind);
-	sqlite3_bind_int64(s, 5, d->base_version);
-	sqlite3_bind_int64(s, 6, now);
+	q_text(s, 1, d->token);
+	q_int(s, 2, d->user_id);
+	q_int(s, 3, d->story_id);
+	q_int(s, 4, (int)d->kind);
+	q_int(s, 5, d->base_version);
+	q_int(s, 6, now);
 	for (int i = 0; i < 8; i++)
-		bind_text(s, 7 + i, text[i] ? text[i] : "");
-	sqlite3_bind_int(s, 15, d->comments_open);
+		q_text(s, 7 + i, text[i] ? text[i] : "");
+	q_int(s, 15, d->comments_open);
 	return exec_step(st, s, "draft put");
 }
 
 int store_draft_claim(struct store *st, const char *key, const char *token, long long user_id,
 		      long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_CLAIM);
+	dbq *s = stmt(st, SQL_CLAIM);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, now - DRAFT_MAX_AGE);
-	bind_text(s, 4, token);
+	q_text(s, 1, key);
+	q_int(s, 2, user_id);
+	q_int(s, 3, now - DRAFT_MAX_AGE);
+	q_text(s, 4, token);
 	if (exec_step(st, s, "draft claim"))
 		return STORE_ERROR;
-	return sqlite3_changes(st->db) > 0;
+	return q_changes(st) > 0;
 }
 
-static void row_draft(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_draft(struct pool *p, dbq *s, void *e)
 {
 	struct draft *d = e;
-	d->token = col_text(p, s, 0);
-	d->user_id = sqlite3_column_int64(s, 1);
-	d->story_id = sqlite3_column_int64(s, 2);
-	d->kind = (enum draft_kind)sqlite3_column_int(s, 3);
-	d->base_version = sqlite3_column_int64(s, 4);
-	d->created_at = sqlite3_column_int64(s, 5);
+	d->token = q_col_text(p, s, 0);
+	d->user_id = q_col_int(s, 1);
+	d->story_id = q_col_int(s, 2);
+	d->kind = (enum draft_kind)q_col_int(s, 3);
+	d->base_version = q_col_int(s, 4);
+	d->created_at = q_col_int(s, 5);
 	const char **text[] = { &d->title, &d->slug, &d->excerpt, &d->body, &d->section,
 				&d->tags, &d->author, &d->published_at };
 	for (int i = 0; i < 8; i++)
-		*text[i] = col_text(p, s, 6 + i);
-	d->comments_open = sqlite3_column_int(s, 14);
+		*text[i] = q_col_text(p, s, 6 + i);
+	d->comments_open = q_col_int(s, 14);
 }
 
 int store_draft_get(struct store *st, struct pool *p, const char *token, long long user_id,
 		    long long story_id, long long now, struct draft *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, token);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, story_id);
-	sqlite3_bind_int64(s, 4, now - DRAFT_MAX_AGE);
+	q_text(s, 1, token);
+	q_int(s, 2, user_id);
+	q_int(s, 3, story_id);
+	q_int(s, 4, now - DRAFT_MAX_AGE);
 	return one(st, p, s, row_draft, out);
 }
 
 int store_draft_autosave(struct store *st, struct pool *p, long long user_id, long long story_id,
 			 long long now, struct draft *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_AUTOSAVE);
+	dbq *s = stmt(st, SQL_AUTOSAVE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
-	sqlite3_bind_int64(s, 2, story_id);
-	sqlite3_bind_int64(s, 3, now - DRAFT_MAX_AGE);
+	q_int(s, 1, user_id);
+	q_int(s, 2, story_id);
+	q_int(s, 3, now - DRAFT_MAX_AGE);
 	return one(st, p, s, row_draft, out);
 }
 

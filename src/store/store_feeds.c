@@ -75,12 +75,12 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 		q = SQL_FEED_TAG, id = f->tag_id;
 	else if (f && f->author_id)
 		q = SQL_FEED_AUTHOR, id = f->author_id;
-	sqlite3_stmt *s = stmt(st, q);
+	dbq *s = stmt(st, q);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	q_int(s, 1, (long long)limit);
 	if (id)
-		sqlite3_bind_int64(s, 2, id);
+		q_int(s, 2, id);
 	if (q == SQL_FEED_ALL)
 		dep(st, "list:home");
 	else
@@ -97,34 +97,34 @@ int store_feed_stories(struct store *st, struct pool *p, const struct story_filt
 	return rc;
 }
 
-static void row_feed_comment(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_feed_comment(struct pool *p, dbq *s, void *e)
 {
 	struct feed_comment *x = e;
 	struct comment *c = &x->c;
-	c->id = sqlite3_column_int64(s, 0);
-	c->story_id = sqlite3_column_int64(s, 1);
-	c->parent_id = sqlite3_column_int64(s, 2);
-	c->created_at = sqlite3_column_int64(s, 3);
-	c->author = col_text(p, s, 4);
+	c->id = q_col_int(s, 0);
+	c->story_id = q_col_int(s, 1);
+	c->parent_id = q_col_int(s, 2);
+	c->created_at = q_col_int(s, 3);
+	c->author = q_col_text(p, s, 4);
 	c->email = "";
-	c->url = col_text(p, s, 6);
-	c->body = col_text(p, s, 7);
+	c->url = q_col_text(p, s, 6);
+	c->body = q_col_text(p, s, 7);
 	c->ip = c->user_agent = "";
-	c->status = (enum comment_status)sqlite3_column_int(s, 10);
-	x->story_title = col_text(p, s, 11);
-	x->story_slug = c->story_slug = col_text(p, s, 12);
-	x->story_published_at = sqlite3_column_int64(s, 13);
+	c->status = (enum comment_status)q_col_int(s, 10);
+	x->story_title = q_col_text(p, s, 11);
+	x->story_slug = c->story_slug = q_col_text(p, s, 12);
+	x->story_published_at = q_col_int(s, 13);
 }
 
 int store_feed_comments(struct store *st, struct pool *p, long long story_id, size_t limit,
 			struct feed_comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, story_id > 0 ? SQL_COMMENTS_STORY : SQL_COMMENTS_ALL);
+	dbq *s = stmt(st, story_id > 0 ? SQL_COMMENTS_STORY : SQL_COMMENTS_ALL);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	q_int(s, 1, (long long)limit);
 	if (story_id > 0) {
-		sqlite3_bind_int64(s, 2, story_id);
+		q_int(s, 2, story_id);
 		dep(st, "story:%lld", story_id);
 	}
 	dep(st, "comments");
@@ -139,56 +139,56 @@ static void sitemap_deps(struct store *st)
 	dep(st, "sitepages");
 }
 
-static void row_sitemap_page(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_sitemap_page(struct pool *p, dbq *s, void *e)
 {
 	(void)p;
 	struct sitemap_page *r = e;
-	r->kind = (enum sitemap_kind)sqlite3_column_int(s, 0);
-	r->page = sqlite3_column_int64(s, 1);
-	r->lastmod = sqlite3_column_int64(s, 2);
+	r->kind = (enum sitemap_kind)q_col_int(s, 0);
+	r->page = q_col_int(s, 1);
+	r->lastmod = q_col_int(s, 2);
 }
 
 int store_sitemap_pages(struct store *st, struct pool *p, struct sitemap_page **out, size_t *n)
 {
 	sitemap_deps(st);
-	sqlite3_stmt *s = stmt(st, SQL_SITEMAP_PAGES);
+	dbq *s = stmt(st, SQL_SITEMAP_PAGES);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, SITEMAP_PAGES - 1);
+	q_int(s, 1, SITEMAP_PAGES - 1);
 	return collect(st, p, s, sizeof **out, row_sitemap_page, (void **)out, n);
 }
 
-static void row_sitemap(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_sitemap(struct pool *p, dbq *s, void *e)
 {
 	struct sitemap_row *r = e;
-	r->slug = col_text(p, s, 0);
-	r->published_at = sqlite3_column_int64(s, 1);
-	r->lastmod = sqlite3_column_int64(s, 2);
+	r->slug = q_col_text(p, s, 0);
+	r->published_at = q_col_int(s, 1);
+	r->lastmod = q_col_int(s, 2);
 }
 
 int store_sitemap_rows(struct store *st, struct pool *p, enum sitemap_kind k, long long page,
 		       struct sitemap_row **out, size_t *n)
 {
 	sitemap_deps(st);
-	sqlite3_stmt *s = stmt(st, sql_rows[k]);
+	dbq *s = stmt(st, sql_rows[k]);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, page * STORE_SITEMAP_IDS + 1);
-	sqlite3_bind_int64(s, 2, (page + 1) * STORE_SITEMAP_IDS);
+	q_int(s, 1, page * STORE_SITEMAP_IDS + 1);
+	q_int(s, 2, (page + 1) * STORE_SITEMAP_IDS);
 	if (k != SITEMAP_STORIES && k != SITEMAP_PAGES)
-		sqlite3_bind_int(s, 3, (int)k);
+		q_int(s, 3, (int)k);
 	return collect(st, p, s, sizeof **out, row_sitemap, (void **)out, n);
 }
 
 int store_stories_between(struct store *st, struct pool *p, long long since, long long until,
 			  size_t limit, struct story **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BETWEEN);
+	dbq *s = stmt(st, SQL_BETWEEN);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 2, since);
-	sqlite3_bind_int64(s, 3, until);
+	q_int(s, 1, (long long)limit);
+	q_int(s, 2, since);
+	q_int(s, 3, until);
 	dep(st, "list:home");
 	int rc = collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 	if (rc == STORE_OK)

@@ -60,14 +60,14 @@ static const char SQL_BLOCK_DEL[] = "DELETE FROM front_blocks WHERE section_id =
 static const char SQL_BLOCK_ORDER[] = "SELECT section_id FROM front_blocks ORDER BY place, section_id";
 static const char SQL_BLOCK_PLACE[] = "UPDATE front_blocks SET place = ?2 WHERE section_id = ?1";
 
-static void row_pin(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_pin(struct pool *p, dbq *s, void *e)
 {
 	struct front_pin *x = e;
 	memset(x, 0, sizeof *x);
 	row_story(p, s, &x->story);
-	x->lead = sqlite3_column_int(s, STORY_NCOLS);
-	x->expires_at = sqlite3_column_int64(s, STORY_NCOLS + 1);
-	x->place = sqlite3_column_int(s, STORY_NCOLS + 2);
+	x->lead = q_col_int(s, STORY_NCOLS);
+	x->expires_at = q_col_int(s, STORY_NCOLS + 1);
+	x->place = q_col_int(s, STORY_NCOLS + 2);
 }
 
 /* The lead first, then the featured stories in their places. */
@@ -84,10 +84,10 @@ static int by_place(const void *a, const void *b)
 int store_front_pins(struct store *st, struct pool *p, long long now, struct front_pin **out,
 		     size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PINS);
+	dbq *s = stmt(st, SQL_PINS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now);
+	q_int(s, 1, now);
 	dep(st, "front");
 	int rc = collect(st, p, s, sizeof **out, row_pin, (void **)out, n);
 	if (rc == STORE_OK)
@@ -97,36 +97,36 @@ int store_front_pins(struct store *st, struct pool *p, long long now, struct fro
 	return rc;
 }
 
-static void row_banner(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_banner(struct pool *p, dbq *s, void *e)
 {
 	struct front_banner *x = e;
-	x->text = col_text(p, s, 0);
-	x->url = col_text(p, s, 1);
-	x->expires_at = sqlite3_column_int64(s, 2);
+	x->text = q_col_text(p, s, 0);
+	x->url = q_col_text(p, s, 1);
+	x->expires_at = q_col_int(s, 2);
 }
 
 int store_front_banner(struct store *st, struct pool *p, long long now, struct front_banner *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BANNER);
+	dbq *s = stmt(st, SQL_BANNER);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now);
+	q_int(s, 1, now);
 	dep(st, "front");
 	memset(out, 0, sizeof *out);
 	return one(st, p, s, row_banner, out);
 }
 
-static void row_block(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_block(struct pool *p, dbq *s, void *e)
 {
 	struct front_block *x = e;
 	memset(x, 0, sizeof *x);
 	row_section(p, s, &x->section);
-	x->count = sqlite3_column_int(s, 7);
+	x->count = q_col_int(s, 7);
 }
 
 int store_front_blocks(struct store *st, struct pool *p, struct front_block **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BLOCKS);
+	dbq *s = stmt(st, SQL_BLOCKS);
 	if (!s)
 		return STORE_ERROR;
 	dep(st, "front");
@@ -143,11 +143,11 @@ static int purge(struct store *st, long long now)
 /* Binds ?1 id and ?2 a second integer, then steps: 0 or STORE_ERROR. */
 static int exec_2(struct store *st, const char *sql, long long a, long long b, const char *what)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, a);
-	sqlite3_bind_int64(s, 2, b);
+	q_int(s, 1, a);
+	q_int(s, 2, b);
 	return exec_step(st, s, what);
 }
 
@@ -176,12 +176,12 @@ int store_front_pin(struct store *st, long long story_id, int lead, long long ex
 		return invalid(st, "The front page has 8 featured stories already: unpin one first.");
 	if (lead && (rc = exec_id(st, SQL_DROP_LEAD, story_id, "front lead")))
 		return rc;
-	sqlite3_stmt *s = stmt(st, SQL_PIN_PUT);
+	dbq *s = stmt(st, SQL_PIN_PUT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	sqlite3_bind_int(s, 2, lead ? 1 : 0);
-	sqlite3_bind_int64(s, 3, expires_at);
+	q_int(s, 1, story_id);
+	q_int(s, 2, lead ? 1 : 0);
+	q_int(s, 3, expires_at);
 	if ((rc = exec_step(st, s, "front pin")))
 		return rc;
 	return store_touch(st, "front");
@@ -195,7 +195,7 @@ static int reorder(struct store *st, const char *sql_order, const char *sql_plac
 	struct pool *p = pool_new();
 	long long *v = NULL;
 	size_t n = 0, at = 0;
-	sqlite3_stmt *s = stmt(st, sql_order);
+	dbq *s = stmt(st, sql_order);
 	int rc = s ? collect(st, p, s, sizeof *v, row_id, (void **)&v, &n) : STORE_ERROR;
 	int found = 0;
 	for (size_t i = 0; !rc && i < n; i++)
@@ -224,7 +224,7 @@ int store_front_unpin(struct store *st, long long story_id, long long now)
 		rc = exec_id(st, SQL_UNPIN, story_id, "front unpin");
 	if (rc)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return store_touch(st, "front");
 }
@@ -244,12 +244,12 @@ int store_front_banner_set(struct store *st, const char *text, const char *url,
 	if (!*text) {
 		rc = exec_sql(st, SQL_BANNER_DEL);
 	} else {
-		sqlite3_stmt *s = stmt(st, SQL_BANNER_PUT);
+		dbq *s = stmt(st, SQL_BANNER_PUT);
 		if (!s)
 			return STORE_ERROR;
-		bind_text(s, 1, text);
-		bind_text(s, 2, url);
-		sqlite3_bind_int64(s, 3, expires_at);
+		q_text(s, 1, text);
+		q_text(s, 2, url);
+		q_int(s, 3, expires_at);
 		rc = exec_step(st, s, "front banner");
 	}
 	return rc ? rc : store_touch(st, "front");
@@ -257,10 +257,10 @@ int store_front_banner_set(struct store *st, const char *text, const char *url,
 
 int store_front_block_put(struct store *st, long long section_id, int count)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SECTION_THERE);
+	dbq *s = stmt(st, SQL_SECTION_THERE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, section_id);
+	q_int(s, 1, section_id);
 	int there = exists(st, s);
 	if (there <= 0)
 		return there < 0 ? STORE_ERROR : STORE_NOTFOUND;
@@ -275,7 +275,7 @@ int store_front_block_remove(struct store *st, long long section_id)
 	int rc = exec_id(st, SQL_BLOCK_DEL, section_id, "front block remove");
 	if (rc)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return store_touch(st, "front");
 }

@@ -11,7 +11,7 @@
 
 int store_stale_readonly(struct store *st, const char *path)
 {
-	if (!st || sqlite3_db_readonly(st->db, "main") != 1)
+	if (!st || db_readonly(st->db) != 1)
 		return 0;
 	return access(path, W_OK) == 0;
 }
@@ -32,7 +32,7 @@ enum store_ready store_ready(struct store *st, const char *path)
 		return STORE_READY_WRITE;
 	if (have != want)
 		return STORE_READY_SCHEMA;
-	if (sqlite3_db_readonly(st->db, "main") != 0 || !writable(path, "") ||
+	if (db_readonly(st->db) != 0 || !writable(path, "") ||
 	    !writable(path, "-wal") || store_begin(st) != STORE_OK)
 		return STORE_READY_WRITE;
 	store_rollback(st);

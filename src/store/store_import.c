@@ -31,7 +31,7 @@ static const char SQL_STORY_UPDATE[] =
 	" version = version + 1 WHERE id = ?1";
 static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
 static const char SQL_SECTION_ADD[] =
-	"INSERT OR IGNORE INTO story_sections(story_id, section_id) VALUES(?1, ?2)";
+	"INSERT INTO story_sections(story_id, section_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_TAG_BY_NAME[] =
 	"SELECT id, name, slug FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
 static const char SQL_REDIRECT_COUNT[] = "SELECT count(*) FROM redirects";
@@ -57,17 +57,17 @@ static const char SQL_REDIRECTS[] = "SELECT old_path, new_path FROM redirects OR
 int store_import_map_get(struct store *st, struct pool *p, const char *source, const char *kind,
 			 const char *wp_id, long long *gz_id, const char **hash)
 {
-	sqlite3_stmt *s = stmt(st, SQL_MAP_GET);
+	dbq *s = stmt(st, SQL_MAP_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, source);
-	bind_text(s, 2, kind);
-	bind_text(s, 3, wp_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*gz_id = sqlite3_column_int64(s, 0);
+	q_text(s, 1, source);
+	q_text(s, 2, kind);
+	q_text(s, 3, wp_id);
+	int rc = q_step(s);
+	if (rc == DB_ROW) {
+		*gz_id = q_col_int(s, 0);
 		if (hash)
-			*hash = col_text(p, s, 1);
+			*hash = q_col_text(p, s, 1);
 	}
 	done(s);
 	return one_result(st, rc, "import map");
@@ -76,14 +76,14 @@ int store_import_map_get(struct store *st, struct pool *p, const char *source, c
 int store_import_map_put(struct store *st, const char *source, const char *kind,
 			 const char *wp_id, long long gz_id, const char *hash)
 {
-	sqlite3_stmt *s = stmt(st, SQL_MAP_PUT);
+	dbq *s = stmt(st, SQL_MAP_PUT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, source);
-	bind_text(s, 2, kind);
-	bind_text(s, 3, wp_id);
-	sqlite3_bind_int64(s, 4, gz_id);
-	bind_text(s, 5, hash);
+	q_text(s, 1, source);
+	q_text(s, 2, kind);
+	q_text(s, 3, wp_id);
+	q_int(s, 4, gz_id);
+	q_text(s, 5, hash);
 	return exec_step(st, s, "import map put");
 }
 
@@ -91,10 +91,10 @@ int store_import_map_put(struct store *st, const char *source, const char *kind,
 static int one_by_text(struct store *st, struct pool *p, const char *sql, const char *text,
 		       row_fn row, void *out)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, text);
+	q_text(s, 1, text);
 	return one(st, p, s, row, out);
 }
 
@@ -106,10 +106,10 @@ int store_import_user_by_email(struct store *st, struct pool *p, const char *ema
 
 int store_import_user_slug_taken(struct store *st, const char *slug)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_SLUG);
+	dbq *s = stmt(st, SQL_USER_SLUG);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
+	q_text(s, 1, slug);
 	return exists(st, s);
 }
 
@@ -125,11 +125,11 @@ int store_import_comment_add(struct store *st, const struct comment *c, long lon
 
 int store_import_comment_set_parent(struct store *st, long long id, long long parent_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COMMENT_PARENT);
+	dbq *s = stmt(st, SQL_COMMENT_PARENT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, parent_id);
+	q_int(s, 1, id);
+	q_int(s, 2, parent_id);
 	return exec_step(st, s, "comment parent");
 }
 
@@ -148,10 +148,10 @@ int store_import_story_image(struct store *st, long long story_id, const char *p
 
 int store_import_story_update(struct store *st, const struct story *x)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_UPDATE);
+	dbq *s = stmt(st, SQL_STORY_UPDATE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, x->id);
+	q_int(s, 1, x->id);
 	bind_story(s, 2, x);
 	if (exec_step(st, s, "story update") || story_tags_set(st, x->id, x->tags, x->ntags))
 		return STORE_ERROR;
@@ -165,11 +165,11 @@ int store_import_story_sections(struct store *st, long long story_id, const long
 	if (exec_id(st, SQL_SECTIONS_DEL, story_id, "story sections"))
 		return STORE_ERROR;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = stmt(st, SQL_SECTION_ADD);
+		dbq *s = stmt(st, SQL_SECTION_ADD);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, story_id);
-		sqlite3_bind_int64(s, 2, ids[i]);
+		q_int(s, 1, story_id);
+		q_int(s, 2, ids[i]);
 		if (exec_step(st, s, "story section") || store_touchf(st, "section:%lld", ids[i]))
 			return STORE_ERROR;
 	}
@@ -207,105 +207,105 @@ int store_export_begin(struct store *st)
 	return begin_deferred(st);
 }
 
-static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_user(struct pool *p, dbq *s, void *e)
 {
 	struct export_user *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->slug = col_text(p, s, 2);
-	x->email = col_text(p, s, 3);
-	x->bio = col_text(p, s, 4);
-	x->role = col_text(p, s, 5);
-	x->created_at = sqlite3_column_int64(s, 6);
-	x->has_password = sqlite3_column_int(s, 7);
-	x->photo = col_text(p, s, 8);
-	x->links = col_text(p, s, 9);
-	x->first_name = col_text(p, s, 10);
-	x->last_name = col_text(p, s, 11);
+	x->id = q_col_int(s, 0);
+	x->name = q_col_text(p, s, 1);
+	x->slug = q_col_text(p, s, 2);
+	x->email = q_col_text(p, s, 3);
+	x->bio = q_col_text(p, s, 4);
+	x->role = q_col_text(p, s, 5);
+	x->created_at = q_col_int(s, 6);
+	x->has_password = q_col_int(s, 7);
+	x->photo = q_col_text(p, s, 8);
+	x->links = q_col_text(p, s, 9);
+	x->first_name = q_col_text(p, s, 10);
+	x->last_name = q_col_text(p, s, 11);
 }
 
 int store_export_users(struct store *st, struct pool *p, struct export_user **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USERS);
+	dbq *s = stmt(st, SQL_USERS);
 	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
 }
 
 int store_export_tags(struct store *st, struct pool *p, struct tag **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TAGS);
+	dbq *s = stmt(st, SQL_TAGS);
 	return s ? collect(st, p, s, sizeof **out, row_tag, (void **)out, n) : STORE_ERROR;
 }
 
 int store_export_story_sections(struct store *st, struct pool *p, long long story_id,
 				struct section **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_MORE_SECTIONS);
+	dbq *s = stmt(st, SQL_MORE_SECTIONS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	return collect(st, p, s, sizeof **out, row_section, (void **)out, n);
 }
 
-static void row_export_story(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_export_story(struct pool *p, dbq *s, void *e)
 {
 	struct export_story *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->excerpt_auto = sqlite3_column_int(s, 1);
-	x->has_offset = sqlite3_column_int(s, 2);
-	x->date_offset = sqlite3_column_int(s, 3);
+	x->id = q_col_int(s, 0);
+	x->excerpt_auto = q_col_int(s, 1);
+	x->has_offset = q_col_int(s, 2);
+	x->date_offset = q_col_int(s, 3);
 }
 
 int store_export_stories(struct store *st, struct pool *p, struct export_story **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORIES);
+	dbq *s = stmt(st, SQL_STORIES);
 	return s ? collect(st, p, s, sizeof **out, row_export_story, (void **)out, n) : STORE_ERROR;
 }
 
 int store_import_story_source(struct store *st, long long id, int excerpt_auto, int has_offset,
 			      int date_offset)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_SOURCE);
+	dbq *s = stmt(st, SQL_STORY_SOURCE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, excerpt_auto ? 1 : 0);
+	q_int(s, 1, id);
+	q_int(s, 2, excerpt_auto ? 1 : 0);
 	if (has_offset)
-		sqlite3_bind_int(s, 3, date_offset);
+		q_int(s, 3, date_offset);
 	else
-		sqlite3_bind_null(s, 3);
+		q_null(s, 3);
 	return exec_step(st, s, "story source");
 }
 
 int store_import_user_names(struct store *st, long long id, const char *first, const char *last)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_NAMES);
+	dbq *s = stmt(st, SQL_USER_NAMES);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, first);
-	bind_text(s, 3, last);
+	q_int(s, 1, id);
+	q_text(s, 2, first);
+	q_text(s, 3, last);
 	return exec_step(st, s, "user names");
 }
 
 int store_export_comments(struct store *st, struct pool *p, long long story_id,
 			  struct comment **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COMMENTS);
+	dbq *s = stmt(st, SQL_COMMENTS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	return collect(st, p, s, sizeof **out, row_comment, (void **)out, n);
 }
 
 int store_export_redirects(struct store *st, void (*fn)(void *arg, const char *from, const char *to),
 			   void *arg)
 {
-	sqlite3_stmt *s = stmt(st, SQL_REDIRECTS);
+	dbq *s = stmt(st, SQL_REDIRECTS);
 	if (!s)
 		return STORE_ERROR;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		fn(arg, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+	while ((rc = q_step(s)) == DB_ROW)
+		fn(arg, q_col_str(s, 0), q_col_str(s, 1));
 	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "redirects");
+	return rc == DB_DONE ? STORE_OK : fail(st, "redirects");
 }

@@ -1,23 +1,25 @@
 /*
- * store_int: what the SQLite backend's files share, and nothing outside
- * store/ may include. Each store_*.c file keeps its SQL in its own static
- * strings; stmt() prepares a statement the first time its text is used on
- * a connection and caches it by the text's address, so the serving path
- * never parses SQL twice and a new file of queries needs no registration.
+ * store_int: what the store's files share, and nothing outside store/ may
+ * include. They speak the engine-neutral statement API of db.h. Each
+ * store_*.c file keeps its SQL in its own static strings; stmt() prepares
+ * a statement the first time its text is used on a connection and caches
+ * it by the text's address, so the serving path never parses SQL twice
+ * and a new file of queries needs no registration.
  */
 #ifndef GZ_STORE_INT_H
 #define GZ_STORE_INT_H
 
 #include "store.h"
 
-#include <sqlite3.h>
+#include "db.h"
+
 #include <stdatomic.h>
 
 #define STORE_STMT_SLOTS 256   /* a power of two, > the number of statements */
 
 struct store {
-	sqlite3 *db;
-	struct { const char *sql; sqlite3_stmt *stmt; } cache[STORE_STMT_SLOTS];
+	dbc *db;
+	struct { const char *sql; dbq *stmt; } cache[STORE_STMT_SLOTS];
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
 	int writing;             /* holds the process's write lock (store_begin) */
@@ -57,20 +59,32 @@ int stories_done(struct store *st, struct pool *p, struct story *v, size_t n);
 int story_coauthors(struct store *st, struct pool *p, long long story_id, struct author **out,
 		    size_t *n);
 
-/* Sets the error message from SQLite's and returns STORE_ERROR. */
+/* Rows the last write changed. */
+static inline long long q_changes(struct store *st)
+{
+	return db_changes(st->db);
+}
+
+/* Sets the error message from the engine's and returns STORE_ERROR. */
 int fail(struct store *st, const char *what);
 /* The cached statement for this SQL text (a static string), or NULL with
  * the error set. */
-sqlite3_stmt *stmt(struct store *st, const char *sql);
+dbq *stmt(struct store *st, const char *sql);
 /* Resets a statement and clears its bindings after use. */
-void done(sqlite3_stmt *s);
-void bind_text(sqlite3_stmt *s, int i, const char *v);
-const char *col_text(struct pool *p, sqlite3_stmt *s, int i);
+static inline void done(dbq *s)
+{
+	q_reset(s);
+}
 /* Steps a statement that returns no rows, then done(). */
-int exec_step(struct store *st, sqlite3_stmt *s, const char *what);
+int exec_step(struct store *st, dbq *s, const char *what);
 /* Steps a statement that returns a row or none, then done(): 1 a row,
  * 0 none, STORE_ERROR. */
-int exists(struct store *st, sqlite3_stmt *s);
+int exists(struct store *st, dbq *s);
+/* Steps an INSERT ... RETURNING id, then done(): STORE_OK with the new
+ * row's id in *id, STORE_NOTFOUND when it inserted nothing (an ignored
+ * conflict), STORE_CONFLICT when a constraint refused it and STORE_ERROR
+ * otherwise (both with the message set: what). */
+int insert_id(struct store *st, dbq *s, long long *id, const char *what);
 /* The cached statement for sql with ?1 bound to id, stepped by exec_step. */
 int exec_id(struct store *st, const char *sql, long long id, const char *what);
 /* The cached statement for sql, which takes no parameters, stepped by
@@ -94,6 +108,10 @@ int upsert_named(struct store *st, const char *put_sql, const char *id_sql, cons
  * statement (store_open.c). */
 int begin_deferred(struct store *st);
 
+/* Registers store_search.c's rank function on the connection, once
+ * (store_search_rank.c). */
+int search_rank_ready(struct store *st);
+
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged
  * a change. Reading it is a memory load: no lock, no system call. */
@@ -101,12 +119,12 @@ void signal_open(struct store *st, const char *db_path);
 void signal_close(struct store *st);
 void signal_bump(struct store *st);
 
-typedef void (*row_fn)(struct pool *p, sqlite3_stmt *s, void *elem);
+typedef void (*row_fn)(struct pool *p, dbq *s, void *elem);
 /* All rows into a pool array of elem_size elements; done() after. */
-int collect(struct store *st, struct pool *p, sqlite3_stmt *s, size_t elem_size, row_fn row,
+int collect(struct store *st, struct pool *p, dbq *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n);
 /* Exactly one row into elem: STORE_OK, STORE_NOTFOUND or STORE_ERROR. */
-int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *elem);
+int one(struct store *st, struct pool *p, dbq *s, row_fn row, void *elem);
 /* What the step (rc) of a statement expected to return one row means:
  * STORE_OK (a row), STORE_NOTFOUND (none) or STORE_ERROR with the message
  * set (what: the log line's subject). For callers that read the row's
@@ -114,7 +132,7 @@ int one(struct store *st, struct pool *p, sqlite3_stmt *s, row_fn row, void *ele
 int one_result(struct store *st, int rc, const char *what);
 /* Rows of (status, count) into counts[status] for 0 <= status < max (the
  * caller zeroes counts first); done() after. */
-int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, const char *what);
+int status_counts(struct store *st, dbq *s, size_t *counts, int max, const char *what);
 
 /* The columns of a story summary, shared by every list query, and the
  * row function that reads them. Each row carries its featured picture
@@ -140,17 +158,17 @@ int status_counts(struct store *st, sqlite3_stmt *s, size_t *counts, int max, co
 	" COALESCE(fm.id, 0), fm.hash, fm.width, fm.height, fm.alt, fm.caption, fm.credit," \
 	" fm.focal_x, fm.focal_y, fm.variants, fm.formats"
 #define STORY_PICTURE_JOIN " LEFT JOIN media fm ON fm.id = s.featured_media_id"
-void row_story_picture(struct pool *p, sqlite3_stmt *s, int first, struct story *x);
+void row_story_picture(struct pool *p, dbq *s, int first, struct story *x);
 #define STORY_FROM " FROM stories s" STORY_JOINS
 /* The summary with the Markdown and the HTML (columns STORY_NCOLS, +1). */
 #define STORY_WITH_BODY "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 /* What a reader may see, and the order every list and feed shows it in. */
 #define IS_PUBLISHED " s.status = 3"
 #define NEWEST_FIRST " ORDER BY s.published_at DESC, s.id DESC"
-void row_story(struct pool *p, sqlite3_stmt *s, void *e);
+void row_story(struct pool *p, dbq *s, void *e);
 /* A published story as a link: columns s.id, s.slug, s.title,
  * s.published_at, s.lang; every other text "" and number 0. */
-void row_story_link(struct pool *p, sqlite3_stmt *s, void *e);
+void row_story_link(struct pool *p, dbq *s, void *e);
 
 /* A section's columns and row, a byline's (row_author reads the first
  * five, id to bio, when that is all the query has, and first_name,
@@ -158,10 +176,10 @@ void row_story_link(struct pool *p, sqlite3_stmt *s, void *e);
  * name, slug) and a lone id's. */
 #define SECTION_COLS "id, name, slug, path, description, parent_id, position"
 #define AUTHOR_COLS "id, name, slug, email, bio, photo, links, photo_width, photo_height"
-void row_section(struct pool *p, sqlite3_stmt *s, void *e);
-void row_author(struct pool *p, sqlite3_stmt *s, void *e);
-void row_tag(struct pool *p, sqlite3_stmt *s, void *e);
-void row_id(struct pool *p, sqlite3_stmt *s, void *e);
+void row_section(struct pool *p, dbq *s, void *e);
+void row_author(struct pool *p, dbq *s, void *e);
+void row_tag(struct pool *p, dbq *s, void *e);
+void row_id(struct pool *p, dbq *s, void *e);
 /* The ids of section `param` (an SQL expression) and its descendants. */
 #define SECTION_TREE(param) \
 	"(SELECT d.id FROM sections a JOIN sections d ON d.path = a.path" \
@@ -177,7 +195,7 @@ void section_tree_order(struct pool *p, struct section *v, size_t n);
 #define COMMENT_COLS \
 	"c.id, c.story_id, c.parent_id, c.created_at, c.author, c.email, c.url, c.body," \
 	" c.ip, c.user_agent, c.status"
-void row_comment(struct pool *p, sqlite3_stmt *s, void *e);
+void row_comment(struct pool *p, dbq *s, void *e);
 /* Inserts a comment row as it is (store_comment.c): the importer keeps a
  * comment's own dates, a new comment is dated now. No recount. */
 int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
@@ -188,7 +206,7 @@ int comments_recount(struct store *st, long long story_id);
 /* Binds a story's stored fields to ?first .. ?first+11: slug, title,
  * excerpt, body_md, body_html, section, author, status, published_at,
  * updated_at, reading_minutes, comments_open. */
-void bind_story(sqlite3_stmt *s, int first, const struct story *x);
+void bind_story(dbq *s, int first, const struct story *x);
 /* A story's tags, in their order; and their replacement by tags[0..n)
  * (store_story.c). Neither logs a change: callers know which pages. */
 int story_tags_get(struct store *st, struct pool *p, long long story_id, struct tag **out,

@@ -66,21 +66,21 @@ static const char SQL_SUB_STOP[] =
 static const char SQL_LINK_USE[] =
 	"INSERT INTO mail_links_used(key, used_at) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING";
 
-static void row_event(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_event(struct pool *p, dbq *s, void *e)
 {
 	struct mail_event *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->kind = col_text(p, s, 1);
-	x->ref_id = sqlite3_column_int64(s, 2);
+	x->id = q_col_int(s, 0);
+	x->kind = q_col_text(p, s, 1);
+	x->ref_id = q_col_int(s, 2);
 }
 
 int store_mail_events(struct store *st, struct pool *p, size_t limit, struct mail_event **out,
 		      size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_EVENTS);
+	dbq *s = stmt(st, SQL_EVENTS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (long long)limit);
+	q_int(s, 1, (long long)limit);
 	return collect(st, p, s, sizeof **out, row_event, (void **)out, n);
 }
 
@@ -92,45 +92,45 @@ int store_mail_event_done(struct store *st, long long id)
 int store_mail_enqueue(struct store *st, const char *recipient, const char *headers,
 		       const char *body, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ENQUEUE);
+	dbq *s = stmt(st, SQL_ENQUEUE);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, recipient);
-	bind_text(s, 2, headers);
-	bind_text(s, 3, body);
-	sqlite3_bind_int64(s, 4, now);
+	q_text(s, 1, recipient);
+	q_text(s, 2, headers);
+	q_text(s, 3, body);
+	q_int(s, 4, now);
 	return exec_step(st, s, "mail enqueue");
 }
 
-static void row_item(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_item(struct pool *p, dbq *s, void *e)
 {
 	struct mail_item *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->recipient = col_text(p, s, 1);
-	x->headers = col_text(p, s, 2);
-	x->body = col_text(p, s, 3);
-	x->attempts = sqlite3_column_int(s, 4);
+	x->id = q_col_int(s, 0);
+	x->recipient = q_col_text(p, s, 1);
+	x->headers = q_col_text(p, s, 2);
+	x->body = q_col_text(p, s, 3);
+	x->attempts = q_col_int(s, 4);
 }
 
 int store_mail_due(struct store *st, struct pool *p, long long now, size_t limit,
 		   struct mail_item **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DUE);
+	dbq *s = stmt(st, SQL_DUE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now);
-	sqlite3_bind_int64(s, 2, (long long)limit);
+	q_int(s, 1, now);
+	q_int(s, 2, (long long)limit);
 	return collect(st, p, s, sizeof **out, row_item, (void **)out, n);
 }
 
 /* sql with ?1 id, ?2 a time */
 static int id_at(struct store *st, const char *sql, long long id, long long at, const char *what)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, at);
+	q_int(s, 1, id);
+	q_int(s, 2, at);
 	return exec_step(st, s, what);
 }
 
@@ -141,12 +141,12 @@ int store_mail_sent(struct store *st, long long id, long long now)
 
 int store_mail_failed(struct store *st, long long id, long long next_at, const char *err)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FAILED);
+	dbq *s = stmt(st, SQL_FAILED);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, next_at);
-	bind_text(s, 3, err);
+	q_int(s, 1, id);
+	q_int(s, 2, next_at);
+	q_text(s, 3, err);
 	return exec_step(st, s, "mail failed");
 }
 
@@ -160,21 +160,21 @@ int store_mail_unsent(struct store *st, long long *n)
 	return int_row(st, SQL_UNSENT, 0, n, "mail unsent");
 }
 
-static void row_person(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_person(struct pool *p, dbq *s, void *e)
 {
 	struct mail_person *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->name = col_text(p, s, 1);
-	x->email = col_text(p, s, 2);
-	if (role_parse((const char *)sqlite3_column_text(s, 3), &x->role))
+	x->id = q_col_int(s, 0);
+	x->name = q_col_text(p, s, 1);
+	x->email = q_col_text(p, s, 2);
+	if (role_parse(q_col_str(s, 3), &x->role))
 		x->role = ROLE_NONE;
-	x->digest = sqlite3_column_int(s, 4);
-	x->digest_at = sqlite3_column_int64(s, 5);
+	x->digest = q_col_int(s, 4);
+	x->digest_at = q_col_int(s, 5);
 }
 
 int store_mail_staff(struct store *st, struct pool *p, struct mail_person **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STAFF);
+	dbq *s = stmt(st, SQL_STAFF);
 	return s ? collect(st, p, s, sizeof **out, row_person, (void **)out, n) : STORE_ERROR;
 }
 
@@ -193,27 +193,27 @@ int store_mail_digest_of(struct store *st, long long user_id, int *digest)
 
 int store_mail_digest_add(struct store *st, long long user_id, const char *line, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DIGEST_ADD);
+	dbq *s = stmt(st, SQL_DIGEST_ADD);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, line);
-	sqlite3_bind_int64(s, 3, now);
+	q_int(s, 1, user_id);
+	q_text(s, 2, line);
+	q_int(s, 3, now);
 	return exec_step(st, s, "mail digest add");
 }
 
-static void row_line(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_line(struct pool *p, dbq *s, void *e)
 {
-	*(const char **)e = col_text(p, s, 0);
+	*(const char **)e = q_col_text(p, s, 0);
 }
 
 int store_mail_digest_lines(struct store *st, struct pool *p, long long user_id,
 			    const char ***out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DIGEST_LINES);
+	dbq *s = stmt(st, SQL_DIGEST_LINES);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
+	q_int(s, 1, user_id);
 	return collect(st, p, s, sizeof **out, row_line, (void **)out, n);
 }
 
@@ -226,14 +226,14 @@ int store_mail_digest_taken(struct store *st, long long user_id, long long now)
 int store_mail_story(struct store *st, struct pool *p, long long id, const char **title,
 		     long long *author_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY);
+	dbq *s = stmt(st, SQL_STORY);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = one_result(st, sqlite3_step(s), "mail story");
+	q_int(s, 1, id);
+	int rc = one_result(st, q_step(s), "mail story");
 	if (rc == STORE_OK) {
-		*title = col_text(p, s, 0);
-		*author_id = sqlite3_column_int64(s, 1);
+		*title = q_col_text(p, s, 0);
+		*author_id = q_col_int(s, 1);
 	}
 	done(s);
 	return rc;
@@ -241,32 +241,32 @@ int store_mail_story(struct store *st, struct pool *p, long long id, const char 
 
 int store_mail_subscribe(struct store *st, long long comment_id, const char *email, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SUBSCRIBE);
+	dbq *s = stmt(st, SQL_SUBSCRIBE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, comment_id);
-	bind_text(s, 2, email);
-	sqlite3_bind_int64(s, 3, now);
+	q_int(s, 1, comment_id);
+	q_text(s, 2, email);
+	q_int(s, 3, now);
 	return exec_step(st, s, "mail subscribe");
 }
 
-static void row_sub(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_sub(struct pool *p, dbq *s, void *e)
 {
 	struct mail_sub *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->comment_id = sqlite3_column_int64(s, 1);
-	x->email = col_text(p, s, 2);
-	x->confirmed_at = sqlite3_column_int64(s, 3);
-	x->stopped_at = sqlite3_column_int64(s, 4);
+	x->id = q_col_int(s, 0);
+	x->comment_id = q_col_int(s, 1);
+	x->email = q_col_text(p, s, 2);
+	x->confirmed_at = q_col_int(s, 3);
+	x->stopped_at = q_col_int(s, 4);
 }
 
 static int sub_by(struct store *st, struct pool *p, const char *sql, long long id,
 		  struct mail_sub *out)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_sub, out);
 }
 
@@ -283,33 +283,33 @@ int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, st
 int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_since,
 			   long long asked_since, size_t limit, const char ***out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_CONFIRM_DUE);
+	dbq *s = stmt(st, SQL_CONFIRM_DUE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, mailed_since);
-	sqlite3_bind_int64(s, 2, asked_since);
-	sqlite3_bind_int64(s, 3, (long long)limit);
+	q_int(s, 1, mailed_since);
+	q_int(s, 2, asked_since);
+	q_int(s, 3, (long long)limit);
 	return collect(st, p, s, sizeof **out, row_line, (void **)out, n);
 }
 
 int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, size_t limit,
 			   struct mail_sub **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SUB_WAITING);
+	dbq *s = stmt(st, SQL_SUB_WAITING);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, email);
-	sqlite3_bind_int64(s, 2, (long long)limit);
+	q_text(s, 1, email);
+	q_int(s, 2, (long long)limit);
 	return collect(st, p, s, sizeof **out, row_sub, (void **)out, n);
 }
 
 int store_mail_sub_mailed(struct store *st, const char *email, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SUB_MAILED);
+	dbq *s = stmt(st, SQL_SUB_MAILED);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, email);
-	sqlite3_bind_int64(s, 2, now);
+	q_text(s, 1, email);
+	q_int(s, 2, now);
 	return exec_step(st, s, "mail subscriptions mailed");
 }
 
@@ -325,15 +325,15 @@ int store_mail_sub_stop(struct store *st, long long id, long long now)
 
 int store_mail_link_use(struct store *st, const char *key, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_LINK_USE);
+	dbq *s = stmt(st, SQL_LINK_USE);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, now);
+	q_text(s, 1, key);
+	q_int(s, 2, now);
 	int rc = exec_step(st, s, "mail link use");
 	if (rc)
 		return rc;
-	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 int store_mail_comment_key(struct store *st, long long comment_id, long long *key)
@@ -352,5 +352,5 @@ int store_mail_replied(struct store *st, long long comment_id, long long now)
 	int rc = id_at(st, SQL_REPLIED, comment_id, now, "mail replied");
 	if (rc)
 		return rc;
-	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
 }

@@ -19,38 +19,39 @@ static const char SQL_MENU[] = "SELECT m.id, COALESCE(m.parent_id, 0), m.menu, m
 	" m.position), m.parent_id IS NOT NULL, m.position, m.id";
 static const char SQL_ADD[] = "INSERT INTO menu_items(menu, parent_id, position, label, kind,"
 	" target_id, url) VALUES(?1, NULLIF(?2, 0), (SELECT COALESCE(max(position), 0) + 1 FROM"
-	" menu_items WHERE menu = ?1 AND parent_id IS NULLIF(?2, 0)), ?3, ?4, ?5, ?6)";
+	" menu_items WHERE menu = ?1 AND parent_id IS NOT DISTINCT FROM NULLIF(?2, 0)),"
+	" ?3, ?4, ?5, ?6) RETURNING id";
 /* the sibling next to ?1 in direction ?2 (-1 up, +1 down) swaps places */
 static const char SQL_NEIGHBOUR[] = "SELECT n.id, n.position, m.position FROM menu_items m"
-	" JOIN menu_items n ON n.menu = m.menu AND n.parent_id IS m.parent_id"
+	" JOIN menu_items n ON n.menu = m.menu AND n.parent_id IS NOT DISTINCT FROM m.parent_id"
 	" AND (?2 < 0 AND n.position < m.position OR ?2 > 0 AND n.position > m.position)"
 	" WHERE m.id = ?1 ORDER BY n.position * ?2 LIMIT 1";
 static const char SQL_PLACE[] = "UPDATE menu_items SET position = ?2 WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM menu_items WHERE id = ?1";
 
-static void row_menu(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_menu(struct pool *p, dbq *s, void *e)
 {
 	struct menu_item *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->parent_id = sqlite3_column_int64(s, 1);
-	x->menu = (enum menu_name)sqlite3_column_int(s, 2);
-	x->kind = (enum menu_kind)sqlite3_column_int(s, 3);
-	x->target_id = sqlite3_column_int64(s, 4);
-	x->label = col_text(p, s, 5);
-	x->url = col_text(p, s, 6);
-	x->target_name = col_text(p, s, 7);
-	x->target_path = col_text(p, s, 8);
-	x->target_published_at = sqlite3_column_int64(s, 9);
-	x->live = sqlite3_column_int(s, 10);
+	x->id = q_col_int(s, 0);
+	x->parent_id = q_col_int(s, 1);
+	x->menu = (enum menu_name)q_col_int(s, 2);
+	x->kind = (enum menu_kind)q_col_int(s, 3);
+	x->target_id = q_col_int(s, 4);
+	x->label = q_col_text(p, s, 5);
+	x->url = q_col_text(p, s, 6);
+	x->target_name = q_col_text(p, s, 7);
+	x->target_path = q_col_text(p, s, 8);
+	x->target_published_at = q_col_int(s, 9);
+	x->live = q_col_int(s, 10);
 }
 
 int store_menu(struct store *st, struct pool *p, enum menu_name m, struct menu_item **out,
 	       size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_MENU);
+	dbq *s = stmt(st, SQL_MENU);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, (int)m);
+	q_int(s, 1, (int)m);
 	dep(st, "menu");
 	int rc = collect(st, p, s, sizeof **out, row_menu, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
@@ -62,47 +63,45 @@ int store_menu(struct store *st, struct pool *p, enum menu_name m, struct menu_i
 
 int store_menu_add(struct store *st, const struct menu_item *x, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ADD);
+	dbq *s = stmt(st, SQL_ADD);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, (int)x->menu);
-	sqlite3_bind_int64(s, 2, x->parent_id);
-	bind_text(s, 3, x->label);
-	sqlite3_bind_int(s, 4, (int)x->kind);
-	sqlite3_bind_int64(s, 5, x->target_id);
-	bind_text(s, 6, x->url);
-	int rc = exec_step(st, s, "menu item");
-	if (rc)
-		return rc;
-	*id = sqlite3_last_insert_rowid(st->db);
+	q_int(s, 1, (int)x->menu);
+	q_int(s, 2, x->parent_id);
+	q_text(s, 3, x->label);
+	q_int(s, 4, (int)x->kind);
+	q_int(s, 5, x->target_id);
+	q_text(s, 6, x->url);
+	if (insert_id(st, s, id, "menu item"))
+		return STORE_ERROR;
 	return store_touch(st, "menu");
 }
 
 /* Gives item id position pos. */
 static int place(struct store *st, long long id, long long pos)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PLACE);
+	dbq *s = stmt(st, SQL_PLACE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, pos);
+	q_int(s, 1, id);
+	q_int(s, 2, pos);
 	return exec_step(st, s, "menu order");
 }
 
 int store_menu_move(struct store *st, long long id, int delta)
 {
-	sqlite3_stmt *s = stmt(st, SQL_NEIGHBOUR);
+	dbq *s = stmt(st, SQL_NEIGHBOUR);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, delta < 0 ? -1 : 1);
-	int rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
+	q_int(s, 1, id);
+	q_int(s, 2, delta < 0 ? -1 : 1);
+	int rc = q_step(s);
+	if (rc != DB_ROW) {
 		done(s);
-		return rc == SQLITE_DONE ? STORE_OK : fail(st, "menu order");
+		return rc == DB_DONE ? STORE_OK : fail(st, "menu order");
 	}
-	long long other = sqlite3_column_int64(s, 0), there = sqlite3_column_int64(s, 1),
-		  here = sqlite3_column_int64(s, 2);
+	long long other = q_col_int(s, 0), there = q_col_int(s, 1),
+		  here = q_col_int(s, 2);
 	done(s);
 	if ((rc = place(st, other, here)) || (rc = place(st, id, there)))
 		return rc;
@@ -114,7 +113,7 @@ int store_menu_delete(struct store *st, long long id)
 	int rc = exec_id(st, SQL_DELETE, id, "menu item delete");
 	if (rc)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return store_touch(st, "menu");
 }

@@ -33,70 +33,70 @@ static const char SQL_PURGE_LIST[] =
 	"SELECT id FROM comments WHERE status IN (2, 3) AND status_at > 0"
 	" AND status_at < ?1 LIMIT 1000";
 
-static void row_mod(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_mod(struct pool *p, dbq *s, void *e)
 {
 	struct mod_comment *x = e;
 	row_comment(p, s, &x->c);
 	x->c.body_html = "";
 	x->story_slug = x->c.story_slug;
-	x->story_title = col_text(p, s, 12);
-	x->story_published_at = sqlite3_column_int64(s, 13);
-	x->story_author_id = sqlite3_column_int64(s, 14);
-	x->story_status = (enum story_status)sqlite3_column_int(s, 15);
+	x->story_title = q_col_text(p, s, 12);
+	x->story_published_at = q_col_int(s, 13);
+	x->story_author_id = q_col_int(s, 14);
+	x->story_status = (enum story_status)q_col_int(s, 15);
 }
 
 int store_mod_comments(struct store *st, struct pool *p, const struct mod_filter *f,
 		       size_t offset, size_t limit, struct mod_comment **out, size_t *n,
 		       size_t *total)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNT);
+	dbq *s = stmt(st, SQL_COUNT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, f->status);
-	sqlite3_bind_int64(s, 2, f->owner_id);
-	int rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	q_int(s, 1, f->status);
+	q_int(s, 2, f->owner_id);
+	int rc = q_step(s);
+	*total = rc == DB_ROW ? (size_t)q_col_int(s, 0) : 0;
 	done(s);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return fail(st, "moderation count");
 	if (!(s = stmt(st, SQL_LIST)))
 		return STORE_ERROR;
-	sqlite3_bind_int(s, 1, f->status);
-	sqlite3_bind_int64(s, 2, f->owner_id);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 4, (sqlite3_int64)offset);
+	q_int(s, 1, f->status);
+	q_int(s, 2, f->owner_id);
+	q_int(s, 3, (long long)limit);
+	q_int(s, 4, (long long)offset);
 	return collect(st, p, s, sizeof **out, row_mod, (void **)out, n);
 }
 
 int store_mod_counts(struct store *st, long long owner_id, size_t counts[COMMENT__MAX])
 {
 	memset(counts, 0, COMMENT__MAX * sizeof *counts);
-	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	dbq *s = stmt(st, SQL_COUNTS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, owner_id);
+	q_int(s, 1, owner_id);
 	return status_counts(st, s, counts, COMMENT__MAX, "comment counts");
 }
 
 int store_comment_owner(struct store *st, long long comment_id, long long *owner_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_OWNER);
+	dbq *s = stmt(st, SQL_OWNER);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, comment_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*owner_id = sqlite3_column_int64(s, 0);
+	q_int(s, 1, comment_id);
+	int rc = q_step(s);
+	if (rc == DB_ROW)
+		*owner_id = q_col_int(s, 0);
 	done(s);
 	return one_result(st, rc, "comment owner");
 }
 
 int store_mod_get(struct store *st, struct pool *p, long long id, struct mod_comment *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_mod, out);
 }
 
@@ -104,15 +104,15 @@ int store_mod_get(struct store *st, struct pool *p, long long id, struct mod_com
 static int comment_of(struct store *st, long long id, long long *story, long long *parent,
 		      int *status)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_OF);
+	dbq *s = stmt(st, SQL_STORY_OF);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*story = sqlite3_column_int64(s, 0);
-		*parent = sqlite3_column_int64(s, 1);
-		*status = sqlite3_column_int(s, 2);
+	q_int(s, 1, id);
+	int rc = q_step(s);
+	if (rc == DB_ROW) {
+		*story = q_col_int(s, 0);
+		*parent = q_col_int(s, 1);
+		*status = q_col_int(s, 2);
 	}
 	done(s);
 	return one_result(st, rc, "comment");
@@ -125,12 +125,12 @@ int store_mod_set_status(struct store *st, long long id, enum comment_status sta
 	int rc = comment_of(st, id, &story, &parent, &old);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = stmt(st, SQL_STATUS);
+	dbq *s = stmt(st, SQL_STATUS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, (int)status);
-	sqlite3_bind_int64(s, 3, now);
+	q_int(s, 1, id);
+	q_int(s, 2, (int)status);
+	q_int(s, 3, now);
 	if (exec_step(st, s, "comment status"))
 		return STORE_ERROR;
 	/* only entering or leaving the approved set changes a page */
@@ -146,16 +146,16 @@ int store_mod_delete(struct store *st, long long id)
 	int rc = comment_of(st, id, &story, &parent, &old);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = stmt(st, SQL_REPARENT);
+	dbq *s = stmt(st, SQL_REPARENT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, parent);
+	q_int(s, 1, id);
+	q_int(s, 2, parent);
 	if (exec_step(st, s, "comment reparent"))
 		return STORE_ERROR;
 	if (!(s = stmt(st, SQL_DELETE)))
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	if (exec_step(st, s, "comment delete"))
 		return STORE_ERROR;
 	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
@@ -169,15 +169,15 @@ int store_mod_edit(struct store *st, long long id, const char *author, const cha
 	int rc = comment_of(st, id, &story, &parent, &old);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = stmt(st, SQL_EDIT);
+	dbq *s = stmt(st, SQL_EDIT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, author);
-	bind_text(s, 3, email);
-	bind_text(s, 4, url);
-	bind_text(s, 5, body);
-	bind_text(s, 6, body_html);
+	q_int(s, 1, id);
+	q_text(s, 2, author);
+	q_text(s, 3, email);
+	q_text(s, 4, url);
+	q_text(s, 5, body);
+	q_text(s, 6, body_html);
 	if (exec_step(st, s, "comment edit"))
 		return STORE_ERROR;
 	return old == COMMENT_APPROVED ? comments_recount(st, story) : STORE_OK;
@@ -185,17 +185,17 @@ int store_mod_edit(struct store *st, long long id, const char *author, const cha
 
 int store_mod_purge(struct store *st, long long before, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PURGE_LIST);
+	dbq *s = stmt(st, SQL_PURGE_LIST);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
+	q_int(s, 1, before);
 	long long ids[1000];
 	size_t k = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && k < 1000)
-		ids[k++] = sqlite3_column_int64(s, 0);
+	while ((rc = q_step(s)) == DB_ROW && k < 1000)
+		ids[k++] = q_col_int(s, 0);
 	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return fail(st, "purge list");
 	for (size_t i = 0; i < k; i++)
 		if (store_mod_delete(st, ids[i]))

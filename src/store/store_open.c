@@ -29,10 +29,10 @@ static const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a r
 
 static int migrate(struct store *st)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_VERSION);
+	dbq *s = stmt(st, SQL_USER_VERSION);
 	if (!s)
 		return STORE_ERROR;
-	int version = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	int version = q_step(s) == DB_ROW ? q_col_int(s, 0) : 0;
 	done(s);
 	if (version > SCHEMA_VERSION) {
 		snprintf(st->err, sizeof st->err,
@@ -110,14 +110,14 @@ long long store_time_ns(void)
 
 int store_schema(struct store *st, int *have, int *want)
 {
-	sqlite3_stmt *s = stmt(st, SQL_USER_VERSION);
+	dbq *s = stmt(st, SQL_USER_VERSION);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	*have = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	int rc = q_step(s);
+	*have = rc == DB_ROW ? q_col_int(s, 0) : -1;
 	*want = SCHEMA_VERSION;
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "schema version");
+	return rc == DB_ROW ? STORE_OK : fail(st, "schema version");
 }
 
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
@@ -200,18 +200,18 @@ int begin_deferred(struct store *st)
  * mutex all of the process's connections share. */
 int store_read_begin(struct store *st)
 {
-	if (st->reading || !sqlite3_get_autocommit(st->db))
+	if (st->reading || db_in_txn(st->db))
 		return STORE_OK;
 	/* what has changed, read before the snapshot (rows_cached labels
 	 * rows read inside it with this), and the snapshot taken at once by
 	 * a read, not at the page's first query */
 	if (store_data_version(st, &st->snapshot_version) || begin_deferred(st))
 		return STORE_ERROR;
-	sqlite3_stmt *s = stmt(st, SQL_USER_VERSION);
-	int rc = s ? sqlite3_step(s) : SQLITE_ERROR;
+	dbq *s = stmt(st, SQL_USER_VERSION);
+	int rc = s ? q_step(s) : SQLITE_ERROR;
 	if (s)
 		done(s);
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		fail(st, "read snapshot");
 		(void)exec_sql(st, SQL_ROLLBACK);
 		return STORE_ERROR;
@@ -225,13 +225,13 @@ void store_read_end(struct store *st)
 	if (!st->reading)
 		return;
 	st->reading = 0;
-	if (!sqlite3_get_autocommit(st->db))
+	if (db_in_txn(st->db))
 		(void)exec_sql(st, SQL_COMMIT);
 }
 
 static void end_write(struct store *st)
 {
-	if (st->writing && sqlite3_get_autocommit(st->db)) {
+	if (st->writing && !db_in_txn(st->db)) {
 		st->writing = 0;
 		pthread_mutex_unlock(&write_lock);
 	}
@@ -241,7 +241,7 @@ int store_commit(struct store *st)
 {
 	/* the threads this transaction made stale, rendered into it (a
 	 * failure leaves them stale: pages then render their comments) */
-	if (st->thread_builder && !sqlite3_get_autocommit(st->db))
+	if (st->thread_builder && db_in_txn(st->db))
 		(void)store_threads_rebuild_own(st);
 	int rc = exec_sql(st, SQL_COMMIT);
 	if (rc == STORE_OK && st->txn_touched)
@@ -254,7 +254,7 @@ int store_commit(struct store *st)
 int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
-	if (!sqlite3_get_autocommit(st->db))
+	if (db_in_txn(st->db))
 		rc = exec_sql(st, SQL_ROLLBACK);
 	st->txn_touched = st->reading = 0;
 	end_write(st);

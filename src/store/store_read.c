@@ -50,11 +50,11 @@ static const char SQL_RELATED[] = "SELECT s.id, s.slug, s.title, s.published_at,
 
 struct setting { const char *key, *value; };
 
-static void row_setting(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_setting(struct pool *p, dbq *s, void *e)
 {
 	struct setting *x = e;
-	x->key = col_text(p, s, 0);
-	x->value = col_text(p, s, 1);
+	x->key = q_col_text(p, s, 0);
+	x->value = q_col_text(p, s, 1);
 }
 
 static int by_key(const void *k, const void *e)
@@ -88,7 +88,7 @@ static int rows_cached(struct store *st, struct rows_cache *c, const char *sql,
 	c->pool = pool_new();
 	c->version = version; /* read before the rows: a change meanwhile reloads */
 	c->ordered = 0;
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
 		pool_free(c->pool);
 		c->pool = NULL;
@@ -106,24 +106,24 @@ int store_setting_get(struct store *st, struct pool *p, const char *key, const c
 			*val = pool_strdup(p, hit->value);
 		return hit ? STORE_OK : STORE_NOTFOUND;
 	}
-	sqlite3_stmt *s = stmt(st, SQL_SETTING_GET);
+	dbq *s = stmt(st, SQL_SETTING_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*val = col_text(p, s, 0);
+	q_text(s, 1, key);
+	int rc = q_step(s);
+	if (rc == DB_ROW)
+		*val = q_col_text(p, s, 0);
 	done(s);
 	return one_result(st, rc, "setting");
 }
 
 int store_setting_set(struct store *st, const char *key, const char *val)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SETTING_SET);
+	dbq *s = stmt(st, SQL_SETTING_SET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	bind_text(s, 2, val);
+	q_text(s, 1, key);
+	q_text(s, 2, val);
 	if (exec_step(st, s, "setting set"))
 		return STORE_ERROR;
 	/* settings (comments closed, word lists...) show on every page */
@@ -150,7 +150,7 @@ int store_sections(struct store *st, struct pool *p, struct section **out, size_
 		}
 		return STORE_OK;
 	}
-	sqlite3_stmt *s = stmt(st, SQL_SECTIONS);
+	dbq *s = stmt(st, SQL_SECTIONS);
 	if (!s || collect(st, p, s, sizeof **out, row_section, (void **)out, n))
 		return STORE_ERROR;
 	section_tree_order(p, *out, *n);
@@ -160,10 +160,10 @@ int store_sections(struct store *st, struct pool *p, struct section **out, size_
 static int by_slug(struct store *st, struct pool *p, const char *sql, const char *slug,
 		   row_fn row, void *out)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
+	q_text(s, 1, slug);
 	return one(st, p, s, row, out);
 }
 
@@ -287,21 +287,21 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	else if (f && f->until)
 		kind = LIST_DATE;
 	int way = at && at->dir ? (at->dir < 0 ? 1 : 2) : 0;
-	sqlite3_stmt *s = stmt(st, list_sql[kind][way]);
+	dbq *s = stmt(st, list_sql[kind][way]);
 	if (!s)
 		return STORE_ERROR;
 	/* one more: is there a next page? */
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit + (more != NULL));
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	q_int(s, 1, (long long)limit + (more != NULL));
+	q_int(s, 2, (long long)offset);
 	if (id)
-		sqlite3_bind_int64(s, 3, id);
+		q_int(s, 3, id);
 	if (way) {
-		sqlite3_bind_int64(s, 4, at->published_at);
-		sqlite3_bind_int64(s, 5, at->id);
+		q_int(s, 4, at->published_at);
+		q_int(s, 5, at->id);
 	}
 	if (kind == LIST_DATE) {
-		sqlite3_bind_int64(s, 6, f->from);
-		sqlite3_bind_int64(s, 7, f->until);
+		q_int(s, 6, f->from);
+		q_int(s, 7, f->until);
 	}
 	static const char *const list_tag[] = { [LIST_ALL] = "list:home", [LIST_SECTION] = "section",
 						 [LIST_TAG] = "tag", [LIST_AUTHOR] = "author",
@@ -331,7 +331,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	return rc;
 }
 
-static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct story *out)
+static int story_one(struct store *st, struct pool *p, dbq *s, struct story *out)
 {
 	memset(out, 0, sizeof *out);
 	int rc = one(st, p, s, row_story, out);
@@ -348,30 +348,30 @@ static int story_one(struct store *st, struct pool *p, sqlite3_stmt *s, struct s
 
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_BY_SLUG);
+	dbq *s = stmt(st, SQL_STORY_BY_SLUG);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
+	q_text(s, 1, slug);
 	return story_one(st, p, s, out);
 }
 
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_STORY_BY_ID);
+	dbq *s = stmt(st, SQL_STORY_BY_ID);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return story_one(st, p, s, out);
 }
 
-static void row_link(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_link(struct pool *p, dbq *s, void *e)
 {
 	struct story *x = e;
 	memset(x, 0, sizeof *x);
-	x->id = sqlite3_column_int64(s, 0);
-	x->slug = col_text(p, s, 1);
-	x->title = col_text(p, s, 2);
-	x->published_at = sqlite3_column_int64(s, 3);
+	x->id = q_col_int(s, 0);
+	x->slug = q_col_text(p, s, 1);
+	x->title = q_col_text(p, s, 2);
+	x->published_at = q_col_int(s, 3);
 	x->status = STORY_PUBLISHED;
 	row_story_picture(p, s, 4, x);
 }
@@ -379,10 +379,10 @@ static void row_link(struct pool *p, sqlite3_stmt *s, void *e)
 int store_related(struct store *st, struct pool *p, long long story_id, struct story **out,
 		  size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_RELATED);
+	dbq *s = stmt(st, SQL_RELATED);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	dep(st, "story:%lld", story_id);
 	int rc = collect(st, p, s, sizeof **out, row_link, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++) {

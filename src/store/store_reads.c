@@ -33,12 +33,12 @@ static const char SQL_TOP[] =
 
 int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ADD);
+	dbq *s = stmt(st, SQL_ADD);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
-	sqlite3_bind_int64(s, 2, hour);
-	sqlite3_bind_int64(s, 3, count);
+	q_text(s, 1, slug);
+	q_int(s, 2, hour);
+	q_int(s, 3, count);
 	return exec_step(st, s, "reads add");
 }
 
@@ -55,11 +55,11 @@ int store_reads_purge(struct store *st, long long hour)
 /* The ranking as text ("12,7,30"), pool-less: into out, cut at outlen. */
 static int ranked(struct store *st, char *out, size_t outlen)
 {
-	sqlite3_stmt *s = stmt(st, SQL_RANKED);
+	dbq *s = stmt(st, SQL_RANKED);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	const char *v = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	int rc = q_step(s);
+	const char *v = rc == DB_ROW ? q_col_str(s, 0) : NULL;
 	if (v)
 		snprintf(out, outlen, "%s", v);
 	done(s);
@@ -69,12 +69,12 @@ static int ranked(struct store *st, char *out, size_t outlen)
 int store_reads_rank(struct store *st, long long since_hour, int *changed)
 {
 	char before[STORE_READS_RANKED * 21 + 1], after[sizeof before];
-	sqlite3_stmt *s;
+	dbq *s;
 	if (ranked(st, before, sizeof before) || !(s = stmt(st, SQL_UNRANK)) ||
 	    exec_step(st, s, "reads rank") || !(s = stmt(st, SQL_RANK)))
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, since_hour);
-	sqlite3_bind_int64(s, 2, STORE_READS_RANKED);
+	q_int(s, 1, since_hour);
+	q_int(s, 2, STORE_READS_RANKED);
 	if (exec_step(st, s, "reads rank") || ranked(st, after, sizeof after))
 		return STORE_ERROR;
 	*changed = strcmp(before, after) != 0;
@@ -83,10 +83,10 @@ int store_reads_rank(struct store *st, long long since_hour, int *changed)
 
 int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TOP);
+	dbq *s = stmt(st, SQL_TOP);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	q_int(s, 1, (long long)limit);
 	dep(st, "reads");
 	int rc = collect(st, p, s, sizeof **out, row_story_link, (void **)out, n);
 	if (rc == STORE_OK)

@@ -16,39 +16,39 @@ static const char SQL_GET[] = "SELECT new_path FROM redirects WHERE old_path = ?
 
 int store_redirect_put(struct store *st, const char *old_path, const char *new_path)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FORGET);
+	dbq *s = stmt(st, SQL_FORGET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, new_path);
+	q_text(s, 1, new_path);
 	if (exec_step(st, s, "redirect forget"))
 		return STORE_ERROR;
 	if (!(s = stmt(st, SQL_RETARGET)))
 		return STORE_ERROR;
-	bind_text(s, 1, old_path);
-	bind_text(s, 2, new_path);
+	q_text(s, 1, old_path);
+	q_text(s, 2, new_path);
 	if (exec_step(st, s, "redirect retarget"))
 		return STORE_ERROR;
 	if (!(s = stmt(st, SQL_PUT)))
 		return STORE_ERROR;
-	bind_text(s, 1, old_path);
-	bind_text(s, 2, new_path);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	q_text(s, 1, old_path);
+	q_text(s, 2, new_path);
+	q_int(s, 3, (long long)time(NULL));
 	/* no change-log tag: the cache keeps only 200 pages, and a path
 	 * that gains a redirect answered 404 or is the story being renamed,
 	 * whose own write logs story:ID */
 	return exec_step(st, s, "redirect put");
 }
 
-static void row_path(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_path(struct pool *p, dbq *s, void *e)
 {
-	*(const char **)e = col_text(p, s, 0);
+	*(const char **)e = q_col_text(p, s, 0);
 }
 
 int store_redirect_get(struct store *st, struct pool *p, const char *path, const char **to)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, path);
+	q_text(s, 1, path);
 	return one(st, p, s, row_path, to);
 }

@@ -30,26 +30,26 @@ static const char SQL_DUE_MARK[] = "INSERT INTO related_due(id, seq) VALUES(1, 1
 static const char SQL_DUE_GET[] = "SELECT seq FROM related_due WHERE id = 1";
 static const char SQL_DUE_DONE[] = "DELETE FROM related_due WHERE id = 1 AND seq = ?1";
 
-static void row_for_related(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_for_related(struct pool *p, dbq *s, void *e)
 {
 	struct story *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->title = col_text(p, s, 1);
-	x->body_md = col_text(p, s, 2);
-	x->section.name = col_text(p, s, 3);
+	x->id = q_col_int(s, 0);
+	x->title = q_col_text(p, s, 1);
+	x->body_md = q_col_text(p, s, 2);
+	x->section.name = q_col_text(p, s, 3);
 }
 
 /* Attaches tag names to stories sorted by id, in one pass over one query
  * instead of a query per story. */
 static int attach_tag_names(struct store *st, struct pool *p, struct story *v, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ALL_TAG_NAMES);
+	dbq *s = stmt(st, SQL_ALL_TAG_NAMES);
 	if (!s)
 		return STORE_ERROR;
 	size_t i = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		long long sid = sqlite3_column_int64(s, 0);
+	while ((rc = q_step(s)) == DB_ROW) {
+		long long sid = q_col_int(s, 0);
 		while (i < n && v[i].id < sid)
 			i++;
 		if (i == n || v[i].id != sid)
@@ -57,17 +57,17 @@ static int attach_tag_names(struct store *st, struct pool *p, struct story *v, s
 		struct tag *t = pool_alloc(p, (v[i].ntags + 1) * sizeof *t);
 		if (v[i].ntags)
 			memcpy(t, v[i].tags, v[i].ntags * sizeof *t);
-		t[v[i].ntags].name = col_text(p, s, 1);
+		t[v[i].ntags].name = q_col_text(p, s, 1);
 		v[i].tags = t;
 		v[i].ntags++;
 	}
 	done(s);
-	return rc == SQLITE_DONE ? STORE_OK : fail(st, "tag names");
+	return rc == DB_DONE ? STORE_OK : fail(st, "tag names");
 }
 
 int store_stories_for_related(struct store *st, struct pool *p, struct story **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FOR_RELATED);
+	dbq *s = stmt(st, SQL_FOR_RELATED);
 	if (!s)
 		return STORE_ERROR;
 	int rc = collect(st, p, s, sizeof **out, row_for_related, (void **)out, n);
@@ -77,17 +77,17 @@ int store_stories_for_related(struct store *st, struct pool *p, struct story **o
 /* 1 when story_id's stored list differs from ids[0..n). */
 static int related_differs(struct store *st, long long story_id, const long long *ids, size_t n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_OF);
+	dbq *s = stmt(st, SQL_OF);
 	if (!s)
 		return -1;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	size_t k = 0;
 	int differs = 0, rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (k >= n || sqlite3_column_int64(s, 0) != ids[k++])
+	while ((rc = q_step(s)) == DB_ROW)
+		if (k >= n || q_col_int(s, 0) != ids[k++])
 			differs = 1;
 	done(s);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return fail(st, "related"), -1;
 	return differs || k != n;
 }
@@ -101,20 +101,20 @@ int store_related_replace(struct store *st, const long long *story_ids, size_t n
 			return STORE_ERROR;
 		if (!d)
 			continue; /* unchanged lists are not rewritten, nor their pages dropped */
-		sqlite3_stmt *s = stmt(st, SQL_CLEAR);
+		dbq *s = stmt(st, SQL_CLEAR);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, story_ids[i]);
+		q_int(s, 1, story_ids[i]);
 		if (exec_step(st, s, "related clear") || store_touchf(st, "story:%lld", story_ids[i]))
 			return STORE_ERROR;
 		for (size_t r = 0; r < counts[i]; r++) {
 			s = stmt(st, SQL_ADD);
 			if (!s)
 				return STORE_ERROR;
-			sqlite3_bind_int64(s, 1, story_ids[i]);
-			sqlite3_bind_int64(s, 2, (sqlite3_int64)r);
-			sqlite3_bind_int64(s, 3, ids[i * k + r]);
-			sqlite3_bind_double(s, 4, scores[i * k + r]);
+			q_int(s, 1, story_ids[i]);
+			q_int(s, 2, (long long)r);
+			q_int(s, 3, ids[i * k + r]);
+			q_double(s, 4, scores[i * k + r]);
 			if (exec_step(st, s, "related add"))
 				return STORE_ERROR;
 		}
@@ -129,12 +129,12 @@ int store_related_mark_due(struct store *st)
 
 int store_related_due(struct store *st, long long *seq)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DUE_GET);
+	dbq *s = stmt(st, SQL_DUE_GET);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*seq = sqlite3_column_int64(s, 0);
+	int rc = q_step(s);
+	if (rc == DB_ROW)
+		*seq = q_col_int(s, 0);
 	done(s);
 	return one_result(st, rc, "related due");
 }

@@ -1,5 +1,6 @@
 /*
- * store_search: the SQLite FTS5 side of store_search.h.
+ * store_search: the SQLite FTS5 side of store_search.h (its rank function is
+ * store_search_rank.c, the engine's own code).
  *
  * The one decision: bounded work per query, whatever the size of the site.
  * FTS5's bm25() reads the whole list of stories that hold each word to
@@ -23,7 +24,6 @@
 #include "store_int.h"
 #include "../util/pool.h"
 
-#include <math.h>
 #include <string.h>
 
 #define STR_(x) #x
@@ -56,98 +56,6 @@ static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS 
 	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " STR(PROBE) ")";
 static const char SQL_SPAN[] = "SELECT (SELECT min(id) FROM stories WHERE status = 3),"
 	" (SELECT max(id) FROM stories WHERE status = 3)";
-/* the FTS5 API's address, to register gz_rank */
-static const char SQL_FTS5_API[] = "SELECT fts5(?1)";
-
-/* ------------------------------------------------------------ gz_rank */
-
-/* gz_rank(story_fts, DF, w0, w1, ...): FTS5's bm25 (sqlite/ext/fts5
- * fts5_aux.c: k1 1.2, b 0.75, the same idf floor), lower is better, with
- * each phrase's number of stories read from DF (a blob of doubles, one per
- * phrase of the MATCH) instead of from a walk of its whole list. */
-#define K1 1.2
-#define B 0.75
-
-struct rank_data {
-	int n;
-	double avgdl;
-	double idf[STORE_SEARCH_TERMS];
-};
-
-static struct rank_data *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts,
-				   sqlite3_value *dfs)
-{
-	struct rank_data *d = api->xGetAuxdata(fts, 0);
-	if (d)
-		return d;
-	sqlite3_int64 rows = 0, tokens = 0;
-	int n = api->xPhraseCount(fts);
-	if (n > STORE_SEARCH_TERMS || sqlite3_value_bytes(dfs) != n * (int)sizeof(double) ||
-	    api->xRowCount(fts, &rows) || api->xColumnTotalSize(fts, -1, &tokens))
-		return NULL;
-	d = sqlite3_malloc(sizeof *d);
-	if (!d)
-		return NULL;
-	d->n = n;
-	d->avgdl = rows ? (double)tokens / (double)rows : 1.0;
-	const unsigned char *blob = sqlite3_value_blob(dfs);
-	for (int i = 0; i < n; i++) {
-		double df;
-		memcpy(&df, blob + i * sizeof df, sizeof df);
-		df = df > (double)rows ? (double)rows : df;
-		d->idf[i] = log((0.5 + (double)rows - df) / (0.5 + df));
-		if (d->idf[i] <= 0.0)
-			d->idf[i] = 1e-6;
-	}
-	if (api->xSetAuxdata(fts, d, sqlite3_free) != SQLITE_OK)
-		return NULL; /* xSetAuxdata freed it */
-	return d;
-}
-
-static void gz_rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
-		    int nval, sqlite3_value **val)
-{
-	struct rank_data *d = nval >= 1 ? rank_data(api, fts, val[0]) : NULL;
-	if (!d) {
-		sqlite3_result_error(ctx, "gz_rank: bad arguments", -1);
-		return;
-	}
-	double freq[STORE_SEARCH_TERMS] = { 0 };
-	int ninst = 0, ntok = 0;
-	if (api->xInstCount(fts, &ninst) || api->xColumnSize(fts, -1, &ntok)) {
-		sqlite3_result_error(ctx, "gz_rank: no instances", -1);
-		return;
-	}
-	for (int i = 0; i < ninst; i++) {
-		int ph, col, off;
-		if (api->xInst(fts, i, &ph, &col, &off) == SQLITE_OK && ph >= 0 && ph < d->n)
-			freq[ph] += col + 1 < nval ? sqlite3_value_double(val[col + 1]) : 1.0;
-	}
-	double score = 0.0;
-	for (int i = 0; i < d->n; i++)
-		score += d->idf[i] * (freq[i] * (K1 + 1.0)) /
-			 (freq[i] + K1 * (1 - B + B * (double)ntok / d->avgdl));
-	sqlite3_result_double(ctx, -score);
-}
-
-/* Registers gz_rank on the connection, once. */
-static int rank_ready(struct store *st)
-{
-	if (st->search_rank)
-		return STORE_OK;
-	fts5_api *api = NULL;
-	sqlite3_stmt *s = stmt(st, SQL_FTS5_API);
-	if (s) {
-		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
-		sqlite3_step(s);
-		done(s);
-	}
-	if (!api || api->iVersion < 2 ||
-	    api->xCreateFunction(api, "gz_rank", NULL, gz_rank, NULL) != SQLITE_OK)
-		return fail(st, "search rank function");
-	st->search_rank = 1;
-	return STORE_OK;
-}
 
 /* ------------------------------------------------------------ words */
 
@@ -164,15 +72,15 @@ struct term {
  * of published stories, oldest and newest). */
 static int term_df(struct store *st, struct term *t, const long long span[2])
 {
-	sqlite3_stmt *s = stmt(st, SQL_PROBE);
+	dbq *s = stmt(st, SQL_PROBE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_text(s, 1, t->phrase, (int)t->len, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(s);
-	long long n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	long long oldest = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	q_text_n(s, 1, t->phrase, t->len);
+	int rc = q_step(s);
+	long long n = rc == DB_ROW ? q_col_int(s, 0) : 0;
+	long long oldest = rc == DB_ROW ? q_col_int(s, 1) : 0;
 	done(s);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return fail(st, "search probe");
 	t->df = (double)n;
 	if (n >= PROBE && span[1] >= oldest && oldest > span[0])
@@ -234,33 +142,33 @@ static size_t keep_rarest(struct term *t, size_t n)
 	return m;
 }
 
-static void row_hit(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_hit(struct pool *p, dbq *s, void *e)
 {
 	struct search_hit *h = e;
 	row_story(p, s, &h->story);
 	h->story.body_md = h->story.body_html = NULL; /* columns STORY_NCOLS+ are ours */
-	h->title_marked = col_text(p, s, STORY_NCOLS);
-	const char *excerpt = col_text(p, s, STORY_NCOLS + 1);
-	const char *body = col_text(p, s, STORY_NCOLS + 2);
+	h->title_marked = q_col_text(p, s, STORY_NCOLS);
+	const char *excerpt = q_col_text(p, s, STORY_NCOLS + 1);
+	const char *body = q_col_text(p, s, STORY_NCOLS + 2);
 	/* the passage with a match in it; the excerpt when neither has one */
 	if (strchr(body, STORE_MARK_OPEN) && !strchr(excerpt, STORE_MARK_OPEN))
 		h->snippet_marked = body;
 	else
 		h->snippet_marked = excerpt[0] ? excerpt : body;
-	h->ranked = (size_t)sqlite3_column_int64(s, STORY_NCOLS + 3);
+	h->ranked = (size_t)q_col_int(s, STORY_NCOLS + 3);
 }
 
 /* The ids of the oldest and newest published stories (0, 0: none). */
 static int id_span(struct store *st, long long span[2])
 {
-	sqlite3_stmt *s = stmt(st, SQL_SPAN);
+	dbq *s = stmt(st, SQL_SPAN);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	span[0] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	span[1] = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	int rc = q_step(s);
+	span[0] = rc == DB_ROW ? q_col_int(s, 0) : 0;
+	span[1] = rc == DB_ROW ? q_col_int(s, 1) : 0;
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search span");
+	return rc == DB_ROW ? STORE_OK : fail(st, "search span");
 }
 
 /* The words of t[0..n) as an FTS5 AND (quoted) or for display (bare). */
@@ -284,14 +192,14 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 /* How many stories match (at most STORE_SEARCH_RANKED + 1). */
 static int count_matches(struct store *st, const char *match, size_t *total)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNT);
+	dbq *s = stmt(st, SQL_COUNT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, match);
-	int rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	q_text(s, 1, match);
+	int rc = q_step(s);
+	*total = rc == DB_ROW ? (size_t)q_col_int(s, 0) : 0;
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "search count");
+	return rc == DB_ROW ? STORE_OK : fail(st, "search count");
 }
 
 int store_search(struct store *st, struct pool *p, const char *match, size_t offset,
@@ -303,7 +211,7 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	*out = NULL;
 	*n = *total = 0;
 	dep(st, "list:home"); /* any publish or unpublish may change the results */
-	if (rank_ready(st) || id_span(st, span))
+	if (search_rank_ready(st) || id_span(st, span))
 		return STORE_ERROR;
 	size_t nt = split_terms(match, t, WORDS_MAX);
 	for (size_t i = 0; i < nt; i++)
@@ -319,13 +227,13 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
 	const char *kept = join_terms(p, t, nt, 1);
-	sqlite3_stmt *s = stmt(st, SQL_SEARCH);
+	dbq *s = stmt(st, SQL_SEARCH);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, kept);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)offset);
-	sqlite3_bind_blob(s, 4, df, (int)(nt * sizeof *df), SQLITE_TRANSIENT);
+	q_text(s, 1, kept);
+	q_int(s, 2, (long long)limit);
+	q_int(s, 3, (long long)offset);
+	q_blob(s, 4, df, nt * sizeof *df);
 	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
 		rc = stories_done(st, p, &(*out)[i].story, 1);

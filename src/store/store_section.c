@@ -24,7 +24,7 @@ static const char SQL_NEXT_POS[] =
 	"SELECT COALESCE(max(position) + 1, 0) FROM sections WHERE parent_id = ?1";
 static const char SQL_INSERT[] =
 	"INSERT INTO sections(name, slug, description, parent_id, position, path)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)";
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id";
 static const char SQL_SET_NAME[] = "UPDATE sections SET name = ?2 WHERE id = ?1";
 static const char SQL_SET[] =
 	"UPDATE sections SET slug = ?2, description = ?3, parent_id = ?4, path = ?5,"
@@ -60,23 +60,23 @@ int store_section_put(struct store *st, const char *name, const char *slug, int 
 
 int store_section_get(struct store *st, struct pool *p, long long id, struct section *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_section, out);
 }
 
 static int rows_of(struct store *st, struct pool *p, const char *sql, long long id,
 		   const char *text, struct section **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
 	if (text)
-		bind_text(s, 1, text);
+		q_text(s, 1, text);
 	else
-		sqlite3_bind_int64(s, 1, id);
+		q_int(s, 1, id);
 	return collect(st, p, s, sizeof **out, row_section, (void **)out, n);
 }
 
@@ -131,14 +131,14 @@ void section_tree_order(struct pool *p, struct section *v, size_t n)
 
 static int slug_free(struct store *st, const char *slug, long long self)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SLUG_ID);
+	dbq *s = stmt(st, SQL_SLUG_ID);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
-	int rc = sqlite3_step(s);
-	long long owner = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	q_text(s, 1, slug);
+	int rc = q_step(s);
+	long long owner = rc == DB_ROW ? q_col_int(s, 0) : 0;
 	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return fail(st, "section slug");
 	if (owner && owner != self) {
 		snprintf(st->err, sizeof st->err, "a section with the address name \"%s\" exists",
@@ -179,16 +179,15 @@ int store_section_create(struct store *st, const char *name, const char *slug,
 		rc = path_under(st, p, parent_id, slug, &path);
 	if (!rc)
 		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
-	sqlite3_stmt *s = rc ? NULL : stmt(st, SQL_INSERT);
+	dbq *s = rc ? NULL : stmt(st, SQL_INSERT);
 	if (s) {
-		bind_text(s, 1, name);
-		bind_text(s, 2, slug);
-		bind_text(s, 3, description);
-		sqlite3_bind_int64(s, 4, parent_id);
-		sqlite3_bind_int64(s, 5, pos);
-		bind_text(s, 6, path);
-		rc = exec_step(st, s, "section insert");
-		*id = sqlite3_last_insert_rowid(st->db);
+		q_text(s, 1, name);
+		q_text(s, 2, slug);
+		q_text(s, 3, description);
+		q_int(s, 4, parent_id);
+		q_int(s, 5, pos);
+		q_text(s, 6, path);
+		rc = insert_id(st, s, id, "section insert") ? STORE_ERROR : STORE_OK;
 	} else if (!rc)
 		rc = STORE_ERROR;
 	pool_free(p);
@@ -213,11 +212,11 @@ static void moved_add(struct pool *p, struct section_moves *m, long long id, con
 static int set_path(struct store *st, struct pool *p, struct section_moves *m,
 		    const struct section *x, const char *to)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_PATH);
+	dbq *s = stmt(st, SQL_SET_PATH);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, x->id);
-	bind_text(s, 2, to);
+	q_int(s, 1, x->id);
+	q_text(s, 2, to);
 	int rc = exec_step(st, s, "section path");
 	if (!rc)
 		rc = store_touchf(st, "section:%lld", x->id);
@@ -264,23 +263,23 @@ int store_section_update(struct store *st, struct pool *p, long long id, const c
 	if (!rc && parent_id != old.parent_id)
 		rc = int_row(st, SQL_NEXT_POS, parent_id, &pos, "section position");
 	if (!rc && strcmp(name, old.name) != 0) {
-		sqlite3_stmt *s = stmt(st, SQL_SET_NAME);
+		dbq *s = stmt(st, SQL_SET_NAME);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, name);
+		q_int(s, 1, id);
+		q_text(s, 2, name);
 		rc = exec_step(st, s, "section name");
 	}
-	sqlite3_stmt *s = rc ? NULL : stmt(st, SQL_SET);
+	dbq *s = rc ? NULL : stmt(st, SQL_SET);
 	if (!rc && !s)
 		return STORE_ERROR;
 	if (s) {
-		sqlite3_bind_int64(s, 1, id);
-		bind_text(s, 2, slug);
-		bind_text(s, 3, description);
-		sqlite3_bind_int64(s, 4, parent_id);
-		bind_text(s, 5, path);
-		sqlite3_bind_int64(s, 6, pos);
+		q_int(s, 1, id);
+		q_text(s, 2, slug);
+		q_text(s, 3, description);
+		q_int(s, 4, parent_id);
+		q_text(s, 5, path);
+		q_int(s, 6, pos);
 		rc = exec_step(st, s, "section update");
 	}
 	if (!rc && strcmp(path, old.path) != 0) {
@@ -314,13 +313,13 @@ int store_section_move(struct store *st, long long id, int delta)
 		v[to] = t;
 		/* positions renumbered 0..n-1: imported sections share one */
 		for (size_t i = 0; !rc && i < n; i++) {
-			sqlite3_stmt *s = stmt(st, SQL_SET_POS);
+			dbq *s = stmt(st, SQL_SET_POS);
 			if (!s) {
 				rc = STORE_ERROR;
 				break;
 			}
-			sqlite3_bind_int64(s, 1, v[i].id);
-			sqlite3_bind_int64(s, 2, (long long)i);
+			q_int(s, 1, v[i].id);
+			q_int(s, 2, (long long)i);
 			rc = exec_step(st, s, "section position");
 		}
 		if (!rc)
@@ -362,18 +361,18 @@ int store_section_delete(struct store *st, struct pool *p, long long id, long lo
 		return invalid(st, "this section has stories: choose a section to move them to");
 	if (!rc)
 		rc = exec_id(st, SQL_FORGET_IMPORT, id, "section import map");
-	sqlite3_stmt *s = rc ? NULL : stmt(st, SQL_MOVE_STORIES);
+	dbq *s = rc ? NULL : stmt(st, SQL_MOVE_STORIES);
 	if (s) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, target_id);
+		q_int(s, 1, id);
+		q_int(s, 2, target_id);
 		rc = exec_step(st, s, "section stories");
 	} else if (!rc)
 		rc = STORE_ERROR;
 	/* children go up to the deleted section's parent, as in WordPress */
 	s = rc ? NULL : stmt(st, SQL_REPARENT);
 	if (s) {
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, sec.parent_id);
+		q_int(s, 1, id);
+		q_int(s, 2, sec.parent_id);
 		rc = exec_step(st, s, "section children");
 	} else if (!rc)
 		rc = STORE_ERROR;

@@ -12,7 +12,7 @@ static const char SQL_PUT[] =
 static const char SQL_GET[] = "SELECT id, user_id, created_at, seen_at FROM sessions WHERE id = ?1";
 static const char SQL_SEEN[] = "UPDATE sessions SET seen_at = ?2 WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM sessions WHERE id = ?1";
-static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2";
+static const char SQL_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = ?1 AND id IS DISTINCT FROM ?2";
 static const char SQL_PURGE[] = "DELETE FROM sessions WHERE seen_at < ?1 OR created_at < ?2";
 static const char SQL_FAIL_GET[] = "SELECT count, last_at FROM sign_in_failures WHERE key = ?1";
 static const char SQL_FAIL_ADD[] =
@@ -25,51 +25,51 @@ static const char SQL_FAIL_UNDO[] =
 int store_session_put(struct store *st, const char *id, long long user_id, long long now,
 		      const char *ip, const char *user_agent)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PUT);
+	dbq *s = stmt(st, SQL_PUT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, id);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, now);
-	bind_text(s, 4, ip);
-	bind_text(s, 5, user_agent);
+	q_text(s, 1, id);
+	q_int(s, 2, user_id);
+	q_int(s, 3, now);
+	q_text(s, 4, ip);
+	q_text(s, 5, user_agent);
 	return exec_step(st, s, "session put");
 }
 
-static void row_session(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_session(struct pool *p, dbq *s, void *e)
 {
 	struct session *x = e;
-	x->id = col_text(p, s, 0);
-	x->user_id = sqlite3_column_int64(s, 1);
-	x->created_at = sqlite3_column_int64(s, 2);
-	x->seen_at = sqlite3_column_int64(s, 3);
+	x->id = q_col_text(p, s, 0);
+	x->user_id = q_col_int(s, 1);
+	x->created_at = q_col_int(s, 2);
+	x->seen_at = q_col_int(s, 3);
 }
 
 int store_session_get(struct store *st, struct pool *p, const char *id, struct session *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, id);
+	q_text(s, 1, id);
 	return one(st, p, s, row_session, out);
 }
 
 int store_session_seen(struct store *st, const char *id, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SEEN);
+	dbq *s = stmt(st, SQL_SEEN);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
+	q_text(s, 1, id);
+	q_int(s, 2, now);
 	return exec_step(st, s, "session seen");
 }
 
 static int by_text(struct store *st, const char *sql, const char *v)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, v);
+	q_text(s, 1, v);
 	return exec_step(st, s, sql);
 }
 
@@ -80,44 +80,44 @@ int store_session_delete(struct store *st, const char *id)
 
 int store_sessions_delete_user(struct store *st, long long user_id, const char *except_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DELETE_USER);
+	dbq *s = stmt(st, SQL_DELETE_USER);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, except_id);
+	q_int(s, 1, user_id);
+	q_text(s, 2, except_id);
 	return exec_step(st, s, "sessions delete");
 }
 
 int store_sessions_purge(struct store *st, long long idle_before, long long created_before)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PURGE);
+	dbq *s = stmt(st, SQL_PURGE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, idle_before);
-	sqlite3_bind_int64(s, 2, created_before);
+	q_int(s, 1, idle_before);
+	q_int(s, 2, created_before);
 	return exec_step(st, s, "sessions purge");
 }
 
 int store_failures_get(struct store *st, const char *key, long long *count, long long *last_at)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FAIL_GET);
+	dbq *s = stmt(st, SQL_FAIL_GET);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	int rc = sqlite3_step(s);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	*last_at = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
+	q_text(s, 1, key);
+	int rc = q_step(s);
+	*count = rc == DB_ROW ? q_col_int(s, 0) : 0;
+	*last_at = rc == DB_ROW ? q_col_int(s, 1) : 0;
 	done(s);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_OK : fail(st, "failures");
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : fail(st, "failures");
 }
 
 int store_failure_add(struct store *st, const char *key, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_FAIL_ADD);
+	dbq *s = stmt(st, SQL_FAIL_ADD);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, now);
+	q_text(s, 1, key);
+	q_int(s, 2, now);
 	return exec_step(st, s, "failure add");
 }
 

@@ -29,17 +29,17 @@ int store_slot_html(struct store *st, struct pool *p, const char *key, const cha
 	return rc;
 }
 
-static void row_origin(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_origin(struct pool *p, dbq *s, void *e)
 {
 	struct slot_origin *x = e;
-	x->origin = col_text(p, s, 0);
-	x->uses = (unsigned)sqlite3_column_int(s, 1);
-	x->added_at = sqlite3_column_int64(s, 2);
+	x->origin = q_col_text(p, s, 0);
+	x->uses = (unsigned)q_col_int(s, 1);
+	x->added_at = q_col_int(s, 2);
 }
 
 int store_slot_origins(struct store *st, struct pool *p, struct slot_origin **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ORIGINS);
+	dbq *s = stmt(st, SQL_ORIGINS);
 	if (!s)
 		return STORE_ERROR;
 	return collect(st, p, s, sizeof **out, row_origin, (void **)out, n);
@@ -47,63 +47,63 @@ int store_slot_origins(struct store *st, struct pool *p, struct slot_origin **ou
 
 int store_slot_origin_add(struct store *st, const char *origin, unsigned uses)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ORIGIN_ADD);
+	dbq *s = stmt(st, SQL_ORIGIN_ADD);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, origin);
-	sqlite3_bind_int(s, 2, (int)uses);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+	q_text(s, 1, origin);
+	q_int(s, 2, (int)uses);
+	q_int(s, 3, (long long)time(NULL));
 	int rc = exec_step(st, s, "slot origin");
 	if (rc)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_CONFLICT;
 	return store_touch(st, "site");
 }
 
 int store_slot_origin_delete(struct store *st, const char *origin)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ORIGIN_DELETE);
+	dbq *s = stmt(st, SQL_ORIGIN_DELETE);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, origin);
+	q_text(s, 1, origin);
 	int rc = exec_step(st, s, "slot origin delete");
 	if (rc)
 		return rc;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return store_touch(st, "site");
 }
 
 int store_audit_add(struct store *st, long long user_id, const char *action, const char *detail)
 {
-	sqlite3_stmt *s = stmt(st, SQL_AUDIT_ADD);
+	dbq *s = stmt(st, SQL_AUDIT_ADD);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)time(NULL));
-	sqlite3_bind_int64(s, 2, user_id);
-	bind_text(s, 3, action);
-	bind_text(s, 4, detail);
+	q_int(s, 1, (long long)time(NULL));
+	q_int(s, 2, user_id);
+	q_text(s, 3, action);
+	q_text(s, 4, detail);
 	return exec_step(st, s, "audit log");
 }
 
-static void row_audit(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_audit(struct pool *p, dbq *s, void *e)
 {
 	struct audit_entry *x = e;
-	x->id = sqlite3_column_int64(s, 0);
-	x->at = sqlite3_column_int64(s, 1);
-	x->user_id = sqlite3_column_int64(s, 2);
-	x->user_name = col_text(p, s, 3);
-	x->action = col_text(p, s, 4);
-	x->detail = col_text(p, s, 5);
+	x->id = q_col_int(s, 0);
+	x->at = q_col_int(s, 1);
+	x->user_id = q_col_int(s, 2);
+	x->user_name = q_col_text(p, s, 3);
+	x->action = q_col_text(p, s, 4);
+	x->detail = q_col_text(p, s, 5);
 }
 
 int store_audit_list(struct store *st, struct pool *p, size_t limit, struct audit_entry **out,
 		     size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_AUDIT_LIST);
+	dbq *s = stmt(st, SQL_AUDIT_LIST);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+	q_int(s, 1, (long long)limit);
 	return collect(st, p, s, sizeof **out, row_audit, (void **)out, n);
 }

@@ -15,37 +15,37 @@ static const char SQL_PURGE[] =
 	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";
 
 /* Steps s (no rows): the number of rows it changed, or STORE_ERROR. */
-static int changed(struct store *st, sqlite3_stmt *s, const char *what)
+static int changed(struct store *st, dbq *s, const char *what)
 {
-	return exec_step(st, s, what) ? STORE_ERROR : sqlite3_changes(st->db);
+	return exec_step(st, s, what) ? STORE_ERROR : q_changes(st);
 }
 
 int store_stamp_spent(struct store *st, const char *key)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SPENT);
+	dbq *s = stmt(st, SQL_SPENT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
+	q_text(s, 1, key);
 	return exists(st, s);
 }
 
 int store_stamp_spend(struct store *st, const char *key, long long shown_at)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SPEND);
+	dbq *s = stmt(st, SQL_SPEND);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, key);
-	sqlite3_bind_int64(s, 2, shown_at);
+	q_text(s, 1, key);
+	q_int(s, 2, shown_at);
 	int n = changed(st, s, "stamp spend");
 	return n < 0 ? n : n > 0;
 }
 
 int store_stamps_purge(struct store *st, long long before, int limit)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PURGE);
+	dbq *s = stmt(st, SQL_PURGE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, before);
-	sqlite3_bind_int(s, 2, limit);
+	q_int(s, 1, before);
+	q_int(s, 2, limit);
 	return changed(st, s, "stamps purge");
 }

@@ -31,7 +31,7 @@ static const char SQL_INSERT[] =
 	"INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,"
 	" author_id, status, published_at, created_at, updated_at, reading_minutes,"
 	" comments_open, lang) VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, 0), ?7, ?8, ?9,"
-	" ?10, ?10, ?11, ?12, ?13)";
+	" ?10, ?10, ?11, ?12, ?13) RETURNING id";
 static const char SQL_TAGS[] = "SELECT t.id, t.name, t.slug FROM story_tags st"
 			       " JOIN tags t ON t.id = st.tag_id WHERE st.story_id = ?1"
 			       " ORDER BY st.position";
@@ -50,7 +50,8 @@ static const char SQL_COAUTHOR_IDS[] =
 	"SELECT user_id FROM story_coauthors WHERE story_id = ?1 ORDER BY position";
 static const char SQL_COAUTHORS_DEL[] = "DELETE FROM story_coauthors WHERE story_id = ?1";
 static const char SQL_COAUTHOR_ADD[] =
-	"INSERT OR IGNORE INTO story_coauthors(story_id, user_id, position) VALUES(?1, ?2, ?3)";
+	"INSERT INTO story_coauthors(story_id, user_id, position) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT DO NOTHING";
 static const char SQL_UPDATE[] =
 	"UPDATE stories SET slug = ?3, title = ?4, excerpt = ?5, body_md = ?6, body_html = ?7,"
 	" section_id = NULLIF(?8, 0), author_id = ?9, status = ?10, published_at = ?11,"
@@ -63,7 +64,7 @@ static const char SQL_SET_IMAGE[] = "UPDATE stories SET featured_image = ?2, fea
 				    " featured_media_id = NULLIF(?6, 0) WHERE id = ?1";
 static const char SQL_TAGS_CLEAR[] = "DELETE FROM story_tags WHERE story_id = ?1";
 static const char SQL_TAG_ADD[] =
-	"INSERT OR IGNORE INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3)";
+	"INSERT INTO story_tags(story_id, tag_id, position) VALUES(?1, ?2, ?3) ON CONFLICT DO NOTHING";
 static const char SQL_REV_ADD[] =
 	"INSERT INTO revisions(story_id, user_id, created_at, version, title, slug, excerpt,"
 	" body_md, status, published_at, changed)"
@@ -109,67 +110,67 @@ static const char *like_pattern(struct pool *p, const char *s)
 	return out;
 }
 
-static void bind_filter(struct pool *p, sqlite3_stmt *s, const struct story_admin_filter *f)
+static void bind_filter(struct pool *p, dbq *s, const struct story_admin_filter *f)
 {
-	sqlite3_bind_int(s, 1, f->status);
-	sqlite3_bind_int64(s, 2, f->section_id);
-	sqlite3_bind_int64(s, 3, f->author_id);
-	bind_text(s, 4, like_pattern(p, f->title));
+	q_int(s, 1, f->status);
+	q_int(s, 2, f->section_id);
+	q_int(s, 3, f->author_id);
+	q_text(s, 4, like_pattern(p, f->title));
 }
 
 int store_admin_stories(struct store *st, struct pool *p, const struct story_admin_filter *f,
 			size_t offset, size_t limit, struct story **out, size_t *n, size_t *total)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ADMIN_COUNT);
+	dbq *s = stmt(st, SQL_ADMIN_COUNT);
 	if (!s)
 		return STORE_ERROR;
 	bind_filter(p, s, f);
-	int rc = sqlite3_step(s);
-	*total = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(s, 0) : 0;
+	int rc = q_step(s);
+	*total = rc == DB_ROW ? (size_t)q_col_int(s, 0) : 0;
 	done(s);
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return fail(st, "admin count");
 	if (!(s = stmt(st, SQL_ADMIN_LIST)))
 		return STORE_ERROR;
 	bind_filter(p, s, f);
-	sqlite3_bind_int64(s, 5, (sqlite3_int64)limit);
-	sqlite3_bind_int64(s, 6, (sqlite3_int64)offset);
+	q_int(s, 5, (long long)limit);
+	q_int(s, 6, (long long)offset);
 	return collect(st, p, s, sizeof **out, row_story, (void **)out, n);
 }
 
 int store_story_counts(struct store *st, size_t counts[STORY__MAX])
 {
 	memset(counts, 0, STORY__MAX * sizeof *counts);
-	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	dbq *s = stmt(st, SQL_COUNTS);
 	return s ? status_counts(st, s, counts, STORY__MAX, "story counts") : STORE_ERROR;
 }
 
-static void row_edit(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_edit(struct pool *p, dbq *s, void *e)
 {
 	struct story_edit *x = e;
 	row_story(p, s, &x->s);
-	x->version = sqlite3_column_int64(s, STORY_NCOLS + 2);
-	x->created_at = sqlite3_column_int64(s, STORY_NCOLS + 3);
-	x->featured_image = col_text(p, s, STORY_NCOLS + 4);
-	x->featured_width = sqlite3_column_int(s, STORY_NCOLS + 5);
-	x->featured_height = sqlite3_column_int(s, STORY_NCOLS + 6);
-	x->featured_bytes = sqlite3_column_int64(s, STORY_NCOLS + 7);
-	x->featured_media_id = sqlite3_column_int64(s, STORY_NCOLS + 8);
+	x->version = q_col_int(s, STORY_NCOLS + 2);
+	x->created_at = q_col_int(s, STORY_NCOLS + 3);
+	x->featured_image = q_col_text(p, s, STORY_NCOLS + 4);
+	x->featured_width = q_col_int(s, STORY_NCOLS + 5);
+	x->featured_height = q_col_int(s, STORY_NCOLS + 6);
+	x->featured_bytes = q_col_int(s, STORY_NCOLS + 7);
+	x->featured_media_id = q_col_int(s, STORY_NCOLS + 8);
 }
 
 int store_story_edit_get(struct store *st, struct pool *p, long long id, struct story_edit *out)
 {
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *s = stmt(st, SQL_EDIT_GET);
+	dbq *s = stmt(st, SQL_EDIT_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	int rc = one(st, p, s, row_edit, out);
 	if (rc)
 		return rc;
 	if (!(s = stmt(st, SQL_COAUTHOR_IDS)))
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	if (collect(st, p, s, sizeof *out->coauthors, row_id, (void **)&out->coauthors,
 		    &out->ncoauthors))
 		return STORE_ERROR;
@@ -179,14 +180,14 @@ int store_story_edit_get(struct store *st, struct pool *p, long long id, struct 
 int store_story_meta(struct store *st, long long id, long long *author_id,
 		     enum story_status *status)
 {
-	sqlite3_stmt *s = stmt(st, SQL_META);
+	dbq *s = stmt(st, SQL_META);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*author_id = sqlite3_column_int64(s, 0);
-		*status = (enum story_status)sqlite3_column_int(s, 1);
+	q_int(s, 1, id);
+	int rc = q_step(s);
+	if (rc == DB_ROW) {
+		*author_id = q_col_int(s, 0);
+		*status = (enum story_status)q_col_int(s, 1);
 	}
 	done(s);
 	return one_result(st, rc, "story meta");
@@ -194,31 +195,31 @@ int store_story_meta(struct store *st, long long id, long long *author_id,
 
 int store_slug_in_use(struct store *st, const char *slug, long long except_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SLUG_USED);
+	dbq *s = stmt(st, SQL_SLUG_USED);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, slug);
-	sqlite3_bind_int64(s, 2, except_id);
-	int rc = sqlite3_step(s);
+	q_text(s, 1, slug);
+	q_int(s, 2, except_id);
+	int rc = q_step(s);
 	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return fail(st, "slug in use");
-	return rc == SQLITE_ROW;
+	return rc == DB_ROW;
 }
 
 /* Logs "kind:ID" for each id (at most 256) that sql, given story id,
  * returns. */
 static int touch_each(struct store *st, const char *sql, long long id, const char *kind)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	long long ids[256];
 	size_t n = 0;
 	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < 256)
-		ids[n++] = sqlite3_column_int64(s, 0);
+	while ((rc = q_step(s)) == DB_ROW && n < 256)
+		ids[n++] = q_col_int(s, 0);
 	done(s);
 	for (size_t i = 0; i < n; i++)
 		if (store_touchf(st, "%s:%lld", kind, ids[i]))
@@ -231,19 +232,19 @@ static int touch_each(struct store *st, const char *sql, long long id, const cha
  * change, so old and new places are both dropped. */
 static int touch_published(struct store *st, long long id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TOUCH_INFO);
+	dbq *s = stmt(st, SQL_TOUCH_INFO);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	long long section = 0, author = 0;
-	int status = -1, rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		section = sqlite3_column_int64(s, 0);
-		author = sqlite3_column_int64(s, 1);
-		status = sqlite3_column_int(s, 2);
+	int status = -1, rc = q_step(s);
+	if (rc == DB_ROW) {
+		section = q_col_int(s, 0);
+		author = q_col_int(s, 1);
+		status = q_col_int(s, 2);
 	}
 	done(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (rc != DB_ROW && rc != DB_DONE)
 		return fail(st, "touch info");
 	if (status != STORY_PUBLISHED)
 		return STORE_OK;
@@ -265,12 +266,12 @@ int story_coauthors_set(struct store *st, long long id, const long long *ids, si
 	if (exec_id(st, SQL_COAUTHORS_DEL, id, "co-authors"))
 		return STORE_ERROR;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = stmt(st, SQL_COAUTHOR_ADD);
+		dbq *s = stmt(st, SQL_COAUTHOR_ADD);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, ids[i]);
-		sqlite3_bind_int(s, 3, (int)i + 1);
+		q_int(s, 1, id);
+		q_int(s, 2, ids[i]);
+		q_int(s, 3, (int)i + 1);
 		if (exec_step(st, s, "co-author"))
 			return STORE_ERROR;
 	}
@@ -280,10 +281,10 @@ int story_coauthors_set(struct store *st, long long id, const long long *ids, si
 int story_tags_get(struct store *st, struct pool *p, long long story_id, struct tag **out,
 		   size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TAGS);
+	dbq *s = stmt(st, SQL_TAGS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	return collect(st, p, s, sizeof **out, row_tag, (void **)out, n);
 }
 
@@ -292,12 +293,12 @@ int story_tags_set(struct store *st, long long story_id, const struct tag *tags,
 	if (exec_id(st, SQL_TAGS_CLEAR, story_id, "story tags clear"))
 		return STORE_ERROR;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_stmt *s = stmt(st, SQL_TAG_ADD);
+		dbq *s = stmt(st, SQL_TAG_ADD);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, story_id);
-		sqlite3_bind_int64(s, 2, tags[i].id);
-		sqlite3_bind_int(s, 3, (int)i);
+		q_int(s, 1, story_id);
+		q_int(s, 2, tags[i].id);
+		q_int(s, 3, (int)i);
 		if (exec_step(st, s, "story tag"))
 			return STORE_ERROR;
 	}
@@ -311,20 +312,18 @@ int store_tag_put(struct store *st, const char *name, const char *slug, long lon
 
 int store_story_insert(struct store *st, const struct story *x, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_INSERT);
+	dbq *s = stmt(st, SQL_INSERT);
 	if (!s)
 		return STORE_ERROR;
 	bind_story(s, 1, x);
-	bind_text(s, 13, x->lang);
-	int rc = sqlite3_step(s);
-	done(s);
-	if (rc == SQLITE_CONSTRAINT) {
+	q_text(s, 13, x->lang);
+	int rc = insert_id(st, s, id, "story insert");
+	if (rc == STORE_CONFLICT) {
 		snprintf(st->err, sizeof st->err, "a story with slug %s exists", x->slug);
 		return STORE_CONFLICT;
 	}
-	if (rc != SQLITE_DONE)
-		return fail(st, "story insert");
-	*id = sqlite3_last_insert_rowid(st->db);
+	if (rc)
+		return STORE_ERROR;
 	if (x->status == STORY_PUBLISHED &&
 	    (store_touchf(st, "story:%lld", *id) || store_touch(st, "list:home") ||
 	     store_touchf(st, "section:%lld", x->section.id) ||
@@ -338,13 +337,13 @@ int store_story_insert(struct store *st, const struct story *x, long long *id)
 
 static int revision_add(struct store *st, long long id, long long user_id, const char *changed)
 {
-	sqlite3_stmt *s = stmt(st, SQL_REV_ADD);
+	dbq *s = stmt(st, SQL_REV_ADD);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, user_id);
-	sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-	bind_text(s, 4, changed);
+	q_int(s, 1, id);
+	q_int(s, 2, user_id);
+	q_int(s, 3, (long long)time(NULL));
+	q_text(s, 4, changed);
 	return exec_step(st, s, "revision");
 }
 
@@ -368,41 +367,41 @@ int store_story_create(struct store *st, const struct story_edit *e, long long u
 int story_image_set(struct store *st, long long id, const char *path, int width, int height,
 		    long long bytes, long long media_id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_IMAGE);
+	dbq *s = stmt(st, SQL_SET_IMAGE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, path);
-	sqlite3_bind_int(s, 3, width);
-	sqlite3_bind_int(s, 4, height);
-	sqlite3_bind_int64(s, 5, bytes);
-	sqlite3_bind_int64(s, 6, media_id);
+	q_int(s, 1, id);
+	q_text(s, 2, path);
+	q_int(s, 3, width);
+	q_int(s, 4, height);
+	q_int(s, 5, bytes);
+	q_int(s, 6, media_id);
 	return exec_step(st, s, "story image") ? STORE_ERROR : STORE_OK;
 }
 
-static void bind_update(sqlite3_stmt *s, const struct story_edit *e)
+static void bind_update(dbq *s, const struct story_edit *e)
 {
 	const struct story *x = &e->s;
-	sqlite3_bind_int64(s, 1, x->id);
-	sqlite3_bind_int64(s, 2, e->version);
-	bind_text(s, 3, x->slug);
-	bind_text(s, 4, x->title);
-	bind_text(s, 5, x->excerpt);
-	bind_text(s, 6, x->body_md);
-	bind_text(s, 7, x->body_html);
-	sqlite3_bind_int64(s, 8, x->section.id);
-	sqlite3_bind_int64(s, 9, x->author.id);
-	sqlite3_bind_int(s, 10, (int)x->status);
-	sqlite3_bind_int64(s, 11, x->published_at);
-	sqlite3_bind_int64(s, 12, x->updated_at ? x->updated_at : (long long)time(NULL));
-	sqlite3_bind_int(s, 13, x->reading_minutes);
-	sqlite3_bind_int(s, 14, x->comments_open);
-	bind_text(s, 15, e->featured_image);
-	sqlite3_bind_int(s, 16, e->featured_width);
-	sqlite3_bind_int(s, 17, e->featured_height);
-	sqlite3_bind_int64(s, 18, e->featured_bytes);
-	sqlite3_bind_int64(s, 19, e->featured_media_id);
-	bind_text(s, 20, x->lang);
+	q_int(s, 1, x->id);
+	q_int(s, 2, e->version);
+	q_text(s, 3, x->slug);
+	q_text(s, 4, x->title);
+	q_text(s, 5, x->excerpt);
+	q_text(s, 6, x->body_md);
+	q_text(s, 7, x->body_html);
+	q_int(s, 8, x->section.id);
+	q_int(s, 9, x->author.id);
+	q_int(s, 10, (int)x->status);
+	q_int(s, 11, x->published_at);
+	q_int(s, 12, x->updated_at ? x->updated_at : (long long)time(NULL));
+	q_int(s, 13, x->reading_minutes);
+	q_int(s, 14, x->comments_open);
+	q_text(s, 15, e->featured_image);
+	q_int(s, 16, e->featured_width);
+	q_int(s, 17, e->featured_height);
+	q_int(s, 18, e->featured_bytes);
+	q_int(s, 19, e->featured_media_id);
+	q_text(s, 20, x->lang);
 }
 
 int store_story_update(struct store *st, const struct story_edit *e, long long user_id,
@@ -410,19 +409,19 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 {
 	if (touch_published(st, e->s.id))
 		return STORE_ERROR;
-	sqlite3_stmt *s = stmt(st, SQL_UPDATE);
+	dbq *s = stmt(st, SQL_UPDATE);
 	if (!s)
 		return STORE_ERROR;
 	bind_update(s, e);
-	int rc = sqlite3_step(s);
+	int rc = q_step(s);
 	done(s);
-	if (rc == SQLITE_CONSTRAINT) {
+	if (rc == DB_CONSTRAINT) {
 		snprintf(st->err, sizeof st->err, "a story with slug %s exists", e->s.slug);
 		return STORE_CONFLICT;
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return fail(st, "story update");
-	if (sqlite3_changes(st->db) == 0) {
+	if (q_changes(st) == 0) {
 		long long author;
 		enum story_status status;
 		rc = store_story_meta(st, e->s.id, &author, &status);
@@ -442,15 +441,15 @@ int store_story_update(struct store *st, const struct story_edit *e, long long u
 int store_story_last_save(struct store *st, struct pool *p, long long id, long long *version,
 			  const char **user_name, long long *at)
 {
-	sqlite3_stmt *s = stmt(st, SQL_LAST_SAVE);
+	dbq *s = stmt(st, SQL_LAST_SAVE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*version = sqlite3_column_int64(s, 0);
-		*user_name = col_text(p, s, 1);
-		*at = sqlite3_column_int64(s, 2);
+	q_int(s, 1, id);
+	int rc = q_step(s);
+	if (rc == DB_ROW) {
+		*version = q_col_int(s, 0);
+		*user_name = q_col_text(p, s, 1);
+		*at = q_col_int(s, 2);
 	}
 	done(s);
 	return one_result(st, rc, "last save");
@@ -458,86 +457,86 @@ int store_story_last_save(struct store *st, struct pool *p, long long id, long l
 
 int store_stories_due(struct store *st, struct pool *p, long long now, long long **ids, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_DUE);
+	dbq *s = stmt(st, SQL_DUE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, now);
+	q_int(s, 1, now);
 	return collect(st, p, s, sizeof **ids, row_id, (void **)ids, n);
 }
 
 int store_story_publish_scheduled(struct store *st, long long id, long long now)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PUBLISH_DUE);
+	dbq *s = stmt(st, SQL_PUBLISH_DUE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now);
+	q_int(s, 1, id);
+	q_int(s, 2, now);
 	if (exec_step(st, s, "publish scheduled"))
 		return STORE_ERROR;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return 0;
 	return touch_published(st, id) ? STORE_ERROR : 1;
 }
 
-static void row_revision(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_revision(struct pool *p, dbq *s, void *e)
 {
 	struct revision *r = e;
-	r->id = sqlite3_column_int64(s, 0);
-	r->story_id = sqlite3_column_int64(s, 1);
-	r->user_id = sqlite3_column_int64(s, 2);
-	r->created_at = sqlite3_column_int64(s, 3);
-	r->version = sqlite3_column_int64(s, 4);
-	r->published_at = sqlite3_column_int64(s, 5);
-	r->user_name = col_text(p, s, 6);
-	r->title = col_text(p, s, 7);
-	r->slug = col_text(p, s, 8);
-	r->excerpt = col_text(p, s, 9);
-	r->body_md = col_text(p, s, 10);
-	r->changed = col_text(p, s, 11);
-	r->status = (enum story_status)sqlite3_column_int(s, 12);
+	r->id = q_col_int(s, 0);
+	r->story_id = q_col_int(s, 1);
+	r->user_id = q_col_int(s, 2);
+	r->created_at = q_col_int(s, 3);
+	r->version = q_col_int(s, 4);
+	r->published_at = q_col_int(s, 5);
+	r->user_name = q_col_text(p, s, 6);
+	r->title = q_col_text(p, s, 7);
+	r->slug = q_col_text(p, s, 8);
+	r->excerpt = q_col_text(p, s, 9);
+	r->body_md = q_col_text(p, s, 10);
+	r->changed = q_col_text(p, s, 11);
+	r->status = (enum story_status)q_col_int(s, 12);
 }
 
 int store_revisions(struct store *st, struct pool *p, long long story_id, struct revision **out,
 		    size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_REVS);
+	dbq *s = stmt(st, SQL_REVS);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	return collect(st, p, s, sizeof **out, row_revision, (void **)out, n);
 }
 
 int store_revision_get(struct store *st, struct pool *p, long long id, struct revision *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_REV_GET);
+	dbq *s = stmt(st, SQL_REV_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_revision, out);
 }
 
 int store_stories_mentioning_media(struct store *st, struct pool *p, long long media_id,
 				   long long **ids, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_MENTIONS_MEDIA);
+	dbq *s = stmt(st, SQL_MENTIONS_MEDIA);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, media_id);
+	q_int(s, 1, media_id);
 	return collect(st, p, s, sizeof **ids, row_id, (void **)ids, n);
 }
 
 int store_story_set_body_html(struct store *st, long long id, const char *html,
 			      int reading_minutes)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_BODY_HTML);
+	dbq *s = stmt(st, SQL_SET_BODY_HTML);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, html);
-	sqlite3_bind_int(s, 3, reading_minutes);
+	q_int(s, 1, id);
+	q_text(s, 2, html);
+	q_int(s, 3, reading_minutes);
 	if (exec_step(st, s, "story body html"))
 		return STORE_ERROR;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	return touch_published(st, id);
 }

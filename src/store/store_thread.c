@@ -9,7 +9,8 @@
 
 static const char SQL_GET[] = "SELECT variant, html FROM comment_threads WHERE story_id = ?1";
 static const char SQL_PUT[] =
-	"INSERT OR REPLACE INTO comment_threads(story_id, variant, html) VALUES(?1, ?2, ?3)";
+	"INSERT INTO comment_threads(story_id, variant, html) VALUES(?1, ?2, ?3)"
+	" ON CONFLICT(story_id) DO UPDATE SET variant = excluded.variant, html = excluded.html";
 static const char SQL_UNMARK[] = "DELETE FROM comment_threads_stale WHERE story_id = ?1";
 static const char SQL_NEWEST[] =
 	"SELECT story_id FROM comment_threads_stale WHERE n > ?2 ORDER BY n DESC LIMIT ?1";
@@ -34,17 +35,17 @@ void store_set_thread_builder(struct store *st, store_thread_builder fn, void *a
 int store_thread_get(struct store *st, struct pool *p, long long story_id,
 		     unsigned long long variant, const char **html)
 {
-	sqlite3_stmt *s = stmt(st, SQL_GET);
+	dbq *s = stmt(st, SQL_GET);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
+	q_int(s, 1, story_id);
 	dep(st, "story:%lld", story_id);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW && sqlite3_column_int64(s, 0) == (sqlite3_int64)variant) {
-		*html = col_text(p, s, 1);
+	int rc = q_step(s);
+	if (rc == DB_ROW && q_col_int(s, 0) == (long long)variant) {
+		*html = q_col_text(p, s, 1);
 		rc = STORE_OK;
 	} else {
-		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_NOTFOUND : fail(st, "thread");
+		rc = rc == DB_ROW || rc == DB_DONE ? STORE_NOTFOUND : fail(st, "thread");
 	}
 	done(s);
 	return rc;
@@ -58,12 +59,12 @@ static int unmark(struct store *st, long long story_id)
 int store_thread_put(struct store *st, long long story_id, unsigned long long variant,
 		     const char *html)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PUT);
+	dbq *s = stmt(st, SQL_PUT);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, story_id);
-	sqlite3_bind_int64(s, 2, (sqlite3_int64)variant);
-	bind_text(s, 3, html);
+	q_int(s, 1, story_id);
+	q_int(s, 2, (long long)variant);
+	q_text(s, 3, html);
 	return exec_step(st, s, "thread put") || unmark(st, story_id) ? STORE_ERROR : STORE_OK;
 }
 
@@ -91,17 +92,17 @@ static int rebuild(struct store *st, size_t limit, long long above, size_t *buil
 	while (tried < limit) {
 		size_t want = limit - tried < STORE_THREADS_PER_COMMIT ? limit - tried
 								       : STORE_THREADS_PER_COMMIT;
-		sqlite3_stmt *s = stmt(st, SQL_NEWEST);
+		dbq *s = stmt(st, SQL_NEWEST);
 		if (!s)
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, (sqlite3_int64)want);
-		sqlite3_bind_int64(s, 2, above);
+		q_int(s, 1, (long long)want);
+		q_int(s, 2, above);
 		int rc;
 		size_t n = 0;
-		while (n < want && (rc = sqlite3_step(s)) == SQLITE_ROW)
-			ids[n++] = sqlite3_column_int64(s, 0);
+		while (n < want && (rc = q_step(s)) == DB_ROW)
+			ids[n++] = q_col_int(s, 0);
 		done(s);
-		if (n < want && rc != SQLITE_DONE)
+		if (n < want && rc != DB_DONE)
 			return fail(st, "stale threads");
 		size_t ok = 0;
 		for (size_t i = 0; i < n; i++, tried++) {

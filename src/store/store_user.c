@@ -16,7 +16,7 @@ static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?1";
 static const char SQL_ALL[] = "SELECT " USER_COLS " FROM users ORDER BY name, id";
 static const char SQL_INSERT[] =
 	"INSERT INTO users(name, slug, email, bio, role, pass_hash, created_at)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7)";
+	" VALUES(?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), ?7) RETURNING id";
 static const char SQL_SET_PASS[] = "UPDATE users SET pass_hash = ?2 WHERE id = ?1";
 static const char SQL_SET_ROLE[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 static const char SQL_SET_DISABLED[] = "UPDATE users SET disabled = ?2 WHERE id = ?1";
@@ -25,7 +25,8 @@ static const char SQL_SET_TOTP[] = "UPDATE users SET totp_secret = ?2 WHERE id =
 static const char SQL_TOTP_STEP[] =
 	"UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2";
 static const char SQL_CODES_CLEAR[] = "DELETE FROM recovery_codes WHERE user_id = ?1";
-static const char SQL_CODE_ADD[] = "INSERT OR IGNORE INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2)";
+static const char SQL_CODE_ADD[] =
+	"INSERT INTO recovery_codes(user_id, code_hash) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
 static const char SQL_CODE_USE[] = "DELETE FROM recovery_codes WHERE user_id = ?1 AND code_hash = ?2";
 static const char SQL_PROFILE[] =
 	"SELECT " AUTHOR_COLS ", first_name, last_name FROM users WHERE id = ?1";
@@ -35,42 +36,42 @@ static const char SQL_SET_PROFILE[] =
 static const char SQL_COUNTS[] =
 	"SELECT count(*), COALESCE(sum(role = 'admin' AND disabled = 0), 0) FROM users";
 
-static void row_user(struct pool *p, sqlite3_stmt *s, void *e)
+static void row_user(struct pool *p, dbq *s, void *e)
 {
 	struct user *u = e;
-	u->id = sqlite3_column_int64(s, 0);
-	u->name = col_text(p, s, 1);
-	u->slug = col_text(p, s, 2);
-	u->email = col_text(p, s, 3);
-	if (role_parse((const char *)sqlite3_column_text(s, 4), &u->role))
+	u->id = q_col_int(s, 0);
+	u->name = q_col_text(p, s, 1);
+	u->slug = q_col_text(p, s, 2);
+	u->email = q_col_text(p, s, 3);
+	if (role_parse(q_col_str(s, 4), &u->role))
 		u->role = ROLE_NONE;
-	u->disabled = sqlite3_column_int(s, 5);
-	u->pass_hash = col_text(p, s, 6);
-	u->totp_secret = col_text(p, s, 7);
-	u->created_at = sqlite3_column_int64(s, 8);
+	u->disabled = q_col_int(s, 5);
+	u->pass_hash = q_col_text(p, s, 6);
+	u->totp_secret = q_col_text(p, s, 7);
+	u->created_at = q_col_int(s, 8);
 }
 
 int store_user_by_email(struct store *st, struct pool *p, const char *email, struct user *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BY_EMAIL);
+	dbq *s = stmt(st, SQL_BY_EMAIL);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, email);
+	q_text(s, 1, email);
 	return one(st, p, s, row_user, out);
 }
 
 int store_user_by_id(struct store *st, struct pool *p, long long id, struct user *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_BY_ID);
+	dbq *s = stmt(st, SQL_BY_ID);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_user, out);
 }
 
 int store_users_all(struct store *st, struct pool *p, struct user **out, size_t *n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_ALL);
+	dbq *s = stmt(st, SQL_ALL);
 	return s ? collect(st, p, s, sizeof **out, row_user, (void **)out, n) : STORE_ERROR;
 }
 
@@ -80,24 +81,18 @@ int store_users_all(struct store *st, struct pool *p, struct user **out, size_t 
 static int user_insert(struct store *st, const char *name, const char *slug, const char *email,
 		       const char *bio, const char *role, const char *pass_hash, long long *id)
 {
-	sqlite3_stmt *s = stmt(st, SQL_INSERT);
+	dbq *s = stmt(st, SQL_INSERT);
 	if (!s)
 		return STORE_ERROR;
-	bind_text(s, 1, name);
-	bind_text(s, 2, slug);
-	bind_text(s, 3, email);
-	bind_text(s, 4, bio);
-	bind_text(s, 5, role);
-	bind_text(s, 6, pass_hash);
-	sqlite3_bind_int64(s, 7, (sqlite3_int64)time(NULL));
-	int rc = sqlite3_step(s);
-	done(s);
-	if (rc == SQLITE_CONSTRAINT)
-		return STORE_CONFLICT;
-	if (rc != SQLITE_DONE)
-		return fail(st, "user insert");
-	*id = sqlite3_last_insert_rowid(st->db);
-	return STORE_OK;
+	q_text(s, 1, name);
+	q_text(s, 2, slug);
+	q_text(s, 3, email);
+	q_text(s, 4, bio);
+	q_text(s, 5, role);
+	q_text(s, 6, pass_hash);
+	q_int(s, 7, (long long)time(NULL));
+	int rc = insert_id(st, s, id, "user insert");
+	return rc == STORE_NOTFOUND ? STORE_ERROR : rc;
 }
 
 int store_user_create(struct store *st, const char *name, const char *slug, const char *email,
@@ -121,14 +116,14 @@ int store_user_add(struct store *st, const char *name, const char *slug, const c
 
 static int set_text(struct store *st, const char *sql, long long id, const char *v)
 {
-	sqlite3_stmt *s = stmt(st, sql);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, v);
+	q_int(s, 1, id);
+	q_text(s, 2, v);
 	if (exec_step(st, s, "user update"))
 		return STORE_ERROR;
-	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+	return q_changes(st) ? STORE_OK : STORE_NOTFOUND;
 }
 
 static int end_sessions(struct store *st, long long id)
@@ -148,14 +143,14 @@ int store_user_set_role(struct store *st, long long id, enum role role)
 
 int store_user_set_disabled(struct store *st, long long id, int disabled)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_DISABLED);
+	dbq *s = stmt(st, SQL_SET_DISABLED);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int(s, 2, disabled ? 1 : 0);
+	q_int(s, 1, id);
+	q_int(s, 2, disabled ? 1 : 0);
 	if (exec_step(st, s, "user disable"))
 		return STORE_ERROR;
-	if (!sqlite3_changes(st->db))
+	if (!q_changes(st))
 		return STORE_NOTFOUND;
 	return disabled ? end_sessions(st, id) : STORE_OK;
 }
@@ -170,30 +165,30 @@ int store_user_set_totp(struct store *st, long long id, const char *secret_b32)
 
 int store_user_totp_step(struct store *st, long long id, long long step)
 {
-	sqlite3_stmt *s = stmt(st, SQL_TOTP_STEP);
+	dbq *s = stmt(st, SQL_TOTP_STEP);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, step);
+	q_int(s, 1, id);
+	q_int(s, 2, step);
 	if (exec_step(st, s, "totp step"))
 		return STORE_ERROR;
-	return sqlite3_changes(st->db) == 1 ? STORE_OK : STORE_CONFLICT;
+	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 int store_recovery_codes_set(struct store *st, long long user_id, const char *const *hashes,
 			     size_t n)
 {
-	sqlite3_stmt *s = stmt(st, SQL_CODES_CLEAR);
+	dbq *s = stmt(st, SQL_CODES_CLEAR);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
+	q_int(s, 1, user_id);
 	if (exec_step(st, s, "recovery codes"))
 		return STORE_ERROR;
 	for (size_t i = 0; i < n; i++) {
 		if (!(s = stmt(st, SQL_CODE_ADD)))
 			return STORE_ERROR;
-		sqlite3_bind_int64(s, 1, user_id);
-		bind_text(s, 2, hashes[i]);
+		q_int(s, 1, user_id);
+		q_text(s, 2, hashes[i]);
 		if (exec_step(st, s, "recovery code"))
 			return STORE_ERROR;
 	}
@@ -202,56 +197,56 @@ int store_recovery_codes_set(struct store *st, long long user_id, const char *co
 
 int store_recovery_code_use(struct store *st, long long user_id, const char *hash)
 {
-	sqlite3_stmt *s = stmt(st, SQL_CODE_USE);
+	dbq *s = stmt(st, SQL_CODE_USE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, user_id);
-	bind_text(s, 2, hash);
+	q_int(s, 1, user_id);
+	q_text(s, 2, hash);
 	if (exec_step(st, s, "recovery code use"))
 		return STORE_ERROR;
-	return sqlite3_changes(st->db) ? STORE_OK : STORE_NOTFOUND;
+	return q_changes(st) ? STORE_OK : STORE_NOTFOUND;
 }
 
 int store_user_counts(struct store *st, size_t *all, size_t *admins)
 {
-	sqlite3_stmt *s = stmt(st, SQL_COUNTS);
+	dbq *s = stmt(st, SQL_COUNTS);
 	if (!s)
 		return STORE_ERROR;
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		*all = (size_t)sqlite3_column_int64(s, 0);
-		*admins = (size_t)sqlite3_column_int64(s, 1);
+	int rc = q_step(s);
+	if (rc == DB_ROW) {
+		*all = (size_t)q_col_int(s, 0);
+		*admins = (size_t)q_col_int(s, 1);
 	}
 	done(s);
-	return rc == SQLITE_ROW ? STORE_OK : fail(st, "user counts");
+	return rc == DB_ROW ? STORE_OK : fail(st, "user counts");
 }
 
 int store_user_profile(struct store *st, struct pool *p, long long id, struct author *out)
 {
-	sqlite3_stmt *s = stmt(st, SQL_PROFILE);
+	dbq *s = stmt(st, SQL_PROFILE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
+	q_int(s, 1, id);
 	return one(st, p, s, row_author, out);
 }
 
 int store_user_set_profile(struct store *st, long long id, const struct author *a)
 {
-	sqlite3_stmt *s = stmt(st, SQL_SET_PROFILE);
+	dbq *s = stmt(st, SQL_SET_PROFILE);
 	if (!s)
 		return STORE_ERROR;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text(s, 2, a->name);
-	bind_text(s, 3, a->bio);
-	bind_text(s, 4, a->links);
-	bind_text(s, 5, a->photo);
-	sqlite3_bind_int(s, 6, a->photo_width);
-	sqlite3_bind_int(s, 7, a->photo_height);
-	bind_text(s, 8, a->first_name ? a->first_name : "");
-	bind_text(s, 9, a->last_name ? a->last_name : "");
+	q_int(s, 1, id);
+	q_text(s, 2, a->name);
+	q_text(s, 3, a->bio);
+	q_text(s, 4, a->links);
+	q_text(s, 5, a->photo);
+	q_int(s, 6, a->photo_width);
+	q_int(s, 7, a->photo_height);
+	q_text(s, 8, a->first_name ? a->first_name : "");
+	q_text(s, 9, a->last_name ? a->last_name : "");
 	if (exec_step(st, s, "user profile"))
 		return STORE_ERROR;
-	if (sqlite3_changes(st->db) == 0)
+	if (q_changes(st) == 0)
 		return STORE_NOTFOUND;
 	/* the author page, and every story, list and feed with their byline */
 	return store_touchf(st, "author:%lld", id);

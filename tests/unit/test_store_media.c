@@ -2,11 +2,10 @@
  * Unit tests for src/store/store_media.c: the media library's records.
  */
 #include "t.h"
+#include "t_store.h"
 #include "../../src/store/store_media.h"
 #include "../../src/util/pool.h"
 
-#include <stdlib.h>
-#include <unistd.h>
 
 static struct store *st;
 
@@ -107,20 +106,10 @@ static void test_update_and_delete(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/gz-store-media-XXXXXX", path[128], err[256];
-	if (!mkdtemp(dir))
+	if (!(st = t_store_open("store-media")))
 		return 1;
-	snprintf(path, sizeof path, "%s/gazette.db", dir);
-	if (store_open(&st, path, err, sizeof err)) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
 	RUN(test_add_get_and_same_hash);
 	RUN(test_list_newest_first_and_search);
 	RUN(test_update_and_delete);
-	store_close(st);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	int rc = T_DONE();
-	return system(cmd) != 0 ? 1 : rc;
+	return t_store_close(st, T_DONE());
 }

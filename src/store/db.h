@@ -1,0 +1,55 @@
+/*
+ * db: the statement API every store_*.c file speaks, engine-neutral, so
+ * that one SQL text and one C function serve SQLite today and PostgreSQL
+ * next (issue 16). A file of queries prepares its statements through
+ * stmt() (store_int.h), binds with q_*, steps with q_step and reads
+ * columns with q_col_*; it never names the engine.
+ *
+ * Conventions the SQL text keeps for both engines:
+ * - parameters are ?N (the PostgreSQL engine rewrites them to $N when it
+ *   prepares);
+ * - a new row's id comes back through `RETURNING id` in the INSERT (read
+ *   with q_step == DB_ROW and q_col_int(s, 0)), never from the
+ *   connection's last insert id;
+ * - what is still SQLite-only is listed in HACKING.md ("The store's two
+ *   engines").
+ *
+ * The engine's implementation is static inline (db_sqlite.h), so the
+ * serving path pays no call for the layer. The functions it defines:
+ *
+ *   dbq                         a prepared statement (opaque)
+ *   dbc                         a connection (opaque)
+ *   q_int(s, i, long long v)    binds ?i; q_double, q_null likewise
+ *   q_text(s, i, const char *v) binds ?i to v ("" for NULL), which must
+ *                               live until the statement is reset
+ *   q_text_n(s, i, v, n)        binds ?i to a copy of v's first n bytes
+ *   q_blob(s, i, v, n)          binds ?i to a copy of n bytes as a blob
+ *   q_step(s)                   DB_ROW, DB_DONE, DB_CONSTRAINT (a unique or
+ *                               check constraint refused the write) or
+ *                               another value for any other error
+ *   q_col_int(s, i)             column i as long long (0 for NULL)
+ *   q_col_double(s, i)          as double
+ *   q_col_null(s, i)            nonzero when column i is NULL
+ *   q_col_text(pool, s, i)      a copy in the pool ("" for NULL)
+ *   q_col_str(s, i)             the engine's own text, valid until the next
+ *                               step or reset (NULL for NULL)
+ *   q_ncols(s), q_nparams(s)    how many columns / parameters
+ *   q_reset(s)                  resets it and clears its bindings
+ *   db_prepare(c, sql, &s)      prepares sql for the connection's life: 0,
+ *                               or -1 with db_errmsg(c) saying why
+ *   db_changes(c)               rows the last write changed
+ *   db_in_txn(c)                nonzero inside an open transaction
+ *   db_readonly(c)              1 read-only, 0 writable, -1 unknown
+ *
+ * store_int.h adds q_changes(st) and the helpers built on these (stmt,
+ * done, collect, one, exec_id, int_row, insert_id...).
+ */
+#ifndef GZ_STORE_DB_H
+#define GZ_STORE_DB_H
+
+/* What q_step returns; the engine maps its own results to these. */
+enum { DB_CONSTRAINT = 19, DB_ROW = 100, DB_DONE = 101 };
+
+#include "db_sqlite.h"
+
+#endif
