@@ -84,7 +84,7 @@ src/site/site.o: CFLAGS += -DGAZETTE_DATADIR='"$(DATADIR)"'
 # in a git checkout, else the top of debian/changelog (a release tarball,
 # the package's build tree); build/version rebuilds src/util/version.o
 # alone when it changes.
-VERSION ?= $(or $(shell git describe --always --dirty 2>/dev/null),$(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null),unknown)
+VERSION ?= $(or $(shell git describe --always 2>/dev/null),$(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog 2>/dev/null),unknown)
 
 build/version: FORCE
 	@mkdir -p build
