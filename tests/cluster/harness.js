@@ -83,7 +83,8 @@ async function stopNodes(nodes) {
 // /readyz every `inter` ms; `fall` failures mark it down, `rise` successes
 // up again. A request whose connection fails or whose node closes without
 // an answer is retried (on another node: redispatch).
-function haproxyConfig({ port, servers, inter = 200, fall = 2, rise = 2, sock }) {
+// bind and servers are host:port.
+function haproxyConfig({ bind, servers, inter = 200, fall = 2, rise = 2, sock }) {
   return `global
     maxconn 4096
     stats socket ${sock} mode 600 level admin
@@ -103,7 +104,7 @@ defaults
     option redispatch 1
 
 frontend www
-    bind 127.0.0.1:${port}
+    bind ${bind}
     default_backend gazette
 
 backend gazette
@@ -111,7 +112,7 @@ backend gazette
     option httpchk GET /readyz
     http-check expect status 200
     default-server inter ${inter}ms fall ${fall} rise ${rise}
-${servers.map((s, i) => `    server node${i} 127.0.0.1:${s} check`).join('\n')}
+${servers.map((s, i) => `    server node${i} ${s} check`).join('\n')}
 `;
 }
 
@@ -124,7 +125,7 @@ async function startHaproxy(nodePorts, opts = {}) {
   const sock = path.join(dir, 'haproxy.sock');
   const cfgPath = path.join(dir, 'haproxy.cfg');
   const o = { inter: 200, fall: 2, rise: 2, ...opts };
-  const cfg = haproxyConfig({ port, servers: nodePorts, sock, ...o });
+  const cfg = haproxyConfig({ bind: `${h.HOST}:${port}`, servers: nodePorts.map((p) => `${h.HOST}:${p}`), sock, ...o });
   fs.writeFileSync(cfgPath, cfg);
   execFileSync('haproxy', ['-c', '-q', '-f', cfgPath], { stdio: 'pipe' });
   const proc = spawn('haproxy', ['-db', '-f', cfgPath], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -4,6 +4,8 @@
 // three) carry the same bytes.
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const h = require('../integration/helpers');
 const c = require('./harness');
 
@@ -42,4 +44,21 @@ test('three nodes behind haproxy serve the same pages', { timeout: 90000 }, asyn
   for (const name of ['node0', 'node1', 'node2']) assert.ok(served[name] >= 4, `${name} served ${served[name]}`);
   // a story the demo lacks is a 404 whichever node answers
   for (let i = 0; i < 3; i++) assert.equal((await h.get(hp.url, '/2024/07/05/no-such-story')).status, 404);
+});
+
+test('docs/deploy.md shows the haproxy configuration these tests run', () => {
+  const doc = fs.readFileSync(path.join(h.ROOT, 'docs', 'deploy.md'), 'utf8');
+  const at = doc.indexOf('\n    global\n');
+  assert.ok(at > 0, 'the configuration block');
+  const block = [];
+  for (const line of doc.slice(at + 1).split('\n')) {
+    if (line !== '' && !line.startsWith('    ')) break;
+    block.push(line.slice(4));
+  }
+  const shown = block.join('\n').trim() + '\n';
+  const used = c.haproxyConfig({
+    bind: '127.0.0.1:8000', sock: '/run/haproxy/admin.sock',
+    servers: ['10.0.0.11:8080', '10.0.0.12:8080', '10.0.0.13:8080'],
+  });
+  assert.equal(shown, used);
 });
