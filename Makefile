@@ -2,6 +2,7 @@
 #   make          build ./gazette
 #   make run      install dependencies, build, create ./demo-site, serve it
 #   make test     unit, integration and browser tests
+#   make test-cluster  nodes behind haproxy, PostgreSQL primary + replica (tests/cluster)
 #   make install  PREFIX=/usr/local DESTDIR=: binary, default theme, demo, man
 #                 pages, systemd unit (make uninstall takes them away)
 #   make deb      a Debian package in build/deb/ (dpkg-buildpackage, debhelper)
@@ -56,11 +57,18 @@ test:
 	node tests/lint/engine.js
 	./tests/run.sh
 
+# The cluster suite (issue 16, docs/deploy.md): real haproxy, gazette nodes and
+# PostgreSQL 15 on loopback, each test one at a time; about a minute.
+test-cluster:
+	./scripts/install-deps.sh --test
+	$(MAKE) gazette
+	./tests/run.sh tests/cluster/*.test.js
+
 clean:
 	rm -f gazette $(OBJS) $(UNIT)
 	rm -rf $(ASAN_DIR) $(FUZZ_DIR) build
 
-.PHONY: all unit deps run test clean
+.PHONY: all unit deps run test test-cluster clean
 
 # ---- install and package (issue 17). See docs/install.md.
 # DATADIR is compiled in as the last place the binary looks for its theme

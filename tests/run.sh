@@ -2,6 +2,8 @@
 # Runs every test suite: the C unit-test binaries (built by `make unit`), then the
 # integration and browser tests under Node's built-in runner. Prints the total as
 # a last line "N passed, N failed" and exits non-zero if anything failed.
+# With arguments (`tests/run.sh tests/cluster/*.test.js`, make test-cluster): only
+# those node test files, one at a time (each starts its own cluster).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 
@@ -11,7 +13,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # ---- unit binaries (GAZETTE_UNIT_DIR: another build of them, e.g. build-asan/tests/unit)
-for t in "${GAZETTE_UNIT_DIR:-tests/unit}"/test_*; do
+units="${GAZETTE_UNIT_DIR:-tests/unit}/test_*"
+concurrency=2
+[ "$#" -gt 0 ] && units="" && concurrency=1
+for t in $units; do
 	[ -e "$t" ] || continue
 	case "$t" in *.c|*.h|*.o|*.d|*.dSYM) continue ;; esac
 	[ -f "$t" ] && [ -x "$t" ] || continue
@@ -42,7 +47,8 @@ done
 
 # ---- node integration and end-to-end tests
 files=()
-for f in tests/integration/*.test.js tests/e2e/*.test.js; do
+[ "$#" -gt 0 ] || set -- tests/integration/*.test.js tests/e2e/*.test.js
+for f in "$@"; do
 	[ -e "$f" ] && files+=("$f")
 done
 if [ "${#files[@]}" -gt 0 ]; then
@@ -53,7 +59,7 @@ if [ "${#files[@]}" -gt 0 ]; then
 		if [ ! -d node_modules ]; then
 			npm ci --no-audit --no-fund || { echo "!! npm ci failed"; failed=$((failed + 1)); }
 		fi
-		node --test --test-reporter=tap --test-concurrency=2 --test-timeout=300000 "${files[@]}" \
+		node --test --test-reporter=tap --test-concurrency="$concurrency" --test-timeout=300000 "${files[@]}" \
 			2>&1 | tee "$tmp/node.out"
 		rc=${PIPESTATUS[0]}
 		np=$(grep -E '^# pass [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')

@@ -88,12 +88,13 @@ function tmpDir() {
 // command(listen) may give the whole command line instead ([program, ...args]:
 // another binary, or one run through a wrapper), env the environment;
 // user: { uid, gid } to run the server as (a test running as root that
-// needs a server which does not confine itself to the site folder).
-async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = null, env = process.env, user = null } = {}) {
+// needs a server which does not confine itself to the site folder);
+// port: listen on that one (a node restarted where its proxy expects it).
+async function startServer(dir, { timeoutMs = 10000, extraArgs = [], command = null, env = process.env, user = null, port: fixed = null } = {}) {
   requireBinary();
   let lastErr;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (fixed ? 1 : 3); attempt++) {
+    const port = fixed || await freePort();
     try {
       return await spawnServer(dir, port, timeoutMs, extraArgs, command, env, user);
     } catch (e) {
@@ -158,6 +159,13 @@ function spawnServer(dir, port, timeoutMs, extraArgs, command, env, user) {
       proc,
       output: () => out,
       exited: () => exitInfo,
+      // a deliberate end by signal (kill -9 in the cluster's failover test):
+      // resolves with {code, signal} once the process has gone
+      kill(signal = 'SIGKILL') {
+        if (exitInfo) return Promise.resolve(exitInfo);
+        stopping = true;
+        return new Promise((res) => { exitWaiters.push(res); proc.kill(signal); });
+      },
       stop(timeout = 10000) {
         if (exitInfo) return Promise.resolve(exitInfo);
         return new Promise((res) => {
