@@ -1,8 +1,9 @@
 /*
  * Unit tests for the PostgreSQL engine of the statement API (db_pg.c,
  * through db.h's q_* switch, as the store's files call it), against a
- * server of its own: run without PGHOST, the test runs itself again under
- * tests/unit/with_pg.sh, which starts one in a temporary folder. What it
+ * server of its own: run without GAZETTE_TEST_PG (never the caller's
+ * PGHOST), the test runs itself again under tests/unit/with_pg.sh, which
+ * starts one in a temporary folder and sets it. What it
  * proves: ?N becomes $N outside literals, quoted identifiers and comments
  * (?10 is the tenth parameter, not the first); binds and reads of each type
  * (integers past a double's precision, doubles, booleans as 1/0, NULL,
@@ -212,7 +213,8 @@ static void test_errors(void)
 
 int main(int argc, char **argv)
 {
-	if (!getenv("PGHOST")) {
+	const char *conninfo = getenv("GAZETTE_TEST_PG");
+	if (!conninfo || !*conninfo) {
 		/* no server given: start one for this run */
 		char here[] = __FILE__;
 		char script[512];
@@ -222,7 +224,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char err[256];
-	if (pg_connect("", &c.pg, err, sizeof err)) {
+	if (pg_connect(conninfo, &c.pg, err, sizeof err)) {
 		fprintf(stderr, "connect: %s\n", err);
 		return 2;
 	}

@@ -4,7 +4,9 @@
 # in that folder, fsync off), run as `nobody` when we are root (PostgreSQL
 # refuses root), then stopped (immediate) and the folder removed, whatever
 # the command's outcome. The command gets PGHOST, PGPORT, PGUSER and
-# PGDATABASE, and its exit status is this script's.
+# PGDATABASE, and GAZETTE_TEST_PG, the same as a libpq connection string
+# (a test connects only with that one, so a PGHOST of the caller's never
+# names a server a test would write to); its exit status is this script's.
 #   tests/unit/with_pg.sh COMMAND [ARG...]
 # PG_BIN: the server's binaries (default Debian's PostgreSQL 15).
 set -eu
@@ -43,5 +45,6 @@ while :; do
 	fi
 done
 rc=0
-PGHOST=127.0.0.1 PGPORT=$port PGUSER=gazette PGDATABASE=postgres "$@" || rc=$?
+GAZETTE_TEST_PG="host=127.0.0.1 port=$port user=gazette dbname=postgres" \
+	PGHOST=127.0.0.1 PGPORT=$port PGUSER=gazette PGDATABASE=postgres "$@" || rc=$?
 exit "$rc"
