@@ -14,11 +14,14 @@
  * - what is still SQLite-only is listed in HACKING.md ("The store's two
  *   engines").
  *
- * The engine's implementation is static inline (db_sqlite.h), so the
- * serving path pays no call for the layer. The functions it defines:
+ * The engine is chosen at run time, by the connection: each function is
+ * static inline (db_sqlite.h), SQLite's call behind one predictable
+ * branch, PostgreSQL's (db_pg.c, libpq) on the other side, so the
+ * serving path on SQLite pays no call for the layer. The functions:
  *
- *   dbq                         a prepared statement (opaque)
- *   dbc                         a connection (opaque)
+ *   dbq                         a prepared statement (SQLite's or
+ *                               PostgreSQL's; the store keeps it by value)
+ *   dbc                         a connection (SQLite's or PostgreSQL's)
  *   q_int(s, i, long long v)    binds ?i; q_double, q_null likewise
  *   q_text(s, i, const char *v) binds ?i to v ("" for NULL), which must
  *                               live until the statement is reset
@@ -26,7 +29,8 @@
  *   q_blob(s, i, v, n)          binds ?i to a copy of n bytes as a blob
  *   q_step(s)                   DB_ROW, DB_DONE, DB_CONSTRAINT (a unique or
  *                               check constraint refused the write) or
- *                               another value for any other error
+ *                               another value (DB_ERROR...) for any other
+ *                               error
  *   q_col_int(s, i)             column i as long long (0 for NULL)
  *   q_col_double(s, i)          as double
  *   q_col_null(s, i)            nonzero when column i is NULL
@@ -35,8 +39,9 @@
  *                               step or reset (NULL for NULL)
  *   q_ncols(s), q_nparams(s)    how many columns / parameters
  *   q_reset(s)                  resets it and clears its bindings
- *   db_prepare(c, sql, &s)      prepares sql for the connection's life: 0,
- *                               or -1 with db_errmsg(c) saying why
+ *   db_prepare(c, sql, &s)      prepares sql for the connection's life into
+ *                               the dbq s: 0, or -1 with db_errmsg(c)
+ *                               saying why; db_finalize(&s) frees it
  *   db_changes(c)               rows the last write changed
  *   db_in_txn(c)                nonzero inside an open transaction
  *   db_readonly(c)              1 read-only, 0 writable, -1 unknown
@@ -48,7 +53,7 @@
 #define GZ_STORE_DB_H
 
 /* What q_step returns; the engine maps its own results to these. */
-enum { DB_CONSTRAINT = 19, DB_ROW = 100, DB_DONE = 101 };
+enum { DB_ERROR = 1, DB_CONSTRAINT = 19, DB_ROW = 100, DB_DONE = 101 };
 
 #include "db_sqlite.h"
 

@@ -27,17 +27,15 @@ dbq *stmt(struct store *st, const char *sql)
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
 		size_t k = (h + i) & (STORE_STMT_SLOTS - 1);
 		if (st->cache[k].sql == sql)
-			return st->cache[k].stmt;
+			return &st->cache[k].stmt;
 		if (st->cache[k].sql)
 			continue;
-		dbq *s;
-		if (db_prepare(st->db, sql, &s)) {
+		if (db_prepare(st->db, sql, &st->cache[k].stmt)) {
 			fail(st, sql);
 			return NULL;
 		}
 		st->cache[k].sql = sql;
-		st->cache[k].stmt = s;
-		return s;
+		return &st->cache[k].stmt;
 	}
 	snprintf(st->err, sizeof st->err, "statement cache full");
 	return NULL;

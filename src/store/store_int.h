@@ -18,8 +18,8 @@
 #define STORE_STMT_SLOTS 256   /* a power of two, > the number of statements */
 
 struct store {
-	dbc *db;
-	struct { const char *sql; dbq *stmt; } cache[STORE_STMT_SLOTS];
+	dbc db[1];               /* SQLite's or PostgreSQL's (db.h) */
+	struct { const char *sql; dbq stmt; } cache[STORE_STMT_SLOTS];
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
 	int writing;             /* holds the process's write lock (store_begin) */

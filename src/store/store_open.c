@@ -45,8 +45,8 @@ static int migrate(struct store *st)
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %d", v + 1);
 		if (exec_sql(st, SQL_BEGIN_WRITE))
 			return STORE_ERROR;
-		if (sqlite3_exec(st->db, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(st->db, bump, NULL, NULL, NULL) != SQLITE_OK) {
+		if (sqlite3_exec(st->db->lite, schema_migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(st->db->lite, bump, NULL, NULL, NULL) != SQLITE_OK) {
 			fail(st, "migration");
 			(void)exec_sql(st, SQL_ROLLBACK);
 			return STORE_ERROR;
@@ -129,23 +129,23 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERROR;
 	}
-	int rc = sqlite3_open_v2(path, &st->db,
+	int rc = sqlite3_open_v2(path, &st->db->lite,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 					 SQLITE_OPEN_NOMUTEX,
 				 NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_busy_timeout(st->db, 5000);
-		sqlite3_trace_v2(st->db, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, on_trace, NULL);
+		sqlite3_busy_timeout(st->db->lite, 5000);
+		sqlite3_trace_v2(st->db->lite, SQLITE_TRACE_STMT | SQLITE_TRACE_PROFILE, on_trace, NULL);
 		/* WAL for concurrent readers; synchronous=FULL so a comment
 		 * acknowledged with 303 survives a power cut, not only a crash. */
-		rc = sqlite3_exec(st->db,
+		rc = sqlite3_exec(st->db->lite,
 				  "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 				  " PRAGMA foreign_keys=ON;",
 				  NULL, NULL, NULL);
 	}
 	if (rc != SQLITE_OK || migrate(st) != STORE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
-			 st->err[0] ? st->err : sqlite3_errmsg(st->db));
+			 st->err[0] ? st->err : sqlite3_errmsg(st->db->lite));
 		store_close(st);
 		return STORE_ERROR;
 	}
@@ -159,11 +159,11 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
-		sqlite3_finalize(st->cache[i].stmt);
+		db_finalize(&st->cache[i].stmt);
 	signal_close(st);
 	pool_free(st->settings.pool);
 	pool_free(st->sections.pool);
-	sqlite3_close(st->db);
+	sqlite3_close(st->db->lite);
 	free(st);
 }
 

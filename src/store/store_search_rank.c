@@ -88,7 +88,7 @@ int search_rank_ready(struct store *st)
 	fts5_api *api = NULL;
 	dbq *s = stmt(st, SQL_FTS5_API);
 	if (s) {
-		sqlite3_bind_pointer(s, 1, (void *)&api, "fts5_api_ptr", NULL);
+		sqlite3_bind_pointer(s->lite, 1, (void *)&api, "fts5_api_ptr", NULL);
 		q_step(s);
 		done(s);
 	}

@@ -1,0 +1,450 @@
+/*
+ * db_pg: the PostgreSQL engine of the statement API, over libpq (see
+ * db_pg.h for what it does and db.h for the API).
+ */
+#include "db_pg.h"
+#include "db.h"
+#include "../util/pool.h"
+
+#include <libpq-fe.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pgc {
+	PGconn *conn;
+	unsigned next;           /* names the next prepared statement */
+	long long changes;       /* rows the last write touched */
+	char err[512];
+};
+
+struct pgq {
+	struct pgc *c;
+	char name[24];
+	int nparams, ncols;
+	const char **vals;       /* each parameter's text, NULL for NULL */
+	char **own;              /* the copies this statement made */
+	char (*num)[32];         /* formatted numbers */
+	PGresult *res;           /* after the first step */
+	int ran, row, nrows, failed;
+};
+
+/* Keeps libpq's message, without its trailing line break. */
+static void set_err(struct pgc *c, const char *msg)
+{
+	snprintf(c->err, sizeof c->err, "%s", msg && *msg ? msg : "PostgreSQL error");
+	size_t n = strlen(c->err);
+	while (n && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
+		c->err[--n] = 0;
+}
+
+/* A write's row count, for db_changes (a SELECT leaves it as it was, as
+ * SQLite's does). */
+static void count_changes(struct pgc *c, PGresult *r)
+{
+	const char *tag = PQcmdStatus(r);
+	if (!strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) ||
+	    !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5))
+		c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+/* The server's notices (NOTICE, WARNING) are not errors: not printed. */
+static void quiet(void *arg, const char *msg)
+{
+}
+
+int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	struct pgc *c = calloc(1, sizeof *c);
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	c->conn = PQconnectdb(conninfo);
+	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK ||
+	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
+		set_err(c, c->conn ? PQerrorMessage(c->conn) : "out of memory");
+		snprintf(err, errlen, "%s", c->err);
+		pg_close(c);
+		return -1;
+	}
+	PQsetNoticeProcessor(c->conn, quiet, NULL);
+	*out = c;
+	return 0;
+}
+
+void pg_close(struct pgc *c)
+{
+	if (!c)
+		return;
+	PQfinish(c->conn);
+	free(c);
+}
+
+int pg_exec(struct pgc *c, const char *sql)
+{
+	PGresult *r = PQexec(c->conn, sql);
+	ExecStatusType st = PQresultStatus(r);
+	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+	if (ok)
+		count_changes(c, r);
+	else
+		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+const char *pg_errmsg(struct pgc *c)
+{
+	return c->err[0] ? c->err : PQerrorMessage(c->conn);
+}
+
+long long pg_changes(struct pgc *c)
+{
+	return c->changes;
+}
+
+int pg_in_txn(struct pgc *c)
+{
+	PGTransactionStatusType t = PQtransactionStatus(c->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+int pg_readonly(struct pgc *c)
+{
+	PGresult *r = PQexec(c->conn, "SELECT pg_is_in_recovery()"
+				      " OR current_setting('transaction_read_only') = 'on'");
+	int ro = -1;
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		ro = PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	return ro;
+}
+
+static int ident_start(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (unsigned char)ch >= 0x80;
+}
+
+static int ident_char(char ch)
+{
+	return ident_start(ch) || (ch >= '0' && ch <= '9');
+}
+
+/* Where the literal, quoted identifier, comment or dollar-quoted string
+ * that starts at p ends (just past it), or p when none starts there. */
+static const char *skip_quoted(const char *sql, const char *p)
+{
+	if (*p == '\'' || *p == '"') {
+		char q = *p;
+		/* E'...' takes backslash escapes */
+		int esc = q == '\'' && p > sql && (p[-1] == 'E' || p[-1] == 'e') &&
+			  (p - 1 == sql || !ident_char(p[-2]));
+		for (p++; *p; p++) {
+			if (esc && *p == '\\' && p[1])
+				p++;
+			else if (*p == q && p[1] == q)
+				p++;
+			else if (*p == q)
+				return p + 1;
+		}
+		return p;
+	}
+	if (p[0] == '-' && p[1] == '-') {
+		while (*p && *p != '\n')
+			p++;
+		return p;
+	}
+	if (p[0] == '/' && p[1] == '*') { /* PostgreSQL's comments nest */
+		int depth = 0;
+		while (*p) {
+			if (p[0] == '/' && p[1] == '*') {
+				depth++;
+				p += 2;
+			} else if (p[0] == '*' && p[1] == '/') {
+				p += 2;
+				if (--depth == 0)
+					return p;
+			} else {
+				p++;
+			}
+		}
+		return p;
+	}
+	if (*p == '$' && (p == sql || !ident_char(p[-1])) && (p[1] == '$' || ident_start(p[1]))) {
+		const char *t = p + 1;
+		while (ident_char(*t))
+			t++;
+		if (*t != '$')
+			return p;
+		size_t n = (size_t)(t - p) + 1; /* the tag, both dollars */
+		const char *end = strchr(t + 1, '$');
+		while (end && strncmp(end, p, n))
+			end = strchr(end + 1, '$');
+		return end ? end + n : p + strlen(p);
+	}
+	return p;
+}
+
+int pg_rewrite(const char *sql, char *out, size_t cap)
+{
+	size_t len = strlen(sql);
+	if (cap <= len)
+		return -1;
+	memcpy(out, sql, len + 1);
+	int n = 0;
+	const char *p = sql;
+	while (*p) {
+		const char *q = skip_quoted(sql, p);
+		if (q != p) {
+			p = q;
+			continue;
+		}
+		if (*p == '?' && p[1] >= '0' && p[1] <= '9') {
+			out[p - sql] = '$';
+			char *e;
+			long v = strtol(p + 1, &e, 10);
+			if (v > n && v < 65536)
+				n = (int)v;
+			p = e;
+			continue;
+		}
+		p++;
+	}
+	return n;
+}
+
+int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
+{
+	*out = NULL;
+	size_t cap = strlen(sql) + 1;
+	char *text = malloc(cap);
+	struct pgq *s = calloc(1, sizeof *s);
+	int n = text ? pg_rewrite(sql, text, cap) : -1;
+	if (s && n >= 0) {
+		s->c = c;
+		s->nparams = n;
+		s->row = -1;
+		snprintf(s->name, sizeof s->name, "gz%u", ++c->next);
+		s->vals = calloc((size_t)n + 1, sizeof *s->vals);
+		s->own = calloc((size_t)n + 1, sizeof *s->own);
+		s->num = calloc((size_t)n + 1, sizeof *s->num);
+	}
+	if (!s || n < 0 || !s->vals || !s->own || !s->num) {
+		set_err(c, "out of memory");
+		free(text);
+		pgq_free(s);
+		return -1;
+	}
+	PGresult *r = PQprepare(c->conn, s->name, text, n, NULL);
+	free(text);
+	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+	PQclear(r);
+	if (ok) {
+		r = PQdescribePrepared(c->conn, s->name);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (ok)
+			s->ncols = PQnfields(r);
+		else
+			set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+		PQclear(r);
+	}
+	if (!ok) {
+		pgq_free(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Parameter i (1-based) cleared for a new value: its slot, or -1 when the
+ * statement has no such parameter (ignored, as SQLite does). */
+static int slot(struct pgq *s, int i)
+{
+	if (i < 1 || i > s->nparams)
+		return -1;
+	free(s->own[i - 1]);
+	s->own[i - 1] = NULL;
+	s->vals[i - 1] = NULL;
+	return i - 1;
+}
+
+void pgq_free(struct pgq *s)
+{
+	if (!s)
+		return;
+	PQclear(s->res);
+	for (int i = 0; s->own && i < s->nparams; i++)
+		free(s->own[i]);
+	free(s->vals);
+	free(s->own);
+	free(s->num);
+	free(s);
+}
+
+void pgq_int(struct pgq *s, int i, long long v)
+{
+	int k = slot(s, i);
+	if (k >= 0) {
+		snprintf(s->num[k], sizeof s->num[k], "%lld", v);
+		s->vals[k] = s->num[k];
+	}
+}
+
+void pgq_double(struct pgq *s, int i, double v)
+{
+	int k = slot(s, i);
+	if (k >= 0) {
+		snprintf(s->num[k], sizeof s->num[k], "%.17g", v);
+		s->vals[k] = s->num[k];
+	}
+}
+
+void pgq_null(struct pgq *s, int i)
+{
+	slot(s, i);
+}
+
+void pgq_text(struct pgq *s, int i, const char *v)
+{
+	int k = slot(s, i);
+	if (k >= 0)
+		s->vals[k] = v;
+}
+
+void pgq_text_n(struct pgq *s, int i, const char *v, size_t n)
+{
+	int k = slot(s, i);
+	if (k < 0)
+		return;
+	s->own[k] = malloc(n + 1);
+	if (!s->own[k])
+		return; /* bound as NULL: the statement's constraints decide */
+	memcpy(s->own[k], v, n);
+	s->own[k][n] = 0;
+	s->vals[k] = s->own[k];
+}
+
+void pgq_blob(struct pgq *s, int i, const void *v, size_t n)
+{
+	int k = slot(s, i);
+	if (k < 0)
+		return;
+	static const char hex[] = "0123456789abcdef";
+	char *t = malloc(2 * n + 3);
+	if (!t)
+		return;
+	const unsigned char *b = v;
+	t[0] = '\\';
+	t[1] = 'x';
+	for (size_t j = 0; j < n; j++) {
+		t[2 + 2 * j] = hex[b[j] >> 4];
+		t[3 + 2 * j] = hex[b[j] & 15];
+	}
+	t[2 * n + 2] = 0;
+	s->own[k] = t;
+	s->vals[k] = t;
+}
+
+int pgq_step(struct pgq *s)
+{
+	if (!s->ran) {
+		s->ran = 1;
+		s->res = PQexecPrepared(s->c->conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+		ExecStatusType st = PQresultStatus(s->res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			count_changes(s->c, s->res);
+			s->nrows = PQntuples(s->res);
+		} else {
+			set_err(s->c, s->res ? PQresultErrorMessage(s->res)
+					     : PQerrorMessage(s->c->conn));
+			const char *state =
+				s->res ? PQresultErrorField(s->res, PG_DIAG_SQLSTATE) : NULL;
+			s->failed = state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
+			PQclear(s->res);
+			s->res = NULL;
+		}
+	}
+	if (s->failed)
+		return s->failed;
+	if (s->row < s->nrows)
+		s->row++;
+	return s->row < s->nrows ? DB_ROW : DB_DONE;
+}
+
+/* Column i of the current row, or NULL when it is NULL or there is none. */
+static const char *value(struct pgq *s, int i)
+{
+	if (!s->res || s->row < 0 || s->row >= s->nrows || i < 0 || i >= PQnfields(s->res) ||
+	    PQgetisnull(s->res, s->row, i))
+		return NULL;
+	return PQgetvalue(s->res, s->row, i);
+}
+
+/* A boolean's text ('t' or 'f'): 1 or 0; -1 for anything else. */
+static int boolean(const char *v)
+{
+	return (v[0] == 't' || v[0] == 'f') && !v[1] ? v[0] == 't' : -1;
+}
+
+long long pgq_col_int(struct pgq *s, int i)
+{
+	const char *v = value(s, i);
+	if (!v)
+		return 0;
+	int b = boolean(v);
+	return b >= 0 ? b : strtoll(v, NULL, 10);
+}
+
+double pgq_col_double(struct pgq *s, int i)
+{
+	const char *v = value(s, i);
+	if (!v)
+		return 0;
+	int b = boolean(v);
+	return b >= 0 ? b : strtod(v, NULL);
+}
+
+int pgq_col_null(struct pgq *s, int i)
+{
+	return value(s, i) == NULL;
+}
+
+const char *pgq_col_str(struct pgq *s, int i)
+{
+	return value(s, i);
+}
+
+const char *pgq_col_text(struct pool *p, struct pgq *s, int i)
+{
+	const char *v = value(s, i);
+	return v ? pool_strndup(p, v, (size_t)PQgetlength(s->res, s->row, i)) : pool_strndup(p, "", 0);
+}
+
+int pgq_ncols(struct pgq *s)
+{
+	return s->ncols;
+}
+
+int pgq_nparams(struct pgq *s)
+{
+	return s->nparams;
+}
+
+void pgq_reset(struct pgq *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = s->failed = s->nrows = 0;
+	s->row = -1;
+	for (int i = 0; i < s->nparams; i++) {
+		free(s->own[i]);
+		s->own[i] = NULL;
+		s->vals[i] = NULL;
+	}
+}

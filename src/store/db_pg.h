@@ -1,0 +1,68 @@
+/*
+ * db_pg: the PostgreSQL engine of the statement API (see db.h), over
+ * libpq. db_sqlite.h's inline functions call these when a statement or a
+ * connection is PostgreSQL's; the store's files never call them directly
+ * (only pg_connect, pg_exec and pg_close, which open, run plain SQL on and
+ * close a connection, belong to whoever opens the store).
+ *
+ * - A statement is prepared once per connection (PQprepare, under a name
+ *   the connection generates) from the store's SQL text with ?N rewritten
+ *   to $N (pg_rewrite), outside string literals, quoted identifiers and
+ *   comments.
+ * - Parameters are sent as text: integers and doubles formatted, NULL as
+ *   NULL, a blob as bytea's hex form; a q_text value is used in place (it
+ *   lives until the reset, as with SQLite), every other value is copied.
+ * - The first step runs it (PQexecPrepared) and the next ones walk the
+ *   rows it returned; a refused constraint (SQLSTATE class 23) is
+ *   DB_CONSTRAINT, any other error DB_ERROR with pg_errmsg saying why.
+ * - Columns are read from the text PostgreSQL sends: q_col_int parses it
+ *   (a boolean's 't'/'f' is 1/0), q_col_null is PQgetisnull.
+ * - changes: the rows the last INSERT, UPDATE or DELETE touched
+ *   (PQcmdTuples); in a transaction: PQtransactionStatus.
+ */
+#ifndef GZ_STORE_DB_PG_H
+#define GZ_STORE_DB_PG_H
+
+#include <stddef.h>
+
+struct pool;
+struct pgc; /* a connection */
+struct pgq; /* a prepared statement */
+
+/* Connects with a libpq connection string or URI: 0, or -1 with the
+ * reason in err. */
+int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
+void pg_close(struct pgc *c);
+/* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
+ * DDL): 0, or -1 (pg_errmsg). */
+int pg_exec(struct pgc *c, const char *sql);
+const char *pg_errmsg(struct pgc *c);
+long long pg_changes(struct pgc *c);
+int pg_in_txn(struct pgc *c);
+int pg_readonly(struct pgc *c);
+
+/* Writes sql with each ?N outside literals, quoted identifiers and
+ * comments as $N into out (at most cap bytes with the NUL; the rewrite is
+ * never longer than sql): the number of parameters (the largest N), or -1
+ * when out is too small. */
+int pg_rewrite(const char *sql, char *out, size_t cap);
+
+int pg_prepare(struct pgc *c, const char *sql, struct pgq **out);
+void pgq_free(struct pgq *s);
+void pgq_int(struct pgq *s, int i, long long v);
+void pgq_double(struct pgq *s, int i, double v);
+void pgq_null(struct pgq *s, int i);
+void pgq_text(struct pgq *s, int i, const char *v);
+void pgq_text_n(struct pgq *s, int i, const char *v, size_t n);
+void pgq_blob(struct pgq *s, int i, const void *v, size_t n);
+int pgq_step(struct pgq *s);
+long long pgq_col_int(struct pgq *s, int i);
+double pgq_col_double(struct pgq *s, int i);
+int pgq_col_null(struct pgq *s, int i);
+const char *pgq_col_str(struct pgq *s, int i);
+const char *pgq_col_text(struct pool *p, struct pgq *s, int i);
+int pgq_ncols(struct pgq *s);
+int pgq_nparams(struct pgq *s);
+void pgq_reset(struct pgq *s);
+
+#endif

@@ -1,0 +1,246 @@
+/*
+ * Unit tests for the PostgreSQL engine of the statement API (db_pg.c,
+ * through db.h's q_* switch, as the store's files call it), against a
+ * server of its own: run without GAZETTE_TEST_PG (never the caller's
+ * PGHOST), the test runs itself again under tests/unit/with_pg.sh, which
+ * starts one in a temporary folder and sets it. What it
+ * proves: ?N becomes $N outside literals, quoted identifiers and comments
+ * (?10 is the tenth parameter, not the first); binds and reads of each type
+ * (integers past a double's precision, doubles, booleans as 1/0, NULL,
+ * UTF-8 text, a blob); a unique violation is DB_CONSTRAINT and another
+ * error DB_ERROR with PostgreSQL's message; RETURNING id; changes; a
+ * transaction rolled back; one statement reused with new bindings.
+ */
+#include "t.h"
+#include "../../src/store/db.h"
+#include "../../src/util/pool.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static dbc c;
+
+static void test_rewrite(void)
+{
+	char out[256];
+	const char *sql = "SELECT ?1, '?2 it''s ?2', \"?3\"\"\", E'\\'?4', ?10 -- ?5\n"
+			  " /* ?6 /* ?7 */ ?8 */ $$?9$$ $q$ ?11 $q$, ?12?";
+	CHECK(pg_rewrite(sql, out, sizeof out) == 12);
+	CHECK_STR(out, "SELECT $1, '?2 it''s ?2', \"?3\"\"\", E'\\'?4', $10 -- ?5\n"
+		       " /* ?6 /* ?7 */ ?8 */ $$?9$$ $q$ ?11 $q$, $12?");
+	/* ?12 is outside everything, so it counts: the largest N */
+	CHECK(pg_rewrite("WHERE a = ?2 AND b = ?1", out, sizeof out) == 2);
+	CHECK_STR(out, "WHERE a = $2 AND b = $1");
+	CHECK(pg_rewrite("SELECT 1", out, sizeof out) == 0);
+	CHECK(pg_rewrite("SELECT ?1", out, 5) == -1); /* too small */
+}
+
+/* The row count of t. */
+static long long rows(void)
+{
+	dbq s;
+	long long n = -1;
+	if (db_prepare(&c, "SELECT count(*) FROM t", &s) == 0) {
+		if (q_step(&s) == DB_ROW)
+			n = q_col_int(&s, 0);
+		db_finalize(&s);
+	}
+	return n;
+}
+
+static void test_ten_parameters(void)
+{
+	dbq s;
+	CHECK(db_prepare(&c,
+			 "SELECT concat(?10::text, ?1::text, ?2::text, ?3::text, ?4::text,"
+			 " ?5::text, ?6::text, ?7::text, ?8::text, ?9::text), '?1'",
+			 &s) == 0);
+	CHECK(q_nparams(&s) == 10);
+	CHECK(q_ncols(&s) == 2);
+	for (int i = 1; i <= 10; i++)
+		q_int(&s, i, i);
+	CHECK(q_step(&s) == DB_ROW);
+	CHECK_STR(q_col_str(&s, 0), "10" "123456789");
+	CHECK_STR(q_col_str(&s, 1), "?1"); /* the quoted one untouched */
+	CHECK(q_step(&s) == DB_DONE);
+	db_finalize(&s);
+}
+
+static void test_types_and_reuse(void)
+{
+	struct pool *p = pool_new();
+	dbq ins, get;
+	CHECK(db_prepare(&c,
+			 "INSERT INTO t (name, n, x, flag, note, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+			 " RETURNING id",
+			 &ins) == 0);
+	CHECK(db_prepare(&c,
+			 "SELECT id, name, n, x, flag, note, data, length(data) FROM t WHERE id = ?1",
+			 &get) == 0);
+	const char *utf8 = "Ünïcødé — اردو 日本語 🗞";
+	q_text(&ins, 1, utf8);
+	q_int(&ins, 2, 9007199254740993LL); /* 2^53 + 1: no double holds it */
+	q_double(&ins, 3, 2.5);
+	q_int(&ins, 4, 1);
+	q_null(&ins, 5);
+	q_blob(&ins, 6, "\x00\xff" "A", 3);
+	CHECK(q_step(&ins) == DB_ROW);
+	long long first = q_col_int(&ins, 0);
+	CHECK(first > 0);
+	CHECK(q_step(&ins) == DB_DONE);
+	CHECK(db_changes(&c) == 1);
+	q_reset(&ins);
+
+	/* the same statement again, new bindings (q_text_n copies a prefix) */
+	q_text_n(&ins, 1, "second row, not this", 10);
+	q_int(&ins, 2, -7);
+	q_double(&ins, 3, -0.125);
+	q_int(&ins, 4, 0);
+	q_text(&ins, 5, "a note");
+	q_null(&ins, 6);
+	CHECK(q_step(&ins) == DB_ROW);
+	long long second = q_col_int(&ins, 0);
+	CHECK(second > first);
+	q_reset(&ins);
+
+	q_int(&get, 1, first);
+	CHECK(q_step(&get) == DB_ROW);
+	CHECK(q_col_int(&get, 0) == first);
+	CHECK_STR(q_col_text(p, &get, 1), utf8);
+	CHECK(q_col_int(&get, 2) == 9007199254740993LL);
+	CHECK(q_col_double(&get, 3) == 2.5);
+	CHECK(q_col_int(&get, 4) == 1); /* boolean 't' */
+	CHECK(q_col_null(&get, 5));
+	CHECK(q_col_str(&get, 5) == NULL);
+	CHECK_STR(q_col_text(p, &get, 5), "");
+	CHECK(q_col_int(&get, 5) == 0);
+	CHECK(!q_col_null(&get, 6));
+	CHECK_STR(q_col_str(&get, 6), "\\x00ff41");
+	CHECK(q_col_int(&get, 7) == 3);
+	CHECK(q_step(&get) == DB_DONE);
+	q_reset(&get);
+
+	q_int(&get, 1, second);
+	CHECK(q_step(&get) == DB_ROW);
+	CHECK_STR(q_col_text(p, &get, 1), "second row");
+	CHECK(q_col_int(&get, 2) == -7);
+	CHECK(q_col_double(&get, 3) == -0.125);
+	CHECK(q_col_int(&get, 4) == 0); /* boolean 'f' */
+	CHECK_STR(q_col_str(&get, 5), "a note");
+	CHECK(q_col_null(&get, 6));
+	CHECK(q_step(&get) == DB_DONE);
+	q_reset(&get);
+
+	/* no row */
+	q_int(&get, 1, 999999);
+	CHECK(q_step(&get) == DB_DONE);
+	q_reset(&get);
+
+	/* a unique violation: DB_CONSTRAINT with PostgreSQL's message, then the
+	 * statement serves again after its reset */
+	q_text(&ins, 1, utf8);
+	CHECK(q_step(&ins) == DB_CONSTRAINT);
+	CHECK_CONTAINS(db_errmsg(&c), "duplicate key value violates unique constraint");
+	q_reset(&ins);
+	q_text(&ins, 1, "third");
+	CHECK(q_step(&ins) == DB_ROW && q_col_int(&ins, 0) > second);
+	q_reset(&ins);
+	CHECK(rows() == 3);
+
+	db_finalize(&ins);
+	db_finalize(&get);
+	pool_free(p);
+}
+
+static void test_changes(void)
+{
+	dbq s;
+	CHECK(db_prepare(&c, "UPDATE t SET n = coalesce(n, 0) + 1 WHERE name <> ?1", &s) == 0);
+	q_text(&s, 1, "third");
+	CHECK(q_step(&s) == DB_DONE);
+	CHECK(db_changes(&c) == 2);
+	q_reset(&s);
+	/* a read leaves the count of the last write, as SQLite's does */
+	CHECK(rows() == 3);
+	CHECK(db_changes(&c) == 2);
+	q_text(&s, 1, "nothing matches this");
+	CHECK(q_step(&s) == DB_DONE);
+	CHECK(db_changes(&c) == 3);
+	db_finalize(&s);
+}
+
+static void test_transaction_rolled_back(void)
+{
+	dbq s;
+	CHECK(db_prepare(&c, "DELETE FROM t", &s) == 0);
+	CHECK(!db_in_txn(&c));
+	CHECK(pg_exec(c.pg, "BEGIN") == 0);
+	CHECK(db_in_txn(&c));
+	CHECK(q_step(&s) == DB_DONE);
+	CHECK(db_changes(&c) == 3);
+	q_reset(&s);
+	CHECK(rows() == 0);
+	CHECK(pg_exec(c.pg, "ROLLBACK") == 0);
+	CHECK(!db_in_txn(&c));
+	CHECK(rows() == 3);
+	db_finalize(&s);
+}
+
+static void test_errors(void)
+{
+	dbq s;
+	CHECK(db_prepare(&c, "SELEKT 1", &s) == -1);
+	CHECK_CONTAINS(db_errmsg(&c), "syntax error");
+	CHECK(s.pg == NULL && s.lite == NULL);
+	CHECK(db_prepare(&c, "SELECT 1 / ?1::int", &s) == 0);
+	q_int(&s, 1, 0);
+	CHECK(q_step(&s) == DB_ERROR); /* not a constraint */
+	CHECK_CONTAINS(db_errmsg(&c), "division by zero");
+	q_reset(&s);
+	q_int(&s, 1, 4);
+	CHECK(q_step(&s) == DB_ROW && q_col_int(&s, 0) == 0);
+	q_reset(&s);
+	CHECK(pg_exec(c.pg, "INSERT INTO t (name) VALUES ('third')") == -1);
+	CHECK_CONTAINS(db_errmsg(&c), "duplicate key");
+	CHECK(db_readonly(&c) == 0);
+	db_finalize(&s);
+	char err[256] = "";
+	struct pgc *none = NULL;
+	CHECK(pg_connect("host=127.0.0.1 port=1 connect_timeout=2", &none, err, sizeof err) == -1);
+	CHECK(none == NULL && err[0]);
+}
+
+int main(int argc, char **argv)
+{
+	const char *conninfo = getenv("GAZETTE_TEST_PG");
+	if (!conninfo || !*conninfo) {
+		/* no server given: start one for this run */
+		char here[] = __FILE__;
+		char script[512];
+		snprintf(script, sizeof script, "%s/with_pg.sh", dirname(here));
+		execl("/bin/sh", "sh", script, argv[0], (char *)NULL);
+		perror(script);
+		return 2;
+	}
+	char err[256];
+	if (pg_connect(conninfo, &c.pg, err, sizeof err)) {
+		fprintf(stderr, "connect: %s\n", err);
+		return 2;
+	}
+	if (pg_exec(c.pg, "CREATE TABLE t ("
+			  " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+			  " name text NOT NULL UNIQUE, n bigint, x double precision,"
+			  " flag boolean, note text, data bytea)")) {
+		fprintf(stderr, "schema: %s\n", db_errmsg(&c));
+		return 2;
+	}
+	RUN(test_rewrite);
+	RUN(test_ten_parameters);
+	RUN(test_types_and_reuse);
+	RUN(test_changes);
+	RUN(test_transaction_rolled_back);
+	RUN(test_errors);
+	pg_close(c.pg);
+	return T_DONE();
+}
