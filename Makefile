@@ -5,7 +5,7 @@
 #   make install  PREFIX=/usr/local DESTDIR=: binary, default theme, demo, man
 #                 pages, systemd unit (make uninstall takes them away)
 #   make deb      a Debian package in build/deb/ (dpkg-buildpackage, debhelper)
-PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbrotlienc libseccomp vips libarchive libcurl
+PKGS    := libmicrohttpd sqlite3 md4c md4c-html libsodium libxml-2.0 zlib libbrotlienc libseccomp vips libarchive libcurl libpq
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -Wall -Wextra -Wformat-security -Wshadow -Wno-unused-parameter -Wno-format-truncation \

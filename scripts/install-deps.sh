@@ -2,8 +2,8 @@
 # Installs the Debian packages Gazette builds, runs and tests with.
 # Idempotent: installs only what is missing. Needs root (or sudo).
 set -eu
-BUILD="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libxml2-dev zlib1g-dev libbrotli-dev libseccomp-dev libcurl4-openssl-dev libvips-dev libvips42 libarchive-dev sqlite3 curl"
-TEST="chromium strace python3 python3-feedparser newsboat libxml2-utils openjdk-17-jre-headless clang libclang-rt-14-dev wrk nginx-light time debhelper dpkg-dev fakeroot systemd systemd-container dbus groff-base man-db prometheus"
+BUILD="gcc make pkg-config libmicrohttpd-dev libsqlite3-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libxml2-dev zlib1g-dev libbrotli-dev libseccomp-dev libcurl4-openssl-dev libvips-dev libvips42 libarchive-dev libpq-dev sqlite3 curl"
+TEST="chromium strace python3 python3-feedparser newsboat libxml2-utils openjdk-17-jre-headless clang libclang-rt-14-dev wrk nginx-light time debhelper dpkg-dev fakeroot systemd systemd-container dbus groff-base man-db prometheus postgresql-15"
 want="$BUILD"
 [ "${1:-}" = "--test" ] && want="$BUILD $TEST"
 missing=""
