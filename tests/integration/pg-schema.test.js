@@ -1,0 +1,266 @@
+'use strict';
+// The PostgreSQL schema (issue 16, src/store/schema_pg.h) and `gazette migrate
+// --db`: on a throwaway PostgreSQL (pg-helpers.js), an empty database is
+// migrated and a second run finds it current; its tables, columns, indexes
+// and triggers are SQLite's (a site made by `gazette init`, read with the
+// sqlite3 CLI); the same writes through psql and through sqlite3 leave the
+// same rows in everything the triggers keep; two migrates at once take turns.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const fs = require('node:fs');
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { GAZETTE, makeSite, cleanupSites, tmpDir } = require('./helpers');
+const { startPostgres } = require('./pg-helpers');
+
+const LOCK = 0x477a4d696772; // STORE_PG_MIGRATE_LOCK, store_pg_migrate.h
+
+let pg;
+let sqliteDb;
+
+test.before(async () => {
+  pg = await startPostgres();
+  sqliteDb = path.join(makeSite({ demo: false }), 'gazette.db');
+});
+test.after(() => {
+  if (pg) pg.stop();
+  cleanupSites();
+});
+
+const migrate = (db) => spawnSync(GAZETTE, ['migrate', '--db', db], { encoding: 'utf8' });
+const sqlite = (file, sql) => execFileSync('sqlite3', ['-bail', '-batch', file], { input: sql, encoding: 'utf8' });
+const lines = (out) => out.split('\n').filter((l) => l !== '');
+const sqliteVersion = () => Number(sqlite(sqliteDb, 'PRAGMA user_version;').trim());
+
+let migratedUrl;
+function migrated() {
+  if (!migratedUrl) {
+    migratedUrl = pg.createDb('schema');
+    const r = migrate(migratedUrl);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  return migratedUrl;
+}
+
+test('migrate --db: an empty database goes to the build\'s version; a second run changes nothing', () => {
+  const n = sqliteVersion();
+  assert.ok(n >= 39, `SQLite's schema version ${n}`);
+  const url = pg.createDb('fresh');
+  const first = migrate(url);
+  assert.equal(first.status, 0, first.stderr);
+  assert.equal(first.stdout, `database migrated from schema version 0 to ${n}\n`);
+  assert.equal(pg.psql('fresh', 'SELECT version FROM schema_version;').trim(), String(n));
+  const tables = pg.psql('fresh', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';");
+  const second = migrate(url);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(second.stdout, `database is current: schema version ${n}\n`);
+  assert.equal(pg.psql('fresh', "SELECT count(*) FROM pg_tables WHERE schemaname = 'public';"), tables);
+});
+
+test('migrate: bad input is a clear error and a newer database is refused, untouched', () => {
+  const none = spawnSync(GAZETTE, ['migrate'], { encoding: 'utf8' });
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /--db postgresql:\/\/\.\.\. is required/);
+  const bad = spawnSync(GAZETTE, ['migrate', '--db', 'mysql://x'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /postgresql:\/\/ URL/);
+  const down = migrate(`postgresql://gazette@127.0.0.1:1/none?connect_timeout=2`);
+  assert.equal(down.status, 1);
+  assert.match(down.stderr, /^gazette migrate: cannot connect: /);
+
+  const url = pg.createDb('newer');
+  assert.equal(migrate(url).status, 0);
+  pg.psql('newer', 'UPDATE schema_version SET version = version + 1;');
+  const r = migrate(url);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /schema version \d+, newer than this gazette's \(\d+\): upgrade gazette/);
+  assert.equal(pg.psql('newer', 'SELECT version FROM schema_version;').trim(), String(sqliteVersion() + 1));
+});
+
+// table -> its columns in order
+function sqliteColumns() {
+  const out = sqlite(sqliteDb, "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p" +
+    " WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'story_fts_%'" +
+    ' ORDER BY m.name, p.cid;');
+  return group(lines(out));
+}
+function pgColumns(db) {
+  const out = pg.psql(db, "SELECT table_name, column_name FROM information_schema.columns" +
+    " WHERE table_schema = 'public' AND table_name <> 'schema_version'" +
+    ' ORDER BY table_name, ordinal_position;');
+  return group(lines(out));
+}
+function group(rows) {
+  const m = {};
+  for (const r of rows) {
+    const [t, c] = r.split('|');
+    (m[t] = m[t] || []).push(c);
+  }
+  return m;
+}
+
+test('the tables, columns, indexes and triggers are SQLite\'s', () => {
+  const db = path.basename(new URL(migrated()).pathname);
+  const lite = sqliteColumns();
+  const post = pgColumns(db);
+  assert.ok(Object.keys(lite).length >= 40, Object.keys(lite).join(' '));
+  assert.deepEqual(Object.keys(post).sort(), Object.keys(lite).sort());
+  // story_fts: FTS5's six columns; PostgreSQL's rows have the story id and the tsvector too
+  assert.deepEqual(post.story_fts, ['id', ...lite.story_fts, 'doc']);
+  for (const t of Object.keys(lite))
+    if (t !== 'story_fts') assert.deepEqual(post[t], lite[t], `columns of ${t}`);
+
+  const liteIdx = lines(sqlite(sqliteDb, "SELECT name FROM sqlite_master WHERE type = 'index'" +
+    " AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name;"));
+  const pgIdx = lines(pg.psql(db, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'" +
+    " AND indexname NOT LIKE '%\\_pkey' AND indexname NOT LIKE '%\\_key' AND indexname <> 'story_fts_doc'" +
+    ' ORDER BY indexname;'));
+  assert.deepEqual(pgIdx, liteIdx);
+  const liteTrig = lines(sqlite(sqliteDb, "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name;"));
+  const pgTrig = lines(pg.psql(db, "SELECT DISTINCT trigger_name FROM information_schema.triggers" +
+    " WHERE trigger_schema = 'public' ORDER BY trigger_name;"));
+  assert.ok(liteTrig.length >= 40, liteTrig.join(' '));
+  assert.deepEqual(pgTrig, liteTrig);
+  // the same checks and keys: one banner row, a focal point inside the picture
+  assert.throws(() => pg.psql(db, "INSERT INTO front_banner VALUES(2, 't', 'u', 0);"), /front_banner_id_check/);
+  assert.throws(() => pg.psql(db, "INSERT INTO media(hash, name, mime, ext, width, height, bytes, focal_x," +
+    " created_at, variants, formats) VALUES('h', 'n', 'm', 'e', 1, 1, 1, 2, 0, '', '');"), /focal_x_check/);
+  assert.throws(() => pg.psql(db, "INSERT INTO stories(slug, title, body_md, body_html, author_id, status," +
+    " created_at, updated_at) VALUES('s', 't', '', '', 99, 0, 0, 0);"), /foreign key/);
+});
+
+// Writes in SQL both engines take, then what the triggers keep. T0 is now:
+// rows written at now raise mail events; a lastmod from now reads as 0.
+function triggerScript(t0) {
+  return `
+INSERT INTO users(id, name, slug, email, created_at) VALUES(1, 'Ann Author', 'ann', 'ann@x.test', 1000),
+  (2, 'Bo Writer', 'bo', 'bo@x.test', 1000);
+INSERT INTO sections(id, name, slug, path, parent_id) VALUES(1, 'World', 'world', 'world', 0),
+  (2, 'Asia', 'asia', 'world/asia', 1), (3, 'Sport', 'sport', 'sport', 0);
+INSERT INTO tags(id, name, slug) VALUES(1, 'Election', 'election'), (2, 'Café', 'cafe');
+INSERT INTO stories(id, slug, title, excerpt, body_md, body_html, section_id, author_id, status,
+  published_at, created_at, updated_at) VALUES
+  (1, 'one', 'Café Zürich reopens', 'The café', 'Body one', '', 2, 1, 3, 1000, 1000, 1000),
+  (2, 'two', 'A draft for review', '', 'Body two', '', 1, 2, 1, NULL, ${t0}, ${t0}),
+  (3, 'three', 'پاکستان کی خبریں', '', 'Body three', '', 1, 1, 3, 1100, 1100, 1100),
+  (4, 'four', 'Four', '', 'Body four', '', 2, 2, 3, 4002, 4002, 4002);
+INSERT INTO story_tags(story_id, tag_id, position) VALUES(1, 1, 0), (1, 2, 1), (3, 1, 0), (2, 2, 0);
+INSERT INTO story_sections(story_id, section_id) VALUES(1, 3), (4, 3);
+INSERT INTO story_coauthors(story_id, user_id, position) VALUES(1, 2, 1), (3, 2, 1);
+INSERT INTO corrections(id, story_id, body, created_at) VALUES(1, 1, 'A fix', 1200);
+INSERT INTO comments(id, story_id, parent_id, author, email, body, status, created_at) VALUES
+  (1, 1, 0, 'Reader', 'r@x.test', 'Nice', 1, ${t0}),
+  (2, 1, 1, 'Replier', 'q@x.test', 'Agreed', 1, ${t0}),
+  (3, 3, 0, 'Held', 'h@x.test', 'Hmm', 0, ${t0}),
+  (4, 4, 0, 'Old', 'o@x.test', 'Imported', 1, 1000);
+INSERT INTO mail_subscriptions(id, comment_id, email, created_at) VALUES(1, 1, 'r@x.test', ${t0});
+UPDATE comments SET status = 1 WHERE id = 3;
+UPDATE stories SET status = 3, published_at = 1300, updated_at = 1300 WHERE id = 2;
+UPDATE sections SET path = 'asia', parent_id = 0 WHERE id = 2;
+UPDATE stories SET section_id = 3 WHERE id = 3;
+UPDATE tags SET name = 'Vote' WHERE id = 1;
+UPDATE sections SET name = 'Far East' WHERE id = 2;
+DELETE FROM story_coauthors WHERE story_id = 3;
+UPDATE stories SET slug = 'one-b' WHERE id = 1;
+UPDATE stories SET excerpt_auto = 1 WHERE id IN (1, 3);
+UPDATE stories SET excerpt = 'Our own' WHERE id = 3;
+DELETE FROM story_sections WHERE story_id = 4;
+UPDATE stories SET status = 0, updated_at = 1500 WHERE id = 4;
+DELETE FROM stories WHERE id = 2;
+DELETE FROM corrections WHERE id = 1;
+INSERT INTO corrections(id, story_id, body, created_at) VALUES(2, 3, 'Another', 1600);
+SELECT 'stale', story_id FROM comment_threads_stale ORDER BY n;
+SELECT 'ss', section_id, story_id, status, published_at FROM section_stories ORDER BY 2, 3;
+SELECT 'st', story_id, tag_id, status, published_at FROM story_tags ORDER BY 2, 3;
+SELECT 'sp', kind, page, count, CASE WHEN lastmod >= ${t0} THEN 0 ELSE lastmod END
+  FROM sitemap_pages ORDER BY 2, 3;
+SELECT 'su', kind, id, count, CASE WHEN lastmod >= ${t0} THEN 0 ELSE lastmod END
+  FROM sitemap_urls ORDER BY 2, 3;
+SELECT 'mail', kind, ref_id FROM mail_events ORDER BY kind, ref_id;
+SELECT 'story', id, coauthor_count, corrected, excerpt_auto FROM stories ORDER BY id;
+`;
+}
+
+test('the triggers keep the same rows as SQLite\'s for the same writes', () => {
+  const t0 = Math.floor(Date.now() / 1000) - 5;
+  const sql = triggerScript(t0);
+  const copy = path.join(tmpDir(), 'copy.db');
+  fs.copyFileSync(sqliteDb, copy);
+  const lite = lines(sqlite(copy, 'PRAGMA foreign_keys = ON;' + sql));
+  const db = 'triggers';
+  assert.equal(migrate(pg.createDb(db)).status, 0);
+  const post = lines(pg.psql(db, sql));
+  assert.deepEqual(post, lite);
+  // and they are what the triggers are for
+  const rows = (k) => lite.filter((l) => l.startsWith(k + '|')).map((l) => l.slice(k.length + 1));
+  assert.deepEqual(rows('stale'), ['4', '3', '1'],
+    'story 4 marked by its comment, 3 by the approval, 1 moved last by its new slug');
+  assert.deepEqual(rows('mail'), ['held|3', 'reply|2', 'review|2']);
+  assert.deepEqual(rows('story'), ['1|1|0|1', '3|0|1|0', '4|0|0|0']);
+  assert.ok(rows('ss').includes('3|1|3|1000'), 'story 1 listed under its other section');
+  assert.ok(rows('ss').includes('2|1|3|1000') && !rows('ss').includes('1|1|3|1000'),
+    'Asia moved to the top: story 1 no longer under World');
+  assert.ok(rows('su').includes('1|3|2|0'), 'Sport: story 3 moved in and 1 filed there; 4 unpublished');
+  assert.ok(rows('st').includes('3|1|3|1100'), 'a tag row carries its story\'s status and date');
+
+  // the search index: the published stories with their tags', section's and author's names
+  const ftsLite = lines(sqlite(copy, 'SELECT rowid, tags, section, author FROM story_fts ORDER BY rowid;'));
+  const ftsPg = lines(pg.psql(db, 'SELECT id, tags, section, author FROM story_fts ORDER BY id;'));
+  assert.deepEqual(ftsPg.map((l) => l.split('|').map((x) => x.split(' ').sort().join(' ')).join('|')),
+    ftsLite.map((l) => l.split('|').map((x) => x.split(' ').sort().join(' ')).join('|')));
+  assert.deepEqual(ftsLite, ['1|Vote Café|Far East|Ann Author', '3|Vote|Sport|Ann Author']);
+});
+
+test('full-text search on PostgreSQL: accents ignored, any script, weighted by field', () => {
+  const db = 'triggers'; // made by the test above
+  const find = (words) => lines(pg.psql(db,
+    `SELECT id FROM story_fts, to_tsquery('simple', unaccent('${words}')) q WHERE doc @@ q` +
+    " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1}', doc, q) DESC, id;"));
+  assert.deepEqual(find('zurich'), ['1']);
+  assert.deepEqual(find('cafe'), ['1']);
+  assert.deepEqual(find('پاکستان'), ['3']);
+  assert.deepEqual(find('vote'), ['1', '3']);
+  assert.deepEqual(find('far & east'), ['1']);
+  assert.deepEqual(find('two'), [], 'the deleted story is gone from the index');
+  const plan = pg.psql(db, 'SET enable_seqscan = off; EXPLAIN SELECT id FROM story_fts' +
+    " WHERE doc @@ to_tsquery('simple', 'vote');");
+  assert.match(plan, /story_fts_doc/, 'the GIN index answers');
+});
+
+test('two migrates at once: one applies, the other waits and finds the database current', async () => {
+  const url = pg.createDb('race');
+  // hold the migration lock, as a node in the middle of migrating would
+  const holder = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', pg.url('race')],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  let held = '';
+  holder.stdout.on('data', (d) => { held += d; });
+  holder.stdin.write(`SELECT 'locked' FROM pg_advisory_lock(${LOCK});\n`);
+  for (let i = 0; i < 100 && !held.includes('locked'); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(held, /locked/);
+
+  const run = () => {
+    const p = spawn(GAZETTE, ['migrate', '--db', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r = { out: '', err: '', code: null };
+    p.stdout.on('data', (d) => { r.out += d; });
+    p.stderr.on('data', (d) => { r.err += d; });
+    r.done = new Promise((res) => p.on('exit', (c) => { r.code = c; res(); }));
+    return r;
+  };
+  const a = run();
+  const b = run();
+  await new Promise((r) => setTimeout(r, 800));
+  assert.equal(a.code, null, 'waits for the lock');
+  assert.equal(b.code, null, 'waits for the lock');
+  assert.equal(pg.psql('race', "SELECT to_regclass('schema_version') IS NULL;").trim(), 't');
+
+  holder.stdin.end(`SELECT pg_advisory_unlock(${LOCK});\n`);
+  await Promise.all([a.done, b.done]);
+  assert.equal(a.code, 0, a.err);
+  assert.equal(b.code, 0, b.err);
+  const n = sqliteVersion();
+  assert.deepEqual([a.out, b.out].sort(), [
+    `database is current: schema version ${n}\n`,
+    `database migrated from schema version 0 to ${n}\n`,
+  ]);
+  assert.equal(pg.psql('race', 'SELECT version FROM schema_version;').trim(), String(n));
+});
