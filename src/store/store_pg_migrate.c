@@ -11,6 +11,7 @@
 #include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 _Static_assert(SCHEMA_PG_VERSION == SCHEMA_VERSION,
 	       "schema_pg.h must translate every migration of schema.h, in the same order");
@@ -24,9 +25,9 @@ static const char SQL_VERSION_TABLE[] =
 	" version BIGINT NOT NULL, migrated_at BIGINT NOT NULL);"
 	"INSERT INTO schema_version VALUES(1, 0, 0) ON CONFLICT DO NOTHING;";
 static const char SQL_VERSION[] = "SELECT version FROM schema_version WHERE id = 1";
-static const char SQL_SET_VERSION[] =
-	"UPDATE schema_version SET version = $1::bigint,"
-	" migrated_at = floor(extract(epoch FROM now()))::bigint WHERE id = 1";
+#define SQL_SET_VERSION \
+	"UPDATE schema_version SET version = %d," \
+	" migrated_at = floor(extract(epoch FROM now()))::bigint WHERE id = 1;"
 
 /* the server's notices (DROP ... IF EXISTS, ...) are not the user's business */
 static void quiet(void *arg, const PGresult *r)
@@ -58,20 +59,25 @@ static int read_version(PGconn *c, int *v, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
+/* Each migration with its version's update as one simple query: PostgreSQL
+ * runs the statements of one query in one transaction, so a migration
+ * and its version commit together or not at all. */
 static int apply(PGconn *c, int from, char *err, size_t errlen)
 {
-	char what[64], ver[16];
+	char what[64];
 	for (int i = from; i < SCHEMA_PG_VERSION; i++) {
-		snprintf(what, sizeof what, "migration %d", i + 1);
-		snprintf(ver, sizeof ver, "%d", i + 1);
-		if (run(c, "BEGIN", NULL, err, errlen, what))
-			return -1;
-		if (run(c, schema_pg_migrations[i], NULL, err, errlen, what) ||
-		    run(c, SQL_SET_VERSION, ver, err, errlen, what) ||
-		    run(c, "COMMIT", NULL, err, errlen, what)) {
-			PQclear(PQexec(c, "ROLLBACK"));
+		size_t n = strlen(schema_pg_migrations[i]) + sizeof SQL_SET_VERSION + 32;
+		char *sql = malloc(n);
+		if (!sql) {
+			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
+		snprintf(sql, n, "%s;" SQL_SET_VERSION, schema_pg_migrations[i], i + 1);
+		snprintf(what, sizeof what, "migration %d", i + 1);
+		int rc = run(c, sql, NULL, err, errlen, what);
+		free(sql);
+		if (rc)
+			return -1;
 	}
 	return 0;
 }

@@ -77,6 +77,24 @@ test('migrate: bad input is a clear error and a newer database is refused, untou
   assert.equal(pg.psql('newer', 'SELECT version FROM schema_version;').trim(), String(sqliteVersion() + 1));
 });
 
+test('migrate: a migration that fails leaves nothing of itself, the ones before it kept', () => {
+  const url = pg.createDb('blocked');
+  // an index of migration 21's name, made beforehand: its ALTER TABLE goes
+  // through, then its CREATE INDEX fails
+  pg.psql('blocked', 'CREATE TABLE blocker(a int); CREATE INDEX stories_featured_media ON blocker(a);');
+  const r = migrate(url);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^gazette migrate: migration 21: .*stories_featured_media.* already exists/);
+  assert.equal(pg.psql('blocked', 'SELECT version FROM schema_version;').trim(), '20');
+  assert.equal(pg.psql('blocked', "SELECT count(*) FROM information_schema.columns" +
+    " WHERE table_name = 'stories' AND column_name = 'featured_media_id';").trim(), '0');
+  assert.equal(pg.psql('blocked', "SELECT to_regclass('media') IS NOT NULL;").trim(), 't', 'migration 20 kept');
+  pg.psql('blocked', 'DROP TABLE blocker;');
+  const again = migrate(url);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, `database migrated from schema version 20 to ${sqliteVersion()}\n`);
+});
+
 // table -> its columns in order
 function sqliteColumns() {
   const out = sqlite(sqliteDb, "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p" +

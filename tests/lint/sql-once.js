@@ -11,7 +11,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..', '..');
 const STORE = path.join(ROOT, 'src', 'store');
-const cflags = execFileSync('pkg-config', ['--cflags', 'sqlite3'], { encoding: 'utf8' })
+const cflags = execFileSync('pkg-config', ['--cflags', 'sqlite3', 'libpq'], { encoding: 'utf8' })
   .split(/\s+/).filter(Boolean);
 const STATEMENT = /^(SELECT|INSERT|UPDATE|DELETE|BEGIN|COMMIT|ROLLBACK|PRAGMA|WITH|REPLACE)\b/;
 
