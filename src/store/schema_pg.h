@@ -273,8 +273,14 @@ static const char *const schema_pg_migrations[] = {
 		   "WHEN (OLD.status = 1 OR NEW.status = 1)",
 		   " DELETE FROM comment_threads WHERE story_id IN (OLD.story_id, NEW.story_id);"
 		   PG_STALE("OLD.story_id") PG_STALE("NEW.story_id"))
+	/* A story's delete cascades to its comments after the story's own
+	 * AFTER DELETE triggers here (before them in SQLite): a comment gone
+	 * with its story marks nothing, as comment_threads_story_del leaves it
+	 * in SQLite. */
 	PG_TRIGGER("comment_threads_del", "AFTER DELETE ON comments", "WHEN (OLD.status = 1)",
-		   PG_THREAD_DROP("OLD.story_id"))
+		   " DELETE FROM comment_threads WHERE story_id = OLD.story_id;"
+		   " INSERT INTO comment_threads_stale(story_id) SELECT id FROM stories"
+		   " WHERE id = OLD.story_id ON CONFLICT(story_id) DO UPDATE SET n = DEFAULT;")
 	PG_TRIGGER("comment_threads_story", "AFTER UPDATE OF slug, published_at ON stories",
 		   "WHEN (OLD.slug IS DISTINCT FROM NEW.slug"
 		   " OR OLD.published_at IS DISTINCT FROM NEW.published_at)",
