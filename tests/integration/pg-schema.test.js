@@ -147,6 +147,77 @@ test('the tables, columns, indexes and triggers are SQLite\'s', () => {
     " created_at, updated_at) VALUES('s', 't', '', '', 99, 0, 0, 0);"), /foreign key/);
 });
 
+test('the keys, uniques, foreign keys, checks and NOT NULLs are SQLite\'s', () => {
+  const db = path.basename(new URL(migrated()).pathname);
+  const q = (sql) => lines(sqlite(sqliteDb, sql)).map((l) => l.split('|'));
+  const p = (sql) => lines(pg.psql(db, sql)).map((l) => l.split('|'));
+  const TABLES = "m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE 'story_fts%'";
+
+  // column: NOT NULL (a primary key's columns are, whatever SQLite's pragma says)
+  const liteNull = q(`SELECT m.name, p.name, p."notnull" OR p.pk > 0 FROM sqlite_master m,` +
+    ` pragma_table_info(m.name) p WHERE ${TABLES} ORDER BY 1, 2;`).map((r) => r.join(' '));
+  const pgNull = p("SELECT table_name, column_name, CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END" +
+    " FROM information_schema.columns WHERE table_schema = 'public'" +
+    " AND table_name NOT IN ('schema_version', 'story_fts') ORDER BY 1, 2;").map((r) => r.join(' '));
+  assert.deepEqual(pgNull, liteNull);
+
+  // primary keys, in key order
+  const keyOf = (rows) => {
+    const m = {};
+    for (const [t, c] of rows) (m[t] = m[t] || []).push(c);
+    return Object.entries(m).map(([t, cs]) => `${t}(${cs.join(',')})`).sort();
+  };
+  const litePk = keyOf(q(`SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p` +
+    ` WHERE ${TABLES} AND p.pk > 0 ORDER BY m.name, p.pk;`));
+  const pgPk = keyOf(p("SELECT t.relname, a.attname FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid" +
+    " JOIN pg_namespace n ON n.oid = t.relnamespace CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)" +
+    " JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum" +
+    " WHERE n.nspname = 'public' AND x.indisprimary" +
+    " AND t.relname NOT IN ('schema_version', 'story_fts') ORDER BY t.relname, k.ord;"));
+  assert.ok(litePk.length >= 40, litePk.join(' '));
+  assert.deepEqual(pgPk, litePk);
+
+  // unique constraints and unique indexes (partial ones too), by their columns
+  const uniq = (rows) => {
+    const m = new Map();
+    for (const [t, i, c] of rows) m.set(`${t} ${i}`, [...(m.get(`${t} ${i}`) || []), c]);
+    return [...m].map(([k, cs]) => `${k.split(' ')[0]}(${cs.join(',')})`).sort();
+  };
+  const liteUniq = uniq(q(`SELECT m.name, il.name, ii.name FROM sqlite_master m, pragma_index_list(m.name) il,` +
+    ` pragma_index_info(il.name) ii WHERE ${TABLES} AND il."unique" = 1 AND il.origin <> 'pk'` +
+    ' ORDER BY m.name, il.name, ii.seqno;'));
+  const pgUniq = uniq(p("SELECT t.relname, i.relname, a.attname FROM pg_index x" +
+    " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid" +
+    " JOIN pg_namespace n ON n.oid = t.relnamespace CROSS JOIN LATERAL unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)" +
+    " JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum" +
+    " WHERE n.nspname = 'public' AND x.indisunique AND NOT x.indisprimary" +
+    " ORDER BY t.relname, i.relname, k.ord;"));
+  assert.ok(liteUniq.includes('sections(path)') && liteUniq.includes('front_pins(lead)'), liteUniq.join(' '));
+  assert.deepEqual(pgUniq, liteUniq);
+
+  // foreign keys: column, target, ON DELETE
+  const liteFk = q(`SELECT m.name, f."from", f."table", f."to", f.on_delete FROM sqlite_master m,` +
+    ` pragma_foreign_key_list(m.name) f WHERE ${TABLES} ORDER BY 1, 2;`).map((r) => r.join(' '));
+  const pgFk = p("SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, b.attname," +
+    " CASE c.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL'" +
+    " WHEN 'r' THEN 'RESTRICT' ELSE 'SET DEFAULT' END FROM pg_constraint c" +
+    " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]" +
+    " JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1]" +
+    " WHERE c.contype = 'f' ORDER BY 1, 2;").map((r) => r.join(' '));
+  assert.ok(liteFk.length >= 20, liteFk.join('\n'));
+  assert.deepEqual(pgFk, liteFk);
+
+  // CHECK constraints per table
+  const liteChecks = q(`SELECT m.name, m.sql FROM sqlite_master m WHERE ${TABLES};`)
+    .map(([t, ...sql]) => [t, (sql.join('|').match(/\bCHECK\s*\(/gi) || []).length])
+    .filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).sort();
+  const pgChecks = p("SELECT conrelid::regclass::text, count(*) FROM pg_constraint WHERE contype = 'c'" +
+    " AND conrelid <> 0 AND conrelid::regclass::text <> 'schema_version'" +
+    ' GROUP BY 1;').map((r) => r.join(' ')).sort();
+  assert.ok(liteChecks.length >= 6, liteChecks.join(' '));
+  assert.deepEqual(pgChecks, liteChecks);
+});
+
 // Writes in SQL both engines take, then what the triggers keep. T0 is now:
 // rows written at now raise mail events; a lastmod from now reads as 0.
 function triggerScript(t0) {
