@@ -32,7 +32,8 @@
  *   built with unaccent and the 'simple' configuration (any script; no
  *   stemming), under a GIN index. story_fts_redo, called by the same
  *   triggers as SQLite's, drops and indexes stories, so only published
- *   ones are there. The engine's search reads
+ *   ones are there (an upsert: two nodes' transactions may index one
+ *   story at once, where SQLite has one writer). The engine's search reads
  *     doc @@ q ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1}', doc, q) DESC
  *   with q from to_tsquery('simple', unaccent(...)) of the reader's words
  *   each quoted as a lexeme (never the raw string: the same query safety as
@@ -119,7 +120,11 @@
 	" COALESCE((SELECT name FROM sections WHERE id = s.section_id), ''),"             \
 	" COALESCE((SELECT name FROM users WHERE id = s.author_id), '')"                  \
 	" FROM stories s WHERE s.status = 3 AND s.id = ANY(indexed))"                     \
-	" x(id, title, excerpt, body, tags, section, author);"                            \
+	" x(id, title, excerpt, body, tags, section, author)"                             \
+	/* another node's transaction may have indexed the story meanwhile */             \
+	" ON CONFLICT(id) DO UPDATE SET title = excluded.title, excerpt = excluded.excerpt," \
+	" body = excluded.body, tags = excluded.tags, section = excluded.section,"        \
+	" author = excluded.author, doc = excluded.doc;"                                  \
 	" END$$;"                                                                         \
 	"CREATE INDEX stories_sitemap ON stories(status, published_at, id, updated_at);"  \
 	"SELECT story_fts_redo('{}', ARRAY(SELECT id FROM stories));"                     \

@@ -339,6 +339,47 @@ test('full-text search on PostgreSQL: accents ignored, any script, weighted by f
   assert.match(plan, /story_fts_doc/, 'the GIN index answers');
 });
 
+// psql reading its commands as they come: send(sql) writes, waitFor(re) waits for output
+function session(db) {
+  const p = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', pg.url(db)],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+  const s = { out: '', err: '', code: null };
+  p.stdout.on('data', (d) => { s.out += d; });
+  p.stderr.on('data', (d) => { s.err += d; });
+  s.done = new Promise((res) => p.on('exit', (c) => { s.code = c; res(); }));
+  s.send = (sql) => p.stdin.write(sql + '\n');
+  s.end = (sql) => p.stdin.end(sql + '\n');
+  s.waitFor = async (re) => {
+    for (let i = 0; i < 200 && !re.test(s.out); i++) await new Promise((r) => setTimeout(r, 25));
+    assert.match(s.out, re, s.err);
+  };
+  return s;
+}
+
+test('two nodes index one story at once: the second waits, then indexes it again', async () => {
+  const db = 'fts_race';
+  assert.equal(migrate(pg.createDb(db)).status, 0);
+  pg.psql(db, "INSERT INTO users(id, name, slug, email, created_at) VALUES(1, 'Ann', 'ann', 'a@x.test', 0);" +
+    "INSERT INTO tags(id, name, slug) VALUES(1, 'Old', 'old');" +
+    "INSERT INTO stories(id, slug, title, body_md, body_html, author_id, status, published_at, created_at," +
+    " updated_at) VALUES(1, 's', 'Title', 'Body', '', 1, 3, 1, 1, 1);" +
+    'INSERT INTO story_tags(story_id, tag_id) VALUES(1, 1);');
+  // one node edits the story and has not committed; another renames its tag
+  const a = session(db);
+  a.send("BEGIN; UPDATE stories SET title = 'Edited' WHERE id = 1; SELECT 'a-updated';");
+  await a.waitFor(/a-updated/);
+  const b = session(db);
+  b.end("UPDATE tags SET name = 'Renamed' WHERE id = 1; SELECT 'b-done';");
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(b.code, null, 'the rename waits for the edit');
+  a.end("COMMIT; SELECT 'a-done';");
+  await Promise.all([a.done, b.done]);
+  assert.equal(a.code, 0, a.err);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.out, /b-done/);
+  assert.equal(pg.psql(db, 'SELECT title, tags FROM story_fts;').trim(), 'Edited|Renamed');
+});
+
 test('two migrates at once: one applies, the other waits and finds the database current', async () => {
   const url = pg.createDb('race');
   // hold the migration lock, as a node in the middle of migrating would
