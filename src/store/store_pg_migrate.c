@@ -34,6 +34,15 @@ static void quiet(void *arg, const PGresult *r)
 {
 }
 
+/* "what: the server's message", without libpq's closing newline */
+static void fail(char *err, size_t errlen, const char *what, PGconn *c)
+{
+	snprintf(err, errlen, "%s: %s", what, PQerrorMessage(c));
+	size_t n = strlen(err);
+	while (n && (err[n - 1] == '\n' || err[n - 1] == ' '))
+		err[--n] = '\0';
+}
+
 /* Runs sql (one parameter at most); 0 ok, -1 with the server's message. */
 static int run(PGconn *c, const char *sql, const char *param, char *err, size_t errlen,
 	       const char *what)
@@ -42,7 +51,7 @@ static int run(PGconn *c, const char *sql, const char *param, char *err, size_t 
 	ExecStatusType st = PQresultStatus(r);
 	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 	if (!ok)
-		snprintf(err, errlen, "%s: %s", what, PQerrorMessage(c));
+		fail(err, errlen, what, c);
 	PQclear(r);
 	return ok ? 0 : -1;
 }
@@ -54,7 +63,7 @@ static int read_version(PGconn *c, int *v, char *err, size_t errlen)
 	if (ok)
 		*v = atoi(PQgetvalue(r, 0, 0));
 	else
-		snprintf(err, errlen, "reading schema_version: %s", PQerrorMessage(c));
+		fail(err, errlen, "reading schema_version", c);
 	PQclear(r);
 	return ok ? 0 : -1;
 }
@@ -86,7 +95,7 @@ int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t
 {
 	PGconn *c = PQconnectdb(conninfo);
 	if (PQstatus(c) != CONNECTION_OK) {
-		snprintf(err, errlen, "cannot connect: %s", PQerrorMessage(c));
+		fail(err, errlen, "cannot connect", c);
 		PQfinish(c);
 		return -1;
 	}

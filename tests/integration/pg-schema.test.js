@@ -85,6 +85,7 @@ test('migrate: a migration that fails leaves nothing of itself, the ones before 
   const r = migrate(url);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /^gazette migrate: migration 21: .*stories_featured_media.* already exists/);
+  assert.doesNotMatch(r.stderr, /\n\s*\n$/, 'one message, no blank line after it');
   assert.equal(pg.psql('blocked', 'SELECT version FROM schema_version;').trim(), '20');
   assert.equal(pg.psql('blocked', "SELECT count(*) FROM information_schema.columns" +
     " WHERE table_name = 'stories' AND column_name = 'featured_media_id';").trim(), '0');
