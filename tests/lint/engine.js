@@ -19,11 +19,11 @@ const ENGINE = {
   'store/store_open.c': 'opens the connection: pragmas, migrations, trace hooks, transactions',
   'store/store_backup.c': 'the online backup API',
   'store/store_search_rank.c': 'gz_rank, an FTS5 auxiliary function',
-  'store/store_pg_migrate.c': 'PostgreSQL: applies schema_pg.h with libpq (includes schema.h for its count)',
 };
-// PostgreSQL's: the only file that includes libpq-fe.h or calls PQ*.
+// PostgreSQL's: the only files that include libpq-fe.h or call PQ*.
 const PG_ENGINE = {
   'store/db_pg.c': 'the statement API over libpq',
+  'store/store_pg_migrate.c': 'applies schema_pg.h with libpq under an advisory lock',
 };
 
 // Comments and string literals blanked, line breaks kept.
