@@ -199,16 +199,18 @@ static int confirm_mail(struct store *st, const struct site *site, struct pool *
 	return rc ? rc : store_mail_sub_mailed(st, email, now);
 }
 
-/* Confirmations due: at most one mail per address per MAIL_CONFIRM_GAP,
- * so a reader who asks again gets theirs a few minutes later, never
- * none, and nobody can make an address a mail bomb's target. */
+/* Confirmations due: at most one mail per address per MAIL_CONFIRM_GAP
+ * and MAIL_CONFIRM_DAY a day, so a reader who asks again gets theirs a
+ * few minutes later, and nobody can make an address a mail bomb's target
+ * (a stranger typing it in the form reaches it a few times a day at
+ * most; what is asked beyond waits, and lapses after MAIL_CONFIRM_WITHIN). */
 static int confirmations(struct store *st, const struct site *site, struct pool *p,
 			 long long now)
 {
 	const char **to;
 	size_t k;
 	int rc = store_mail_confirm_due(st, p, now - MAIL_CONFIRM_GAP, now - MAIL_CONFIRM_WITHIN,
-					MAIL_EVENTS_BATCH, &to, &k);
+					now - 86400, MAIL_CONFIRM_DAY, MAIL_EVENTS_BATCH, &to, &k);
 	for (size_t i = 0; !rc && i < k; i++)
 		rc = confirm_mail(st, site, p, to[i], now);
 	return rc;

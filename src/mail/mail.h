@@ -35,6 +35,7 @@ struct store;
 #define MAIL_DIGEST_EVERY 86400
 #define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
 #define MAIL_CONFIRM_GAP 300  /* seconds between confirmation mails to one address */
+#define MAIL_CONFIRM_DAY 4    /* confirmation mails to one address in 24 hours, at most */
 #define MAIL_CONFIRM_WITHIN 86400 /* a subscription not mailed within this stays so */
 #define MAIL_CONFIRM_LINKS 10 /* links in one confirmation mail at most */
 

@@ -638,7 +638,9 @@ static const char *const schema_migrations[] = {
 	"INSERT INTO sqlite_sequence(name, seq)"
 	" SELECT 'mail_comments', COALESCE(max(id), 0) FROM comments;"
 	"ALTER TABLE mail_subscriptions ADD COLUMN mailed_at INTEGER;"
-	"UPDATE mail_subscriptions SET mailed_at = created_at;"
+	"UPDATE mail_subscriptions SET mailed_at = created_at" /* but those still waiting for it */
+	" WHERE id NOT IN (SELECT ref_id FROM mail_events WHERE kind = 'confirm');"
+	"DELETE FROM mail_events WHERE kind = 'confirm';"
 	"DROP TRIGGER mail_subscribe;" /* confirmations are found by mailed_at */
 	"CREATE INDEX mail_subscriptions_unmailed ON mail_subscriptions(created_at)"
 	" WHERE mailed_at IS NULL;"

@@ -593,7 +593,9 @@ static const char *const schema_pg_migrations[] = {
 	"SELECT setval(pg_get_serial_sequence('mail_comments', 'id'),"
 	" COALESCE(max(id), 0) + 1, false) FROM comments;"
 	"ALTER TABLE mail_subscriptions ADD COLUMN mailed_at BIGINT;"
-	"UPDATE mail_subscriptions SET mailed_at = created_at;"
+	"UPDATE mail_subscriptions SET mailed_at = created_at" /* but those still waiting for it */
+	" WHERE id NOT IN (SELECT ref_id FROM mail_events WHERE kind = 'confirm');"
+	"DELETE FROM mail_events WHERE kind = 'confirm';"
 	PG_DROP_TRIGGER("mail_subscribe", "mail_subscriptions")
 	"CREATE INDEX mail_subscriptions_unmailed ON mail_subscriptions(created_at)"
 	" WHERE mailed_at IS NULL;"

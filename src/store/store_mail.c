@@ -45,6 +45,8 @@ static const char SQL_CONFIRM_DUE[] =
 	"SELECT min(email) FROM mail_subscriptions s WHERE mailed_at IS NULL AND created_at >= ?2"
 	" AND confirmed_at IS NULL AND stopped_at IS NULL AND NOT EXISTS(SELECT 1 FROM"
 	" mail_subscriptions t WHERE t.email = s.email COLLATE NOCASE AND t.mailed_at >= ?1)"
+	" AND (SELECT count(DISTINCT mailed_at) FROM mail_subscriptions t"
+	" WHERE t.email = s.email COLLATE NOCASE AND t.mailed_at >= ?4) < ?5"
 	" GROUP BY lower(email) LIMIT ?3";
 static const char SQL_SUB_WAITING[] =
 	"SELECT * FROM (" SUB_COLS " WHERE email = ?1 COLLATE NOCASE AND mailed_at IS NULL"
@@ -281,7 +283,8 @@ int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, st
 }
 
 int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_since,
-			   long long asked_since, size_t limit, const char ***out, size_t *n)
+			   long long asked_since, long long day_since, int day_max, size_t limit,
+			   const char ***out, size_t *n)
 {
 	dbq *s = stmt(st, SQL_CONFIRM_DUE);
 	if (!s)
@@ -289,6 +292,8 @@ int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_si
 	q_int(s, 1, mailed_since);
 	q_int(s, 2, asked_since);
 	q_int(s, 3, (long long)limit);
+	q_int(s, 4, day_since);
+	q_int(s, 5, day_max);
 	return collect(st, p, s, sizeof **out, row_line, (void **)out, n);
 }
 

@@ -81,10 +81,12 @@ int store_mail_sub_get(struct store *st, struct pool *p, long long id, struct ma
 /* The subscription on comment_id: STORE_NOTFOUND when none. */
 int store_mail_sub_of(struct store *st, struct pool *p, long long comment_id, struct mail_sub *out);
 /* Addresses (one spelling each) with a subscription asked for since
- * asked_since and not confirmed, stopped or mailed yet, and no
- * confirmation mailed to them since mailed_since: at most limit. */
+ * asked_since and not confirmed, stopped or mailed yet, no confirmation
+ * mailed to them since mailed_since and fewer than day_max mailed since
+ * day_since: at most limit. */
 int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_since,
-			   long long asked_since, size_t limit, const char ***out, size_t *n);
+			   long long asked_since, long long day_since, int day_max, size_t limit,
+			   const char ***out, size_t *n);
 /* The newest limit of those subscriptions at email (any case), oldest
  * first. */
 int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, size_t limit,

@@ -256,6 +256,21 @@ test('a second opt-in from one address gets its own confirmation, a few minutes 
   assert.equal(mine().length, 2);
 });
 
+test('a stranger typing one address again and again reaches it four times a day at most', async () => {
+  const isMine = (x) => x.to.some((t) => t.toLowerCase() === 'twice@reader.test');
+  const mine = () => sink.messages.filter(isMine);
+  assert.equal(mine().length, 2); // the two of the test before
+  for (let i = 3; i <= 5; i++) {
+    await postComment({ author: 'Twice', email: 'twice@reader.test', comment: `Ask number ${i}.`, gz_notify: '1' });
+    await until(() => sql("SELECT count(*) AS n FROM mail_subscriptions WHERE lower(email) = 'twice@reader.test'")[0].n === i);
+    sql("UPDATE mail_subscriptions SET mailed_at = mailed_at - 400 WHERE lower(email) = 'twice@reader.test'");
+    if (i <= 4) await sink.waitFor((x) => isMine(x) && mine().length === i);
+  }
+  await sleep(1500);
+  assert.equal(mine().length, 4, 'the fifth ask in a day waits');
+  assert.equal(sql("SELECT count(*) AS n FROM mail_subscriptions WHERE lower(email) = 'twice@reader.test' AND mailed_at IS NULL")[0].n, 1);
+});
+
 test('an editor who chose the daily digest gets one digest, not a mail per event', async () => {
   const editor = await a.signedIn(srv.url, 'editor');
   const acct = await editor.get('/admin/account');
