@@ -285,6 +285,10 @@ function pgServer(dir, port, role) {
   return srv;
 }
 
+// Every PostgreSQL server the harness started and has not stopped.
+const RUNNING = new Set();
+process.on('exit', () => { for (const s of RUNNING) s.stop(); });
+
 // A primary (initdb, trust authentication on loopback) and a streaming
 // replica made from it with pg_basebackup -R. Returns {primary, replica,
 // stop()}; each server has {url, port, dir, psql(sql), start(), stop(), log()}.
@@ -294,11 +298,15 @@ async function startPostgres() {
   asNobody('initdb', ['-D', pdir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   pgConf(pdir, pport);
   const primary = pgServer(pdir, pport, 'primary');
+  // registered before each start: pg_ctl detaches the server, so one that
+  // came up after a start that timed out, or a test that timed out here,
+  // is still stopped (by stop(), or when the test process exits)
   const started = [];
-  const stop = () => { started.splice(0).reverse().forEach((s) => s.stop()); };
+  const stop = () => { started.splice(0).reverse().forEach((s) => { s.stop(); RUNNING.delete(s); }); };
   try {
-    primary.start();
     started.push(primary);
+    RUNNING.add(primary);
+    primary.start();
     const rdir = nobodyDir('replica');
     fs.rmdirSync(rdir); // pg_basebackup makes it (as nobody, the parent allows: chown below)
     fs.chownSync(path.dirname(rdir), NOBODY.uid, NOBODY.gid);
@@ -309,8 +317,9 @@ async function startPostgres() {
     fs.appendFileSync(path.join(rdir, 'postgresql.conf'),
       `port = ${rport}\nunix_socket_directories = '${rdir}'\n`);
     const replica = pgServer(rdir, rport, 'replica');
-    replica.start();
     started.push(replica);
+    RUNNING.add(replica);
+    replica.start();
     return { primary, replica, stop };
   } catch (e) {
     stop();

@@ -72,6 +72,7 @@ async function startPostgres() {
     try { asOwner(path.join(PG_BIN, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']); } catch { /* gone */ }
     if (process.env.GAZETTE_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true });
   };
+  process.on('exit', stop); // pg_ctl detached it: a test that dies still stops it
   return { dir, port, url, psql, createDb, stop, bin: PG_BIN, user: PG_USER };
 }
 
