@@ -2,8 +2,8 @@
  * test_fileio: a folder kept with fileio_keep_dir is copied into memory
  * (what a chrooted server's reload relies on): its files are read from
  * the copy once the real folder is gone, a file added later is not seen,
- * a path climbing out with ".." is refused, a folder over the size bound
- * is refused, and, the point, no descriptor of the process is left
+ * a path climbing out with ".." is refused, a folder over the size or
+ * file-count bound is refused, and, the point, no descriptor of the process is left
  * pointing at a kept folder (one would lead out of a chroot).
  */
 #include "t.h"
@@ -202,6 +202,24 @@ static void too_large_a_folder_is_refused(void)
 	rmdir(skipped);
 }
 
+static void too_many_files_are_refused(void)
+{
+	char many[96], name[32];
+	snprintf(many, sizeof many, "%s/many", base);
+	CHECK(mkdir(many, 0755) == 0);
+	for (int i = 0; i < FILEIO_KEEP_FILES; i++) { /* with the folder itself: one too many */
+		snprintf(name, sizeof name, "f%d", i);
+		put(many, name, "");
+	}
+	CHECK(fileio_keep_dir(many, NULL) == -1 && errno == EFBIG);
+	CHECK(fds_under(many) == 0);
+	for (int i = 0; i < FILEIO_KEEP_FILES; i++) {
+		snprintf(name, sizeof name, "f%d", i);
+		rm(many, name);
+	}
+	CHECK(rmdir(many) == 0);
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(base) != NULL);
@@ -222,6 +240,7 @@ int main(void)
 	RUN(kept_folder_is_a_snapshot_in_memory);
 	RUN(real_folder_is_listed_from_disk);
 	RUN(too_large_a_folder_is_refused);
+	RUN(too_many_files_are_refused);
 	rm(base, "secret.txt");
 	rmdir(big_dir);
 	rmdir(base);
