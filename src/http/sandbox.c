@@ -8,10 +8,11 @@
  * keeps only relative paths, so nothing depends on who can walk the path
  * to the folder (SQLite makes paths absolute and resolves each component),
  * and a compromised worker sees nothing but the site. Everything outside
- * it (theme, static files, settings, secret) was read at start; the
- * default theme's folder and the zoneinfo stay open for a reload
- * (site_keep_dirs, util/fileio.h: read-only, ".." refused), a
- * deliberate window out of the chroot for the unprivileged user. Anything
+ * it (theme, static files, settings, secret) was read at start, and the
+ * default theme's folder and the zoneinfo are copied into memory for a
+ * reload (site_keep_dirs, util/fileio.h): no descriptor pointing outside
+ * the chroot is kept, since one would let a compromised worker openat
+ * (mkdirat, unlinkat, renameat) "../.." out of it. Anything
  * not on the allowlist fails with EPERM rather than killing the process (a missed
  * rare call degrades one request, not the site); exec kills it.
  * GAZETTE_SECCOMP_TRAP=1 makes a refused call print its number instead.

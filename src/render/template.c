@@ -18,7 +18,6 @@
 #include "template.h"
 
 #include <assert.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -779,32 +778,43 @@ static char *entry_name(const char *file, char *name, size_t size)
 	return name;
 }
 
+struct dir_load {
+	struct tpl_set *set;
+	const char *dir;
+	char *err;
+	size_t errlen;
+	int failed; /* err says why */
+};
+
+static int load_entry(void *ctx, const char *file, enum fileio_type type)
+{
+	struct dir_load *l = ctx;
+	char name[256], path[4096];
+	if (type != FILEIO_FILE || !entry_name(file, name, sizeof(name)))
+		return 0; /* a directory named x.html is not a template */
+	l->failed = 1;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", l->dir, file) >= sizeof(path)) {
+		snprintf(l->err, l->errlen, "%s: path too long", l->dir);
+		return -1;
+	}
+	if (load_file(l->set, path, name, l->err, l->errlen))
+		return -1;
+	l->failed = 0;
+	return 0;
+}
+
 static int load_dir(struct tpl_set *set, const char *dir, int must_exist,
 		    char *err, size_t errlen)
 {
-	DIR *d = fileio_opendir(dir);
-	if (!d) {
-		if (!must_exist && errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	struct dir_load l = { set, dir, err, errlen, 0 };
+	if (fileio_list(dir, load_entry, &l) == 0)
+		return 0;
+	if (l.failed)
 		return -1;
-	}
-	int rc = 0;
-	struct dirent *de;
-	while (rc == 0 && (de = readdir(d))) {
-		char name[256], path[4096];
-		if (!entry_name(de->d_name, name, sizeof(name)))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-				     de->d_name) >= sizeof(path)) {
-			snprintf(err, errlen, "%s: path too long", dir);
-			rc = -1;
-			break;
-		}
-		rc = load_file(set, path, name, err, errlen);
-	}
-	closedir(d);
-	return rc;
+	if (!must_exist && errno == ENOENT)
+		return 0;
+	snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+	return -1;
 }
 
 int tpl_set_load(struct tpl_set **out, const char *site_theme_dir,

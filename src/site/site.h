@@ -72,10 +72,13 @@ struct site {
  * else the compile-time GAZETTE_DATADIR (make's DATADIR). */
 const char *site_data_dir(void);
 
-/* Keeps the default theme and the system's zoneinfo open (util/fileio.h)
- * so that a reload still reads them once `serve`, started as root, has
- * confined itself to the site folder (http/sandbox.c). One that cannot be
- * kept is logged: serving goes on, and a reload that needs it is refused. */
+/* Copies the default theme and the system's zoneinfo (but its posix/ and
+ * right/) into memory (fileio_keep_dir, util/fileio.h) so that a reload
+ * still reads them once `serve`, started as root, has confined itself to
+ * the site folder (http/sandbox.c). No descriptor of them stays open: a
+ * change to the installed default theme needs a restart. One that cannot
+ * be kept is logged: serving goes on, and a reload that needs it is
+ * refused. */
 void site_keep_dirs(void);
 
 /* Opens the site in dir: reads gazette.conf, loads the theme (site's

@@ -149,9 +149,9 @@ describe('SIGHUP reload', () => {
 });
 
 // Started as root the server confines itself to the site folder; the
-// default theme and the zoneinfo it opened before stay readable, so a
+// default theme and the zoneinfo were copied into memory before, so a
 // SIGHUP reloads gazette.conf (a new site name and time zone) and a theme
-// override all the same.
+// override all the same, while no descriptor leads out of the chroot.
 describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }, () => {
   let dir, srv;
   before(async () => {
@@ -176,6 +176,23 @@ describe('SIGHUP reload when started as root', { skip: !isRoot && 'needs root' }
     assert.match(home.body, /<time datetime="2024-07-05T15:00:00\+05:30">/);
     assert.match(home.body, /<p class="edition">Root edition<\/p>/);
     assert.doesNotMatch(srv.output(), /reload: .*serving on with the settings and theme loaded before/);
+  });
+
+  // a directory descriptor opened before the chroot would be a way out of
+  // it (openat(fd, "../../etc/passwd")): every file the server holds is
+  // in the site folder, a device, or an in-memory copy
+  test('no descriptor of the server leads outside the site folder', () => {
+    const fdDir = `/proc/${srv.proc.pid}/fd`;
+    const site = fs.realpathSync(dir);
+    const outside = [];
+    for (const fd of fs.readdirSync(fdDir)) {
+      let target;
+      try { target = fs.readlinkSync(path.join(fdDir, fd)); } catch { continue; }
+      if (!target.startsWith('/') || target.startsWith('/dev/') || target.startsWith('/memfd:')) continue;
+      if (target === site || target.startsWith(site + '/')) continue;
+      outside.push(`${fd} -> ${target}`);
+    }
+    assert.deepEqual(outside, []);
   });
 
   // the scheduler takes the current generation at each run: backups

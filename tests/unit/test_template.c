@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../../src/render/template.h"
+#include "../../src/util/fileio.h"
 #include "t.h"
 
 struct tcase {
@@ -432,6 +433,36 @@ static void test_theme_override(void)
 	dir_remove(site, sn, 3);
 }
 
+/* A default theme kept with fileio_keep_dir (a root-started server's,
+ * before its chroot) is loaded from the copy once the folder is gone, a
+ * folder named x.html in it is no template, and the site's overrides are
+ * still read from disk. */
+static void test_kept_default_theme(void)
+{
+	char def[] = "/tmp/gz-tpl-kept-XXXXXX", site[] = "/tmp/gz-tpl-ksite-XXXXXX";
+	char err[512] = "", sub[600];
+	struct tpl_set *set = NULL;
+	CHECK(mkdtemp(def) && mkdtemp(site));
+	file_write(def, "page.html", "kept page {{>footer}}");
+	file_write(def, "footer.html", "kept footer");
+	snprintf(sub, sizeof(sub), "%s/folder.html", def);
+	CHECK(mkdir(sub, 0755) == 0);
+	CHECK(fileio_keep_dir(def, NULL) == 0);
+	static const char *const dn[] = { "page.html", "footer.html", "folder.html" };
+	rmdir(sub);
+	dir_remove(def, dn, 3);
+	file_write(site, "footer.html", "site footer");
+
+	CHECK(tpl_set_load(&set, site, def, err, sizeof(err)) == 0);
+	CHECK_STR(err, "");
+	check_render(set, "page", NULL, 0, "kept page site footer");
+	CHECK(!tpl_has(set, "folder"));
+	tpl_set_free(set);
+
+	static const char *const sn[] = { "footer.html" };
+	dir_remove(site, sn, 1);
+}
+
 struct thread_arg {
 	const struct tpl_set *set;
 	const struct tv *ctx;
@@ -522,5 +553,6 @@ int main(void)
 	RUN(test_theme_override);
 	RUN(test_threads);
 	RUN(test_reach_hash);
+	RUN(test_kept_default_theme);
 	return T_DONE();
 }
