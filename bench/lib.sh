@@ -47,7 +47,8 @@ UPDATE stories SET comment_count = (SELECT count(*) FROM comments WHERE story_id
 start_gazette() { # site port [flags...]  (GAZETTE: the binary)
 	local site=$1 port=$2
 	shift 2
-	"$GAZETTE" serve --site "$site" --listen "127.0.0.1:$port" "$@" >"$WORK/gazette-$port.log" 2>&1 &
+	# GAZETTE_OUT: where its output (the access log) goes, default a file
+	"$GAZETTE" serve --site "$site" --listen "127.0.0.1:$port" "$@" >"${GAZETTE_OUT:-$WORK/gazette-$port.log}" 2>&1 &
 	PIDS+=($!)
 	wait_http "http://127.0.0.1:$port/"
 }
