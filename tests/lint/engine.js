@@ -20,10 +20,9 @@ const ENGINE = {
   'store/store_backup.c': 'the online backup API',
   'store/store_search_rank.c': 'gz_rank, an FTS5 auxiliary function',
 };
-// PostgreSQL's: the only files that include libpq-fe.h or call PQ*.
+// PostgreSQL's: the only file that includes libpq-fe.h or calls PQ*.
 const PG_ENGINE = {
   'store/db_pg.c': 'the statement API over libpq',
-  'store/store_pg_migrate.c': 'applies schema_pg.h with libpq under an advisory lock',
 };
 
 // Comments and string literals blanked, line breaks kept.
