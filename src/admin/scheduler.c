@@ -26,7 +26,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 struct scheduler {
 	const struct site *site;  /* the one it started with (no server: the only one) */
@@ -199,7 +202,8 @@ int scheduler_refresh_related(struct store *st)
 }
 
 /* The day's backup once its UTC date has none (backup.h), on this
- * thread: a large site's backup delays the other duties, never a reader.
+ * thread (at SCHEDULER_NICE, as `gazette backup` runs): a large site's
+ * backup delays the other duties, never a reader.
  * One that failed (a full disk) is tried again an hour later, not at
  * every run. */
 static void daily_backup(struct scheduler *s, const struct site *site)
@@ -265,6 +269,12 @@ static void *loop(void *arg)
 	struct scheduler *s = arg;
 	struct store *st = NULL;
 	char err[256];
+	/* background work (the daily backup above all) yields to readers:
+	 * nice applies to this thread only (setpriority(2) on a thread id);
+	 * named for top -H and ps -L */
+	pthread_setname_np(pthread_self(), "gz-scheduler");
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), SCHEDULER_NICE))
+		log_error("scheduler: cannot lower its priority: %s", strerror(errno));
 	if (site_store_open(s->site, &st, err, sizeof err)) {
 		log_error("scheduler: %s", err);
 		return NULL;

@@ -160,6 +160,22 @@ describe('gazette backup and restore', () => {
   });
   after(async () => { if (original) await original.stop(); });
 
+  test('the scheduler (the daily backup\'s thread) runs at nice 10, the request threads at 0', () => {
+    const task = `/proc/${original.proc.pid}/task`;
+    const threads = fs.readdirSync(task).map((tid) => {
+      const stat = fs.readFileSync(`${task}/${tid}/stat`, 'utf8');
+      // after "(comm)": state is field 3, nice field 19
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return { comm: fs.readFileSync(`${task}/${tid}/comm`, 'utf8').trim(), nice: Number(f[16]) };
+    });
+    const sched = threads.filter((t) => t.comm === 'gz-scheduler');
+    assert.equal(sched.length, 1, JSON.stringify(threads));
+    assert.equal(sched[0].nice, 10);
+    assert.doesNotMatch(original.output(), /cannot lower its priority/);
+    const others = threads.filter((t) => t.comm !== 'gz-scheduler');
+    assert.ok(others.length >= 2 && others.every((t) => t.nice === 0), JSON.stringify(threads));
+  });
+
   test('a backup taken under a load of readers fails no request', async () => {
     const proc = spawn(h.GAZETTE, ['backup', '--site', site, archive], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
