@@ -40,7 +40,8 @@ const NODE_CONF = { per_ip_connections: 1024, conn_timeout: 30 };
 // every node, as a deploy from one backup would give), each served by its own
 // `gazette serve`. Returns {dirs, nodes}; nodes[i] is startServer's handle
 // plus restart(), which starts the node again on its port (after a kill).
-async function startNodes(n) {
+// opts.extraArgs: more `gazette serve` arguments (bench/cluster.js: --no-cache).
+async function startNodes(n, { extraArgs = [] } = {}) {
   const src = h.makeSite({ demo: true, conf: NODE_CONF });
   const tar = path.join(h.tmpDir(), 'site.tar');
   h.gz(['backup', '--site', src, tar]);
@@ -52,7 +53,7 @@ async function startNodes(n) {
   }
   const nodes = [];
   try {
-    for (const dir of dirs) nodes.push(node(dir, await h.startServer(dir)));
+    for (const dir of dirs) nodes.push(node(dir, await h.startServer(dir, { extraArgs }), extraArgs));
   } catch (e) {
     await stopNodes(nodes);
     throw e;
@@ -60,12 +61,12 @@ async function startNodes(n) {
   return { dirs, nodes };
 }
 
-function node(dir, srv) {
+function node(dir, srv, extraArgs = []) {
   const handle = {
     dir, srv, port: srv.port, url: srv.url,
     kill9() { return srv.kill('SIGKILL'); },
     async restart() {
-      handle.srv = srv = await h.startServer(dir, { port: handle.port });
+      handle.srv = srv = await h.startServer(dir, { port: handle.port, extraArgs });
       return handle;
     },
     stop() { return srv.stop(); },
@@ -182,8 +183,8 @@ async function startHaproxy(nodePorts, opts = {}) {
 
 // n nodes behind haproxy: {nodes, hp, stop()}. A test file keeps it and
 // stops it (and removes its folders) in `after`.
-async function startCluster(n) {
-  const { nodes } = await startNodes(n);
+async function startCluster(n, opts = {}) {
+  const { nodes } = await startNodes(n, opts);
   let hp;
   try {
     hp = await startHaproxy(nodes.map((nd) => nd.port));
