@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct pgc {
 	PGconn *conn;
@@ -29,6 +30,21 @@ struct pgq {
 	PGresult *res;           /* after the first step */
 	int ran, row, nrows, failed;
 };
+
+/* Time in round trips to the server, per thread (pg_time_ns). */
+static _Thread_local long long pg_ns;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long pg_time_ns(void)
+{
+	return pg_ns;
+}
 
 /* Keeps libpq's message, without its trailing line break. */
 static void set_err(struct pgc *c, const char *msg)
@@ -85,7 +101,9 @@ void pg_close(struct pgc *c)
 
 int pg_exec(struct pgc *c, const char *sql)
 {
+	long long t = now_ns();
 	PGresult *r = PQexec(c->conn, sql);
+	pg_ns += now_ns() - t;
 	ExecStatusType st = PQresultStatus(r);
 	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 	if (ok)
@@ -355,7 +373,9 @@ int pgq_step(struct pgq *s)
 {
 	if (!s->ran) {
 		s->ran = 1;
+		long long t = now_ns();
 		s->res = PQexecPrepared(s->c->conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+		pg_ns += now_ns() - t;
 		ExecStatusType st = PQresultStatus(s->res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			count_changes(s->c, s->res);

@@ -37,6 +37,9 @@ void pg_close(struct pgc *c);
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
 const char *pg_errmsg(struct pgc *c);
+/* Nanoseconds this thread has spent waiting on PostgreSQL (statements
+ * and pg_exec), for store_time_ns. */
+long long pg_time_ns(void);
 long long pg_changes(struct pgc *c);
 int pg_in_txn(struct pgc *c);
 int pg_readonly(struct pgc *c);
