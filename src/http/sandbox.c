@@ -124,6 +124,13 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 		gid_t gid;
 		if (lookup_user(site, &uid, &gid, err, errlen))
 			return -1;
+		if (!site_db_confinable(site)) {
+			snprintf(err, errlen,
+				 "db: a server started as root confines itself to the site folder and "
+				 "reaches PostgreSQL over TCP at an IP address only (postgresql://USER@"
+				 "10.0.0.20:5432/NAME), not a Unix socket or a host name (docs/deploy.md)");
+			return -1;
+		}
 		site_keep_dirs();
 		int fd = open(site->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || fchown(fd, uid, gid) ||

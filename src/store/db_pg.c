@@ -8,6 +8,8 @@
 
 #include <libpq-fe.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +91,46 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 	PQsetNoticeProcessor(c->conn, quiet, NULL);
 	*out = c;
 	return 0;
+}
+
+/* Each of a comma-separated list of hosts is an IPv4 or IPv6 address. */
+static int numeric_hosts(const char *list)
+{
+	if (!list || !*list)
+		return 0;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char one[INET6_ADDRSTRLEN + 1];
+		unsigned char addr[sizeof(struct in6_addr)];
+		if (n == 0 || n >= sizeof one)
+			return 0;
+		memcpy(one, p, n);
+		one[n] = 0;
+		if (inet_pton(AF_INET, one, addr) != 1 && inet_pton(AF_INET6, one, addr) != 1)
+			return 0;
+		p += n + (p[n] == ',');
+	}
+	return 1;
+}
+
+int pg_spec_tcp_address(const char *conninfo)
+{
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
+	if (!opts) {
+		PQfreemem(why);
+		return 0;
+	}
+	const char *host = NULL, *hostaddr = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!strcmp(o->keyword, "host"))
+			host = o->val;
+		else if (!strcmp(o->keyword, "hostaddr"))
+			hostaddr = o->val;
+	}
+	int tcp = numeric_hosts(hostaddr && *hostaddr ? hostaddr : host);
+	PQconninfoFree(opts);
+	return tcp;
 }
 
 void pg_close(struct pgc *c)

@@ -33,6 +33,12 @@ struct pgq; /* a prepared statement */
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
 void pg_close(struct pgc *c);
+/* 1 when conninfo (a connection string or URL) reaches its server over
+ * TCP at IP addresses only (host or hostaddr, each a literal address):
+ * what a process confined to a folder, without the resolver's files or
+ * the Unix socket's path, can still connect to. 0 for a Unix socket, a
+ * host name, no host (libpq's default socket) or a spec libpq refuses. */
+int pg_spec_tcp_address(const char *conninfo);
 /* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);

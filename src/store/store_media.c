@@ -21,10 +21,11 @@ static const char SQL_ADD[] =
 	" ON CONFLICT(hash) DO NOTHING RETURNING id";
 static const char SQL_GET[] = "SELECT " MEDIA_COLS " FROM media WHERE id = ?1";
 static const char SQL_BY_HASH[] = "SELECT " MEDIA_COLS " FROM media WHERE hash = ?1";
-static const char SQL_LIST[] =
-	"SELECT " MEDIA_COLS " FROM media WHERE ?1 = '' OR alt LIKE ?1 ESCAPE '\\'"
-	" OR caption LIKE ?1 ESCAPE '\\' OR credit LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'"
-	" ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+#define LIST(e) \
+	"SELECT " MEDIA_COLS " FROM media WHERE ?1 = '' OR alt" LIKE_CI(e) " ?1 ESCAPE '\\'" \
+	" OR caption" LIKE_CI(e) " ?1 ESCAPE '\\' OR credit" LIKE_CI(e) " ?1 ESCAPE '\\'" \
+	" OR name" LIKE_CI(e) " ?1 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
+static const struct sql_pair SQL_LIST = SQL_PAIR(LIST);
 static const char SQL_UPDATE[] =
 	"UPDATE media SET alt = ?2, caption = ?3, credit = ?4, focal_x = ?5, focal_y = ?6"
 	" WHERE id = ?1";
@@ -134,7 +135,7 @@ static const char *like_pattern(struct pool *p, const char *q)
 int store_media_list(struct store *st, struct pool *p, const char *query, size_t offset,
 		     size_t limit, struct media_record **out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_LIST);
+	dbq *s = stmt_for(st, &SQL_LIST);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, query && *query ? like_pattern(p, query) : "");

@@ -64,6 +64,11 @@ int store_spec_pg(const char *spec)
 	return !strncmp(spec, "postgresql://", 13) || !strncmp(spec, "postgres://", 11);
 }
 
+int store_spec_confinable(const char *spec)
+{
+	return !store_spec_pg(spec) || pg_spec_tcp_address(spec);
+}
+
 static int migrate(struct store *st)
 {
 	dbq *s = stmt(st, SQL_USER_VERSION);

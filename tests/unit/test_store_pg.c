@@ -30,6 +30,19 @@ static void test_spec(void)
 	CHECK(!store_spec_pg("postgresql"));
 	CHECK(!store_spec_pg("site/postgresql://x")); /* a relative path, not a URL */
 	CHECK(!store_spec_pg(""));
+	/* reachable from a chroot with Internet sockets only */
+	CHECK(store_spec_confinable("/srv/site/gazette.db"));
+	CHECK(store_spec_confinable("./gazette.db"));
+	CHECK(store_spec_confinable("postgresql://u:p@127.0.0.1:5432/db"));
+	CHECK(store_spec_confinable("postgresql://u@[::1]/db"));
+	CHECK(store_spec_confinable("postgresql://u@10.0.0.20,10.0.0.21/db"));
+	CHECK(store_spec_confinable("postgresql://u@db.example/db?hostaddr=10.0.0.20"));
+	CHECK(!store_spec_confinable("postgresql://u@db.example:5432/db")); /* a name */
+	CHECK(!store_spec_confinable("postgresql:///db")); /* the default socket */
+	CHECK(!store_spec_confinable("postgresql://u@%2Fvar%2Frun%2Fpostgresql/db"));
+	CHECK(!store_spec_confinable("postgresql://u@/db?host=/var/run/postgresql"));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,db.example/db"));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20:5432/db?nonsense=1"));
 }
 
 static struct store *open_pg(void)
