@@ -249,7 +249,9 @@ static const char *skip_quoted(const char *sql, const char *p)
 	return p;
 }
 
-int pg_rewrite(const char *sql, char *out, size_t cap)
+/* pg_rewrite, noting in *used (when not NULL) bit N-1 of each ?N it met
+ * (N <= 64). */
+static int rewrite(const char *sql, char *out, size_t cap, unsigned long long *used)
 {
 	size_t len = strlen(sql);
 	if (cap <= len)
@@ -269,6 +271,8 @@ int pg_rewrite(const char *sql, char *out, size_t cap)
 			long v = strtol(p + 1, &e, 10);
 			if (v > n && v < 65536)
 				n = (int)v;
+			if (used && v >= 1 && v <= 64)
+				*used |= 1ULL << (v - 1);
 			p = e;
 			continue;
 		}
@@ -277,13 +281,29 @@ int pg_rewrite(const char *sql, char *out, size_t cap)
 	return n;
 }
 
+int pg_rewrite(const char *sql, char *out, size_t cap)
+{
+	return rewrite(sql, out, cap, NULL);
+}
+
+/* PostgreSQL infers each parameter's type from where the text uses it; one
+ * the text never names (a list's ?3 when only its cursor's ?4 and ?5 are
+ * used: the store keeps one numbering per family of statements) would
+ * have none, and the prepare fail: it is declared text, and never read. */
+#define PG_TEXT_OID 25
+
 int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 {
 	*out = NULL;
 	size_t cap = strlen(sql) + 1;
 	char *text = malloc(cap);
 	struct pgq *s = calloc(1, sizeof *s);
-	int n = text ? pg_rewrite(sql, text, cap) : -1;
+	unsigned long long used = 0;
+	Oid types[64] = { 0 };
+	int n = text ? rewrite(sql, text, cap, &used) : -1;
+	for (int i = 0; i < n && i < 64; i++)
+		if (!(used >> i & 1))
+			types[i] = PG_TEXT_OID;
 	if (s && n >= 0) {
 		s->c = c;
 		s->nparams = n;
@@ -299,7 +319,7 @@ int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 		pgq_free(s);
 		return -1;
 	}
-	PGresult *r = PQprepare(c->conn, s->name, text, n, NULL);
+	PGresult *r = PQprepare(c->conn, s->name, text, n, n <= 64 ? types : NULL);
 	free(text);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
