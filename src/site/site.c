@@ -203,9 +203,9 @@ int site_db_open(const char *dir, struct config *cfg, struct store **out, char *
 	return store_open(out, spec, err, errlen) ? -1 : 0;
 }
 
-int site_db_confinable(const struct site *s)
+int site_db_confinable(const struct site *s, int chrooted)
 {
-	return store_spec_confinable(s->db_path);
+	return store_spec_confinable(s->db_path, chrooted);
 }
 
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)

@@ -115,9 +115,9 @@ int site_db_config(const char *dir, struct config *cfg, char *spec, size_t len, 
  * store_open. cfg (may be NULL) gets the settings. 0, or -1 with err. */
 int site_db_open(const char *dir, struct config *cfg, struct store **out, char *err,
 		 size_t errlen);
-/* 1 when the site's database is still reachable from inside the site
- * folder once `serve` confined itself there (store_spec_confinable). */
-int site_db_confinable(const struct site *s);
+/* 1 when the site's database is still reachable once `serve` sandboxed
+ * itself (store_spec_confinable; chrooted: started as root). */
+int site_db_confinable(const struct site *s, int chrooted);
 /* A new connection to the site's database (the caller closes it). */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
 const struct static_file *site_static(const struct site *s, const char *name);

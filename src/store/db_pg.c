@@ -93,33 +93,35 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 	return 0;
 }
 
-/* Each of a comma-separated list of hosts is an IPv4 or IPv6 address. */
-static int numeric_hosts(const char *list)
+/* What a comma-separated list of hosts names: PG_HOST_ADDRESS when each
+ * is an IPv4 or IPv6 address, PG_HOST_SOCKET when one is a socket's
+ * folder (or none is given: libpq's default socket), else PG_HOST_NAME. */
+static enum pg_host hosts_kind(const char *list)
 {
 	if (!list || !*list)
-		return 0;
+		return PG_HOST_SOCKET;
+	enum pg_host kind = PG_HOST_ADDRESS;
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ",");
-		char one[INET6_ADDRSTRLEN + 1];
+		char one[256];
 		unsigned char addr[sizeof(struct in6_addr)];
-		if (n == 0 || n >= sizeof one)
-			return 0;
-		memcpy(one, p, n);
-		one[n] = 0;
+		if (n == 0 || *p == '/' || *p == '@')
+			return PG_HOST_SOCKET; /* a folder, or an abstract socket */
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
 		if (inet_pton(AF_INET, one, addr) != 1 && inet_pton(AF_INET6, one, addr) != 1)
-			return 0;
+			kind = PG_HOST_NAME;
 		p += n + (p[n] == ',');
 	}
-	return 1;
+	return kind;
 }
 
-int pg_spec_tcp_address(const char *conninfo)
+int pg_spec_hosts(const char *conninfo)
 {
 	char *why = NULL;
 	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
 	if (!opts) {
 		PQfreemem(why);
-		return 0;
+		return -1;
 	}
 	const char *host = NULL, *hostaddr = NULL;
 	for (PQconninfoOption *o = opts; o->keyword; o++) {
@@ -128,9 +130,11 @@ int pg_spec_tcp_address(const char *conninfo)
 		else if (!strcmp(o->keyword, "hostaddr"))
 			hostaddr = o->val;
 	}
-	int tcp = numeric_hosts(hostaddr && *hostaddr ? hostaddr : host);
+	/* hostaddr, when given, is where libpq connects (host then only
+	 * names the server for TLS and passwords) */
+	enum pg_host kind = hostaddr && *hostaddr ? hosts_kind(hostaddr) : hosts_kind(host);
 	PQconninfoFree(opts);
-	return tcp;
+	return (int)kind;
 }
 
 void pg_close(struct pgc *c)

@@ -33,12 +33,13 @@ struct pgq; /* a prepared statement */
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
 void pg_close(struct pgc *c);
-/* 1 when conninfo (a connection string or URL) reaches its server over
- * TCP at IP addresses only (host or hostaddr, each a literal address):
- * what a process confined to a folder, without the resolver's files or
- * the Unix socket's path, can still connect to. 0 for a Unix socket, a
- * host name, no host (libpq's default socket) or a spec libpq refuses. */
-int pg_spec_tcp_address(const char *conninfo);
+/* How conninfo (a connection string or URL) reaches its server, by libpq's
+ * own parse of it: PG_HOST_ADDRESS over TCP at IP addresses only (host or
+ * hostaddr), PG_HOST_NAME over TCP with a host name to resolve,
+ * PG_HOST_SOCKET through a Unix socket (a folder as host, or no host:
+ * libpq's default); -1 for a spec libpq refuses. */
+enum pg_host { PG_HOST_ADDRESS, PG_HOST_NAME, PG_HOST_SOCKET };
+int pg_spec_hosts(const char *conninfo);
 /* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);

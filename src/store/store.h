@@ -130,11 +130,12 @@ int store_open(struct store **out, const char *spec, char *err, size_t errlen);
 /* 1 when spec names a PostgreSQL database (a postgresql:// or postgres://
  * URL), 0 for a SQLite path. */
 int store_spec_pg(const char *spec);
-/* 1 when a process confined to the site folder (chroot, seccomp: Internet
- * sockets only) can still open spec: a SQLite path (relative to the
- * folder), or PostgreSQL over TCP at IP addresses; 0 for a Unix socket
- * or a host name, unreachable from there. */
-int store_spec_confinable(const char *spec);
+/* 1 when a process whose system calls allow Internet sockets only
+ * (seccomp) can still open spec, inside the site folder when chrooted: a
+ * SQLite path, or PostgreSQL over TCP (at IP addresses only when chrooted:
+ * the resolver's files are outside); 0 for a Unix socket, or a host name
+ * when chrooted. */
+int store_spec_confinable(const char *spec, int chrooted);
 void store_close(struct store *st);
 /* Nanoseconds this thread's connections have spent in statements so far
  * (a request's database time is the difference across it). */

@@ -64,9 +64,12 @@ int store_spec_pg(const char *spec)
 	return !strncmp(spec, "postgresql://", 13) || !strncmp(spec, "postgres://", 11);
 }
 
-int store_spec_confinable(const char *spec)
+int store_spec_confinable(const char *spec, int chrooted)
 {
-	return !store_spec_pg(spec) || pg_spec_tcp_address(spec);
+	if (!store_spec_pg(spec))
+		return 1;
+	int kind = pg_spec_hosts(spec);
+	return kind == PG_HOST_ADDRESS || (kind == PG_HOST_NAME && !chrooted);
 }
 
 static int migrate(struct store *st)

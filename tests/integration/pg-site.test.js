@@ -109,6 +109,16 @@ describe('a site on PostgreSQL', () => {
     const r = h.gzRun(['serve', '--site', d, '--listen', '127.0.0.1:1']);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /reaches PostgreSQL over TCP at an IP address only/);
+    // not root, with seccomp (the default): a Unix socket is refused, as
+    // the filter allows Internet sockets only (the socket is the test
+    // server's, in its folder)
+    fs.writeFileSync(path.join(d, 'gazette.conf'),
+      conf.replace(`db = ${url}`, `db = postgresql://${pg.user}@${encodeURIComponent(pg.dir)}:${pg.port}/site`));
+    fs.chmodSync(path.dirname(d), 0o755);
+    fs.chmodSync(d, 0o755);
+    const u = h.gzRun(['serve', '--site', d, '--listen', '127.0.0.1:0'], { uid: 65534, gid: 65534 });
+    assert.notEqual(u.status, 0, u.stderr);
+    assert.match(u.stderr, /opens Internet sockets only/);
   });
 
   test('a reader\'s comment through the form is stored (303) and listed by gazette comments', async () => {

@@ -30,19 +30,25 @@ static void test_spec(void)
 	CHECK(!store_spec_pg("postgresql"));
 	CHECK(!store_spec_pg("site/postgresql://x")); /* a relative path, not a URL */
 	CHECK(!store_spec_pg(""));
-	/* reachable from a chroot with Internet sockets only */
-	CHECK(store_spec_confinable("/srv/site/gazette.db"));
-	CHECK(store_spec_confinable("./gazette.db"));
-	CHECK(store_spec_confinable("postgresql://u:p@127.0.0.1:5432/db"));
-	CHECK(store_spec_confinable("postgresql://u@[::1]/db"));
-	CHECK(store_spec_confinable("postgresql://u@10.0.0.20,10.0.0.21/db"));
-	CHECK(store_spec_confinable("postgresql://u@db.example/db?hostaddr=10.0.0.20"));
-	CHECK(!store_spec_confinable("postgresql://u@db.example:5432/db")); /* a name */
-	CHECK(!store_spec_confinable("postgresql:///db")); /* the default socket */
-	CHECK(!store_spec_confinable("postgresql://u@%2Fvar%2Frun%2Fpostgresql/db"));
-	CHECK(!store_spec_confinable("postgresql://u@/db?host=/var/run/postgresql"));
-	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,db.example/db"));
-	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20:5432/db?nonsense=1"));
+	/* reachable with Internet sockets only (1: from a chroot, too) */
+	for (int chrooted = 0; chrooted < 2; chrooted++) {
+		CHECK(store_spec_confinable("/srv/site/gazette.db", chrooted));
+		CHECK(store_spec_confinable("./gazette.db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u:p@127.0.0.1:5432/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@[::1]/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@10.0.0.20,10.0.0.21/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@db.example/db?hostaddr=10.0.0.20", chrooted));
+		CHECK(!store_spec_confinable("postgresql:///db", chrooted)); /* the default socket */
+		CHECK(!store_spec_confinable("postgresql://u@%2Fvar%2Frun%2Fpostgresql/db", chrooted));
+		CHECK(!store_spec_confinable("postgresql://u@/db?host=/var/run/postgresql", chrooted));
+		CHECK(!store_spec_confinable("postgresql://u@10.0.0.20:5432/db?nonsense=1", chrooted));
+	}
+	/* a name needs the resolver's files, outside a chroot */
+	CHECK(store_spec_confinable("postgresql://u@db.example:5432/db", 0));
+	CHECK(!store_spec_confinable("postgresql://u@db.example:5432/db", 1));
+	CHECK(store_spec_confinable("postgresql://u@10.0.0.20,db.example/db", 0));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,db.example/db", 1));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,%2Ftmp/db", 0)); /* one socket */
 }
 
 static struct store *open_pg(void)
