@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct pgc {
@@ -31,6 +32,7 @@ struct pgq {
 	char (*num)[32];         /* formatted numbers */
 	PGresult *res;           /* after the first step */
 	int ran, row, nrows, failed;
+	int write;               /* INSERT, UPDATE, DELETE or WITH: may be refused */
 };
 
 /* Time in round trips to the server, per thread (pg_time_ns). */
@@ -296,6 +298,45 @@ int pg_rewrite(const char *sql, char *out, size_t cap)
  * have none, and the prepare fail: it is declared text, and never read. */
 #define PG_TEXT_OID 25
 
+/* A statement that may write, by its first word. */
+static int writes(const char *sql)
+{
+	static const char *const words[] = { "INSERT", "UPDATE", "DELETE", "WITH" };
+	sql += strspn(sql, " \t\n(");
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t n = strlen(words[i]);
+		if (!strncasecmp(sql, words[i], n) && !ident_char(sql[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Runs a prepared statement. SQLite fails only the statement a
+ * constraint (or another error) refuses, and the transaction goes on: the
+ * store relies on it (a slug taken, tried again as slug-2, in one import).
+ * PostgreSQL aborts the whole transaction, so a write inside one runs
+ * under a savepoint, rolled back to when the write fails: two more round
+ * trips for a write in a transaction, none for a read or outside one. */
+static PGresult *run_prepared(struct pgq *s)
+{
+	PGconn *conn = s->c->conn;
+	int guard = s->write && PQtransactionStatus(conn) == PQTRANS_INTRANS;
+	if (guard) {
+		PGresult *r = PQexec(conn, "SAVEPOINT gz_statement");
+		guard = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
+	PGresult *res = PQexecPrepared(conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+	if (guard) {
+		ExecStatusType st = PQresultStatus(res);
+		int ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+		PQclear(PQexec(conn, ok ? "RELEASE SAVEPOINT gz_statement"
+					: "ROLLBACK TO SAVEPOINT gz_statement;"
+					  " RELEASE SAVEPOINT gz_statement"));
+	}
+	return res;
+}
+
 int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 {
 	*out = NULL;
@@ -311,6 +352,7 @@ int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 	if (s && n >= 0) {
 		s->c = c;
 		s->nparams = n;
+		s->write = writes(sql);
 		s->row = -1;
 		snprintf(s->name, sizeof s->name, "gz%u", ++c->next);
 		s->vals = calloc((size_t)n + 1, sizeof *s->vals);
@@ -440,7 +482,7 @@ int pgq_step(struct pgq *s)
 	if (!s->ran) {
 		s->ran = 1;
 		long long t = now_ns();
-		s->res = PQexecPrepared(s->c->conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+		s->res = run_prepared(s);
 		pg_ns += now_ns() - t;
 		ExecStatusType st = PQresultStatus(s->res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {

@@ -8,12 +8,15 @@
  * page's read snapshot does not see a write committed after it began, and
  * the next snapshot does; a rolled-back write leaves nothing; the write
  * lock is the advisory lock every node takes (a second connection cannot
- * take it while a write is open); store_time_ns counts PostgreSQL's time.
+ * take it while a write is open); store_time_ns counts PostgreSQL's time;
+ * a write a constraint refuses inside a transaction fails alone, and the
+ * rest commits (as on SQLite); e-mail is found whatever its case.
  */
 #include "t.h"
 #include "t_pg.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_health.h"
+#include "../../src/store/store_user.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
@@ -129,6 +132,31 @@ static void test_open_write_read(void)
 	store_close(b);
 }
 
+/* A write a constraint refuses inside a transaction fails alone, as on
+ * SQLite: the transaction goes on and commits the rest. */
+static void test_conflict_in_transaction(void)
+{
+	struct store *st = open_pg();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	struct pool *p = pool_new();
+	long long a = 0, b = 0;
+	struct user u;
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_user_create(st, "Ann", "ann", "ann@example.org", ROLE_AUTHOR, NULL, &a) == STORE_OK);
+	CHECK(store_user_create(st, "Ann Two", "ann", "ann2@example.org", ROLE_AUTHOR, NULL, &b) ==
+	      STORE_CONFLICT); /* the slug is taken */
+	CHECK(store_user_create(st, "Ann Two", "ann-2", "ann2@example.org", ROLE_AUTHOR, NULL, &b) ==
+	      STORE_OK);
+	CHECK(store_setting_set(st, "tagline", "After a conflict") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(store_user_by_email(st, p, "ANN2@example.org", &u) == STORE_OK && u.id == b);
+	CHECK_STR(setting(st, p, "tagline"), "After a conflict");
+	pool_free(p);
+	store_close(st);
+}
+
 int main(int argc, char **argv)
 {
 	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
@@ -137,5 +165,6 @@ int main(int argc, char **argv)
 	snprintf(url, sizeof url, "postgresql://gazette@127.0.0.1:%s/postgres", port);
 	RUN(test_spec);
 	RUN(test_open_write_read);
+	RUN(test_conflict_in_transaction);
 	return T_DONE();
 }
