@@ -130,7 +130,10 @@ static int create(const char *dir, const char *db, int demo, int photos, char *e
 		snprintf(err, errlen, "%s already holds a site; nothing was changed", dir);
 		return -1;
 	}
-	if (make_dirs(dir, err, errlen) || make_schema(spec, err, errlen))
+	/* PostgreSQL's database first: one that cannot be reached or holds a
+	 * site already leaves no folder behind */
+	if ((db && make_schema(spec, err, errlen)) || make_dirs(dir, err, errlen) ||
+	    (!db && make_schema(spec, err, errlen)))
 		return -1;
 	if (access(conf, F_OK) != 0 && config_write(&cfg, conf, err, errlen)) {
 		if (!db)

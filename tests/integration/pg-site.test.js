@@ -70,6 +70,12 @@ describe('a site on PostgreSQL', () => {
     const bad = h.gzRun(['init', '--site', path.join(h.tmpDir(), 'y'), '--db', 'mysql://x']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /postgresql:\/\//);
+    // a database that cannot be reached: said, and no folder made
+    const none = path.join(h.tmpDir(), 'z');
+    const down = h.gzRun(['init', '--site', none, '--db', `postgresql://${pg.user}@127.0.0.1:1/x?connect_timeout=2`]);
+    assert.equal(down.status, 1);
+    assert.match(down.stderr, /cannot connect/);
+    assert.ok(!fs.existsSync(none), 'no folder left behind');
   });
 
   test('the front page and the seed story say what the SQLite demo says', async () => {
