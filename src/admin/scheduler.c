@@ -210,7 +210,8 @@ static void daily_backup(struct scheduler *s, const struct site *site)
 {
 	char name[600], err[1024];
 	long long now = (long long)time(NULL);
-	if (!site->cfg.backup_dir[0] || now < s->backup_after)
+	/* a PostgreSQL site's database is pg_dump's to back up (docs/deploy.md) */
+	if (!site->cfg.backup_dir[0] || now < s->backup_after || store_spec_pg(site->db_path))
 		return;
 	int rc = backup_daily(site->dir, site->db_path, site->cfg.backup_dir, site->cfg.backup_keep,
 			      now, name, sizeof name, err, sizeof err);

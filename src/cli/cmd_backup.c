@@ -5,6 +5,8 @@
  */
 #include "cli.h"
 #include "../backup/backup.h"
+#include "../site/site.h"
+#include "../store/store.h"
 
 #include <getopt.h>
 #include <limits.h>
@@ -43,8 +45,17 @@ int cmd_backup(int argc, char **argv)
 		return cli_usage_error("backup", "--site DIR is required");
 	if (optind + 1 != argc)
 		return cli_usage_error("backup", "expected one archive name: OUT.tar");
-	char db[PATH_MAX], err[1024];
-	snprintf(db, sizeof db, "%s/gazette.db", dir);
+	char db[PATH_MAX + 600], err[1024];
+	struct config cfg;
+	if (site_db_config(dir, &cfg, db, sizeof db, err, sizeof err)) {
+		fprintf(stderr, "gazette backup: %s\n", err);
+		return 1;
+	}
+	if (store_spec_pg(db)) {
+		fprintf(stderr, "gazette backup: the site's database is PostgreSQL's: back it up with"
+				" pg_dump, and the site folder with tar (docs/deploy.md)\n");
+		return 1;
+	}
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "gazette backup: %s: no site database\n", db);
 		return 1;

@@ -117,16 +117,9 @@ int cmd_comments(int argc, char **argv)
 	const char *verb = argv[optind];
 	if (strcmp(verb, "list") == 0 ? optind + 1 != argc : optind + 2 != argc)
 		return cli_usage_error("comments", "wrong number of arguments");
-	char path[600], err[512];
-	snprintf(path, sizeof path, "%s/gazette.db", dir);
+	char err[1024];
 	struct store *st;
-	FILE *probe = fopen(path, "rb");
-	if (!probe) {
-		fprintf(stderr, "gazette comments: %s: no site database\n", path);
-		return 1;
-	}
-	fclose(probe);
-	if (store_open(&st, path, err, sizeof err)) {
+	if (site_db_open(dir, NULL, &st, err, sizeof err)) {
 		fprintf(stderr, "gazette comments: %s\n", err);
 		return 1;
 	}

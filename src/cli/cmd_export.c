@@ -5,6 +5,7 @@
  * Reads run inside one transaction, so the export is a consistent snapshot.
  */
 #include "cli.h"
+#include "../site/site.h"
 #include "../import/export.h"
 #include "../site/config.h"
 #include "../store/store.h"
@@ -36,28 +37,17 @@ int cmd_export(int argc, char **argv)
 		return cli_usage_error("export", "expected a format: wordpress or json");
 	if (!dir)
 		return cli_usage_error("export", "--site DIR is required");
-	char db[PATH_MAX], conf[PATH_MAX], err[512];
-	snprintf(db, sizeof db, "%s/gazette.db", dir);
-	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "gazette export: %s: no site database\n", db);
-		return 1;
-	}
+	char err[1024];
 	struct config cfg;
-	config_defaults(&cfg);
-	if (access(conf, F_OK) == 0 && config_load(&cfg, conf, err, sizeof err)) {
+	struct store *st;
+	if (site_db_open(dir, &cfg, &st, err, sizeof err)) {
 		fprintf(stderr, "gazette export: %s\n", err);
 		return 1;
 	}
 	struct tz zone;
 	if (tz_load(&zone, cfg.timezone, NULL, err, sizeof err)) {
 		fprintf(stderr, "gazette export: timezone: %s\n", err);
-		return 1;
-	}
-	struct store *st;
-	if (store_open(&st, db, err, sizeof err)) {
-		fprintf(stderr, "gazette export: %s\n", err);
-		tz_release(&zone);
+		store_close(st);
 		return 1;
 	}
 	struct export_site site = { cfg.site_name, cfg.tagline, cfg.base_url, cfg.lang, &zone };

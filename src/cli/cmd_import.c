@@ -8,6 +8,7 @@
  * -9 does too: the transaction never committed).
  */
 #include "cli.h"
+#include "../site/site.h"
 #include "../import/import.h"
 #include "../store/store.h"
 
@@ -66,19 +67,14 @@ int cmd_import(int argc, char **argv)
 	if (!dir)
 		return cli_usage_error("import", "--site DIR is required");
 	const char *file = argv[optind + 1];
-	char db[PATH_MAX], media[PATH_MAX], err[1024];
-	snprintf(db, sizeof db, "%s/gazette.db", dir);
+	char media[PATH_MAX], err[1024];
 	snprintf(media, sizeof media, "%s/media", dir);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "gazette import: %s: no site database (run gazette init first)\n", db);
-		return 1;
-	}
 	if (o.uploads && access(o.uploads, R_OK | X_OK) != 0) {
 		fprintf(stderr, "gazette import: %s: cannot read the uploads folder\n", o.uploads);
 		return 1;
 	}
 	struct store *st;
-	if (store_open(&st, db, err, sizeof err)) {
+	if (site_db_open(dir, NULL, &st, err, sizeof err)) {
 		fprintf(stderr, "gazette import: %s\n", err);
 		return 1;
 	}

@@ -9,6 +9,7 @@
 #include "../site/site.h"
 #include "../store/store.h"
 #include "../auth/password.h"
+#include "../util/pool.h"
 
 #include <sodium.h>
 
@@ -21,8 +22,13 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: gazette init [--demo [--no-photos]] --site DIR\n\n"
+	"usage: gazette init [--demo [--no-photos]] [--db URL] --site DIR\n\n"
 	"Creates a site in DIR: gazette.db (SQLite), media/, gazette.conf.\n"
+	"  --db URL the site lives in PostgreSQL instead (postgresql://USER:PASSWORD@\n"
+	"           HOST:PORT/NAME, an empty database or one migrated by `gazette\n"
+	"           migrate`): its schema is made there and gazette.conf names it;\n"
+	"           DIR keeps the settings, theme overrides and media. Another node\n"
+	"           of the same site is a copy of DIR (docs/deploy.md)\n"
 	"  --demo   add the demo stories, authors and comments, and the demo's\n"
 	"           photos to the media library (each made in every size, as an\n"
 	"           upload is)\n"
@@ -36,39 +42,34 @@ static const char usage[] =
  * given on stdin. 0 ok. */
 static int make_admin(const char *dir, const char *email, const char *name, int from_stdin)
 {
-	char path[PATH_MAX], err[512], pw[PASSWORD_MAX_BYTES + 2];
+	char err[1024], pw[PASSWORD_MAX_BYTES + 2];
 	struct config cfg;
 	struct store *st;
-	config_defaults(&cfg);
-	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	if (config_load(&cfg, path, err, sizeof err) == 0) {
-		snprintf(path, sizeof path, "%s/gazette.db", dir);
-		if (store_open(&st, path, err, sizeof err) == 0) {
-			if (from_stdin) {
-				if (password_read("Admin password: ", 1, pw, sizeof pw))
-					pw[0] = '\0';
-			} else {
-				static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
-				size_t o = 0;
-				for (int i = 0; i < 20; i++) {
-					if (i && i % 5 == 0)
-						pw[o++] = '-';
-					pw[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
-				}
-				pw[o] = '\0';
+	if (site_db_open(dir, &cfg, &st, err, sizeof err) == 0) {
+		if (from_stdin) {
+			if (password_read("Admin password: ", 1, pw, sizeof pw))
+				pw[0] = '\0';
+		} else {
+			static const char alpha[] = "abcdefghjkmnpqrstuvwxyz23456789";
+			size_t o = 0;
+			for (int i = 0; i < 20; i++) {
+				if (i && i % 5 == 0)
+					pw[o++] = '-';
+				pw[o++] = alpha[randombytes_uniform(sizeof alpha - 1)];
 			}
-			int rc = cli_user_create(st, cfg.site_name, name, email, "admin", pw, err, sizeof err);
-			store_close(st);
-			if (rc == 0) {
-				printf("admin account: %s\n", email);
-				if (!from_stdin)
-					printf("admin password: %s\n(shown once: sign in at /admin and change it "
-					       "under Account)\n", pw);
-				sodium_memzero(pw, sizeof pw);
-				return 0;
-			}
-			sodium_memzero(pw, sizeof pw);
+			pw[o] = '\0';
 		}
+		int rc = cli_user_create(st, cfg.site_name, name, email, "admin", pw, err, sizeof err);
+		store_close(st);
+		if (rc == 0) {
+			printf("admin account: %s\n", email);
+			if (!from_stdin)
+				printf("admin password: %s\n(shown once: sign in at /admin and change it "
+				       "under Account)\n", pw);
+			sodium_memzero(pw, sizeof pw);
+			return 0;
+		}
+		sodium_memzero(pw, sizeof pw);
 	}
 	fprintf(stderr, "gazette init: admin account: %s\n", err);
 	return -1;
@@ -89,31 +90,60 @@ static int make_dirs(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-static int create(const char *dir, int demo, int photos, char *err, size_t errlen)
+/* The database's schema (store_open migrates it); a PostgreSQL database
+ * that already holds a site (its secret) is refused: another node of it
+ * is a copy of a node's folder, not a second init. */
+static int make_schema(const char *spec, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	struct store *st;
+	if (store_open(&st, spec, err, errlen))
+		return -1;
+	int rc = 0;
+	if (store_spec_pg(spec)) {
+		struct pool *p = pool_new();
+		const char *secret;
+		if (store_setting_get(st, p, "secret", &secret) != STORE_NOTFOUND) {
+			snprintf(err, errlen,
+				 "the database already holds a site; nothing was changed (another node "
+				 "of it is a copy of a node's folder: docs/deploy.md)");
+			rc = -1;
+		}
+		pool_free(p);
+	}
+	store_close(st);
+	return rc;
+}
+
+static int create(const char *dir, const char *db, int demo, int photos, char *err,
+		  size_t errlen)
+{
+	char path[PATH_MAX], conf[PATH_MAX], spec[sizeof path + sizeof((struct config *)0)->db];
+	struct config cfg;
+	config_defaults(&cfg);
+	snprintf(cfg.db, sizeof cfg.db, "%s", db ? db : "");
+	site_db_spec(dir, &cfg, spec, sizeof spec);
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
-	if (access(path, F_OK) == 0) {
+	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
+	/* a folder with a database, or one whose settings would have to
+	 * change to name another */
+	if (access(path, F_OK) == 0 || (db && access(conf, F_OK) == 0)) {
 		snprintf(err, errlen, "%s already holds a site; nothing was changed", dir);
 		return -1;
 	}
-	if (make_dirs(dir, err, errlen))
+	/* PostgreSQL's database first: one that cannot be reached or holds a
+	 * site already leaves no folder behind */
+	if ((db && make_schema(spec, err, errlen)) || make_dirs(dir, err, errlen) ||
+	    (!db && make_schema(spec, err, errlen)))
 		return -1;
-	struct config cfg;
-	config_defaults(&cfg);
-	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	if (access(path, F_OK) != 0 && config_write(&cfg, path, err, errlen))
+	if (access(conf, F_OK) != 0 && config_write(&cfg, conf, err, errlen)) {
+		if (!db)
+			unlink(path);
 		return -1;
-	/* opening the site creates the database and its signing secret and
-	 * checks the theme; the demo's comment threads are rendered as its
-	 * comments go in */
+	}
+	/* opening the site creates its signing secret and checks the theme;
+	 * the demo's comment threads are rendered as its comments go in */
 	struct site site;
 	struct store *st = NULL;
-	snprintf(path, sizeof path, "%s/gazette.db", dir);
-	if (store_open(&st, path, err, errlen)) /* the schema */
-		return -1;
-	store_close(st);
-	st = NULL;
 	int rc = cli_site_open(&site, dir, err, errlen);
 	if (rc == 0) {
 		rc = site_store_open(&site, &st, err, errlen);
@@ -125,8 +155,8 @@ static int create(const char *dir, int demo, int photos, char *err, size_t errle
 		store_close(st);
 		site_release(&site);
 	}
-	if (rc)
-		unlink(path); /* leave no half-made site behind */
+	if (rc) /* leave no half-made site behind (the demo is one transaction) */
+		unlink(db ? conf : path);
 	return rc;
 }
 
@@ -134,6 +164,7 @@ int cmd_init(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "site", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "demo", no_argument, NULL, 'd' },
 		{ "no-photos", no_argument, NULL, 'P' },
 		{ "admin-email", required_argument, NULL, 'e' },
@@ -142,12 +173,13 @@ int cmd_init(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *admin_email = NULL, *admin_name = "Admin";
+	const char *dir = NULL, *db = NULL, *admin_email = NULL, *admin_name = "Admin";
 	int demo = 0, photos = 1, c, pw_stdin = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': dir = optarg; break;
+		case 'D': db = optarg; break;
 		case 'd': demo = 1; break;
 		case 'P': photos = 0; break;
 		case 'e': admin_email = optarg; break;
@@ -163,8 +195,10 @@ int cmd_init(int argc, char **argv)
 		return cli_usage_error("init", "--site DIR is required");
 	if (!photos && !demo)
 		return cli_usage_error("init", "--no-photos goes with --demo");
-	char err[512];
-	if (create(dir, demo, photos, err, sizeof err)) {
+	if (db && !store_spec_pg(db))
+		return cli_usage_error("init", "--db takes a postgresql:// or postgres:// URL");
+	char err[1024];
+	if (create(dir, db, demo, photos, err, sizeof err)) {
 		fprintf(stderr, "gazette init: %s\n", err);
 		return 1;
 	}

@@ -10,6 +10,7 @@
  * stories that show it (media_ref_refresh).
  */
 #include "cli.h"
+#include "../site/site.h"
 #include "../media/media.h"
 #include "../media/media_ref.h"
 #include "../store/store_media.h"
@@ -235,17 +236,9 @@ int cmd_media(int argc, char **argv)
 		pool_free(p);
 		return rc;
 	}
-	char path[PATH_MAX], err[512];
-	snprintf(path, sizeof path, "%s/gazette.db", o.dir);
-	FILE *probe = fopen(path, "rb");
+	char err[1024];
 	struct store *st;
-	if (!probe) {
-		fprintf(stderr, "gazette media: %s: no site database\n", path);
-		pool_free(p);
-		return 1;
-	}
-	fclose(probe);
-	if (store_open(&st, path, err, sizeof err)) {
+	if (site_db_open(o.dir, NULL, &st, err, sizeof err)) {
 		fprintf(stderr, "gazette media: %s\n", err);
 		pool_free(p);
 		return 1;

@@ -7,6 +7,7 @@
  *   gazette section delete --site DIR [--move-to SLUG] SLUG
  */
 #include "cli.h"
+#include "../site/site.h"
 #include "../content/section.h"
 #include "../store/store_section.h"
 #include "../util/pool.h"
@@ -163,16 +164,9 @@ int cmd_section(int argc, char **argv)
 		return cli_usage_error("section", want == 2 ? "rename wants SLUG and NEW-NAME (quote a name "
 							      "with spaces)"
 							    : "wrong number of arguments (quote a NAME with spaces)");
-	char path[PATH_MAX], err[512];
-	snprintf(path, sizeof path, "%s/gazette.db", o.dir);
-	FILE *probe = fopen(path, "rb");
-	if (!probe) {
-		fprintf(stderr, "gazette section: %s: no site database\n", path);
-		return 1;
-	}
-	fclose(probe);
+	char err[1024];
 	struct store *st;
-	if (store_open(&st, path, err, sizeof err)) {
+	if (site_db_open(o.dir, NULL, &st, err, sizeof err)) {
 		fprintf(stderr, "gazette section: %s\n", err);
 		return 1;
 	}

@@ -13,6 +13,7 @@
 #include "../auth/roles.h"
 #include "../content/slug.h"
 #include "../site/config.h"
+#include "../site/site.h"
 #include "../store/store_session.h"
 #include "../store/store_user.h"
 #include "../util/pool.h"
@@ -65,11 +66,8 @@ int cli_user_create(struct store *st, const char *site_name, const char *name, c
 
 static int open_site(const char *dir, struct config *cfg, struct store **st)
 {
-	char path[PATH_MAX], err[512];
-	config_defaults(cfg);
-	snprintf(path, sizeof path, "%s/gazette.conf", dir);
-	if (config_load(cfg, path, err, sizeof err) ||
-	    (snprintf(path, sizeof path, "%s/gazette.db", dir), store_open(st, path, err, sizeof err))) {
+	char err[1024];
+	if (site_db_open(dir, cfg, st, err, sizeof err)) {
 		fprintf(stderr, "gazette user: %s\n", err);
 		return -1;
 	}

@@ -119,6 +119,22 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 		nofile.rlim_cur = nofile.rlim_max < 65536 ? nofile.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
+	/* the workers connect once serving, sandboxed: refused now, not at
+	 * each request */
+	if (geteuid() == 0 && !site_db_confinable(site, 1)) {
+		snprintf(err, errlen,
+			 "db: a server started as root confines itself to the site folder and "
+			 "reaches PostgreSQL over TCP at an IP address only (postgresql://USER@"
+			 "10.0.0.20:5432/NAME), not a Unix socket or a host name (docs/deploy.md)");
+		return -1;
+	}
+	if (site->cfg.seccomp && !site_db_confinable(site, 0)) {
+		snprintf(err, errlen,
+			 "db: with seccomp = 1 the server opens Internet sockets only: reach "
+			 "PostgreSQL over TCP (postgresql://USER@HOST:5432/NAME), not a Unix socket "
+			 "(docs/deploy.md)");
+		return -1;
+	}
 	if (geteuid() == 0) {
 		uid_t uid;
 		gid_t gid;

@@ -160,6 +160,54 @@ const struct static_file *site_static(const struct site *s, const char *name)
 	return NULL;
 }
 
+void site_db_spec(const char *dir, const struct config *cfg, char *spec, size_t len)
+{
+	if (cfg->db[0])
+		snprintf(spec, len, "%s", cfg->db);
+	else
+		snprintf(spec, len, "%s/gazette.db", dir);
+}
+
+/* A SQLite site's file must be there (opening it would make an empty
+ * one); PostgreSQL's database is the server's to say. */
+static int db_present(const char *spec, const char *dir, char *err, size_t errlen)
+{
+	if (store_spec_pg(spec) || access(spec, F_OK) == 0)
+		return 0;
+	snprintf(err, errlen, "%s: no site database (run `gazette init --site %s`)", spec, dir);
+	return -1;
+}
+
+int site_db_config(const char *dir, struct config *cfg, char *spec, size_t len, char *err,
+		   size_t errlen)
+{
+	char path[PATH_MAX];
+	config_defaults(cfg);
+	snprintf(path, sizeof path, "%s/gazette.conf", dir);
+	if (access(path, F_OK) == 0 && config_load(cfg, path, err, errlen))
+		return -1;
+	site_db_spec(dir, cfg, spec, len);
+	return 0;
+}
+
+int site_db_open(const char *dir, struct config *cfg, struct store **out, char *err,
+		 size_t errlen)
+{
+	struct config own;
+	char spec[sizeof own.db + PATH_MAX];
+	if (!cfg)
+		cfg = &own;
+	if (site_db_config(dir, cfg, spec, sizeof spec, err, errlen) ||
+	    db_present(spec, dir, err, errlen))
+		return -1;
+	return store_open(out, spec, err, errlen) ? -1 : 0;
+}
+
+int site_db_confinable(const struct site *s, int chrooted)
+{
+	return store_spec_confinable(s->db_path, chrooted);
+}
+
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
 {
 	if (store_open(out, s->db_path, err, errlen))
@@ -208,7 +256,6 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	snprintf(s->dir, sizeof s->dir, "%s", dir);
-	snprintf(s->db_path, sizeof s->db_path, "%s/gazette.db", dir);
 	char path[PATH_MAX], site_theme[PATH_MAX], def_theme[PATH_MAX];
 	config_defaults(&s->cfg);
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
@@ -220,10 +267,9 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 		return -1;
 	s->embeds = EMBED_ALL & ~off;
 	atomic_init(&s->embeds_on, s->embeds);
-	if (access(s->db_path, F_OK) != 0) {
-		snprintf(err, errlen, "%s: no database (run `gazette init --site %s`)", s->db_path, dir);
+	site_db_spec(dir, &s->cfg, s->db_path, sizeof s->db_path);
+	if (db_present(s->db_path, dir, err, errlen))
 		return -1;
-	}
 	if (load_secret(s, err, errlen))
 		return -1;
 	snprintf(site_theme, sizeof site_theme, "%s/theme", dir);

@@ -34,7 +34,9 @@ struct static_file {
 
 struct site {
 	char dir[512];
-	char db_path[600];
+	/* the database: gazette.conf's db (a postgresql:// URL), else
+	 * DIR/gazette.db (site_db_spec); store_open's spec */
+	char db_path[1200];
 	struct config cfg;
 	struct tz zone;           /* cfg.timezone, loaded: every date shown to people */
 	struct tpl_set *tpl;
@@ -100,6 +102,22 @@ int site_access_log_open(const struct site *s);
  * keep old's values and are logged as needing a restart. 0, or -1 with
  * err (old stays in force). Free it with site_release. */
 int site_reload(const struct site *old, struct site *s, char *err, size_t errlen);
+/* The database of the site in dir with settings cfg: cfg->db (a
+ * postgresql:// URL) when set, else dir/gazette.db. */
+void site_db_spec(const char *dir, const struct config *cfg, char *spec, size_t len);
+/* dir's gazette.conf into *cfg (the defaults when there is none) and the
+ * database it names into spec (site_db_spec): 0, or -1 with err. */
+int site_db_config(const char *dir, struct config *cfg, char *spec, size_t len, char *err,
+		   size_t errlen);
+/* The database of the site in dir, opened for a command that needs no
+ * theme (`gazette user`, `comments`, ...): site_db_config, a SQLite file
+ * that is missing refused ("no site database", never made empty), then
+ * store_open. cfg (may be NULL) gets the settings. 0, or -1 with err. */
+int site_db_open(const char *dir, struct config *cfg, struct store **out, char *err,
+		 size_t errlen);
+/* 1 when the site's database is still reachable once `serve` sandboxed
+ * itself (store_spec_confinable; chrooted: started as root). */
+int site_db_confinable(const struct site *s, int chrooted);
 /* A new connection to the site's database (the caller closes it). */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
 const struct static_file *site_static(const struct site *s, const char *name);

@@ -8,9 +8,13 @@
 
 #include <libpq-fe.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 struct pgc {
 	PGconn *conn;
@@ -28,7 +32,23 @@ struct pgq {
 	char (*num)[32];         /* formatted numbers */
 	PGresult *res;           /* after the first step */
 	int ran, row, nrows, failed;
+	int write;               /* INSERT, UPDATE, DELETE or WITH: may be refused */
 };
+
+/* Time in round trips to the server, per thread (pg_time_ns). */
+static _Thread_local long long pg_ns;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long long pg_time_ns(void)
+{
+	return pg_ns;
+}
 
 /* Keeps libpq's message, without its trailing line break. */
 static void set_err(struct pgc *c, const char *msg)
@@ -75,6 +95,50 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 	return 0;
 }
 
+/* What a comma-separated list of hosts names: PG_HOST_ADDRESS when each
+ * is an IPv4 or IPv6 address, PG_HOST_SOCKET when one is a socket's
+ * folder (or none is given: libpq's default socket), else PG_HOST_NAME. */
+static enum pg_host hosts_kind(const char *list)
+{
+	if (!list || !*list)
+		return PG_HOST_SOCKET;
+	enum pg_host kind = PG_HOST_ADDRESS;
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		char one[256];
+		unsigned char addr[sizeof(struct in6_addr)];
+		if (n == 0 || *p == '/' || *p == '@')
+			return PG_HOST_SOCKET; /* a folder, or an abstract socket */
+		snprintf(one, sizeof one, "%.*s", (int)n, p);
+		if (inet_pton(AF_INET, one, addr) != 1 && inet_pton(AF_INET6, one, addr) != 1)
+			kind = PG_HOST_NAME;
+		p += n + (p[n] == ',');
+	}
+	return kind;
+}
+
+int pg_spec_hosts(const char *conninfo)
+{
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(conninfo, &why);
+	if (!opts) {
+		PQfreemem(why);
+		return -1;
+	}
+	const char *host = NULL, *hostaddr = NULL;
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!strcmp(o->keyword, "host"))
+			host = o->val;
+		else if (!strcmp(o->keyword, "hostaddr"))
+			hostaddr = o->val;
+	}
+	/* hostaddr, when given, is where libpq connects (host then only
+	 * names the server for TLS and passwords) */
+	enum pg_host kind = hostaddr && *hostaddr ? hosts_kind(hostaddr) : hosts_kind(host);
+	PQconninfoFree(opts);
+	return (int)kind;
+}
+
 void pg_close(struct pgc *c)
 {
 	if (!c)
@@ -85,7 +149,9 @@ void pg_close(struct pgc *c)
 
 int pg_exec(struct pgc *c, const char *sql)
 {
+	long long t = now_ns();
 	PGresult *r = PQexec(c->conn, sql);
+	pg_ns += now_ns() - t;
 	ExecStatusType st = PQresultStatus(r);
 	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 	if (ok)
@@ -189,7 +255,9 @@ static const char *skip_quoted(const char *sql, const char *p)
 	return p;
 }
 
-int pg_rewrite(const char *sql, char *out, size_t cap)
+/* pg_rewrite, noting in *used (when not NULL) bit N-1 of each ?N it met
+ * (N <= 64). */
+static int rewrite(const char *sql, char *out, size_t cap, unsigned long long *used)
 {
 	size_t len = strlen(sql);
 	if (cap <= len)
@@ -209,6 +277,8 @@ int pg_rewrite(const char *sql, char *out, size_t cap)
 			long v = strtol(p + 1, &e, 10);
 			if (v > n && v < 65536)
 				n = (int)v;
+			if (used && v >= 1 && v <= 64)
+				*used |= 1ULL << (v - 1);
 			p = e;
 			continue;
 		}
@@ -217,16 +287,72 @@ int pg_rewrite(const char *sql, char *out, size_t cap)
 	return n;
 }
 
+int pg_rewrite(const char *sql, char *out, size_t cap)
+{
+	return rewrite(sql, out, cap, NULL);
+}
+
+/* PostgreSQL infers each parameter's type from where the text uses it; one
+ * the text never names (a list's ?3 when only its cursor's ?4 and ?5 are
+ * used: the store keeps one numbering per family of statements) would
+ * have none, and the prepare fail: it is declared text, and never read. */
+#define PG_TEXT_OID 25
+
+/* A statement that may write, by its first word. */
+static int writes(const char *sql)
+{
+	static const char *const words[] = { "INSERT", "UPDATE", "DELETE", "WITH" };
+	sql += strspn(sql, " \t\n(");
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+		size_t n = strlen(words[i]);
+		if (!strncasecmp(sql, words[i], n) && !ident_char(sql[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Runs a prepared statement. SQLite fails only the statement a
+ * constraint (or another error) refuses, and the transaction goes on: the
+ * store relies on it (a slug taken, tried again as slug-2, in one import).
+ * PostgreSQL aborts the whole transaction, so a write inside one runs
+ * under a savepoint, rolled back to when the write fails: two more round
+ * trips for a write in a transaction, none for a read or outside one. */
+static PGresult *run_prepared(struct pgq *s)
+{
+	PGconn *conn = s->c->conn;
+	int guard = s->write && PQtransactionStatus(conn) == PQTRANS_INTRANS;
+	if (guard) {
+		PGresult *r = PQexec(conn, "SAVEPOINT gz_statement");
+		guard = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
+	PGresult *res = PQexecPrepared(conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+	if (guard) {
+		ExecStatusType st = PQresultStatus(res);
+		int ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+		PQclear(PQexec(conn, ok ? "RELEASE SAVEPOINT gz_statement"
+					: "ROLLBACK TO SAVEPOINT gz_statement;"
+					  " RELEASE SAVEPOINT gz_statement"));
+	}
+	return res;
+}
+
 int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 {
 	*out = NULL;
 	size_t cap = strlen(sql) + 1;
 	char *text = malloc(cap);
 	struct pgq *s = calloc(1, sizeof *s);
-	int n = text ? pg_rewrite(sql, text, cap) : -1;
+	unsigned long long used = 0;
+	Oid types[64] = { 0 };
+	int n = text ? rewrite(sql, text, cap, &used) : -1;
+	for (int i = 0; i < n && i < 64; i++)
+		if (!(used >> i & 1))
+			types[i] = PG_TEXT_OID;
 	if (s && n >= 0) {
 		s->c = c;
 		s->nparams = n;
+		s->write = writes(sql);
 		s->row = -1;
 		snprintf(s->name, sizeof s->name, "gz%u", ++c->next);
 		s->vals = calloc((size_t)n + 1, sizeof *s->vals);
@@ -239,7 +365,7 @@ int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 		pgq_free(s);
 		return -1;
 	}
-	PGresult *r = PQprepare(c->conn, s->name, text, n, NULL);
+	PGresult *r = PQprepare(c->conn, s->name, text, n, n <= 64 ? types : NULL);
 	free(text);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
@@ -355,7 +481,9 @@ int pgq_step(struct pgq *s)
 {
 	if (!s->ran) {
 		s->ran = 1;
-		s->res = PQexecPrepared(s->c->conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
+		long long t = now_ns();
+		s->res = run_prepared(s);
+		pg_ns += now_ns() - t;
 		ExecStatusType st = PQresultStatus(s->res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			count_changes(s->c, s->res);

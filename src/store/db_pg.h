@@ -33,10 +33,20 @@ struct pgq; /* a prepared statement */
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
 void pg_close(struct pgc *c);
+/* How conninfo (a connection string or URL) reaches its server, by libpq's
+ * own parse of it: PG_HOST_ADDRESS over TCP at IP addresses only (host or
+ * hostaddr), PG_HOST_NAME over TCP with a host name to resolve,
+ * PG_HOST_SOCKET through a Unix socket (a folder as host, or no host:
+ * libpq's default); -1 for a spec libpq refuses. */
+enum pg_host { PG_HOST_ADDRESS, PG_HOST_NAME, PG_HOST_SOCKET };
+int pg_spec_hosts(const char *conninfo);
 /* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
 const char *pg_errmsg(struct pgc *c);
+/* Nanoseconds this thread has spent waiting on PostgreSQL (statements
+ * and pg_exec), for store_time_ns. */
+long long pg_time_ns(void);
 long long pg_changes(struct pgc *c);
 int pg_in_txn(struct pgc *c);
 int pg_readonly(struct pgc *c);

@@ -123,9 +123,19 @@ const char *role_name(enum role r); /* "none" outside the enum */
 /* 0 and *out set for "contributor", "author", "editor", "admin"; else -1. */
 int role_parse(const char *name, enum role *out);
 
-/* Opens (creating if needed) the SQLite database at path, sets WAL and
- * busy timeout, applies pending migrations. */
-int store_open(struct store **out, const char *path, char *err, size_t errlen);
+/* Opens the database spec names and applies pending migrations: a
+ * postgresql:// or postgres:// URL is PostgreSQL (store_spec_pg), anything
+ * else the path of a SQLite file, created if needed (WAL, busy timeout). */
+int store_open(struct store **out, const char *spec, char *err, size_t errlen);
+/* 1 when spec names a PostgreSQL database (a postgresql:// or postgres://
+ * URL), 0 for a SQLite path. */
+int store_spec_pg(const char *spec);
+/* 1 when a process whose system calls allow Internet sockets only
+ * (seccomp) can still open spec, inside the site folder when chrooted: a
+ * SQLite path, or PostgreSQL over TCP (at IP addresses only when chrooted:
+ * the resolver's files are outside); 0 for a Unix socket, or a host name
+ * when chrooted. */
+int store_spec_confinable(const char *spec, int chrooted);
 void store_close(struct store *st);
 /* Nanoseconds this thread's connections have spent in statements so far
  * (a request's database time is the difference across it). */
@@ -256,7 +266,8 @@ void store_set_recorder(struct store *st, void (*fn)(void *arg, const char *tag)
 /* The newest change's sequence number (0 when none). */
 int store_changes_head(struct store *st, long long *seq);
 /* A number that changes whenever another connection commits (SQLite's
- * PRAGMA data_version): a cheap "did anything change?" check. */
+ * PRAGMA data_version and the change-signal file; PostgreSQL's change
+ * log's newest seq): a cheap "did anything change?" check. */
 int store_data_version(struct store *st, long long *v);
 /* 1 once after this connection wrote to the change log, then 0 again. */
 int store_take_touched(struct store *st);

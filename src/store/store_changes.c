@@ -172,6 +172,12 @@ void signal_bump(struct store *st)
  * a second, for a writer that died between its commit and its bump. */
 int store_data_version(struct store *st, long long *v)
 {
+	/* PostgreSQL: the change log's newest seq, one indexed read per call
+	 * (every node's commits move it; no signal file across machines).
+	 * LISTEN/NOTIFY will replace this round trip (issue 16, later): a
+	 * node then asks only when a notification or a reconnect says so. */
+	if (!DB_LITE(st->db))
+		return int_row(st, SQL_HEAD, 0, v, SQL_HEAD);
 	long long now = (long long)time(NULL);
 	if (!st->signal || now != st->pragma_at) {
 		if (int_row(st, SQL_DATA_VERSION, 0, &st->pragma_version, SQL_DATA_VERSION))

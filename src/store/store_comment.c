@@ -25,7 +25,7 @@ static const char SQL_RECOUNT[] =
 /* WordPress matches on author or email; email is required here, and
  * matching on it alone lets an index find the rows */
 static const char SQL_DUP[] = "SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
-			      " AND body = ?4 AND status IN (0, 1) AND ?2 IS NOT NULL LIMIT 1";
+			      " AND body = ?4 AND status IN (0, 1) AND CAST(?2 AS TEXT) IS NOT NULL LIMIT 1";
 static const char SQL_KNOWN[] = "SELECT 1 FROM comments WHERE email = ?2 AND author = ?1"
 				" AND status = 1 LIMIT 1";
 #define LIST_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"

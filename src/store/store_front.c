@@ -22,9 +22,10 @@
  * story nor builds a Bloom filter over them for it; put in order in C
  * (by_place), not by copying every column through SQLite's sorter; CROSS
  * JOIN reads it as a co-routine, not a temporary table (store_read.c). */
-static const char SQL_PINS[] = "SELECT " STORY_COLS ", fp.lead, fp.expires_at, fp.place FROM"
-			       " (SELECT * FROM front_pins fp WHERE" LIVE("fp") " LIMIT 256) fp"
-			       " CROSS JOIN stories s ON s.id = fp.story_id" STORY_JOINS;
+#define PINS(e) "SELECT " STORY_COLS ", fp.lead, fp.expires_at, fp.place FROM" \
+	" (SELECT * FROM front_pins fp WHERE" LIVE("fp") " LIMIT 256) fp" \
+	CO_JOIN(e) " stories s ON s.id = fp.story_id" STORY_JOINS
+static const struct sql_pair SQL_PINS = SQL_PAIR(PINS);
 static const char SQL_BANNER[] = "SELECT b.text, b.url, b.expires_at FROM front_banner b"
 				 " WHERE" LIVE("b");
 static const char SQL_BLOCKS[] = "SELECT " SECTION_COLS ", count FROM front_blocks"
@@ -84,7 +85,7 @@ static int by_place(const void *a, const void *b)
 int store_front_pins(struct store *st, struct pool *p, long long now, struct front_pin **out,
 		     size_t *n)
 {
-	dbq *s = stmt(st, SQL_PINS);
+	dbq *s = stmt_for(st, &SQL_PINS);
 	if (!s)
 		return STORE_ERROR;
 	q_int(s, 1, now);

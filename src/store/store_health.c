@@ -11,7 +11,9 @@
 
 int store_stale_readonly(struct store *st, const char *path)
 {
-	if (!st || db_readonly(st->db) != 1)
+	/* PostgreSQL's connection has no file to become writable again
+	 * (and asking would cost a round trip per request) */
+	if (!st || !DB_LITE(st->db) || db_readonly(st->db) != 1)
 		return 0;
 	return access(path, W_OK) == 0;
 }

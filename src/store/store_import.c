@@ -32,8 +32,9 @@ static const char SQL_STORY_UPDATE[] =
 static const char SQL_SECTIONS_DEL[] = "DELETE FROM story_sections WHERE story_id = ?1";
 static const char SQL_SECTION_ADD[] =
 	"INSERT INTO story_sections(story_id, section_id) VALUES(?1, ?2) ON CONFLICT DO NOTHING";
-static const char SQL_TAG_BY_NAME[] =
-	"SELECT id, name, slug FROM tags WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1";
+#define TAG_BY_NAME(e) \
+	"SELECT id, name, slug FROM tags WHERE" NOCASE_EQ(e, "name", "?1") " ORDER BY id LIMIT 1"
+static const struct sql_pair SQL_TAG_BY_NAME = SQL_PAIR(TAG_BY_NAME);
 static const char SQL_REDIRECT_COUNT[] = "SELECT count(*) FROM redirects";
 static const char SQL_USERS[] =
 	"SELECT id, name, slug, email, bio, role, created_at, pass_hash IS NOT NULL, photo, links,"
@@ -189,7 +190,7 @@ int store_import_story_coauthors(struct store *st, long long story_id, const lon
 
 int store_import_tag_by_name(struct store *st, struct pool *p, const char *name, struct tag *out)
 {
-	return one_by_text(st, p, SQL_TAG_BY_NAME, name, row_tag, out);
+	return one_by_text(st, p, sql_for(st, &SQL_TAG_BY_NAME), name, row_tag, out);
 }
 
 int store_import_redirect_count(struct store *st, long long *n)

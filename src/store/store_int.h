@@ -70,6 +70,40 @@ int fail(struct store *st, const char *what);
 /* The cached statement for this SQL text (a static string), or NULL with
  * the error set. */
 dbq *stmt(struct store *st, const char *sql);
+/* A statement whose SQL differs by engine, where no one text serves both
+ * (HACKING.md, "The store's two engines"): SQLite's text and PostgreSQL's,
+ * static strings, cached by stmt() under whichever the connection uses
+ * (sql_for gives the text, for exec_id and the like). */
+struct sql_pair {
+	const char *lite, *pg;
+};
+static inline const char *sql_for(struct store *st, const struct sql_pair *q)
+{
+	return DB_LITE(st->db) ? q->lite : q->pg;
+}
+static inline dbq *stmt_for(struct store *st, const struct sql_pair *q)
+{
+	return stmt(st, sql_for(st, q));
+}
+/* A text that differs by a few words is written once, as a macro M(e) of
+ * the engine e, and SQL_PAIR(M) expands it for both (e is LITE or PG):
+ * inside it, these give each engine's words. */
+#define SQL_PAIR(M) { M(LITE), M(PG) }
+/* SQLite's CROSS JOIN is an inner join it keeps in the written order (a
+ * bounded subquery read as a co-routine, store_read.c); PostgreSQL's
+ * CROSS JOIN takes no ON: a plain JOIN there, its planner chooses. */
+#define CO_JOIN(e) SQL_##e##_CO_JOIN
+#define SQL_LITE_CO_JOIN " CROSS JOIN"
+#define SQL_PG_CO_JOIN " JOIN"
+/* a = b whatever the case of ASCII letters (PostgreSQL's indexes for it
+ * are on lower(col): schema_pg.h) */
+#define NOCASE_EQ(e, a, b) SQL_##e##_NOCASE_EQ(a, b)
+#define SQL_LITE_NOCASE_EQ(a, b) " " a " = " b " COLLATE NOCASE"
+#define SQL_PG_NOCASE_EQ(a, b) " lower(" a ") = lower(" b ")"
+/* LIKE whatever the case (SQLite's LIKE is, for ASCII) */
+#define LIKE_CI(e) SQL_##e##_LIKE_CI
+#define SQL_LITE_LIKE_CI " LIKE"
+#define SQL_PG_LIKE_CI " ILIKE"
 /* Resets a statement and clears its bindings after use. */
 static inline void done(dbq *s)
 {

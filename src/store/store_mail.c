@@ -41,26 +41,29 @@ static const char SQL_SUB_GET[] = SUB_COLS " WHERE id = ?1";
 static const char SQL_SUB_OF[] = SUB_COLS " WHERE comment_id = ?1";
 /* addresses with a confirmation to mail: asked for since ?2, none mailed
  * to the address since ?1 */
-static const char SQL_CONFIRM_DUE[] =
-	"SELECT min(email) FROM mail_subscriptions s WHERE mailed_at IS NULL AND created_at >= ?2"
-	" AND confirmed_at IS NULL AND stopped_at IS NULL AND NOT EXISTS(SELECT 1 FROM"
-	" mail_subscriptions t WHERE t.email = s.email COLLATE NOCASE AND t.mailed_at >= ?1)"
-	" AND (SELECT count(DISTINCT mailed_at) FROM mail_subscriptions t"
-	" WHERE t.email = s.email COLLATE NOCASE AND t.mailed_at >= ?4) < ?5"
-	" GROUP BY lower(email) LIMIT ?3";
-static const char SQL_SUB_WAITING[] =
-	"SELECT * FROM (" SUB_COLS " WHERE email = ?1 COLLATE NOCASE AND mailed_at IS NULL"
-	" AND confirmed_at IS NULL AND stopped_at IS NULL ORDER BY id DESC LIMIT ?2) ORDER BY id";
-static const char SQL_SUB_MAILED[] =
-	"UPDATE mail_subscriptions SET mailed_at = ?2 WHERE email = ?1 COLLATE NOCASE"
-	" AND mailed_at IS NULL";
+#define CONFIRM_DUE(e) \
+	"SELECT min(email) FROM mail_subscriptions s WHERE mailed_at IS NULL AND created_at >= ?2" \
+	" AND confirmed_at IS NULL AND stopped_at IS NULL AND NOT EXISTS(SELECT 1 FROM" \
+	" mail_subscriptions t WHERE" NOCASE_EQ(e, "t.email", "s.email") " AND t.mailed_at >= ?1)" \
+	" AND (SELECT count(DISTINCT mailed_at) FROM mail_subscriptions t" \
+	" WHERE" NOCASE_EQ(e, "t.email", "s.email") " AND t.mailed_at >= ?4) < ?5" \
+	" GROUP BY lower(email) LIMIT ?3"
+static const struct sql_pair SQL_CONFIRM_DUE = SQL_PAIR(CONFIRM_DUE);
+#define SUB_WAITING(e) \
+	"SELECT * FROM (" SUB_COLS " WHERE" NOCASE_EQ(e, "email", "?1") " AND mailed_at IS NULL" \
+	" AND confirmed_at IS NULL AND stopped_at IS NULL ORDER BY id DESC LIMIT ?2) w ORDER BY id"
+static const struct sql_pair SQL_SUB_WAITING = SQL_PAIR(SUB_WAITING);
+#define SUB_MAILED(e) \
+	"UPDATE mail_subscriptions SET mailed_at = ?2 WHERE" NOCASE_EQ(e, "email", "?1") \
+	" AND mailed_at IS NULL"
+static const struct sql_pair SQL_SUB_MAILED = SQL_PAIR(SUB_MAILED);
 static const char SQL_COMMENT_KEEP[] =
 	"INSERT INTO mail_comments(comment_id) VALUES(?1) ON CONFLICT(comment_id) DO NOTHING";
 static const char SQL_COMMENT_KEY[] = "SELECT id FROM mail_comments WHERE comment_id = ?1";
 static const char SQL_COMMENT_OF[] = "SELECT comment_id FROM mail_comments WHERE id = ?1";
 static const char SQL_REPLIED[] =
 	"INSERT INTO mail_comments(comment_id, replied_at) VALUES(?1, ?2)"
-	" ON CONFLICT(comment_id) DO UPDATE SET replied_at = ?2 WHERE replied_at IS NULL";
+	" ON CONFLICT(comment_id) DO UPDATE SET replied_at = ?2 WHERE mail_comments.replied_at IS NULL";
 static const char SQL_SUB_CONFIRM[] =
 	"UPDATE mail_subscriptions SET confirmed_at = ?2 WHERE id = ?1 AND confirmed_at IS NULL";
 static const char SQL_SUB_STOP[] =
@@ -286,7 +289,7 @@ int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_si
 			   long long asked_since, long long day_since, int day_max, size_t limit,
 			   const char ***out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_CONFIRM_DUE);
+	dbq *s = stmt_for(st, &SQL_CONFIRM_DUE);
 	if (!s)
 		return STORE_ERROR;
 	q_int(s, 1, mailed_since);
@@ -300,7 +303,7 @@ int store_mail_confirm_due(struct store *st, struct pool *p, long long mailed_si
 int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, size_t limit,
 			   struct mail_sub **out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_SUB_WAITING);
+	dbq *s = stmt_for(st, &SQL_SUB_WAITING);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, email);
@@ -310,7 +313,7 @@ int store_mail_sub_waiting(struct store *st, struct pool *p, const char *email, 
 
 int store_mail_sub_mailed(struct store *st, const char *email, long long now)
 {
-	dbq *s = stmt(st, SQL_SUB_MAILED);
+	dbq *s = stmt_for(st, &SQL_SUB_MAILED);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, email);

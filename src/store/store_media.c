@@ -21,20 +21,28 @@ static const char SQL_ADD[] =
 	" ON CONFLICT(hash) DO NOTHING RETURNING id";
 static const char SQL_GET[] = "SELECT " MEDIA_COLS " FROM media WHERE id = ?1";
 static const char SQL_BY_HASH[] = "SELECT " MEDIA_COLS " FROM media WHERE hash = ?1";
-static const char SQL_LIST[] =
-	"SELECT " MEDIA_COLS " FROM media WHERE ?1 = '' OR alt LIKE ?1 ESCAPE '\\'"
-	" OR caption LIKE ?1 ESCAPE '\\' OR credit LIKE ?1 ESCAPE '\\' OR name LIKE ?1 ESCAPE '\\'"
-	" ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3";
+#define LIST(e) \
+	"SELECT " MEDIA_COLS " FROM media WHERE ?1 = '' OR alt" LIKE_CI(e) " ?1 ESCAPE '\\'" \
+	" OR caption" LIKE_CI(e) " ?1 ESCAPE '\\' OR credit" LIKE_CI(e) " ?1 ESCAPE '\\'" \
+	" OR name" LIKE_CI(e) " ?1 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3"
+static const struct sql_pair SQL_LIST = SQL_PAIR(LIST);
 static const char SQL_UPDATE[] =
 	"UPDATE media SET alt = ?2, caption = ?3, credit = ?4, focal_x = ?5, focal_y = ?6"
 	" WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM media WHERE id = ?1";
-static const char SQL_USES[] =
-	"SELECT COALESCE(featured_media_id, 0) = ?1 OR featured_image GLOB ?4, id, title, status"
-	" FROM stories WHERE featured_media_id = ?1 OR featured_image GLOB ?4"
-	" OR body_md GLOB ?2 OR body_md GLOB ?3 OR body_html GLOB ?5"
-	" UNION ALL SELECT 2, id, name, 0 FROM users WHERE photo GLOB ?4"
-	" ORDER BY 1 DESC, 2 DESC";
+/* GLOB on SQLite, a regular expression (~) on PostgreSQL: the patterns
+ * are bound per engine (store_media_uses); the first column is 1 or 0 */
+#define USES(e) \
+	"SELECT CASE WHEN COALESCE(featured_media_id, 0) = ?1 OR featured_image" MATCH(e) "?4" \
+	" THEN 1 ELSE 0 END, id, title, status" \
+	" FROM stories WHERE featured_media_id = ?1 OR featured_image" MATCH(e) "?4" \
+	" OR body_md" MATCH(e) "?2 OR body_md" MATCH(e) "?3 OR body_html" MATCH(e) "?5" \
+	" UNION ALL SELECT 2, id, name, 0 FROM users WHERE photo" MATCH(e) "?4" \
+	" ORDER BY 1 DESC, 2 DESC"
+#define MATCH(e) SQL_##e##_MATCH
+#define SQL_LITE_MATCH " GLOB "
+#define SQL_PG_MATCH " ~ "
+static const struct sql_pair SQL_USES = SQL_PAIR(USES);
 
 static void row_media(struct pool *p, dbq *s, void *e)
 {
@@ -134,7 +142,7 @@ static const char *like_pattern(struct pool *p, const char *q)
 int store_media_list(struct store *st, struct pool *p, const char *query, size_t offset,
 		     size_t limit, struct media_record **out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_LIST);
+	dbq *s = stmt_for(st, &SQL_LIST);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, query && *query ? like_pattern(p, query) : "");
@@ -156,16 +164,19 @@ static void row_use(struct pool *p, dbq *s, void *e)
 int store_media_uses(struct store *st, struct pool *p, const struct media_record *m,
 		     struct media_use **out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_USES);
+	dbq *s = stmt_for(st, &SQL_USES);
 	if (!s)
 		return STORE_ERROR;
+	/* media:ID not followed by a digit (?2, or at the end: ?3), a file
+	 * of its own (?4), and HTML naming one of its files without media:ID
+	 * (?5: an imported figure or player, a link to an audio or video
+	 * file); the hash is hex, nothing a pattern reads specially */
+	int lite = DB_LITE(st->db);
 	q_int(s, 1, m->id);
-	q_text(s, 2, pool_printf(p, "*media:%lld[^0-9]*", m->id));
-	q_text(s, 3, pool_printf(p, "*media:%lld", m->id));
-	q_text(s, 4, pool_printf(p, "/media/%s-*", m->hash));
-	/* HTML naming one of its files without media:ID: an imported figure
-	 * or player, a link to an audio or video file */
-	q_text(s, 5, pool_printf(p, "*/media/%s[-.]*", m->hash));
+	q_text(s, 2, pool_printf(p, lite ? "*media:%lld[^0-9]*" : "media:%lld([^0-9]|$)", m->id));
+	q_text(s, 3, pool_printf(p, lite ? "*media:%lld" : "media:%lld$", m->id));
+	q_text(s, 4, pool_printf(p, lite ? "/media/%s-*" : "^/media/%s-", m->hash));
+	q_text(s, 5, pool_printf(p, lite ? "*/media/%s[-.]*" : "/media/%s[-.]", m->hash));
 	return collect(st, p, s, sizeof **out, row_use, (void **)out, n);
 }
 

@@ -10,8 +10,11 @@ static const char SQL_MENU[] = "SELECT m.id, COALESCE(m.parent_id, 0), m.menu, m
 	" CASE m.kind WHEN 1 THEN sec.name WHEN 2 THEN pg.title WHEN 3 THEN s.title END,"
 	" CASE m.kind WHEN 1 THEN sec.path WHEN 2 THEN pg.path WHEN 3 THEN s.slug END,"
 	" COALESCE(s.published_at, 0),"
-	" CASE m.kind WHEN 0 THEN 1 WHEN 1 THEN sec.id IS NOT NULL WHEN 2 THEN pg.status IS 1"
-	" ELSE s.status IS 3 END"
+	/* 1 or 0 (a CASE in each branch: PostgreSQL's comparisons are
+	 * booleans, which mix with no integer) */
+	" CASE m.kind WHEN 0 THEN 1 WHEN 1 THEN CASE WHEN sec.id IS NOT NULL THEN 1 ELSE 0 END"
+	" WHEN 2 THEN CASE WHEN pg.status = 1 THEN 1 ELSE 0 END"
+	" ELSE CASE WHEN s.status = 3 THEN 1 ELSE 0 END END"
 	" FROM menu_items m LEFT JOIN sections sec ON m.kind = 1 AND sec.id = m.target_id"
 	" LEFT JOIN pages pg ON m.kind = 2 AND pg.id = m.target_id"
 	" LEFT JOIN stories s ON m.kind = 3 AND s.id = m.target_id WHERE m.menu = ?1"
@@ -24,8 +27,9 @@ static const char SQL_ADD[] = "INSERT INTO menu_items(menu, parent_id, position,
 /* the sibling next to ?1 in direction ?2 (-1 up, +1 down) swaps places */
 static const char SQL_NEIGHBOUR[] = "SELECT n.id, n.position, m.position FROM menu_items m"
 	" JOIN menu_items n ON n.menu = m.menu AND n.parent_id IS NOT DISTINCT FROM m.parent_id"
-	" AND (?2 < 0 AND n.position < m.position OR ?2 > 0 AND n.position > m.position)"
-	" WHERE m.id = ?1 ORDER BY n.position * ?2 LIMIT 1";
+	" AND (CAST(?2 AS INTEGER) < 0 AND n.position < m.position"
+	" OR CAST(?2 AS INTEGER) > 0 AND n.position > m.position)"
+	" WHERE m.id = ?1 ORDER BY n.position * CAST(?2 AS INTEGER) LIMIT 1";
 static const char SQL_PLACE[] = "UPDATE menu_items SET position = ?2 WHERE id = ?1";
 static const char SQL_DELETE[] = "DELETE FROM menu_items WHERE id = ?1";
 

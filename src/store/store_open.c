@@ -7,18 +7,28 @@
  * before BEGIN IMMEDIATE, and a page's reads share one read transaction
  * (store_read_begin), so neither SQLite's busy handler nor the WAL index's
  * shared read lock is met on the serving path.
+ *
+ * A postgresql:// or postgres:// spec opens PostgreSQL instead (issue 16):
+ * migrations by store_pg_migrate (schema_pg.h, under its advisory lock),
+ * the version from schema_version; a write is BEGIN plus an advisory lock
+ * every node's writers queue on (PG_WRITE_LOCK, as SQLite's BEGIN
+ * IMMEDIATE serialises a file's writers; the in-process mutex is kept),
+ * a page's snapshot a read-only REPEATABLE READ transaction. Each engine's
+ * transaction statements are picked by one test of st->db->lite.
  */
 #include "store.h"
 #include "schema.h"
 #include "store_int.h"
 #include "store_health.h"
 #include "store_thread.h"
+#include "store_pg_migrate.h"
 #include "../util/pool.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
@@ -26,6 +36,41 @@ static const char SQL_BEGIN_READ[] = "BEGIN";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
+
+/* pg_advisory_xact_lock's key for writers ("GzWrit" in ASCII): held from
+ * a write's BEGIN to its COMMIT or ROLLBACK, by every node on the
+ * database, so writes never interleave (what BEGIN IMMEDIATE gives SQLite). */
+#define PG_WRITE_LOCK "78590778698100" /* PostgreSQL 15 reads no hex literal */
+static const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
+/* A page's snapshot, taken at once by its SELECT as SQLite's is by the
+ * pragma. */
+static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+static const char PG_SCHEMA_VERSION[] = "SELECT version FROM schema_version WHERE id = 1";
+
+/* Runs a transaction statement: SQLite's text (a cached statement) or
+ * PostgreSQL's (several statements in one round trip). */
+static int txn(struct store *st, const char *lite, const char *pg)
+{
+	if (DB_LITE(st->db))
+		return exec_sql(st, lite);
+	if (pg_exec(st->db->pg, pg) == 0)
+		return STORE_OK;
+	snprintf(st->err, sizeof st->err, "%s: %s", pg, pg_errmsg(st->db->pg));
+	return STORE_ERROR;
+}
+
+int store_spec_pg(const char *spec)
+{
+	return !strncmp(spec, "postgresql://", 13) || !strncmp(spec, "postgres://", 11);
+}
+
+int store_spec_confinable(const char *spec, int chrooted)
+{
+	if (!store_spec_pg(spec))
+		return 1;
+	int kind = pg_spec_hosts(spec);
+	return kind == PG_HOST_ADDRESS || (kind == PG_HOST_NAME && !chrooted);
+}
 
 static int migrate(struct store *st)
 {
@@ -105,12 +150,12 @@ static int on_trace(unsigned what, void *ctx, void *p, void *x)
 
 long long store_time_ns(void)
 {
-	return db_ns;
+	return db_ns + pg_time_ns();
 }
 
 int store_schema(struct store *st, int *have, int *want)
 {
-	dbq *s = stmt(st, SQL_USER_VERSION);
+	dbq *s = stmt(st, DB_LITE(st->db) ? SQL_USER_VERSION : PG_SCHEMA_VERSION);
 	if (!s)
 		return STORE_ERROR;
 	int rc = q_step(s);
@@ -118,6 +163,21 @@ int store_schema(struct store *st, int *have, int *want)
 	*want = SCHEMA_VERSION;
 	done(s);
 	return rc == DB_ROW ? STORE_OK : fail(st, "schema version");
+}
+
+/* PostgreSQL: its migrations (on their own connection, under their lock),
+ * then the store's connection. No change-signal file: store_data_version
+ * asks the change log. */
+static int open_pg(struct store *st, const char *spec, char *err, size_t errlen)
+{
+	int from, to;
+	char why[512];
+	if (store_pg_migrate(spec, &from, &to, why, sizeof why) ||
+	    pg_connect(spec, &st->db->pg, why, sizeof why)) {
+		snprintf(err, errlen, "%s", why);
+		return STORE_ERROR;
+	}
+	return STORE_OK;
 }
 
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
@@ -128,6 +188,14 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return STORE_ERROR;
+	}
+	if (store_spec_pg(path)) {
+		if (open_pg(st, path, err, errlen)) {
+			store_close(st);
+			return STORE_ERROR;
+		}
+		*out = st;
+		return STORE_OK;
 	}
 	int rc = sqlite3_open_v2(path, &st->db->lite,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -164,6 +232,7 @@ void store_close(struct store *st)
 	pool_free(st->settings.pool);
 	pool_free(st->sections.pool);
 	sqlite3_close(st->db->lite);
+	pg_close(st->db->pg);
 	free(st);
 }
 
@@ -178,12 +247,12 @@ int store_begin(struct store *st)
 	store_read_end(st); /* a write sees the newest data, not a snapshot */
 	pthread_mutex_lock(&write_lock);
 	st->writing = 1;
-	int rc = exec_sql(st, SQL_BEGIN_WRITE);
-	if (rc == STORE_OK && store_threads_mark_start(st)) {
-		(void)exec_sql(st, SQL_ROLLBACK);
-		rc = STORE_ERROR;
-	}
+	int rc = txn(st, SQL_BEGIN_WRITE, PG_BEGIN_WRITE);
+	if (rc == STORE_OK)
+		rc = store_threads_mark_start(st);
 	if (rc) {
+		if (db_in_txn(st->db)) /* PostgreSQL's BEGIN ran before the lock failed */
+			(void)txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
 		st->writing = 0;
 		pthread_mutex_unlock(&write_lock);
 	}
@@ -192,7 +261,7 @@ int store_begin(struct store *st)
 
 int begin_deferred(struct store *st)
 {
-	return exec_sql(st, SQL_BEGIN_READ);
+	return txn(st, SQL_BEGIN_READ, SQL_BEGIN_READ);
 }
 
 /* One read transaction around a page's queries: SQLite otherwise opens and
@@ -205,7 +274,15 @@ int store_read_begin(struct store *st)
 	/* what has changed, read before the snapshot (rows_cached labels
 	 * rows read inside it with this), and the snapshot taken at once by
 	 * a read, not at the page's first query */
-	if (store_data_version(st, &st->snapshot_version) || begin_deferred(st))
+	if (store_data_version(st, &st->snapshot_version))
+		return STORE_ERROR;
+	if (!DB_LITE(st->db)) {
+		if (txn(st, NULL, PG_BEGIN_READ))
+			return STORE_ERROR;
+		st->reading = 1;
+		return STORE_OK;
+	}
+	if (begin_deferred(st))
 		return STORE_ERROR;
 	dbq *s = stmt(st, SQL_USER_VERSION);
 	int rc = s ? q_step(s) : SQLITE_ERROR;
@@ -226,7 +303,7 @@ void store_read_end(struct store *st)
 		return;
 	st->reading = 0;
 	if (db_in_txn(st->db))
-		(void)exec_sql(st, SQL_COMMIT);
+		(void)txn(st, SQL_COMMIT, SQL_COMMIT);
 }
 
 static void end_write(struct store *st)
@@ -243,7 +320,7 @@ int store_commit(struct store *st)
 	 * failure leaves them stale: pages then render their comments) */
 	if (st->thread_builder && db_in_txn(st->db))
 		(void)store_threads_rebuild_own(st);
-	int rc = exec_sql(st, SQL_COMMIT);
+	int rc = txn(st, SQL_COMMIT, SQL_COMMIT);
 	if (rc == STORE_OK && st->txn_touched)
 		signal_bump(st); /* after the commit: a reader that sees it sees the data */
 	st->txn_touched = 0;
@@ -255,7 +332,7 @@ int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
 	if (db_in_txn(st->db))
-		rc = exec_sql(st, SQL_ROLLBACK);
+		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
 	st->txn_touched = st->reading = 0;
 	end_write(st);
 	return rc;

@@ -241,24 +241,26 @@ int store_user_by_name(struct store *st, struct pool *p, const char *name, struc
  * first copying it into a temporary table (a plain JOIN materializes a
  * LIMIT subquery: two zeroed pages and a b-tree per list).
  */
-#define LIST(from, idc, cursor, dir)                                                   \
+#define LIST(from, idc, cursor, dir, e)                                                \
 	"SELECT " STORY_COLS " FROM (SELECT " idc " AS id FROM " from " status = 3" cursor  \
 	" ORDER BY published_at " dir ", " idc " " dir " LIMIT ?1 OFFSET ?2) k"              \
-	" CROSS JOIN stories s ON s.id = k.id" STORY_JOINS
+	CO_JOIN(e) " stories s ON s.id = k.id" STORY_JOINS
 #define LISTS(from, idc)                                                                \
-	{ LIST(from, idc, "", "DESC"),                                                     \
-	  LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC"),              \
-	  LIST(from, idc, " AND (published_at, " idc ") > (?4, ?5)", "ASC") }
+	{ { LIST(from, idc, "", "DESC", LITE), LIST(from, idc, "", "DESC", PG) }, \
+	  { LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC", LITE),   \
+	    LIST(from, idc, " AND (published_at, " idc ") < (?4, ?5)", "DESC", PG) },   \
+	  { LIST(from, idc, " AND (published_at, " idc ") > (?4, ?5)", "ASC", LITE),    \
+	    LIST(from, idc, " AND (published_at, " idc ") > (?4, ?5)", "ASC", PG) } }
 
 enum list_kind { LIST_ALL, LIST_SECTION, LIST_TAG, LIST_AUTHOR, LIST_DATE };
-static const char *const list_sql[][3] = {
+static const struct sql_pair list_sql[][3] = {
 	[LIST_ALL] = LISTS("stories WHERE", "id"),
 	[LIST_SECTION] = LISTS("section_stories WHERE section_id = ?3 AND", "story_id"),
 	[LIST_TAG] = LISTS("story_tags WHERE tag_id = ?3 AND", "story_id"),
 	/* the author's own stories and those they share a byline of */
 	[LIST_AUTHOR] = LISTS("(SELECT id, status, published_at FROM stories WHERE author_id = ?3"
 			      " UNION SELECT c.story_id, x.status, x.published_at FROM story_coauthors c"
-			      " JOIN stories x ON x.id = c.story_id WHERE c.user_id = ?3) WHERE", "id"),
+			      " JOIN stories x ON x.id = c.story_id WHERE c.user_id = ?3) a WHERE", "id"),
 	/* a date archive: the home page's index, within [?6, ?7) */
 	[LIST_DATE] = LISTS("stories WHERE published_at >= ?6 AND published_at < ?7 AND", "id"),
 };
@@ -287,7 +289,7 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
 	else if (f && f->until)
 		kind = LIST_DATE;
 	int way = at && at->dir ? (at->dir < 0 ? 1 : 2) : 0;
-	dbq *s = stmt(st, list_sql[kind][way]);
+	dbq *s = stmt_for(st, &list_sql[kind][way]);
 	if (!s)
 		return STORE_ERROR;
 	/* one more: is there a next page? */

@@ -12,11 +12,14 @@
 static const char SQL_ADD[] =
 	"INSERT INTO story_reads(story_id, hour, count) SELECT id, ?2, ?3 FROM stories"
 	" WHERE slug = ?1 AND status = 3"
-	" ON CONFLICT(hour, story_id) DO UPDATE SET count = count + excluded.count";
+	" ON CONFLICT(hour, story_id) DO UPDATE SET count = story_reads.count + excluded.count";
 static const char SQL_PURGE[] = "DELETE FROM story_reads WHERE hour < ?1";
 static const char SQL_UNRANK[] = "DELETE FROM reads_top";
-static const char SQL_RANKED[] =
-	"SELECT coalesce(group_concat(story_id, ','), '') FROM (SELECT story_id FROM reads_top ORDER BY rank)";
+/* SQLite 3.40 has no string_agg, PostgreSQL no group_concat */
+static const struct sql_pair SQL_RANKED = {
+	"SELECT coalesce(group_concat(story_id, ','), '') FROM (SELECT story_id FROM reads_top ORDER BY rank)",
+	"SELECT coalesce(string_agg(story_id::text, ',' ORDER BY rank), '') FROM reads_top",
+};
 static const char SQL_RANK[] =
 	"INSERT INTO reads_top(rank, story_id, count) SELECT row_number() OVER"
 	" (ORDER BY r.n DESC, s.published_at DESC, s.id DESC), s.id, r.n"
@@ -25,11 +28,12 @@ static const char SQL_RANK[] =
 	" ORDER BY r.n DESC, s.published_at DESC, s.id DESC LIMIT ?2";
 /* Links only (id, slug, title, published_at, lang): the list shows titles,
  * and a summary's joins and columns were a ninth of a front page. */
-static const char SQL_TOP[] =
-	"SELECT s.id, s.slug, s.title, s.published_at, s.lang FROM (SELECT t.rank, t.story_id FROM reads_top t"
-	" WHERE (SELECT x.status FROM stories x WHERE x.id = t.story_id) = 3" /* a lookup each: */
-	" ORDER BY t.rank LIMIT ?1) r" /* a join here had SQLite build a Bloom filter of every story */
-	" CROSS JOIN stories s ON s.id = r.story_id ORDER BY r.rank"; /* a co-routine */
+#define TOP(e) \
+	"SELECT s.id, s.slug, s.title, s.published_at, s.lang FROM (SELECT t.rank, t.story_id FROM reads_top t" \
+	" WHERE (SELECT x.status FROM stories x WHERE x.id = t.story_id) = 3" /* a lookup each: */ \
+	" ORDER BY t.rank LIMIT ?1) r" /* a join here had SQLite build a Bloom filter of every story */ \
+	CO_JOIN(e) " stories s ON s.id = r.story_id ORDER BY r.rank" /* a co-routine */
+static const struct sql_pair SQL_TOP = SQL_PAIR(TOP);
 
 int store_reads_add(struct store *st, const char *slug, long long hour, long long count)
 {
@@ -55,7 +59,7 @@ int store_reads_purge(struct store *st, long long hour)
 /* The ranking as text ("12,7,30"), pool-less: into out, cut at outlen. */
 static int ranked(struct store *st, char *out, size_t outlen)
 {
-	dbq *s = stmt(st, SQL_RANKED);
+	dbq *s = stmt_for(st, &SQL_RANKED);
 	if (!s)
 		return STORE_ERROR;
 	int rc = q_step(s);
@@ -83,7 +87,7 @@ int store_reads_rank(struct store *st, long long since_hour, int *changed)
 
 int store_reads_top(struct store *st, struct pool *p, size_t limit, struct story **out, size_t *n)
 {
-	dbq *s = stmt(st, SQL_TOP);
+	dbq *s = stmt_for(st, &SQL_TOP);
 	if (!s)
 		return STORE_ERROR;
 	q_int(s, 1, (long long)limit);

@@ -26,7 +26,7 @@ static const char SQL_OF[] = "SELECT related_id FROM related WHERE story_id = ?1
 static const char SQL_ADD[] =
 	"INSERT INTO related(story_id, rank, related_id, score) VALUES(?1, ?2, ?3, ?4)";
 static const char SQL_DUE_MARK[] = "INSERT INTO related_due(id, seq) VALUES(1, 1)"
-				   " ON CONFLICT(id) DO UPDATE SET seq = seq + 1";
+				   " ON CONFLICT(id) DO UPDATE SET seq = related_due.seq + 1";
 static const char SQL_DUE_GET[] = "SELECT seq FROM related_due WHERE id = 1";
 static const char SQL_DUE_DONE[] = "DELETE FROM related_due WHERE id = 1 AND seq = ?1";
 

@@ -17,7 +17,7 @@ static const char SQL_PURGE[] = "DELETE FROM sessions WHERE seen_at < ?1 OR crea
 static const char SQL_FAIL_GET[] = "SELECT count, last_at FROM sign_in_failures WHERE key = ?1";
 static const char SQL_FAIL_ADD[] =
 	"INSERT INTO sign_in_failures(key, count, last_at) VALUES(?1, 1, ?2)"
-	" ON CONFLICT(key) DO UPDATE SET count = count + 1, last_at = excluded.last_at";
+	" ON CONFLICT(key) DO UPDATE SET count = sign_in_failures.count + 1, last_at = excluded.last_at";
 static const char SQL_FAIL_CLEAR[] = "DELETE FROM sign_in_failures WHERE key = ?1";
 static const char SQL_FAIL_UNDO[] =
 	"UPDATE sign_in_failures SET count = count - 1 WHERE key = ?1 AND count > 0";

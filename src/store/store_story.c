@@ -15,13 +15,15 @@
 #include <string.h>
 #include <time.h>
 
-#define ADMIN_WHERE \
+#define ADMIN_WHERE(e) \
 	" WHERE (?1 < 0 OR s.status = ?1) AND (?2 = 0 OR s.section_id = ?2)" \
-	" AND (?3 = 0 OR s.author_id = ?3) AND (?4 = '' OR s.title LIKE ?4 ESCAPE '\\')"
+	" AND (?3 = 0 OR s.author_id = ?3) AND (?4 = '' OR s.title" LIKE_CI(e) " ?4 ESCAPE '\\')"
 
-static const char SQL_ADMIN_LIST[] = "SELECT " STORY_COLS STORY_FROM ADMIN_WHERE
-				     " ORDER BY s.updated_at DESC, s.id DESC LIMIT ?5 OFFSET ?6";
-static const char SQL_ADMIN_COUNT[] = "SELECT count(*) FROM stories s" ADMIN_WHERE;
+#define ADMIN_LIST(e) "SELECT " STORY_COLS STORY_FROM ADMIN_WHERE(e) \
+	" ORDER BY s.updated_at DESC, s.id DESC LIMIT ?5 OFFSET ?6"
+static const struct sql_pair SQL_ADMIN_LIST = SQL_PAIR(ADMIN_LIST);
+#define ADMIN_COUNT(e) "SELECT count(*) FROM stories s" ADMIN_WHERE(e)
+static const struct sql_pair SQL_ADMIN_COUNT = SQL_PAIR(ADMIN_COUNT);
 static const char SQL_COUNTS[] = "SELECT status, count(*) FROM stories GROUP BY status";
 static const char SQL_EDIT_GET[] = "SELECT " STORY_COLS ", s.body_md, s.body_html, s.version,"
 				   " s.created_at, s.featured_image, s.featured_width, s.featured_height,"
@@ -78,7 +80,7 @@ static const char SQL_DUE[] = "SELECT id FROM stories WHERE status = 2 AND publi
 			      " ORDER BY published_at, id";
 /* pictures in bodies (issue 14): LIKE is a first sieve, the caller checks */
 static const char SQL_MENTIONS_MEDIA[] =
-	"SELECT id FROM stories WHERE body_md LIKE '%media:' || ?1 || '%' ORDER BY id";
+	"SELECT id FROM stories WHERE body_md LIKE '%media:' || CAST(?1 AS TEXT) || '%' ORDER BY id";
 static const char SQL_SET_BODY_HTML[] =
 	"UPDATE stories SET body_html = ?2, reading_minutes = ?3 WHERE id = ?1";
 static const char SQL_PUBLISH_DUE[] =
@@ -121,7 +123,7 @@ static void bind_filter(struct pool *p, dbq *s, const struct story_admin_filter 
 int store_admin_stories(struct store *st, struct pool *p, const struct story_admin_filter *f,
 			size_t offset, size_t limit, struct story **out, size_t *n, size_t *total)
 {
-	dbq *s = stmt(st, SQL_ADMIN_COUNT);
+	dbq *s = stmt_for(st, &SQL_ADMIN_COUNT);
 	if (!s)
 		return STORE_ERROR;
 	bind_filter(p, s, f);
@@ -130,7 +132,7 @@ int store_admin_stories(struct store *st, struct pool *p, const struct story_adm
 	done(s);
 	if (rc != DB_ROW)
 		return fail(st, "admin count");
-	if (!(s = stmt(st, SQL_ADMIN_LIST)))
+	if (!(s = stmt_for(st, &SQL_ADMIN_LIST)))
 		return STORE_ERROR;
 	bind_filter(p, s, f);
 	q_int(s, 5, (long long)limit);

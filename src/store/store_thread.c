@@ -19,9 +19,15 @@ static const char SQL_NEWEST_MARK[] = "SELECT COALESCE(max(n), 0) FROM comment_t
 static const char SQL_PUSH_BACK[] =
 	"UPDATE comment_threads_stale SET n = (SELECT min(n) FROM comment_threads_stale) - 1"
 	" WHERE story_id = ?1";
-static const char SQL_RESTALE[] =
+/* the mark renewed: REPLACE gives the row a new n (the newest), as
+ * PostgreSQL's upsert does with the identity's next value */
+static const struct sql_pair SQL_RESTALE = {
 	"INSERT OR REPLACE INTO comment_threads_stale(story_id)"
-	" SELECT story_id FROM comment_threads WHERE variant != ?1";
+	" SELECT story_id FROM comment_threads WHERE variant != ?1",
+	"INSERT INTO comment_threads_stale(story_id)"
+	" SELECT story_id FROM comment_threads WHERE variant != ?1"
+	" ON CONFLICT(story_id) DO UPDATE SET n = DEFAULT",
+};
 static const char SQL_COUNT[] = "SELECT count(*) FROM comment_threads_stale";
 
 void store_set_thread_builder(struct store *st, store_thread_builder fn, void *arg,
@@ -70,7 +76,7 @@ int store_thread_put(struct store *st, long long story_id, unsigned long long va
 
 int store_threads_restale(struct store *st)
 {
-	return exec_id(st, SQL_RESTALE, st->thread_variant, "thread restale");
+	return exec_id(st, sql_for(st, &SQL_RESTALE), st->thread_variant, "thread restale");
 }
 
 static int push_back(struct store *st, long long story_id)

@@ -11,7 +11,8 @@
 
 #define USER_COLS "id, name, slug, email, role, disabled, COALESCE(pass_hash, ''), totp_secret, created_at"
 
-static const char SQL_BY_EMAIL[] = "SELECT " USER_COLS " FROM users WHERE email = ?1 COLLATE NOCASE";
+#define BY_EMAIL(e) "SELECT " USER_COLS " FROM users WHERE" NOCASE_EQ(e, "email", "?1")
+static const struct sql_pair SQL_BY_EMAIL = SQL_PAIR(BY_EMAIL);
 static const char SQL_BY_ID[] = "SELECT " USER_COLS " FROM users WHERE id = ?1";
 static const char SQL_ALL[] = "SELECT " USER_COLS " FROM users ORDER BY name, id";
 static const char SQL_INSERT[] =
@@ -53,7 +54,7 @@ static void row_user(struct pool *p, dbq *s, void *e)
 
 int store_user_by_email(struct store *st, struct pool *p, const char *email, struct user *out)
 {
-	dbq *s = stmt(st, SQL_BY_EMAIL);
+	dbq *s = stmt_for(st, &SQL_BY_EMAIL);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, email);

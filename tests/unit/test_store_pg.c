@@ -1,0 +1,170 @@
+/*
+ * Unit tests for store_open on PostgreSQL (issue 16), against a server of
+ * its own (tests/unit/with_pg.sh, as test_db_pg.c does). What it proves:
+ * store_spec_pg tells a postgresql:// or postgres:// URL from a SQLite
+ * path; store_open on a URL applies the migrations (store_schema: the
+ * build's version) and a second open finds them done; a write committed
+ * on one store is read by another, whose store_data_version moved; a
+ * page's read snapshot does not see a write committed after it began, and
+ * the next snapshot does; a rolled-back write leaves nothing; the write
+ * lock is the advisory lock every node takes (a second connection cannot
+ * take it while a write is open); store_time_ns counts PostgreSQL's time;
+ * a write a constraint refuses inside a transaction fails alone, and the
+ * rest commits (as on SQLite); e-mail is found whatever its case.
+ */
+#include "t.h"
+#include "t_pg.h"
+#include "../../src/store/store.h"
+#include "../../src/store/store_health.h"
+#include "../../src/store/store_user.h"
+#include "../../src/store/db.h"
+#include "../../src/util/pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static char url[256];
+
+static void test_spec(void)
+{
+	CHECK(store_spec_pg("postgresql://u@127.0.0.1:5432/db"));
+	CHECK(store_spec_pg("postgres://h/db"));
+	CHECK(!store_spec_pg("/srv/site/gazette.db"));
+	CHECK(!store_spec_pg("postgresql"));
+	CHECK(!store_spec_pg("site/postgresql://x")); /* a relative path, not a URL */
+	CHECK(!store_spec_pg(""));
+	/* reachable with Internet sockets only (1: from a chroot, too) */
+	for (int chrooted = 0; chrooted < 2; chrooted++) {
+		CHECK(store_spec_confinable("/srv/site/gazette.db", chrooted));
+		CHECK(store_spec_confinable("./gazette.db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u:p@127.0.0.1:5432/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@[::1]/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@10.0.0.20,10.0.0.21/db", chrooted));
+		CHECK(store_spec_confinable("postgresql://u@db.example/db?hostaddr=10.0.0.20", chrooted));
+		CHECK(!store_spec_confinable("postgresql:///db", chrooted)); /* the default socket */
+		CHECK(!store_spec_confinable("postgresql://u@%2Fvar%2Frun%2Fpostgresql/db", chrooted));
+		CHECK(!store_spec_confinable("postgresql://u@/db?host=/var/run/postgresql", chrooted));
+		CHECK(!store_spec_confinable("postgresql://u@10.0.0.20:5432/db?nonsense=1", chrooted));
+	}
+	/* a name needs the resolver's files, outside a chroot */
+	CHECK(store_spec_confinable("postgresql://u@db.example:5432/db", 0));
+	CHECK(!store_spec_confinable("postgresql://u@db.example:5432/db", 1));
+	CHECK(store_spec_confinable("postgresql://u@10.0.0.20,db.example/db", 0));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,db.example/db", 1));
+	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,%2Ftmp/db", 0)); /* one socket */
+}
+
+static struct store *open_pg(void)
+{
+	struct store *st = NULL;
+	char err[512];
+	if (store_open(&st, url, err, sizeof err)) {
+		fprintf(stderr, "store_open: %s\n", err);
+		return NULL;
+	}
+	return st;
+}
+
+static const char *setting(struct store *st, struct pool *p, const char *key)
+{
+	const char *v = NULL;
+	return store_setting_get(st, p, key, &v) == STORE_OK && v ? v : "(none)";
+}
+
+/* 1 when another connection can take the writers' advisory lock now. */
+static int write_lock_free(void)
+{
+	struct pgc *c;
+	char err[256];
+	if (pg_connect(url, &c, err, sizeof err))
+		return -1;
+	struct pgq *s;
+	int rc = -1;
+	/* "GzWrit", store_open.c's key */
+	if (pg_prepare(c, "SELECT pg_try_advisory_lock(78590778698100)", &s) == 0) {
+		if (pgq_step(s) == DB_ROW)
+			rc = (int)pgq_col_int(s, 0);
+		pgq_free(s);
+	}
+	pg_close(c);
+	return rc;
+}
+
+static void test_open_write_read(void)
+{
+	struct store *a = open_pg(), *b = open_pg();
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	int have, want;
+	CHECK(store_schema(b, &have, &want) == STORE_OK);
+	CHECK(have == want && want > 0);
+
+	struct pool *p = pool_new();
+	long long v0, v1;
+	CHECK(store_data_version(b, &v0) == STORE_OK);
+	CHECK(store_read_begin(b) == STORE_OK); /* b's snapshot, before a's write */
+
+	long long t0 = store_time_ns();
+	CHECK(store_begin(a) == STORE_OK);
+	CHECK(write_lock_free() == 0); /* a holds every node's write lock */
+	CHECK(store_setting_set(a, "site_title", "From A") == STORE_OK);
+	CHECK(store_commit(a) == STORE_OK);
+	CHECK(write_lock_free() == 1);
+	CHECK(store_time_ns() > t0);
+
+	CHECK_STR(setting(b, p, "site_title"), "(none)"); /* the old snapshot */
+	store_read_end(b);
+	CHECK(store_data_version(b, &v1) == STORE_OK);
+	CHECK(v1 != v0);
+	CHECK(store_read_begin(b) == STORE_OK);
+	CHECK_STR(setting(b, p, "site_title"), "From A");
+	store_read_end(b);
+
+	CHECK(store_begin(a) == STORE_OK);
+	CHECK(store_setting_set(a, "site_title", "Rolled back") == STORE_OK);
+	CHECK(store_rollback(a) == STORE_OK);
+	CHECK(write_lock_free() == 1);
+	CHECK_STR(setting(b, p, "site_title"), "From A");
+
+	pool_free(p);
+	store_close(a);
+	store_close(b);
+}
+
+/* A write a constraint refuses inside a transaction fails alone, as on
+ * SQLite: the transaction goes on and commits the rest. */
+static void test_conflict_in_transaction(void)
+{
+	struct store *st = open_pg();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	struct pool *p = pool_new();
+	long long a = 0, b = 0;
+	struct user u;
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_user_create(st, "Ann", "ann", "ann@example.org", ROLE_AUTHOR, NULL, &a) == STORE_OK);
+	CHECK(store_user_create(st, "Ann Two", "ann", "ann2@example.org", ROLE_AUTHOR, NULL, &b) ==
+	      STORE_CONFLICT); /* the slug is taken */
+	CHECK(store_user_create(st, "Ann Two", "ann-2", "ann2@example.org", ROLE_AUTHOR, NULL, &b) ==
+	      STORE_OK);
+	CHECK(store_setting_set(st, "tagline", "After a conflict") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(store_user_by_email(st, p, "ANN2@example.org", &u) == STORE_OK && u.id == b);
+	CHECK_STR(setting(st, p, "tagline"), "After a conflict");
+	pool_free(p);
+	store_close(st);
+}
+
+int main(int argc, char **argv)
+{
+	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
+	if (!t_pg_conninfo(argv[0]) || !port)
+		return 2;
+	snprintf(url, sizeof url, "postgresql://gazette@127.0.0.1:%s/postgres", port);
+	RUN(test_spec);
+	RUN(test_open_write_read);
+	RUN(test_conflict_in_transaction);
+	return T_DONE();
+}
