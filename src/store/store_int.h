@@ -111,6 +111,16 @@ int begin_deferred(struct store *st);
 /* Registers store_search.c's rank function on the connection, once
  * (store_search_rank.c). */
 int search_rank_ready(struct store *st);
+/* store_search's queries on one engine (store_search.c has SQLite's,
+ * store_search_pg.c PostgreSQL's): ?1 the match (search_query_build's
+ * quoted words); search also ?2 limit, ?3 offset and, on SQLite, ?4 the
+ * words' numbers of stories; probe one word (its newest SEARCH_PROBE
+ * stories: how many, and the oldest id). */
+#define SEARCH_PROBE 2000
+struct search_sql {
+	const char *search, *count, *probe;
+};
+extern const struct search_sql search_sql_pg;
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

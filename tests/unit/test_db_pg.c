@@ -12,12 +12,11 @@
  * transaction rolled back; one statement reused with new bindings.
  */
 #include "t.h"
+#include "t_pg.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
-#include <libgen.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 static dbc c;
 
@@ -213,16 +212,9 @@ static void test_errors(void)
 
 int main(int argc, char **argv)
 {
-	const char *conninfo = getenv("GAZETTE_TEST_PG");
-	if (!conninfo || !*conninfo) {
-		/* no server given: start one for this run */
-		char here[] = __FILE__;
-		char script[512];
-		snprintf(script, sizeof script, "%s/with_pg.sh", dirname(here));
-		execl("/bin/sh", "sh", script, argv[0], (char *)NULL);
-		perror(script);
+	const char *conninfo = t_pg_conninfo(argv[0]);
+	if (!conninfo)
 		return 2;
-	}
 	char err[256];
 	if (pg_connect(conninfo, &c.pg, err, sizeof err)) {
 		fprintf(stderr, "connect: %s\n", err);
