@@ -36,7 +36,7 @@
 /* ts_rank's weights, D to A (store_search.c's WEIGHTS over 10) */
 #define WEIGHTS "'{0.1, 0.4, 0.6, 1.0}'"
 #define MARKS "StartSel=\x01" ", StopSel=\x02" ", "
-#define HEADLINE(col, opts) "ts_headline('gz_search', " col ", q.q, '" MARKS opts "')"
+#define HEADLINE(col, opts) "ts_headline('gz_search', " col ", " TSQUERY ", '" MARKS opts "')"
 /* snippet()'s passage of col, at most SNIPPET_WORDS words: the whole of a
  * shorter text; of a longer one, the fragment around the words, with '…'
  * where it cuts the text (bare: the fragment without its marks) */
@@ -51,16 +51,17 @@
 	" AS h) x) h) END"
 
 static const char SQL_SEARCH[] =
-	"WITH q AS (SELECT " TSQUERY " AS q),"
-	" cand AS (SELECT f.id, ts_rank(" WEIGHTS ", f.doc, q.q, 1) AS r FROM story_fts f, q"
-	" WHERE f.doc @@ q.q ORDER BY f.id DESC LIMIT " RANKED " + 1),"
-	" top AS (SELECT id, r FROM cand ORDER BY r DESC, id DESC LIMIT ?2 OFFSET ?3)"
+	"WITH cand AS (SELECT id FROM story_fts WHERE doc @@ " TSQUERY
+	" ORDER BY id DESC LIMIT " RANKED " + 1),"
+	" top AS (SELECT f.id, ts_rank(" WEIGHTS ", f.doc, " TSQUERY ", 1) AS r"
+	" FROM cand JOIN story_fts f ON f.id = cand.id ORDER BY r DESC, f.id DESC"
+	" LIMIT ?2 OFFSET ?3)"
 	" SELECT " STORY_COLS ","
 	" " HEADLINE("f.title", "HighlightAll=true") ","
 	" " SNIPPET("f.excerpt") "," " " SNIPPET("f.body") ","
 	" (SELECT count(*) FROM cand)"
 	" FROM top JOIN story_fts f ON f.id = top.id"
-	" JOIN stories s ON s.id = top.id" STORY_JOINS " CROSS JOIN q"
+	" JOIN stories s ON s.id = top.id" STORY_JOINS
 	" WHERE" IS_PUBLISHED " ORDER BY top.r DESC, s.published_at DESC, s.id DESC";
 static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
 	" WHERE doc @@ " TSQUERY " LIMIT " RANKED " + 1) x";
