@@ -15,7 +15,8 @@
  * quotes, &|!():*<->\) is never an error, even given raw on PostgreSQL;
  * total, offset and limit paging (past the end too); marks in the title
  * and the snippet; only published stories (a draft, an unpublished story);
- * *used; the cap of STORE_SEARCH_RANKED ranked matches.
+ * *used; the cap of STORE_SEARCH_RANKED ranked matches; a database of
+ * before migration 40 indexed again by it.
  *
  * The PostgreSQL store is made by hand around pg_connect, as store_open
  * will make it (h-pgopen): switch to store_open with the URL once merged.
@@ -25,6 +26,7 @@
 #include "t_store.h"
 #include "../../src/search/query.h"
 #include "../../src/store/store_int.h"
+#include "../../src/store/schema_pg.h"
 #include "../../src/store/store_pg_migrate.h"
 #include "../../src/store/store_search.h"
 #include "../../src/util/buf.h"
@@ -33,6 +35,7 @@
 #include <stdlib.h>
 
 static struct store *pg, *lite;
+static const char *conninfo; /* the server's (t_pg.h) */
 
 /* Runs one statement on st (either engine): 0 or -1 with the reason. */
 static int sql(struct store *st, const char *text)
@@ -312,17 +315,61 @@ static void test_ranked_cap(void)
 	both("quay harbour", 0, 10, "", 0);
 }
 
-static struct store *pg_store(const char *conninfo)
+static struct store *pg_store(const char *url);
+static void pg_store_close(struct store *st);
+
+/* A database of before migration 40 (simple words, the locale's case)
+ * with its stories: migrating it indexes them again, so the stemmed and
+ * case-folded words find them. */
+static void test_upgrade_reindexes(void)
+{
+	char up[512];
+	CHECK(sql(pg, "CREATE DATABASE search_up") == 0);
+	snprintf(up, sizeof up, "%s dbname=search_up", conninfo);
+	struct pgc *c = NULL;
+	char err[256];
+	if (pg_connect(up, &c, err, sizeof err)) {
+		CHECK(!"connect");
+		return;
+	}
+	CHECK(pg_exec(c, "CREATE TABLE schema_version(id BIGINT PRIMARY KEY CHECK(id = 1),"
+			 " version BIGINT NOT NULL, migrated_at BIGINT NOT NULL)") == 0);
+	for (int v = 0; v < 39; v++) /* those before migration 40 (this feature's) */
+		CHECK(pg_exec(c, schema_pg_migrations[v]) == 0);
+	CHECK(pg_exec(c, "INSERT INTO schema_version VALUES(1, 39, 0)") == 0);
+	CHECK(pg_exec(c, "INSERT INTO users(id, name, slug, email, created_at)"
+			 " VALUES (1, 'Ann', 'ann', 'a@example.com', 0);"
+			 "INSERT INTO stories(id, slug, title, body_md, body_html, author_id,"
+			 " status, published_at, created_at, updated_at)"
+			 " VALUES (1, 'a', 'Elections in МОСКВА', 'Counted.', '', 1, 3, 1, 0, 0)") == 0);
+	pg_close(c);
+	struct store *st = pg_store(up);
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	struct pool *p = pool_new();
+	struct result r;
+	search(st, p, "election", 0, 10, &r);
+	CHECK_STR(r.ids, "1");
+	if (r.n == 1)
+		CHECK_STR(r.hits[0].title_marked, "\x01" "Elections\x02 in МОСКВА");
+	search(st, p, "москва", 0, 10, &r);
+	CHECK_STR(r.ids, "1");
+	pool_free(p);
+	pg_store_close(st);
+}
+
+static struct store *pg_store(const char *url)
 {
 	char err[256];
 	int from, to;
-	if (store_pg_migrate(conninfo, &from, &to, err, sizeof err)) {
+	if (store_pg_migrate(url, &from, &to, err, sizeof err)) {
 		fprintf(stderr, "migrate: %s\n", err);
 		return NULL;
 	}
 	/* as store_open will (h-pgopen): the connection in a zeroed store */
 	struct store *st = calloc(1, sizeof *st);
-	if (!st || pg_connect(conninfo, &st->db->pg, err, sizeof err)) {
+	if (!st || pg_connect(url, &st->db->pg, err, sizeof err)) {
 		fprintf(stderr, "connect: %s\n", err);
 		free(st);
 		return NULL;
@@ -340,7 +387,7 @@ static void pg_store_close(struct store *st)
 
 int main(int argc, char **argv)
 {
-	const char *conninfo = t_pg_conninfo(argv[0]);
+	conninfo = t_pg_conninfo(argv[0]);
 	if (!conninfo)
 		return 2;
 	pg = pg_store(conninfo);
@@ -354,6 +401,7 @@ int main(int argc, char **argv)
 	RUN(test_marks_and_used);
 	RUN(test_index_follows_writes);
 	RUN(test_ranked_cap);
+	RUN(test_upgrade_reindexes);
 	pg_store_close(pg);
 	return t_store_close(lite, T_DONE());
 }
