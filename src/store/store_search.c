@@ -56,7 +56,7 @@ static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
  * oldest of them. */
 static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS id"
 	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " STR(PROBE) ")";
-static const struct search_sql search_sql_lite = { SQL_SEARCH, SQL_COUNT, SQL_PROBE };
+static const struct search_sql search_sql_lite = { SQL_SEARCH, NULL, SQL_COUNT, SQL_PROBE };
 static const char SQL_SPAN[] = "SELECT (SELECT min(id) FROM stories WHERE status = 3),"
 	" (SELECT max(id) FROM stories WHERE status = 3)";
 
@@ -193,6 +193,23 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 	return r;
 }
 
+/* 1 when sql has a search_walk and walking the newest stories finds the
+ * newest STORE_SEARCH_RANKED + 1 matches of the words (df: their numbers
+ * of stories) in fewer reads than visiting every match: with the words
+ * independent, a share d = the product of df/N of the N stories match,
+ * the walk reads RANKED / d stories and the visit d * N, so the walk
+ * when d * d * N > RANKED. */
+static int walk_newest(const struct search_sql *sql, const double *df, size_t n,
+		       const long long span[2])
+{
+	double stories = (double)(span[1] - span[0] + 1), d = 1;
+	if (!sql->search_walk || stories < 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		d *= df[i] < stories ? df[i] / stories : 1.0;
+	return d * d * stories > (double)STORE_SEARCH_RANKED;
+}
+
 /* How many stories match (at most STORE_SEARCH_RANKED + 1). */
 static int count_matches(struct store *st, const struct search_sql *sql, const char *match,
 			 size_t *total)
@@ -234,7 +251,7 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
 	const char *kept = join_terms(p, t, nt, 1);
-	dbq *s = stmt(st, sql->search);
+	dbq *s = stmt(st, walk_newest(sql, df, nt, span) ? sql->search_walk : sql->search);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, kept);

@@ -50,22 +50,31 @@
 	HEADLINE(col, "MaxWords=" SNIPPET_WORDS ", MinWords=12, ShortWord=0, MaxFragments=1") \
 	" AS h) x) h) END"
 
-static const char SQL_SEARCH[] =
-	"WITH cand AS (SELECT id FROM story_fts WHERE doc @@ " TSQUERY
-	" ORDER BY id DESC LIMIT " RANKED " + 1),"
-	" top AS (SELECT f.id, ts_rank(" WEIGHTS ", f.doc, " TSQUERY ", 1) AS r"
-	" FROM cand JOIN story_fts f ON f.id = cand.id ORDER BY r DESC, f.id DESC"
-	" LIMIT ?2 OFFSET ?3)"
-	" SELECT " STORY_COLS ","
-	" " HEADLINE("f.title", "HighlightAll=true") ","
-	" " SNIPPET("f.excerpt") "," " " SNIPPET("f.body") ","
-	" (SELECT count(*) FROM cand)"
-	" FROM top JOIN story_fts f ON f.id = top.id"
-	" JOIN stories s ON s.id = top.id" STORY_JOINS
-	" WHERE" IS_PUBLISHED " ORDER BY top.r DESC, s.published_at DESC, s.id DESC";
+/* The newest STORE_SEARCH_RANKED + 1 matches and the page of them, best
+ * first, with cand the matches: by the GIN index (MATCHES: ordered by an
+ * expression, so never by the walk) or by the walk of the newest stories
+ * (WALK: a function, so never by the index), whatever the plan the
+ * statement is given (a generic one knows no words). */
+#define MATCHES "SELECT id FROM story_fts WHERE doc @@ " TSQUERY " ORDER BY id + 0 DESC"
+#define WALK "SELECT id FROM story_fts WHERE ts_match_vq(doc, " TSQUERY ") ORDER BY id DESC"
+#define SEARCH(cand) \
+	"WITH cand AS (" cand " LIMIT " RANKED " + 1)," SEARCH_PAGE
+#define SEARCH_PAGE \
+	" top AS (SELECT f.id, ts_rank(" WEIGHTS ", f.doc, " TSQUERY ", 1) AS r" \
+	" FROM cand JOIN story_fts f ON f.id = cand.id ORDER BY r DESC, f.id DESC" \
+	" LIMIT ?2 OFFSET ?3)" \
+	" SELECT " STORY_COLS "," \
+	" " HEADLINE("f.title", "HighlightAll=true") "," \
+	" " SNIPPET("f.excerpt") "," " " SNIPPET("f.body") "," \
+	" (SELECT count(*) FROM cand)" \
+	" FROM top JOIN story_fts f ON f.id = top.id" \
+	" JOIN stories s ON s.id = top.id" STORY_JOINS \
+	" WHERE" IS_PUBLISHED " ORDER BY top.r DESC, s.published_at DESC, s.id DESC"
+static const char SQL_SEARCH[] = SEARCH(MATCHES);
+static const char SQL_SEARCH_WALK[] = SEARCH(WALK);
 static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
 	" WHERE doc @@ " TSQUERY " LIMIT " RANKED " + 1) x";
 static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT id FROM story_fts"
 	" WHERE doc @@ " TSQUERY " ORDER BY id DESC LIMIT " STR(SEARCH_PROBE) ") x";
 
-const struct search_sql search_sql_pg = { SQL_SEARCH, SQL_COUNT, SQL_PROBE };
+const struct search_sql search_sql_pg = { SQL_SEARCH, SQL_SEARCH_WALK, SQL_COUNT, SQL_PROBE };
