@@ -29,15 +29,18 @@
  * - Full-text search (schema_search.h's FTS5 table): story_fts is a table
  *   keyed by the story id with the same six columns, plus doc, their
  *   tsvector (title A, tags B, excerpt, section and author C, body D),
- *   built with unaccent and the 'simple' configuration (any script; no
- *   stemming), under a GIN index. story_fts_redo, called by the same
+ *   built (since migration 40) with the gz_search configuration (unaccent,
+ *   then English Snowball stems: any script, as FTS5's porter unicode61) from the text
+ *   with its case folded by ICU (PG_FTS_FOLD), under a GIN index.
+ *   story_fts_redo, called by the same
  *   triggers as SQLite's, drops and indexes stories, so only published
  *   ones are there (an upsert: two nodes' transactions may index one
- *   story at once, where SQLite has one writer). The engine's search reads
- *     doc @@ q ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1}', doc, q) DESC
- *   with q from to_tsquery('simple', unaccent(...)) of the reader's words
- *   each quoted as a lexeme (never the raw string: the same query safety as
- *   FTS5's quoting), a trailing word as a prefix ('word':*).
+ *   story at once, where SQLite has one writer). The engine's search
+ *   (store_search_pg.c) reads
+ *     doc @@ q ORDER BY ts_rank('{0.1, 0.4, 0.6, 1}', doc, q, 1) DESC
+ *   with q = plainto_tsquery('gz_search', the reader's words folded the
+ *   same way): plain words ANDed, never tsquery syntax (the same query
+ *   safety as FTS5's quoting); ts_headline marks the title and snippet.
  * - PG_NOW is the transaction's time; SQLite's 'now' is the statement's.
  */
 #ifndef GZ_SCHEMA_PG_H
@@ -99,21 +102,22 @@
 /* Full-text search: drop the index rows of the stories in drop, index the
  * published ones of idx (story_fts_redo, migration 4). */
 #define PG_FTS(drop, idx) " PERFORM story_fts_redo(" drop ", " idx ");"
-#define PG_FTS_SEARCH                                                                     \
-	"CREATE EXTENSION IF NOT EXISTS unaccent;"                                        \
-	"CREATE TABLE story_fts(id BIGINT PRIMARY KEY, title TEXT NOT NULL,"              \
-	" excerpt TEXT NOT NULL, body TEXT NOT NULL, tags TEXT NOT NULL,"                 \
-	" section TEXT NOT NULL, author TEXT NOT NULL, doc tsvector NOT NULL);"           \
-	"CREATE INDEX story_fts_doc ON story_fts USING GIN(doc);"                         \
-	"CREATE FUNCTION story_fts_redo(dropped BIGINT[], indexed BIGINT[]) RETURNS void" \
+/* A story's tsvector from x's columns (title A, tags B, excerpt, section
+ * and author C, body D), each column's words made by fold(column). */
+#define PG_FTS_DOC(fold)                                                                  \
+	" setweight(" fold("x.title") ", 'A')"                                             \
+	" || setweight(" fold("x.tags") ", 'B')"                                           \
+	" || setweight(" fold("x.excerpt || ' ' || x.section || ' ' || x.author") ", 'C')" \
+	" || setweight(" fold("x.body") ", 'D')"
+/* migration 4's words: the database's locale folds the case */
+#define PG_FTS_FOLD_4(col) "to_tsvector('simple', unaccent(" col "))"
+/* story_fts_redo(dropped, indexed), made by create ("CREATE", "CREATE OR
+ * REPLACE") with the tsvector doc (PG_FTS_DOC) */
+#define PG_FTS_REDO_FN(create, doc)                                                       \
+	create " FUNCTION story_fts_redo(dropped BIGINT[], indexed BIGINT[]) RETURNS void" \
 	" LANGUAGE plpgsql AS $$BEGIN"                                                    \
 	" DELETE FROM story_fts WHERE id = ANY(dropped);"                                 \
-	" INSERT INTO story_fts SELECT x.*,"                                              \
-	" setweight(to_tsvector('simple', unaccent(x.title)), 'A')"                       \
-	" || setweight(to_tsvector('simple', unaccent(x.tags)), 'B')"                     \
-	" || setweight(to_tsvector('simple', unaccent(x.excerpt || ' ' || x.section"     \
-	" || ' ' || x.author)), 'C')"                                                     \
-	" || setweight(to_tsvector('simple', unaccent(x.body)), 'D')"                     \
+	" INSERT INTO story_fts SELECT x.*," doc                                           \
 	" FROM (SELECT s.id, s.title, s.excerpt, s.body_md,"                              \
 	" COALESCE((SELECT string_agg(t.name, ' ') FROM story_tags g"                     \
 	" JOIN tags t ON t.id = g.tag_id WHERE g.story_id = s.id), ''),"                  \
@@ -125,7 +129,19 @@
 	" ON CONFLICT(id) DO UPDATE SET title = excluded.title, excerpt = excluded.excerpt," \
 	" body = excluded.body, tags = excluded.tags, section = excluded.section,"        \
 	" author = excluded.author, doc = excluded.doc;"                                  \
-	" END$$;"                                                                         \
+	" END$$;"
+/* migration 40's words: the case folded by ICU's root collation (as
+ * SQLite's unicode61 folds it, whatever the database's locale), then the
+ * gz_search configuration: unaccent, then gz_stem. store_search_pg.c folds
+ * the reader's words with the same lower(... COLLATE "und-x-icu"). */
+#define PG_FTS_FOLD(col) "to_tsvector('gz_search', lower((" col ") COLLATE \"und-x-icu\"))"
+#define PG_FTS_SEARCH                                                                     \
+	"CREATE EXTENSION IF NOT EXISTS unaccent;"                                        \
+	"CREATE TABLE story_fts(id BIGINT PRIMARY KEY, title TEXT NOT NULL,"              \
+	" excerpt TEXT NOT NULL, body TEXT NOT NULL, tags TEXT NOT NULL,"                 \
+	" section TEXT NOT NULL, author TEXT NOT NULL, doc tsvector NOT NULL);"           \
+	"CREATE INDEX story_fts_doc ON story_fts USING GIN(doc);"                         \
+	PG_FTS_REDO_FN("CREATE", PG_FTS_DOC(PG_FTS_FOLD_4))                                \
 	"CREATE INDEX stories_sitemap ON stories(status, published_at, id, updated_at);"  \
 	"SELECT story_fts_redo('{}', ARRAY(SELECT id FROM stories));"                     \
 	PG_TRIGGER("story_fts_ins", "AFTER INSERT ON stories", "",                        \
@@ -600,6 +616,21 @@ static const char *const schema_pg_migrations[] = {
 	"CREATE INDEX mail_subscriptions_unmailed ON mail_subscriptions(created_at)"
 	" WHERE mailed_at IS NULL;"
 	"CREATE INDEX mail_subscriptions_email ON mail_subscriptions(lower(email), mailed_at);",
+	/* 40: search (issue 16): the words made as SQLite's are ('porter
+	 * unicode61 remove_diacritics 2') and as ts_headline reads them.
+	 * gz_search's words go through unaccent (a filtering dictionary) then
+	 * gz_stem (English Snowball, Porter's successor, without stop words:
+	 * FTS5 has none), so the title and snippet of a story are marked from
+	 * their own text ('Café' for cafe, 'Elections' for election); the case
+	 * is folded by ICU (PG_FTS_FOLD), not by the database's locale (C
+	 * folds only ASCII); the index is made again. schema.h's 40 is a
+	 * no-op. */
+	"CREATE TEXT SEARCH DICTIONARY gz_stem (TEMPLATE = snowball, Language = english);"
+	"CREATE TEXT SEARCH CONFIGURATION gz_search (COPY = simple);"
+	"ALTER TEXT SEARCH CONFIGURATION gz_search ALTER MAPPING FOR asciiword, asciihword,"
+	" hword_asciipart, word, hword, hword_part, numword, numhword WITH unaccent, gz_stem;"
+	PG_FTS_REDO_FN("CREATE OR REPLACE", PG_FTS_DOC(PG_FTS_FOLD))
+	"SELECT story_fts_redo(ARRAY(SELECT id FROM story_fts), ARRAY(SELECT id FROM story_fts));",
 	/* New migrations go here, at the end, one string each, as in schema.h. */
 };
 

@@ -145,6 +145,19 @@ int begin_deferred(struct store *st);
 /* Registers store_search.c's rank function on the connection, once
  * (store_search_rank.c). */
 int search_rank_ready(struct store *st);
+/* store_search's queries on one engine (store_search.c has SQLite's,
+ * store_search_pg.c PostgreSQL's): ?1 the match (search_query_build's
+ * quoted words); search also ?2 limit, ?3 offset and, on SQLite, ?4 the
+ * words' numbers of stories; search_walk (NULL: search) the same, for
+ * words that many stories hold together, found by walking the newest
+ * stories rather than visiting every match (store_search.c's
+ * walk_newest); probe one word (its newest SEARCH_PROBE stories: how
+ * many, and the oldest id). */
+#define SEARCH_PROBE 2000
+struct search_sql {
+	const char *search, *search_walk, *count, *probe;
+};
+extern const struct search_sql search_sql_pg;
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

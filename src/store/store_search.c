@@ -1,6 +1,8 @@
 /*
- * store_search: the SQLite FTS5 side of store_search.h (its rank function is
- * store_search_rank.c, the engine's own code).
+ * store_search: store_search.h on either engine: the steps below, with
+ * SQLite FTS5's queries here (its rank function is store_search_rank.c,
+ * the engine's own code) or PostgreSQL's tsvector ones (store_search_pg.c),
+ * chosen by the store's connection.
  *
  * The one decision: bounded work per query, whatever the size of the site.
  * FTS5's bm25() reads the whole list of stories that hold each word to
@@ -30,7 +32,7 @@
 #define STR(x) STR_(x)
 #define RANKED STR(STORE_SEARCH_RANKED)
 #define RANKED_1 RANKED " + 1" /* one more: are there more? */
-#define PROBE 2000
+#define PROBE SEARCH_PROBE
 
 /* bm25's weights per column (title, excerpt, body, tags, section,
  * author): the ones the search migration gave FTS5's rank. */
@@ -54,6 +56,7 @@ static const char SQL_COUNT[] = "SELECT count(*) FROM (SELECT 1 FROM story_fts"
  * oldest of them. */
 static const char SQL_PROBE[] = "SELECT count(*), min(id) FROM (SELECT rowid AS id"
 	" FROM story_fts WHERE story_fts MATCH ?1 ORDER BY rowid DESC LIMIT " STR(PROBE) ")";
+static const struct search_sql search_sql_lite = { SQL_SEARCH, NULL, SQL_COUNT, SQL_PROBE };
 static const char SQL_SPAN[] = "SELECT (SELECT min(id) FROM stories WHERE status = 3),"
 	" (SELECT max(id) FROM stories WHERE status = 3)";
 
@@ -70,9 +73,10 @@ struct term {
 /* The stories holding t, read from at most PROBE of them: past that, the
  * share of ids from the PROBE-th newest one to the newest (span: the ids
  * of published stories, oldest and newest). */
-static int term_df(struct store *st, struct term *t, const long long span[2])
+static int term_df(struct store *st, const struct search_sql *sql, struct term *t,
+		   const long long span[2])
 {
-	dbq *s = stmt(st, SQL_PROBE);
+	dbq *s = stmt(st, sql->probe);
 	if (!s)
 		return STORE_ERROR;
 	q_text_n(s, 1, t->phrase, t->len);
@@ -189,10 +193,28 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 	return r;
 }
 
-/* How many stories match (at most STORE_SEARCH_RANKED + 1). */
-static int count_matches(struct store *st, const char *match, size_t *total)
+/* 1 when sql has a search_walk and walking the newest stories finds the
+ * newest STORE_SEARCH_RANKED + 1 matches of the words (df: their numbers
+ * of stories) in fewer reads than visiting every match: with the words
+ * independent, a share d = the product of df/N of the N stories match,
+ * the walk reads RANKED / d stories and the visit d * N, so the walk
+ * when d * d * N > RANKED. */
+static int walk_newest(const struct search_sql *sql, const double *df, size_t n,
+		       const long long span[2])
 {
-	dbq *s = stmt(st, SQL_COUNT);
+	double stories = (double)(span[1] - span[0] + 1), d = 1;
+	if (!sql->search_walk || stories < 1)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		d *= df[i] < stories ? df[i] / stories : 1.0;
+	return d * d * stories > (double)STORE_SEARCH_RANKED;
+}
+
+/* How many stories match (at most STORE_SEARCH_RANKED + 1). */
+static int count_matches(struct store *st, const struct search_sql *sql, const char *match,
+			 size_t *total)
+{
+	dbq *s = stmt(st, sql->count);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, match);
@@ -208,14 +230,16 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 {
 	struct term t[WORDS_MAX];
 	long long span[2];
+	int lite = st->db->lite != NULL;
+	const struct search_sql *sql = lite ? &search_sql_lite : &search_sql_pg;
 	*out = NULL;
 	*n = *total = 0;
 	dep(st, "list:home"); /* any publish or unpublish may change the results */
-	if (search_rank_ready(st) || id_span(st, span))
+	if ((lite && search_rank_ready(st)) || id_span(st, span))
 		return STORE_ERROR;
 	size_t nt = split_terms(match, t, WORDS_MAX);
 	for (size_t i = 0; i < nt; i++)
-		if (term_df(st, &t[i], span))
+		if (term_df(st, sql, &t[i], span))
 			return STORE_ERROR;
 	nt = keep_rarest(t, nt);
 	if (used)
@@ -227,13 +251,14 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (none) /* a word no story holds: the AND is empty */
 		return STORE_OK;
 	const char *kept = join_terms(p, t, nt, 1);
-	dbq *s = stmt(st, SQL_SEARCH);
+	dbq *s = stmt(st, walk_newest(sql, df, nt, span) ? sql->search_walk : sql->search);
 	if (!s)
 		return STORE_ERROR;
 	q_text(s, 1, kept);
 	q_int(s, 2, (long long)limit);
 	q_int(s, 3, (long long)offset);
-	q_blob(s, 4, df, nt * sizeof *df);
+	if (lite) /* gz_rank's; ts_rank reads the index's own */
+		q_blob(s, 4, df, nt * sizeof *df);
 	int rc = collect(st, p, s, sizeof **out, row_hit, (void **)out, n);
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
 		rc = stories_done(st, p, &(*out)[i].story, 1);
@@ -242,6 +267,6 @@ int store_search(struct store *st, struct pool *p, const char *match, size_t off
 	if (*n) /* the matches were walked once, for ranking: no second walk */
 		*total = (*out)[0].ranked;
 	else /* a page past the end */
-		rc = count_matches(st, kept, total);
+		rc = count_matches(st, sql, kept, total);
 	return rc;
 }

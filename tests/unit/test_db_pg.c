@@ -17,7 +17,6 @@
 #include "../../src/util/pool.h"
 
 #include <stdlib.h>
-#include <unistd.h>
 
 static dbc c;
 
