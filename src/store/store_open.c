@@ -45,7 +45,6 @@ static const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_W
 /* A page's snapshot, taken at once by its SELECT as SQLite's is by the
  * pragma. */
 static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
-static const char PG_SCHEMA_VERSION[] = "SELECT version FROM schema_version WHERE id = 1";
 
 /* Runs a transaction statement: SQLite's text (a cached statement) or
  * PostgreSQL's (several statements in one round trip). */
@@ -155,7 +154,7 @@ long long store_time_ns(void)
 
 int store_schema(struct store *st, int *have, int *want)
 {
-	dbq *s = stmt(st, DB_LITE(st->db) ? SQL_USER_VERSION : PG_SCHEMA_VERSION);
+	dbq *s = stmt(st, DB_LITE(st->db) ? SQL_USER_VERSION : STORE_PG_SQL_VERSION);
 	if (!s)
 		return STORE_ERROR;
 	int rc = q_step(s);

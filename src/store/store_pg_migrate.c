@@ -25,7 +25,7 @@ static const char SQL_VERSION_TABLE[] =
 	"CREATE TABLE IF NOT EXISTS schema_version(id BIGINT PRIMARY KEY CHECK(id = 1),"
 	" version BIGINT NOT NULL, migrated_at BIGINT NOT NULL);"
 	"INSERT INTO schema_version VALUES(1, 0, 0) ON CONFLICT DO NOTHING;";
-static const char SQL_VERSION[] = "SELECT version FROM schema_version WHERE id = 1";
+const char STORE_PG_SQL_VERSION[] = "SELECT version FROM schema_version WHERE id = 1";
 #define SQL_SET_VERSION \
 	"UPDATE schema_version SET version = %d," \
 	" migrated_at = floor(extract(epoch FROM now()))::bigint WHERE id = 1;"
@@ -63,7 +63,7 @@ static int one_row(struct pgc *c, const char *sql, long long arg, long long *v, 
 static int read_version(struct pgc *c, int *v, char *err, size_t errlen)
 {
 	long long n;
-	int rc = one_row(c, SQL_VERSION, 0, &n, err, errlen, "reading schema_version");
+	int rc = one_row(c, STORE_PG_SQL_VERSION, 0, &n, err, errlen, "reading schema_version");
 	if (rc == 0)
 		*v = (int)n;
 	return rc;

@@ -22,5 +22,8 @@ int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t
 
 /* The number of migrations this build knows (schema.h's, schema_pg.h's). */
 extern const int STORE_PG_SCHEMA_VERSION;
+/* The statement that reads a database's schema version (store_open's
+ * store_schema too). */
+extern const char STORE_PG_SQL_VERSION[];
 
 #endif
