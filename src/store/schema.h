@@ -649,7 +649,7 @@ static const char *const schema_migrations[] = {
 	 * story_fts words as FTS5's unicode61 makes these (case folded by ICU,
 	 * accents by unaccent, marked by ts_headline); nothing to do here, the
 	 * numbering being shared. */
-	"/* PostgreSQL's story_fts words only */ SELECT 1;",
+	"/* schema_pg.h's 40: search on PostgreSQL */ SELECT 1;",
 	/* New migrations go here, at the end, one string each. */
 };
 
