@@ -1,10 +1,13 @@
 /*
- * log: one line per call, written with one write(2). Every line passes
+ * log: one line per call: an error or info line written with one
+ * write(2), an access line handed to alog (its buffer and writer
+ * thread, alog.h). Every line passes
  * put_client, the one routine that escapes what a client may have chosen
  * (control bytes always; quotes in quoted fields, spaces in the target),
  * so a request cannot forge log lines.
  */
 #include "log.h"
+#include "alog.h"
 #include "date.h"
 #include "utf8.h"
 
@@ -175,10 +178,8 @@ static void put_quoted(struct line *l, const char *s)
 	put(l, "\"", 1);
 }
 
-/* The access log's descriptor and format. A reopen dup2()s the new file
- * over the same descriptor number: a write in flight lands in the old
- * file or the new, never in a descriptor closed under it. */
-static _Atomic int access_fd = -1; /* -1: standard output */
+/* The access log's format; its lines go through alog (alog.h): buffered
+ * and written by the log's own thread while the server runs. */
 static _Atomic int access_format = LOG_COMBINED;
 
 int log_access_open(const char *path, enum log_format format)
@@ -189,16 +190,8 @@ int log_access_open(const char *path, enum log_format format)
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
 	if (fd < 0)
 		return -1;
-	int old = access_fd;
-	if (old < 0) {
-		access_fd = fd;
-		return 0;
-	}
-	int rc = dup3(fd, old, O_CLOEXEC) < 0 ? -1 : 0;
-	int e = errno;
-	close(fd);
-	errno = e;
-	return rc;
+	alog_set_fd(fd);
+	return 0;
 }
 
 /* A JSON string: quote, backslash and control bytes escaped, and every
@@ -316,6 +309,6 @@ void log_access(const struct log_request *r)
 		access_json(&l, r);
 	else
 		access_combined(&l, r);
-	int fd = access_fd;
-	write_line(fd < 0 ? 1 : fd, &l);
+	l.s[l.n++] = '\n';
+	alog_line(l.s, l.n);
 }
