@@ -354,7 +354,8 @@ void alog_stop(void)
 	pthread_mutex_unlock(&A.mu);
 	if (stalled) {
 		log_error("access log: its writer made no progress for %d ms: %lu lines waiting and the "
-			  "block being written are not logged", ALOG_STALL_MS, waiting);
+			  "block being written are not logged; %llu lines dropped since the start",
+			  ALOG_STALL_MS, waiting, alog_dropped());
 		return;
 	}
 	pthread_join(A.thread, NULL);
