@@ -15,11 +15,7 @@ const h = require('./helpers');
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
-async function until(what, fn, ms = 5000) {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (fn()) return;
-  assert.fail(`timed out waiting for ${what}`);
-}
-
+const { until } = h;
 const dropCount = async (srv) =>
   Number((/^gazette_access_log_dropped_total (\d+)$/m.exec((await h.get(srv.url, '/metrics')).body) || [0, 0])[1]);
 

@@ -234,6 +234,14 @@ function get(base, reqPath, opts = {}) {
   return request(base, reqPath, { ...opts, method: 'GET' });
 }
 
+// Waits (polling every 20 ms, up to ms) until fn() is true; fails naming what.
+// Access lines are written by the log's own thread within 100 ms (util/alog.h):
+// a test that reads them waits for them.
+async function until(what, fn, ms = 5000) {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((res) => setTimeout(res, 20))) if (await fn()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 // Readers on keep-alive connections (conns of them, each asking for paths in
 // turn, with headers) until stop(): {ok, ids (the X-Request-Id of every 200),
 // errors: [...], slowest (ms)}.
@@ -600,7 +608,7 @@ function seedParagraphs() {
 module.exports = {
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
-  request, get, load, postForm, encodeForm, splitLocation,
+  request, get, load, until, postForm, encodeForm, splitLocation,
   htmlUnescape, normWs, textOf, parseAttrs, hasClass, findTags, findLinks, findElement, elementAt,
   innerOf, formValues, hiddenFields, freshHidden, noteStamp, commentTree, liveXss, XSS_MARKERS,
   gz, gzRun, listComments, approve,
