@@ -21,7 +21,9 @@
 #include <unistd.h>
 
 /* Lines are built by hand in a stack buffer: the access log is written
- * once per request, and printf and a growing buffer showed in profiles. */
+ * once per request, and printf and a growing buffer showed in profiles.
+ * Only n is set before use: zeroing the 8 kB array was two
+ * thirds of an access line's instructions. */
 struct line {
 	char s[8192];
 	size_t n;
@@ -137,7 +139,8 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	gmtime_r(&now, &tm);
 	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	struct line l = { .n = 0 };
+	struct line l;
+	l.n = 0;
 	puts_(&l, t);
 	puts_(&l, " gazette ");
 	puts_(&l, level);
@@ -304,7 +307,8 @@ static void access_combined(struct line *l, const struct log_request *r)
 
 void log_access(const struct log_request *r)
 {
-	struct line l = { .n = 0 };
+	struct line l;
+	l.n = 0;
 	if (access_format == LOG_JSON)
 		access_json(&l, r);
 	else
