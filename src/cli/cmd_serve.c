@@ -10,6 +10,7 @@
 #include "../mail/mail_relay.h"
 #include "../admin/admin.h"
 #include "../store/store.h"
+#include "../util/alog.h"
 
 
 #include <errno.h>
@@ -96,9 +97,14 @@ int cmd_serve(int argc, char **argv)
 		site_release(&site);
 		return 1;
 	}
+	/* the access log's own writer: no request thread writes the log */
+	if (alog_start())
+		fprintf(stderr, "gazette serve: the access log's writer: %s (the workers write it)\n",
+			strerror(errno));
 	int rc = http_serve(&site, &app_gazette, listen ? listen : site.cfg.listen, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "gazette serve: %s\n", err);
+	alog_stop(); /* every line of the requests answered, written */
 	mail_relay_free(site.mail);
 	site.mail = NULL;
 	site_release(&site);

@@ -11,6 +11,7 @@
 #include "../site/site.h"
 #include "../stats/metrics.h"
 #include "../store/store_health.h"
+#include "../util/alog.h"
 #include "../util/ipnet.h"
 #include "../util/log.h"
 #include "../util/version.h"
@@ -47,6 +48,7 @@ void page_metrics(struct req *rq, struct resp *rs)
 		.cache_fills = cs.fills, .cache_bytes = cs.bytes, .cache_entries = cs.entries,
 		.cache_invalidations = cs.invalidations, .comment_queue = comment_queue_depth(),
 		.body_bytes = body_reserved(),
+		.access_log_dropped = alog_dropped(),
 		.version = gazette_version(),
 	};
 	rs->content_type = "text/plain; version=0.0.4; charset=utf-8";

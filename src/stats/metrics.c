@@ -234,6 +234,9 @@ static void render_gauges(struct buf *out, const struct metrics_gauges *g)
 	    "Comments waiting for their group commit.", (unsigned long long)(g->comment_queue > 0 ? g->comment_queue : 0));
 	one(out, "gazette_request_body_bytes", "gauge",
 	    "Bytes of memory request bodies in flight hold (bounded by body_memory).", g->body_bytes);
+	one(out, "gazette_access_log_dropped_total", "counter",
+	    "Access log lines dropped: the log's buffer was full (its disk or reader stalled) or a write failed.",
+	    g->access_log_dropped);
 	head(out, "gazette_start_time_seconds", "gauge", "When the server started, Unix time.");
 	buf_printf(out, "gazette_start_time_seconds %.0f\n", started);
 	head(out, "gazette_build_info", "gauge", "The running build: always 1.");

@@ -60,6 +60,7 @@ struct metrics_gauges {
 	unsigned long long cache_bytes, cache_entries, cache_invalidations;
 	long comment_queue;       /* comments waiting for their group commit */
 	unsigned long long body_bytes; /* request bodies in flight: bytes reserved */
+	unsigned long long access_log_dropped; /* access lines dropped (util/alog.h) */
 	const char *version;
 };
 

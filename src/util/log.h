@@ -1,8 +1,10 @@
 /*
  * log: error and info lines on stderr, access lines on stdout or in the
  * file `access_log` names, in the combined log format or as JSON lines
- * (`log_format`). Each call writes one whole line with a single write(2),
- * so lines from two worker threads never interleave. A request's id (set
+ * (`log_format`). An error or info line is written with a single write(2);
+ * an access line goes whole into alog's buffer, which the log's own
+ * thread writes (alog.h: no request thread writes the access log while
+ * the server runs), so lines never interleave. A request's id (set
  * for the thread while it is answered) ends its error and info lines.
  */
 #ifndef GZ_LOG_H
@@ -26,8 +28,9 @@ enum log_format { LOG_COMBINED, LOG_JSON };
 /* Where access lines go: path (opened for appending, created 0640), or
  * standard output when path is NULL or "". 0, or -1 with errno set (the
  * old destination stays). Call again, with the same path, to reopen
- * after a rotation (SIGHUP): lines written meanwhile go to one or the
- * other, never lost or torn. */
+ * after a rotation (SIGHUP): each line logged before the call goes to
+ * the old file and each one after to the new, none lost or torn
+ * (alog_set_fd). */
 int log_access_open(const char *path, enum log_format format);
 
 /* The request this thread is answering now (NULL: none): its id is added

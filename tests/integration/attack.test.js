@@ -381,6 +381,7 @@ describe('client address, trusted proxy and HTTPS', () => {
     assert.match(limited.headers['retry-after'] || '', /^[1-9][0-9]*$/, 'Retry-After in seconds');
     assert.match(limited.body, /Too many comments/);
     assert.equal((await postFrom('127.0.0.1', '203.0.113.8', 4)).status, 303, 'another client behind the proxy');
+    await h.until('the access lines', () => /^203\.0\.113\.8 /m.test(psrv.output()));
     assert.match(psrv.output(), /^203\.0\.113\.7 /m, 'the access log shows the client, not the proxy');
   });
 

@@ -234,6 +234,43 @@ function get(base, reqPath, opts = {}) {
   return request(base, reqPath, { ...opts, method: 'GET' });
 }
 
+// Waits (polling every 20 ms, up to ms) until fn() is true; fails naming what.
+// Access lines are written by the log's own thread within 100 ms (util/alog.h):
+// a test that reads them waits for them.
+async function until(what, fn, ms = 5000) {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((res) => setTimeout(res, 20))) if (await fn()) return;
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+// Readers on keep-alive connections (conns of them, each asking for paths in
+// turn, with headers) until stop(): {ok, ids (the X-Request-Id of every 200),
+// errors: [...], slowest (ms)}.
+function load(base, paths, conns, headers = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
+  const u = new URL(base);
+  const res = { ok: 0, ids: [], errors: [], slowest: 0 };
+  let running = true;
+  const one = (p) => new Promise((resolve) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.get({ host: u.hostname, port: u.port, path: p, agent, headers }, (r) => {
+      r.resume();
+      r.on('end', () => {
+        res.slowest = Math.max(res.slowest, Number(process.hrtime.bigint() - t0) / 1e6);
+        if (r.statusCode === 200) {
+          res.ok++;
+          res.ids.push(r.headers['x-request-id']);
+        } else res.errors.push(`${p}: ${r.statusCode}`);
+        resolve();
+      });
+    });
+    req.on('error', (e) => { res.errors.push(`${p}: ${e.message}`); resolve(); });
+  });
+  const loops = Array.from({ length: conns }, async (_, i) => {
+    for (let n = i; running; n++) await one(paths[n % paths.length]);
+  });
+  return { res, async stop() { running = false; await Promise.all(loops); agent.destroy(); return res; } };
+}
+
 // application/x-www-form-urlencoded, '+' for spaces, as browsers send it.
 function encodeForm(fields) {
   const p = new URLSearchParams();
@@ -571,7 +608,7 @@ function seedParagraphs() {
 module.exports = {
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
-  request, get, postForm, encodeForm, splitLocation,
+  request, get, load, until, postForm, encodeForm, splitLocation,
   htmlUnescape, normWs, textOf, parseAttrs, hasClass, findTags, findLinks, findElement, elementAt,
   innerOf, formValues, hiddenFields, freshHidden, noteStamp, commentTree, liveXss, XSS_MARKERS,
   gz, gzRun, listComments, approve,

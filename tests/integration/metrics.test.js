@@ -118,7 +118,7 @@ describe('/metrics', () => {
     assert.match(odd.headers['x-request-id'], /^[0-9a-f]{16}$/);
     const long = await h.get(srv.url, '/', { headers: { 'X-Request-Id': 'a'.repeat(65) } });
     assert.match(long.headers['x-request-id'], /^[0-9a-f]{16}$/);
-    await new Promise((res) => setTimeout(res, 100));
+    await h.until('the access lines', () => srv.output().includes(' haproxy-7F3A.12_x '));
     const lines = srv.output().split('\n');
     for (const id of [...seen, 'haproxy-7F3A.12_x']) {
       assert.ok(lines.some((l) => / HTTP\/1\.1" \d{3} \d+ "[^"]*" "[^"]*" /.test(l) && l.includes(` ${id} `)), `access line for ${id}`);

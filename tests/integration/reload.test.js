@@ -9,7 +9,6 @@ const { test, describe, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const http = require('node:http');
 const h = require('./helpers');
 
 const isRoot = process.getuid && process.getuid() === 0;
@@ -19,29 +18,6 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 async function until(what, fn, ms = 5000) {
   for (const end = Date.now() + ms; Date.now() < end; await sleep(20)) if (fn()) return;
   assert.fail(`timed out waiting for ${what}`);
-}
-
-// Readers on keep-alive connections until stop(): {ok, errors: [...]}.
-function load(base, paths, conns) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
-  const u = new URL(base);
-  const res = { ok: 0, errors: [] };
-  let running = true;
-  const one = (p) => new Promise((resolve) => {
-    const req = http.get({ host: u.hostname, port: u.port, path: p, agent }, (r) => {
-      r.resume();
-      r.on('end', () => {
-        if (r.statusCode === 200) res.ok++;
-        else res.errors.push(`${p}: ${r.statusCode}`);
-        resolve();
-      });
-    });
-    req.on('error', (e) => { res.errors.push(`${p}: ${e.message}`); resolve(); });
-  });
-  const loops = Array.from({ length: conns }, async (_, i) => {
-    for (let n = i; running; n++) await one(paths[n % paths.length]);
-  });
-  return { res, async stop() { running = false; await Promise.all(loops); agent.destroy(); return res; } };
 }
 
 const reloadsDone = (srv) => (srv.output().match(/reload: gazette\.conf and the theme reloaded/g) || []).length;
@@ -62,7 +38,7 @@ describe('SIGHUP reload', () => {
 
   test('ten reloads under load: no request fails; the new setting and template are served', { timeout: 60000 }, async () => {
     const css = /href="(\/static\/style\.css[^"]*)"/.exec((await h.get(srv.url, '/')).body)[1];
-    const gen = load(srv.url, ['/', h.SEED_PATH, css, '/tag/pakistan', '/healthz'], 12);
+    const gen = h.load(srv.url, ['/', h.SEED_PATH, css, '/tag/pakistan', '/healthz'], 12);
     await sleep(300);
     const conf = path.join(dir, 'gazette.conf');
     for (let i = 0; i < 10; i++) {
