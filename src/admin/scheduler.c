@@ -201,9 +201,38 @@ int scheduler_refresh_related(struct store *st)
 	return rc ? -1 : 1;
 }
 
-/* The day's backup once its UTC date has none (backup.h), on this
- * thread (at SCHEDULER_NICE, as `gazette backup` runs): a large site's
- * backup delays the other duties, never a reader.
+/* The daily backup's own thread: named, and at SCHEDULER_BACKUP_NICE, as
+ * `gazette backup` runs, so its reading, summing and writing yield the
+ * cores to readers. Only this thread: the scheduler's own duties hold
+ * the write lock, and a starved holder would make every writer wait
+ * (nice applies to one thread: setpriority(2) on a thread id). */
+struct backup_job {
+	const struct site *site;
+	long long now;
+	char *name;
+	size_t namelen;
+	char *err;
+	size_t errlen;
+	int rc;
+	int nice; /* the priority it ran at, as the kernel reports it */
+};
+
+static void *backup_thread(void *arg)
+{
+	struct backup_job *j = arg;
+	pthread_setname_np(pthread_self(), "gz-backup");
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), SCHEDULER_BACKUP_NICE))
+		log_error("scheduler: backup: cannot lower its priority: %s", strerror(errno));
+	errno = 0;
+	j->nice = getpriority(PRIO_PROCESS, (id_t)gettid());
+	j->rc = backup_daily(j->site->dir, j->site->db_path, j->site->cfg.backup_dir,
+			     j->site->cfg.backup_keep, j->now, j->name, j->namelen, j->err, j->errlen);
+	return NULL;
+}
+
+/* The day's backup once its UTC date has none (backup.h), on a thread of
+ * its own (backup_thread) that this one waits for: a large site's backup
+ * delays the other duties, never a reader.
  * One that failed (a full disk) is tried again an hour later, not at
  * every run. */
 static void daily_backup(struct scheduler *s, const struct site *site)
@@ -213,13 +242,18 @@ static void daily_backup(struct scheduler *s, const struct site *site)
 	/* a PostgreSQL site's database is pg_dump's to back up (docs/deploy.md) */
 	if (!site->cfg.backup_dir[0] || now < s->backup_after || store_spec_pg(site->db_path))
 		return;
-	int rc = backup_daily(site->dir, site->db_path, site->cfg.backup_dir, site->cfg.backup_keep,
-			      now, name, sizeof name, err, sizeof err);
+	struct backup_job j = { site, now, name, sizeof name, err, sizeof err, 0, 0 };
+	pthread_t t;
+	if (pthread_create(&t, NULL, backup_thread, &j) == 0)
+		pthread_join(t, NULL);
+	else
+		backup_thread(&j); /* no thread to spare: here, at this thread's priority */
+	int rc = j.rc;
 	if (rc < 0) {
 		log_error("scheduler: backup: %s (trying again in an hour)", err);
 		s->backup_after = now + SCHEDULER_BACKUP_RETRY;
 	} else if (rc > 0)
-		log_info("scheduler: backup %s written", name);
+		log_info("scheduler: backup %s written (at nice %d)", name, j.nice);
 }
 
 static long long mono_seconds(void)
@@ -270,12 +304,7 @@ static void *loop(void *arg)
 	struct scheduler *s = arg;
 	struct store *st = NULL;
 	char err[256];
-	/* background work (the daily backup above all) yields to readers:
-	 * nice applies to this thread only (setpriority(2) on a thread id);
-	 * named for top -H and ps -L */
-	pthread_setname_np(pthread_self(), "gz-scheduler");
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), SCHEDULER_NICE))
-		log_error("scheduler: cannot lower its priority: %s", strerror(errno));
+	pthread_setname_np(pthread_self(), "gz-scheduler"); /* for top -H, ps -L */
 	if (site_store_open(s->site, &st, err, sizeof err)) {
 		log_error("scheduler: %s", err);
 		return NULL;

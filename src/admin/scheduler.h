@@ -26,7 +26,7 @@ struct store;
 #define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
 #define SCHEDULER_READS_WINDOW 24   /* Most read: this hour and the 23 before */
 #define SCHEDULER_BACKUP_RETRY 3600 /* seconds before a failed daily backup is tried again */
-#define SCHEDULER_NICE 10           /* its thread's nice value, as `gazette backup` takes */
+#define SCHEDULER_BACKUP_NICE 10    /* the daily backup's thread's nice, as `gazette backup` takes */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.

@@ -215,9 +215,10 @@ static const char *const allowed[] = {
 	"rt_sigtimedwait", "sigaltstack", "restart_syscall", "tgkill", "tkill", "getpid",
 	"gettid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getrandom", "uname",
 	"sysinfo", "getrlimit", "prlimit64", "getrusage", "exit", "exit_group",
-	/* the scheduler's thread lowers its own priority (raising it back
-	 * needs CAP_SYS_NICE, which the server never has after the switch) */
-	"setpriority",
+	/* the daily backup's thread lowers its own priority and reads it
+	 * back (raising it needs CAP_SYS_NICE, which the server never has
+	 * after the switch) */
+	"setpriority", "getpriority",
 #ifdef GZ_SANITIZER
 	/* LeakSanitizer's exit check: a tracer task that ptraces the threads */
 	"clone", "clone3", "ptrace", "wait4", "waitid", "prctl", "process_vm_readv", "kill",
@@ -253,7 +254,7 @@ static int load_filter(char *err, size_t errlen)
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-	/* a thread's name (pthread_setname_np: the scheduler's), nothing else */
+	/* a thread's name (pthread_setname_np: the scheduler's, the backup's), nothing else */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
 				      SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));

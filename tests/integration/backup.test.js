@@ -160,7 +160,7 @@ describe('gazette backup and restore', () => {
   });
   after(async () => { if (original) await original.stop(); });
 
-  test('the scheduler (the daily backup\'s thread) runs at nice 10, the request threads at 0', () => {
+  test('the scheduler\'s thread runs at the request threads\' priority (it holds the write lock)', () => {
     const task = `/proc/${original.proc.pid}/task`;
     const threads = fs.readdirSync(task).map((tid) => {
       const stat = fs.readFileSync(`${task}/${tid}/stat`, 'utf8');
@@ -168,12 +168,8 @@ describe('gazette backup and restore', () => {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return { comm: fs.readFileSync(`${task}/${tid}/comm`, 'utf8').trim(), nice: Number(f[16]) };
     });
-    const sched = threads.filter((t) => t.comm === 'gz-scheduler');
-    assert.equal(sched.length, 1, JSON.stringify(threads));
-    assert.equal(sched[0].nice, 10);
-    assert.doesNotMatch(original.output(), /cannot lower its priority/);
-    const others = threads.filter((t) => t.comm !== 'gz-scheduler');
-    assert.ok(others.length >= 2 && others.every((t) => t.nice === 0), JSON.stringify(threads));
+    assert.equal(threads.filter((t) => t.comm === 'gz-scheduler').length, 1, JSON.stringify(threads));
+    assert.ok(threads.length >= 3 && threads.every((t) => t.nice === 0), JSON.stringify(threads));
   });
 
   test('a backup taken under a load of readers fails no request', async () => {
@@ -263,7 +259,8 @@ describe('gazette backup and restore', () => {
       const deadline = Date.now() + 20000;
       while (!restored.output().includes('scheduler: backup') && Date.now() < deadline)
         await new Promise((res) => setTimeout(res, 100));
-      assert.match(restored.output(), new RegExp(`scheduler: backup \\S*gazette-${today}\\.tar written`));
+      // on its own thread at nice 10, as the kernel reports it (getpriority)
+      assert.match(restored.output(), new RegExp(`scheduler: backup \\S*gazette-${today}\\.tar written \\(at nice 10\\)`));
       assert.deepEqual(fs.readdirSync(bdir).sort(), [`gazette-2020-01-03.tar`, `gazette-${today}.tar`, 'notes.txt']);
       // and it is a whole archive
       const again = path.join(work, 'from-daily');
