@@ -158,6 +158,11 @@ struct search_sql {
 	const char *search, *search_walk, *count, *probe;
 };
 extern const struct search_sql search_sql_pg;
+/* store_open.c's transaction statements, also gazette copy's (store_copy.c):
+ * SQLite's read BEGIN, COMMIT, ROLLBACK, its schema version; PostgreSQL's
+ * BEGIN under the writers' advisory lock. */
+extern const char SQL_BEGIN_READ[], SQL_COMMIT[], SQL_ROLLBACK[], SQL_USER_VERSION[],
+	PG_BEGIN_WRITE[];
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

@@ -32,16 +32,16 @@
 #include <time.h>
 
 static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
-static const char SQL_BEGIN_READ[] = "BEGIN";
-static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
-static const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
+const char SQL_BEGIN_READ[] = "BEGIN";
+const char SQL_COMMIT[] = "COMMIT";
+const char SQL_ROLLBACK[] = "ROLLBACK";
+const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
 
 /* pg_advisory_xact_lock's key for writers ("GzWrit" in ASCII): held from
  * a write's BEGIN to its COMMIT or ROLLBACK, by every node on the
  * database, so writes never interleave (what BEGIN IMMEDIATE gives SQLite). */
 #define PG_WRITE_LOCK "78590778698100" /* PostgreSQL 15 reads no hex literal */
-static const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
+const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
 /* A page's snapshot, taken at once by its SELECT as SQLite's is by the
  * pragma. */
 static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
