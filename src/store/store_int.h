@@ -44,6 +44,14 @@ struct store {
 		int ordered;     /* sections: put in tree order since loaded */
 	} settings, sections;
 	int search_rank;         /* gz_rank is registered (store_search.c) */
+	/* the PostgreSQL read replica (store_replica_set): its spec, its
+	 * connection (NULL while down, tried again at retry_ns), and `via`,
+	 * the replica while a page's snapshot reads from it: stmt() then
+	 * prepares and runs on it */
+	char *replica_spec;
+	struct store *replica;
+	long long replica_retry_ns;
+	struct store *via;
 };
 
 /* Report a dependency tag of what a read returned (no-op unless a
