@@ -223,6 +223,7 @@ struct cols {
 	char name[MAX_COLS][64];
 	int identity[MAX_COLS];
 	int skip[MAX_COLS]; /* a tsvector: PostgreSQL's own */
+	int bytea[MAX_COLS];
 };
 
 static int columns(struct copy *c, const char *table, struct cols *k)
@@ -239,6 +240,7 @@ static int columns(struct copy *c, const char *table, struct cols *k)
 			break;
 		snprintf(k->name[k->n], sizeof k->name[0], "%s", name);
 		k->skip[k->n] = strcmp(pgq_col_str(s, 1), "tsvector") == 0;
+		k->bytea[k->n] = strcmp(pgq_col_str(s, 1), "bytea") == 0;
 		k->identity[k->n] = (int)pgq_col_int(s, 2);
 		k->n++;
 	}
@@ -271,9 +273,15 @@ static void statements(const char *table, const struct cols *k, char *sel, char 
 	snprintf(ins + b, SQL_MAX - b, ")");
 }
 
-static void bind(struct pgq *q, int i, sqlite3_stmt *s, int col)
+/* Column col of s as parameter i: by the type SQLite stored it with (a
+ * blob as bytea only into a bytea column: into text, its bytes as text,
+ * which PostgreSQL refuses when they are not UTF-8). */
+static void bind(struct pgq *q, int i, sqlite3_stmt *s, int col, int bytea)
 {
-	switch (sqlite3_column_type(s, col)) {
+	int type = sqlite3_column_type(s, col);
+	if (type == SQLITE_BLOB && !bytea)
+		type = SQLITE_TEXT;
+	switch (type) {
 	case SQLITE_NULL: pgq_null(q, i); break;
 	case SQLITE_INTEGER: pgq_int(q, i, sqlite3_column_int64(s, col)); break;
 	case SQLITE_FLOAT: pgq_double(q, i, sqlite3_column_double(s, col)); break;
@@ -323,10 +331,13 @@ static int copy_table(struct copy *c, const char *table)
 		fail_pg(c, table);
 		goto out;
 	}
-	int ncols = sqlite3_column_count(s);
+	int bytea[MAX_COLS], ncols = 0; /* of the columns selected */
+	for (int i = 0; i < k.n; i++)
+		if (!k.skip[i])
+			bytea[ncols++] = k.bytea[i];
 	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
 		for (int i = 0; i < ncols; i++)
-			bind(q, i + 1, s, i);
+			bind(q, i + 1, s, i, bytea[i]);
 		if (pgq_step(q) != DB_DONE) {
 			snprintf(c->err, c->errlen, "copying %s: %s", table, pg_errmsg(c->pg));
 			goto out;
