@@ -27,6 +27,7 @@ int cmd_threads(int argc, char **argv);
 int cmd_media(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_copy(int argc, char **argv);
 /* Renders the site's stale comment threads (cmd_threads.c): *rendered of
  * them. 0 ok; -1 with err. */
 int cli_threads_render(const char *dir, long long *rendered, char *err, size_t errlen);

@@ -19,11 +19,13 @@
 #include <stdio.h>
 
 static const char usage[] =
-	"usage: gazette serve --site DIR [--listen ADDRESS:PORT] [--no-cache]\n\n"
+	"usage: gazette serve --site DIR [--listen ADDRESS:PORT] [--no-cache] [--db-read URL]\n\n"
 	"Serves the site until SIGINT or SIGTERM, then finishes requests in flight\n"
 	"and closes the database. The default address is the site's `listen`\n"
 	"setting (127.0.0.1:8080). --no-cache renders every page afresh (for\n"
-	"measuring; the cache is exact, so there is no other reason to).\n";
+	"measuring; the cache is exact, so there is no other reason to).\n"
+	"--db-read URL: a PostgreSQL streaming replica for pages' reads (gazette.conf's\n"
+	"db_read; docs/deploy.md).\n";
 
 /* The embed providers on (gazette.conf's, less those the admin switched
  * off) and the public pages' CSP: frame-src of exactly their hosts, and
@@ -49,10 +51,11 @@ int cmd_serve(int argc, char **argv)
 		{ "site", required_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "no-cache", no_argument, NULL, 'n' },
+		{ "db-read", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *listen = NULL;
+	const char *dir = NULL, *listen = NULL, *db_read = NULL;
 	int c, no_cache = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -60,6 +63,7 @@ int cmd_serve(int argc, char **argv)
 		case 's': dir = optarg; break;
 		case 'l': listen = optarg; break;
 		case 'n': no_cache = 1; break;
+		case 'r': db_read = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: return cli_usage_error("serve", "unknown or incomplete option");
 		}
@@ -72,6 +76,14 @@ int cmd_serve(int argc, char **argv)
 	char err[512];
 	if (cli_site_open(&site, dir, err, sizeof err)) {
 		fprintf(stderr, "gazette serve: %s\n", err);
+		return 1;
+	}
+	if (db_read)
+		snprintf(site.cfg.db_read, sizeof site.cfg.db_read, "%s", db_read);
+	if (*site.cfg.db_read && (!store_spec_pg(site.cfg.db_read) || !store_spec_pg(site.db_path))) {
+		fprintf(stderr, "gazette serve: a read replica (db_read, --db-read) is a postgresql:// "
+				"URL, for a site whose db is PostgreSQL's\n");
+		site_release(&site);
 		return 1;
 	}
 	if (embeds_at_start(&site)) {

@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "media", cmd_media, "add pictures to the media library (variants made) and list it" },
 	{ "mail", cmd_mail, "send a test message through the SMTP relay of gazette.conf" },
 	{ "threads", cmd_threads, "render the comment threads waiting (after an import or theme change)" },
+	{ "copy", cmd_copy, "move a SQLite site's database into an empty PostgreSQL one (--from DIR --to URL)" },
 	{ "migrate", cmd_migrate, "apply the schema migrations a PostgreSQL database lacks (--db URL)" },
 };
 

@@ -216,6 +216,12 @@ static struct worker *worker_get(const struct site *site)
 			free(w);
 			return NULL;
 		}
+		/* pages' snapshots on the read replica, when there is one */
+		if (store_replica_set(w->store, site->cfg.db_read)) {
+			store_close(w->store);
+			free(w);
+			return NULL;
+		}
 		w->data_version = -1;
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);

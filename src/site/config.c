@@ -113,12 +113,24 @@ static int backup_dir_ok(const char *val, char *msg, size_t msglen)
 	return 0;
 }
 
-static int db_ok(const char *val, char *msg, size_t msglen)
+/* key's value: empty, or a PostgreSQL URL */
+static int pg_url_ok(const char *key, const char *empty, const char *val, char *msg, size_t msglen)
 {
 	if (!*val || !strncmp(val, "postgresql://", 13) || !strncmp(val, "postgres://", 11))
 		return 0;
-	snprintf(msg, msglen, "db must start with postgresql:// or postgres:// (or be empty: gazette.db)");
+	snprintf(msg, msglen, "%s must start with postgresql:// or postgres:// (or be empty%s)", key,
+		 empty);
 	return -1;
+}
+
+static int db_ok(const char *val, char *msg, size_t msglen)
+{
+	return pg_url_ok("db", ": gazette.db", val, msg, msglen);
+}
+
+static int db_read_ok(const char *val, char *msg, size_t msglen)
+{
+	return pg_url_ok("db_read", "", val, msg, msglen);
 }
 
 static int smtp_url_ok(const char *val, char *msg, size_t msglen)
@@ -182,6 +194,9 @@ static const struct ckey keys[] = {
 	SC(db, db_ok, "PostgreSQL database the site lives in, postgresql://USER:PASSWORD@HOST:PORT/NAME "
 	   "(every node of the site names the same one; a server started as root reaches it by TCP, "
 	   "not a Unix socket: docs/deploy.md); empty: gazette.db (SQLite) in the site folder"),
+	SC(db_read, db_read_ok, "a streaming replica of db, postgresql://...: pages read their snapshot "
+	   "there while it has replayed what the primary had (else, and when it is down, the primary); "
+	   "empty: every read on db (docs/deploy.md)"),
 	S(trusted_proxy, "address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed (empty: none)"),
 	I(https, 0, 1, "1: the site is served over HTTPS (sends Strict-Transport-Security)"),
 	I(seccomp, 0, 1, "1: restrict the server's system calls once it is serving (Linux seccomp)"),
@@ -323,7 +338,7 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
  * values and names them. */
 static const char *const restart_keys[] = {
 	"listen", "threads", "conn_timeout", "per_ip_connections", "body_min_rate", "body_memory",
-	"cache_size", "user", "db", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
+	"cache_size", "user", "db", "db_read", "seccomp", "comment_rate_per_minute", "search_rate_per_minute",
 	"embeds_off",
 	/* the relay is prepared before the sandbox (mail/mail_relay.h: its
 	 * address resolved, its password file read); the scheduler takes the

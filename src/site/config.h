@@ -38,6 +38,7 @@ struct config {
 	long cache_size;         /* bytes of rendered pages kept; 0 = no cache */
 	char user[64];           /* account `serve` switches to when started as root */
 	char db[512];            /* a postgresql:// URL; "" the site folder's gazette.db (SQLite) */
+	char db_read[512];       /* a PostgreSQL read replica's URL for pages' reads; "" none */
 	char trusted_proxy[64];  /* address whose X-Forwarded-For/-Proto count; "" none */
 	int https;               /* 1: served over HTTPS (Strict-Transport-Security) */
 	int seccomp;             /* 1: restrict system calls once serving */

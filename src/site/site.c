@@ -205,7 +205,8 @@ int site_db_open(const char *dir, struct config *cfg, struct store **out, char *
 
 int site_db_confinable(const struct site *s, int chrooted)
 {
-	return store_spec_confinable(s->db_path, chrooted);
+	return store_spec_confinable(s->db_path, chrooted) &&
+	       (!*s->cfg.db_read || store_spec_confinable(s->cfg.db_read, chrooted));
 }
 
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)

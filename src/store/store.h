@@ -152,6 +152,14 @@ int store_rollback(struct store *st);
  * store_read_end and store_rollback end it. */
 int store_read_begin(struct store *st);
 void store_read_end(struct store *st);
+/* A PostgreSQL read replica for st (a postgresql:// spec; NULL or "" for
+ * none): store_read_begin then takes a page's snapshot there, not on the
+ * primary, when the replica answers and has replayed the change log as far
+ * as the primary had it just before (store_data_version: so a page never
+ * shows less than the page cache has seen, and whoever just wrote reads
+ * their write); else on the primary. A replica that fails is closed and
+ * tried again at most once a second. Connects lazily: 0, or -1 (memory). */
+int store_replica_set(struct store *st, const char *spec);
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val);
 int store_setting_set(struct store *st, const char *key, const char *val);
 

@@ -23,6 +23,8 @@ int fail(struct store *st, const char *what)
 
 dbq *stmt(struct store *st, const char *sql)
 {
+	if (st->via) /* a page's snapshot on the read replica */
+		st = st->via;
 	size_t h = ((uintptr_t)sql >> 3) * 2654435761u;
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++) {
 		size_t k = (h + i) & (STORE_STMT_SLOTS - 1);

@@ -44,6 +44,14 @@ struct store {
 		int ordered;     /* sections: put in tree order since loaded */
 	} settings, sections;
 	int search_rank;         /* gz_rank is registered (store_search.c) */
+	/* the PostgreSQL read replica (store_replica_set): its spec, its
+	 * connection (NULL while down, tried again at retry_ns), and `via`,
+	 * the replica while a page's snapshot reads from it: stmt() then
+	 * prepares and runs on it */
+	char *replica_spec;
+	struct store *replica;
+	long long replica_retry_ns;
+	struct store *via;
 };
 
 /* Report a dependency tag of what a read returned (no-op unless a
@@ -158,6 +166,11 @@ struct search_sql {
 	const char *search, *search_walk, *count, *probe;
 };
 extern const struct search_sql search_sql_pg;
+/* store_open.c's transaction statements, also gazette copy's (store_copy.c):
+ * SQLite's read BEGIN, COMMIT, ROLLBACK, its schema version; PostgreSQL's
+ * BEGIN under the writers' advisory lock. */
+extern const char SQL_BEGIN_READ[], SQL_COMMIT[], SQL_ROLLBACK[], SQL_USER_VERSION[],
+	PG_BEGIN_WRITE[];
 
 /* The change signal (store_changes.c): a counter in a small file beside the
  * database, mapped by every process, bumped after each commit that logged

@@ -22,6 +22,7 @@
 #include "store_health.h"
 #include "store_thread.h"
 #include "store_pg_migrate.h"
+#include "../util/log.h"
 #include "../util/pool.h"
 
 #include <pthread.h>
@@ -32,16 +33,16 @@
 #include <time.h>
 
 static const char SQL_BEGIN_WRITE[] = "BEGIN IMMEDIATE";
-static const char SQL_BEGIN_READ[] = "BEGIN";
-static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
-static const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
+const char SQL_BEGIN_READ[] = "BEGIN";
+const char SQL_COMMIT[] = "COMMIT";
+const char SQL_ROLLBACK[] = "ROLLBACK";
+const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read snapshot */
 
 /* pg_advisory_xact_lock's key for writers ("GzWrit" in ASCII): held from
  * a write's BEGIN to its COMMIT or ROLLBACK, by every node on the
  * database, so writes never interleave (what BEGIN IMMEDIATE gives SQLite). */
 #define PG_WRITE_LOCK "78590778698100" /* PostgreSQL 15 reads no hex literal */
-static const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
+const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
 /* A page's snapshot, taken at once by its SELECT as SQLite's is by the
  * pragma. */
 static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
@@ -232,6 +233,8 @@ void store_close(struct store *st)
 	pool_free(st->sections.pool);
 	sqlite3_close(st->db->lite);
 	pg_close(st->db->pg);
+	store_close(st->replica);
+	free(st->replica_spec);
 	free(st);
 }
 
@@ -263,6 +266,80 @@ int begin_deferred(struct store *st)
 	return txn(st, SQL_BEGIN_READ, SQL_BEGIN_READ);
 }
 
+static long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The replica's connection: no migrations (a standby takes no writes; the
+ * primary's are replayed there), only the connection. Its first failure
+ * is logged (replica_down logs a connection lost). */
+static int replica_open(struct store *st)
+{
+	char why[512];
+	struct store *r = calloc(1, sizeof *r);
+	if (!r || pg_connect(st->replica_spec, &r->db->pg, why, sizeof why)) {
+		if (r && !st->replica_retry_ns)
+			log_error("read replica: %s (reads go to the primary)", why);
+		store_close(r);
+		st->replica_retry_ns = mono_ns() + 1000000000LL;
+		return STORE_ERROR;
+	}
+	st->replica = r;
+	return STORE_OK;
+}
+
+static void replica_down(struct store *st, const char *why)
+{
+	log_error("read replica: %s (reads go to the primary, the replica is tried again in"
+		  " a second)", why);
+	store_close(st->replica);
+	st->replica = NULL;
+	st->replica_retry_ns = mono_ns() + 1000000000LL;
+}
+
+/* A page's snapshot on the replica (st->via), when it answers and has
+ * replayed the change log up to st->snapshot_version (the primary's, just
+ * read); else STORE_ERROR, nothing open, and the primary serves. */
+static int replica_begin(struct store *st)
+{
+	if (!st->replica && (mono_ns() < st->replica_retry_ns || replica_open(st)))
+		return STORE_ERROR;
+	struct store *r = st->replica;
+	long long head;
+	if (txn(r, NULL, PG_BEGIN_READ) || store_data_version(r, &head)) {
+		replica_down(st, r->err);
+		return STORE_ERROR;
+	}
+	if (head < st->snapshot_version) { /* behind the primary: its reads there */
+		(void)txn(r, NULL, SQL_ROLLBACK);
+		return STORE_ERROR;
+	}
+	st->snapshot_version = head;
+	st->via = r;
+	return STORE_OK;
+}
+
+int store_replica_set(struct store *st, const char *spec)
+{
+	free(st->replica_spec);
+	st->replica_spec = NULL;
+	if (spec && *spec && !(st->replica_spec = strdup(spec)))
+		return STORE_ERROR;
+	return STORE_OK;
+}
+
+/* The snapshot's end on the replica: COMMIT (a read-only transaction). */
+static void replica_end(struct store *st)
+{
+	struct store *r = st->via;
+	st->via = NULL;
+	if (r && db_in_txn(r->db) && txn(r, NULL, SQL_COMMIT))
+		replica_down(st, r->err);
+}
+
 /* One read transaction around a page's queries: SQLite otherwise opens and
  * closes one per statement, each taking the WAL index's read lock, a
  * mutex all of the process's connections share. */
@@ -276,6 +353,10 @@ int store_read_begin(struct store *st)
 	if (store_data_version(st, &st->snapshot_version))
 		return STORE_ERROR;
 	if (!DB_LITE(st->db)) {
+		if (st->replica_spec && replica_begin(st) == STORE_OK) {
+			st->reading = 1;
+			return STORE_OK;
+		}
 		if (txn(st, NULL, PG_BEGIN_READ))
 			return STORE_ERROR;
 		st->reading = 1;
@@ -301,6 +382,10 @@ void store_read_end(struct store *st)
 	if (!st->reading)
 		return;
 	st->reading = 0;
+	if (st->via) {
+		replica_end(st);
+		return;
+	}
 	if (db_in_txn(st->db))
 		(void)txn(st, SQL_COMMIT, SQL_COMMIT);
 }
@@ -330,6 +415,7 @@ int store_commit(struct store *st)
 int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
+	replica_end(st); /* read-only: its commit is its rollback */
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
 	st->txn_touched = st->reading = 0;

@@ -19,6 +19,7 @@ const ENGINE = {
   'store/store_open.c': 'opens the connection: pragmas, migrations, trace hooks, transactions',
   'store/store_backup.c': 'the online backup API',
   'store/store_search_rank.c': 'gz_rank, an FTS5 auxiliary function',
+  'store/store_copy.c': 'reads every table of a site with its values\' stored types (gazette copy)',
 };
 // PostgreSQL's: the only file that includes libpq-fe.h or calls PQ*.
 const PG_ENGINE = {
