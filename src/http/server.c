@@ -169,6 +169,7 @@ struct worker {
 	 * address, as two sites might) */
 	const struct gen *gen;
 	long long data_version;
+	unsigned long long notes; /* cache_stale's generation it last saw */
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
 
@@ -242,11 +243,14 @@ static struct worker *worker_fresh(const struct gen *g)
 }
 
 /* Applies changes other connections committed since this worker last
- * looked, before anything is served from the cache. */
+ * looked, before anything is served from the cache. A PostgreSQL node
+ * whose listener is connected looks only when a notification came
+ * (cache_stale): no round trip for a hit. */
 static void worker_sync(const struct site *site, struct worker *w)
 {
 	long long v;
-	if (!cache_enabled(site->cache) || store_data_version(w->store, &v) != STORE_OK)
+	if (!cache_enabled(site->cache) || !cache_stale(site->cache, &w->notes) ||
+	    store_data_version(w->store, &v) != STORE_OK)
 		return;
 	if (v != w->data_version) {
 		w->data_version = v;

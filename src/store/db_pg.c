@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,32 @@ int pg_exec(struct pgc *c, const char *sql)
 		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+int pg_wait_notify(struct pgc *c, int timeout_ms,
+		   void (*fn)(void *arg, const char *channel, const char *payload), void *arg)
+{
+	int fd = PQsocket(c->conn);
+	if (fd < 0 || PQstatus(c->conn) != CONNECTION_OK) {
+		set_err(c, "the connection is closed");
+		return -1;
+	}
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int n = poll(&pfd, 1, timeout_ms);
+	if (n > 0 && !PQconsumeInput(c->conn)) {
+		set_err(c, PQerrorMessage(c->conn));
+		return -1;
+	}
+	PGnotify *nt;
+	while ((nt = PQnotifies(c->conn))) {
+		fn(arg, nt->relname, nt->extra);
+		PQfreemem(nt);
+	}
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		set_err(c, PQerrorMessage(c->conn));
+		return -1;
+	}
+	return 0;
 }
 
 const char *pg_errmsg(struct pgc *c)

@@ -44,6 +44,11 @@ int pg_spec_hosts(const char *conninfo);
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
 const char *pg_errmsg(struct pgc *c);
+/* Waits up to timeout_ms for notifications (after a LISTEN on c) and
+ * calls fn with each one's channel and payload: 0 (none or some), or -1
+ * when the connection is broken (pg_errmsg). */
+int pg_wait_notify(struct pgc *c, int timeout_ms,
+		   void (*fn)(void *arg, const char *channel, const char *payload), void *arg);
 /* Nanoseconds this thread has spent waiting on PostgreSQL (statements
  * and pg_exec), for store_time_ns. */
 long long pg_time_ns(void);
