@@ -45,6 +45,7 @@ struct store {
 	} settings, sections;
 	int search_rank;         /* gz_rank is registered (store_search.c) */
 	long long touch_seq;     /* the change log's seq store_touch wrote last */
+	unsigned duties;         /* the duties this connection holds (store_duty.h) */
 };
 
 /* PostgreSQL: the channel of a site database's change notifications

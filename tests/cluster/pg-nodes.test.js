@@ -4,15 +4,20 @@
 // its own, drops the pages the change log says changed. What a node shows
 // through its page cache follows what another node wrote within a second;
 // a node whose listening connection is cut catches up from the change log
-// when it connects again.
+// when it connects again. The scheduler's duties are one node's at a time
+// (a session advisory lock each): killed, its lock goes with its
+// connection and another node takes the duty over.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
 const c = require('./harness');
 
-// comments straight through, held for moderation (approved by the CLI)
-const CONF = { comment_min_seconds: 0, comment_rate_per_minute: 1000, comment_auto_approve_known: 0 };
+// comments straight through, held for moderation (approved by the CLI);
+// the scheduler's clock every second
+const CONF = {
+  comment_min_seconds: 0, comment_rate_per_minute: 1000, comment_auto_approve_known: 0, schedule_interval: 1,
+};
 const PUBLISHES = 100;
 
 let cl = null;
@@ -92,4 +97,51 @@ test('a node whose listening connection is cut catches up from the change log', 
   const next = `After the reconnection ${Date.now()}`;
   await a.writeStory(admin, { title: next, body: 'Notified again.' });
   assert.ok(await seenWithin([B, C], '/', next, 1000) < 1000);
+});
+
+// the nodes whose scheduler said it took `duty` (store_duty.h's names)
+const doing = (duty) => cl.nodes.filter((nd) => nd.srv.output().includes(`scheduler: this node does ${duty} now`));
+// the advisory locks of the duties ("GzDuty" + the duty) held now
+const dutyLocks = () => Number(cl.pg.primary.psql(
+  "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND " +
+  '((classid::bigint << 32) | objid::bigint) BETWEEN 78590460130425 AND 78590460130429'));
+
+// the backend holding the publishing duty's lock, '' for none
+const publishingPid = () => cl.pg.primary.psql(
+  "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND " +
+  '((classid::bigint << 32) | objid::bigint) = 78590460130425');
+
+test('each scheduler duty is one node\'s', async () => {
+  await c.until(() => dutyLocks() === 5, 'the five duties taken');
+  for (const duty of ['publishing', 'purges', 'related lists', 'comment threads', 'mail'])
+    assert.equal(doing(duty).length, 1, `one node does ${duty}`);
+});
+
+test('kill -9 the node that publishes, under load: no failed request, and a scheduled story still appears', { timeout: 90000 }, async () => {
+  const [victim] = doing('publishing');
+  const pid0 = publishingPid();
+  assert.ok(pid0, 'the publishing lock is held');
+  const others = cl.nodes.filter((nd) => nd !== victim);
+  const load = c.wrk(cl.hp.url + h.SEED_PATH, { conns: 16, seconds: 8 });
+  await c.sleep(1000);
+  const admin = await a.signedIn(others[0].url, 'admin');
+  const title = `Scheduled across a failover ${Date.now()}`;
+  const when = Math.floor(Date.now() / 1000) + 3;
+  const id = await a.writeStory(admin, { title, body: 'Published by another node.',
+    published_at: new Date(when * 1000).toISOString().slice(0, 19) });
+  assert.match((await admin.get(`/admin/stories/${id}`)).body, /id="story-status">scheduled</);
+  const down = cl.hp.waitFor(`node${cl.nodes.indexOf(victim)}`, 'DOWN');
+  await victim.kill9();
+  await down;
+  await seenWithin(others, '/', title, 15000);
+  // another node's connection holds the duty now (its lock went with the
+  // killed node's connection)
+  const pid1 = publishingPid();
+  assert.ok(pid1 && pid1 !== pid0, `publishing lock held by ${pid1}, was ${pid0}`);
+  const run = await load;
+  const failed = run.socketErrors + run.non2xx;
+  console.log(`# duty failover: ${run.requests} requests through haproxy, ${run.socketErrors} socket errors, ` +
+    `${run.non2xx} non-2xx; story ${id} published by another node after kill -9`);
+  assert.ok(failed <= 4, `${failed} failed requests`);
+  await victim.restart();
 });
