@@ -3,6 +3,7 @@
  */
 #include "store_duty.h"
 #include "store_int.h"
+#include "db_pg.h"
 
 /* "GzDuty" in ASCII, plus the duty (PostgreSQL 15 reads no hex literal) */
 static const char SQL_DUTY_LOCK[] = "SELECT pg_try_advisory_lock(78590460130425 + ?1)";
@@ -20,7 +21,13 @@ const char *store_duty_name(enum store_duty d)
 int store_duty_claim(struct store *st, enum store_duty d, int *taken)
 {
 	*taken = 0;
-	if (DB_LITE(st->db) || (st->duties & (1u << d)))
+	if (DB_LITE(st->db))
+		return 1;
+	if (st->duties_gen != pg_gen(st->db->pg)) { /* connected again: none kept */
+		st->duties = 0;
+		st->duties_gen = pg_gen(st->db->pg);
+	}
+	if (st->duties & (1u << d))
 		return 1;
 	/* a session lock: taken once, held while the connection lives (not
 	 * asked again, as each pg_try_advisory_lock that succeeds stacks) */

@@ -46,6 +46,7 @@ struct store {
 	int search_rank;         /* gz_rank is registered (store_search.c) */
 	long long touch_seq;     /* the change log's seq store_touch wrote last */
 	unsigned duties;         /* the duties this connection holds (store_duty.h) */
+	unsigned duties_gen;     /* on the connection pg_gen counted then */
 };
 
 /* PostgreSQL: the channel of a site database's change notifications

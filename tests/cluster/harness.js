@@ -278,6 +278,10 @@ function pgServer(dir, port, role) {
     stop() {
       try { asNobody('pg_ctl', ['-D', dir, '-w', '-m', 'immediate', 'stop']); } catch { /* not running */ }
     },
+    // pg_ctl restart -m fast: every connection ended, the server back
+    restart() { asNobody('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', '-m', 'fast', 'restart']); },
+    // pg_ctl stop -m fast (start() brings it back)
+    stopFast() { asNobody('pg_ctl', ['-D', dir, '-w', '-m', 'fast', 'stop']); },
     // psql -At -c sql on this server (as the superuser postgres over TCP)
     psql(sql) {
       return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', h.HOST, '-p', String(port),

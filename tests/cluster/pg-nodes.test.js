@@ -145,3 +145,69 @@ test('kill -9 the node that publishes, under load: no failed request, and a sche
   assert.ok(failed <= 4, `${failed} failed requests`);
   await victim.restart();
 });
+
+// One reader's comment through `base`: its status (0: no answer at all).
+async function postComment(base, author) {
+  try {
+    const hid = await h.freshHidden(base);
+    const r = await h.postForm(base, '/comments', {
+      ...hid, gz_website: '', comment: `Said by ${author} during the test.`, author, email: 'o@example.com', url: '',
+    });
+    return r;
+  } catch (e) {
+    return { status: 0, body: String(e) };
+  }
+}
+
+test('the database down: cached pages still served, what needs it 503 with Retry-After, /readyz not ready, back by itself', { timeout: 60000 }, async () => {
+  const [A] = cl.nodes;
+  assert.equal((await h.get(A.url, h.SEED_PATH)).status, 200); // kept
+  cl.pg.primary.stopFast();
+  try {
+    const kept = await h.get(A.url, h.SEED_PATH);
+    assert.equal(kept.status, 200, 'a cached page');
+    const r = await postComment(A.url, 'Nobody home');
+    assert.equal(r.status, 503, h.textOf(r.body || '').slice(0, 300));
+    assert.equal(r.headers['retry-after'], '5');
+    assert.match(h.textOf(r.body), /cannot reach its database/);
+    await c.until(async () => (await h.get(A.url, '/readyz')).status === 503, '/readyz not ready', { timeoutMs: 5000 });
+  } finally {
+    cl.pg.primary.start();
+  }
+  for (const nd of cl.nodes)
+    await c.until(async () => (await h.get(nd.url, '/readyz')).status === 200, `${nd.url} ready again`, { timeoutMs: 10000 });
+  const r = await postComment(A.url, 'Back again');
+  assert.equal(r.status, 303, h.textOf(r.body || '').slice(0, 300));
+});
+
+test('the primary restarted while comments are posted: every comment answered 303 is stored, no 500', { timeout: 90000 }, async () => {
+  const statuses = {};
+  const acked = [];
+  let stop = false;
+  let n = 0;
+  const poster = async (nd) => {
+    while (!stop) {
+      const author = `Outage ${n++}`;
+      const r = await postComment(nd.url, author);
+      statuses[r.status] = (statuses[r.status] || 0) + 1;
+      if (r.status === 303) acked.push(author);
+      if (r.status !== 303) await c.sleep(50);
+    }
+  };
+  const running = cl.nodes.flatMap((nd) => [poster(nd), poster(nd)]);
+  await c.sleep(1500);
+  cl.pg.primary.restart();
+  await c.sleep(3000);
+  stop = true;
+  await Promise.all(running);
+  const stored = new Set(cl.pg.primary.psql("SELECT author FROM comments WHERE author LIKE 'Outage %'").split('\n'));
+  const lost = acked.filter((x) => !stored.has(x));
+  console.log(`# primary restart under comments: ${JSON.stringify(statuses)}; ${acked.length} answered 303, ` +
+    `${stored.size} stored, ${lost.length} lost`);
+  assert.deepEqual(lost, [], 'every comment answered 303 is in the database');
+  assert.ok(acked.length > 20, `${acked.length} comments acknowledged`);
+  for (const s of Object.keys(statuses)) assert.ok(['303', '503'].includes(s), `status ${s}: ${statuses[s]} answers`);
+  // the nodes took comments again after the restart
+  const after = await postComment(cl.nodes[1].url, 'After the restart');
+  assert.equal(after.status, 303);
+});

@@ -13,12 +13,17 @@
  * rest commits (as on SQLite); e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
- * store_listen's thread reports it, after "connected" and a first "look".
+ * store_listen's thread reports it, after "connected" and a first "look";
+ * a store whose connection the server ended (a restart) connects again by
+ * itself at its next use, its statements prepared again, and a
+ * transaction that lost its connection fails whole rather than go on
+ * outside it.
  */
 #include "t.h"
 #include "t_pg.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_health.h"
+#include "../../src/store/store_duty.h"
 #include "../../src/store/store_user.h"
 #include "../../src/store/store_listen.h"
 #include "../../src/store/db.h"
@@ -251,6 +256,65 @@ static void test_notify(void)
 	store_close(st);
 }
 
+/* Ends every other client connection to the test database, as a server
+ * restart would: 0, or -1. */
+static int terminate_others(void)
+{
+	struct pgc *c;
+	char err[256];
+	if (pg_connect(url, &c, err, sizeof err))
+		return -1;
+	int rc = pg_exec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+			    "pid <> pg_backend_pid() AND backend_type = 'client backend'");
+	pg_close(c);
+	nanosleep(&(struct timespec){ 0, 100000000L }, NULL); /* the backends are gone */
+	return rc;
+}
+
+static void test_reconnect(void)
+{
+	struct store *st = open_pg();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	struct pool *p = pool_new();
+	long long head = 0, again = 0;
+	int taken;
+	CHECK(store_changes_head(st, &head) == STORE_OK); /* prepared on this connection */
+	unsigned long long out0 = store_outages();
+	CHECK(store_duty_claim(st, DUTY_MAIL, &taken) == 1 && taken == 1);
+	CHECK(terminate_others() == 0);
+	/* a read outside a transaction: connected again, prepared again */
+	CHECK(store_changes_head(st, &again) == STORE_OK);
+	CHECK(again == head);
+	CHECK(store_outages() > out0); /* found broken, then made again */
+	/* the duty's lock went with the old connection: taken again */
+	CHECK(store_duty_claim(st, DUTY_MAIL, &taken) == 1 && taken == 1);
+	/* a page's snapshot begun after a restart */
+	CHECK(terminate_others() == 0);
+	CHECK(store_read_begin(st) == STORE_OK);
+	CHECK_STR(setting(st, p, "site_title"), "Heard");
+	store_read_end(st);
+	/* lost inside a write: the write fails, its rollback ends it, and the
+	 * next one commits on a new connection */
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "site_title", "Before the cut") == STORE_OK);
+	CHECK(terminate_others() == 0);
+	CHECK(store_setting_set(st, "tagline", "Lost") != STORE_OK);
+	CHECK(store_outages() > out0 + 1); /* a request failing so is a 503 */
+	CHECK(store_commit(st) != STORE_OK);
+	store_rollback(st);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "tagline", "After the cut") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(store_read_begin(st) == STORE_OK);
+	CHECK_STR(setting(st, p, "site_title"), "Heard"); /* the lost write is not there */
+	CHECK_STR(setting(st, p, "tagline"), "After the cut");
+	store_read_end(st);
+	pool_free(p);
+	store_close(st);
+}
+
 int main(int argc, char **argv)
 {
 	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
@@ -261,5 +325,6 @@ int main(int argc, char **argv)
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
 	RUN(test_notify);
+	RUN(test_reconnect);
 	return T_DONE();
 }
