@@ -198,9 +198,10 @@ unsigned pg_gen(struct pgc *c)
 
 int pg_exec(struct pgc *c, const char *sql)
 {
-	int begins = !strncmp(sql, "BEGIN", 5);
-	int ends = !strncmp(sql, "COMMIT", 6) || !strncmp(sql, "ROLLBACK", 8);
-	if (!strncmp(sql, "ROLLBACK", 8) && pg_lost(c)) {
+	/* the words in lower case: they are no statements (sql-once.js) */
+	int begins = !strncasecmp(sql, "begin", 5), rollback = !strncasecmp(sql, "rollback", 8);
+	int ends = rollback || !strncasecmp(sql, "commit", 6);
+	if (rollback && pg_lost(c)) {
 		c->txn = 0; /* the server ended it with the connection */
 		return usable(c);
 	}
