@@ -24,6 +24,7 @@ struct pgc {
 	long long changes;       /* rows the last write touched */
 	char err[512];
 	unsigned gen;            /* connections made again (reconnect) */
+	long long retry_at;      /* a failed reconnection: none again before (ns) */
 	int txn;                 /* a transaction begun by pg_exec, not yet ended */
 };
 
@@ -41,6 +42,8 @@ struct pgq {
 	Oid *types;              /* to prepare it again on a new connection */
 	unsigned gen;            /* the connection's gen it was prepared on */
 };
+
+#define PG_RETRY_NS 1000000000LL /* between two tries to connect again */
 
 /* Connections found broken or not made again, in this process (pg_outages). */
 static _Atomic unsigned long long outages;
@@ -177,9 +180,17 @@ static int usable(struct pgc *c)
 		set_err(c, "the connection to PostgreSQL was lost during a transaction");
 		return -1;
 	}
+	/* one try a second: a cached page's check, every request, never
+	 * waits on a server that is away */
+	long long now = now_ns();
+	if (now < c->retry_at) {
+		set_err(c, "the connection to PostgreSQL is lost (trying again each second)");
+		return -1;
+	}
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, PQerrorMessage(c->conn));
+		c->retry_at = now_ns() + PG_RETRY_NS;
 		return -1;
 	}
 	c->gen++;
