@@ -14,6 +14,7 @@
 #include "../site/site.h"
 #include "../stats/metrics.h"
 #include "../stats/reads.h"
+#include "../store/store_duty.h"
 #include "../store/store_moderation.h"
 #include "../store/store_reads.h"
 #include "../store/store_session.h"
@@ -41,6 +42,7 @@ struct scheduler {
 	int stop;
 	int poked;   /* scheduler_wake: work is waiting */
 	long long backup_after; /* a failed daily backup is tried again from then */
+	int backup_said;        /* PostgreSQL: why there is none, logged */
 };
 
 /* The process's running scheduler, for scheduler_wake. */
@@ -76,11 +78,26 @@ static int publish_due(struct store *st, long long now, size_t *published)
 	return rc;
 }
 
+/* 1 when this node does duty d now: on PostgreSQL the first node to ask
+ * for it, until its connection ends (store_duty.h); a node taking it over
+ * says so. */
+static int duty(struct store *st, enum store_duty d)
+{
+	int taken;
+	int r = store_duty_claim(st, d, &taken);
+	if (r < 0)
+		log_error("scheduler: %s: %s", store_duty_name(d), store_errmsg(st));
+	else if (taken)
+		log_info("scheduler: this node does %s now", store_duty_name(d));
+	return r == 1;
+}
+
 int scheduler_run(struct store *st, const struct site *site, long long now, size_t *published)
 {
-	int rc = publish_due(st, now, published);
+	*published = 0;
+	int rc = duty(st, DUTY_PUBLISH) ? publish_due(st, now, published) : STORE_OK;
 	size_t purged = 0;
-	if (rc == STORE_OK && store_begin(st) == STORE_OK) {
+	if (rc == STORE_OK && duty(st, DUTY_PURGE) && store_begin(st) == STORE_OK) {
 		int r = store_mod_purge(st, now - SCHEDULER_PURGE_DAYS * 86400LL, &purged);
 		if (r == STORE_OK)
 			r = store_sessions_purge(st, now - site->cfg.session_idle,
@@ -239,9 +256,15 @@ static void daily_backup(struct scheduler *s, const struct site *site)
 {
 	char name[600], err[1024];
 	long long now = (long long)time(NULL);
-	/* a PostgreSQL site's database is pg_dump's to back up (docs/deploy.md) */
-	if (!site->cfg.backup_dir[0] || now < s->backup_after || store_spec_pg(site->db_path))
+	if (!site->cfg.backup_dir[0] || now < s->backup_after)
 		return;
+	if (store_spec_pg(site->db_path)) { /* said once, not every run */
+		if (!s->backup_said)
+			log_info("scheduler: no daily backup: the site's database is PostgreSQL's, "
+				 "with no file to copy; back it up with pg_dump (docs/deploy.md)");
+		s->backup_said = 1;
+		return;
+	}
 	struct backup_job j = { site, now, name, sizeof name, err, sizeof err, 0, 0 };
 	pthread_t t;
 	if (pthread_create(&t, NULL, backup_thread, &j) == 0)
@@ -289,9 +312,12 @@ static void work(struct scheduler *s, struct store *st, const struct site *site)
 		log_error("scheduler: %s", store_errmsg(st));
 	if (scheduler_flush_reads(st, site, (long long)time(NULL)))
 		log_error("scheduler: story reads: %s", store_errmsg(st));
-	build_threads(s, st);
-	int r;
-	for (int runs = 0; runs < 8 && (r = scheduler_refresh_related(st)) == 1; runs++)
+	if (duty(st, DUTY_THREADS))
+		build_threads(s, st);
+	int r = 0;
+	for (int runs = 0; runs < 8 && duty(st, DUTY_RELATED) &&
+			   (r = scheduler_refresh_related(st)) == 1;
+	     runs++)
 		;
 	if (r < 0)
 		log_error("scheduler: related lists: %s", store_errmsg(st));
@@ -329,7 +355,8 @@ static void *loop(void *arg)
 		/* mail on its own clock (mail_interval): made and sent here,
 		 * never by a request, so a dead relay delays only mail */
 		if (mono >= mail_at) {
-			mail_run(st, site, (long long)time(NULL));
+			if (duty(st, DUTY_MAIL))
+				mail_run(st, site, (long long)time(NULL));
 			mail_at = mono_seconds() + site->cfg.mail_interval;
 		}
 		http_site_release(ref);

@@ -23,6 +23,7 @@
 #include "../cache/cache.h"
 #include "../stats/metrics.h"
 #include "../stats/reads.h"
+#include "../store/store_listen.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -520,15 +521,44 @@ static void app_retire(struct site *old)
 	free(old);
 }
 
+/* what app_start started */
+struct started {
+	struct scheduler *scheduler;
+	struct store_listener *listener;
+};
+
+static void on_change(void *cache, long long seq)
+{
+	cache_announce(cache, seq);
+}
+
+static void on_listen(void *cache, int connected)
+{
+	cache_listening(cache, connected);
+}
+
 static void *app_start(struct site *site)
 {
 	pthread_once(&routes_named, name_routes);
-	return scheduler_start(site); /* publishes on time (admin/scheduler.h) */
+	struct started *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->scheduler = scheduler_start(site); /* publishes on time (admin/scheduler.h) */
+	/* PostgreSQL: other nodes' commits reach the page cache by
+	 * notification (store/store_listen.h) */
+	if (cache_enabled(site->cache))
+		s->listener = store_listen_start(site->db_path, on_change, on_listen, site->cache);
+	return s;
 }
 
 static void app_stop(void *started)
 {
-	scheduler_stop(started);
+	struct started *s = started;
+	if (!s)
+		return;
+	store_listen_stop(s->listener);
+	scheduler_stop(s->scheduler);
+	free(s);
 }
 
 const struct http_app app_gazette = {

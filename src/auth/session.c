@@ -86,7 +86,7 @@ int session_start(struct req *rq, struct resp *rs, const struct user *u)
 static int session_find(struct req *rq, char id[SESSION_TOKEN_HEX], struct session *s)
 {
 	const char *token = kv_get(&rq->cookies, SESSION_COOKIE);
-	if (!token || session_token_id(token, id) ||
+	if (!token || !rq->store || session_token_id(token, id) || /* no database: none */
 	    store_session_get(rq->store, rq->pool, id, s) != STORE_OK)
 		return 0;
 	long long now = (long long)time(NULL);

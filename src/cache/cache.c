@@ -73,6 +73,9 @@ struct cache {
 	_Atomic unsigned long long invalidations;
 	_Atomic unsigned long long epoch; /* cache_drop_all: older entries are stale */
 	void (*free_wire)(void *wire);
+	_Atomic int listening;            /* cache_listening */
+	_Atomic long long announced;      /* the newest seq notified */
+	_Atomic unsigned long long notes; /* notifications that asked for a look */
 };
 
 static unsigned hash_str(const char *s)
@@ -180,6 +183,35 @@ int cache_sync(struct cache *c, struct store *st)
 		atomic_store(&c->applied_seq, seq);
 	pthread_mutex_unlock(&c->sync_lock);
 	return rc;
+}
+
+void cache_announce(struct cache *c, long long seq)
+{
+	if (!c)
+		return;
+	long long cur = atomic_load(&c->announced);
+	while (seq > cur && !atomic_compare_exchange_weak(&c->announced, &cur, seq))
+		;
+	/* this node's own commits were applied by their writer already */
+	if (seq <= 0 || seq > atomic_load(&c->applied_seq))
+		atomic_fetch_add(&c->notes, 1);
+}
+
+void cache_listening(struct cache *c, int on)
+{
+	if (c)
+		atomic_store(&c->listening, on);
+}
+
+int cache_stale(struct cache *c, unsigned long long *gen)
+{
+	if (!c || !atomic_load(&c->listening))
+		return 1;
+	unsigned long long g = atomic_load(&c->notes);
+	if (g == *gen)
+		return 0;
+	*gen = g;
+	return 1;
 }
 
 void cache_deps_begin(struct cache *c, struct cache_deps *d, unsigned long long made_for)

@@ -48,6 +48,18 @@ int cache_enabled(const struct cache *c);
  * everything, to stay correct). */
 int cache_sync(struct cache *c, struct store *st);
 
+/* Notifications of other nodes' commits (PostgreSQL's LISTEN, see
+ * store_listen.h) standing in for a look at the store before each hit:
+ * cache_announce records that the change log reached seq (0: "look",
+ * after a (re)connection, when what changed meanwhile is unknown);
+ * cache_listening says whether the listener is connected. cache_stale
+ * answers, for a caller that last saw generation *gen, whether the change
+ * log must be read before serving: 1 (and *gen moved on) when a
+ * notification came since or no listener is connected, else 0. */
+void cache_announce(struct cache *c, long long seq);
+void cache_listening(struct cache *c, int on);
+int cache_stale(struct cache *c, unsigned long long *gen);
+
 /* Makes every page kept stale, and every page built by a site generation
  * made before this call unkeepable (a reload of the settings or the
  * theme): returns the new epoch, which the new generation remembers

@@ -169,6 +169,8 @@ struct worker {
 	 * address, as two sites might) */
 	const struct gen *gen;
 	long long data_version;
+	int said;               /* its failure to connect was logged */
+	unsigned long long notes; /* cache_stale's generation it last saw */
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
 
@@ -201,30 +203,37 @@ static void worker_free(void *w)
 
 static void worker_key_make(void) { pthread_key_create(&worker_key, worker_free); }
 
-/* This worker's state, its connection opened on first use. */
+/* This worker's state, its connection opened on first use. A database
+ * that cannot be reached leaves the worker without one (store NULL:
+ * cached pages are still served, the rest is a 503), tried again at its
+ * next request. */
 static struct worker *worker_get(const struct site *site)
 {
 	pthread_once(&worker_key_once, worker_key_make);
 	struct worker *w = pthread_getspecific(worker_key);
 	if (!w) {
-		char err[256];
 		w = calloc(1, sizeof *w);
 		if (!w)
 			return NULL;
-		if (site_store_open(site, &w->store, err, sizeof err)) {
-			log_error("database: %s", err);
-			free(w);
-			return NULL;
-		}
-		/* pages' snapshots on the read replica, when there is one */
-		if (store_replica_set(w->store, site->cfg.db_read)) {
-			store_close(w->store);
-			free(w);
-			return NULL;
-		}
 		w->data_version = -1;
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
+	}
+	if (!w->store) {
+		char err[256];
+		if (site_store_open(site, &w->store, err, sizeof err)) {
+			if (!w->said) /* once until it connects */
+				log_error("database: %s", err);
+			w->said = 1;
+			w->store = NULL;
+		} else if (store_replica_set(w->store, site->cfg.db_read)) {
+			/* pages' snapshots on the read replica, when there is one */
+			store_close(w->store);
+			w->store = NULL;
+		} else {
+			w->said = 0;
+			w->gen = NULL; /* its hooks are attached below */
+		}
 	}
 	return w;
 }
@@ -234,12 +243,12 @@ static struct worker *worker_fresh(const struct gen *g)
 {
 	const struct site *site = g->site;
 	struct worker *w = worker_get(site);
-	if (w && store_stale_readonly(w->store, site->db_path)) {
+	if (w && w->store && store_stale_readonly(w->store, site->db_path)) {
 		pthread_setspecific(worker_key, NULL);
 		worker_free(w);
 		w = worker_get(site);
 	}
-	if (w && w->gen != g) {
+	if (w && w->store && w->gen != g) {
 		if (w->gen && site->tpl && site->on_store) /* a new one was attached at open */
 			site->on_store(site, w->store);
 		w->gen = g;
@@ -248,11 +257,14 @@ static struct worker *worker_fresh(const struct gen *g)
 }
 
 /* Applies changes other connections committed since this worker last
- * looked, before anything is served from the cache. */
+ * looked, before anything is served from the cache. A PostgreSQL node
+ * whose listener is connected looks only when a notification came
+ * (cache_stale): no round trip for a hit. */
 static void worker_sync(const struct site *site, struct worker *w)
 {
 	long long v;
-	if (!cache_enabled(site->cache) || store_data_version(w->store, &v) != STORE_OK)
+	if (!w->store || !cache_enabled(site->cache) || !cache_stale(site->cache, &w->notes) ||
+	    store_data_version(w->store, &v) != STORE_OK)
 		return;
 	if (v != w->data_version) {
 		w->data_version = v;
@@ -620,7 +632,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		cache_deps_begin(site->cache, &deps, site->cache_epoch);
 		store_set_recorder(rq.store, cache_deps_add, &deps);
 	}
+	unsigned long long outages = store_outages();
 	dispatch(&rq, &rs, st);
+	/* a database that went away is a moment's outage, not a fault: the
+	 * connection is made again by the next statement */
+	if (rs.status >= 500 && store_outages() != outages)
+		unavailable(&rq, &rs, "The site cannot reach its database right now.");
 	store_settle(site, rq.store);
 	/* a page just built and kept leaves as a hit would (compressed once,
 	 * by cache_put); a public 404 (a page past a list's end) is kept too:

@@ -9,7 +9,9 @@
 #include <libpq-fe.h>
 
 #include <arpa/inet.h>
+#include <poll.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,9 @@ struct pgc {
 	unsigned next;           /* names the next prepared statement */
 	long long changes;       /* rows the last write touched */
 	char err[512];
+	unsigned gen;            /* connections made again (reconnect) */
+	long long retry_at;      /* a failed reconnection: none again before (ns) */
+	int txn;                 /* a transaction begun by pg_exec, not yet ended */
 };
 
 struct pgq {
@@ -33,7 +38,20 @@ struct pgq {
 	PGresult *res;           /* after the first step */
 	int ran, row, nrows, failed;
 	int write;               /* INSERT, UPDATE, DELETE or WITH: may be refused */
+	char *text;              /* the rewritten SQL and its parameters' types, */
+	Oid *types;              /* to prepare it again on a new connection */
+	unsigned gen;            /* the connection's gen it was prepared on */
 };
+
+#define PG_RETRY_NS 1000000000LL /* between two tries to connect again */
+
+/* Connections found broken or not made again, in this process (pg_outages). */
+static _Atomic unsigned long long outages;
+
+unsigned long long pg_outages(void)
+{
+	return atomic_load(&outages);
+}
 
 /* Time in round trips to the server, per thread (pg_time_ns). */
 static _Thread_local long long pg_ns;
@@ -147,19 +165,114 @@ void pg_close(struct pgc *c)
 	free(c);
 }
 
+/* 0 when c can run a statement: connected, or connected again now (a
+ * server restarted, a network cut healed: PQreset, with the same
+ * settings; gen moves on, so each statement is prepared again at its
+ * next step). A connection lost inside a transaction is not made again
+ * until that transaction is ended (ROLLBACK): its statements would
+ * otherwise run outside it. -1 with the reason in err. */
+static int usable(struct pgc *c)
+{
+	if (PQstatus(c->conn) == CONNECTION_OK)
+		return 0;
+	atomic_fetch_add(&outages, 1);
+	if (c->txn) {
+		set_err(c, "the connection to PostgreSQL was lost during a transaction");
+		return -1;
+	}
+	/* one try a second: a cached page's check, every request, never
+	 * waits on a server that is away */
+	long long now = now_ns();
+	if (now < c->retry_at) {
+		set_err(c, "the connection to PostgreSQL is lost (trying again each second)");
+		return -1;
+	}
+	PQreset(c->conn);
+	if (PQstatus(c->conn) != CONNECTION_OK || PQsetClientEncoding(c->conn, "UTF8") != 0) {
+		set_err(c, PQerrorMessage(c->conn));
+		c->retry_at = now_ns() + PG_RETRY_NS;
+		return -1;
+	}
+	c->gen++;
+	return 0;
+}
+
+int pg_lost(struct pgc *c)
+{
+	return PQstatus(c->conn) != CONNECTION_OK;
+}
+
+unsigned pg_gen(struct pgc *c)
+{
+	return c->gen;
+}
+
 int pg_exec(struct pgc *c, const char *sql)
 {
-	long long t = now_ns();
-	PGresult *r = PQexec(c->conn, sql);
-	pg_ns += now_ns() - t;
-	ExecStatusType st = PQresultStatus(r);
-	int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-	if (ok)
-		count_changes(c, r);
-	else
-		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
-	PQclear(r);
-	return ok ? 0 : -1;
+	/* the words in lower case: they are no statements (sql-once.js) */
+	int begins = !strncasecmp(sql, "begin", 5), rollback = !strncasecmp(sql, "rollback", 8);
+	int ends = rollback || !strncasecmp(sql, "commit", 6);
+	if (rollback && pg_lost(c)) {
+		c->txn = 0; /* the server ended it with the connection */
+		return usable(c);
+	}
+	if (usable(c))
+		return -1;
+	int outside = !c->txn; /* nothing of a transaction can be lost */
+	if (begins)
+		c->txn = 1;
+	else if (ends)
+		c->txn = 0; /* over, committed or not */
+	for (int tries = 0;; tries++) {
+		long long t = now_ns();
+		PGresult *r = PQexec(c->conn, sql);
+		pg_ns += now_ns() - t;
+		ExecStatusType st = PQresultStatus(r);
+		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+		if (ok)
+			count_changes(c, r);
+		else
+			set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+		PQclear(r);
+		if (!ok && pg_lost(c))
+			atomic_fetch_add(&outages, 1);
+		/* a BEGIN outside a transaction that found the connection
+		 * broken (the server restarted since the last statement): once
+		 * more on a new one; nothing else, as a write may have run */
+		if (ok || tries || !outside || !begins || !pg_lost(c))
+			return ok ? 0 : -1;
+		int txn = c->txn;
+		c->txn = 0;
+		if (usable(c))
+			return -1;
+		c->txn = txn;
+	}
+}
+
+int pg_wait_notify(struct pgc *c, int timeout_ms,
+		   void (*fn)(void *arg, const char *channel, const char *payload), void *arg)
+{
+	int fd = PQsocket(c->conn);
+	if (fd < 0 || PQstatus(c->conn) != CONNECTION_OK) {
+		set_err(c, "the connection is closed");
+		return -1;
+	}
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int n = poll(&pfd, 1, timeout_ms);
+	if (n > 0 && !PQconsumeInput(c->conn)) {
+		set_err(c, PQerrorMessage(c->conn));
+		return -1;
+	}
+	PGnotify *nt;
+	while ((nt = PQnotifies(c->conn))) {
+		fn(arg, nt->relname, nt->extra);
+		PQfreemem(nt);
+	}
+	if (PQstatus(c->conn) != CONNECTION_OK) {
+		set_err(c, PQerrorMessage(c->conn));
+		return -1;
+	}
+	return 0;
 }
 
 const char *pg_errmsg(struct pgc *c)
@@ -174,6 +287,8 @@ long long pg_changes(struct pgc *c)
 
 int pg_in_txn(struct pgc *c)
 {
+	if (pg_lost(c))
+		return c->txn;
 	PGTransactionStatusType t = PQtransactionStatus(c->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
@@ -337,36 +452,12 @@ static PGresult *run_prepared(struct pgq *s)
 	return res;
 }
 
-int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
+/* Prepares s (its name, text and types) on its connection and reads its
+ * column count: 0, or -1 (pg_errmsg). */
+static int prepare_on(struct pgq *s)
 {
-	*out = NULL;
-	size_t cap = strlen(sql) + 1;
-	char *text = malloc(cap);
-	struct pgq *s = calloc(1, sizeof *s);
-	unsigned long long used = 0;
-	Oid types[64] = { 0 };
-	int n = text ? rewrite(sql, text, cap, &used) : -1;
-	for (int i = 0; i < n && i < 64; i++)
-		if (!(used >> i & 1))
-			types[i] = PG_TEXT_OID;
-	if (s && n >= 0) {
-		s->c = c;
-		s->nparams = n;
-		s->write = writes(sql);
-		s->row = -1;
-		snprintf(s->name, sizeof s->name, "gz%u", ++c->next);
-		s->vals = calloc((size_t)n + 1, sizeof *s->vals);
-		s->own = calloc((size_t)n + 1, sizeof *s->own);
-		s->num = calloc((size_t)n + 1, sizeof *s->num);
-	}
-	if (!s || n < 0 || !s->vals || !s->own || !s->num) {
-		set_err(c, "out of memory");
-		free(text);
-		pgq_free(s);
-		return -1;
-	}
-	PGresult *r = PQprepare(c->conn, s->name, text, n, n <= 64 ? types : NULL);
-	free(text);
+	struct pgc *c = s->c;
+	PGresult *r = PQprepare(c->conn, s->name, s->text, s->nparams, s->types);
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
@@ -380,7 +471,45 @@ int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 			set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
 		PQclear(r);
 	}
-	if (!ok) {
+	s->gen = c->gen;
+	return ok ? 0 : -1;
+}
+
+int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
+{
+	*out = NULL;
+	if (usable(c))
+		return -1;
+	size_t cap = strlen(sql) + 1;
+	char *text = malloc(cap);
+	struct pgq *s = calloc(1, sizeof *s);
+	unsigned long long used = 0;
+	int n = text ? rewrite(sql, text, cap, &used) : -1;
+	if (s) {
+		s->text = text;
+		s->types = n > 0 ? calloc((size_t)n, sizeof *s->types) : NULL;
+	}
+	for (int i = 0; s && s->types && i < n && i < 64; i++)
+		if (!(used >> i & 1))
+			s->types[i] = PG_TEXT_OID;
+	if (s && n >= 0) {
+		s->c = c;
+		s->nparams = n;
+		s->write = writes(sql);
+		s->row = -1;
+		snprintf(s->name, sizeof s->name, "gz%u", ++c->next);
+		s->vals = calloc((size_t)n + 1, sizeof *s->vals);
+		s->own = calloc((size_t)n + 1, sizeof *s->own);
+		s->num = calloc((size_t)n + 1, sizeof *s->num);
+	}
+	if (!s || n < 0 || !s->vals || !s->own || !s->num || (n > 0 && !s->types)) {
+		set_err(c, "out of memory");
+		if (!s)
+			free(text);
+		pgq_free(s);
+		return -1;
+	}
+	if (prepare_on(s)) {
 		pgq_free(s);
 		return -1;
 	}
@@ -410,6 +539,8 @@ void pgq_free(struct pgq *s)
 	free(s->vals);
 	free(s->own);
 	free(s->num);
+	free(s->text);
+	free(s->types);
 	free(s);
 }
 
@@ -481,9 +612,29 @@ int pgq_step(struct pgq *s)
 {
 	if (!s->ran) {
 		s->ran = 1;
+		/* a connection made again has none of the old one's statements */
+		if (usable(s->c) || (s->gen != s->c->gen && prepare_on(s))) {
+			s->failed = DB_ERROR;
+			return s->failed;
+		}
 		long long t = now_ns();
 		s->res = run_prepared(s);
 		pg_ns += now_ns() - t;
+		/* a read that found the connection broken outside a
+		 * transaction: once more, connected and prepared again (as
+		 * pg_exec does for a BEGIN; a write may have run: not again) */
+		if (!s->write && PQresultStatus(s->res) != PGRES_TUPLES_OK &&
+		    PQresultStatus(s->res) != PGRES_COMMAND_OK && pg_lost(s->c) && !s->c->txn) {
+			PQclear(s->res);
+			s->res = NULL;
+			if (usable(s->c) || prepare_on(s)) {
+				s->failed = DB_ERROR;
+				return s->failed;
+			}
+			t = now_ns();
+			s->res = run_prepared(s);
+			pg_ns += now_ns() - t;
+		}
 		ExecStatusType st = PQresultStatus(s->res);
 		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 			count_changes(s->c, s->res);
@@ -494,6 +645,8 @@ int pgq_step(struct pgq *s)
 			const char *state =
 				s->res ? PQresultErrorField(s->res, PG_DIAG_SQLSTATE) : NULL;
 			s->failed = state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
+			if (pg_lost(s->c))
+				atomic_fetch_add(&outages, 1);
 			PQclear(s->res);
 			s->res = NULL;
 		}

@@ -44,6 +44,20 @@ int pg_spec_hosts(const char *conninfo);
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
 const char *pg_errmsg(struct pgc *c);
+/* 1 when c's connection is broken (the server went away): the next
+ * statement or pg_exec connects again (outside a transaction; one lost
+ * inside it fails until its ROLLBACK), and each prepared statement is
+ * prepared again at its next step. pg_gen counts those new connections. */
+int pg_lost(struct pgc *c);
+unsigned pg_gen(struct pgc *c);
+/* How many times, in this process, a connection was found broken or could
+ * not be made again. */
+unsigned long long pg_outages(void);
+/* Waits up to timeout_ms for notifications (after a LISTEN on c) and
+ * calls fn with each one's channel and payload: 0 (none or some), or -1
+ * when the connection is broken (pg_errmsg). */
+int pg_wait_notify(struct pgc *c, int timeout_ms,
+		   void (*fn)(void *arg, const char *channel, const char *payload), void *arg);
 /* Nanoseconds this thread has spent waiting on PostgreSQL (statements
  * and pg_exec), for store_time_ns. */
 long long pg_time_ns(void);

@@ -19,6 +19,7 @@ static const char SQL_SINCE[] = "SELECT seq, tag FROM changes WHERE seq > ?1 ORD
 static const char SQL_HEAD[] = "SELECT COALESCE(max(seq), 0) FROM changes";
 static const char SQL_TAIL[] = "SELECT COALESCE(min(seq), 0) FROM changes";
 static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
+static const char SQL_NOTIFY[] = "SELECT pg_notify('" STORE_CHANGES_CHANNEL "', ?1)";
 static const char SQL_PURGE[] = "DELETE FROM changes WHERE at < ?1";
 
 #define CHANGES_KEEP_SECONDS (24 * 3600)
@@ -32,10 +33,14 @@ int store_touch(struct store *st, const char *tag)
 	q_int(s, 2, (long long)time(NULL));
 	long long seq = 0;
 	int rc = insert_id(st, s, &seq, "change log") ? STORE_ERROR : STORE_OK;
-	if (rc == STORE_OK)
+	if (rc == STORE_OK) {
 		st->touched = st->txn_touched = 1;
+		st->touch_seq = seq;
+	}
 	if (rc == STORE_OK && !db_in_txn(st->db)) {
 		signal_bump(st); /* no transaction: the change is committed already */
+		if (!DB_LITE(st->db))
+			rc = changes_notify(st);
 		st->txn_touched = 0;
 	}
 	/* keep the log short: a server that was away a day rereads nothing
@@ -48,6 +53,17 @@ int store_touch(struct store *st, const char *tag)
 		rc = exec_step(st, s, "change log purge");
 	}
 	return rc;
+}
+
+int changes_notify(struct store *st)
+{
+	dbq *s = stmt(st, SQL_NOTIFY);
+	if (!s)
+		return STORE_ERROR;
+	q_int(s, 1, st->touch_seq);
+	int rc = q_step(s);
+	done(s);
+	return rc == DB_ROW || rc == DB_DONE ? STORE_OK : fail(st, "change notification");
 }
 
 int store_touchf(struct store *st, const char *fmt, ...)
@@ -172,10 +188,12 @@ void signal_bump(struct store *st)
  * a second, for a writer that died between its commit and its bump. */
 int store_data_version(struct store *st, long long *v)
 {
-	/* PostgreSQL: the change log's newest seq, one indexed read per call
-	 * (every node's commits move it; no signal file across machines).
-	 * LISTEN/NOTIFY will replace this round trip (issue 16, later): a
-	 * node then asks only when a notification or a reconnect says so. */
+	/* PostgreSQL: the change log's newest seq on the primary, one indexed
+	 * read per call (every node's commits move it; no signal file across
+	 * machines). A cached page does not ask: worker_sync calls this only
+	 * when the listener (store_listen.c) heard of a commit or reconnected;
+	 * an uncached page's snapshot asks once, and a read replica serves it
+	 * only once it has replayed this far (store_open.c's replica_begin). */
 	if (!DB_LITE(st->db))
 		return int_row(st, SQL_HEAD, 0, v, SQL_HEAD);
 	long long now = (long long)time(NULL);

@@ -5,9 +5,15 @@
  */
 #include "store_health.h"
 #include "store_int.h"
+#include "db_pg.h"
 
 #include <stdio.h>
 #include <unistd.h>
+
+unsigned long long store_outages(void)
+{
+	return pg_outages();
+}
 
 int store_stale_readonly(struct store *st, const char *path)
 {

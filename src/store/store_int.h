@@ -52,7 +52,17 @@ struct store {
 	struct store *replica;
 	long long replica_retry_ns;
 	struct store *via;
+	long long touch_seq;     /* the change log's seq store_touch wrote last */
+	unsigned duties;         /* the duties this connection holds (store_duty.h) */
+	unsigned duties_gen;     /* on the connection pg_gen counted then */
 };
+
+/* PostgreSQL: the channel of a site database's change notifications
+ * (store_listen.h; NOTIFY is per database, so one name serves every site). */
+#define STORE_CHANGES_CHANNEL "gazette_changes"
+/* Sends it with the seq this connection wrote last (PostgreSQL only; in
+ * the writer's transaction, delivered at its commit). */
+int changes_notify(struct store *st);
 
 /* Report a dependency tag of what a read returned (no-op unless a
  * recorder is set). Every read function calls these for what it read:

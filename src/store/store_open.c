@@ -404,6 +404,14 @@ int store_commit(struct store *st)
 	 * failure leaves them stale: pages then render their comments) */
 	if (st->thread_builder && db_in_txn(st->db))
 		(void)store_threads_rebuild_own(st);
+	/* PostgreSQL: the other nodes hear of it once it is committed; a
+	 * failed NOTIFY aborted the transaction, which COMMIT would then end
+	 * as a ROLLBACK reported as done */
+	if (!DB_LITE(st->db) && st->txn_touched && db_in_txn(st->db) && changes_notify(st)) {
+		(void)store_rollback(st);
+		end_write(st);
+		return STORE_ERROR;
+	}
 	int rc = txn(st, SQL_COMMIT, SQL_COMMIT);
 	if (rc == STORE_OK && st->txn_touched)
 		signal_bump(st); /* after the commit: a reader that sees it sees the data */

@@ -8,6 +8,8 @@
 //   startCluster(n)    both: n nodes behind haproxy
 //   startPostgres()    a PostgreSQL 15 primary plus a streaming replica
 //                      (initdb, pg_basebackup -R), run as `nobody`
+//   startPgCluster(n)  n nodes sharing that primary (each a folder whose
+//                      gazette.conf says `db = ...`) behind haproxy
 //   wrk(url, ...)      a load through haproxy, with its error counts
 const fs = require('node:fs');
 const os = require('node:os');
@@ -276,6 +278,10 @@ function pgServer(dir, port, role) {
     stop() {
       try { asNobody('pg_ctl', ['-D', dir, '-w', '-m', 'immediate', 'stop']); } catch { /* not running */ }
     },
+    // pg_ctl restart -m fast: every connection ended, the server back
+    restart() { asNobody('pg_ctl', ['-D', dir, '-l', path.join(dir, 'server.log'), '-w', '-t', '30', '-m', 'fast', 'restart']); },
+    // pg_ctl stop -m fast (start() brings it back)
+    stopFast() { asNobody('pg_ctl', ['-D', dir, '-w', '-m', 'fast', 'stop']); },
     // psql -At -c sql on this server (as the superuser postgres over TCP)
     psql(sql) {
       return execFileSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-h', h.HOST, '-p', String(port),
@@ -328,7 +334,45 @@ async function startPostgres() {
   }
 }
 
+// n nodes on one PostgreSQL (startPostgres' primary) behind haproxy: the
+// site made by `gazette init --db URL --demo` in the first folder, its
+// gazette.conf (which names the database) plus `conf` copied to the others.
+// Returns {pg, nodes, hp, dirs, stop()}.
+async function startPgCluster(n, { conf = {}, extraArgs = [] } = {}) {
+  const pg = await startPostgres();
+  const nodes = [];
+  let hp;
+  try {
+    const url = pg.primary.url;
+    const dirs = [];
+    for (let i = 0; i < n; i++) dirs.push(path.join(h.tmpDir(), `node${i}`));
+    h.gz(['init', '--site', dirs[0], '--db', url, '--demo', '--no-photos']);
+    const lines = Object.entries({ ...NODE_CONF, ...conf }).map(([k, v]) => `${k} = ${v}\n`).join('');
+    fs.appendFileSync(path.join(dirs[0], 'gazette.conf'), lines);
+    for (const dir of dirs.slice(1)) {
+      fs.mkdirSync(path.join(dir, 'media'), { recursive: true });
+      fs.copyFileSync(path.join(dirs[0], 'gazette.conf'), path.join(dir, 'gazette.conf'));
+    }
+    for (const dir of dirs) nodes.push(node(dir, await h.startServer(dir, { extraArgs }), extraArgs));
+    hp = await startHaproxy(nodes.map((nd) => nd.port));
+    return {
+      pg, nodes, hp, dirs,
+      async stop() {
+        await hp.stop();
+        await stopNodes(nodes);
+        pg.stop();
+        h.cleanupSites();
+      },
+    };
+  } catch (e) {
+    if (hp) await hp.stop();
+    await stopNodes(nodes);
+    pg.stop();
+    throw e;
+  }
+}
+
 module.exports = {
   sleep, until, NODE_CONF, startNodes, stopNodes, haproxyConfig, startHaproxy, startCluster, wrk,
-  PG_BIN, startPostgres,
+  PG_BIN, startPostgres, startPgCluster,
 };

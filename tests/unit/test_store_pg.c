@@ -10,18 +10,30 @@
  * lock is the advisory lock every node takes (a second connection cannot
  * take it while a write is open); store_time_ns counts PostgreSQL's time;
  * a write a constraint refuses inside a transaction fails alone, and the
- * rest commits (as on SQLite); e-mail is found whatever its case.
+ * rest commits (as on SQLite); e-mail is found whatever its case; a
+ * commit that wrote change-log tags notifies the site database's channel
+ * with the change log's newest seq (a rolled-back one does not), and
+ * store_listen's thread reports it, after "connected" and a first "look";
+ * a store whose connection the server ended (a restart) connects again by
+ * itself at its next use, its statements prepared again, and a
+ * transaction that lost its connection fails whole rather than go on
+ * outside it.
  */
 #include "t.h"
 #include "t_pg.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_health.h"
+#include "../../src/store/store_duty.h"
 #include "../../src/store/store_user.h"
+#include "../../src/store/store_listen.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 static char url[256];
 
@@ -157,6 +169,152 @@ static void test_conflict_in_transaction(void)
 	store_close(st);
 }
 
+static char heard[64];
+static int nheard;
+
+static void hear(void *arg, const char *channel, const char *payload)
+{
+	if (strcmp(channel, "gazette_changes") == 0) {
+		snprintf(heard, sizeof heard, "%s", payload);
+		nheard++;
+	}
+}
+
+/* what store_listen's thread reported */
+static pthread_mutex_t seen_lock = PTHREAD_MUTEX_INITIALIZER;
+static long long seen[16];
+static int nseen, connected;
+
+static void on_seq(void *arg, long long seq)
+{
+	pthread_mutex_lock(&seen_lock);
+	if (nseen < 16)
+		seen[nseen++] = seq;
+	pthread_mutex_unlock(&seen_lock);
+}
+
+static void on_conn(void *arg, int on)
+{
+	pthread_mutex_lock(&seen_lock);
+	connected = on;
+	pthread_mutex_unlock(&seen_lock);
+}
+
+/* nseen once it reaches n (or 5 s pass) */
+static int wait_seen(int n)
+{
+	for (int i = 0; i < 500; i++) {
+		pthread_mutex_lock(&seen_lock);
+		int k = nseen;
+		pthread_mutex_unlock(&seen_lock);
+		if (k >= n)
+			return k;
+		nanosleep(&(struct timespec){ 0, 10000000L }, NULL);
+	}
+	return nseen;
+}
+
+static void test_notify(void)
+{
+	struct store *st = open_pg();
+	struct pgc *c = NULL;
+	char err[256], want[64];
+	CHECK(st && pg_connect(url, &c, err, sizeof err) == 0);
+	if (!st || !c)
+		return;
+	CHECK(pg_exec(c, "LISTEN gazette_changes") == 0);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "site_title", "Notified") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	long long head = 0;
+	CHECK(store_changes_head(st, &head) == STORE_OK && head > 0);
+	snprintf(want, sizeof want, "%lld", head);
+	CHECK(pg_wait_notify(c, 2000, hear, NULL) == 0);
+	CHECK(nheard == 1);
+	CHECK_STR(heard, want);
+	/* a rollback tells nobody */
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "site_title", "Never") == STORE_OK);
+	CHECK(store_rollback(st) == STORE_OK);
+	CHECK(pg_wait_notify(c, 300, hear, NULL) == 0);
+	CHECK(nheard == 1);
+	pg_close(c);
+
+	/* the listener: connected, a first look (0), then each commit's seq */
+	CHECK(store_listen_start("/srv/site/gazette.db", on_seq, on_conn, NULL) == NULL);
+	struct store_listener *l = store_listen_start(url, on_seq, on_conn, NULL);
+	CHECK(l != NULL);
+	CHECK(wait_seen(1) == 1 && seen[0] == 0);
+	CHECK(connected == 1);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "site_title", "Heard") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(store_changes_head(st, &head) == STORE_OK);
+	CHECK(wait_seen(2) == 2 && seen[1] == head);
+	store_listen_stop(l);
+	CHECK(connected == 0);
+	store_close(st);
+}
+
+/* Ends every other client connection to the test database, as a server
+ * restart would: 0, or -1. */
+static int terminate_others(void)
+{
+	struct pgc *c;
+	char err[256];
+	if (pg_connect(url, &c, err, sizeof err))
+		return -1;
+	int rc = pg_exec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+			    "pid <> pg_backend_pid() AND backend_type = 'client backend'");
+	pg_close(c);
+	nanosleep(&(struct timespec){ 0, 100000000L }, NULL); /* the backends are gone */
+	return rc;
+}
+
+static void test_reconnect(void)
+{
+	struct store *st = open_pg();
+	CHECK(st != NULL);
+	if (!st)
+		return;
+	struct pool *p = pool_new();
+	long long head = 0, again = 0;
+	int taken;
+	CHECK(store_changes_head(st, &head) == STORE_OK); /* prepared on this connection */
+	unsigned long long out0 = store_outages();
+	CHECK(store_duty_claim(st, DUTY_MAIL, &taken) == 1 && taken == 1);
+	CHECK(terminate_others() == 0);
+	/* a read outside a transaction: connected again, prepared again */
+	CHECK(store_changes_head(st, &again) == STORE_OK);
+	CHECK(again == head);
+	CHECK(store_outages() > out0); /* found broken, then made again */
+	/* the duty's lock went with the old connection: taken again */
+	CHECK(store_duty_claim(st, DUTY_MAIL, &taken) == 1 && taken == 1);
+	/* a page's snapshot begun after a restart */
+	CHECK(terminate_others() == 0);
+	CHECK(store_read_begin(st) == STORE_OK);
+	CHECK_STR(setting(st, p, "site_title"), "Heard");
+	store_read_end(st);
+	/* lost inside a write: the write fails, its rollback ends it, and the
+	 * next one commits on a new connection */
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "site_title", "Before the cut") == STORE_OK);
+	CHECK(terminate_others() == 0);
+	CHECK(store_setting_set(st, "tagline", "Lost") != STORE_OK);
+	CHECK(store_outages() > out0 + 1); /* a request failing so is a 503 */
+	CHECK(store_commit(st) != STORE_OK);
+	store_rollback(st);
+	CHECK(store_begin(st) == STORE_OK);
+	CHECK(store_setting_set(st, "tagline", "After the cut") == STORE_OK);
+	CHECK(store_commit(st) == STORE_OK);
+	CHECK(store_read_begin(st) == STORE_OK);
+	CHECK_STR(setting(st, p, "site_title"), "Heard"); /* the lost write is not there */
+	CHECK_STR(setting(st, p, "tagline"), "After the cut");
+	store_read_end(st);
+	pool_free(p);
+	store_close(st);
+}
+
 int main(int argc, char **argv)
 {
 	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
@@ -166,5 +324,7 @@ int main(int argc, char **argv)
 	RUN(test_spec);
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
+	RUN(test_notify);
+	RUN(test_reconnect);
 	return T_DONE();
 }

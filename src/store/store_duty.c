@@ -1,0 +1,42 @@
+/*
+ * store_duty: which node does a background duty (see store_duty.h).
+ */
+#include "store_duty.h"
+#include "store_int.h"
+#include "db_pg.h"
+
+/* "GzDuty" in ASCII, plus the duty (PostgreSQL 15 reads no hex literal) */
+static const char SQL_DUTY_LOCK[] = "SELECT pg_try_advisory_lock(78590460130425 + ?1)";
+
+static const char *const names[DUTY__MAX] = {
+	[DUTY_PUBLISH] = "publishing", [DUTY_PURGE] = "purges", [DUTY_RELATED] = "related lists",
+	[DUTY_THREADS] = "comment threads", [DUTY_MAIL] = "mail",
+};
+
+const char *store_duty_name(enum store_duty d)
+{
+	return d < DUTY__MAX ? names[d] : "?";
+}
+
+int store_duty_claim(struct store *st, enum store_duty d, int *taken)
+{
+	*taken = 0;
+	if (DB_LITE(st->db))
+		return 1;
+	if (st->duties_gen != pg_gen(st->db->pg)) { /* connected again: none kept */
+		st->duties = 0;
+		st->duties_gen = pg_gen(st->db->pg);
+	}
+	if (st->duties & (1u << d))
+		return 1;
+	/* a session lock: taken once, held while the connection lives (not
+	 * asked again, as each pg_try_advisory_lock that succeeds stacks) */
+	long long got = 0;
+	if (int_row(st, SQL_DUTY_LOCK, (long long)d, &got, "duty lock"))
+		return STORE_ERROR;
+	if (got) {
+		st->duties |= 1u << d;
+		*taken = 1;
+	}
+	return got ? 1 : 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * store_duty: the background duties one node of a site does at a time
+ * (issue 16). On PostgreSQL each duty is a session advisory lock
+ * (pg_try_advisory_lock, key "GzDuty" + the duty) taken on the scheduler's
+ * connection and kept while that connection lives: the node that took it
+ * does the duty from then on, and when its process dies (kill -9, a lost
+ * machine) its connection ends, the lock with it, and the next node to
+ * ask takes it over. On SQLite one server serves a file: always this
+ * node's.
+ */
+#ifndef GZ_STORE_DUTY_H
+#define GZ_STORE_DUTY_H
+
+struct store;
+
+enum store_duty {
+	DUTY_PUBLISH,  /* scheduled stories */
+	DUTY_PURGE,    /* old spam and trash, dead sessions */
+	DUTY_RELATED,  /* the related lists a save marked due */
+	DUTY_THREADS,  /* stale comment threads */
+	DUTY_MAIL,     /* making and sending the e-mails */
+	DUTY__MAX
+};
+
+/* The duty's name, for the logs ("publishing"). */
+const char *store_duty_name(enum store_duty d);
+/* 1 when this connection holds the duty (took it now or before), 0 when
+ * another node's does, STORE_ERROR (store_errmsg). *taken is set to 1
+ * when it was taken by this call (a node taking over logs it). */
+int store_duty_claim(struct store *st, enum store_duty d, int *taken);
+
+#endif
