@@ -4,7 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { spawnSync, execFile } = require('node:child_process');
+const { execFile } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 const { SmtpSink, parseMessage } = require('./smtp-sink');
@@ -12,9 +12,7 @@ const { SmtpSink, parseMessage } = require('./smtp-sink');
 let sink, srv, dir;
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
@@ -305,7 +303,7 @@ test('smtp_starttls = required never sends in clear; no smtp_url makes no mail a
   try {
     const contributor = await a.signedIn(s2.url, 'contributor');
     await a.writeStory(contributor, { title: 'Not in clear', body: 'x' }, 'submit');
-    const q = (sqlQuery) => { const r = spawnSync('sqlite3', ['-json', path.join(strict, 'gazette.db'), sqlQuery], { encoding: 'utf8' }); return r.stdout.trim() ? JSON.parse(r.stdout) : []; };
+    const q = (sqlQuery) => h.sqlRows(strict, sqlQuery);
     const row = await until(() => q('SELECT attempts, last_error, headers, body FROM mail_queue WHERE attempts > 0 LIMIT 1')[0]);
     // queued in the site's language (Urdu here)
     const queued = parseMessage(`${row.headers}\r\n${row.body}`);
@@ -323,7 +321,7 @@ test('smtp_starttls = required never sends in clear; no smtp_url makes no mail a
     const hid = await h.freshHidden(s2.url);
     const r = await h.postForm(s2.url, '/comments', { ...hid, gz_website: '', url: '', author: 'Nobody', email: 'n@reader.test', comment: 'No mail here.', gz_notify: '1' });
     assert.equal(r.status, 303);
-    const q = (sqlQuery) => JSON.parse(spawnSync('sqlite3', ['-json', path.join(plain, 'gazette.db'), sqlQuery], { encoding: 'utf8' }).stdout || '[]');
+    const q = (sqlQuery) => h.sqlRows(plain, sqlQuery);
     await until(() => q('SELECT count(*) AS n FROM mail_events')[0].n === 0);
     assert.equal(q('SELECT count(*) AS n FROM mail_queue')[0].n, 0);
     assert.equal(q('SELECT count(*) AS n FROM mail_subscriptions')[0].n, 0);
