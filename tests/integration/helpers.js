@@ -133,6 +133,13 @@ function sql(dir, query) {
   return psqlRun(db.pg, query.trim().replace(/;?\s*$/, ';')).trim();
 }
 
+// The options of a test that only means something on SQLite (it opens
+// gazette.db, watches SQLite's own writes, copies its file): skipped with
+// STORE=pg, the reason in one line. HACKING.md lists them.
+function sqliteOnly(reason) {
+  return STORE === 'pg' ? { skip: `SQLite only: ${reason}` } : {};
+}
+
 // Removes the temporary directories made by makeSite (unless GAZETTE_KEEP=1).
 function cleanupSites() {
   if (process.env.GAZETTE_KEEP === '1') return;
@@ -640,6 +647,7 @@ module.exports = {
   sql,
   sqlRows,
   siteDb,
+  sqliteOnly,
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
   request, get, postForm, encodeForm, splitLocation,
