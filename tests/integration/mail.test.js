@@ -67,7 +67,7 @@ test('a story submitted for review mails the editors with proper headers, not it
   await sink.waitFor((x) => x.to.includes(a.email('admin')) && x.body.includes(`/admin/stories/${id}\n`));
   await sleep(1500); // one more run: nothing for the author or the contributor
   assert.ok(!sink.messages.some((x) => x.to.includes(a.email('author')) || x.to.includes(a.email('contributor'))));
-  const rows = sql('SELECT recipient, attempts, sent_at IS NOT NULL AS sent FROM mail_queue ORDER BY id');
+  const rows = sql('SELECT recipient, attempts, CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END AS sent FROM mail_queue ORDER BY id');
   assert.deepEqual(rows.map((r) => [r.recipient, r.attempts, r.sent]).sort(),
     [[a.email('admin'), 1, 1], [a.email('editor'), 1, 1]]);
 });
@@ -143,17 +143,18 @@ test('a held comment\'s links name that comment: deleted, the next comment that 
   const editor = await a.signedIn(srv.url, 'editor');
   assert.equal((await editor.post(`/admin/comments/${id}/delete`)).status, 303);
   const next = await postComment({ author: 'Next Reader', email: 'next@reader.test', comment: 'A new comment with the same id.' });
-  assert.equal(next, id); // SQLite gave the highest id again
+  // SQLite gives the highest id again; PostgreSQL's identity never does
+  if (h.STORE === 'sqlite') assert.equal(next, id);
   const r = await postLink(approve);
   assert.equal(r.status, 404, h.textOf(r.body).slice(0, 300));
   assert.match(h.textOf(r.body), /Artıq mövcud deyil: heç nə dəyişdirilmədi\./);
   assert.equal((await postLink(linkIn(m, 'spam'))).status, 404);
-  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 0);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${next}`)[0].status, 0);
   // the new comment's own mail carries links that work
   const m2 = await sink.waitFor((x) => x.to.includes(a.email('editor')) && x.body.includes('with the same id'));
   assert.notEqual(linkIn(m2, 'approve'), approve);
   assert.equal((await postLink(linkIn(m2, 'approve'))).status, 200);
-  assert.equal(sql(`SELECT status FROM comments WHERE id = ${id}`)[0].status, 1);
+  assert.equal(sql(`SELECT status FROM comments WHERE id = ${next}`)[0].status, 1);
 });
 
 test('a dead relay leaves mail queued, counts attempts and sends it when the relay comes back', async () => {
