@@ -46,6 +46,9 @@ run: deps
 	[ -d demo-site ] || ./gazette init --demo --site demo-site
 	./gazette serve --site demo-site --listen 127.0.0.1:8080
 
+# STORE=pg: the integration tests' sites on PostgreSQL (tests/run.sh)
+STORE ?= sqlite
+
 test:
 	./scripts/install-deps.sh --test
 	$(MAKE) gazette unit
@@ -55,7 +58,7 @@ test:
 	node tests/lint/deps.js
 	node tests/lint/sql-once.js
 	node tests/lint/engine.js
-	./tests/run.sh
+	STORE=$(STORE) ./tests/run.sh
 
 # The cluster suite (issue 16, docs/deploy.md): real haproxy, gazette nodes and
 # PostgreSQL 15 on loopback, each test one at a time; about a minute.

@@ -26,22 +26,39 @@ wait_http() { # url [tries of 50 ms]
 	return 1
 }
 
-# A demo site whose seed story has $1 approved comments in all.
-make_site() { # dir ncomments
-	"$GAZETTE" init --demo --site "$1" >/dev/null
+# A demo site whose seed story has $1 approved comments in all; with a third
+# argument, a postgresql:// URL, the site lives in that (empty) database.
+make_site() { # dir ncomments [db-url]
+	if [ -n "${3:-}" ]; then
+		"$GAZETTE" init --demo --db "$3" --site "$1" >/dev/null
+	else
+		"$GAZETTE" init --demo --site "$1" >/dev/null
+	fi
 	printf 'comment_min_seconds = 0\ncomment_rate_per_minute = 100000000\nper_ip_connections = 10000\nthreads = %s\n' "${THREADS:-4}" >>"$1/gazette.conf"
-	local have
-	have=$(sqlite3 "$1/gazette.db" "SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1")
-	sqlite3 "$1/gazette.db" "
+	local have nl=char
+	[ -n "${3:-}" ] && nl=chr
+	have=$(site_sql "$1" "SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1")
+	site_sql "$1" "
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $(($2 - have)))
 INSERT INTO comments(story_id, parent_id, author, email, url, body, body_html, status, created_at, ip)
 SELECT 1, 0, 'Reader ' || i, 'reader' || i || '@example.com', '',
   'A thoughtful comment number ' || i || ' on the ties between Pakistan and Azerbaijan, with a second sentence about trade and energy.' ||
-  char(10) || char(10) || 'And a second paragraph, as readers write them.',
+  $nl(10) || $nl(10) || 'And a second paragraph, as readers write them.',
   '<p>A thoughtful comment number ' || i || ' on the ties between Pakistan and Azerbaijan, with a second sentence about trade and energy.</p>' ||
-  char(10) || '<p>And a second paragraph, as readers write them.</p>' || char(10), 1, 1720200000 + i * 60, '127.0.0.1' FROM n;
+  $nl(10) || '<p>And a second paragraph, as readers write them.</p>' || $nl(10), 1, 1720200000 + i * 60, '127.0.0.1' FROM n;
 UPDATE stories SET comment_count = (SELECT count(*) FROM comments WHERE story_id = 1 AND status = 1) WHERE id = 1;"
 	"$GAZETTE" threads --site "$1" >/dev/null # as an import leaves them
+}
+
+# SQL on a site's store: its gazette.db, or the database its conf names.
+site_sql() { # dir sql
+	local url
+	url=$(sed -n 's/^[[:space:]]*db[[:space:]]*=[[:space:]]*\(postgres[^[:space:]]*\).*/\1/p' "$1/gazette.conf" | tail -n 1)
+	if [ -n "$url" ]; then
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$url" -c "$2"
+	else
+		sqlite3 "$1/gazette.db" "$2"
+	fi
 }
 
 start_gazette() { # site port [flags...]  (GAZETTE: the binary)

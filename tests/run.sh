@@ -4,8 +4,14 @@
 # a last line "N passed, N failed" and exits non-zero if anything failed.
 # With arguments (`tests/run.sh tests/cluster/*.test.js`, make test-cluster): only
 # those node test files, one at a time (each starts its own cluster).
+# STORE=pg (`make test STORE=pg`): every site a test makes lives in one
+# PostgreSQL started for the whole run (tests/unit/with_pg.sh, which names it
+# in PGHOST/PGPORT; helpers.js makeSite creates a database per site).
 set -u
 cd "$(dirname "$0")/.." || exit 2
+if [ "${STORE:-sqlite}" = pg ] && [ -z "${GAZETTE_TEST_PG:-}" ]; then
+	exec tests/unit/with_pg.sh "$0" "$@"
+fi
 
 passed=0
 failed=0

@@ -114,6 +114,16 @@ static int make_schema(const char *spec, char *err, size_t errlen)
 	return rc;
 }
 
+/* Whether the settings in conf name a database (a site in PostgreSQL,
+ * which has no gazette.db to show it is there). */
+static int conf_names_db(const char *conf)
+{
+	struct config c;
+	char err[512];
+	config_defaults(&c);
+	return access(conf, F_OK) == 0 && config_load(&c, conf, err, sizeof err) == 0 && c.db[0];
+}
+
 static int create(const char *dir, const char *db, int demo, int photos, char *err,
 		  size_t errlen)
 {
@@ -125,8 +135,8 @@ static int create(const char *dir, const char *db, int demo, int photos, char *e
 	snprintf(path, sizeof path, "%s/gazette.db", dir);
 	snprintf(conf, sizeof conf, "%s/gazette.conf", dir);
 	/* a folder with a database, or one whose settings would have to
-	 * change to name another */
-	if (access(path, F_OK) == 0 || (db && access(conf, F_OK) == 0)) {
+	 * change to name another, or already name one */
+	if (access(path, F_OK) == 0 || (db && access(conf, F_OK) == 0) || conf_names_db(conf)) {
 		snprintf(err, errlen, "%s already holds a site; nothing was changed", dir);
 		return -1;
 	}

@@ -42,7 +42,7 @@ static const char SQL_PIN_PUT[] =
 	"INSERT INTO front_pins(story_id, lead, place, expires_at)"
 	" VALUES(?1, ?2, (SELECT COALESCE(max(place) + 1, 0) FROM front_pins), ?3)"
 	" ON CONFLICT(story_id) DO UPDATE SET lead = excluded.lead, expires_at = excluded.expires_at,"
-	" place = CASE WHEN lead = excluded.lead THEN place ELSE excluded.place END";
+	" place = CASE WHEN front_pins.lead = excluded.lead THEN front_pins.place ELSE excluded.place END";
 static const char SQL_UNPIN[] = "DELETE FROM front_pins WHERE story_id = ?1";
 static const char SQL_PIN_ORDER[] = "SELECT story_id FROM front_pins WHERE lead = 0"
 				    " ORDER BY place, story_id";

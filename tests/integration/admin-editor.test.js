@@ -16,9 +16,7 @@ const a = require('./admin-helpers');
 let dir; let srv; let ed; let au;
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 const files = (sub) => { const d = path.join(dir, sub); return fs.existsSync(d) ? fs.readdirSync(d) : []; };
 const revisions = (id) => sql(`SELECT version, changed FROM revisions WHERE story_id = ${id} ORDER BY id`);

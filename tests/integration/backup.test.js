@@ -81,6 +81,8 @@ function manifestOf(members) {
 
 // ---------------------------------------------------------------- the tests
 
+const SQLITE_BACKUP = h.sqliteOnly('gazette backup copies gazette.db; it refuses a PostgreSQL site (pg_dump\'s job)');
+
 describe('gazette backup and restore', () => {
   let site, work, archive, original, restoredDir;
 
@@ -112,7 +114,7 @@ describe('gazette backup and restore', () => {
     assert.ok(threads.length >= 3 && threads.every((t) => t.nice === 0), JSON.stringify(threads));
   });
 
-  test('a backup taken under a load of readers fails no request', async () => {
+  test('a backup taken under a load of readers fails no request', SQLITE_BACKUP, async () => {
     const proc = spawn(h.GAZETTE, ['backup', '--site', site, archive], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     proc.stdout.on('data', (d) => { out += d; });
@@ -154,7 +156,7 @@ describe('gazette backup and restore', () => {
     assert.ok(lines.includes(`${conf.length} ${sha(conf)} gazette.conf`), 'gazette.conf size and sum');
   });
 
-  test('an existing OUT is refused and left as it was', () => {
+  test('an existing OUT is refused and left as it was', SQLITE_BACKUP, () => {
     const before = fs.readFileSync(archive);
     const r = h.gzRun(['backup', '--site', site, archive]);
     assert.equal(r.status, 1);
@@ -171,7 +173,7 @@ describe('gazette backup and restore', () => {
     }
   });
 
-  test('the restored site serves every public URL with the same bytes', async () => {
+  test('the restored site serves every public URL with the same bytes', SQLITE_BACKUP, async () => {
     const r = h.gzRun(['restore', archive, '--site', restoredDir]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^restored .*restored: \d+ files/m);
@@ -213,7 +215,7 @@ describe('gazette backup and restore', () => {
     }
   });
 
-  test('a large archive goes to the disk in 8 MB steps, in 64 kB writes', () => {
+  test('a large archive goes to the disk in 8 MB steps, in 64 kB writes', SQLITE_BACKUP, () => {
     // 20 MB of media: without the steady writing the kernel holds it all
     // dirty and writes it in bursts that stall the site's own commits
     const big = path.join(site, 'media', 'big.bin');
@@ -297,7 +299,7 @@ describe('gazette backup and restore', () => {
     return r.stderr;
   }
 
-  test('a truncated archive is refused with the member it ends in', () => {
+  test('a truncated archive is refused with the member it ends in', SQLITE_BACKUP, () => {
     const buf = fs.readFileSync(archive);
     const members = tarMembers(buf);
     const cut = members.find((m) => m.name.startsWith('media/') && m.size > 2000);
@@ -310,7 +312,7 @@ describe('gazette backup and restore', () => {
     refused(file, new RegExp(`^gazette restore: ${next.name.replace(/\./g, '\\.')}: missing`, 'm'));
   });
 
-  test('one altered byte is refused with its member', () => {
+  test('one altered byte is refused with its member', SQLITE_BACKUP, () => {
     const buf = Buffer.from(fs.readFileSync(archive));
     const m = tarMembers(buf).find((x) => x.name.startsWith('media-originals/'));
     buf[m.dataAt + Math.floor(m.size / 2)] ^= 0x01;

@@ -13,9 +13,7 @@ const a = require('./admin-helpers');
 let dir; let srv; let ed;
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 // The <updated> of a story's entry in its author's Atom feed (the site's
 // feed holds only the newest stories).

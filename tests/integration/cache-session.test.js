@@ -5,8 +5,6 @@
 // session has) is a reader and is served from the page cache.
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 
@@ -14,10 +12,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe('the page cache and session cookies', () => {
   let dir, srv;
-  function behindTheBack(q) {
-    const r = spawnSync('sqlite3', [path.join(dir, 'gazette.db'), q], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-  }
+  function behindTheBack(q) { h.sql(dir, q); }
   before(async () => {
     dir = a.makeNewsroom();
     srv = await h.startServer(dir);

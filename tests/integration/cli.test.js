@@ -58,7 +58,7 @@ describe('gazette CLI', () => {
     assert.equal(r2.status, 2, `serve --bogus exit ${r2.status}`);
   });
 
-  test('init --demo creates gazette.db (SQLite), media/ and gazette.conf', () => {
+  test('init --demo creates gazette.db (SQLite), media/ and gazette.conf', h.sqliteOnly('the file init makes for a SQLite site'), () => {
     const dir = h.makeSite({ demo: true });
     const db = path.join(dir, 'gazette.db');
     assert.ok(fs.statSync(db).isFile(), 'gazette.db exists');
@@ -125,8 +125,7 @@ describe('gazette CLI', () => {
 
   test('comments trash / approve leave the story\'s stored thread rendered and current', () => {
     const dir = h.makeSite({ demo: true });
-    const db = path.join(dir, 'gazette.db');
-    const q = (sql) => require('node:child_process').execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' }).trim();
+    const q = (sql) => h.sql(dir, sql);
     const c = h.listComments(dir).find((x) => x.slug === h.SEED_SLUG);
     assert.ok(c, 'a demo comment on the seed story');
     const story = q(`SELECT story_id FROM comments WHERE id = ${c.id}`);
@@ -142,8 +141,7 @@ describe('gazette CLI', () => {
 
   test('a stored thread is byte for byte what the page renders without it', async () => {
     const dir = h.makeSite({ demo: true });
-    const db = path.join(dir, 'gazette.db');
-    const q = (sql) => require('node:child_process').execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' }).trim();
+    const q = (sql) => h.sql(dir, sql);
     // the comment list, up to the form (whose signed stamp changes every second)
     const list = (body) => body.slice(body.indexOf('<ol class="comment-list">'), body.indexOf('<div id="respond"'));
     const srv = await h.startServer(dir, { extraArgs: ['--no-cache'] });

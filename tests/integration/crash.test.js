@@ -48,8 +48,13 @@ function poster(base, hid, tag, acked) {
   return { stop() { running = false; return done; } };
 }
 
+// SQLite's own file under kill -9 (its journal, PRAGMA integrity_check), a
+// full disk and a read-only file in the site's folder: PostgreSQL keeps its
+// data in its server, whose durability is its WAL's.
+const LITE = h.sqliteOnly("SQLite's file under kill -9, a full disk or read-only; PostgreSQL's data is its server's");
+
 describe('SIGKILL while comments are being posted', () => {
-  test(`${ROUNDS} rounds: every acknowledged comment survives, integrity ok`, { timeout: 600000 }, async () => {
+  test(`${ROUNDS} rounds: every acknowledged comment survives, integrity ok`, { timeout: 600000, ...LITE }, async () => {
     const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, trusted_proxy: '127.0.0.1' } });
     const db = path.join(dir, 'gazette.db');
     const acked = [];
@@ -122,7 +127,7 @@ describe('disk full', () => {
   });
   after(() => { if (mounted) spawnSync('umount', ['-l', mnt]); });
 
-  test('a comment gets a clear 503, nothing is lost, posting resumes when space returns', { timeout: 120000 }, async (t) => {
+  test('a comment gets a clear 503, nothing is lost, posting resumes when space returns', { timeout: 120000, ...LITE }, async (t) => {
     if (!mounted) { t.skip('needs root and a tmpfs mount'); return; }
     const dir = path.join(mnt, 'site');
     h.gz(['init', '--demo', '--no-photos', '--site', dir]); // 6 MB: no room wasted on pictures
@@ -175,7 +180,7 @@ describe('read-only database', () => {
     return spawnSync('chattr', [flag, ...files.filter((f) => fs.existsSync(f))]).status === 0;
   }
 
-  test('while serving: a comment gets a clear 503, then posting resumes', { timeout: 60000 }, async (t) => {
+  test('while serving: a comment gets a clear 503, then posting resumes', { timeout: 60000, ...LITE }, async (t) => {
     if (!isRoot) { t.skip('needs root for chattr +i'); return; }
     const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000 } });
     const srv = await h.startServer(dir);
@@ -206,7 +211,7 @@ describe('read-only database', () => {
     assert.equal(integrity(db), 'ok');
   });
 
-  test('started on a read-only database: pages are served, a comment gets a clear 503', { timeout: 60000 }, async (t) => {
+  test('started on a read-only database: pages are served, a comment gets a clear 503', { timeout: 60000, ...LITE }, async (t) => {
     if (!isRoot) { t.skip('needs root for chattr +i'); return; }
     const dir = h.makeSite({ demo: true, conf: { comment_min_seconds: 0, comment_rate_per_minute: 100000, trusted_proxy: '127.0.0.1' } });
     const db = path.join(dir, 'gazette.db');
@@ -274,7 +279,7 @@ describe('SIGKILL while stories are being saved in the admin', () => {
     return { stop() { running = false; return done; } };
   }
 
-  test(`${STORY_ROUNDS} rounds: every acknowledged save survives, revisions consistent, integrity ok`, { timeout: 300000 }, async (t) => {
+  test(`${STORY_ROUNDS} rounds: every acknowledged save survives, revisions consistent, integrity ok`, { timeout: 300000, ...LITE }, async (t) => {
     const dir = a.makeNewsroom();
     const db = path.join(dir, 'gazette.db');
     let srv = await h.startServer(dir);

@@ -108,9 +108,7 @@ ${item({ id: 13, slug: 'edited-excerpt', title: 'Edited excerpt', local: '2024-0
 describe('WordPress export: what WordPress shows', () => {
   let dir; let xml; let it; let srv; let ed;
   const sql = (d, q) => {
-    const r = spawnSync('sqlite3', ['-json', path.join(d, 'gazette.db'), q], { encoding: 'utf8', timeout: 30000 });
-    if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-    return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+    return h.sqlRows(d, q);
   };
   const slugOf = (role) => sql(dir, `SELECT slug FROM users WHERE email = '${a.email(role)}'`)[0].slug;
 

@@ -351,7 +351,7 @@ describe('Most read: the last 24 hours, counted without cookies, robots left out
       await sleep(250);
     }
     assert.deepEqual(list, [older.title, newer.title]);
-    const rows = execFileSync('sqlite3', [path.join(dir, 'gazette.db'), 'SELECT sum(count) FROM story_reads'], { encoding: 'utf8' }).trim();
+    const rows = h.sql(dir, 'SELECT sum(count) FROM story_reads');
     assert.equal(rows, '5', 'five reads stored as totals');
     // two more reads of the newer story take it to the top at the next flush
     for (let i = 0; i < 2; i++) await h.get(srv.url, newer.path, { headers: READER });

@@ -49,7 +49,8 @@ describe('health endpoints', () => {
     }
   });
 
-  test('readyz: 503 naming migrations when the schema is behind, 200 again once current', async () => {
+  test('readyz: 503 naming migrations when the schema is behind, 200 again once current',
+    h.sqliteOnly('sets back PRAGMA user_version, SQLite\'s schema version'), async () => {
     const version = Number(sql(db, 'PRAGMA user_version'));
     assert.ok(version > 1);
     sql(db, `PRAGMA user_version = ${version - 1}`);
@@ -66,7 +67,8 @@ describe('health endpoints', () => {
     assert.equal((await h.get(srv.url, '/readyz')).status, 200);
   });
 
-  test('readyz: 503 naming the database when its file cannot be written', async (t) => {
+  test('readyz: 503 naming the database when its file cannot be written',
+    h.sqliteOnly('makes gazette.db immutable (chattr +i)'), async (t) => {
     if (!isRoot) { t.skip('needs root for chattr +i'); return; }
     const files = [db, `${db}-wal`].filter((f) => fs.existsSync(f));
     if (spawnSync('chattr', ['+i', ...files]).status !== 0) { t.skip('this file system has no immutable flag'); return; }
@@ -91,7 +93,11 @@ describe('health endpoints', () => {
     let writing = true, commits = 0;
     const writer = (async () => {
       for (let i = 0; writing; i++) {
-        await new Promise((res, rej) => execFile('sqlite3', [db, `PRAGMA busy_timeout = 5000; INSERT OR REPLACE INTO settings(key, value) VALUES ('readyz-test', '${i}')`], (e) => (e ? rej(e) : res())));
+        const text = `INSERT INTO settings(key, value) VALUES ('readyz-test', '${i}') ON CONFLICT(key) DO UPDATE SET value = excluded.value`;
+        const pg = h.siteDb(dir).pg;
+        const [cmd, args] = pg ? ['psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', pg, '-c', text]]
+          : ['sqlite3', [db, `PRAGMA busy_timeout = 5000; ${text}`]];
+        await new Promise((res, rej) => execFile(cmd, args, (e) => (e ? rej(e) : res())));
         commits++;
       }
     })();

@@ -46,6 +46,9 @@ const madeDirs = [];
 // A demo site comes without the demo's photos (--no-photos: an empty media
 // library, and half a second saved per site) unless photos is true: the
 // tests of the demo's own pages ask for them.
+// With STORE=pg (`make test STORE=pg`: tests/run.sh starts one PostgreSQL
+// for the run through tests/unit/with_pg.sh) each site gets a database of
+// its own there (`gazette init --db`), so the same tests run on both stores.
 function makeSite({ demo = true, photos = false, conf = {} } = {}) {
   requireBinary();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
@@ -54,6 +57,7 @@ function makeSite({ demo = true, photos = false, conf = {} } = {}) {
   const args = ['init'];
   if (demo) args.push('--demo');
   if (demo && !photos) args.push('--no-photos');
+  if (STORE === 'pg') args.push('--db', pgSiteDb());
   args.push('--site', dir);
   gz(args);
   const lines = Object.entries(conf).map(([k, v]) => `${k} = ${v}`);
@@ -64,6 +68,76 @@ function makeSite({ demo = true, photos = false, conf = {} } = {}) {
     fs.appendFileSync(confPath, sep + lines.join('\n') + '\n');
   }
   return dir;
+}
+
+// ---------------------------------------------------------------- the store: SQLite or PostgreSQL
+
+// STORE=pg: the sites live in the PostgreSQL of tests/unit/with_pg.sh
+// (PGHOST and PGPORT name it); anything else: each site's gazette.db.
+const STORE = process.env.STORE === 'pg' ? 'pg' : 'sqlite';
+let pgSites = 0;
+
+function pgServerUrl(db) {
+  if (!process.env.PGPORT) {
+    throw new Error('STORE=pg needs a PostgreSQL: run under tests/unit/with_pg.sh (make test STORE=pg does)');
+  }
+  return `postgresql://gazette@127.0.0.1:${process.env.PGPORT}/${db}`;
+}
+
+function psqlRun(url, sql, extra = []) {
+  return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, ...extra],
+    { input: sql, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
+}
+
+// a new database for one site: its URL
+function pgSiteDb() {
+  const name = `site_${process.pid}_${++pgSites}`;
+  psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${name};`);
+  return pgServerUrl(name);
+}
+
+// The store a site was made on: gazette.conf's `db = URL`, or its gazette.db.
+function siteDb(dir) {
+  let conf = '';
+  try { conf = fs.readFileSync(path.join(dir, 'gazette.conf'), 'utf8'); } catch { /* none */ }
+  const m = /^\s*db\s*=\s*(postgres(?:ql)?:\/\/\S+)\s*$/m.exec(conf);
+  return m ? { pg: m[1] } : { sqlite: path.join(dir, 'gazette.db') };
+}
+
+// One query on a site's store, whichever engine holds it: the rows as
+// objects (JSON), as `sqlite3 -json` gives them. A statement that returns
+// no rows gives []. On PostgreSQL a SELECT is wrapped in json_agg, so a
+// truth value comes back as true/false (SQLite's 1/0): compare with Number().
+function sqlRows(dir, query) {
+  const db = siteDb(dir);
+  if (db.sqlite) {
+    const r = spawnSync('sqlite3', ['-json', '-cmd', '.timeout 5000', db.sqlite, query],
+      { encoding: 'utf8', timeout: 30000, maxBuffer: 256 << 20 });
+    if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
+    return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  }
+  const q = query.trim().replace(/;\s*$/, '');
+  if (!/^(SELECT|WITH)\b/i.test(q)) { psqlRun(db.pg, q + ';'); return []; }
+  const out = psqlRun(db.pg, `SELECT COALESCE(json_agg(t), '[]') FROM (${q}) t;`).trim();
+  return JSON.parse(out || '[]');
+}
+
+// The same, as `sqlite3 DB QUERY` prints it: one line per row, columns
+// joined by '|', trimmed (psql -A -t prints the same; truth values t/f).
+function sql(dir, query) {
+  const db = siteDb(dir);
+  if (db.sqlite) {
+    return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db.sqlite, query],
+      { encoding: 'utf8', maxBuffer: 256 << 20 }).trim();
+  }
+  return psqlRun(db.pg, query.trim().replace(/;?\s*$/, ';')).trim();
+}
+
+// The options of a test that only means something on SQLite (it opens
+// gazette.db, watches SQLite's own writes, copies its file): skipped with
+// STORE=pg, the reason in one line. HACKING.md lists them.
+function sqliteOnly(reason) {
+  return STORE === 'pg' ? { skip: `SQLite only: ${reason}` } : {};
 }
 
 // Removes the temporary directories made by makeSite (unless GAZETTE_KEEP=1).
@@ -606,6 +680,11 @@ function seedParagraphs() {
 }
 
 module.exports = {
+  STORE,
+  sql,
+  sqlRows,
+  siteDb,
+  sqliteOnly,
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,
   request, get, load, until, postForm, encodeForm, splitLocation,

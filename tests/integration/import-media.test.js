@@ -29,7 +29,7 @@ function library(dir) {
     .map((l) => l.split('\t')).map(([id, size, , name, alt]) => ({ id: Number(id), size, name, alt }));
 }
 
-const q = (dir, sql) => execFileSync('sqlite3', [path.join(dir, 'gazette.db'), sql], { encoding: 'utf8' }).trim();
+const q = (dir, sql) => h.sql(dir, sql);
 
 // The img of each figure of a gallery, in order: [{alt, src}]
 function galleryItems(html) {
@@ -107,8 +107,8 @@ describe('gazette import wordpress --uploads: media', () => {
     assert.equal(q(dir, "SELECT featured_image FROM stories WHERE slug = 'same-picture'"), `/media/${hash('red.png')}-640.jpg`);
     assert.equal(q(dir, "SELECT featured_image FROM stories WHERE slug = 'block-media'"), '', 'gone.png is missing');
     // the story names the library record, as the editor's featured image does
-    assert.equal(q(dir, "SELECT s.featured_media_id = m.id FROM stories s, media m WHERE s.slug = 'classic-media' AND m.name = 'lead.png'"), '1');
-    assert.equal(q(dir, "SELECT featured_media_id IS NULL FROM stories WHERE slug = 'block-media'"), '1');
+    assert.equal(q(dir, "SELECT CASE WHEN s.featured_media_id = m.id THEN 1 ELSE 0 END FROM stories s, media m WHERE s.slug = 'classic-media' AND m.name = 'lead.png'"), '1');
+    assert.equal(q(dir, "SELECT CASE WHEN featured_media_id IS NULL THEN 1 ELSE 0 END FROM stories WHERE slug = 'block-media'"), '1');
     const r = await h.get(srv.url, '/2024/05/10/classic-media');
     assert.equal(r.status, 200);
     assert.match(r.body, new RegExp(`<figure class="figure featured"><picture>(?:<source [^>]*>)*<img src="/media/${hash('lead.png')}-640\\.jpg" srcset="/media/${hash('lead.png')}-320\\.jpg 320w, /media/${hash('lead.png')}-640\\.jpg 640w"`), 'featured image');

@@ -15,7 +15,7 @@ const STORY_URL_RE = /^\/\d{4}\/\d{2}\/\d{2}\/[a-z0-9-]+$/;
 let srv, dir, stories;
 
 function sql(q) {
-  return execFileSync('sqlite3', [path.join(dir, 'gazette.db'), q], { encoding: 'utf8' }).trim();
+  return h.sql(dir, q);
 }
 
 function storyLinks(html) {

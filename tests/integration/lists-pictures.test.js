@@ -11,7 +11,6 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 
@@ -22,9 +21,7 @@ const pics = {}; // name -> {id, hash, w, h}
 const stories = {}; // name -> {id, url}
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 
 async function addPicture(name, w, hgt, fields) {

@@ -22,9 +22,7 @@ const ENGLISH = ['Skip to content', 'back to top', 'Related Articles', 'Post Com
   'Please enter your comment!', 'Please enter your name here', 'min read', '>By ', 'July', '>Reply<'];
 
 function sql(dir, query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 const jsonld = (html) => JSON.parse(h.htmlUnescape(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(html)[1]))['@graph'][0];
 const article = (html) => /<article class="story"[^>]*>/.exec(html)[0];

@@ -40,9 +40,7 @@ const ids = {};
 let hashes = {};
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 const mediaFiles = () => fs.readdirSync(path.join(dir, 'media')).filter((f) => !fs.statSync(path.join(dir, 'media', f)).isDirectory()).sort();
 const file = (name, data, type) => ({ name: 'files', filename: name, type, data });

@@ -25,9 +25,7 @@ let dir; let srv;
 const clients = {};
 
 function sql(query) {
-  const r = spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), query], { encoding: 'utf8', timeout: 30000 });
-  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr}`);
-  return r.stdout.trim() ? JSON.parse(r.stdout) : [];
+  return h.sqlRows(dir, query);
 }
 const mediaFiles = () => { const d = path.join(dir, 'media'); return fs.existsSync(d) ? fs.readdirSync(d).filter((f) => !fs.statSync(path.join(d, f)).isDirectory()).sort() : []; };
 const originals = () => { const d = path.join(dir, 'media-originals'); return fs.existsSync(d) ? fs.readdirSync(d).sort() : []; };

@@ -67,6 +67,16 @@ describe('a site on PostgreSQL', () => {
     assert.notEqual(again.status, 0);
     assert.match(again.stderr, /already holds a site/);
     assert.equal(Number(pg.psql('site', 'SELECT count(*) FROM stories WHERE status = 3').trim()), stories);
+    // and so is an init without --db in the site's folder: its conf names
+    // the database, so the site is there although no gazette.db is
+    const files = fs.readdirSync(dir).sort();
+    for (const args of [['init', '--site', dir], ['init', '--demo', '--no-photos', '--site', dir]]) {
+      const here = h.gzRun(args);
+      assert.notEqual(here.status, 0, args.join(' '));
+      assert.match(here.stderr, /already holds a site/);
+      assert.deepEqual(fs.readdirSync(dir).sort(), files, 'no file made (gazette.db, its change signal)');
+    }
+    assert.equal(Number(pg.psql('site', 'SELECT count(*) FROM stories WHERE status = 3').trim()), stories);
     const bad = h.gzRun(['init', '--site', path.join(h.tmpDir(), 'y'), '--db', 'mysql://x']);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /postgresql:\/\//);

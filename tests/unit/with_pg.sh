@@ -8,7 +8,8 @@
 # (a test connects only with that one, so a PGHOST of the caller's never
 # names a server a test would write to); its exit status is this script's.
 #   tests/unit/with_pg.sh COMMAND [ARG...]
-# PG_BIN: the server's binaries (default Debian's PostgreSQL 15).
+# PG_BIN: the server's binaries (default Debian's PostgreSQL 15); PG_OPTS:
+# more server options, after (so over) ours (bench/pg.sh: fsync on).
 set -eu
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 if [ ! -x "$bin/initdb" ]; then
@@ -35,7 +36,7 @@ tries=0
 while :; do
 	port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 	if $as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off" start >/dev/null 2>&1; then
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off ${PG_OPTS:-}" start >/dev/null 2>&1; then
 		break
 	fi
 	tries=$((tries + 1))
