@@ -16,6 +16,8 @@
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H
 
+#include "../http/sandbox.h"
+
 #include <stddef.h>
 
 struct site;
@@ -26,7 +28,7 @@ struct store;
 #define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
 #define SCHEDULER_READS_WINDOW 24   /* Most read: this hour and the 23 before */
 #define SCHEDULER_BACKUP_RETRY 3600 /* seconds before a failed daily backup is tried again */
-#define SCHEDULER_BACKUP_NICE 10    /* the daily backup's thread's nice, as `gazette backup` takes */
+#define SCHEDULER_BACKUP_NICE SANDBOX_NICE /* the daily backup's thread's nice (10), as `gazette backup` takes */
 
 /* One run: publishes what is due at `now` (and recomputes related lists
  * when anything was published), purges old spam/trash and dead sessions.

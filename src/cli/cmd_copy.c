@@ -12,6 +12,9 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,9 +36,25 @@ static int conf_switch(const char *dir, const char *url, char *err, size_t errle
 	char path[PATH_MAX], tmp[PATH_MAX + 8], line[4096];
 	snprintf(path, sizeof path, "%s/gazette.conf", dir);
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+	/* the new file takes the old one's mode and owner (0640, the server's
+	 * group: the db line holds a password), never the umask's 0644 */
+	FILE *in = fopen(path, "r");
+	struct stat sb;
+	int have = in && fstat(fileno(in), &sb) == 0;
+	(void)unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		      have ? (sb.st_mode & 0660) : 0640);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (out && have && (fchmod(fd, sb.st_mode & 0660) || (fchown(fd, sb.st_uid, sb.st_gid) && errno != EPERM))) {
+		fclose(out);
+		out = NULL;
+		fd = -1;
+	}
 	if (!out) {
 		snprintf(err, errlen, "%s: cannot write", tmp);
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
 		if (in)
 			fclose(in);
 		return -1;

@@ -148,6 +148,16 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 				 site->dir, site->cfg.user, strerror(errno));
 			return -1;
 		}
+		/* gazette.conf stays root's, but in the user's group, so that a
+		 * reload after the switch reads it at mode 0640 (it may hold the
+		 * database's password: init writes it 0640, docs/deploy.md) */
+		char conf[sizeof site->dir + 16];
+		struct stat cs;
+		snprintf(conf, sizeof conf, "%s/gazette.conf", site->dir);
+		if (lstat(conf, &cs) == 0 && S_ISREG(cs.st_mode) && cs.st_uid == 0 &&
+		    cs.st_gid != gid && lchown(conf, (uid_t)-1, gid))
+			log_error("%s: cannot give it group %u: %s (a reload may not read it)", conf,
+				  (unsigned)gid, strerror(errno));
 	}
 	if (chdir(site->dir)) {
 		snprintf(err, errlen, "%s: %s", site->dir, strerror(errno));
@@ -215,10 +225,9 @@ static const char *const allowed[] = {
 	"rt_sigtimedwait", "sigaltstack", "restart_syscall", "tgkill", "tkill", "getpid",
 	"gettid", "getppid", "getuid", "geteuid", "getgid", "getegid", "getrandom", "uname",
 	"sysinfo", "getrlimit", "prlimit64", "getrusage", "exit", "exit_group",
-	/* the daily backup's thread lowers its own priority and reads it
-	 * back (raising it needs CAP_SYS_NICE, which the server never has
-	 * after the switch) */
-	"setpriority", "getpriority",
+	/* the daily backup's thread reads its priority back (it lowers it:
+	 * setpriority below, allowed for that one value only) */
+	"getpriority",
 #ifdef GZ_SANITIZER
 	/* LeakSanitizer's exit check: a tracer task that ptraces the threads */
 	"clone", "clone3", "ptrace", "wait4", "waitid", "prctl", "process_vm_readv", "kill",
@@ -254,6 +263,13 @@ static int load_filter(char *err, size_t errlen)
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	/* setpriority(PRIO_PROCESS, tid, SANDBOX_NICE) only: the
+	 * daily backup's thread lowering its own priority (raising one needs
+	 * CAP_SYS_NICE, which the server never has after the switch) */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setpriority), 2,
+				      SCMP_A0(SCMP_CMP_EQ, PRIO_PROCESS),
+				      SCMP_A2(SCMP_CMP_EQ, SANDBOX_NICE));
 	/* a thread's name (pthread_setname_np: the scheduler's, the backup's), nothing else */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,

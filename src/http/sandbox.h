@@ -13,6 +13,10 @@
 #ifndef GZ_SANDBOX_H
 #define GZ_SANDBOX_H
 
+/* The one nice value a thread may lower itself to under the filter (the
+ * daily backup's, admin/scheduler.h): setpriority is allowed for it only. */
+#define SANDBOX_NICE 10
+
 #include <stddef.h>
 
 struct site;

@@ -627,6 +627,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		buf_release(&rs.body);
 		return answered(&rq, send_hit(con, method, &rq, &hit), db0);
 	}
+	/* a worker whose database is away answers from the cache only: the
+	 * rest is dispatch's 503, never a page to keep */
+	if (!rq.store)
+		cacheable = 0;
 	struct cache_deps deps;
 	if (cacheable) {
 		cache_deps_begin(site->cache, &deps, site->cache_epoch);

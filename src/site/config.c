@@ -10,6 +10,8 @@
 #include "../util/ipnet.h"
 
 #include <errno.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -376,9 +378,14 @@ size_t config_keep_restart(struct config *c, const struct config *old, char *nam
 
 int config_write(const struct config *c, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "wx");
+	/* 0640: it may name a database with its password (db = postgresql://
+	 * user:password@...); the server's group reads it (docs/deploy.md) */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0640);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	fputs("# Gazette site settings: key = value. Restart `gazette serve` after a change,\n"

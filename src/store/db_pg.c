@@ -229,7 +229,13 @@ int pg_exec(struct pgc *c, const char *sql)
 		pg_ns += now_ns() - t;
 		ExecStatusType st = PQresultStatus(r);
 		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-		if (ok)
+		/* a COMMIT of a transaction a failed statement aborted answers
+		 * OK with the tag ROLLBACK: nothing was committed, and the
+		 * caller must not say it was (a 303 for a lost comment) */
+		if (ok && ends && !rollback && !strcmp(PQcmdStatus(r), "ROLLBACK")) {
+			set_err(c, "the transaction was rolled back: a statement in it had failed");
+			ok = 0;
+		} else if (ok)
 			count_changes(c, r);
 		else
 			set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));

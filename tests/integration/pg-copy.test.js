@@ -163,9 +163,15 @@ describe('gazette copy: a SQLite site into PostgreSQL', () => {
     const url2 = pg.createDb('switched');
     await lite.stop();
     lite = null;
+    const confPath = path.join(site, 'gazette.conf');
+    const st0 = fs.statSync(confPath);
+    assert.equal(st0.mode & 0o777, 0o640, 'init writes the conf 0640');
     const r = h.gzRun(['copy', '--from', site, '--to', url2, '--switch']);
     assert.equal(r.status, 0, r.stderr);
-    const conf = fs.readFileSync(path.join(site, 'gazette.conf'), 'utf8').split('\n');
+    // the rewritten conf (a password in its db line) keeps the mode and owner
+    const st1 = fs.statSync(confPath);
+    assert.deepEqual([st1.mode & 0o777, st1.uid, st1.gid], [0o640, st0.uid, st0.gid]);
+    const conf = fs.readFileSync(confPath, 'utf8').split('\n');
     assert.deepEqual(conf.filter((l) => /^\s*db\s*=/.test(l)), [`db = ${url2}`]);
     const again = h.gzRun(['copy', '--from', site, '--to', url2]);
     assert.equal(again.status, 1);

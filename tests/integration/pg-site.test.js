@@ -56,6 +56,8 @@ describe('a site on PostgreSQL', () => {
   test('init --db: the conf names the database, no gazette.db, the schema and demo are in PostgreSQL', () => {
     const conf = fs.readFileSync(path.join(dir, 'gazette.conf'), 'utf8');
     assert.ok(conf.split('\n').includes(`db = ${url}`), 'db = URL in gazette.conf');
+    // it may hold the database's password: never readable by all
+    assert.equal(fs.statSync(path.join(dir, 'gazette.conf')).mode & 0o777, 0o640);
     assert.ok(!fs.existsSync(path.join(dir, 'gazette.db')), 'no SQLite file');
     assert.ok(fs.existsSync(path.join(dir, 'media')), 'media/ made');
     const stories = Number(pg.psql('site', 'SELECT count(*) FROM stories WHERE status = 3').trim());

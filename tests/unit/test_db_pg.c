@@ -204,6 +204,26 @@ static void test_transaction_rolled_back(void)
 	db_finalize(&s);
 }
 
+/* A COMMIT of a transaction that a failed read aborted: PostgreSQL
+ * answers OK with the tag ROLLBACK; pg_exec says it failed, so no caller
+ * reports a write as stored (a 303 for a comment that was not). */
+static void test_commit_of_aborted(void)
+{
+	dbq s;
+	long long before = rows();
+	CHECK(pg_exec(c.pg, "BEGIN") == 0);
+	CHECK(pg_exec(c.pg, "INSERT INTO t (name) VALUES ('lost')") == 0);
+	CHECK(db_prepare(&c, "SELECT 1 / ?1::int", &s) == 0);
+	q_int(&s, 1, 0);
+	CHECK(q_step(&s) == DB_ERROR);
+	q_reset(&s);
+	CHECK(pg_exec(c.pg, "COMMIT") == -1);
+	CHECK_CONTAINS(db_errmsg(&c), "rolled back");
+	CHECK(!db_in_txn(&c));
+	CHECK(rows() == before);
+	db_finalize(&s);
+}
+
 static void test_errors(void)
 {
 	dbq s;
@@ -251,6 +271,7 @@ int main(int argc, char **argv)
 	RUN(test_types_and_reuse);
 	RUN(test_changes);
 	RUN(test_transaction_rolled_back);
+	RUN(test_commit_of_aborted);
 	RUN(test_errors);
 	pg_close(c.pg);
 	return T_DONE();
