@@ -232,7 +232,7 @@ int pg_exec(struct pgc *c, const char *sql)
 		/* a COMMIT of a transaction a failed statement aborted answers
 		 * OK with the tag ROLLBACK: nothing was committed, and the
 		 * caller must not say it was (a 303 for a lost comment) */
-		if (ok && ends && !rollback && !strcasecmp(PQcmdStatus(r), "rollback") /* the tag (sql-once.js: no statement) */) {
+		if (ok && ends && !rollback && !strcasecmp(PQcmdStatus(r), "rollback")) { /* the tag */
 			set_err(c, "the transaction was rolled back: a statement in it had failed");
 			ok = 0;
 		} else if (ok)
