@@ -190,4 +190,24 @@ describe('a site on PostgreSQL', () => {
     const onTwo = await h.get(srv2.url, '/admin/stories', { headers: c.headers() });
     assert.equal(onTwo.status, 200);
   });
+  // last: it stops the database. Workers connect at their first request, so
+  // with four threads and one request before the stop, most have never
+  // connected: a miss on such a worker must be a 503, not a crash.
+  test('the database gone, a worker that never connected answers 503 and the node stays up', async () => {
+    const d3 = path.join(h.tmpDir(), 'pg3');
+    fs.cpSync(dir, d3, { recursive: true });
+    fs.appendFileSync(path.join(d3, 'gazette.conf'), 'threads = 4\n');
+    const srv3 = await h.startServer(d3);
+    try {
+      assert.equal((await h.get(srv3.url, '/')).status, 200);
+      pg.stop();
+      const got = await Promise.all(Array.from({ length: 40 }, (_, i) =>
+        h.get(srv3.url, `/?page=${i + 2}`).then((r) => r.status, (e) => `error ${e.code || e.message}`)));
+      assert.ok(got.every((x) => x === 503), `answers: ${got.join(' ')}`);
+      assert.equal(srv3.exited(), null, 'the node is still running');
+      assert.equal((await h.get(srv3.url, '/')).status, 200, 'the cached front page is still served');
+    } finally {
+      await srv3.stop();
+    }
+  });
 });
