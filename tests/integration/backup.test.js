@@ -108,10 +108,12 @@ describe('gazette backup and restore', () => {
       const stat = fs.readFileSync(`${task}/${tid}/stat`, 'utf8');
       // after "(comm)": state is field 3, nice field 19
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return { comm: fs.readFileSync(`${task}/${tid}/comm`, 'utf8').trim(), nice: Number(f[16]) };
+      return { tid: Number(tid), comm: fs.readFileSync(`${task}/${tid}/comm`, 'utf8').trim(), nice: Number(f[16]) };
     });
     assert.equal(threads.filter((t) => t.comm === 'gz-scheduler').length, 1, JSON.stringify(threads));
-    assert.ok(threads.length >= 3 && threads.every((t) => t.nice === 0), JSON.stringify(threads));
+    // all at the main thread's (0, or what a `nice make test` gave them)
+    const main = threads.find((t) => t.tid === original.proc.pid).nice;
+    assert.ok(threads.length >= 3 && threads.every((t) => t.nice === main), JSON.stringify(threads));
   });
 
   test('a backup taken under a load of readers fails no request', SQLITE_BACKUP, async () => {
