@@ -183,7 +183,9 @@ static const char *join_terms(struct pool *p, const struct term *t, size_t n, in
 		len += t[i].len + 1;
 	char *r = pool_alloc(p, len), *o = r;
 	for (size_t i = 0; i < n; i++) {
-		size_t cut = quoted ? 0 : 1;
+		/* bare: without its quotes, when it has two (a raw match given
+		 * to store_search may hold a lone one) */
+		size_t cut = !quoted && t[i].len >= 2 ? 1 : 0;
 		if (i)
 			*o++ = ' ';
 		memcpy(o, t[i].phrase + cut, t[i].len - 2 * cut);

@@ -102,8 +102,12 @@ describe('gazette backup and restore', () => {
   });
   after(async () => { if (original) await original.stop(); });
 
-  test('the scheduler\'s thread runs at the request threads\' priority (it holds the write lock)', () => {
+  test('the scheduler\'s thread runs at the request threads\' priority (it holds the write lock)', async () => {
     const task = `/proc/${original.proc.pid}/task`;
+    const comms = () => fs.readdirSync(task).map((tid) => fs.readFileSync(`${task}/${tid}/comm`, 'utf8').trim());
+    // the thread names itself once it runs (slow under a sanitizer)
+    for (let i = 0; i < 100 && !comms().includes('gz-scheduler'); i++)
+      await new Promise((res) => setTimeout(res, 50));
     const threads = fs.readdirSync(task).map((tid) => {
       const stat = fs.readFileSync(`${task}/${tid}/stat`, 'utf8');
       // after "(comm)": state is field 3, nice field 19
