@@ -263,6 +263,11 @@ static int load_filter(char *err, size_t errlen)
 				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	/* a thread's name (pthread_setname_np: the scheduler's, the backup's), nothing else */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+				      SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
+#endif
 	/* setpriority(PRIO_PROCESS, tid, SANDBOX_NICE) only: the
 	 * daily backup's thread lowering its own priority (raising one needs
 	 * CAP_SYS_NICE, which the server never has after the switch) */
@@ -270,11 +275,6 @@ static int load_filter(char *err, size_t errlen)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setpriority), 2,
 				      SCMP_A0(SCMP_CMP_EQ, PRIO_PROCESS),
 				      SCMP_A2(SCMP_CMP_EQ, SANDBOX_NICE));
-	/* a thread's name (pthread_setname_np: the scheduler's, the backup's), nothing else */
-	if (rc == 0)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-				      SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME));
-#endif
 	/* mail (the scheduler's thread, mail/mail_relay.h): a TCP connection
 	 * to the relay, whose address was resolved before the sandbox; only
 	 * Internet sockets, so no new local socket can reach other services */
