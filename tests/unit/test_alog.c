@@ -233,8 +233,11 @@ static void a_stuck_reader_never_blocks_a_logger(void)
 	}
 	double took = now_s() - t0;
 	unsigned long long dropped = alog_dropped() - before;
-	CHECK(took < 1.0);
-	CHECK(worst < 0.05); /* no call waited for the writer */
+	/* the writer is stuck for good: a call that waited for it would
+	 * never return; the bounds leave room for a sanitizer on a busy
+	 * machine (a build's writeback, a preemption), not for a wait */
+	CHECK(took < 5.0);
+	CHECK(worst < 0.5); /* no call waited for the writer */
 	CHECK(dropped > (unsigned long long)total / 2 && dropped < (unsigned long long)total);
 	double s0 = now_s();
 	alog_stop(); /* given up after ALOG_STALL_MS without progress */
