@@ -237,9 +237,11 @@ struct backup_job {
 static void *backup_thread(void *arg)
 {
 	struct backup_job *j = arg;
-	pthread_setname_np(pthread_self(), "gz-backup");
+	/* the priority first, then the name: a thread seen as gz-backup
+	 * already runs at its nice (backup.test.js counts on it) */
 	if (setpriority(PRIO_PROCESS, (id_t)gettid(), SCHEDULER_BACKUP_NICE))
 		log_error("scheduler: backup: cannot lower its priority: %s", strerror(errno));
+	pthread_setname_np(pthread_self(), "gz-backup");
 	errno = 0;
 	j->nice = getpriority(PRIO_PROCESS, (id_t)gettid());
 	j->rc = backup_daily(j->site->dir, j->site->db_path, j->site->cfg.backup_dir,
