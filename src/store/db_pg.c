@@ -100,7 +100,15 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	c->conn = PQconnectdb(conninfo);
+	/* defaults the spec overrides (expand_dbname: the keywords before
+	 * dbname lose to the URL's): a server that accepts and never answers
+	 * fails the connect in 5 s; a link that went half-open is noticed by
+	 * the kernel (keepalives, unacknowledged data) in about a minute */
+	static const char *const keys[] = { "connect_timeout", "keepalives", "keepalives_idle",
+					    "keepalives_interval", "keepalives_count",
+					    "tcp_user_timeout", "dbname", NULL };
+	const char *vals[] = { "5", "1", "30", "10", "3", "30000", conninfo, NULL };
+	c->conn = PQconnectdbParams(keys, vals, 1);
 	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK ||
 	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, c->conn ? PQerrorMessage(c->conn) : "out of memory");
