@@ -203,10 +203,17 @@ static void worker_free(void *w)
 
 static void worker_key_make(void) { pthread_key_create(&worker_key, worker_free); }
 
+/* A worker's store that could not be opened is opened again at most once
+ * a second in the process, by one worker at a time (http_now_ns): the
+ * other requests meanwhile get their 503 at once, with no connect. */
+#define OPEN_RETRY_NS 1000000000LL
+#define OPEN_TRYING_NS 60000000000LL
+static _Atomic long long open_retry_at;
+
 /* This worker's state, its connection opened on first use. A database
  * that cannot be reached leaves the worker without one (store NULL:
- * cached pages are still served, the rest is a 503), tried again at its
- * next request. */
+ * cached pages are still served, the rest is a 503), tried again at a
+ * later request (open_retry_at). */
 static struct worker *worker_get(const struct site *site)
 {
 	pthread_once(&worker_key_once, worker_key_make);
@@ -219,14 +226,20 @@ static struct worker *worker_get(const struct site *site)
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
 	}
-	if (!w->store) {
+	long long now = http_now_ns(), at = atomic_load(&open_retry_at);
+	if (!w->store && now >= at &&
+	    atomic_compare_exchange_strong(&open_retry_at, &at, now + OPEN_TRYING_NS)) {
 		char err[256];
 		if (site_store_open(site, &w->store, err, sizeof err)) {
 			if (!w->said) /* once until it connects */
 				log_error("database: %s", err);
 			w->said = 1;
 			w->store = NULL;
-		} else if (store_replica_set(w->store, site->cfg.db_read)) {
+			atomic_store(&open_retry_at, http_now_ns() + OPEN_RETRY_NS);
+			return w;
+		}
+		atomic_store(&open_retry_at, 0); /* the others open theirs at once */
+		if (store_replica_set(w->store, site->cfg.db_read)) {
 			/* pages' snapshots on the read replica, when there is one */
 			store_close(w->store);
 			w->store = NULL;

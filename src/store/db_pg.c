@@ -24,7 +24,6 @@ struct pgc {
 	long long changes;       /* rows the last write touched */
 	char err[512];
 	unsigned gen;            /* connections made again (reconnect) */
-	long long retry_at;      /* a failed reconnection: none again before (ns) */
 	int txn;                 /* a transaction begun by pg_exec, not yet ended */
 };
 
@@ -44,6 +43,11 @@ struct pgq {
 };
 
 #define PG_RETRY_NS 1000000000LL /* between two tries to connect again */
+#define PG_TRYING_NS 60000000000LL /* a try under way (connect_timeout is less) */
+
+/* No try to connect a lost connection again before this (ns), in this
+ * process: one try a second, whichever connection makes it. */
+static _Atomic long long retry_at;
 
 /* Connections found broken or not made again, in this process (pg_outages). */
 static _Atomic unsigned long long outages;
@@ -188,19 +192,21 @@ static int usable(struct pgc *c)
 		set_err(c, "the connection to PostgreSQL was lost during a transaction");
 		return -1;
 	}
-	/* one try a second: a cached page's check, every request, never
-	 * waits on a server that is away */
-	long long now = now_ns();
-	if (now < c->retry_at) {
+	/* one try a second in the process, by one thread: a cached page's
+	 * check, every request of every worker, never waits on a server
+	 * that is away */
+	long long now = now_ns(), at = atomic_load(&retry_at);
+	if (now < at || !atomic_compare_exchange_strong(&retry_at, &at, now + PG_TRYING_NS)) {
 		set_err(c, "the connection to PostgreSQL is lost (trying again each second)");
 		return -1;
 	}
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, PQerrorMessage(c->conn));
-		c->retry_at = now_ns() + PG_RETRY_NS;
+		atomic_store(&retry_at, now_ns() + PG_RETRY_NS);
 		return -1;
 	}
+	atomic_store(&retry_at, 0); /* back: the others connect again at once */
 	c->gen++;
 	return 0;
 }

@@ -13,6 +13,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const h = require('./helpers');
+const { startPostgres } = require('./pg-helpers');
+const { startProxy } = require('./pg-proxy');
 
 const GAZETTE = path.join(__dirname, '..', '..', 'gazette');
 
@@ -43,9 +45,23 @@ async function silentServer() {
   };
 }
 
+// A site made on pg's database `name`, its conf then pointing at url.
+function siteOn(pg, name, url) {
+  const dir = path.join(h.tmpDir(), name);
+  h.gz(['init', '--site', dir, '--db', pg.createDb(name), '--demo', '--no-photos']);
+  const conf = path.join(dir, 'gazette.conf');
+  fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(/^db = .*$/m, `db = ${url}`));
+  return dir;
+}
+
 describe('PostgreSQL connections', () => {
   const closers = [];
-  after(() => { closers.forEach((c) => c()); h.cleanupSites(); });
+  let pg;
+  after(async () => {
+    for (const c of closers.reverse()) await c();
+    if (pg) pg.stop();
+    h.cleanupSites();
+  });
 
   test('init against a host that never answers fails within ~8 s with a clear message', async () => {
     const silent = await silentServer();
@@ -56,5 +72,29 @@ describe('PostgreSQL connections', () => {
     assert.ok(silent.accepted() >= 1, 'it did connect');
     assert.ok(r.ms < 8000, `failed after ${r.ms} ms (want < 8000): ${r.out}`);
     assert.match(r.out, /timeout|timed out/i, r.out);
+  });
+
+  test('a node whose database is away answers 503 at once and tries to connect once a second', async () => {
+    pg = pg || await startPostgres();
+    const proxy = await startProxy(pg.port);
+    closers.push(() => proxy.close());
+    const dir = siteOn(pg, 'away', `postgresql://${pg.user}@127.0.0.1:${proxy.port}/away`);
+    const srv = await h.startServer(dir);
+    closers.push(() => srv.stop());
+    // the workers open their connections at their first request: none yet
+    proxy.down();
+    proxy.reset();
+    const t0 = Date.now();
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) =>
+      h.request(srv.url, `/no-such-page-${i}`)));
+    const ms = Date.now() - t0;
+    const tries = proxy.accepted;
+    assert.deepEqual([...new Set(answers.map((r) => r.status))], [503], 'every one a 503');
+    assert.ok(answers.every((r) => r.headers['retry-after']), 'with Retry-After');
+    assert.ok(ms < 3000, `50 requests took ${ms} ms`);
+    // one open a second (its migration check and its connection) and the
+    // listener's tries (every 500 ms)
+    assert.ok(tries <= 12, `${tries} connects for 50 requests in ${ms} ms`);
+    console.log(`# 50 requests, database away: ${ms} ms, ${tries} connects`);
   });
 });
