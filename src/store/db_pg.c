@@ -295,6 +295,40 @@ int pg_wait_notify(struct pgc *c, int timeout_ms,
 	return 0;
 }
 
+int pg_exec_within(struct pgc *c, const char *sql, int timeout_ms)
+{
+	if (PQstatus(c->conn) != CONNECTION_OK || !PQsendQuery(c->conn, sql)) {
+		set_err(c, PQerrorMessage(c->conn));
+		return -1;
+	}
+	long long end = now_ns() + (long long)timeout_ms * 1000000LL;
+	int ok = 1;
+	for (;;) {
+		while (!PQisBusy(c->conn)) {
+			PGresult *r = PQgetResult(c->conn);
+			if (!r)
+				return ok ? 0 : -1;
+			ExecStatusType st = PQresultStatus(r);
+			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+				set_err(c, PQresultErrorMessage(r));
+				ok = 0;
+			}
+			PQclear(r);
+		}
+		long long left = (end - now_ns()) / 1000000LL;
+		struct pollfd pfd = { .fd = PQsocket(c->conn), .events = POLLIN };
+		if (left <= 0 || poll(&pfd, 1, (int)left) == 0) {
+			snprintf(c->err, sizeof c->err, "PostgreSQL did not answer within %d ms",
+				 timeout_ms);
+			return -1;
+		}
+		if (!PQconsumeInput(c->conn)) {
+			set_err(c, PQerrorMessage(c->conn));
+			return -1;
+		}
+	}
+}
+
 const char *pg_errmsg(struct pgc *c)
 {
 	return c->err[0] ? c->err : PQerrorMessage(c->conn);

@@ -58,6 +58,10 @@ unsigned long long pg_outages(void);
  * when the connection is broken (pg_errmsg). */
 int pg_wait_notify(struct pgc *c, int timeout_ms,
 		   void (*fn)(void *arg, const char *channel, const char *payload), void *arg);
+/* Runs sql without parameters, its answer awaited at most timeout_ms: 0,
+ * or -1 (pg_errmsg). A connection whose answer did not come in time is
+ * in no state for anything but pg_close. */
+int pg_exec_within(struct pgc *c, const char *sql, int timeout_ms);
 /* Nanoseconds this thread has spent waiting on PostgreSQL (statements
  * and pg_exec), for store_time_ns. */
 long long pg_time_ns(void);

@@ -9,11 +9,15 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static const char SQL_LISTEN[] = "LISTEN " STORE_CHANGES_CHANNEL;
+/* asked when the connection has been quiet a while (a half-open link
+ * passes no notification and says nothing) */
+static const char SQL_PING[] = "SELECT 1";
 
 struct store_listener {
 	pthread_t thread;
@@ -22,7 +26,16 @@ struct store_listener {
 	void (*on)(void *arg, int connected);
 	void *arg;
 	_Atomic int stop;
+	int idle_ms, answer_ms;  /* the ping: after idle_ms quiet, answered in answer_ms */
+	long long heard;         /* the last notification or answer (ms) */
 };
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static void pause_ms(int ms)
 {
@@ -33,6 +46,7 @@ static void pause_ms(int ms)
 static void notified(void *arg, const char *channel, const char *payload)
 {
 	struct store_listener *l = arg;
+	l->heard = now_ms();
 	if (strcmp(channel, STORE_CHANGES_CHANNEL) != 0)
 		return;
 	char *end;
@@ -62,8 +76,14 @@ static void *loop(void *arg)
 		said_down = 0;
 		l->on(l->arg, 1);
 		l->fn(l->arg, 0); /* what changed while nobody listened */
-		while (!atomic_load(&l->stop) && pg_wait_notify(c, 200, notified, l) == 0)
-			;
+		l->heard = now_ms();
+		while (!atomic_load(&l->stop) && pg_wait_notify(c, 200, notified, l) == 0) {
+			if (now_ms() - l->heard < l->idle_ms)
+				continue;
+			if (pg_exec_within(c, SQL_PING, l->answer_ms))
+				break; /* lost: connected again, caught up from the log */
+			l->heard = now_ms();
+		}
 		l->on(l->arg, 0);
 		if (!atomic_load(&l->stop)) {
 			log_error("listen: connection lost: %s", pg_errmsg(c));
@@ -84,6 +104,14 @@ struct store_listener *store_listen_start(const char *spec, void (*fn)(void *arg
 		free(l);
 		log_error("listen: out of memory");
 		return NULL;
+	}
+	/* GAZETTE_PG_PING_MS="IDLE,ANSWER" for tests (hidden) */
+	const char *ping = getenv("GAZETTE_PG_PING_MS");
+	l->idle_ms = STORE_LISTEN_IDLE_MS;
+	l->answer_ms = STORE_LISTEN_ANSWER_MS;
+	if (ping && sscanf(ping, "%d,%d", &l->idle_ms, &l->answer_ms) != 2) {
+		l->idle_ms = STORE_LISTEN_IDLE_MS;
+		l->answer_ms = STORE_LISTEN_ANSWER_MS;
 	}
 	l->fn = fn;
 	l->on = on;

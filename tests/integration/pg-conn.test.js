@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const h = require('./helpers');
+const a = require('./admin-helpers');
 const { startPostgres } = require('./pg-helpers');
 const { startProxy } = require('./pg-proxy');
 
@@ -43,6 +44,17 @@ async function silentServer() {
     accepted: () => socks.length,
     close: () => { socks.forEach((s) => s.destroy()); srv.close(); },
   };
+}
+
+// polls fn every 50 ms until it returns something truthy (that), or throws
+async function waitFor(fn, timeoutMs = 5000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${fn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 // A site made on pg's database `name`, its conf then pointing at url.
@@ -96,5 +108,42 @@ describe('PostgreSQL connections', () => {
     // listener's tries (every 500 ms)
     assert.ok(tries <= 12, `${tries} connects for 50 requests in ${ms} ms`);
     console.log(`# 50 requests, database away: ${ms} ms, ${tries} connects`);
+  });
+
+  test('a listener whose link went half-open notices it, connects again and catches up', { timeout: 60000 }, async () => {
+    pg = pg || await startPostgres();
+    const proxy = await startProxy(pg.port);
+    closers.push(() => proxy.close());
+    const dir = siteOn(pg, 'frozen', `postgresql://${pg.user}@127.0.0.1:${proxy.port}/frozen`);
+    // a second node on the same database, straight to it, writes
+    const dir2 = path.join(h.tmpDir(), 'frozen2');
+    fs.cpSync(dir, dir2, { recursive: true });
+    const conf2 = path.join(dir2, 'gazette.conf');
+    fs.writeFileSync(conf2, fs.readFileSync(conf2, 'utf8').replace(/^db = .*$/m, `db = ${pg.url('frozen')}`));
+    h.gz(['user', 'add', '--site', dir2, '--role', 'admin', '--email', a.email('admin'), 'Admin'],
+      { input: a.PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
+    // a quiet link is asked after 1 s, and given 1 s to answer (the listeners:
+    // the backends whose last query was LISTEN, or the ping)
+    // (the writer first: the scheduler's duties, which look at the change
+    // log on their own, are its)
+    const srv2 = await h.startServer(dir2);
+    closers.push(() => srv2.stop());
+    const srv = await h.startServer(dir, { env: { ...process.env, GAZETTE_PG_PING_MS: '1000,1000' } });
+    closers.push(() => srv.stop());
+    // kept in the node's cache, and each worker has looked at the change
+    // log once (a worker's first request does)
+    for (let i = 0; i < 20; i++) assert.equal((await h.get(srv.url, '/')).status, 200);
+    const listenerPort = () => pg.psql('frozen',
+      "SELECT client_port FROM pg_stat_activity WHERE datname = 'frozen' AND query IN ('LISTEN gazette_changes', 'SELECT 1')")
+      .split('\n').filter(Boolean).map(Number);
+    const ports = await waitFor(() => { const p = listenerPort(); return p.length === 2 && p; });
+    proxy.freeze((port) => ports.includes(port)); // the node's listener only: its workers' links still work
+    const title = `Published while the link was frozen ${Date.now()}`;
+    const admin = await a.signedIn(srv2.url, 'admin');
+    await a.writeStory(admin, { title, body: 'Caught up from the change log.' });
+    const t0 = Date.now();
+    await waitFor(async () => h.textOf((await h.get(srv.url, '/')).body).includes(title), 10000);
+    console.log(`# a frozen listener: the change on the node's front page after ${Date.now() - t0} ms`);
+    assert.match(srv.output(), /listen: connection lost: PostgreSQL did not answer within 1000 ms/);
   });
 });

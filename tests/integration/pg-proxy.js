@@ -4,7 +4,8 @@
 // db URL at proxy.port and then
 //   proxy.freeze()   stops forwarding both ways, closing nothing (a
 //                    half-open link: a cable pulled, a NAT that forgot
-//                    the flow); new connections are accepted and held
+//                    the flow); new connections are accepted and held;
+//                    freeze(port => bool): only the connections chosen
 //   proxy.down()     closes every connection, and each new one at once
 //                    (a database that is away)
 //   proxy.up()       forwards again for new connections (frozen ones stay
@@ -37,7 +38,12 @@ async function startProxy(targetPort, host = '127.0.0.1') {
     port: srv.address().port,
     get accepted() { return accepted; },
     reset() { accepted = 0; },
-    freeze() { mode = 'frozen'; for (const p of pairs) p.frozen = true; },
+    // which(localPort of the proxy's connection to PostgreSQL, as
+    // pg_stat_activity's client_port shows it): only those
+    freeze(which = null) {
+      if (!which) mode = 'frozen';
+      for (const p of pairs) if (!which || (p.server && which(p.server.localPort))) p.frozen = true;
+    },
     down() {
       mode = 'down';
       for (const p of pairs) { p.frozen = true; p.client.destroy(); if (p.server) p.server.destroy(); }
