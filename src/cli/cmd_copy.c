@@ -135,19 +135,23 @@ int cmd_copy(int argc, char **argv)
 	}
 	printf("copied %lld rows in %d tables: every table's count matches\n", total, r.n);
 	store_copy_report_free(&r);
+	/* the URL as given holds its password: shown with **** in its place */
+	char shown[PATH_MAX + 600];
+	store_spec_shown(to, shown, sizeof shown);
+	const char *pw = strcmp(shown, to) ? " (with the password in place of ****)" : "";
 	if (sw) {
 		if (conf_switch(dir, to, err, sizeof err)) {
 			fprintf(stderr, "gazette copy: the copy is committed, but %s; add the line\n"
-					"  db = %s\nto %s/gazette.conf\n",
-				err, to, dir);
+					"  db = %s\nto %s/gazette.conf%s\n",
+				err, shown, dir, pw);
 			return 1;
 		}
 		printf("%s/gazette.conf now says db = %s (restart the site to serve from it)\n", dir,
-		       to);
+		       shown);
 	} else {
-		printf("to serve the site from PostgreSQL, add this line to %s/gazette.conf\n"
+		printf("to serve the site from PostgreSQL, add this line to %s/gazette.conf%s\n"
 		       "(or run again on an empty database with --switch):\n  db = %s\n",
-		       dir, to);
+		       dir, pw, shown);
 	}
 	return 0;
 }

@@ -25,6 +25,7 @@ struct pgc {
 	char err[512];
 	unsigned gen;            /* connections made again (reconnect) */
 	int txn;                 /* a transaction begun by pg_exec, not yet ended */
+	char *spec;              /* what it was made with: its password leaves err */
 };
 
 struct pgq {
@@ -72,10 +73,24 @@ long long pg_time_ns(void)
 	return pg_ns;
 }
 
-/* Keeps libpq's message, without its trailing line break. */
+void pg_scrub(const char *spec, char *msg, size_t cap);
+
+/* Keeps libpq's message, without its trailing line break nor the
+ * connection's password. */
 static void set_err(struct pgc *c, const char *msg)
 {
-	snprintf(c->err, sizeof c->err, "%s", msg && *msg ? msg : "PostgreSQL error");
+	if (!msg || !*msg)
+		msg = "PostgreSQL error";
+	/* scrubbed whole, before it is cut to err's size (a password cut
+	 * in two would not be found) */
+	size_t cap = strlen(msg) * 4 + 1;
+	char *t = c->spec ? malloc(cap) : NULL;
+	if (t) {
+		memcpy(t, msg, strlen(msg) + 1);
+		pg_scrub(c->spec, t, cap);
+	}
+	snprintf(c->err, sizeof c->err, "%s", t ? t : c->spec ? "PostgreSQL error" : msg);
+	free(t);
 	size_t n = strlen(c->err);
 	while (n && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
 		c->err[--n] = 0;
@@ -96,6 +111,116 @@ static void quiet(void *arg, const char *msg)
 {
 }
 
+/* Where a spec writes its password: [start, end) pairs into at (at most
+ * max), by the text, so a spec libpq refuses is covered too: a URL's
+ * USER:PASSWORD@ and its query's password=..., a connection string's
+ * password = value (quoted or not). */
+static int secret_spans(const char *spec, size_t (*at)[2], int max)
+{
+	int n = 0;
+	const char *scheme = strstr(spec, "://");
+	if (scheme && !strncmp(spec, "postgres", 8)) {
+		const char *auth = scheme + 3, *end = auth + strcspn(auth, "/?");
+		const char *atsign = NULL, *colon;
+		for (const char *p = auth; p < end; p++)
+			if (*p == '@')
+				atsign = p;
+		if (atsign && (colon = memchr(auth, ':', (size_t)(atsign - auth))) && n < max) {
+			at[n][0] = (size_t)(colon + 1 - spec);
+			at[n++][1] = (size_t)(atsign - spec);
+		}
+		for (const char *q = strchr(end, '?'); q && *q && n < max; q += strcspn(q + 1, "&") + 1) {
+			if (!strncmp(q + 1, "password=", 9)) {
+				const char *v = q + 10;
+				at[n][0] = (size_t)(v - spec);
+				at[n++][1] = (size_t)(v + strcspn(v, "&") - spec);
+			}
+		}
+		return n;
+	}
+	for (const char *p = spec; (p = strstr(p, "password")) && n < max; p += 8) {
+		if (p > spec && p[-1] != ' ' && p[-1] != '\t')
+			continue;
+		const char *v = p + 8 + strspn(p + 8, " \t");
+		if (*v != '=')
+			continue;
+		v += 1 + strspn(v + 1, " \t");
+		const char *e = v;
+		if (*v == '\'') {
+			for (e = ++v; *e && *e != '\''; e++)
+				if (*e == '\\' && e[1])
+					e++;
+		} else {
+			e = v + strcspn(v, " \t");
+		}
+		at[n][0] = (size_t)(v - spec);
+		at[n++][1] = (size_t)(e - spec);
+	}
+	return n;
+}
+
+void pg_spec_redact(const char *spec, char *out, size_t cap)
+{
+	size_t at[8][2], o = 0, from = 0, len = strlen(spec);
+	int n = secret_spans(spec, at, 8);
+	if (!cap)
+		return;
+	for (int i = 0; i <= n; i++) {
+		size_t upto = i < n ? at[i][0] : len;
+		o += (size_t)snprintf(out + o, cap - o, "%.*s%s", (int)(upto - from), spec + from,
+				      i < n && at[i][1] > at[i][0] ? "****" : "");
+		if (o >= cap)
+			return; /* cut short: never past a password, as those are masked */
+		from = i < n ? at[i][1] : len;
+	}
+}
+
+/* Each occurrence of word in msg (at most cap bytes) as ****. */
+static void mask(char *msg, size_t cap, const char *word, size_t wlen)
+{
+	char *out = wlen && cap ? malloc(cap) : NULL;
+	if (!out)
+		return;
+	size_t o = 0;
+	for (const char *p = msg; *p && o + 1 < cap;) {
+		if (!strncmp(p, word, wlen)) {
+			for (int i = 0; i < 4 && o + 1 < cap; i++)
+				out[o++] = '*';
+			p += wlen;
+		} else {
+			out[o++] = *p++;
+		}
+	}
+	out[o] = 0;
+	memcpy(msg, out, o + 1);
+	free(out);
+}
+
+void pg_scrub(const char *spec, char *msg, size_t cap)
+{
+	if (!spec || !msg)
+		return;
+	size_t at[8][2];
+	int n = secret_spans(spec, at, 8);
+	for (int i = 0; i < n; i++) {
+		char word[512];
+		size_t w = at[i][1] - at[i][0];
+		if (w >= sizeof word)
+			w = sizeof word - 1;
+		memcpy(word, spec + at[i][0], w);
+		word[w] = 0;
+		mask(msg, cap, word, w);
+	}
+	/* and as libpq read it (percent-decoded, unquoted) */
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(spec, &why);
+	PQfreemem(why);
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "password") && o->val)
+			mask(msg, cap, o->val, strlen(o->val));
+	PQconninfoFree(opts);
+}
+
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -113,9 +238,10 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 					    "tcp_user_timeout", "dbname", NULL };
 	const char *vals[] = { "5", "1", "30", "10", "3", "30000", conninfo, NULL };
 	c->conn = PQconnectdbParams(keys, vals, 1);
-	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK ||
+	c->spec = strdup(conninfo);
+	if (!c->conn || !c->spec || PQstatus(c->conn) != CONNECTION_OK ||
 	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
-		set_err(c, c->conn ? PQerrorMessage(c->conn) : "out of memory");
+		set_err(c, c->conn && c->spec ? PQerrorMessage(c->conn) : "out of memory");
 		snprintf(err, errlen, "%s", c->err);
 		pg_close(c);
 		return -1;
@@ -174,6 +300,7 @@ void pg_close(struct pgc *c)
 	if (!c)
 		return;
 	PQfinish(c->conn);
+	free(c->spec);
 	free(c);
 }
 
@@ -331,7 +458,9 @@ int pg_exec_within(struct pgc *c, const char *sql, int timeout_ms)
 
 const char *pg_errmsg(struct pgc *c)
 {
-	return c->err[0] ? c->err : PQerrorMessage(c->conn);
+	if (!c->err[0])
+		set_err(c, PQerrorMessage(c->conn));
+	return c->err;
 }
 
 long long pg_changes(struct pgc *c)

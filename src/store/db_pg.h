@@ -32,6 +32,13 @@ struct pgq; /* a prepared statement */
 /* Connects with a libpq connection string or URI: 0, or -1 with the
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
+/* spec (a URL or connection string, even one libpq refuses) with its
+ * password as ****, into out (cap bytes), to be shown. */
+void pg_spec_redact(const char *spec, char *out, size_t cap);
+/* Each form of spec's password in msg (cap bytes) as ****: the text it is
+ * written as and the value libpq reads from it. pg_connect's err and
+ * pg_errmsg are scrubbed already. */
+void pg_scrub(const char *spec, char *msg, size_t cap);
 void pg_close(struct pgc *c);
 /* How conninfo (a connection string or URL) reaches its server, by libpq's
  * own parse of it: PG_HOST_ADDRESS over TCP at IP addresses only (host or

@@ -130,6 +130,9 @@ int store_open(struct store **out, const char *spec, char *err, size_t errlen);
 /* 1 when spec names a PostgreSQL database (a postgresql:// or postgres://
  * URL), 0 for a SQLite path. */
 int store_spec_pg(const char *spec);
+/* spec as it may be shown (printed, logged): a PostgreSQL URL's password
+ * as ****, into out (cap bytes). */
+void store_spec_shown(const char *spec, char *out, size_t cap);
 /* 1 when a process whose system calls allow Internet sockets only
  * (seccomp) can still open spec, inside the site folder when chrooted: a
  * SQLite path, or PostgreSQL over TCP (at IP addresses only when chrooted:

@@ -64,6 +64,14 @@ int store_spec_pg(const char *spec)
 	return !strncmp(spec, "postgresql://", 13) || !strncmp(spec, "postgres://", 11);
 }
 
+void store_spec_shown(const char *spec, char *out, size_t cap)
+{
+	if (store_spec_pg(spec))
+		pg_spec_redact(spec, out, cap);
+	else
+		snprintf(out, cap, "%s", spec);
+}
+
 int store_spec_confinable(const char *spec, int chrooted)
 {
 	if (!store_spec_pg(spec))

@@ -146,4 +146,44 @@ describe('PostgreSQL connections', () => {
     console.log(`# a frozen listener: the change on the node's front page after ${Date.now() - t0} ms`);
     assert.match(srv.output(), /listen: connection lost: PostgreSQL did not answer within 1000 ms/);
   });
+
+  test('a db URL\'s password is in no output or log: init, copy, serve', { timeout: 60000 }, async () => {
+    pg = pg || await startPostgres();
+    const PW = 's3cretpw';
+    const said = [];
+    // URLs libpq refuses (one it repeats in its message), and a wrong port
+    for (const db of [`postgresql://u:${PW}@127.0.0.1:1/x?bogus=1`, `postgresql://u:${PW}@[::1:1/x`,
+      `postgresql://u:${PW}@127.0.0.1:1/x`]) {
+      const r = await gzAsync(['init', '--site', path.join(h.tmpDir(), 'x'), '--db', db]);
+      assert.notEqual(r.status, 0);
+      said.push(r.out);
+    }
+    assert.match(said[1], /postgresql:\/\/u:\*\*\*\*@\[::1:1\/x/, 'the URL, its password masked');
+    // a copy to a wrong port, and one that works (trust: the password is not checked)
+    const lite = h.makeSite();
+    const bad = await gzAsync(['copy', '--from', lite, '--to', `postgresql://${pg.user}:${PW}@127.0.0.1:1/x`]);
+    assert.notEqual(bad.status, 0);
+    pg.createDb('copied');
+    const good = await gzAsync(['copy', '--from', lite, '--to', `postgresql://${pg.user}:${PW}@127.0.0.1:${pg.port}/copied`]);
+    assert.equal(good.status, 0, good.out);
+    assert.match(good.out, new RegExp(`db = postgresql://${pg.user}:\\*\\*\\*\\*@`), good.out);
+    said.push(bad.out, good.out);
+    // a server whose database goes away, and one whose URL libpq refuses
+    const proxy = await startProxy(pg.port);
+    closers.push(() => proxy.close());
+    const dir = siteOn(pg, 'secret', `postgresql://${pg.user}:${PW}@127.0.0.1:${proxy.port}/secret`);
+    const srv = await h.startServer(dir);
+    closers.push(() => srv.stop());
+    proxy.down();
+    for (let i = 0; i < 3; i++) await h.request(srv.url, `/gone-${i}`);
+    await new Promise((r) => setTimeout(r, 1200)); // the listener's retries
+    said.push(srv.output());
+    const conf = path.join(dir, 'gazette.conf');
+    fs.writeFileSync(conf, fs.readFileSync(conf, 'utf8').replace(/^db = .*$/m, `db = postgresql://u:${PW}@[::1:1/x`));
+    const port = await h.freePort();
+    const refused = await gzAsync(['serve', '--site', dir, '--listen', `127.0.0.1:${port}`], 20000);
+    assert.notEqual(refused.status, 0, refused.out);
+    said.push(refused.out);
+    for (const out of said) assert.ok(!out.includes(PW), `the password in:\n${out}`);
+  });
 });

@@ -248,6 +248,41 @@ static void test_errors(void)
 	CHECK(none == NULL && err[0]);
 }
 
+/* A spec's password, in every form it is written in, never shown: the
+ * spec rendered with **** (even one libpq refuses), and libpq's messages
+ * scrubbed of it (written, percent-decoded, quoted). */
+static void test_password_hidden(void)
+{
+	char out[256];
+	pg_spec_redact("postgresql://u:s3cret@h:5432/x?sslmode=require", out, sizeof out);
+	CHECK_STR(out, "postgresql://u:****@h:5432/x?sslmode=require");
+	pg_spec_redact("postgres://u@h/x?a=1&password=s3cret&b=2", out, sizeof out);
+	CHECK_STR(out, "postgres://u@h/x?a=1&password=****&b=2");
+	pg_spec_redact("postgresql://u:s3cret@[::1:1/x", out, sizeof out);
+	CHECK_STR(out, "postgresql://u:****@[::1:1/x");
+	pg_spec_redact("postgresql://u@h/x", out, sizeof out);
+	CHECK_STR(out, "postgresql://u@h/x");
+	pg_spec_redact("host=h password = 'it\\'s s3cret' dbname=x", out, sizeof out);
+	CHECK_STR(out, "host=h password = '****' dbname=x");
+	pg_spec_redact("host=h password=s3cret dbname=x", out, sizeof out);
+	CHECK_STR(out, "host=h password=**** dbname=x");
+
+	char msg[256];
+	snprintf(msg, sizeof msg, "bad URI: \"postgresql://u:s3c%%2Fret@h/x\", or s3c/ret");
+	pg_scrub("postgresql://u:s3c%2Fret@h/x", msg, sizeof msg);
+	CHECK_STR(msg, "bad URI: \"postgresql://u:****@h/x\", or ****");
+	snprintf(msg, sizeof msg, "token: \"s3c%%zret\"");
+	pg_scrub("postgresql://u:s3c%zret@h/x", msg, sizeof msg);
+	CHECK_STR(msg, "token: \"****\"");
+
+	/* pg_connect's own message, from libpq, for a spec it refuses */
+	char err[256];
+	struct pgc *x = NULL;
+	CHECK(pg_connect("postgresql://u:s3cret@[::1:1/x", &x, err, sizeof err) == -1);
+	CHECK(strstr(err, "postgresql://u:****@") != NULL);
+	CHECK(!strstr(err, "s3cret"));
+}
+
 int main(int argc, char **argv)
 {
 	const char *conninfo = t_pg_conninfo(argv[0]);
@@ -273,6 +308,7 @@ int main(int argc, char **argv)
 	RUN(test_transaction_rolled_back);
 	RUN(test_commit_of_aborted);
 	RUN(test_errors);
+	RUN(test_password_hidden);
 	pg_close(c.pg);
 	return T_DONE();
 }
