@@ -132,7 +132,8 @@ static void build_threads(struct scheduler *s, struct store *st)
 		if (s->stop)
 			built = 0;
 		pthread_mutex_unlock(&s->lock);
-	} while (built == SCHEDULER_THREAD_BATCH);
+		/* the next batch only while the duty is still this node's */
+	} while (built == SCHEDULER_THREAD_BATCH && store_duty_held(st, DUTY_THREADS));
 	if (total)
 		log_info("scheduler: rendered %zu comment threads", total);
 }
@@ -317,10 +318,12 @@ static void work(struct scheduler *s, struct store *st, const struct site *site)
 	if (duty(st, DUTY_THREADS))
 		build_threads(s, st);
 	int r = 0;
-	for (int runs = 0; runs < 8 && duty(st, DUTY_RELATED) &&
-			   (r = scheduler_refresh_related(st)) == 1;
-	     runs++)
-		;
+	/* between runs, the duty still held on the connection that took it */
+	for (int runs = 0; runs < 8; runs++) {
+		int mine = runs ? store_duty_held(st, DUTY_RELATED) : duty(st, DUTY_RELATED);
+		if (!mine || (r = scheduler_refresh_related(st)) != 1)
+			break;
+	}
 	if (r < 0)
 		log_error("scheduler: related lists: %s", store_errmsg(st));
 	daily_backup(s, site);

@@ -18,6 +18,10 @@ static const char SQL_SENT[] =
 	"UPDATE mail_queue SET sent_at = ?2, attempts = attempts + 1, last_error = '' WHERE id = ?1";
 static const char SQL_FAILED[] =
 	"UPDATE mail_queue SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1";
+/* a message still due at ?2 (unsent, not claimed by a node whose claim
+ * holds past ?2) becomes this node's until ?3 */
+static const char SQL_CLAIM[] = "UPDATE mail_queue SET next_at = ?3"
+				" WHERE id = ?1 AND sent_at IS NULL AND next_at <= ?2";
 static const char SQL_PURGE[] = "DELETE FROM mail_queue WHERE sent_at < ?1";
 static const char SQL_UNSENT[] = "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL";
 static const char SQL_STAFF[] =
@@ -137,6 +141,20 @@ static int id_at(struct store *st, const char *sql, long long id, long long at, 
 	q_int(s, 1, id);
 	q_int(s, 2, at);
 	return exec_step(st, s, what);
+}
+
+int store_mail_claim(struct store *st, long long id, long long now, long long until)
+{
+	dbq *s = stmt(st, SQL_CLAIM);
+	if (!s)
+		return STORE_ERROR;
+	q_int(s, 1, id);
+	q_int(s, 2, now);
+	q_int(s, 3, until);
+	int rc = exec_step(st, s, "mail claim");
+	if (rc)
+		return rc;
+	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
 }
 
 int store_mail_sent(struct store *st, long long id, long long now)
