@@ -64,3 +64,25 @@ test('started while PostgreSQL is down: healthz 200, readyz 503, pages 503; then
   assert.equal(out.match(/scheduler: .*trying again/g).length, 1, 'said once');
   assert.match(out, /scheduler: connected to the database/);
 });
+
+test('a database whose schema is newer than the binary: not served, with a clear line, whenever it answers', { timeout: 60000 }, async () => {
+  await node.stop();
+  node = null;
+  pg.primary.psql('UPDATE schema_version SET version = version + 1 WHERE id = 1');
+  try {
+    // reachable at start: refused
+    const r = h.gzRun(['serve', '--site', dir, '--listen', `${h.HOST}:${await h.freePort()}`], { timeout: 20000 });
+    assert.notEqual(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stderr, /newer than this gazette's \(\d+\): upgrade gazette/);
+    // down at start, then up: pages stay 503, said in the log
+    pg.primary.stopFast();
+    node = await h.startServer(dir);
+    pg.primary.start();
+    await c.sleep(1500);
+    assert.equal((await h.get(node.url, h.SEED_PATH)).status, 503);
+    assert.equal((await h.get(node.url, '/readyz')).status, 503);
+    await c.until(() => /database: .*newer than this gazette's/.test(node.output()), 'the line', { timeoutMs: 5000 });
+  } finally {
+    pg.primary.psql('UPDATE schema_version SET version = version - 1 WHERE id = 1');
+  }
+});
