@@ -143,6 +143,14 @@ static int id_at(struct store *st, const char *sql, long long id, long long at, 
 	return exec_step(st, s, what);
 }
 
+/* runs a write that must change one row: STORE_CONFLICT when it changed
+ * none (done already, by this node or another) */
+static int changed_one(struct store *st, dbq *s, const char *what)
+{
+	int rc = exec_step(st, s, what);
+	return rc ? rc : q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
 int store_mail_claim(struct store *st, long long id, long long now, long long until)
 {
 	dbq *s = stmt(st, SQL_CLAIM);
@@ -151,10 +159,7 @@ int store_mail_claim(struct store *st, long long id, long long now, long long un
 	q_int(s, 1, id);
 	q_int(s, 2, now);
 	q_int(s, 3, until);
-	int rc = exec_step(st, s, "mail claim");
-	if (rc)
-		return rc;
-	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
+	return changed_one(st, s, "mail claim");
 }
 
 int store_mail_sent(struct store *st, long long id, long long now)
@@ -356,10 +361,7 @@ int store_mail_link_use(struct store *st, const char *key, long long now)
 		return STORE_ERROR;
 	q_text(s, 1, key);
 	q_int(s, 2, now);
-	int rc = exec_step(st, s, "mail link use");
-	if (rc)
-		return rc;
-	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
+	return changed_one(st, s, "mail link use");
 }
 
 int store_mail_comment_key(struct store *st, long long comment_id, long long *key)

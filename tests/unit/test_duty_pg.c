@@ -30,17 +30,6 @@
 
 static char url[256];
 
-static struct store *open_pg(void)
-{
-	struct store *st = NULL;
-	char err[512];
-	if (store_open(&st, url, err, sizeof err)) {
-		fprintf(stderr, "store_open: %s\n", err);
-		return NULL;
-	}
-	return st;
-}
-
 /* a SQL text's one integer, on a connection of its own */
 static long long ask(const char *sql)
 {
@@ -57,15 +46,6 @@ static long long ask(const char *sql)
 	}
 	pg_close(c);
 	return v;
-}
-
-/* Ends the backend of every other client, as a server restart would. */
-static int terminate_others(void)
-{
-	int rc = ask("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
-		     "pid <> pg_backend_pid() AND backend_type = 'client backend'") < 0 ? -1 : 0;
-	nanosleep(&(struct timespec){ 0, 100000000L }, NULL); /* the backends are gone */
-	return rc;
 }
 
 /* A TCP port on 127.0.0.1 nobody listens on: a relay there refuses. */
@@ -94,7 +74,7 @@ static long long enqueue(struct store *st, long long now)
 
 static void test_mail_duty_lost(void)
 {
-	struct store *a = open_pg(), *b = open_pg();
+	struct store *a = t_pg_open(url), *b = t_pg_open(url);
 	CHECK(a && b);
 	if (!a || !b)
 		return;
@@ -116,7 +96,7 @@ static void test_mail_duty_lost(void)
 	CHECK(store_duty_held(a, DUTY_MAIL) == 1);
 	CHECK(store_duty_held(a, DUTY_PUBLISH) == 0);
 	CHECK(store_duty_claim(b, DUTY_MAIL, &taken) == 0); /* a's */
-	CHECK(terminate_others() == 0);
+	CHECK(t_pg_terminate_others(url) == 0);
 	/* the lock went with a's connection: a holds it no more (its store
 	 * connects again by itself meanwhile), and b takes it */
 	CHECK(store_duty_held(a, DUTY_MAIL) == 0);
@@ -151,7 +131,7 @@ static int claim(struct store *st, long long id, long long now, long long until)
 
 static void test_mail_claim_race(void)
 {
-	struct store *a = open_pg(), *b = open_pg();
+	struct store *a = t_pg_open(url), *b = t_pg_open(url);
 	CHECK(a && b);
 	if (!a || !b)
 		return;
@@ -179,10 +159,8 @@ static void test_mail_claim_race(void)
 
 int main(int argc, char **argv)
 {
-	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
-	if (!t_pg_conninfo(argv[0]) || !port)
+	if (t_pg_url(argv[0], url, sizeof url))
 		return 2;
-	snprintf(url, sizeof url, "postgresql://gazette@127.0.0.1:%s/postgres", port);
 	RUN(test_mail_duty_lost);
 	RUN(test_mail_claim_race);
 	return T_DONE();
