@@ -132,7 +132,8 @@ static void build_threads(struct scheduler *s, struct store *st)
 		if (s->stop)
 			built = 0;
 		pthread_mutex_unlock(&s->lock);
-	} while (built == SCHEDULER_THREAD_BATCH);
+		/* the next batch only while the duty is still this node's */
+	} while (built == SCHEDULER_THREAD_BATCH && store_duty_held(st, DUTY_THREADS));
 	if (total)
 		log_info("scheduler: rendered %zu comment threads", total);
 }
@@ -317,26 +318,63 @@ static void work(struct scheduler *s, struct store *st, const struct site *site)
 	if (duty(st, DUTY_THREADS))
 		build_threads(s, st);
 	int r = 0;
-	for (int runs = 0; runs < 8 && duty(st, DUTY_RELATED) &&
-			   (r = scheduler_refresh_related(st)) == 1;
-	     runs++)
-		;
+	/* between runs, the duty still held on the connection that took it */
+	for (int runs = 0; runs < 8; runs++) {
+		int mine = runs ? store_duty_held(st, DUTY_RELATED) : duty(st, DUTY_RELATED);
+		if (!mine || (r = scheduler_refresh_related(st)) != 1)
+			break;
+	}
 	if (r < 0)
 		log_error("scheduler: related lists: %s", store_errmsg(st));
 	daily_backup(s, site);
 	metrics_count(METRIC_SCHEDULER_RUNS);
 }
 
+/* Waits up to seconds, or until stopped: 1 when stopped. */
+static int nap(struct scheduler *s, long long seconds)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += seconds;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) != ETIMEDOUT)
+		;
+	int stop = s->stop;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
+}
+
+/* The scheduler's connection, tried until it is made (a database down
+ * at start, or coming back): after 1 s, then doubling to
+ * SCHEDULER_RETRY_MAX; said once per outage. NULL when stopped first. */
+static struct store *connect_retrying(struct scheduler *s)
+{
+	struct store *st = NULL;
+	char err[256];
+	long long wait = 1;
+	int said = 0;
+	while (site_store_open(s->site, &st, err, sizeof err)) {
+		if (!said)
+			log_error("scheduler: %s (trying again, every %d s at most)", err,
+				  SCHEDULER_RETRY_MAX);
+		said = 1;
+		st = NULL;
+		if (nap(s, wait))
+			return NULL;
+		wait = wait * 2 < SCHEDULER_RETRY_MAX ? wait * 2 : SCHEDULER_RETRY_MAX;
+	}
+	if (said)
+		log_info("scheduler: connected to the database: running");
+	return st;
+}
+
 static void *loop(void *arg)
 {
 	struct scheduler *s = arg;
-	struct store *st = NULL;
-	char err[256];
 	pthread_setname_np(pthread_self(), "gz-scheduler"); /* for top -H, ps -L */
-	if (site_store_open(s->site, &st, err, sizeof err)) {
-		log_error("scheduler: %s", err);
+	struct store *st = connect_retrying(s);
+	if (!st)
 		return NULL;
-	}
 	/* threads of another theme or nesting limit wait to be rebuilt */
 	if (store_begin(st) || store_threads_restale(st) || store_commit(st)) {
 		log_error("scheduler: %s", store_errmsg(st));

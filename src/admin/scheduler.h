@@ -11,7 +11,9 @@
  * "Most read" (store_reads.h). With backup_dir set it writes the day's
  * backup once its UTC date has none, keeping the newest backup_keep
  * (backup.h). On its own clock (`mail_interval`) it makes and sends the
- * e-mails (mail/mail.h). It has its own database connection.
+ * e-mails (mail/mail.h). It has its own database connection, tried again
+ * (1 s, doubling to SCHEDULER_RETRY_MAX) until made when the database is
+ * down at start.
  */
 #ifndef GZ_SCHEDULER_H
 #define GZ_SCHEDULER_H
@@ -28,6 +30,7 @@ struct store;
 #define SCHEDULER_READS_HOURS 48    /* hours of story reads kept */
 #define SCHEDULER_READS_WINDOW 24   /* Most read: this hour and the 23 before */
 #define SCHEDULER_BACKUP_RETRY 3600 /* seconds before a failed daily backup is tried again */
+#define SCHEDULER_RETRY_MAX 30     /* seconds between tries to connect at most (from 1, doubling) */
 #define SCHEDULER_BACKUP_NICE SANDBOX_NICE /* the daily backup's thread's nice (10), as `gazette backup` takes */
 
 /* One run: publishes what is due at `now` (and recomputes related lists

@@ -389,6 +389,13 @@ static http_handler app_match(struct req *rq, struct resp *rs)
 	return r->handler;
 }
 
+/* a file or an operators' endpoint, answered with the database down */
+static int app_storeless(struct req *rq)
+{
+	const struct route *r = route_of(rq);
+	return r && (r->flags & (ROUTE_FILE | ROUTE_OPS)) && !wp_query(rq);
+}
+
 static int app_head(struct req *rq, struct resp *rs, size_t announced, size_t *limit)
 {
 	*limit = (size_t)rq->site->cfg.body_limit;
@@ -564,6 +571,7 @@ static void app_stop(void *started)
 const struct http_app app_gazette = {
 	.head = app_head,
 	.match = app_match,
+	.storeless = app_storeless,
 	.limit = app_limit,
 	.cache_key = app_cache_key,
 	.error = page_error,

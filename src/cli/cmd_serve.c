@@ -9,12 +9,14 @@
 #include "../http/sandbox.h"
 #include "../mail/mail_relay.h"
 #include "../admin/admin.h"
+#include "../comments/comment_thread.h"
 #include "../store/store.h"
 #include "../util/alog.h"
 
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <stdio.h>
 
@@ -32,11 +34,29 @@ static const char usage[] =
  * the origins declared for ad and analytics slots in the directives they
  * are for, handed to http/ as data (it knows neither); the admin's
  * Settings and Slots change them while serving. */
-static int embeds_at_start(const struct site *site)
+static _Atomic int csp_pending; /* the database was down at start */
+
+/* Every new connection's hooks; the first made after a start without the
+ * database applies the CSP (a worker's, or the scheduler's). */
+static void serve_on_store(const struct site *site, struct store *st)
+{
+	comment_thread_attach(site, st);
+	if (atomic_exchange(&csp_pending, 0))
+		admin_csp_apply(site, st);
+}
+
+static int embeds_at_start(struct site *site)
 {
 	struct store *st;
 	char err[256];
-	if (site_store_open(site, &st, err, sizeof err)) {
+	site->on_store = serve_on_store;
+	int rc = site_store_open(site, &st, err, sizeof err);
+	if (rc == STORE_UNAVAILABLE) { /* serving on: healthz 200, readyz and the rest 503 */
+		fprintf(stderr, "gazette serve: %s: serving without it until it answers\n", err);
+		atomic_store(&csp_pending, 1);
+		return 0;
+	}
+	if (rc) {
 		fprintf(stderr, "gazette serve: %s\n", err);
 		return -1;
 	}

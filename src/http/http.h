@@ -122,6 +122,10 @@ struct http_app {
 	/* The handler for a request (rq->params filled), or NULL with the
 	 * answer (404, 405, 400 for a bad form, a guard's refusal) in rs. */
 	http_handler (*match)(struct req *rq, struct resp *rs);
+	/* 1 when the request's answer needs no database (a file, /healthz,
+	 * /readyz): a worker without a connection (the database down) still
+	 * dispatches it; the rest is a 503. NULL: none does. */
+	int (*storeless)(struct req *rq);
 	/* Per-address limits, before the page cache: 1 when it answered. */
 	int (*limit)(struct req *rq, struct resp *rs);
 	/* The page cache's key for a GET or HEAD, or NULL when this request

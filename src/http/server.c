@@ -549,7 +549,7 @@ static void dispatch(struct req *rq, struct resp *rs, struct reqstate *st)
 		too_large(rq, rs);
 		return;
 	}
-	if (!rq->store || st->body.failed) {
+	if ((!rq->store && !(app->storeless && app->storeless(rq))) || st->body.failed) {
 		unavailable(rq, rs, !rq->store ? "The site cannot reach its database right now."
 					       : "The site could not store the request.");
 		return;

@@ -8,6 +8,7 @@
 #include "../auth/roles.h"
 #include "../site/site.h"
 #include "../site/url.h"
+#include "../store/store_duty.h"
 #include "../store/store_mail.h"
 #include "../store/store_moderation.h"
 #include "../util/buf.h"
@@ -305,7 +306,35 @@ static long long backoff(const struct site *site, int attempts)
 	return wait < MAIL_BACKOFF_MAX ? wait : MAIL_BACKOFF_MAX;
 }
 
-/* Sends what is due; each result written on its own (a short write). */
+/* Makes message id this node's to send (store_mail_claim), in a write
+ * that first asks whether this connection still holds the mail duty: 1
+ * to send it, 0 when another node has it or the duty is gone (*gone), -1
+ * on an error (logged). */
+static int claim(struct store *st, long long id, long long now, int *gone)
+{
+	int rc = store_begin(st);
+	if (!rc && !store_duty_held(st, DUTY_MAIL)) {
+		store_rollback(st);
+		*gone = 1;
+		return 0;
+	}
+	if (!rc)
+		rc = store_mail_claim(st, id, now, now + MAIL_CLAIM_SECONDS);
+	if (!rc)
+		rc = store_commit(st);
+	if (rc == STORE_OK)
+		return 1;
+	if (rc == STORE_CONFLICT) {
+		store_rollback(st);
+		return 0;
+	}
+	log_error("mail: message %lld: %s", id, store_errmsg(st));
+	store_rollback(st);
+	return -1;
+}
+
+/* Sends what is due; each message claimed first and its result written
+ * after, each on its own (short writes). */
 static int send_due(struct store *st, const struct site *site, struct pool *p, long long now)
 {
 	struct mail_item *v;
@@ -319,6 +348,16 @@ static int send_due(struct store *st, const struct site *site, struct pool *p, l
 	time_t start = time(NULL);
 	for (size_t i = 0; i < n && time(NULL) - start < MAIL_RUN_SECONDS; i++) {
 		char err[256];
+		int gone = 0, mine = claim(st, v[i].id, now, &gone);
+		if (gone) {
+			log_info("mail: the mail duty went with this node's connection: "
+				 "%zu messages left to the node that does it", n - i);
+			return 0;
+		}
+		if (mine < 0)
+			return -1;
+		if (!mine)
+			continue; /* sent or being sent by another node */
 		int ok = mail_relay_send(site->mail, from, v[i].recipient, v[i].headers, v[i].body, err,
 					 sizeof err) == 0;
 		int tries = v[i].attempts + 1;

@@ -5,7 +5,9 @@
  * mail_run turns each event into messages (or digest lines) in one
  * transaction, then sends what is due through the relay, one message at
  * a time outside any transaction, so a relay that is down delays mail and
- * nothing else. A failed message is tried again after mail_interval
+ * nothing else. On PostgreSQL each message is claimed before it is sent,
+ * while this connection still holds the mail duty (store_duty_held), so
+ * two nodes never send one message. A failed message is tried again after mail_interval
  * seconds, doubled per attempt (at most MAIL_BACKOFF_MAX), until
  * mail_max_attempts.
  *
@@ -32,6 +34,10 @@ struct store;
 /* seconds of sending per run at most: the same thread publishes scheduled
  * stories, which a slow relay must not hold up for long */
 #define MAIL_RUN_SECONDS 10
+/* a message claimed by a node (store_mail_claim) is due again this long
+ * after, if that node died before writing its result (longer than the
+ * relay's timeouts) */
+#define MAIL_CLAIM_SECONDS 600
 #define MAIL_DIGEST_EVERY 86400
 #define MAIL_KEEP_DAYS 30   /* sent messages are kept this long */
 #define MAIL_CONFIRM_GAP 300  /* seconds between confirmation mails to one address */

@@ -62,9 +62,10 @@ void page_healthz(struct req *rq, struct resp *rs)
 }
 
 /* What /readyz can answer: ready, or the first check that failed. */
-enum ready { READY, READY_WRITE, READY_SCHEMA, READY_STATVFS, READY_DISK };
+enum ready { READY, READY_DB, READY_WRITE, READY_SCHEMA, READY_STATVFS, READY_DISK };
 static const char *const ready_why[] = {
 	[READY] = NULL,
+	[READY_DB] = "database: cannot be reached",
 	[READY_WRITE] = "database: not writable",
 	[READY_SCHEMA] = "migrations: the database schema is not this binary's",
 	[READY_STATVFS] = "disk: cannot read the site folder's file system",
@@ -118,7 +119,8 @@ static const char *not_ready(struct req *rq)
 
 void page_readyz(struct req *rq, struct resp *rs)
 {
-	const char *why = not_ready(rq);
+	/* a worker whose connection cannot be made (http/server.c) */
+	const char *why = rq->store ? not_ready(rq) : ready_why[READY_DB];
 	if (!why) {
 		text(rs, 200, "ready\n");
 		return;

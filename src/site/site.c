@@ -19,6 +19,7 @@
 #include "../util/ratelimit.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -209,40 +210,56 @@ int site_db_confinable(const struct site *s, int chrooted)
 	       (!*s->cfg.db_read || store_spec_confinable(s->cfg.db_read, chrooted));
 }
 
+/* The secret is made at init and kept in the database: read (or, the
+ * first time, made) with the first connection to it, which for a node
+ * started while its database was down is a worker's, later. */
+static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int secret_take(const struct site *cs, struct store *st, char *err, size_t errlen)
+{
+	struct site *s = (struct site *)cs; /* the one field set after site_open */
+	pthread_mutex_lock(&secret_lock);
+	int rc = STORE_OK;
+	if (!atomic_load_explicit(&s->secret_ready, memory_order_relaxed)) {
+		struct pool *p = pool_new();
+		const char *hex = NULL;
+		rc = store_setting_get(st, p, "secret", &hex);
+		if (rc == STORE_NOTFOUND) {
+			char fresh[65];
+			randombytes_buf(s->secret, sizeof s->secret);
+			sodium_bin2hex(fresh, sizeof fresh, s->secret, sizeof s->secret);
+			rc = store_setting_set(st, "secret", fresh);
+		} else if (rc == STORE_OK) {
+			size_t got = 0;
+			if (sodium_hex2bin(s->secret, sizeof s->secret, hex, strlen(hex), NULL, &got,
+					   NULL) ||
+			    got != sizeof s->secret)
+				rc = STORE_ERROR;
+		}
+		if (rc != STORE_OK)
+			snprintf(err, errlen, "site secret: %s", store_errmsg(st));
+		else
+			atomic_store_explicit(&s->secret_ready, 1, memory_order_release);
+		pool_free(p);
+	}
+	pthread_mutex_unlock(&secret_lock);
+	return rc == STORE_OK ? 0 : -1;
+}
+
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
 {
-	if (store_open(out, s->db_path, err, errlen))
+	int rc = store_open(out, s->db_path, err, errlen);
+	if (rc)
+		return rc == STORE_UNAVAILABLE ? rc : -1;
+	if (!atomic_load_explicit(&s->secret_ready, memory_order_acquire) &&
+	    secret_take(s, *out, err, errlen)) {
+		store_close(*out);
+		*out = NULL;
 		return -1;
+	}
 	if (s->tpl && s->on_store)
 		s->on_store(s, *out);
 	return 0;
-}
-
-/* The secret is made at init and kept in the database. */
-static int load_secret(struct site *s, char *err, size_t errlen)
-{
-	struct store *st;
-	if (site_store_open(s, &st, err, errlen))
-		return -1;
-	struct pool *p = pool_new();
-	const char *hex = NULL;
-	int rc = store_setting_get(st, p, "secret", &hex);
-	if (rc == STORE_NOTFOUND) {
-		char fresh[65];
-		randombytes_buf(s->secret, sizeof s->secret);
-		sodium_bin2hex(fresh, sizeof fresh, s->secret, sizeof s->secret);
-		rc = store_setting_set(st, "secret", fresh);
-	} else if (rc == STORE_OK) {
-		size_t got = 0;
-		if (sodium_hex2bin(s->secret, sizeof s->secret, hex, strlen(hex), NULL, &got, NULL) ||
-		    got != sizeof s->secret)
-			rc = STORE_ERROR;
-	}
-	if (rc != STORE_OK)
-		snprintf(err, errlen, "site secret: %s", store_errmsg(st));
-	pool_free(p);
-	store_close(st);
-	return rc == STORE_OK ? 0 : -1;
 }
 
 int site_open(struct site *s, const char *dir, char *err, size_t errlen)
@@ -271,8 +288,16 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	site_db_spec(dir, &s->cfg, s->db_path, sizeof s->db_path);
 	if (db_present(s->db_path, dir, err, errlen))
 		return -1;
-	if (load_secret(s, err, errlen))
+	/* the secret (and migrations, store_open); a PostgreSQL server that
+	 * cannot be reached leaves both to the first connection made later */
+	struct store *st;
+	int rc = site_store_open(s, &st, err, errlen);
+	if (rc == STORE_UNAVAILABLE)
+		log_error("database: %s (the site's secret is read once it answers)", err);
+	else if (rc)
 		return -1;
+	else
+		store_close(st);
 	snprintf(site_theme, sizeof site_theme, "%s/theme", dir);
 	snprintf(def_theme, sizeof def_theme, "%s/themes/default", site_data_dir());
 	if (tpl_set_load(&s->tpl, site_theme, def_theme, err, errlen) ||
@@ -355,6 +380,10 @@ int site_reload(const struct site *old, struct site *s, char *err, size_t errlen
 	s->embeds = old->embeds;
 	atomic_store(&s->embeds_on, site_embeds(old));
 	snprintf(s->db_path, sizeof s->db_path, "%s", old->db_path);
+	if (!atomic_load(&s->secret_ready) && atomic_load(&old->secret_ready)) {
+		memcpy(s->secret, old->secret, sizeof s->secret); /* a reload while it is down */
+		atomic_store(&s->secret_ready, 1);
+	}
 	return 0;
 }
 

@@ -42,6 +42,9 @@ struct site {
 	struct tpl_set *tpl;
 	struct locale locale;     /* cfg.lang's words: templates' {{t.key}}, month names, counts */
 	unsigned char secret[32];
+	/* 1 once secret is read (site_store_open: at site_open, or at the
+	 * first connection of a node started while PostgreSQL was down) */
+	_Atomic int secret_ready;
 	struct static_file statics[SITE_STATIC_MAX];
 	size_t nstatics;
 	char css_url[128];
@@ -118,7 +121,10 @@ int site_db_open(const char *dir, struct config *cfg, struct store **out, char *
 /* 1 when the site's database is still reachable once `serve` sandboxed
  * itself (store_spec_confinable; chrooted: started as root). */
 int site_db_confinable(const struct site *s, int chrooted);
-/* A new connection to the site's database (the caller closes it). */
+/* A new connection to the site's database (the caller closes it), its
+ * hooks attached (on_store), the site's secret read if not yet: 0;
+ * STORE_UNAVAILABLE when PostgreSQL's server cannot be reached (a node
+ * serves on without it and tries again); -1 with err. */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
 const struct static_file *site_static(const struct site *s, const char *name);
 

@@ -19,8 +19,13 @@ struct pool;
 struct store;
 
 /* STORE_INVALID: the change breaks one of the data's rules (a section
- * made its own ancestor); the message says which. */
-enum { STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_INVALID = 3 };
+ * made its own ancestor); the message says which. STORE_UNAVAILABLE:
+ * store_open could not reach the database (PostgreSQL's server down or
+ * unreachable), as against one that answered with an error. */
+enum {
+	STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_INVALID = 3,
+	STORE_UNAVAILABLE = 4
+};
 
 /* A section: slug is unique in the site; path is its address below
  * /section/ ("world/asia": the parent's path, '/', the slug), parent_id 0
@@ -125,7 +130,9 @@ int role_parse(const char *name, enum role *out);
 
 /* Opens the database spec names and applies pending migrations: a
  * postgresql:// or postgres:// URL is PostgreSQL (store_spec_pg), anything
- * else the path of a SQLite file, created if needed (WAL, busy timeout). */
+ * else the path of a SQLite file, created if needed (WAL, busy timeout).
+ * STORE_OK; STORE_UNAVAILABLE when PostgreSQL's server cannot be reached
+ * (try again later); STORE_ERROR (a schema newer than this build's...). */
 int store_open(struct store **out, const char *spec, char *err, size_t errlen);
 /* 1 when spec names a PostgreSQL database (a postgresql:// or postgres://
  * URL), 0 for a SQLite path. */

@@ -28,5 +28,13 @@ const char *store_duty_name(enum store_duty d);
  * another node's does, STORE_ERROR (store_errmsg). *taken is set to 1
  * when it was taken by this call (a node taking over logs it). */
 int store_duty_claim(struct store *st, enum store_duty d, int *taken);
+/* 1 while this connection still holds duty d: claimed on it and the
+ * lock still there (asked of the server, a round trip: a connection the
+ * server ended, or one made again since the claim, says 0), else 0. The
+ * scheduler asks before each effect outside the database (a mail sent)
+ * and between the steps of a duty, so a node whose connection went
+ * stops before another node that took the duty does it twice. SQLite:
+ * always 1. */
+int store_duty_held(struct store *st, enum store_duty d);
 
 #endif

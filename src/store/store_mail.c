@@ -18,6 +18,10 @@ static const char SQL_SENT[] =
 	"UPDATE mail_queue SET sent_at = ?2, attempts = attempts + 1, last_error = '' WHERE id = ?1";
 static const char SQL_FAILED[] =
 	"UPDATE mail_queue SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1";
+/* a message still due at ?2 (unsent, not claimed by a node whose claim
+ * holds past ?2) becomes this node's until ?3 */
+static const char SQL_CLAIM[] = "UPDATE mail_queue SET next_at = ?3"
+				" WHERE id = ?1 AND sent_at IS NULL AND next_at <= ?2";
 static const char SQL_PURGE[] = "DELETE FROM mail_queue WHERE sent_at < ?1";
 static const char SQL_UNSENT[] = "SELECT count(*) FROM mail_queue WHERE sent_at IS NULL";
 static const char SQL_STAFF[] =
@@ -137,6 +141,25 @@ static int id_at(struct store *st, const char *sql, long long id, long long at, 
 	q_int(s, 1, id);
 	q_int(s, 2, at);
 	return exec_step(st, s, what);
+}
+
+/* runs a write that must change one row: STORE_CONFLICT when it changed
+ * none (done already, by this node or another) */
+static int changed_one(struct store *st, dbq *s, const char *what)
+{
+	int rc = exec_step(st, s, what);
+	return rc ? rc : q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
+}
+
+int store_mail_claim(struct store *st, long long id, long long now, long long until)
+{
+	dbq *s = stmt(st, SQL_CLAIM);
+	if (!s)
+		return STORE_ERROR;
+	q_int(s, 1, id);
+	q_int(s, 2, now);
+	q_int(s, 3, until);
+	return changed_one(st, s, "mail claim");
 }
 
 int store_mail_sent(struct store *st, long long id, long long now)
@@ -338,10 +361,7 @@ int store_mail_link_use(struct store *st, const char *key, long long now)
 		return STORE_ERROR;
 	q_text(s, 1, key);
 	q_int(s, 2, now);
-	int rc = exec_step(st, s, "mail link use");
-	if (rc)
-		return rc;
-	return q_changes(st) == 1 ? STORE_OK : STORE_CONFLICT;
+	return changed_one(st, s, "mail link use");
 }
 
 int store_mail_comment_key(struct store *st, long long comment_id, long long *key)

@@ -49,6 +49,11 @@ int store_mail_enqueue(struct store *st, const char *recipient, const char *head
 /* Unsent messages due at now, oldest first, at most limit. */
 int store_mail_due(struct store *st, struct pool *p, long long now, size_t limit,
 		   struct mail_item **out, size_t *n);
+/* Makes message id this node's to send, until `until` (then, unsent, it
+ * is due again: a node that died sending it): STORE_OK when this call
+ * changed it, STORE_CONFLICT when it was sent or claimed meanwhile (by
+ * another node that read it due as well), so no two nodes send it. */
+int store_mail_claim(struct store *st, long long id, long long now, long long until);
 int store_mail_sent(struct store *st, long long id, long long now);
 /* One more failed attempt: tried again at next_at, err remembered. */
 int store_mail_failed(struct store *st, long long id, long long next_at, const char *err);

@@ -180,12 +180,12 @@ static int open_pg(struct store *st, const char *spec, char *err, size_t errlen)
 {
 	int from, to;
 	char why[512];
-	if (store_pg_migrate(spec, &from, &to, why, sizeof why) ||
-	    pg_connect(spec, &st->db->pg, why, sizeof why)) {
+	int rc = store_pg_migrate(spec, &from, &to, why, sizeof why);
+	if (rc == 0 && pg_connect(spec, &st->db->pg, why, sizeof why))
+		rc = -2; /* gone since */
+	if (rc)
 		snprintf(err, errlen, "%s", why);
-		return STORE_ERROR;
-	}
-	return STORE_OK;
+	return rc == 0 ? STORE_OK : rc == -2 ? STORE_UNAVAILABLE : STORE_ERROR;
 }
 
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
@@ -198,9 +198,10 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		return STORE_ERROR;
 	}
 	if (store_spec_pg(path)) {
-		if (open_pg(st, path, err, errlen)) {
+		int rc = open_pg(st, path, err, errlen);
+		if (rc) {
 			store_close(st);
-			return STORE_ERROR;
+			return rc;
 		}
 		*out = st;
 		return STORE_OK;

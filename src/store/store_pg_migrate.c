@@ -98,7 +98,7 @@ int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t
 	char why[512];
 	if (pg_connect(conninfo, &c, why, sizeof why)) {
 		snprintf(err, errlen, "cannot connect: %s", why);
-		return -1;
+		return -2;
 	}
 	int rc = -1;
 	if (one_row(c, SQL_LOCK, STORE_PG_MIGRATE_LOCK, NULL, err, errlen, "taking the migration lock"))

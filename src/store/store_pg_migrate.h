@@ -17,7 +17,8 @@
 /* Applies the migrations the database at conninfo (a libpq connection
  * string or postgresql:// URL) has not seen. *from: its version before,
  * *to: after (the build's, STORE_PG_SCHEMA_VERSION). 0 ok; -1 with err
- * (nothing of a failed migration is kept; those before it are). */
+ * (nothing of a failed migration is kept; those before it are); -2 with
+ * err when the server cannot be reached. */
 int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t errlen);
 
 /* The number of migrations this build knows (schema.h's, schema_pg.h's). */

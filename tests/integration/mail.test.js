@@ -228,7 +228,8 @@ test('"E-mail me replies": confirmed by a link first, then replies mail with a o
   h.approve(dir, late);
   await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
   await sleep(1200);
-  assert.ok(!sink.messages.some((x) => x.body.includes('A late answer')));
+  // (a held-comment mail to staff may quote it, if the scheduler ran before the approval)
+  assert.ok(!sink.messages.some((x) => x.to.includes('sub@reader.test') && x.body.includes('A late answer')));
 });
 
 test('a second opt-in from one address gets its own confirmation, a few minutes after the first', async () => {

@@ -66,16 +66,7 @@ static void test_spec(void)
 	CHECK(!store_spec_confinable("postgresql://u@10.0.0.20,%2Ftmp/db", 0)); /* one socket */
 }
 
-static struct store *open_pg(void)
-{
-	struct store *st = NULL;
-	char err[512];
-	if (store_open(&st, url, err, sizeof err)) {
-		fprintf(stderr, "store_open: %s\n", err);
-		return NULL;
-	}
-	return st;
-}
+static struct store *open_pg(void) { return t_pg_open(url); }
 
 static const char *setting(struct store *st, struct pool *p, const char *key)
 {
@@ -258,18 +249,7 @@ static void test_notify(void)
 
 /* Ends every other client connection to the test database, as a server
  * restart would: 0, or -1. */
-static int terminate_others(void)
-{
-	struct pgc *c;
-	char err[256];
-	if (pg_connect(url, &c, err, sizeof err))
-		return -1;
-	int rc = pg_exec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
-			    "pid <> pg_backend_pid() AND backend_type = 'client backend'");
-	pg_close(c);
-	nanosleep(&(struct timespec){ 0, 100000000L }, NULL); /* the backends are gone */
-	return rc;
-}
+static int terminate_others(void) { return t_pg_terminate_others(url); }
 
 static void test_reconnect(void)
 {
@@ -317,10 +297,8 @@ static void test_reconnect(void)
 
 int main(int argc, char **argv)
 {
-	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
-	if (!t_pg_conninfo(argv[0]) || !port)
+	if (t_pg_url(argv[0], url, sizeof url))
 		return 2;
-	snprintf(url, sizeof url, "postgresql://gazette@127.0.0.1:%s/postgres", port);
 	RUN(test_spec);
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
