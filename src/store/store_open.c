@@ -43,9 +43,9 @@ const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read sna
  * database, so writes never interleave (what BEGIN IMMEDIATE gives SQLite). */
 #define PG_WRITE_LOCK "78590778698100" /* PostgreSQL 15 reads no hex literal */
 const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
-/* A page's snapshot, taken at once by its SELECT as SQLite's is by the
- * pragma. */
-static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+/* A page's snapshot, taken by its first statement, the change log's head
+ * (store_read_begin), sent with it in one round trip (db_pg.c). */
+static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /* Runs a transaction statement: SQLite's text (a cached statement) or
  * PostgreSQL's (several statements in one round trip). */
@@ -347,13 +347,24 @@ int store_read_begin(struct store *st)
 {
 	if (st->reading || db_in_txn(st->db))
 		return STORE_OK;
-	/* what has changed, read before the snapshot (rows_cached labels
-	 * rows read inside it with this), and the snapshot taken at once by
-	 * a read, not at the page's first query */
+	/* PostgreSQL without a replica: the snapshot taken by its first
+	 * read, what has changed (rows_cached labels rows read inside it
+	 * with this), in the BEGIN's round trip */
+	if (!DB_LITE(st->db) && !st->replica_spec) {
+		if (txn(st, NULL, PG_BEGIN_READ) ||
+		    store_data_version(st, &st->snapshot_version)) {
+			(void)txn(st, NULL, SQL_ROLLBACK);
+			return STORE_ERROR;
+		}
+		st->reading = 1;
+		return STORE_OK;
+	}
+	/* what has changed, read before the snapshot, and the snapshot taken
+	 * at once by a read, not at the page's first query */
 	if (store_data_version(st, &st->snapshot_version))
 		return STORE_ERROR;
 	if (!DB_LITE(st->db)) {
-		if (st->replica_spec && replica_begin(st) == STORE_OK) {
+		if (replica_begin(st) == STORE_OK) {
 			st->reading = 1;
 			return STORE_OK;
 		}
