@@ -51,6 +51,7 @@ static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ 
  * PostgreSQL's (several statements in one round trip). */
 static int txn(struct store *st, const char *lite, const char *pg)
 {
+	st->head_at = 0; /* rows_cached reads the change log's head again */
 	if (DB_LITE(st->db))
 		return exec_sql(st, lite);
 	if (pg_exec(st->db->pg, pg) == 0)
@@ -266,12 +267,6 @@ int begin_deferred(struct store *st)
 	return txn(st, SQL_BEGIN_READ, SQL_BEGIN_READ);
 }
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* The replica's connection: no migrations (a standby takes no writes; the
  * primary's are replayed there), only the connection. Its first failure
@@ -434,6 +429,7 @@ int store_commit(struct store *st)
 int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
+	st->head_at = 0; /* the server's, after each request */
 	replica_end(st); /* read-only: its commit is its rollback */
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
