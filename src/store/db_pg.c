@@ -26,6 +26,8 @@ struct pgc {
 	unsigned gen;            /* connections made again (reconnect) */
 	int txn;                 /* a transaction begun by pg_exec, not yet ended */
 	char *spec;              /* what it was made with: its password leaves err */
+	const char *pending;     /* that transaction's BEGIN, not sent yet: it
+				  * goes with the next statement (pipelined) */
 };
 
 struct pgq {
@@ -71,6 +73,14 @@ static long long now_ns(void)
 long long pg_time_ns(void)
 {
 	return pg_ns;
+}
+
+/* Round trips to the server, per thread (pg_round_trips). */
+static _Thread_local long long pg_trips;
+
+long long pg_round_trips(void)
+{
+	return pg_trips;
 }
 
 void pg_scrub(const char *spec, char *msg, size_t cap);
@@ -348,10 +358,29 @@ unsigned pg_gen(struct pgc *c)
 	return c->gen;
 }
 
-int pg_exec(struct pgc *c, const char *sql)
+/* usable(), for a statement that carries the transaction's BEGIN (not
+ * sent yet): nothing of that transaction is on the lost connection, so a
+ * new one may be made. */
+static int ready(struct pgc *c)
 {
-	/* the words in lower case: they are no statements (sql-once.js) */
-	int begins = !strncasecmp(sql, "begin", 5), rollback = !strncasecmp(sql, "rollback", 8);
+	if (!c->pending)
+		return usable(c);
+	int txn = c->txn;
+	c->txn = 0;
+	int rc = usable(c);
+	c->txn = txn;
+	return rc;
+}
+
+/* The words in lower case: they are no statements (sql-once.js). */
+static int is_begin(const char *sql)
+{
+	return !strncasecmp(sql, "begin", 5);
+}
+
+static int exec_now(struct pgc *c, const char *sql)
+{
+	int begins = is_begin(sql), rollback = !strncasecmp(sql, "rollback", 8);
 	int ends = rollback || !strncasecmp(sql, "commit", 6);
 	if (rollback && pg_lost(c)) {
 		c->txn = 0; /* the server ended it with the connection */
@@ -368,6 +397,7 @@ int pg_exec(struct pgc *c, const char *sql)
 		long long t = now_ns();
 		PGresult *r = PQexec(c->conn, sql);
 		pg_ns += now_ns() - t;
+		pg_trips++;
 		ExecStatusType st = PQresultStatus(r);
 		int ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
 		/* a COMMIT of a transaction a failed statement aborted answers
@@ -394,6 +424,30 @@ int pg_exec(struct pgc *c, const char *sql)
 			return -1;
 		c->txn = txn;
 	}
+}
+
+/* A BEGIN outside a transaction is not sent: it goes with the next
+ * statement, in the same round trip (run_pipelined), and a transaction
+ * that ran nothing ends without one. Any other SQL sends a BEGIN still
+ * pending first. */
+int pg_exec(struct pgc *c, const char *sql)
+{
+	int ends = !strncasecmp(sql, "rollback", 8) || !strncasecmp(sql, "commit", 6);
+	if (is_begin(sql) && !c->txn) {
+		c->pending = sql;
+		c->txn = 1;
+		return 0;
+	}
+	if (c->pending) {
+		const char *begin = c->pending;
+		c->pending = NULL;
+		c->txn = 0;
+		if (ends)
+			return 0; /* nothing ran: nothing to end */
+		if (exec_now(c, begin))
+			return -1;
+	}
+	return exec_now(c, sql);
 }
 
 int pg_wait_notify(struct pgc *c, int timeout_ms,
@@ -470,7 +524,7 @@ long long pg_changes(struct pgc *c)
 
 int pg_in_txn(struct pgc *c)
 {
-	if (pg_lost(c))
+	if (c->pending || pg_lost(c))
 		return c->txn;
 	PGTransactionStatusType t = PQtransactionStatus(c->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
@@ -609,30 +663,101 @@ static int writes(const char *sql)
 	return 0;
 }
 
+#define PIPE_MAX 6 /* a BEGIN's statements, SAVEPOINT, the statement, RELEASE */
+
 /* Runs a prepared statement. SQLite fails only the statement a
  * constraint (or another error) refuses, and the transaction goes on: the
  * store relies on it (a slug taken, tried again as slug-2, in one import).
  * PostgreSQL aborts the whole transaction, so a write inside one runs
- * under a savepoint, rolled back to when the write fails: two more round
- * trips for a write in a transaction, none for a read or outside one. */
+ * under a savepoint, rolled back to when the write fails. The savepoint,
+ * its release and a BEGIN not sent yet (c->pending) go with the statement
+ * in one round trip (libpq's pipeline mode); a failed write costs one
+ * more, its ROLLBACK TO SAVEPOINT. Its result, or the first failure's
+ * (a BEGIN's lock, say) when the statement did not run. */
+static PGresult *run_pipelined(struct pgq *s, int guard)
+{
+	struct pgc *c = s->c;
+	PGconn *conn = c->conn;
+	const char *part[PIPE_MAX];
+	char begin[256];
+	int n = 0;
+	if (c->pending) { /* "BEGIN...; SELECT ...": one command each */
+		snprintf(begin, sizeof begin, "%s", c->pending);
+		c->pending = NULL;
+		char *p = begin;
+		while (*p && n < PIPE_MAX - 3) {
+			p += strspn(p, " ;");
+			if (!*p)
+				break;
+			part[n++] = p;
+			while (*p && *p != ';') {
+				const char *q = skip_quoted(begin, p);
+				p = q != p ? (char *)q : p + 1;
+			}
+			if (*p)
+				*p++ = 0;
+		}
+	}
+	if (guard)
+		part[n++] = "SAVEPOINT gz_statement";
+	int at = n++; /* the statement's place */
+	if (guard)
+		part[n++] = "RELEASE SAVEPOINT gz_statement";
+	int sent = PQenterPipelineMode(conn);
+	for (int i = 0; sent && i < n; i++)
+		sent = i == at ? PQsendQueryPrepared(conn, s->name, s->nparams, s->vals, NULL, NULL, 0)
+			       : PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
+	if (sent)
+		sent = PQpipelineSync(conn);
+	PGresult *res[PIPE_MAX] = { 0 };
+	/* each command's result and the NULL after it, then the sync's; a
+	 * connection lost on the way gives NULLs */
+	for (int i = 0; sent && i < n; i++) {
+		res[i] = PQgetResult(conn);
+		for (PGresult *more; res[i] && (more = PQgetResult(conn));)
+			PQclear(more);
+	}
+	for (PGresult *r; sent && (r = PQgetResult(conn));) {
+		int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(conn) && !pg_lost(c))
+		set_err(c, PQerrorMessage(conn));
+	pg_trips++;
+	PGresult *out = res[at];
+	for (int i = 0; i < at; i++) /* what stopped the statement */
+		if (PQresultStatus(res[i]) != PGRES_COMMAND_OK &&
+		    PQresultStatus(res[i]) != PGRES_TUPLES_OK) {
+			out = res[i];
+			break;
+		}
+	ExecStatusType st = PQresultStatus(out);
+	int ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+	if (guard && !ok && out == res[at] && !pg_lost(c)) {
+		PQclear(PQexec(conn, "ROLLBACK TO SAVEPOINT gz_statement;"
+				     " RELEASE SAVEPOINT gz_statement"));
+		pg_trips++;
+	}
+	for (int i = 0; i < n; i++)
+		if (res[i] != out)
+			PQclear(res[i]);
+	if (!out && !sent)
+		set_err(c, PQerrorMessage(conn));
+	return out;
+}
+
+/* One round trip for a statement alone (a read, or a write outside a
+ * transaction), else run_pipelined. */
 static PGresult *run_prepared(struct pgq *s)
 {
-	PGconn *conn = s->c->conn;
-	int guard = s->write && PQtransactionStatus(conn) == PQTRANS_INTRANS;
-	if (guard) {
-		PGresult *r = PQexec(conn, "SAVEPOINT gz_statement");
-		guard = PQresultStatus(r) == PGRES_COMMAND_OK;
-		PQclear(r);
-	}
-	PGresult *res = PQexecPrepared(conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
-	if (guard) {
-		ExecStatusType st = PQresultStatus(res);
-		int ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
-		PQclear(PQexec(conn, ok ? "RELEASE SAVEPOINT gz_statement"
-					: "ROLLBACK TO SAVEPOINT gz_statement;"
-					  " RELEASE SAVEPOINT gz_statement"));
-	}
-	return res;
+	struct pgc *c = s->c;
+	int guard = s->write && (c->pending || PQtransactionStatus(c->conn) == PQTRANS_INTRANS);
+	if (guard || c->pending)
+		return run_pipelined(s, guard);
+	pg_trips++;
+	return PQexecPrepared(c->conn, s->name, s->nparams, s->vals, NULL, NULL, 0);
 }
 
 /* Prepares s (its name, text and types) on its connection and reads its
@@ -641,6 +766,7 @@ static int prepare_on(struct pgq *s)
 {
 	struct pgc *c = s->c;
 	PGresult *r = PQprepare(c->conn, s->name, s->text, s->nparams, s->types);
+	pg_trips += 2; /* and its description */
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
 	if (!ok)
 		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
@@ -661,7 +787,7 @@ static int prepare_on(struct pgq *s)
 int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 {
 	*out = NULL;
-	if (usable(c))
+	if (ready(c))
 		return -1;
 	size_t cap = strlen(sql) + 1;
 	char *text = malloc(cap);
@@ -795,22 +921,27 @@ int pgq_step(struct pgq *s)
 {
 	if (!s->ran) {
 		s->ran = 1;
+		const char *begin = s->c->pending; /* sent with this statement */
 		/* a connection made again has none of the old one's statements */
-		if (usable(s->c) || (s->gen != s->c->gen && prepare_on(s))) {
+		if (ready(s->c) || (s->gen != s->c->gen && prepare_on(s))) {
 			s->failed = DB_ERROR;
 			return s->failed;
 		}
 		long long t = now_ns();
 		s->res = run_prepared(s);
 		pg_ns += now_ns() - t;
-		/* a read that found the connection broken outside a
-		 * transaction: once more, connected and prepared again (as
+		/* a statement that found the connection broken, when nothing
+		 * can be lost: a read outside a transaction, or the statement
+		 * that carried its transaction's BEGIN (a write in it was never
+		 * committed): once more, connected and prepared again (as
 		 * pg_exec does for a BEGIN; a write may have run: not again) */
-		if (!s->write && PQresultStatus(s->res) != PGRES_TUPLES_OK &&
-		    PQresultStatus(s->res) != PGRES_COMMAND_OK && pg_lost(s->c) && !s->c->txn) {
+		if (PQresultStatus(s->res) != PGRES_TUPLES_OK &&
+		    PQresultStatus(s->res) != PGRES_COMMAND_OK && pg_lost(s->c) &&
+		    (begin || (!s->write && !s->c->txn))) {
 			PQclear(s->res);
 			s->res = NULL;
-			if (usable(s->c) || prepare_on(s)) {
+			s->c->pending = begin;
+			if (ready(s->c) || prepare_on(s)) {
 				s->failed = DB_ERROR;
 				return s->failed;
 			}

@@ -13,7 +13,9 @@
  *   NULL, a blob as bytea's hex form; a q_text value is used in place (it
  *   lives until the reset, as with SQLite), every other value is copied.
  * - The first step runs it (PQexecPrepared) and the next ones walk the
- *   rows it returned; a refused constraint (SQLSTATE class 23) is
+ *   rows it returned; a write in a transaction runs under a savepoint,
+ *   sent with it and its release in one round trip (pipeline mode), and
+ *   a BEGIN (pg_exec) waits to go with the next statement; a refused constraint (SQLSTATE class 23) is
  *   DB_CONSTRAINT, any other error DB_ERROR with pg_errmsg saying why.
  * - Columns are read from the text PostgreSQL sends: q_col_int parses it
  *   (a boolean's 't'/'f' is 1/0), q_col_null is PQgetisnull.
@@ -72,6 +74,9 @@ int pg_exec_within(struct pgc *c, const char *sql, int timeout_ms);
 /* Nanoseconds this thread has spent waiting on PostgreSQL (statements
  * and pg_exec), for store_time_ns. */
 long long pg_time_ns(void);
+/* Round trips this thread has made to PostgreSQL (a statement with its
+ * savepoint and a BEGIN not sent yet is one; preparing one, two). */
+long long pg_round_trips(void);
 long long pg_changes(struct pgc *c);
 int pg_in_txn(struct pgc *c);
 int pg_readonly(struct pgc *c);

@@ -38,6 +38,7 @@ int store_touch(struct store *st, const char *tag)
 		st->touch_seq = seq;
 	}
 	if (rc == STORE_OK && !db_in_txn(st->db)) {
+		st->head_at = 0; /* rows_cached reads the new head */
 		signal_bump(st); /* no transaction: the change is committed already */
 		if (!DB_LITE(st->db))
 			rc = changes_notify(st);

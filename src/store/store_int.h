@@ -53,6 +53,11 @@ struct store {
 	long long replica_retry_ns;
 	struct store *via;
 	long long touch_seq;     /* the change log's seq store_touch wrote last */
+	/* PostgreSQL, outside a snapshot: the change log's head rows_cached
+	 * read, and when (monotonic ns; 0: none), kept until this
+	 * connection's next transaction statement (the server's store_rollback
+	 * after each request) or a second */
+	long long head, head_at;
 	unsigned duties;         /* the duties this connection holds (store_duty.h) */
 	unsigned duties_gen;     /* on the connection pg_gen counted then */
 };
@@ -83,6 +88,8 @@ static inline long long q_changes(struct store *st)
 	return db_changes(st->db);
 }
 
+/* CLOCK_MONOTONIC in nanoseconds. */
+long long mono_ns(void);
 /* Sets the error message from the engine's and returns STORE_ERROR. */
 int fail(struct store *st, const char *what);
 /* The cached statement for this SQL text (a static string), or NULL with

@@ -43,14 +43,15 @@ const char SQL_USER_VERSION[] = "PRAGMA user_version"; /* also starts a read sna
  * database, so writes never interleave (what BEGIN IMMEDIATE gives SQLite). */
 #define PG_WRITE_LOCK "78590778698100" /* PostgreSQL 15 reads no hex literal */
 const char PG_BEGIN_WRITE[] = "BEGIN; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")";
-/* A page's snapshot, taken at once by its SELECT as SQLite's is by the
- * pragma. */
-static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT 1";
+/* A page's snapshot, taken by its first statement, the change log's head
+ * (store_read_begin), sent with it in one round trip (db_pg.c). */
+static const char PG_BEGIN_READ[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /* Runs a transaction statement: SQLite's text (a cached statement) or
  * PostgreSQL's (several statements in one round trip). */
 static int txn(struct store *st, const char *lite, const char *pg)
 {
+	st->head_at = 0; /* rows_cached reads the change log's head again */
 	if (DB_LITE(st->db))
 		return exec_sql(st, lite);
 	if (pg_exec(st->db->pg, pg) == 0)
@@ -275,12 +276,6 @@ int begin_deferred(struct store *st)
 	return txn(st, SQL_BEGIN_READ, SQL_BEGIN_READ);
 }
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* The replica's connection: no migrations (a standby takes no writes; the
  * primary's are replayed there), only the connection. Its first failure
@@ -356,13 +351,24 @@ int store_read_begin(struct store *st)
 {
 	if (st->reading || db_in_txn(st->db))
 		return STORE_OK;
-	/* what has changed, read before the snapshot (rows_cached labels
-	 * rows read inside it with this), and the snapshot taken at once by
-	 * a read, not at the page's first query */
+	/* PostgreSQL without a replica: the snapshot taken by its first
+	 * read, what has changed (rows_cached labels rows read inside it
+	 * with this), in the BEGIN's round trip */
+	if (!DB_LITE(st->db) && !st->replica_spec) {
+		if (txn(st, NULL, PG_BEGIN_READ) ||
+		    store_data_version(st, &st->snapshot_version)) {
+			(void)txn(st, NULL, SQL_ROLLBACK);
+			return STORE_ERROR;
+		}
+		st->reading = 1;
+		return STORE_OK;
+	}
+	/* what has changed, read before the snapshot, and the snapshot taken
+	 * at once by a read, not at the page's first query */
 	if (store_data_version(st, &st->snapshot_version))
 		return STORE_ERROR;
 	if (!DB_LITE(st->db)) {
-		if (st->replica_spec && replica_begin(st) == STORE_OK) {
+		if (replica_begin(st) == STORE_OK) {
 			st->reading = 1;
 			return STORE_OK;
 		}
@@ -432,6 +438,7 @@ int store_commit(struct store *st)
 int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
+	st->head_at = 0; /* the server's, after each request */
 	replica_end(st); /* read-only: its commit is its rollback */
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);

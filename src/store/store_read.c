@@ -62,13 +62,18 @@ static int by_key(const void *k, const void *e)
 	return strcmp(k, ((const struct setting *)e)->key);
 }
 
+#define HEAD_KEEP_NS 1000000000LL
+
 /* Rows every page asks for (settings, sections), kept per connection and
  * read again only when something changed: any write to them logs "site"
  * and bumps the shared change counter, and store_data_version also catches
  * a writer that could not bump it (PRAGMA data_version, once a second).
  * Inside a read snapshot the rows are labelled with the version read just
  * before the snapshot began, so rows of an old snapshot are never kept as
- * newer than they are. 1 when c holds current rows; 0 when the caller must
+ * newer than they are. On PostgreSQL, where that check is a round trip,
+ * outside a snapshot (a form's post) the version read first serves until
+ * the connection's next BEGIN, COMMIT or ROLLBACK (the server rolls back
+ * after each request) or for a second at most. 1 when c holds current rows; 0 when the caller must
  * query (inside a write, whose own changes are not committed yet). The
  * rows live until the next reload on this connection: callers copy what
  * they hand out. */
@@ -80,8 +85,14 @@ static int rows_cached(struct store *st, struct rows_cache *c, const char *sql,
 		return 0;
 	if (st->reading)
 		version = st->snapshot_version;
+	else if (!DB_LITE(st->db) && st->head_at && mono_ns() - st->head_at < HEAD_KEEP_NS)
+		version = st->head;
 	else if (store_data_version(st, &version))
 		return 0;
+	else if (!DB_LITE(st->db)) {
+		st->head = version;
+		st->head_at = mono_ns();
+	}
 	if (c->pool && version == c->version)
 		return 1;
 	pool_free(c->pool);

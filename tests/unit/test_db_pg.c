@@ -9,7 +9,9 @@
  * (integers past a double's precision, doubles, booleans as 1/0, NULL,
  * UTF-8 text, a blob); a unique violation is DB_CONSTRAINT and another
  * error DB_ERROR with PostgreSQL's message; RETURNING id; changes; a
- * transaction rolled back; one statement reused with new bindings.
+ * transaction rolled back; one statement reused with new bindings; the
+ * round trips a transaction costs (its BEGIN goes with its first
+ * statement, a write's savepoint with the write).
  */
 #include "t.h"
 #include "t_pg.h"
@@ -224,6 +226,58 @@ static void test_commit_of_aborted(void)
 	db_finalize(&s);
 }
 
+/* A BEGIN waits for the first statement and goes with it; a write in a
+ * transaction is one round trip with its savepoint and release, two when
+ * it fails (rolled back to its savepoint: the transaction goes on); a
+ * transaction that ran nothing costs none. */
+static void test_round_trips(void)
+{
+	dbq ins, get;
+	long long before = rows();
+	CHECK(db_prepare(&c, "INSERT INTO t (name) VALUES (?1) RETURNING id", &ins) == 0);
+	CHECK(db_prepare(&c, "SELECT count(*) FROM t WHERE name = ?1", &get) == 0);
+	long long n0 = pg_round_trips();
+	CHECK(pg_exec(c.pg, "BEGIN; SELECT pg_advisory_xact_lock(42)") == 0);
+	CHECK(pg_exec(c.pg, "ROLLBACK") == 0);
+	CHECK(pg_round_trips() == n0);
+	CHECK(!db_in_txn(&c));
+
+	CHECK(pg_exec(c.pg, "BEGIN; SELECT pg_advisory_xact_lock(42)") == 0);
+	CHECK(db_in_txn(&c));
+	CHECK(pg_round_trips() == n0);
+	q_text(&ins, 1, "trip one");
+	CHECK(q_step(&ins) == DB_ROW); /* BEGIN, lock, SAVEPOINT, INSERT, RELEASE */
+	q_reset(&ins);
+	CHECK(pg_round_trips() == n0 + 1);
+	q_text(&ins, 1, "trip one");
+	CHECK(q_step(&ins) == DB_CONSTRAINT); /* and ROLLBACK TO SAVEPOINT */
+	CHECK_CONTAINS(db_errmsg(&c), "duplicate key");
+	q_reset(&ins);
+	CHECK(pg_round_trips() == n0 + 3);
+	q_text(&ins, 1, "trip two");
+	CHECK(q_step(&ins) == DB_ROW);
+	q_reset(&ins);
+	q_text(&get, 1, "trip one");
+	CHECK(q_step(&get) == DB_ROW && q_col_int(&get, 0) == 1);
+	q_reset(&get);
+	CHECK(pg_round_trips() == n0 + 5);
+	CHECK(pg_exec(c.pg, "COMMIT") == 0);
+	CHECK(pg_round_trips() == n0 + 6);
+	CHECK(rows() == before + 2);
+
+	/* a read snapshot's BEGIN goes with its first read */
+	long long n1 = pg_round_trips();
+	CHECK(pg_exec(c.pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") == 0);
+	q_text(&get, 1, "trip two");
+	CHECK(q_step(&get) == DB_ROW && q_col_int(&get, 0) == 1);
+	q_reset(&get);
+	CHECK(pg_round_trips() == n1 + 1);
+	CHECK(pg_exec(c.pg, "COMMIT") == 0);
+	CHECK(!db_in_txn(&c));
+	db_finalize(&ins);
+	db_finalize(&get);
+}
+
 static void test_errors(void)
 {
 	dbq s;
@@ -307,6 +361,7 @@ int main(int argc, char **argv)
 	RUN(test_changes);
 	RUN(test_transaction_rolled_back);
 	RUN(test_commit_of_aborted);
+	RUN(test_round_trips);
 	RUN(test_errors);
 	RUN(test_password_hidden);
 	pg_close(c.pg);

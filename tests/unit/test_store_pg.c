@@ -10,7 +10,9 @@
  * lock is the advisory lock every node takes (a second connection cannot
  * take it while a write is open); store_time_ns counts PostgreSQL's time;
  * a write a constraint refuses inside a transaction fails alone, and the
- * rest commits (as on SQLite); e-mail is found whatever its case; a
+ * rest commits (as on SQLite); outside a snapshot (a form's post) the
+ * settings cost one read of the change log's head per request, not one
+ * per setting; e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
  * store_listen's thread reports it, after "connected" and a first "look";
@@ -110,8 +112,10 @@ static void test_open_write_read(void)
 
 	long long t0 = store_time_ns();
 	CHECK(store_begin(a) == STORE_OK);
-	CHECK(write_lock_free() == 0); /* a holds every node's write lock */
+	/* the BEGIN and its lock go with the transaction's first statement */
+	CHECK(write_lock_free() == 1);
 	CHECK(store_setting_set(a, "site_title", "From A") == STORE_OK);
+	CHECK(write_lock_free() == 0); /* a holds every node's write lock */
 	CHECK(store_commit(a) == STORE_OK);
 	CHECK(write_lock_free() == 1);
 	CHECK(store_time_ns() > t0);
@@ -295,6 +299,40 @@ static void test_reconnect(void)
 	store_close(st);
 }
 
+/* Outside a snapshot, the change log's head is read once, kept until the
+ * connection's next transaction statement: the server's store_rollback
+ * after each request ends a post's. */
+static void test_settings_outside_snapshot(void)
+{
+	struct store *a = open_pg(), *b = open_pg();
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	struct pool *p = pool_new();
+	CHECK(store_begin(b) == STORE_OK);
+	CHECK(store_setting_set(b, "site_title", "One") == STORE_OK);
+	CHECK(store_commit(b) == STORE_OK);
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	long long n0 = pg_round_trips();
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	CHECK(pg_round_trips() == n0); /* no head read for the second and third */
+	CHECK(store_begin(b) == STORE_OK);
+	CHECK(store_setting_set(b, "site_title", "Two") == STORE_OK);
+	CHECK(store_commit(b) == STORE_OK);
+	CHECK_STR(setting(a, p, "site_title"), "One"); /* the same request */
+	store_rollback(a);                             /* its end */
+	CHECK_STR(setting(a, p, "site_title"), "Two");
+	/* a's own write, committed: seen at once */
+	CHECK(store_begin(a) == STORE_OK);
+	CHECK(store_setting_set(a, "site_title", "Three") == STORE_OK);
+	CHECK(store_commit(a) == STORE_OK);
+	CHECK_STR(setting(a, p, "site_title"), "Three");
+	pool_free(p);
+	store_close(a);
+	store_close(b);
+}
+
 int main(int argc, char **argv)
 {
 	if (t_pg_url(argv[0], url, sizeof url))
@@ -302,6 +340,7 @@ int main(int argc, char **argv)
 	RUN(test_spec);
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
+	RUN(test_settings_outside_snapshot);
 	RUN(test_notify);
 	RUN(test_reconnect);
 	return T_DONE();
