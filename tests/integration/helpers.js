@@ -45,25 +45,26 @@ const madeDirs = [];
 // directory and appends `key = value` overrides to DIR/gazette.conf.
 // A demo site comes without the demo's photos (--no-photos: an empty media
 // library, and half a second saved per site) unless photos is true: the
-// tests of the demo's own pages ask for them.
+// tests of the demo's own pages ask for them. then: {name, make(dir)}, a
+// step made on the new site before conf (admin-helpers' newsroom: its users).
 // With STORE=pg (`make test STORE=pg`: tests/run.sh starts one PostgreSQL
 // for the run through tests/unit/with_pg.sh) each site gets a database of
-// its own there, so the same tests run on both stores: a copy of a template
-// site made once per run and kind (pgTemplate), not an init of its own.
-function makeSite({ demo = true, photos = false, conf = {} } = {}) {
+// its own there, so the same tests run on both stores.
+// Either way the site is a copy of a template made once per run (siteCopy).
+function makeSite({ demo = true, photos = false, conf = {}, then = null } = {}) {
   requireBinary();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
   madeDirs.push(parent);
   const dir = path.join(parent, 'site');
-  if (STORE === 'pg') {
-    pgSiteCopy(pgTemplate(demo, demo && photos), dir);
-  } else {
-    const args = ['init'];
+  const kind = (demo ? (photos ? 'photos' : 'demo') : 'bare') + (then ? `_${then.name}` : '');
+  siteCopy(template(kind, (tdir, db) => {
+    const args = ['init', '--site', tdir];
     if (demo) args.push('--demo');
     if (demo && !photos) args.push('--no-photos');
-    args.push('--site', dir);
+    if (db) args.push('--db', db);
     gz(args);
-  }
+    if (then) then.make(tdir);
+  }), dir);
   const lines = Object.entries(conf).map(([k, v]) => `${k} = ${v}`);
   if (lines.length) {
     const confPath = path.join(dir, 'gazette.conf');
@@ -72,6 +73,69 @@ function makeSite({ demo = true, photos = false, conf = {} } = {}) {
     fs.appendFileSync(confPath, sep + lines.join('\n') + '\n');
   }
   return dir;
+}
+
+// Template sites: one per kind (bare, demo, demo with photos, a newsroom of
+// each), made by make(dir, db) (`gazette init`: on PostgreSQL ~40
+// migrations a round trip each and the demo's hundreds of statements, about
+// 1.5 s; a newsroom's four users an Argon2id hash each). A site is a copy:
+// its folder copied, and on PostgreSQL its database `CREATE DATABASE ...
+// TEMPLATE` of the template's (0.2-0.5 s on the shared machine) and named in
+// the copy's gazette.conf; the same rows, the same site secret. The
+// templates live in the run's folder (tests/run.sh's GAZETTE_TEST_TMP, or
+// with_pg.sh's GAZETTE_TEST_PG_TMP for one file on PostgreSQL) and serve
+// every test file of the run; without one, this process's own. Two files
+// that ask at once both make it; the first renamed into place wins.
+const templates = new Map();
+function template(kind, make) {
+  if (templates.has(kind)) return templates.get(kind);
+  const shared = process.env.GAZETTE_TEST_TMP || process.env.GAZETTE_TEST_PG_TMP;
+  const root = shared ? path.join(shared, 'templates') : ownTemplates();
+  fs.mkdirSync(root, { recursive: true });
+  const tpl = { dir: path.join(root, kind), db: `gz_tpl_${kind}${shared ? '' : `_${process.pid}`}` };
+  if (!fs.existsSync(tpl.dir)) {
+    const dir = path.join(fs.mkdtempSync(path.join(root, 'new-')), 'site');
+    const mine = STORE === 'pg' ? `gz_new_${kind}_${process.pid}` : null;
+    if (mine) psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${mine};`);
+    make(dir, mine && pgServerUrl(mine));
+    try {
+      if (mine) psqlRun(pgServerUrl('postgres'), `ALTER DATABASE ${mine} RENAME TO ${tpl.db};`);
+      fs.renameSync(dir, tpl.dir);
+    } catch {
+      // another file's template won: its folder follows its database
+      if (mine) psqlRun(pgServerUrl('postgres'), `DROP DATABASE ${mine};`);
+      for (let i = 0; i < 600 && !fs.existsSync(tpl.dir); i++) sleepSync(100);
+    }
+  }
+  templates.set(kind, tpl);
+  return tpl;
+}
+
+function siteCopy(tpl, dir) {
+  let db = null;
+  if (STORE === 'pg') {
+    db = `site_${process.pid}_${++pgSites}`;
+    psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${db} TEMPLATE ${tpl.db};`);
+  }
+  fs.cpSync(tpl.dir, dir, { recursive: true });
+  if (db) {
+    const confPath = path.join(dir, 'gazette.conf');
+    const conf = fs.readFileSync(confPath, 'utf8');
+    fs.writeFileSync(confPath, conf.replace(/^(\s*db\s*=\s*).*$/m, `$1${pgServerUrl(db)}`));
+  }
+}
+
+let ownRoot = '';
+function ownTemplates() {
+  if (!ownRoot) {
+    ownRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-tpl-'));
+    process.on('exit', () => fs.rmSync(ownRoot, { recursive: true, force: true }));
+  }
+  return ownRoot;
+}
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 // ---------------------------------------------------------------- the store: SQLite or PostgreSQL
@@ -91,70 +155,6 @@ function pgServerUrl(db) {
 function psqlRun(url, sql, extra = []) {
   return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, ...extra],
     { input: sql, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
-}
-
-// The template sites of a STORE=pg run (tests/unit/with_pg.sh): one per
-// kind (bare, demo, demo with photos), each a database made by `gazette init
-// --db` (its ~40 migrations a round trip each, the demo a transaction of
-// hundreds of statements: about 1.5 s) and its folder. A site is then
-// `CREATE DATABASE ... TEMPLATE` plus a copy of the folder (pgSiteCopy):
-// the same rows, the same site secret. Made by the first test file that
-// asks, for every file of the run (the folder under with_pg.sh's own, named
-// in GAZETTE_TEST_PG_TMP, removed with the server); two files that ask at
-// once both build one and the first renamed into place wins.
-const pgTemplates = new Map();
-function pgTemplate(demo, photos) {
-  const kind = demo ? (photos ? 'photos' : 'demo') : 'bare';
-  if (pgTemplates.has(kind)) return pgTemplates.get(kind);
-  const shared = process.env.GAZETTE_TEST_PG_TMP;
-  const root = shared ? path.join(shared, 'templates') : pgOwnTemplates();
-  fs.mkdirSync(root, { recursive: true });
-  const tpl = { dir: path.join(root, kind), db: `gz_tpl_${kind}` };
-  if (!shared) tpl.db += `_${process.pid}`;
-  if (!fs.existsSync(tpl.dir)) {
-    const mine = `gz_new_${kind}_${process.pid}`;
-    const dir = path.join(fs.mkdtempSync(path.join(root, 'new-')), 'site');
-    psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${mine};`);
-    const args = ['init', '--site', dir, '--db', pgServerUrl(mine)];
-    if (demo) args.push('--demo');
-    if (demo && !photos) args.push('--no-photos');
-    gz(args);
-    try {
-      psqlRun(pgServerUrl('postgres'), `ALTER DATABASE ${mine} RENAME TO ${tpl.db};`);
-      fs.renameSync(dir, tpl.dir);
-    } catch {
-      // another file's template won: its folder follows its database
-      psqlRun(pgServerUrl('postgres'), `DROP DATABASE ${mine};`);
-      for (let i = 0; i < 600 && !fs.existsSync(tpl.dir); i++) sleepSync(100);
-    }
-  }
-  pgTemplates.set(kind, tpl);
-  return tpl;
-}
-
-// A site of its own from a template: its database a copy of the template's
-// and its folder a copy whose gazette.conf names that database.
-function pgSiteCopy(tpl, dir) {
-  const name = `site_${process.pid}_${++pgSites}`;
-  psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${name} TEMPLATE ${tpl.db};`);
-  fs.cpSync(tpl.dir, dir, { recursive: true });
-  const confPath = path.join(dir, 'gazette.conf');
-  const conf = fs.readFileSync(confPath, 'utf8');
-  fs.writeFileSync(confPath, conf.replace(/^(\s*db\s*=\s*).*$/m, `$1${pgServerUrl(name)}`));
-}
-
-// without with_pg.sh's folder: this process's templates, removed at its exit
-let ownTemplates = '';
-function pgOwnTemplates() {
-  if (!ownTemplates) {
-    ownTemplates = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-tpl-'));
-    process.on('exit', () => fs.rmSync(ownTemplates, { recursive: true, force: true }));
-  }
-  return ownTemplates;
-}
-
-function sleepSync(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 // The store a site was made on: gazette.conf's `db = URL`, or its gazette.db.
