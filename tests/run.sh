@@ -17,6 +17,8 @@ passed=0
 failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# the run's template sites (helpers.js makeSite), made once for every file
+export GAZETTE_TEST_TMP="$tmp"
 
 # ---- unit binaries (GAZETTE_UNIT_DIR: another build of them, e.g. build-asan/tests/unit)
 units="${GAZETTE_UNIT_DIR:-tests/unit}/test_*"

@@ -6,7 +6,6 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const h = require('../integration/helpers');
 const a = require('../integration/admin-helpers');
 const b = require('./browser');
@@ -15,7 +14,7 @@ const AXE = path.join(h.ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const T = { timeout: 120000 };
 let dir; let srv; let browser; let page; let id; let storyPath;
 
-const sql = (q) => JSON.parse(spawnSync('sqlite3', ['-json', path.join(dir, 'gazette.db'), q], { encoding: 'utf8' }).stdout || '[]');
+const sql = (q) => h.sqlRows(dir, q);
 
 before(async () => {
   dir = a.makeNewsroom({ conf: { timezone: 'Europe/Berlin' } });

@@ -66,7 +66,10 @@ describe('the access log written by its own thread', () => {
     const srv = await h.startServer(dir);
     try {
       const l = h.load(srv.url, PATHS, 4);
+      // 1.5 s, or until 100 answers on a busy machine (a first page from
+      // PostgreSQL, three other suites beside it)
       await sleep(1500);
+      await until('100 requests', () => l.res.ids.length > 100, 30000);
       const { ids, errors } = await l.stop();
       assert.deepEqual(errors, []);
       assert.ok(ids.length > 100, `${ids.length} requests`);

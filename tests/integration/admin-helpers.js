@@ -13,12 +13,15 @@ function userName(role) { return `Test ${role[0].toUpperCase()}${role.slice(1)}`
 // A demo site (with its photos when photos is true: see makeSite) plus
 // accounts admin/editor/author/contributor (password PASSWORD).
 function makeNewsroom({ conf = {}, demo = true, photos = false } = {}) {
-  const dir = h.makeSite({ demo, photos, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf } });
-  for (const role of ROLES) {
-    h.gz(['user', 'add', '--site', dir, '--role', role, '--email', email(role), userName(role)],
-      { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
-  }
-  return dir;
+  // the users made once per run, in the newsroom's template (helpers.js)
+  const users = (dir) => {
+    for (const role of ROLES) {
+      h.gz(['user', 'add', '--site', dir, '--role', role, '--email', email(role), userName(role)],
+        { input: PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
+    }
+  };
+  return h.makeSite({ demo, photos, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf },
+    then: { name: 'newsroom', make: users } });
 }
 
 function cookieOf(res) {

@@ -45,21 +45,26 @@ const madeDirs = [];
 // directory and appends `key = value` overrides to DIR/gazette.conf.
 // A demo site comes without the demo's photos (--no-photos: an empty media
 // library, and half a second saved per site) unless photos is true: the
-// tests of the demo's own pages ask for them.
+// tests of the demo's own pages ask for them. then: {name, make(dir)}, a
+// step made on the new site before conf (admin-helpers' newsroom: its users).
 // With STORE=pg (`make test STORE=pg`: tests/run.sh starts one PostgreSQL
 // for the run through tests/unit/with_pg.sh) each site gets a database of
-// its own there (`gazette init --db`), so the same tests run on both stores.
-function makeSite({ demo = true, photos = false, conf = {} } = {}) {
+// its own there, so the same tests run on both stores.
+// Either way the site is a copy of a template made once per run (siteCopy).
+function makeSite({ demo = true, photos = false, conf = {}, then = null } = {}) {
   requireBinary();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
   madeDirs.push(parent);
   const dir = path.join(parent, 'site');
-  const args = ['init'];
-  if (demo) args.push('--demo');
-  if (demo && !photos) args.push('--no-photos');
-  if (STORE === 'pg') args.push('--db', pgSiteDb());
-  args.push('--site', dir);
-  gz(args);
+  const kind = (demo ? (photos ? 'photos' : 'demo') : 'bare') + (then ? `_${then.name}` : '');
+  siteCopy(template(kind, (tdir, db) => {
+    const args = ['init', '--site', tdir];
+    if (demo) args.push('--demo');
+    if (demo && !photos) args.push('--no-photos');
+    if (db) args.push('--db', db);
+    gz(args);
+    if (then) then.make(tdir);
+  }), dir);
   const lines = Object.entries(conf).map(([k, v]) => `${k} = ${v}`);
   if (lines.length) {
     const confPath = path.join(dir, 'gazette.conf');
@@ -68,6 +73,69 @@ function makeSite({ demo = true, photos = false, conf = {} } = {}) {
     fs.appendFileSync(confPath, sep + lines.join('\n') + '\n');
   }
   return dir;
+}
+
+// Template sites: one per kind (bare, demo, demo with photos, a newsroom of
+// each), made by make(dir, db) (`gazette init`: on PostgreSQL ~40
+// migrations a round trip each and the demo's hundreds of statements, about
+// 1.5 s; a newsroom's four users an Argon2id hash each). A site is a copy:
+// its folder copied, and on PostgreSQL its database `CREATE DATABASE ...
+// TEMPLATE` of the template's (0.2-0.5 s on the shared machine) and named in
+// the copy's gazette.conf; the same rows, the same site secret. The
+// templates live in the run's folder (tests/run.sh's GAZETTE_TEST_TMP, or
+// with_pg.sh's GAZETTE_TEST_PG_TMP for one file on PostgreSQL) and serve
+// every test file of the run; without one, this process's own. Two files
+// that ask at once both make it; the first renamed into place wins.
+const templates = new Map();
+function template(kind, make) {
+  if (templates.has(kind)) return templates.get(kind);
+  const shared = process.env.GAZETTE_TEST_TMP || process.env.GAZETTE_TEST_PG_TMP;
+  const root = shared ? path.join(shared, 'templates') : ownTemplates();
+  fs.mkdirSync(root, { recursive: true });
+  const tpl = { dir: path.join(root, kind), db: `gz_tpl_${kind}${shared ? '' : `_${process.pid}`}` };
+  if (!fs.existsSync(tpl.dir)) {
+    const dir = path.join(fs.mkdtempSync(path.join(root, 'new-')), 'site');
+    const mine = STORE === 'pg' ? `gz_new_${kind}_${process.pid}` : null;
+    if (mine) psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${mine};`);
+    make(dir, mine && pgServerUrl(mine));
+    try {
+      if (mine) psqlRun(pgServerUrl('postgres'), `ALTER DATABASE ${mine} RENAME TO ${tpl.db};`);
+      fs.renameSync(dir, tpl.dir);
+    } catch {
+      // another file's template won: its folder follows its database
+      if (mine) psqlRun(pgServerUrl('postgres'), `DROP DATABASE ${mine};`);
+      for (let i = 0; i < 600 && !fs.existsSync(tpl.dir); i++) sleepSync(100);
+    }
+  }
+  templates.set(kind, tpl);
+  return tpl;
+}
+
+function siteCopy(tpl, dir) {
+  let db = null;
+  if (STORE === 'pg') {
+    db = `site_${process.pid}_${++pgSites}`;
+    psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${db} TEMPLATE ${tpl.db};`);
+  }
+  fs.cpSync(tpl.dir, dir, { recursive: true });
+  if (db) {
+    const confPath = path.join(dir, 'gazette.conf');
+    const conf = fs.readFileSync(confPath, 'utf8');
+    fs.writeFileSync(confPath, conf.replace(/^(\s*db\s*=\s*).*$/m, `$1${pgServerUrl(db)}`));
+  }
+}
+
+let ownRoot = '';
+function ownTemplates() {
+  if (!ownRoot) {
+    ownRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-tpl-'));
+    process.on('exit', () => fs.rmSync(ownRoot, { recursive: true, force: true }));
+  }
+  return ownRoot;
+}
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 // ---------------------------------------------------------------- the store: SQLite or PostgreSQL
@@ -87,13 +155,6 @@ function pgServerUrl(db) {
 function psqlRun(url, sql, extra = []) {
   return execFileSync('psql', ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-d', url, ...extra],
     { input: sql, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
-}
-
-// a new database for one site: its URL
-function pgSiteDb() {
-  const name = `site_${process.pid}_${++pgSites}`;
-  psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${name};`);
-  return pgServerUrl(name);
 }
 
 // The store a site was made on: gazette.conf's `db = URL`, or its gazette.db.

@@ -6,7 +6,9 @@
 # the command's outcome. The command gets PGHOST, PGPORT, PGUSER and
 # PGDATABASE, and GAZETTE_TEST_PG, the same as a libpq connection string
 # (a test connects only with that one, so a PGHOST of the caller's never
-# names a server a test would write to); its exit status is this script's.
+# names a server a test would write to), and GAZETTE_TEST_PG_TMP, that
+# folder, for files the run keeps beside the server (helpers.js's template
+# sites); its exit status is this script's.
 #   tests/unit/with_pg.sh COMMAND [ARG...]
 # PG_BIN: the server's binaries (default Debian's PostgreSQL 15); PG_OPTS:
 # more server options, after (so over) ours (bench/pg.sh: fsync on).
@@ -46,6 +48,6 @@ while :; do
 	fi
 done
 rc=0
-GAZETTE_TEST_PG="host=127.0.0.1 port=$port user=gazette dbname=postgres" \
+GAZETTE_TEST_PG="host=127.0.0.1 port=$port user=gazette dbname=postgres" GAZETTE_TEST_PG_TMP=$dir \
 	PGHOST=127.0.0.1 PGPORT=$port PGUSER=gazette PGDATABASE=postgres "$@" || rc=$?
 exit "$rc"
