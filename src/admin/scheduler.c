@@ -300,6 +300,9 @@ static const struct site *site_hold(struct scheduler *s, struct store *st, const
 	if (!site)
 		return s->site;
 	if (*ref != s->gen) { /* its connection was opened with s->site */
+		char err[256];
+		if (site_secret_load(site, st, err, sizeof err)) /* its mail's links are signed */
+			log_error("scheduler: %s", err);
 		if ((s->gen || site != s->site) && site->tpl && site->on_store)
 			site->on_store(site, st);
 		s->gen = *ref;
@@ -395,7 +398,8 @@ static void *loop(void *arg)
 		/* mail on its own clock (mail_interval): made and sent here,
 		 * never by a request, so a dead relay delays only mail */
 		if (mono >= mail_at) {
-			if (duty(st, DUTY_MAIL))
+			/* never a link signed without the site's secret */
+			if (atomic_load(&site->secret_ready) && duty(st, DUTY_MAIL))
 				mail_run(st, site, (long long)time(NULL));
 			mail_at = mono_seconds() + site->cfg.mail_interval;
 		}

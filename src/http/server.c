@@ -262,6 +262,13 @@ static struct worker *worker_fresh(const struct gen *g)
 		w = worker_get(site);
 	}
 	if (w && w->store && w->gen != g) {
+		char err[256];
+		if (site_secret_load(site, w->store, err, sizeof err)) { /* this request: a 503 */
+			log_error("database: %s", err);
+			store_close(w->store);
+			w->store = NULL;
+			return w;
+		}
 		if (w->gen && site->tpl && site->on_store) /* a new one was attached at open */
 			site->on_store(site, w->store);
 		w->gen = g;

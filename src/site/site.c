@@ -215,8 +215,10 @@ int site_db_confinable(const struct site *s, int chrooted)
  * started while its database was down is a worker's, later. */
 static pthread_mutex_t secret_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int secret_take(const struct site *cs, struct store *st, char *err, size_t errlen)
+int site_secret_load(const struct site *cs, struct store *st, char *err, size_t errlen)
 {
+	if (atomic_load_explicit(&cs->secret_ready, memory_order_acquire))
+		return 0;
 	struct site *s = (struct site *)cs; /* the one field set after site_open */
 	pthread_mutex_lock(&secret_lock);
 	int rc = STORE_OK;
@@ -251,8 +253,7 @@ int site_store_open(const struct site *s, struct store **out, char *err, size_t 
 	int rc = store_open(out, s->db_path, err, errlen);
 	if (rc)
 		return rc == STORE_UNAVAILABLE ? rc : -1;
-	if (!atomic_load_explicit(&s->secret_ready, memory_order_acquire) &&
-	    secret_take(s, *out, err, errlen)) {
+	if (site_secret_load(s, *out, err, errlen)) {
 		store_close(*out);
 		*out = NULL;
 		return -1;

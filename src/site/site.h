@@ -126,6 +126,10 @@ int site_db_confinable(const struct site *s, int chrooted);
  * STORE_UNAVAILABLE when PostgreSQL's server cannot be reached (a node
  * serves on without it and tries again); -1 with err. */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
+/* s's secret read with st if not yet (a generation made by a reload while
+ * the database was down, reached by a connection made before): 0, or -1
+ * with err. */
+int site_secret_load(const struct site *s, struct store *st, char *err, size_t errlen);
 const struct static_file *site_static(const struct site *s, const char *name);
 
 /* HMAC-SHA256 (libsodium crypto_auth) of msg under the site secret, as

@@ -6,7 +6,8 @@
 // normally: its workers connect (the story page 200 within seconds) and
 // its scheduler, which found no database at start, connects too (tried
 // again from 1 s, doubling to 30 s) and publishes a story scheduled 2 s
-// ahead.
+// ahead. A reload while it is down changes none of that (the signed-in
+// admin below needs the site's secret, read once the database answers).
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -23,7 +24,8 @@ before(async () => {
   pg.replica.stop(); // one server is enough here
   dir = path.join(h.tmpDir(), 'node');
   h.gz(['init', '--site', dir, '--db', pg.primary.url, '--demo', '--no-photos']);
-  fs.appendFileSync(path.join(dir, 'gazette.conf'), 'schedule_interval = 1\n');
+  fs.appendFileSync(path.join(dir, 'gazette.conf'),
+    'schedule_interval = 1\ncomment_min_seconds = 0\ncomment_rate_per_minute = 1000\n');
   h.gz(['user', 'add', '--site', dir, '--role', 'admin', '--email', a.email('admin'), 'Start Admin'],
     { input: a.PASSWORD + '\n', stdio: ['pipe', 'pipe', 'pipe'] });
 });
@@ -41,6 +43,9 @@ test('started while PostgreSQL is down: healthz 200, readyz 503, pages 503; then
   const story = await h.get(node.url, h.SEED_PATH);
   assert.equal(story.status, 503, 'a page that needs the database');
   assert.ok(Number(story.headers['retry-after']) > 0, `Retry-After: ${story.headers['retry-after']}`);
+  // a reload meanwhile: its generation reads the secret when it can too
+  node.proc.kill('SIGHUP');
+  await c.until(() => /reload: gazette\.conf and the theme reloaded/.test(node.output()), 'the reload');
 
   pg.primary.start();
   const t0 = Date.now();
@@ -59,6 +64,19 @@ test('started while PostgreSQL is down: healthz 200, readyz 503, pages 503; then
   // the scheduler's tries: 1, 2, 4, 8 s... then each run every second
   await c.until(async () => h.textOf((await h.get(node.url, '/')).body).includes(title),
     'the scheduled story on the front page', { timeoutMs: 45000, every: 200 });
+  // the secret it signs with is the database's: a second node, started
+  // with the database up, takes a comment form stamped by this one
+  const other = await h.startServer(dir);
+  try {
+    const hid = await h.freshHidden(node.url);
+    const r = await h.postForm(other.url, '/comments', {
+      ...hid, gz_website: '', comment: 'Stamped by the node that started alone.', author: 'Reader',
+      email: 'r@example.com', url: '',
+    });
+    assert.equal(r.status, 303, h.textOf(r.body).slice(0, 300));
+  } finally {
+    await other.stop();
+  }
   const out = node.output();
   assert.match(out, /scheduler: .*trying again/, 'the outage said');
   assert.equal(out.match(/scheduler: .*trying again/g).length, 1, 'said once');
