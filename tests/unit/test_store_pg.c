@@ -12,7 +12,8 @@
  * a write a constraint refuses inside a transaction fails alone, and the
  * rest commits (as on SQLite); outside a snapshot (a form's post) the
  * settings cost one read of the change log's head per request, not one
- * per setting; e-mail is found whatever its case; a
+ * per setting; a page's menus are kept per connection (no statement)
+ * until something changed, and another node's new item is then read; e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
  * store_listen's thread reports it, after "connected" and a first "look";
@@ -28,6 +29,7 @@
 #include "../../src/store/store_duty.h"
 #include "../../src/store/store_user.h"
 #include "../../src/store/store_listen.h"
+#include "../../src/store/store_menu.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
@@ -353,6 +355,44 @@ static void test_settings_outside_snapshot(void)
 	store_close(b);
 }
 
+static void test_menus_kept(void)
+{
+	struct store *a = open_pg(), *b = open_pg();
+	CHECK(a && b);
+	if (!a || !b)
+		return;
+	struct pool *p = pool_new();
+	struct menu_item x = { .menu = MENU_HEADER, .kind = MENU_LINK, .label = "One",
+			       .url = "https://example.org/one" };
+	long long id;
+	CHECK(store_begin(b) == STORE_OK);
+	CHECK(store_menu_add(b, &x, &id) == STORE_OK);
+	CHECK(store_commit(b) == STORE_OK);
+	struct menu_item *v;
+	size_t n, before;
+	CHECK(store_read_begin(a) == STORE_OK);
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &before) == STORE_OK);
+	CHECK(before >= 1 && !strcmp(v[before - 1].label, "One"));
+	store_read_end(a);
+	CHECK(store_read_begin(a) == STORE_OK);
+	long long n0 = pg_round_trips();
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &n) == STORE_OK && n == before);
+	CHECK(store_menu(a, p, MENU_FOOTER, &v, &n) == STORE_OK && n == 0);
+	CHECK(pg_round_trips() == n0); /* kept: no statement */
+	store_read_end(a);
+	x.label = "Two";
+	CHECK(store_begin(b) == STORE_OK);
+	CHECK(store_menu_add(b, &x, &id) == STORE_OK);
+	CHECK(store_commit(b) == STORE_OK);
+	CHECK(store_read_begin(a) == STORE_OK);
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &n) == STORE_OK && n == before + 1);
+	CHECK(n == before + 1 && !strcmp(v[n - 1].label, "Two"));
+	store_read_end(a);
+	pool_free(p);
+	store_close(a);
+	store_close(b);
+}
+
 int main(int argc, char **argv)
 {
 	const char *port = getenv("PGPORT"); /* with_pg.sh's, beside GAZETTE_TEST_PG */
@@ -363,6 +403,7 @@ int main(int argc, char **argv)
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
 	RUN(test_settings_outside_snapshot);
+	RUN(test_menus_kept);
 	RUN(test_notify);
 	RUN(test_reconnect);
 	return T_DONE();
