@@ -321,34 +321,65 @@ static void test_reconnect(void)
 	store_close(st);
 }
 
+/* Two stores on the database: 0, or -1 (failed, none left open). */
+static int open_two(struct store **a, struct store **b)
+{
+	*a = open_pg();
+	*b = open_pg();
+	CHECK(*a && *b);
+	if (*a && *b)
+		return 0;
+	store_close(*a);
+	store_close(*b);
+	return -1;
+}
+
+/* key = val on st in a transaction of its own, committed: STORE_OK. */
+static int set_committed(struct store *st, const char *key, const char *val)
+{
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (store_setting_set(st, key, val) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}
+
+/* Menu item x added on st in a transaction of its own, committed. */
+static int add_committed(struct store *st, const struct menu_item *x)
+{
+	long long id;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (store_menu_add(st, x, &id) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}
+
 /* Outside a snapshot, the change log's head is read once, kept until the
  * connection's next transaction statement: the server's store_rollback
  * after each request ends a post's. */
 static void test_settings_outside_snapshot(void)
 {
-	struct store *a = open_pg(), *b = open_pg();
-	CHECK(a && b);
-	if (!a || !b)
+	struct store *a, *b;
+	if (open_two(&a, &b))
 		return;
 	struct pool *p = pool_new();
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_setting_set(b, "site_title", "One") == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(set_committed(b, "site_title", "One") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	long long n0 = pg_round_trips();
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	CHECK(pg_round_trips() == n0); /* no head read for the second and third */
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_setting_set(b, "site_title", "Two") == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(set_committed(b, "site_title", "Two") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "One"); /* the same request */
 	store_rollback(a);                             /* its end */
 	CHECK_STR(setting(a, p, "site_title"), "Two");
 	/* a's own write, committed: seen at once */
-	CHECK(store_begin(a) == STORE_OK);
-	CHECK(store_setting_set(a, "site_title", "Three") == STORE_OK);
-	CHECK(store_commit(a) == STORE_OK);
+	CHECK(set_committed(a, "site_title", "Three") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "Three");
 	pool_free(p);
 	store_close(a);
@@ -357,17 +388,13 @@ static void test_settings_outside_snapshot(void)
 
 static void test_menus_kept(void)
 {
-	struct store *a = open_pg(), *b = open_pg();
-	CHECK(a && b);
-	if (!a || !b)
+	struct store *a, *b;
+	if (open_two(&a, &b))
 		return;
 	struct pool *p = pool_new();
 	struct menu_item x = { .menu = MENU_HEADER, .kind = MENU_LINK, .label = "One",
 			       .url = "https://example.org/one" };
-	long long id;
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_menu_add(b, &x, &id) == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(add_committed(b, &x) == STORE_OK);
 	struct menu_item *v;
 	size_t n, before;
 	CHECK(store_read_begin(a) == STORE_OK);
@@ -381,9 +408,7 @@ static void test_menus_kept(void)
 	CHECK(pg_round_trips() == n0); /* kept: no statement */
 	store_read_end(a);
 	x.label = "Two";
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_menu_add(b, &x, &id) == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(add_committed(b, &x) == STORE_OK);
 	CHECK(store_read_begin(a) == STORE_OK);
 	CHECK(store_menu(a, p, MENU_HEADER, &v, &n) == STORE_OK && n == before + 1);
 	CHECK(n == before + 1 && !strcmp(v[n - 1].label, "Two"));
