@@ -9,11 +9,14 @@
 #     store's first round (time by process: gazette, postgres, wrk; top symbols);
 #  2. durable comments/s: posts answered 303 after their commit, SQLite with
 #     synchronous=FULL, PostgreSQL with fsync and synchronous_commit on
-#     (the group commit of bench/comments.sh; goal PG >= 2,000/s).
+#     (the group commit of bench/comments.sh; goal PG >= 2,000/s), and on
+#     PostgreSQL where its time goes: statements per stored comment and
+#     comments per COMMIT (the group commit's batch), from
+#     pg_stat_statements.
 # The server is tests/unit/with_pg.sh's (a throwaway cluster in /tmp, fsync
 # turned back on here). ROUNDS, SECONDS_PER_RUN, THREADS may be set.
 if [ -z "${GAZETTE_TEST_PG:-}" ]; then
-	PG_OPTS="-c fsync=on -c synchronous_commit=on -c max_connections=200 ${PG_OPTS:-}" \
+	PG_OPTS="-c fsync=on -c synchronous_commit=on -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on ${PG_OPTS:-}" \
 		exec "$(dirname "$0")/../tests/unit/with_pg.sh" "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"
@@ -97,6 +100,7 @@ for s in lite pg; do
 	export GZ_TS
 	[ -n "$GZ_TS" ] || { echo "no form stamp on the page" >&2; exit 1; }
 	before=$(site_sql "$site" "SELECT count(*) FROM comments")
+	[ $s = pg ] && site_sql "$site" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
 	wrk -t1 -c8 -d"${SECS}s" -s "$ROOT/bench/post_comment.lua" "http://127.0.0.1:$p" >"$WORK/post-$s.out"
 	after=$(site_sql "$site" "SELECT count(*) FROM comments")
 	awk -v s="$s" -v a="$((after - before))" -v secs="$SECS" -v rps="$(awk '/Requests\/sec/ {print $2}' "$WORK/post-$s.out")" \
@@ -105,5 +109,9 @@ for s in lite pg; do
 		if (bad == "") bad = 0
 		printf "%-12s %10.0f %12.0f %10s\n", name, rps, a / secs, bad }'
 	echo "$(((after - before) / SECS))" >"$WORK/c-$s"
+	[ $s = pg ] && site_sql "$site" "SELECT round(sum(calls) FILTER (WHERE query <> 'COMMIT')::numeric / $((after - before)), 1),
+		round($((after - before))::numeric / NULLIF(sum(calls) FILTER (WHERE query = 'COMMIT'), 0), 2)
+		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())" |
+		awk -F'|' '{ printf "postgresql: %s statements per stored comment, %s comments per COMMIT\n", $1, $2 }'
 done
 echo "goal: postgresql >= 2000 stored comments/s (got $(cat "$WORK/c-pg"))"

@@ -703,21 +703,25 @@ static PGresult *run_pipelined(struct pgq *s, int guard)
 	int at = n++; /* the statement's place */
 	if (guard)
 		part[n++] = "RELEASE SAVEPOINT gz_statement";
-	int sent = PQenterPipelineMode(conn);
+	int entered = PQenterPipelineMode(conn), sent = entered;
 	for (int i = 0; sent && i < n; i++)
 		sent = i == at ? PQsendQueryPrepared(conn, s->name, s->nparams, s->vals, NULL, NULL, 0)
 			       : PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
-	if (sent)
-		sent = PQpipelineSync(conn);
+	/* synced even when a send failed, so what was sent is answered and
+	 * the connection leaves pipeline mode */
+	int synced = entered && PQpipelineSync(conn);
 	PGresult *res[PIPE_MAX] = { 0 };
 	/* each command's result and the NULL after it, then the sync's; a
-	 * connection lost on the way gives NULLs */
-	for (int i = 0; sent && i < n; i++) {
+	 * command never sent, or a connection lost on the way, gives the
+	 * sync's or NULL: a failure */
+	for (int i = 0; synced && i < n; i++) {
 		res[i] = PQgetResult(conn);
+		if (PQresultStatus(res[i]) == PGRES_PIPELINE_SYNC)
+			break;
 		for (PGresult *more; res[i] && (more = PQgetResult(conn));)
 			PQclear(more);
 	}
-	for (PGresult *r; sent && (r = PQgetResult(conn));) {
+	for (PGresult *r; synced && (r = PQgetResult(conn));) {
 		int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
 		PQclear(r);
 		if (sync)

@@ -42,7 +42,7 @@ struct store {
 		void *rows;
 		size_t n;
 		int ordered;     /* sections: put in tree order since loaded */
-	} settings, sections;
+	} settings, sections, menus;
 	int search_rank;         /* gz_rank is registered (store_search.c) */
 	/* the PostgreSQL read replica (store_replica_set): its spec, its
 	 * connection (NULL while down, tried again at retry_ns), and `via`,
@@ -197,6 +197,11 @@ void signal_close(struct store *st);
 void signal_bump(struct store *st);
 
 typedef void (*row_fn)(struct pool *p, dbq *s, void *elem);
+/* Rows every page asks for (sql, without parameters), kept in c while
+ * nothing changed (store_read.c): 1 when c->rows are current, 0 when the
+ * caller must query itself (inside a write, or on an error). */
+int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t elem_size,
+		row_fn row);
 /* All rows into a pool array of elem_size elements; done() after. */
 int collect(struct store *st, struct pool *p, dbq *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n);

@@ -1,25 +1,30 @@
 /*
- * store_menu: the SQLite side of store_menu.h.
+ * store_menu: the store side of store_menu.h. Every menu is read in one
+ * query and kept per connection while nothing changed (rows_cached, as
+ * settings and sections are): a page's menus cost no statement.
  */
 #include "store_menu.h"
 #include "store_int.h"
 #include "../util/pool.h"
 
-static const char SQL_MENU[] = "SELECT m.id, COALESCE(m.parent_id, 0), m.menu, m.kind,"
-	" m.target_id, m.label, m.url,"
-	" CASE m.kind WHEN 1 THEN sec.name WHEN 2 THEN pg.title WHEN 3 THEN s.title END,"
-	" CASE m.kind WHEN 1 THEN sec.path WHEN 2 THEN pg.path WHEN 3 THEN s.slug END,"
-	" COALESCE(s.published_at, 0),"
-	/* 1 or 0 (a CASE in each branch: PostgreSQL's comparisons are
-	 * booleans, which mix with no integer) */
-	" CASE m.kind WHEN 0 THEN 1 WHEN 1 THEN CASE WHEN sec.id IS NOT NULL THEN 1 ELSE 0 END"
-	" WHEN 2 THEN CASE WHEN pg.status = 1 THEN 1 ELSE 0 END"
-	" ELSE CASE WHEN s.status = 3 THEN 1 ELSE 0 END END"
-	" FROM menu_items m LEFT JOIN sections sec ON m.kind = 1 AND sec.id = m.target_id"
-	" LEFT JOIN pages pg ON m.kind = 2 AND pg.id = m.target_id"
-	" LEFT JOIN stories s ON m.kind = 3 AND s.id = m.target_id WHERE m.menu = ?1"
-	" ORDER BY COALESCE((SELECT t.position FROM menu_items t WHERE t.id = m.parent_id),"
-	" m.position), m.parent_id IS NOT NULL, m.position, m.id";
+#define MENU_SELECT "SELECT m.id, COALESCE(m.parent_id, 0), m.menu, m.kind," \
+	" m.target_id, m.label, m.url," \
+	" CASE m.kind WHEN 1 THEN sec.name WHEN 2 THEN pg.title WHEN 3 THEN s.title END," \
+	" CASE m.kind WHEN 1 THEN sec.path WHEN 2 THEN pg.path WHEN 3 THEN s.slug END," \
+	" COALESCE(s.published_at, 0)," \
+	/* 1 or 0 (a CASE in each branch: PostgreSQL's comparisons are \
+	 * booleans, which mix with no integer) */ \
+	" CASE m.kind WHEN 0 THEN 1 WHEN 1 THEN CASE WHEN sec.id IS NOT NULL THEN 1 ELSE 0 END" \
+	" WHEN 2 THEN CASE WHEN pg.status = 1 THEN 1 ELSE 0 END" \
+	" ELSE CASE WHEN s.status = 3 THEN 1 ELSE 0 END END" \
+	" FROM menu_items m LEFT JOIN sections sec ON m.kind = 1 AND sec.id = m.target_id" \
+	" LEFT JOIN pages pg ON m.kind = 2 AND pg.id = m.target_id" \
+	" LEFT JOIN stories s ON m.kind = 3 AND s.id = m.target_id"
+#define MENU_ORDER " COALESCE((SELECT t.position FROM menu_items t WHERE t.id = m.parent_id)," \
+	" m.position), m.parent_id IS NOT NULL, m.position, m.id"
+static const char SQL_MENU[] = MENU_SELECT " WHERE m.menu = ?1 ORDER BY" MENU_ORDER;
+/* every menu, kept per connection while nothing changed (rows_cached) */
+static const char SQL_MENUS[] = MENU_SELECT " ORDER BY m.menu," MENU_ORDER;
 static const char SQL_ADD[] = "INSERT INTO menu_items(menu, parent_id, position, label, kind,"
 	" target_id, url) VALUES(?1, NULLIF(?2, 0), (SELECT COALESCE(max(position), 0) + 1 FROM"
 	" menu_items WHERE menu = ?1 AND parent_id IS NOT DISTINCT FROM NULLIF(?2, 0)),"
@@ -49,15 +54,42 @@ static void row_menu(struct pool *p, dbq *s, void *e)
 	x->live = q_col_int(s, 10);
 }
 
+/* Menu m's items from the kept rows of every menu, copied into p. */
+static void kept_menu(struct store *st, struct pool *p, enum menu_name m, struct menu_item **out,
+		      size_t *n)
+{
+	const struct menu_item *all = st->menus.rows;
+	size_t k = 0;
+	for (size_t i = 0; i < st->menus.n; i++)
+		k += all[i].menu == m;
+	*out = pool_alloc(p, (k ? k : 1) * sizeof **out);
+	*n = 0;
+	for (size_t i = 0; i < st->menus.n; i++) {
+		if (all[i].menu != m)
+			continue;
+		struct menu_item *x = &(*out)[(*n)++];
+		*x = all[i];
+		x->label = pool_strdup(p, x->label);
+		x->url = pool_strdup(p, x->url);
+		x->target_name = pool_strdup(p, x->target_name);
+		x->target_path = pool_strdup(p, x->target_path);
+	}
+}
+
 int store_menu(struct store *st, struct pool *p, enum menu_name m, struct menu_item **out,
 	       size_t *n)
 {
-	dbq *s = stmt(st, SQL_MENU);
-	if (!s)
-		return STORE_ERROR;
-	q_int(s, 1, (int)m);
 	dep(st, "menu");
-	int rc = collect(st, p, s, sizeof **out, row_menu, (void **)out, n);
+	int rc = STORE_OK;
+	if (rows_cached(st, &st->menus, SQL_MENUS, sizeof **out, row_menu)) {
+		kept_menu(st, p, m, out, n);
+	} else {
+		dbq *s = stmt(st, SQL_MENU);
+		if (!s)
+			return STORE_ERROR;
+		q_int(s, 1, (int)m);
+		rc = collect(st, p, s, sizeof **out, row_menu, (void **)out, n);
+	}
 	for (size_t i = 0; rc == STORE_OK && i < *n; i++)
 		if ((*out)[i].kind == MENU_PAGE || (*out)[i].kind == MENU_STORY)
 			dep(st, "%s:%lld", (*out)[i].kind == MENU_PAGE ? "sitepage" : "story",

@@ -64,7 +64,7 @@ static int by_key(const void *k, const void *e)
 
 #define HEAD_KEEP_NS 1000000000LL
 
-/* Rows every page asks for (settings, sections), kept per connection and
+/* Rows every page asks for (settings, sections, menus), kept per connection and
  * read again only when something changed: any write to them logs "site"
  * and bumps the shared change counter, and store_data_version also catches
  * a writer that could not bump it (PRAGMA data_version, once a second).
@@ -77,8 +77,8 @@ static int by_key(const void *k, const void *e)
  * query (inside a write, whose own changes are not committed yet). The
  * rows live until the next reload on this connection: callers copy what
  * they hand out. */
-static int rows_cached(struct store *st, struct rows_cache *c, const char *sql,
-		       size_t elem_size, row_fn row)
+int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t elem_size,
+		row_fn row)
 {
 	long long version;
 	if (st->writing)

@@ -12,7 +12,8 @@
  * a write a constraint refuses inside a transaction fails alone, and the
  * rest commits (as on SQLite); outside a snapshot (a form's post) the
  * settings cost one read of the change log's head per request, not one
- * per setting; e-mail is found whatever its case; a
+ * per setting; a page's menus are kept per connection (no statement)
+ * until something changed, and another node's new item is then read; e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
  * store_listen's thread reports it, after "connected" and a first "look";
@@ -28,6 +29,7 @@
 #include "../../src/store/store_duty.h"
 #include "../../src/store/store_user.h"
 #include "../../src/store/store_listen.h"
+#include "../../src/store/store_menu.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
@@ -299,35 +301,98 @@ static void test_reconnect(void)
 	store_close(st);
 }
 
+/* Two stores on the database: 0, or -1 (failed, none left open). */
+static int open_two(struct store **a, struct store **b)
+{
+	*a = open_pg();
+	*b = open_pg();
+	CHECK(*a && *b);
+	if (*a && *b)
+		return 0;
+	store_close(*a);
+	store_close(*b);
+	return -1;
+}
+
+/* key = val on st in a transaction of its own, committed: STORE_OK. */
+static int set_committed(struct store *st, const char *key, const char *val)
+{
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (store_setting_set(st, key, val) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}
+
+/* Menu item x added on st in a transaction of its own, committed. */
+static int add_committed(struct store *st, const struct menu_item *x)
+{
+	long long id;
+	if (store_begin(st) != STORE_OK)
+		return STORE_ERROR;
+	if (store_menu_add(st, x, &id) != STORE_OK) {
+		store_rollback(st);
+		return STORE_ERROR;
+	}
+	return store_commit(st);
+}
+
 /* Outside a snapshot, the change log's head is read once, kept until the
  * connection's next transaction statement: the server's store_rollback
  * after each request ends a post's. */
 static void test_settings_outside_snapshot(void)
 {
-	struct store *a = open_pg(), *b = open_pg();
-	CHECK(a && b);
-	if (!a || !b)
+	struct store *a, *b;
+	if (open_two(&a, &b))
 		return;
 	struct pool *p = pool_new();
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_setting_set(b, "site_title", "One") == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(set_committed(b, "site_title", "One") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	long long n0 = pg_round_trips();
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	CHECK_STR(setting(a, p, "site_title"), "One");
 	CHECK(pg_round_trips() == n0); /* no head read for the second and third */
-	CHECK(store_begin(b) == STORE_OK);
-	CHECK(store_setting_set(b, "site_title", "Two") == STORE_OK);
-	CHECK(store_commit(b) == STORE_OK);
+	CHECK(set_committed(b, "site_title", "Two") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "One"); /* the same request */
 	store_rollback(a);                             /* its end */
 	CHECK_STR(setting(a, p, "site_title"), "Two");
 	/* a's own write, committed: seen at once */
-	CHECK(store_begin(a) == STORE_OK);
-	CHECK(store_setting_set(a, "site_title", "Three") == STORE_OK);
-	CHECK(store_commit(a) == STORE_OK);
+	CHECK(set_committed(a, "site_title", "Three") == STORE_OK);
 	CHECK_STR(setting(a, p, "site_title"), "Three");
+	pool_free(p);
+	store_close(a);
+	store_close(b);
+}
+
+static void test_menus_kept(void)
+{
+	struct store *a, *b;
+	if (open_two(&a, &b))
+		return;
+	struct pool *p = pool_new();
+	struct menu_item x = { .menu = MENU_HEADER, .kind = MENU_LINK, .label = "One",
+			       .url = "https://example.org/one" };
+	CHECK(add_committed(b, &x) == STORE_OK);
+	struct menu_item *v;
+	size_t n, before;
+	CHECK(store_read_begin(a) == STORE_OK);
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &before) == STORE_OK);
+	CHECK(before >= 1 && !strcmp(v[before - 1].label, "One"));
+	store_read_end(a);
+	CHECK(store_read_begin(a) == STORE_OK);
+	long long n0 = pg_round_trips();
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &n) == STORE_OK && n == before);
+	CHECK(store_menu(a, p, MENU_FOOTER, &v, &n) == STORE_OK && n == 0);
+	CHECK(pg_round_trips() == n0); /* kept: no statement */
+	store_read_end(a);
+	x.label = "Two";
+	CHECK(add_committed(b, &x) == STORE_OK);
+	CHECK(store_read_begin(a) == STORE_OK);
+	CHECK(store_menu(a, p, MENU_HEADER, &v, &n) == STORE_OK && n == before + 1);
+	CHECK(n == before + 1 && !strcmp(v[n - 1].label, "Two"));
+	store_read_end(a);
 	pool_free(p);
 	store_close(a);
 	store_close(b);
@@ -341,6 +406,7 @@ int main(int argc, char **argv)
 	RUN(test_open_write_read);
 	RUN(test_conflict_in_transaction);
 	RUN(test_settings_outside_snapshot);
+	RUN(test_menus_kept);
 	RUN(test_notify);
 	RUN(test_reconnect);
 	return T_DONE();
