@@ -50,12 +50,19 @@ struct pgq {
  * process: one try a second, whichever connection makes it. */
 static _Atomic long long retry_at;
 
-/* Connections found broken or not made again, in this process (pg_outages). */
-static _Atomic unsigned long long outages;
+/* Connections found broken or not made again, by this thread (pg_outages):
+ * a worker's request counts only what its own connection saw, never
+ * another worker's lost connection. */
+static _Thread_local _Atomic unsigned long long outages;
 
 unsigned long long pg_outages(void)
 {
 	return atomic_load(&outages);
+}
+
+void pg_outages_add(unsigned long long n)
+{
+	atomic_fetch_add(&outages, n);
 }
 
 /* Time in round trips to the server, per thread (pg_time_ns). */

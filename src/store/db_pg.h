@@ -57,9 +57,11 @@ const char *pg_errmsg(struct pgc *c);
  * prepared again at its next step. pg_gen counts those new connections. */
 int pg_lost(struct pgc *c);
 unsigned pg_gen(struct pgc *c);
-/* How many times, in this process, a connection was found broken or could
- * not be made again. */
+/* How many times, in this thread, a connection was found broken or could
+ * not be made again; pg_outages_add counts n more (work another thread
+ * did for this one failed so). */
 unsigned long long pg_outages(void);
+void pg_outages_add(unsigned long long n);
 /* Waits up to timeout_ms for notifications (after a LISTEN on c) and
  * calls fn with each one's channel and payload: 0 (none or some), or -1
  * when the connection is broken (pg_errmsg). */

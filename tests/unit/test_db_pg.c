@@ -16,7 +16,9 @@
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 static dbc c;
 
@@ -283,9 +285,44 @@ static void test_password_hidden(void)
 	CHECK(!strstr(err, "s3cret"));
 }
 
+/* An outage is counted by the thread whose connection saw it (a worker's
+ * request: its own store), never by another: a worker whose connection
+ * was cut turns no other worker's real 500 into a 503. */
+static const char *spec;
+static unsigned long long victim_saw;
+
+static void *use_victim(void *arg)
+{
+	unsigned long long before = pg_outages();
+	CHECK(pg_exec(arg, "SELECT 1") == -1); /* its backend is gone */
+	victim_saw = pg_outages() - before;
+	return NULL;
+}
+
+static void test_outages_per_thread(void)
+{
+	char err[256];
+	struct pgc *victim = NULL;
+	CHECK(pg_connect(spec, &victim, err, sizeof err) == 0);
+	if (!victim)
+		return;
+	CHECK(pg_exec(victim, "SET application_name = 'gz_victim'") == 0);
+	CHECK(pg_exec(c.pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+			    " WHERE application_name = 'gz_victim'") == 0);
+	struct timespec ts = { 0, 200000000L }; /* its backend exits */
+	nanosleep(&ts, NULL);
+	unsigned long long mine = pg_outages();
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, use_victim, victim) == 0);
+	pthread_join(t, NULL);
+	CHECK(victim_saw >= 1);
+	CHECK(pg_outages() == mine);
+	pg_close(victim);
+}
+
 int main(int argc, char **argv)
 {
-	const char *conninfo = t_pg_conninfo(argv[0]);
+	const char *conninfo = spec = t_pg_conninfo(argv[0]);
 	if (!conninfo)
 		return 2;
 	char err[256];
@@ -309,6 +346,7 @@ int main(int argc, char **argv)
 	RUN(test_commit_of_aborted);
 	RUN(test_errors);
 	RUN(test_password_hidden);
+	RUN(test_outages_per_thread);
 	pg_close(c.pg);
 	return T_DONE();
 }
