@@ -255,19 +255,20 @@ static void test_errors(void)
  * scrubbed of it (written, percent-decoded, quoted). */
 static void test_password_hidden(void)
 {
+	static const char *const shown[][2] = {
+		{ "postgresql://u:s3cret@h:5432/x?sslmode=require",
+		  "postgresql://u:****@h:5432/x?sslmode=require" },
+		{ "postgres://u@h/x?a=1&password=s3cret&b=2", "postgres://u@h/x?a=1&password=****&b=2" },
+		{ "postgresql://u:s3cret@[::1:1/x", "postgresql://u:****@[::1:1/x" },
+		{ "postgresql://u@h/x", "postgresql://u@h/x" },
+		{ "host=h password = 'it\\'s s3cret' dbname=x", "host=h password = '****' dbname=x" },
+		{ "host=h password=s3cret dbname=x", "host=h password=**** dbname=x" },
+	};
 	char out[256];
-	pg_spec_redact("postgresql://u:s3cret@h:5432/x?sslmode=require", out, sizeof out);
-	CHECK_STR(out, "postgresql://u:****@h:5432/x?sslmode=require");
-	pg_spec_redact("postgres://u@h/x?a=1&password=s3cret&b=2", out, sizeof out);
-	CHECK_STR(out, "postgres://u@h/x?a=1&password=****&b=2");
-	pg_spec_redact("postgresql://u:s3cret@[::1:1/x", out, sizeof out);
-	CHECK_STR(out, "postgresql://u:****@[::1:1/x");
-	pg_spec_redact("postgresql://u@h/x", out, sizeof out);
-	CHECK_STR(out, "postgresql://u@h/x");
-	pg_spec_redact("host=h password = 'it\\'s s3cret' dbname=x", out, sizeof out);
-	CHECK_STR(out, "host=h password = '****' dbname=x");
-	pg_spec_redact("host=h password=s3cret dbname=x", out, sizeof out);
-	CHECK_STR(out, "host=h password=**** dbname=x");
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		pg_spec_redact(shown[i][0], out, sizeof out);
+		CHECK_STR(out, shown[i][1]);
+	}
 
 	char msg[256];
 	snprintf(msg, sizeof msg, "bad URI: \"postgresql://u:s3c%%2Fret@h/x\", or s3c/ret");
