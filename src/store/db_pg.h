@@ -47,6 +47,10 @@ void pg_close(struct pgc *c);
  * libpq's default); -1 for a spec libpq refuses. */
 enum pg_host { PG_HOST_ADDRESS, PG_HOST_NAME, PG_HOST_SOCKET };
 int pg_spec_hosts(const char *conninfo);
+/* spec with the addresses its host names resolve to now as hostaddr=
+ * (host= kept), into out, for a process that cannot resolve later (a
+ * chroot); spec as it is when it names no host name. 0, or -1 with why. */
+int pg_spec_resolve(const char *spec, char *out, size_t cap, char *err, size_t errlen);
 /* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
