@@ -15,6 +15,7 @@
  * beyond the stamps of one comment_form_max_age.
  */
 #include "comment_queue.h"
+#include "../store/store_health.h"
 #include "../store/store_mail.h"
 #include "../store/store_stamp.h"
 #include "../util/log.h"
@@ -30,6 +31,7 @@ struct item {
 	void *judge_arg;
 	long long id;
 	enum cq_result result;
+	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
 };
 
@@ -72,6 +74,7 @@ static int purge_stamps(struct store *st, const struct item *batch)
 /* Inserts one batch in one transaction; every item gets a result. */
 static void write_batch(struct store *st, struct item *batch)
 {
+	unsigned long long outages = store_outages();
 	int failed = store_begin(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
 		int r = admit(st, it);
@@ -99,8 +102,10 @@ static void write_batch(struct store *st, struct item *batch)
 	if (failed) {
 		log_error("comment batch: %s", store_errmsg(st));
 		store_rollback(st);
-		for (struct item *it = batch; it; it = it->next)
+		for (struct item *it = batch; it; it = it->next) {
 			it->result = CQ_ERROR;
+			it->outages = store_outages() - outages;
+		}
 	}
 }
 
@@ -134,6 +139,10 @@ enum cq_result comment_queue_insert(struct store *st, struct comment *c,
 	}
 	pthread_mutex_unlock(&lock);
 	depth--;
+	/* a follower's post failed with the leader's connection: this
+	 * request's outage too (a 503, not a 500) */
+	if (me.result == CQ_ERROR && me.outages) /* (the leader's own count moved already) */
+		store_outages_add(me.outages);
 	if (me.result == CQ_STORED)
 		*id = me.id;
 	return me.result;

@@ -19,6 +19,7 @@
  */
 #include "sandbox.h"
 #include "../site/site.h"
+#include "../store/store.h"
 #include "../util/log.h"
 
 #include <dirent.h>
@@ -119,13 +120,27 @@ int sandbox_prepare(struct site *site, char *err, size_t errlen)
 		nofile.rlim_cur = nofile.rlim_max < 65536 ? nofile.rlim_max : 65536;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
+	/* a chroot holds no resolver: the database's host names are
+	 * resolved now (a DNS change needs a restart) */
+	if (geteuid() == 0) {
+		char resolved[sizeof site->db_path];
+		if (store_spec_resolve(site->db_path, resolved, sizeof resolved, err, errlen))
+			return -1;
+		snprintf(site->db_path, sizeof site->db_path, "%s", resolved);
+		if (*site->cfg.db_read) {
+			if (store_spec_resolve(site->cfg.db_read, resolved, sizeof site->cfg.db_read, err,
+					       errlen))
+				return -1;
+			snprintf(site->cfg.db_read, sizeof site->cfg.db_read, "%s", resolved);
+		}
+	}
 	/* the workers connect once serving, sandboxed: refused now, not at
 	 * each request */
 	if (geteuid() == 0 && !site_db_confinable(site, 1)) {
 		snprintf(err, errlen,
 			 "db: a server started as root confines itself to the site folder and "
-			 "reaches PostgreSQL over TCP at an IP address only (postgresql://USER@"
-			 "10.0.0.20:5432/NAME), not a Unix socket or a host name (docs/deploy.md)");
+			 "reaches PostgreSQL over TCP (postgresql://USER@10.0.0.20:5432/NAME, or a "
+			 "host name, resolved at start), not a Unix socket (docs/deploy.md)");
 		return -1;
 	}
 	if (site->cfg.seccomp && !site_db_confinable(site, 0)) {

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <poll.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
@@ -52,12 +53,19 @@ struct pgq {
  * process: one try a second, whichever connection makes it. */
 static _Atomic long long retry_at;
 
-/* Connections found broken or not made again, in this process (pg_outages). */
-static _Atomic unsigned long long outages;
+/* Connections found broken or not made again, by this thread (pg_outages):
+ * a worker's request counts only what its own connection saw, never
+ * another worker's lost connection. */
+static _Thread_local _Atomic unsigned long long outages;
 
 unsigned long long pg_outages(void)
 {
 	return atomic_load(&outages);
+}
+
+void pg_outages_add(unsigned long long n)
+{
+	atomic_fetch_add(&outages, n);
 }
 
 /* Time in round trips to the server, per thread (pg_time_ns). */
@@ -1046,4 +1054,59 @@ void pgq_reset(struct pgq *s)
 		s->own[i] = NULL;
 		s->vals[i] = NULL;
 	}
+}
+
+int pg_spec_resolve(const char *spec, char *out, size_t cap, char *err, size_t errlen)
+{
+	snprintf(out, cap, "%s", spec);
+	if (pg_spec_hosts(spec) != PG_HOST_NAME)
+		return 0; /* addresses already, a socket, or libpq's to refuse */
+	char *why = NULL;
+	PQconninfoOption *opts = PQconninfoParse(spec, &why);
+	PQfreemem(why);
+	const char *host = "";
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (!strcmp(o->keyword, "host") && o->val)
+			host = o->val;
+	char addrs[512] = "";
+	size_t n = 0;
+	int rc = 0;
+	for (const char *p = host; *p && !rc;) {
+		size_t len = strcspn(p, ",");
+		char one[256], ip[INET6_ADDRSTRLEN];
+		snprintf(one, sizeof one, "%.*s", (int)len, p);
+		struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *ai = NULL;
+		int gai = getaddrinfo(one, NULL, &hints, &ai);
+		struct addrinfo *pick = ai; /* IPv4 first: a server often listens on it only */
+		for (struct addrinfo *x = ai; x && pick && pick->ai_family != AF_INET; x = x->ai_next)
+			if (x->ai_family == AF_INET)
+				pick = x;
+		if (gai || !ai) {
+			snprintf(err, errlen, "db: cannot resolve the host name %s: %s", one,
+				 gai_strerror(gai));
+			rc = -1;
+		} else {
+			void *a = pick->ai_family == AF_INET
+					  ? (void *)&((struct sockaddr_in *)pick->ai_addr)->sin_addr
+					  : (void *)&((struct sockaddr_in6 *)pick->ai_addr)->sin6_addr;
+			inet_ntop(pick->ai_family, a, ip, sizeof ip);
+			n += (size_t)snprintf(addrs + n, n < sizeof addrs ? sizeof addrs - n : 0, "%s%s",
+					      n ? "," : "", ip);
+		}
+		if (ai)
+			freeaddrinfo(ai);
+		p += len + (p[len] == ',');
+	}
+	PQconninfoFree(opts);
+	if (rc)
+		return -1;
+	/* host= stays (TLS and the password file name the server by it) */
+	int url = !strncmp(spec, "postgres", 8) && strstr(spec, "://");
+	size_t w = (size_t)snprintf(out, cap, "%s%shostaddr=%s", spec,
+				    url ? (strchr(spec, '?') ? "&" : "?") : " ", addrs);
+	if (n >= sizeof addrs || w >= cap) {
+		snprintf(err, errlen, "db: the URL with its resolved addresses is too long");
+		return -1;
+	}
+	return 0;
 }

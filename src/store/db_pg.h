@@ -49,6 +49,10 @@ void pg_close(struct pgc *c);
  * libpq's default); -1 for a spec libpq refuses. */
 enum pg_host { PG_HOST_ADDRESS, PG_HOST_NAME, PG_HOST_SOCKET };
 int pg_spec_hosts(const char *conninfo);
+/* spec with the addresses its host names resolve to now as hostaddr=
+ * (host= kept), into out, for a process that cannot resolve later (a
+ * chroot); spec as it is when it names no host name. 0, or -1 with why. */
+int pg_spec_resolve(const char *spec, char *out, size_t cap, char *err, size_t errlen);
 /* Runs SQL without parameters (one or more statements; BEGIN, COMMIT,
  * DDL): 0, or -1 (pg_errmsg). */
 int pg_exec(struct pgc *c, const char *sql);
@@ -59,9 +63,11 @@ const char *pg_errmsg(struct pgc *c);
  * prepared again at its next step. pg_gen counts those new connections. */
 int pg_lost(struct pgc *c);
 unsigned pg_gen(struct pgc *c);
-/* How many times, in this process, a connection was found broken or could
- * not be made again. */
+/* How many times, in this thread, a connection was found broken or could
+ * not be made again; pg_outages_add counts n more (work another thread
+ * did for this one failed so). */
 unsigned long long pg_outages(void);
+void pg_outages_add(unsigned long long n);
 /* Waits up to timeout_ms for notifications (after a LISTEN on c) and
  * calls fn with each one's channel and payload: 0 (none or some), or -1
  * when the connection is broken (pg_errmsg). */

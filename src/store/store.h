@@ -146,6 +146,10 @@ void store_spec_shown(const char *spec, char *out, size_t cap);
  * the resolver's files are outside); 0 for a Unix socket, or a host name
  * when chrooted. */
 int store_spec_confinable(const char *spec, int chrooted);
+/* A PostgreSQL spec's host names resolved now, passed as hostaddr= beside
+ * them (into out, cap bytes): what a chrooted process can still open; a
+ * DNS change then needs a restart. Any other spec is copied. 0 or -1. */
+int store_spec_resolve(const char *spec, char *out, size_t cap, char *err, size_t errlen);
 void store_close(struct store *st);
 /* Nanoseconds this thread's connections have spent in statements so far
  * (a request's database time is the difference across it). */

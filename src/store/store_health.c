@@ -15,6 +15,11 @@ unsigned long long store_outages(void)
 	return pg_outages();
 }
 
+void store_outages_add(unsigned long long n)
+{
+	pg_outages_add(n);
+}
+
 int store_stale_readonly(struct store *st, const char *path)
 {
 	/* PostgreSQL's connection has no file to become writable again

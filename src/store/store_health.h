@@ -15,13 +15,16 @@ struct store;
  * written now (the caller should close and reopen it); else 0. */
 int store_stale_readonly(struct store *st, const char *path);
 
-/* How many times, in this process, a connection to the database server
- * was found broken or could not be made again (PostgreSQL; 0 on SQLite).
- * A request that failed while it moved failed for a moment's outage,
- * answered 503 rather than 500, even when the connection that broke was
- * another thread's (a comment batch's leader) or was made again before
- * the answer. */
+/* How many times, in this thread (a worker: its own connection), a
+ * connection to the database server was found broken or could not be made
+ * again (PostgreSQL; 0 on SQLite). A request that failed while it moved
+ * failed for a moment's outage, answered 503 rather than 500, even when
+ * the connection was made again before the answer; another worker's lost
+ * connection leaves it alone (its real 500 stays a 500). Work done for
+ * this thread by another (a comment batch's leader) that failed so is
+ * counted here too by store_outages_add. */
 unsigned long long store_outages(void);
+void store_outages_add(unsigned long long n);
 
 /* Whether the site can serve: its database takes a write (the file and
  * its journal writable, a write transaction begun and rolled back) and

@@ -73,6 +73,15 @@ void store_spec_shown(const char *spec, char *out, size_t cap)
 		snprintf(out, cap, "%s", spec);
 }
 
+int store_spec_resolve(const char *spec, char *out, size_t cap, char *err, size_t errlen)
+{
+	if (!store_spec_pg(spec)) {
+		snprintf(out, cap, "%s", spec);
+		return 0;
+	}
+	return pg_spec_resolve(spec, out, cap, err, errlen);
+}
+
 int store_spec_confinable(const char *spec, int chrooted)
 {
 	if (!store_spec_pg(spec))

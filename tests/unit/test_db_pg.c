@@ -18,7 +18,9 @@
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
+#include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 static dbc c;
 
@@ -307,19 +309,20 @@ static void test_errors(void)
  * scrubbed of it (written, percent-decoded, quoted). */
 static void test_password_hidden(void)
 {
+	static const char *const shown[][2] = {
+		{ "postgresql://u:s3cret@h:5432/x?sslmode=require",
+		  "postgresql://u:****@h:5432/x?sslmode=require" },
+		{ "postgres://u@h/x?a=1&password=s3cret&b=2", "postgres://u@h/x?a=1&password=****&b=2" },
+		{ "postgresql://u:s3cret@[::1:1/x", "postgresql://u:****@[::1:1/x" },
+		{ "postgresql://u@h/x", "postgresql://u@h/x" },
+		{ "host=h password = 'it\\'s s3cret' dbname=x", "host=h password = '****' dbname=x" },
+		{ "host=h password=s3cret dbname=x", "host=h password=**** dbname=x" },
+	};
 	char out[256];
-	pg_spec_redact("postgresql://u:s3cret@h:5432/x?sslmode=require", out, sizeof out);
-	CHECK_STR(out, "postgresql://u:****@h:5432/x?sslmode=require");
-	pg_spec_redact("postgres://u@h/x?a=1&password=s3cret&b=2", out, sizeof out);
-	CHECK_STR(out, "postgres://u@h/x?a=1&password=****&b=2");
-	pg_spec_redact("postgresql://u:s3cret@[::1:1/x", out, sizeof out);
-	CHECK_STR(out, "postgresql://u:****@[::1:1/x");
-	pg_spec_redact("postgresql://u@h/x", out, sizeof out);
-	CHECK_STR(out, "postgresql://u@h/x");
-	pg_spec_redact("host=h password = 'it\\'s s3cret' dbname=x", out, sizeof out);
-	CHECK_STR(out, "host=h password = '****' dbname=x");
-	pg_spec_redact("host=h password=s3cret dbname=x", out, sizeof out);
-	CHECK_STR(out, "host=h password=**** dbname=x");
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		pg_spec_redact(shown[i][0], out, sizeof out);
+		CHECK_STR(out, shown[i][1]);
+	}
 
 	char msg[256];
 	snprintf(msg, sizeof msg, "bad URI: \"postgresql://u:s3c%%2Fret@h/x\", or s3c/ret");
@@ -337,9 +340,44 @@ static void test_password_hidden(void)
 	CHECK(!strstr(err, "s3cret"));
 }
 
+/* An outage is counted by the thread whose connection saw it (a worker's
+ * request: its own store), never by another: a worker whose connection
+ * was cut turns no other worker's real 500 into a 503. */
+static const char *spec;
+static unsigned long long victim_saw;
+
+static void *use_victim(void *arg)
+{
+	unsigned long long before = pg_outages();
+	CHECK(pg_exec(arg, "SELECT 1") == -1); /* its backend is gone */
+	victim_saw = pg_outages() - before;
+	return NULL;
+}
+
+static void test_outages_per_thread(void)
+{
+	char err[256];
+	struct pgc *victim = NULL;
+	CHECK(pg_connect(spec, &victim, err, sizeof err) == 0);
+	if (!victim)
+		return;
+	CHECK(pg_exec(victim, "SET application_name = 'gz_victim'") == 0);
+	CHECK(pg_exec(c.pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+			    " WHERE application_name = 'gz_victim'") == 0);
+	struct timespec ts = { 0, 200000000L }; /* its backend exits */
+	nanosleep(&ts, NULL);
+	unsigned long long mine = pg_outages();
+	pthread_t t;
+	CHECK(pthread_create(&t, NULL, use_victim, victim) == 0);
+	pthread_join(t, NULL);
+	CHECK(victim_saw >= 1);
+	CHECK(pg_outages() == mine);
+	pg_close(victim);
+}
+
 int main(int argc, char **argv)
 {
-	const char *conninfo = t_pg_conninfo(argv[0]);
+	const char *conninfo = spec = t_pg_conninfo(argv[0]);
 	if (!conninfo)
 		return 2;
 	char err[256];
@@ -364,6 +402,7 @@ int main(int argc, char **argv)
 	RUN(test_round_trips);
 	RUN(test_errors);
 	RUN(test_password_hidden);
+	RUN(test_outages_per_thread);
 	pg_close(c.pg);
 	return T_DONE();
 }
