@@ -12,7 +12,7 @@ function userName(role) { return `Test ${role[0].toUpperCase()}${role.slice(1)}`
 
 // A demo site (with its photos when photos is true: see makeSite) plus
 // accounts admin/editor/author/contributor (password PASSWORD).
-function makeNewsroom({ conf = {}, demo = true, photos = false } = {}) {
+function makeNewsroom({ conf = {}, demo = true, photos = false, store } = {}) {
   // the users made once per run, in the newsroom's template (helpers.js)
   const users = (dir) => {
     for (const role of ROLES) {
@@ -21,7 +21,7 @@ function makeNewsroom({ conf = {}, demo = true, photos = false } = {}) {
     }
   };
   return h.makeSite({ demo, photos, conf: { comment_min_seconds: 0, comment_rate_per_minute: 1000, ...conf },
-    then: { name: 'newsroom', make: users } });
+    then: { name: 'newsroom', make: users }, store });
 }
 
 function cookieOf(res) {

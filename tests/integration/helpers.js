@@ -47,17 +47,20 @@ const madeDirs = [];
 // library, and half a second saved per site) unless photos is true: the
 // tests of the demo's own pages ask for them. then: {name, make(dir)}, a
 // step made on the new site before conf (admin-helpers' newsroom: its users).
+// store: 'sqlite' for a SQLite site whatever STORE says (the tests that
+// compare the engines or copy one into the other).
 // With STORE=pg (`make test STORE=pg`: tests/run.sh starts one PostgreSQL
 // for the run through tests/unit/with_pg.sh) each site gets a database of
 // its own there, so the same tests run on both stores.
 // Either way the site is a copy of a template made once per run (siteCopy).
-function makeSite({ demo = true, photos = false, conf = {}, then = null } = {}) {
+function makeSite({ demo = true, photos = false, conf = {}, then = null, store = STORE } = {}) {
   requireBinary();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'gazette-test-'));
   madeDirs.push(parent);
   const dir = path.join(parent, 'site');
-  const kind = (demo ? (photos ? 'photos' : 'demo') : 'bare') + (then ? `_${then.name}` : '');
-  siteCopy(template(kind, (tdir, db) => {
+  const kind = (store === 'pg' ? '' : 'lite_') + (demo ? (photos ? 'photos' : 'demo') : 'bare') +
+    (then ? `_${then.name}` : '');
+  siteCopy(template(kind, store, (tdir, db) => {
     const args = ['init', '--site', tdir];
     if (demo) args.push('--demo');
     if (demo && !photos) args.push('--no-photos');
@@ -87,15 +90,15 @@ function makeSite({ demo = true, photos = false, conf = {}, then = null } = {}) 
 // every test file of the run; without one, this process's own. Two files
 // that ask at once both make it; the first renamed into place wins.
 const templates = new Map();
-function template(kind, make) {
+function template(kind, store, make) {
   if (templates.has(kind)) return templates.get(kind);
   const shared = process.env.GAZETTE_TEST_TMP || process.env.GAZETTE_TEST_PG_TMP;
   const root = shared ? path.join(shared, 'templates') : ownTemplates();
   fs.mkdirSync(root, { recursive: true });
-  const tpl = { dir: path.join(root, kind), db: `gz_tpl_${kind}${shared ? '' : `_${process.pid}`}` };
+  const tpl = { dir: path.join(root, kind), db: store === 'pg' && `gz_tpl_${kind}${shared ? '' : `_${process.pid}`}` };
   if (!fs.existsSync(tpl.dir)) {
     const dir = path.join(fs.mkdtempSync(path.join(root, 'new-')), 'site');
-    const mine = STORE === 'pg' ? `gz_new_${kind}_${process.pid}` : null;
+    const mine = store === 'pg' ? `gz_new_${kind}_${process.pid}` : null;
     if (mine) psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${mine};`);
     make(dir, mine && pgServerUrl(mine));
     try {
@@ -113,7 +116,7 @@ function template(kind, make) {
 
 function siteCopy(tpl, dir) {
   let db = null;
-  if (STORE === 'pg') {
+  if (tpl.db) {
     db = `site_${process.pid}_${++pgSites}`;
     psqlRun(pgServerUrl('postgres'), `CREATE DATABASE ${db} TEMPLATE ${tpl.db};`);
   }

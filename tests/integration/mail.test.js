@@ -178,6 +178,9 @@ test('a dead relay leaves mail queued, counts attempts and sends it when the rel
 });
 
 test('"E-mail me replies": confirmed by a link first, then replies mail with a one-click unsubscribe', async () => {
+  // the subscriber's mail: the moderators' about a held reply goes out too
+  // when the mail pass comes before h.approve (a busy machine, PostgreSQL)
+  const toSub = (x) => x.to.some((t) => t.toLowerCase() === 'sub@reader.test');
   const page = await h.get(srv.url, h.SEED_PATH);
   assert.match(page.body, /<input id="gz_notify" name="gz_notify" type="checkbox" value="1">/);
   const mine = await postComment({ author: 'Subscriber', email: 'sub@reader.test', comment: 'Tell me when someone answers.', gz_notify: '1' });
@@ -205,13 +208,13 @@ test('"E-mail me replies": confirmed by a link first, then replies mail with a o
   h.approve(dir, reply);
   const m = await sink.waitFor((x) => x.to.includes('sub@reader.test') && x.body.includes('Here is my answer'));
   assert.match(m.body, /^Answerer şərhinizə cavab yazdı:\n\nHere is my answer to you\./);
-  assert.ok(!sink.messages.some((x) => x.body.includes('An early answer')));
+  assert.ok(!sink.messages.some((x) => toSub(x) && x.body.includes('An early answer')));
   // held and approved again, the reply mails nobody a second time
   h.gz(['comments', '--site', dir, 'pending', String(reply)]);
   h.approve(dir, reply);
   await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
   await sleep(1200);
-  assert.equal(sink.messages.filter((x) => x.body.includes('Here is my answer')).length, 1);
+  assert.equal(sink.messages.filter((x) => toSub(x) && x.body.includes('Here is my answer')).length, 1);
   const unsub = /^<http:\/\/127\.0\.0\.1:1(\/mail\/unsubscribe\/\d+\?x=0&s=[0-9a-f]{64})>$/.exec(m.headers['list-unsubscribe']);
   assert.ok(unsub, m.headers['list-unsubscribe']);
   assert.equal(m.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
@@ -229,7 +232,7 @@ test('"E-mail me replies": confirmed by a link first, then replies mail with a o
   await until(() => sql("SELECT count(*) AS n FROM mail_events")[0].n === 0);
   await sleep(1200);
   // (a held-comment mail to staff may quote it, if the scheduler ran before the approval)
-  assert.ok(!sink.messages.some((x) => x.to.includes('sub@reader.test') && x.body.includes('A late answer')));
+  assert.ok(!sink.messages.some((x) => toSub(x) && x.body.includes('A late answer')));
 });
 
 test('a second opt-in from one address gets its own confirmation, a few minutes after the first', async () => {

@@ -38,7 +38,7 @@ describe('gazette copy: a SQLite site into PostgreSQL', () => {
   before(async () => {
     pg = await startPostgres();
     url = pg.createDb('copy');
-    site = a.makeNewsroom({ photos: true });
+    site = a.makeNewsroom({ photos: true, store: 'sqlite' }); // a SQLite site whatever STORE says
     lite = await h.startServer(site);
     const ed = await a.signedIn(lite.url, 'editor');
     // an uploaded picture

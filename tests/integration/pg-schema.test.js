@@ -20,7 +20,7 @@ let sqliteDb;
 
 test.before(async () => {
   pg = await startPostgres();
-  sqliteDb = path.join(makeSite({ demo: false }), 'gazette.db');
+  sqliteDb = path.join(makeSite({ demo: false, store: 'sqlite' }), 'gazette.db');
 });
 test.after(() => {
   if (pg) pg.stop();

@@ -43,7 +43,7 @@ describe('a site on PostgreSQL', () => {
     const out = h.gz(['init', '--site', dir, '--db', url, '--demo', '--no-photos']);
     assert.match(out, /created site/);
     fs.appendFileSync(path.join(dir, 'gazette.conf'), CONF);
-    lite = h.makeSite({ conf: { comment_min_seconds: 0 } });
+    lite = h.makeSite({ conf: { comment_min_seconds: 0 }, store: 'sqlite' });
     srv = await h.startServer(dir);
     liteSrv = await h.startServer(lite);
   });
