@@ -203,7 +203,7 @@ static void worker_free(void *w)
 
 static void worker_key_make(void) { pthread_key_create(&worker_key, worker_free); }
 
-/* A worker's store that could not be opened is opened again at most once
+/* Once an open has failed, a worker's store is opened again at most once
  * a second in the process, by one worker at a time (http_now_ns): the
  * other requests meanwhile get their 503 at once, with no connect. */
 #define OPEN_RETRY_NS 1000000000LL
@@ -226,9 +226,12 @@ static struct worker *worker_get(const struct site *site)
 		w->slot = next_slot++;
 		pthread_setspecific(worker_key, w);
 	}
+	/* open_retry_at is 0 until an open fails: then every worker opens its
+	 * own at once (the first requests of a healthy node, a SQLite reopen);
+	 * after a failure, one worker a second tries */
 	long long now = http_now_ns(), at = atomic_load(&open_retry_at);
-	if (!w->store && now >= at &&
-	    atomic_compare_exchange_strong(&open_retry_at, &at, now + OPEN_TRYING_NS)) {
+	if (!w->store && (at == 0 || (now >= at && atomic_compare_exchange_strong(
+							  &open_retry_at, &at, now + OPEN_TRYING_NS)))) {
 		char err[256];
 		if (site_store_open(site, &w->store, err, sizeof err)) {
 			if (!w->said) /* once until it connects */

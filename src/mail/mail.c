@@ -309,9 +309,13 @@ static long long backoff(const struct site *site, int attempts)
 /* Makes message id this node's to send (store_mail_claim), in a write
  * that first asks whether this connection still holds the mail duty: 1
  * to send it, 0 when another node has it or the duty is gone (*gone), -1
- * on an error (logged). */
+ * on an error (logged). A site on one SQLite file has no other node: no
+ * claim (a crash after a send leaves it due at the next pass, not after
+ * the claim's lease). */
 static int claim(struct store *st, long long id, long long now, int *gone)
 {
+	if (!store_duty_shared(st))
+		return 1;
 	int rc = store_begin(st);
 	if (!rc && !store_duty_held(st, DUTY_MAIL)) {
 		store_rollback(st);

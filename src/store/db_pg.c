@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct pgc {
 	unsigned gen;            /* connections made again (reconnect) */
 	int txn;                 /* a transaction begun by pg_exec, not yet ended */
 	char *spec;              /* what it was made with: its password leaves err */
+	_Atomic long long *retry_at; /* its server's reconnect throttle (retry_for) */
 	const char *pending;     /* that transaction's BEGIN, not sent yet: it
 				  * goes with the next statement (pipelined) */
 };
@@ -49,9 +51,29 @@ struct pgq {
 #define PG_RETRY_NS 1000000000LL /* between two tries to connect again */
 #define PG_TRYING_NS 60000000000LL /* a try under way (connect_timeout is less) */
 
-/* No try to connect a lost connection again before this (ns), in this
- * process: one try a second, whichever connection makes it. */
-static _Atomic long long retry_at;
+/* No try to connect a lost connection again before this (ns), per
+ * server in this process: one try a second, whichever of its connections
+ * makes it (a replica that is away never holds up the primary's). Kept
+ * for as many specs as a process opens (a primary, a replica); past
+ * that, the last slot is shared. */
+#define PG_SERVERS 8
+static struct {
+	char *spec;
+	_Atomic long long at;
+} servers[PG_SERVERS];
+static pthread_mutex_t servers_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static _Atomic long long *retry_for(const char *spec)
+{
+	pthread_mutex_lock(&servers_mu);
+	int i = 0;
+	while (i < PG_SERVERS - 1 && servers[i].spec && strcmp(servers[i].spec, spec))
+		i++;
+	if (!servers[i].spec && i < PG_SERVERS - 1)
+		servers[i].spec = strdup(spec); /* NULL: tried again next time */
+	pthread_mutex_unlock(&servers_mu);
+	return &servers[i].at;
+}
 
 /* Connections found broken or not made again, by this thread (pg_outages):
  * a worker's request counts only what its own connection saw, never
@@ -257,6 +279,7 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 	const char *vals[] = { "5", "1", "30", "10", "3", "30000", conninfo, NULL };
 	c->conn = PQconnectdbParams(keys, vals, 1);
 	c->spec = strdup(conninfo);
+	c->retry_at = retry_for(conninfo);
 	if (!c->conn || !c->spec || PQstatus(c->conn) != CONNECTION_OK ||
 	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, c->conn && c->spec ? PQerrorMessage(c->conn) : "out of memory");
@@ -337,21 +360,24 @@ static int usable(struct pgc *c)
 		set_err(c, "the connection to PostgreSQL was lost during a transaction");
 		return -1;
 	}
-	/* one try a second in the process, by one thread: a cached page's
+	/* once a try failed, one try a second per server, by one thread: a cached page's
 	 * check, every request of every worker, never waits on a server
 	 * that is away */
-	long long now = now_ns(), at = atomic_load(&retry_at);
-	if (now < at || !atomic_compare_exchange_strong(&retry_at, &at, now + PG_TRYING_NS)) {
+	long long now = now_ns(), at = atomic_load(c->retry_at);
+	/* 0: no try has failed; each lost connection tries at once (a
+	 * restarted server: every worker back at its next request) */
+	if (at != 0 && (now < at || !atomic_compare_exchange_strong(c->retry_at, &at,
+								    now + PG_TRYING_NS))) {
 		set_err(c, "the connection to PostgreSQL is lost (trying again each second)");
 		return -1;
 	}
 	PQreset(c->conn);
 	if (PQstatus(c->conn) != CONNECTION_OK || PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, PQerrorMessage(c->conn));
-		atomic_store(&retry_at, now_ns() + PG_RETRY_NS);
+		atomic_store(c->retry_at, now_ns() + PG_RETRY_NS);
 		return -1;
 	}
-	atomic_store(&retry_at, 0); /* back: the others connect again at once */
+	atomic_store(c->retry_at, 0); /* back: the others connect again at once */
 	c->gen++;
 	return 0;
 }

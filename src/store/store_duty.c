@@ -52,6 +52,11 @@ int store_duty_claim(struct store *st, enum store_duty d, int *taken)
 	return got ? 1 : 0;
 }
 
+int store_duty_shared(const struct store *st)
+{
+	return !DB_LITE(st->db);
+}
+
 int store_duty_held(struct store *st, enum store_duty d)
 {
 	if (DB_LITE(st->db))

@@ -36,5 +36,8 @@ int store_duty_claim(struct store *st, enum store_duty d, int *taken);
  * stops before another node that took the duty does it twice. SQLite:
  * always 1. */
 int store_duty_held(struct store *st, enum store_duty d);
+/* 1 when other nodes may do this site's duties too (PostgreSQL), so each
+ * effect outside the database is claimed first; 0 on SQLite. */
+int store_duty_shared(const struct store *st);
 
 #endif

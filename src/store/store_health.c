@@ -45,9 +45,16 @@ enum store_ready store_ready(struct store *st, const char *path)
 		return STORE_READY_WRITE;
 	if (have != want)
 		return STORE_READY_SCHEMA;
+	/* the write transaction begun on the server: on PostgreSQL its BEGIN
+	 * and the writers' lock go with its first statement */
+	long long v;
 	if (db_readonly(st->db) != 0 || !writable(path, "") ||
 	    !writable(path, "-wal") || store_begin(st) != STORE_OK)
 		return STORE_READY_WRITE;
+	if (store_data_version(st, &v) != STORE_OK) {
+		store_rollback(st);
+		return STORE_READY_WRITE;
+	}
 	store_rollback(st);
 	return STORE_READY_OK;
 }

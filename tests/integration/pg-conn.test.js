@@ -162,7 +162,7 @@ describe('PostgreSQL connections', () => {
     }
     assert.match(said[1], /postgresql:\/\/u:\*\*\*\*@\[::1:1\/x/, 'the URL, its password masked');
     // a copy to a wrong port, and one that works (trust: the password is not checked)
-    const lite = h.makeSite();
+    const lite = h.makeSite({ store: 'sqlite' }); // a SQLite site whatever STORE says
     const bad = await gzAsync(['copy', '--from', lite, '--to', `postgresql://${pg.user}:${PW}@127.0.0.1:1/x`]);
     assert.notEqual(bad.status, 0);
     pg.createDb('copied');
