@@ -195,8 +195,11 @@ describe('PostgreSQL connections', () => {
       const dir = siteOn(pg, 'named', `postgresql://${pg.user}@localhost:${pg.port}/named`);
       const srv = await h.startServer(dir);
       closers.push(() => srv.stop());
-      assert.match(srv.output(), /running as user/, 'confined');
       const r = await h.get(srv.url, h.SEED_PATH);
       assert.equal(r.status, 200);
+      // a sanitizer build keeps root and no chroot (sandbox.c): the name
+      // is then libpq's to resolve, and only the page is checked
+      if (/sanitizer build: not switching/.test(srv.output())) return;
+      assert.match(srv.output(), /running as user/, 'confined');
     });
 });
