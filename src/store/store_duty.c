@@ -25,15 +25,22 @@ const char *store_duty_name(enum store_duty d)
 	return d < DUTY__MAX ? names[d] : "?";
 }
 
+/* A connection made again keeps none of the old one's locks: the duties
+ * recorded are forgotten once its generation moves on. */
+static void forget_old_duties(struct store *st)
+{
+	if (st->duties_gen != pg_gen(st->db->pg)) {
+		st->duties = 0;
+		st->duties_gen = pg_gen(st->db->pg);
+	}
+}
+
 int store_duty_claim(struct store *st, enum store_duty d, int *taken)
 {
 	*taken = 0;
 	if (DB_LITE(st->db))
 		return 1;
-	if (st->duties_gen != pg_gen(st->db->pg)) { /* connected again: none kept */
-		st->duties = 0;
-		st->duties_gen = pg_gen(st->db->pg);
-	}
+	forget_old_duties(st);
 	if (st->duties & (1u << d))
 		return 1;
 	/* a session lock: taken once, held while the connection lives (not
@@ -41,10 +48,7 @@ int store_duty_claim(struct store *st, enum store_duty d, int *taken)
 	long long got = 0;
 	if (int_row(st, SQL_DUTY_LOCK, (long long)d, &got, "duty lock"))
 		return STORE_ERROR;
-	if (st->duties_gen != pg_gen(st->db->pg)) { /* connected again to ask: on that one */
-		st->duties = 0;
-		st->duties_gen = pg_gen(st->db->pg);
-	}
+	forget_old_duties(st); /* connected again to ask: the lock is on that one */
 	if (got) {
 		st->duties |= 1u << d;
 		*taken = 1;
