@@ -23,6 +23,7 @@
 #include "../util/pool.h"
 #include "../render/template.h"
 #include "../cache/cache.h"
+#include "accept.h"
 #include "body.h"
 #include "deadline.h"
 #include "sandbox.h"
@@ -814,11 +815,21 @@ int http_serve(struct site *site, const struct http_app *application, const char
 	 * allocate and free per request, and more arenas only fragment */
 	mallopt(M_ARENA_MAX, 2);
 	cache_set_wire_free(site->cache, send_free_wire);
+	char why[160];
+	int lfd = accept_listen(&sa, why, sizeof why);
+	if (lfd < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", listen, why);
+		deadline_free(dl);
+		gens_free();
+		return -1;
+	}
+	/* MHD gets no listening socket: gz-accept (accept.h) hands it each
+	 * connection, spread over the pool */
 	struct MHD_Daemon *d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_USE_ERROR_LOG |
+			MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC, 0, NULL, NULL,
 		on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)site->cfg.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)site->cfg.conn_timeout,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)site->cfg.per_ip_connections,
@@ -831,23 +842,34 @@ int http_serve(struct site *site, const struct http_app *application, const char
 		MHD_OPTION_NOTIFY_CONNECTION, deadline_notify, dl,
 		MHD_OPTION_END);
 	if (!d) {
-		snprintf(err, errlen, "cannot listen on %s (address in use or not allowed)", listen);
+		snprintf(err, errlen, "cannot start serving on %s", listen);
+		close(lfd);
 		deadline_free(dl);
 		gens_free();
 		return -1;
 	}
 	if (sandbox_enter(site, err, errlen)) { /* drop root, then seccomp */
 		MHD_stop_daemon(d);
+		close(lfd);
 		deadline_free(dl);
 		gens_free();
 		return -1;
 	}
 	void *started = app->start ? app->start(site) : NULL;
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr),
-		 di ? di->port : ntohs(sa.sin_port));
+	struct acceptor *acc = accept_start(lfd, d, err, errlen);
+	if (!acc) {
+		close(lfd);
+		MHD_stop_daemon(d);
+		deadline_free(dl);
+		if (app->stop)
+			app->stop(started);
+		gens_free();
+		return -1;
+	}
+	log_info("listening on http://%s:%u", inet_ntoa(sa.sin_addr), accept_port(lfd));
 	int sig = wait_signals(&sigs);
 	log_info("signal %d: finishing requests in flight and stopping", sig);
+	accept_stop(acc);
 	MHD_stop_daemon(d);
 	deadline_free(dl);
 	if (app->stop)
