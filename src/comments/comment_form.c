@@ -309,11 +309,10 @@ struct judge_ctx {
 
 /* Approved only for a known commenter whose text the rules do not hold;
  * asked inside the batch's transaction (comment_queue.h). */
-static enum comment_status judge(struct store *st, const struct comment *c, void *arg)
+static enum comment_status judge(const struct comment *c, int known, void *arg)
 {
 	const struct judge_ctx *j = arg;
-	int known = j->auto_approve_known && store_commenter_is_known(st, c->author, c->email) == 1;
-	return known && comment_rules_judge(j->rules, c) == VERDICT_OK ? COMMENT_APPROVED
+	return j->auto_approve_known && known && comment_rules_judge(j->rules, c) == VERDICT_OK ? COMMENT_APPROVED
 								       : COMMENT_PENDING;
 }
 

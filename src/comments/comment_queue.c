@@ -21,6 +21,7 @@
 #include "../util/log.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <stdatomic.h>
 
 struct item {
@@ -33,6 +34,7 @@ struct item {
 	enum cq_result result;
 	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
+	struct db_ans dup, known, spend, insert; /* its statements' answers */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -43,50 +45,83 @@ static _Atomic long depth; /* posts queued or being written (comment_queue_depth
 
 #define PURGE_MIN 64 /* expired stamps a batch may delete, plus 2 per post */
 
-/* CQ_STORED when it may be inserted (its stamp then spent), another
- * result when refused, or -1 on a store error. */
-static int admit(struct store *st, const struct item *it)
+static int same_text(const struct comment *a, const struct comment *b)
 {
-	const struct comment *c = it->c;
-	int dup = store_comment_is_duplicate(st, c->story_id, c->author, c->email, c->body);
-	if (dup)
-		return dup < 0 ? -1 : CQ_DUPLICATE;
-	if (!it->stamp)
-		return CQ_STORED;
-	int fresh = store_stamp_spend(st, it->stamp->key, it->stamp->shown_at);
-	if (fresh <= 0)
-		return fresh < 0 ? -1 : CQ_STAMP_SPENT;
-	return CQ_STORED;
+	return a->story_id == b->story_id && !strcmp(a->email, b->email) &&
+	       !strcmp(a->body, b->body);
 }
 
-/* Deletes expired stamps, a bounded number: those of the batch's first
- * stamped post's purge_before (every post reads the same setting). */
-static int purge_stamps(struct store *st, const struct item *batch)
+/* A duplicate of an earlier post of the same batch still to be stored
+ * (the duplicate check's query cannot see those: it went before them). */
+static int dup_in_batch(const struct item *batch, const struct item *it)
 {
-	long long before = 0;
-	int n = 0;
-	for (const struct item *it = batch; it; it = it->next, n++)
-		if (it->stamp && !before)
-			before = it->stamp->purge_before;
-	return before && store_stamps_purge(st, before, PURGE_MIN + 2 * n) < 0;
+	for (const struct item *e = batch; e != it; e = e->next)
+		if (e->result == CQ_STORED && same_text(e->c, it->c))
+			return 1;
+	return 0;
 }
 
-/* Inserts one batch in one transaction; every item gets a result. */
+/* The expired stamps to purge: those of the batch's first stamped post's
+ * purge_before (every post reads the same setting); 0 for none. */
+static long long purge_before(const struct item *batch)
+{
+	for (const struct item *it = batch; it; it = it->next)
+		if (it->stamp)
+			return it->stamp->purge_before;
+	return 0;
+}
+
+/* Inserts one batch in one transaction; every item gets a result. Its
+ * statements go in three round trips on PostgreSQL whatever the batch's
+ * size (store_flush): each post's duplicate and known-commenter checks;
+ * the stamps of those still in, and the purge; their inserts. Only an
+ * approved comment's recount and a reply subscription go one by one. */
 static void write_batch(struct store *st, struct item *batch)
 {
 	unsigned long long outages = store_outages();
-	int failed = store_begin(st) != STORE_OK;
+	int failed = store_begin(st) != STORE_OK, n = 0;
+	for (struct item *it = batch; it && !failed; it = it->next, n++) {
+		const struct comment *c = it->c;
+		store_comment_is_duplicate_later(st, c->story_id, c->author, c->email, c->body,
+						 &it->dup);
+		store_commenter_is_known_later(st, c->author, c->email, &it->known);
+	}
+	failed = failed || store_flush(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
-		int r = admit(st, it);
-		if (r < 0) {
+		if (!db_ans_ok(&it->dup) || !db_ans_ok(&it->known)) {
 			failed = 1;
 			break;
 		}
-		it->result = (enum cq_result)r;
-		if (r != CQ_STORED)
+		/* a refused comment spends nothing */
+		it->result = it->dup.rc == DB_ROW || dup_in_batch(batch, it) ? CQ_DUPLICATE : CQ_STORED;
+		if (it->result != CQ_STORED)
 			continue;
-		it->c->status = it->judge(st, it->c, it->judge_arg);
-		if (store_comment_insert(st, it->c, &it->id) != STORE_OK)
+		it->c->status = it->judge(it->c, it->known.rc == DB_ROW, it->judge_arg);
+		if (it->stamp)
+			store_stamp_spend_later(st, it->stamp->key, it->stamp->shown_at, &it->spend);
+	}
+	struct db_ans purged = { .rc = DB_DONE };
+	long long before = purge_before(batch);
+	if (!failed && before)
+		store_stamps_purge_later(st, before, PURGE_MIN + 2 * n, &purged);
+	failed = failed || store_flush(st) != STORE_OK || !db_ans_ok(&purged);
+	for (struct item *it = batch; it && !failed; it = it->next) {
+		if (it->result != CQ_STORED || !it->stamp)
+			continue;
+		if (!db_ans_ok(&it->spend))
+			failed = 1;
+		else if (it->spend.changes == 0) /* spent before, or by an earlier post */
+			it->result = CQ_STAMP_SPENT;
+	}
+	for (struct item *it = batch; it && !failed; it = it->next)
+		if (it->result == CQ_STORED)
+			store_comment_insert_later(st, it->c, &it->insert);
+	failed = failed || store_flush(st) != STORE_OK;
+	for (struct item *it = batch; it && !failed; it = it->next) {
+		if (it->result != CQ_STORED)
+			continue;
+		it->id = it->insert.value;
+		if (it->insert.rc != DB_ROW || store_comment_insert_done(st, it->c) != STORE_OK)
 			failed = 1;
 		/* the reply subscription with its comment (its trigger queues
 		 * the confirmation mail, mail/mail.h); none for spam, or the
@@ -95,8 +130,6 @@ static void write_batch(struct store *st, struct item *batch)
 			 store_mail_subscribe(st, it->id, it->c->email, it->c->created_at) != STORE_OK)
 			failed = 1;
 	}
-	if (!failed && purge_stamps(st, batch))
-		failed = 1;
 	if (!failed && store_commit(st) != STORE_OK)
 		failed = 1;
 	if (failed) {

@@ -19,9 +19,10 @@ struct cq_stamp {
 	long long shown_at, purge_before; /* seconds */
 };
 
-/* Decides approved/pending for one comment inside the transaction (the
- * commenter may have become known moments ago); returns its status. */
-typedef enum comment_status (*cq_judge_fn)(struct store *st, const struct comment *c, void *arg);
+/* Decides approved/pending for one comment inside the transaction, known
+ * when its name and email have an approved comment (asked in that
+ * transaction: it may have become known moments ago); returns its status. */
+typedef enum comment_status (*cq_judge_fn)(const struct comment *c, int known, void *arg);
 
 /* Stores c (with c->status set by judge) durably, using st if this thread
  * leads the batch. *id is set when CQ_STORED. Duplicates (same story,

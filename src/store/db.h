@@ -45,6 +45,19 @@
  *   db_changes(c)               rows the last write changed
  *   db_in_txn(c)                nonzero inside an open transaction
  *   db_readonly(c)              1 read-only, 0 writable, -1 unknown
+ *   q_later(s, &a)              runs s with its bindings now (SQLite), or
+ *                               queues it with copies of them to go with
+ *                               the others at the connection's next
+ *                               db_flush (PostgreSQL, one round trip for
+ *                               all); resets s either way. Its answer in a
+ *                               (struct db_ans) once flushed: rc (q_step's
+ *                               first result), value (column 0 of the first
+ *                               row, 0 for none) and changes (rows written)
+ *   db_flush(c)                 runs what q_later queued, in order: 0 when
+ *                               every statement ran (each a's rc says how),
+ *                               -1 when some did not (db_errmsg); inside a
+ *                               transaction, a failed one leaves it fit only
+ *                               for its ROLLBACK
  *
  * store_int.h adds q_changes(st) and the helpers built on these (stmt,
  * done, collect, one, exec_id, int_row, insert_id...).
@@ -52,8 +65,7 @@
 #ifndef GZ_STORE_DB_H
 #define GZ_STORE_DB_H
 
-/* What q_step returns; the engine maps its own results to these. */
-enum { DB_ERROR = 1, DB_CONSTRAINT = 19, DB_ROW = 100, DB_DONE = 101 };
+#include "db_ans.h" /* what q_step returns: DB_ROW, DB_DONE... */
 
 #include "db_sqlite.h"
 

@@ -31,6 +31,16 @@ struct pgc {
 	_Atomic long long *retry_at; /* its server's reconnect throttle (retry_for) */
 	const char *pending;     /* that transaction's BEGIN, not sent yet: it
 				  * goes with the next statement (pipelined) */
+	struct later *later, **later_tail; /* pgq_later's queue, for pg_flush */
+	int later_lost;          /* one could not be queued: the flush fails */
+};
+
+/* A statement queued by pgq_later: its parameters' copies follow it. */
+struct later {
+	struct later *next;
+	struct pgq *s;
+	struct db_ans *ans;
+	const char **vals;
 };
 
 struct pgq {
@@ -336,10 +346,23 @@ int pg_spec_hosts(const char *conninfo)
 	return (int)kind;
 }
 
+/* What pgq_later queued and no pg_flush ran. */
+static void discard_later(struct pgc *c)
+{
+	while (c->later) {
+		struct later *next = c->later->next;
+		free(c->later);
+		c->later = next;
+	}
+	c->later_tail = &c->later;
+	c->later_lost = 0;
+}
+
 void pg_close(struct pgc *c)
 {
 	if (!c)
 		return;
+	discard_later(c);
 	PQfinish(c->conn);
 	free(c->spec);
 	free(c);
@@ -467,6 +490,12 @@ static int exec_now(struct pgc *c, const char *sql)
 int pg_exec(struct pgc *c, const char *sql)
 {
 	int ends = !strncasecmp(sql, "rollback", 8) || !strncasecmp(sql, "commit", 6);
+	/* statements queued (pgq_later) go before anything else, or with
+	 * the transaction's ROLLBACK, nowhere */
+	if (!strncasecmp(sql, "rollback", 8))
+		discard_later(c);
+	else if ((c->later || c->later_lost) && pg_flush(c))
+		return -1;
 	if (is_begin(sql) && !c->txn) {
 		c->pending = sql;
 		c->txn = 1;
@@ -699,6 +728,48 @@ static int writes(const char *sql)
 
 #define PIPE_MAX 6 /* a BEGIN's statements, SAVEPOINT, the statement, RELEASE */
 
+/* The transaction's BEGIN not sent yet (c->pending, "BEGIN...; SELECT
+ * ..."), copied into buf and cut into its commands, at most max, into
+ * part; it is then no longer pending. How many. */
+static int pending_parts(struct pgc *c, char *buf, size_t cap, const char **part, int max)
+{
+	int n = 0;
+	if (!c->pending)
+		return 0;
+	snprintf(buf, cap, "%s", c->pending);
+	c->pending = NULL;
+	char *p = buf;
+	while (*p && n < max) {
+		p += strspn(p, " ;");
+		if (!*p)
+			break;
+		part[n++] = p;
+		while (*p && *p != ';') {
+			const char *q = skip_quoted(buf, p);
+			p = q != p ? (char *)q : p + 1;
+		}
+		if (*p)
+			*p++ = 0;
+	}
+	return n;
+}
+
+/* After a pipeline's results were read: up to its sync's (when synced:
+ * the sync was sent and not yet read), out of pipeline mode; one round
+ * trip counted. */
+static void pipeline_end(struct pgc *c, int synced)
+{
+	for (PGresult *r; synced && (r = PQgetResult(c->conn));) {
+		int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	if (!PQexitPipelineMode(c->conn) && !pg_lost(c))
+		set_err(c, PQerrorMessage(c->conn));
+	pg_trips++;
+}
+
 /* Runs a prepared statement. SQLite fails only the statement a
  * constraint (or another error) refuses, and the transaction goes on: the
  * store relies on it (a slug taken, tried again as slug-2, in one import).
@@ -714,24 +785,7 @@ static PGresult *run_pipelined(struct pgq *s, int guard)
 	PGconn *conn = c->conn;
 	const char *part[PIPE_MAX];
 	char begin[256];
-	int n = 0;
-	if (c->pending) { /* "BEGIN...; SELECT ...": one command each */
-		snprintf(begin, sizeof begin, "%s", c->pending);
-		c->pending = NULL;
-		char *p = begin;
-		while (*p && n < PIPE_MAX - 3) {
-			p += strspn(p, " ;");
-			if (!*p)
-				break;
-			part[n++] = p;
-			while (*p && *p != ';') {
-				const char *q = skip_quoted(begin, p);
-				p = q != p ? (char *)q : p + 1;
-			}
-			if (*p)
-				*p++ = 0;
-		}
-	}
+	int n = pending_parts(c, begin, sizeof begin, part, PIPE_MAX - 3);
 	if (guard)
 		part[n++] = "SAVEPOINT gz_statement";
 	int at = n++; /* the statement's place */
@@ -755,15 +809,7 @@ static PGresult *run_pipelined(struct pgq *s, int guard)
 		for (PGresult *more; res[i] && (more = PQgetResult(conn));)
 			PQclear(more);
 	}
-	for (PGresult *r; synced && (r = PQgetResult(conn));) {
-		int sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-		PQclear(r);
-		if (sync)
-			break;
-	}
-	if (!PQexitPipelineMode(conn) && !pg_lost(c))
-		set_err(c, PQerrorMessage(conn));
-	pg_trips++;
+	pipeline_end(c, synced);
 	PGresult *out = res[at];
 	for (int i = 0; i < at; i++) /* what stopped the statement */
 		if (PQresultStatus(res[i]) != PGRES_COMMAND_OK &&
@@ -862,6 +908,130 @@ int pg_prepare(struct pgc *c, const char *sql, struct pgq **out)
 	}
 	*out = s;
 	return 0;
+}
+
+void pgq_later(struct pgq *s, struct db_ans *a)
+{
+	struct pgc *c = s->c;
+	a->rc = DB_ERROR;
+	a->value = a->changes = 0;
+	size_t len = sizeof(struct later) + (size_t)s->nparams * sizeof(char *);
+	for (int i = 0; i < s->nparams; i++)
+		if (s->vals[i])
+			len += strlen(s->vals[i]) + 1;
+	struct later *l = malloc(len);
+	if (l) {
+		l->next = NULL;
+		l->s = s;
+		l->ans = a;
+		l->vals = (const char **)(l + 1);
+		char *at = (char *)(l->vals + s->nparams);
+		for (int i = 0; i < s->nparams; i++) {
+			l->vals[i] = NULL;
+			if (s->vals[i]) {
+				size_t n = strlen(s->vals[i]) + 1;
+				memcpy(at, s->vals[i], n);
+				l->vals[i] = at;
+				at += n;
+			}
+		}
+		if (!c->later_tail)
+			c->later_tail = &c->later;
+		*c->later_tail = l;
+		c->later_tail = &l->next;
+	} else {
+		set_err(c, "out of memory");
+		a->rc = -1; /* pg_flush fails: a statement is missing */
+		c->later_lost = 1;
+	}
+	pgq_reset(s);
+}
+
+/* One answer of pg_flush's pipeline into a. */
+static void answer(struct pgc *c, PGresult *r, struct db_ans *a, int write)
+{
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		int rows = PQntuples(r);
+		a->rc = rows > 0 ? DB_ROW : DB_DONE;
+		const char *v = rows > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : NULL;
+		a->value = !v ? 0 : *v == 't' ? 1 : *v == 'f' ? 0 : strtoll(v, NULL, 10);
+		a->changes = write ? strtoll(PQcmdTuples(r), NULL, 10) : 0; /* a SELECT's: rows read */
+		return;
+	}
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	a->rc = state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
+	if (st != PGRES_PIPELINE_ABORTED)
+		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+}
+
+int pg_flush(struct pgc *c)
+{
+	struct later *queue = c->later;
+	int failed = c->later_lost;
+	c->later = NULL;
+	c->later_tail = &c->later;
+	c->later_lost = 0;
+	if (!queue)
+		return failed ? -1 : 0;
+	long long t = now_ns();
+	if (ready(c))
+		failed = 1;
+	/* prepared on this connection before the pipeline: PQprepare waits */
+	for (struct later *l = queue; l && !failed; l = l->next)
+		if (l->s->gen != c->gen && prepare_on(l->s))
+			failed = 1;
+	if (!failed) {
+		PGconn *conn = c->conn;
+		const char *part[PIPE_MAX];
+		char begin[256];
+		int n = pending_parts(c, begin, sizeof begin, part, PIPE_MAX);
+		int sent = PQenterPipelineMode(conn);
+		for (int i = 0; sent && i < n; i++)
+			sent = PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
+		for (struct later *l = queue; sent && l; l = l->next)
+			sent = PQsendQueryPrepared(conn, l->s->name, l->s->nparams, l->vals, NULL,
+						   NULL, 0);
+		int synced = PQpipelineSync(conn);
+		if (!sent || !synced)
+			failed = 1;
+		/* each command's result and the NULL after it, then the sync's */
+		struct later *l = queue;
+		for (int i = 0; synced && (i < n || l); i++) {
+			PGresult *r = PQgetResult(conn);
+			if (!r || PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+				PQclear(r);
+				failed = 1;
+				synced = 0; /* the sync came early: nothing more to read */
+				break;
+			}
+			if (i < n) {
+				ExecStatusType st = PQresultStatus(r);
+				if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+					set_err(c, PQresultErrorMessage(r));
+					failed = 1;
+				}
+			} else {
+				answer(c, r, l->ans, l->s->write);
+				if (l->ans->rc != DB_ROW && l->ans->rc != DB_DONE)
+					failed = 1;
+				l = l->next;
+			}
+			PQclear(r);
+			for (PGresult *more; (more = PQgetResult(conn));)
+				PQclear(more);
+		}
+		pipeline_end(c, synced);
+		if (failed && pg_lost(c))
+			atomic_fetch_add(&outages, 1);
+	}
+	while (queue) {
+		struct later *next = queue->next;
+		free(queue);
+		queue = next;
+	}
+	pg_ns += now_ns() - t;
+	return failed ? -1 : 0;
 }
 
 /* Parameter i (1-based) cleared for a new value: its slot, or -1 when the

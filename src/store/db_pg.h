@@ -110,5 +110,9 @@ const char *pgq_col_text(struct pool *p, struct pgq *s, int i);
 int pgq_ncols(struct pgq *s);
 int pgq_nparams(struct pgq *s);
 void pgq_reset(struct pgq *s);
+/* q_later and db_flush (db.h). */
+struct db_ans;
+void pgq_later(struct pgq *s, struct db_ans *a);
+int pg_flush(struct pgc *c);
 
 #endif

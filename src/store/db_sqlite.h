@@ -167,6 +167,26 @@ static inline void q_reset(dbq *s)
 	}
 }
 
+static inline void q_later(dbq *s, struct db_ans *a)
+{
+	if (!DB_LITE(s)) {
+		pgq_later(s->pg, a);
+		return;
+	}
+	a->rc = sqlite3_step(s->lite);
+	a->value = a->rc == SQLITE_ROW ? sqlite3_column_int64(s->lite, 0) : 0;
+	/* a write's rows, RETURNING's too: SQLite makes them all at the first step */
+	a->changes = (a->rc == SQLITE_ROW || a->rc == SQLITE_DONE) && !sqlite3_stmt_readonly(s->lite)
+			     ? sqlite3_changes64(sqlite3_db_handle(s->lite))
+			     : 0;
+	q_reset(s);
+}
+
+static inline int db_flush(dbc *c)
+{
+	return DB_LITE(c) ? 0 : pg_flush(c->pg);
+}
+
 static inline long long db_changes(dbc *c)
 {
 	return DB_LITE(c) ? sqlite3_changes(c->lite) : pg_changes(c->pg);

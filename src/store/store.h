@@ -13,6 +13,7 @@
 #ifndef GZ_STORE_H
 #define GZ_STORE_H
 
+#include "db_ans.h"
 #include <stddef.h>
 
 struct pool;
@@ -159,6 +160,13 @@ const char *store_errmsg(const struct store *st);
 int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front */
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/* Statements sent together: each store_*_later call queues one (on
+ * SQLite it runs at once) and names where its answer goes (db_ans.h);
+ * store_flush runs the queue, on PostgreSQL in one round trip, in order.
+ * STORE_OK when every one ran (each answer's rc says how), STORE_ERROR
+ * (the message set) when some did not: inside a transaction, only
+ * store_rollback is left. */
+int store_flush(struct store *st);
 
 /* Settings: small key/value pairs kept in the database (the site secret). */
 /* A read transaction for the queries of one page (a consistent snapshot,
@@ -244,8 +252,16 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 /* 1 when the same author/email already said exactly this on the story. */
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body);
-/* 1 when this name and email have an approved comment anywhere. */
-int store_commenter_is_known(struct store *st, const char *author, const char *email);
+/* The same as later calls (store_flush): a->value 1 when a duplicate, when
+ * this name and email have an approved comment anywhere; a->value the new
+ * comment's id, then store_comment_insert_done (once flushed) keeps the
+ * story's comment_count in step. */
+void store_comment_is_duplicate_later(struct store *st, long long story_id, const char *author,
+				      const char *email, const char *body, struct db_ans *a);
+void store_commenter_is_known_later(struct store *st, const char *author, const char *email,
+				    struct db_ans *a);
+void store_comment_insert_later(struct store *st, const struct comment *c, struct db_ans *a);
+int store_comment_insert_done(struct store *st, const struct comment *c);
 /* Comments for the moderation command, newest first; status < 0 for all. */
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
 			struct comment **out, size_t *n);

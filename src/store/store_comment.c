@@ -52,12 +52,13 @@ int comments_recount(struct store *st, long long story_id)
 		       : STORE_OK;
 }
 
-int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
-		       long long status_at, long long *id)
+/* The insert's statement with c bound, or NULL (the error set). */
+static dbq *insert_bound(struct store *st, const struct comment *c, long long created_at,
+			 long long status_at)
 {
 	dbq *s = stmt(st, SQL_INSERT);
 	if (!s)
-		return STORE_ERROR;
+		return NULL;
 	q_int(s, 1, c->story_id);
 	q_int(s, 2, c->parent_id);
 	q_text(s, 3, c->author);
@@ -72,7 +73,19 @@ int comment_row_insert(struct store *st, const struct comment *c, long long crea
 	q_int(s, 12, status_at);
 	q_int(s, 13, c->user_id);
 	q_text(s, 14, c->user_role);
-	return insert_id(st, s, id, "comment insert") ? STORE_ERROR : STORE_OK;
+	return s;
+}
+
+int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
+		       long long status_at, long long *id)
+{
+	dbq *s = insert_bound(st, c, created_at, status_at);
+	return !s || insert_id(st, s, id, "comment insert") ? STORE_ERROR : STORE_OK;
+}
+
+int store_comment_insert_done(struct store *st, const struct comment *c)
+{
+	return c->status == COMMENT_APPROVED ? comments_recount(st, c->story_id) : STORE_OK;
 }
 
 int store_comment_insert(struct store *st, const struct comment *c, long long *id)
@@ -80,7 +93,13 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 	long long now = (long long)time(NULL); /* it entered its status now */
 	if (comment_row_insert(st, c, c->created_at ? c->created_at : now, now, id))
 		return STORE_ERROR;
-	return c->status == COMMENT_APPROVED ? comments_recount(st, c->story_id) : STORE_OK;
+	return store_comment_insert_done(st, c);
+}
+
+void store_comment_insert_later(struct store *st, const struct comment *c, struct db_ans *a)
+{
+	long long now = (long long)time(NULL);
+	later(st, insert_bound(st, c, c->created_at ? c->created_at : now, now), a);
 }
 
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)
@@ -119,27 +138,41 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 	return comments_recount(st, story_id);
 }
 
+static dbq *dup_bound(struct store *st, long long story_id, const char *author,
+		      const char *email, const char *body)
+{
+	dbq *s = stmt(st, SQL_DUP);
+	if (s) {
+		q_int(s, 1, story_id);
+		q_text(s, 2, author);
+		q_text(s, 3, email);
+		q_text(s, 4, body);
+	}
+	return s;
+}
+
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body)
 {
-	dbq *s = stmt(st, SQL_DUP);
-	if (!s)
-		return STORE_ERROR;
-	q_int(s, 1, story_id);
-	q_text(s, 2, author);
-	q_text(s, 3, email);
-	q_text(s, 4, body);
-	return exists(st, s);
+	dbq *s = dup_bound(st, story_id, author, email, body);
+	return s ? exists(st, s) : STORE_ERROR;
 }
 
-int store_commenter_is_known(struct store *st, const char *author, const char *email)
+void store_comment_is_duplicate_later(struct store *st, long long story_id, const char *author,
+				      const char *email, const char *body, struct db_ans *a)
+{
+	later(st, dup_bound(st, story_id, author, email, body), a);
+}
+
+void store_commenter_is_known_later(struct store *st, const char *author, const char *email,
+				    struct db_ans *a)
 {
 	dbq *s = stmt(st, SQL_KNOWN);
-	if (!s)
-		return STORE_ERROR;
-	q_text(s, 1, author);
-	q_text(s, 2, email);
-	return exists(st, s);
+	if (s) {
+		q_text(s, 1, author);
+		q_text(s, 2, email);
+	}
+	later(st, s, a);
 }
 
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,

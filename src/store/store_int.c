@@ -29,6 +29,26 @@ int fail(struct store *st, const char *what)
 	return STORE_ERROR;
 }
 
+void later(struct store *st, dbq *s, struct db_ans *a)
+{
+	if (s) {
+		q_later(s, a);
+		return;
+	}
+	a->rc = DB_ERROR;
+	a->value = a->changes = 0;
+	st->later_failed = 1;
+}
+
+int store_flush(struct store *st)
+{
+	int failed = st->later_failed;
+	st->later_failed = 0;
+	if (db_flush(st->db))
+		return fail(st, "statements sent together");
+	return failed ? STORE_ERROR : STORE_OK; /* stmt() set the message */
+}
+
 dbq *stmt(struct store *st, const char *sql)
 {
 	if (st->via) /* a page's snapshot on the read replica */

@@ -23,6 +23,7 @@ struct store {
 	char err[256];
 	int touched;             /* wrote to the change log since last asked */
 	int writing;             /* holds the process's write lock (store_begin) */
+	int later_failed;        /* a *_later call could not queue its statement */
 	int txn_touched;         /* the open transaction wrote to the change log */
 	_Atomic unsigned long long *signal; /* shared change counter, or NULL */
 	int signal_writable;
@@ -134,6 +135,9 @@ static inline void done(dbq *s)
 {
 	q_reset(s);
 }
+/* Queues s, bound, for store_flush (q_later), its answer into a; with s
+ * NULL (stmt() failed), a says so and the flush fails. */
+void later(struct store *st, dbq *s, struct db_ans *a);
 /* Steps a statement that returns no rows, then done(). */
 int exec_step(struct store *st, dbq *s, const char *what);
 /* Steps a statement that returns a row or none, then done(): 1 a row,

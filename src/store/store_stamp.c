@@ -14,12 +14,6 @@ static const char SQL_PURGE[] =
 	"DELETE FROM comment_stamps WHERE key IN"
 	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";
 
-/* Steps s (no rows): the number of rows it changed, or STORE_ERROR. */
-static int changed(struct store *st, dbq *s, const char *what)
-{
-	return exec_step(st, s, what) ? STORE_ERROR : q_changes(st);
-}
-
 int store_stamp_spent(struct store *st, const char *key)
 {
 	dbq *s = stmt(st, SQL_SPENT);
@@ -29,23 +23,23 @@ int store_stamp_spent(struct store *st, const char *key)
 	return exists(st, s);
 }
 
-int store_stamp_spend(struct store *st, const char *key, long long shown_at)
+void store_stamp_spend_later(struct store *st, const char *key, long long shown_at,
+			     struct db_ans *a)
 {
 	dbq *s = stmt(st, SQL_SPEND);
-	if (!s)
-		return STORE_ERROR;
-	q_text(s, 1, key);
-	q_int(s, 2, shown_at);
-	int n = changed(st, s, "stamp spend");
-	return n < 0 ? n : n > 0;
+	if (s) {
+		q_text(s, 1, key);
+		q_int(s, 2, shown_at);
+	}
+	later(st, s, a);
 }
 
-int store_stamps_purge(struct store *st, long long before, int limit)
+void store_stamps_purge_later(struct store *st, long long before, int limit, struct db_ans *a)
 {
 	dbq *s = stmt(st, SQL_PURGE);
-	if (!s)
-		return STORE_ERROR;
-	q_int(s, 1, before);
-	q_int(s, 2, limit);
-	return changed(st, s, "stamps purge");
+	if (s) {
+		q_int(s, 1, before);
+		q_int(s, 2, limit);
+	}
+	later(st, s, a);
 }

@@ -16,10 +16,12 @@
 /* 1 when key is spent, 0 when not, STORE_ERROR. */
 int store_stamp_spent(struct store *st, const char *key);
 /* Marks key spent by a form shown at shown_at (seconds), inside the
- * caller's transaction: 1 marked now, 0 already spent, STORE_ERROR. */
-int store_stamp_spend(struct store *st, const char *key, long long shown_at);
-/* Deletes at most limit stamps shown before `before` (seconds); returns
- * how many went, or STORE_ERROR. */
-int store_stamps_purge(struct store *st, long long before, int limit);
+ * caller's transaction, as a later call (store_flush): a->changes 1 when
+ * marked now, 0 when already spent. */
+void store_stamp_spend_later(struct store *st, const char *key, long long shown_at,
+			     struct db_ans *a);
+/* Deletes at most limit stamps shown before `before` (seconds), later:
+ * a->changes says how many went. */
+void store_stamps_purge_later(struct store *st, long long before, int limit, struct db_ans *a);
 
 #endif

@@ -8,29 +8,9 @@
 const { describe, test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const net = require('node:net');
-const { spawn } = require('node:child_process');
 const h = require('./helpers');
 
 after(() => h.cleanupSites());
-
-// Holds the store's write path shut until release(): SQLite's write lock
-// (a comment's BEGIN IMMEDIATE waits for it), or on PostgreSQL the stamps
-// table (a comment post reads it first).
-async function holdWrites(dir) {
-  const db = h.siteDb(dir);
-  const child = db.sqlite
-    ? spawn('sqlite3', [db.sqlite], { stdio: ['pipe', 'pipe', 'inherit'] })
-    : spawn('psql', ['-X', '-q', '-A', '-t', db.pg], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d) => { out += d; });
-  child.stdin.write(db.sqlite ? 'BEGIN IMMEDIATE;\n' : 'BEGIN; LOCK TABLE comment_stamps IN ACCESS EXCLUSIVE MODE;\n');
-  child.stdin.write("SELECT 'held';\n");
-  await h.until('the lock is held', () => out.includes('held'), 10000);
-  return () => new Promise((resolve) => {
-    child.on('exit', resolve);
-    child.stdin.end('ROLLBACK;\n');
-  });
-}
 
 // n connections opened at once, each with its answers' times.
 async function burst(port, n) {
@@ -71,7 +51,7 @@ describe('connections that arrive together', () => {
   test('a request waiting on the database holds up none of the connections accepted with it', async () => {
     await h.get(srv.url, h.SEED_PATH); // cached from here on
     const hid = await h.freshHidden(srv.url);
-    const release = await holdWrites(dir);
+    const release = await h.holdWrites(dir);
     let socks = [];
     try {
       socks = await burst(srv.port, 4);
@@ -86,7 +66,7 @@ describe('connections that arrive together', () => {
       const fast = await Promise.all(socks.slice(1).map((s) =>
         Promise.race([
           send(s, `GET ${h.SEED_PATH} HTTP/1.1\r\nHost: ${h.HOST}:${srv.port}\r\n\r\n`),
-          new Promise((r) => setTimeout(() => r({ status: 0, ms: Infinity }), 2000)),
+          new Promise((r) => setTimeout(() => r({ status: 0, ms: Infinity }), 3500)), // the post waits 5 s
         ])));
       const answered = fast.filter((r) => r.status === 200);
       // two threads: of three more connections, at least one is on the

@@ -200,6 +200,27 @@ function sql(dir, query) {
 // The options of a test that only means something on SQLite (it opens
 // gazette.db, watches SQLite's own writes, copies its file): skipped with
 // STORE=pg, the reason in one line. HACKING.md lists them.
+// Holds the store's writers out until the returned release() is called:
+// SQLite's write lock (a BEGIN IMMEDIATE then waits, up to its 5 s busy
+// timeout), or PostgreSQL's writers' advisory lock (PG_WRITE_LOCK in
+// src/store/store_open.c, taken by every write's BEGIN).
+async function holdWrites(dir) {
+  const db = siteDb(dir);
+  const child = db.sqlite
+    ? spawn('sqlite3', [db.sqlite], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : spawn('psql', ['-X', '-q', '-A', '-t', db.pg], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stdin.write(db.sqlite ? 'BEGIN IMMEDIATE;\n' : 'BEGIN; SELECT pg_advisory_xact_lock(78590778698100);\n');
+  child.stdin.write("SELECT 'held';\n");
+  await until('the write lock is held', () => out.includes('held'), 10000);
+  let released = null; // once, however often it is called
+  return () => released || (released = new Promise((resolve) => {
+    child.on('exit', resolve);
+    child.stdin.end('ROLLBACK;\n');
+  }));
+}
+
 function sqliteOnly(reason) {
   return STORE === 'pg' ? { skip: `SQLite only: ${reason}` } : {};
 }
@@ -747,7 +768,7 @@ module.exports = {
   STORE,
   sql,
   sqlRows,
-  siteDb,
+  siteDb, holdWrites,
   sqliteOnly,
   ROOT, GAZETTE, DEMO, HOST, SEED_SLUG, SEED_PATH, SEED_TITLE,
   freePort, makeSite, cleanupSites, tmpDir, fixture, startServer,

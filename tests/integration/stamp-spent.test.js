@@ -93,6 +93,38 @@ describe('a form stamp is spent by its comment, per client', () => {
     }
   });
 
+  test('posts that meet in one group-commit batch: one text stored once, the duplicates spend nothing', async () => {
+    // the batch's duplicate checks all go before its inserts, so posts
+    // of one batch are checked against each other too: the writers are
+    // held while a first post (its own text) leads a batch and waits, and
+    // the posts that queue behind it form the next batch together
+    const text = uniq('Said four times at once');
+    const forms = [];
+    for (let i = 0; i < 5; i++) forms.push(await freshForm(srv));
+    const ips = forms.map((_, i) => `203.0.113.${120 + i}`);
+    const release = await h.holdWrites(dir);
+    let rs;
+    try {
+      const lead = post(srv, forms[0], { comment: uniq('Leading the first batch') }, ips[0]);
+      await new Promise((r) => setTimeout(r, 200));
+      const rest = forms.slice(1).map((hid, i) => post(srv, hid, { comment: text }, ips[i + 1]));
+      await new Promise((r) => setTimeout(r, 400));
+      await release();
+      rs = await Promise.all([lead, ...rest]);
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    assert.equal(rs[0].status, 303, 'the first post');
+    const statuses = rs.slice(1).map((r) => r.status).sort();
+    assert.deepEqual(statuses, [303, 409, 409, 409], `the four posts of one text: ${statuses}`);
+    assert.equal(stored(dir, text), 1, 'exactly one stored');
+    for (let i = 1; i < 5; i++) {
+      if (rs[i].status !== 409) continue;
+      assert.equal((await post(srv, forms[i], {}, ips[i])).status, 303, 'a duplicate\'s form still sends one comment');
+    }
+  });
+
   test('a post refused for another reason does not spend the stamp', async () => {
     const hid = await freshForm(srv);
     const text = uniq('Forgot my name');

@@ -280,6 +280,63 @@ static void test_round_trips(void)
 	db_finalize(&get);
 }
 
+/* q_later: statements sent together, in one round trip however many,
+ * in order and with the transaction's BEGIN; each its own answer. A
+ * failure fails the flush, the statements after it do not run, and the
+ * transaction is left for its ROLLBACK, which drops whatever was queued
+ * since; a COMMIT sends what is queued first. */
+static void test_later(void)
+{
+	dbq ins, get;
+	struct db_ans a[5];
+	long long before = rows();
+	CHECK(db_prepare(&c, "INSERT INTO t (name) VALUES (?1) RETURNING id", &ins) == 0);
+	CHECK(db_prepare(&c, "SELECT count(*) FROM t WHERE name = ?1", &get) == 0);
+	long long n0 = pg_round_trips();
+	CHECK(pg_exec(c.pg, "BEGIN; SELECT pg_advisory_xact_lock(42)") == 0);
+	q_text(&get, 1, "later one");
+	q_later(&get, &a[0]);
+	q_text(&ins, 1, "later one");
+	q_later(&ins, &a[1]);
+	q_text(&get, 1, "later one"); /* the statement again, bound anew */
+	q_later(&get, &a[2]);
+	q_text(&ins, 1, "later two");
+	q_later(&ins, &a[3]);
+	CHECK(pg_round_trips() == n0);
+	CHECK(db_flush(&c) == 0);
+	CHECK(pg_round_trips() == n0 + 1);
+	CHECK(a[0].rc == DB_ROW && a[0].value == 0 && a[0].changes == 0); /* a SELECT writes none */
+	CHECK(a[1].rc == DB_ROW && a[1].value > 0 && a[1].changes == 1);
+	CHECK(a[2].rc == DB_ROW && a[2].value == 1); /* after the insert before it */
+	CHECK(a[3].rc == DB_ROW && a[3].value > a[1].value);
+	CHECK(db_flush(&c) == 0); /* nothing queued: no round trip */
+	CHECK(pg_round_trips() == n0 + 1);
+
+	q_text(&ins, 1, "later three");
+	q_later(&ins, &a[0]);
+	q_text(&ins, 1, "later one");
+	q_later(&ins, &a[1]);
+	q_text(&get, 1, "later three");
+	q_later(&get, &a[2]);
+	CHECK(db_flush(&c) == -1);
+	CHECK_CONTAINS(db_errmsg(&c), "duplicate key");
+	CHECK(a[0].rc == DB_ROW && a[1].rc == DB_CONSTRAINT && a[2].rc == DB_ERROR);
+	q_text(&ins, 1, "later four");
+	q_later(&ins, &a[3]);
+	CHECK(pg_exec(c.pg, "ROLLBACK") == 0);
+	CHECK(!db_in_txn(&c));
+	CHECK(rows() == before);
+
+	CHECK(pg_exec(c.pg, "BEGIN") == 0);
+	q_text(&ins, 1, "later five");
+	q_later(&ins, &a[4]);
+	CHECK(pg_exec(c.pg, "COMMIT") == 0);
+	CHECK(a[4].rc == DB_ROW && a[4].value > 0);
+	CHECK(rows() == before + 1);
+	db_finalize(&ins);
+	db_finalize(&get);
+}
+
 static void test_errors(void)
 {
 	dbq s;
@@ -400,6 +457,7 @@ int main(int argc, char **argv)
 	RUN(test_transaction_rolled_back);
 	RUN(test_commit_of_aborted);
 	RUN(test_round_trips);
+	RUN(test_later);
 	RUN(test_errors);
 	RUN(test_password_hidden);
 	RUN(test_outages_per_thread);
