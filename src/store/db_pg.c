@@ -31,6 +31,8 @@ struct pgc {
 	_Atomic long long *retry_at; /* its server's reconnect throttle (retry_for) */
 	const char *pending;     /* that transaction's BEGIN, not sent yet: it
 				  * goes with the next statement (pipelined) */
+	int settled;             /* made with options (a request's): its owner
+				  * calls pg_settle at each request's end */
 	int cancelled;           /* the server cancelled a statement (count_gave_up):
 				  * the next ones fail at once, until pg_settle */
 };
@@ -96,15 +98,16 @@ void pg_outages_add(unsigned long long n)
  * statement_timeout (or pg_cancel_backend: 57014) or by lock_timeout
  * (55P03). Its request meets a busy or blocked database, as a lost
  * connection is a moment's absence of it: a 503 with Retry-After. The
- * request's next statements fail at once (c->cancelled): each would
- * otherwise wait out its own timeout on the same lock (a page of four
- * statements held 20 s, not 5). */
+ * request's next statements fail at once (c->cancelled, on a connection
+ * whose owner settles it: a request's): each would otherwise wait out its
+ * own timeout on the same lock (a page of four statements held 20 s, not
+ * 5). */
 static void count_gave_up(struct pgc *c, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state && (!strcmp(state, "57014") || !strcmp(state, "55P03"))) {
 		atomic_fetch_add(&outages, 1);
-		c->cancelled = 1;
+		c->cancelled = c->settled;
 	}
 }
 
@@ -327,6 +330,7 @@ int pg_connect_with(const char *conninfo, const char *options, struct pgc **out,
 	c->conn = PQconnectdbParams(keys, vals, 1);
 	c->spec = strdup(conninfo);
 	c->retry_at = retry_for(conninfo);
+	c->settled = options != NULL;
 	if (!c->conn || !c->spec || PQstatus(c->conn) != CONNECTION_OK ||
 	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, c->conn && c->spec ? PQerrorMessage(c->conn) : "out of memory");

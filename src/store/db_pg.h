@@ -35,7 +35,10 @@ struct pgq; /* a prepared statement */
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
 /* pg_connect, the server also given options (libpq's options keyword,
- * "-c name=value ..."; the spec's own options= wins), or none when NULL. */
+ * "-c name=value ..."; the spec's own options= wins), or none when NULL.
+ * Such a connection is a request's: once the server cancels one of its
+ * statements (statement_timeout, lock_timeout), the next ones fail at
+ * once until pg_settle. */
 int pg_connect_with(const char *conninfo, const char *options, struct pgc **out, char *err,
 		    size_t errlen);
 /* pg_connect for a first connection, telling why it failed: -2 when a
@@ -79,8 +82,8 @@ unsigned pg_gen(struct pgc *c);
  * did for this one failed so). */
 unsigned long long pg_outages(void);
 /* The end of a request's work on c: a statement the server cancelled
- * (statement_timeout, lock_timeout: an outage, and every statement of c
- * after it failed at once) is forgotten. */
+ * (statement_timeout, lock_timeout: an outage, and on a connection made
+ * with options every statement after it failed at once) is forgotten. */
 void pg_settle(struct pgc *c);
 void pg_outages_add(unsigned long long n);
 /* Waits up to timeout_ms for notifications (after a LISTEN on c) and
