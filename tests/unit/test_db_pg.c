@@ -429,6 +429,47 @@ static void test_lock_timeout(void)
 	pg_close(w);
 }
 
+/* SHOW name on x into out. */
+static void show(struct pgc *x, const char *sql, char *out, size_t cap)
+{
+	struct pgq *s = NULL;
+	out[0] = 0;
+	if (pg_prepare(x, sql, &s) == 0 && pgq_step(s) == DB_ROW && pgq_col_str(s, 0))
+		snprintf(out, cap, "%s", pgq_col_str(s, 0));
+	pgq_free(s);
+}
+
+/* A request's connection gets STORE_REQUEST_OPTIONS' timeouts; a spec
+ * with its own options keeps those (it replaces the default whole). */
+static void test_request_options(void)
+{
+	char err[256], v[64], own[512];
+	struct pgc *x = NULL;
+	CHECK(pg_connect_with(spec, STORE_REQUEST_OPTIONS, &x, err, sizeof err) == 0);
+	if (x) {
+		show(x, "SHOW statement_timeout", v, sizeof v);
+		CHECK_STR(v, "10s");
+		show(x, "SHOW lock_timeout", v, sizeof v);
+		CHECK_STR(v, "5s");
+		pg_close(x);
+	}
+	snprintf(own, sizeof own, "%s options='-c lock_timeout=1234ms'", spec);
+	CHECK(pg_connect_with(own, STORE_REQUEST_OPTIONS, &x, err, sizeof err) == 0);
+	if (x) {
+		show(x, "SHOW lock_timeout", v, sizeof v);
+		CHECK_STR(v, "1234ms");
+		show(x, "SHOW statement_timeout", v, sizeof v);
+		CHECK_STR(v, "0");
+		pg_close(x);
+	}
+	CHECK(pg_connect(spec, &x, err, sizeof err) == 0); /* any other: none */
+	if (x) {
+		show(x, "SHOW statement_timeout", v, sizeof v);
+		CHECK_STR(v, "0");
+		pg_close(x);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *conninfo = spec = t_pg_conninfo(argv[0]);
@@ -459,6 +500,7 @@ int main(int argc, char **argv)
 	RUN(test_outages_per_thread);
 	RUN(test_connect_probe);
 	RUN(test_lock_timeout);
+	RUN(test_request_options);
 	pg_close(c.pg);
 	return T_DONE();
 }
