@@ -429,45 +429,36 @@ static void test_lock_timeout(void)
 	pg_close(w);
 }
 
-/* SHOW name on x into out. */
-static void show(struct pgc *x, const char *sql, char *out, size_t cap)
+/* A connection made with conninfo and options shows the two settings as
+ * statement and lock. */
+static void check_timeouts(const char *conninfo, const char *options, const char *statement,
+			   const char *lock)
 {
-	struct pgq *s = NULL;
-	out[0] = 0;
-	if (pg_prepare(x, sql, &s) == 0 && pgq_step(s) == DB_ROW && pgq_col_str(s, 0))
-		snprintf(out, cap, "%s", pgq_col_str(s, 0));
-	pgq_free(s);
+	char err[256];
+	struct pgc *x = NULL;
+	CHECK(pg_connect_with(conninfo, options, &x, err, sizeof err) == 0);
+	const char *sql[] = { "SHOW statement_timeout", "SHOW lock_timeout" };
+	const char *want[] = { statement, lock };
+	for (int i = 0; x && i < 2; i++) {
+		struct pgq *s = NULL;
+		CHECK(pg_prepare(x, sql[i], &s) == 0 && pgq_step(s) == DB_ROW);
+		const char *v = s ? pgq_col_str(s, 0) : NULL;
+		CHECK_STR(v ? v : "", want[i]);
+		pgq_free(s);
+	}
+	pg_close(x);
 }
 
 /* A request's connection gets STORE_REQUEST_OPTIONS' timeouts; a spec
- * with its own options keeps those (it replaces the default whole). */
+ * with its own options keeps those (it replaces the default whole); any
+ * other connection has none. */
 static void test_request_options(void)
 {
-	char err[256], v[64], own[512];
-	struct pgc *x = NULL;
-	CHECK(pg_connect_with(spec, STORE_REQUEST_OPTIONS, &x, err, sizeof err) == 0);
-	if (x) {
-		show(x, "SHOW statement_timeout", v, sizeof v);
-		CHECK_STR(v, "10s");
-		show(x, "SHOW lock_timeout", v, sizeof v);
-		CHECK_STR(v, "5s");
-		pg_close(x);
-	}
+	char own[512];
 	snprintf(own, sizeof own, "%s options='-c lock_timeout=1234ms'", spec);
-	CHECK(pg_connect_with(own, STORE_REQUEST_OPTIONS, &x, err, sizeof err) == 0);
-	if (x) {
-		show(x, "SHOW lock_timeout", v, sizeof v);
-		CHECK_STR(v, "1234ms");
-		show(x, "SHOW statement_timeout", v, sizeof v);
-		CHECK_STR(v, "0");
-		pg_close(x);
-	}
-	CHECK(pg_connect(spec, &x, err, sizeof err) == 0); /* any other: none */
-	if (x) {
-		show(x, "SHOW statement_timeout", v, sizeof v);
-		CHECK_STR(v, "0");
-		pg_close(x);
-	}
+	check_timeouts(spec, STORE_REQUEST_OPTIONS, "10s", "5s");
+	check_timeouts(own, STORE_REQUEST_OPTIONS, "0", "1234ms");
+	check_timeouts(spec, NULL, "0", "0");
 }
 
 int main(int argc, char **argv)
