@@ -349,18 +349,19 @@ static int nap(struct scheduler *s, long long seconds)
 
 /* The scheduler's connection, tried until it is made (a database down
  * at start, or coming back): after 1 s, then doubling to
- * SCHEDULER_RETRY_MAX; said once per outage. NULL when stopped first. */
+ * SCHEDULER_RETRY_MAX; said once per outage, and again when the reason
+ * changes (down, then refusing). NULL when stopped first. */
 static struct store *connect_retrying(struct scheduler *s)
 {
 	struct store *st = NULL;
 	char err[256];
 	long long wait = 1;
-	int said = 0;
-	while (site_store_open(s->site, &st, err, sizeof err)) {
-		if (!said)
+	int said = 0, rc;
+	while ((rc = site_store_open(s->site, &st, err, sizeof err))) {
+		if (said != rc)
 			log_error("scheduler: %s (trying again, every %d s at most)", err,
 				  SCHEDULER_RETRY_MAX);
-		said = 1;
+		said = rc;
 		st = NULL;
 		if (nap(s, wait))
 			return NULL;

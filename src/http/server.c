@@ -170,7 +170,7 @@ struct worker {
 	 * address, as two sites might) */
 	const struct gen *gen;
 	long long data_version;
-	int said;               /* its failure to connect was logged */
+	int said;               /* its failure to connect was logged: its code */
 	unsigned long long notes; /* cache_stale's generation it last saw */
 	unsigned slot;          /* this thread's wire slot in cache entries */
 };
@@ -234,10 +234,13 @@ static struct worker *worker_get(const struct site *site)
 	if (!w->store && (at == 0 || (now >= at && atomic_compare_exchange_strong(
 							  &open_retry_at, &at, now + OPEN_TRYING_NS)))) {
 		char err[256];
-		if (site_store_open(site, &w->store, err, sizeof err)) {
-			if (!w->said) /* once until it connects */
+		int rc = site_request_store_open(site, &w->store, err, sizeof err);
+		if (rc) {
+			/* once until it connects, or the reason changes (a server
+			 * down at start that came back refusing the password) */
+			if (w->said != rc)
 				log_error("database: %s", err);
-			w->said = 1;
+			w->said = rc;
 			w->store = NULL;
 			atomic_store(&open_retry_at, http_now_ns() + OPEN_RETRY_NS);
 			return w;

@@ -248,11 +248,14 @@ int site_secret_load(const struct site *cs, struct store *st, char *err, size_t 
 	return rc == STORE_OK ? 0 : -1;
 }
 
-int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
+/* site_store_open, for a request's connection when request is 1 */
+static int store_for(const struct site *s, struct store **out, int request, char *err,
+		     size_t errlen)
 {
-	int rc = store_open(out, s->db_path, err, errlen);
+	int rc = request ? store_open_request(out, s->db_path, err, errlen)
+			 : store_open(out, s->db_path, err, errlen);
 	if (rc)
-		return rc == STORE_UNAVAILABLE ? rc : -1;
+		return rc == STORE_UNAVAILABLE || rc == STORE_REFUSED ? rc : -1;
 	if (site_secret_load(s, *out, err, errlen)) {
 		store_close(*out);
 		*out = NULL;
@@ -263,7 +266,24 @@ int site_store_open(const struct site *s, struct store **out, char *err, size_t 
 	return 0;
 }
 
-int site_open(struct site *s, const char *dir, char *err, size_t errlen)
+int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
+{
+	return store_for(s, out, 0, err, errlen);
+}
+
+int site_request_store_open(const struct site *s, struct store **out, char *err, size_t errlen)
+{
+	return store_for(s, out, 1, err, errlen);
+}
+
+/* site_open, or with old a reload of it (site_reload): the settings that
+ * need a restart kept as old has them before anything uses them, and the
+ * database opened by old's spec, its host names resolved at start (a
+ * chrooted node cannot resolve them again: a changed db needs a
+ * restart); a server that refuses the connection now fails a start, not
+ * a reload (the workers' connections, made before, go on). */
+static int site_load(struct site *s, const char *dir, const struct site *old, char *err,
+		     size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	if (sodium_init() < 0) {
@@ -281,19 +301,26 @@ int site_open(struct site *s, const char *dir, char *err, size_t errlen)
 	if (config_load(&s->cfg, path, err, errlen) ||
 	    tz_load(&s->zone, s->cfg.timezone, NULL, err, errlen)) /* checked by config_load */
 		return -1;
+	char names[256];
+	if (old && config_keep_restart(&s->cfg, &old->cfg, names, sizeof names))
+		log_info("reload: %s changed in gazette.conf: needs a restart (kept as they were)",
+			 names);
 	unsigned off = 0;
 	if (embed_parse_list(s->cfg.embeds_off, &off, err, errlen)) /* checked by config_load */
 		return -1;
 	s->embeds = EMBED_ALL & ~off;
 	atomic_init(&s->embeds_on, s->embeds);
-	site_db_spec(dir, &s->cfg, s->db_path, sizeof s->db_path);
+	if (old)
+		snprintf(s->db_path, sizeof s->db_path, "%s", old->db_path);
+	else
+		site_db_spec(dir, &s->cfg, s->db_path, sizeof s->db_path);
 	if (db_present(s->db_path, dir, err, errlen))
 		return -1;
 	/* the secret (and migrations, store_open); a PostgreSQL server that
 	 * cannot be reached leaves both to the first connection made later */
 	struct store *st;
 	int rc = site_store_open(s, &st, err, errlen);
-	if (rc == STORE_UNAVAILABLE)
+	if (rc == STORE_UNAVAILABLE || (rc == STORE_REFUSED && old))
 		log_error("database: %s (the site's secret is read once it answers)", err);
 	else if (rc)
 		return -1;
@@ -359,14 +386,15 @@ int site_access_log_open(const struct site *s)
 			       strcmp(s->cfg.log_format, "json") == 0 ? LOG_JSON : LOG_COMBINED);
 }
 
+int site_open(struct site *s, const char *dir, char *err, size_t errlen)
+{
+	return site_load(s, dir, NULL, err, errlen);
+}
+
 int site_reload(const struct site *old, struct site *s, char *err, size_t errlen)
 {
-	if (site_open(s, old->dir, err, errlen))
+	if (site_load(s, old->dir, old, err, errlen))
 		return -1;
-	char names[256];
-	if (config_keep_restart(&s->cfg, &old->cfg, names, sizeof names))
-		log_info("reload: %s changed in gazette.conf: needs a restart (kept as they were)",
-			 names);
 	ratelimit_free(s->comment_rl);
 	ratelimit_free(s->search_rl);
 	cache_free(s->cache);
@@ -380,7 +408,6 @@ int site_reload(const struct site *old, struct site *s, char *err, size_t errlen
 	s->on_store = old->on_store;
 	s->embeds = old->embeds;
 	atomic_store(&s->embeds_on, site_embeds(old));
-	snprintf(s->db_path, sizeof s->db_path, "%s", old->db_path);
 	if (!atomic_load(&s->secret_ready) && atomic_load(&old->secret_ready)) {
 		memcpy(s->secret, old->secret, sizeof s->secret); /* a reload while it is down */
 		atomic_store(&s->secret_ready, 1);

@@ -124,8 +124,13 @@ int site_db_confinable(const struct site *s, int chrooted);
 /* A new connection to the site's database (the caller closes it), its
  * hooks attached (on_store), the site's secret read if not yet: 0;
  * STORE_UNAVAILABLE when PostgreSQL's server cannot be reached (a node
- * serves on without it and tries again); -1 with err. */
+ * serves on without it and tries again); STORE_REFUSED when it answered
+ * and refused the connection (site_open fails: `serve` does not start;
+ * a node serving already answers 503 and tries again); -1 with err. */
 int site_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
+/* site_store_open for a worker's connection: store_open_request's
+ * statement and lock timeouts. */
+int site_request_store_open(const struct site *s, struct store **out, char *err, size_t errlen);
 /* s's secret read with st if not yet (a generation made by a reload while
  * the database was down, reached by a connection made before): 0, or -1
  * with err. */

@@ -33,6 +33,10 @@ struct pgc {
 				  * goes with the next statement (pipelined) */
 	struct later *later, **later_tail; /* pgq_later's queue, for pg_flush */
 	int later_lost;          /* one could not be queued: the flush fails */
+	int settled;             /* made with options (a request's): its owner
+				  * calls pg_settle at each request's end */
+	int cancelled;           /* the server cancelled a statement (count_gave_up):
+				  * the next ones fail at once, until pg_settle */
 };
 
 /* A statement queued by pgq_later: its parameters' copies follow it. */
@@ -98,6 +102,29 @@ unsigned long long pg_outages(void)
 void pg_outages_add(unsigned long long n)
 {
 	atomic_fetch_add(&outages, n);
+}
+
+/* A statement the server gave up on, counted as an outage: cancelled by
+ * statement_timeout (or pg_cancel_backend: 57014) or by lock_timeout
+ * (55P03). Its request meets a busy or blocked database, as a lost
+ * connection is a moment's absence of it: a 503 with Retry-After. The
+ * request's next statements fail at once (c->cancelled, on a connection
+ * whose owner settles it: a request's): each would otherwise wait out its
+ * own timeout on the same lock (a page of four statements held 20 s, not
+ * 5). */
+static void count_gave_up(struct pgc *c, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state && (!strcmp(state, "57014") || !strcmp(state, "55P03"))) {
+		atomic_fetch_add(&outages, 1);
+		c->cancelled = c->settled;
+	}
+}
+
+void pg_settle(struct pgc *c)
+{
+	if (c)
+		c->cancelled = 0;
 }
 
 /* Time in round trips to the server, per thread (pg_time_ns). */
@@ -271,7 +298,36 @@ void pg_scrub(const char *spec, char *msg, size_t cap)
 	PQconninfoFree(opts);
 }
 
-int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
+/* The keywords and values every connection is made with (keys, vals: room
+ * for PG_PARAMS), conninfo last, as dbname (expand_dbname: the keywords
+ * before it lose to its own): a server that accepts and never answers
+ * fails the connect in 5 s; a link that went half-open is noticed by the
+ * kernel (keepalives, unacknowledged data) in about a minute; options,
+ * when not NULL, the server settings of pg_connect_with. */
+#define PG_PARAMS 9
+static void params(const char *conninfo, const char *options, const char **keys,
+		   const char **vals)
+{
+	static const char *const k[] = { "connect_timeout", "keepalives", "keepalives_idle",
+					 "keepalives_interval", "keepalives_count",
+					 "tcp_user_timeout" };
+	static const char *const v[] = { "5", "1", "30", "10", "3", "30000" };
+	int n = 0;
+	for (; n < (int)(sizeof k / sizeof k[0]); n++) {
+		keys[n] = k[n];
+		vals[n] = v[n];
+	}
+	if (options) {
+		keys[n] = "options";
+		vals[n++] = options;
+	}
+	keys[n] = "dbname";
+	vals[n++] = conninfo;
+	keys[n] = vals[n] = NULL;
+}
+
+int pg_connect_with(const char *conninfo, const char *options, struct pgc **out, char *err,
+		    size_t errlen)
 {
 	*out = NULL;
 	struct pgc *c = calloc(1, sizeof *c);
@@ -279,17 +335,12 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* defaults the spec overrides (expand_dbname: the keywords before
-	 * dbname lose to the URL's): a server that accepts and never answers
-	 * fails the connect in 5 s; a link that went half-open is noticed by
-	 * the kernel (keepalives, unacknowledged data) in about a minute */
-	static const char *const keys[] = { "connect_timeout", "keepalives", "keepalives_idle",
-					    "keepalives_interval", "keepalives_count",
-					    "tcp_user_timeout", "dbname", NULL };
-	const char *vals[] = { "5", "1", "30", "10", "3", "30000", conninfo, NULL };
+	const char *keys[PG_PARAMS], *vals[PG_PARAMS];
+	params(conninfo, options, keys, vals);
 	c->conn = PQconnectdbParams(keys, vals, 1);
 	c->spec = strdup(conninfo);
 	c->retry_at = retry_for(conninfo);
+	c->settled = options != NULL;
 	if (!c->conn || !c->spec || PQstatus(c->conn) != CONNECTION_OK ||
 	    PQsetClientEncoding(c->conn, "UTF8") != 0) {
 		set_err(c, c->conn && c->spec ? PQerrorMessage(c->conn) : "out of memory");
@@ -300,6 +351,36 @@ int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
 	PQsetNoticeProcessor(c->conn, quiet, NULL);
 	*out = c;
 	return 0;
+}
+
+int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen)
+{
+	return pg_connect_with(conninfo, NULL, out, err, errlen);
+}
+
+/* A failed connect that took longer than this waited on a host that said
+ * nothing: no ping after it (it would wait as long again). */
+#define PG_ANSWERED_NS 2000000000LL
+
+int pg_connect_probe(const char *conninfo, struct pgc **out, char *err, size_t errlen)
+{
+	long long t = now_ns();
+	if (pg_connect(conninfo, out, err, errlen) == 0)
+		return 0;
+	if (now_ns() - t >= PG_ANSWERED_NS)
+		return -1;
+	/* PQPING_OK: a server took the connection and then refused it (its
+	 * SQLSTATE was not 57P03, "not accepting connections now": that one
+	 * is PQPING_REJECT, a server starting, stopping or recovering, which
+	 * waiting fixes) */
+	const char *keys[PG_PARAMS], *vals[PG_PARAMS];
+	params(conninfo, NULL, keys, vals);
+	if (PQpingParams(keys, vals, 1) != PQPING_OK)
+		return -1;
+	for (char *p = err; *p; p++) /* one line (libpq writes one per host tried) */
+		if (*p == '\n')
+			*p = ' ';
+	return -2;
 }
 
 /* What a comma-separated list of hosts names: PG_HOST_ADDRESS when each
@@ -420,6 +501,8 @@ unsigned pg_gen(struct pgc *c)
  * new one may be made. */
 static int ready(struct pgc *c)
 {
+	if (c->cancelled)
+		return -1; /* pg_errmsg: why it was */
 	if (!c->pending)
 		return usable(c);
 	int txn = c->txn;
@@ -467,6 +550,8 @@ static int exec_now(struct pgc *c, const char *sql)
 			count_changes(c, r);
 		else
 			set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+		if (!ok)
+			count_gave_up(c, r);
 		PQclear(r);
 		if (!ok && pg_lost(c))
 			atomic_fetch_add(&outages, 1);
@@ -852,8 +937,10 @@ static int prepare_on(struct pgq *s)
 	PGresult *r = PQprepare(c->conn, s->name, s->text, s->nparams, s->types);
 	pg_trips += 2; /* and its description */
 	int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-	if (!ok)
+	if (!ok) { /* its parse waits for the tables' locks too */
 		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+		count_gave_up(c, r);
+	}
 	PQclear(r);
 	if (ok) {
 		r = PQdescribePrepared(c->conn, s->name);
@@ -961,8 +1048,10 @@ static void answer(struct pgc *c, PGresult *r, struct db_ans *a, int write)
 	}
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	a->rc = state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
-	if (st != PGRES_PIPELINE_ABORTED)
+	if (st != PGRES_PIPELINE_ABORTED) {
 		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+		count_gave_up(c, r);
+	}
 }
 
 int pg_flush(struct pgc *c)
@@ -1009,6 +1098,7 @@ int pg_flush(struct pgc *c)
 				ExecStatusType st = PQresultStatus(r);
 				if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 					set_err(c, PQresultErrorMessage(r));
+					count_gave_up(c, r); /* the writers' lock waited out */
 					failed = 1;
 				}
 			} else {
@@ -1167,6 +1257,7 @@ int pgq_step(struct pgq *s)
 			const char *state =
 				s->res ? PQresultErrorField(s->res, PG_DIAG_SQLSTATE) : NULL;
 			s->failed = state && !strncmp(state, "23", 2) ? DB_CONSTRAINT : DB_ERROR;
+			count_gave_up(s->c, s->res);
 			if (pg_lost(s->c))
 				atomic_fetch_add(&outages, 1);
 			PQclear(s->res);

@@ -34,6 +34,20 @@ struct pgq; /* a prepared statement */
 /* Connects with a libpq connection string or URI: 0, or -1 with the
  * reason in err. */
 int pg_connect(const char *conninfo, struct pgc **out, char *err, size_t errlen);
+/* pg_connect, the server also given options (libpq's options keyword,
+ * "-c name=value ..."; the spec's own options= wins), or none when NULL.
+ * Such a connection is a request's: once the server cancels one of its
+ * statements (statement_timeout, lock_timeout), the next ones fail at
+ * once until pg_settle. */
+int pg_connect_with(const char *conninfo, const char *options, struct pgc **out, char *err,
+		    size_t errlen);
+/* pg_connect for a first connection, telling why it failed: -2 when a
+ * server answered and refused it (PQping: a wrong user, password or
+ * database name, pg_hba.conf: trying again will not help; err on one
+ * line), -1 when none answered (down, unreachable: worth another try).
+ * A connect that failed after 2 s or more waited on a silent host: -1,
+ * without a ping. */
+int pg_connect_probe(const char *conninfo, struct pgc **out, char *err, size_t errlen);
 /* spec (a URL or connection string, even one libpq refuses) with its
  * password as ****, into out (cap bytes), to be shown. */
 void pg_spec_redact(const char *spec, char *out, size_t cap);
@@ -67,6 +81,10 @@ unsigned pg_gen(struct pgc *c);
  * not be made again; pg_outages_add counts n more (work another thread
  * did for this one failed so). */
 unsigned long long pg_outages(void);
+/* The end of a request's work on c: a statement the server cancelled
+ * (statement_timeout, lock_timeout: an outage, and on a connection made
+ * with options every statement after it failed at once) is forgotten. */
+void pg_settle(struct pgc *c);
 void pg_outages_add(unsigned long long n);
 /* Waits up to timeout_ms for notifications (after a LISTEN on c) and
  * calls fn with each one's channel and payload: 0 (none or some), or -1

@@ -22,10 +22,13 @@ struct store;
 /* STORE_INVALID: the change breaks one of the data's rules (a section
  * made its own ancestor); the message says which. STORE_UNAVAILABLE:
  * store_open could not reach the database (PostgreSQL's server down or
- * unreachable), as against one that answered with an error. */
+ * unreachable), as against one that answered with an error.
+ * STORE_REFUSED: store_open found a PostgreSQL server that answered and
+ * refused the connection (a wrong user, password or database name,
+ * pg_hba.conf): waiting will not mend it. */
 enum {
 	STORE_OK = 0, STORE_ERROR = -1, STORE_NOTFOUND = 1, STORE_CONFLICT = 2, STORE_INVALID = 3,
-	STORE_UNAVAILABLE = 4
+	STORE_UNAVAILABLE = 4, STORE_REFUSED = 5
 };
 
 /* A section: slug is unique in the site; path is its address below
@@ -133,8 +136,15 @@ int role_parse(const char *name, enum role *out);
  * postgresql:// or postgres:// URL is PostgreSQL (store_spec_pg), anything
  * else the path of a SQLite file, created if needed (WAL, busy timeout).
  * STORE_OK; STORE_UNAVAILABLE when PostgreSQL's server cannot be reached
- * (try again later); STORE_ERROR (a schema newer than this build's...). */
+ * (try again later); STORE_REFUSED when it refused the connection;
+ * STORE_ERROR (a schema newer than this build's...). */
 int store_open(struct store **out, const char *spec, char *err, size_t errlen);
+/* store_open for a request's connection (`gazette serve`'s workers): on
+ * PostgreSQL its statements, and its replica's, get STORE_REQUEST_OPTIONS
+ * (a statement that runs or waits on a lock too long is cancelled: a
+ * 503, not a worker held) unless the spec has its own options=. */
+int store_open_request(struct store **out, const char *spec, char *err, size_t errlen);
+#define STORE_REQUEST_OPTIONS "-c statement_timeout=10s -c lock_timeout=5s"
 /* 1 when spec names a PostgreSQL database (a postgresql:// or postgres://
  * URL), 0 for a SQLite path. */
 int store_spec_pg(const char *spec);

@@ -50,6 +50,7 @@ struct store {
 	 * the replica while a page's snapshot reads from it: stmt() then
 	 * prepares and runs on it */
 	char *replica_spec;
+	const char *pg_options;  /* its connections' server settings (store_open_request) */
 	struct store *replica;
 	long long replica_retry_ns;
 	struct store *via;

@@ -189,16 +189,31 @@ int store_schema(struct store *st, int *have, int *want)
 static int open_pg(struct store *st, const char *spec, char *err, size_t errlen)
 {
 	int from, to;
-	char why[512];
+	char why[1024];
 	int rc = store_pg_migrate(spec, &from, &to, why, sizeof why);
-	if (rc == 0 && pg_connect(spec, &st->db->pg, why, sizeof why))
+	if (rc == 0 && pg_connect_with(spec, st->pg_options, &st->db->pg, why, sizeof why))
 		rc = -2; /* gone since */
 	if (rc)
 		snprintf(err, errlen, "%s", why);
-	return rc == 0 ? STORE_OK : rc == -2 ? STORE_UNAVAILABLE : STORE_ERROR;
+	return rc == 0 ? STORE_OK : rc == -2 ? STORE_UNAVAILABLE : rc == -3 ? STORE_REFUSED
+									  : STORE_ERROR;
 }
 
+static int open_with(struct store **out, const char *path, const char *pg_options, char *err,
+		     size_t errlen);
+
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
+{
+	return open_with(out, path, NULL, err, errlen);
+}
+
+int store_open_request(struct store **out, const char *path, char *err, size_t errlen)
+{
+	return open_with(out, path, STORE_REQUEST_OPTIONS, err, errlen);
+}
+
+static int open_with(struct store **out, const char *path, const char *pg_options, char *err,
+		     size_t errlen)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	pthread_once(&once, configure_sqlite);
@@ -208,6 +223,7 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		return STORE_ERROR;
 	}
 	if (store_spec_pg(path)) {
+		st->pg_options = pg_options;
 		int rc = open_pg(st, path, err, errlen);
 		if (rc) {
 			store_close(st);
@@ -294,7 +310,7 @@ static int replica_open(struct store *st)
 {
 	char why[512];
 	struct store *r = calloc(1, sizeof *r);
-	if (!r || pg_connect(st->replica_spec, &r->db->pg, why, sizeof why)) {
+	if (!r || pg_connect_with(st->replica_spec, st->pg_options, &r->db->pg, why, sizeof why)) {
 		if (r && !st->replica_retry_ns)
 			log_error("read replica: %s (reads go to the primary)", why);
 		store_close(r);
@@ -449,6 +465,11 @@ int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
 	st->head_at = 0; /* the server's, after each request */
+	if (!DB_LITE(st->db)) { /* a request's end: its cancelled statement forgotten */
+		pg_settle(st->db->pg);
+		if (st->replica)
+			pg_settle(st->replica->db->pg);
+	}
 	replica_end(st); /* read-only: its commit is its rollback */
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);

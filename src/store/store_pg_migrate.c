@@ -96,7 +96,17 @@ int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t
 {
 	struct pgc *c;
 	char why[512];
-	if (pg_connect(conninfo, &c, why, sizeof why)) {
+	int refused = pg_connect_probe(conninfo, &c, why, sizeof why) == -2;
+	if (refused) {
+		char shown[512];
+		pg_spec_redact(conninfo, shown, sizeof shown);
+		snprintf(err, errlen,
+			 "%s: the server refused the connection (check the user, password and"
+			 " database name, and pg_hba.conf; trying again will not help): %s",
+			 shown, why);
+		return -3;
+	}
+	if (!c) {
 		snprintf(err, errlen, "cannot connect: %s", why);
 		return -2;
 	}

@@ -18,7 +18,10 @@
  * string or postgresql:// URL) has not seen. *from: its version before,
  * *to: after (the build's, STORE_PG_SCHEMA_VERSION). 0 ok; -1 with err
  * (nothing of a failed migration is kept; those before it are); -2 with
- * err when the server cannot be reached. */
+ * err when the server cannot be reached; -3 with err (one line, the spec
+ * shown with its password masked) when a server answered and refused the
+ * connection (pg_connect_probe: a wrong user, password or database name,
+ * pg_hba.conf), which trying again will not mend. */
 int store_pg_migrate(const char *conninfo, int *from, int *to, char *err, size_t errlen);
 
 /* The number of migrations this build knows (schema.h's, schema_pg.h's). */

@@ -81,6 +81,28 @@ describe('SIGHUP reload', () => {
     assert.match(home.body, /The Reloaded Gazette/);
   });
 
+  // (a node started as root reaches its database at the addresses it
+  // resolved before its chroot: a reload that opened the db line again
+  // could not resolve its host name, pg-conn.test.js)
+  test('a changed db line needs a restart: the reload opens the database it started with', async () => {
+    const conf = path.join(dir, 'gazette.conf');
+    const good = fs.readFileSync(conf, 'utf8');
+    fs.appendFileSync(conf, 'db = postgresql://gazette@127.0.0.1:1/elsewhere?connect_timeout=2\n');
+    try {
+      const n = reloadsDone(srv);
+      srv.proc.kill('SIGHUP');
+      await until('the reload', () => reloadsDone(srv) > n, 10000);
+      assert.match(srv.output(), /reload: (\w+, )*db changed in gazette\.conf: needs a restart/);
+      assert.doesNotMatch(srv.output(), /database: .*cannot connect|elsewhere/, 'the new db line was not opened');
+    } finally {
+      fs.writeFileSync(conf, good);
+    }
+    const n = reloadsDone(srv);
+    srv.proc.kill('SIGHUP');
+    await until('the reload', () => reloadsDone(srv) > n, 10000);
+    assert.equal((await h.get(srv.url, h.SEED_PATH)).status, 200);
+  });
+
   test('the access log: JSON lines with the request id, reopened after a rename', async () => {
     const log = path.join(dir, 'access.log');
     const ids = [];

@@ -432,6 +432,92 @@ static void test_outages_per_thread(void)
 	pg_close(victim);
 }
 
+/* A first connection tells a server that refused it (a database that
+ * does not exist: -2, one line) from none answering (a closed port: -1). */
+static void test_connect_probe(void)
+{
+	char refused[512], err[512];
+	struct pgc *x = NULL;
+	snprintf(refused, sizeof refused, "%s dbname=gz_no_such_db", spec);
+	CHECK(pg_connect_probe(refused, &x, err, sizeof err) == -2);
+	CHECK(!x);
+	CHECK(strstr(err, "gz_no_such_db") != NULL);
+	CHECK(!strchr(err, '\n'));
+	CHECK(pg_connect_probe("host=127.0.0.1 port=1 dbname=x", &x, err, sizeof err) == -1);
+	CHECK(pg_connect_probe(spec, &x, err, sizeof err) == 0 && x);
+	pg_close(x);
+}
+
+static long long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A statement cancelled by lock_timeout (given as options) is an outage,
+ * and the connection's next statements fail at once until pg_settle. */
+static void test_lock_timeout(void)
+{
+	char err[256];
+	struct pgc *w = NULL;
+	CHECK(pg_connect_with(spec, "-c lock_timeout=300ms", &w, err, sizeof err) == 0);
+	if (!w)
+		return;
+	CHECK(pg_exec(c.pg, "BEGIN") == 0);
+	CHECK(pg_exec(c.pg, "LOCK TABLE t IN ACCESS EXCLUSIVE MODE") == 0);
+	unsigned long long before = pg_outages();
+	struct pgq *s = NULL;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(pg_prepare(w, "SELECT count(*) FROM t", &s) == -1); /* its parse waits */
+	long long waited = ms_since(&t0);
+	CHECK(waited >= 250 && waited < 5000);
+	CHECK(strstr(pg_errmsg(w), "lock timeout") != NULL);
+	CHECK(pg_outages() == before + 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(pg_prepare(w, "SELECT name FROM t", &s) == -1);
+	CHECK(ms_since(&t0) < 100); /* at once, not another 300 ms */
+	CHECK(pg_exec(c.pg, "ROLLBACK") == 0);
+	pg_settle(w);
+	CHECK(pg_prepare(w, "SELECT count(*) FROM t", &s) == 0);
+	CHECK(s && pgq_step(s) == DB_ROW);
+	pgq_free(s);
+	pg_close(w);
+}
+
+/* A connection made with conninfo and options shows the two settings as
+ * statement and lock. */
+static void check_timeouts(const char *conninfo, const char *options, const char *statement,
+			   const char *lock)
+{
+	char err[256];
+	struct pgc *x = NULL;
+	CHECK(pg_connect_with(conninfo, options, &x, err, sizeof err) == 0);
+	const char *sql[] = { "SHOW statement_timeout", "SHOW lock_timeout" };
+	const char *want[] = { statement, lock };
+	for (int i = 0; x && i < 2; i++) {
+		struct pgq *s = NULL;
+		CHECK(pg_prepare(x, sql[i], &s) == 0 && pgq_step(s) == DB_ROW);
+		const char *v = s ? pgq_col_str(s, 0) : NULL;
+		CHECK_STR(v ? v : "", want[i]);
+		pgq_free(s);
+	}
+	pg_close(x);
+}
+
+/* A request's connection gets STORE_REQUEST_OPTIONS' timeouts; a spec
+ * with its own options keeps those (it replaces the default whole); any
+ * other connection has none. */
+static void test_request_options(void)
+{
+	char own[512];
+	snprintf(own, sizeof own, "%s options='-c lock_timeout=1234ms'", spec);
+	check_timeouts(spec, STORE_REQUEST_OPTIONS, "10s", "5s");
+	check_timeouts(own, STORE_REQUEST_OPTIONS, "0", "1234ms");
+	check_timeouts(spec, NULL, "0", "0");
+}
+
 int main(int argc, char **argv)
 {
 	const char *conninfo = spec = t_pg_conninfo(argv[0]);
@@ -461,6 +547,9 @@ int main(int argc, char **argv)
 	RUN(test_errors);
 	RUN(test_password_hidden);
 	RUN(test_outages_per_thread);
+	RUN(test_connect_probe);
+	RUN(test_lock_timeout);
+	RUN(test_request_options);
 	pg_close(c.pg);
 	return T_DONE();
 }
