@@ -568,6 +568,18 @@ static int exec_now(struct pgc *c, const char *sql)
 	}
 }
 
+/* A BEGIN pg_exec kept for the next statement, sent now (a COPY cannot
+ * carry it). */
+static int send_pending(struct pgc *c)
+{
+	if (!c->pending)
+		return 0;
+	const char *begin = c->pending;
+	c->pending = NULL;
+	c->txn = 0;
+	return exec_now(c, begin);
+}
+
 /* A BEGIN outside a transaction is not sent: it goes with the next
  * statement, in the same round trip (run_pipelined), and a transaction
  * that ran nothing ends without one. Any other SQL sends a BEGIN still
@@ -586,16 +598,96 @@ int pg_exec(struct pgc *c, const char *sql)
 		c->txn = 1;
 		return 0;
 	}
-	if (c->pending) {
-		const char *begin = c->pending;
+	if (c->pending && ends) {
 		c->pending = NULL;
 		c->txn = 0;
-		if (ends)
-			return 0; /* nothing ran: nothing to end */
-		if (exec_now(c, begin))
-			return -1;
+		return 0; /* nothing ran: nothing to end */
 	}
+	if (send_pending(c))
+		return -1;
 	return exec_now(c, sql);
+}
+
+int pg_copy_begin(struct pgc *c, const char *sql)
+{
+	if (send_pending(c) || usable(c))
+		return -1;
+	long long t = now_ns();
+	PGresult *r = PQexec(c->conn, sql);
+	pg_ns += now_ns() - t;
+	pg_trips++;
+	int ok = PQresultStatus(r) == PGRES_COPY_IN;
+	if (!ok)
+		set_err(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->conn));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+int pg_copy_put(struct pgc *c, const char *data, size_t n)
+{
+	/* PQputCopyData takes an int: a longer value goes in pieces */
+	while (n) {
+		int k = n > (1u << 30) ? 1 << 30 : (int)n;
+		if (PQputCopyData(c->conn, data, k) != 1) {
+			set_err(c, PQerrorMessage(c->conn));
+			return -1;
+		}
+		data += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Where a refused COPY stopped, from the error's context, in English
+ * ("COPY t, line 3, column title: ..."; a translated one names nothing). */
+static void copy_where(PGresult *r, long long *line, char *column, size_t cap)
+{
+	const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT);
+	const char *at = ctx ? strstr(ctx, ", line ") : NULL;
+	*line = 0;
+	column[0] = 0;
+	if (!at)
+		return;
+	char *end;
+	*line = strtoll(at + 7, &end, 10);
+	if (strncmp(end, ", column ", 9) == 0) {
+		size_t k = strcspn(end + 9, ":\n");
+		snprintf(column, cap, "%.*s", (int)k, end + 9);
+	}
+}
+
+long long pg_copy_end(struct pgc *c, long long *line, char *column, size_t cap)
+{
+	long long t = now_ns(), rows = -1;
+	*line = 0;
+	column[0] = 0;
+	int ended = PQputCopyEnd(c->conn, NULL) == 1;
+	if (!ended)
+		set_err(c, PQerrorMessage(c->conn));
+	PGresult *r;
+	while ((r = PQgetResult(c->conn))) {
+		ExecStatusType st = PQresultStatus(r);
+		if (st == PGRES_COMMAND_OK && ended && rows < 0) {
+			rows = strtoll(PQcmdTuples(r), NULL, 10);
+		} else if (st == PGRES_COPY_IN) { /* still copying: the end was not sent */
+			PQclear(r);
+			break;
+		} else if (st != PGRES_COMMAND_OK) {
+			const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+			const char *d = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+			char why[sizeof c->err];
+			snprintf(why, sizeof why, "%s%s%s", m ? m : PQresultErrorMessage(r),
+				 m && d ? ": " : "", m && d ? d : "");
+			set_err(c, why);
+			copy_where(r, line, column, cap);
+			rows = -1;
+			ended = 0;
+		}
+		PQclear(r);
+	}
+	pg_ns += now_ns() - t;
+	pg_trips++;
+	return ended ? rows : -1;
 }
 
 int pg_wait_notify(struct pgc *c, int timeout_ms,

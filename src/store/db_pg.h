@@ -19,6 +19,9 @@
  *   DB_CONSTRAINT, any other error DB_ERROR with pg_errmsg saying why.
  * - Columns are read from the text PostgreSQL sends: q_col_int parses it
  *   (a boolean's 't'/'f' is 1/0), q_col_null is PQgetisnull.
+ * - A bulk load (gazette copy): COPY ... FROM STDIN, its data handed to
+ *   libpq as it comes (pg_copy_begin, pg_copy_put, pg_copy_end), the row
+ *   and column a refusal names read from the error's context.
  * - changes: the rows the last INSERT, UPDATE or DELETE touched
  *   (PQcmdTuples); in a transaction: PQtransactionStatus.
  */
@@ -110,6 +113,18 @@ int pg_readonly(struct pgc *c);
  * never longer than sql): the number of parameters (the largest N), or -1
  * when out is too small. */
 int pg_rewrite(const char *sql, char *out, size_t cap);
+
+/* COPY ... FROM STDIN on c (a bulk load, in the transaction pg_exec
+ * began): pg_copy_begin sends sql, pg_copy_put the data in COPY's text
+ * format (cut anywhere: libpq buffers it), pg_copy_end ends it. Each is
+ * 0 (pg_copy_end: the rows the server took), or -1 with pg_errmsg the
+ * server's message; after a put that failed (the server refused a row
+ * already), pg_copy_end says why. When the server names where, *line is
+ * the data line it refused (1 for the first) and column its column
+ * ("" when the line as a whole was refused), else *line is 0. */
+int pg_copy_begin(struct pgc *c, const char *sql);
+int pg_copy_put(struct pgc *c, const char *data, size_t n);
+long long pg_copy_end(struct pgc *c, long long *line, char *column, size_t cap);
 
 int pg_prepare(struct pgc *c, const char *sql, struct pgq **out);
 void pgq_free(struct pgq *s);

@@ -9,6 +9,7 @@
 #include "db_pg.h"
 #include "store_int.h"
 #include "store_pg_migrate.h"
+#include "../util/buf.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -253,11 +254,11 @@ static int columns(struct copy *c, const char *table, struct cols *k)
 	return 0;
 }
 
-/* "SELECT a, b FROM t ORDER BY rowid" / "INSERT INTO t(a, b) VALUES(?1, ?2)" */
+/* "SELECT a, b FROM t ORDER BY rowid" / "COPY t(a, b) FROM STDIN" */
 static void statements(const char *table, const struct cols *k, char *sel, char *ins, int rowid)
 {
 	size_t a = (size_t)snprintf(sel, SQL_MAX, "SELECT ");
-	size_t b = (size_t)snprintf(ins, SQL_MAX, "INSERT INTO \"%s\"(", table);
+	size_t b = (size_t)snprintf(ins, SQL_MAX, "COPY \"%s\"(", table);
 	int n = 0;
 	for (int i = 0; i < k->n; i++) {
 		if (k->skip[i])
@@ -267,31 +268,84 @@ static void statements(const char *table, const struct cols *k, char *sel, char 
 		n++;
 	}
 	snprintf(sel + a, SQL_MAX - a, " FROM \"%s\"%s", table, rowid ? " ORDER BY rowid" : "");
-	b += (size_t)snprintf(ins + b, SQL_MAX - b, ") VALUES(");
-	for (int i = 1; i <= n; i++)
-		b += (size_t)snprintf(ins + b, SQL_MAX - b, "%s?%d", i > 1 ? ", " : "", i);
-	snprintf(ins + b, SQL_MAX - b, ")");
+	snprintf(ins + b, SQL_MAX - b, ") FROM STDIN");
 }
 
-/* Column col of s as parameter i: by the type SQLite stored it with (a
- * blob as bytea only into a bytea column: into text, its bytes as text,
- * which PostgreSQL refuses when they are not UTF-8). */
-static void bind(struct pgq *q, int i, sqlite3_stmt *s, int col, int bytea)
+/* v (n bytes) as a field of COPY's text format: a backslash, tab, line
+ * feed and carriage return escaped; -1 for a NUL byte, which no
+ * PostgreSQL text holds. */
+static int put_text(struct buf *b, const char *v, size_t n)
 {
+	size_t from = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *esc;
+		switch (v[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case 0: return -1;
+		default: continue;
+		}
+		buf_add(b, v + from, i - from);
+		buf_add(b, esc, 2);
+		from = i + 1;
+	}
+	buf_add(b, v + from, n - from);
+	return 0;
+}
+
+/* Column col of s as a field of COPY's text format onto b, by the type
+ * SQLite stored it with (a blob as bytea only into a bytea column: into
+ * text, its bytes as text, which PostgreSQL refuses when they are not
+ * UTF-8); NULL is \N, the empty text an empty field. -1 for a text with
+ * a NUL byte. */
+static int put_value(struct buf *b, sqlite3_stmt *s, int col, int bytea)
+{
+	static const char hex[] = "0123456789abcdef";
 	int type = sqlite3_column_type(s, col);
 	if (type == SQLITE_BLOB && !bytea)
 		type = SQLITE_TEXT;
 	switch (type) {
-	case SQLITE_NULL: pgq_null(q, i); break;
-	case SQLITE_INTEGER: pgq_int(q, i, sqlite3_column_int64(s, col)); break;
-	case SQLITE_FLOAT: pgq_double(q, i, sqlite3_column_double(s, col)); break;
-	case SQLITE_BLOB:
-		pgq_blob(q, i, sqlite3_column_blob(s, col), (size_t)sqlite3_column_bytes(s, col));
-		break;
-	default:
-		pgq_text_n(q, i, (const char *)sqlite3_column_text(s, col),
-			   (size_t)sqlite3_column_bytes(s, col));
+	case SQLITE_NULL: buf_add(b, "\\N", 2); return 0;
+	case SQLITE_INTEGER: buf_put_int(b, sqlite3_column_int64(s, col)); return 0;
+	case SQLITE_FLOAT: buf_printf(b, "%.17g", sqlite3_column_double(s, col)); return 0;
+	case SQLITE_BLOB: {
+		const unsigned char *v = sqlite3_column_blob(s, col);
+		size_t n = (size_t)sqlite3_column_bytes(s, col);
+		buf_add(b, "\\\\x", 3); /* bytea's hex form, its backslash escaped */
+		if (buf_reserve(b, 2 * n))
+			return 0; /* err set: refused with the row */
+		for (size_t i = 0; i < n; i++) {
+			b->s[b->len++] = hex[v[i] >> 4];
+			b->s[b->len++] = hex[v[i] & 15];
+		}
+		b->s[b->len] = 0;
+		return 0;
 	}
+	default: {
+		const char *v = (const char *)sqlite3_column_text(s, col);
+		return put_text(b, v, (size_t)sqlite3_column_bytes(s, col));
+	}
+	}
+}
+
+/* "row N (id = 7)" into out: the row's place in the copy and its first
+ * column, s stepped again to it. */
+static void row_name(sqlite3_stmt *s, long long row, const struct cols *k, char *out, size_t cap)
+{
+	int first = 0;
+	while (first < k->n && k->skip[first])
+		first++;
+	sqlite3_reset(s);
+	long long i = 0;
+	while (i < row && sqlite3_step(s) == SQLITE_ROW)
+		i++;
+	const char *v = i == row && row > 0 ? (const char *)sqlite3_column_text(s, 0) : NULL;
+	if (v && first < k->n)
+		snprintf(out, cap, "row %lld (%s = %.40s)", row, k->name[first], v);
+	else
+		snprintf(out, cap, "row %lld", row);
 }
 
 /* Sets each identity's sequence past the column's largest value. */
@@ -311,6 +365,75 @@ static int sequences(struct copy *c, const char *table, const struct cols *k)
 	return 0;
 }
 
+#define COPY_CHUNK (1 << 20) /* bytes of rows handed to libpq at once */
+#define COPY_ROW_MAX (1u << 30) /* PostgreSQL's largest field */
+
+/* The rows of s into table: COPY FROM STDIN, in COPY's text format. */
+static int copy_rows(struct copy *c, const char *table, const struct cols *k, sqlite3_stmt *s,
+		     const char *sql)
+{
+	int bytea[MAX_COLS], ncols = 0; /* of the columns selected */
+	const char *name[MAX_COLS];
+	for (int i = 0; i < k->n; i++)
+		if (!k->skip[i]) {
+			name[ncols] = k->name[i];
+			bytea[ncols++] = k->bytea[i];
+		}
+	if (pg_copy_begin(c->pg, sql))
+		return fail_pg(c, table);
+	struct buf b;
+	buf_init(&b, COPY_ROW_MAX + COPY_CHUNK);
+	long long row = 0, line;
+	int r, ours = 0; /* the error is ours, in c->err */
+	char column[64], where[128];
+	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+		int bad = -1;
+		row++;
+		for (int i = 0; i < ncols && bad < 0; i++) {
+			if (i)
+				buf_add(&b, "\t", 1);
+			if (put_value(&b, s, i, bytea[i]))
+				bad = i;
+		}
+		buf_add(&b, "\n", 1);
+		if (bad >= 0 || b.err) {
+			row_name(s, row, k, where, sizeof where);
+			snprintf(c->err, c->errlen, "copying %s, %s, column %s: %s; nothing was committed",
+				 table, where, bad >= 0 ? name[bad] : "?",
+				 bad >= 0 ? "a NUL byte in a text, which PostgreSQL cannot hold"
+					  : "a row past 1 GB");
+			ours = 1;
+			break;
+		}
+		if (b.len >= COPY_CHUNK) {
+			if (pg_copy_put(c->pg, b.s, b.len))
+				break; /* the server refused a row: pg_copy_end says which */
+			buf_reset(&b);
+		}
+	}
+	if (!ours && r != SQLITE_ROW && r != SQLITE_DONE)
+		ours = fail_lite(c, table) != 0;
+	int sent = !ours && r == SQLITE_DONE && pg_copy_put(c->pg, b.s, b.len) == 0;
+	buf_release(&b);
+	/* ended even after an error of ours: the transaction is never committed */
+	long long took = pg_copy_end(c->pg, &line, column, sizeof column);
+	if (sent && took == row)
+		return 0;
+	if (ours)
+		return -1;
+	if (took >= 0)
+		snprintf(c->err, c->errlen, "copying %s: %lld rows sent, %lld taken; nothing was committed",
+			 table, row, took);
+	else if (line > 0) {
+		row_name(s, line, k, where, sizeof where);
+		snprintf(c->err, c->errlen, "copying %s, %s%s%s: %s; nothing was committed", table,
+			 where, column[0] ? ", column " : "", column, pg_errmsg(c->pg));
+	} else
+		snprintf(c->err, c->errlen, "copying %s: %s; nothing was committed", table,
+			 pg_errmsg(c->pg));
+	return -1;
+}
+
 static int copy_table(struct copy *c, const char *table)
 {
 	static struct cols k;
@@ -325,29 +448,13 @@ static int copy_table(struct copy *c, const char *table)
 			return fail_lite(c, table);
 	}
 	snprintf(ddl, sizeof ddl, "ALTER TABLE \"%s\" DISABLE TRIGGER USER", table);
-	struct pgq *q = NULL;
-	int rc = -1, r;
-	if (pg_exec(c->pg, ddl) || pg_prepare(c->pg, ins, &q)) {
+	int rc = -1;
+	if (pg_exec(c->pg, ddl)) {
 		fail_pg(c, table);
 		goto out;
 	}
-	int bytea[MAX_COLS], ncols = 0; /* of the columns selected */
-	for (int i = 0; i < k.n; i++)
-		if (!k.skip[i])
-			bytea[ncols++] = k.bytea[i];
-	while ((r = sqlite3_step(s)) == SQLITE_ROW) {
-		for (int i = 0; i < ncols; i++)
-			bind(q, i + 1, s, i, bytea[i]);
-		if (pgq_step(q) != DB_DONE) {
-			snprintf(c->err, c->errlen, "copying %s: %s", table, pg_errmsg(c->pg));
-			goto out;
-		}
-		pgq_reset(q);
-	}
-	if (r != SQLITE_DONE) {
-		fail_lite(c, table);
+	if (copy_rows(c, table, &k, s, ins))
 		goto out;
-	}
 	snprintf(ddl, sizeof ddl, "ALTER TABLE \"%s\" ENABLE TRIGGER USER", table);
 	if (pg_exec(c->pg, ddl)) {
 		fail_pg(c, table);
@@ -355,7 +462,6 @@ static int copy_table(struct copy *c, const char *table)
 	}
 	rc = sequences(c, table, &k);
 out:
-	pgq_free(q);
 	sqlite3_finalize(s);
 	return rc;
 }

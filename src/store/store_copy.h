@@ -9,6 +9,12 @@
  *   rows in rowid order, the user triggers off for the copy (the derived
  *   tables are copied as SQLite's triggers left them), story_fts rebuilt
  *   by story_fts_redo (SQLite's is an FTS5 table);
+ * - each table's rows sent with one COPY ... FROM STDIN in COPY's text
+ *   format (backslash, tab, line feed and carriage return escaped, NULL as
+ *   \N), each value by the type SQLite stored it with; a value refused (a
+ *   text with a NUL byte here, a bad integer or invalid UTF-8 by the
+ *   server) fails the copy with its table, row (place and first column)
+ *   and column;
  * - each identity sequence set past its column's largest value;
  * - every table's rows counted on both sides: a difference rolls all back.
  * A target with any row in a table (schema_version aside) is refused

@@ -13,7 +13,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
-const { spawnSync } = require('node:child_process');
+const { spawnSync, execFileSync } = require('node:child_process');
 const h = require('./helpers');
 const a = require('./admin-helpers');
 const { crawl } = require('./crawl');
@@ -181,5 +181,106 @@ describe('gazette copy: a SQLite site into PostgreSQL', () => {
     const before = Number(pg.psql('switched', 'SELECT count(*) FROM stories').trim());
     await a.writeStory(c, { title: 'Written on the switched site', body: 'Kept in PostgreSQL.' });
     assert.equal(Number(pg.psql('switched', 'SELECT count(*) FROM stories').trim()), before + 1);
+  });
+});
+
+// Every table's rows, each value as text (null apart from ''), a blob or
+// bytea as 'x' and its hex, SQLite's by the type it stored, PostgreSQL's by
+// its column's (a boolean as 0/1): { table: [row, ...] }, the rows sorted.
+// story_fts is left out (rebuilt, not copied), as are tsvector columns.
+function everyField(pg, db, file) {
+  const cols = {};
+  const list = pg.psql(db, "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)" +
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace" +
+    " AND c.relkind = 'r' AND c.relname NOT IN ('schema_version', 'story_fts') AND a.attnum > 0" +
+    " AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY c.relname, a.attnum").trim().split('\n');
+  for (const line of list) {
+    const [t, c, type] = line.split('|');
+    if (type !== 'tsvector') (cols[t] = cols[t] || []).push([c, type]);
+  }
+  const norm = (rows) => rows.map((r) => r.map((v) => (v === null ? null : String(v))))
+    .map((r) => JSON.stringify(r)).sort();
+  const lite = {}, post = {};
+  for (const [t, cs] of Object.entries(cols)) {
+    // a real with all 17 digits (json_array writes 15)
+    const l = cs.map(([c]) => `CASE typeof("${c}") WHEN 'blob' THEN 'x' || lower(hex("${c}"))` +
+      ` WHEN 'real' THEN json(printf('%!.17g', "${c}")) ELSE "${c}" END`);
+    const p = cs.map(([c, type]) => (type === 'bytea' ? `'x' || encode("${c}", 'hex')`
+      : type === 'boolean' ? `"${c}"::int` : `"${c}"`));
+    lite[t] = norm(JSON.parse(execFileSync('sqlite3', [file, `SELECT json_group_array(json_array(${l.join(', ')})) FROM "${t}"`],
+      { encoding: 'utf8', maxBuffer: 256 << 20 })));
+    post[t] = norm(JSON.parse(pg.psql(db, `SELECT COALESCE(json_agg(json_build_array(${p.join(', ')})), '[]') FROM "${t}"`)));
+  }
+  return { lite, post };
+}
+
+describe('gazette copy: every field as SQLite held it, and nothing of a copy that fails', () => {
+  let pg, site, file;
+  // text COPY's text format escapes (tab, line feed, carriage return,
+  // backslash), its NULL marker and end marker as plain text, and scripts
+  const tricky = [
+    `'tab' || char(9) || 'lf' || char(10) || 'cr' || char(13) || 'crlf' || char(13, 10) || 'end'`,
+    `'\\N'`, `'\\.'`, `'a\\' || char(10) || '\\.' || char(10) || 'z'`, `'back\\slash \\t \\n \\\\ trailing\\'`,
+    `'Ünïcödé — 日本語 · עברית · العربية · 🦜 · e' || char(769)`, `' spaced '`, `''`,
+  ];
+
+  before(async () => {
+    pg = await startPostgres();
+    site = h.makeSite({ store: 'sqlite' });
+    file = path.join(site, 'gazette.db');
+    const inserts = tricky.map((v, i) => `INSERT INTO stories(slug, title, excerpt, body_md, body_html, section_id,
+      author_id, status, published_at, created_at, updated_at, lang) VALUES('tricky-${i}', ${v}, ${v}, ${v} || ${v},
+      ${v}, NULL, 1, 3, 1700000000, 1700000000, 1700000000, ${v});`).join('\n');
+    execFileSync('sqlite3', ['-bail', file], { input: `${inserts}
+      UPDATE users SET pass_hash = NULL WHERE id = 1;
+      UPDATE users SET pass_hash = '' WHERE id = 2;
+      UPDATE users SET pass_hash = '\\N' WHERE id = 3;
+      UPDATE users SET bio = 'é' || char(9) || '\\' || char(10) WHERE id = 4;`, encoding: 'utf8' });
+  });
+  after(() => {
+    if (pg) pg.stop();
+    h.cleanupSites();
+  });
+
+  test('tabs, line breaks, backslashes, \\N, unicode, NULL and \'\' arrive as they were, in every field of every table', () => {
+    const url = pg.createDb('fields');
+    const r = h.gzRun(['copy', '--from', site, '--to', url]);
+    assert.equal(r.status, 0, r.stderr);
+    const { lite, post } = everyField(pg, 'fields', file);
+    assert.ok(Object.keys(lite).length > 30, Object.keys(lite).join(' '));
+    for (const t of Object.keys(lite)) assert.deepEqual(post[t], lite[t], `${t}: every field`);
+    // the rows this test wrote, read back from PostgreSQL (not only equal
+    // to SQLite's through the same normalisation)
+    const titles = JSON.parse(pg.psql('fields', "SELECT json_agg(title ORDER BY slug) FROM stories WHERE slug LIKE 'tricky-%'"));
+    const want = JSON.parse(execFileSync('sqlite3', [file, "SELECT json_group_array(title) FROM (SELECT title FROM stories WHERE slug LIKE 'tricky-%' ORDER BY slug)"], { encoding: 'utf8' }));
+    assert.deepEqual(titles, want);
+    assert.ok(want.includes('\\N') && want.includes('') && want.some((t) => t.includes('\r\n')) && want.some((t) => t.includes('🦜')), want.join(' | '));
+    assert.equal(pg.psql('fields', 'SELECT id, pass_hash IS NULL, pass_hash FROM users WHERE id <= 3 ORDER BY id').trim(),
+      '1|t|\n2|f|\n3|f|\\N');
+  });
+
+  test('a value PostgreSQL refuses fails the copy naming table, row and column, and leaves every table empty', () => {
+    // SQLite keeps text in an INTEGER column; PostgreSQL's bigint refuses it
+    execFileSync('sqlite3', [file, "UPDATE stories SET reading_minutes = 'seven' WHERE slug = 'tricky-3'"]);
+    const id = execFileSync('sqlite3', [file, "SELECT id FROM stories WHERE slug = 'tricky-3'"], { encoding: 'utf8' }).trim();
+    const url = pg.createDb('refused');
+    const r = h.gzRun(['copy', '--from', site, '--to', url]);
+    assert.equal(r.status, 1, r.stdout);
+    assert.match(r.stderr, new RegExp(`copying stories, row \\d+ \\(id = ${id}\\), column reading_minutes: .*"seven".*nothing was committed`));
+    // the tables that hold any row
+    const full = (db) => pg.psql(db, "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace" +
+      " AND relkind = 'r' AND relname <> 'schema_version'").trim().split('\n')
+      .filter((t) => pg.psql(db, `SELECT count(*) FROM "${t}"`).trim() !== '0');
+    assert.deepEqual(full('refused'), [], 'tables with rows after the failed copy');
+    // a NUL byte (SQLite holds it, PostgreSQL's text cannot): refused by us, named the same way
+    execFileSync('sqlite3', [file, "UPDATE stories SET reading_minutes = 7, title = 'nul' || char(0) || 'byte' WHERE slug = 'tricky-3'"]);
+    const nul = h.gzRun(['copy', '--from', site, '--to', url]);
+    assert.equal(nul.status, 1, nul.stdout);
+    assert.match(nul.stderr, new RegExp(`copying stories, row \\d+ \\(id = ${id}\\), column title: a NUL byte`));
+    assert.deepEqual(full('refused'), [], 'tables with rows after the failed copy');
+    // fixed, the same database takes the copy: nothing was left behind
+    execFileSync('sqlite3', [file, "UPDATE stories SET title = 'fixed' WHERE slug = 'tricky-3'"]);
+    const ok = h.gzRun(['copy', '--from', site, '--to', url]);
+    assert.equal(ok.status, 0, ok.stderr);
   });
 });
