@@ -34,7 +34,7 @@ struct item {
 	enum cq_result result;
 	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
-	struct db_ans dup, known, spend, insert; /* its statements' answers */
+	struct db_ans dup, known, spent, spend, insert; /* its statements' answers */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -51,14 +51,21 @@ static int same_text(const struct comment *a, const struct comment *b)
 	       !strcmp(a->body, b->body);
 }
 
-/* A duplicate of an earlier post of the same batch still to be stored
- * (the duplicate check's query cannot see those: it went before them). */
-static int dup_in_batch(const struct item *batch, const struct item *it)
+/* What becomes of it, decided in the batch's order, as if each post
+ * before it were already written (their duplicate and stamp queries went
+ * before any of them was; the writers' lock makes those answers final):
+ * a duplicate of a stored comment or of an earlier post being stored,
+ * then a stamp spent before or by an earlier post being stored. */
+static enum cq_result decide(const struct item *batch, const struct item *it)
 {
-	for (const struct item *e = batch; e != it; e = e->next)
-		if (e->result == CQ_STORED && same_text(e->c, it->c))
-			return 1;
-	return 0;
+	int dup = it->dup.rc == DB_ROW, spent = it->stamp && it->spent.rc == DB_ROW;
+	for (const struct item *e = batch; e != it; e = e->next) {
+		if (e->result != CQ_STORED)
+			continue;
+		dup = dup || same_text(e->c, it->c);
+		spent = spent || (it->stamp && e->stamp && !strcmp(e->stamp->key, it->stamp->key));
+	}
+	return dup ? CQ_DUPLICATE : spent ? CQ_STAMP_SPENT : CQ_STORED;
 }
 
 /* The expired stamps to purge: those of the batch's first stamped post's
@@ -73,9 +80,10 @@ static long long purge_before(const struct item *batch)
 
 /* Inserts one batch in one transaction; every item gets a result. Its
  * statements go in three round trips on PostgreSQL whatever the batch's
- * size (store_flush): each post's duplicate and known-commenter checks;
- * the stamps of those still in, and the purge; their inserts. Only an
- * approved comment's recount and a reply subscription go one by one. */
+ * size (store_flush): each post's duplicate, stamp and known-commenter
+ * checks; the stamps of those to be stored, and the purge; their
+ * inserts. Only an approved comment's recount and a reply subscription
+ * go one by one. */
 static void write_batch(struct store *st, struct item *batch)
 {
 	unsigned long long outages = store_outages();
@@ -85,15 +93,18 @@ static void write_batch(struct store *st, struct item *batch)
 		store_comment_is_duplicate_later(st, c->story_id, c->author, c->email, c->body,
 						 &it->dup);
 		store_commenter_is_known_later(st, c->author, c->email, &it->known);
+		if (it->stamp)
+			store_stamp_spent_later(st, it->stamp->key, &it->spent);
 	}
 	failed = failed || store_flush(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
-		if (!db_ans_ok(&it->dup) || !db_ans_ok(&it->known)) {
+		if (!db_ans_ok(&it->dup) || !db_ans_ok(&it->known) ||
+		    (it->stamp && !db_ans_ok(&it->spent))) {
 			failed = 1;
 			break;
 		}
 		/* a refused comment spends nothing */
-		it->result = it->dup.rc == DB_ROW || dup_in_batch(batch, it) ? CQ_DUPLICATE : CQ_STORED;
+		it->result = decide(batch, it);
 		if (it->result != CQ_STORED)
 			continue;
 		it->c->status = it->judge(it->c, it->known.rc == DB_ROW, it->judge_arg);
@@ -110,7 +121,8 @@ static void write_batch(struct store *st, struct item *batch)
 			continue;
 		if (!db_ans_ok(&it->spend))
 			failed = 1;
-		else if (it->spend.changes == 0) /* spent before, or by an earlier post */
+		else if (it->spend.changes == 0) /* decide() saw it unspent under the
+						   * writers' lock: never, but refused */
 			it->result = CQ_STAMP_SPENT;
 	}
 	for (struct item *it = batch; it && !failed; it = it->next)

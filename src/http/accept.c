@@ -3,11 +3,17 @@
  *
  * The thread blocks in poll on the listening socket and a stop pipe, so
  * accept_stop needs no signal and no shutdown of a listening socket; the
- * socket is non-blocking, so a connection another accept already took (or
- * that the client reset) leaves accept4 with EAGAIN or ECONNABORTED and
- * the loop polls again. Out of descriptors (EMFILE, ENFILE) or memory,
- * the thread waits 100 ms before trying again instead of spinning on a
- * socket that stays readable.
+ * socket is non-blocking, so once nothing waits accept4 says EAGAIN and
+ * the loop polls again; a connection's own error (reset before it was
+ * taken: ECONNABORTED...) is skipped. Out of descriptors (EMFILE, ENFILE)
+ * or memory, the thread waits 100 ms before trying again instead of
+ * spinning on a socket that stays readable.
+ *
+ * The trade-off: connections are dealt by descriptor number, not by how
+ * busy each worker is, so while one worker waits on the database (a lock
+ * held for seconds), about one new connection in `threads` waits with it;
+ * with MHD's own accept a waiting worker took none, but a burst of up to
+ * ten went to one worker and queued behind each other.
  */
 #include "accept.h"
 #include "../util/log.h"
@@ -21,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 struct acceptor {
@@ -53,29 +60,36 @@ unsigned accept_port(int fd)
 	return ntohs(sa.sin_port);
 }
 
-/* Accepts what is waiting; 1 to wait before the next try (no descriptors
- * or memory), else 0. */
+/* An error of the new connection itself, passed on by accept (accept(2)
+ * says to retry as for EAGAIN): the next one may be fine. */
+static int its_own(int e)
+{
+	return e == EINTR || e == ECONNABORTED || e == EPROTO || e == ENETDOWN ||
+	       e == ENOPROTOOPT || e == EHOSTDOWN || e == ENONET || e == EHOSTUNREACH ||
+	       e == EOPNOTSUPP || e == ENETUNREACH;
+}
+
+/* Accepts what is waiting, at most 64 before polling again (the stop pipe
+ * is heard under a flood); 1 to wait before the next try (out of
+ * descriptors or memory), else 0. */
 static int accept_waiting(struct acceptor *a)
 {
-	for (;;) {
+	for (int n = 0; n < 64; n++) {
 		struct sockaddr_storage peer;
 		socklen_t len = sizeof peer;
 		int c = accept4(a->fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (c < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
+			if (its_own(errno))
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				log_error("accept: %s; waiting 100 ms", strerror(errno));
-				return 1;
-			}
-			log_error("accept: %s", strerror(errno));
+			log_error("accept: %s; waiting 100 ms", strerror(errno));
 			return 1;
 		}
 		/* MHD closes c itself when it refuses it (its limits) */
 		(void)MHD_add_connection(a->d, c, (const struct sockaddr *)&peer, len);
 	}
+	return 0;
 }
 
 static void *run(void *arg)
@@ -85,10 +99,11 @@ static void *run(void *arg)
 	struct pollfd p[2] = { { .fd = a->fd, .events = POLLIN }, { .fd = a->stop[0], .events = POLLIN } };
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("accept: poll: %s", strerror(errno));
-			break;
+			if (errno != EINTR) { /* ENOMEM: later, never a server that stops accepting */
+				log_error("accept: poll: %s; waiting 100 ms", strerror(errno));
+				nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
+			}
+			continue;
 		}
 		if (p[1].revents)
 			break;

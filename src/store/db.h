@@ -57,7 +57,10 @@
  *                               every statement ran (each a's rc says how),
  *                               -1 when some did not (db_errmsg); inside a
  *                               transaction, a failed one leaves it fit only
- *                               for its ROLLBACK
+ *                               for its ROLLBACK (which drops a queue not
+ *                               flushed; any other pg_exec flushes it
+ *                               first); a q_step meanwhile would run
+ *                               before the queue on PostgreSQL: flush first
  *
  * store_int.h adds q_changes(st) and the helpers built on these (stmt,
  * done, collect, one, exec_id, int_row, insert_id...).

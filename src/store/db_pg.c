@@ -1146,6 +1146,65 @@ static void answer(struct pgc *c, PGresult *r, struct db_ans *a, int write)
 	}
 }
 
+/* Sends queue in one pipeline (with a pending BEGIN) and reads each
+ * answer: 0, or 1 when some statement did not run or failed. */
+static int send_queue(struct pgc *c, struct later *queue)
+{
+	if (ready(c))
+		return 1;
+	/* prepared on this connection before the pipeline: PQprepare waits */
+	for (struct later *l = queue; l; l = l->next)
+		if (l->s->gen != c->gen && prepare_on(l->s))
+			return 1;
+	PGconn *conn = c->conn;
+	const char *part[PIPE_MAX];
+	char begin[256];
+	int n = pending_parts(c, begin, sizeof begin, part, PIPE_MAX), failed = 0;
+	int sent = PQenterPipelineMode(conn);
+	for (int i = 0; sent && i < n; i++)
+		sent = PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
+	for (struct later *l = queue; sent && l; l = l->next)
+		sent = PQsendQueryPrepared(conn, l->s->name, l->s->nparams, l->vals, NULL, NULL, 0);
+	int synced = PQpipelineSync(conn);
+	if (!sent || !synced) {
+		set_err(c, PQerrorMessage(conn));
+		failed = 1;
+	}
+	/* each command's result and the NULL after it, then the sync's */
+	struct later *l = queue;
+	for (int i = 0; synced && (i < n || l); i++) {
+		PGresult *r = PQgetResult(conn);
+		if (!r || PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			if (!r)
+				set_err(c, PQerrorMessage(conn));
+			PQclear(r);
+			failed = 1;
+			synced = 0; /* the sync came early: nothing more to read */
+			break;
+		}
+		if (i < n) {
+			ExecStatusType st = PQresultStatus(r);
+			if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+				set_err(c, PQresultErrorMessage(r));
+				count_gave_up(c, r); /* the writers' lock waited out */
+				failed = 1;
+			}
+		} else {
+			answer(c, r, l->ans, l->s->write);
+			if (l->ans->rc != DB_ROW && l->ans->rc != DB_DONE)
+				failed = 1;
+			l = l->next;
+		}
+		PQclear(r);
+		for (PGresult *more; (more = PQgetResult(conn));)
+			PQclear(more);
+	}
+	pipeline_end(c, synced);
+	if (failed && pg_lost(c))
+		atomic_fetch_add(&outages, 1);
+	return failed;
+}
+
 int pg_flush(struct pgc *c)
 {
 	struct later *queue = c->later;
@@ -1153,59 +1212,19 @@ int pg_flush(struct pgc *c)
 	c->later = NULL;
 	c->later_tail = &c->later;
 	c->later_lost = 0;
-	if (!queue)
-		return failed ? -1 : 0;
 	long long t = now_ns();
-	if (ready(c))
-		failed = 1;
-	/* prepared on this connection before the pipeline: PQprepare waits */
-	for (struct later *l = queue; l && !failed; l = l->next)
-		if (l->s->gen != c->gen && prepare_on(l->s))
-			failed = 1;
-	if (!failed) {
-		PGconn *conn = c->conn;
-		const char *part[PIPE_MAX];
-		char begin[256];
-		int n = pending_parts(c, begin, sizeof begin, part, PIPE_MAX);
-		int sent = PQenterPipelineMode(conn);
-		for (int i = 0; sent && i < n; i++)
-			sent = PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
-		for (struct later *l = queue; sent && l; l = l->next)
-			sent = PQsendQueryPrepared(conn, l->s->name, l->s->nparams, l->vals, NULL,
-						   NULL, 0);
-		int synced = PQpipelineSync(conn);
-		if (!sent || !synced)
-			failed = 1;
-		/* each command's result and the NULL after it, then the sync's */
-		struct later *l = queue;
-		for (int i = 0; synced && (i < n || l); i++) {
-			PGresult *r = PQgetResult(conn);
-			if (!r || PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-				PQclear(r);
-				failed = 1;
-				synced = 0; /* the sync came early: nothing more to read */
-				break;
-			}
-			if (i < n) {
-				ExecStatusType st = PQresultStatus(r);
-				if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-					set_err(c, PQresultErrorMessage(r));
-					count_gave_up(c, r); /* the writers' lock waited out */
-					failed = 1;
-				}
-			} else {
-				answer(c, r, l->ans, l->s->write);
-				if (l->ans->rc != DB_ROW && l->ans->rc != DB_DONE)
-					failed = 1;
-				l = l->next;
-			}
-			PQclear(r);
-			for (PGresult *more; (more = PQgetResult(conn));)
-				PQclear(more);
+	const char *begin = c->pending;
+	if (queue && !failed) {
+		failed = send_queue(c, queue);
+		/* a connection found broken by the statements that carried their
+		 * transaction's BEGIN: nothing of it ran, so once more on a new
+		 * one (as pgq_step does) */
+		if (failed && begin && pg_lost(c)) {
+			c->pending = begin;
+			for (struct later *l = queue; l; l = l->next)
+				*l->ans = (struct db_ans){ .rc = DB_ERROR };
+			failed = send_queue(c, queue);
 		}
-		pipeline_end(c, synced);
-		if (failed && pg_lost(c))
-			atomic_fetch_add(&outages, 1);
 	}
 	while (queue) {
 		struct later *next = queue->next;

@@ -175,11 +175,11 @@ static inline void q_later(dbq *s, struct db_ans *a)
 	}
 	a->rc = sqlite3_step(s->lite);
 	a->value = a->rc == SQLITE_ROW ? sqlite3_column_int64(s->lite, 0) : 0;
-	/* a write's rows, RETURNING's too: SQLite makes them all at the first step */
+	sqlite3_reset(s->lite); /* a RETURNING's count is set when it halts */
 	a->changes = (a->rc == SQLITE_ROW || a->rc == SQLITE_DONE) && !sqlite3_stmt_readonly(s->lite)
 			     ? sqlite3_changes64(sqlite3_db_handle(s->lite))
 			     : 0;
-	q_reset(s);
+	sqlite3_clear_bindings(s->lite);
 }
 
 static inline int db_flush(dbc *c)

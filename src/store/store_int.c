@@ -33,6 +33,11 @@ void later(struct store *st, dbq *s, struct db_ans *a)
 {
 	if (s) {
 		q_later(s, a);
+		/* SQLite ran it: a failure is known now, with its message */
+		if (DB_LITE(st->db) && !db_ans_ok(a)) {
+			fail(st, "statement sent later");
+			st->later_failed = 1;
+		}
 		return;
 	}
 	a->rc = DB_ERROR;
@@ -46,7 +51,7 @@ int store_flush(struct store *st)
 	st->later_failed = 0;
 	if (db_flush(st->db))
 		return fail(st, "statements sent together");
-	return failed ? STORE_ERROR : STORE_OK; /* stmt() set the message */
+	return failed ? STORE_ERROR : STORE_OK; /* stmt() or later() set the message */
 }
 
 dbq *stmt(struct store *st, const char *sql)

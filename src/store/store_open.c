@@ -474,6 +474,7 @@ int store_rollback(struct store *st)
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
 	st->txn_touched = st->reading = 0;
+	st->later_failed = 0; /* the queue went with the ROLLBACK (db_pg.c) */
 	end_write(st);
 	return rc;
 }

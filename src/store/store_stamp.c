@@ -23,6 +23,14 @@ int store_stamp_spent(struct store *st, const char *key)
 	return exists(st, s);
 }
 
+void store_stamp_spent_later(struct store *st, const char *key, struct db_ans *a)
+{
+	dbq *s = stmt(st, SQL_SPENT);
+	if (s)
+		q_text(s, 1, key);
+	later(st, s, a);
+}
+
 void store_stamp_spend_later(struct store *st, const char *key, long long shown_at,
 			     struct db_ans *a)
 {

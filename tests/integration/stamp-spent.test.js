@@ -125,6 +125,40 @@ describe('a form stamp is spent by its comment, per client', () => {
     }
   });
 
+  test('in one batch, a post refused for its spent stamp makes no later post of its text a duplicate', async () => {
+    // P (form F) and X (form F again, same client) and Y (its own form,
+    // X's text) queue into one batch: of P and X one is refused for the
+    // stamp, and the text is stored once, as if they had come one after
+    // another
+    const text = uniq('Refused for its stamp, stored for the other');
+    const lead = await freshForm(srv);
+    const f = await freshForm(srv);
+    const f2 = await freshForm(srv);
+    const release = await h.holdWrites(dir);
+    let rs;
+    try {
+      const first = post(srv, lead, { comment: uniq('Leading the first batch') }, '203.0.113.140');
+      await new Promise((r) => setTimeout(r, 200));
+      const p = post(srv, f, { comment: uniq('P takes the stamp') }, '203.0.113.141');
+      await new Promise((r) => setTimeout(r, 100));
+      const x = post(srv, f, { comment: text }, '203.0.113.141');
+      await new Promise((r) => setTimeout(r, 100));
+      const y = post(srv, f2, { comment: text }, '203.0.113.142');
+      await new Promise((r) => setTimeout(r, 300));
+      await release();
+      rs = await Promise.all([first, p, x, y]);
+    } finally {
+      await release();
+    }
+    // which of P and X the batch takes first is not fixed (each waits for
+    // a worker); whichever it is, the text is stored exactly once
+    const [, rp, rx, ry] = rs.map((r) => r.status);
+    assert.equal(rs[0].status, 303, 'the lead post');
+    assert.deepEqual([rp, rx].sort(), [303, 422], `P and X share a stamp: one stored, one 422 (${rp}, ${rx})`);
+    assert.equal(ry, rx === 422 ? 303 : 409, `Y: stored unless X (its text) was (${rp}, ${rx}, ${ry})`);
+    assert.equal(stored(dir, text), 1, 'the text stored once');
+  });
+
   test('a post refused for another reason does not spend the stamp', async () => {
     const hid = await freshForm(srv);
     const text = uniq('Forgot my name');

@@ -280,6 +280,8 @@ static void test_round_trips(void)
 	db_finalize(&get);
 }
 
+static const char *spec; /* the test server, for second connections */
+
 /* q_later: statements sent together, in one round trip however many,
  * in order and with the transaction's BEGIN; each its own answer. A
  * failure fails the flush, the statements after it do not run, and the
@@ -335,6 +337,40 @@ static void test_later(void)
 	CHECK(rows() == before + 1);
 	db_finalize(&ins);
 	db_finalize(&get);
+}
+
+/* Statements sent together that carry their transaction's BEGIN, on a
+ * connection whose server went away while it was idle (a restart, a
+ * killed backend): nothing of the transaction ran, so they go once more
+ * on a new connection, as a statement alone does. */
+static void test_later_reconnects(void)
+{
+	char err[256];
+	struct pgc *victim = NULL;
+	dbq ins;
+	struct db_ans a;
+	CHECK(pg_connect(spec, &victim, err, sizeof err) == 0);
+	if (!victim)
+		return;
+	dbc v = { .pg = victim };
+	CHECK(db_prepare(&v, "INSERT INTO t (name) VALUES (?1) RETURNING id", &ins) == 0);
+	CHECK(pg_exec(victim, "SET application_name = 'gz_later_victim'") == 0);
+	long long before = rows();
+	CHECK(pg_exec(c.pg, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+			    " WHERE application_name = 'gz_later_victim'") == 0);
+	struct timespec ts = { 0, 200000000L }; /* its backend exits */
+	nanosleep(&ts, NULL);
+	unsigned gen = pg_gen(victim);
+	CHECK(pg_exec(victim, "BEGIN; SELECT pg_advisory_xact_lock(42)") == 0);
+	q_text(&ins, 1, "later after a restart");
+	q_later(&ins, &a);
+	CHECK(db_flush(&v) == 0);
+	CHECK(a.rc == DB_ROW && a.value > 0);
+	CHECK(pg_gen(victim) == gen + 1);
+	CHECK(pg_exec(victim, "COMMIT") == 0);
+	CHECK(rows() == before + 1);
+	db_finalize(&ins);
+	pg_close(victim);
 }
 
 static void test_errors(void)
@@ -400,7 +436,6 @@ static void test_password_hidden(void)
 /* An outage is counted by the thread whose connection saw it (a worker's
  * request: its own store), never by another: a worker whose connection
  * was cut turns no other worker's real 500 into a 503. */
-static const char *spec;
 static unsigned long long victim_saw;
 
 static void *use_victim(void *arg)
@@ -544,6 +579,7 @@ int main(int argc, char **argv)
 	RUN(test_commit_of_aborted);
 	RUN(test_round_trips);
 	RUN(test_later);
+	RUN(test_later_reconnects);
 	RUN(test_errors);
 	RUN(test_password_hidden);
 	RUN(test_outages_per_thread);
