@@ -33,7 +33,7 @@ gazette: $(OBJS)
 src/%.o: src/%.c $(HDRS)
 	$(CC) $(CFLAGS) $(BANNED) -c -o $@ $<
 
-tests/unit/%: tests/unit/%.c $(LIBOBJS) tests/unit/t.h
+tests/unit/%: tests/unit/%.c $(LIBOBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBOBJS) $(LDLIBS)
 
 unit: $(UNIT)
@@ -163,7 +163,7 @@ $(ASAN_DIR)/gazette: $(ASAN_OBJS)
 	ln -sfn ../themes $(ASAN_DIR)/themes
 	ln -sfn ../demo $(ASAN_DIR)/demo
 
-$(ASAN_DIR)/tests/unit/%: tests/unit/%.c $(ASAN_LIB) tests/unit/t.h
+$(ASAN_DIR)/tests/unit/%: tests/unit/%.c $(ASAN_LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $< $(ASAN_LIB) $(LDLIBS)
 

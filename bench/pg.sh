@@ -17,7 +17,7 @@
 # turned back on here). ROUNDS, SECONDS_PER_RUN, THREADS may be set;
 # ONLY=comments runs part 2 alone.
 if [ -z "${GAZETTE_TEST_PG:-}" ]; then
-	PG_OPTS="-c fsync=on -c synchronous_commit=on -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on ${PG_OPTS:-}" \
+	PG_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on ${PG_OPTS:-}" \
 		exec "$(dirname "$0")/../tests/unit/with_pg.sh" "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"

@@ -67,9 +67,14 @@ if [ "${#files[@]}" -gt 0 ]; then
 		if [ ! -d node_modules ]; then
 			npm ci --no-audit --no-fund || { echo "!! npm ci failed"; failed=$((failed + 1)); }
 		fi
-		node --test --test-reporter=tap --test-concurrency="$concurrency" --test-timeout=300000 "${files[@]}" \
+		node --test --test-reporter=tap --test-reporter-destination=stdout \
+			--test-reporter=./tests/durations.js --test-reporter-destination="$tmp/durations" \
+			--test-concurrency="$concurrency" --test-timeout=300000 "${files[@]}" \
 			2>&1 | tee "$tmp/node.out"
 		rc=${PIPESTATUS[0]}
+		echo "== the slowest test files (their tests' own time; tests/durations.js)"
+		sed -e '$d' "$tmp/durations" 2>/dev/null | head -n 15
+		tail -n 1 "$tmp/durations" 2>/dev/null
 		np=$(grep -E '^# pass [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')
 		nf=$(grep -E '^# fail [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')
 		nc=$(grep -E '^# cancelled [0-9]+' "$tmp/node.out" | tail -n 1 | awk '{print $3}')

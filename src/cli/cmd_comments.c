@@ -1,7 +1,7 @@
 /*
  * cmd_comments: moderation from the shell until the admin exists.
  *   gazette comments --site DIR list [--status S]
- *   gazette comments --site DIR approve|spam|trash|pending ID
+ *   gazette comments --site DIR approve|spam|trash|pending ID...
  */
 #include "cli.h"
 #include "../site/site.h"
@@ -15,9 +15,9 @@
 
 static const char usage[] =
 	"usage: gazette comments --site DIR list [--status pending|approved|spam|trash]\n"
-	"       gazette comments --site DIR approve|spam|trash|pending ID\n\n"
+	"       gazette comments --site DIR approve|spam|trash|pending ID...\n\n"
 	"Lists comments (newest first: ID, status, story, author, text) or moves\n"
-	"one comment to another status.\n";
+	"comments to another status (several IDs: all of them or, one unknown, none).\n";
 
 /* One line of text: control characters become spaces, cut at 60 bytes on
  * a UTF-8 boundary. */
@@ -58,37 +58,45 @@ static int list(struct store *st, const char *status_name)
 	return rc ? 1 : 0;
 }
 
-static int set_status(struct store *st, const char *verb, const char *idstr)
+/* Moves the comments ids[0..n) to the verb's status in one transaction:
+ * all of them, or (an ID not a number, or no such comment) none. */
+static int set_status(struct store *st, const char *verb, char **ids, int n)
 {
 	static const struct { const char *verb, *done; enum comment_status s; } verbs[] = {
 		{ "approve", "approved", COMMENT_APPROVED }, { "spam", "marked as spam", COMMENT_SPAM },
 		{ "trash", "moved to the trash", COMMENT_TRASH }, { "pending", "held", COMMENT_PENDING },
 	};
+	size_t v = 0;
+	while (v < sizeof verbs / sizeof verbs[0] && strcmp(verb, verbs[v].verb) != 0)
+		v++;
+	if (v == sizeof verbs / sizeof verbs[0])
+		return cli_usage_error("comments", "unknown action (list, approve, spam, trash, pending)");
 	unsigned long long id;
-	if (!idstr || num_parse_u64(idstr, 1ULL << 62, &id))
-		return cli_usage_error("comments", "expected a comment ID (a number)");
-	for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-		if (strcmp(verb, verbs[i].verb) != 0)
-			continue;
-		int rc = store_begin(st);
-		if (rc == 0)
-			rc = store_comment_set_status(st, (long long)id, verbs[i].s);
-		if (rc == 0)
-			rc = store_commit(st);
-		else
-			store_rollback(st);
-		if (rc == STORE_NOTFOUND) {
-			fprintf(stderr, "gazette comments: no comment %llu\n", id);
-			return 1;
-		}
-		if (rc) {
-			fprintf(stderr, "gazette comments: %s\n", store_errmsg(st));
-			return 1;
-		}
-		printf("comment %llu %s\n", id, verbs[i].done);
-		return 0;
+	for (int i = 0; i < n; i++)
+		if (num_parse_u64(ids[i], 1ULL << 62, &id))
+			return cli_usage_error("comments", "expected a comment ID (a number)");
+	int rc = store_begin(st);
+	for (int i = 0; rc == 0 && i < n; i++) {
+		num_parse_u64(ids[i], 1ULL << 62, &id);
+		rc = store_comment_set_status(st, (long long)id, verbs[v].s);
 	}
-	return cli_usage_error("comments", "unknown action (list, approve, spam, trash, pending)");
+	if (rc == 0)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	if (rc == STORE_NOTFOUND) {
+		fprintf(stderr, "gazette comments: no comment %llu\n", id);
+		return 1;
+	}
+	if (rc) {
+		fprintf(stderr, "gazette comments: %s\n", store_errmsg(st));
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		num_parse_u64(ids[i], 1ULL << 62, &id);
+		printf("comment %llu %s\n", id, verbs[v].done);
+	}
+	return 0;
 }
 
 int cmd_comments(int argc, char **argv)
@@ -115,7 +123,7 @@ int cmd_comments(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("comments", "expected an action: list, approve, spam, trash");
 	const char *verb = argv[optind];
-	if (strcmp(verb, "list") == 0 ? optind + 1 != argc : optind + 2 != argc)
+	if (strcmp(verb, "list") == 0 ? optind + 1 != argc : optind + 2 > argc)
 		return cli_usage_error("comments", "wrong number of arguments");
 	char err[1024];
 	struct store *st;
@@ -123,7 +131,8 @@ int cmd_comments(int argc, char **argv)
 		fprintf(stderr, "gazette comments: %s\n", err);
 		return 1;
 	}
-	int rc = strcmp(verb, "list") == 0 ? list(st, status) : set_status(st, verb, argv[optind + 1]);
+	int rc = strcmp(verb, "list") == 0 ? list(st, status)
+					   : set_status(st, verb, argv + optind + 1, argc - optind - 1);
 	store_close(st);
 	/* a changed comment's thread, rendered now rather than by the server */
 	long long n;

@@ -123,6 +123,19 @@ describe('gazette CLI', () => {
     }
   });
 
+  test('comments approve of several ids moves them all, or none when one is unknown', () => {
+    const dir = h.makeSite({ demo: true });
+    const ids = h.listComments(dir, 'approved').slice(0, 3).map((c) => c.id);
+    assert.equal(ids.length, 3);
+    const bad = h.gzRun(['comments', '--site', dir, 'trash', ...ids.map(String), '999999']);
+    assert.notEqual(bad.status, 0, 'an unknown id among them exits non-zero');
+    assert.match(bad.stderr, /no comment 999999/);
+    assert.equal(h.listComments(dir, 'trash').length, 0, 'none moved');
+    const out = h.gz(['comments', '--site', dir, 'trash', ...ids.map(String)]);
+    assert.deepEqual(out.trim().split('\n'), ids.map((id) => `comment ${id} moved to the trash`));
+    assert.deepEqual(h.listComments(dir, 'trash').map((c) => c.id).sort(), [...ids].sort());
+  });
+
   test('comments trash / approve leave the story\'s stored thread rendered and current', () => {
     const dir = h.makeSite({ demo: true });
     const q = (sql) => h.sql(dir, sql);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs a command against a PostgreSQL server of its own: initdb in a new
 # temporary folder, the server on 127.0.0.1 at a free port (its Unix socket
-# in that folder, fsync off), run as `nobody` when we are root (PostgreSQL
+# in that folder; fsync, synchronous_commit and full_page_writes off: a
+# throwaway cluster), run as `nobody` when we are root (PostgreSQL
 # refuses root), then stopped (immediate) and the folder removed, whatever
 # the command's outcome. The command gets PGHOST, PGPORT, PGUSER and
 # PGDATABASE, and GAZETTE_TEST_PG, the same as a libpq connection string
@@ -38,7 +39,7 @@ tries=0
 while :; do
 	port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 	if $as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off ${PG_OPTS:-}" start >/dev/null 2>&1; then
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_OPTS:-}" start >/dev/null 2>&1; then
 		break
 	fi
 	tries=$((tries + 1))
