@@ -87,6 +87,9 @@ static long long purge_before(const struct item *batch)
 static void write_batch(struct store *st, struct item *batch)
 {
 	unsigned long long outages = store_outages();
+	/* the leader's own request may have had a read cancelled (a lock
+	 * waited out): that fails no one else's comment */
+	store_settle_cancel(st);
 	int failed = store_begin(st) != STORE_OK, n = 0;
 	for (struct item *it = batch; it && !failed; it = it->next, n++) {
 		const struct comment *c = it->c;

@@ -280,6 +280,8 @@ static struct worker *worker_fresh(const struct gen *g)
 			site->on_store(site, w->store);
 		w->gen = g;
 	}
+	if (w && w->store) /* an earlier request's cancelled statement fails none of this one's */
+		store_settle_cancel(w->store);
 	return w;
 }
 
@@ -628,6 +630,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 	rq.site = site;
 	struct worker *w = worker_fresh(st->gen);
 	rq.store = w ? w->store : NULL;
+	/* a database that goes away from here on, in the session check or the
+	 * cache's sync too, is a moment's outage: dispatch's 500 becomes a 503 */
+	unsigned long long outages = store_outages();
 	if (req_init(&rq, &rs, con, st, method, version) != 0) {
 		ret = send_resp(con, method, &rq, &rs);
 		buf_release(&rs.body);
@@ -663,7 +668,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
 		cache_deps_begin(site->cache, &deps, site->cache_epoch);
 		store_set_recorder(rq.store, cache_deps_add, &deps);
 	}
-	unsigned long long outages = store_outages();
 	dispatch(&rq, &rs, st);
 	/* a database that went away is a moment's outage, not a fault: the
 	 * connection is made again by the next statement */

@@ -587,6 +587,10 @@ static int send_pending(struct pgc *c)
 int pg_exec(struct pgc *c, const char *sql)
 {
 	int ends = !strncasecmp(sql, "rollback", 8) || !strncasecmp(sql, "commit", 6);
+	/* after a cancelled statement only a ROLLBACK runs (a COMMIT would
+	 * keep the rest of a transaction whose statement was undone) */
+	if (c->cancelled && strncasecmp(sql, "rollback", 8))
+		return -1; /* pg_errmsg: why it was */
 	/* statements queued (pgq_later) go before anything else, or with
 	 * the transaction's ROLLBACK, nowhere */
 	if (!strncasecmp(sql, "rollback", 8))

@@ -170,6 +170,11 @@ const char *store_errmsg(const struct store *st);
 int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front */
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
+/* PostgreSQL: forgets a statement the server cancelled (statement or lock
+ * timeout), after which the connection's statements fail at once, so
+ * that a new piece of work runs them again: a request's start (and its
+ * end, store_rollback), a comment batch's. */
+void store_settle_cancel(struct store *st);
 /* Statements sent together: each store_*_later call queues one (on
  * SQLite it runs at once) and names where its answer goes (db_ans.h);
  * store_flush runs the queue, on PostgreSQL in one round trip, in order.

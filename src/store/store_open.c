@@ -461,15 +461,20 @@ int store_commit(struct store *st)
 	return rc;
 }
 
+void store_settle_cancel(struct store *st)
+{
+	if (DB_LITE(st->db))
+		return;
+	pg_settle(st->db->pg);
+	if (st->replica)
+		pg_settle(st->replica->db->pg);
+}
+
 int store_rollback(struct store *st)
 {
 	int rc = STORE_OK;
 	st->head_at = 0; /* the server's, after each request */
-	if (!DB_LITE(st->db)) { /* a request's end: its cancelled statement forgotten */
-		pg_settle(st->db->pg);
-		if (st->replica)
-			pg_settle(st->replica->db->pg);
-	}
+	store_settle_cancel(st); /* a request's end: its cancelled statement forgotten */
 	replica_end(st); /* read-only: its commit is its rollback */
 	if (db_in_txn(st->db))
 		rc = txn(st, SQL_ROLLBACK, SQL_ROLLBACK);

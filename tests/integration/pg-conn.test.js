@@ -210,6 +210,39 @@ describe('PostgreSQL connections', () => {
     await waitFor(async () => (await h.get(srv.url, h.SEED_PATH)).status === 200, 10000);
   });
 
+  test('a statement cancelled before the page is built fails nothing of the next request', { timeout: 60000 }, async () => {
+    // the session check (a signed-in looking cookie) runs before dispatch,
+    // also for a page the cache then answers; one worker, so the next
+    // request meets the same connection
+    pg = pg || await startPostgres();
+    const dir = siteOn(pg, 'cancelled', pg.url('cancelled'));
+    fs.appendFileSync(path.join(dir, 'gazette.conf'), 'threads = 1\n');
+    const srv = await h.startServer(dir);
+    closers.push(() => srv.stop());
+    assert.equal((await h.get(srv.url, h.SEED_PATH)).status, 200); // cached
+    const holder = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', pg.url('cancelled')],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let said = '';
+    holder.stdout.on('data', (d) => { said += d; });
+    holder.stdin.write('BEGIN;\nLOCK TABLE sessions IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n');
+    let released = false;
+    const release = () => { if (!released) holder.stdin.end('ROLLBACK;\n'); released = true; };
+    closers.push(release);
+    await waitFor(() => said.includes('locked'), 10000);
+    const cookie = { Cookie: `gz_session=${'ab'.repeat(32)}` };
+    const t0 = Date.now();
+    const first = await h.request(srv.url, h.SEED_PATH, { headers: cookie, timeout: 30000 });
+    const ms = Date.now() - t0;
+    // a page built for this request, which reads no session (a held
+    // comment's view: ?unapproved skips the session check)
+    const next = await h.request(srv.url, `${h.SEED_PATH}?unapproved=1`, { timeout: 30000 });
+    release();
+    console.log(`# while sessions is locked: ${first.status} after ${ms} ms, then ${next.status}`);
+    assert.ok(ms >= 4000, `the session check waited out lock_timeout: ${ms} ms`);
+    assert.ok([200, 503].includes(first.status), `the cached page, or a 503: ${first.status}`);
+    assert.equal(next.status, 200, 'the next request runs its statements (the earlier cancel is not its)');
+  });
+
   test('a listener whose link went half-open notices it, connects again and catches up', { timeout: 60000 }, async () => {
     pg = pg || await startPostgres();
     const proxy = await startProxy(pg.port);
