@@ -209,7 +209,11 @@ function sql(dir, query) {
 async function holdWrites(dir) {
   const db = siteDb(dir);
   const child = db.sqlite
-    ? spawn('sqlite3', [db.sqlite], { stdio: ['pipe', 'pipe', 'inherit'] })
+    // the CLI waits for the lock as the server does, and stops at a
+    // failed statement: 'held' is printed only once the lock is taken
+    // (without .timeout a BEGIN IMMEDIATE beside a write of the server's
+    // failed at once, and 'held' came all the same)
+    ? spawn('sqlite3', ['-bail', '-cmd', '.timeout 10000', db.sqlite], { stdio: ['pipe', 'pipe', 'inherit'] })
     : spawn('psql', ['-X', '-q', '-A', '-t', db.pg], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
