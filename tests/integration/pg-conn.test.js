@@ -178,21 +178,27 @@ describe('PostgreSQL connections', () => {
     // and with the right password in the URL... a restart, as any db change
   });
 
+  // A psql session holding table in ACCESS EXCLUSIVE mode (a long ALTER,
+  // a VACUUM FULL) until the returned release() (also at the end).
+  async function lockTable(server, db, table) {
+    const holder = spawn(path.join(server.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', server.url(db)],
+      { stdio: ['pipe', 'pipe', 'pipe'] });
+    let said = '';
+    holder.stdout.on('data', (d) => { said += d; });
+    holder.stdin.write(`BEGIN;\nLOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n`);
+    let released = false;
+    const release = () => { if (!released) holder.stdin.end('ROLLBACK;\n'); released = true; };
+    closers.push(release);
+    await waitFor(() => said.includes('locked'), 10000);
+    return release;
+  }
+
   test('a request\'s statement blocked by a lock answers 503 within the lock_timeout', { timeout: 60000 }, async () => {
     pg = pg || await startPostgres();
     const dir = siteOn(pg, 'locked', pg.url('locked'));
     const srv = await h.startServer(dir);
     closers.push(() => srv.stop());
-    // a session holding stories in ACCESS EXCLUSIVE mode (a long ALTER, a VACUUM FULL)
-    const holder = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', pg.url('locked')],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
-    let said = '';
-    holder.stdout.on('data', (d) => { said += d; });
-    holder.stdin.write('BEGIN;\nLOCK TABLE stories IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n');
-    let released = false;
-    const release = () => { if (!released) holder.stdin.end('ROLLBACK;\n'); released = true; };
-    closers.push(release);
-    await waitFor(() => said.includes('locked'), 10000);
+    const release = await lockTable(pg, 'locked', 'stories');
     // released after 20 s at the latest: a request that waits for it
     // answers then (a 200, too late), and the test ends
     const timer = setTimeout(release, 20000);
@@ -220,15 +226,7 @@ describe('PostgreSQL connections', () => {
     const srv = await h.startServer(dir);
     closers.push(() => srv.stop());
     assert.equal((await h.get(srv.url, h.SEED_PATH)).status, 200); // cached
-    const holder = spawn(path.join(pg.bin, 'psql'), ['-X', '-q', '-A', '-t', '-d', pg.url('cancelled')],
-      { stdio: ['pipe', 'pipe', 'pipe'] });
-    let said = '';
-    holder.stdout.on('data', (d) => { said += d; });
-    holder.stdin.write('BEGIN;\nLOCK TABLE sessions IN ACCESS EXCLUSIVE MODE;\n\\echo locked\n');
-    let released = false;
-    const release = () => { if (!released) holder.stdin.end('ROLLBACK;\n'); released = true; };
-    closers.push(release);
-    await waitFor(() => said.includes('locked'), 10000);
+    const release = await lockTable(pg, 'cancelled', 'sessions');
     const cookie = { Cookie: `gz_session=${'ab'.repeat(32)}` };
     const t0 = Date.now();
     const first = await h.request(srv.url, h.SEED_PATH, { headers: cookie, timeout: 30000 });
