@@ -15,7 +15,9 @@
 #     pg_stat_statements.
 # The server is tests/unit/with_pg.sh's (a throwaway cluster in /tmp, fsync
 # turned back on here). ROUNDS, SECONDS_PER_RUN, THREADS may be set;
-# ONLY=comments runs part 2 alone.
+# ONLY=comments runs part 2 alone, STORES=pg (or lite) one store of it,
+# POSTERS its connections (8); PERF=1 also profiles the posting (the whole
+# machine, by process); STATEMENTS=1 lists PostgreSQL's statements by calls.
 if [ -z "${GAZETTE_TEST_PG:-}" ]; then
 	PG_OPTS="-c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_utility=on ${PG_OPTS:-}" \
 		exec "$(dirname "$0")/../tests/unit/with_pg.sh" "$0" "$@"
@@ -98,7 +100,7 @@ pages() {
 # ---- durable comments/s, one store after the other (a cached node, as served)
 echo
 printf '%-12s %10s %12s %10s\n' store posts/s stored/s non-303
-for s in lite pg; do
+for s in ${STORES:-lite pg}; do
 	site="$WORK/post-$s"
 	if [ $s = pg ]; then make_site "$site" 50 "$PGURL/bench_post"; else make_site "$site" 50; fi
 	printf 'trusted_proxy = 127.0.0.1\n' >>"$site/gazette.conf"
@@ -108,7 +110,18 @@ for s in lite pg; do
 	[ -n "$GZ_TS" ] || { echo "no form stamp on the page" >&2; exit 1; }
 	before=$(site_sql "$site" "SELECT count(*) FROM comments")
 	[ $s = pg ] && site_sql "$site" "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()" >/dev/null
+	if [ "${PERF:-}" = 1 ]; then
+		perf record -a -o "$WORK/perf-post-$s.data" -- sleep "$SECS" >/dev/null 2>&1 &
+		perfpid=$!
+	fi
 	wrk -t1 -c"${POSTERS:-8}" -d"${SECS}s" -s "$ROOT/bench/post_comment.lua" "http://127.0.0.1:$p" >"$WORK/post-$s.out"
+	if [ -n "${perfpid:-}" ]; then
+		wait "$perfpid" || true
+		perfpid=
+		echo "--- perf, posting on $s: by process, then the top symbols"
+		perf report -i "$WORK/perf-post-$s.data" --no-children --sort comm --stdio 2>/dev/null | grep '%' | head -n 6
+		perf report -i "$WORK/perf-post-$s.data" --no-children --sort comm,dso,symbol --stdio 2>/dev/null | grep "%" | head -n 40
+	fi
 	after=$(site_sql "$site" "SELECT count(*) FROM comments")
 	awk -v s="$s" -v a="$((after - before))" -v secs="$SECS" -v rps="$(awk '/Requests\/sec/ {print $2}' "$WORK/post-$s.out")" \
 		-v bad="$(awk '/Non-2xx/ {print $NF}' "$WORK/post-$s.out")" 'BEGIN {
@@ -120,5 +133,9 @@ for s in lite pg; do
 		round($((after - before))::numeric / NULLIF(sum(calls) FILTER (WHERE query = 'COMMIT'), 0), 2)
 		FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())" |
 		awk -F'|' '{ printf "postgresql: %s statements per stored comment, %s comments per COMMIT\n", $1, $2 }'
+	[ $s = pg ] && [ "${STATEMENTS:-}" = 1 ] && site_sql "$site" "SELECT calls, round(total_exec_time::numeric, 1) AS ms,
+		left(regexp_replace(query, '\s+', ' ', 'g'), 110) FROM pg_stat_statements
+		WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+		ORDER BY calls DESC LIMIT 25"
 done
 echo "goal: postgresql >= 2000 stored comments/s (got $(cat "$WORK/c-pg"))"

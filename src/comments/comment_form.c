@@ -4,9 +4,9 @@
  *
  * Checks run cheapest and most telling first: the story exists and takes
  * comments, the honeypot, the field table, the reply target, the form's
- * signed timestamp and whether this client already spent it, the
- * per-address rate limit, duplicates. Only a comment that passes every
- * one is stored, and the 303 is sent only after the insert has committed
+ * signed timestamp, the per-address rate limit, the word list; then, in
+ * the batch that would store it, whether this client already spent the
+ * stamp and duplicates. Only a comment that passes every one is stored, and the 303 is sent only after the insert has committed
  * (synchronous=FULL), so a 303 means "saved".
  *
  * A stamp is good for one comment per client (issue 12). Readers of a
@@ -149,15 +149,6 @@ static const char *stamp_key(struct req *rq, const char *stamp)
 	return key;
 }
 
-/* NULL when this client has not spent the stamp yet, else the message. */
-static const char *stamp_spent(struct req *rq, const char *key)
-{
-	int spent = store_stamp_spent(rq->store, key);
-	if (spent < 0) /* the queue checks again: refuse nothing for this */
-		log_error("comment stamp: %s", store_errmsg(rq->store));
-	return spent > 0 ? STAMP_SPENT : NULL;
-}
-
 /* The reader's messages by their locale key (the theme's locale files):
  * the checks keep writing English, and the form shows the site's words. */
 static const struct {
@@ -253,14 +244,15 @@ struct tv *comment_form_tv(struct req *rq, const struct story *s, const struct c
 	return f;
 }
 
-/* The story the form was sent for, or an error page; *rules loaded. */
+/* The story the form was sent for (its summary: a post that is stored
+ * never shows the body), or an error page; *rules loaded. */
 static int load_story(struct req *rq, struct resp *rs, struct story *s,
 		      struct comment_rules *rules)
 {
 	unsigned long long id;
 	const char *v = kv_get(&rq->form, "comment_post_ID");
 	int rc = v && num_parse_u64(v, 1ULL << 62, &id) == 0
-			 ? store_story_by_id(rq->store, rq->pool, (long long)id, s)
+			 ? store_story_summary_by_id(rq->store, rq->pool, (long long)id, s)
 			 : STORE_NOTFOUND;
 	if (rc == STORE_OK && s->status != STORY_PUBLISHED)
 		rc = STORE_NOTFOUND;
@@ -398,13 +390,14 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 	st->notify = *rq->site->cfg.smtp_url && kv_get(&rq->form, "gz_notify") != NULL;
 	const char *ts = kv_get(&rq->form, "gz_ts"), *key = NULL;
 	long long shown = -1;
+	/* whether this client spent the stamp already is asked in the
+	 * batch that would store the comment (comment_queue.c): a post
+	 * reaches the database once, in its batch's round trips */
 	if (nerr == 0 && !(st->general_error = parent_problem(rq, s, st->parent_id)) &&
 	    !(st->general_error = stamp_problem(rq, s->id, ts, &shown)))
-		st->general_error = stamp_spent(rq, key = stamp_key(rq, ts));
+		key = stamp_key(rq, ts);
 	if (nerr || st->general_error) {
 		metrics_count(METRIC_COMMENT_INVALID);
-		if (st->general_error == STAMP_SPENT)
-			st->stamp_after = shown;
 		return COMMENT_SHOW_FORM;
 	}
 	unsigned retry = 0;

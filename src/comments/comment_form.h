@@ -32,9 +32,10 @@ enum comment_outcome {
 	COMMENT_SHOW_FORM,  /* show the story with the form in *st (a 422) */
 };
 /* A POST /comments (a signed-in staff member's post: comment_reply.h):
- * finds the story (*s) and judges the form; the HTTP handler
- * (pages/page_comment.c) shows the story page when the form must come
- * back with what was typed. */
+ * finds the story (*s, its summary: no body or tags, see
+ * store_story_summary_by_id) and judges the form; the HTTP handler
+ * (pages/page_comment.c) reads the whole story and shows its page when
+ * the form must come back with what was typed. */
 int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 		   struct comment_form_state *st);
 /* 409 for a duplicate, else 503 with Retry-After: a comment not stored. */

@@ -10,17 +10,20 @@
  *
  * A comment's form stamp is spent in the transaction that stores it, so a
  * crash never leaves a stored comment with its stamp unspent or a spent
- * stamp without its comment; each batch purges a bounded number of
- * expired stamps, always more than it spends, so the table cannot grow
+ * stamp without its comment; a batch a second (or the next, while
+ * expired ones wait) purges a bounded number of expired stamps, always
+ * more than were spent since the last purge, so the table cannot grow
  * beyond the stamps of one comment_form_max_age.
  */
 #include "comment_queue.h"
 #include "../store/store_health.h"
 #include "../store/store_mail.h"
 #include "../store/store_stamp.h"
+#include "../store/store_thread.h"
 #include "../util/log.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <string.h>
 #include <stdatomic.h>
 
@@ -43,7 +46,16 @@ static struct item *queue_head, **queue_tail = &queue_head;
 static int writing;
 static _Atomic long depth; /* posts queued or being written (comment_queue_depth) */
 
-#define PURGE_MIN 64 /* expired stamps a batch may delete, plus 2 per post */
+/* Expired stamps: a batch purges when a second has passed since the last
+ * purge, or when that one met its limit (more are waiting). Its limit is
+ * PURGE_MIN plus twice the stamps spent since, so the table never grows
+ * by more than it sheds. Between purges no batch pays for the look (the
+ * query scans the whole table until PostgreSQL has counted its rows). */
+#define PURGE_MIN 64
+#define PURGE_EVERY_NS 1000000000LL
+static long long purged_at; /* when, CLOCK_MONOTONIC ns; 0: due */
+static int purge_more;      /* the last purge deleted its whole limit */
+static long spent_since;    /* stamps spent by batches since */
 
 static int same_text(const struct comment *a, const struct comment *b)
 {
@@ -54,8 +66,9 @@ static int same_text(const struct comment *a, const struct comment *b)
 /* What becomes of it, decided in the batch's order, as if each post
  * before it were already written (their duplicate and stamp queries went
  * before any of them was; the writers' lock makes those answers final):
- * a duplicate of a stored comment or of an earlier post being stored,
- * then a stamp spent before or by an earlier post being stored. */
+ * a stamp spent before or by an earlier post being stored (a form sent
+ * twice comes back, as for any spent stamp), then a duplicate of a
+ * stored comment or of an earlier post being stored. */
 static enum cq_result decide(const struct item *batch, const struct item *it)
 {
 	int dup = it->dup.rc == DB_ROW, spent = it->stamp && it->spent.rc == DB_ROW;
@@ -65,13 +78,22 @@ static enum cq_result decide(const struct item *batch, const struct item *it)
 		dup = dup || same_text(e->c, it->c);
 		spent = spent || (it->stamp && e->stamp && !strcmp(e->stamp->key, it->stamp->key));
 	}
-	return dup ? CQ_DUPLICATE : spent ? CQ_STAMP_SPENT : CQ_STORED;
+	return spent ? CQ_STAMP_SPENT : dup ? CQ_DUPLICATE : CQ_STORED;
 }
 
-/* The expired stamps to purge: those of the batch's first stamped post's
- * purge_before (every post reads the same setting); 0 for none. */
-static long long purge_before(const struct item *batch)
+static long long now_ns(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The expired stamps to purge now: those of the batch's first stamped
+ * post's purge_before (every post reads the same setting); 0 for none. */
+static long long purge_before(const struct item *batch, long long now)
+{
+	if (!purge_more && purged_at && now - purged_at < PURGE_EVERY_NS)
+		return 0;
 	for (const struct item *it = batch; it; it = it->next)
 		if (it->stamp)
 			return it->stamp->purge_before;
@@ -79,11 +101,11 @@ static long long purge_before(const struct item *batch)
 }
 
 /* Inserts one batch in one transaction; every item gets a result. Its
- * statements go in three round trips on PostgreSQL whatever the batch's
- * size (store_flush): each post's duplicate, stamp and known-commenter
- * checks; the stamps of those to be stored, and the purge; their
- * inserts. Only an approved comment's recount and a reply subscription
- * go one by one. */
+ * statements go in two round trips on PostgreSQL whatever the batch's
+ * size (store_flush), and the COMMIT: the transaction's BEGIN and each
+ * post's duplicate, stamp and known-commenter checks; then the stamps of
+ * those to be stored, the purge and their inserts. Only an approved
+ * comment's recount and a reply subscription go one by one. */
 static void write_batch(struct store *st, struct item *batch)
 {
 	unsigned long long outages = store_outages();
@@ -113,25 +135,32 @@ static void write_batch(struct store *st, struct item *batch)
 		it->c->status = it->judge(it->c, it->known.rc == DB_ROW, it->judge_arg);
 		if (it->stamp)
 			store_stamp_spend_later(st, it->stamp->key, it->stamp->shown_at, &it->spend);
+		store_comment_insert_later(st, it->c, &it->insert);
 	}
 	struct db_ans purged = { .rc = DB_DONE };
-	long long before = purge_before(batch);
+	long long now = now_ns(), before = purge_before(batch, now), limit = 0;
+	for (struct item *it = batch; it && !failed; it = it->next)
+		limit += it->result == CQ_STORED && it->stamp;
+	long spent = limit;
+	limit = PURGE_MIN + 2 * (spent_since + limit);
 	if (!failed && before)
-		store_stamps_purge_later(st, before, PURGE_MIN + 2 * n, &purged);
+		store_stamps_purge_later(st, before, (int)limit, &purged);
+	if (!failed) /* the inserts were the batch's last marking writes */
+		store_threads_mark_end_later(st);
 	failed = failed || store_flush(st) != STORE_OK || !db_ans_ok(&purged);
 	for (struct item *it = batch; it && !failed; it = it->next) {
 		if (it->result != CQ_STORED || !it->stamp)
 			continue;
+		/* decide() saw it unspent under the writers' lock, which every
+		 * writer of stamps takes: a spend that changed nothing means a
+		 * writer without it, and the batch (its insert with it) is undone */
 		if (!db_ans_ok(&it->spend))
 			failed = 1;
-		else if (it->spend.changes == 0) /* decide() saw it unspent under the
-						   * writers' lock: never, but refused */
-			it->result = CQ_STAMP_SPENT;
+		else if (it->spend.changes == 0) {
+			log_error("comment batch: a stamp was spent outside the writers' lock");
+			failed = 1;
+		}
 	}
-	for (struct item *it = batch; it && !failed; it = it->next)
-		if (it->result == CQ_STORED)
-			store_comment_insert_later(st, it->c, &it->insert);
-	failed = failed || store_flush(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
 		if (it->result != CQ_STORED)
 			continue;
@@ -147,6 +176,13 @@ static void write_batch(struct store *st, struct item *batch)
 	}
 	if (!failed && store_commit(st) != STORE_OK)
 		failed = 1;
+	if (!failed && before) {
+		purged_at = now;
+		purge_more = purged.changes >= limit;
+		spent_since = 0;
+	} else if (!failed) {
+		spent_since += spent;
+	}
 	if (failed) {
 		log_error("comment batch: %s", store_errmsg(st));
 		store_rollback(st);

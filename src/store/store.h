@@ -227,6 +227,10 @@ int store_stories_list(struct store *st, struct pool *p, const struct story_filt
  * (for the media:ID dependencies of the pictures it references). */
 int store_story_by_slug(struct store *st, struct pool *p, const char *slug, struct story *out);
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
+/* A story by id, whatever its status, without its body, tags or
+ * co-authors (ncoauthors counts them): what a form's post checks, its
+ * status, address and dates and whether it takes comments. */
+int store_story_summary_by_id(struct store *st, struct pool *p, long long id, struct story *out);
 /* Its stored related stories that are still published, best first: id,
  * slug, title, published_at and the featured picture only (what a link
  * to each shows). */

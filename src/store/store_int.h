@@ -34,7 +34,11 @@ struct store {
 	int (*thread_builder)(void *arg, struct store *st, long long story_id);
 	void *thread_builder_arg;
 	long long thread_variant;
-	long long thread_mark;   /* newest stale mark when store_begin ran */
+	/* the newest stale mark when store_begin ran, and when the
+	 * transaction's last marking write was queued (store_thread.h),
+	 * read with other statements (later) */
+	struct db_ans thread_mark, thread_mark_end;
+	int thread_mark_end_queued;
 	int reading;             /* in store_read_begin's transaction */
 	long long snapshot_version; /* store_data_version just before it */
 	struct rows_cache {      /* see rows_cached in store_read.c */

@@ -42,6 +42,8 @@ static const char SQL_USER_BY_NAME[] = "SELECT " AUTHOR_COLS " FROM users WHERE 
 static const char SQL_STORY_BY_SLUG[] = "SELECT " STORY_COLS ", s.body_md, s.body_html" STORY_FROM
 					" WHERE" IS_PUBLISHED " AND s.slug = ?1";
 static const char SQL_STORY_BY_ID[] = STORY_WITH_BODY " WHERE s.id = ?1";
+/* what a form's post checks: no body (a large TOASTed text on PostgreSQL) */
+static const char SQL_STORY_SUMMARY_BY_ID[] = "SELECT " STORY_COLS STORY_FROM " WHERE s.id = ?1";
 /* what a related link shows: title and address (slug, date) */
 static const char SQL_RELATED[] = "SELECT s.id, s.slug, s.title, s.published_at, "
 				  STORY_PICTURE_COLS " FROM related r"
@@ -375,6 +377,19 @@ int store_story_by_id(struct store *st, struct pool *p, long long id, struct sto
 		return STORE_ERROR;
 	q_int(s, 1, id);
 	return story_one(st, p, s, out);
+}
+
+int store_story_summary_by_id(struct store *st, struct pool *p, long long id, struct story *out)
+{
+	dbq *s = stmt(st, SQL_STORY_SUMMARY_BY_ID);
+	if (!s)
+		return STORE_ERROR;
+	q_int(s, 1, id);
+	memset(out, 0, sizeof *out);
+	int rc = one(st, p, s, row_story, out);
+	if (rc == STORE_OK)
+		dep(st, "story:%lld", id);
+	return rc;
 }
 
 static void row_link(struct pool *p, dbq *s, void *e)

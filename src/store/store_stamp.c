@@ -14,15 +14,6 @@ static const char SQL_PURGE[] =
 	"DELETE FROM comment_stamps WHERE key IN"
 	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";
 
-int store_stamp_spent(struct store *st, const char *key)
-{
-	dbq *s = stmt(st, SQL_SPENT);
-	if (!s)
-		return STORE_ERROR;
-	q_text(s, 1, key);
-	return exists(st, s);
-}
-
 void store_stamp_spent_later(struct store *st, const char *key, struct db_ans *a)
 {
 	dbq *s = stmt(st, SQL_SPENT);

@@ -13,9 +13,8 @@
 
 #include "store.h"
 
-/* 1 when key is spent, 0 when not, STORE_ERROR. */
-int store_stamp_spent(struct store *st, const char *key);
-/* store_stamp_spent as a later call (store_flush): a->rc DB_ROW when spent. */
+/* Whether key is spent, as a later call (store_flush): a->rc DB_ROW when
+ * spent. */
 void store_stamp_spent_later(struct store *st, const char *key, struct db_ans *a);
 /* Marks key spent by a form shown at shown_at (seconds), inside the
  * caller's transaction, as a later call (store_flush): a->changes 1 when

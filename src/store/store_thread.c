@@ -134,16 +134,32 @@ int store_threads_rebuild(struct store *st, size_t limit, size_t *built)
 
 int store_threads_mark_start(struct store *st)
 {
-	st->thread_mark = 0;
+	st->thread_mark = (struct db_ans){ .rc = DB_DONE };
+	st->thread_mark_end_queued = 0;
 	if (!st->thread_builder)
 		return STORE_OK;
-	return int_row(st, SQL_NEWEST_MARK, 0, &st->thread_mark, "stale threads");
+	later(st, stmt(st, SQL_NEWEST_MARK), &st->thread_mark);
+	return st->later_failed ? STORE_ERROR : STORE_OK;
+}
+
+void store_threads_mark_end_later(struct store *st)
+{
+	if (!st->thread_builder)
+		return;
+	later(st, stmt(st, SQL_NEWEST_MARK), &st->thread_mark_end);
+	st->thread_mark_end_queued = 1;
 }
 
 int store_threads_rebuild_own(struct store *st)
 {
+	if (store_flush(st) != STORE_OK || !db_ans_ok(&st->thread_mark))
+		return STORE_ERROR;
+	long long mark = st->thread_mark.value;
+	if (st->thread_mark_end_queued && db_ans_ok(&st->thread_mark_end) &&
+	    st->thread_mark_end.value <= mark)
+		return STORE_OK; /* nothing marked since store_begin */
 	size_t built;
-	return rebuild(st, STORE_THREADS_PER_COMMIT, st->thread_mark, &built);
+	return rebuild(st, STORE_THREADS_PER_COMMIT, mark, &built);
 }
 
 int store_threads_stale_count(struct store *st, long long *n)

@@ -50,10 +50,16 @@ int store_threads_restale(struct store *st);
  * moved behind the others). The scheduler calls it with a transaction per
  * batch. */
 int store_threads_rebuild(struct store *st, size_t limit, size_t *built);
-/* For store_begin and store_commit: remember the newest mark, then
+/* For store_begin and store_commit: remember the newest mark (queued
+ * with the transaction's first statements, see store_flush), then
  * rebuild the marks made since (errors leave them stale). */
 int store_threads_mark_start(struct store *st);
 int store_threads_rebuild_own(struct store *st);
+/* A writer that queued the last write of its transaction that can mark
+ * a thread (a comment's insert or change) may queue this after it: when
+ * no mark is newer than at store_begin, store_commit then skips the
+ * round trip that looks for threads to build. */
+void store_threads_mark_end_later(struct store *st);
 /* Stale threads waiting (for tests and the scheduler's loop). */
 int store_threads_stale_count(struct store *st, long long *n);
 
