@@ -37,7 +37,7 @@ struct item {
 	enum cq_result result;
 	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
-	struct db_ans dup, known, spent, spend, insert; /* its statements' answers */
+	struct db_ans checks, spend, insert; /* its statements' answers */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -71,7 +71,8 @@ static int same_text(const struct comment *a, const struct comment *b)
  * stored comment or of an earlier post being stored. */
 static enum cq_result decide(const struct item *batch, const struct item *it)
 {
-	int dup = it->dup.rc == DB_ROW, spent = it->stamp && it->spent.rc == DB_ROW;
+	int dup = (it->checks.value & STORE_CHECK_DUPLICATE) != 0,
+	    spent = it->stamp && (it->checks.value & STORE_CHECK_SPENT) != 0;
 	for (const struct item *e = batch; e != it; e = e->next) {
 		if (e->result != CQ_STORED)
 			continue;
@@ -103,7 +104,7 @@ static long long purge_before(const struct item *batch, long long now)
 /* Inserts one batch in one transaction; every item gets a result. Its
  * statements go in two round trips on PostgreSQL whatever the batch's
  * size (store_flush), and the COMMIT: the transaction's BEGIN and each
- * post's duplicate, stamp and known-commenter checks; then the stamps of
+ * post's checks (duplicate, stamp, known commenter); then the stamps of
  * those to be stored, the purge and their inserts. Only an approved
  * comment's recount and a reply subscription go one by one. */
 static void write_batch(struct store *st, struct item *batch)
@@ -114,17 +115,11 @@ static void write_batch(struct store *st, struct item *batch)
 	store_settle_cancel(st);
 	int failed = store_begin(st) != STORE_OK, n = 0;
 	for (struct item *it = batch; it && !failed; it = it->next, n++) {
-		const struct comment *c = it->c;
-		store_comment_is_duplicate_later(st, c->story_id, c->author, c->email, c->body,
-						 &it->dup);
-		store_commenter_is_known_later(st, c->author, c->email, &it->known);
-		if (it->stamp)
-			store_stamp_spent_later(st, it->stamp->key, &it->spent);
+		store_comment_checks_later(st, it->c, it->stamp ? it->stamp->key : NULL, &it->checks);
 	}
 	failed = failed || store_flush(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next) {
-		if (!db_ans_ok(&it->dup) || !db_ans_ok(&it->known) ||
-		    (it->stamp && !db_ans_ok(&it->spent))) {
+		if (it->checks.rc != DB_ROW) {
 			failed = 1;
 			break;
 		}
@@ -132,7 +127,8 @@ static void write_batch(struct store *st, struct item *batch)
 		it->result = decide(batch, it);
 		if (it->result != CQ_STORED)
 			continue;
-		it->c->status = it->judge(it->c, it->known.rc == DB_ROW, it->judge_arg);
+		it->c->status = it->judge(it->c, (it->checks.value & STORE_CHECK_KNOWN) != 0,
+					  it->judge_arg);
 		if (it->stamp)
 			store_stamp_spend_later(st, it->stamp->key, it->stamp->shown_at, &it->spend);
 		store_comment_insert_later(st, it->c, &it->insert);

@@ -271,14 +271,16 @@ int store_comment_set_status(struct store *st, long long id, enum comment_status
 /* 1 when the same author/email already said exactly this on the story. */
 int store_comment_is_duplicate(struct store *st, long long story_id, const char *author,
 			       const char *email, const char *body);
-/* The same as later calls (store_flush): a->value 1 when a duplicate, when
- * this name and email have an approved comment anywhere; a->value the new
- * comment's id, then store_comment_insert_done (once flushed) keeps the
- * story's comment_count in step. */
-void store_comment_is_duplicate_later(struct store *st, long long story_id, const char *author,
-				      const char *email, const char *body, struct db_ans *a);
-void store_commenter_is_known_later(struct store *st, const char *author, const char *email,
-				    struct db_ans *a);
+/* As later calls (store_flush). A post's checks before its insert:
+ * a->value holds STORE_CHECK_DUPLICATE (store_comment_is_duplicate),
+ * STORE_CHECK_KNOWN (this name and email have an approved comment
+ * anywhere) and STORE_CHECK_SPENT (stamp_key is spent, store_stamp.h; ""
+ * or NULL for none). The insert: a->value the new comment's id, then
+ * store_comment_insert_done (once flushed) keeps the story's
+ * comment_count in step. */
+enum { STORE_CHECK_DUPLICATE = 1, STORE_CHECK_KNOWN = 2, STORE_CHECK_SPENT = 4 };
+void store_comment_checks_later(struct store *st, const struct comment *c, const char *stamp_key,
+				struct db_ans *a);
 void store_comment_insert_later(struct store *st, const struct comment *c, struct db_ans *a);
 int store_comment_insert_done(struct store *st, const struct comment *c);
 /* Comments for the moderation command, newest first; status < 0 for all. */

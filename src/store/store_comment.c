@@ -26,8 +26,13 @@ static const char SQL_RECOUNT[] =
  * matching on it alone lets an index find the rows */
 static const char SQL_DUP[] = "SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
 			      " AND body = ?4 AND status IN (0, 1) AND CAST(?2 AS TEXT) IS NOT NULL LIMIT 1";
-static const char SQL_KNOWN[] = "SELECT 1 FROM comments WHERE email = ?2 AND author = ?1"
-				" AND status = 1 LIMIT 1";
+/* a post's three questions in one statement (store_comment_checks_later) */
+static const char SQL_CHECKS[] =
+	"SELECT CASE WHEN EXISTS(SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
+	" AND body = ?4 AND status IN (0, 1)) THEN 1 ELSE 0 END"
+	" + CASE WHEN EXISTS(SELECT 1 FROM comments WHERE email = ?3 AND author = ?2"
+	" AND status = 1) THEN 2 ELSE 0 END"
+	" + CASE WHEN EXISTS(SELECT 1 FROM comment_stamps WHERE key = ?5) THEN 4 ELSE 0 END";
 #define LIST_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"
 static const char SQL_LIST[] = "SELECT " COMMENT_COLS ", s.slug" LIST_FROM
 			       " ORDER BY c.id DESC LIMIT ?1";
@@ -158,19 +163,16 @@ int store_comment_is_duplicate(struct store *st, long long story_id, const char 
 	return s ? exists(st, s) : STORE_ERROR;
 }
 
-void store_comment_is_duplicate_later(struct store *st, long long story_id, const char *author,
-				      const char *email, const char *body, struct db_ans *a)
+void store_comment_checks_later(struct store *st, const struct comment *c, const char *stamp_key,
+				struct db_ans *a)
 {
-	later(st, dup_bound(st, story_id, author, email, body), a);
-}
-
-void store_commenter_is_known_later(struct store *st, const char *author, const char *email,
-				    struct db_ans *a)
-{
-	dbq *s = stmt(st, SQL_KNOWN);
+	dbq *s = stmt(st, SQL_CHECKS);
 	if (s) {
-		q_text(s, 1, author);
-		q_text(s, 2, email);
+		q_int(s, 1, c->story_id);
+		q_text(s, 2, c->author);
+		q_text(s, 3, c->email);
+		q_text(s, 4, c->body);
+		q_text(s, 5, stamp_key ? stamp_key : "");
 	}
 	later(st, s, a);
 }

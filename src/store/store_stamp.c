@@ -7,20 +7,11 @@
 #include "store_stamp.h"
 #include "store_int.h"
 
-static const char SQL_SPENT[] = "SELECT 1 FROM comment_stamps WHERE key = ?1";
 static const char SQL_SPEND[] =
 	"INSERT INTO comment_stamps(key, shown_at) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING";
 static const char SQL_PURGE[] =
 	"DELETE FROM comment_stamps WHERE key IN"
 	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";
-
-void store_stamp_spent_later(struct store *st, const char *key, struct db_ans *a)
-{
-	dbq *s = stmt(st, SQL_SPENT);
-	if (s)
-		q_text(s, 1, key);
-	later(st, s, a);
-}
 
 void store_stamp_spend_later(struct store *st, const char *key, long long shown_at,
 			     struct db_ans *a)

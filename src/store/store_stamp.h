@@ -13,9 +13,7 @@
 
 #include "store.h"
 
-/* Whether key is spent, as a later call (store_flush): a->rc DB_ROW when
- * spent. */
-void store_stamp_spent_later(struct store *st, const char *key, struct db_ans *a);
+/* Whether a key is spent: store_comment_checks_later (store.h). */
 /* Marks key spent by a form shown at shown_at (seconds), inside the
  * caller's transaction, as a later call (store_flush): a->changes 1 when
  * marked now, 0 when already spent. */
