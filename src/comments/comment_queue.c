@@ -113,7 +113,7 @@ static void write_batch(struct store *st, struct item *batch)
 	/* the leader's own request may have had a read cancelled (a lock
 	 * waited out): that fails no one else's comment */
 	store_settle_cancel(st);
-	int failed = store_begin(st) != STORE_OK, n = 0;
+	int failed = store_begin_queued(st) != STORE_OK, n = 0;
 	for (struct item *it = batch; it && !failed; it = it->next, n++) {
 		store_comment_checks_later(st, it->c, it->stamp ? it->stamp->key : NULL, &it->checks);
 	}

@@ -16,12 +16,13 @@ void page_comment_post(struct req *rq, struct resp *rs)
 		return;
 	/* the post read the story's summary; its page needs all of it */
 	int rc = store_story_by_id(rq->store, rq->pool, s.id, &s);
-	if (rc == STORE_NOTFOUND) /* deleted meanwhile */
+	if (rc == STORE_OK && s.status != STORY_PUBLISHED) /* taken down meanwhile */
+		rc = STORE_NOTFOUND;
+	if (rc == STORE_NOTFOUND) /* or deleted */
 		http_error(rq, rs, 404, "Story not found", "The story you tried to comment on does not exist.");
 	else if (rc) {
 		log_error("comment form: %s", store_errmsg(rq->store));
 		http_error(rq, rs, 500, "Something went wrong", "The story could not be loaded.");
-	}
-	else
+	} else
 		page_story_show(rq, rs, &s, &st);
 }

@@ -280,21 +280,33 @@ void store_close(struct store *st)
  * still meet the busy timeout, as they should. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int store_begin(struct store *st)
+static int begin(struct store *st, int queued)
 {
 	store_read_end(st); /* a write sees the newest data, not a snapshot */
 	pthread_mutex_lock(&write_lock);
 	st->writing = 1;
+	st->later_failed = 0;
 	int rc = txn(st, SQL_BEGIN_WRITE, PG_BEGIN_WRITE);
 	if (rc == STORE_OK)
-		rc = store_threads_mark_start(st);
+		rc = store_threads_mark_start(st, queued);
 	if (rc) {
 		if (db_in_txn(st->db)) /* PostgreSQL's BEGIN ran before the lock failed */
 			(void)txn(st, SQL_ROLLBACK, SQL_ROLLBACK);
+		st->later_failed = 0; /* the queue went with the ROLLBACK */
 		st->writing = 0;
 		pthread_mutex_unlock(&write_lock);
 	}
 	return rc;
+}
+
+int store_begin(struct store *st)
+{
+	return begin(st, 0);
+}
+
+int store_begin_queued(struct store *st)
+{
+	return begin(st, 1);
 }
 
 int begin_deferred(struct store *st)

@@ -132,14 +132,18 @@ int store_threads_rebuild(struct store *st, size_t limit, size_t *built)
 	return rebuild(st, limit, LLONG_MIN, built);
 }
 
-int store_threads_mark_start(struct store *st)
+int store_threads_mark_start(struct store *st, int queued)
 {
 	st->thread_mark = (struct db_ans){ .rc = DB_DONE };
 	st->thread_mark_end_queued = 0;
 	if (!st->thread_builder)
 		return STORE_OK;
 	later(st, stmt(st, SQL_NEWEST_MARK), &st->thread_mark);
-	return st->later_failed ? STORE_ERROR : STORE_OK;
+	if (queued)
+		return st->later_failed ? STORE_ERROR : STORE_OK;
+	/* the BEGIN and the lock go with it: one round trip, as before */
+	return store_flush(st) == STORE_OK && db_ans_ok(&st->thread_mark) ? STORE_OK
+									     : STORE_ERROR;
 }
 
 void store_threads_mark_end_later(struct store *st)

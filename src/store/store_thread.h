@@ -50,10 +50,10 @@ int store_threads_restale(struct store *st);
  * moved behind the others). The scheduler calls it with a transaction per
  * batch. */
 int store_threads_rebuild(struct store *st, size_t limit, size_t *built);
-/* For store_begin and store_commit: remember the newest mark (queued
- * with the transaction's first statements, see store_flush), then
+/* For store_begin and store_commit: remember the newest mark (read now,
+ * or with queued, sent with the transaction's first store_flush), then
  * rebuild the marks made since (errors leave them stale). */
-int store_threads_mark_start(struct store *st);
+int store_threads_mark_start(struct store *st, int queued);
 int store_threads_rebuild_own(struct store *st);
 /* A writer that queued the last write of its transaction that can mark
  * a thread (a comment's insert or change) may queue this after it: when

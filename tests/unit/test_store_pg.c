@@ -30,6 +30,8 @@
 #include "../../src/store/store_user.h"
 #include "../../src/store/store_listen.h"
 #include "../../src/store/store_menu.h"
+#include "../../src/store/store_thread.h"
+#include "../../src/cli/cli.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
@@ -398,6 +400,80 @@ static void test_menus_kept(void)
 	store_close(b);
 }
 
+static int builds;
+static long long built_story;
+
+static int note_build(void *arg, struct store *st, long long story_id)
+{
+	builds++;
+	built_story = story_id;
+	return store_thread_put(st, story_id, *(unsigned long long *)arg, "built");
+}
+
+/* A writer's commit builds the threads its own statements marked stale:
+ * statements run one by one after store_begin (the mark is read at the
+ * BEGIN, before them), and statements queued after store_begin_queued
+ * (the mark goes with the first flush, before them). */
+static void test_thread_built_at_commit(void)
+{
+	struct store *a = open_pg();
+	CHECK(a != NULL);
+	if (!a)
+		return;
+	char dir[] = "/tmp/gz-thread-pg-XXXXXX", err[256];
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(demo_load(a, "demo", dir, 0, err, sizeof err) == 0);
+	struct pool *p = pool_new();
+	struct story seed;
+	CHECK(store_story_by_slug(a, p, "pakistan-azerbaijan-ties-strengthening-bonds-for-development",
+				  &seed) == STORE_OK);
+	unsigned long long variant = 3;
+	store_set_thread_builder(a, note_build, &variant, variant);
+	size_t built = 0;
+	long long stale = -1;
+	CHECK(store_begin(a) == STORE_OK && store_threads_rebuild(a, 1000, &built) == STORE_OK &&
+	      store_commit(a) == STORE_OK);
+	CHECK(store_threads_stale_count(a, &stale) == STORE_OK && stale == 0);
+
+	struct comment c = { .story_id = seed.id, .author = "Reader", .email = "r@example.com",
+			     .url = "", .body = "One by one.", .body_html = "<p>One by one.</p>\n",
+			     .ip = "127.0.0.1", .status = COMMENT_APPROVED, .created_at = 1720300000 };
+	long long id = 0;
+	builds = 0;
+	CHECK(store_begin(a) == STORE_OK);
+	CHECK(store_comment_insert(a, &c, &id) == STORE_OK);
+	CHECK(store_commit(a) == STORE_OK);
+	CHECK(builds == 1 && built_story == seed.id);
+	CHECK(store_threads_stale_count(a, &stale) == STORE_OK && stale == 0);
+
+	builds = 0;
+	c.body = "Queued.";
+	c.body_html = "<p>Queued.</p>\n";
+	struct db_ans ins;
+	CHECK(store_begin_queued(a) == STORE_OK);
+	store_comment_insert_later(a, &c, &ins);
+	store_threads_mark_end_later(a);
+	CHECK(store_flush(a) == STORE_OK && ins.rc == DB_ROW && ins.value > id);
+	CHECK(store_comment_insert_done(a, &c) == STORE_OK);
+	CHECK(store_commit(a) == STORE_OK);
+	CHECK(builds == 1 && built_story == seed.id);
+	CHECK(store_threads_stale_count(a, &stale) == STORE_OK && stale == 0);
+
+	/* a held comment marks nothing: nothing is built */
+	builds = 0;
+	c.body = "Held.";
+	c.status = COMMENT_PENDING;
+	CHECK(store_begin_queued(a) == STORE_OK);
+	store_comment_insert_later(a, &c, &ins);
+	store_threads_mark_end_later(a);
+	CHECK(store_flush(a) == STORE_OK && ins.rc == DB_ROW);
+	CHECK(store_commit(a) == STORE_OK);
+	CHECK(builds == 0);
+
+	pool_free(p);
+	store_close(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (t_pg_url(argv[0], url, sizeof url))
@@ -409,5 +485,6 @@ int main(int argc, char **argv)
 	RUN(test_menus_kept);
 	RUN(test_notify);
 	RUN(test_reconnect);
+	RUN(test_thread_built_at_commit);
 	return T_DONE();
 }
