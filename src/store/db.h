@@ -58,9 +58,8 @@
  *                               -1 when some did not (db_errmsg); inside a
  *                               transaction, a failed one leaves it fit only
  *                               for its ROLLBACK (which drops a queue not
- *                               flushed; any other pg_exec flushes it
- *                               first); a q_step meanwhile would run
- *                               before the queue on PostgreSQL: flush first
+ *                               flushed; any other pg_exec, and a q_step,
+ *                               flushes it first, so the order holds)
  *
  * store_int.h adds q_changes(st) and the helpers built on these (stmt,
  * done, collect, one, exec_id, int_row, insert_id...).

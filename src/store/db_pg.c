@@ -1334,6 +1334,11 @@ int pgq_step(struct pgq *s)
 {
 	if (!s->ran) {
 		s->ran = 1;
+		/* statements queued (pgq_later) run first, in their order */
+		if ((s->c->later || s->c->later_lost) && pg_flush(s->c)) {
+			s->failed = DB_ERROR;
+			return s->failed;
+		}
 		const char *begin = s->c->pending; /* sent with this statement */
 		/* a connection made again has none of the old one's statements */
 		if (ready(s->c) || (s->gen != s->c->gen && prepare_on(s))) {

@@ -168,10 +168,10 @@ long long store_time_ns(void);
 const char *store_errmsg(const struct store *st);
 
 int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front */
-/* store_begin for a writer that sends all its statements with *_later
- * calls until store_flush: on PostgreSQL the BEGIN, the writers' lock and
- * the stale-thread mark go with its first flush instead of a round trip
- * of their own (a q_step would run before them: use store_begin then). */
+/* store_begin for a writer whose first statements are *_later calls: on
+ * PostgreSQL the BEGIN, the writers' lock and the stale-thread mark go
+ * with its first store_flush (or its first statement, which flushes the
+ * queue first) instead of a round trip of their own. */
 int store_begin_queued(struct store *st);
 int store_commit(struct store *st);
 int store_rollback(struct store *st);
