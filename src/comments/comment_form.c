@@ -6,7 +6,8 @@
  * comments, the honeypot, the field table, the reply target, the form's
  * signed timestamp, the per-address rate limit, the word list; then, in
  * the batch that would store it, whether this client already spent the
- * stamp and duplicates. Only a comment that passes every one is stored, and the 303 is sent only after the insert has committed
+ * stamp and duplicates. Only a comment that passes every one is stored,
+ * and the 303 is sent only after the insert has committed
  * (synchronous=FULL), so a 303 means "saved".
  *
  * A stamp is good for one comment per client (issue 12). Readers of a
