@@ -16,6 +16,7 @@
  * beyond the stamps of one comment_form_max_age.
  */
 #include "comment_queue.h"
+#include "../http/http.h"
 #include "../store/store_health.h"
 #include "../store/store_mail.h"
 #include "../store/store_stamp.h"
@@ -23,7 +24,6 @@
 #include "../util/log.h"
 
 #include <pthread.h>
-#include <time.h>
 #include <string.h>
 #include <stdatomic.h>
 
@@ -53,7 +53,7 @@ static _Atomic long depth; /* posts queued or being written (comment_queue_depth
  * query scans the whole table until PostgreSQL has counted its rows). */
 #define PURGE_MIN 64
 #define PURGE_EVERY_NS 1000000000LL
-static long long purged_at; /* when, CLOCK_MONOTONIC ns; 0: due */
+static long long purged_at; /* when (http_now_ns); 0: due */
 static int purge_more;      /* the last purge deleted its whole limit */
 static long spent_since;    /* stamps spent by batches since */
 
@@ -80,13 +80,6 @@ static enum cq_result decide(const struct item *batch, const struct item *it)
 		spent = spent || (it->stamp && e->stamp && !strcmp(e->stamp->key, it->stamp->key));
 	}
 	return spent ? CQ_STAMP_SPENT : dup ? CQ_DUPLICATE : CQ_STORED;
-}
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 /* The expired stamps to purge now: those of the batch's first stamped
@@ -134,11 +127,11 @@ static void write_batch(struct store *st, struct item *batch)
 		store_comment_insert_later(st, it->c, &it->insert);
 	}
 	struct db_ans purged = { .rc = DB_DONE };
-	long long now = now_ns(), before = purge_before(batch, now), limit = 0;
+	long long now = http_now_ns(), before = purge_before(batch, now);
+	long spent = 0; /* stamps this batch spends */
 	for (struct item *it = batch; it && !failed; it = it->next)
-		limit += it->result == CQ_STORED && it->stamp;
-	long spent = limit;
-	limit = PURGE_MIN + 2 * (spent_since + limit);
+		spent += it->result == CQ_STORED && it->stamp;
+	long long limit = PURGE_MIN + 2 * (spent_since + spent);
 	if (!failed && before)
 		store_stamps_purge_later(st, before, (int)limit, &purged);
 	if (!failed) /* the inserts were the batch's last marking writes */
