@@ -203,6 +203,14 @@ void cache_listening(struct cache *c, int on)
 		atomic_store(&c->listening, on);
 }
 
+unsigned long long cache_heard(struct cache *c)
+{
+	if (!c || !atomic_load(&c->listening))
+		return 0;
+	/* never 0 while connected: 0 says "not listening" */
+	return atomic_load(&c->notes) | 1ULL << 63;
+}
+
 int cache_stale(struct cache *c, unsigned long long *gen)
 {
 	if (!c || !atomic_load(&c->listening))

@@ -59,6 +59,10 @@ int cache_sync(struct cache *c, struct store *st);
 void cache_announce(struct cache *c, long long seq);
 void cache_listening(struct cache *c, int on);
 int cache_stale(struct cache *c, unsigned long long *gen);
+/* The notifications' count while the listener is connected (it moves
+ * with every one that asked for a look), 0 while it is not: for
+ * store_heard. */
+unsigned long long cache_heard(struct cache *c);
 
 /* Makes every page kept stale, and every page built by a site generation
  * made before this call unkeepable (a reload of the settings or the

@@ -94,23 +94,52 @@ static long long purge_before(const struct item *batch, long long now)
 	return 0;
 }
 
-/* Inserts one batch in one transaction; every item gets a result. Its
- * statements go in two round trips on PostgreSQL whatever the batch's
- * size (store_flush), and the COMMIT: the transaction's BEGIN and each
- * post's checks (duplicate, stamp, known commenter); then the stamps of
- * those to be stored, the purge and their inserts. Only an approved
- * comment's recount and a reply subscription go one by one. */
+/* A stored comment's reply subscription, with it (its trigger queues the
+ * confirmation mail, mail/mail.h); none for spam, or the site would mail
+ * whatever address a spammer typed. */
+static int subscribes(const struct comment *c)
+{
+	return c->notify && c->status != COMMENT_SPAM;
+}
+
+/* The statements a batch runs one by one between its queue and its
+ * COMMIT: each approved comment's recount, each subscription. 0, or -1
+ * when one failed. */
+static int finish(struct store *st, struct item *batch)
+{
+	for (struct item *it = batch; it; it = it->next) {
+		if (it->result != CQ_STORED)
+			continue;
+		if (store_comment_insert_done(st, it->c) != STORE_OK ||
+		    (subscribes(it->c) &&
+		     store_mail_subscribe(st, it->insert.value, it->c->email, it->c->created_at) != STORE_OK))
+			return -1;
+	}
+	return 0;
+}
+
+/* Inserts one batch in one transaction; every item gets a result. On
+ * PostgreSQL its statements go in two round trips whatever the batch's
+ * size (store_flush): the transaction's BEGIN and each post's checks
+ * (duplicate, stamp, known commenter); then the stamps of those to be
+ * stored, the purge and their inserts, with the COMMIT when no comment
+ * is approved or subscribed (store_commit_queued). Otherwise the COMMIT
+ * follows each approved comment's recount and its thread's rendering,
+ * and each subscription. A stamp's spend is refused if it was spent (a
+ * writer without the writers' lock, under which decide() saw it
+ * unspent): the batch is then undone with it. */
 static void write_batch(struct store *st, struct item *batch)
 {
 	unsigned long long outages = store_outages();
 	/* the leader's own request may have had a read cancelled (a lock
 	 * waited out): that fails no one else's comment */
 	store_settle_cancel(st);
-	int failed = store_begin_queued(st) != STORE_OK, n = 0;
-	for (struct item *it = batch; it && !failed; it = it->next, n++) {
+	int failed = store_begin_queued(st) != STORE_OK;
+	for (struct item *it = batch; it && !failed; it = it->next)
 		store_comment_checks_later(st, it->c, it->stamp ? it->stamp->key : NULL, &it->checks);
-	}
 	failed = failed || store_flush(st) != STORE_OK;
+	int plain = 1; /* nothing to run between the queue and the COMMIT */
+	long spent = 0; /* stamps this batch spends */
 	for (struct item *it = batch; it && !failed; it = it->next) {
 		if (it->checks.rc != DB_ROW) {
 			failed = 1;
@@ -122,49 +151,26 @@ static void write_batch(struct store *st, struct item *batch)
 			continue;
 		it->c->status = it->judge(it->c, (it->checks.value & STORE_CHECK_KNOWN) != 0,
 					  it->judge_arg);
-		if (it->stamp)
+		plain = plain && it->c->status != COMMENT_APPROVED && !subscribes(it->c);
+		if (it->stamp) {
 			store_stamp_spend_later(st, it->stamp->key, it->stamp->shown_at, &it->spend);
+			spent++;
+		}
 		store_comment_insert_later(st, it->c, &it->insert);
 	}
 	struct db_ans purged = { .rc = DB_DONE };
 	long long now = http_now_ns(), before = purge_before(batch, now);
-	long spent = 0; /* stamps this batch spends */
-	for (struct item *it = batch; it && !failed; it = it->next)
-		spent += it->result == CQ_STORED && it->stamp;
 	long long limit = PURGE_MIN + 2 * (spent_since + spent);
 	if (!failed && before)
 		store_stamps_purge_later(st, before, (int)limit, &purged);
-	if (!failed) /* the inserts were the batch's last marking writes */
-		store_threads_mark_end_later(st);
-	failed = failed || store_flush(st) != STORE_OK || !db_ans_ok(&purged);
-	for (struct item *it = batch; it && !failed; it = it->next) {
-		if (it->result != CQ_STORED || !it->stamp)
-			continue;
-		/* decide() saw it unspent under the writers' lock, which every
-		 * writer of stamps takes: a spend that changed nothing means a
-		 * writer without it, and the batch (its insert with it) is undone */
-		if (!db_ans_ok(&it->spend))
-			failed = 1;
-		else if (it->spend.changes == 0) {
-			log_error("comment batch: a stamp was spent outside the writers' lock");
-			failed = 1;
-		}
+	if (!failed && plain)
+		failed = store_commit_queued(st) != STORE_OK;
+	else if (!failed) {
+		store_threads_mark_end_later(st); /* after the batch's last marking write */
+		failed = store_flush(st) != STORE_OK || finish(st, batch) || store_commit(st) != STORE_OK;
 	}
-	for (struct item *it = batch; it && !failed; it = it->next) {
-		if (it->result != CQ_STORED)
-			continue;
+	for (struct item *it = batch; it && !failed; it = it->next)
 		it->id = it->insert.value;
-		if (it->insert.rc != DB_ROW || store_comment_insert_done(st, it->c) != STORE_OK)
-			failed = 1;
-		/* the reply subscription with its comment (its trigger queues
-		 * the confirmation mail, mail/mail.h); none for spam, or the
-		 * site would mail whatever address a spammer typed */
-		else if (it->c->notify && it->c->status != COMMENT_SPAM &&
-			 store_mail_subscribe(st, it->id, it->c->email, it->c->created_at) != STORE_OK)
-			failed = 1;
-	}
-	if (!failed && store_commit(st) != STORE_OK)
-		failed = 1;
 	if (!failed && before) {
 		purged_at = now;
 		purge_more = purged.changes >= limit;

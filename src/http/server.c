@@ -280,8 +280,10 @@ static struct worker *worker_fresh(const struct gen *g)
 			site->on_store(site, w->store);
 		w->gen = g;
 	}
-	if (w && w->store) /* an earlier request's cancelled statement fails none of this one's */
+	if (w && w->store) { /* an earlier request's cancelled statement fails none of this one's */
 		store_settle_cancel(w->store);
+		store_heard(w->store, cache_heard(site->cache));
+	}
 	return w;
 }
 

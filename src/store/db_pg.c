@@ -1150,9 +1150,30 @@ static void answer(struct pgc *c, PGresult *r, struct db_ans *a, int write)
 	}
 }
 
-/* Sends queue in one pipeline (with a pending BEGIN) and reads each
- * answer: 0, or 1 when some statement did not run or failed. */
-static int send_queue(struct pgc *c, struct later *queue)
+/* The answer to a pipeline's closing COMMIT: 0 when it committed. A
+ * failed statement before it aborted the transaction and skipped the
+ * COMMIT (PGRES_PIPELINE_ABORTED): the transaction is still open, fit
+ * only for its ROLLBACK. Any other answer ended it, committed or not
+ * (a connection lost meanwhile: not known, so not said). */
+static int commit_answer(struct pgc *c, PGresult *r)
+{
+	ExecStatusType st = PQresultStatus(r);
+	if (st == PGRES_PIPELINE_ABORTED)
+		return 1; /* the failed statement's message is set */
+	c->txn = 0;
+	if (st == PGRES_COMMAND_OK && !strcasecmp(PQcmdStatus(r), "commit"))
+		return 0;
+	if (st == PGRES_COMMAND_OK) /* ROLLBACK: see exec_now */
+		set_err(c, "the transaction was rolled back: a statement in it had failed");
+	else
+		set_err(c, PQresultErrorMessage(r));
+	return 1;
+}
+
+/* Sends queue in one pipeline (with a pending BEGIN, and a COMMIT after
+ * it when commit) and reads each answer: 0, or 1 when some statement did
+ * not run or failed, or the COMMIT did not commit. */
+static int send_queue(struct pgc *c, struct later *queue, const char *commit)
 {
 	if (ready(c))
 		return 1;
@@ -1169,6 +1190,8 @@ static int send_queue(struct pgc *c, struct later *queue)
 		sent = PQsendQueryParams(conn, part[i], 0, NULL, NULL, NULL, NULL, 0);
 	for (struct later *l = queue; sent && l; l = l->next)
 		sent = PQsendQueryPrepared(conn, l->s->name, l->s->nparams, l->vals, NULL, NULL, 0);
+	if (sent && commit)
+		sent = PQsendQueryParams(conn, commit, 0, NULL, NULL, NULL, NULL, 0);
 	int synced = PQpipelineSync(conn);
 	if (!sent || !synced) {
 		set_err(c, PQerrorMessage(conn));
@@ -1176,7 +1199,8 @@ static int send_queue(struct pgc *c, struct later *queue)
 	}
 	/* each command's result and the NULL after it, then the sync's */
 	struct later *l = queue;
-	for (int i = 0; synced && (i < n || l); i++) {
+	int committing = commit != NULL; /* the COMMIT's answer still to read */
+	for (int i = 0; synced && (i < n || l || committing); i++) {
 		PGresult *r = PQgetResult(conn);
 		if (!r || PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
 			if (!r)
@@ -1193,11 +1217,14 @@ static int send_queue(struct pgc *c, struct later *queue)
 				count_gave_up(c, r); /* the writers' lock waited out */
 				failed = 1;
 			}
-		} else {
+		} else if (l) {
 			answer(c, r, l->ans, l->s->write);
 			if (l->ans->rc != DB_ROW && l->ans->rc != DB_DONE)
 				failed = 1;
 			l = l->next;
+		} else {
+			committing = 0;
+			failed = commit_answer(c, r) || failed;
 		}
 		PQclear(r);
 		for (PGresult *more; (more = PQgetResult(conn));)
@@ -1209,7 +1236,9 @@ static int send_queue(struct pgc *c, struct later *queue)
 	return failed;
 }
 
-int pg_flush(struct pgc *c)
+/* pg_flush, and with commit (its SQL) the transaction's COMMIT in the
+ * same pipeline (pg_flush_commit). */
+static int flush(struct pgc *c, const char *commit)
 {
 	struct later *queue = c->later;
 	int failed = c->later_lost;
@@ -1219,16 +1248,19 @@ int pg_flush(struct pgc *c)
 	long long t = now_ns();
 	const char *begin = c->pending;
 	if (queue && !failed) {
-		failed = send_queue(c, queue);
+		failed = send_queue(c, queue, commit);
 		/* a connection found broken by the statements that carried their
 		 * transaction's BEGIN: nothing of it ran, so once more on a new
-		 * one (as pgq_step does) */
-		if (failed && begin && pg_lost(c)) {
+		 * one (as pgq_step does); never with its COMMIT, which the
+		 * server may have run before the connection broke */
+		if (failed && begin && !commit && pg_lost(c)) {
 			c->pending = begin;
 			for (struct later *l = queue; l; l = l->next)
 				*l->ans = (struct db_ans){ .rc = DB_ERROR };
-			failed = send_queue(c, queue);
+			failed = send_queue(c, queue, NULL);
 		}
+	} else if (commit && !failed) { /* nothing queued: a COMMIT alone */
+		return pg_exec(c, commit);
 	}
 	while (queue) {
 		struct later *next = queue->next;
@@ -1237,6 +1269,16 @@ int pg_flush(struct pgc *c)
 	}
 	pg_ns += now_ns() - t;
 	return failed ? -1 : 0;
+}
+
+int pg_flush(struct pgc *c)
+{
+	return flush(c, NULL);
+}
+
+int pg_flush_commit(struct pgc *c, const char *commit)
+{
+	return flush(c, commit);
 }
 
 /* Parameter i (1-based) cleared for a new value: its slot, or -1 when the

@@ -147,5 +147,11 @@ void pgq_reset(struct pgq *s);
 struct db_ans;
 void pgq_later(struct pgq *s, struct db_ans *a);
 int pg_flush(struct pgc *c);
+/* pg_flush and the transaction's COMMIT (commit, its SQL) in the same
+ * pipeline: 0 when every statement ran and the COMMIT committed; -1
+ * (pg_errmsg) when not: after a failed statement the transaction is left
+ * for its ROLLBACK, after a failed COMMIT it is over. A connection lost
+ * meanwhile is never tried again (the COMMIT may have run). */
+int pg_flush_commit(struct pgc *c, const char *commit);
 
 #endif

@@ -174,6 +174,22 @@ int store_begin(struct store *st);   /* BEGIN IMMEDIATE: writers queue up front 
  * queue first) instead of a round trip of their own. */
 int store_begin_queued(struct store *st);
 int store_commit(struct store *st);
+/* store_flush and store_commit for a writer whose queued statements end
+ * its transaction and whose answers decide nothing before its COMMIT (a
+ * failed one fails the whole: it is undone, STORE_ERROR, and only
+ * store_rollback is left): on PostgreSQL they and the COMMIT go in one
+ * round trip. They must mark no comment thread (store_thread.h): the
+ * threads are then rendered by the background builder, not into this
+ * transaction. A transaction that logged a change (store_touch) is
+ * store_flush and store_commit, for the other nodes' notice. */
+int store_commit_queued(struct store *st);
+/* PostgreSQL: what the node's listener (store_listen.h) has heard, told at
+ * each request's start: a count that moves with every notification and
+ * reconnection, 0 while it is not connected. While it stays the same, and
+ * this process commits no change, the change log's head this connection
+ * read serves its cached settings, sections and menus (rows_cached)
+ * without a round trip; with 0, the head is read once per request. */
+void store_heard(struct store *st, unsigned long long heard);
 int store_rollback(struct store *st);
 /* PostgreSQL: forgets a statement the server cancelled (statement or lock
  * timeout), after which the connection's statements fail at once, so

@@ -178,10 +178,23 @@ void signal_close(struct store *st)
 	st->signal = NULL;
 }
 
+static _Atomic unsigned long long local_changes;
+
 void signal_bump(struct store *st)
 {
+	atomic_fetch_add(&local_changes, 1);
 	if (st->signal && st->signal_writable)
 		atomic_fetch_add(st->signal, 1);
+}
+
+unsigned long long changes_local(void)
+{
+	return atomic_load(&local_changes);
+}
+
+void store_heard(struct store *st, unsigned long long heard)
+{
+	st->heard = heard;
 }
 
 /* The shared counter says "another process committed a change" at the cost

@@ -62,8 +62,11 @@ struct store {
 	/* PostgreSQL, outside a snapshot: the change log's head rows_cached
 	 * read, and when (monotonic ns; 0: none), kept until this
 	 * connection's next transaction statement (the server's store_rollback
-	 * after each request) or a second */
+	 * after each request) or a second; or, read while the node's listener
+	 * was connected (head_heard: heard then, 0: not), for as long as heard
+	 * and this process's changes (changes_local) stay as they were */
 	long long head, head_at;
+	unsigned long long heard, head_heard, head_local;
 	unsigned duties;         /* the duties this connection holds (store_duty.h) */
 	unsigned duties_gen;     /* on the connection pg_gen counted then */
 };
@@ -204,6 +207,9 @@ extern const char SQL_BEGIN_READ[], SQL_COMMIT[], SQL_ROLLBACK[], SQL_USER_VERSI
 void signal_open(struct store *st, const char *db_path);
 void signal_close(struct store *st);
 void signal_bump(struct store *st);
+/* Changes this process committed (signal_bump counts them on both engines:
+ * the listener does not tell a node of its own). */
+unsigned long long changes_local(void);
 
 typedef void (*row_fn)(struct pool *p, dbq *s, void *elem);
 /* Rows every page asks for (sql, without parameters), kept in c while

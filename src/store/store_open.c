@@ -473,6 +473,24 @@ int store_commit(struct store *st)
 	return rc;
 }
 
+int store_commit_queued(struct store *st)
+{
+	/* the threads it marked or the change it logged need statements
+	 * between the queue and the COMMIT (store_commit's) */
+	if (DB_LITE(st->db) || st->txn_touched || !db_in_txn(st->db))
+		return store_flush(st) == STORE_OK ? store_commit(st) : STORE_ERROR;
+	st->head_at = 0; /* rows_cached reads the change log's head again */
+	int failed = st->later_failed;
+	st->later_failed = 0;
+	if (failed || pg_flush_commit(st->db->pg, SQL_COMMIT)) {
+		if (!failed) /* stmt() or later() set the message */
+			fail(st, "statements sent with their COMMIT");
+		return STORE_ERROR; /* store_rollback ends what is left */
+	}
+	end_write(st);
+	return STORE_OK;
+}
+
 void store_settle_cancel(struct store *st)
 {
 	if (DB_LITE(st->db))

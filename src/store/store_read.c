@@ -66,6 +66,15 @@ static int by_key(const void *k, const void *e)
 
 #define HEAD_KEEP_NS 1000000000LL
 
+/* PostgreSQL: whether the change log's head read last on this connection
+ * is still its head (struct store's head). */
+static int head_kept(const struct store *st)
+{
+	if (st->head_at && mono_ns() - st->head_at < HEAD_KEEP_NS)
+		return 1;
+	return st->head_heard && st->head_heard == st->heard && st->head_local == changes_local();
+}
+
 /* Rows every page asks for (settings, sections, menus), kept per connection and
  * read again only when something changed: any write to them logs "site"
  * and bumps the shared change counter, and store_data_version also catches
@@ -75,7 +84,9 @@ static int by_key(const void *k, const void *e)
  * newer than they are. On PostgreSQL, where that check is a round trip,
  * outside a snapshot (a form's post) the version read first serves until
  * the connection's next BEGIN, COMMIT or ROLLBACK (the server rolls back
- * after each request) or for a second at most. 1 when c holds current rows; 0 when the caller must
+ * after each request) or for a second at most, and while the node's
+ * listener has heard of no commit since, and this process committed no
+ * change (store_heard), for as long as that lasts. 1 when c holds current rows; 0 when the caller must
  * query (inside a write, whose own changes are not committed yet). The
  * rows live until the next reload on this connection: callers copy what
  * they hand out. */
@@ -83,17 +94,21 @@ int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t 
 		row_fn row)
 {
 	long long version;
+	/* taken before the head is read: a change meanwhile moves them */
+	unsigned long long heard = st->heard, local = changes_local();
 	if (st->writing)
 		return 0;
 	if (st->reading)
 		version = st->snapshot_version;
-	else if (!DB_LITE(st->db) && st->head_at && mono_ns() - st->head_at < HEAD_KEEP_NS)
+	else if (!DB_LITE(st->db) && head_kept(st))
 		version = st->head;
 	else if (store_data_version(st, &version))
 		return 0;
 	else if (!DB_LITE(st->db)) {
 		st->head = version;
 		st->head_at = mono_ns();
+		st->head_heard = heard;
+		st->head_local = local;
 	}
 	if (c->pool && version == c->version)
 		return 1;

@@ -1,14 +1,15 @@
 /*
  * store_stamp: the comment_stamps table (see store_stamp.h). Spending is
- * one INSERT that does nothing on a conflict, so of two posts with one
- * stamp, whichever transaction writes first wins and the other sees the
- * row: the write lock orders them, whichever process they come from.
+ * one INSERT, which the key's primary key refuses when it was spent: the
+ * writers' lock orders the posts, whichever process they come from, and
+ * the comment batch asked before spending, so a refusal means a writer
+ * without that lock, and it fails the batch's transaction.
  */
 #include "store_stamp.h"
 #include "store_int.h"
 
 static const char SQL_SPEND[] =
-	"INSERT INTO comment_stamps(key, shown_at) VALUES(?1, ?2) ON CONFLICT(key) DO NOTHING";
+	"INSERT INTO comment_stamps(key, shown_at) VALUES(?1, ?2)";
 static const char SQL_PURGE[] =
 	"DELETE FROM comment_stamps WHERE key IN"
 	" (SELECT key FROM comment_stamps WHERE shown_at < ?1 LIMIT ?2)";

@@ -15,8 +15,9 @@
 
 /* Whether a key is spent: store_comment_checks_later (store.h). */
 /* Marks key spent by a form shown at shown_at (seconds), inside the
- * caller's transaction, as a later call (store_flush): a->changes 1 when
- * marked now, 0 when already spent. */
+ * caller's transaction, as a later call (store_flush): a->rc is
+ * DB_CONSTRAINT when it was spent already (on PostgreSQL the transaction
+ * is then fit only for its ROLLBACK). */
 void store_stamp_spend_later(struct store *st, const char *key, long long shown_at,
 			     struct db_ans *a);
 /* Deletes at most limit stamps shown before `before` (seconds), later:

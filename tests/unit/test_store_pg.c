@@ -12,7 +12,8 @@
  * a write a constraint refuses inside a transaction fails alone, and the
  * rest commits (as on SQLite); outside a snapshot (a form's post) the
  * settings cost one read of the change log's head per request, not one
- * per setting; a page's menus are kept per connection (no statement)
+ * per setting, and while the node's listener hears of no commit
+ * (store_heard) none from one request to the next; a page's menus are kept per connection (no statement)
  * until something changed, and another node's new item is then read; e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
@@ -20,7 +21,8 @@
  * a store whose connection the server ended (a restart) connects again by
  * itself at its next use, its statements prepared again, and a
  * transaction that lost its connection fails whole rather than go on
- * outside it.
+ * outside it; store_commit_queued sends the queued writes and the COMMIT
+ * in one round trip, and a refused one undoes them all.
  */
 #include "t.h"
 #include "t_pg.h"
@@ -31,6 +33,7 @@
 #include "../../src/store/store_listen.h"
 #include "../../src/store/store_menu.h"
 #include "../../src/store/store_thread.h"
+#include "../../src/store/store_stamp.h"
 #include "../../src/cli/cli.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
@@ -483,6 +486,95 @@ static void test_thread_built_at_commit(void)
 	CHECK(system(cmd) == 0);
 }
 
+/* With the node's listener connected (store_heard), the change log's head
+ * read in one request serves the next ones, until the listener hears of
+ * a commit (its count moves) or this process commits a change. */
+static void test_head_kept_while_heard(void)
+{
+	struct store *a, *b;
+	if (open_two(&a, &b))
+		return;
+	struct pool *p = pool_new();
+	CHECK(set_committed(b, "site_title", "One") == STORE_OK);
+	store_heard(a, 7);
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	store_rollback(a); /* the request's end */
+	long long n0 = pg_round_trips();
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	CHECK(pg_round_trips() == n0); /* the next request reads no head */
+	store_rollback(a);
+	/* another node's commit (no store of this process), not heard of yet */
+	char err[256];
+	struct pgc *other = NULL;
+	CHECK(pg_connect(url, &other, err, sizeof err) == 0);
+	CHECK(other && pg_exec(other, "UPDATE settings SET value = 'Two' WHERE key = 'site_title'") == 0);
+	CHECK(other && pg_exec(other, "INSERT INTO changes(tag, at) VALUES('site', 0)") == 0);
+	pg_close(other);
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	store_rollback(a);
+	store_heard(a, 8); /* heard of now */
+	CHECK_STR(setting(a, p, "site_title"), "Two");
+	store_rollback(a);
+	/* this process's own commit, on another connection: at once */
+	CHECK(set_committed(b, "site_title", "Three") == STORE_OK);
+	CHECK_STR(setting(a, p, "site_title"), "Three");
+	store_rollback(a);
+	/* not listening (0): read once per request, as before */
+	store_heard(a, 0);
+	n0 = pg_round_trips();
+	CHECK_STR(setting(a, p, "site_title"), "Three");
+	CHECK(pg_round_trips() == n0 + 1);
+	pool_free(p);
+	store_close(a);
+	store_close(b);
+}
+
+/* key's stamp as st sees it: 1 spent, 0 not, -1 failed. */
+static int stamp_spent(struct store *st, const char *key)
+{
+	struct comment c = { .story_id = 1, .author = "A", .email = "a@example.com", .body = "B" };
+	struct db_ans ans;
+	store_comment_checks_later(st, &c, key, &ans);
+	if (store_flush(st) != STORE_OK || ans.rc != DB_ROW)
+		return -1;
+	return (ans.value & STORE_CHECK_SPENT) != 0;
+}
+
+/* store_commit_queued: the queued writes and the COMMIT in one round trip;
+ * a write that fails undoes them all and leaves the transaction for its
+ * ROLLBACK, after which the connection serves again. */
+static void test_commit_queued(void)
+{
+	struct store *a, *b;
+	if (open_two(&a, &b))
+		return;
+	struct db_ans one, two;
+	CHECK(store_begin(a) == STORE_OK);
+	store_stamp_spend_later(a, "queued-one", 100, &one);
+	store_stamp_spend_later(a, "queued-two", 100, &two);
+	long long n0 = pg_round_trips();
+	CHECK(store_commit_queued(a) == STORE_OK);
+	CHECK(pg_round_trips() == n0 + 1);
+	CHECK(db_ans_ok(&one) && db_ans_ok(&two) && one.changes == 1 && two.changes == 1);
+	CHECK(stamp_spent(b, "queued-one") == 1 && stamp_spent(b, "queued-two") == 1);
+
+	/* spent again: refused, and the write before it undone */
+	CHECK(store_begin(a) == STORE_OK);
+	store_stamp_spend_later(a, "queued-three", 100, &one);
+	store_stamp_spend_later(a, "queued-one", 100, &two);
+	CHECK(store_commit_queued(a) == STORE_ERROR);
+	CHECK(two.rc == DB_CONSTRAINT);
+	CHECK(store_rollback(a) == STORE_OK);
+	CHECK(stamp_spent(b, "queued-three") == 0);
+	/* the lock went with the ROLLBACK: b writes */
+	CHECK(store_begin(b) == STORE_OK);
+	store_stamp_spend_later(b, "queued-four", 100, &one);
+	CHECK(store_commit_queued(b) == STORE_OK);
+	CHECK(stamp_spent(a, "queued-four") == 1);
+	store_close(a);
+	store_close(b);
+}
+
 int main(int argc, char **argv)
 {
 	if (t_pg_url(argv[0], url, sizeof url))
@@ -495,5 +587,7 @@ int main(int argc, char **argv)
 	RUN(test_notify);
 	RUN(test_reconnect);
 	RUN(test_thread_built_at_commit);
+	RUN(test_head_kept_while_heard);
+	RUN(test_commit_queued);
 	return T_DONE();
 }
