@@ -380,6 +380,14 @@ int pg_connect_probe(const char *conninfo, struct pgc **out, char *err, size_t e
 	for (char *p = err; *p; p++) /* one line (libpq writes one per host tried) */
 		if (*p == '\n')
 			*p = ' ';
+	/* every connection slot taken (SQLSTATE 53300: the server's, the
+	 * role's or the database's limit), which waiting fixes. libpq keeps
+	 * a refused connection's SQLSTATE to itself, so its message says it
+	 * (the server's own words; under a translated lc_messages it is
+	 * taken for a refusal, as before) */
+	if (strstr(err, "too many clients") || strstr(err, "too many connections") ||
+	    strstr(err, "connection slots are reserved"))
+		return -1;
 	return -2;
 }
 

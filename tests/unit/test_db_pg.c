@@ -468,7 +468,9 @@ static void test_outages_per_thread(void)
 }
 
 /* A first connection tells a server that refused it (a database that
- * does not exist: -2, one line) from none answering (a closed port: -1). */
+ * does not exist: -2, one line) from none answering (a closed port: -1)
+ * and from one whose connection slots are all taken (a role's limit
+ * here, as for max_connections: -1, waiting fixes it). */
 static void test_connect_probe(void)
 {
 	char refused[512], err[512];
@@ -480,6 +482,15 @@ static void test_connect_probe(void)
 	CHECK(!strchr(err, '\n'));
 	CHECK(pg_connect_probe("host=127.0.0.1 port=1 dbname=x", &x, err, sizeof err) == -1);
 	CHECK(pg_connect_probe(spec, &x, err, sizeof err) == 0 && x);
+	CHECK(x && pg_exec(x, "DROP ROLE IF EXISTS gz_one_slot") == 0);
+	CHECK(x && pg_exec(x, "CREATE ROLE gz_one_slot LOGIN CONNECTION LIMIT 1") == 0);
+	char limited[512];
+	snprintf(limited, sizeof limited, "%s user=gz_one_slot", spec);
+	struct pgc *first = NULL, *second = NULL;
+	CHECK(pg_connect_probe(limited, &first, err, sizeof err) == 0 && first);
+	CHECK(pg_connect_probe(limited, &second, err, sizeof err) == -1);
+	CHECK(!second && strstr(err, "too many connections") != NULL);
+	pg_close(first);
 	pg_close(x);
 }
 
