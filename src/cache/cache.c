@@ -76,6 +76,7 @@ struct cache {
 	_Atomic int listening;            /* cache_listening */
 	_Atomic long long announced;      /* the newest seq notified */
 	_Atomic unsigned long long notes; /* notifications that asked for a look */
+	_Atomic unsigned long long heard; /* every notification and (re)connection (cache_heard) */
 };
 
 static unsigned hash_str(const char *s)
@@ -189,6 +190,7 @@ void cache_announce(struct cache *c, long long seq)
 {
 	if (!c)
 		return;
+	atomic_fetch_add(&c->heard, 1);
 	long long cur = atomic_load(&c->announced);
 	while (seq > cur && !atomic_compare_exchange_weak(&c->announced, &cur, seq))
 		;
@@ -199,8 +201,11 @@ void cache_announce(struct cache *c, long long seq)
 
 void cache_listening(struct cache *c, int on)
 {
-	if (c)
-		atomic_store(&c->listening, on);
+	if (!c)
+		return;
+	/* a head kept from before a lost connection is not kept after it */
+	atomic_fetch_add(&c->heard, 1);
+	atomic_store(&c->listening, on);
 }
 
 unsigned long long cache_heard(struct cache *c)
@@ -208,7 +213,7 @@ unsigned long long cache_heard(struct cache *c)
 	if (!c || !atomic_load(&c->listening))
 		return 0;
 	/* never 0 while connected: 0 says "not listening" */
-	return atomic_load(&c->notes) | 1ULL << 63;
+	return atomic_load(&c->heard) | 1ULL << 63;
 }
 
 int cache_stale(struct cache *c, unsigned long long *gen)

@@ -59,9 +59,10 @@ int cache_sync(struct cache *c, struct store *st);
 void cache_announce(struct cache *c, long long seq);
 void cache_listening(struct cache *c, int on);
 int cache_stale(struct cache *c, unsigned long long *gen);
-/* The notifications' count while the listener is connected (it moves
- * with every one that asked for a look), 0 while it is not: for
- * store_heard. */
+/* A count that moves with every notification (the page cache's own
+ * included, which cache_stale skips when a sync went past it already)
+ * and every connection or loss of the listener, while it is connected;
+ * 0 while it is not: for store_heard. */
 unsigned long long cache_heard(struct cache *c);
 
 /* Makes every page kept stale, and every page built by a site generation

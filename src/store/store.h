@@ -185,7 +185,8 @@ int store_commit(struct store *st);
 int store_commit_queued(struct store *st);
 /* PostgreSQL: what the node's listener (store_listen.h) has heard, told at
  * each request's start: a count that moves with every notification and
- * reconnection, 0 while it is not connected. While it stays the same, and
+ * every connection or loss of the listener (cache_heard), 0 while it is
+ * not connected. While it stays the same, and
  * this process commits no change, the change log's head this connection
  * read serves its cached settings, sections and menus (rows_cached)
  * without a round trip; with 0, the head is read once per request. */

@@ -13,7 +13,9 @@
  * rest commits (as on SQLite); outside a snapshot (a form's post) the
  * settings cost one read of the change log's head per request, not one
  * per setting, and while the node's listener hears of no commit
- * (store_heard) none from one request to the next; a page's menus are kept per connection (no statement)
+ * (store_heard; cache_heard's count moves even for a notification a
+ * sync went past, and with a reconnection) none from one request to the
+ * next; a page's menus are kept per connection (no statement)
  * until something changed, and another node's new item is then read; e-mail is found whatever its case; a
  * commit that wrote change-log tags notifies the site database's channel
  * with the change log's newest seq (a rolled-back one does not), and
@@ -35,6 +37,7 @@
 #include "../../src/store/store_thread.h"
 #include "../../src/store/store_stamp.h"
 #include "../../src/cli/cli.h"
+#include "../../src/cache/cache.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
 
@@ -529,6 +532,79 @@ static void test_head_kept_while_heard(void)
 	store_close(b);
 }
 
+/* Runs sql on a connection of its own (another node, in effect: no store
+ * of this process), then reads the change log's newest seq: it, or -1. */
+static long long other_node(const char *sql)
+{
+	char err[256];
+	struct pgc *c = NULL;
+	struct pgq *q = NULL;
+	long long seq = -1;
+	if (pg_connect(url, &c, err, sizeof err) == 0 && pg_exec(c, sql) == 0 &&
+	    pg_prepare(c, "SELECT max(seq) FROM changes", &q) == 0 && pgq_step(q) == DB_ROW)
+		seq = pgq_col_int(q, 0);
+	if (q)
+		pgq_free(q);
+	pg_close(c);
+	return seq;
+}
+
+/* Another node sets the site's title and logs it: the change log's
+ * newest seq, or -1. */
+static long long other_node_title(const char *title)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "UPDATE settings SET value = '%s' WHERE key = 'site_title';"
+		 "INSERT INTO changes(tag, at) VALUES('site', 0)",
+		 title);
+	return other_node(sql);
+}
+
+/* The same through the page cache's count: a notification the page
+ * cache skips (another worker's sync read past it already) still moves
+ * what store_heard is told, and so does the listener's reconnection. */
+static void test_head_heard_through_cache(void)
+{
+	struct store *x, *w;
+	if (open_two(&x, &w))
+		return;
+	struct cache *c = cache_new(1 << 20);
+	struct pool *p = pool_new();
+	unsigned long long gx = 0, gw = 0;
+	cache_listening(c, 1);
+	long long one = other_node_title("One");
+	CHECK(one > 0);
+	cache_announce(c, one);
+	if (cache_stale(c, &gx))
+		CHECK(cache_sync(c, x) == 0);
+	store_heard(x, cache_heard(c));
+	CHECK_STR(setting(x, p, "site_title"), "One");
+	store_rollback(x);
+	long long two = other_node_title("Two");
+	CHECK(two > one);
+	if (cache_stale(c, &gw)) /* worker w's request, before the notification */
+		CHECK(cache_sync(c, w) == 0);
+	cache_announce(c, two); /* skipped by cache_stale's count */
+	CHECK(!cache_stale(c, &gx));
+	store_heard(x, cache_heard(c));
+	CHECK_STR(setting(x, p, "site_title"), "Two");
+	store_rollback(x);
+	/* lost and listening again, nothing announced yet: read again */
+	long long three = other_node_title("Three");
+	CHECK(three > two);
+	cache_listening(c, 0);
+	CHECK(cache_heard(c) == 0);
+	cache_listening(c, 1);
+	store_heard(x, cache_heard(c));
+	CHECK_STR(setting(x, p, "site_title"), "Three");
+	store_rollback(x);
+	pool_free(p);
+	cache_free(c);
+	store_close(x);
+	store_close(w);
+}
+
 /* key's stamp as st sees it: 1 spent, 0 not, -1 failed. */
 static int stamp_spent(struct store *st, const char *key)
 {
@@ -565,8 +641,9 @@ static void test_commit_queued(void)
 	CHECK(store_commit_queued(a) == STORE_ERROR);
 	CHECK(two.rc == DB_CONSTRAINT);
 	CHECK(store_rollback(a) == STORE_OK);
+	CHECK(write_lock_free() == 1); /* the transaction ended with it */
 	CHECK(stamp_spent(b, "queued-three") == 0);
-	/* the lock went with the ROLLBACK: b writes */
+	/* b writes */
 	CHECK(store_begin(b) == STORE_OK);
 	store_stamp_spend_later(b, "queued-four", 100, &one);
 	CHECK(store_commit_queued(b) == STORE_OK);
@@ -588,6 +665,7 @@ int main(int argc, char **argv)
 	RUN(test_reconnect);
 	RUN(test_thread_built_at_commit);
 	RUN(test_head_kept_while_heard);
+	RUN(test_head_heard_through_cache);
 	RUN(test_commit_queued);
 	return T_DONE();
 }
