@@ -143,6 +143,10 @@ struct http_app {
 	 * finish on it, and it is then handed to retire (never the site
 	 * http_serve was given, which stays the caller's). */
 	struct site *(*reload)(const struct site *cur);
+	/* The new generation reload made is the one requests take from now
+	 * on (what says the reload is done: a request sent after it sees
+	 * the new settings). NULL: nothing to do. */
+	void (*reloaded)(const struct site *now);
 	void (*retire)(struct site *old);
 	/* Once listening and sandboxed, and after the last request. */
 	void *(*start)(struct site *site);

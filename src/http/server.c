@@ -740,6 +740,8 @@ static void reload(void)
 	gens = g;
 	atomic_store(&current, g);
 	old->retired = 1;
+	if (app->reloaded)
+		app->reloaded(g->site);
 }
 
 /* Hands retired generations no request holds to the application: 1 when
