@@ -85,8 +85,9 @@ static int head_kept(const struct store *st)
  * outside a snapshot (a form's post) the version read first serves until
  * the connection's next BEGIN, COMMIT or ROLLBACK (the server rolls back
  * after each request) or for a second at most, and while the node's
- * listener has heard of no commit since, and this process committed no
- * change (store_heard), for as long as that lasts. 1 when c holds current rows; 0 when the caller must
+ * listener has heard nothing since (no notification, no reconnection)
+ * and this process committed no change (store_heard), for as long as
+ * that lasts. 1 when c holds current rows; 0 when the caller must
  * query (inside a write, whose own changes are not committed yet). The
  * rows live until the next reload on this connection: callers copy what
  * they hand out. */

@@ -489,49 +489,6 @@ static void test_thread_built_at_commit(void)
 	CHECK(system(cmd) == 0);
 }
 
-/* With the node's listener connected (store_heard), the change log's head
- * read in one request serves the next ones, until the listener hears of
- * a commit (its count moves) or this process commits a change. */
-static void test_head_kept_while_heard(void)
-{
-	struct store *a, *b;
-	if (open_two(&a, &b))
-		return;
-	struct pool *p = pool_new();
-	CHECK(set_committed(b, "site_title", "One") == STORE_OK);
-	store_heard(a, 7);
-	CHECK_STR(setting(a, p, "site_title"), "One");
-	store_rollback(a); /* the request's end */
-	long long n0 = pg_round_trips();
-	CHECK_STR(setting(a, p, "site_title"), "One");
-	CHECK(pg_round_trips() == n0); /* the next request reads no head */
-	store_rollback(a);
-	/* another node's commit (no store of this process), not heard of yet */
-	char err[256];
-	struct pgc *other = NULL;
-	CHECK(pg_connect(url, &other, err, sizeof err) == 0);
-	CHECK(other && pg_exec(other, "UPDATE settings SET value = 'Two' WHERE key = 'site_title'") == 0);
-	CHECK(other && pg_exec(other, "INSERT INTO changes(tag, at) VALUES('site', 0)") == 0);
-	pg_close(other);
-	CHECK_STR(setting(a, p, "site_title"), "One");
-	store_rollback(a);
-	store_heard(a, 8); /* heard of now */
-	CHECK_STR(setting(a, p, "site_title"), "Two");
-	store_rollback(a);
-	/* this process's own commit, on another connection: at once */
-	CHECK(set_committed(b, "site_title", "Three") == STORE_OK);
-	CHECK_STR(setting(a, p, "site_title"), "Three");
-	store_rollback(a);
-	/* not listening (0): read once per request, as before */
-	store_heard(a, 0);
-	n0 = pg_round_trips();
-	CHECK_STR(setting(a, p, "site_title"), "Three");
-	CHECK(pg_round_trips() == n0 + 1);
-	pool_free(p);
-	store_close(a);
-	store_close(b);
-}
-
 /* Runs sql on a connection of its own (another node, in effect: no store
  * of this process), then reads the change log's newest seq: it, or -1. */
 static long long other_node(const char *sql)
@@ -559,6 +516,44 @@ static long long other_node_title(const char *title)
 		 "INSERT INTO changes(tag, at) VALUES('site', 0)",
 		 title);
 	return other_node(sql);
+}
+
+/* With the node's listener connected (store_heard), the change log's head
+ * read in one request serves the next ones, until the listener hears of
+ * a commit (its count moves) or this process commits a change. */
+static void test_head_kept_while_heard(void)
+{
+	struct store *a, *b;
+	if (open_two(&a, &b))
+		return;
+	struct pool *p = pool_new();
+	CHECK(set_committed(b, "site_title", "One") == STORE_OK);
+	store_heard(a, 7);
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	store_rollback(a); /* the request's end */
+	long long n0 = pg_round_trips();
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	CHECK(pg_round_trips() == n0); /* the next request reads no head */
+	store_rollback(a);
+	/* another node's commit (no store of this process), not heard of yet */
+	CHECK(other_node_title("Two") > 0);
+	CHECK_STR(setting(a, p, "site_title"), "One");
+	store_rollback(a);
+	store_heard(a, 8); /* heard of now */
+	CHECK_STR(setting(a, p, "site_title"), "Two");
+	store_rollback(a);
+	/* this process's own commit, on another connection: at once */
+	CHECK(set_committed(b, "site_title", "Three") == STORE_OK);
+	CHECK_STR(setting(a, p, "site_title"), "Three");
+	store_rollback(a);
+	/* not listening (0): read once per request, as before */
+	store_heard(a, 0);
+	n0 = pg_round_trips();
+	CHECK_STR(setting(a, p, "site_title"), "Three");
+	CHECK(pg_round_trips() == n0 + 1);
+	pool_free(p);
+	store_close(a);
+	store_close(b);
 }
 
 /* The same through the page cache's count: a notification the page
