@@ -8,6 +8,12 @@
  * comment data lives in their request pools, which stay alive because
  * they are blocked waiting.
  *
+ * A batch is one transaction, or two: its posts whose status is known
+ * before it runs go first, each stored only if SQL finds it no duplicate
+ * and its stamp unspent (write_quick: one round trip on PostgreSQL);
+ * the rest, and those the first refused, in a transaction that asks
+ * before it writes and says why (write_checked).
+ *
  * A comment's form stamp is spent in the transaction that stores it, so a
  * crash never leaves a stored comment with its stamp unspent or a spent
  * stamp without its comment; a batch a second (or the next, while
@@ -24,6 +30,7 @@
 #include "../util/log.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <string.h>
 #include <stdatomic.h>
 
@@ -37,6 +44,9 @@ struct item {
 	enum cq_result result;
 	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
+	int quick;        /* its status known before its transaction (quick()) */
+	int unless_known; /* quick, but judge would approve it from a known commenter */
+	int settled;      /* its transaction committed (a result, an id if stored) */
 	struct db_ans checks, spend, insert; /* its statements' answers */
 };
 
@@ -118,29 +128,116 @@ static int finish(struct store *st, struct item *batch)
 	return 0;
 }
 
-/* Inserts one batch in one transaction; every item gets a result. On
- * PostgreSQL its statements go in two round trips whatever the batch's
- * size (store_flush): the transaction's BEGIN and each post's checks
- * (duplicate, stamp, known commenter); then the stamps of those to be
- * stored, the purge and their inserts, with the COMMIT when no comment
- * is approved or subscribed (store_commit_queued). Otherwise the COMMIT
- * follows each approved comment's recount and its thread's rendering,
- * and each subscription. A stamp's spend is refused if it was spent (a
- * writer without the writers' lock, under which decide() saw it
- * unspent): the batch is then undone with it. */
-static void write_batch(struct store *st, struct item *batch)
+/* Whether the post's status is known before its transaction runs: it is
+ * held whoever wrote it, or unless its author is a known commenter
+ * (it->unless_known: judge would approve it then), and it subscribes to
+ * nothing (a subscription needs the comment's id). Such a post goes in
+ * the quick transaction (write_quick), with its status set. */
+static int quick(struct item *it)
 {
-	unsigned long long outages = store_outages();
-	/* the leader's own request may have had a read cancelled (a lock
-	 * waited out): that fails no one else's comment */
-	store_settle_cancel(st);
+	enum comment_status unknown = it->judge(it->c, 0, it->judge_arg);
+	if (it->c->notify || unknown == COMMENT_APPROVED)
+		return 0;
+	it->c->status = unknown;
+	it->unless_known = it->judge(it->c, 1, it->judge_arg) != unknown;
+	return 1;
+}
+
+/* A purge of expired stamps in a batch's transaction (purge_before). */
+struct purge {
+	long long now, before, limit;
+	struct db_ans ans;
+};
+
+/* Queues the purge when one is due; spending: the most stamps the
+ * transaction may spend. */
+static void purge_later(struct store *st, const struct item *batch, long spending,
+			struct purge *p)
+{
+	p->now = http_now_ns();
+	p->before = purge_before(batch, p->now);
+	p->limit = PURGE_MIN + 2 * (spent_since + spending);
+	p->ans = (struct db_ans){ .rc = DB_DONE };
+	if (p->before)
+		store_stamps_purge_later(st, p->before, (int)p->limit, &p->ans);
+}
+
+/* After its transaction committed, having spent `spent` stamps. */
+static void purge_done(const struct purge *p, long spent)
+{
+	if (!p->before) {
+		spent_since += spent;
+		return;
+	}
+	purged_at = p->now;
+	purge_more = p->ans.changes >= p->limit;
+	spent_since = 0;
+}
+
+/* The quick posts (quick()) in one transaction, with the purge if one is
+ * due, and on PostgreSQL in one round trip with its COMMIT
+ * (store_commit_queued): each post's stamp is spent and its comment
+ * inserted only if it is to be stored (store_comment_insert_if_later),
+ * so no answer is waited for in between. Those stored are settled; the
+ * others (a duplicate, a stamp spent, a known commenter that judge would
+ * approve) are left to write_checked, which finds out why. 0, or -1 when
+ * it failed (its transaction is then to be rolled back). */
+static int write_quick(struct store *st, struct item *batch)
+{
+	if (store_begin_queued(st) != STORE_OK)
+		return -1;
+	long stamps = 0;
+	for (struct item *it = batch; it; it = it->next) {
+		if (!it->quick)
+			continue;
+		unsigned long long r;
+		randombytes_buf(&r, sizeof r);
+		store_comment_insert_if_later(st, it->c, it->stamp ? it->stamp->key : NULL,
+					      it->stamp ? it->stamp->shown_at : 0,
+					      (long long)(r >> 1 | 1), it->unless_known, &it->spend,
+					      &it->insert);
+		stamps += it->stamp != NULL;
+	}
+	struct purge purge;
+	purge_later(st, batch, stamps, &purge);
+	if (store_commit_queued(st) != STORE_OK)
+		return -1;
+	long spent = 0;
+	for (struct item *it = batch; it; it = it->next)
+		if (it->quick && it->insert.rc == DB_ROW) {
+			it->settled = 1;
+			it->result = CQ_STORED;
+			it->id = it->insert.value;
+			spent += it->stamp != NULL;
+		}
+	purge_done(&purge, spent);
+	return 0;
+}
+
+/* The batch's posts not settled by write_quick, in one transaction that
+ * asks before it writes. On PostgreSQL its statements go in two round
+ * trips whatever their number (store_flush): the transaction's BEGIN and
+ * each post's checks (duplicate, stamp, known commenter); then the stamps
+ * of those to be stored, the purge and their inserts, with the COMMIT
+ * when no comment is approved or subscribed (store_commit_queued).
+ * Otherwise the COMMIT follows each approved comment's recount and its
+ * thread's rendering, and each subscription. A stamp's spend is refused
+ * if it was spent (a writer without the writers' lock, under which
+ * decide() saw it unspent): the transaction is then undone with it. 0, or
+ * -1 when it failed. */
+static int write_checked(struct store *st, struct item *batch)
+{
 	int failed = store_begin_queued(st) != STORE_OK;
 	for (struct item *it = batch; it && !failed; it = it->next)
-		store_comment_checks_later(st, it->c, it->stamp ? it->stamp->key : NULL, &it->checks);
+		if (!it->settled)
+			store_comment_checks_later(st, it->c, it->stamp ? it->stamp->key : NULL,
+						   &it->checks);
 	failed = failed || store_flush(st) != STORE_OK;
 	int plain = 1; /* nothing to run between the queue and the COMMIT */
-	long spent = 0; /* stamps this batch spends */
+	long spent = 0; /* stamps this transaction spends */
 	for (struct item *it = batch; it && !failed; it = it->next) {
+		if (it->settled)
+			continue;
 		if (it->checks.rc != DB_ROW) {
 			failed = 1;
 			break;
@@ -158,33 +255,52 @@ static void write_batch(struct store *st, struct item *batch)
 		}
 		store_comment_insert_later(st, it->c, &it->insert);
 	}
-	struct db_ans purged = { .rc = DB_DONE };
-	long long now = http_now_ns(), before = purge_before(batch, now);
-	long long limit = PURGE_MIN + 2 * (spent_since + spent);
-	if (!failed && before)
-		store_stamps_purge_later(st, before, (int)limit, &purged);
-	if (!failed && plain)
+	if (failed)
+		return -1;
+	struct purge purge;
+	purge_later(st, batch, spent, &purge);
+	if (plain)
 		failed = store_commit_queued(st) != STORE_OK;
-	else if (!failed) {
+	else {
 		store_threads_mark_end_later(st); /* after the batch's last marking write */
 		failed = store_flush(st) != STORE_OK || finish(st, batch) || store_commit(st) != STORE_OK;
 	}
-	for (struct item *it = batch; it && !failed; it = it->next)
-		it->id = it->insert.value;
-	if (!failed && before) {
-		purged_at = now;
-		purge_more = purged.changes >= limit;
-		spent_since = 0;
-	} else if (!failed) {
-		spent_since += spent;
-	}
+	if (failed)
+		return -1;
+	for (struct item *it = batch; it; it = it->next)
+		if (!it->settled) {
+			it->settled = 1;
+			it->id = it->insert.value;
+		}
+	purge_done(&purge, spent);
+	return 0;
+}
+
+/* Inserts one batch; every item gets a result. Its quick posts go first
+ * (write_quick), the others and the quick ones not stored after
+ * (write_checked), each transaction with its own COMMIT: a post is
+ * answered only once its own is durable. */
+static void write_batch(struct store *st, struct item *batch)
+{
+	unsigned long long outages = store_outages();
+	/* the leader's own request may have had a read cancelled (a lock
+	 * waited out): that fails no one else's comment */
+	store_settle_cancel(st);
+	int quick_ones = 0, left = 0;
+	for (struct item *it = batch; it; it = it->next)
+		quick_ones += it->quick = quick(it);
+	int failed = quick_ones && write_quick(st, batch);
+	for (struct item *it = batch; it; it = it->next)
+		left += !it->settled;
+	failed = failed || (left && write_checked(st, batch));
 	if (failed) {
 		log_error("comment batch: %s", store_errmsg(st));
 		store_rollback(st);
-		for (struct item *it = batch; it; it = it->next) {
-			it->result = CQ_ERROR;
-			it->outages = store_outages() - outages;
-		}
+		for (struct item *it = batch; it; it = it->next)
+			if (!it->settled) {
+				it->result = CQ_ERROR;
+				it->outages = store_outages() - outages;
+			}
 	}
 }
 

@@ -650,6 +650,12 @@ static const char *const schema_migrations[] = {
 	 * accents by unaccent, marked by ts_headline); nothing to do here, the
 	 * numbering being shared. */
 	"/* schema_pg.h's 40: search on PostgreSQL */ SELECT 1;",
+	/* 41: a spent stamp's post (issue 16): a number the comment batch
+	 * draws for each post it stores in one round trip, written with the
+	 * spend, by which the comment's insert right after it in the same
+	 * transaction knows the spend was its own (comment_queue.c); 0 for
+	 * stamps spent otherwise. */
+	"ALTER TABLE comment_stamps ADD COLUMN post INTEGER NOT NULL DEFAULT 0;",
 	/* New migrations go here, at the end, one string each. */
 };
 

@@ -631,6 +631,8 @@ static const char *const schema_pg_migrations[] = {
 	" hword_asciipart, word, hword, hword_part, numword, numhword WITH unaccent, gz_stem;"
 	PG_FTS_REDO_FN("CREATE OR REPLACE", PG_FTS_DOC(PG_FTS_FOLD))
 	"SELECT story_fts_redo(ARRAY(SELECT id FROM story_fts), ARRAY(SELECT id FROM story_fts));",
+	/* 41: a spent stamp's post, as schema.h's 41 */
+	"ALTER TABLE comment_stamps ADD COLUMN post BIGINT NOT NULL DEFAULT 0;",
 	/* New migrations go here, at the end, one string each, as in schema.h. */
 };
 

@@ -251,7 +251,10 @@ int store_story_by_slug(struct store *st, struct pool *p, const char *slug, stru
 int store_story_by_id(struct store *st, struct pool *p, long long id, struct story *out);
 /* A story by id, whatever its status, without its body, tags or
  * co-authors (ncoauthors counts them): what a form's post checks, its
- * status, address and dates and whether it takes comments. */
+ * status, address and dates and whether it takes comments. Kept per
+ * connection as rows_cached keeps the settings (the last story asked
+ * for): its strings are the connection's, good until its next call on
+ * this connection (copy what must outlive the request). */
 int store_story_summary_by_id(struct store *st, struct pool *p, long long id, struct story *out);
 /* Its stored related stories that are still published, best first: id,
  * slug, title, published_at and the featured picture only (what a link
@@ -305,6 +308,18 @@ void store_comment_checks_later(struct store *st, const struct comment *c, const
 				struct db_ans *a);
 void store_comment_insert_later(struct store *st, const struct comment *c, struct db_ans *a);
 int store_comment_insert_done(struct store *st, const struct comment *c);
+/* The same post without its checks, for a batch sent in one round trip
+ * with its COMMIT (store_commit_queued), as later calls: c, with the
+ * status it has, is stored only if it is no duplicate, its stamp_key
+ * (NULL: none) was not spent, and, when unless_known, its name and email
+ * have no approved comment; the stamp is spent (marked with post, a
+ * number no other spend of that key has, never 0) only with it. insert->rc
+ * is DB_ROW, with the id in insert->value, when it was stored, DB_DONE
+ * when not (the checks then say why); spend is not used without a stamp.
+ * Nothing to do after, it being neither approved nor subscribed. */
+void store_comment_insert_if_later(struct store *st, const struct comment *c,
+				   const char *stamp_key, long long shown_at, long long post,
+				   int unless_known, struct db_ans *spend, struct db_ans *insert);
 /* Comments for the moderation command, newest first; status < 0 for all. */
 int store_comments_list(struct store *st, struct pool *p, int status, size_t limit,
 			struct comment **out, size_t *n);

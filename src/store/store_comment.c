@@ -13,25 +13,44 @@
 
 #include <time.h>
 
-static const char SQL_INSERT[] =
-	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status,"
+#define INSERT_INTO							\
+	"INSERT INTO comments(story_id, parent_id, author, email, url, body, status," \
 	" created_at, ip, user_agent, body_html, status_at, user_id, user_role)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id";
+#define INSERT_VALUES "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14"
+static const char SQL_INSERT[] = INSERT_INTO " VALUES(" INSERT_VALUES ") RETURNING id";
+/* The questions a post's insert hangs on, by their parameters' numbers:
+ * the same text on the story by the same email, held or shown (WordPress
+ * matches on author or email; email is required here, and matching on it
+ * alone lets an index find the rows); a name and email with an approved
+ * comment (a known commenter). */
+#define DUP(story, email, body)						\
+	"SELECT 1 FROM comments WHERE story_id = " story " AND email = " email \
+	" AND body = " body " AND status IN (0, 1)"
+#define KNOWN(email, author) \
+	"SELECT 1 FROM comments WHERE email = " email " AND author = " author " AND status = 1"
+/* The one-round-trip batch's (store_comment_insert_if_later): the spend,
+ * only for a post to be stored (no duplicate; not a known commenter when
+ * ?18 is 1), marked with its post number; the insert, only if that spend
+ * was its own (stamped) or on the same conditions (not stamped). */
+#define STORED_IF "NOT EXISTS(" DUP("?1", "?4", "?6") ") AND NOT (?18 = 1 AND EXISTS(" KNOWN("?4", "?3") "))"
+static const char SQL_SPEND_IF[] = "INSERT INTO comment_stamps(key, shown_at, post)"
+				   " SELECT ?15, ?16, ?17 WHERE " STORED_IF
+				   " ON CONFLICT(key) DO NOTHING";
+static const char SQL_INSERT_IF_SPENT[] =
+	INSERT_INTO " SELECT " INSERT_VALUES " WHERE EXISTS(SELECT 1 FROM comment_stamps"
+	" WHERE key = ?15 AND post = ?17) RETURNING id";
+static const char SQL_INSERT_IF[] =
+	INSERT_INTO " SELECT " INSERT_VALUES " WHERE " STORED_IF " RETURNING id";
 static const char SQL_GET[] = "SELECT " COMMENT_COLS " FROM comments c WHERE c.id = ?1";
 static const char SQL_SET_STATUS[] = "UPDATE comments SET status = ?2 WHERE id = ?1";
 static const char SQL_RECOUNT[] =
 	"UPDATE stories SET comment_count = (SELECT count(*) FROM comments c"
 	" WHERE c.story_id = stories.id AND c.status = 1) WHERE id = ?1";
-/* WordPress matches on author or email; email is required here, and
- * matching on it alone lets an index find the rows */
-static const char SQL_DUP[] = "SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
-			      " AND body = ?4 AND status IN (0, 1) AND CAST(?2 AS TEXT) IS NOT NULL LIMIT 1";
+static const char SQL_DUP[] = DUP("?1", "?3", "?4") " AND CAST(?2 AS TEXT) IS NOT NULL LIMIT 1";
 /* a post's three questions in one statement (store_comment_checks_later) */
 static const char SQL_CHECKS[] =
-	"SELECT CASE WHEN EXISTS(SELECT 1 FROM comments WHERE story_id = ?1 AND email = ?3"
-	" AND body = ?4 AND status IN (0, 1)) THEN 1 ELSE 0 END"
-	" + CASE WHEN EXISTS(SELECT 1 FROM comments WHERE email = ?3 AND author = ?2"
-	" AND status = 1) THEN 2 ELSE 0 END"
+	"SELECT CASE WHEN EXISTS(" DUP("?1", "?3", "?4") ") THEN 1 ELSE 0 END"
+	" + CASE WHEN EXISTS(" KNOWN("?3", "?2") ") THEN 2 ELSE 0 END"
 	" + CASE WHEN EXISTS(SELECT 1 FROM comment_stamps WHERE key = ?5) THEN 4 ELSE 0 END";
 #define LIST_FROM " FROM comments c JOIN stories s ON s.id = c.story_id"
 static const char SQL_LIST[] = "SELECT " COMMENT_COLS ", s.slug" LIST_FROM
@@ -57,11 +76,12 @@ int comments_recount(struct store *st, long long story_id)
 		       : STORE_OK;
 }
 
-/* The insert's statement with c bound, or NULL (the error set). */
-static dbq *insert_bound(struct store *st, const struct comment *c, long long created_at,
-			 long long status_at)
+/* An insert's statement (sql: SQL_INSERT's ?1 to ?14) with c bound, or
+ * NULL (the error set). */
+static dbq *insert_bound(struct store *st, const char *sql, const struct comment *c,
+			 long long created_at, long long status_at)
 {
-	dbq *s = stmt(st, SQL_INSERT);
+	dbq *s = stmt(st, sql);
 	if (!s)
 		return NULL;
 	q_int(s, 1, c->story_id);
@@ -84,7 +104,7 @@ static dbq *insert_bound(struct store *st, const struct comment *c, long long cr
 int comment_row_insert(struct store *st, const struct comment *c, long long created_at,
 		       long long status_at, long long *id)
 {
-	dbq *s = insert_bound(st, c, created_at, status_at);
+	dbq *s = insert_bound(st, SQL_INSERT, c, created_at, status_at);
 	return !s || insert_id(st, s, id, "comment insert") ? STORE_ERROR : STORE_OK;
 }
 
@@ -104,7 +124,41 @@ int store_comment_insert(struct store *st, const struct comment *c, long long *i
 void store_comment_insert_later(struct store *st, const struct comment *c, struct db_ans *a)
 {
 	long long now = (long long)time(NULL);
-	later(st, insert_bound(st, c, c->created_at ? c->created_at : now, now), a);
+	later(st, insert_bound(st, SQL_INSERT, c, c->created_at ? c->created_at : now, now), a);
+}
+
+/* s's conditions bound: the stamp (?15, ?16), the post's number (?17),
+ * whether a known commenter is refused (?18). */
+static void bind_if(dbq *s, const char *stamp_key, long long shown_at, long long post,
+		    int unless_known)
+{
+	if (!s)
+		return;
+	q_text(s, 15, stamp_key ? stamp_key : "");
+	q_int(s, 16, shown_at);
+	q_int(s, 17, post);
+	q_int(s, 18, unless_known != 0);
+}
+
+void store_comment_insert_if_later(struct store *st, const struct comment *c,
+				   const char *stamp_key, long long shown_at, long long post,
+				   int unless_known, struct db_ans *spend, struct db_ans *insert)
+{
+	long long now = (long long)time(NULL), at = c->created_at ? c->created_at : now;
+	if (stamp_key) {
+		dbq *s = stmt(st, SQL_SPEND_IF);
+		if (s) { /* only the parameters its conditions name */
+			q_int(s, 1, c->story_id);
+			q_text(s, 3, c->author);
+			q_text(s, 4, c->email);
+			q_text(s, 6, c->body);
+		}
+		bind_if(s, stamp_key, shown_at, post, unless_known);
+		later(st, s, spend);
+	}
+	dbq *s = insert_bound(st, stamp_key ? SQL_INSERT_IF_SPENT : SQL_INSERT_IF, c, at, now);
+	bind_if(s, stamp_key, shown_at, post, unless_known);
+	later(st, s, insert);
 }
 
 int store_comment_get(struct store *st, struct pool *p, long long id, struct comment *out)

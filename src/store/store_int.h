@@ -47,7 +47,8 @@ struct store {
 		void *rows;
 		size_t n;
 		int ordered;     /* sections: put in tree order since loaded */
-	} settings, sections, menus;
+		long long key;   /* rows_cached_by: the ?1 they were read with */
+	} settings, sections, menus, summary;
 	int search_rank;         /* gz_rank is registered (store_search.c) */
 	/* the PostgreSQL read replica (store_replica_set): its spec, its
 	 * connection (NULL while down, tried again at retry_ns), and `via`,
@@ -217,6 +218,10 @@ typedef void (*row_fn)(struct pool *p, dbq *s, void *elem);
  * caller must query itself (inside a write, or on an error). */
 int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t elem_size,
 		row_fn row);
+/* The same for a statement of one parameter, ?1 = key: the rows kept are
+ * those of the last key asked for. */
+int rows_cached_by(struct store *st, struct rows_cache *c, const char *sql, long long key,
+		   size_t elem_size, row_fn row);
 /* All rows into a pool array of elem_size elements; done() after. */
 int collect(struct store *st, struct pool *p, dbq *s, size_t elem_size, row_fn row,
 	    void **out, size_t *n);

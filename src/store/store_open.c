@@ -267,6 +267,7 @@ void store_close(struct store *st)
 	pool_free(st->settings.pool);
 	pool_free(st->sections.pool);
 	pool_free(st->menus.pool);
+	pool_free(st->summary.pool);
 	sqlite3_close(st->db->lite);
 	pg_close(st->db->pg);
 	store_close(st->replica);

@@ -75,6 +75,49 @@ static int head_kept(const struct store *st)
 	return st->head_heard && st->head_heard == st->heard && st->head_local == changes_local();
 }
 
+/* The version rows kept now are labelled with (rows_cached): 0, or -1
+ * when none can be kept (inside a write) or it could not be read. */
+static int cache_version(struct store *st, long long *version)
+{
+	/* taken before the head is read: a change meanwhile moves them */
+	unsigned long long heard = st->heard, local = changes_local();
+	if (st->writing)
+		return -1;
+	if (st->reading)
+		*version = st->snapshot_version;
+	else if (!DB_LITE(st->db) && head_kept(st))
+		*version = st->head;
+	else if (store_data_version(st, version))
+		return -1;
+	else if (!DB_LITE(st->db)) {
+		st->head = *version;
+		st->head_at = mono_ns();
+		st->head_heard = heard;
+		st->head_local = local;
+	}
+	return 0;
+}
+
+/* c read again with sql (its ?1 = key when keyed), labelled version. */
+static int cache_fill(struct store *st, struct rows_cache *c, const char *sql, int keyed,
+		      long long key, long long version, size_t elem_size, row_fn row)
+{
+	pool_free(c->pool);
+	c->pool = pool_new();
+	c->version = version; /* read before the rows: a change meanwhile reloads */
+	c->key = key;
+	c->ordered = 0;
+	dbq *s = stmt(st, sql);
+	if (s && keyed)
+		q_int(s, 1, key);
+	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
+		pool_free(c->pool);
+		c->pool = NULL;
+		return 0;
+	}
+	return 1;
+}
+
 /* Rows every page asks for (settings, sections, menus), kept per connection and
  * read again only when something changed: any write to them logs "site"
  * and bumps the shared change counter, and store_data_version also catches
@@ -95,35 +138,22 @@ int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t 
 		row_fn row)
 {
 	long long version;
-	/* taken before the head is read: a change meanwhile moves them */
-	unsigned long long heard = st->heard, local = changes_local();
-	if (st->writing)
+	if (cache_version(st, &version))
 		return 0;
-	if (st->reading)
-		version = st->snapshot_version;
-	else if (!DB_LITE(st->db) && head_kept(st))
-		version = st->head;
-	else if (store_data_version(st, &version))
-		return 0;
-	else if (!DB_LITE(st->db)) {
-		st->head = version;
-		st->head_at = mono_ns();
-		st->head_heard = heard;
-		st->head_local = local;
-	}
 	if (c->pool && version == c->version)
 		return 1;
-	pool_free(c->pool);
-	c->pool = pool_new();
-	c->version = version; /* read before the rows: a change meanwhile reloads */
-	c->ordered = 0;
-	dbq *s = stmt(st, sql);
-	if (!s || collect(st, c->pool, s, elem_size, row, &c->rows, &c->n)) {
-		pool_free(c->pool);
-		c->pool = NULL;
+	return cache_fill(st, c, sql, 0, 0, version, elem_size, row);
+}
+
+int rows_cached_by(struct store *st, struct rows_cache *c, const char *sql, long long key,
+		   size_t elem_size, row_fn row)
+{
+	long long version;
+	if (cache_version(st, &version))
 		return 0;
-	}
-	return 1;
+	if (c->pool && version == c->version && key == c->key)
+		return 1;
+	return cache_fill(st, c, sql, 1, key, version, elem_size, row);
 }
 
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val)
@@ -397,6 +427,13 @@ int store_story_by_id(struct store *st, struct pool *p, long long id, struct sto
 
 int store_story_summary_by_id(struct store *st, struct pool *p, long long id, struct story *out)
 {
+	if (rows_cached_by(st, &st->summary, SQL_STORY_SUMMARY_BY_ID, id, sizeof *out, row_story)) {
+		if (!st->summary.n)
+			return STORE_NOTFOUND;
+		*out = *(const struct story *)st->summary.rows; /* its strings stay in the cache */
+		dep(st, "story:%lld", id);
+		return STORE_OK;
+	}
 	dbq *s = stmt(st, SQL_STORY_SUMMARY_BY_ID);
 	if (!s)
 		return STORE_ERROR;

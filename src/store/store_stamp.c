@@ -3,7 +3,9 @@
  * one INSERT, which the key's primary key refuses when it was spent: the
  * writers' lock orders the posts, whichever process they come from, and
  * the comment batch asked before spending, so a refusal means a writer
- * without that lock, and it fails the batch's transaction.
+ * without that lock, and it fails the batch's transaction. (The batch's
+ * quick transaction spends with its insert instead, each only if the
+ * other is to be: store_comment_insert_if_later, store_comment.c.)
  */
 #include "store_stamp.h"
 #include "store_int.h"

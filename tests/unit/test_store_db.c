@@ -6,7 +6,9 @@
  */
 #include "t.h"
 #include "t_store.h"
+#include "t_comment_if.h"
 #include "../../src/store/store.h"
+#include "../../src/store/store_byline.h"
 #include "../../src/store/store_menu.h"
 #include "../../src/store/store_session.h"
 #include "../../src/store/store_user.h"
@@ -108,6 +110,39 @@ static void test_sessions_but_one(void)
 	pool_free(p);
 }
 
+/* The comment batch's one-round-trip statements (t_comment_if.h). */
+static void test_comments_if(void)
+{
+	long long id = 0;
+	CHECK(story("comments-if", &id) == STORE_OK);
+	t_comments_if(st, id);
+}
+
+/* A form's post reads its story's summary from the connection's cache:
+ * the same rows while nothing changed, the new ones once something did,
+ * and the story asked for, not the last one kept. */
+static void test_summary_kept(void)
+{
+	struct pool *p = pool_new();
+	long long a = 0, b = 0;
+	CHECK(story("summary-a", &a) == STORE_OK && story("summary-b", &b) == STORE_OK);
+	struct story got;
+	CHECK(store_story_summary_by_id(st, p, a, &got) == STORE_OK);
+	CHECK_STR(got.slug, "summary-a");
+	CHECK(got.revised_at == 0);
+	CHECK(store_story_summary_by_id(st, p, b, &got) == STORE_OK);
+	CHECK_STR(got.slug, "summary-b");
+	CHECK(store_story_mark_updated(st, b, 1720000000) == STORE_OK);
+	CHECK(store_story_summary_by_id(st, p, b, &got) == STORE_OK);
+	CHECK(got.revised_at == 1720000000);
+	CHECK(store_story_summary_by_id(st, p, a, &got) == STORE_OK);
+	CHECK_STR(got.slug, "summary-a");
+	CHECK(store_story_summary_by_id(st, p, b + 1000, &got) == STORE_NOTFOUND);
+	CHECK(store_story_summary_by_id(st, p, b, &got) == STORE_OK);
+	CHECK(got.id == b && got.revised_at == 1720000000);
+	pool_free(p);
+}
+
 int main(void)
 {
 	if (!(st = t_store_open("store-db")))
@@ -119,5 +154,7 @@ int main(void)
 	RUN(test_ids_come_back);
 	RUN(test_menu_null_parents);
 	RUN(test_sessions_but_one);
+	RUN(test_comments_if);
+	RUN(test_summary_kept);
 	return t_store_close(st, T_DONE());
 }

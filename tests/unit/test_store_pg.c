@@ -28,6 +28,7 @@
  */
 #include "t.h"
 #include "t_pg.h"
+#include "t_comment_if.h"
 #include "../../src/store/store.h"
 #include "../../src/store/store_health.h"
 #include "../../src/store/store_duty.h"
@@ -603,12 +604,7 @@ static void test_head_heard_through_cache(void)
 /* key's stamp as st sees it: 1 spent, 0 not, -1 failed. */
 static int stamp_spent(struct store *st, const char *key)
 {
-	struct comment c = { .story_id = 1, .author = "A", .email = "a@example.com", .body = "B" };
-	struct db_ans ans;
-	store_comment_checks_later(st, &c, key, &ans);
-	if (store_flush(st) != STORE_OK || ans.rc != DB_ROW)
-		return -1;
-	return (ans.value & STORE_CHECK_SPENT) != 0;
+	return t_stamp_spent(st, 1, key);
 }
 
 /* store_commit_queued: the queued writes and the COMMIT in one round trip;
@@ -647,6 +643,88 @@ static void test_commit_queued(void)
 	store_close(b);
 }
 
+/* A store, and the demo's seed story's id in *story (the demo loaded by
+ * test_thread_built_at_commit); NULL when either is missing. */
+static struct store *open_on_seed(long long *story)
+{
+	struct store *st = open_pg();
+	struct pool *p = pool_new();
+	struct story seed;
+	*story = st && store_story_by_slug(st, p, "pakistan-azerbaijan-ties-strengthening-bonds-for-development",
+					   &seed) == STORE_OK
+			 ? seed.id
+			 : 0;
+	pool_free(p);
+	CHECK(*story > 0);
+	if (*story > 0) {
+		store_rollback(st);
+		return st;
+	}
+	store_close(st);
+	return NULL;
+}
+
+/* The comment batch's quick transaction: its conditions (t_comment_if.h),
+ * and every post's spend and insert with the COMMIT in one round trip. */
+static void test_comments_if_one_trip(void)
+{
+	long long story;
+	struct store *a = open_on_seed(&story);
+	if (!a)
+		return;
+	t_comments_if(a, story);
+	struct comment c[3] = { t_comment(story, "one@example.org", "One trip."),
+				t_comment(story, "two@example.org", "One trip."),
+				t_comment(story, "three@example.org", "One trip.") };
+	struct db_ans spend[3], insert[3];
+	const char *stamp[3] = { "trip-1", "trip-2", NULL };
+	long long n0 = pg_round_trips();
+	CHECK(store_begin_queued(a) == STORE_OK);
+	for (int i = 0; i < 3; i++)
+		store_comment_insert_if_later(a, &c[i], stamp[i], 100, 7, 1, &spend[i], &insert[i]);
+	CHECK(store_commit_queued(a) == STORE_OK);
+	CHECK(pg_round_trips() == n0 + 1);
+	CHECK(insert[0].rc == DB_ROW && insert[1].rc == DB_ROW && insert[2].rc == DB_ROW);
+	CHECK(spend[0].changes == 1 && spend[1].changes == 1);
+	CHECK(write_lock_free() == 1);
+	store_close(a);
+}
+
+/* A form's post reads its story's summary from the connection's cache,
+ * kept as the settings are (test_head_kept_while_heard): no round trip
+ * while the listener heard nothing, another node's change once heard. */
+static void test_summary_kept_while_heard(void)
+{
+	long long story;
+	struct store *a = open_on_seed(&story);
+	if (!a)
+		return;
+	struct pool *p = pool_new();
+	struct story got;
+	store_heard(a, 17);
+	CHECK(store_story_summary_by_id(a, p, story, &got) == STORE_OK);
+	long long was = got.revised_at;
+	store_rollback(a);
+	long long n0 = pg_round_trips();
+	CHECK(store_story_summary_by_id(a, p, story, &got) == STORE_OK && got.id == story);
+	CHECK(pg_round_trips() == n0);
+	store_rollback(a);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "UPDATE stories SET revised_at = %lld WHERE id = %lld;"
+		 "INSERT INTO changes(tag, at) VALUES('story:%lld', 0)",
+		 was + 1000, story, story);
+	CHECK(other_node(sql) > 0);
+	CHECK(store_story_summary_by_id(a, p, story, &got) == STORE_OK && got.revised_at == was);
+	store_rollback(a);
+	store_heard(a, 18);
+	CHECK(store_story_summary_by_id(a, p, story, &got) == STORE_OK);
+	CHECK(got.revised_at == was + 1000);
+	store_rollback(a);
+	pool_free(p);
+	store_close(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (t_pg_url(argv[0], url, sizeof url))
@@ -662,5 +740,7 @@ int main(int argc, char **argv)
 	RUN(test_head_kept_while_heard);
 	RUN(test_head_heard_through_cache);
 	RUN(test_commit_queued);
+	RUN(test_comments_if_one_trip);
+	RUN(test_summary_kept_while_heard);
 	return T_DONE();
 }
