@@ -296,17 +296,17 @@ static void rate_limited(struct req *rq, struct resp *rs, unsigned retry)
 }
 
 struct judge_ctx {
-	const struct comment_rules *rules;
+	enum comment_verdict verdict; /* the rules' on this comment, asked once before */
 	int auto_approve_known;
 };
 
 /* Approved only for a known commenter whose text the rules do not hold;
- * asked inside the batch's transaction (comment_queue.h). */
+ * asked by the batch's leader (comment_queue.h), for both answers. */
 static enum comment_status judge(const struct comment *c, int known, void *arg)
 {
 	const struct judge_ctx *j = arg;
-	return j->auto_approve_known && known && comment_rules_judge(j->rules, c) == VERDICT_OK ? COMMENT_APPROVED
-								       : COMMENT_PENDING;
+	return j->auto_approve_known && known && j->verdict == VERDICT_OK ? COMMENT_APPROVED
+									  : COMMENT_PENDING;
 }
 
 void comment_not_saved(struct req *rq, struct resp *rs, int duplicate)
@@ -322,11 +322,10 @@ void comment_not_saved(struct req *rq, struct resp *rs, int duplicate)
 }
 
 /* Stores the comment durably (group commit), spending its stamp. */
-static enum cq_result store_comment(struct req *rq, struct comment *c,
-				    const struct comment_rules *rules, const char *key,
-				    long long shown, long long *id)
+static enum cq_result store_comment(struct req *rq, struct comment *c, enum comment_verdict verdict,
+				    const char *key, long long shown, long long *id)
 {
-	struct judge_ctx j = { rules, rq->site->cfg.comment_auto_approve_known };
+	struct judge_ctx j = { verdict, rq->site->cfg.comment_auto_approve_known };
 	c->created_at = (long long)time(NULL);
 	struct cq_stamp stamp = { key, shown / 1000,
 				  c->created_at - rq->site->cfg.comment_form_max_age - 1 };
@@ -413,14 +412,15 @@ int comment_submit(struct req *rq, struct resp *rs, struct story *s,
 			     .body_html = comment_text_html_str(rq->pool, st->value[CF_COMMENT]),
 			     .ip = rq->client_ip, .user_agent = rq->user_agent,
 			     .notify = st->notify };
-	if (comment_rules_judge(&rules, &c) == VERDICT_REJECT) {
+	enum comment_verdict verdict = comment_rules_judge(&rules, &c);
+	if (verdict == VERDICT_REJECT) {
 		log_info("comment: refused by the word list from %s", rq->client_ip);
 		metrics_count(METRIC_COMMENT_WORDS);
 		http_error(rq, rs, 403, "Comment not accepted", "Your comment could not be accepted.");
 		return COMMENT_ANSWERED;
 	}
 	long long id;
-	enum cq_result r = store_comment(rq, &c, &rules, key, shown, &id);
+	enum cq_result r = store_comment(rq, &c, verdict, key, shown, &id);
 	count_stored(r, &c);
 	if (r == CQ_STAMP_SPENT) { /* another post with it was stored first */
 		st->general_error = STAMP_SPENT;

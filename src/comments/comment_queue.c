@@ -131,8 +131,8 @@ static int finish(struct store *st, struct item *batch)
 /* Whether the post's status is known before its transaction runs: it is
  * held whoever wrote it, or unless its author is a known commenter
  * (it->unless_known: judge would approve it then), and it subscribes to
- * nothing (a subscription needs the comment's id). Such a post goes in
- * the quick transaction (write_quick), with its status set. */
+ * nothing (a subscription needs the comment's id). Its status is set;
+ * mark_quick says whether it goes in the quick transaction. */
 static int quick(struct item *it)
 {
 	enum comment_status unknown = it->judge(it->c, 0, it->judge_arg);
@@ -141,6 +141,35 @@ static int quick(struct item *it)
 	it->c->status = unknown;
 	it->unless_known = it->judge(it->c, 1, it->judge_arg) != unknown;
 	return 1;
+}
+
+/* Whether it shares an address or a stamp with an earlier quick post
+ * whose refusal by the quick transaction would not be final: a known
+ * commenter's (unless_known), then stored, approved, by write_checked. */
+static int after_unless_known(const struct item *batch, const struct item *it)
+{
+	for (const struct item *e = batch; e != it; e = e->next)
+		if (e->unless_known &&
+		    (!strcmp(e->c->email, it->c->email) ||
+		     (e->stamp && it->stamp && !strcmp(e->stamp->key, it->stamp->key))))
+			return 1;
+	return 0;
+}
+
+/* Marks the batch's quick posts: those from its head that the quick
+ * transaction can write ahead of all that follows them without changing
+ * what becomes of any post (as if the batch were written in its order):
+ * up to the first that is not quick, or that meets an earlier post whose
+ * refusal there would not be final. How many. */
+static int mark_quick(struct item *batch)
+{
+	int n = 0, on = 1;
+	for (struct item *it = batch; it; it = it->next) {
+		on = on && quick(it) && !after_unless_known(batch, it);
+		it->quick = on;
+		n += on;
+	}
+	return n;
 }
 
 /* A purge of expired stamps in a batch's transaction (purge_before). */
@@ -277,8 +306,8 @@ static int write_checked(struct store *st, struct item *batch)
 }
 
 /* Inserts one batch; every item gets a result. Its quick posts go first
- * (write_quick), the others and the quick ones not stored after
- * (write_checked), each transaction with its own COMMIT: a post is
+ * (write_quick, mark_quick), the others and the quick ones not stored
+ * after (write_checked), each transaction with its own COMMIT: a post is
  * answered only once its own is durable. */
 static void write_batch(struct store *st, struct item *batch)
 {
@@ -286,10 +315,7 @@ static void write_batch(struct store *st, struct item *batch)
 	/* the leader's own request may have had a read cancelled (a lock
 	 * waited out): that fails no one else's comment */
 	store_settle_cancel(st);
-	int quick_ones = 0, left = 0;
-	for (struct item *it = batch; it; it = it->next)
-		quick_ones += it->quick = quick(it);
-	int failed = quick_ones && write_quick(st, batch);
+	int left = 0, failed = mark_quick(batch) && write_quick(st, batch);
 	for (struct item *it = batch; it; it = it->next)
 		left += !it->settled;
 	failed = failed || (left && write_checked(st, batch));

@@ -504,6 +504,23 @@ unsigned pg_gen(struct pgc *c)
 	return c->gen;
 }
 
+/* Reads, without waiting, what the server sent an idle connection: a
+ * server that closed it meanwhile (a restart, pg_terminate_backend, an
+ * idle timeout) leaves it lost (pg_lost), found before a transaction is
+ * sent on it rather than by the transaction, which could not then be
+ * sent again if it carried its COMMIT (flush). */
+static void read_idle(struct pgc *c)
+{
+	struct pollfd pfd = { .fd = PQsocket(c->conn), .events = POLLIN };
+	/* the server's last words, then the end of the stream: CONNECTION_BAD
+	 * (a few reads at most; a notice alone leaves nothing more to read) */
+	for (int i = 0; i < 4 && pfd.fd >= 0 && PQstatus(c->conn) == CONNECTION_OK &&
+			poll(&pfd, 1, 0) > 0;
+	     i++)
+		if (!PQconsumeInput(c->conn))
+			break;
+}
+
 /* usable(), for a statement that carries the transaction's BEGIN (not
  * sent yet): nothing of that transaction is on the lost connection, so a
  * new one may be made. */
@@ -513,6 +530,7 @@ static int ready(struct pgc *c)
 		return -1; /* pg_errmsg: why it was */
 	if (!c->pending)
 		return usable(c);
+	read_idle(c);
 	int txn = c->txn;
 	c->txn = 0;
 	int rc = usable(c);

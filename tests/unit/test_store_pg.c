@@ -38,6 +38,7 @@
 #include "../../src/store/store_thread.h"
 #include "../../src/store/store_stamp.h"
 #include "../../src/cli/cli.h"
+#include "../../src/comments/comment_queue.h"
 #include "../../src/cache/cache.h"
 #include "../../src/store/db.h"
 #include "../../src/util/pool.h"
@@ -725,6 +726,31 @@ static void test_summary_kept_while_heard(void)
 	store_close(a);
 }
 
+static enum comment_status held(const struct comment *c, int known, void *arg)
+{
+	return COMMENT_PENDING;
+}
+
+/* A comment batch on a connection the server closed while it was idle (a
+ * restart, an idle timeout): the batch, sent whole with its COMMIT, goes
+ * on a new connection, found lost before it was sent (read_idle). */
+static void test_batch_after_lost_connection(void)
+{
+	long long story, id = 0;
+	struct store *a = open_on_seed(&story);
+	if (!a)
+		return;
+	struct comment c = t_comment(story, "bea@example.org", "Before the cut.");
+	struct cq_stamp k1 = { "lost-1", 100, 0 }, k2 = { "lost-2", 100, 0 };
+	CHECK(comment_queue_insert(a, &c, &k1, held, NULL, &id) == CQ_STORED);
+	store_rollback(a);
+	CHECK(terminate_others() == 0);
+	c.body = "After the cut.";
+	CHECK(comment_queue_insert(a, &c, &k2, held, NULL, &id) == CQ_STORED && id > 0);
+	store_rollback(a);
+	store_close(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (t_pg_url(argv[0], url, sizeof url))
@@ -742,5 +768,6 @@ int main(int argc, char **argv)
 	RUN(test_commit_queued);
 	RUN(test_comments_if_one_trip);
 	RUN(test_summary_kept_while_heard);
+	RUN(test_batch_after_lost_connection);
 	return T_DONE();
 }
