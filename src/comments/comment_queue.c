@@ -143,15 +143,16 @@ static int quick(struct item *it)
 	return 1;
 }
 
-/* Whether it shares an address or a stamp with an earlier quick post
- * whose refusal by the quick transaction would not be final: a known
- * commenter's (unless_known), then stored, approved, by write_checked. */
-static int after_unless_known(const struct item *batch, const struct item *it)
+/* Whether it meets an earlier quick post whose refusal by the quick
+ * transaction would come out otherwise written in order: its stamp (a
+ * post refused as a duplicate leaves it unspent, and says so only if no
+ * later post spent it meanwhile), or, for a known commenter's post
+ * (unless_known, then stored, approved, by write_checked), its address. */
+static int after_unsettled(const struct item *batch, const struct item *it)
 {
 	for (const struct item *e = batch; e != it; e = e->next)
-		if (e->unless_known &&
-		    (!strcmp(e->c->email, it->c->email) ||
-		     (e->stamp && it->stamp && !strcmp(e->stamp->key, it->stamp->key))))
+		if ((e->unless_known && !strcmp(e->c->email, it->c->email)) ||
+		    (e->stamp && it->stamp && !strcmp(e->stamp->key, it->stamp->key)))
 			return 1;
 	return 0;
 }
@@ -159,13 +160,13 @@ static int after_unless_known(const struct item *batch, const struct item *it)
 /* Marks the batch's quick posts: those from its head that the quick
  * transaction can write ahead of all that follows them without changing
  * what becomes of any post (as if the batch were written in its order):
- * up to the first that is not quick, or that meets an earlier post whose
- * refusal there would not be final. How many. */
+ * up to the first that is not quick, or that meets an earlier one
+ * (after_unsettled). How many. */
 static int mark_quick(struct item *batch)
 {
 	int n = 0, on = 1;
 	for (struct item *it = batch; it; it = it->next) {
-		on = on && quick(it) && !after_unless_known(batch, it);
+		on = on && quick(it) && !after_unsettled(batch, it);
 		it->quick = on;
 		n += on;
 	}
@@ -335,10 +336,10 @@ enum cq_result comment_queue_insert(struct store *st, struct comment *c,
 				    void *judge_arg, long long *id)
 {
 	struct item me = { .c = c, .stamp = stamp, .judge = judge, .judge_arg = judge_arg };
-	depth++;
 	pthread_mutex_lock(&lock);
 	*queue_tail = &me;
 	queue_tail = &me.next;
+	depth++; /* once queued: a test that waits for it finds it there */
 	while (!me.done) {
 		if (writing) {
 			pthread_cond_wait(&written, &lock);

@@ -21,9 +21,9 @@ struct cq_stamp {
 
 /* Decides approved/pending for one comment, known when its name and
  * email have an approved comment; returns its status. The batch's leader
- * asks it for both answers before the transaction that finds out which
- * holds (it may have become known moments ago), so it must be cheap and
- * do nothing else. */
+ * asks it, for both answers before the transaction that finds out which
+ * holds (it may have become known moments ago) or once that transaction
+ * has, so it must be cheap and do nothing else. */
 typedef enum comment_status (*cq_judge_fn)(const struct comment *c, int known, void *arg);
 
 /* Stores c (with c->status set by judge) durably, using st if this thread

@@ -37,6 +37,7 @@ struct pgc {
 				  * calls pg_settle at each request's end */
 	int cancelled;           /* the server cancelled a statement (count_gave_up):
 				  * the next ones fail at once, until pg_settle */
+	int ended;               /* the server said it ends the connection (quiet) */
 };
 
 /* A statement queued by pgq_later: its parameters' copies follow it. */
@@ -183,9 +184,16 @@ static void count_changes(struct pgc *c, PGresult *r)
 		c->changes = strtoll(PQcmdTuples(r), NULL, 10);
 }
 
-/* The server's notices (NOTICE, WARNING) are not errors: not printed. */
-static void quiet(void *arg, const char *msg)
+/* The server's notices (NOTICE, WARNING) are not errors: not printed. A
+ * FATAL one is the server ending an idle connection (a restart,
+ * pg_terminate_backend, an idle timeout) before it closes it: the
+ * connection is taken as lost from then on (read_idle, usable). */
+static void quiet(void *arg, const PGresult *r)
 {
+	struct pgc *c = arg;
+	const char *severity = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+	if (severity && (!strcmp(severity, "FATAL") || !strcmp(severity, "PANIC")))
+		c->ended = 1;
 }
 
 /* Where a spec writes its password: [start, end) pairs into at (at most
@@ -348,7 +356,7 @@ int pg_connect_with(const char *conninfo, const char *options, struct pgc **out,
 		pg_close(c);
 		return -1;
 	}
-	PQsetNoticeProcessor(c->conn, quiet, NULL);
+	PQsetNoticeReceiver(c->conn, quiet, c);
 	*out = c;
 	return 0;
 }
@@ -465,7 +473,7 @@ void pg_close(struct pgc *c)
  * otherwise run outside it. -1 with the reason in err. */
 static int usable(struct pgc *c)
 {
-	if (PQstatus(c->conn) == CONNECTION_OK)
+	if (!pg_lost(c))
 		return 0;
 	atomic_fetch_add(&outages, 1);
 	if (c->txn) {
@@ -490,13 +498,14 @@ static int usable(struct pgc *c)
 		return -1;
 	}
 	atomic_store(c->retry_at, 0); /* back: the others connect again at once */
+	c->ended = 0;
 	c->gen++;
 	return 0;
 }
 
 int pg_lost(struct pgc *c)
 {
-	return PQstatus(c->conn) != CONNECTION_OK;
+	return PQstatus(c->conn) != CONNECTION_OK || c->ended;
 }
 
 unsigned pg_gen(struct pgc *c)
@@ -505,20 +514,20 @@ unsigned pg_gen(struct pgc *c)
 }
 
 /* Reads, without waiting, what the server sent an idle connection: a
- * server that closed it meanwhile (a restart, pg_terminate_backend, an
- * idle timeout) leaves it lost (pg_lost), found before a transaction is
- * sent on it rather than by the transaction, which could not then be
- * sent again if it carried its COMMIT (flush). */
+ * server that ended it meanwhile (a restart, pg_terminate_backend, an
+ * idle timeout) leaves it lost (pg_lost: its FATAL said so, or the
+ * stream ended), found before a transaction is sent on it rather than
+ * by the transaction, which could not then be sent again if it carried
+ * its COMMIT (flush). */
 static void read_idle(struct pgc *c)
 {
 	struct pollfd pfd = { .fd = PQsocket(c->conn), .events = POLLIN };
-	/* the server's last words, then the end of the stream: CONNECTION_BAD
-	 * (a few reads at most; a notice alone leaves nothing more to read) */
-	for (int i = 0; i < 4 && pfd.fd >= 0 && PQstatus(c->conn) == CONNECTION_OK &&
-			poll(&pfd, 1, 0) > 0;
-	     i++)
+	/* a few reads at most: the server's last words, then the end */
+	for (int i = 0; i < 4 && pfd.fd >= 0 && !pg_lost(c) && poll(&pfd, 1, 0) > 0; i++) {
 		if (!PQconsumeInput(c->conn))
 			break;
+		PQisBusy(c->conn); /* parses what came: a FATAL reaches quiet() */
+	}
 }
 
 /* usable(), for a statement that carries the transaction's BEGIN (not

@@ -98,7 +98,7 @@ static inline int t_pg_terminate_others(const char *url)
 	char err[256];
 	if (pg_connect(url, &c, err, sizeof err))
 		return -1;
-	int rc = pg_exec(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+	int rc = pg_exec(c, "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE "
 			    "pid <> pg_backend_pid() AND backend_type = 'client backend'");
 	pg_close(c);
 	nanosleep(&(struct timespec){ 0, 100000000L }, NULL); /* the backends are gone */

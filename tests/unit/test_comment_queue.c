@@ -152,6 +152,29 @@ static void test_notify_first(void)
 	CHECK(v[1].r == CQ_STAMP_SPENT);
 }
 
+/* Held posts whose judge says the same of a known commenter (the rules
+ * hold them, or known commenters are not approved at once): a duplicate,
+ * then another post with the duplicate's stamp. Written in order, the
+ * duplicate is refused as one (its stamp unspent), and the later post is
+ * stored, spending it. */
+static enum comment_status hold(const struct comment *c, int known, void *arg)
+{
+	return COMMENT_PENDING;
+}
+
+static void test_dup_then_same_stamp(void)
+{
+	struct post v[] = { post("dee@example.org", "Same.", "dup-a", 0),
+			    post("dee@example.org", "Same.", "dup-b", 0),
+			    post("eve@example.org", "Other.", "dup-b", 0) };
+	for (int i = 0; i < 3; i++)
+		v[i].fn = hold;
+	one_batch(v, 3);
+	CHECK(v[0].r == CQ_STORED);
+	CHECK(v[1].r == CQ_DUPLICATE);
+	CHECK(v[2].r == CQ_STORED);
+}
+
 int main(void)
 {
 	struct store *st = t_store_open("comment-queue");
@@ -174,5 +197,6 @@ int main(void)
 	RUN(test_held_together);
 	RUN(test_known_first);
 	RUN(test_notify_first);
+	RUN(test_dup_then_same_stamp);
 	return t_store_close(st, T_DONE());
 }
