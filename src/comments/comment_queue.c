@@ -44,7 +44,7 @@ struct item {
 	enum cq_result result;
 	unsigned long long outages; /* the leader's connection lost meanwhile */
 	int done;
-	int quick;        /* its status known before its transaction (quick()) */
+	int quick;        /* in the quick transaction (mark_quick) */
 	int unless_known; /* quick, but judge would approve it from a known commenter */
 	int settled;      /* its transaction committed (a result, an id if stored) */
 	struct db_ans checks, spend, insert; /* its statements' answers */
@@ -133,7 +133,7 @@ static int finish(struct store *st, struct item *batch)
  * (it->unless_known: judge would approve it then), and it subscribes to
  * nothing (a subscription needs the comment's id). Its status is set;
  * mark_quick says whether it goes in the quick transaction. */
-static int quick(struct item *it)
+static int known_before(struct item *it)
 {
 	enum comment_status unknown = it->judge(it->c, 0, it->judge_arg);
 	if (it->c->notify || unknown == COMMENT_APPROVED)
@@ -166,7 +166,7 @@ static int mark_quick(struct item *batch)
 {
 	int n = 0, on = 1;
 	for (struct item *it = batch; it; it = it->next) {
-		on = on && quick(it) && !after_unsettled(batch, it);
+		on = on && known_before(it) && !after_unsettled(batch, it);
 		it->quick = on;
 		n += on;
 	}
@@ -204,7 +204,7 @@ static void purge_done(const struct purge *p, long spent)
 	spent_since = 0;
 }
 
-/* The quick posts (quick()) in one transaction, with the purge if one is
+/* The quick posts (mark_quick) in one transaction, with the purge if one is
  * due, and on PostgreSQL in one round trip with its COMMIT
  * (store_commit_queued): each post's stamp is spent and its comment
  * inserted only if it is to be stored (store_comment_insert_if_later),

@@ -98,10 +98,16 @@ static int cache_version(struct store *st, long long *version)
 	return 0;
 }
 
-/* c read again with sql (its ?1 = key when keyed), labelled version. */
-static int cache_fill(struct store *st, struct rows_cache *c, const char *sql, int keyed,
-		      long long key, long long version, size_t elem_size, row_fn row)
+/* rows_cached, with ?1 = key when keyed: the rows kept are those of
+ * that key. */
+static int cached(struct store *st, struct rows_cache *c, const char *sql, int keyed,
+		  long long key, size_t elem_size, row_fn row)
 {
+	long long version;
+	if (cache_version(st, &version))
+		return 0;
+	if (c->pool && version == c->version && key == c->key)
+		return 1;
 	pool_free(c->pool);
 	c->pool = pool_new();
 	c->version = version; /* read before the rows: a change meanwhile reloads */
@@ -137,23 +143,13 @@ static int cache_fill(struct store *st, struct rows_cache *c, const char *sql, i
 int rows_cached(struct store *st, struct rows_cache *c, const char *sql, size_t elem_size,
 		row_fn row)
 {
-	long long version;
-	if (cache_version(st, &version))
-		return 0;
-	if (c->pool && version == c->version)
-		return 1;
-	return cache_fill(st, c, sql, 0, 0, version, elem_size, row);
+	return cached(st, c, sql, 0, 0, elem_size, row);
 }
 
 int rows_cached_by(struct store *st, struct rows_cache *c, const char *sql, long long key,
 		   size_t elem_size, row_fn row)
 {
-	long long version;
-	if (cache_version(st, &version))
-		return 0;
-	if (c->pool && version == c->version && key == c->key)
-		return 1;
-	return cache_fill(st, c, sql, 1, key, version, elem_size, row);
+	return cached(st, c, sql, 1, key, elem_size, row);
 }
 
 int store_setting_get(struct store *st, struct pool *p, const char *key, const char **val)
